@@ -1,0 +1,43 @@
+/**
+ * What the front door needs from a backend, whatever its engine: submit a statement, serve the
+ * follow-ups of the queries it owns, cancel them. Pass-through engines stream the backend's own
+ * documents; local engines build documents themselves.
+ */
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import type { FollowUp } from '../protocol/query-token.js';
+import type { QuerySession } from '../protocol/session.js';
+
+export interface Submission {
+  sql: string;
+  session: QuerySession;
+  /** The user the query runs as. */
+  user: string;
+  /** Raw request headers, for engines that forward them. */
+  headers: IncomingHttpHeaders;
+  /** Externally visible base URL of the gateway for this request (`http://host:port`). */
+  baseUrl: string;
+}
+
+export interface FollowUpRequest {
+  method: 'GET' | 'DELETE';
+  queryId: string;
+  followUp: FollowUp;
+  headers: IncomingHttpHeaders;
+  /** The request's query string (`maxWait`, `targetResultSize`), without `?`. */
+  search: string;
+  baseUrl: string;
+  dialect: QuerySession['dialect'];
+}
+
+export interface Backend {
+  readonly name: string;
+  readonly engine: 'duckdb' | 'trino';
+  start(): Promise<void>;
+  submit(submission: Submission, res: ServerResponse): Promise<void>;
+  followUp(request: FollowUpRequest, res: ServerResponse): Promise<void>;
+  /** Cancels a query by id (the JS client cancels through `DELETE /v1/query/{id}`); false when unknown here. */
+  cancelQuery(queryId: string, headers: IncomingHttpHeaders): Promise<boolean>;
+  /** Writes `GET /v1/query/{id}` for a query this backend owns; false when unknown here. */
+  queryInfo(queryId: string, headers: IncomingHttpHeaders, res: ServerResponse): Promise<boolean>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,405 @@
+/**
+ * A backend whose queries run inside this gateway process (embedded DuckDB). The gateway plays
+ * the coordinator: it mints query ids, answers session statements itself, pages the engine's
+ * rows into QueryResults documents and implements Trino's follow-up token rules (repeat the last
+ * token: same document again; next token: next document; anything else: gone or not found).
+ */
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import { ErrorCodes, HttpFailure, QueryFailure, asQueryFailure } from '../protocol/errors.js';
+import type { QueryIdGenerator } from '../protocol/query-id.js';
+import type { QueryTokenSigner } from '../protocol/query-token.js';
+import { renderQueryResults, type QueryDocument, type QueryState } from '../protocol/results.js';
+import { formEncode, hasCapability, headerName, type Dialect, type QuerySession } from '../protocol/session.js';
+import { followUpUri, infoUri } from '../protocol/uris.js';
+import { sendJson, sendNoContent, type HeaderList } from '../server/respond.js';
+import { classifyStatement, type SessionStatement } from '../sql/session-statement.js';
+import type { Backend, FollowUpRequest, Submission } from './backend.js';
+import type { LocalEngine, LocalExecution, LocalStatement, ResultPage } from './local-engine.js';
+
+const DEFAULT_TARGET_BYTES = 1024 * 1024;
+const MAX_TARGET_BYTES = 128 * 1024 * 1024;
+const DEFAULT_MAX_WAIT_MS = 1000;
+/** A finished query is kept this long so a client retrying its last poll gets the same answer. */
+const FINISHED_RETENTION_MS = 60_000;
+
+type Outcome = { execution: LocalExecution } | { headers: HeaderList; updateType: string };
+
+class LocalQuery {
+  state: QueryState = 'QUEUED';
+  readonly createdAt = Date.now();
+  startedAt: number | undefined;
+  lastPollAt = Date.now();
+  finishedAt: number | undefined;
+  processedRows = 0;
+  error: QueryFailure | undefined;
+  outcome: Outcome | undefined;
+  readonly abort = new AbortController();
+  /** The start in flight (engine planning) or the page fetch in flight; kept across polls that time out. */
+  pending: Promise<unknown> | undefined;
+  pendingPage: Promise<ResultPage | null> | undefined;
+  lastToken = 0;
+  lastResponse: { body: string; headers: HeaderList } | undefined;
+  /** Serialises polls of one query (a client retry can overlap the original request). */
+  queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly id: string,
+    readonly user: string,
+    readonly dialect: Dialect,
+    readonly sql: string,
+  ) {}
+
+  get done(): boolean {
+    return this.state === 'FINISHED' || this.state === 'FAILED';
+  }
+
+  fail(failure: QueryFailure): void {
+    if (this.done) return;
+    this.error = failure;
+    this.state = 'FAILED';
+    this.finishedAt = Date.now();
+  }
+}
+
+export interface LocalBackendOptions {
+  name: string;
+  engine: LocalEngine;
+  signer: QueryTokenSigner;
+  queryIds: QueryIdGenerator;
+  clientTimeoutMs: number;
+}
+
+export class LocalBackend implements Backend {
+  readonly engine = 'duckdb' as const;
+  readonly name: string;
+  private readonly queries = new Map<string, LocalQuery>();
+  private sweeper: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: LocalBackendOptions) {
+    this.name = options.name;
+  }
+
+  async start(): Promise<void> {
+    await this.options.engine.start();
+    this.sweeper = setInterval(() => this.sweep(), 5_000);
+    this.sweeper.unref();
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.sweeper);
+    for (const query of this.queries.values()) this.cancel(query, new QueryFailure(ErrorCodes.GENERIC_INTERNAL_ERROR, 'The gateway is shutting down'));
+    await this.options.engine.close();
+  }
+
+  /** Number of queries this backend is tracking that have not finished. */
+  get activeQueries(): number {
+    let n = 0;
+    for (const q of this.queries.values()) if (!q.done) n++;
+    return n;
+  }
+
+  async submit(submission: Submission, res: ServerResponse): Promise<void> {
+    const query = new LocalQuery(this.options.queryIds.next(), submission.user, submission.session.dialect, submission.sql);
+    this.queries.set(query.id, query);
+    // Start at once: the first poll then usually finds the first page ready.
+    this.begin(query, submission.session);
+    sendJson(res, renderQueryResults(this.document(query, submission.baseUrl, 1)));
+  }
+
+  async followUp(request: FollowUpRequest, res: ServerResponse): Promise<void> {
+    const query = this.queries.get(request.queryId);
+    if (!query) throw new HttpFailure(410, 'Query is gone: it finished, was abandoned, or the gateway restarted');
+    const token = Number(request.followUp.target.slice(request.followUp.target.lastIndexOf('/') + 1));
+    if (request.method === 'DELETE') {
+      this.cancel(query, canceled());
+      sendNoContent(res);
+      return;
+    }
+    const params = new URLSearchParams(request.search);
+    const maxWaitMs = Math.min(parseWait(params.get('maxWait')) ?? DEFAULT_MAX_WAIT_MS, DEFAULT_MAX_WAIT_MS);
+    const targetBytes = Math.min(parseSize(params.get('targetResultSize')) ?? DEFAULT_TARGET_BYTES, MAX_TARGET_BYTES);
+    const turn = query.queue.then(async () => {
+      query.lastPollAt = Date.now();
+      if (token === query.lastToken && query.lastResponse) {
+        sendJson(res, query.lastResponse.body, query.lastResponse.headers);
+        return;
+      }
+      if (token < query.lastToken) throw new HttpFailure(410, 'Query results for this token were already delivered');
+      if (token !== query.lastToken + 1) throw new HttpFailure(404, 'Query not found');
+      const { doc, headers } = await this.advance(query, request.baseUrl, token, maxWaitMs, targetBytes);
+      const body = renderQueryResults(doc);
+      query.lastToken = token;
+      query.lastResponse = { body, headers };
+      sendJson(res, body, headers);
+    });
+    query.queue = turn.catch(() => undefined);
+    await turn;
+  }
+
+  async cancelQuery(queryId: string, _headers: IncomingHttpHeaders): Promise<boolean> {
+    const query = this.queries.get(queryId);
+    if (!query) return false;
+    this.cancel(query, canceled());
+    return true;
+  }
+
+  async queryInfo(queryId: string, _headers: IncomingHttpHeaders, res: ServerResponse): Promise<boolean> {
+    const query = this.queries.get(queryId);
+    if (!query) return false;
+    const info: Record<string, unknown> = {
+      queryId: query.id,
+      state: query.state,
+      query: query.sql,
+      session: { user: query.user },
+      queryStats: {
+        createTime: new Date(query.createdAt).toISOString(),
+        endTime: query.finishedAt === undefined ? undefined : new Date(query.finishedAt).toISOString(),
+        elapsedTime: `${(query.finishedAt ?? Date.now()) - query.createdAt}ms`,
+        processedInputPositions: query.processedRows,
+      },
+    };
+    if (query.error) {
+      info.errorCode = { code: query.error.errorCode.code, name: query.error.errorCode.name, type: query.error.errorCode.type };
+    }
+    sendJson(res, JSON.stringify(info));
+    return true;
+  }
+
+  private begin(query: LocalQuery, session: QuerySession): void {
+    let statement: SessionStatement;
+    try {
+      statement = classifyStatement(query.sql);
+    } catch (err) {
+      query.fail(asQueryFailure(err));
+      return;
+    }
+    query.pending = this.run(query, statement, session).then(
+      (outcome) => {
+        query.pending = undefined;
+        if (query.done) return;
+        query.outcome = outcome;
+        query.state = 'RUNNING';
+        query.startedAt = Date.now();
+      },
+      (err: unknown) => {
+        query.pending = undefined;
+        query.fail(asQueryFailure(err));
+      },
+    );
+  }
+
+  /** Runs a statement: session statements are answered here, queries go to the engine. */
+  private async run(query: LocalQuery, statement: SessionStatement, session: QuerySession): Promise<Outcome> {
+    const h = (suffix: string) => headerName(query.dialect, suffix);
+    switch (statement.kind) {
+      case 'use': {
+        const catalog = statement.catalog ?? session.catalog;
+        if (catalog === undefined) {
+          throw new QueryFailure(ErrorCodes.GENERIC_USER_ERROR, 'Catalog must be specified when session catalog is not set');
+        }
+        await this.assertSchemaExists(catalog, statement.schema, query.abort.signal);
+        return { headers: [[h('Set-Catalog'), catalog], [h('Set-Schema'), statement.schema]], updateType: 'USE' };
+      }
+      case 'setSession':
+        return { headers: [[h('Set-Session'), `${statement.name}=${formEncode(statement.value)}`]], updateType: 'SET SESSION' };
+      case 'resetSession':
+        return { headers: [[h('Clear-Session'), statement.name]], updateType: 'RESET SESSION' };
+      case 'prepare':
+        // Validate what is being prepared now, as Trino does, rather than on EXECUTE.
+        classifyStatement(statement.sql);
+        return { headers: [[h('Added-Prepare'), `${formEncode(statement.name)}=${formEncode(statement.sql)}`]], updateType: 'PREPARE' };
+      case 'deallocate':
+        if (findPrepared(session, statement.name) === undefined) throw preparedNotFound(statement.name);
+        return { headers: [[h('Deallocated-Prepare'), formEncode(statement.name)]], updateType: 'DEALLOCATE' };
+      case 'execute': {
+        const sql = findPrepared(session, statement.name);
+        if (sql === undefined) throw preparedNotFound(statement.name);
+        return { execution: await this.execute(query, session, sql, statement.parameters) };
+      }
+      case 'executeImmediate':
+        return { execution: await this.execute(query, session, statement.sql, statement.parameters) };
+      case 'startTransaction':
+      case 'commit':
+      case 'rollback':
+        throw new QueryFailure(
+          ErrorCodes.NOT_SUPPORTED,
+          `The embedded engine runs every statement in its own transaction (autocommit); ${statement.kind === 'startTransaction' ? 'START TRANSACTION' : statement.kind.toUpperCase()} is not supported`,
+        );
+      case 'query':
+        return { execution: await this.execute(query, session, statement.sql, []) };
+    }
+  }
+
+  private async execute(query: LocalQuery, session: QuerySession, sql: string, parameters: string[]): Promise<LocalExecution> {
+    const inner = classifyStatement(sql);
+    if (inner.kind !== 'query') {
+      throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, 'Only queries and data statements can be prepared for the embedded engine');
+    }
+    const statement: LocalStatement = {
+      sql: inner.sql,
+      parameters,
+      parametricDatetime: hasCapability(session, 'PARAMETRIC_DATETIME'),
+    };
+    if (session.catalog !== undefined) statement.catalog = session.catalog;
+    if (session.schema !== undefined) statement.schema = session.schema;
+    if (session.timeZone !== undefined) statement.timeZone = session.timeZone;
+    return this.options.engine.execute(statement, query.abort.signal);
+  }
+
+  private async assertSchemaExists(catalog: string, schema: string, signal: AbortSignal): Promise<void> {
+    const execution = await this.options.engine.execute(
+      {
+        sql: 'SELECT count(*) FROM information_schema.schemata WHERE catalog_name = ? AND schema_name = ?',
+        parameters: [sqlString(catalog), sqlString(schema)],
+        parametricDatetime: false,
+      },
+      signal,
+    );
+    const page = await execution.nextPage(1024);
+    if (page === null || page.rowsJson === '[0]') throw new QueryFailure(ErrorCodes.SCHEMA_NOT_FOUND, `Schema does not exist: ${catalog}.${schema}`);
+  }
+
+  /** Moves a query one step and returns the document for this poll. */
+  private async advance(
+    query: LocalQuery,
+    baseUrl: string,
+    token: number,
+    maxWaitMs: number,
+    targetBytes: number,
+  ): Promise<{ doc: QueryDocument; headers: HeaderList }> {
+    if (query.pending && !(await settlesWithin(query.pending, maxWaitMs))) {
+      return { doc: this.document(query, baseUrl, token + 1), headers: [] };
+    }
+    const outcome = query.outcome;
+    if (query.done || outcome === undefined) return { doc: this.document(query, baseUrl, undefined), headers: [] };
+    if ('headers' in outcome) {
+      query.state = 'FINISHED';
+      query.finishedAt = Date.now();
+      const doc = this.document(query, baseUrl, undefined);
+      doc.updateType = outcome.updateType;
+      return { doc, headers: outcome.headers };
+    }
+    const execution = outcome.execution;
+    query.pendingPage ??= execution.nextPage(targetBytes);
+    if (!(await settlesWithin(query.pendingPage, maxWaitMs))) {
+      return { doc: this.document(query, baseUrl, token + 1), headers: [] };
+    }
+    let page: ResultPage | null;
+    try {
+      page = await query.pendingPage;
+    } catch (err) {
+      query.fail(asQueryFailure(err));
+      return { doc: this.document(query, baseUrl, undefined), headers: [] };
+    } finally {
+      query.pendingPage = undefined;
+    }
+    if (query.done) return { doc: this.document(query, baseUrl, undefined), headers: [] };
+    if (page === null) {
+      query.state = 'FINISHED';
+      query.finishedAt = Date.now();
+    } else {
+      query.processedRows += page.rowCount;
+    }
+    const doc = this.document(query, baseUrl, page === null ? undefined : token + 1);
+    doc.columns = execution.columns;
+    if (page !== null) doc.rowsJson = page.rowsJson;
+    if (execution.updateType !== undefined) doc.updateType = execution.updateType;
+    if (execution.updateCount !== undefined) doc.updateCount = execution.updateCount;
+    return { doc, headers: [] };
+  }
+
+  private document(query: LocalQuery, baseUrl: string, nextToken: number | undefined): QueryDocument {
+    const now = query.finishedAt ?? Date.now();
+    const doc: QueryDocument = {
+      id: query.id,
+      infoUri: infoUri(baseUrl, query.id),
+      state: query.state,
+      elapsedMillis: now - query.createdAt,
+      queuedMillis: (query.startedAt ?? now) - query.createdAt,
+      processedRows: query.processedRows,
+    };
+    if (query.error) doc.error = query.error;
+    if (nextToken !== undefined && !query.done) {
+      const phase = query.state === 'QUEUED' && nextToken === 1 ? 'queued' : 'executing';
+      const token = this.options.signer.sign({
+        backend: this.name,
+        user: query.user,
+        issuedAt: Math.floor(Date.now() / 1000),
+        target: `${query.id}/${nextToken}`,
+      });
+      doc.nextUri = followUpUri(baseUrl, phase, query.id, token);
+    }
+    return doc;
+  }
+
+  private cancel(query: LocalQuery, failure: QueryFailure): void {
+    if (query.done) return;
+    query.fail(failure);
+    query.abort.abort();
+    if (query.outcome && 'execution' in query.outcome) query.outcome.execution.cancel();
+  }
+
+  /** Cancels queries whose client stopped polling and forgets finished ones. */
+  private sweep(): void {
+    const now = Date.now();
+    for (const query of this.queries.values()) {
+      if (query.done) {
+        if (now - (query.finishedAt ?? now) > FINISHED_RETENTION_MS) this.queries.delete(query.id);
+      } else if (now - query.lastPollAt > this.options.clientTimeoutMs) {
+        this.cancel(query, new QueryFailure(ErrorCodes.ABANDONED_QUERY, `Query ${query.id} was abandoned: its client stopped polling`));
+      }
+    }
+  }
+}
+
+function canceled(): QueryFailure {
+  return new QueryFailure(ErrorCodes.USER_CANCELED, 'Query was canceled');
+}
+
+function findPrepared(session: QuerySession, name: string): string | undefined {
+  const exact = session.preparedStatements.get(name);
+  if (exact !== undefined) return exact;
+  for (const [key, sql] of session.preparedStatements) if (key.toLowerCase() === name.toLowerCase()) return sql;
+  return undefined;
+}
+
+function preparedNotFound(name: string): QueryFailure {
+  return new QueryFailure(ErrorCodes.NOT_FOUND, `Prepared statement not found: ${name}`);
+}
+
+function sqlString(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  const settled = promise.then(
+    () => true,
+    () => true,
+  );
+  try {
+    return await Promise.race([settled, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Trino durations in query parameters: `1s`, `500ms`, `0.5s`. */
+function parseWait(text: string | null): number | undefined {
+  if (text === null) return undefined;
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(text);
+  if (!match) return undefined;
+  return Number(match[1]) * (match[2] === 'ms' ? 1 : match[2] === 's' ? 1000 : 60_000);
+}
+
+/** Trino data sizes in query parameters: `1MB`, `16kB`, `1024B`. */
+function parseSize(text: string | null): number | undefined {
+  if (text === null) return undefined;
+  const match = /^(\d+(?:\.\d+)?)(B|kB|KB|MB|GB)$/.exec(text);
+  if (!match) return undefined;
+  const unit = { B: 1, kB: 1024, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3 }[match[2] as 'B'];
+  return Math.max(1, Math.floor(Number(match[1]) * unit));
+}

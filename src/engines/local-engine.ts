@@ -1,0 +1,58 @@
+/**
+ * Contract for engines whose queries run under the gateway's own control (embedded DuckDB,
+ * later Athena): the gateway owns the protocol lifecycle (ids, nextUri, paging, cancel) and the
+ * engine only executes statements and hands back rows already encoded the way Trino encodes them.
+ *
+ * Session statements (USE, SET SESSION, PREPARE, transactions...) never reach a local engine:
+ * the gateway answers them itself. Prepared statements arrive resolved: `sql` plus the
+ * parameter expressions of `EXECUTE ... USING`.
+ */
+import type { Column } from '../protocol/types.js';
+
+export interface LocalStatement {
+  /** The statement text to run (a resolved prepared statement when the client used EXECUTE). */
+  sql: string;
+  /** SQL expression texts bound to the `?` placeholders of `sql`, in order. */
+  parameters: string[];
+  catalog?: string;
+  schema?: string;
+  /** IANA zone id from the session; the engine evaluates time-zone-dependent functions in it. */
+  timeZone?: string;
+  /** The client sent PARAMETRIC_DATETIME: report `timestamp(p)` with full precision, else `timestamp` at millisecond precision. */
+  parametricDatetime: boolean;
+}
+
+export interface ResultPage {
+  /** Rows as JSON arrays joined by commas, without the enclosing brackets: `[1,"a"],[2,"b"]`. */
+  rowsJson: string;
+  rowCount: number;
+}
+
+export interface LocalExecution {
+  /** Output columns; empty for statements without a result set (then see `updateType`). */
+  readonly columns: Column[];
+  /** For statements that are not queries: `CREATE TABLE`, `INSERT`, ... */
+  readonly updateType?: string;
+  /** Row count for DML. */
+  readonly updateCount?: number;
+  /**
+   * Next page of at most about `targetBytes` of encoded rows (at least one row when any remain);
+   * `null` once every row has been delivered. Throws QueryFailure on engine errors.
+   */
+  nextPage(targetBytes: number): Promise<ResultPage | null>;
+  /** Stops the engine's work. Idempotent; a pending `nextPage` rejects with USER_CANCELED. */
+  cancel(): void;
+}
+
+export interface LocalEngine {
+  readonly kind: string;
+  /** Ready the engine (open files, generate demo data); called once at gateway start. */
+  start(): Promise<void>;
+  /**
+   * Starts a statement. Resolves once the output schema is known (so the first data page can
+   * carry columns); rejects with a QueryFailure carrying a Trino error code. Aborting `signal`
+   * before that interrupts the engine and rejects with USER_CANCELED.
+   */
+  execute(statement: LocalStatement, signal: AbortSignal): Promise<LocalExecution>;
+  close(): Promise<void>;
+}

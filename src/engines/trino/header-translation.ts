@@ -1,0 +1,56 @@
+/**
+ * Which headers cross the gateway, in which family. The gateway forwards only protocol headers
+ * (plus content type and user agent) to a backend, translated to the family the backend speaks,
+ * and returns the backend's protocol headers in the family the client spoke.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Dialect } from '../../protocol/session.js';
+
+/** Headers the gateway consumes itself and never forwards. */
+const GATEWAY_ONLY = new Set(['routing-group']);
+/**
+ * Spooled results would point clients at storage or nodes the gateway does not proxy: with the
+ * encoding header removed, backends answer inline and every official client falls back to that.
+ */
+const STRIPPED = new Set(['query-data-encoding']);
+
+function protocolSuffix(name: string): string | undefined {
+  if (name.startsWith('x-trino-')) return name.slice(8);
+  if (name.startsWith('x-presto-')) return name.slice(9);
+  return undefined;
+}
+
+export function backendRequestHeaders(client: IncomingHttpHeaders, backendDialect: Dialect, userAgent: string): Record<string, string | string[]> {
+  const prefix = backendDialect === 'trino' ? 'x-trino-' : 'x-presto-';
+  const out: Record<string, string | string[]> = {
+    'accept-encoding': 'identity',
+    'user-agent': client['user-agent'] ? `[Querygate] ${client['user-agent']}` : userAgent,
+  };
+  for (const [name, value] of Object.entries(client)) {
+    if (value === undefined) continue;
+    const suffix = protocolSuffix(name);
+    if (suffix === undefined) continue;
+    if (GATEWAY_ONLY.has(suffix) || STRIPPED.has(suffix)) continue;
+    out[prefix + suffix] = value;
+  }
+  if (client['content-type']) out['content-type'] = client['content-type'];
+  return out;
+}
+
+/** Copies the backend's protocol headers into the client's family. */
+export function clientResponseHeaders(backend: Record<string, string | string[] | undefined>, clientDialect: Dialect): Array<[string, string | string[]]> {
+  const prefix = clientDialect === 'trino' ? 'X-Trino-' : 'X-Presto-';
+  const out: Array<[string, string | string[]]> = [];
+  for (const [name, value] of Object.entries(backend)) {
+    if (value === undefined) continue;
+    const suffix = protocolSuffix(name.toLowerCase());
+    if (suffix === undefined || STRIPPED.has(suffix)) continue;
+    out.push([prefix + canonicalSuffix(suffix), value]);
+  }
+  return out;
+}
+
+/** `set-catalog` → `Set-Catalog`, for readable response headers (names are case-insensitive anyway). */
+function canonicalSuffix(suffix: string): string {
+  return suffix.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase());
+}

@@ -1,0 +1,287 @@
+/**
+ * Pass-through engine for Trino and Presto coordinators. Statements and follow-ups are forwarded;
+ * each response streams back with its URIs rewritten to signed gateway follow-ups, so the client
+ * keeps talking to the gateway and never learns the backend's address. `data` is never parsed.
+ */
+import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { once } from 'node:events';
+import { Pool, errors as undiciErrors } from 'undici';
+import type { Dispatcher } from 'undici';
+import type { TrinoBackendConfig } from '../../config/schema.js';
+import { ErrorCodes, QueryFailure } from '../../protocol/errors.js';
+import type { QueryIdGenerator } from '../../protocol/query-id.js';
+import type { QueryTokenSigner } from '../../protocol/query-token.js';
+import { renderQueryResults } from '../../protocol/results.js';
+import type { Dialect } from '../../protocol/session.js';
+import { followUpUri, infoUri, type FollowUpPhase } from '../../protocol/uris.js';
+import { TopLevelValueRewriter } from '../../protocol/uri-rewriter.js';
+import { sendJson, sendNoContent, sendText } from '../../server/respond.js';
+import type { Backend, FollowUpRequest, Submission } from '../backend.js';
+import { backendRequestHeaders, clientResponseHeaders } from './header-translation.js';
+
+const REWRITTEN_KEYS = new Set(['nextUri', 'partialCancelUri', 'infoUri']);
+const USER_AGENT = 'Querygate';
+/** Largest non-200 body relayed to a client (backends answer those with short text). */
+const MAX_ERROR_BODY = 4096;
+
+interface RelayContext {
+  user: string;
+  baseUrl: string;
+  clientDialect: Dialect;
+  /** Query id to report if the backend fails before naming one. */
+  fallbackQueryId: string;
+}
+
+export interface TrinoBackendOptions {
+  config: TrinoBackendConfig;
+  signer: QueryTokenSigner;
+  queryIds: QueryIdGenerator;
+  exposeDetails: boolean;
+  log: { warn(obj: object, msg: string): void };
+}
+
+export class TrinoBackend implements Backend {
+  readonly engine = 'trino' as const;
+  readonly name: string;
+  private readonly pool: Pool;
+  private readonly dialect: Dialect;
+
+  constructor(private readonly options: TrinoBackendOptions) {
+    const { config } = options;
+    this.name = config.name;
+    this.dialect = config.dialect;
+    this.pool = new Pool(new URL(config.url).origin, {
+      connections: 256,
+      connectTimeout: config.connectTimeout,
+      headersTimeout: config.requestTimeout,
+      bodyTimeout: config.requestTimeout,
+      keepAliveTimeout: 30_000,
+    });
+  }
+
+  async start(): Promise<void> {}
+
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+
+  async submit(submission: Submission, res: ServerResponse): Promise<void> {
+    const context: RelayContext = {
+      user: submission.user,
+      baseUrl: submission.baseUrl,
+      clientDialect: submission.session.dialect,
+      fallbackQueryId: this.options.queryIds.next(),
+    };
+    const headers = backendRequestHeaders(submission.headers, this.dialect, USER_AGENT);
+    headers['content-type'] = 'text/plain; charset=utf-8';
+    await this.exchange('POST', this.basePath() + '/v1/statement', headers, submission.sql, context, res);
+  }
+
+  async followUp(request: FollowUpRequest, res: ServerResponse): Promise<void> {
+    const context: RelayContext = {
+      user: request.followUp.user,
+      baseUrl: request.baseUrl,
+      clientDialect: request.dialect,
+      fallbackQueryId: request.queryId,
+    };
+    let path = request.followUp.target;
+    if (request.search !== '') path += (path.includes('?') ? '&' : '?') + request.search;
+    const headers = backendRequestHeaders(request.headers, this.dialect, USER_AGENT);
+    await this.exchange(request.method, path, headers, undefined, context, res);
+  }
+
+  async cancelQuery(queryId: string, headers: IncomingHttpHeaders): Promise<boolean> {
+    try {
+      const response = await this.pool.request({
+        method: 'DELETE',
+        path: `${this.basePath()}/v1/query/${encodeURIComponent(queryId)}`,
+        headers: backendRequestHeaders(headers, this.dialect, USER_AGENT),
+      });
+      await response.body.dump();
+      return response.statusCode < 300;
+    } catch {
+      return false;
+    }
+  }
+
+  async queryInfo(queryId: string, headers: IncomingHttpHeaders, res: ServerResponse): Promise<boolean> {
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await this.pool.request({
+        method: 'GET',
+        path: `${this.basePath()}/v1/query/${encodeURIComponent(queryId)}`,
+        headers: backendRequestHeaders(headers, this.dialect, USER_AGENT),
+      });
+    } catch {
+      return false;
+    }
+    if (response.statusCode !== 200) {
+      await response.body.dump();
+      return false;
+    }
+    const info = (await response.body.json()) as Record<string, unknown>;
+    sendJson(res, JSON.stringify(publicQueryInfo(info)));
+    return true;
+  }
+
+  /** Path prefix of the configured URL, for backends mounted below a path. */
+  private basePath(): string {
+    const path = new URL(this.options.config.url).pathname;
+    return path === '/' ? '' : path.replace(/\/$/, '');
+  }
+
+  private async exchange(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    headers: Record<string, string | string[]>,
+    body: string | undefined,
+    context: RelayContext,
+    res: ServerResponse,
+  ): Promise<void> {
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await this.pool.request({ method, path, headers, body: body ?? null });
+    } catch (err) {
+      this.failUnavailable(method, err, context, res);
+      return;
+    }
+    const status = response.statusCode;
+    if (status === 200) {
+      await this.relayDocument(response, context, res);
+      return;
+    }
+    const text = await readLimited(response.body);
+    if (status === 204) {
+      sendNoContent(res);
+    } else if (status === 502 || status === 503 || status === 504) {
+      // Retryable by every client: the same follow-up URI stays valid.
+      sendText(res, 503, 'Backend temporarily unavailable, retry');
+    } else if (status >= 500) {
+      this.options.log.warn({ backend: this.name, status, body: text }, 'backend answered with a server error');
+      this.failQuery(context, res, new QueryFailure(ErrorCodes.BACKEND_PROTOCOL_ERROR, `Backend failed with HTTP ${status}${this.detail()}`));
+    } else {
+      sendText(res, status, text);
+    }
+  }
+
+  private async relayDocument(response: Dispatcher.ResponseData, context: RelayContext, res: ServerResponse): Promise<void> {
+    const issuedAt = Math.floor(Date.now() / 1000);
+    let queryId: string | undefined;
+    const rewriter = new TopLevelValueRewriter(REWRITTEN_KEYS, (key, value) => {
+      const target = upstreamTarget(value);
+      queryId ??= target ? queryIdOfPath(target) : undefined;
+      const id = queryId ?? context.fallbackQueryId;
+      if (key === 'infoUri') return infoUri(context.baseUrl, id);
+      if (target === undefined) return '';
+      const phase: FollowUpPhase = key === 'partialCancelUri' ? 'partialCancel' : target.includes('/queued/') ? 'queued' : 'executing';
+      const token = this.options.signer.sign({ backend: this.name, user: context.user, issuedAt, target });
+      return followUpUri(context.baseUrl, phase, id, token);
+    });
+    const headers: OutgoingHttpHeaders = { 'content-type': 'application/json' };
+    for (const [name, value] of clientResponseHeaders(response.headers, context.clientDialect)) headers[name] = value;
+    res.writeHead(200, headers);
+    try {
+      for await (const chunk of response.body as AsyncIterable<Buffer>) {
+        for (const piece of rewriter.push(chunk)) {
+          if (piece.length > 0 && !res.write(piece)) await once(res, 'drain');
+        }
+      }
+    } catch (err) {
+      this.options.log.warn({ backend: this.name, err: (err as Error).message }, 'backend connection broke mid-response');
+      res.destroy();
+      return;
+    }
+    if (!rewriter.complete) {
+      // A truncated document must not look complete to the client.
+      res.destroy();
+      return;
+    }
+    res.end();
+  }
+
+  private failUnavailable(method: string, err: unknown, context: RelayContext, res: ServerResponse): void {
+    const reason = describeConnectionError(err);
+    this.options.log.warn({ backend: this.name, reason }, 'backend unreachable');
+    if (method === 'DELETE') {
+      sendText(res, 503, `Backend unavailable: ${reason}`);
+      return;
+    }
+    this.failQuery(context, res, new QueryFailure(ErrorCodes.BACKEND_UNAVAILABLE, `Backend unavailable (${reason})${this.detail()}`));
+  }
+
+  private failQuery(context: RelayContext, res: ServerResponse, failure: QueryFailure): void {
+    sendJson(
+      res,
+      renderQueryResults({
+        id: context.fallbackQueryId,
+        infoUri: infoUri(context.baseUrl, context.fallbackQueryId),
+        state: 'FAILED',
+        elapsedMillis: 0,
+        queuedMillis: 0,
+        processedRows: 0,
+        error: failure,
+      }),
+    );
+  }
+
+  private detail(): string {
+    return this.options.exposeDetails ? ` [backend ${this.name} at ${this.options.config.url}]` : '';
+  }
+}
+
+/** The path and query of a backend URI (its host is the configured backend's, whatever it says). */
+function upstreamTarget(uri: string): string | undefined {
+  try {
+    const url = new URL(uri);
+    return url.pathname + url.search;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Query id in a Trino or Presto follow-up path: the first segment after the phase words. */
+function queryIdOfPath(path: string): string | undefined {
+  const segments = path.split('?')[0]!.split('/');
+  const start = segments.indexOf('statement');
+  if (start === -1) return undefined;
+  for (let i = start + 1; i < segments.length; i++) {
+    const segment = segments[i]!;
+    if (segment === 'queued' || segment === 'executing' || segment === 'partialCancel' || segment === 'scheduled') continue;
+    return /^[A-Za-z0-9_]+$/.test(segment) ? segment : undefined;
+  }
+  return undefined;
+}
+
+function describeConnectionError(err: unknown): string {
+  if (err instanceof undiciErrors.ConnectTimeoutError) return 'connect timeout';
+  if (err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError) return 'response timeout';
+  const code = (err as { code?: string }).code ?? (err as { cause?: { code?: string } }).cause?.code;
+  if (code === 'ECONNREFUSED') return 'connection refused';
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'connection reset';
+  return 'connection failed';
+}
+
+async function readLimited(body: Dispatcher.ResponseData['body']): Promise<string> {
+  let text = '';
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    if (text.length < MAX_ERROR_BODY) text += chunk.toString('utf8');
+  }
+  return text.slice(0, MAX_ERROR_BODY);
+}
+
+/** The parts of a backend's QueryInfo that are safe to show: no node addresses, no internal URIs. */
+function publicQueryInfo(info: Record<string, unknown>): Record<string, unknown> {
+  const session = (info.session ?? {}) as Record<string, unknown>;
+  const out: Record<string, unknown> = {
+    queryId: info.queryId,
+    state: info.state,
+    query: info.query,
+    queryType: info.queryType,
+    session: { user: session.user, source: session.source, catalog: session.catalog, schema: session.schema },
+    queryStats: info.queryStats,
+    scheduled: info.scheduled,
+  };
+  if (info.errorCode !== undefined) out.errorCode = info.errorCode;
+  if (info.errorType !== undefined) out.errorType = info.errorType;
+  return out;
+}

@@ -1,0 +1,24 @@
+/** The gateway's own URIs, as clients see them. Follow-ups carry the signed token as the last path segment. */
+
+export type FollowUpPhase = 'queued' | 'executing' | 'partialCancel';
+
+export function followUpUri(baseUrl: string, phase: FollowUpPhase, queryId: string, token: string): string {
+  if (phase === 'partialCancel') return `${baseUrl}/v1/statement/executing/partialCancel/${queryId}/${token}`;
+  return `${baseUrl}/v1/statement/${phase}/${queryId}/${token}`;
+}
+
+export function infoUri(baseUrl: string, queryId: string): string {
+  return `${baseUrl}/ui/query.html?${queryId}`;
+}
+
+/** Parses the path of a gateway follow-up URI; undefined when it is not one. */
+export function parseFollowUpPath(path: string): { queryId: string; token: string } | undefined {
+  const parts = path.split('/');
+  // ['', 'v1', 'statement', phase, ...]
+  if (parts.length < 6 || parts[1] !== 'v1' || parts[2] !== 'statement') return undefined;
+  if (parts[3] === 'executing' && parts[4] === 'partialCancel') {
+    return parts.length === 7 ? { queryId: parts[5]!, token: parts[6]! } : undefined;
+  }
+  if ((parts[3] !== 'queued' && parts[3] !== 'executing') || parts.length !== 6) return undefined;
+  return { queryId: parts[4]!, token: parts[5]! };
+}

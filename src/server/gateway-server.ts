@@ -1,0 +1,247 @@
+/**
+ * The front door: the only part of the gateway that knows HTTP. It reads and checks the request
+ * (body size and encoding, header family, session headers, user), hands statements to the chosen
+ * backend and routes follow-ups by their signed token.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { Backend } from '../engines/backend.js';
+import { HttpFailure, QueryFailure, asQueryFailure } from '../protocol/errors.js';
+import type { QueryIdGenerator } from '../protocol/query-id.js';
+import { wrongUser, type QueryTokenSigner } from '../protocol/query-token.js';
+import { renderQueryResults } from '../protocol/results.js';
+import { detectDialect, headerName, parseSession, type Dialect } from '../protocol/session.js';
+import { infoUri, parseFollowUpPath } from '../protocol/uris.js';
+import { sendJson, sendNoContent, sendText } from './respond.js';
+
+export interface GatewayServerOptions {
+  backends: Backend[];
+  defaultBackend: Backend;
+  signer: QueryTokenSigner;
+  queryIds: QueryIdGenerator;
+  maxStatementBytes: number;
+  publicUrl?: string;
+  version: string;
+  log: Logger;
+}
+
+const HOST_HEADER = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
+
+export class GatewayServer {
+  private readonly server: Server;
+  private readonly backendsByName: Map<string, Backend>;
+  private readonly startedAt = Date.now();
+
+  constructor(private readonly options: GatewayServerOptions) {
+    this.backendsByName = new Map(options.backends.map((b) => [b.name, b]));
+    this.server = createServer({ requestTimeout: 0, headersTimeout: 30_000, keepAliveTimeout: 65_000 }, (req, res) => {
+      this.handle(req, res).catch((err: unknown) => this.internalError(res, err));
+    });
+  }
+
+  listen(port: number, host: string): Promise<AddressInfo> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        resolve(this.server.address() as AddressInfo);
+      });
+    });
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = req.url ?? '/';
+    const queryStart = url.indexOf('?');
+    const path = queryStart === -1 ? url : url.slice(0, queryStart);
+    const search = queryStart === -1 ? '' : url.slice(queryStart + 1);
+    try {
+      if (path === '/v1/statement') {
+        if (req.method !== 'POST') throw new HttpFailure(405, 'Method not allowed');
+        await this.submit(req, res);
+      } else if (path.startsWith('/v1/statement/')) {
+        await this.followUp(req, res, path, search);
+      } else if (path === '/v1/info') {
+        this.info(res);
+      } else if (path.startsWith('/v1/query/')) {
+        await this.queryResource(req, res, path);
+      } else if (path === '/ui/query.html') {
+        sendText(res, 200, `Query ${decodeURIComponent(search).replace(/[^A-Za-z0-9_]/g, '')}: details at /v1/query/<id>`);
+      } else {
+        sendText(res, 404, 'Not found');
+      }
+    } catch (err) {
+      if (err instanceof HttpFailure) {
+        // Drain what the client is still sending so the connection can be reused.
+        req.resume();
+        sendText(res, err.status, err.message, err.headers);
+        return;
+      }
+      throw err;
+    }
+  }
+
+  private async submit(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const session = parseSession(req.headers);
+    const user = this.userOf(req, session.dialect);
+    const sql = await this.readStatement(req);
+    const backend = this.options.defaultBackend;
+    const baseUrl = this.baseUrl(req);
+    try {
+      await backend.submit({ sql, session, user, headers: req.headers, baseUrl }, res);
+    } catch (err) {
+      if (err instanceof HttpFailure) throw err;
+      if (!(err instanceof QueryFailure)) this.options.log.error({ err }, 'statement submission failed');
+      this.failedDocument(res, this.options.queryIds.next(), baseUrl, asQueryFailure(err));
+    }
+  }
+
+  private async followUp(req: IncomingMessage, res: ServerResponse, path: string, search: string): Promise<void> {
+    if (req.method !== 'GET' && req.method !== 'DELETE') throw new HttpFailure(405, 'Method not allowed');
+    const parsed = parseFollowUpPath(path);
+    if (!parsed) throw new HttpFailure(404, 'Query not found');
+    const followUp = this.options.signer.verify(parsed.token);
+    const dialect = detectDialect(req.headers);
+    const backend = this.backendsByName.get(followUp.backend);
+    if (!backend) throw new HttpFailure(404, 'Query not found: its backend is no longer configured');
+    const claimedUser = firstHeader(req, headerName(dialect, 'User'));
+    if (claimedUser !== undefined && claimedUser !== followUp.user) {
+      if (req.method === 'DELETE') throw new HttpFailure(403, 'Cannot cancel a query started by another user');
+      this.failedDocument(res, parsed.queryId, this.baseUrl(req), wrongUser());
+      return;
+    }
+    await backend.followUp(
+      { method: req.method, queryId: parsed.queryId, followUp, headers: req.headers, search, baseUrl: this.baseUrl(req), dialect },
+      res,
+    );
+  }
+
+  private async queryResource(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    const queryId = path.slice('/v1/query/'.length);
+    if (!/^[A-Za-z0-9_]{1,128}$/.test(queryId)) throw new HttpFailure(404, 'Query not found');
+    if (req.method === 'GET') {
+      for (const backend of this.options.backends) {
+        if (await backend.queryInfo(queryId, req.headers, res)) return;
+      }
+      throw new HttpFailure(410, 'Query not found');
+    }
+    if (req.method === 'DELETE') {
+      for (const backend of this.options.backends) {
+        if (await backend.cancelQuery(queryId, req.headers)) {
+          sendNoContent(res);
+          return;
+        }
+      }
+      throw new HttpFailure(410, 'Query not found');
+    }
+    throw new HttpFailure(405, 'Method not allowed');
+  }
+
+  private info(res: ServerResponse): void {
+    const uptimeSeconds = (Date.now() - this.startedAt) / 1000;
+    sendJson(
+      res,
+      JSON.stringify({
+        nodeVersion: { version: this.options.version },
+        environment: 'querygate',
+        coordinator: true,
+        starting: false,
+        uptime: `${uptimeSeconds.toFixed(2)}s`,
+      }),
+    );
+  }
+
+  /**
+   * The session user. No authenticator is configured yet, so the user header is trusted, as Trino
+   * does with its insecure authenticator (a Basic header without password also names the user).
+   */
+  private userOf(req: IncomingMessage, dialect: Dialect): string {
+    const header = firstHeader(req, headerName(dialect, 'User'));
+    const authorization = req.headers.authorization;
+    let basicUser: string | undefined;
+    if (authorization !== undefined) {
+      const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(authorization);
+      if (!match) throw new HttpFailure(401, 'Unsupported Authorization header', { 'WWW-Authenticate': 'Basic realm="Trino"' });
+      const decoded = Buffer.from(match[1]!, 'base64').toString('latin1');
+      const colon = decoded.indexOf(':');
+      const password = colon === -1 ? '' : decoded.slice(colon + 1);
+      if (password !== '') {
+        throw new HttpFailure(401, 'Password not allowed for insecure authentication', { 'WWW-Authenticate': 'Basic realm="Trino"' });
+      }
+      basicUser = colon === -1 ? decoded : decoded.slice(0, colon);
+    }
+    const user = header ?? basicUser;
+    if (user === undefined || user === '') {
+      throw new HttpFailure(401, `Basic authentication or ${headerName(dialect, 'User')} must be sent`, { 'WWW-Authenticate': 'Basic realm="Trino"' });
+    }
+    if (/[\u0000-\u001f\u007f]/.test(user)) throw new HttpFailure(400, `Invalid ${headerName(dialect, 'User')} header`);
+    return user;
+  }
+
+  private async readStatement(req: IncomingMessage): Promise<string> {
+    const limit = this.options.maxStatementBytes;
+    const declared = Number(req.headers['content-length'] ?? NaN);
+    if (declared > limit) throw new HttpFailure(413, `Statement is too large: ${declared} bytes exceeds the limit of ${limit} bytes`);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > limit) throw new HttpFailure(413, `Statement is too large: it exceeds the limit of ${limit} bytes`, { Connection: 'close' });
+      chunks.push(chunk);
+    }
+    let sql: string;
+    try {
+      sql = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+    } catch {
+      throw new HttpFailure(400, 'Statement is not valid UTF-8');
+    }
+    if (sql.trim() === '') throw new HttpFailure(400, 'SQL statement is empty');
+    return sql;
+  }
+
+  private baseUrl(req: IncomingMessage): string {
+    if (this.options.publicUrl !== undefined) return this.options.publicUrl.replace(/\/$/, '');
+    const host = req.headers.host;
+    if (host === undefined || !HOST_HEADER.test(host)) throw new HttpFailure(400, 'Missing or invalid Host header');
+    return `http://${host}`;
+  }
+
+  private failedDocument(res: ServerResponse, queryId: string, baseUrl: string, failure: QueryFailure): void {
+    sendJson(
+      res,
+      renderQueryResults({
+        id: queryId,
+        infoUri: infoUri(baseUrl, queryId),
+        state: 'FAILED',
+        elapsedMillis: 0,
+        queuedMillis: 0,
+        processedRows: 0,
+        error: failure,
+      }),
+    );
+  }
+
+  private internalError(res: ServerResponse, err: unknown): void {
+    this.options.log.error({ err }, 'request failed');
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    sendText(res, 500, 'Internal gateway error');
+  }
+}
+
+function firstHeader(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name.toLowerCase()];
+  const text = Array.isArray(value) ? value[0] : value;
+  const trimmed = text?.trim();
+  return trimmed === '' ? undefined : trimmed;
+}
+

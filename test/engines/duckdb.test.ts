@@ -1,0 +1,423 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDbEngine } from '../../src/engines/duckdb/duckdb-engine.js';
+import type { LocalExecution, LocalStatement } from '../../src/engines/local-engine.js';
+import { ErrorCodes, QueryFailure, type ErrorCode } from '../../src/protocol/errors.js';
+
+interface Outcome {
+  execution: LocalExecution;
+  rowsJson: string;
+  rows: unknown[][];
+  pages: number[];
+}
+
+function statement(sql: string, extra: Partial<LocalStatement> = {}): LocalStatement {
+  return { sql, parameters: [], parametricDatetime: true, catalog: 'demo', schema: 'tpch', ...extra };
+}
+
+async function run(engine: DuckDbEngine, sql: string, extra: Partial<LocalStatement> = {}, targetBytes = 1 << 20): Promise<Outcome> {
+  const execution = await engine.execute(statement(sql, extra), new AbortController().signal);
+  const parts: string[] = [];
+  const pages: number[] = [];
+  for (let page = await execution.nextPage(targetBytes); page !== null; page = await execution.nextPage(targetBytes)) {
+    parts.push(page.rowsJson);
+    pages.push(page.rowCount);
+  }
+  const rowsJson = parts.join(',');
+  return { execution, rowsJson, rows: JSON.parse(`[${rowsJson}]`) as unknown[][], pages };
+}
+
+async function failure(promise: Promise<unknown>): Promise<QueryFailure> {
+  try {
+    await promise;
+  } catch (err) {
+    assert.ok(err instanceof QueryFailure, `expected a QueryFailure, got ${String(err)}`);
+    return err;
+  }
+  assert.fail('expected the statement to fail');
+}
+
+async function fails(engine: DuckDbEngine, sql: string, code: ErrorCode, extra: Partial<LocalStatement> = {}): Promise<QueryFailure> {
+  const err = await failure(run(engine, sql, extra));
+  assert.equal(err.errorCode.name, code.name, `${sql}: ${err.message}`);
+  assert.doesNotMatch(err.message, /\n\s+at |node_modules|\/work\//, 'no stack traces or gateway paths');
+  return err;
+}
+
+const TPCH_COLUMNS: Record<string, string[]> = {
+  region: ['r_regionkey bigint', 'r_name varchar', 'r_comment varchar'],
+  nation: ['n_nationkey bigint', 'n_name varchar', 'n_regionkey bigint', 'n_comment varchar'],
+  part: ['p_partkey bigint', 'p_name varchar', 'p_mfgr varchar', 'p_brand varchar', 'p_type varchar', 'p_size integer', 'p_container varchar', 'p_retailprice decimal(12, 2)', 'p_comment varchar'],
+  supplier: ['s_suppkey bigint', 's_name varchar', 's_address varchar', 's_nationkey bigint', 's_phone varchar', 's_acctbal decimal(12, 2)', 's_comment varchar'],
+  partsupp: ['ps_partkey bigint', 'ps_suppkey bigint', 'ps_availqty integer', 'ps_supplycost decimal(12, 2)', 'ps_comment varchar'],
+  customer: ['c_custkey bigint', 'c_name varchar', 'c_address varchar', 'c_nationkey bigint', 'c_phone varchar', 'c_acctbal decimal(12, 2)', 'c_mktsegment varchar', 'c_comment varchar'],
+  orders: ['o_orderkey bigint', 'o_custkey bigint', 'o_orderstatus varchar', 'o_totalprice decimal(12, 2)', 'o_orderdate date', 'o_orderpriority varchar', 'o_clerk varchar', 'o_shippriority integer', 'o_comment varchar'],
+  lineitem: ['l_orderkey bigint', 'l_partkey bigint', 'l_suppkey bigint', 'l_linenumber integer', 'l_quantity decimal(12, 2)', 'l_extendedprice decimal(12, 2)', 'l_discount decimal(12, 2)', 'l_tax decimal(12, 2)', 'l_returnflag varchar', 'l_linestatus varchar', 'l_shipdate date', 'l_commitdate date', 'l_receiptdate date', 'l_shipinstruct varchar', 'l_shipmode varchar', 'l_comment varchar'],
+};
+
+describe('DuckDB engine', () => {
+  const engine = new DuckDbEngine({ demo: true, catalogs: [] });
+  let startMillis = 0;
+
+  before(async () => {
+    const t0 = performance.now();
+    await engine.start();
+    startMillis = performance.now() - t0;
+  });
+  after(() => engine.close());
+
+  describe('demo catalog', () => {
+    test('is generated quickly', () => {
+      assert.ok(startMillis < 5000, `start took ${startMillis} ms`);
+    });
+
+    test('has the TPC-H tables with their columns and types', async () => {
+      for (const [table, expected] of Object.entries(TPCH_COLUMNS)) {
+        const { execution } = await run(engine, `SELECT * FROM ${table} LIMIT 0`);
+        assert.deepEqual(execution.columns.map((c) => `${c.name} ${c.type}`), expected, table);
+      }
+      assert.deepEqual(await engine.columnsOf('demo', 'tpch', 'region'), [
+        { name: 'r_regionkey', type: 'bigint' },
+        { name: 'r_name', type: 'varchar' },
+        { name: 'r_comment', type: 'varchar' },
+      ]);
+      assert.deepEqual(await engine.columnsOf('demo', 'tpch', 'no_such_table'), []);
+      assert.deepEqual(await engine.columnsOf('no_such_catalog', 'tpch', 'region'), []);
+    });
+
+    test('has the standard regions and nations', async () => {
+      const regions = await run(engine, 'SELECT r_regionkey, r_name FROM region ORDER BY 1');
+      assert.equal(regions.rowsJson, '[0,"AFRICA"],[1,"AMERICA"],[2,"ASIA"],[3,"EUROPE"],[4,"MIDDLE EAST"]');
+      const nations = await run(engine, 'SELECT n_nationkey, n_name, n_regionkey FROM nation ORDER BY 1');
+      assert.equal(nations.rows.length, 25);
+      assert.deepEqual(nations.rows[0], [0, 'ALGERIA', 0]);
+      assert.deepEqual(nations.rows[18], [18, 'CHINA', 2]);
+      assert.deepEqual(nations.rows[24], [24, 'UNITED STATES', 1]);
+      const count = await run(engine, 'SELECT count(*) FROM nation');
+      assert.equal(count.rowsJson, '[25]');
+    });
+
+    test('has TPC-H sized tables', async () => {
+      const { rows } = await run(
+        engine,
+        `SELECT (SELECT count(*) FROM supplier), (SELECT count(*) FROM part), (SELECT count(*) FROM partsupp),
+                (SELECT count(*) FROM customer), (SELECT count(*) FROM orders), (SELECT count(*) FROM lineitem)`,
+      );
+      const [suppliers, parts, partsupps, customers, orders, lineitems] = rows[0] as number[];
+      assert.deepEqual([suppliers, parts, partsupps, customers, orders], [100, 2000, 8000, 1500, 15000]);
+      assert.ok(lineitems! > 50000 && lineitems! < 70000, `lineitem has ${lineitems} rows`);
+    });
+
+    test('keeps referential integrity', async () => {
+      const { rows } = await run(
+        engine,
+        `SELECT
+           (SELECT count(*) FROM nation WHERE n_regionkey NOT IN (SELECT r_regionkey FROM region)),
+           (SELECT count(*) FROM supplier WHERE s_nationkey NOT IN (SELECT n_nationkey FROM nation)),
+           (SELECT count(*) FROM customer WHERE c_nationkey NOT IN (SELECT n_nationkey FROM nation)),
+           (SELECT count(*) FROM partsupp WHERE ps_partkey NOT IN (SELECT p_partkey FROM part) OR ps_suppkey NOT IN (SELECT s_suppkey FROM supplier)),
+           (SELECT count(*) - count(DISTINCT (ps_partkey, ps_suppkey)) FROM partsupp),
+           (SELECT count(*) FROM orders WHERE o_custkey NOT IN (SELECT c_custkey FROM customer)),
+           (SELECT count(*) FROM lineitem l WHERE NOT EXISTS (SELECT 1 FROM partsupp WHERE ps_partkey = l_partkey AND ps_suppkey = l_suppkey)),
+           (SELECT count(*) FROM lineitem WHERE l_orderkey NOT IN (SELECT o_orderkey FROM orders)),
+           (SELECT count(*) FROM orders WHERE o_orderkey NOT IN (SELECT l_orderkey FROM lineitem))`,
+      );
+      assert.deepEqual(rows[0], [0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    });
+
+    test('answers TPC-H Q1', async () => {
+      const { rows, execution } = await run(
+        engine,
+        `SELECT l_returnflag, l_linestatus, sum(l_quantity) AS sum_qty, count(*) AS count_order
+         FROM lineitem WHERE l_shipdate <= DATE '1998-12-01' - INTERVAL 90 DAY
+         GROUP BY l_returnflag, l_linestatus ORDER BY l_returnflag, l_linestatus`,
+      );
+      assert.deepEqual(rows.map((r) => `${r[0]}${r[1]}`), ['AF', 'NF', 'NO', 'RF']);
+      assert.equal(execution.columns[2]!.type, 'decimal(38, 2)');
+      assert.match(String(rows[0]![2]), /^\d+\.00$/);
+    });
+
+    test('is identical in every engine instance', async () => {
+      const checksum = async (e: DuckDbEngine): Promise<string> => {
+        const execution = await e.execute(statement('SELECT * FROM lineitem ORDER BY l_orderkey, l_linenumber'), new AbortController().signal);
+        const hash = createHash('sha256');
+        for (let page = await execution.nextPage(1 << 20); page !== null; page = await execution.nextPage(1 << 20)) hash.update(page.rowsJson);
+        return hash.digest('hex');
+      };
+      const other = new DuckDbEngine({ demo: true, catalogs: [], threads: 1 });
+      await other.start();
+      try {
+        assert.equal(await checksum(other), await checksum(engine));
+      } finally {
+        await other.close();
+      }
+    });
+  });
+
+  describe('results', () => {
+    test('are paged by target size', async () => {
+      const total = (await run(engine, 'SELECT count(*) FROM lineitem')).rows[0]![0] as number;
+      const targetBytes = 256 * 1024;
+      const execution = await engine.execute(statement('SELECT * FROM lineitem'), new AbortController().signal);
+      let rows = 0;
+      let pages = 0;
+      for (let page = await execution.nextPage(targetBytes); page !== null; page = await execution.nextPage(targetBytes)) {
+        pages++;
+        rows += page.rowCount;
+        assert.ok(page.rowsJson.length <= targetBytes, `page of ${page.rowsJson.length} chars`);
+        assert.ok(page.rowsJson.length > targetBytes / 2 || page.rowCount < 2000, 'pages are filled');
+        assert.equal((JSON.parse(`[${page.rowsJson}]`) as unknown[]).length, page.rowCount);
+      }
+      assert.equal(rows, total);
+      assert.ok(pages > 10, `${pages} pages`);
+      assert.equal(await execution.nextPage(targetBytes), null);
+    });
+
+    test('carry at least one row per page', async () => {
+      const { pages, rows } = await run(engine, 'SELECT * FROM region ORDER BY r_regionkey', {}, 1);
+      assert.deepEqual(pages, [1, 1, 1, 1, 1]);
+      assert.equal(rows[4]![1], 'MIDDLE EAST');
+    });
+
+    test('bind parameters given as SQL expressions', async () => {
+      const { rowsJson, execution } = await run(engine, 'SELECT ?, ? + 1, ?, ?, n_name FROM nation WHERE n_nationkey = ?', {
+        parameters: [`DATE '2020-01-01'`, '41', `'it''s'`, '-3.5', '7'],
+      });
+      assert.equal(rowsJson, '["2020-01-01",42,"it\'s","-3.5","GERMANY"]');
+      assert.deepEqual(execution.columns.slice(0, 4).map((c) => c.type), ['date', 'integer', 'varchar', 'decimal(2, 1)']);
+      await fails(engine, 'SELECT ?', ErrorCodes.GENERIC_USER_ERROR);
+      await fails(engine, 'SELECT 1', ErrorCodes.SYNTAX_ERROR, { parameters: ['1); SELECT (2'] });
+      await fails(engine, 'SELECT ?', ErrorCodes.PERMISSION_DENIED, { parameters: [`(SELECT count(*) FROM enable_logging())`] });
+    });
+
+    test('evaluate in the session time zone', async () => {
+      const sql = `SELECT CAST(TIMESTAMPTZ '2001-01-01 00:00:00+00' AS TIMESTAMP), TIMESTAMPTZ '2001-01-01 00:00:00+00'`;
+      assert.equal((await run(engine, sql, { timeZone: 'Asia/Tokyo' })).rowsJson, '["2001-01-01 09:00:00.000000","2001-01-01 00:00:00.000000 UTC"]');
+      assert.equal((await run(engine, sql, { timeZone: '-05:00' })).rowsJson, '["2000-12-31 19:00:00.000000","2001-01-01 00:00:00.000000 UTC"]');
+      assert.equal((await run(engine, sql)).rowsJson, '["2001-01-01 00:00:00.000000","2001-01-01 00:00:00.000000 UTC"]');
+      await fails(engine, 'SELECT 1', ErrorCodes.GENERIC_USER_ERROR, { timeZone: 'Mars/Olympus' });
+    });
+
+    test('resolve names against the session catalog and schema', async () => {
+      assert.equal((await run(engine, 'SELECT count(*) FROM demo.tpch.region', { catalog: undefined, schema: undefined })).rowsJson, '[5]');
+      assert.equal((await run(engine, 'SELECT count(*) FROM tpch.region', { schema: undefined })).rowsJson, '[5]');
+      await fails(engine, 'SELECT 1', ErrorCodes.CATALOG_NOT_FOUND, { catalog: 'nowhere' });
+      await fails(engine, 'SELECT 1', ErrorCodes.SCHEMA_NOT_FOUND, { schema: 'nowhere' });
+    });
+  });
+
+  describe('statements without a result set', () => {
+    test('report update types and counts', async () => {
+      const expectations: Array<[string, string, number | undefined]> = [
+        ['CREATE SCHEMA demo.scratch', 'CREATE SCHEMA', undefined],
+        ['CREATE TABLE demo.scratch.t (a integer, b varchar)', 'CREATE TABLE', undefined],
+        [`INSERT INTO demo.scratch.t VALUES (1, 'x'), (2, 'y'), (3, 'z')`, 'INSERT', 3],
+        ['UPDATE demo.scratch.t SET b = upper(b) WHERE a >= 2', 'UPDATE', 2],
+        ['DELETE FROM demo.scratch.t WHERE a = 1', 'DELETE', 1],
+        ['CREATE TABLE demo.scratch.c AS SELECT * FROM nation WHERE n_regionkey = 1', 'CREATE TABLE', 5],
+        ['ALTER TABLE demo.scratch.t ADD COLUMN c double', 'ADD COLUMN', undefined],
+        ['ALTER TABLE demo.scratch.t RENAME COLUMN c TO d', 'RENAME COLUMN', undefined],
+        ['CREATE OR REPLACE VIEW demo.scratch.v AS SELECT a FROM demo.scratch.t', 'CREATE VIEW', undefined],
+        ['DROP VIEW demo.scratch.v', 'DROP VIEW', undefined],
+        ['DROP TABLE demo.scratch.t', 'DROP TABLE', undefined],
+        ['DROP SCHEMA demo.scratch CASCADE', 'DROP SCHEMA', undefined],
+      ];
+      for (const [sql, updateType, count] of expectations) {
+        const { execution, rowsJson } = await run(engine, sql);
+        assert.equal(execution.updateType, updateType, sql);
+        assert.equal(execution.updateCount, count, sql);
+        if (count === undefined) {
+          assert.deepEqual(execution.columns, [], sql);
+          assert.equal(rowsJson, '', sql);
+        } else {
+          assert.deepEqual(execution.columns.map((c) => `${c.name} ${c.type}`), ['rows bigint'], sql);
+          assert.equal(rowsJson, `[${count}]`, sql);
+        }
+      }
+    });
+  });
+
+  describe('errors', () => {
+    test('syntax errors carry a location', async () => {
+      const err = await fails(engine, 'SELECT *\nFROM nation\nWHERE WHERE', ErrorCodes.SYNTAX_ERROR);
+      assert.deepEqual(err.location, { lineNumber: 3, columnNumber: 7 });
+      assert.match(err.message, /^line 3:7: syntax error at or near "WHERE"$/);
+      // Offsets count characters, not UTF-8 bytes.
+      const wide = await fails(engine, `SELECT 'é😀' FRM x`, ErrorCodes.SYNTAX_ERROR);
+      assert.deepEqual(wide.location, { lineNumber: 1, columnNumber: 17 });
+      await fails(engine, 'SELECT 1; SELECT 2', ErrorCodes.SYNTAX_ERROR);
+      await fails(engine, '  -- nothing\n', ErrorCodes.SYNTAX_ERROR);
+    });
+
+    test('missing objects', async () => {
+      const table = await fails(engine, 'SELECT * FROM foo', ErrorCodes.TABLE_NOT_FOUND);
+      assert.equal(table.message, "line 1:15: Table 'demo.tpch.foo' does not exist");
+      assert.deepEqual(table.location, { lineNumber: 1, columnNumber: 15 });
+      const qualified = await fails(engine, `SELECT 'é' AS x FROM demo.tpch."Bar"`, ErrorCodes.TABLE_NOT_FOUND);
+      assert.equal(qualified.message, "line 1:22: Table 'demo.tpch.Bar' does not exist");
+      const schema = await fails(engine, 'SELECT * FROM nope.foo', ErrorCodes.SCHEMA_NOT_FOUND);
+      assert.equal(schema.message, "line 1:15: Schema 'nope' does not exist");
+      const catalog = await fails(engine, 'SELECT * FROM nope.tpch.foo', ErrorCodes.CATALOG_NOT_FOUND);
+      assert.equal(catalog.message, "Catalog 'nope' not found");
+      const columnErr = await fails(engine, 'SELECT\n  n_name, zzz FROM nation', ErrorCodes.COLUMN_NOT_FOUND);
+      assert.equal(columnErr.message, "line 2:11: Column 'zzz' cannot be resolved");
+      const fn = await fails(engine, 'SELECT no_such_function(1)', ErrorCodes.FUNCTION_NOT_FOUND);
+      assert.equal(fn.message, "line 1:8: Function 'no_such_function' not registered");
+      await fails(engine, `SELECT sum('a')`, ErrorCodes.FUNCTION_NOT_FOUND);
+      await fails(engine, 'CREATE TABLE nation AS SELECT 1 AS x', ErrorCodes.TABLE_ALREADY_EXISTS);
+    });
+
+    test('type, cast and arithmetic errors', async () => {
+      await fails(engine, `SELECT 'a' + 1`, ErrorCodes.TYPE_MISMATCH);
+      await fails(engine, `SELECT CAST('abc' AS INTEGER)`, ErrorCodes.INVALID_CAST_ARGUMENT);
+      await fails(engine, `SELECT CAST(n_name AS INTEGER) FROM nation`, ErrorCodes.INVALID_CAST_ARGUMENT);
+      await fails(engine, 'SELECT 9223372036854775807 + n_nationkey + 1 FROM nation', ErrorCodes.NUMERIC_VALUE_OUT_OF_RANGE);
+      await fails(engine, 'SELECT (SELECT n_name FROM nation)', ErrorCodes.SUBQUERY_MULTIPLE_ROWS);
+      const generic = await fails(engine, `SELECT error('custom failure')`, ErrorCodes.GENERIC_USER_ERROR);
+      assert.equal(generic.message, 'custom failure');
+    });
+  });
+
+  describe('safety', () => {
+    test('no file system access', async () => {
+      const read = await fails(engine, `SELECT * FROM read_csv('/etc/passwd')`, ErrorCodes.PERMISSION_DENIED);
+      assert.match(read.message, /^Access Denied: /);
+      await fails(engine, `SELECT * FROM read_text('/etc/hostname')`, ErrorCodes.PERMISSION_DENIED);
+      await fails(engine, `CREATE TABLE demo.tpch.leak AS SELECT * FROM read_csv_auto('/etc/passwd')`, ErrorCodes.PERMISSION_DENIED);
+      const target = join(tmpdir(), `querygate-duckdb-${process.pid}.csv`);
+      await failure(run(engine, `COPY (SELECT 1) TO '${target}'`));
+      assert.equal(existsSync(target), false);
+      const database = join(tmpdir(), `querygate-duckdb-${process.pid}.duckdb`);
+      await failure(run(engine, `ATTACH '${database}' AS other`));
+      assert.equal(existsSync(database), false);
+      await failure(run(engine, `ATTACH ':memory:' AS other`));
+      await failure(run(engine, `EXPORT DATABASE '${tmpdir()}'`));
+    });
+
+    test('no extensions, settings or engine-wide switches', async () => {
+      for (const sql of [
+        'INSTALL httpfs',
+        'LOAD httpfs',
+        'SET enable_external_access = true',
+        'SET threads = 1',
+        `PRAGMA memory_limit = '1MB'`,
+        'RESET lock_configuration',
+        'DETACH demo',
+        'CALL enable_logging()',
+        `SELECT * FROM enable_logging(storage := 'file', storage_path := '/tmp')`,
+        `SELECT * FROM "ENABLE_LOGGING" /* comment */ ()`,
+        `SELECT * FROM query('SELECT 1')`,
+        'BEGIN TRANSACTION',
+      ]) {
+        await failure(run(engine, sql));
+      }
+      // The engine still works and is unchanged.
+      assert.equal((await run(engine, 'SELECT count(*) FROM nation')).rowsJson, '[25]');
+      const settings = await run(engine, `SELECT current_setting('enable_external_access'), current_setting('lock_configuration')`);
+      assert.equal(settings.rowsJson, '[false,true]');
+    });
+  });
+
+  describe('cancellation', () => {
+    const slow = 'SELECT count(*) FROM range(1000000000) a, range(1000000) b';
+
+    test('an aborted signal interrupts a statement being started', async () => {
+      const abort = new AbortController();
+      const started = performance.now();
+      const pending = engine.execute(statement(slow), abort.signal);
+      setTimeout(() => abort.abort(), 200);
+      const err = await failure(pending);
+      assert.equal(err.errorCode.name, 'USER_CANCELED');
+      assert.equal(err.message, 'Query was canceled');
+      assert.ok(performance.now() - started < 1200, `stopped after ${performance.now() - started} ms`);
+    });
+
+    test('cancel() interrupts a page fetch and later pages', async () => {
+      // Streams: the statement starts at once, rows are slow to come.
+      const execution = await engine.execute(statement('SELECT * FROM range(1000000000000) t(x) WHERE x % 1000000007 = 1000000006 * 2'), new AbortController().signal);
+      const started = performance.now();
+      const pending = execution.nextPage(1 << 20);
+      setTimeout(() => execution.cancel(), 200);
+      const err = await failure(pending);
+      assert.equal(err.errorCode.name, 'USER_CANCELED');
+      assert.ok(performance.now() - started < 1200, `stopped after ${performance.now() - started} ms`);
+      await failure(execution.nextPage(1024));
+      execution.cancel();
+      assert.equal((await run(engine, 'SELECT count(*) FROM region')).rowsJson, '[5]');
+    });
+
+    test('an already aborted signal runs nothing', async () => {
+      const abort = new AbortController();
+      abort.abort();
+      const err = await failure(engine.execute(statement('CREATE TABLE demo.tpch.never AS SELECT 1 AS x'), abort.signal));
+      assert.equal(err.errorCode.name, 'USER_CANCELED');
+      await fails(engine, 'SELECT * FROM demo.tpch.never', ErrorCodes.TABLE_NOT_FOUND);
+    });
+  });
+
+  test('runs statements concurrently', async () => {
+    const abort = new AbortController();
+    const long = engine.execute(statement('SELECT count(*) FROM range(1000000000) a, range(1000000) b'), abort.signal);
+    const queries = Array.from({ length: 8 }, (_, i) => run(engine, `SELECT count(*), ${i} FROM lineitem WHERE l_linenumber > ${i % 7}`));
+    const results = await Promise.all(queries);
+    const direct = await run(engine, 'SELECT count_if(l_linenumber > 0), count_if(l_linenumber > 1) FROM lineitem');
+    assert.equal(results[0]!.rows[0]![0], direct.rows[0]![0]);
+    assert.equal(results[1]!.rows[0]![0], direct.rows[0]![1]);
+    assert.deepEqual(results.map((r) => r.rows[0]![1]), [0, 1, 2, 3, 4, 5, 6, 7]);
+    abort.abort();
+    assert.equal((await failure(long)).errorCode.name, 'USER_CANCELED');
+  });
+});
+
+describe('DuckDB engine with user catalogs', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'querygate-duckdb-'));
+  const file = join(dir, 'sales.duckdb');
+  const engine = new DuckDbEngine({
+    demo: false,
+    catalogs: [
+      { name: 'sales', path: file, readOnly: true },
+      { name: 'scratch', path: join(dir, 'scratch.duckdb') },
+    ],
+    threads: 2,
+  });
+
+  before(async () => {
+    const instance = await DuckDBInstance.create(file);
+    const connection = await instance.connect();
+    await connection.run(`CREATE TABLE amounts AS SELECT range AS id, range * 1.5 AS amount FROM range(10)`);
+    connection.disconnectSync();
+    instance.closeSync();
+    await engine.start();
+  });
+  after(async () => {
+    await engine.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('attaches them as catalogs', async () => {
+    const { rowsJson } = await run(engine, 'SELECT count(*), sum(amount) FROM amounts', { catalog: 'sales', schema: 'main' });
+    assert.equal(rowsJson, '[10,"67.5"]');
+    assert.deepEqual(await engine.columnsOf('sales', 'main', 'amounts'), [
+      { name: 'id', type: 'bigint' },
+      { name: 'amount', type: 'decimal(21, 1)' },
+    ]);
+    await fails(engine, 'SELECT 1', ErrorCodes.CATALOG_NOT_FOUND, { catalog: 'demo', schema: 'tpch' });
+  });
+
+  test('keeps read-only catalogs read-only without showing their paths', async () => {
+    const err = await fails(engine, 'INSERT INTO sales.main.amounts VALUES (11, 1)', ErrorCodes.PERMISSION_DENIED, { catalog: 'sales', schema: 'main' });
+    assert.ok(!err.message.includes(dir), err.message);
+    const { execution } = await run(engine, 'CREATE TABLE scratch.main.t AS SELECT 1 AS x', { catalog: 'scratch', schema: 'main' });
+    assert.equal(execution.updateCount, 1);
+  });
+
+  test('refuses reserved or duplicate catalog names', async () => {
+    await assert.rejects(new DuckDbEngine({ demo: true, catalogs: [{ name: 'demo', path: file }] }).start(), /reserved or used twice/);
+    await assert.rejects(new DuckDbEngine({ demo: false, catalogs: [{ name: 'system', path: file }] }).start(), /reserved or used twice/);
+  });
+});

@@ -1,0 +1,59 @@
+/**
+ * Real services for integration tests: a Trino coordinator started by scripts/trino/start.sh
+ * (reused when already running) and gateways started in-process on a free port.
+ */
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { pino } from 'pino';
+import { validateConfig } from '../../src/config/load.js';
+import { startGateway, type RunningGateway } from '../../src/gateway.js';
+
+const exec = promisify(execFile);
+export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+
+export const TRINO_PORT = Number(process.env.QUERYGATE_TRINO_PORT ?? 18080);
+export const TRINO_URL = `http://127.0.0.1:${TRINO_PORT}`;
+
+/** Starts (or reuses) the test Trino; resolves when it answers queries. */
+export async function ensureTrino(name = 'trino1', port = TRINO_PORT): Promise<string> {
+  await exec('bash', [`${REPO}scripts/trino/start.sh`, '--name', name, '--port', String(port)], { timeout: 300_000 });
+  return `http://127.0.0.1:${port}`;
+}
+
+export const TEST_SECRET = 'integration-test-secret-0123456789abcdef';
+
+export async function startTestGateway(config: Record<string, unknown>): Promise<RunningGateway> {
+  const validated = validateConfig(
+    { server: { port: 0, host: '127.0.0.1' }, security: { tokenSecret: TEST_SECRET }, logging: { level: 'warn' }, ...config },
+    'test',
+  );
+  return startGateway(validated, pino({ level: process.env.QUERYGATE_TEST_LOG ?? 'silent' }));
+}
+
+/** Environment of the real clients installed by scripts/clients/install.sh. */
+export async function clientEnv(): Promise<Record<string, string>> {
+  const { stdout } = await exec('bash', ['-c', `source "${REPO}scripts/clients/env.sh" && env`], { timeout: 600_000 });
+  const env: Record<string, string> = {};
+  for (const line of stdout.split('\n')) {
+    const eq = line.indexOf('=');
+    if (eq > 0) env[line.slice(0, eq)] = line.slice(eq + 1);
+  }
+  return env;
+}
+
+export interface ProcessResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export async function run(file: string, args: string[], options: { env?: Record<string, string>; timeout?: number; input?: string } = {}): Promise<ProcessResult> {
+  try {
+    const { stdout, stderr } = await exec(file, args, { env: { ...process.env, ...options.env }, timeout: options.timeout ?? 120_000, maxBuffer: 64 * 1024 * 1024 });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}

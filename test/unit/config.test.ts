@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { ConfigError, defaultConfig, loadConfigFile } from '../../src/config/load.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'qg-config-'));
+function file(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+function expectError(path: string, ...fragments: string[]): void {
+  assert.throws(() => loadConfigFile(path), (err: unknown) => {
+    assert.ok(err instanceof ConfigError, String(err));
+    for (const fragment of fragments) assert.ok(err.message.includes(fragment), `${JSON.stringify(err.message)} lacks ${fragment}`);
+    return true;
+  });
+}
+
+test('the default is one embedded DuckDB backend on port 8080', () => {
+  const config = defaultConfig();
+  assert.equal(config.server.port, 8080);
+  assert.deepEqual(config.backends.map((b) => [b.name, b.engine]), [['embedded', 'duckdb']]);
+});
+
+test('a valid file with a Trino backend loads with durations and sizes converted', () => {
+  const config = loadConfigFile(
+    file('ok.yaml', `server:\n  port: 9090\n  maxStatementSize: 2MB\nsecurity:\n  tokenTtl: 2h\nbackends:\n  - name: trino1\n    engine: trino\n    url: http://127.0.0.1:18080\n    requestTimeout: 30s\n  - name: local\n    engine: duckdb\ndefaultBackend: local\n`),
+  );
+  assert.equal(config.server.port, 9090);
+  assert.equal(config.server.maxStatementSize, 2 * 1024 * 1024);
+  assert.equal(config.security.tokenTtl, 7_200_000);
+  const trino = config.backends[0]!;
+  assert.equal(trino.engine, 'trino');
+  if (trino.engine === 'trino') assert.equal(trino.requestTimeout, 30_000);
+  assert.equal(config.defaultBackend, 'local');
+});
+
+test('every mistake is reported with its path', () => {
+  expectError(join(dir, 'missing.yaml'), 'Configuration file not found', 'missing.yaml');
+  expectError(file('unknown.yaml', 'server:\n  prot: 1\n'), 'server: unknown key', "'prot'");
+  expectError(file('type.yaml', 'server:\n  port: "eighty"\n'), 'server.port:');
+  expectError(file('engine.yaml', 'backends:\n  - name: x\n    engine: oracle\n'), 'backends[0]', "engine must be one of 'duckdb', 'trino'");
+  expectError(file('url.yaml', 'backends:\n  - name: x\n    engine: trino\n'), 'backends[0].url');
+  expectError(file('dup.yaml', 'backends:\n  - {name: a, engine: duckdb}\n  - {name: a, engine: duckdb}\n'), "duplicate backend name 'a'");
+  expectError(file('default.yaml', 'defaultBackend: nope\n'), "defaultBackend: no backend is named 'nope'");
+  expectError(file('duration.yaml', 'queries:\n  clientTimeout: 5 minutes\n'), 'queries.clientTimeout', 'is not a duration');
+  expectError(file('yaml.yaml', 'server: [\n'), 'is not valid YAML');
+  expectError(file('scalar.yaml', 'just text\n'), 'must hold a mapping');
+  expectError(file('secret.yaml', 'security:\n  tokenSecret: short\n'), 'security.tokenSecret', 'at least 32 characters');
+});
