@@ -276,6 +276,7 @@ export class LocalBackend implements Backend {
       query.state = 'FINISHED';
       query.finishedAt = Date.now();
       const doc = this.document(query, baseUrl, undefined);
+      doc.columns = [];
       doc.updateType = outcome.updateType;
       return { doc, headers: outcome.headers };
     }

@@ -56,7 +56,9 @@ export function renderQueryResults(doc: QueryDocument): string {
   const parts: string[] = [`{"id":${JSON.stringify(doc.id)}`, `"infoUri":${JSON.stringify(doc.infoUri)}`];
   if (doc.partialCancelUri !== undefined) parts.push(`"partialCancelUri":${JSON.stringify(doc.partialCancelUri)}`);
   if (doc.nextUri !== undefined) parts.push(`"nextUri":${JSON.stringify(doc.nextUri)}`);
-  if (doc.columns !== undefined && doc.columns.length > 0) parts.push(`"columns":${JSON.stringify(doc.columns)}`);
+  // An empty list is meaningful: statements without output (USE, PREPARE, DDL) report `[]`, and
+  // the JDBC driver fails with "Query has no columns" when the member is missing.
+  if (doc.columns !== undefined) parts.push(`"columns":${JSON.stringify(doc.columns)}`);
   if (doc.rowsJson !== undefined && doc.rowsJson !== '') parts.push(`"data":[${doc.rowsJson}]`);
   parts.push(`"stats":${stats(doc)}`);
   if (doc.error !== undefined) parts.push(`"error":${JSON.stringify(toQueryError(doc.error))}`);

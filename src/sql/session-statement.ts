@@ -75,6 +75,14 @@ class Cursor {
     throw this.unexpected('an identifier');
   }
 
+  /** A name kept as written (prepared statement names round-trip through headers unchanged). */
+  name(): string {
+    const t = this.peek();
+    if (t.kind !== 'word' && t.kind !== 'quoted') throw this.unexpected('an identifier');
+    this.index++;
+    return t.kind === 'word' ? t.text : t.value;
+  }
+
   /** Raw source text from `from` to the end of the statement (before a trailing `;`). */
   restFrom(from: Token): string {
     return this.sql.slice(from.start, this.statementEnd()).trim();
@@ -181,7 +189,7 @@ export function classifyStatement(sql: string): SessionStatement {
     return { kind: 'resetSession', name };
   }
   if (c.acceptWord('PREPARE')) {
-    const name = c.identifier();
+    const name = c.name();
     c.expectWord('FROM');
     const inner = c.peek();
     if (inner.kind === 'eof') throw c.unexpected('a statement');
@@ -189,7 +197,7 @@ export function classifyStatement(sql: string): SessionStatement {
   }
   if (c.acceptWord('DEALLOCATE')) {
     c.expectWord('PREPARE');
-    const name = c.identifier();
+    const name = c.name();
     c.expectEnd();
     return { kind: 'deallocate', name };
   }
@@ -201,7 +209,7 @@ export function classifyStatement(sql: string): SessionStatement {
       c.expectEnd();
       return { kind: 'executeImmediate', sql: text, parameters };
     }
-    const name = c.identifier();
+    const name = c.name();
     const parameters = c.acceptWord('USING') ? c.expressionList() : [];
     c.expectEnd();
     return { kind: 'execute', name, parameters };

@@ -80,7 +80,8 @@ for (const target of TARGETS) {
       assert.equal(plain.code, 0, plain.stderr + plain.stdout);
       const result = JSON.parse(plain.stdout) as { rows: string[][]; columns: Array<{ name: string; type: string }> };
       assert.deepEqual(result.rows, [['ALGERIA', '0'], ['ARGENTINA', '1'], ['BRAZIL', '1']]);
-      assert.deepEqual(result.columns.map((c) => c.type), ['varchar', 'bigint']);
+      assert.match(result.columns[0]!.type, /^varchar/);
+      assert.equal(result.columns[1]!.type, 'bigint');
       const prepared = await jdbc(['--prepared', jdbcUrl, 'SELECT n_name FROM nation WHERE n_nationkey = ? OR n_name = ?', 'i:3', 's:PERU']);
       assert.equal(prepared.code, 0, prepared.stderr + prepared.stdout);
       assert.deepEqual((JSON.parse(prepared.stdout) as { rows: string[][] }).rows, [['CANADA'], ['PERU']]);

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The test command (`npm test`): installs what the tests need when it is missing (npm packages,
+# a real Trino and its clients from Maven Central, the Python client from PyPI), starts Trino
+# unless one is already running, and runs unit, engine and integration tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+[ -d node_modules/@duckdb/node-api ] || npm ci --no-audit --no-fund
+npx tsc -p tsconfig.json
+
+bash scripts/trino/install.sh
+bash scripts/clients/install.sh
+
+trino_port="${QUERYGATE_TRINO_PORT:-18080}"
+if ! curl -fsS -m 2 "http://127.0.0.1:${trino_port}/v1/info" >/dev/null 2>&1; then
+  bash scripts/trino/start.sh --name trino1 --port "$trino_port"
+  trap 'bash scripts/trino/stop.sh --name trino1 || true' EXIT
+fi
+
+node --test --test-concurrency=1 dist/test/unit/ dist/test/engines/ dist/test/integration/
