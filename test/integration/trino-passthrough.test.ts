@@ -157,3 +157,18 @@ test('another user cannot follow up on a query', async () => {
   const cancel = await get(first.json.nextUri as string, { 'X-Trino-User': 'mallory' }, 'DELETE');
   assert.equal(cancel.status, 403);
 });
+
+test('a client speaking one header family reaches a backend configured for the other', async () => {
+  // The test Trino accepts X-Presto-* as well (alternate header name), so it can play a Presto server.
+  const presto = await startTestGateway({ backends: [{ name: 'presto', engine: 'trino', url: trino, dialect: 'presto' }] });
+  try {
+    const use = await runQuery(presto.url, 'USE tpch.tiny', USER);
+    const last = use.responses.at(-1)!;
+    assert.equal(last.headers.get('x-trino-set-schema'), 'tiny');
+    assert.equal(last.headers.get('x-presto-set-schema'), null);
+    const counted = await runQuery(presto.url, 'SELECT count(*) FROM nation', { ...USER, 'X-Trino-Catalog': 'tpch', 'X-Trino-Schema': 'tiny' });
+    assert.equal(counted.rowsText, '[25]');
+  } finally {
+    await presto.close();
+  }
+});
