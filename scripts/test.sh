@@ -17,4 +17,6 @@ if ! curl -fsS -m 2 "http://127.0.0.1:${trino_port}/v1/info" >/dev/null 2>&1; th
   trap 'bash scripts/trino/stop.sh --name trino1 || true' EXIT
 fi
 
+# Sized like the CLI does (see src/cli.ts): tests run gateways in-process.
+export UV_THREADPOOL_SIZE="${UV_THREADPOOL_SIZE:-64}"
 node --test --test-concurrency=1 dist/test/unit/ dist/test/engines/ dist/test/integration/

@@ -62,12 +62,12 @@ class TypeParser {
     let rawType = name;
     // `timestamp(3) with time zone`, `time with time zone`
     const rest = this.text.slice(this.pos).toLowerCase();
-    const withTimeZone = rest.match(/^\s+with time zone/);
+    const withTimeZone = rest.match(/^\s*with time zone/);
     if ((name === 'timestamp' || name === 'time') && withTimeZone) {
       this.pos += withTimeZone[0].length;
       rawType = `${name} with time zone`;
     }
-    const withoutTimeZone = rest.match(/^\s+without time zone/);
+    const withoutTimeZone = rest.match(/^\s*without time zone/);
     if ((name === 'timestamp' || name === 'time') && withoutTimeZone) this.pos += withoutTimeZone[0].length;
     if (rawType === 'varchar' && args.length === 0) args.push({ kind: 'LONG', value: UNBOUNDED_VARCHAR_LENGTH });
     return { rawType, arguments: args };

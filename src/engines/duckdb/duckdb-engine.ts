@@ -1,0 +1,163 @@
+/**
+ * The embedded DuckDB engine: one in-memory DuckDB instance holding the generated `demo`
+ * catalog and the user's database files, locked down so that statements cannot reach the file
+ * system, load extensions or change the engine's configuration.
+ */
+import { DuckDBInstance } from '@duckdb/node-api';
+import { ErrorCodes, QueryFailure } from '../../protocol/errors.js';
+import type { LocalEngine, LocalExecution, LocalStatement } from '../local-engine.js';
+import { codecFor } from './codecs.js';
+import { DEMO_CATALOG, DEMO_STATEMENTS } from './demo-data.js';
+import { canceledFailure, toQueryFailure } from './errors.js';
+import { DuckDbExecution } from './execution.js';
+import { quoteIdentifier, quoteString, refusal } from './sql-text.js';
+
+export interface DuckDbCatalog {
+  name: string;
+  /** A DuckDB database file. */
+  path: string;
+  readOnly?: boolean;
+}
+
+export interface DuckDbEngineOptions {
+  /** Generate the `demo` catalog (TPC-H, about scale factor 0.01) at start. Default true. */
+  demo?: boolean;
+  /** The user's DuckDB files, each attached as a catalog of that name. */
+  catalogs?: DuckDbCatalog[];
+  /** DuckDB worker threads; DuckDB's default is one per core. */
+  threads?: number;
+}
+
+/** Catalog names DuckDB itself uses. */
+const RESERVED_CATALOGS = new Set(['memory', 'system', 'temp', 'main']);
+
+export class DuckDbEngine implements LocalEngine {
+  readonly kind = 'duckdb';
+  private readonly demo: boolean;
+  private readonly catalogs: DuckDbCatalog[];
+  private readonly threads: number | undefined;
+  /** Catalog file paths never shown to clients: errors name the catalog instead. */
+  private readonly redactions: Array<readonly [string, string]>;
+  private instance: DuckDBInstance | undefined;
+  private readonly executions = new Set<DuckDbExecution>();
+  private idle: (() => void) | undefined;
+
+  constructor(options: DuckDbEngineOptions = {}) {
+    this.demo = options.demo ?? true;
+    this.catalogs = options.catalogs ?? [];
+    this.threads = options.threads;
+    this.redactions = this.catalogs.map((c) => [c.path, `<catalog ${c.name}>`] as const);
+  }
+
+  async start(): Promise<void> {
+    if (this.instance) return;
+    const names = new Set<string>(this.demo ? [DEMO_CATALOG] : []);
+    for (const { name } of this.catalogs) {
+      const key = name.toLowerCase();
+      if (names.has(key) || RESERVED_CATALOGS.has(key)) throw new Error(`DuckDB catalog name '${name}' is reserved or used twice`);
+      names.add(key);
+    }
+    const config: Record<string, string> = {
+      autoinstall_known_extensions: 'false',
+      autoload_known_extensions: 'false',
+      allow_community_extensions: 'false',
+      allow_unsigned_extensions: 'false',
+      errors_as_json: 'true',
+      // No spilling: spill files would sit in a directory DuckDB lets every statement read.
+      temp_directory: '',
+      // Keeps the gateway's home directory out of duckdb_settings().
+      secret_directory: '',
+    };
+    if (this.threads !== undefined) config.threads = String(this.threads);
+    const instance = await DuckDBInstance.create(':memory:', config);
+    const setup = await instance.connect();
+    let step = 'generating the demo catalog';
+    try {
+      if (this.demo) for (const sql of DEMO_STATEMENTS) await setup.run(sql);
+      for (const catalog of this.catalogs) {
+        step = `attaching catalog '${catalog.name}' (${catalog.path})`;
+        await setup.run(`ATTACH ${quoteString(catalog.path)} AS ${quoteIdentifier(catalog.name)}${catalog.readOnly ? ' (READ_ONLY)' : ''}`);
+      }
+      step = 'locking the configuration';
+      // Irreversible: no file access, no configuration changes for the rest of the instance's
+      // life. TimeZone stays settable: it is per connection and sessions need it.
+      await setup.run('SET enable_external_access = false');
+      await setup.run(`SET allowed_configs = ['TimeZone']`);
+      await setup.run('SET lock_configuration = true');
+    } catch (err) {
+      setup.disconnectSync();
+      instance.closeSync();
+      throw new Error(`DuckDB engine failed while ${step}: ${toQueryFailure(err, { redactions: [] }).message}`);
+    }
+    setup.disconnectSync();
+    this.instance = instance;
+  }
+
+  async execute(statement: LocalStatement, signal: AbortSignal): Promise<LocalExecution> {
+    const instance = this.started();
+    for (const text of [statement.sql, ...statement.parameters]) {
+      const refused = refusal(text);
+      if (refused !== undefined) throw refused;
+    }
+    if (signal.aborted) throw canceledFailure();
+    const connection = await instance.connect();
+    const onAbort = (): void => execution.cancel();
+    const execution: DuckDbExecution = new DuckDbExecution(connection, statement, {
+      redactions: this.redactions,
+      onClose: () => {
+        signal.removeEventListener('abort', onAbort);
+        this.executions.delete(execution);
+        if (this.executions.size === 0) this.idle?.();
+      },
+    });
+    this.executions.add(execution);
+    signal.addEventListener('abort', onAbort, { once: true });
+    if (signal.aborted) execution.cancel();
+    await execution.start();
+    return execution;
+  }
+
+  /**
+   * The columns of a table or view with their Trino types, or an empty list when there is no
+   * such relation. Types come from planning `SELECT *` rather than from information_schema so
+   * they read exactly as query results report them.
+   */
+  async columnsOf(catalog: string, schema: string, table: string): Promise<Array<{ name: string; type: string }>> {
+    const connection = await this.started().connect();
+    try {
+      const relation = [catalog, schema, table].map(quoteIdentifier).join('.');
+      const prepared = await connection.prepare(`SELECT * FROM ${relation}`);
+      const columns = Array.from({ length: prepared.columnCount }, (_, i) => ({
+        name: prepared.columnName(i),
+        type: codecFor(prepared.columnType(i), true).type,
+      }));
+      prepared.destroySync();
+      return columns;
+    } catch (err) {
+      const failure = toQueryFailure(err, { redactions: this.redactions });
+      const missing: readonly unknown[] = [ErrorCodes.CATALOG_NOT_FOUND, ErrorCodes.SCHEMA_NOT_FOUND, ErrorCodes.TABLE_NOT_FOUND];
+      if (missing.includes(failure.errorCode)) return [];
+      throw failure;
+    } finally {
+      connection.disconnectSync();
+    }
+  }
+
+  async close(): Promise<void> {
+    const instance = this.instance;
+    if (!instance) return;
+    this.instance = undefined;
+    const drained = new Promise<void>((resolve) => {
+      this.idle = resolve;
+    });
+    for (const execution of this.executions) execution.cancel();
+    // Interrupted work returns promptly; connections close once their native calls are done.
+    if (this.executions.size > 0) await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
+    instance.closeSync();
+  }
+
+  private started(): DuckDBInstance {
+    if (!this.instance) throw new QueryFailure(ErrorCodes.GENERIC_INTERNAL_ERROR, 'The DuckDB engine is not started');
+    return this.instance;
+  }
+}
