@@ -2,7 +2,17 @@
  * Assembles a gateway from a validated configuration: backends, the token signer, the front door.
  */
 import { pino, type Logger } from 'pino';
-import type { GatewayConfig } from './config/schema.js';
+import { readFileSync } from 'node:fs';
+import type { Authenticator } from './auth/authenticator.js';
+import { GroupFile } from './auth/group-file.js';
+import { IdentityResolver } from './auth/identity.js';
+import { JwtAuthenticator } from './auth/jwt.js';
+import { LdapAuthenticator } from './auth/ldap.js';
+import { PasswordFileAuthenticator } from './auth/password-file.js';
+import { ConfigError } from './config/load.js';
+import { ReloadingFile } from './config/reloading-file.js';
+import type { AuthenticatorConfig, GatewayConfig } from './config/schema.js';
+import { parseRulesFile } from './policy/rules-file.js';
 import type { Backend } from './engines/backend.js';
 import { DuckDbEngine } from './engines/duckdb/duckdb-engine.js';
 import { LocalBackend } from './engines/local-backend.js';
@@ -15,6 +25,8 @@ import { VERSION } from './version.js';
 export interface RunningGateway {
   port: number;
   url: string;
+  /** The HTTPS listener, when TLS is configured. */
+  tlsUrl?: string;
   close(): Promise<void>;
 }
 
@@ -22,11 +34,66 @@ export function createLogger(config: GatewayConfig): Logger {
   return pino({ level: config.logging.level, base: { service: 'querygate' } });
 }
 
+/** Builds something from configuration, turning any failure into a ConfigError naming the setting. */
+function fromConfig<T>(setting: string, build: () => T): T {
+  try {
+    return build();
+  } catch (err) {
+    throw new ConfigError(`${setting}: ${(err as Error).message}`);
+  }
+}
+
+function createAuthenticator(config: AuthenticatorConfig, index: number, log: Logger): Authenticator {
+  return fromConfig(`authentication.authenticators[${index}] (${config.type})`, () => {
+    switch (config.type) {
+      case 'password-file':
+        return new PasswordFileAuthenticator(config.file, (message) => log.error(message));
+      case 'ldap': {
+        const { type: _type, timeout, ...options } = config;
+        return new LdapAuthenticator({ ...options, timeoutMs: timeout });
+      }
+      case 'jwt': {
+        const { type: _type, clockSkew, ...options } = config;
+        return new JwtAuthenticator({ ...options, clockSkewMs: clockSkew });
+      }
+    }
+  });
+}
+
+function createIdentity(config: GatewayConfig, log: Logger): IdentityResolver {
+  const auth = config.authentication;
+  const authenticators = auth.authenticators.map((a, i) => createAuthenticator(a, i, log));
+  const reloadError = (message: string) => log.error(message);
+  const groupFile = auth.groupFile === undefined ? undefined : fromConfig('authentication.groupFile', () => new GroupFile(auth.groupFile!, reloadError));
+  const rulesFile = config.accessControl?.rulesFile;
+  const rules = rulesFile === undefined ? undefined : fromConfig('accessControl.rulesFile', () => new ReloadingFile(rulesFile, parseRulesFile, reloadError));
+  if (authenticators.length === 0) {
+    log.warn('no authenticator is configured: the user named in X-Trino-User / X-Presto-User is trusted as is');
+  } else if (config.server.tls === undefined && !auth.trustForwardedProto) {
+    log.warn('authenticators are configured but TLS is not: credentials are only accepted over HTTPS, so configure server.tls (or trustForwardedProto behind a TLS-terminating proxy)');
+  }
+  return new IdentityResolver({
+    authenticators,
+    ...(groupFile ? { groupFile } : {}),
+    ...(rules ? { rules } : {}),
+    cacheTtlMs: auth.cacheTtl,
+    maxFailures: auth.maxFailures,
+    maxFailuresPerClient: auth.maxFailuresPerClient,
+    failureWindowMs: auth.failureWindow,
+    allowInsecureOverHttp: auth.allowInsecureOverHttp,
+    trustForwardedProto: auth.trustForwardedProto,
+    onEvent: (event) => (event.outcome === 'success' ? log.debug({ auth: event }, 'authenticated') : log.warn({ auth: event }, 'authentication refused')),
+  });
+}
+
 export async function startGateway(config: GatewayConfig, log: Logger = createLogger(config)): Promise<RunningGateway> {
   const queryIds = new QueryIdGenerator();
   if (config.security.tokenSecret === undefined) {
     log.warn('security.tokenSecret is not set: follow-up URIs are signed with a random key, so they stop working when this instance restarts and no other instance can serve them');
   }
+  const identity = createIdentity(config, log);
+  const tls = config.server.tls;
+  const tlsMaterial = tls === undefined ? undefined : fromConfig('server.tls', () => ({ cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) }));
   const signer = new QueryTokenSigner(config.security.tokenSecret, config.security.tokenTtl);
   const backends: Backend[] = config.backends.map((backend) => {
     switch (backend.engine) {
@@ -52,14 +119,16 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
     maxStatementBytes: config.server.maxStatementSize,
     ...(config.server.publicUrl ? { publicUrl: config.server.publicUrl } : {}),
     version: VERSION,
+    identity,
     log,
   });
-  const address = await server.listen(config.server.port, config.server.host);
-  log.warn('no authenticator is configured: the user named in X-Trino-User / X-Presto-User is trusted as is');
-  log.info({ port: address.port, backends: backends.map((b) => `${b.name} (${b.engine})`), defaultBackend: defaultBackend.name }, 'querygate is listening');
+  const httpPort = config.server.httpEnabled ? (await server.listen({ port: config.server.port, host: config.server.host })).port : undefined;
+  const httpsPort = tls && tlsMaterial ? (await server.listen({ port: tls.port, host: config.server.host, tls: tlsMaterial })).port : undefined;
+  log.info({ httpPort, httpsPort, backends: backends.map((b) => `${b.name} (${b.engine})`), defaultBackend: defaultBackend.name }, 'querygate is listening');
   return {
-    port: address.port,
-    url: `http://127.0.0.1:${address.port}`,
+    port: httpPort ?? httpsPort!,
+    url: httpPort !== undefined ? `http://127.0.0.1:${httpPort}` : `https://127.0.0.1:${httpsPort}`,
+    ...(httpsPort !== undefined ? { tlsUrl: `https://127.0.0.1:${httpsPort}` } : {}),
     async close() {
       await server.close();
       await Promise.all(backends.map((b) => b.close()));

@@ -65,6 +65,52 @@ const trinoBackend = z
   })
   .strict();
 
+const passwordFileAuthenticator = z.object({ type: z.literal('password-file'), file: z.string().min(1) }).strict();
+
+const ldapAuthenticator = z
+  .object({
+    type: z.literal('ldap'),
+    url: z.url({ protocol: /^ldaps?$/, error: 'must be an ldap:// or ldaps:// URL' }),
+    startTls: z.boolean().default(false),
+    caFile: z.string().min(1).optional(),
+    /** Bind directly as the user: `uid=${USER},ou=people,dc=example,dc=com`. */
+    userBindPattern: z.string().includes('${USER}', { error: 'must contain ${USER}' }).optional(),
+    /** Or search with a service account, then bind as the entry found. */
+    bindDn: z.string().optional(),
+    bindPassword: z.string().optional(),
+    userBaseDn: z.string().optional(),
+    userFilter: z.string().includes('${USER}', { error: 'must contain ${USER}' }).optional(),
+    groups: z
+      .discriminatedUnion('mode', [
+        z.object({ mode: z.literal('search'), baseDn: z.string(), filter: z.string(), nameAttribute: z.string().optional() }).strict(),
+        z.object({ mode: z.literal('memberOf'), attribute: z.string().optional(), nameAttribute: z.string().optional() }).strict(),
+      ])
+      .optional(),
+    timeout: duration.default(5_000),
+  })
+  .strict()
+  .refine((c) => (c.userBindPattern !== undefined) !== (c.bindDn !== undefined && c.userBaseDn !== undefined && c.userFilter !== undefined), {
+    message: 'give either userBindPattern, or bindDn + bindPassword + userBaseDn + userFilter',
+  });
+
+const jwtAuthenticator = z
+  .object({
+    type: z.literal('jwt'),
+    jwksUrl: z.url({ protocol: /^https?$/ }).optional(),
+    keyFile: z.string().min(1).optional(),
+    issuer: z.string().optional(),
+    audience: z.string().optional(),
+    principalClaim: z.string().default('sub'),
+    groupsClaim: z.string().optional(),
+    clockSkew: duration.default(30_000),
+  })
+  .strict()
+  .refine((c) => (c.jwksUrl === undefined) !== (c.keyFile === undefined), { message: 'give exactly one of jwksUrl or keyFile' });
+
+const authenticator = z.discriminatedUnion('type', [passwordFileAuthenticator, ldapAuthenticator, jwtAuthenticator], {
+  error: (issue) => (issue.code === 'invalid_union' ? "type must be one of 'password-file', 'ldap', 'jwt'" : undefined),
+});
+
 const backend = z.discriminatedUnion('engine', [duckdbBackend, trinoBackend], {
   error: (issue) =>
     issue.code === 'invalid_union' ? "engine must be one of 'duckdb', 'trino'" : undefined,
@@ -82,9 +128,42 @@ export const configSchema = z
         maxStatementSize: dataSize.default(1024 * 1024),
         /** Put backend names and addresses into client-facing error messages (off: they stay in the log). */
         exposeBackendDetails: z.boolean().default(false),
+        /** Serve plain HTTP on `port`; turn off to serve HTTPS only. */
+        httpEnabled: z.boolean().default(true),
+        tls: z
+          .object({ port: z.number().int().min(0).max(65535), certFile: z.string().min(1), keyFile: z.string().min(1) })
+          .strict()
+          .optional(),
       })
       .strict()
-      .default({ host: '0.0.0.0', port: 8080, maxStatementSize: 1024 * 1024, exposeBackendDetails: false }),
+      .default({ host: '0.0.0.0', port: 8080, maxStatementSize: 1024 * 1024, exposeBackendDetails: false, httpEnabled: true }),
+    authentication: z
+      .object({
+        /** Tried in order; the first that accepts the credentials wins. Empty: the user header is trusted. */
+        authenticators: z.array(authenticator).default([]),
+        /** Trino's group file (`group:user1,user2`), adding groups to every principal. */
+        groupFile: z.string().min(1).optional(),
+        /** How long a successful authentication is remembered (keyed by a hash of the credentials). */
+        cacheTtl: duration.default(30_000),
+        /** Failed attempts for one user name within `failureWindow` before that user is refused. */
+        maxFailures: z.number().int().min(1).default(10),
+        /** Failed attempts from one client address within `failureWindow` before that address is refused. */
+        maxFailuresPerClient: z.number().int().min(1).default(100),
+        failureWindow: duration.default(300_000),
+        /** Trino's allow-insecure-over-http: plain HTTP requests are served with the user header trusted. */
+        allowInsecureOverHttp: z.boolean().default(false),
+        /** Behind a TLS-terminating load balancer: `X-Forwarded-Proto: https` counts as HTTPS. */
+        trustForwardedProto: z.boolean().default(false),
+      })
+      .strict()
+      .default({ authenticators: [], cacheTtl: 30_000, maxFailures: 10, maxFailuresPerClient: 100, failureWindow: 300_000, allowInsecureOverHttp: false, trustForwardedProto: false }),
+    accessControl: z
+      .object({
+        /** Trino's rules.json; reloaded when it changes. */
+        rulesFile: z.string().min(1),
+      })
+      .strict()
+      .optional(),
     security: z
       .object({
         /** Key for signing follow-up URIs; every gateway instance sharing clients must use the same one. */
@@ -120,6 +199,9 @@ export const configSchema = z
       if (seen.has(b.name)) ctx.addIssue({ code: 'custom', path: ['backends', i, 'name'], message: `duplicate backend name '${b.name}'` });
       seen.add(b.name);
     });
+    if (!config.server.httpEnabled && config.server.tls === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['server', 'httpEnabled'], message: 'HTTP is disabled and no server.tls is configured: nothing would listen' });
+    }
     if (config.defaultBackend !== undefined && !seen.has(config.defaultBackend)) {
       ctx.addIssue({ code: 'custom', path: ['defaultBackend'], message: `no backend is named '${config.defaultBackend}'` });
     }
@@ -129,3 +211,4 @@ export type GatewayConfig = z.output<typeof configSchema>;
 export type BackendConfig = GatewayConfig['backends'][number];
 export type TrinoBackendConfig = Extract<BackendConfig, { engine: 'trino' }>;
 export type DuckDbBackendConfig = Extract<BackendConfig, { engine: 'duckdb' }>;
+export type AuthenticatorConfig = GatewayConfig['authentication']['authenticators'][number];

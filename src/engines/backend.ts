@@ -12,6 +12,8 @@ export interface Submission {
   session: QuerySession;
   /** The user the query runs as. */
   user: string;
+  /** The authenticated principal; follow-ups are bound to it. */
+  principal: string;
   /** Raw request headers, for engines that forward them. */
   headers: IncomingHttpHeaders;
   /** Externally visible base URL of the gateway for this request (`http://host:port`). */
@@ -35,9 +37,15 @@ export interface Backend {
   start(): Promise<void>;
   submit(submission: Submission, res: ServerResponse): Promise<void>;
   followUp(request: FollowUpRequest, res: ServerResponse): Promise<void>;
-  /** Cancels a query by id (the JS client cancels through `DELETE /v1/query/{id}`); false when unknown here. */
-  cancelQuery(queryId: string, headers: IncomingHttpHeaders): Promise<boolean>;
-  /** Writes `GET /v1/query/{id}` for a query this backend owns; false when unknown here. */
-  queryInfo(queryId: string, headers: IncomingHttpHeaders, res: ServerResponse): Promise<boolean>;
+  /**
+   * Cancels a query by id (the JS client cancels through `DELETE /v1/query/{id}`) when `requester`
+   * is the user it runs as.
+   */
+  cancelQuery(queryId: string, requester: string, headers: IncomingHttpHeaders): Promise<QueryLookup>;
+  /** Writes `GET /v1/query/{id}` for a query this backend owns, when `requester` is the user it runs as. */
+  queryInfo(queryId: string, requester: string, headers: IncomingHttpHeaders, res: ServerResponse): Promise<QueryLookup>;
   close(): Promise<void>;
 }
+
+/** Outcome of looking a query up by id on one backend. */
+export type QueryLookup = 'done' | 'unknown' | 'forbidden';

@@ -13,7 +13,7 @@ import { formEncode, hasCapability, headerName, type Dialect, type QuerySession 
 import { followUpUri, infoUri } from '../protocol/uris.js';
 import { sendJson, sendNoContent, type HeaderList } from '../server/respond.js';
 import { classifyStatement, type SessionStatement } from '../sql/session-statement.js';
-import type { Backend, FollowUpRequest, Submission } from './backend.js';
+import type { Backend, FollowUpRequest, QueryLookup, Submission } from './backend.js';
 import type { LocalEngine, LocalExecution, LocalStatement, ResultPage } from './local-engine.js';
 
 const DEFAULT_TARGET_BYTES = 1024 * 1024;
@@ -45,6 +45,8 @@ class LocalQuery {
   constructor(
     readonly id: string,
     readonly user: string,
+    /** The authenticated principal that started the query; follow-up tokens are bound to it. */
+    readonly principal: string,
     readonly dialect: Dialect,
     readonly sql: string,
   ) {}
@@ -99,7 +101,7 @@ export class LocalBackend implements Backend {
   }
 
   async submit(submission: Submission, res: ServerResponse): Promise<void> {
-    const query = new LocalQuery(this.options.queryIds.next(), submission.user, submission.session.dialect, submission.sql);
+    const query = new LocalQuery(this.options.queryIds.next(), submission.user, submission.principal, submission.session.dialect, submission.sql);
     this.queries.set(query.id, query);
     // Start at once: the first poll then usually finds the first page ready.
     this.begin(query, submission.session);
@@ -136,16 +138,18 @@ export class LocalBackend implements Backend {
     await turn;
   }
 
-  async cancelQuery(queryId: string, _headers: IncomingHttpHeaders): Promise<boolean> {
+  async cancelQuery(queryId: string, requester: string, _headers: IncomingHttpHeaders): Promise<QueryLookup> {
     const query = this.queries.get(queryId);
-    if (!query) return false;
+    if (!query) return 'unknown';
+    if (query.user !== requester) return 'forbidden';
     this.cancel(query, canceled());
-    return true;
+    return 'done';
   }
 
-  async queryInfo(queryId: string, _headers: IncomingHttpHeaders, res: ServerResponse): Promise<boolean> {
+  async queryInfo(queryId: string, requester: string, _headers: IncomingHttpHeaders, res: ServerResponse): Promise<QueryLookup> {
     const query = this.queries.get(queryId);
-    if (!query) return false;
+    if (!query) return 'unknown';
+    if (query.user !== requester) return 'forbidden';
     const info: Record<string, unknown> = {
       queryId: query.id,
       state: query.state,
@@ -162,7 +166,7 @@ export class LocalBackend implements Backend {
       info.errorCode = { code: query.error.errorCode.code, name: query.error.errorCode.name, type: query.error.errorCode.type };
     }
     sendJson(res, JSON.stringify(info));
-    return true;
+    return 'done';
   }
 
   private begin(query: LocalQuery, session: QuerySession): void {
@@ -324,7 +328,7 @@ export class LocalBackend implements Backend {
       const phase = query.state === 'QUEUED' && nextToken === 1 ? 'queued' : 'executing';
       const token = this.options.signer.sign({
         backend: this.name,
-        user: query.user,
+        user: query.principal,
         issuedAt: Math.floor(Date.now() / 1000),
         target: `${query.id}/${nextToken}`,
       });

@@ -4,14 +4,17 @@
  * backend and routes follow-ups by their signed token.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import type { IdentityResolver } from '../auth/identity.js';
 import type { Logger } from 'pino';
 import type { Backend } from '../engines/backend.js';
 import { HttpFailure, QueryFailure, asQueryFailure } from '../protocol/errors.js';
 import type { QueryIdGenerator } from '../protocol/query-id.js';
 import { wrongUser, type QueryTokenSigner } from '../protocol/query-token.js';
 import { renderQueryResults } from '../protocol/results.js';
-import { detectDialect, headerName, parseSession, type Dialect } from '../protocol/session.js';
+import { detectDialect, headerName, parseSession } from '../protocol/session.js';
 import { infoUri, parseFollowUpPath } from '../protocol/uris.js';
 import { sendJson, sendNoContent, sendText } from './respond.js';
 
@@ -23,38 +26,62 @@ export interface GatewayServerOptions {
   maxStatementBytes: number;
   publicUrl?: string;
   version: string;
+  identity: IdentityResolver;
   log: Logger;
+}
+
+export interface Listener {
+  port: number;
+  host: string;
+  /** Certificate and key (PEM) for HTTPS; plain HTTP without them. */
+  tls?: { cert: Buffer; key: Buffer };
 }
 
 const HOST_HEADER = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
 
 export class GatewayServer {
-  private readonly server: Server;
+  private readonly servers: Server[] = [];
   private readonly backendsByName: Map<string, Backend>;
   private readonly startedAt = Date.now();
 
   constructor(private readonly options: GatewayServerOptions) {
     this.backendsByName = new Map(options.backends.map((b) => [b.name, b]));
-    this.server = createServer({ requestTimeout: 0, headersTimeout: 30_000, keepAliveTimeout: 65_000 }, (req, res) => {
-      this.handle(req, res).catch((err: unknown) => this.internalError(res, err));
-    });
   }
 
-  listen(port: number, host: string): Promise<AddressInfo> {
+  /** Starts one listener; call once per port (plain HTTP and/or HTTPS). */
+  listen(listener: Listener): Promise<AddressInfo> {
+    const serverOptions = {
+      // Prepared statements travel in headers; large ones need more than Node's 16 kB default.
+      maxHeaderSize: 256 * 1024,
+      headersTimeout: 30_000,
+      // Bounds a client that trickles a statement body; responses are not limited by this.
+      requestTimeout: 60_000,
+      keepAliveTimeout: 65_000,
+    };
+    const handler = (req: IncomingMessage, res: ServerResponse) => {
+      this.handle(req, res).catch((err: unknown) => this.internalError(res, err));
+    };
+    const server: Server = listener.tls ? createTlsServer({ ...serverOptions, ...listener.tls }, handler) : createServer(serverOptions, handler);
+    this.servers.push(server);
     return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, host, () => {
-        this.server.off('error', reject);
-        resolve(this.server.address() as AddressInfo);
+      server.once('error', reject);
+      server.listen(listener.port, listener.host, () => {
+        server.off('error', reject);
+        resolve(server.address() as AddressInfo);
       });
     });
   }
 
-  close(): Promise<void> {
-    return new Promise((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+  async close(): Promise<void> {
+    await Promise.all(
+      this.servers.map(
+        (server) =>
+          new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeAllConnections();
+          }),
+      ),
+    );
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -90,12 +117,14 @@ export class GatewayServer {
 
   private async submit(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const session = parseSession(req.headers);
-    const user = this.userOf(req, session.dialect);
+    const identity = await this.options.identity.resolve(req, session.dialect, isTls(req));
     const sql = await this.readStatement(req);
     const backend = this.options.defaultBackend;
     const baseUrl = this.baseUrl(req);
+    // The backend sees the session user in the client's own user header (identity may have filled it in).
+    const headers = { ...req.headers, [headerName(session.dialect, 'User').toLowerCase()]: identity.user };
     try {
-      await backend.submit({ sql, session, user, headers: req.headers, baseUrl }, res);
+      await backend.submit({ sql, session, user: identity.user, principal: identity.principal.user, headers, baseUrl }, res);
     } catch (err) {
       if (err instanceof HttpFailure) throw err;
       if (!(err instanceof QueryFailure)) this.options.log.error({ err }, 'statement submission failed');
@@ -111,8 +140,8 @@ export class GatewayServer {
     const dialect = detectDialect(req.headers);
     const backend = this.backendsByName.get(followUp.backend);
     if (!backend) throw new HttpFailure(404, 'Query not found: its backend is no longer configured');
-    const claimedUser = firstHeader(req, headerName(dialect, 'User'));
-    if (claimedUser !== undefined && claimedUser !== followUp.user) {
+    const identity = await this.options.identity.resolve(req, dialect, isTls(req));
+    if (identity.principal.user !== followUp.user) {
       if (req.method === 'DELETE') throw new HttpFailure(403, 'Cannot cancel a query started by another user');
       this.failedDocument(res, parsed.queryId, this.baseUrl(req), wrongUser());
       return;
@@ -126,22 +155,20 @@ export class GatewayServer {
   private async queryResource(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     const queryId = path.slice('/v1/query/'.length);
     if (!/^[A-Za-z0-9_]{1,128}$/.test(queryId)) throw new HttpFailure(404, 'Query not found');
-    if (req.method === 'GET') {
-      for (const backend of this.options.backends) {
-        if (await backend.queryInfo(queryId, req.headers, res)) return;
+    if (req.method !== 'GET' && req.method !== 'DELETE') throw new HttpFailure(405, 'Method not allowed');
+    const identity = await this.options.identity.resolve(req, detectDialect(req.headers), isTls(req));
+    for (const backend of this.options.backends) {
+      const outcome =
+        req.method === 'GET'
+          ? await backend.queryInfo(queryId, identity.user, req.headers, res)
+          : await backend.cancelQuery(queryId, identity.user, req.headers);
+      if (outcome === 'forbidden') throw new HttpFailure(403, `Access Denied: Cannot ${req.method === 'GET' ? 'view' : 'kill'} query ${queryId} owned by another user`);
+      if (outcome === 'done') {
+        if (req.method === 'DELETE') sendNoContent(res);
+        return;
       }
-      throw new HttpFailure(410, 'Query not found');
     }
-    if (req.method === 'DELETE') {
-      for (const backend of this.options.backends) {
-        if (await backend.cancelQuery(queryId, req.headers)) {
-          sendNoContent(res);
-          return;
-        }
-      }
-      throw new HttpFailure(410, 'Query not found');
-    }
-    throw new HttpFailure(405, 'Method not allowed');
+    throw new HttpFailure(410, 'Query not found');
   }
 
   private info(res: ServerResponse): void {
@@ -156,33 +183,6 @@ export class GatewayServer {
         uptime: `${uptimeSeconds.toFixed(2)}s`,
       }),
     );
-  }
-
-  /**
-   * The session user. No authenticator is configured yet, so the user header is trusted, as Trino
-   * does with its insecure authenticator (a Basic header without password also names the user).
-   */
-  private userOf(req: IncomingMessage, dialect: Dialect): string {
-    const header = firstHeader(req, headerName(dialect, 'User'));
-    const authorization = req.headers.authorization;
-    let basicUser: string | undefined;
-    if (authorization !== undefined) {
-      const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(authorization);
-      if (!match) throw new HttpFailure(401, 'Unsupported Authorization header', { 'WWW-Authenticate': 'Basic realm="Trino"' });
-      const decoded = Buffer.from(match[1]!, 'base64').toString('latin1');
-      const colon = decoded.indexOf(':');
-      const password = colon === -1 ? '' : decoded.slice(colon + 1);
-      if (password !== '') {
-        throw new HttpFailure(401, 'Password not allowed for insecure authentication', { 'WWW-Authenticate': 'Basic realm="Trino"' });
-      }
-      basicUser = colon === -1 ? decoded : decoded.slice(0, colon);
-    }
-    const user = header ?? basicUser;
-    if (user === undefined || user === '') {
-      throw new HttpFailure(401, `Basic authentication or ${headerName(dialect, 'User')} must be sent`, { 'WWW-Authenticate': 'Basic realm="Trino"' });
-    }
-    if (/[\u0000-\u001f\u007f]/.test(user)) throw new HttpFailure(400, `Invalid ${headerName(dialect, 'User')} header`);
-    return user;
   }
 
   private async readStatement(req: IncomingMessage): Promise<string> {
@@ -210,7 +210,7 @@ export class GatewayServer {
     if (this.options.publicUrl !== undefined) return this.options.publicUrl.replace(/\/$/, '');
     const host = req.headers.host;
     if (host === undefined || !HOST_HEADER.test(host)) throw new HttpFailure(400, 'Missing or invalid Host header');
-    return `http://${host}`;
+    return `${isTls(req) ? 'https' : 'http'}://${host}`;
   }
 
   private failedDocument(res: ServerResponse, queryId: string, baseUrl: string, failure: QueryFailure): void {
@@ -238,10 +238,7 @@ export class GatewayServer {
   }
 }
 
-function firstHeader(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name.toLowerCase()];
-  const text = Array.isArray(value) ? value[0] : value;
-  const trimmed = text?.trim();
-  return trimmed === '' ? undefined : trimmed;
+function isTls(req: IncomingMessage): boolean {
+  return (req.socket as TLSSocket).encrypted === true;
 }
 

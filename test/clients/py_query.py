@@ -73,6 +73,9 @@ def main(argv):
     ap.add_argument("--session", action="append", default=[], metavar="KEY=VALUE",
                     help="session property (repeatable)")
     ap.add_argument("--request-timeout", type=float, default=60.0)
+    ap.add_argument("--password", help="basic authentication (needs https)")
+    ap.add_argument("--access-token", help="JWT bearer authentication (needs https)")
+    ap.add_argument("--ca-file", help="CA bundle to verify the server certificate")
     ap.add_argument("--sql", required=True)
     ap.add_argument("--param", action="append", default=None, metavar="VALUE",
                     help="statement parameter (repeatable); see module doc")
@@ -89,7 +92,17 @@ def main(argv):
     except ValueError as exc:
         ap.error("bad --param: %s" % exc)
 
+    extra = {}
+    if args.password is not None:
+        from trino.auth import BasicAuthentication
+        extra["auth"] = BasicAuthentication(args.user, args.password)
+    elif args.access_token is not None:
+        from trino.auth import JWTAuthentication
+        extra["auth"] = JWTAuthentication(args.access_token)
+    if args.ca_file is not None:
+        extra["verify"] = args.ca_file
     conn = dbapi.connect(
+        **extra,
         host=args.host,
         port=args.port,
         user=args.user,

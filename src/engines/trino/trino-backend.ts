@@ -16,7 +16,7 @@ import type { Dialect } from '../../protocol/session.js';
 import { followUpUri, infoUri, type FollowUpPhase } from '../../protocol/uris.js';
 import { TopLevelValueRewriter } from '../../protocol/uri-rewriter.js';
 import { sendJson, sendNoContent, sendText } from '../../server/respond.js';
-import type { Backend, FollowUpRequest, Submission } from '../backend.js';
+import type { Backend, FollowUpRequest, QueryLookup, Submission } from '../backend.js';
 import { backendRequestHeaders, clientResponseHeaders } from './header-translation.js';
 
 const REWRITTEN_KEYS = new Set(['nextUri', 'partialCancelUri', 'infoUri']);
@@ -67,7 +67,7 @@ export class TrinoBackend implements Backend {
 
   async submit(submission: Submission, res: ServerResponse): Promise<void> {
     const context: RelayContext = {
-      user: submission.user,
+      user: submission.principal,
       baseUrl: submission.baseUrl,
       clientDialect: submission.session.dialect,
       fallbackQueryId: this.options.queryIds.next(),
@@ -90,7 +90,10 @@ export class TrinoBackend implements Backend {
     await this.exchange(request.method, path, headers, undefined, context, res);
   }
 
-  async cancelQuery(queryId: string, headers: IncomingHttpHeaders): Promise<boolean> {
+  async cancelQuery(queryId: string, requester: string, headers: IncomingHttpHeaders): Promise<QueryLookup> {
+    const owner = await this.fetchQueryInfo(queryId, headers);
+    if (owner === undefined) return 'unknown';
+    if (owner.user !== requester) return 'forbidden';
     try {
       const response = await this.pool.request({
         method: 'DELETE',
@@ -98,13 +101,22 @@ export class TrinoBackend implements Backend {
         headers: backendRequestHeaders(headers, this.dialect, USER_AGENT),
       });
       await response.body.dump();
-      return response.statusCode < 300;
+      return response.statusCode < 300 ? 'done' : 'unknown';
     } catch {
-      return false;
+      return 'unknown';
     }
   }
 
-  async queryInfo(queryId: string, headers: IncomingHttpHeaders, res: ServerResponse): Promise<boolean> {
+  async queryInfo(queryId: string, requester: string, headers: IncomingHttpHeaders, res: ServerResponse): Promise<QueryLookup> {
+    const info = await this.fetchQueryInfo(queryId, headers);
+    if (info === undefined) return 'unknown';
+    if (info.user !== requester) return 'forbidden';
+    sendJson(res, JSON.stringify(info.publicInfo));
+    return 'done';
+  }
+
+  /** The backend's QueryInfo, reduced to what may be shown, with the user the query runs as. */
+  private async fetchQueryInfo(queryId: string, headers: IncomingHttpHeaders): Promise<{ user: unknown; publicInfo: Record<string, unknown> } | undefined> {
     let response: Dispatcher.ResponseData;
     try {
       response = await this.pool.request({
@@ -113,15 +125,15 @@ export class TrinoBackend implements Backend {
         headers: backendRequestHeaders(headers, this.dialect, USER_AGENT),
       });
     } catch {
-      return false;
+      return undefined;
     }
     if (response.statusCode !== 200) {
       await response.body.dump();
-      return false;
+      return undefined;
     }
     const info = (await response.body.json()) as Record<string, unknown>;
-    sendJson(res, JSON.stringify(publicQueryInfo(info)));
-    return true;
+    const publicInfo = publicQueryInfo(info);
+    return { user: (publicInfo.session as { user?: unknown }).user, publicInfo };
   }
 
   /** Path prefix of the configured URL, for backends mounted below a path. */

@@ -1,0 +1,246 @@
+/**
+ * Turns a request into an identity: the authenticated principal (with groups) and the session
+ * user it acts as. It follows Trino's rules:
+ *  - no authenticator configured: the user header is trusted (a Basic header without password
+ *    also names the user; one with a password is refused);
+ *  - authenticators configured: over HTTPS (or HTTP marked https by a trusted load balancer)
+ *    they are tried in order; over plain HTTP the request is refused, unless the operator allows
+ *    insecure HTTP, in which case HTTP requests get the no-authenticator behaviour;
+ *  - a session user other than the principal is impersonation, allowed only by the rules file.
+ * Successful authentications are cached briefly by a hash of the credentials; failures are
+ * throttled per user and per client address.
+ */
+import { createHash } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { ReloadingFile } from '../config/reloading-file.js';
+import { HttpFailure } from '../protocol/errors.js';
+import { headerName, type Dialect } from '../protocol/session.js';
+import { checkImpersonation, type AccessRules } from '../policy/rules-file.js';
+import { AuthenticationError, type Authenticator, type Credentials, type Principal } from './authenticator.js';
+import type { GroupFile } from './group-file.js';
+
+export interface Identity {
+  principal: Principal;
+  /** The user the query runs as (the principal unless it impersonates someone). */
+  user: string;
+}
+
+export interface IdentityOptions {
+  authenticators: Authenticator[];
+  groupFile?: GroupFile;
+  rules?: ReloadingFile<AccessRules>;
+  cacheTtlMs: number;
+  maxFailures: number;
+  maxFailuresPerClient: number;
+  failureWindowMs: number;
+  allowInsecureOverHttp: boolean;
+  trustForwardedProto: boolean;
+  onEvent?: (event: AuthenticationEvent) => void;
+}
+
+export interface AuthenticationEvent {
+  outcome: 'success' | 'failure' | 'throttled';
+  user?: string;
+  authenticator?: string;
+  client: string;
+  reason?: string;
+}
+
+const MAX_CACHE_ENTRIES = 10_000;
+const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+
+class FailureCounter {
+  private readonly failures = new Map<string, number[]>();
+
+  constructor(
+    private readonly max: number,
+    private readonly windowMs: number,
+  ) {}
+
+  blocked(key: string, now: number): boolean {
+    const recent = (this.failures.get(key) ?? []).filter((t) => now - t < this.windowMs);
+    if (recent.length === 0) this.failures.delete(key);
+    else this.failures.set(key, recent);
+    return recent.length >= this.max;
+  }
+
+  record(key: string, now: number): void {
+    const list = this.failures.get(key) ?? [];
+    list.push(now);
+    if (list.length > this.max) list.shift();
+    this.failures.set(key, list);
+    if (this.failures.size > MAX_CACHE_ENTRIES) this.failures.delete(this.failures.keys().next().value!);
+  }
+}
+
+export class IdentityResolver {
+  private readonly cache = new Map<string, { principal: Principal; expiresAt: number }>();
+  private readonly userFailures: FailureCounter;
+  private readonly clientFailures: FailureCounter;
+  private readonly challenges: string;
+
+  constructor(private readonly options: IdentityOptions) {
+    this.userFailures = new FailureCounter(options.maxFailures, options.failureWindowMs);
+    this.clientFailures = new FailureCounter(options.maxFailuresPerClient, options.failureWindowMs);
+    const kinds = new Set(options.authenticators.map((a) => a.accepts));
+    const list: string[] = [];
+    if (kinds.has('basic') || kinds.size === 0) list.push('Basic realm="Trino"');
+    if (kinds.has('bearer')) list.push('Bearer realm="Trino", token_type="JWT"');
+    this.challenges = list.join(', ');
+  }
+
+  get authenticationEnabled(): boolean {
+    return this.options.authenticators.length > 0;
+  }
+
+  async resolve(req: IncomingMessage, dialect: Dialect, tls: boolean): Promise<Identity> {
+    const secure = tls || (this.options.trustForwardedProto && forwardedProto(req) === 'https');
+    let principal: Principal;
+    if (!this.authenticationEnabled) {
+      principal = this.withGroups(this.insecurePrincipal(req, dialect));
+      // Without authentication the header is the only word on who is asking: no impersonation check applies.
+      return { principal, user: principal.user };
+    }
+    if (!secure) {
+      if (!this.options.allowInsecureOverHttp) throw new HttpFailure(403, 'Authentication over HTTP is not enabled');
+      principal = this.withGroups(this.insecurePrincipal(req, dialect));
+      return { principal, user: principal.user };
+    }
+    principal = this.withGroups(await this.authenticate(req));
+    return { principal, user: this.sessionUser(req, dialect, principal) };
+  }
+
+  private async authenticate(req: IncomingMessage): Promise<Principal> {
+    const client = req.socket.remoteAddress ?? 'unknown';
+    const credentials = parseAuthorization(req.headers.authorization, this.challenges);
+    const now = Date.now();
+    const key = cacheKey(credentials);
+    const cached = this.cache.get(key);
+    if (cached && cached.expiresAt > now) return cached.principal;
+
+    const user = credentials.kind === 'basic' ? credentials.user : undefined;
+    if (this.clientFailures.blocked(client, now) || (user !== undefined && this.userFailures.blocked(user, now))) {
+      this.emit({ outcome: 'throttled', client, ...(credentials.kind === 'basic' ? { user: credentials.user } : {}) });
+      throw this.unauthorized('Too many failed authentication attempts; try again later');
+    }
+
+    const reasons: string[] = [];
+    for (const authenticator of this.options.authenticators) {
+      if (authenticator.accepts !== credentials.kind) continue;
+      try {
+        const principal = await authenticator.authenticate(credentials);
+        if (CONTROL_CHARS.test(principal.user)) throw new AuthenticationError('Invalid user name');
+        this.remember(key, principal, now);
+        this.emit({ outcome: 'success', user: principal.user, authenticator: authenticator.name, client });
+        return principal;
+      } catch (err) {
+        reasons.push(err instanceof AuthenticationError ? err.message : 'Authentication failed');
+      }
+    }
+    this.clientFailures.record(client, now);
+    if (user !== undefined) this.userFailures.record(user, now);
+    const reason = reasons.length === 0 ? `No authenticator accepts ${credentials.kind === 'basic' ? 'passwords' : 'bearer tokens'}` : [...new Set(reasons)].join('; ');
+    this.emit({ outcome: 'failure', client, reason, ...(credentials.kind === 'basic' ? { user: credentials.user } : {}) });
+    throw this.unauthorized(reason);
+  }
+
+  /** The session user, checking impersonation (and SET SESSION AUTHORIZATION's original user) against the rules. */
+  private sessionUser(req: IncomingMessage, dialect: Dialect, principal: Principal): string {
+    const requested = firstHeader(req, headerName(dialect, 'User'));
+    const original = firstHeader(req, headerName(dialect, 'Original-User'));
+    const user = requested ?? principal.user;
+    if (CONTROL_CHARS.test(user) || (original !== undefined && CONTROL_CHARS.test(original))) {
+      throw new HttpFailure(400, `Invalid ${headerName(dialect, 'User')} header`);
+    }
+    const acting = original ?? principal.user;
+    this.assertMayImpersonate(principal.user, acting);
+    this.assertMayImpersonate(acting, user);
+    return user;
+  }
+
+  private assertMayImpersonate(from: string, to: string): void {
+    if (from === to) return;
+    const rules = this.options.rules?.value ?? {};
+    // Roles are not established by any authenticator yet, so original_role rules cannot match (fail closed).
+    const decision = checkImpersonation(rules, from, [], to);
+    if (!decision.allowed) throw new HttpFailure(403, `Access Denied: User ${from} cannot impersonate user ${to}`);
+  }
+
+  private insecurePrincipal(req: IncomingMessage, dialect: Dialect): Principal {
+    const header = firstHeader(req, headerName(dialect, 'User'));
+    let basicUser: string | undefined;
+    const authorization = req.headers.authorization;
+    if (authorization !== undefined) {
+      const credentials = parseAuthorization(authorization, this.challenges);
+      if (credentials.kind !== 'basic') throw this.unauthorized('Unsupported authentication for insecure authentication');
+      if (credentials.password !== '') throw this.unauthorized('Password not allowed for insecure authentication');
+      basicUser = credentials.user;
+    }
+    const user = header ?? basicUser;
+    if (user === undefined || user === '') throw this.unauthorized(`Basic authentication or ${headerName(dialect, 'User')} must be sent`);
+    if (CONTROL_CHARS.test(user)) throw new HttpFailure(400, `Invalid ${headerName(dialect, 'User')} header`);
+    return { user, groups: [], authenticatedBy: 'none' };
+  }
+
+  private withGroups(principal: Principal): Principal {
+    const extra = this.options.groupFile?.groupsOf(principal.user) ?? [];
+    if (extra.length === 0) return principal;
+    return { ...principal, groups: [...new Set([...principal.groups, ...extra])].sort() };
+  }
+
+  private remember(key: string, principal: Principal, now: number): void {
+    if (this.options.cacheTtlMs <= 0) return;
+    if (this.cache.size >= MAX_CACHE_ENTRIES) {
+      for (const [k, entry] of this.cache) if (entry.expiresAt <= now) this.cache.delete(k);
+      if (this.cache.size >= MAX_CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
+    }
+    this.cache.set(key, { principal, expiresAt: now + this.options.cacheTtlMs });
+  }
+
+  private unauthorized(message: string): HttpFailure {
+    return new HttpFailure(401, message, { 'WWW-Authenticate': this.challenges });
+  }
+
+  private emit(event: AuthenticationEvent): void {
+    this.options.onEvent?.(event);
+  }
+}
+
+function parseAuthorization(header: string | undefined, challenges: string): Credentials {
+  const unauthorized = (message: string) => new HttpFailure(401, message, { 'WWW-Authenticate': challenges });
+  if (header === undefined || header.trim() === '') throw unauthorized('Unauthorized: credentials required');
+  const space = header.indexOf(' ');
+  const scheme = (space === -1 ? header : header.slice(0, space)).toLowerCase();
+  const value = space === -1 ? '' : header.slice(space + 1).trim();
+  if (scheme === 'basic') {
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value)) throw unauthorized('Malformed Basic authorization header');
+    const decoded = Buffer.from(value, 'base64').toString('latin1');
+    const colon = decoded.indexOf(':');
+    if (colon <= 0) throw unauthorized('Malformed Basic authorization header');
+    return { kind: 'basic', user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+  }
+  if (scheme === 'bearer') {
+    if (!/^[A-Za-z0-9._~+/-]+=*$/.test(value)) throw unauthorized('Malformed Bearer authorization header');
+    return { kind: 'bearer', token: value };
+  }
+  throw unauthorized(`Unsupported authorization scheme '${scheme.replace(/[^a-z0-9-]/g, '')}'`);
+}
+
+/** Cache key: a hash of the whole credential, so the plain secret is never kept. */
+function cacheKey(credentials: Credentials): string {
+  const text = credentials.kind === 'basic' ? `basic\0${credentials.user}\0${credentials.password}` : `bearer\0${credentials.token}`;
+  return createHash('sha256').update(text).digest('base64');
+}
+
+function forwardedProto(req: IncomingMessage): string | undefined {
+  const value = req.headers['x-forwarded-proto'];
+  const text = Array.isArray(value) ? value[0] : value;
+  return text?.split(',')[0]?.trim().toLowerCase();
+}
+
+export function firstHeader(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name.toLowerCase()];
+  const text = Array.isArray(value) ? value[0] : value;
+  const trimmed = text?.trim();
+  return trimmed === '' ? undefined : trimmed;
+}

@@ -1,0 +1,43 @@
+/**
+ * A file parsed at start and re-parsed when it changes (checked at most once a second, on use).
+ * The first parse must succeed; a broken later version keeps the last good value in force and is
+ * reported, so an operator's typo never locks everyone out or lets everyone in.
+ */
+import { readFileSync, statSync } from 'node:fs';
+
+const RECHECK_MS = 1000;
+
+export class ReloadingFile<T> {
+  private current: T;
+  private mtimeMs: number;
+  private checkedAt = Date.now();
+
+  constructor(
+    private readonly path: string,
+    private readonly parse: (text: string, path: string) => T,
+    private readonly onReloadError: (message: string) => void,
+  ) {
+    this.current = parse(readFileSync(path, 'utf8'), path);
+    this.mtimeMs = statSync(path).mtimeMs;
+  }
+
+  get value(): T {
+    const now = Date.now();
+    if (now - this.checkedAt >= RECHECK_MS) {
+      this.checkedAt = now;
+      this.reloadIfChanged();
+    }
+    return this.current;
+  }
+
+  private reloadIfChanged(): void {
+    try {
+      const mtimeMs = statSync(this.path).mtimeMs;
+      if (mtimeMs === this.mtimeMs) return;
+      this.current = this.parse(readFileSync(this.path, 'utf8'), this.path);
+      this.mtimeMs = mtimeMs;
+    } catch (err) {
+      this.onReloadError(`${this.path} not reloaded, keeping the previous version: ${(err as Error).message}`);
+    }
+  }
+}
