@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-[ -d node_modules/@duckdb/node-api ] || npm ci --no-audit --no-fund
+[ -d node_modules/@duckdb/node-api ] || npm install --no-audit --no-fund
 npx tsc -p tsconfig.json
 
 bash scripts/trino/install.sh
