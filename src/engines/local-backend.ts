@@ -222,6 +222,11 @@ export class LocalBackend implements Backend {
       }
       case 'executeImmediate':
         return { execution: await this.execute(query, session, statement.sql, statement.parameters) };
+      case 'setAuthorization':
+        // Whether the user may act as `user` is checked on the client's next request, which carries it.
+        return { headers: [[h('Set-Authorization-User'), statement.user]], updateType: 'SET SESSION AUTHORIZATION' };
+      case 'resetAuthorization':
+        return { headers: [[h('Reset-Authorization-User'), 'true']], updateType: 'RESET SESSION AUTHORIZATION' };
       case 'startTransaction':
       case 'commit':
       case 'rollback':

@@ -16,6 +16,8 @@ export type SessionStatement =
   | { kind: 'deallocate'; name: string }
   | { kind: 'execute'; name: string; parameters: string[] }
   | { kind: 'executeImmediate'; sql: string; parameters: string[] }
+  | { kind: 'setAuthorization'; user: string }
+  | { kind: 'resetAuthorization' }
   | { kind: 'startTransaction' }
   | { kind: 'commit' }
   | { kind: 'rollback' }
@@ -170,7 +172,24 @@ export function classifyStatement(sql: string): SessionStatement {
     c.expectEnd();
     return { kind: 'use', schema: first };
   }
-  if (c.isWord('SET') && c.peek(1).kind === 'word' && c.peek(1).value === 'SESSION' && !(c.peek(2).kind === 'word' && c.peek(2).value === 'AUTHORIZATION')) {
+  const authorization = c.peek(1).kind === 'word' && c.peek(1).value === 'SESSION' && c.peek(2).kind === 'word' && c.peek(2).value === 'AUTHORIZATION';
+  if (c.isWord('SET') && authorization) {
+    c.next();
+    c.next();
+    c.next();
+    const t = c.peek();
+    const user = t.kind === 'string' ? (c.next(), t.value) : c.name();
+    c.expectEnd();
+    return { kind: 'setAuthorization', user };
+  }
+  if (c.isWord('RESET') && authorization) {
+    c.next();
+    c.next();
+    c.next();
+    c.expectEnd();
+    return { kind: 'resetAuthorization' };
+  }
+  if (c.isWord('SET') && c.peek(1).kind === 'word' && c.peek(1).value === 'SESSION') {
     c.next();
     c.next();
     let name = c.identifier();
@@ -180,7 +199,7 @@ export function classifyStatement(sql: string): SessionStatement {
     c.expectEnd();
     return { kind: 'setSession', name, value };
   }
-  if (c.isWord('RESET') && c.peek(1).kind === 'word' && c.peek(1).value === 'SESSION' && !(c.peek(2).kind === 'word' && c.peek(2).value === 'AUTHORIZATION')) {
+  if (c.isWord('RESET') && c.peek(1).kind === 'word' && c.peek(1).value === 'SESSION') {
     c.next();
     c.next();
     let name = c.identifier();

@@ -172,3 +172,30 @@ test('a client speaking one header family reaches a backend configured for the o
     await presto.close();
   }
 });
+
+test('transactions pass through with their headers', async () => {
+  const start = await runQuery(gateway.url, 'START TRANSACTION', { ...USER, 'X-Trino-Transaction-Id': 'NONE' });
+  const transactionId = start.responses.at(-1)!.headers.get('x-trino-started-transaction-id');
+  assert.ok(transactionId, 'a transaction id is started');
+  const inside = await runQuery(gateway.url, 'SELECT count(*) FROM tpch.tiny.region', { ...USER, 'X-Trino-Transaction-Id': transactionId! });
+  assert.equal(inside.rowsText, '[5]');
+  const commit = await runQuery(gateway.url, 'COMMIT', { ...USER, 'X-Trino-Transaction-Id': transactionId! });
+  assert.equal(commit.responses.at(-1)!.headers.get('x-trino-clear-transaction-id'), 'true');
+});
+
+test("Trino's compressed prepared statements ($zstd:) are understood by the gateway's own engine", async () => {
+  // Trino compresses prepared statements above a length threshold; a long one comes back as $zstd:.
+  const padding = Array.from({ length: 150 }, (_, i) => `n_nationkey <> ${1000 + i}`).join(' AND ');
+  const prepare = await runQuery(trino, `PREPARE big FROM SELECT n_name FROM nation WHERE n_nationkey = ? AND ${padding}`, USER);
+  const added = prepare.responses.at(-1)!.headers.get('x-trino-added-prepare')!;
+  assert.match(added, /^big=%24zstd%3A/, 'Trino sent the compressed form');
+  const embedded = await startTestGateway({});
+  try {
+    const session = { 'X-Trino-Catalog': 'demo', 'X-Trino-Schema': 'tpch', 'X-Trino-Prepared-Statement': added };
+    const executed = await runQuery(embedded.url, 'EXECUTE big USING 7', { ...USER, ...session });
+    assert.equal(executed.error, undefined, JSON.stringify(executed.error));
+    assert.equal(executed.rowsText, '["GERMANY"]');
+  } finally {
+    await embedded.close();
+  }
+});

@@ -14,6 +14,9 @@ test('recognises session statements', () => {
   assert.deepEqual(classifyStatement("EXECUTE q1 USING 1, 'a,b', f(2, 3)"), { kind: 'execute', name: 'q1', parameters: ['1', "'a,b'", 'f(2, 3)'] });
   assert.deepEqual(classifyStatement("EXECUTE IMMEDIATE 'SELECT ''x'', ?' USING 5"), { kind: 'executeImmediate', sql: "SELECT 'x', ?", parameters: ['5'] });
   assert.deepEqual(classifyStatement('START TRANSACTION READ ONLY'), { kind: 'startTransaction' });
+  assert.deepEqual(classifyStatement("SET SESSION AUTHORIZATION 'Bob'"), { kind: 'setAuthorization', user: 'Bob' });
+  assert.deepEqual(classifyStatement('SET SESSION AUTHORIZATION bob'), { kind: 'setAuthorization', user: 'bob' });
+  assert.deepEqual(classifyStatement('RESET SESSION AUTHORIZATION'), { kind: 'resetAuthorization' });
   assert.deepEqual(classifyStatement('commit work'), { kind: 'commit' });
   assert.deepEqual(classifyStatement('ROLLBACK'), { kind: 'rollback' });
   assert.deepEqual(classifyStatement('SELECT 1; '), { kind: 'query', sql: 'SELECT 1' });
