@@ -19,6 +19,12 @@ import { LocalBackend } from './engines/local-backend.js';
 import { TrinoBackend } from './engines/trino/trino-backend.js';
 import { QueryIdGenerator } from './protocol/query-id.js';
 import { QueryTokenSigner } from './protocol/query-token.js';
+import { Admission } from './routing/admission.js';
+import { BackendPool } from './routing/backend-pool.js';
+import { HealthChecker } from './routing/health-checker.js';
+import { Router } from './routing/router.js';
+import { AdminApi } from './server/admin-api.js';
+import { Dispatcher } from './server/dispatcher.js';
 import { GatewayServer } from './server/gateway-server.js';
 import { VERSION } from './version.js';
 
@@ -95,6 +101,9 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
   const tls = config.server.tls;
   const tlsMaterial = tls === undefined ? undefined : fromConfig('server.tls', () => ({ cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) }));
   const signer = new QueryTokenSigner(config.security.tokenSecret, config.security.tokenTtl);
+  // Filled below; engines report unreachable backends to it (passive health detection).
+  let pool: BackendPool | undefined;
+  const onUnreachable = (name: string, reason: string) => pool?.reportFailure(name, reason);
   const backends: Backend[] = config.backends.map((backend) => {
     switch (backend.engine) {
       case 'duckdb':
@@ -106,14 +115,31 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
           clientTimeoutMs: config.queries.clientTimeout,
         });
       case 'trino':
-        return new TrinoBackend({ config: backend, signer, queryIds, exposeDetails: config.server.exposeBackendDetails, log });
+        return new TrinoBackend({ config: backend, signer, queryIds, exposeDetails: config.server.exposeBackendDetails, onUnreachable, log });
     }
   });
   await Promise.all(backends.map((b) => b.start()));
-  const defaultBackend = backends.find((b) => b.name === config.defaultBackend) ?? backends[0]!;
+  pool = new BackendPool(
+    config.backends.map((c, i) => ({ backend: backends[i]!, group: c.group, weight: c.weight, maxRunning: c.maxRunning, state: c.state })),
+    config.healthCheck,
+  );
+  const groupLimits = new Map(config.routingGroups.map((g) => [g.name, { maxQueued: g.maxQueued, queueTimeoutMs: g.queueTimeout }]));
+  const defaultLimits = { maxQueued: 1000, queueTimeoutMs: 300_000 };
+  const admission = new Admission(pool, (group) => groupLimits.get(group) ?? defaultLimits, config.queries.clientTimeout);
+  const dispatcher = new Dispatcher(new Router(config), admission, signer, queryIds, log);
+  const sweeper = setInterval(() => dispatcher.sweep(), 5_000);
+  sweeper.unref();
+  const health = new HealthChecker(pool, config.healthCheck.interval, config.healthCheck.timeout, (backend, healthy, reason) =>
+    healthy ? log.info({ backend }, 'backend is healthy again') : log.warn({ backend, reason }, 'backend is unhealthy: it takes no new queries'),
+  );
+  await health.probeAll();
+  health.start();
+  const admin = new AdminApi({ identity, pool, admission, users: config.admin.users, groups: config.admin.groups, log });
   const server = new GatewayServer({
     backends,
-    defaultBackend,
+    dispatcher,
+    admission,
+    admin,
     signer,
     queryIds,
     maxStatementBytes: config.server.maxStatementSize,
@@ -124,12 +150,14 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
   });
   const httpPort = config.server.httpEnabled ? (await server.listen({ port: config.server.port, host: config.server.host })).port : undefined;
   const httpsPort = tls && tlsMaterial ? (await server.listen({ port: tls.port, host: config.server.host, tls: tlsMaterial })).port : undefined;
-  log.info({ httpPort, httpsPort, backends: backends.map((b) => `${b.name} (${b.engine})`), defaultBackend: defaultBackend.name }, 'querygate is listening');
+  log.info({ httpPort, httpsPort, backends: config.backends.map((b) => `${b.name} (${b.engine}, group ${b.group})`) }, 'querygate is listening');
   return {
     port: httpPort ?? httpsPort!,
     url: httpPort !== undefined ? `http://127.0.0.1:${httpPort}` : `https://127.0.0.1:${httpsPort}`,
     ...(httpsPort !== undefined ? { tlsUrl: `https://127.0.0.1:${httpsPort}` } : {}),
     async close() {
+      clearInterval(sweeper);
+      health.stop();
       await server.close();
       await Promise.all(backends.map((b) => b.close()));
     },

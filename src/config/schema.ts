@@ -42,6 +42,15 @@ const duckdbBackend = z
   .object({
     name,
     engine: z.literal('duckdb'),
+    /** Routing group the backend serves. */
+    group: name.default('default'),
+    /** Share of its group's traffic relative to the other backends (least-loaded by running/weight). */
+    weight: z.number().positive().default(1),
+    /** Initial state; changed at run time through the admin API. */
+    state: z.enum(['active', 'draining', 'inactive']).default('active'),
+    /** Queries running on this backend at once through this gateway before it counts as full. */
+    maxRunning: z.number().int().min(1).default(100),
+
     /** Generate the `demo` catalog with TPC-H data at start. */
     demo: z.boolean().default(true),
     /** A user's DuckDB database files, each attached as a catalog. */
@@ -56,6 +65,15 @@ const trinoBackend = z
   .object({
     name,
     engine: z.literal('trino'),
+    /** Routing group the backend serves. */
+    group: name.default('default'),
+    /** Share of its group's traffic relative to the other backends (least-loaded by running/weight). */
+    weight: z.number().positive().default(1),
+    /** Initial state; changed at run time through the admin API. */
+    state: z.enum(['active', 'draining', 'inactive']).default('active'),
+    /** Queries running on this backend at once through this gateway before it counts as full. */
+    maxRunning: z.number().int().min(1).default(100),
+
     url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }),
     /** The header family the backend speaks: `presto` for PrestoSQL/prestodb servers. */
     dialect: z.enum(['trino', 'presto']).default('trino'),
@@ -115,6 +133,47 @@ const backend = z.discriminatedUnion('engine', [duckdbBackend, trinoBackend], {
   error: (issue) =>
     issue.code === 'invalid_union' ? "engine must be one of 'duckdb', 'trino'" : undefined,
 });
+
+const routingGroup = z
+  .object({
+    name,
+    /** Queries waiting in the gateway for this group before new ones are refused. */
+    maxQueued: z.number().int().min(0).default(1000),
+    /** How long a query may wait in the gateway queue. */
+    queueTimeout: duration.default(300_000),
+    /** Groups tried in order when every backend of this one is full or unavailable. */
+    fallback: z.array(name).default([]),
+  })
+  .strict();
+
+const stringOrList = z.union([z.string(), z.array(z.string()).min(1)]);
+
+const routingRule = z
+  .object({
+    name: z.string().min(1),
+    /** Every condition given must hold; patterns are regular expressions matched against the whole value. */
+    match: z
+      .object({
+        user: z.string().optional(),
+        group: z.string().optional(),
+        source: z.string().optional(),
+        clientInfo: z.string().optional(),
+        /** Every listed tag must be present. */
+        clientTags: z.array(z.string()).optional(),
+        /** Extra credentials that must be present with a value matching the pattern. */
+        extraCredentials: z.record(z.string(), z.string()).optional(),
+        /** The session catalog. */
+        catalog: z.string().optional(),
+      })
+      .strict()
+      .default({}),
+    routeTo: name,
+    /** Overrides the group's own fallback chain. */
+    fallback: z.array(name).optional(),
+    /** Groups a routing hint may choose for queries matching this rule. */
+    allowHints: stringOrList.optional(),
+  })
+  .strict();
 
 export const configSchema = z
   .object({
@@ -183,9 +242,40 @@ export const configSchema = z
     backends: z
       .array(backend)
       .min(1, 'at least one backend is required')
-      .default([{ name: 'embedded', engine: 'duckdb', demo: true, catalogs: [] }]),
-    /** Backend that runs queries until routing rules exist; the first backend when absent. */
-    defaultBackend: name.optional(),
+      .default([{ name: 'embedded', engine: 'duckdb', group: 'default', weight: 1, state: 'active', maxRunning: 100, demo: true, catalogs: [] }]),
+    routingGroups: z.array(routingGroup).default([]),
+    routing: z
+      .object({
+        /** Group for queries no rule matches; the first backend's group when absent. */
+        defaultGroup: name.optional(),
+        rules: z.array(routingRule).default([]),
+        /** Extra credential naming a routing group (Odin's `extraCredentials=routing:athena`). */
+        hintCredential: z.string().default('routing'),
+        /** Groups any user may pick with a hint (X-Trino-Routing-Group or the hint credential) when no rule says otherwise. */
+        allowHints: z.array(name).default([]),
+      })
+      .strict()
+      .default({ rules: [], hintCredential: 'routing', allowHints: [] }),
+    healthCheck: z
+      .object({
+        interval: duration.default(10_000),
+        timeout: duration.default(5_000),
+        /** Consecutive failed probes (or failed requests) before a backend takes no new queries. */
+        unhealthyThreshold: z.number().int().min(1).default(3),
+        /** Consecutive good probes before it takes queries again. */
+        healthyThreshold: z.number().int().min(1).default(2),
+      })
+      .strict()
+      .default({ interval: 10_000, timeout: 5_000, unhealthyThreshold: 3, healthyThreshold: 2 }),
+    admin: z
+      .object({
+        /** Users allowed to use the admin API (authenticated principals). */
+        users: z.array(z.string()).default([]),
+        /** Groups whose members may use the admin API. */
+        groups: z.array(z.string()).default([]),
+      })
+      .strict()
+      .default({ users: [], groups: [] }),
     dataDir: z.string().default('data'),
     logging: z
       .object({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info') })
@@ -202,12 +292,59 @@ export const configSchema = z
     if (!config.server.httpEnabled && config.server.tls === undefined) {
       ctx.addIssue({ code: 'custom', path: ['server', 'httpEnabled'], message: 'HTTP is disabled and no server.tls is configured: nothing would listen' });
     }
-    if (config.defaultBackend !== undefined && !seen.has(config.defaultBackend)) {
-      ctx.addIssue({ code: 'custom', path: ['defaultBackend'], message: `no backend is named '${config.defaultBackend}'` });
-    }
+    checkRouting(config, ctx);
   });
 
+type RawConfig = {
+  backends: Array<{ group: string }>;
+  routingGroups: Array<{ name: string; fallback: string[] }>;
+  routing: { defaultGroup?: string | undefined; rules: Array<{ routeTo: string; fallback?: string[] | undefined; allowHints?: string | string[] | undefined }>; allowHints: string[] };
+};
+
+/** Groups must exist (a group exists when a backend serves it or it is declared) and fallback chains must not loop. */
+function checkRouting(config: RawConfig, ctx: z.RefinementCtx): void {
+  const declared = new Map<string, string[]>();
+  config.routingGroups.forEach((g, i) => {
+    if (declared.has(g.name)) ctx.addIssue({ code: 'custom', path: ['routingGroups', i, 'name'], message: `duplicate routing group '${g.name}'` });
+    declared.set(g.name, g.fallback);
+  });
+  const served = new Set(config.backends.map((b) => b.group));
+  config.routingGroups.forEach((g, i) => {
+    if (!served.has(g.name)) ctx.addIssue({ code: 'custom', path: ['routingGroups', i, 'name'], message: `no backend serves routing group '${g.name}'` });
+  });
+  const known = (group: string, path: Array<string | number>) => {
+    if (!served.has(group)) ctx.addIssue({ code: 'custom', path, message: `unknown routing group '${group}' (groups: ${[...served].sort().join(', ')})` });
+  };
+  if (config.routing.defaultGroup !== undefined) known(config.routing.defaultGroup, ['routing', 'defaultGroup']);
+  config.routing.allowHints.forEach((g, i) => known(g, ['routing', 'allowHints', i]));
+  config.routing.rules.forEach((rule, i) => {
+    known(rule.routeTo, ['routing', 'rules', i, 'routeTo']);
+    rule.fallback?.forEach((g, j) => known(g, ['routing', 'rules', i, 'fallback', j]));
+    if (Array.isArray(rule.allowHints)) rule.allowHints.forEach((g, j) => known(g, ['routing', 'rules', i, 'allowHints', j]));
+  });
+  for (const [group, fallback] of declared) {
+    fallback.forEach((g, j) => known(g, ['routingGroups', [...declared.keys()].indexOf(group), 'fallback', j]));
+    // Follow the chain: a group reached twice is a loop.
+    const seen = [group];
+    const visit = (current: string): boolean => {
+      for (const next of declared.get(current) ?? []) {
+        if (seen.includes(next)) {
+          ctx.addIssue({ code: 'custom', path: ['routingGroups'], message: `fallback chain loops: ${[...seen, next].join(' -> ')}` });
+          return false;
+        }
+        seen.push(next);
+        if (!visit(next)) return false;
+        seen.pop();
+      }
+      return true;
+    };
+    if (!visit(group)) break;
+  }
+}
+
 export type GatewayConfig = z.output<typeof configSchema>;
+export type RoutingRuleConfig = GatewayConfig['routing']['rules'][number];
+export type RoutingGroupConfig = GatewayConfig['routingGroups'][number];
 export type BackendConfig = GatewayConfig['backends'][number];
 export type TrinoBackendConfig = Extract<BackendConfig, { engine: 'trino' }>;
 export type DuckDbBackendConfig = Extract<BackendConfig, { engine: 'duckdb' }>;

@@ -18,6 +18,18 @@ export interface Submission {
   headers: IncomingHttpHeaders;
   /** Externally visible base URL of the gateway for this request (`http://host:port`). */
   baseUrl: string;
+  events: SubmissionEvents;
+}
+
+/** What a backend reports about a query's life, so the gateway can count and free capacity. */
+export interface QueryEndEvents {
+  /** The query's last document was sent, or it failed for good. Called at most once per request. */
+  ended(): void;
+}
+
+export interface SubmissionEvents extends QueryEndEvents {
+  /** The backend named the query's id. */
+  started(queryId: string): void;
 }
 
 export interface FollowUpRequest {
@@ -29,12 +41,15 @@ export interface FollowUpRequest {
   search: string;
   baseUrl: string;
   dialect: QuerySession['dialect'];
+  events: QueryEndEvents;
 }
 
 export interface Backend {
   readonly name: string;
   readonly engine: 'duckdb' | 'trino';
   start(): Promise<void>;
+  /** Active health probe: undefined when healthy, else the reason. */
+  probe(timeoutMs: number): Promise<string | undefined>;
   submit(submission: Submission, res: ServerResponse): Promise<void>;
   followUp(request: FollowUpRequest, res: ServerResponse): Promise<void>;
   /**

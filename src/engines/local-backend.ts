@@ -8,12 +8,13 @@ import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { ErrorCodes, HttpFailure, QueryFailure, asQueryFailure } from '../protocol/errors.js';
 import type { QueryIdGenerator } from '../protocol/query-id.js';
 import type { QueryTokenSigner } from '../protocol/query-token.js';
+import { parseSize, parseWait } from '../protocol/query-params.js';
 import { renderQueryResults, type QueryDocument, type QueryState } from '../protocol/results.js';
 import { formEncode, hasCapability, headerName, type Dialect, type QuerySession } from '../protocol/session.js';
 import { followUpUri, infoUri } from '../protocol/uris.js';
 import { sendJson, sendNoContent, type HeaderList } from '../server/respond.js';
 import { classifyStatement, type SessionStatement } from '../sql/session-statement.js';
-import type { Backend, FollowUpRequest, QueryLookup, Submission } from './backend.js';
+import type { Backend, FollowUpRequest, QueryEndEvents, QueryLookup, Submission } from './backend.js';
 import type { LocalEngine, LocalExecution, LocalStatement, ResultPage } from './local-engine.js';
 
 const DEFAULT_TARGET_BYTES = 1024 * 1024;
@@ -43,6 +44,7 @@ class LocalQuery {
   queue: Promise<void> = Promise.resolve();
 
   constructor(
+    private readonly events: QueryEndEvents,
     readonly id: string,
     readonly user: string,
     /** The authenticated principal that started the query; follow-up tokens are bound to it. */
@@ -60,6 +62,14 @@ class LocalQuery {
     this.error = failure;
     this.state = 'FAILED';
     this.finishedAt = Date.now();
+    this.events.ended();
+  }
+
+  finish(): void {
+    if (this.done) return;
+    this.state = 'FINISHED';
+    this.finishedAt = Date.now();
+    this.events.ended();
   }
 }
 
@@ -79,6 +89,10 @@ export class LocalBackend implements Backend {
 
   constructor(private readonly options: LocalBackendOptions) {
     this.name = options.name;
+  }
+
+  async probe(): Promise<string | undefined> {
+    return undefined;
   }
 
   async start(): Promise<void> {
@@ -101,8 +115,9 @@ export class LocalBackend implements Backend {
   }
 
   async submit(submission: Submission, res: ServerResponse): Promise<void> {
-    const query = new LocalQuery(this.options.queryIds.next(), submission.user, submission.principal, submission.session.dialect, submission.sql);
+    const query = new LocalQuery(submission.events, this.options.queryIds.next(), submission.user, submission.principal, submission.session.dialect, submission.sql);
     this.queries.set(query.id, query);
+    submission.events.started(query.id);
     // Start at once: the first poll then usually finds the first page ready.
     this.begin(query, submission.session);
     sendJson(res, renderQueryResults(this.document(query, submission.baseUrl, 1)));
@@ -282,8 +297,7 @@ export class LocalBackend implements Backend {
     const outcome = query.outcome;
     if (query.done || outcome === undefined) return { doc: this.document(query, baseUrl, undefined), headers: [] };
     if ('headers' in outcome) {
-      query.state = 'FINISHED';
-      query.finishedAt = Date.now();
+      query.finish();
       const doc = this.document(query, baseUrl, undefined);
       doc.columns = [];
       doc.updateType = outcome.updateType;
@@ -305,8 +319,7 @@ export class LocalBackend implements Backend {
     }
     if (query.done) return { doc: this.document(query, baseUrl, undefined), headers: [] };
     if (page === null) {
-      query.state = 'FINISHED';
-      query.finishedAt = Date.now();
+      query.finish();
     } else {
       query.processedRows += page.rowCount;
     }
@@ -395,21 +408,4 @@ async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boo
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** Trino durations in query parameters: `1s`, `500ms`, `0.5s`. */
-function parseWait(text: string | null): number | undefined {
-  if (text === null) return undefined;
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(text);
-  if (!match) return undefined;
-  return Number(match[1]) * (match[2] === 'ms' ? 1 : match[2] === 's' ? 1000 : 60_000);
-}
-
-/** Trino data sizes in query parameters: `1MB`, `16kB`, `1024B`. */
-function parseSize(text: string | null): number | undefined {
-  if (text === null) return undefined;
-  const match = /^(\d+(?:\.\d+)?)(B|kB|KB|MB|GB)$/.exec(text);
-  if (!match) return undefined;
-  const unit = { B: 1, kB: 1024, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3 }[match[2] as 'B'];
-  return Math.max(1, Math.floor(Number(match[1]) * unit));
 }

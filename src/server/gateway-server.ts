@@ -13,14 +13,19 @@ import type { Backend } from '../engines/backend.js';
 import { HttpFailure, QueryFailure, asQueryFailure } from '../protocol/errors.js';
 import type { QueryIdGenerator } from '../protocol/query-id.js';
 import { wrongUser, type QueryTokenSigner } from '../protocol/query-token.js';
-import { renderQueryResults } from '../protocol/results.js';
 import { detectDialect, headerName, parseSession } from '../protocol/session.js';
-import { infoUri, parseFollowUpPath } from '../protocol/uris.js';
-import { sendJson, sendNoContent, sendText } from './respond.js';
+import type { RoutingContext } from '../routing/router.js';
+import { parseFollowUpPath } from '../protocol/uris.js';
+import type { Admission } from '../routing/admission.js';
+import type { AdminApi } from './admin-api.js';
+import { QUEUE_BACKEND, type Dispatcher } from './dispatcher.js';
+import { sendJson, sendNoContent, sendQueryFailure, sendText } from './respond.js';
 
 export interface GatewayServerOptions {
   backends: Backend[];
-  defaultBackend: Backend;
+  dispatcher: Dispatcher;
+  admission: Admission;
+  admin: AdminApi;
   signer: QueryTokenSigner;
   queryIds: QueryIdGenerator;
   maxStatementBytes: number;
@@ -99,6 +104,8 @@ export class GatewayServer {
         this.info(res);
       } else if (path.startsWith('/v1/query/')) {
         await this.queryResource(req, res, path);
+      } else if (path.startsWith('/api/')) {
+        await this.options.admin.handle(req, res, path, isTls(req));
       } else if (path === '/ui/query.html') {
         sendText(res, 200, `Query ${decodeURIComponent(search).replace(/[^A-Za-z0-9_]/g, '')}: details at /v1/query/<id>`);
       } else {
@@ -119,16 +126,25 @@ export class GatewayServer {
     const session = parseSession(req.headers);
     const identity = await this.options.identity.resolve(req, session.dialect, isTls(req));
     const sql = await this.readStatement(req);
-    const backend = this.options.defaultBackend;
     const baseUrl = this.baseUrl(req);
     // The backend sees the session user in the client's own user header (identity may have filled it in).
     const headers = { ...req.headers, [headerName(session.dialect, 'User').toLowerCase()]: identity.user };
+    const routing: RoutingContext = {
+      user: identity.user,
+      groups: identity.principal.groups,
+      clientTags: session.clientTags,
+      extraCredentials: session.extraCredentials,
+      ...(session.source !== undefined ? { source: session.source } : {}),
+      ...(session.clientInfo !== undefined ? { clientInfo: session.clientInfo } : {}),
+      ...(session.catalog !== undefined ? { catalog: session.catalog } : {}),
+      ...(session.routingGroup !== undefined ? { routingGroupHeader: session.routingGroup } : {}),
+    };
     try {
-      await backend.submit({ sql, session, user: identity.user, principal: identity.principal.user, headers, baseUrl }, res);
+      await this.options.dispatcher.submit({ sql, session, user: identity.user, principal: identity.principal.user, headers, baseUrl }, routing, res);
     } catch (err) {
       if (err instanceof HttpFailure) throw err;
       if (!(err instanceof QueryFailure)) this.options.log.error({ err }, 'statement submission failed');
-      this.failedDocument(res, this.options.queryIds.next(), baseUrl, asQueryFailure(err));
+      sendQueryFailure(res, this.options.queryIds.next(), baseUrl, asQueryFailure(err));
     }
   }
 
@@ -138,18 +154,23 @@ export class GatewayServer {
     if (!parsed) throw new HttpFailure(404, 'Query not found');
     const followUp = this.options.signer.verify(parsed.token);
     const dialect = detectDialect(req.headers);
-    const backend = this.backendsByName.get(followUp.backend);
-    if (!backend) throw new HttpFailure(404, 'Query not found: its backend is no longer configured');
     const identity = await this.options.identity.resolve(req, dialect, isTls(req));
-    if (identity.principal.user !== followUp.user) {
-      if (req.method === 'DELETE') throw new HttpFailure(403, 'Cannot cancel a query started by another user');
-      this.failedDocument(res, parsed.queryId, this.baseUrl(req), wrongUser());
+    if (followUp.backend === QUEUE_BACKEND) {
+      const token = Number(followUp.target.slice(followUp.target.lastIndexOf('/') + 1));
+      await this.options.dispatcher.followUp(req.method, parsed.queryId, token, identity.principal.user, search, this.baseUrl(req), res);
       return;
     }
-    await backend.followUp(
-      { method: req.method, queryId: parsed.queryId, followUp, headers: req.headers, search, baseUrl: this.baseUrl(req), dialect },
-      res,
-    );
+    const backend = this.backendsByName.get(followUp.backend);
+    if (!backend) throw new HttpFailure(404, 'Query not found: its backend is no longer configured');
+    if (identity.principal.user !== followUp.user) {
+      if (req.method === 'DELETE') throw new HttpFailure(403, 'Cannot cancel a query started by another user');
+      sendQueryFailure(res, parsed.queryId, this.baseUrl(req), wrongUser());
+      return;
+    }
+    const { admission } = this.options;
+    admission.touch(parsed.queryId);
+    const events = { ended: () => admission.end(parsed.queryId) };
+    await backend.followUp({ method: req.method, queryId: parsed.queryId, followUp, headers: req.headers, search, baseUrl: this.baseUrl(req), dialect, events }, res);
   }
 
   private async queryResource(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
@@ -213,20 +234,7 @@ export class GatewayServer {
     return `${isTls(req) ? 'https' : 'http'}://${host}`;
   }
 
-  private failedDocument(res: ServerResponse, queryId: string, baseUrl: string, failure: QueryFailure): void {
-    sendJson(
-      res,
-      renderQueryResults({
-        id: queryId,
-        infoUri: infoUri(baseUrl, queryId),
-        state: 'FAILED',
-        elapsedMillis: 0,
-        queuedMillis: 0,
-        processedRows: 0,
-        error: failure,
-      }),
-    );
-  }
+
 
   private internalError(res: ServerResponse, err: unknown): void {
     this.options.log.error({ err }, 'request failed');

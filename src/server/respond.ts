@@ -1,5 +1,8 @@
 /** Small helpers for the two kinds of answers the front door gives: JSON documents and plain text. */
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { QueryFailure } from '../protocol/errors.js';
+import { renderQueryResults } from '../protocol/results.js';
+import { infoUri } from '../protocol/uris.js';
 
 export type HeaderList = Array<[string, string | string[]]>;
 
@@ -23,4 +26,12 @@ export function sendText(res: ServerResponse, status: number, text: string, head
 export function sendNoContent(res: ServerResponse): void {
   res.writeHead(204);
   res.end();
+}
+
+/** A query that fails before (or instead of) producing results: a FAILED document, as Trino sends it. */
+export function sendQueryFailure(res: ServerResponse, queryId: string, baseUrl: string, failure: QueryFailure): void {
+  sendJson(
+    res,
+    renderQueryResults({ id: queryId, infoUri: infoUri(baseUrl, queryId), state: 'FAILED', elapsedMillis: 0, queuedMillis: 0, processedRows: 0, error: failure }),
+  );
 }

@@ -185,9 +185,8 @@ test('a backend that dies mid-query or is unreachable yields a clean failure, ne
   const gw = await startTestGateway({
     backends: [
       { name: 'dying', engine: 'trino', url: dying.url },
-      { name: 'gone', engine: 'trino', url: `http://127.0.0.1:${closedPort}` },
+      { name: 'gone', engine: 'trino', url: `http://127.0.0.1:${closedPort}`, group: 'elsewhere' },
     ],
-    defaultBackend: 'dying',
   });
   const gw2 = await startTestGateway({ backends: [{ name: 'gone', engine: 'trino', url: `http://127.0.0.1:${closedPort}` }] });
   try {

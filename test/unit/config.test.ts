@@ -28,7 +28,7 @@ test('the default is one embedded DuckDB backend on port 8080', () => {
 
 test('a valid file with a Trino backend loads with durations and sizes converted', () => {
   const config = loadConfigFile(
-    file('ok.yaml', `server:\n  port: 9090\n  maxStatementSize: 2MB\nsecurity:\n  tokenTtl: 2h\nbackends:\n  - name: trino1\n    engine: trino\n    url: http://127.0.0.1:18080\n    requestTimeout: 30s\n  - name: local\n    engine: duckdb\ndefaultBackend: local\n`),
+    file('ok.yaml', `server:\n  port: 9090\n  maxStatementSize: 2MB\nsecurity:\n  tokenTtl: 2h\nbackends:\n  - name: trino1\n    engine: trino\n    url: http://127.0.0.1:18080\n    requestTimeout: 30s\n  - name: local\n    engine: duckdb\nrouting:\n  defaultGroup: default\n`),
   );
   assert.equal(config.server.port, 9090);
   assert.equal(config.server.maxStatementSize, 2 * 1024 * 1024);
@@ -36,7 +36,7 @@ test('a valid file with a Trino backend loads with durations and sizes converted
   const trino = config.backends[0]!;
   assert.equal(trino.engine, 'trino');
   if (trino.engine === 'trino') assert.equal(trino.requestTimeout, 30_000);
-  assert.equal(config.defaultBackend, 'local');
+  assert.equal(config.routing.defaultGroup, 'default');
 });
 
 test('every mistake is reported with its path', () => {
@@ -46,7 +46,12 @@ test('every mistake is reported with its path', () => {
   expectError(file('engine.yaml', 'backends:\n  - name: x\n    engine: oracle\n'), 'backends[0]', "engine must be one of 'duckdb', 'trino'");
   expectError(file('url.yaml', 'backends:\n  - name: x\n    engine: trino\n'), 'backends[0].url');
   expectError(file('dup.yaml', 'backends:\n  - {name: a, engine: duckdb}\n  - {name: a, engine: duckdb}\n'), "duplicate backend name 'a'");
-  expectError(file('default.yaml', 'defaultBackend: nope\n'), "defaultBackend: no backend is named 'nope'");
+  expectError(file('default.yaml', 'routing:\n  defaultGroup: nope\n'), "routing.defaultGroup: unknown routing group 'nope'");
+  expectError(
+    file('loop.yaml', 'backends:\n  - {name: a, engine: duckdb, group: g1}\n  - {name: b, engine: duckdb, group: g2}\nroutingGroups:\n  - {name: g1, fallback: [g2]}\n  - {name: g2, fallback: [g1]}\n'),
+    'fallback chain loops: g1 -> g2 -> g1',
+  );
+  expectError(file('rule.yaml', 'routing:\n  rules:\n    - {name: bi, routeTo: reserved}\n'), "routing.rules[0].routeTo: unknown routing group 'reserved'");
   expectError(file('duration.yaml', 'queries:\n  clientTimeout: 5 minutes\n'), 'queries.clientTimeout', 'is not a duration');
   expectError(file('yaml.yaml', 'server: [\n'), 'is not valid YAML');
   expectError(file('scalar.yaml', 'just text\n'), 'must hold a mapping');

@@ -11,12 +11,11 @@ import type { TrinoBackendConfig } from '../../config/schema.js';
 import { ErrorCodes, QueryFailure } from '../../protocol/errors.js';
 import type { QueryIdGenerator } from '../../protocol/query-id.js';
 import type { QueryTokenSigner } from '../../protocol/query-token.js';
-import { renderQueryResults } from '../../protocol/results.js';
 import type { Dialect } from '../../protocol/session.js';
 import { followUpUri, infoUri, type FollowUpPhase } from '../../protocol/uris.js';
 import { TopLevelValueRewriter } from '../../protocol/uri-rewriter.js';
-import { sendJson, sendNoContent, sendText } from '../../server/respond.js';
-import type { Backend, FollowUpRequest, QueryLookup, Submission } from '../backend.js';
+import { sendJson, sendNoContent, sendQueryFailure, sendText } from '../../server/respond.js';
+import type { Backend, FollowUpRequest, QueryEndEvents, QueryLookup, Submission } from '../backend.js';
 import { backendRequestHeaders, clientResponseHeaders } from './header-translation.js';
 
 const REWRITTEN_KEYS = new Set(['nextUri', 'partialCancelUri', 'infoUri']);
@@ -30,6 +29,7 @@ interface RelayContext {
   clientDialect: Dialect;
   /** Query id to report if the backend fails before naming one. */
   fallbackQueryId: string;
+  events: QueryEndEvents & { started?(queryId: string): void };
 }
 
 export interface TrinoBackendOptions {
@@ -37,6 +37,8 @@ export interface TrinoBackendOptions {
   signer: QueryTokenSigner;
   queryIds: QueryIdGenerator;
   exposeDetails: boolean;
+  /** A request could not reach the backend (passive health detection). */
+  onUnreachable(backend: string, reason: string): void;
   log: { warn(obj: object, msg: string): void };
 }
 
@@ -61,6 +63,26 @@ export class TrinoBackend implements Backend {
 
   async start(): Promise<void> {}
 
+  async probe(timeoutMs: number): Promise<string | undefined> {
+    try {
+      const response = await this.pool.request({
+        method: 'GET',
+        path: `${this.basePath()}/v1/info`,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      if (response.statusCode !== 200) {
+        await response.body.dump();
+        return `HTTP ${response.statusCode} from /v1/info`;
+      }
+      const info = (await response.body.json()) as { starting?: unknown };
+      return info.starting === false ? undefined : 'still starting';
+    } catch (err) {
+      return describeConnectionError(err);
+    }
+  }
+
   async close(): Promise<void> {
     await this.pool.close();
   }
@@ -71,6 +93,7 @@ export class TrinoBackend implements Backend {
       baseUrl: submission.baseUrl,
       clientDialect: submission.session.dialect,
       fallbackQueryId: this.options.queryIds.next(),
+      events: submission.events,
     };
     const headers = backendRequestHeaders(submission.headers, this.dialect, USER_AGENT);
     headers['content-type'] = 'text/plain; charset=utf-8';
@@ -83,6 +106,7 @@ export class TrinoBackend implements Backend {
       baseUrl: request.baseUrl,
       clientDialect: request.dialect,
       fallbackQueryId: request.queryId,
+      events: request.events,
     };
     let path = request.followUp.target;
     if (request.search !== '') path += (path.includes('?') ? '&' : '?') + request.search;
@@ -164,14 +188,19 @@ export class TrinoBackend implements Backend {
     }
     const text = await readLimited(response.body);
     if (status === 204) {
+      if (method === 'DELETE') context.events.ended();
       sendNoContent(res);
     } else if (status === 502 || status === 503 || status === 504) {
       // Retryable by every client: the same follow-up URI stays valid.
       sendText(res, 503, 'Backend temporarily unavailable, retry');
     } else if (status >= 500) {
       this.options.log.warn({ backend: this.name, status, body: text }, 'backend answered with a server error');
-      this.failQuery(context, res, new QueryFailure(ErrorCodes.BACKEND_PROTOCOL_ERROR, `Backend failed with HTTP ${status}${this.detail()}`));
+      this.options.onUnreachable(this.name, `HTTP ${status}`);
+      context.events.ended();
+      sendQueryFailure(res, context.fallbackQueryId, context.baseUrl, new QueryFailure(ErrorCodes.BACKEND_PROTOCOL_ERROR, `Backend failed with HTTP ${status}${this.detail()}`));
     } else {
+      // 404/410 and other refusals: the query is unknown or gone on the backend.
+      context.events.ended();
       sendText(res, status, text);
     }
   }
@@ -179,7 +208,9 @@ export class TrinoBackend implements Backend {
   private async relayDocument(response: Dispatcher.ResponseData, context: RelayContext, res: ServerResponse): Promise<void> {
     const issuedAt = Math.floor(Date.now() / 1000);
     let queryId: string | undefined;
+    let hasNext = false;
     const rewriter = new TopLevelValueRewriter(REWRITTEN_KEYS, (key, value) => {
+      if (key === 'nextUri') hasNext = true;
       const target = upstreamTarget(value);
       queryId ??= target ? queryIdOfPath(target) : undefined;
       const id = queryId ?? context.fallbackQueryId;
@@ -209,32 +240,23 @@ export class TrinoBackend implements Backend {
       return;
     }
     res.end();
+    if (queryId !== undefined) context.events.started?.(queryId);
+    if (!hasNext) context.events.ended();
   }
 
   private failUnavailable(method: string, err: unknown, context: RelayContext, res: ServerResponse): void {
     const reason = describeConnectionError(err);
     this.options.log.warn({ backend: this.name, reason }, 'backend unreachable');
+    this.options.onUnreachable(this.name, reason);
+    context.events.ended();
     if (method === 'DELETE') {
       sendText(res, 503, `Backend unavailable: ${reason}`);
       return;
     }
-    this.failQuery(context, res, new QueryFailure(ErrorCodes.BACKEND_UNAVAILABLE, `Backend unavailable (${reason})${this.detail()}`));
+    sendQueryFailure(res, context.fallbackQueryId, context.baseUrl, new QueryFailure(ErrorCodes.BACKEND_UNAVAILABLE, `Backend unavailable (${reason})${this.detail()}`));
   }
 
-  private failQuery(context: RelayContext, res: ServerResponse, failure: QueryFailure): void {
-    sendJson(
-      res,
-      renderQueryResults({
-        id: context.fallbackQueryId,
-        infoUri: infoUri(context.baseUrl, context.fallbackQueryId),
-        state: 'FAILED',
-        elapsedMillis: 0,
-        queuedMillis: 0,
-        processedRows: 0,
-        error: failure,
-      }),
-    );
-  }
+
 
   private detail(): string {
     return this.options.exposeDetails ? ` [backend ${this.name} at ${this.options.config.url}]` : '';

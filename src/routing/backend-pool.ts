@@ -1,0 +1,108 @@
+/**
+ * The run-time view of every backend: its administrative state (active, draining, inactive),
+ * its health (from probes and from failures on real traffic), and the queries this gateway has
+ * running on it. Choosing a backend inside a group is least-loaded by running/weight among the
+ * active, healthy backends that are not full.
+ */
+import type { Backend } from '../engines/backend.js';
+
+export type BackendState = 'active' | 'draining' | 'inactive';
+
+export interface PooledBackend {
+  readonly backend: Backend;
+  readonly group: string;
+  readonly weight: number;
+  readonly maxRunning: number;
+  state: BackendState;
+  healthy: boolean;
+  running: number;
+  consecutiveFailures: number;
+  consecutiveSuccesses: number;
+  lastError?: string;
+}
+
+export interface HealthThresholds {
+  unhealthyThreshold: number;
+  healthyThreshold: number;
+}
+
+export class BackendPool {
+  private readonly byName = new Map<string, PooledBackend>();
+  private readonly listeners: Array<() => void> = [];
+
+  constructor(
+    entries: Array<{ backend: Backend; group: string; weight: number; maxRunning: number; state: BackendState }>,
+    private readonly thresholds: HealthThresholds,
+  ) {
+    for (const e of entries) {
+      this.byName.set(e.backend.name, { ...e, healthy: true, running: 0, consecutiveFailures: 0, consecutiveSuccesses: 0 });
+    }
+  }
+
+  get(name: string): PooledBackend | undefined {
+    return this.byName.get(name);
+  }
+
+  all(): PooledBackend[] {
+    return [...this.byName.values()];
+  }
+
+  /** Called whenever capacity may have appeared (a query ended, a backend came back or was activated). */
+  onCapacity(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** The least-loaded backend of `group` that can take a query now, if any. */
+  choose(group: string): PooledBackend | undefined {
+    let best: PooledBackend | undefined;
+    for (const b of this.byName.values()) {
+      if (b.group !== group || b.state !== 'active' || !b.healthy || b.running >= b.maxRunning) continue;
+      if (!best || b.running / b.weight < best.running / best.weight) best = b;
+    }
+    return best;
+  }
+
+  setState(name: string, state: BackendState): PooledBackend | undefined {
+    const b = this.byName.get(name);
+    if (!b) return undefined;
+    b.state = state;
+    if (state === 'active') this.capacityChanged();
+    return b;
+  }
+
+  acquire(b: PooledBackend): void {
+    b.running++;
+  }
+
+  release(b: PooledBackend): void {
+    b.running = Math.max(0, b.running - 1);
+    this.capacityChanged();
+  }
+
+  /** A probe or a real request succeeded. */
+  reportSuccess(name: string): void {
+    const b = this.byName.get(name);
+    if (!b) return;
+    b.consecutiveFailures = 0;
+    b.consecutiveSuccesses++;
+    if (!b.healthy && b.consecutiveSuccesses >= this.thresholds.healthyThreshold) {
+      b.healthy = true;
+      delete b.lastError;
+      this.capacityChanged();
+    }
+  }
+
+  /** A probe failed, or a real request could not reach the backend. */
+  reportFailure(name: string, reason: string): void {
+    const b = this.byName.get(name);
+    if (!b) return;
+    b.consecutiveSuccesses = 0;
+    b.consecutiveFailures++;
+    b.lastError = reason;
+    if (b.healthy && b.consecutiveFailures >= this.thresholds.unhealthyThreshold) b.healthy = false;
+  }
+
+  private capacityChanged(): void {
+    for (const listener of this.listeners) listener();
+  }
+}

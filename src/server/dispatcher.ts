@@ -1,0 +1,139 @@
+/**
+ * From an accepted statement to a backend: route it to a group, admit it to a backend of that
+ * group or of its fallback chain, or hold it in the gateway's queue. A held query answers its
+ * client's polls with QUEUED documents (signed follow-ups naming the queue) until it is admitted;
+ * the poll that finds it admitted submits it and returns the backend's first document.
+ */
+import type { ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import type { Submission } from '../engines/backend.js';
+import { HttpFailure, QueryFailure, asQueryFailure } from '../protocol/errors.js';
+import { parseWait } from '../protocol/query-params.js';
+import type { QueryIdGenerator } from '../protocol/query-id.js';
+import { wrongUser, type QueryTokenSigner } from '../protocol/query-token.js';
+import { renderQueryResults } from '../protocol/results.js';
+import { followUpUri, infoUri } from '../protocol/uris.js';
+import type { Admission, Slot, Ticket } from '../routing/admission.js';
+import type { RouteDecision, Router, RoutingContext } from '../routing/router.js';
+import { sendJson, sendNoContent, sendQueryFailure } from './respond.js';
+
+/** The pseudo-backend named in follow-up tokens of queries waiting in the gateway queue. */
+export const QUEUE_BACKEND = '#queue';
+const MAX_WAIT_MS = 1000;
+
+type PendingSubmission = Omit<Submission, 'events'>;
+
+interface QueuedQuery {
+  ticket: Ticket;
+  submission: PendingSubmission;
+  createdAt: number;
+  lastToken: number;
+}
+
+export class Dispatcher {
+  private readonly queued = new Map<string, QueuedQuery>();
+
+  constructor(
+    private readonly router: Router,
+    private readonly admission: Admission,
+    private readonly signer: QueryTokenSigner,
+    private readonly queryIds: QueryIdGenerator,
+    private readonly log: Logger,
+  ) {}
+
+  async submit(submission: PendingSubmission, routing: RoutingContext, res: ServerResponse): Promise<void> {
+    const decision = this.router.route(routing);
+    const slot = this.admission.tryAdmit(decision);
+    if (slot) {
+      await this.dispatch(slot, decision, submission, res);
+      return;
+    }
+    const id = this.queryIds.next();
+    const ticket = this.admission.enqueue(id, decision);
+    this.queued.set(id, { ticket, submission, createdAt: Date.now(), lastToken: 0 });
+    this.log.info({ queryId: id, group: decision.group, reason: decision.reason }, 'query waits in the gateway queue');
+    this.sendQueued(res, id, submission, 1);
+  }
+
+  /** A poll or cancel of a query waiting in the gateway queue. */
+  async followUp(method: 'GET' | 'DELETE', queryId: string, token: number, principal: string, search: string, baseUrl: string, res: ServerResponse): Promise<void> {
+    const queued = this.queued.get(queryId);
+    if (!queued) throw new HttpFailure(410, 'Query is gone: it left the gateway queue, or it was queued on another gateway instance that restarted');
+    if (queued.submission.principal !== principal) {
+      if (method === 'DELETE') throw new HttpFailure(403, 'Cannot cancel a query started by another user');
+      sendQueryFailure(res, queryId, baseUrl, wrongUser());
+      return;
+    }
+    if (method === 'DELETE') {
+      this.queued.delete(queryId);
+      this.admission.abandon(queued.ticket);
+      sendNoContent(res);
+      return;
+    }
+    if (token !== queued.lastToken + 1 && token !== queued.lastToken) throw new HttpFailure(404, 'Query not found');
+    queued.ticket.lastPoll = Date.now();
+    const wait = Math.min(parseWait(new URLSearchParams(search).get('maxWait')) ?? MAX_WAIT_MS, MAX_WAIT_MS);
+    await queued.ticket.wait(wait);
+    const { ticket } = queued;
+    if (ticket.failure) {
+      this.queued.delete(queryId);
+      sendQueryFailure(res, queryId, baseUrl, ticket.failure);
+      return;
+    }
+    if (ticket.slot) {
+      this.queued.delete(queryId);
+      await this.dispatch(ticket.slot, ticket.decision, { ...queued.submission, baseUrl }, res);
+      return;
+    }
+    queued.lastToken = token;
+    this.sendQueued(res, queryId, { ...queued.submission, baseUrl }, token + 1, queued.createdAt);
+  }
+
+  /** Drops queued queries nobody polls any more; called by the sweeper. */
+  sweep(): void {
+    this.admission.sweep();
+    for (const [id, queued] of this.queued) {
+      if (queued.ticket.failure === undefined && queued.ticket.slot === undefined && !this.admission.isQueued(queued.ticket)) {
+        this.queued.delete(id);
+      }
+    }
+  }
+
+  private async dispatch(slot: Slot, decision: RouteDecision, submission: PendingSubmission, res: ServerResponse): Promise<void> {
+    const backend = slot.backend.backend;
+    const events = {
+      started: (queryId: string) => {
+        this.admission.bind(slot, queryId);
+        this.log.info({ queryId, group: slot.backend.group, backend: backend.name, rule: decision.rule, reason: decision.reason, steps: slot.steps }, 'query routed');
+      },
+      ended: () => slot.release(),
+    };
+    try {
+      await backend.submit({ ...submission, events }, res);
+    } catch (err) {
+      slot.release();
+      if (err instanceof HttpFailure) throw err;
+      if (!(err instanceof QueryFailure)) this.log.error({ err }, 'statement submission failed');
+      sendQueryFailure(res, this.queryIds.next(), submission.baseUrl, asQueryFailure(err));
+    }
+  }
+
+  private sendQueued(res: ServerResponse, id: string, submission: PendingSubmission, nextToken: number, createdAt = Date.now()): void {
+    const token = this.signer.sign({ backend: QUEUE_BACKEND, user: submission.principal, issuedAt: Math.floor(Date.now() / 1000), target: `${id}/${nextToken}` });
+    const waited = Date.now() - createdAt;
+    sendJson(
+      res,
+      renderQueryResults({
+        id,
+        infoUri: infoUri(submission.baseUrl, id),
+        nextUri: followUpUri(submission.baseUrl, 'queued', id, token),
+        state: 'QUEUED',
+        elapsedMillis: waited,
+        queuedMillis: waited,
+        processedRows: 0,
+      }),
+    );
+  }
+
+
+}
