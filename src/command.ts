@@ -83,7 +83,7 @@ async function main(): Promise<void> {
   const log = createLogger(config);
   let gateway;
   try {
-    gateway = await startGateway(config, log);
+    gateway = await startGateway(config, log, options.config === undefined ? {} : { configPath: options.config });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (err instanceof ConfigError) {

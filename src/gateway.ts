@@ -9,7 +9,8 @@ import { IdentityResolver } from './auth/identity.js';
 import { JwtAuthenticator } from './auth/jwt.js';
 import { LdapAuthenticator } from './auth/ldap.js';
 import { PasswordFileAuthenticator } from './auth/password-file.js';
-import { ConfigError } from './config/load.js';
+import { ConfigError, parseConfigText } from './config/load.js';
+import { applyReload, type ReloadTargets } from './config/reload.js';
 import { ReloadingFile } from './config/reloading-file.js';
 import type { AuthenticatorConfig, GatewayConfig } from './config/schema.js';
 import { parseRulesFile } from './policy/rules-file.js';
@@ -92,7 +93,28 @@ function createIdentity(config: GatewayConfig, log: Logger): IdentityResolver {
   });
 }
 
-export async function startGateway(config: GatewayConfig, log: Logger = createLogger(config)): Promise<RunningGateway> {
+/** Checks the configuration file every second and applies what changed. */
+function watchConfig(path: string, initial: GatewayConfig, targets: ReloadTargets): NodeJS.Timeout {
+  const file = new ReloadingFile(path, parseConfigText, (message) => targets.log.error(message));
+  let current = initial;
+  let seen = file.value;
+  const timer = setInterval(() => {
+    const next = file.value;
+    if (next === seen) return;
+    seen = next;
+    applyReload(current, next, targets);
+    current = next;
+  }, 1000);
+  timer.unref();
+  return timer;
+}
+
+export interface StartOptions {
+  /** The configuration file: watched, and routing and backend settings re-applied when it changes. */
+  configPath?: string;
+}
+
+export async function startGateway(config: GatewayConfig, log: Logger = createLogger(config), options: StartOptions = {}): Promise<RunningGateway> {
   const queryIds = new QueryIdGenerator();
   if (config.security.tokenSecret === undefined) {
     log.warn('security.tokenSecret is not set: follow-up URIs are signed with a random key, so they stop working when this instance restarts and no other instance can serve them');
@@ -126,7 +148,8 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
   const groupLimits = new Map(config.routingGroups.map((g) => [g.name, { maxQueued: g.maxQueued, queueTimeoutMs: g.queueTimeout }]));
   const defaultLimits = { maxQueued: 1000, queueTimeoutMs: 300_000 };
   const admission = new Admission(pool, (group) => groupLimits.get(group) ?? defaultLimits, config.queries.clientTimeout);
-  const dispatcher = new Dispatcher(new Router(config), admission, signer, queryIds, log);
+  const dispatcher = new Dispatcher(fromConfig('routing', () => new Router(config)), admission, signer, queryIds, log);
+  const reloader = options.configPath === undefined ? undefined : watchConfig(options.configPath, config, { pool, dispatcher, groupLimits, log });
   const sweeper = setInterval(() => dispatcher.sweep(), 5_000);
   sweeper.unref();
   const health = new HealthChecker(pool, config.healthCheck.interval, config.healthCheck.timeout, (backend, healthy, reason) =>
@@ -157,6 +180,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
     ...(httpsPort !== undefined ? { tlsUrl: `https://127.0.0.1:${httpsPort}` } : {}),
     async close() {
       clearInterval(sweeper);
+      clearInterval(reloader);
       health.stop();
       await server.close();
       await Promise.all(backends.map((b) => b.close()));

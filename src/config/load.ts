@@ -28,16 +28,8 @@ export function validateConfig(raw: unknown, source: string): GatewayConfig {
   return result.data;
 }
 
-export function loadConfigFile(path: string): GatewayConfig {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new ConfigError(`Configuration file not found: ${path}`);
-    if (code === 'EISDIR') throw new ConfigError(`Configuration path is a directory, not a file: ${path}`);
-    throw new ConfigError(`Cannot read configuration file ${path}: ${(err as Error).message}`);
-  }
+/** Parses and validates configuration text read from `path` (also used when the file is reloaded). */
+export function parseConfigText(text: string, path: string): GatewayConfig {
   const doc = parseDocument(text, { uniqueKeys: true });
   if (doc.errors.length > 0) {
     const first = doc.errors[0]!;
@@ -48,6 +40,19 @@ export function loadConfigFile(path: string): GatewayConfig {
     throw new ConfigError(`Configuration file ${path} must hold a mapping of settings at the top level`);
   }
   return validateConfig(raw, path);
+}
+
+export function loadConfigFile(path: string): GatewayConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new ConfigError(`Configuration file not found: ${path}`);
+    if (code === 'EISDIR') throw new ConfigError(`Configuration path is a directory, not a file: ${path}`);
+    throw new ConfigError(`Cannot read configuration file ${path}: ${(err as Error).message}`);
+  }
+  return parseConfigText(text, path);
 }
 
 export function defaultConfig(): GatewayConfig {

@@ -10,9 +10,9 @@ export type BackendState = 'active' | 'draining' | 'inactive';
 
 export interface PooledBackend {
   readonly backend: Backend;
-  readonly group: string;
-  readonly weight: number;
-  readonly maxRunning: number;
+  group: string;
+  weight: number;
+  maxRunning: number;
   state: BackendState;
   healthy: boolean;
   running: number;

@@ -34,12 +34,17 @@ export class Dispatcher {
   private readonly queued = new Map<string, QueuedQuery>();
 
   constructor(
-    private readonly router: Router,
+    private router: Router,
     private readonly admission: Admission,
     private readonly signer: QueryTokenSigner,
     private readonly queryIds: QueryIdGenerator,
     private readonly log: Logger,
   ) {}
+
+  /** Takes new routing rules (configuration reload); queries already routed keep their route. */
+  setRouter(router: Router): void {
+    this.router = router;
+  }
 
   async submit(submission: PendingSubmission, routing: RoutingContext, res: ServerResponse): Promise<void> {
     const decision = this.router.route(routing);

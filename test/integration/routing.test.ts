@@ -4,11 +4,13 @@
  * killed mid-query, and a query started on one gateway instance polled through another.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { RunningGateway } from '../../src/gateway.js';
+import { pino } from 'pino';
+import { loadConfigFile } from '../../src/config/load.js';
+import { startGateway, type RunningGateway } from '../../src/gateway.js';
 import { get, post, runQuery, type RawResponse } from '../support/protocol-client.js';
 import { REPO, clientEnv, ensureTrino, run, startTestGateway } from '../support/services.js';
 
@@ -224,6 +226,38 @@ describe('operations', () => {
       await admin('/trino1/activate', 'POST');
     }
     assert.equal(await whereRan(gateway.url, headers), 'trino1');
+  });
+
+  test('routing rules and backend states follow the configuration file without a restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qg-reload-'));
+    const path = join(dir, 'gateway.yaml');
+    const write = (rules: string, trino1State: string) =>
+      writeFileSync(
+        path,
+        `server: { host: 127.0.0.1, port: 0 }\nlogging: { level: silent }\nbackends:\n` +
+          `  - { name: trino1, engine: trino, url: "${trino1}", group: main, state: ${trino1State} }\n` +
+          `  - { name: embedded, engine: duckdb, group: side }\n` +
+          `routingGroups:\n  - { name: main, fallback: [side] }\n  - { name: side }\nrouting:\n  defaultGroup: main\n  rules: ${rules}\n`,
+      );
+    write('[]', 'active');
+    const reloading = await startGateway(loadConfigFile(path), pino({ level: 'silent' }), { configPath: path });
+    const settle = () => new Promise((r) => setTimeout(r, 2500));
+    try {
+      const who = { 'X-Trino-User': 'carl' };
+      assert.equal(await whereRan(reloading.url, who), 'trino1');
+      write('[{ name: carl-side, match: { user: carl }, routeTo: side }]', 'active');
+      await settle();
+      assert.equal(await whereRan(reloading.url, who), 'embedded', 'the new rule applies');
+      assert.equal(await whereRan(reloading.url, { 'X-Trino-User': 'dora' }), 'trino1');
+      write('[]', 'draining');
+      await settle();
+      assert.equal(await whereRan(reloading.url, { 'X-Trino-User': 'dora' }), 'embedded', 'trino1 drained by the file');
+      writeFileSync(path, 'backends: [ this is not valid');
+      await settle();
+      assert.equal(await whereRan(reloading.url, { 'X-Trino-User': 'dora' }), 'embedded', 'a broken file keeps the running configuration');
+    } finally {
+      await reloading.close();
+    }
   });
 
   test('a query started through one gateway instance is polled to the end through another', async () => {

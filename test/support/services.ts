@@ -23,12 +23,12 @@ export async function ensureTrino(name = 'trino1', port = TRINO_PORT): Promise<s
 
 export const TEST_SECRET = 'integration-test-secret-0123456789abcdef';
 
-export async function startTestGateway(config: Record<string, unknown>): Promise<RunningGateway> {
+export async function startTestGateway(config: Record<string, unknown>, options: { configPath?: string } = {}): Promise<RunningGateway> {
   const validated = validateConfig(
     { server: { port: 0, host: '127.0.0.1' }, security: { tokenSecret: TEST_SECRET }, logging: { level: 'warn' }, ...config },
     'test',
   );
-  return startGateway(validated, pino({ level: process.env.QUERYGATE_TEST_LOG ?? 'silent' }));
+  return startGateway(validated, pino({ level: process.env.QUERYGATE_TEST_LOG ?? 'silent' }), options);
 }
 
 /** Environment of the real clients installed by scripts/clients/install.sh. */
