@@ -50,6 +50,8 @@ export interface Backend {
   start(): Promise<void>;
   /** Active health probe: undefined when healthy, else the reason. */
   probe(timeoutMs: number): Promise<string | undefined>;
+  /** Queries running or queued on the backend, from everyone, when the engine can tell. */
+  reportedLoad?(timeoutMs: number): Promise<number | undefined>;
   submit(submission: Submission, res: ServerResponse): Promise<void>;
   followUp(request: FollowUpRequest, res: ServerResponse): Promise<void>;
   /**

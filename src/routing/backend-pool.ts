@@ -16,6 +16,8 @@ export interface PooledBackend {
   state: BackendState;
   healthy: boolean;
   running: number;
+  /** Running and queued queries the backend itself reports (all clients, all gateway instances). */
+  reportedLoad: number;
   consecutiveFailures: number;
   consecutiveSuccesses: number;
   lastError?: string;
@@ -35,7 +37,7 @@ export class BackendPool {
     private readonly thresholds: HealthThresholds,
   ) {
     for (const e of entries) {
-      this.byName.set(e.backend.name, { ...e, healthy: true, running: 0, consecutiveFailures: 0, consecutiveSuccesses: 0 });
+      this.byName.set(e.backend.name, { ...e, healthy: true, running: 0, reportedLoad: 0, consecutiveFailures: 0, consecutiveSuccesses: 0 });
     }
   }
 
@@ -52,12 +54,17 @@ export class BackendPool {
     this.listeners.push(listener);
   }
 
-  /** The least-loaded backend of `group` that can take a query now, if any. */
+  /**
+   * The least-loaded backend of `group` that can take a query now, if any. Load is the larger of
+   * this gateway's own count and what the backend last reported, so traffic from other gateway
+   * instances and direct users counts too; capacity (`maxRunning`) is this gateway's own count.
+   */
   choose(group: string): PooledBackend | undefined {
     let best: PooledBackend | undefined;
+    const load = (b: PooledBackend) => Math.max(b.running, b.reportedLoad) / b.weight;
     for (const b of this.byName.values()) {
       if (b.group !== group || b.state !== 'active' || !b.healthy || b.running >= b.maxRunning) continue;
-      if (!best || b.running / b.weight < best.running / best.weight) best = b;
+      if (!best || load(b) < load(best)) best = b;
     }
     return best;
   }

@@ -2,6 +2,8 @@
  * Active health checks: every backend is probed on an interval (Trino: `/v1/info` must say
  * `starting: false`). Failed probes and failures on real traffic (reported by the engines) take
  * a backend out after `unhealthyThreshold` in a row; `healthyThreshold` good probes bring it back.
+ * A healthy backend is also asked for its own load where the engine offers it (Trino: the
+ * queued and running queries listed by `/v1/query`).
  */
 import type { BackendPool } from './backend-pool.js';
 
@@ -34,8 +36,13 @@ export class HealthChecker {
         this.pool.all().map(async (b) => {
           const before = b.healthy;
           const problem = await b.backend.probe(this.timeoutMs);
-          if (problem === undefined) this.pool.reportSuccess(b.backend.name);
-          else this.pool.reportFailure(b.backend.name, problem);
+          if (problem === undefined) {
+            this.pool.reportSuccess(b.backend.name);
+            const load = await b.backend.reportedLoad?.(this.timeoutMs);
+            if (load !== undefined) b.reportedLoad = load;
+          } else {
+            this.pool.reportFailure(b.backend.name, problem);
+          }
           if (b.healthy !== before) this.onChange(b.backend.name, b.healthy, problem);
         }),
       );

@@ -30,6 +30,7 @@ function describe(b: PooledBackend): Record<string, unknown> {
     state: b.state,
     healthy: b.healthy,
     running: b.running,
+    reportedLoad: b.reportedLoad,
     maxRunning: b.maxRunning,
     weight: b.weight,
     ...(b.lastError !== undefined ? { lastError: b.lastError } : {}),

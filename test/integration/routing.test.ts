@@ -110,6 +110,27 @@ describe('capacity', () => {
     }
   });
 
+  test("inside a group the least-loaded backend wins, counting the backend's own report of its load", async () => {
+    const pair = await startTestGateway({
+      backends: [
+        { name: 'trino1', engine: 'trino', url: trino1, group: 'pair' },
+        { name: 'trino2', engine: 'trino', url: trino2, group: 'pair' },
+      ],
+      healthCheck: { interval: '300ms', timeout: '1s' },
+    });
+    const headers = { 'X-Trino-User': 'direct-user' };
+    // Load trino1 directly, behind the gateway's back (two queries, so a probe that catches one of
+    // the test's own short queries on trino2 cannot make the two look equal).
+    const direct = [await startLong(trino1, headers), await startLong(trino1, headers)];
+    try {
+      await new Promise((r) => setTimeout(r, 1000));
+      for (let i = 0; i < 3; i++) assert.equal(await whereRan(pair.url, { 'X-Trino-User': 'someone' }), 'trino2');
+    } finally {
+      for (const d of direct) await get(d.json.nextUri as string, headers, 'DELETE');
+      await pair.close();
+    }
+  });
+
   test('when every choice is full, queries wait in the gateway in arrival order and all succeed', async () => {
     const queue = await startTestGateway({
       backends: [{ name: 'trino2', engine: 'trino', url: trino2, group: 'solo', maxRunning: 1 }],

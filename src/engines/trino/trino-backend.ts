@@ -87,6 +87,31 @@ export class TrinoBackend implements Backend {
     await this.pool.close();
   }
 
+  async reportedLoad(timeoutMs: number): Promise<number | undefined> {
+    let total = 0;
+    for (const state of ['QUEUED', 'RUNNING']) {
+      try {
+        const response = await this.pool.request({
+          method: 'GET',
+          path: `${this.basePath()}/v1/query?state=${state}`,
+          headers: { [this.dialect === 'trino' ? 'x-trino-user' : 'x-presto-user']: 'querygate', 'accept-encoding': 'identity' },
+          headersTimeout: timeoutMs,
+          bodyTimeout: timeoutMs,
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+        if (response.statusCode !== 200) {
+          await response.body.dump();
+          return undefined;
+        }
+        const queries = (await response.body.json()) as unknown[];
+        total += Array.isArray(queries) ? queries.length : 0;
+      } catch {
+        return undefined;
+      }
+    }
+    return total;
+  }
+
   async submit(submission: Submission, res: ServerResponse): Promise<void> {
     const context: RelayContext = {
       user: submission.principal,
