@@ -20,6 +20,7 @@ import { LocalBackend } from './engines/local-backend.js';
 import { TrinoBackend } from './engines/trino/trino-backend.js';
 import { QueryIdGenerator } from './protocol/query-id.js';
 import { QueryTokenSigner } from './protocol/query-token.js';
+import { GatewayMetrics } from './observability/metrics.js';
 import { Admission } from './routing/admission.js';
 import { BackendPool } from './routing/backend-pool.js';
 import { HealthChecker } from './routing/health-checker.js';
@@ -67,7 +68,7 @@ function createAuthenticator(config: AuthenticatorConfig, index: number, log: Lo
   });
 }
 
-function createIdentity(config: GatewayConfig, log: Logger): IdentityResolver {
+function createIdentity(config: GatewayConfig, metrics: GatewayMetrics, log: Logger): IdentityResolver {
   const auth = config.authentication;
   const authenticators = auth.authenticators.map((a, i) => createAuthenticator(a, i, log));
   const reloadError = (message: string) => log.error(message);
@@ -89,7 +90,12 @@ function createIdentity(config: GatewayConfig, log: Logger): IdentityResolver {
     failureWindowMs: auth.failureWindow,
     allowInsecureOverHttp: auth.allowInsecureOverHttp,
     trustForwardedProto: auth.trustForwardedProto,
-    onEvent: (event) => (event.outcome === 'success' ? log.debug({ auth: event }, 'authenticated') : log.warn({ auth: event }, 'authentication refused')),
+    onEvent: (event) => {
+      metrics.authenticated(event.outcome, event.seconds);
+      if (event.outcome === 'success') log.debug({ auth: event }, 'authenticated');
+      else log.warn({ auth: event }, 'authentication refused');
+    },
+    onCacheLookup: (hit) => metrics.authenticationCacheLookup(hit),
   });
 }
 
@@ -119,7 +125,8 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
   if (config.security.tokenSecret === undefined) {
     log.warn('security.tokenSecret is not set: follow-up URIs are signed with a random key, so they stop working when this instance restarts and no other instance can serve them');
   }
-  const identity = createIdentity(config, log);
+  const metrics = new GatewayMetrics();
+  const identity = createIdentity(config, metrics, log);
   const tls = config.server.tls;
   const tlsMaterial = tls === undefined ? undefined : fromConfig('server.tls', () => ({ cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) }));
   const signer = new QueryTokenSigner(config.security.tokenSecret, config.security.tokenTtl);
@@ -147,8 +154,11 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
   );
   const groupLimits = new Map(config.routingGroups.map((g) => [g.name, { maxQueued: g.maxQueued, queueTimeoutMs: g.queueTimeout }]));
   const defaultLimits = { maxQueued: 1000, queueTimeoutMs: 300_000 };
-  const admission = new Admission(pool, (group) => groupLimits.get(group) ?? defaultLimits, config.queries.clientTimeout);
-  const dispatcher = new Dispatcher(fromConfig('routing', () => new Router(config)), admission, signer, queryIds, log);
+  const admission = new Admission(pool, (group) => groupLimits.get(group) ?? defaultLimits, config.queries.clientTimeout, (slot, outcome) =>
+    metrics.queryEnded(slot.backend.group, slot.backend.backend.name, slot.backend.backend.engine, outcome),
+  );
+  metrics.observeBackends(pool, admission);
+  const dispatcher = new Dispatcher(fromConfig('routing', () => new Router(config)), admission, signer, queryIds, metrics, log);
   const reloader = options.configPath === undefined ? undefined : watchConfig(options.configPath, config, { pool, dispatcher, groupLimits, log });
   const sweeper = setInterval(() => dispatcher.sweep(), 5_000);
   sweeper.unref();
@@ -169,6 +179,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
     ...(config.server.publicUrl ? { publicUrl: config.server.publicUrl } : {}),
     version: VERSION,
     identity,
+    metrics,
     log,
   });
   const httpPort = config.server.httpEnabled ? (await server.listen({ port: config.server.port, host: config.server.host })).port : undefined;

@@ -36,10 +36,13 @@ export interface IdentityOptions {
   allowInsecureOverHttp: boolean;
   trustForwardedProto: boolean;
   onEvent?: (event: AuthenticationEvent) => void;
+  onCacheLookup?: (hit: boolean) => void;
 }
 
 export interface AuthenticationEvent {
   outcome: 'success' | 'failure' | 'throttled';
+  /** Time spent deciding. */
+  seconds: number;
   user?: string;
   authenticator?: string;
   client: string;
@@ -114,13 +117,17 @@ export class IdentityResolver {
     const client = req.socket.remoteAddress ?? 'unknown';
     const credentials = parseAuthorization(req.headers.authorization, this.challenges);
     const now = Date.now();
+    const started = process.hrtime.bigint();
+    const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
     const key = cacheKey(credentials);
     const cached = this.cache.get(key);
-    if (cached && cached.expiresAt > now) return cached.principal;
+    const hit = cached !== undefined && cached.expiresAt > now;
+    this.options.onCacheLookup?.(hit);
+    if (hit) return cached.principal;
 
     const user = credentials.kind === 'basic' ? credentials.user : undefined;
     if (this.clientFailures.blocked(client, now) || (user !== undefined && this.userFailures.blocked(user, now))) {
-      this.emit({ outcome: 'throttled', client, ...(credentials.kind === 'basic' ? { user: credentials.user } : {}) });
+      this.emit({ outcome: 'throttled', seconds: seconds(), client, ...(credentials.kind === 'basic' ? { user: credentials.user } : {}) });
       throw this.unauthorized('Too many failed authentication attempts; try again later');
     }
 
@@ -131,7 +138,7 @@ export class IdentityResolver {
         const principal = await authenticator.authenticate(credentials);
         if (CONTROL_CHARS.test(principal.user)) throw new AuthenticationError('Invalid user name');
         this.remember(key, principal, now);
-        this.emit({ outcome: 'success', user: principal.user, authenticator: authenticator.name, client });
+        this.emit({ outcome: 'success', seconds: seconds(), user: principal.user, authenticator: authenticator.name, client });
         return principal;
       } catch (err) {
         reasons.push(err instanceof AuthenticationError ? err.message : 'Authentication failed');
@@ -140,7 +147,7 @@ export class IdentityResolver {
     this.clientFailures.record(client, now);
     if (user !== undefined) this.userFailures.record(user, now);
     const reason = reasons.length === 0 ? `No authenticator accepts ${credentials.kind === 'basic' ? 'passwords' : 'bearer tokens'}` : [...new Set(reasons)].join('; ');
-    this.emit({ outcome: 'failure', client, reason, ...(credentials.kind === 'basic' ? { user: credentials.user } : {}) });
+    this.emit({ outcome: 'failure', seconds: seconds(), client, reason, ...(credentials.kind === 'basic' ? { user: credentials.user } : {}) });
     throw this.unauthorized(reason);
   }
 

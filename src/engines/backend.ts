@@ -22,9 +22,11 @@ export interface Submission {
 }
 
 /** What a backend reports about a query's life, so the gateway can count and free capacity. */
+export type QueryOutcome = 'finished' | 'failed' | 'abandoned';
+
 export interface QueryEndEvents {
   /** The query's last document was sent, or it failed for good. Called at most once per request. */
-  ended(): void;
+  ended(outcome: QueryOutcome): void;
 }
 
 export interface SubmissionEvents extends QueryEndEvents {

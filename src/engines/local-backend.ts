@@ -62,14 +62,14 @@ class LocalQuery {
     this.error = failure;
     this.state = 'FAILED';
     this.finishedAt = Date.now();
-    this.events.ended();
+    this.events.ended(failure.errorCode === ErrorCodes.ABANDONED_QUERY ? 'abandoned' : 'failed');
   }
 
   finish(): void {
     if (this.done) return;
     this.state = 'FINISHED';
     this.finishedAt = Date.now();
-    this.events.ended();
+    this.events.ended('finished');
   }
 }
 

@@ -43,6 +43,8 @@ export class TopLevelValueRewriter {
   constructor(
     private readonly watchedKeys: ReadonlySet<string>,
     private readonly rewrite: ValueRewrite,
+    /** Told every top-level key as it passes (e.g. to notice an `error` member). */
+    private readonly onKey?: (key: string) => void,
   ) {}
 
   /** Feeds one chunk; returns the chunks to write to the client (possibly none). */
@@ -74,6 +76,7 @@ export class TopLevelValueRewriter {
           this.keyBytes.push(chunk.subarray(i, q));
           this.currentKey = Buffer.concat(this.keyBytes).toString('utf8');
           this.keyBytes = [];
+          this.onKey?.(this.currentKey);
           this.mode = 'afterKey';
           i = q + 1;
           continue;

@@ -7,6 +7,7 @@
  * Slots are counted per backend by this gateway instance; a slot is released exactly once, when
  * the query's last document has been sent, when it fails, or when its client stops polling.
  */
+import type { QueryOutcome } from '../engines/backend.js';
 import { ErrorCodes, QueryFailure } from '../protocol/errors.js';
 import type { BackendPool, PooledBackend } from './backend-pool.js';
 import type { RouteDecision } from './router.js';
@@ -20,13 +21,14 @@ export class Slot {
     readonly backend: PooledBackend,
     /** The routing steps that led here, e.g. `reserved: full`, `shared: trino-b`. */
     readonly steps: string[],
-    private readonly onRelease: (slot: Slot) => void,
+    private readonly onRelease: (slot: Slot, outcome: QueryOutcome | undefined) => void,
   ) {}
 
-  release(): void {
+  /** Frees the slot; `outcome` when the query ended (undefined when it never started). */
+  release(outcome?: QueryOutcome): void {
     if (this.released) return;
     this.released = true;
-    this.onRelease(this);
+    this.onRelease(this, outcome);
   }
 }
 
@@ -78,6 +80,7 @@ export class Admission {
     private readonly pool: BackendPool,
     private readonly limits: (group: string) => GroupLimits,
     private readonly clientTimeoutMs: number,
+    private readonly onEnded: (slot: Slot, outcome: QueryOutcome) => void = () => undefined,
   ) {
     pool.onCapacity(() => this.drainQueue());
   }
@@ -93,7 +96,7 @@ export class Admission {
       }
       steps.push(`${group}: ${backend.backend.name}`);
       this.pool.acquire(backend);
-      const slot = new Slot(backend, steps, (s) => this.released(s));
+      const slot = new Slot(backend, steps, (s, outcome) => this.released(s, outcome));
       this.unbound.add(slot);
       return slot;
     }
@@ -132,8 +135,8 @@ export class Admission {
     if (slot) slot.lastSeen = Date.now();
   }
 
-  end(queryId: string): void {
-    this.inflight.get(queryId)?.release();
+  end(queryId: string, outcome: QueryOutcome): void {
+    this.inflight.get(queryId)?.release(outcome);
   }
 
   /** Fails queued queries past their group's timeout; frees what abandoned clients hold. */
@@ -152,7 +155,7 @@ export class Admission {
       }
     }
     for (const slot of [...this.inflight.values(), ...this.unbound]) {
-      if (now - slot.lastSeen > this.clientTimeoutMs) slot.release();
+      if (now - slot.lastSeen > this.clientTimeoutMs) slot.release('abandoned');
     }
   }
 
@@ -167,7 +170,8 @@ export class Admission {
     if (index !== -1) this.queue.splice(index, 1);
   }
 
-  private released(slot: Slot): void {
+  private released(slot: Slot, outcome: QueryOutcome | undefined): void {
+    if (outcome !== undefined) this.onEnded(slot, outcome);
     this.unbound.delete(slot);
     if (slot.queryId !== undefined) this.inflight.delete(slot.queryId);
     this.pool.release(slot.backend);

@@ -6,7 +6,8 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import type { Submission } from '../engines/backend.js';
+import type { QueryOutcome, Submission } from '../engines/backend.js';
+import type { GatewayMetrics } from '../observability/metrics.js';
 import { HttpFailure, QueryFailure, asQueryFailure } from '../protocol/errors.js';
 import { parseWait } from '../protocol/query-params.js';
 import type { QueryIdGenerator } from '../protocol/query-id.js';
@@ -38,6 +39,7 @@ export class Dispatcher {
     private readonly admission: Admission,
     private readonly signer: QueryTokenSigner,
     private readonly queryIds: QueryIdGenerator,
+    private readonly metrics: GatewayMetrics,
     private readonly log: Logger,
   ) {}
 
@@ -87,6 +89,7 @@ export class Dispatcher {
     }
     if (ticket.slot) {
       this.queued.delete(queryId);
+      this.metrics.queued(ticket.decision.group, (Date.now() - ticket.enqueuedAt) / 1000);
       await this.dispatch(ticket.slot, ticket.decision, { ...queued.submission, baseUrl }, res);
       return;
     }
@@ -111,7 +114,7 @@ export class Dispatcher {
         this.admission.bind(slot, queryId);
         this.log.info({ queryId, group: slot.backend.group, backend: backend.name, rule: decision.rule, reason: decision.reason, steps: slot.steps }, 'query routed');
       },
-      ended: () => slot.release(),
+      ended: (outcome: QueryOutcome) => slot.release(outcome),
     };
     try {
       await backend.submit({ ...submission, events }, res);

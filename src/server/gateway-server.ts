@@ -9,7 +9,8 @@ import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { IdentityResolver } from '../auth/identity.js';
 import type { Logger } from 'pino';
-import type { Backend } from '../engines/backend.js';
+import type { Backend, QueryOutcome } from '../engines/backend.js';
+import type { GatewayMetrics } from '../observability/metrics.js';
 import { HttpFailure, QueryFailure, asQueryFailure } from '../protocol/errors.js';
 import type { QueryIdGenerator } from '../protocol/query-id.js';
 import { wrongUser, type QueryTokenSigner } from '../protocol/query-token.js';
@@ -32,6 +33,7 @@ export interface GatewayServerOptions {
   publicUrl?: string;
   version: string;
   identity: IdentityResolver;
+  metrics: GatewayMetrics;
   log: Logger;
 }
 
@@ -90,6 +92,7 @@ export class GatewayServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const receivedAt = process.hrtime.bigint();
     const url = req.url ?? '/';
     const queryStart = url.indexOf('?');
     const path = queryStart === -1 ? url : url.slice(0, queryStart);
@@ -97,13 +100,17 @@ export class GatewayServer {
     try {
       if (path === '/v1/statement') {
         if (req.method !== 'POST') throw new HttpFailure(405, 'Method not allowed');
-        await this.submit(req, res);
+        await this.submit(req, res, receivedAt);
       } else if (path.startsWith('/v1/statement/')) {
-        await this.followUp(req, res, path, search);
+        await this.followUp(req, res, path, search, receivedAt);
       } else if (path === '/v1/info') {
         this.info(res);
       } else if (path.startsWith('/v1/query/')) {
         await this.queryResource(req, res, path);
+      } else if (path === '/metrics') {
+        if (req.method !== 'GET') throw new HttpFailure(405, 'Method not allowed');
+        const { registry } = this.options.metrics;
+        sendText(res, 200, await registry.metrics(), { 'Content-Type': registry.contentType });
       } else if (path.startsWith('/api/')) {
         await this.options.admin.handle(req, res, path, isTls(req));
       } else if (path === '/ui/query.html') {
@@ -113,6 +120,7 @@ export class GatewayServer {
       }
     } catch (err) {
       if (err instanceof HttpFailure) {
+        this.options.metrics.requestRejected(err.status);
         // Drain what the client is still sending so the connection can be reused.
         req.resume();
         sendText(res, err.status, err.message, err.headers);
@@ -122,7 +130,7 @@ export class GatewayServer {
     }
   }
 
-  private async submit(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async submit(req: IncomingMessage, res: ServerResponse, receivedAt: bigint): Promise<void> {
     const session = parseSession(req.headers);
     const identity = await this.options.identity.resolve(req, session.dialect, isTls(req));
     const sql = await this.readStatement(req);
@@ -139,6 +147,7 @@ export class GatewayServer {
       ...(session.catalog !== undefined ? { catalog: session.catalog } : {}),
       ...(session.routingGroup !== undefined ? { routingGroupHeader: session.routingGroup } : {}),
     };
+    this.options.metrics.overhead('submit', receivedAt);
     try {
       await this.options.dispatcher.submit({ sql, session, user: identity.user, principal: identity.principal.user, headers, baseUrl }, routing, res);
     } catch (err) {
@@ -148,7 +157,7 @@ export class GatewayServer {
     }
   }
 
-  private async followUp(req: IncomingMessage, res: ServerResponse, path: string, search: string): Promise<void> {
+  private async followUp(req: IncomingMessage, res: ServerResponse, path: string, search: string, receivedAt: bigint): Promise<void> {
     if (req.method !== 'GET' && req.method !== 'DELETE') throw new HttpFailure(405, 'Method not allowed');
     const parsed = parseFollowUpPath(path);
     if (!parsed) throw new HttpFailure(404, 'Query not found');
@@ -169,7 +178,8 @@ export class GatewayServer {
     }
     const { admission } = this.options;
     admission.touch(parsed.queryId);
-    const events = { ended: () => admission.end(parsed.queryId) };
+    const events = { ended: (outcome: QueryOutcome) => admission.end(parsed.queryId, outcome) };
+    this.options.metrics.overhead('followup', receivedAt);
     await backend.followUp({ method: req.method, queryId: parsed.queryId, followUp, headers: req.headers, search, baseUrl: this.baseUrl(req), dialect, events }, res);
   }
 

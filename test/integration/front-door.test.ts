@@ -205,3 +205,26 @@ test('a backend that dies mid-query or is unreachable yields a clean failure, ne
     dying.server.close();
   }
 });
+
+test('/metrics counts queries by outcome and exposes backend, latency and runtime figures', async () => {
+  const metric = async (pattern: RegExp) => {
+    const text = await (await fetch(`${gateway.url}/metrics`)).text();
+    const match = pattern.exec(text);
+    return match ? Number(match[1]) : 0;
+  };
+  const finished = /querygate_queries_total\{group="default",backend="embedded",engine="duckdb",outcome="finished"\} (\d+)/;
+  const failed = /querygate_queries_total\{group="default",backend="embedded",engine="duckdb",outcome="failed"\} (\d+)/;
+  const [finishedBefore, failedBefore] = [await metric(finished), await metric(failed)];
+  await runQuery(gateway.url, 'SELECT 1', USER);
+  await runQuery(gateway.url, 'SELECT 2', USER);
+  await runQuery(gateway.url, 'SELECT * FROM demo.tpch.nope', USER);
+  await post(gateway.url, 'SELECT 1', {});
+  assert.equal(await metric(finished), finishedBefore + 2);
+  assert.equal(await metric(failed), failedBefore + 1);
+  assert.ok((await metric(/querygate_requests_rejected_total\{reason="401"\} (\d+)/)) >= 1);
+  assert.equal(await metric(/querygate_backend_healthy\{backend="embedded",group="default",engine="duckdb"\} (\d+)/), 1);
+  assert.ok((await metric(/querygate_gateway_overhead_seconds_count\{kind="submit"\} (\d+)/)) >= 3);
+  assert.ok((await metric(/querygate_gateway_overhead_seconds_count\{kind="followup"\} (\d+)/)) >= 3);
+  const text = await (await fetch(`${gateway.url}/metrics`)).text();
+  assert.match(text, /querygate_nodejs_eventloop_lag_seconds/);
+});

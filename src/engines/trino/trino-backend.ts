@@ -213,7 +213,7 @@ export class TrinoBackend implements Backend {
     }
     const text = await readLimited(response.body);
     if (status === 204) {
-      if (method === 'DELETE') context.events.ended();
+      if (method === 'DELETE') context.events.ended('failed');
       sendNoContent(res);
     } else if (status === 502 || status === 503 || status === 504) {
       // Retryable by every client: the same follow-up URI stays valid.
@@ -221,11 +221,11 @@ export class TrinoBackend implements Backend {
     } else if (status >= 500) {
       this.options.log.warn({ backend: this.name, status, body: text }, 'backend answered with a server error');
       this.options.onUnreachable(this.name, `HTTP ${status}`);
-      context.events.ended();
+      context.events.ended('failed');
       sendQueryFailure(res, context.fallbackQueryId, context.baseUrl, new QueryFailure(ErrorCodes.BACKEND_PROTOCOL_ERROR, `Backend failed with HTTP ${status}${this.detail()}`));
     } else {
       // 404/410 and other refusals: the query is unknown or gone on the backend.
-      context.events.ended();
+      context.events.ended('failed');
       sendText(res, status, text);
     }
   }
@@ -234,6 +234,10 @@ export class TrinoBackend implements Backend {
     const issuedAt = Math.floor(Date.now() / 1000);
     let queryId: string | undefined;
     let hasNext = false;
+    let hasError = false;
+    const noticeError = (key: string) => {
+      if (key === 'error') hasError = true;
+    };
     const rewriter = new TopLevelValueRewriter(REWRITTEN_KEYS, (key, value) => {
       if (key === 'nextUri') hasNext = true;
       const target = upstreamTarget(value);
@@ -244,7 +248,7 @@ export class TrinoBackend implements Backend {
       const phase: FollowUpPhase = key === 'partialCancelUri' ? 'partialCancel' : target.includes('/queued/') ? 'queued' : 'executing';
       const token = this.options.signer.sign({ backend: this.name, user: context.user, issuedAt, target });
       return followUpUri(context.baseUrl, phase, id, token);
-    });
+    }, noticeError);
     const headers: OutgoingHttpHeaders = { 'content-type': 'application/json' };
     for (const [name, value] of clientResponseHeaders(response.headers, context.clientDialect)) headers[name] = value;
     res.writeHead(200, headers);
@@ -266,14 +270,14 @@ export class TrinoBackend implements Backend {
     }
     res.end();
     if (queryId !== undefined) context.events.started?.(queryId);
-    if (!hasNext) context.events.ended();
+    if (!hasNext) context.events.ended(hasError ? 'failed' : 'finished');
   }
 
   private failUnavailable(method: string, err: unknown, context: RelayContext, res: ServerResponse): void {
     const reason = describeConnectionError(err);
     this.options.log.warn({ backend: this.name, reason }, 'backend unreachable');
     this.options.onUnreachable(this.name, reason);
-    context.events.ended();
+    context.events.ended('failed');
     if (method === 'DELETE') {
       sendText(res, 503, `Backend unavailable: ${reason}`);
       return;
