@@ -21,6 +21,7 @@ const FLAGS = {
   auth: { kind: 'boolean', help: 'like --tls, plus a password-file authenticator and Basic credentials on every request' },
   profile: { kind: 'string', help: 'write a V8 CPU profile of the gateway into this directory' },
   json: { kind: 'string', help: 'also write the results to this JSON file' },
+  baseline: { kind: 'string', help: 'a built checkout of an earlier gateway, measured as a fourth side (before/after in one run)' },
 } satisfies FlagSpec;
 
 const SQL = 'SELECT 1';
@@ -78,6 +79,7 @@ async function main(): Promise<void> {
     const tls = flags.tls || passwordAuth ? createTlsMaterial() : undefined;
     const gateway = await startGateway({ backendUrl, passwordAuth, ...(tls ? { tls } : {}), ...(flags.profile ? { profileDir: flags.profile } : {}) });
     const proxy = await startNodeProxy(backendUrl);
+    const baseline = flags.baseline === undefined ? undefined : await startGateway({ backendUrl, passwordAuth, repo: flags.baseline, ...(tls ? { tls } : {}) });
     client = new BenchClient(BENCH_USER, {
       ...(tls ? { ca: tls.ca } : {}),
       ...(passwordAuth ? { credentials: { origin: gateway.url, password: BENCH_PASSWORD } } : {}),
@@ -88,6 +90,7 @@ async function main(): Promise<void> {
       { name: 'direct', url: backendUrl },
       { name: 'gateway', url: gateway.url },
       { name: 'node-proxy', url: proxy.url },
+      ...(baseline ? [{ name: 'baseline gateway', url: baseline.url }] : []),
     ];
     console.log(`backend ${backendUrl} (${backendKind}), gateway ${gateway.url} (pid ${gateway.pid}), node-proxy ${proxy.url}; ${warmup} warm-up + ${iterations} measured iterations`);
 
@@ -104,6 +107,7 @@ async function main(): Promise<void> {
       }
     }
     await gateway.stop();
+    await baseline?.stop();
 
     const ms = samples.map((list) => list.map((s) => s.ms));
     const stats = ms.map(summarize);
@@ -126,6 +130,7 @@ async function main(): Promise<void> {
         row('node-proxy added (per-pair diff)', addedPairs(2)),
         ratio('ratio gateway / direct', gs),
         ratio('ratio node-proxy / direct', ps),
+        ...(baseline ? [row('baseline gateway', stats[3]!), row('baseline added (per-pair diff)', addedPairs(3)), ratio('ratio baseline / direct', stats[3]!)] : []),
       ]),
     );
     const added = addedPct(gs);

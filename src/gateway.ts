@@ -12,10 +12,9 @@ import { PasswordFileAuthenticator } from './auth/password-file.js';
 import { ConfigError, parseConfigText } from './config/load.js';
 import { applyReload, type ReloadTargets } from './config/reload.js';
 import { ReloadingFile } from './config/reloading-file.js';
-import type { AuthenticatorConfig, GatewayConfig } from './config/schema.js';
+import type { AuthenticatorConfig, BackendConfig, GatewayConfig } from './config/schema.js';
 import { parseRulesFile } from './policy/rules-file.js';
 import type { Backend } from './engines/backend.js';
-import { DuckDbEngine } from './engines/duckdb/duckdb-engine.js';
 import { LocalBackend } from './engines/local-backend.js';
 import { TrinoBackend } from './engines/trino/trino-backend.js';
 import { QueryIdGenerator } from './protocol/query-id.js';
@@ -133,9 +132,13 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
   // Filled below; engines report unreachable backends to it (passive health detection).
   let pool: BackendPool | undefined;
   const onUnreachable = (name: string, reason: string) => pool?.reportFailure(name, reason);
-  const backends: Backend[] = config.backends.map((backend) => {
+  const backends: Backend[] = [];
+  for (const backend of config.backends) backends.push(await createBackend(backend));
+  async function createBackend(backend: BackendConfig): Promise<Backend> {
     switch (backend.engine) {
-      case 'duckdb':
+      case 'duckdb': {
+        // Loaded only when configured: the native engine costs memory a Trino-only gateway need not pay.
+        const { DuckDbEngine } = await import('./engines/duckdb/duckdb-engine.js');
         return new LocalBackend({
           name: backend.name,
           engine: new DuckDbEngine({ demo: backend.demo, catalogs: backend.catalogs, ...(backend.threads ? { threads: backend.threads } : {}) }),
@@ -143,10 +146,11 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
           queryIds,
           clientTimeoutMs: config.queries.clientTimeout,
         });
+      }
       case 'trino':
         return new TrinoBackend({ config: backend, signer, queryIds, exposeDetails: config.server.exposeBackendDetails, onUnreachable, log });
     }
-  });
+  }
   await Promise.all(backends.map((b) => b.start()));
   pool = new BackendPool(
     config.backends.map((c, i) => ({ backend: backends[i]!, group: c.group, weight: c.weight, maxRunning: c.maxRunning, state: c.state })),

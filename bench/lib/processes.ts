@@ -196,6 +196,8 @@ export interface GatewayOptions {
   passwordAuth?: boolean;
   /** Directory for a V8 CPU profile of the gateway (written when it stops). */
   profileDir?: string;
+  /** Another built checkout of the gateway to run instead of this one (before/after comparisons). */
+  repo?: string;
 }
 
 /** Runs `node dist/src/cli.js serve` with a generated configuration: one Trino pass-through backend. */
@@ -222,7 +224,7 @@ export async function startGateway(options: GatewayOptions): Promise<Service> {
   const logFile = join(dir, 'gateway.log');
   const log = openSync(logFile, 'w');
   const nodeArgs = options.profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', options.profileDir];
-  const child = spawn(process.execPath, [...nodeArgs, join(REPO, 'dist/src/cli.js'), 'serve', '--config', configFile], {
+  const child = spawn(process.execPath, [...nodeArgs, join(options.repo ?? REPO, 'dist/src/cli.js'), 'serve', '--config', configFile], {
     stdio: ['ignore', log, log],
   });
   closeSync(log);

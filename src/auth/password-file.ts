@@ -8,7 +8,7 @@ import { AuthenticationError, type Authenticator, type Credentials, type Princip
 
 const BCRYPT = /^\$2[abxy]\$\d{2}\$[./A-Za-z0-9]{53}$/;
 /** Compared against when the user is unknown, so a miss costs as much time as a wrong password. */
-const DUMMY_HASH = bcrypt.hashSync('querygate-unknown-user', 10);
+let dummyHash: string | undefined;
 
 export function parsePasswordFile(text: string, path: string): Map<string, string> {
   const users = new Map<string, string>();
@@ -38,7 +38,8 @@ export class PasswordFileAuthenticator implements Authenticator {
   async authenticate(credentials: Credentials): Promise<Principal> {
     if (credentials.kind !== 'basic') throw new AuthenticationError('Invalid credentials');
     const hash = this.file.value.get(credentials.user);
-    const ok = await bcrypt.compare(credentials.password, hash ?? DUMMY_HASH);
+    dummyHash ??= bcrypt.hashSync('querygate-unknown-user', 10);
+    const ok = await bcrypt.compare(credentials.password, hash ?? dummyHash);
     if (!ok || hash === undefined) throw new AuthenticationError('Invalid credentials');
     return { user: credentials.user, groups: [], authenticatedBy: this.name };
   }

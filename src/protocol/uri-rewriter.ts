@@ -18,6 +18,10 @@ const CLOSE_ARRAY = 0x5d;
 const COLON = 0x3a;
 const COMMA = 0x2c;
 
+/** Bytes that change the scanner's state below the top level. */
+const STRUCTURAL = new Uint8Array(256);
+for (const b of [QUOTE, OPEN_OBJECT, OPEN_ARRAY, CLOSE_OBJECT, CLOSE_ARRAY]) STRUCTURAL[b] = 1;
+
 /**
  * Called with each top-level string value whose key is in the watched set; returns the
  * replacement string, or `undefined` to keep the value as it is.
@@ -118,6 +122,12 @@ export class TopLevelValueRewriter {
           continue;
         }
         case 'value': {
+          // Below the top level only quotes and brackets matter: skip the rest (numbers, commas,
+          // literals) in a tight loop. This is where large results spend their time.
+          if (this.depth > 1) {
+            while (i < n && STRUCTURAL[chunk[i]!] === 0) i++;
+            if (i === n) continue;
+          }
           const b = chunk[i]!;
           if (b === QUOTE) {
             if (this.depth === 1 && this.expectingKey) {

@@ -20,6 +20,8 @@ import { backendRequestHeaders, clientResponseHeaders } from './header-translati
 
 const REWRITTEN_KEYS = new Set(['nextUri', 'partialCancelUri', 'infoUri']);
 const USER_AGENT = 'Querygate';
+/** Documents up to this size (per the backend's Content-Length) are relayed in one write. */
+const SMALL_DOCUMENT_BYTES = 64 * 1024;
 /** Largest non-200 body relayed to a client (backends answer those with short text). */
 const MAX_ERROR_BODY = 4096;
 
@@ -47,12 +49,16 @@ export class TrinoBackend implements Backend {
   readonly name: string;
   private readonly pool: Pool;
   private readonly dialect: Dialect;
+  /** Path prefix of the configured URL, for backends mounted below a path. */
+  private readonly pathPrefix: string;
 
   constructor(private readonly options: TrinoBackendOptions) {
     const { config } = options;
     this.name = config.name;
     this.dialect = config.dialect;
-    this.pool = new Pool(new URL(config.url).origin, {
+    const url = new URL(config.url);
+    this.pathPrefix = url.pathname === '/' ? '' : url.pathname.replace(/\/$/, '');
+    this.pool = new Pool(url.origin, {
       connections: 256,
       connectTimeout: config.connectTimeout,
       headersTimeout: config.requestTimeout,
@@ -67,7 +73,7 @@ export class TrinoBackend implements Backend {
     try {
       const response = await this.pool.request({
         method: 'GET',
-        path: `${this.basePath()}/v1/info`,
+        path: `${this.pathPrefix}/v1/info`,
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
         signal: AbortSignal.timeout(timeoutMs),
@@ -93,7 +99,7 @@ export class TrinoBackend implements Backend {
       try {
         const response = await this.pool.request({
           method: 'GET',
-          path: `${this.basePath()}/v1/query?state=${state}`,
+          path: `${this.pathPrefix}/v1/query?state=${state}`,
           headers: { [this.dialect === 'trino' ? 'x-trino-user' : 'x-presto-user']: 'querygate', 'accept-encoding': 'identity' },
           headersTimeout: timeoutMs,
           bodyTimeout: timeoutMs,
@@ -122,7 +128,7 @@ export class TrinoBackend implements Backend {
     };
     const headers = backendRequestHeaders(submission.headers, this.dialect, USER_AGENT);
     headers['content-type'] = 'text/plain; charset=utf-8';
-    await this.exchange('POST', this.basePath() + '/v1/statement', headers, submission.sql, context, res);
+    await this.exchange('POST', this.pathPrefix + '/v1/statement', headers, submission.sql, context, res);
   }
 
   async followUp(request: FollowUpRequest, res: ServerResponse): Promise<void> {
@@ -146,7 +152,7 @@ export class TrinoBackend implements Backend {
     try {
       const response = await this.pool.request({
         method: 'DELETE',
-        path: `${this.basePath()}/v1/query/${encodeURIComponent(queryId)}`,
+        path: `${this.pathPrefix}/v1/query/${encodeURIComponent(queryId)}`,
         headers: backendRequestHeaders(headers, this.dialect, USER_AGENT),
       });
       await response.body.dump();
@@ -170,7 +176,7 @@ export class TrinoBackend implements Backend {
     try {
       response = await this.pool.request({
         method: 'GET',
-        path: `${this.basePath()}/v1/query/${encodeURIComponent(queryId)}`,
+        path: `${this.pathPrefix}/v1/query/${encodeURIComponent(queryId)}`,
         headers: backendRequestHeaders(headers, this.dialect, USER_AGENT),
       });
     } catch {
@@ -183,12 +189,6 @@ export class TrinoBackend implements Backend {
     const info = (await response.body.json()) as Record<string, unknown>;
     const publicInfo = publicQueryInfo(info);
     return { user: (publicInfo.session as { user?: unknown }).user, publicInfo };
-  }
-
-  /** Path prefix of the configured URL, for backends mounted below a path. */
-  private basePath(): string {
-    const path = new URL(this.options.config.url).pathname;
-    return path === '/' ? '' : path.replace(/\/$/, '');
   }
 
   private async exchange(
@@ -251,26 +251,70 @@ export class TrinoBackend implements Backend {
     }, noticeError);
     const headers: OutgoingHttpHeaders = { 'content-type': 'application/json' };
     for (const [name, value] of clientResponseHeaders(response.headers, context.clientDialect)) headers[name] = value;
+    const declaredLength = Number(response.headers['content-length'] ?? NaN);
+    const relayed =
+      declaredLength <= SMALL_DOCUMENT_BYTES
+        ? await this.relaySmall(response, rewriter, headers, context, res)
+        : await this.relayStreaming(response, rewriter, headers, res);
+    if (!relayed) return;
+    if (queryId !== undefined) context.events.started?.(queryId);
+    if (!hasNext) context.events.ended(hasError ? 'failed' : 'finished');
+  }
+
+  /**
+   * Protocol documents without data are small: read them whole and answer with one write and a
+   * Content-Length (many small chunked writes cost more than the copy). A backend failing before
+   * the end then still gets the client a clean error document.
+   */
+  private async relaySmall(
+    response: Dispatcher.ResponseData,
+    rewriter: TopLevelValueRewriter,
+    headers: OutgoingHttpHeaders,
+    context: RelayContext,
+    res: ServerResponse,
+  ): Promise<boolean> {
+    const pieces: Buffer[] = [];
+    try {
+      for await (const chunk of response.body as AsyncIterable<Buffer>) pieces.push(...rewriter.push(chunk));
+    } catch (err) {
+      this.failUnavailable('GET', err, context, res);
+      return false;
+    }
+    if (!rewriter.complete) {
+      this.failUnavailable('GET', new Error('truncated document'), context, res);
+      return false;
+    }
+    const body = Buffer.concat(pieces);
+    headers['content-length'] = body.length;
+    res.writeHead(200, headers);
+    res.end(body);
+    return true;
+  }
+
+  /** Pages with data are streamed: memory stays at one chunk whatever the page size. */
+  private async relayStreaming(response: Dispatcher.ResponseData, rewriter: TopLevelValueRewriter, headers: OutgoingHttpHeaders, res: ServerResponse): Promise<boolean> {
     res.writeHead(200, headers);
     try {
       for await (const chunk of response.body as AsyncIterable<Buffer>) {
-        for (const piece of rewriter.push(chunk)) {
-          if (piece.length > 0 && !res.write(piece)) await once(res, 'drain');
-        }
+        const pieces = rewriter.push(chunk);
+        res.cork();
+        let drained = true;
+        for (const piece of pieces) if (piece.length > 0) drained = res.write(piece) && drained;
+        res.uncork();
+        if (!drained) await once(res, 'drain');
       }
     } catch (err) {
       this.options.log.warn({ backend: this.name, err: (err as Error).message }, 'backend connection broke mid-response');
       res.destroy();
-      return;
+      return false;
     }
     if (!rewriter.complete) {
       // A truncated document must not look complete to the client.
       res.destroy();
-      return;
+      return false;
     }
     res.end();
-    if (queryId !== undefined) context.events.started?.(queryId);
-    if (!hasNext) context.events.ended(hasError ? 'failed' : 'finished');
+    return true;
   }
 
   private failUnavailable(method: string, err: unknown, context: RelayContext, res: ServerResponse): void {
@@ -294,12 +338,12 @@ export class TrinoBackend implements Backend {
 
 /** The path and query of a backend URI (its host is the configured backend's, whatever it says). */
 function upstreamTarget(uri: string): string | undefined {
-  try {
-    const url = new URL(uri);
-    return url.pathname + url.search;
-  } catch {
-    return undefined;
-  }
+  const scheme = uri.indexOf('://');
+  if (scheme === -1) return undefined;
+  const path = uri.indexOf('/', scheme + 3);
+  if (path === -1) return undefined;
+  const hash = uri.indexOf('#', path);
+  return hash === -1 ? uri.slice(path) : uri.slice(path, hash);
 }
 
 /** Query id in a Trino or Presto follow-up path: the first segment after the phase words. */
