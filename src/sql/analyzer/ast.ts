@@ -1,0 +1,173 @@
+/**
+ * Syntax tree for the Trino SQL dialect, reduced to what access analysis needs. Operator chains are
+ * kept flat (`op` nodes with n arguments) so that long `a + b + c ...` or `x OR y OR ...` chains do
+ * not produce deep trees; only real nesting (parentheses, calls, subqueries) adds depth.
+ */
+
+export interface Pos {
+  line: number;
+  column: number;
+}
+
+/** An identifier, canonicalised: lower-cased whether quoted or not (Trino resolves names case-insensitively). */
+export interface Ident {
+  value: string;
+  pos: Pos;
+}
+
+export type Expr =
+  | { k: 'ref'; parts: Ident[] }
+  | { k: 'deref'; base: Expr; field: Ident }
+  | { k: 'lit' }
+  | { k: 'param' }
+  | { k: 'call'; name: Ident[]; args: Expr[]; orderBy: SortItem[]; filter?: Expr; window?: WindowSpec; special: boolean }
+  | { k: 'lambda'; params: Ident[]; body: Expr }
+  | { k: 'subquery'; query: Query }
+  | { k: 'op'; args: Expr[] };
+
+export interface SortItem {
+  e: Expr;
+}
+
+export interface WindowSpec {
+  existing?: Ident;
+  partitionBy: Expr[];
+  orderBy: SortItem[];
+  frame: Expr[];
+}
+
+export interface Query {
+  with?: With;
+  body: QueryBody;
+  orderBy: SortItem[];
+  limit: Expr[];
+  pos: Pos;
+}
+
+export interface With {
+  recursive: boolean;
+  ctes: Cte[];
+}
+
+export interface Cte {
+  name: Ident;
+  columns?: Ident[];
+  query: Query;
+}
+
+export type QueryBody =
+  | Spec
+  | { k: 'setop'; terms: QueryBody[] }
+  | { k: 'table'; name: Ident[]; pos: Pos }
+  | { k: 'values'; rows: Expr[]; pos: Pos }
+  | { k: 'nested'; query: Query };
+
+export interface Spec {
+  k: 'spec';
+  select: SelectItem[];
+  from: Relation[];
+  where?: Expr;
+  groupBy: Expr[];
+  having?: Expr;
+  windows: Array<{ name: Ident; spec: WindowSpec }>;
+  pos: Pos;
+}
+
+export type SelectItem =
+  | { k: 'expr'; e: Expr; alias?: Ident }
+  | { k: 'star'; prefix?: Expr; aliases?: Ident[]; pos: Pos };
+
+export interface Aliasing {
+  alias?: Ident;
+  columns?: Ident[];
+}
+
+export type Relation =
+  | ({ k: 'table'; name: Ident[]; pos: Pos; timeTravel?: Expr } & Aliasing)
+  | ({ k: 'subquery'; query: Query; lateral: boolean; pos: Pos } & Aliasing)
+  | ({ k: 'unnest'; args: Expr[]; ordinality: boolean; pos: Pos } & Aliasing)
+  | ({ k: 'tableFunction'; name: Ident[]; args: TableFunctionArg[]; pos: Pos } & Aliasing)
+  | ({ k: 'paren'; rel: Relation; pos: Pos } & Aliasing)
+  | { k: 'join'; left: Relation; joins: JoinStep[]; sample?: Expr };
+
+export interface JoinStep {
+  type: 'inner' | 'left' | 'right' | 'full' | 'cross';
+  right: Relation;
+  on?: Expr;
+  using?: Ident[];
+}
+
+export type TableFunctionArg =
+  | { k: 'expr'; e: Expr }
+  | { k: 'table'; rel: Relation; partitionBy: Expr[]; orderBy: SortItem[] }
+  | { k: 'descriptor' };
+
+export interface ColumnDef {
+  name: Ident;
+}
+
+export type MergeClause =
+  | { k: 'update'; condition?: Expr; set: Array<{ column: Ident; value: Expr }> }
+  | { k: 'delete'; condition?: Expr }
+  | { k: 'insert'; condition?: Expr; columns?: Ident[]; values: Expr[] };
+
+export type Statement =
+  | { k: 'query'; query: Query }
+  | { k: 'insert'; table: Ident[]; pos: Pos; columns?: Ident[]; query: Query }
+  | { k: 'delete'; table: Ident[]; pos: Pos; where?: Expr }
+  | { k: 'truncate'; table: Ident[]; pos: Pos }
+  | { k: 'update'; table: Ident[]; pos: Pos; set: Array<{ column: Ident; value: Expr }>; where?: Expr }
+  | { k: 'merge'; table: Ident[]; pos: Pos; alias?: Ident; source: Relation; on: Expr; clauses: MergeClause[] }
+  | { k: 'createTable'; table: Ident[]; pos: Pos; columns: Ident[]; likes: Array<{ table: Ident[]; pos: Pos; includingProperties: boolean }>; props: Expr[] }
+  | { k: 'createTableAsSelect'; table: Ident[]; pos: Pos; columns?: Ident[]; query: Query; props: Expr[] }
+  | { k: 'createView'; table: Ident[]; pos: Pos; query: Query; materialized: boolean; props: Expr[] }
+  | { k: 'dropObject'; kind: 'dropTable' | 'dropView' | 'dropMaterializedView'; table: Ident[]; pos: Pos }
+  | { k: 'refreshMaterializedView'; table: Ident[]; pos: Pos }
+  | { k: 'createSchema'; schema: Ident[]; pos: Pos; props: Expr[] }
+  | { k: 'dropSchema'; schema: Ident[]; pos: Pos }
+  | { k: 'renameSchema'; schema: Ident[]; pos: Pos; target: Ident }
+  | { k: 'setSchemaAuthorization'; schema: Ident[]; pos: Pos }
+  | { k: 'alterTable'; kind: AlterTableKind; table: Ident[]; pos: Pos; columns: Ident[]; target?: Ident[]; procedure?: Ident; args: Expr[] }
+  | { k: 'comment'; table: Ident[]; pos: Pos; column?: Ident; onView: boolean }
+  | { k: 'analyzeTable'; table: Ident[]; pos: Pos; props: Expr[] }
+  | { k: 'showCatalogs' }
+  | { k: 'showSchemas'; catalog?: Ident }
+  | { k: 'showTables'; schema?: Ident[]; pos: Pos }
+  | { k: 'showColumns'; kind: 'showColumns' | 'describe'; table: Ident[]; pos: Pos }
+  | { k: 'showCreate'; kind: 'showCreateTable' | 'showCreateView' | 'showCreateMaterializedView'; table: Ident[]; pos: Pos }
+  | { k: 'showCreateSchema'; schema: Ident[]; pos: Pos }
+  | { k: 'showStats'; table?: Ident[]; query?: Query; pos: Pos }
+  | { k: 'showFunctions'; schema?: Ident[]; pos: Pos }
+  | { k: 'showSession' }
+  | { k: 'showRoles'; catalog?: Ident; kind: 'showRoles' | 'showCurrentRoles' | 'showRoleGrants' }
+  | { k: 'showGrants'; table?: Ident[]; pos: Pos }
+  | { k: 'use'; catalog?: Ident; schema: Ident }
+  | { k: 'setSession'; name: Ident[]; value?: Expr; reset: boolean }
+  | { k: 'setRole'; catalog?: Ident }
+  | { k: 'setSessionAuthorization'; user?: string; reset: boolean }
+  | { k: 'setPath' }
+  | { k: 'setTimeZone'; value?: Expr }
+  | { k: 'transaction'; kind: 'startTransaction' | 'commit' | 'rollback' }
+  | { k: 'prepare'; name: string; statement: Statement }
+  | { k: 'deallocate'; name: string }
+  | { k: 'execute'; name: string; args: Expr[] }
+  | { k: 'executeImmediate'; sql: string; args: Expr[] }
+  | { k: 'describePrepared'; kind: 'describeInput' | 'describeOutput'; name: string }
+  | { k: 'explain'; analyze: boolean; statement: Statement }
+  | { k: 'call'; name: Ident[]; pos: Pos; args: Expr[] }
+  | { k: 'grant'; kind: 'grant' | 'revoke' | 'deny'; table?: Ident[]; schema?: Ident[]; pos: Pos }
+  | { k: 'roles'; kind: 'createRole' | 'dropRole' | 'grantRoles' | 'revokeRoles'; catalog?: Ident };
+
+export type AlterTableKind =
+  | 'renameTable'
+  | 'addColumn'
+  | 'dropColumn'
+  | 'renameColumn'
+  | 'alterColumn'
+  | 'setTableProperties'
+  | 'setTableAuthorization'
+  | 'alterTableExecute'
+  | 'renameView'
+  | 'setViewAuthorization'
+  | 'renameMaterializedView'
+  | 'setMaterializedViewProperties';

@@ -1,0 +1,131 @@
+/** Public types of statement analysis: what a statement reads, writes and touches. */
+
+export type Privilege = 'SELECT' | 'INSERT' | 'DELETE' | 'UPDATE' | 'OWNERSHIP' | 'CREATE' | 'DROP' | 'SHOW';
+
+/**
+ * A fully qualified object name. Every part is lower-cased, whether it was written quoted or not:
+ * Trino resolves identifiers case-insensitively (`"Nation"` and `NATION` both mean `nation`), so the
+ * gateway canonicalises exactly as the engine will.
+ */
+export interface QualifiedName {
+  catalog: string;
+  schema: string;
+  name: string;
+}
+
+export interface TableAccess {
+  table: QualifiedName;
+  privilege: Privilege;
+  /** Columns read (SELECT) or written (INSERT/UPDATE/CREATE), sorted and deduplicated; [] when none. */
+  columns: string[];
+}
+
+export type StatementKind =
+  | 'query'
+  | 'insert'
+  | 'delete'
+  | 'truncate'
+  | 'update'
+  | 'merge'
+  | 'createTable'
+  | 'createTableAsSelect'
+  | 'createView'
+  | 'createMaterializedView'
+  | 'refreshMaterializedView'
+  | 'dropTable'
+  | 'dropView'
+  | 'dropMaterializedView'
+  | 'createSchema'
+  | 'dropSchema'
+  | 'renameSchema'
+  | 'setSchemaAuthorization'
+  | 'renameTable'
+  | 'addColumn'
+  | 'dropColumn'
+  | 'renameColumn'
+  | 'alterColumn'
+  | 'setTableProperties'
+  | 'setTableAuthorization'
+  | 'alterTableExecute'
+  | 'renameView'
+  | 'setViewAuthorization'
+  | 'renameMaterializedView'
+  | 'setMaterializedViewProperties'
+  | 'comment'
+  | 'analyze'
+  | 'showCatalogs'
+  | 'showSchemas'
+  | 'showTables'
+  | 'showColumns'
+  | 'describe'
+  | 'showCreateTable'
+  | 'showCreateView'
+  | 'showCreateMaterializedView'
+  | 'showCreateSchema'
+  | 'showStats'
+  | 'showFunctions'
+  | 'showSession'
+  | 'showRoles'
+  | 'showCurrentRoles'
+  | 'showRoleGrants'
+  | 'showGrants'
+  | 'use'
+  | 'setSession'
+  | 'resetSession'
+  | 'setRole'
+  | 'setSessionAuthorization'
+  | 'resetSessionAuthorization'
+  | 'setPath'
+  | 'setTimeZone'
+  | 'startTransaction'
+  | 'commit'
+  | 'rollback'
+  | 'prepare'
+  | 'deallocate'
+  | 'execute'
+  | 'executeImmediate'
+  | 'describeInput'
+  | 'describeOutput'
+  | 'explain'
+  | 'explainAnalyze'
+  | 'call'
+  | 'grant'
+  | 'revoke'
+  | 'deny'
+  | 'createRole'
+  | 'dropRole'
+  | 'grantRoles'
+  | 'revokeRoles';
+
+export interface AccessRequest {
+  kind: StatementKind;
+  /**
+   * For wrappers (`explain`, `explainAnalyze`, `execute`, `executeImmediate`, `describeInput`,
+   * `describeOutput`, `prepare`): the kind of the statement inside. The access lists always describe
+   * the inner statement (except for `prepare`, which only stores text: see analyzer docs).
+   */
+  innerKind?: StatementKind;
+  tables: TableAccess[];
+  catalogs: string[];
+  schemas: Array<{ catalog: string; schema: string; privilege: Privilege }>;
+  functions: string[];
+  tableFunctions: string[];
+  procedures: string[];
+  sessionProperties: Array<{ name: string; catalog?: string }>;
+  /** SET SESSION AUTHORIZATION target user (impersonation check needed). */
+  authorizationUser?: string;
+  /** Constructs a policy may want to deny by default even when every table check passes. */
+  flags: AccessFlag[];
+}
+
+export type AccessFlag = 'timeTravel' | 'executesStatement' | 'tableFunction' | 'showStats';
+
+export interface SessionContext {
+  catalog?: string;
+  schema?: string;
+}
+
+export interface MetadataProvider {
+  /** Real column names of a table or view, in order; undefined when the table does not exist. */
+  columnsOf(table: QualifiedName): Promise<string[] | undefined>;
+}
