@@ -1,0 +1,78 @@
+/**
+ * Prometheus metrics for the tracking writer and the live counters, read from their getters at
+ * scrape time. Optional: call with the registry the gateway exposes.
+ */
+import { Gauge, type Registry } from 'prom-client';
+import type { BufferedHistoryWriter } from './buffered-writer.js';
+import type { SharedCounters } from './counters.js';
+
+export interface TrackingMetricSources {
+  writer?: BufferedHistoryWriter;
+  counters?: SharedCounters;
+}
+
+export function registerTrackingMetrics(registry: Registry, sources: TrackingMetricSources, prefix = 'querygate_'): void {
+  const { writer, counters } = sources;
+  if (writer) {
+    new Gauge({
+      name: `${prefix}history_backlog_records`,
+      help: 'Tracking records not yet committed to the store, by where they wait',
+      labelNames: ['where'],
+      registers: [registry],
+      collect() {
+        const b = writer.backlog;
+        this.set({ where: 'queue' }, b.queued);
+        this.set({ where: 'in_flight' }, b.inFlight);
+        this.set({ where: 'spill' }, b.spilled);
+      },
+    });
+    new Gauge({
+      name: `${prefix}history_spill_bytes`,
+      help: 'Size of the tracking spill file',
+      registers: [registry],
+      collect() {
+        this.set(writer.backlog.spillBytes);
+      },
+    });
+    // Monotonic totals exposed as gauges read from the writer (prom-client counters cannot be
+    // set to an absolute value).
+    new Gauge({
+      name: `${prefix}history_records_total`,
+      help: 'Tracking records by outcome since start: written, spilled, replayed, dropped (lost), rejected (dead-lettered)',
+      labelNames: ['outcome'],
+      registers: [registry],
+      collect() {
+        const s = writer.stats;
+        for (const outcome of ['written', 'spilled', 'replayed', 'dropped', 'rejected'] as const) this.set({ outcome }, s[outcome]);
+      },
+    });
+    new Gauge({
+      name: `${prefix}history_store_degraded`,
+      help: '1 while the tracking store is failing and records are spilled to disk',
+      registers: [registry],
+      collect() {
+        this.set(writer.degraded ? 1 : 0);
+      },
+    });
+  }
+  if (counters) {
+    new Gauge({
+      name: `${prefix}live_queries`,
+      help: 'Running and queued queries across gateway instances',
+      labelNames: ['scope', 'name', 'metric'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const e of await counters.snapshot()) this.set({ scope: e.scope, name: e.name, metric: e.metric }, e.value);
+      },
+    });
+    new Gauge({
+      name: `${prefix}live_counters_degraded`,
+      help: '1 while the shared counters fall back to this instance only',
+      registers: [registry],
+      collect() {
+        this.set(counters.degraded ? 1 : 0);
+      },
+    });
+  }
+}
