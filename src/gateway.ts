@@ -19,7 +19,9 @@ import { LocalBackend } from './engines/local-backend.js';
 import { TrinoBackend } from './engines/trino/trino-backend.js';
 import { QueryIdGenerator } from './protocol/query-id.js';
 import { QueryTokenSigner } from './protocol/query-token.js';
+import type { AuditTrail } from './audit/trail.js';
 import { GatewayMetrics } from './observability/metrics.js';
+import { startOperations, type Operations } from './tracking/operations.js';
 import { Admission } from './routing/admission.js';
 import { BackendPool } from './routing/backend-pool.js';
 import { HealthChecker } from './routing/health-checker.js';
@@ -67,7 +69,16 @@ function createAuthenticator(config: AuthenticatorConfig, index: number, log: Lo
   });
 }
 
-function createIdentity(config: GatewayConfig, metrics: GatewayMetrics, log: Logger): IdentityResolver {
+/** History and audit; a store that cannot be opened (corrupt or locked SQLite file) stops the start. */
+async function startOperationsFromConfig(config: GatewayConfig, log: Logger): Promise<Operations> {
+  try {
+    return await startOperations(config, log);
+  } catch (err) {
+    throw new ConfigError(`history: ${(err as Error).message}`);
+  }
+}
+
+function createIdentity(config: GatewayConfig, metrics: GatewayMetrics, audit: AuditTrail, log: Logger): IdentityResolver {
   const auth = config.authentication;
   const authenticators = auth.authenticators.map((a, i) => createAuthenticator(a, i, log));
   const reloadError = (message: string) => log.error(message);
@@ -91,10 +102,19 @@ function createIdentity(config: GatewayConfig, metrics: GatewayMetrics, log: Log
     trustForwardedProto: auth.trustForwardedProto,
     onEvent: (event) => {
       metrics.authenticated(event.outcome, event.seconds);
+      audit.record({
+        actor: event.user ?? `client ${event.client}`,
+        action: 'authenticate',
+        target: event.authenticator ?? 'gateway',
+        outcome: event.outcome,
+        details: { client: event.client, ...(event.reason ? { reason: event.reason } : {}) },
+      });
       if (event.outcome === 'success') log.debug({ auth: event }, 'authenticated');
       else log.warn({ auth: event }, 'authentication refused');
     },
     onCacheLookup: (hit) => metrics.authenticationCacheLookup(hit),
+    onImpersonation: (from, to, allowed, rule) =>
+      audit.record({ actor: from, action: 'impersonate', target: to, outcome: allowed ? 'allowed' : 'denied', details: rule === undefined ? { rule: 'default: deny' } : { rule: `impersonation[${rule}]` } }),
   });
 }
 
@@ -125,7 +145,8 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
     log.warn('security.tokenSecret is not set: follow-up URIs are signed with a random key, so they stop working when this instance restarts and no other instance can serve them');
   }
   const metrics = new GatewayMetrics();
-  const identity = createIdentity(config, metrics, log);
+  const ops = await startOperationsFromConfig(config, log);
+  const identity = createIdentity(config, metrics, ops.audit, log);
   const tls = config.server.tls;
   const tlsMaterial = tls === undefined ? undefined : fromConfig('server.tls', () => ({ cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) }));
   const signer = new QueryTokenSigner(config.security.tokenSecret, config.security.tokenTtl);
@@ -158,11 +179,17 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
   );
   const groupLimits = new Map(config.routingGroups.map((g) => [g.name, { maxQueued: g.maxQueued, queueTimeoutMs: g.queueTimeout }]));
   const defaultLimits = { maxQueued: 1000, queueTimeoutMs: 300_000 };
-  const admission = new Admission(pool, (group) => groupLimits.get(group) ?? defaultLimits, config.queries.clientTimeout, (slot, outcome) =>
-    metrics.queryEnded(slot.backend.group, slot.backend.backend.name, slot.backend.backend.engine, outcome),
-  );
+  const admission = new Admission(pool, (group) => groupLimits.get(group) ?? defaultLimits, config.queries.clientTimeout, (slot, outcome, details) => {
+    metrics.queryEnded(slot.backend.group, slot.backend.backend.name, slot.backend.backend.engine, outcome);
+    if (slot.queryId === undefined) return;
+    ops.tracker.ended(slot.queryId, outcome, details);
+    if (outcome === 'abandoned') {
+      log.warn({ queryId: slot.queryId, backend: slot.backend.backend.name }, 'client stopped polling: cancelling the query');
+      void slot.backend.backend.abandon(slot.queryId);
+    }
+  });
   metrics.observeBackends(pool, admission);
-  const dispatcher = new Dispatcher(fromConfig('routing', () => new Router(config)), admission, signer, queryIds, metrics, log);
+  const dispatcher = new Dispatcher(fromConfig('routing', () => new Router(config)), admission, signer, queryIds, metrics, ops.tracker, log);
   const reloader = options.configPath === undefined ? undefined : watchConfig(options.configPath, config, { pool, dispatcher, groupLimits, log });
   const sweeper = setInterval(() => dispatcher.sweep(), 5_000);
   sweeper.unref();
@@ -171,7 +198,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
   );
   await health.probeAll();
   health.start();
-  const admin = new AdminApi({ identity, pool, admission, users: config.admin.users, groups: config.admin.groups, log });
+  const admin = new AdminApi({ identity, pool, admission, operations: ops, users: config.admin.users, groups: config.admin.groups, log });
   const server = new GatewayServer({
     backends,
     dispatcher,
@@ -184,6 +211,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
     version: VERSION,
     identity,
     metrics,
+    tracker: ops.tracker,
     log,
   });
   const httpPort = config.server.httpEnabled ? (await server.listen({ port: config.server.port, host: config.server.host })).port : undefined;
@@ -199,6 +227,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
       health.stop();
       await server.close();
       await Promise.all(backends.map((b) => b.close()));
+      await ops.close();
     },
   };
 }

@@ -210,6 +210,7 @@ export async function startGateway(options: GatewayOptions): Promise<Service> {
     server,
     security: { tokenSecret: TOKEN_SECRET },
     logging: { level: 'warn' },
+    dataDir: join(dir, 'data'),
     backends: [{ name: 'bench', engine: 'trino', url: options.backendUrl }],
   };
   if (options.passwordAuth) {

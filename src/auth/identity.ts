@@ -37,6 +37,8 @@ export interface IdentityOptions {
   trustForwardedProto: boolean;
   onEvent?: (event: AuthenticationEvent) => void;
   onCacheLookup?: (hit: boolean) => void;
+  /** Every impersonation decided (a user acting as another), allowed or not. */
+  onImpersonation?: (from: string, to: string, allowed: boolean, rule: number | undefined) => void;
 }
 
 export interface AuthenticationEvent {
@@ -170,6 +172,7 @@ export class IdentityResolver {
     const rules = this.options.rules?.value ?? {};
     // Roles are not established by any authenticator yet, so original_role rules cannot match (fail closed).
     const decision = checkImpersonation(rules, from, [], to);
+    this.options.onImpersonation?.(from, to, decision.allowed, decision.rule);
     if (!decision.allowed) throw new HttpFailure(403, `Access Denied: User ${from} cannot impersonate user ${to}`);
   }
 

@@ -277,6 +277,24 @@ export const configSchema = z
       .strict()
       .default({ users: [], groups: [] }),
     dataDir: z.string().default('data'),
+    history: z
+      .object({
+        /** `sqlite`: a file under dataDir (the default); `postgres`: shared by several gateway instances. */
+        store: z.enum(['sqlite', 'postgres']).default('sqlite'),
+        connectionString: z.string().optional(),
+        /** Queries and audit events older than this are deleted. */
+        retention: duration.default(30 * 86_400_000),
+      })
+      .strict()
+      .refine((h) => h.store !== 'postgres' || h.connectionString !== undefined, { message: 'store postgres needs a connectionString' })
+      .default({ store: 'sqlite', retention: 30 * 86_400_000 }),
+    audit: z
+      .object({
+        /** Also write audit events as JSON lines to this file, or `stdout`. */
+        file: z.string().min(1).optional(),
+      })
+      .strict()
+      .default({}),
     logging: z
       .object({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info') })
       .strict()

@@ -18,15 +18,27 @@ export interface Submission {
   headers: IncomingHttpHeaders;
   /** Externally visible base URL of the gateway for this request (`http://host:port`). */
   baseUrl: string;
+  /** When the gateway received the statement (epoch ms), for history. */
+  receivedAt: number;
   events: SubmissionEvents;
 }
 
 /** What a backend reports about a query's life, so the gateway can count and free capacity. */
 export type QueryOutcome = 'finished' | 'failed' | 'abandoned';
 
+/** What an engine can tell about how a query ended. */
+export interface QueryEndDetails {
+  errorName?: string;
+  errorMessage?: string;
+  /** The engine's final statistics, when it reports them. */
+  stats?: { cpuMs?: number; wallMs?: number; processedRows?: number; processedBytes?: number; peakMemoryBytes?: number };
+  /** The client canceled the query. */
+  canceled?: boolean;
+}
+
 export interface QueryEndEvents {
   /** The query's last document was sent, or it failed for good. Called at most once per request. */
-  ended(outcome: QueryOutcome): void;
+  ended(outcome: QueryOutcome, details?: QueryEndDetails): void;
 }
 
 export interface SubmissionEvents extends QueryEndEvents {
@@ -52,6 +64,8 @@ export interface Backend {
   start(): Promise<void>;
   /** Active health probe: undefined when healthy, else the reason. */
   probe(timeoutMs: number): Promise<string | undefined>;
+  /** Cancels a query whose client stopped polling (no ownership check: the gateway itself asks). */
+  abandon(queryId: string): Promise<void>;
   /** Queries running or queued on the backend, from everyone, when the engine can tell. */
   reportedLoad?(timeoutMs: number): Promise<number | undefined>;
   submit(submission: Submission, res: ServerResponse): Promise<void>;

@@ -62,14 +62,18 @@ class LocalQuery {
     this.error = failure;
     this.state = 'FAILED';
     this.finishedAt = Date.now();
-    this.events.ended(failure.errorCode === ErrorCodes.ABANDONED_QUERY ? 'abandoned' : 'failed');
+    this.events.ended(failure.errorCode === ErrorCodes.ABANDONED_QUERY ? 'abandoned' : 'failed', {
+      errorName: failure.errorCode.name,
+      errorMessage: failure.message,
+      canceled: failure.errorCode === ErrorCodes.USER_CANCELED,
+    });
   }
 
   finish(): void {
     if (this.done) return;
     this.state = 'FINISHED';
     this.finishedAt = Date.now();
-    this.events.ended('finished');
+    this.events.ended('finished', { stats: { processedRows: this.processedRows, wallMs: this.finishedAt - this.createdAt } });
   }
 }
 
@@ -159,6 +163,11 @@ export class LocalBackend implements Backend {
     if (query.user !== requester) return 'forbidden';
     this.cancel(query, canceled());
     return 'done';
+  }
+
+  async abandon(queryId: string): Promise<void> {
+    const query = this.queries.get(queryId);
+    if (query) this.cancel(query, new QueryFailure(ErrorCodes.ABANDONED_QUERY, `Query ${query.id} was abandoned: its client stopped polling`));
   }
 
   async queryInfo(queryId: string, requester: string, _headers: IncomingHttpHeaders, res: ServerResponse): Promise<QueryLookup> {

@@ -7,7 +7,7 @@
  * Slots are counted per backend by this gateway instance; a slot is released exactly once, when
  * the query's last document has been sent, when it fails, or when its client stops polling.
  */
-import type { QueryOutcome } from '../engines/backend.js';
+import type { QueryEndDetails, QueryOutcome } from '../engines/backend.js';
 import { ErrorCodes, QueryFailure } from '../protocol/errors.js';
 import type { BackendPool, PooledBackend } from './backend-pool.js';
 import type { RouteDecision } from './router.js';
@@ -21,14 +21,14 @@ export class Slot {
     readonly backend: PooledBackend,
     /** The routing steps that led here, e.g. `reserved: full`, `shared: trino-b`. */
     readonly steps: string[],
-    private readonly onRelease: (slot: Slot, outcome: QueryOutcome | undefined) => void,
+    private readonly onRelease: (slot: Slot, outcome: QueryOutcome | undefined, details: QueryEndDetails | undefined) => void,
   ) {}
 
   /** Frees the slot; `outcome` when the query ended (undefined when it never started). */
-  release(outcome?: QueryOutcome): void {
+  release(outcome?: QueryOutcome, details?: QueryEndDetails): void {
     if (this.released) return;
     this.released = true;
-    this.onRelease(this, outcome);
+    this.onRelease(this, outcome, details);
   }
 }
 
@@ -80,7 +80,7 @@ export class Admission {
     private readonly pool: BackendPool,
     private readonly limits: (group: string) => GroupLimits,
     private readonly clientTimeoutMs: number,
-    private readonly onEnded: (slot: Slot, outcome: QueryOutcome) => void = () => undefined,
+    private readonly onEnded: (slot: Slot, outcome: QueryOutcome, details: QueryEndDetails | undefined) => void = () => undefined,
   ) {
     pool.onCapacity(() => this.drainQueue());
   }
@@ -96,7 +96,7 @@ export class Admission {
       }
       steps.push(`${group}: ${backend.backend.name}`);
       this.pool.acquire(backend);
-      const slot = new Slot(backend, steps, (s, outcome) => this.released(s, outcome));
+      const slot = new Slot(backend, steps, (s, outcome, details) => this.released(s, outcome, details));
       this.unbound.add(slot);
       return slot;
     }
@@ -135,8 +135,11 @@ export class Admission {
     if (slot) slot.lastSeen = Date.now();
   }
 
-  end(queryId: string, outcome: QueryOutcome): void {
-    this.inflight.get(queryId)?.release(outcome);
+  /** Ends a query this instance admitted; false when it holds no slot for it (admitted elsewhere). */
+  end(queryId: string, outcome: QueryOutcome, details?: QueryEndDetails): boolean {
+    const slot = this.inflight.get(queryId);
+    slot?.release(outcome, details);
+    return slot !== undefined;
   }
 
   /** Fails queued queries past their group's timeout; frees what abandoned clients hold. */
@@ -170,8 +173,8 @@ export class Admission {
     if (index !== -1) this.queue.splice(index, 1);
   }
 
-  private released(slot: Slot, outcome: QueryOutcome | undefined): void {
-    if (outcome !== undefined) this.onEnded(slot, outcome);
+  private released(slot: Slot, outcome: QueryOutcome | undefined, details: QueryEndDetails | undefined): void {
+    if (outcome !== undefined) this.onEnded(slot, outcome, details);
     this.unbound.delete(slot);
     if (slot.queryId !== undefined) this.inflight.delete(slot.queryId);
     this.pool.release(slot.backend);

@@ -9,6 +9,9 @@ import type { IdentityResolver } from '../auth/identity.js';
 import { HttpFailure } from '../protocol/errors.js';
 import type { Admission } from '../routing/admission.js';
 import type { BackendPool, BackendState, PooledBackend } from '../routing/backend-pool.js';
+import { validateAuditSearch } from '../audit/validation.js';
+import type { Operations } from '../tracking/operations.js';
+import { ValidationError, validateQuerySearch, validateTopQuery, type RawParams } from '../tracking/validation.js';
 import { sendJson } from './respond.js';
 
 const ACTIONS: Record<string, BackendState> = { activate: 'active', drain: 'draining', deactivate: 'inactive' };
@@ -17,6 +20,7 @@ export interface AdminApiOptions {
   identity: IdentityResolver;
   pool: BackendPool;
   admission: Admission;
+  operations: Operations;
   users: string[];
   groups: string[];
   log: Logger;
@@ -40,9 +44,14 @@ function describe(b: PooledBackend): Record<string, unknown> {
 export class AdminApi {
   constructor(private readonly options: AdminApiOptions) {}
 
-  async handle(req: IncomingMessage, res: ServerResponse, path: string, tls: boolean): Promise<void> {
+  async handle(req: IncomingMessage, res: ServerResponse, path: string, search: string, tls: boolean): Promise<void> {
     const actor = await this.authorize(req, tls);
     const parts = path.split('/').filter((p) => p !== '');
+    if (parts[1] === 'queries' || parts[1] === 'audit') {
+      if (req.method !== 'GET') throw new HttpFailure(405, 'Method not allowed');
+      await this.history(res, parts, search);
+      return;
+    }
     // ['api', 'backends', name?, action?]
     if (parts[1] !== 'backends' || parts.length > 4) throw new HttpFailure(404, 'Not found');
     const { pool, admission } = this.options;
@@ -68,7 +77,38 @@ export class AdminApi {
     const before = backend.state;
     pool.setState(backend.backend.name, state);
     this.options.log.info({ actor, action: parts[3], target: backend.backend.name, from: before, to: state, inFlight: backend.running }, 'admin changed backend state');
+    this.options.operations.audit.record({ actor, action: `backend.${parts[3]}`, target: backend.backend.name, outcome: 'success', details: { from: before, to: state, inFlight: backend.running } });
     sendJson(res, JSON.stringify(describe(backend)));
+  }
+
+  /** `/api/queries` (search), `/api/queries/live`, `/api/queries/top`, `/api/queries/{id}`, `/api/audit`. */
+  private async history(res: ServerResponse, parts: string[], search: string): Promise<void> {
+    const { operations } = this.options;
+    if (parts[1] === 'queries' && parts[2] === 'live' && parts.length === 3) {
+      sendJson(res, JSON.stringify({ items: operations.tracker.inFlight() }));
+      return;
+    }
+    const store = operations.store();
+    if (!store) throw new HttpFailure(503, 'The history database is not reachable yet; records are kept until it is');
+    const params = Object.fromEntries(new URLSearchParams(search)) as RawParams;
+    try {
+      if (parts[1] === 'audit' && parts.length === 2) {
+        sendJson(res, JSON.stringify(await store.searchAuditEvents(validateAuditSearch(params))));
+      } else if (parts.length === 2) {
+        sendJson(res, JSON.stringify(await store.searchQueries(validateQuerySearch(params))));
+      } else if (parts[2] === 'top' && parts.length === 3) {
+        sendJson(res, JSON.stringify({ items: await store.top(validateTopQuery(params)) }));
+      } else if (parts.length === 3) {
+        const record = await store.getQuery(decodeURIComponent(parts[2]!));
+        if (!record) throw new HttpFailure(404, `No query ${decodeURIComponent(parts[2]!)} in history`);
+        sendJson(res, JSON.stringify(record));
+      } else {
+        throw new HttpFailure(404, 'Not found');
+      }
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      sendJson(res, JSON.stringify({ error: `${err.field}: ${err.message}`, field: err.field }), [], 400);
+    }
   }
 
   private async authorize(req: IncomingMessage, tls: boolean): Promise<string> {

@@ -6,8 +6,9 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import type { QueryOutcome, Submission } from '../engines/backend.js';
+import type { QueryEndDetails, QueryOutcome, Submission } from '../engines/backend.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
+import type { QueryTracker } from '../tracking/query-tracker.js';
 import { HttpFailure, QueryFailure, asQueryFailure } from '../protocol/errors.js';
 import { parseWait } from '../protocol/query-params.js';
 import type { QueryIdGenerator } from '../protocol/query-id.js';
@@ -40,6 +41,7 @@ export class Dispatcher {
     private readonly signer: QueryTokenSigner,
     private readonly queryIds: QueryIdGenerator,
     private readonly metrics: GatewayMetrics,
+    private readonly tracker: QueryTracker,
     private readonly log: Logger,
   ) {}
 
@@ -112,9 +114,22 @@ export class Dispatcher {
     const events = {
       started: (queryId: string) => {
         this.admission.bind(slot, queryId);
+        this.tracker.started({
+          id: queryId,
+          user: submission.user,
+          principal: submission.principal,
+          ...(submission.session.source !== undefined ? { source: submission.session.source } : {}),
+          clientTags: submission.session.clientTags,
+          statement: submission.sql,
+          routingGroup: slot.backend.group,
+          backend: backend.name,
+          state: 'RUNNING',
+          createdAt: submission.receivedAt,
+          startedAt: Date.now(),
+        });
         this.log.info({ queryId, group: slot.backend.group, backend: backend.name, rule: decision.rule, reason: decision.reason, steps: slot.steps }, 'query routed');
       },
-      ended: (outcome: QueryOutcome) => slot.release(outcome),
+      ended: (outcome: QueryOutcome, details?: QueryEndDetails) => slot.release(outcome, details),
     };
     try {
       await backend.submit({ ...submission, events }, res);

@@ -9,7 +9,8 @@ import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { IdentityResolver } from '../auth/identity.js';
 import type { Logger } from 'pino';
-import type { Backend, QueryOutcome } from '../engines/backend.js';
+import type { Backend, QueryEndDetails, QueryOutcome } from '../engines/backend.js';
+import type { QueryTracker } from '../tracking/query-tracker.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import { HttpFailure, QueryFailure, asQueryFailure } from '../protocol/errors.js';
 import type { QueryIdGenerator } from '../protocol/query-id.js';
@@ -34,6 +35,7 @@ export interface GatewayServerOptions {
   version: string;
   identity: IdentityResolver;
   metrics: GatewayMetrics;
+  tracker: QueryTracker;
   log: Logger;
 }
 
@@ -112,7 +114,7 @@ export class GatewayServer {
         const { registry } = this.options.metrics;
         sendText(res, 200, await registry.metrics(), { 'Content-Type': registry.contentType });
       } else if (path.startsWith('/api/')) {
-        await this.options.admin.handle(req, res, path, isTls(req));
+        await this.options.admin.handle(req, res, path, search, isTls(req));
       } else if (path === '/ui/query.html') {
         sendText(res, 200, `Query ${decodeURIComponent(search).replace(/[^A-Za-z0-9_]/g, '')}: details at /v1/query/<id>`);
       } else {
@@ -149,7 +151,8 @@ export class GatewayServer {
     };
     this.options.metrics.overhead('submit', receivedAt);
     try {
-      await this.options.dispatcher.submit({ sql, session, user: identity.user, principal: identity.principal.user, headers, baseUrl }, routing, res);
+      const submission = { sql, session, user: identity.user, principal: identity.principal.user, headers, baseUrl, receivedAt: Date.now() };
+      await this.options.dispatcher.submit(submission, routing, res);
     } catch (err) {
       if (err instanceof HttpFailure) throw err;
       if (!(err instanceof QueryFailure)) this.options.log.error({ err }, 'statement submission failed');
@@ -178,7 +181,13 @@ export class GatewayServer {
     }
     const { admission } = this.options;
     admission.touch(parsed.queryId);
-    const events = { ended: (outcome: QueryOutcome) => admission.end(parsed.queryId, outcome) };
+    const { tracker } = this.options;
+    const events = {
+      // A query admitted through another instance has no slot here: record its end directly.
+      ended: (outcome: QueryOutcome, details?: QueryEndDetails) => {
+        if (!admission.end(parsed.queryId, outcome, details)) tracker.ended(parsed.queryId, outcome, details);
+      },
+    };
     this.options.metrics.overhead('followup', receivedAt);
     await backend.followUp({ method: req.method, queryId: parsed.queryId, followUp, headers: req.headers, search, baseUrl: this.baseUrl(req), dialect, events }, res);
   }

@@ -60,10 +60,15 @@ export const HISTORY_COLUMNS: readonly Column[] = [
 
 const COLUMN_LIST = HISTORY_COLUMNS.map((c) => c.name).join(', ');
 
-/** Fills in the fingerprint, normalises table names, drops NUL characters (PostgreSQL rejects them in text). */
+/**
+ * Fills in the fingerprint, normalises table names, drops NUL characters (PostgreSQL rejects them in
+ * text). A record with an empty statement is an update written by an instance that did not see the
+ * query start (a follow-up routed there): it has no fingerprint, and its empty text and zero
+ * creation time count as unknown when merged.
+ */
 export function prepareRecord(record: QueryRecord): QueryRecord {
   const r: QueryRecord = { ...record };
-  if (r.fingerprint === undefined || r.fingerprintHash === undefined) {
+  if (r.statement !== '' && (r.fingerprint === undefined || r.fingerprintHash === undefined)) {
     const fp = fingerprint(r.statement);
     r.fingerprint ??= fp.text;
     r.fingerprintHash ??= fp.hash;
@@ -109,7 +114,7 @@ export function mergeRecords(stored: QueryRecord, incoming: QueryRecord): QueryR
   const [primary, secondary] = wins ? [incoming, stored] : [stored, incoming];
   const merged: QueryRecord = { ...secondary, ...definedOnly(primary) };
   merged.id = stored.id;
-  merged.createdAt = stored.createdAt;
+  merged.createdAt = stored.createdAt || incoming.createdAt;
   merged.state = primary.state;
   // Nested values merge per field, as the columns do.
   if (stored.stats || incoming.stats) merged.stats = { ...secondary.stats, ...definedOnly(primary.stats ?? {}) };
@@ -123,8 +128,9 @@ export function mergeRecords(stored: QueryRecord, incoming: QueryRecord): QueryR
   return merged;
 }
 
+/** The fields that carry a value: undefined, null and empty text mean "unknown". */
 function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== null)) as Partial<T>;
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== null && v !== '')) as Partial<T>;
 }
 
 /** Folds records with the same id (in arrival order) so that each id appears once. */
@@ -145,10 +151,13 @@ export function upsertSql(dialect: Dialect, rows: number): string {
     values.push(`(${HISTORY_COLUMNS.map((c) => (c.kind === 'json' ? dialect.jsonParam(++n) : dialect.param(++n))).join(', ')})`);
   }
   const wins = `(${RANK_SQL('excluded.state')} > ${RANK_SQL('query_history.state')} OR (${RANK_SQL('excluded.state')} = ${RANK_SQL('query_history.state')} AND ${RANK_SQL('excluded.state')} < 2))`;
+  // Empty text is "unknown" (see prepareRecord), like NULL; so is a creation time of 0.
+  const value = (c: Column, table: string) => (c.kind === 'text' ? `NULLIF(${table}.${c.name}, '')` : `${table}.${c.name}`);
   const sets = HISTORY_COLUMNS.filter((c) => c.name !== 'id' && c.name !== 'created_at').map(
     (c) =>
-      `${c.name} = CASE WHEN ${wins} THEN COALESCE(excluded.${c.name}, query_history.${c.name}) ELSE COALESCE(query_history.${c.name}, excluded.${c.name}) END`,
+      `${c.name} = CASE WHEN ${wins} THEN COALESCE(${value(c, 'excluded')}, query_history.${c.name}) ELSE COALESCE(${value(c, 'query_history')}, excluded.${c.name}) END`,
   );
+  sets.push('created_at = CASE WHEN query_history.created_at = 0 THEN excluded.created_at ELSE query_history.created_at END');
   return `INSERT INTO query_history (${COLUMN_LIST}) VALUES ${values.join(', ')} ON CONFLICT (id) DO UPDATE SET ${sets.join(', ')}`;
 }
 

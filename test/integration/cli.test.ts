@@ -50,7 +50,7 @@ test('serve honours --config, and --port overrides the file', async () => {
   const filePort = await freePort();
   const flagPort = await freePort();
   const config = join(dir, 'gateway.yaml');
-  writeFileSync(config, `server:\n  host: 127.0.0.1\n  port: ${filePort}\nlogging:\n  level: warn\n`);
+  writeFileSync(config, `server:\n  host: 127.0.0.1\n  port: ${filePort}\nlogging:\n  level: warn\ndataDir: ${join(dir, 'data')}\n`);
   assert.equal((await serveAndProbe(['--config', config], filePort)).starting, false);
   assert.equal((await serveAndProbe(['--config', config, '--port', String(flagPort)], flagPort)).starting, false);
   assert.equal((await serveAndProbe([`--port=${flagPort}`, '--config', config], flagPort)).coordinator, true);

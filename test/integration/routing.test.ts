@@ -255,7 +255,7 @@ describe('operations', () => {
     const write = (rules: string, trino1State: string) =>
       writeFileSync(
         path,
-        `server: { host: 127.0.0.1, port: 0 }\nlogging: { level: silent }\nbackends:\n` +
+        `server: { host: 127.0.0.1, port: 0 }\nlogging: { level: silent }\ndataDir: "${dir}"\nbackends:\n` +
           `  - { name: trino1, engine: trino, url: "${trino1}", group: main, state: ${trino1State} }\n` +
           `  - { name: embedded, engine: duckdb, group: side }\n` +
           `routingGroups:\n  - { name: main, fallback: [side] }\n  - { name: side }\nrouting:\n  defaultGroup: main\n  rules: ${rules}\n`,

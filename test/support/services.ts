@@ -3,6 +3,9 @@
  * (reused when already running) and gateways started in-process on a free port.
  */
 import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { pino } from 'pino';
@@ -25,7 +28,14 @@ export const TEST_SECRET = 'integration-test-secret-0123456789abcdef';
 
 export async function startTestGateway(config: Record<string, unknown>, options: { configPath?: string } = {}): Promise<RunningGateway> {
   const validated = validateConfig(
-    { server: { port: 0, host: '127.0.0.1' }, security: { tokenSecret: TEST_SECRET }, logging: { level: 'warn' }, ...config },
+    {
+      server: { port: 0, host: '127.0.0.1' },
+      security: { tokenSecret: TEST_SECRET },
+      logging: { level: 'warn' },
+      // Each gateway its own history file: SQLite is opened exclusively by one gateway.
+      dataDir: mkdtempSync(join(tmpdir(), 'qg-data-')),
+      ...config,
+    },
     'test',
   );
   return startGateway(validated, pino({ level: process.env.QUERYGATE_TEST_LOG ?? 'silent' }), options);

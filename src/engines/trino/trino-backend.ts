@@ -15,12 +15,12 @@ import type { Dialect } from '../../protocol/session.js';
 import { followUpUri, infoUri, type FollowUpPhase } from '../../protocol/uris.js';
 import { TopLevelValueRewriter } from '../../protocol/uri-rewriter.js';
 import { sendJson, sendNoContent, sendQueryFailure, sendText } from '../../server/respond.js';
-import type { Backend, FollowUpRequest, QueryEndEvents, QueryLookup, Submission } from '../backend.js';
+import type { Backend, FollowUpRequest, QueryEndDetails, QueryEndEvents, QueryLookup, Submission } from '../backend.js';
 import { backendRequestHeaders, clientResponseHeaders } from './header-translation.js';
 
 const REWRITTEN_KEYS = new Set(['nextUri', 'partialCancelUri', 'infoUri']);
 const USER_AGENT = 'Querygate';
-/** Documents up to this size (per the backend's Content-Length) are relayed in one write. */
+/** Documents up to this size are relayed in one write; larger ones are streamed. */
 const SMALL_DOCUMENT_BYTES = 64 * 1024;
 /** Largest non-200 body relayed to a client (backends answer those with short text). */
 const MAX_ERROR_BODY = 4096;
@@ -162,6 +162,19 @@ export class TrinoBackend implements Backend {
     }
   }
 
+  async abandon(queryId: string): Promise<void> {
+    try {
+      const response = await this.pool.request({
+        method: 'DELETE',
+        path: `${this.pathPrefix}/v1/query/${encodeURIComponent(queryId)}`,
+        headers: { [this.dialect === 'trino' ? 'x-trino-user' : 'x-presto-user']: 'querygate' },
+      });
+      await response.body.dump();
+    } catch (err) {
+      this.options.log.warn({ backend: this.name, queryId, reason: describeConnectionError(err) }, 'could not cancel an abandoned query');
+    }
+  }
+
   async queryInfo(queryId: string, requester: string, headers: IncomingHttpHeaders, res: ServerResponse): Promise<QueryLookup> {
     const info = await this.fetchQueryInfo(queryId, headers);
     if (info === undefined) return 'unknown';
@@ -213,7 +226,7 @@ export class TrinoBackend implements Backend {
     }
     const text = await readLimited(response.body);
     if (status === 204) {
-      if (method === 'DELETE') context.events.ended('failed');
+      if (method === 'DELETE') context.events.ended('failed', { canceled: true });
       sendNoContent(res);
     } else if (status === 502 || status === 503 || status === 504) {
       // Retryable by every client: the same follow-up URI stays valid.
@@ -251,52 +264,40 @@ export class TrinoBackend implements Backend {
     }, noticeError);
     const headers: OutgoingHttpHeaders = { 'content-type': 'application/json' };
     for (const [name, value] of clientResponseHeaders(response.headers, context.clientDialect)) headers[name] = value;
-    const declaredLength = Number(response.headers['content-length'] ?? NaN);
-    const relayed =
-      declaredLength <= SMALL_DOCUMENT_BYTES
-        ? await this.relaySmall(response, rewriter, headers, context, res)
-        : await this.relayStreaming(response, rewriter, headers, res);
-    if (!relayed) return;
+    const relayed = await this.relay(response, rewriter, headers, context, res);
+    if (relayed === false) return;
     if (queryId !== undefined) context.events.started?.(queryId);
-    if (!hasNext) context.events.ended(hasError ? 'failed' : 'finished');
+    if (!hasNext) context.events.ended(hasError ? 'failed' : 'finished', relayed === true ? undefined : finalDetails(relayed));
   }
 
   /**
-   * Protocol documents without data are small: read them whole and answer with one write and a
-   * Content-Length (many small chunked writes cost more than the copy). A backend failing before
-   * the end then still gets the client a clean error document.
+   * Relays one document. Protocol documents without data are small: they are collected and sent
+   * in one write with a Content-Length (many small chunked writes cost more than the copy), and a
+   * backend failing before their end still gets the client a clean error document. Once a
+   * document grows past SMALL_DOCUMENT_BYTES it is streamed, so memory stays at one chunk
+   * whatever the page size. Returns the whole document when it was small, true when streamed,
+   * false when the relay failed.
    */
-  private async relaySmall(
+  private async relay(
     response: Dispatcher.ResponseData,
     rewriter: TopLevelValueRewriter,
     headers: OutgoingHttpHeaders,
     context: RelayContext,
     res: ServerResponse,
-  ): Promise<boolean> {
-    const pieces: Buffer[] = [];
-    try {
-      for await (const chunk of response.body as AsyncIterable<Buffer>) pieces.push(...rewriter.push(chunk));
-    } catch (err) {
-      this.failUnavailable('GET', err, context, res);
-      return false;
-    }
-    if (!rewriter.complete) {
-      this.failUnavailable('GET', new Error('truncated document'), context, res);
-      return false;
-    }
-    const body = Buffer.concat(pieces);
-    headers['content-length'] = body.length;
-    res.writeHead(200, headers);
-    res.end(body);
-    return true;
-  }
-
-  /** Pages with data are streamed: memory stays at one chunk whatever the page size. */
-  private async relayStreaming(response: Dispatcher.ResponseData, rewriter: TopLevelValueRewriter, headers: OutgoingHttpHeaders, res: ServerResponse): Promise<boolean> {
-    res.writeHead(200, headers);
+  ): Promise<Buffer | boolean> {
+    let held: Buffer[] | undefined = [];
+    let heldBytes = 0;
     try {
       for await (const chunk of response.body as AsyncIterable<Buffer>) {
         const pieces = rewriter.push(chunk);
+        if (held !== undefined) {
+          held.push(...pieces);
+          heldBytes += chunk.length;
+          if (heldBytes <= SMALL_DOCUMENT_BYTES) continue;
+          res.writeHead(200, headers);
+          pieces.splice(0, pieces.length, ...held);
+          held = undefined;
+        }
         res.cork();
         let drained = true;
         for (const piece of pieces) if (piece.length > 0) drained = res.write(piece) && drained;
@@ -304,17 +305,32 @@ export class TrinoBackend implements Backend {
         if (!drained) await once(res, 'drain');
       }
     } catch (err) {
+      if (held !== undefined) {
+        this.failUnavailable('GET', err, context, res);
+        return false;
+      }
       this.options.log.warn({ backend: this.name, err: (err as Error).message }, 'backend connection broke mid-response');
       res.destroy();
       return false;
     }
     if (!rewriter.complete) {
+      if (held !== undefined) {
+        this.failUnavailable('GET', new Error('truncated document'), context, res);
+        return false;
+      }
       // A truncated document must not look complete to the client.
       res.destroy();
       return false;
     }
-    res.end();
-    return true;
+    if (held === undefined) {
+      res.end();
+      return true;
+    }
+    const body = Buffer.concat(held);
+    headers['content-length'] = body.length;
+    res.writeHead(200, headers);
+    res.end(body);
+    return body;
   }
 
   private failUnavailable(method: string, err: unknown, context: RelayContext, res: ServerResponse): void {
@@ -391,4 +407,28 @@ function publicQueryInfo(info: Record<string, unknown>): Record<string, unknown>
   if (info.errorCode !== undefined) out.errorCode = info.errorCode;
   if (info.errorType !== undefined) out.errorType = info.errorType;
   return out;
+}
+
+/** Error and statistics of a query's final document (small: it carries no data). */
+function finalDetails(document: Buffer): QueryEndDetails {
+  try {
+    const doc = JSON.parse(document.toString('utf8')) as { error?: { errorName?: string; message?: string }; stats?: Record<string, unknown> };
+    const details: QueryEndDetails = {};
+    if (doc.error?.errorName !== undefined) details.errorName = doc.error.errorName;
+    if (doc.error?.message !== undefined) details.errorMessage = doc.error.message;
+    if (details.errorName === 'USER_CANCELED') details.canceled = true;
+    const stats = doc.stats ?? {};
+    const number = (key: string) => (typeof stats[key] === 'number' ? (stats[key] as number) : undefined);
+    const figures = {
+      cpuMs: number('cpuTimeMillis'),
+      wallMs: number('wallTimeMillis'),
+      processedRows: number('processedRows'),
+      processedBytes: number('processedBytes'),
+      peakMemoryBytes: number('peakMemoryBytes'),
+    };
+    details.stats = Object.fromEntries(Object.entries(figures).filter(([, v]) => v !== undefined));
+    return details;
+  } catch {
+    return {};
+  }
 }
