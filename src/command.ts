@@ -4,11 +4,14 @@
  */
 import { ConfigError, defaultConfig, loadConfigFile } from './config/load.js';
 import type { GatewayConfig } from './config/schema.js';
-import { createLogger, startGateway } from './gateway.js';
+import { createLogger, explainStatement, startGateway } from './gateway.js';
 
 const USAGE = `Usage:
   querygate serve [--config FILE] [--port N]   run the gateway (default: embedded DuckDB on port 8080)
   querygate check-config --config FILE         validate a configuration file
+  querygate explain-access [--config FILE] [--rules FILE] --user U [--group G]... [--catalog C] [--schema S] --sql SQL
+                                               show what a statement touches and how the rules decide it
+                                               (exit code 0 allowed, 3 denied)
   querygate --help`;
 
 class UsageError extends Error {}
@@ -17,13 +20,22 @@ interface Options {
   command: string;
   config?: string;
   port?: number;
+  rules?: string;
+  user?: string;
+  groups: string[];
+  catalog?: string;
+  schema?: string;
+  sql?: string;
 }
 
 function parseArgs(argv: string[]): Options {
   const [command = 'serve', ...rest] = argv;
-  if (command === '--help' || command === '-h') return { command: 'help' };
-  if (command !== 'serve' && command !== 'check-config') throw new UsageError(`Unknown command '${command}'`);
-  const options: Options = { command };
+  if (command === '--help' || command === '-h') return { command: 'help', groups: [] };
+  if (command !== 'serve' && command !== 'check-config' && command !== 'explain-access') throw new UsageError(`Unknown command '${command}'`);
+  const options: Options = { command, groups: [] };
+  const only = (flag: string, wanted: string) => {
+    if (command !== wanted) throw new UsageError(`${flag} is an option of ${wanted}`);
+  };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -43,14 +55,39 @@ function parseArgs(argv: string[]): Options {
         options.port = port;
         break;
       }
+      case '--rules':
+        only(flag!, 'explain-access');
+        options.rules = value();
+        break;
+      case '--user':
+        only(flag!, 'explain-access');
+        options.user = value();
+        break;
+      case '--group':
+        only(flag!, 'explain-access');
+        options.groups.push(value());
+        break;
+      case '--catalog':
+        only(flag!, 'explain-access');
+        options.catalog = value();
+        break;
+      case '--schema':
+        only(flag!, 'explain-access');
+        options.schema = value();
+        break;
+      case '--sql':
+        only(flag!, 'explain-access');
+        options.sql = value();
+        break;
       case '--help':
       case '-h':
-        return { command: 'help' };
+        return { command: 'help', groups: [] };
       default:
         throw new UsageError(`Unknown option '${arg}'`);
     }
   }
   if (options.command === 'check-config' && options.config === undefined) throw new UsageError('check-config needs --config FILE');
+  if (options.command === 'explain-access' && (options.user === undefined || options.sql === undefined)) throw new UsageError('explain-access needs --user and --sql');
   return options;
 }
 
@@ -78,6 +115,30 @@ async function main(): Promise<void> {
   if (options.command === 'check-config') {
     console.log(`${options.config}: configuration is valid (${config.backends.length} backend(s))`);
     return;
+  }
+  if (options.command === 'explain-access') {
+    if (options.rules !== undefined) config.accessControl = { rulesFile: options.rules };
+    try {
+      const { text, allowed } = await explainStatement(
+        config,
+        {
+          user: options.user!,
+          groups: options.groups,
+          sql: options.sql!,
+          ...(options.catalog !== undefined ? { catalog: options.catalog } : {}),
+          ...(options.schema !== undefined ? { schema: options.schema } : {}),
+        },
+        createLogger({ ...config, logging: { level: 'error' } }),
+      );
+      console.log(text);
+      process.exit(allowed ? 0 : 3);
+    } catch (err) {
+      if (err instanceof ConfigError) {
+        console.error(err.message);
+        process.exit(2);
+      }
+      throw err;
+    }
   }
   if (options.port !== undefined) config.server.port = options.port;
   const log = createLogger(config);

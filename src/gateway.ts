@@ -12,13 +12,17 @@ import { PasswordFileAuthenticator } from './auth/password-file.js';
 import { ConfigError, parseConfigText } from './config/load.js';
 import { applyReload, type ReloadTargets } from './config/reload.js';
 import { ReloadingFile } from './config/reloading-file.js';
-import type { AuthenticatorConfig, BackendConfig, GatewayConfig } from './config/schema.js';
+import type { AuthenticatorConfig, GatewayConfig } from './config/schema.js';
+import { AccessControl } from './policy/access-control.js';
+import type { AccessRules } from './policy/file-rules.js';
+import { BackendMetadata } from './policy/metadata.js';
 import { parseRulesFile } from './policy/rules-file.js';
 import type { Backend } from './engines/backend.js';
 import { LocalBackend } from './engines/local-backend.js';
 import { TrinoBackend } from './engines/trino/trino-backend.js';
 import { QueryIdGenerator } from './protocol/query-id.js';
 import { QueryTokenSigner } from './protocol/query-token.js';
+import { parseSession } from './protocol/session.js';
 import type { AuditTrail } from './audit/trail.js';
 import { GatewayMetrics } from './observability/metrics.js';
 import { startOperations, type Operations } from './tracking/operations.js';
@@ -78,13 +82,11 @@ async function startOperationsFromConfig(config: GatewayConfig, log: Logger): Pr
   }
 }
 
-function createIdentity(config: GatewayConfig, metrics: GatewayMetrics, audit: AuditTrail, log: Logger): IdentityResolver {
+function createIdentity(config: GatewayConfig, rules: ReloadingFile<AccessRules> | undefined, metrics: GatewayMetrics, audit: AuditTrail, log: Logger): IdentityResolver {
   const auth = config.authentication;
   const authenticators = auth.authenticators.map((a, i) => createAuthenticator(a, i, log));
   const reloadError = (message: string) => log.error(message);
   const groupFile = auth.groupFile === undefined ? undefined : fromConfig('authentication.groupFile', () => new GroupFile(auth.groupFile!, reloadError));
-  const rulesFile = config.accessControl?.rulesFile;
-  const rules = rulesFile === undefined ? undefined : fromConfig('accessControl.rulesFile', () => new ReloadingFile(rulesFile, parseRulesFile, reloadError));
   if (authenticators.length === 0) {
     log.warn('no authenticator is configured: the user named in X-Trino-User / X-Presto-User is trusted as is');
   } else if (config.server.tls === undefined && !auth.trustForwardedProto) {
@@ -134,6 +136,67 @@ function watchConfig(path: string, initial: GatewayConfig, targets: ReloadTarget
   return timer;
 }
 
+interface BackendDependencies {
+  signer: QueryTokenSigner;
+  queryIds: QueryIdGenerator;
+  onUnreachable(backend: string, reason: string): void;
+  log: Logger;
+}
+
+async function createBackends(config: GatewayConfig, deps: BackendDependencies): Promise<Backend[]> {
+  const backends: Backend[] = [];
+  for (const backend of config.backends) {
+    if (backend.engine === 'duckdb') {
+      // Loaded only when configured: the native engine costs memory a Trino-only gateway need not pay.
+      const { DuckDbEngine } = await import('./engines/duckdb/duckdb-engine.js');
+      backends.push(
+        new LocalBackend({
+          name: backend.name,
+          engine: new DuckDbEngine({ demo: backend.demo, catalogs: backend.catalogs, ...(backend.threads ? { threads: backend.threads } : {}) }),
+          signer: deps.signer,
+          queryIds: deps.queryIds,
+          clientTimeoutMs: config.queries.clientTimeout,
+        }),
+      );
+    } else {
+      backends.push(new TrinoBackend({ config: backend, signer: deps.signer, queryIds: deps.queryIds, exposeDetails: config.server.exposeBackendDetails, onUnreachable: deps.onUnreachable, log: deps.log }));
+    }
+  }
+  return backends;
+}
+
+export interface ExplainRequest {
+  user: string;
+  groups: string[];
+  catalog?: string;
+  schema?: string;
+  sql: string;
+}
+
+/**
+ * `querygate explain-access`: what a statement touches and how the configured rules decide it,
+ * resolved against the configured backends' real metadata, without starting a server.
+ */
+export async function explainStatement(config: GatewayConfig, request: ExplainRequest, log: Logger): Promise<{ text: string; allowed: boolean }> {
+  const rulesFile = config.accessControl?.rulesFile;
+  if (rulesFile === undefined) throw new ConfigError('explain-access needs accessControl.rulesFile in the configuration (or --rules FILE)');
+  const rules = fromConfig('accessControl.rulesFile', () => new ReloadingFile(rulesFile, parseRulesFile, (message) => log.error(message)));
+  const backends = await createBackends(config, { signer: new QueryTokenSigner(undefined, 60_000), queryIds: new QueryIdGenerator(), onUnreachable: () => undefined, log });
+  try {
+    await Promise.all(backends.map((b) => b.start()));
+    const access = new AccessControl(rules, new BackendMetadata(backends, log));
+    const session = parseSession({
+      'x-trino-user': request.user,
+      ...(request.catalog !== undefined ? { 'x-trino-catalog': request.catalog } : {}),
+      ...(request.schema !== undefined ? { 'x-trino-schema': request.schema } : {}),
+    });
+    const { text, outcome } = await access.explain({ principal: { user: request.user, groups: request.groups, authenticatedBy: 'explain-access' }, user: request.user, session, sql: request.sql });
+    return { text, allowed: outcome?.decision.allowed ?? false };
+  } finally {
+    await Promise.all(backends.map((b) => b.close()));
+  }
+}
+
 export interface StartOptions {
   /** The configuration file: watched, and routing and backend settings re-applied when it changes. */
   configPath?: string;
@@ -146,32 +209,19 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
   }
   const metrics = new GatewayMetrics();
   const ops = await startOperationsFromConfig(config, log);
-  const identity = createIdentity(config, metrics, ops.audit, log);
+  const rulesFile = config.accessControl?.rulesFile;
+  // One rules file for impersonation and statement authorization, reloaded when it changes.
+  const rules =
+    rulesFile === undefined ? undefined : fromConfig('accessControl.rulesFile', () => new ReloadingFile(rulesFile, parseRulesFile, (message) => log.error(message)));
+  if (rules === undefined) log.warn('no accessControl is configured: every statement is allowed (allow-all)');
+  const identity = createIdentity(config, rules, metrics, ops.audit, log);
   const tls = config.server.tls;
   const tlsMaterial = tls === undefined ? undefined : fromConfig('server.tls', () => ({ cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) }));
   const signer = new QueryTokenSigner(config.security.tokenSecret, config.security.tokenTtl);
   // Filled below; engines report unreachable backends to it (passive health detection).
   let pool: BackendPool | undefined;
   const onUnreachable = (name: string, reason: string) => pool?.reportFailure(name, reason);
-  const backends: Backend[] = [];
-  for (const backend of config.backends) backends.push(await createBackend(backend));
-  async function createBackend(backend: BackendConfig): Promise<Backend> {
-    switch (backend.engine) {
-      case 'duckdb': {
-        // Loaded only when configured: the native engine costs memory a Trino-only gateway need not pay.
-        const { DuckDbEngine } = await import('./engines/duckdb/duckdb-engine.js');
-        return new LocalBackend({
-          name: backend.name,
-          engine: new DuckDbEngine({ demo: backend.demo, catalogs: backend.catalogs, ...(backend.threads ? { threads: backend.threads } : {}) }),
-          signer,
-          queryIds,
-          clientTimeoutMs: config.queries.clientTimeout,
-        });
-      }
-      case 'trino':
-        return new TrinoBackend({ config: backend, signer, queryIds, exposeDetails: config.server.exposeBackendDetails, onUnreachable, log });
-    }
-  }
+  const backends = await createBackends(config, { signer, queryIds, onUnreachable, log });
   await Promise.all(backends.map((b) => b.start()));
   pool = new BackendPool(
     config.backends.map((c, i) => ({ backend: backends[i]!, group: c.group, weight: c.weight, maxRunning: c.maxRunning, state: c.state })),
@@ -199,6 +249,19 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
   await health.probeAll();
   health.start();
   const admin = new AdminApi({ identity, pool, admission, operations: ops, users: config.admin.users, groups: config.admin.groups, log });
+  const access =
+    rules === undefined
+      ? undefined
+      : new AccessControl(rules, new BackendMetadata(backends, log), (input, outcome) => {
+          const denied = outcome.decision.checks.find((c) => !c.allowed);
+          ops.audit.record({
+            actor: input.principal.user,
+            action: 'query.authorize',
+            target: denied?.resource ?? 'statement',
+            outcome: 'denied',
+            details: { user: input.user, rule: denied?.decidedBy, message: outcome.decision.message, statement: input.sql.slice(0, 2000) },
+          });
+        });
   const server = new GatewayServer({
     backends,
     dispatcher,
@@ -212,6 +275,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
     identity,
     metrics,
     tracker: ops.tracker,
+    ...(access ? { access } : {}),
     log,
   });
   const httpPort = config.server.httpEnabled ? (await server.listen({ port: config.server.port, host: config.server.host })).port : undefined;

@@ -20,11 +20,22 @@ export interface Submission {
   baseUrl: string;
   /** When the gateway received the statement (epoch ms), for history. */
   receivedAt: number;
+  /** What access control decided, for history (absent when no access control is configured). */
+  access?: SubmissionAccess;
   events: SubmissionEvents;
 }
 
 /** What a backend reports about a query's life, so the gateway can count and free capacity. */
 export type QueryOutcome = 'finished' | 'failed' | 'abandoned';
+
+/** The authorization stage's account of a statement. */
+export interface SubmissionAccess {
+  decision: 'allowed' | 'denied';
+  /** The rules that decided each check (`tables[2]`, `default: ...`). */
+  rules: string[];
+  tables: string[];
+  columns: string[];
+}
 
 /** What an engine can tell about how a query ended. */
 export interface QueryEndDetails {
@@ -64,6 +75,10 @@ export interface Backend {
   start(): Promise<void>;
   /** Active health probe: undefined when healthy, else the reason. */
   probe(timeoutMs: number): Promise<string | undefined>;
+  /** The catalogs the backend serves (for access control's name resolution). */
+  catalogs(): Promise<string[]>;
+  /** Real column names of a table or view, in order; undefined when it does not exist. */
+  columnsOf(catalog: string, schema: string, table: string): Promise<string[] | undefined>;
   /** Cancels a query whose client stopped polling (no ownership check: the gateway itself asks). */
   abandon(queryId: string): Promise<void>;
   /** Queries running or queued on the backend, from everyone, when the engine can tell. */

@@ -165,6 +165,23 @@ export class LocalBackend implements Backend {
     return 'done';
   }
 
+  async catalogs(): Promise<string[]> {
+    const execution = await this.options.engine.execute(
+      { sql: 'SELECT DISTINCT catalog_name FROM information_schema.schemata ORDER BY 1', parameters: [], parametricDatetime: false },
+      new AbortController().signal,
+    );
+    const names: string[] = [];
+    for (let page = await execution.nextPage(64 * 1024); page !== null; page = await execution.nextPage(64 * 1024)) {
+      names.push(...(JSON.parse(`[${page.rowsJson}]`) as string[][]).map((row) => row[0]!));
+    }
+    return names;
+  }
+
+  async columnsOf(catalog: string, schema: string, table: string): Promise<string[] | undefined> {
+    const columns = await this.options.engine.columnsOf(catalog, schema, table);
+    return columns.length === 0 ? undefined : columns.map((c) => c.name);
+  }
+
   async abandon(queryId: string): Promise<void> {
     const query = this.queries.get(queryId);
     if (query) this.cancel(query, new QueryFailure(ErrorCodes.ABANDONED_QUERY, `Query ${query.id} was abandoned: its client stopped polling`));

@@ -54,5 +54,7 @@ export interface LocalEngine {
    * before that interrupts the engine and rejects with USER_CANCELED.
    */
   execute(statement: LocalStatement, signal: AbortSignal): Promise<LocalExecution>;
+  /** Columns of a table, in order; empty when the table does not exist. */
+  columnsOf(catalog: string, schema: string, table: string): Promise<Array<{ name: string; type: string }>>;
   close(): Promise<void>;
 }

@@ -17,6 +17,7 @@ export class GatewayMetrics {
   private readonly preparation: Histogram<'kind'>;
   private readonly authentication: Histogram<'outcome'>;
   private readonly authenticationCache: Counter<'result'>;
+  private readonly authorization: Histogram<string>;
   private readonly queueWait: Histogram<'group'>;
   private readonly rejected: Counter<'reason'>;
 
@@ -31,6 +32,7 @@ export class GatewayMetrics {
       registers: [this.registry],
     });
     this.authentication = new Histogram({ name: 'querygate_authentication_seconds', help: 'Time to authenticate a request', labelNames: ['outcome'], buckets: FAST_BUCKETS, registers: [this.registry] });
+    this.authorization = new Histogram({ name: 'querygate_authorization_seconds', help: 'Time to analyse and authorize a statement (cached decisions included)', buckets: FAST_BUCKETS, registers: [this.registry] });
     this.authenticationCache = new Counter({ name: 'querygate_authentication_cache_total', help: 'Authentication cache lookups by result (hit or miss)', labelNames: ['result'], registers: [this.registry] });
     this.queueWait = new Histogram({ name: 'querygate_queue_wait_seconds', help: 'Time queries waited in the gateway queue before admission', labelNames: ['group'], buckets: [0.01, 0.1, 0.5, 1, 5, 15, 60, 300, 900], registers: [this.registry] });
     this.rejected = new Counter({ name: 'querygate_requests_rejected_total', help: 'Requests refused before becoming queries, by HTTP status', labelNames: ['reason'], registers: [this.registry] });
@@ -77,6 +79,10 @@ export class GatewayMetrics {
 
   authenticated(outcome: 'success' | 'failure' | 'throttled', seconds: number): void {
     this.authentication.observe({ outcome }, seconds);
+  }
+
+  authorized(seconds: number): void {
+    this.authorization.observe(seconds);
   }
 
   authenticationCacheLookup(hit: boolean): void {

@@ -126,6 +126,9 @@ export class Dispatcher {
           state: 'RUNNING',
           createdAt: submission.receivedAt,
           startedAt: Date.now(),
+          ...(submission.access
+            ? { access: { decision: submission.access.decision, rule: submission.access.rules }, tables: submission.access.tables, columns: submission.access.columns }
+            : {}),
         });
         this.log.info({ queryId, group: slot.backend.group, backend: backend.name, rule: decision.rule, reason: decision.reason, steps: slot.steps }, 'query routed');
       },

@@ -10,6 +10,7 @@ import type { TLSSocket } from 'node:tls';
 import type { IdentityResolver } from '../auth/identity.js';
 import type { Logger } from 'pino';
 import type { Backend, QueryEndDetails, QueryOutcome } from '../engines/backend.js';
+import { describeAccess, type AccessControl, type AccessOutcome } from '../policy/access-control.js';
 import type { QueryTracker } from '../tracking/query-tracker.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import { HttpFailure, QueryFailure, asQueryFailure } from '../protocol/errors.js';
@@ -36,6 +37,8 @@ export interface GatewayServerOptions {
   identity: IdentityResolver;
   metrics: GatewayMetrics;
   tracker: QueryTracker;
+  /** Absent: every statement is allowed (no accessControl configured). */
+  access?: AccessControl;
   log: Logger;
 }
 
@@ -149,14 +152,48 @@ export class GatewayServer {
       ...(session.catalog !== undefined ? { catalog: session.catalog } : {}),
       ...(session.routingGroup !== undefined ? { routingGroupHeader: session.routingGroup } : {}),
     };
-    this.options.metrics.overhead('submit', receivedAt);
+    const submittedAt = Date.now();
+    let access: AccessOutcome | undefined;
     try {
-      const submission = { sql, session, user: identity.user, principal: identity.principal.user, headers, baseUrl, receivedAt: Date.now() };
+      if (this.options.access) {
+        const started = process.hrtime.bigint();
+        try {
+          access = await this.options.access.check({ principal: identity.principal, user: identity.user, session, sql });
+        } finally {
+          this.options.metrics.authorized(Number(process.hrtime.bigint() - started) / 1e9);
+        }
+      }
+      this.options.metrics.overhead('submit', receivedAt);
+      const submission = {
+        sql,
+        session,
+        user: identity.user,
+        principal: identity.principal.user,
+        headers,
+        baseUrl,
+        receivedAt: submittedAt,
+        ...(access ? { access: describeAccess(access) } : {}),
+      };
       await this.options.dispatcher.submit(submission, routing, res);
     } catch (err) {
       if (err instanceof HttpFailure) throw err;
       if (!(err instanceof QueryFailure)) this.options.log.error({ err }, 'statement submission failed');
-      sendQueryFailure(res, this.options.queryIds.next(), baseUrl, asQueryFailure(err));
+      const failure = asQueryFailure(err);
+      const queryId = this.options.queryIds.next();
+      // Refused queries are history too: who tried what, and why it was refused.
+      this.options.tracker.refused({
+        id: queryId,
+        user: identity.user,
+        principal: identity.principal.user,
+        ...(session.source !== undefined ? { source: session.source } : {}),
+        clientTags: session.clientTags,
+        statement: sql,
+        state: 'FAILED',
+        createdAt: submittedAt,
+        errorName: failure.errorCode.name,
+        errorMessage: failure.message,
+      });
+      sendQueryFailure(res, queryId, baseUrl, failure);
     }
   }
 

@@ -31,6 +31,11 @@ export class QueryTracker {
     this.writer.writeQuery(record);
   }
 
+  /** A statement refused before it reached a backend (access denied, routing refused, ...). */
+  refused(record: QueryRecord): void {
+    this.writer.writeQuery({ ...record, endedAt: record.endedAt ?? Date.now() });
+  }
+
   /** In-flight queries started through this instance, newest first. */
   inFlight(): QueryRecord[] {
     return [...this.live.values()].sort((a, b) => b.createdAt - a.createdAt);

@@ -162,6 +162,43 @@ export class TrinoBackend implements Backend {
     }
   }
 
+  /**
+   * Runs a small metadata statement as the gateway itself (catalog and column lookups for access
+   * control) and returns its rows; JSON.parse is fine here: these results hold names, not data.
+   */
+  private async internalQuery(sql: string): Promise<unknown[][]> {
+    const userHeader = this.dialect === 'trino' ? 'x-trino-user' : 'x-presto-user';
+    const headers = { [userHeader]: 'querygate', 'content-type': 'text/plain; charset=utf-8', 'accept-encoding': 'identity' };
+    let response = await this.pool.request({ method: 'POST', path: `${this.pathPrefix}/v1/statement`, headers, body: sql });
+    const rows: unknown[][] = [];
+    for (;;) {
+      if (response.statusCode !== 200) {
+        await response.body.dump();
+        throw new QueryFailure(ErrorCodes.BACKEND_PROTOCOL_ERROR, `Metadata lookup failed with HTTP ${response.statusCode}${this.detail()}`);
+      }
+      const doc = (await response.body.json()) as { data?: unknown[][]; nextUri?: string; error?: { errorName: string; message: string } };
+      if (doc.error) throw new QueryFailure({ name: doc.error.errorName, code: 0, type: 'USER_ERROR' }, doc.error.message);
+      if (doc.data) rows.push(...doc.data);
+      if (!doc.nextUri) return rows;
+      const target = upstreamTarget(doc.nextUri);
+      if (target === undefined) throw new QueryFailure(ErrorCodes.BACKEND_PROTOCOL_ERROR, 'Backend returned an invalid nextUri');
+      response = await this.pool.request({ method: 'GET', path: target, headers: { [userHeader]: 'querygate' } });
+    }
+  }
+
+  async catalogs(): Promise<string[]> {
+    return (await this.internalQuery('SHOW CATALOGS')).map((row) => String(row[0]));
+  }
+
+  async columnsOf(catalog: string, schema: string, table: string): Promise<string[] | undefined> {
+    const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
+    const quoted = `"${catalog.replace(/"/g, '""')}"`;
+    const rows = await this.internalQuery(
+      `SELECT column_name FROM ${quoted}.information_schema.columns WHERE table_schema = ${literal(schema)} AND table_name = ${literal(table)} ORDER BY ordinal_position`,
+    );
+    return rows.length === 0 ? undefined : rows.map((row) => String(row[0]));
+  }
+
   async abandon(queryId: string): Promise<void> {
     try {
       const response = await this.pool.request({

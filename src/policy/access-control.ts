@@ -1,0 +1,131 @@
+/**
+ * The authorization stage: after authentication, before routing. Every statement is analysed
+ * (what it reads and writes, resolved against the session and real table metadata) and checked
+ * against the rules file with Trino's semantics. Decisions are cached under a key covering
+ * everything that could change the answer (user, groups, session catalog and schema, session
+ * properties, prepared statements, the text, the policy version); a reload invalidates them.
+ *
+ * Fail closed: a statement the analyzer cannot parse, classify or resolve is refused with the
+ * analyzer's error and never forwarded.
+ */
+import type { Principal } from '../auth/authenticator.js';
+import type { ReloadingFile } from '../config/reloading-file.js';
+import { ErrorCodes, QueryFailure } from '../protocol/errors.js';
+import type { QuerySession } from '../protocol/session.js';
+import { analyze, type AccessRequest, type MetadataProvider } from '../sql/analyzer/index.js';
+import { DecisionCache, decisionKey } from './decision-cache.js';
+import { authorize, type AccessIdentity, type AuthorizeContext, type Decision } from './decision.js';
+import { explainAccess } from './explain.js';
+import type { SubmissionAccess } from '../engines/backend.js';
+import type { AccessRules } from './file-rules.js';
+
+export interface AccessOutcome {
+  request: AccessRequest;
+  decision: Decision;
+}
+
+export interface AccessCheckInput {
+  principal: Principal;
+  /** The session user (after impersonation). */
+  user: string;
+  session: QuerySession;
+  sql: string;
+}
+
+export class AccessControl {
+  private readonly cache = new DecisionCache<AccessOutcome>();
+  private cachedVersion = -1;
+
+  constructor(
+    private readonly rules: ReloadingFile<AccessRules>,
+    private readonly metadata: MetadataProvider,
+    private readonly onDenied: (input: AccessCheckInput, outcome: AccessOutcome) => void = () => undefined,
+  ) {}
+
+  /** Analyses and authorizes; throws a PERMISSION_DENIED (or the analyzer's) QueryFailure when refused. */
+  async check(input: AccessCheckInput): Promise<AccessOutcome> {
+    const rules = this.rules.value;
+    if (rules.version !== this.cachedVersion) {
+      this.cache.invalidateAll();
+      this.cachedVersion = rules.version;
+    }
+    const { session } = input;
+    const identity = identityOf(input);
+    const sessionProperties = [...session.properties].map(([name, value]) => {
+      const dot = name.indexOf('.');
+      return dot === -1 ? { name, value } : { name: name.slice(dot + 1), catalog: name.slice(0, dot), value };
+    });
+    const key = decisionKey({
+      policyVersion: rules.version,
+      user: input.user,
+      ...(identity.originalUser !== undefined ? { originalUser: identity.originalUser } : {}),
+      groups: identity.groups,
+      ...(session.catalog !== undefined ? { catalog: session.catalog } : {}),
+      ...(session.schema !== undefined ? { schema: session.schema } : {}),
+      ...(session.path !== undefined ? { path: session.path } : {}),
+      sessionProperties,
+      preparedStatements: session.preparedStatements,
+      sql: input.sql,
+    });
+    let outcome = this.cache.get(key);
+    if (outcome === undefined) {
+      // Only answers are cached, not failed analyses: a missing table may exist a moment later.
+      outcome = await this.evaluate(rules, identity, input, sessionProperties);
+      this.cache.set(key, outcome);
+    }
+    if (!outcome.decision.allowed) {
+      this.onDenied(input, outcome);
+      throw new QueryFailure(ErrorCodes.PERMISSION_DENIED, outcome.decision.message ?? 'Access Denied');
+    }
+    return outcome;
+  }
+
+  /** The same evaluation, printed for operators (`querygate explain-access`, the admin simulator). */
+  async explain(input: AccessCheckInput): Promise<{ text: string; outcome?: AccessOutcome }> {
+    const rules = this.rules.value;
+    const identity = identityOf(input);
+    try {
+      const outcome = await this.evaluate(rules, identity, input, []);
+      const session = { ...(input.session.catalog ? { catalog: input.session.catalog } : {}), ...(input.session.schema ? { schema: input.session.schema } : {}) };
+      return { text: explainAccess({ sql: input.sql, identity, request: outcome.request, decision: outcome.decision, rules, session }), outcome };
+    } catch (err) {
+      return { text: `Statement: ${input.sql}\nRefused before authorization: ${(err as Error).message}` };
+    }
+  }
+
+  get cacheStats(): ReturnType<DecisionCache<unknown>['stats']> {
+    return this.cache.stats();
+  }
+
+  private async evaluate(rules: AccessRules, identity: AccessIdentity, input: AccessCheckInput, sessionProperties: AuthorizeContext['sessionProperties']): Promise<AccessOutcome> {
+    const { session } = input;
+    const request = await analyze(input.sql, { ...(session.catalog ? { catalog: session.catalog } : {}), ...(session.schema ? { schema: session.schema } : {}) }, this.metadata, session.preparedStatements);
+    const context: AuthorizeContext = {
+      ...(session.catalog !== undefined ? { catalog: session.catalog } : {}),
+      ...(session.schema !== undefined ? { schema: session.schema } : {}),
+      ...(session.path !== undefined ? { path: session.path } : {}),
+      ...(sessionProperties !== undefined ? { sessionProperties } : {}),
+    };
+    return { request, decision: authorize(rules, identity, request, context) };
+  }
+}
+
+function identityOf(input: AccessCheckInput): AccessIdentity {
+  return {
+    user: input.user,
+    groups: input.principal.groups,
+    ...(input.principal.user !== input.user ? { originalUser: input.principal.user } : {}),
+  };
+}
+
+/** What history keeps of an allowed decision: the tables and columns touched and the rules that decided. */
+export function describeAccess(outcome: AccessOutcome): SubmissionAccess {
+  const tables = outcome.request.tables.map((t) => `${t.table.catalog}.${t.table.schema}.${t.table.name}`);
+  const columns = outcome.request.tables.flatMap((t) => t.columns.map((c) => `${t.table.catalog}.${t.table.schema}.${t.table.name}.${c}`));
+  return {
+    decision: outcome.decision.allowed ? 'allowed' : 'denied',
+    rules: [...new Set(outcome.decision.checks.map((c) => c.decidedBy))],
+    tables: [...new Set(tables)],
+    columns: [...new Set(columns)],
+  };
+}
