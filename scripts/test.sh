@@ -19,4 +19,4 @@ fi
 
 # Sized like the CLI does (see src/cli.ts): tests run gateways in-process.
 export UV_THREADPOOL_SIZE="${UV_THREADPOOL_SIZE:-64}"
-node --test --test-concurrency=1 dist/test/unit/ dist/test/engines/ dist/test/sql/ dist/test/auth/ dist/test/tracking/ dist/test/integration/
+node --test --test-concurrency=1 dist/test/unit/ dist/test/engines/ dist/test/sql/ dist/test/policy/ dist/test/auth/ dist/test/tracking/ dist/test/integration/
