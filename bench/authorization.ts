@@ -1,14 +1,14 @@
 /**
  * Authorization cost per statement over the analyzer bench corpus (not a test):
- *   node dist/test/policy/measure.js
+ *   node dist/bench/authorization.js
  * Reports analysis + decision (cold: first time in the process; warm: repeated, uncached),
  * decision alone, cache key computation, and a cached lookup (key + LRU hit).
  */
-import { analyze, type AccessRequest } from '../../src/sql/analyzer/index.js';
-import { authorize, type AccessIdentity, type Decision } from '../../src/policy/decision.js';
-import { DecisionCache, decisionKey } from '../../src/policy/decision-cache.js';
-import { parseAccessRules } from '../../src/policy/file-rules.js';
-import { BENCH_SESSION, BENCH_STATEMENTS, benchMetadata } from '../sql/bench-data.js';
+import { analyze, type AccessRequest } from '../src/sql/analyzer/index.js';
+import { authorize, type AccessIdentity, type Decision } from '../src/policy/decision.js';
+import { DecisionCache, decisionKey } from '../src/policy/decision-cache.js';
+import { parseAccessRules } from '../src/policy/file-rules.js';
+import { BENCH_SESSION, BENCH_STATEMENTS, benchMetadata } from '../test/sql/bench-data.js';
 
 function pct(xs: number[], p: number): number {
   const s = xs.slice().sort((a, b) => a - b);
