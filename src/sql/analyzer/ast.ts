@@ -3,6 +3,9 @@
  * kept flat (`op` nodes with n arguments) so that long `a + b + c ...` or `x OR y OR ...` chains do
  * not produce deep trees; only real nesting (parentheses, calls, subqueries) adds depth.
  */
+import type { AlterTableKind } from './types.js';
+
+export type { AlterTableKind };
 
 export interface Pos {
   line: number;
@@ -158,16 +161,4 @@ export type Statement =
   | { k: 'grant'; kind: 'grant' | 'revoke' | 'deny'; table?: Ident[]; schema?: Ident[]; pos: Pos }
   | { k: 'roles'; kind: 'createRole' | 'dropRole' | 'grantRoles' | 'revokeRoles'; catalog?: Ident };
 
-export type AlterTableKind =
-  | 'renameTable'
-  | 'addColumn'
-  | 'dropColumn'
-  | 'renameColumn'
-  | 'alterColumn'
-  | 'setTableProperties'
-  | 'setTableAuthorization'
-  | 'alterTableExecute'
-  | 'renameView'
-  | 'setViewAuthorization'
-  | 'renameMaterializedView'
-  | 'setMaterializedViewProperties';
+

@@ -20,6 +20,21 @@ export interface TableAccess {
   columns: string[];
 }
 
+/** The ALTER statements (and renames) the analyzer distinguishes. */
+export type AlterTableKind =
+  | 'renameTable'
+  | 'addColumn'
+  | 'dropColumn'
+  | 'renameColumn'
+  | 'alterColumn'
+  | 'setTableProperties'
+  | 'setTableAuthorization'
+  | 'alterTableExecute'
+  | 'renameView'
+  | 'setViewAuthorization'
+  | 'renameMaterializedView'
+  | 'setMaterializedViewProperties';
+
 export type StatementKind =
   | 'query'
   | 'insert'
@@ -39,18 +54,7 @@ export type StatementKind =
   | 'dropSchema'
   | 'renameSchema'
   | 'setSchemaAuthorization'
-  | 'renameTable'
-  | 'addColumn'
-  | 'dropColumn'
-  | 'renameColumn'
-  | 'alterColumn'
-  | 'setTableProperties'
-  | 'setTableAuthorization'
-  | 'alterTableExecute'
-  | 'renameView'
-  | 'setViewAuthorization'
-  | 'renameMaterializedView'
-  | 'setMaterializedViewProperties'
+  | AlterTableKind
   | 'comment'
   | 'analyze'
   | 'showCatalogs'
