@@ -22,7 +22,8 @@ import { LocalBackend } from './engines/local-backend.js';
 import { TrinoBackend } from './engines/trino/trino-backend.js';
 import { QueryIdGenerator } from './protocol/query-id.js';
 import { QueryTokenSigner } from './protocol/query-token.js';
-import { parseSession } from './protocol/session.js';
+import { parseSession, type QuerySession } from './protocol/session.js';
+import { analyze } from './sql/analyzer/index.js';
 import type { AuditTrail } from './audit/trail.js';
 import { GatewayMetrics } from './observability/metrics.js';
 import { startOperations, type Operations } from './tracking/operations.js';
@@ -239,7 +240,13 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
     }
   });
   metrics.observeBackends(pool, admission);
-  const dispatcher = new Dispatcher(fromConfig('routing', () => new Router(config)), admission, signer, queryIds, metrics, ops.tracker, log);
+  const metadata = new BackendMetadata(backends, log);
+  const analyzeForRouting = async (submission: { sql: string; session: QuerySession }) => {
+    const { session } = submission;
+    const request = await analyze(submission.sql, { ...(session.catalog ? { catalog: session.catalog } : {}), ...(session.schema ? { schema: session.schema } : {}) }, metadata, session.preparedStatements);
+    return { kind: request.kind, tables: request.tables.map((t) => `${t.table.catalog}.${t.table.schema}.${t.table.name}`) };
+  };
+  const dispatcher = new Dispatcher(fromConfig('routing', () => new Router(config)), admission, signer, queryIds, metrics, ops.tracker, analyzeForRouting, log);
   const reloader = options.configPath === undefined ? undefined : watchConfig(options.configPath, config, { pool, dispatcher, groupLimits, log });
   const sweeper = setInterval(() => dispatcher.sweep(), 5_000);
   sweeper.unref();
@@ -252,7 +259,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
   const access =
     rules === undefined
       ? undefined
-      : new AccessControl(rules, new BackendMetadata(backends, log), (input, outcome) => {
+      : new AccessControl(rules, metadata, (input, outcome) => {
           const denied = outcome.decision.checks.find((c) => !c.allowed);
           ops.audit.record({
             actor: input.principal.user,

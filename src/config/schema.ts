@@ -164,6 +164,10 @@ const routingRule = z
         extraCredentials: z.record(z.string(), z.string()).optional(),
         /** The session catalog. */
         catalog: z.string().optional(),
+        /** What the statement is (`query`, `insert`, `createTableAsSelect`, ... from the analysis). */
+        statementKind: z.string().optional(),
+        /** Any table the statement touches, as `catalog.schema.table`. */
+        table: z.string().optional(),
       })
       .strict()
       .default({}),

@@ -18,6 +18,8 @@ export interface RoutingContext {
   catalog?: string;
   /** X-Trino-Routing-Group. */
   routingGroupHeader?: string;
+  /** From the statement analysis, when it ran. */
+  statement?: { kind: string; tables: string[] };
 }
 
 export interface RouteDecision {
@@ -54,6 +56,14 @@ function compileRule(rule: RoutingRuleConfig, index: number): CompiledRule {
   pattern(m.source, (ctx) => ctx.source);
   pattern(m.clientInfo, (ctx) => ctx.clientInfo);
   pattern(m.catalog, (ctx) => ctx.catalog);
+  if (m.statementKind !== undefined) {
+    const regex = wholeMatch(m.statementKind, where);
+    conditions.push((ctx) => ctx.statement !== undefined && regex.test(ctx.statement.kind));
+  }
+  if (m.table !== undefined) {
+    const regex = wholeMatch(m.table, where);
+    conditions.push((ctx) => ctx.statement !== undefined && ctx.statement.tables.some((t) => regex.test(t)));
+  }
   if (m.group !== undefined) {
     const regex = wholeMatch(m.group, where);
     conditions.push((ctx) => ctx.groups.some((g) => regex.test(g)));
@@ -89,7 +99,11 @@ export class Router {
   private readonly groups: Set<string>;
   private readonly defaultGroup: string;
 
+  /** True when some rule looks at what the statement touches, so the statement must be analysed. */
+  readonly needsAnalysis: boolean;
+
   constructor(private readonly config: GatewayConfig) {
+    this.needsAnalysis = config.routing.rules.some((r) => r.match.statementKind !== undefined || r.match.table !== undefined);
     this.rules = config.routing.rules.map(compileRule);
     this.groups = new Set(config.backends.map((b) => b.group));
     this.groupFallback = new Map(config.routingGroups.map((g) => [g.name, g.fallback]));

@@ -42,6 +42,8 @@ export class Dispatcher {
     private readonly queryIds: QueryIdGenerator,
     private readonly metrics: GatewayMetrics,
     private readonly tracker: QueryTracker,
+    /** What the statement touches, for routing rules that look at it (used when no access control ran). */
+    private readonly analyzeForRouting: (submission: PendingSubmission) => Promise<{ kind: string; tables: string[] }>,
     private readonly log: Logger,
   ) {}
 
@@ -51,6 +53,11 @@ export class Dispatcher {
   }
 
   async submit(submission: PendingSubmission, routing: RoutingContext, res: ServerResponse): Promise<void> {
+    if (this.router.needsAnalysis && routing.statement === undefined) {
+      // Routing is not a security boundary: a statement the analyzer cannot read simply matches no statement rule.
+      const statement = await this.analyzeForRouting(submission).catch(() => undefined);
+      if (statement) routing = { ...routing, statement };
+    }
     const decision = this.router.route(routing);
     const slot = this.admission.tryAdmit(decision);
     if (slot) {
@@ -122,6 +129,8 @@ export class Dispatcher {
           clientTags: submission.session.clientTags,
           statement: submission.sql,
           routingGroup: slot.backend.group,
+          routingRule: decision.reason,
+          routingSteps: slot.steps,
           backend: backend.name,
           state: 'RUNNING',
           createdAt: submission.receivedAt,

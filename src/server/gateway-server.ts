@@ -164,6 +164,7 @@ export class GatewayServer {
         }
       }
       this.options.metrics.overhead('submit', receivedAt);
+      if (access) routing.statement = { kind: access.request.kind, tables: describeAccess(access).tables };
       const submission = {
         sql,
         session,

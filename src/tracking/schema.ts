@@ -76,8 +76,14 @@ export interface Migration {
   statements: string[];
 }
 
+/** How a query was routed: the rule that matched and every step of its fallback chain. */
+function routingColumns(t: Types): string[] {
+  return [`ALTER TABLE query_history ADD COLUMN routing_rule TEXT`, `ALTER TABLE query_history ADD COLUMN routing_steps ${t.json}`];
+}
+
 export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'query history, tables touched, audit events', statements: tables({ int: 'INTEGER', json: 'TEXT' }) },
+  { version: 2, name: 'routing rule and steps', statements: routingColumns({ int: 'INTEGER', json: 'TEXT' }) },
 ];
 
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
@@ -100,4 +106,5 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
        END $$`,
     ],
   },
+  { version: 3, name: 'routing rule and steps', statements: routingColumns({ int: 'BIGINT', json: 'JSONB' }) },
 ];

@@ -40,6 +40,8 @@ export const HISTORY_COLUMNS: readonly Column[] = [
   { name: 'fingerprint_hash', kind: 'text', get: (r) => r.fingerprintHash },
   { name: 'routing_group', kind: 'text', get: (r) => r.routingGroup },
   { name: 'backend', kind: 'text', get: (r) => r.backend },
+  { name: 'routing_rule', kind: 'text', get: (r) => r.routingRule },
+  { name: 'routing_steps', kind: 'json', get: (r) => json(r.routingSteps) },
   { name: 'state', kind: 'text', get: (r) => r.state },
   { name: 'created_at', kind: 'int', get: (r) => r.createdAt },
   { name: 'started_at', kind: 'int', get: (r) => r.startedAt },
@@ -331,6 +333,8 @@ export function decodeQueryRow(dialect: Dialect, row: Row, tables: string[] | un
   set('fingerprintHash', str(row.fingerprint_hash));
   set('routingGroup', str(row.routing_group));
   set('backend', str(row.backend));
+  set('routingRule', str(row.routing_rule));
+  set('routingSteps', decodeJson(dialect, row.routing_steps) as string[] | undefined);
   set('startedAt', num(row.started_at));
   set('endedAt', num(row.ended_at));
   set('errorName', str(row.error_name));

@@ -42,6 +42,10 @@ export interface QueryRecord {
   /** Short hash of `fingerprint`; computed when omitted. */
   fingerprintHash?: string;
   routingGroup?: string;
+  /** Why this group: the rule that matched, a hint, or the default. */
+  routingRule?: string;
+  /** Each group tried, in order, and what happened there (`reserved: full or unavailable`, `shared: trino-b`). */
+  routingSteps?: string[];
   backend?: string;
   state: QueryState;
   /** Epoch milliseconds. */

@@ -64,6 +64,8 @@ describe('history', () => {
     assert.equal(okRecord.source, 'report-tool');
     assert.equal(okRecord.backend, 'trino1');
     assert.equal(okRecord.routingGroup, 'main');
+    assert.equal(okRecord.routingRule, 'default group');
+    assert.deepEqual(okRecord.routingSteps, ['main: trino1']);
     assert.equal(okRecord.statement, 'SELECT count(*) FROM tpch.tiny.orders');
     const stats = okRecord.stats as Record<string, number>;
     assert.ok(stats.processedRows! >= 15000, JSON.stringify(stats));
@@ -75,6 +77,7 @@ describe('history', () => {
 
     const embeddedRecord = await historyOf(gateway.url, embedded.last.id as string, 'FINISHED');
     assert.equal(embeddedRecord.backend, 'embedded');
+    assert.equal(embeddedRecord.routingRule, "hint 'side'");
 
     await historyOf(gateway.url, first.json.id as string, 'CANCELED');
   });

@@ -44,6 +44,8 @@ const config = () => ({
       { name: 'bi-dashboards', match: { user: 'bi-.*' }, routeTo: 'reserved' },
       { name: 'nightly-etl', match: { source: 'airflow', clientTags: ['nightly'] }, routeTo: 'ondemand' },
       { name: 'analysts', match: { extraCredentials: { team: 'finance|risk' } }, routeTo: 'reserved', allowHints: ['reserved'] },
+      { name: 'region-readers', match: { table: 'tpch\\.tiny\\.region' }, routeTo: 'ondemand' },
+      { name: 'kinder-queries', match: { user: 'kinder', statementKind: 'query' }, routeTo: 'ondemand' },
     ],
   },
   healthCheck: { interval: '500ms', timeout: '1s', unhealthyThreshold: 1, healthyThreshold: 1 },
@@ -85,6 +87,16 @@ describe('choosing a group', () => {
     assert.equal(await whereRan(gateway.url, { 'X-Trino-User': 'etl', 'X-Trino-Source': 'airflow' }), 'trino2', 'every tag of the rule must be present');
     assert.equal(await whereRan(gateway.url, { 'X-Trino-User': 'ann', 'X-Trino-Extra-Credential': 'team=risk' }), 'trino1');
     assert.equal(await whereRan(gateway.url, { 'X-Trino-User': 'someone' }), 'trino2');
+  });
+
+  test('rules route by what the statement touches: a table, the statement kind', async () => {
+    const touching = await runQuery(gateway.url, 'SELECT count(*) FROM tpch.tiny.region', { 'X-Trino-User': 'someone' });
+    assert.equal(touching.error?.errorName, 'CATALOG_NOT_FOUND', 'routed to the embedded engine, which has no tpch catalog');
+    assert.equal(await whereRan(gateway.url, { 'X-Trino-User': 'someone' }), 'trino2', 'other tables keep the default route');
+    assert.equal(await whereRan(gateway.url, { 'X-Trino-User': 'kinder' }), 'embedded');
+    const show = await runQuery(gateway.url, 'SHOW CATALOGS', { 'X-Trino-User': 'kinder' });
+    assert.equal(show.error, undefined, 'not a query: the default group (a Trino) answers');
+    assert.match(show.rowsText, /"tpch"/);
   });
 
   test('hints choose among allowed groups only', async () => {
