@@ -13,7 +13,7 @@ import { ConfigError, parseConfigText } from './config/load.js';
 import { applyReload, type ReloadTargets } from './config/reload.js';
 import { ReloadingFile } from './config/reloading-file.js';
 import type { AuthenticatorConfig, GatewayConfig } from './config/schema.js';
-import { AccessControl } from './policy/access-control.js';
+import { AccessControl, describeAccess } from './policy/access-control.js';
 import type { AccessRules } from './policy/file-rules.js';
 import { BackendMetadata } from './policy/metadata.js';
 import { parseRulesFile } from './policy/rules-file.js';
@@ -192,7 +192,17 @@ export async function explainStatement(config: GatewayConfig, request: ExplainRe
       ...(request.schema !== undefined ? { 'x-trino-schema': request.schema } : {}),
     });
     const { text, outcome } = await access.explain({ principal: { user: request.user, groups: request.groups, authenticatedBy: 'explain-access' }, user: request.user, session, sql: request.sql });
-    return { text, allowed: outcome?.decision.allowed ?? false };
+    if (!outcome) return { text, allowed: false };
+    const route = fromConfig('routing', () => new Router(config)).route({
+      user: request.user,
+      groups: request.groups,
+      clientTags: [],
+      extraCredentials: new Map(),
+      ...(request.catalog !== undefined ? { catalog: request.catalog } : {}),
+      statement: { kind: outcome.request.kind, tables: describeAccess(outcome).tables },
+    });
+    const routing = `\nRouting: group ${route.group} (${route.reason})${route.fallback.length > 0 ? `, fallback ${route.fallback.join(' -> ')}` : ''}`;
+    return { text: text + routing, allowed: outcome.decision.allowed };
   } finally {
     await Promise.all(backends.map((b) => b.close()));
   }

@@ -155,5 +155,6 @@ describe('operations', () => {
     const ok = await run(process.execPath, [join(REPO, 'dist/src/cli.js'), 'explain-access', '--rules', rulesPath, '--user', 'ann', '--group', 'analysts', '--sql', 'SELECT n_name FROM demo.tpch.nation'], { timeout: 60_000 });
     assert.equal(ok.code, 0, ok.stdout + ok.stderr);
     assert.match(ok.stdout, /Decision: ALLOWED/);
+    assert.match(ok.stdout, /Routing: group default \(default group\)/);
   });
 });
