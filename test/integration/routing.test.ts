@@ -30,7 +30,11 @@ const backends = () => [
   { name: 'embedded', engine: 'duckdb', group: 'ondemand' },
 ];
 
+const groupFile = join(mkdtempSync(join(tmpdir(), 'qg-routing-')), 'groups.txt');
+writeFileSync(groupFile, 'bi-team:gina\n');
+
 const config = () => ({
+  authentication: { groupFile },
   backends: backends(),
   routingGroups: [
     { name: 'reserved', fallback: ['shared', 'ondemand'] },
@@ -42,6 +46,7 @@ const config = () => ({
     allowHints: ['shared', 'ondemand'],
     rules: [
       { name: 'bi-dashboards', match: { user: 'bi-.*' }, routeTo: 'reserved' },
+      { name: 'bi-team', match: { group: 'bi-team' }, routeTo: 'reserved' },
       { name: 'nightly-etl', match: { source: 'airflow', clientTags: ['nightly'] }, routeTo: 'ondemand' },
       { name: 'analysts', match: { extraCredentials: { team: 'finance|risk' } }, routeTo: 'reserved', allowHints: ['reserved'] },
       { name: 'region-readers', match: { table: 'tpch\\.tiny\\.region' }, routeTo: 'ondemand' },
@@ -81,8 +86,9 @@ after(async () => {
 });
 
 describe('choosing a group', () => {
-  test('rules route by user, source and client tags, extra credentials; the rest goes to the default group', async () => {
+  test('rules route by user, group, source and client tags, extra credentials; the rest goes to the default group', async () => {
     assert.equal(await whereRan(gateway.url, { 'X-Trino-User': 'bi-tableau' }), 'trino1');
+    assert.equal(await whereRan(gateway.url, { 'X-Trino-User': 'gina' }), 'trino1', 'by group, from the group file');
     assert.equal(await whereRan(gateway.url, { 'X-Trino-User': 'etl', 'X-Trino-Source': 'airflow', 'X-Trino-Client-Tags': 'nightly,daily' }), 'embedded');
     assert.equal(await whereRan(gateway.url, { 'X-Trino-User': 'etl', 'X-Trino-Source': 'airflow' }), 'trino2', 'every tag of the rule must be present');
     assert.equal(await whereRan(gateway.url, { 'X-Trino-User': 'ann', 'X-Trino-Extra-Credential': 'team=risk' }), 'trino1');
