@@ -26,6 +26,7 @@ import { parseSession, type QuerySession } from './protocol/session.js';
 import { analyze } from './sql/analyzer/index.js';
 import type { AuditTrail } from './audit/trail.js';
 import { GatewayMetrics } from './observability/metrics.js';
+import { registerTrackingMetrics } from './tracking/metrics.js';
 import { startOperations, type Operations } from './tracking/operations.js';
 import { Admission } from './routing/admission.js';
 import { BackendPool } from './routing/backend-pool.js';
@@ -220,6 +221,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
   }
   const metrics = new GatewayMetrics();
   const ops = await startOperationsFromConfig(config, log);
+  registerTrackingMetrics(metrics.registry, { writer: ops.writer });
   const rulesFile = config.accessControl?.rulesFile;
   // One rules file for impersonation and statement authorization, reloaded when it changes.
   const rules =

@@ -231,4 +231,5 @@ test('/metrics counts queries by outcome and exposes backend, latency and runtim
   assert.ok((await metric(/querygate_gateway_overhead_seconds_count\{kind="followup"\} (\d+)/)) >= 3);
   const text = await (await fetch(`${gateway.url}/metrics`)).text();
   assert.match(text, /querygate_nodejs_eventloop_lag_seconds/);
+  assert.match(text, /querygate_history_backlog_records\{where="queue"\} \d+/);
 });
