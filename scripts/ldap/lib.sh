@@ -21,6 +21,9 @@ QL_ADMIN_PW="adminpw"
 # Debian puts the slapd tools in /usr/sbin, which is not always in a non-root PATH.
 PATH="$PATH:/usr/sbin:/sbin"
 
+# shellcheck source-path=SCRIPTDIR source=../lib/process.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/process.sh"
+
 ql_log() { printf '[%s] %s\n' "${QL_SCRIPT:-ldap}" "$*" >&2; }
 ql_die() {
   printf '[%s] ERROR: %s\n' "${QL_SCRIPT:-ldap}" "$*" >&2
@@ -30,17 +33,7 @@ ql_die() {
 # The pid of OUR slapd (the one whose pid file is under $QL_DIR and whose command line names
 # our config directory), or nothing. A stale pid file, or a pid reused by another process, yields
 # nothing.
-ql_running_pid() {
-  local pid cmdline
-  [ -s "$QL_PIDFILE" ] || return 1
-  pid="$(tr -dc '0-9' <"$QL_PIDFILE")"
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
-  cmdline="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" || return 1
-  case "$cmdline" in
-    *slapd*"$QL_DIR/slapd.d"*) printf '%s\n' "$pid" ;;
-    *) return 1 ;;
-  esac
-}
+ql_running_pid() { qs_pid_of "$QL_PIDFILE" slapd "$QL_DIR/slapd.d"; }
 
 # Runs an OpenLDAP client tool with our own client configuration only (no ~/.ldaprc or
 # /etc/ldap/ldap.conf surprises), trusting the test CA, bounded in time.

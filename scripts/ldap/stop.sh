@@ -16,15 +16,6 @@ if ! pid="$(ql_running_pid)"; then
 fi
 
 ql_log "stopping slapd (pid $pid)"
-kill -TERM "$pid" 2>/dev/null || true
-for _ in $(seq 1 100); do
-  kill -0 "$pid" 2>/dev/null || break
-  sleep 0.1
-done
-if kill -0 "$pid" 2>/dev/null; then
-  ql_log "slapd (pid $pid) did not stop within 10s: killing it"
-  kill -KILL "$pid" 2>/dev/null || true
-  sleep 0.2
-fi
+qs_terminate "$pid" ql_log slapd
 rm -f "$QL_PIDFILE"
 ql_log "slapd stopped"

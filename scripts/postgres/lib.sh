@@ -16,6 +16,9 @@ QP_PASSWORD=querygate
 
 PATH="$PATH:/usr/sbin:/sbin"
 
+# shellcheck source-path=SCRIPTDIR source=../lib/process.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/process.sh"
+
 qp_log() { printf '[%s] %s\n' "${QP_SCRIPT:-postgres}" "$*" >&2; }
 qp_die() {
   printf '[%s] ERROR: %s\n' "${QP_SCRIPT:-postgres}" "$*" >&2
@@ -58,17 +61,7 @@ qp_as_owner() {
 }
 
 # The postmaster's pid when OUR cluster (data directory $QP_DATA) runs, or nothing.
-qp_running_pid() {
-  local pid cmdline
-  [ -s "$QP_DATA/postmaster.pid" ] || return 1
-  pid="$(head -n 1 "$QP_DATA/postmaster.pid" | tr -dc '0-9')"
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
-  cmdline="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" || return 1
-  case "$cmdline" in
-    *postgres*"$QP_DATA"*) printf '%s\n' "$pid" ;;
-    *) return 1 ;;
-  esac
-}
+qp_running_pid() { qs_pid_of "$QP_DATA/postmaster.pid" postgres "$QP_DATA"; }
 
 # Succeeds when the application role can log in to the application database over TCP.
 qp_app_ready() {

@@ -13,21 +13,10 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$HERE/lib.sh"
 
-ports=("$QP_DEFAULT_PORT")
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --port) ports=("${2:?--port needs a value}"); shift 2 ;;
-    --port=*) ports=("${1#*=}"); shift ;;
-    --all)
-      ports=()
-      for d in "$QP_BASE"/*/; do
-        [ -d "$d" ] && ports+=("$(basename "$d")")
-      done
-      shift ;;
-    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
-    *) qp_die "unknown argument '$1' (usage: stop.sh [--port N | --all])" ;;
-  esac
-done
+case "${1:-}" in -h|--help) sed -n '2,8p' "$0"; exit 0 ;; esac
+ports_text="$(qs_stop_ports "$QP_DEFAULT_PORT" "$QP_BASE" qp_die "$@")"
+ports=()
+[ -z "$ports_text" ] || mapfile -t ports <<<"$ports_text"
 
 for p in "${ports[@]}"; do
   qp_set_port "$p"
@@ -41,10 +30,7 @@ for p in "${ports[@]}"; do
   fi
   if kill -0 "$pid" 2>/dev/null; then
     kill -INT "$pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-    done
+    qs_wait_exit "$pid" 100 || true
   fi
   if kill -0 "$pid" 2>/dev/null; then
     qp_log "PostgreSQL (pid $pid) did not stop within 40s: sending SIGQUIT"

@@ -11,6 +11,9 @@ QR_DEFAULT_PORT=16379
 
 PATH="$PATH:/usr/sbin:/sbin"
 
+# shellcheck source-path=SCRIPTDIR source=../lib/process.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/process.sh"
+
 qr_log() { printf '[%s] %s\n' "${QR_SCRIPT:-redis}" "$*" >&2; }
 qr_die() {
   printf '[%s] ERROR: %s\n' "${QR_SCRIPT:-redis}" "$*" >&2
@@ -29,16 +32,6 @@ qr_set_port() { # PORT: validates it and sets the per-instance paths
 
 # The pid of OUR redis-server for the current port (pid file under $QR_DIR, command line naming
 # our port), or nothing. A stale pid file, or a pid reused by another process, yields nothing.
-qr_running_pid() {
-  local pid cmdline
-  [ -s "$QR_PIDFILE" ] || return 1
-  pid="$(tr -dc '0-9' <"$QR_PIDFILE")"
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
-  cmdline="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" || return 1
-  case "$cmdline" in
-    *redis-server*":$QR_PORT"*) printf '%s\n' "$pid" ;;
-    *) return 1 ;;
-  esac
-}
+qr_running_pid() { qs_pid_of "$QR_PIDFILE" redis-server ":$QR_PORT"; }
 
 qr_ping() { timeout 5 redis-cli -h 127.0.0.1 -p "$QR_PORT" ping 2>/dev/null | grep -q '^PONG$'; }

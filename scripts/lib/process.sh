@@ -1,0 +1,62 @@
+# shellcheck shell=bash
+# Process helpers shared by the test-server scripts (ldap, postgres, redis). Sourced, never
+# executed; nothing happens until a function is called.
+
+# qs_pid_of PIDFILE PROGRAM MARK: the pid in PIDFILE (first line) when that process is alive and
+# its command line names PROGRAM followed by MARK (our config directory or port), else nothing.
+# A stale pid file, or a pid reused by another process, yields nothing.
+qs_pid_of() {
+  local pidfile="$1" program="$2" mark="$3" pid cmdline
+  [ -s "$pidfile" ] || return 1
+  pid="$(head -n 1 "$pidfile" | tr -dc '0-9')"
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+  cmdline="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" || return 1
+  case "$cmdline" in
+    *"$program"*"$mark"*) printf '%s\n' "$pid" ;;
+    *) return 1 ;;
+  esac
+}
+
+# qs_wait_exit PID TENTHS: waits up to TENTHS tenths of a second for PID to exit; fails if it is
+# still there.
+qs_wait_exit() {
+  local pid="$1" tenths="$2"
+  for _ in $(seq 1 "$tenths"); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  ! kill -0 "$pid" 2>/dev/null
+}
+
+# qs_terminate PID LOG_FN NAME: SIGTERM, up to 10 s to exit, then SIGKILL (reported with LOG_FN).
+qs_terminate() {
+  local pid="$1" log="$2" name="$3"
+  kill -TERM "$pid" 2>/dev/null || true
+  if ! qs_wait_exit "$pid" 100; then
+    "$log" "$name (pid $pid) did not stop within 10s: killing it"
+    kill -KILL "$pid" 2>/dev/null || true
+    sleep 0.2
+  fi
+}
+
+# qs_stop_ports DEFAULT_PORT BASE_DIR DIE_FN ARGS...: the ports a stop script was asked for, one
+# per line: `--port N`, `--all` (every instance directory under BASE_DIR), or DEFAULT_PORT.
+qs_stop_ports() {
+  local default="$1" base="$2" die="$3" d
+  shift 3
+  local ports=("$default")
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --port) ports=("${2:?--port needs a value}"); shift 2 ;;
+      --port=*) ports=("${1#*=}"); shift ;;
+      --all)
+        ports=()
+        for d in "$base"/*/; do
+          [ -d "$d" ] && ports+=("$(basename "$d")")
+        done
+        shift ;;
+      *) "$die" "unknown argument '$1' (usage: stop.sh [--port N | --all])" ;;
+    esac
+  done
+  [ ${#ports[@]} -eq 0 ] || printf '%s\n' "${ports[@]}"
+}
