@@ -1,6 +1,6 @@
 # shellcheck shell=bash
-# Process helpers shared by the test-server scripts (ldap, postgres, redis). Sourced, never
-# executed; nothing happens until a function is called.
+# Process and package helpers shared by the test-server scripts (ldap, postgres, redis). Sourced,
+# never executed; nothing happens until a function is called.
 
 # qs_pid_of PIDFILE PROGRAM MARK: the pid in PIDFILE (first line) when that process is alive and
 # its command line names PROGRAM followed by MARK (our config directory or port), else nothing.
@@ -59,4 +59,23 @@ qs_stop_ports() {
     esac
   done
   [ ${#ports[@]} -eq 0 ] || printf '%s\n' "${ports[@]}"
+}
+
+# qs_apt_install PACKAGES...: installs Debian packages without letting them start their own
+# services (a policy-rc.d answering 101, added and removed again only when the machine has none
+# of its own). Fails when apt-get does.
+qs_apt_install() {
+  local policy=/usr/sbin/policy-rc.d added_policy=0 ok=1
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" && added_policy=1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q >&2 || ok=0
+  if [ "$ok" = 1 ]; then
+    apt-get install -y -q --no-install-recommends \
+      -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
+      "$@" </dev/null >&2 || ok=0
+  fi
+  [ "$added_policy" = 1 ] && rm -f "$policy"
+  [ "$ok" = 1 ]
 }

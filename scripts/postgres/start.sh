@@ -62,26 +62,13 @@ ensure_packages() {
   command -v apt-get >/dev/null 2>&1 || qp_die "missing ${missing[*]} and apt-get is not available: install them by hand"
   [ "$(id -u)" = 0 ] || qp_die "missing ${missing[*]}: run as root, or install them with apt-get"
   qp_log "installing ${missing[*]} (Debian packages)"
-  # Keep the package from creating and starting a system cluster on 5432: no main cluster, and a
-  # policy-rc.d answering 101 during the install (only when the machine has none of its own).
+  # Keep the package from creating a system cluster on 5432 (and, through qs_apt_install, from
+  # starting its service).
   mkdir -p /etc/postgresql-common
   if [ ! -e /etc/postgresql-common/createcluster.conf ]; then
     printf 'create_main_cluster = false\n' >/etc/postgresql-common/createcluster.conf
   fi
-  local policy=/usr/sbin/policy-rc.d added_policy=0
-  if [ ! -e "$policy" ]; then
-    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" && added_policy=1
-  fi
-  export DEBIAN_FRONTEND=noninteractive
-  local ok=1
-  apt-get update -q >&2 || ok=0
-  if [ "$ok" = 1 ]; then
-    apt-get install -y -q --no-install-recommends \
-      -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
-      "${missing[@]}" </dev/null >&2 || ok=0
-  fi
-  [ "$added_policy" = 1 ] && rm -f "$policy"
-  [ "$ok" = 1 ] || qp_die "apt-get install ${missing[*]} failed"
+  qs_apt_install "${missing[@]}" || qp_die "apt-get install ${missing[*]} failed"
   disable_system_postgres
 }
 

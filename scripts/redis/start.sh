@@ -53,22 +53,7 @@ ensure_packages() {
   command -v apt-get >/dev/null 2>&1 || qr_die "redis-server is missing and apt-get is not available: install it by hand"
   [ "$(id -u)" = 0 ] || qr_die "redis-server is missing: run as root, or install it with apt-get"
   qr_log "installing redis-server (Debian package)"
-  # A policy-rc.d answering 101 keeps the package from starting its service during the install;
-  # only added (and removed again) when the machine has none of its own.
-  local policy=/usr/sbin/policy-rc.d added_policy=0
-  if [ ! -e "$policy" ]; then
-    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" && added_policy=1
-  fi
-  export DEBIAN_FRONTEND=noninteractive
-  local ok=1
-  apt-get update -q >&2 || ok=0
-  if [ "$ok" = 1 ]; then
-    apt-get install -y -q --no-install-recommends \
-      -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
-      redis-server redis-tools coreutils </dev/null >&2 || ok=0
-  fi
-  [ "$added_policy" = 1 ] && rm -f "$policy"
-  [ "$ok" = 1 ] || qr_die "apt-get install redis-server failed"
+  qs_apt_install redis-server redis-tools coreutils || qr_die "apt-get install redis-server failed"
   disable_system_redis
 }
 
