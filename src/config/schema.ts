@@ -292,6 +292,15 @@ export const configSchema = z
       .strict()
       .refine((h) => h.store !== 'postgres' || h.connectionString !== undefined, { message: 'store postgres needs a connectionString' })
       .default({ store: 'sqlite', retention: 30 * 86_400_000 }),
+    redis: z
+      .object({
+        /** `redis://host:port/db`: shared running/queued counters (and policy invalidations) across gateway instances. */
+        url: z.url({ protocol: /^rediss?$/ }),
+        /** Prefix of every key the gateway writes. */
+        keyPrefix: z.string().default('querygate:'),
+      })
+      .strict()
+      .optional(),
     audit: z
       .object({
         /** Also write audit events as JSON lines to this file, or `stdout`. */
