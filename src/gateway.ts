@@ -30,6 +30,8 @@ import { registerTrackingMetrics } from './tracking/metrics.js';
 import { startOperations, type Operations } from './tracking/operations.js';
 import { Admission } from './routing/admission.js';
 import { BackendPool } from './routing/backend-pool.js';
+import { ClusterLoad } from './routing/cluster-load.js';
+import { RedisSharedCounters } from './tracking/redis-counters.js';
 import { HealthChecker } from './routing/health-checker.js';
 import { Router } from './routing/router.js';
 import { AdminApi } from './server/admin-api.js';
@@ -221,7 +223,6 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
   }
   const metrics = new GatewayMetrics();
   const ops = await startOperationsFromConfig(config, log);
-  registerTrackingMetrics(metrics.registry, { writer: ops.writer });
   const rulesFile = config.accessControl?.rulesFile;
   // One rules file for impersonation and statement authorization, reloaded when it changes.
   const rules =
@@ -236,10 +237,13 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
   const onUnreachable = (name: string, reason: string) => pool?.reportFailure(name, reason);
   const backends = await createBackends(config, { signer, queryIds, onUnreachable, log });
   await Promise.all(backends.map((b) => b.start()));
+  const cluster = await startClusterLoad(config, log);
   pool = new BackendPool(
     config.backends.map((c, i) => ({ backend: backends[i]!, group: c.group, weight: c.weight, maxRunning: c.maxRunning, state: c.state })),
     config.healthCheck,
+    cluster,
   );
+  registerTrackingMetrics(metrics.registry, { writer: ops.writer, ...(cluster ? { counters: cluster.counters } : {}) });
   const groupLimits = new Map(config.routingGroups.map((g) => [g.name, { maxQueued: g.maxQueued, queueTimeoutMs: g.queueTimeout }]));
   const defaultLimits = { maxQueued: 1000, queueTimeoutMs: 300_000 };
   const admission = new Admission(pool, (group) => groupLimits.get(group) ?? defaultLimits, config.queries.clientTimeout, (slot, outcome, details) => {
@@ -310,7 +314,18 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
       health.stop();
       await server.close();
       await Promise.all(backends.map((b) => b.close()));
+      await cluster?.close();
       await ops.close();
     },
   };
+}
+
+/** Fleet-wide running/queued counts through Redis, when configured; an unreachable Redis is not fatal (local counts, logged). */
+async function startClusterLoad(config: GatewayConfig, log: Logger): Promise<ClusterLoad | undefined> {
+  if (config.redis === undefined) return undefined;
+  const counters = await RedisSharedCounters.connect({ redis: config.redis.url, prefix: `${config.redis.keyPrefix}counters:`, logger: log });
+  const cluster = new ClusterLoad(counters);
+  await cluster.refresh();
+  cluster.start();
+  return cluster;
 }

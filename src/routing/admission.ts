@@ -4,8 +4,10 @@
  * the gateway's own queue (the client sees QUEUED and keeps polling) until a slot frees, in
  * arrival order, or its group's queue timeout fails it with a clear error.
  *
- * Slots are counted per backend by this gateway instance; a slot is released exactly once, when
- * the query's last document has been sent, when it fails, or when its client stops polling.
+ * Slots are counted per backend by this gateway instance (and shared with the other instances
+ * through the pool's ClusterLoad when Redis is configured, so limits hold fleet-wide); a slot is
+ * released exactly once, when the query's last document has been sent, when it fails, or when its
+ * client stops polling.
  */
 import type { QueryEndDetails, QueryOutcome } from '../engines/backend.js';
 import { ErrorCodes, QueryFailure } from '../protocol/errors.js';
@@ -106,12 +108,13 @@ export class Admission {
   /** Queues a query that found no room; refused when its group's queue is full. */
   enqueue(id: string, decision: RouteDecision): Ticket {
     const limits = this.limits(decision.group);
-    const waiting = this.queue.filter((t) => t.decision.group === decision.group).length;
+    const waiting = this.queuedIn(decision.group) + (this.pool.cluster?.queued(decision.group) ?? 0);
     if (waiting >= limits.maxQueued) {
       throw new QueryFailure(ErrorCodes.QUERY_QUEUE_FULL, `Too many queued queries for routing group '${decision.group}' (limit ${limits.maxQueued})`);
     }
     const ticket = new Ticket(id, decision, Date.now());
     this.queue.push(ticket);
+    this.pool.cluster?.queuedChanged(decision.group, 1);
     return ticket;
   }
 
@@ -170,7 +173,9 @@ export class Admission {
 
   private remove(ticket: Ticket): void {
     const index = this.queue.indexOf(ticket);
-    if (index !== -1) this.queue.splice(index, 1);
+    if (index === -1) return;
+    this.queue.splice(index, 1);
+    this.pool.cluster?.queuedChanged(ticket.decision.group, -1);
   }
 
   private released(slot: Slot, outcome: QueryOutcome | undefined, details: QueryEndDetails | undefined): void {

@@ -2,9 +2,11 @@
  * The run-time view of every backend: its administrative state (active, draining, inactive),
  * its health (from probes and from failures on real traffic), and the queries this gateway has
  * running on it. Choosing a backend inside a group is least-loaded by running/weight among the
- * active, healthy backends that are not full.
+ * active, healthy backends that are not full. With a ClusterLoad (Redis configured), the queries
+ * other gateway instances run on a backend count against its `maxRunning` too.
  */
 import type { Backend } from '../engines/backend.js';
+import type { ClusterLoad } from './cluster-load.js';
 
 export type BackendState = 'active' | 'draining' | 'inactive';
 
@@ -35,10 +37,17 @@ export class BackendPool {
   constructor(
     entries: Array<{ backend: Backend; group: string; weight: number; maxRunning: number; state: BackendState }>,
     private readonly thresholds: HealthThresholds,
+    readonly cluster?: ClusterLoad,
   ) {
     for (const e of entries) {
       this.byName.set(e.backend.name, { ...e, healthy: true, running: 0, reportedLoad: 0, consecutiveFailures: 0, consecutiveSuccesses: 0 });
     }
+    cluster?.onRoomElsewhere(() => this.capacityChanged());
+  }
+
+  /** Queries running on `b` through the whole fleet of gateway instances (this one alone without a ClusterLoad). */
+  fleetRunning(b: PooledBackend): number {
+    return b.running + (this.cluster?.running(b.backend.name) ?? 0);
   }
 
   get(name: string): PooledBackend | undefined {
@@ -56,14 +65,14 @@ export class BackendPool {
 
   /**
    * The least-loaded backend of `group` that can take a query now, if any. Load is the larger of
-   * this gateway's own count and what the backend last reported, so traffic from other gateway
-   * instances and direct users counts too; capacity (`maxRunning`) is this gateway's own count.
+   * the fleet's count and what the backend last reported, so direct users count too; capacity
+   * (`maxRunning`) is the fleet's count (this instance's alone without shared counters).
    */
   choose(group: string): PooledBackend | undefined {
     let best: PooledBackend | undefined;
-    const load = (b: PooledBackend) => Math.max(b.running, b.reportedLoad) / b.weight;
+    const load = (b: PooledBackend) => Math.max(this.fleetRunning(b), b.reportedLoad) / b.weight;
     for (const b of this.byName.values()) {
-      if (b.group !== group || b.state !== 'active' || !b.healthy || b.running >= b.maxRunning) continue;
+      if (b.group !== group || b.state !== 'active' || !b.healthy || this.fleetRunning(b) >= b.maxRunning) continue;
       if (!best || load(b) < load(best)) best = b;
     }
     return best;
@@ -79,9 +88,11 @@ export class BackendPool {
 
   acquire(b: PooledBackend): void {
     b.running++;
+    this.cluster?.runningChanged(b.backend.name, 1);
   }
 
   release(b: PooledBackend): void {
+    if (b.running > 0) this.cluster?.runningChanged(b.backend.name, -1);
     b.running = Math.max(0, b.running - 1);
     this.capacityChanged();
   }

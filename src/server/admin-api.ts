@@ -26,7 +26,7 @@ export interface AdminApiOptions {
   log: Logger;
 }
 
-function describe(b: PooledBackend): Record<string, unknown> {
+function describe(b: PooledBackend, pool: BackendPool): Record<string, unknown> {
   return {
     name: b.backend.name,
     engine: b.backend.engine,
@@ -34,6 +34,8 @@ function describe(b: PooledBackend): Record<string, unknown> {
     state: b.state,
     healthy: b.healthy,
     running: b.running,
+    /** Running through every gateway instance (shared counters), this one's alone without Redis. */
+    fleetRunning: pool.fleetRunning(b),
     reportedLoad: b.reportedLoad,
     maxRunning: b.maxRunning,
     weight: b.weight,
@@ -57,15 +59,15 @@ export class AdminApi {
     const { pool, admission } = this.options;
     if (parts.length === 2) {
       if (req.method !== 'GET') throw new HttpFailure(405, 'Method not allowed');
-      const groups = [...new Set(pool.all().map((b) => b.group))].map((name) => ({ name, queued: admission.queuedIn(name) }));
-      sendJson(res, JSON.stringify({ backends: pool.all().map(describe), groups }));
+      const groups = [...new Set(pool.all().map((b) => b.group))].map((name) => ({ name, queued: admission.queuedIn(name), queuedElsewhere: pool.cluster?.queued(name) ?? 0 }));
+      sendJson(res, JSON.stringify({ backends: pool.all().map((b) => describe(b, pool)), groups }));
       return;
     }
     const backend = pool.get(decodeURIComponent(parts[2]!));
     if (!backend) throw new HttpFailure(404, `No backend named '${decodeURIComponent(parts[2]!)}'`);
     if (parts.length === 3) {
       if (req.method !== 'GET') throw new HttpFailure(405, 'Method not allowed');
-      sendJson(res, JSON.stringify(describe(backend)));
+      sendJson(res, JSON.stringify(describe(backend, pool)));
       return;
     }
     if (req.method !== 'POST' && req.method !== 'PUT') throw new HttpFailure(405, 'Method not allowed');
@@ -78,7 +80,7 @@ export class AdminApi {
     pool.setState(backend.backend.name, state);
     this.options.log.info({ actor, action: parts[3], target: backend.backend.name, from: before, to: state, inFlight: backend.running }, 'admin changed backend state');
     this.options.operations.audit.record({ actor, action: `backend.${parts[3]}`, target: backend.backend.name, outcome: 'success', details: { from: before, to: state, inFlight: backend.running } });
-    sendJson(res, JSON.stringify(describe(backend)));
+    sendJson(res, JSON.stringify(describe(backend, pool)));
   }
 
   /** `/api/queries` (search), `/api/queries/live`, `/api/queries/top`, `/api/queries/{id}`, `/api/audit`. */

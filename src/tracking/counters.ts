@@ -26,6 +26,8 @@ export interface SharedCounters {
   get(key: CounterKey): Promise<number>;
   /** Every non-zero counter, summed over all live instances. */
   snapshot(): Promise<CounterEntry[]>;
+  /** Every non-zero counter, summed over the live instances other than this one (none when degraded). */
+  others(): Promise<CounterEntry[]>;
   /** True when the shared backend is unreachable and only this instance's counts are known. */
   readonly degraded: boolean;
   close(): Promise<void>;
@@ -95,6 +97,10 @@ export class InMemorySharedCounters implements SharedCounters {
 
   async snapshot(): Promise<CounterEntry[]> {
     return this.counts.entries();
+  }
+
+  async others(): Promise<CounterEntry[]> {
+    return [];
   }
 
   async close(): Promise<void> {}

@@ -38,14 +38,19 @@ export interface RedisCountersOptions {
 
 const ALIVE_FIELD = '__alive';
 
-/** KEYS[1] = instances set; ARGV[1] = hash key prefix; ARGV[2] = field, or '' for all fields. */
+/**
+ * KEYS[1] = instances set; ARGV[1] = hash key prefix; ARGV[2] = field, or '' for all fields;
+ * ARGV[3] = an instance id left out of the sums, or ''.
+ */
 const SUM_SCRIPT = `
 local ids = redis.call('SMEMBERS', KEYS[1])
 local sums = {}
 local order = {}
 for _, id in ipairs(ids) do
   local key = ARGV[1] .. id
-  if redis.call('EXISTS', key) == 0 then
+  if id == ARGV[3] then
+    -- left out
+  elseif redis.call('EXISTS', key) == 0 then
     redis.call('SREM', KEYS[1], id)
   elseif ARGV[2] ~= '' then
     local v = redis.call('HGET', key, ARGV[2])
@@ -134,7 +139,7 @@ export class RedisSharedCounters implements SharedCounters {
   async get(key: CounterKey): Promise<number> {
     if (!this.up) return this.local.get(key);
     try {
-      const flat = (await this.redis.eval(SUM_SCRIPT, 1, this.setKey, `${this.prefix}inst:`, counterField(key))) as string[];
+      const flat = (await this.redis.eval(SUM_SCRIPT, 1, this.setKey, `${this.prefix}inst:`, counterField(key), '')) as string[];
       return flat.length >= 2 ? Number(flat[1]) : 0;
     } catch (err) {
       this.onDown(err as Error);
@@ -143,15 +148,24 @@ export class RedisSharedCounters implements SharedCounters {
   }
 
   async snapshot(): Promise<CounterEntry[]> {
-    if (!this.up) return this.local.entries();
+    return (await this.sumAll('')) ?? this.local.entries();
+  }
+
+  async others(): Promise<CounterEntry[]> {
+    return (await this.sumAll(this.instanceId)) ?? [];
+  }
+
+  /** Every counter summed over the live instances except `leftOut`; undefined when Redis is unreachable. */
+  private async sumAll(leftOut: string): Promise<CounterEntry[] | undefined> {
+    if (!this.up) return undefined;
     try {
-      const flat = (await this.redis.eval(SUM_SCRIPT, 1, this.setKey, `${this.prefix}inst:`, '')) as string[];
+      const flat = (await this.redis.eval(SUM_SCRIPT, 1, this.setKey, `${this.prefix}inst:`, '', leftOut)) as string[];
       const values = new Map<string, number>();
       for (let i = 0; i + 1 < flat.length; i += 2) values.set(flat[i]!, Number(flat[i + 1]));
       return toEntries(values);
     } catch (err) {
       this.onDown(err as Error);
-      return this.local.entries();
+      return undefined;
     }
   }
 

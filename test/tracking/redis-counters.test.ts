@@ -60,6 +60,15 @@ describe('RedisSharedCounters', () => {
       { scope: 'backend', name: 'trino1', metric: 'running', value: 2 },
       { scope: 'group', name: 'etl', metric: 'running', value: 1 },
     ]);
+    // What the other instances hold, without the asking instance's own counts.
+    assert.deepEqual(await b.others(), [
+      { scope: 'backend', name: 'trino1', metric: 'running', value: 1 },
+      { scope: 'group', name: 'etl', metric: 'running', value: 1 },
+    ]);
+    assert.deepEqual(await a.others(), [
+      { scope: 'backend', name: 'trino1', metric: 'queued', value: 3 },
+      { scope: 'backend', name: 'trino1', metric: 'running', value: 1 },
+    ]);
     // An instance never goes below zero (a decr without its incr is ignored).
     await a.decr(trinoQueued, 10);
     assert.equal(await a.get(trinoQueued), 3);
@@ -114,6 +123,7 @@ describe('RedisSharedCounters', () => {
       { scope: 'backend', name: 'trino1', metric: 'running', value: 1 },
       { scope: 'group', name: 'etl', metric: 'running', value: 1 },
     ]);
+    assert.deepEqual(await c.others(), [], 'degraded: nothing is known of other instances');
     assert.deepEqual(warnings, ['Redis unreachable: live counters fall back to this instance only']);
     await c.close();
   });
@@ -156,5 +166,6 @@ test('InMemorySharedCounters', async () => {
   assert.equal(await c.get(trinoRunning), 2);
   assert.equal(await c.get(etlRunning), 0);
   assert.deepEqual(await c.snapshot(), [{ scope: 'backend', name: 'trino1', metric: 'running', value: 2 }]);
+  assert.deepEqual(await c.others(), [], 'one process: there is no other instance');
   assert.equal(c.degraded, false);
 });
