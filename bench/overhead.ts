@@ -21,10 +21,21 @@ const FLAGS = {
   auth: { kind: 'boolean', help: 'like --tls, plus a password-file authenticator and Basic credentials on every request' },
   profile: { kind: 'string', help: 'write a V8 CPU profile of the gateway into this directory' },
   json: { kind: 'string', help: 'also write the results to this JSON file' },
-  baseline: { kind: 'string', help: 'a built checkout of an earlier gateway, measured as a fourth side (before/after in one run)' },
+  baseline: { kind: 'string', help: 'a built checkout of an earlier gateway, measured as a further side (before/after in one run)' },
+  authorization: { kind: 'boolean', help: 'also measure a gateway that authorizes every statement against a rules file (a further side)' },
 } satisfies FlagSpec;
 
 const SQL = 'SELECT 1';
+/**
+ * The `--authorization` side's rules: a realistic shape (group and catalog rules before the
+ * catch-alls) that allows the benchmark user's `SELECT 1`. After the first query every decision is
+ * a cache hit, as for any repeated statement; bench/authorization.js measures uncached analysis.
+ */
+const BENCH_RULES = {
+  catalogs: [{ group: 'admins', allow: 'all' }, { catalog: 'hive', allow: 'read-only' }, { allow: 'all' }],
+  schemas: [{ group: 'admins', owner: true }, { owner: false }],
+  tables: [{ user: 'banned', privileges: [] }, { catalog: 'hive', schema: 'finance', group: 'finance', privileges: ['SELECT'] }, { privileges: ['SELECT'] }],
+};
 /** Round trips of `SELECT 1` against bench/fake-trino.js (Trino 476's shortest path). */
 const FAKE_ROUND_TRIPS = 4;
 
@@ -80,6 +91,7 @@ async function main(): Promise<void> {
     const gateway = await startGateway({ backendUrl, passwordAuth, ...(tls ? { tls } : {}), ...(flags.profile ? { profileDir: flags.profile } : {}) });
     const proxy = await startNodeProxy(backendUrl);
     const baseline = flags.baseline === undefined ? undefined : await startGateway({ backendUrl, passwordAuth, repo: flags.baseline, ...(tls ? { tls } : {}) });
+    const authorizing = flags.authorization ? await startGateway({ backendUrl, passwordAuth, accessRules: BENCH_RULES, ...(tls ? { tls } : {}) }) : undefined;
     client = new BenchClient(BENCH_USER, {
       ...(tls ? { ca: tls.ca } : {}),
       ...(passwordAuth ? { credentials: { origin: gateway.url, password: BENCH_PASSWORD } } : {}),
@@ -91,6 +103,7 @@ async function main(): Promise<void> {
       { name: 'gateway', url: gateway.url },
       { name: 'node-proxy', url: proxy.url },
       ...(baseline ? [{ name: 'baseline gateway', url: baseline.url }] : []),
+      ...(authorizing ? [{ name: 'gateway + authorization', url: authorizing.url }] : []),
     ];
     console.log(`backend ${backendUrl} (${backendKind}), gateway ${gateway.url} (pid ${gateway.pid}), node-proxy ${proxy.url}; ${warmup} warm-up + ${iterations} measured iterations`);
 
@@ -108,6 +121,7 @@ async function main(): Promise<void> {
     }
     await gateway.stop();
     await baseline?.stop();
+    await authorizing?.stop();
 
     const ms = samples.map((list) => list.map((s) => s.ms));
     const stats = ms.map(summarize);
@@ -130,7 +144,7 @@ async function main(): Promise<void> {
         row('node-proxy added (per-pair diff)', addedPairs(2)),
         ratio('ratio gateway / direct', gs),
         ratio('ratio node-proxy / direct', ps),
-        ...(baseline ? [row('baseline gateway', stats[3]!), row('baseline added (per-pair diff)', addedPairs(3)), ratio('ratio baseline / direct', stats[3]!)] : []),
+        ...sides.slice(3).flatMap((side, k) => [row(side.name, stats[3 + k]!), row(`${side.name} added (per-pair diff)`, addedPairs(3 + k)), ratio(`ratio ${side.name} / direct`, stats[3 + k]!)]),
       ]),
     );
     const added = addedPct(gs);
@@ -157,6 +171,7 @@ async function main(): Promise<void> {
       ms: Object.fromEntries(sides.map((s, i) => [s.name, stats[i]])),
       gatewayAdded: { percentiles: added, perPair: pairs },
       nodeProxyAdded: { percentiles: addedPct(ps), perPair: addedPairs(2) },
+      ...(authorizing ? { authorizingGatewayAdded: { perPair: addedPairs(sides.length - 1) } } : {}),
     });
     if (flags.smoke) console.log(`smoke: OK (${iterations} iterations, no protocol errors)`);
   } finally {

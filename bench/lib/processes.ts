@@ -198,6 +198,10 @@ export interface GatewayOptions {
   profileDir?: string;
   /** Another built checkout of the gateway to run instead of this one (before/after comparisons). */
   repo?: string;
+  /** Authorize every statement against this Trino rules.json document (written to a file). */
+  accessRules?: unknown;
+  /** More top-level configuration sections (e.g. `history`). */
+  extraConfig?: Record<string, unknown>;
 }
 
 /** Runs `node dist/src/cli.js serve` with a generated configuration: one Trino pass-through backend. */
@@ -220,6 +224,12 @@ export async function startGateway(options: GatewayOptions): Promise<Service> {
     writeFileSync(passwordFile, `${BENCH_USER}:${bcrypt.hashSync(BENCH_PASSWORD, 10)}\n`);
     config.authentication = { authenticators: [{ type: 'password-file', file: passwordFile }] };
   }
+  if (options.accessRules !== undefined) {
+    const rulesFile = join(dir, 'rules.json');
+    writeFileSync(rulesFile, JSON.stringify(options.accessRules));
+    config.accessControl = { rulesFile };
+  }
+  Object.assign(config, options.extraConfig);
   const configFile = join(dir, 'querygate.yaml');
   writeFileSync(configFile, stringify(config));
   const logFile = join(dir, 'gateway.log');
@@ -299,6 +309,12 @@ export async function ensureTrino(name: string, port: number): Promise<string> {
     timeout: 300_000,
   });
   return stdout.trim().split('\n').pop() ?? `http://127.0.0.1:${port}`;
+}
+
+/** Starts (or reuses) the test PostgreSQL through scripts/postgres/start.sh; returns its connection string. */
+export async function ensurePostgres(port: number): Promise<string> {
+  const { stdout } = await promisify(execFile)('bash', [join(REPO, 'scripts/postgres/start.sh'), '--port', String(port)], { timeout: 600_000 });
+  return stdout.trim().split('\n').pop()!;
 }
 
 /** Stops a Trino started by ensureTrino (only call it for an instance this run started). */
