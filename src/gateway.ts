@@ -124,9 +124,23 @@ function createIdentity(config: GatewayConfig, rules: ReloadingFile<AccessRules>
   });
 }
 
+/** ReloadingFile callbacks that log a refused version and put every reload, good or refused, into the audit trail. */
+function auditedReloads(audit: AuditTrail, log: Logger, action: string, path: string): [(message: string) => void, () => void] {
+  return [
+    (message) => {
+      log.error(message);
+      audit.record({ actor: 'system', action, target: path, outcome: 'failure', details: { message } });
+    },
+    () => {
+      log.info({ file: path }, 'file reloaded');
+      audit.record({ actor: 'system', action, target: path, outcome: 'success' });
+    },
+  ];
+}
+
 /** Checks the configuration file every second and applies what changed. */
-function watchConfig(path: string, initial: GatewayConfig, targets: ReloadTargets): NodeJS.Timeout {
-  const file = new ReloadingFile(path, parseConfigText, (message) => targets.log.error(message));
+function watchConfig(path: string, initial: GatewayConfig, targets: ReloadTargets, audit: AuditTrail): NodeJS.Timeout {
+  const file = new ReloadingFile(path, parseConfigText, ...auditedReloads(audit, targets.log, 'config.reload', path));
   let current = initial;
   let seen = file.value;
   const timer = setInterval(() => {
@@ -226,7 +240,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
   const rulesFile = config.accessControl?.rulesFile;
   // One rules file for impersonation and statement authorization, reloaded when it changes.
   const rules =
-    rulesFile === undefined ? undefined : fromConfig('accessControl.rulesFile', () => new ReloadingFile(rulesFile, parseRulesFile, (message) => log.error(message)));
+    rulesFile === undefined ? undefined : fromConfig('accessControl.rulesFile', () => new ReloadingFile(rulesFile, parseRulesFile, ...auditedReloads(ops.audit, log, 'rules.reload', rulesFile)));
   if (rules === undefined) log.warn('no accessControl is configured: every statement is allowed (allow-all)');
   const identity = createIdentity(config, rules, metrics, ops.audit, log);
   const tls = config.server.tls;
@@ -263,7 +277,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
     return { kind: request.kind, tables: request.tables.map((t) => `${t.table.catalog}.${t.table.schema}.${t.table.name}`) };
   };
   const dispatcher = new Dispatcher(fromConfig('routing', () => new Router(config)), admission, signer, queryIds, metrics, ops.tracker, analyzeForRouting, log);
-  const reloader = options.configPath === undefined ? undefined : watchConfig(options.configPath, config, { pool, dispatcher, groupLimits, log });
+  const reloader = options.configPath === undefined ? undefined : watchConfig(options.configPath, config, { pool, dispatcher, groupLimits, log }, ops.audit);
   const sweeper = setInterval(() => dispatcher.sweep(), 5_000);
   sweeper.unref();
   const health = new HealthChecker(pool, config.healthCheck.interval, config.healthCheck.timeout, (backend, healthy, reason) =>

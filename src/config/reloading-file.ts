@@ -16,6 +16,7 @@ export class ReloadingFile<T> {
     private readonly path: string,
     private readonly parse: (text: string, path: string) => T,
     private readonly onReloadError: (message: string) => void,
+    private readonly onReloaded: () => void = () => undefined,
   ) {
     this.current = parse(readFileSync(path, 'utf8'), path);
     this.mtimeMs = statSync(path).mtimeMs;
@@ -36,6 +37,7 @@ export class ReloadingFile<T> {
       if (mtimeMs === this.mtimeMs) return;
       this.current = this.parse(readFileSync(this.path, 'utf8'), this.path);
       this.mtimeMs = mtimeMs;
+      this.onReloaded();
     } catch (err) {
       this.onReloadError(`${this.path} not reloaded, keeping the previous version: ${(err as Error).message}`);
     }

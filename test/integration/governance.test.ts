@@ -144,6 +144,16 @@ describe('operations', () => {
     writeRules(false);
     await new Promise((r) => setTimeout(r, 1200));
     assert.match(await denied('SELECT c_phone FROM customer WHERE c_custkey = 1'), /PERMISSION_DENIED/);
+    // Each version, good or refused, is in the audit trail (written off the request path).
+    type Events = { items: Array<{ outcome: string; target: string; details?: { message?: string } }> };
+    let audit: Events = { items: [] };
+    for (let i = 0; i < 50 && audit.items.length < 3; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      audit = (await (await fetch(`${gateway.url}/api/audit?action=rules.reload`, { headers: { 'X-Trino-User': 'ops' } })).json()) as Events;
+    }
+    assert.deepEqual(audit.items.map((e) => e.outcome), ['success', 'failure', 'success'], 'newest first');
+    assert.ok(audit.items.every((e) => e.target === rulesPath));
+    assert.match(String(audit.items[1]!.details?.message), /not reloaded, keeping the previous version/);
   });
 
   test('querygate explain-access prints the request, the decision and the deciding rules', async () => {
