@@ -18,6 +18,7 @@ const FLAGS = {
   smoke: { kind: 'boolean', help: 'sizes 8,32 MiB, 1 round, every page parsed and rows counted; exit non-zero on errors' },
   profile: { kind: 'string', help: 'write a V8 CPU profile of the gateway into this directory' },
   json: { kind: 'string', help: 'also write the results to this JSON file' },
+  baseline: { kind: 'string', help: 'a built checkout of an earlier gateway, measured as a further side (before/after in one run)' },
 } satisfies FlagSpec;
 
 const MIB = 1024 * 1024;
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
     const fake = await startFakeTrino(flags['page-kb'] === undefined ? {} : { pageKb: flags['page-kb'] });
     const gateway: Service = await startGateway({ backendUrl: fake.url, ...(flags.profile ? { profileDir: flags.profile } : {}) });
     const proxy = await startNodeProxy(fake.url);
+    const baseline = flags.baseline === undefined ? undefined : await startGateway({ backendUrl: fake.url, repo: flags.baseline });
     const canResetPeak = resetPeakMemory(gateway.pid);
     console.log(
       `fake ${fake.url} (pages of ${fake.pageBytes} bytes, ${fake.rowsPerPage} rows), gateway ${gateway.url} (pid ${gateway.pid}); ` +
@@ -81,16 +83,18 @@ async function main(): Promise<void> {
     await query(fake.url, warmPages);
     await viaGateway(warmPages);
     await query(proxy.url, warmPages);
+    if (baseline) await query(baseline.url, warmPages);
     const idleRss = memoryOf(gateway.pid).rss;
 
-    const results: Array<{ mib: number; pages: number; direct: Run[]; gateway: GatewayRun[]; proxy: Run[] }> = [];
+    const results: Array<{ mib: number; pages: number; direct: Run[]; gateway: GatewayRun[]; proxy: Run[]; baseline: Run[] }> = [];
     for (const mib of sizes) {
       const pages = Math.ceil((mib * MIB) / fake.pageBytes);
-      const entry = { mib, pages, direct: [] as Run[], gateway: [] as GatewayRun[], proxy: [] as Run[] };
+      const entry = { mib, pages, direct: [] as Run[], gateway: [] as GatewayRun[], proxy: [] as Run[], baseline: [] as Run[] };
       const sides = [
         async () => entry.direct.push(await query(fake.url, pages)),
         async () => entry.gateway.push(await viaGateway(pages)),
         async () => entry.proxy.push(await query(proxy.url, pages)),
+        ...(baseline ? [async () => entry.baseline.push(await query(baseline.url, pages))] : []),
       ];
       for (let r = 0; r < rounds; r++) {
         // The order rotates each round so that no side always runs first.
@@ -98,13 +102,27 @@ async function main(): Promise<void> {
         const [d, g, p] = [entry.direct[r]!, entry.gateway[r]!, entry.proxy[r]!];
         console.log(
           `${mib} MiB round ${r + 1}: direct ${d.mibPerSecond.toFixed(0)} MiB/s, gateway ${g.mibPerSecond.toFixed(0)} MiB/s, ` +
-            `node-proxy ${p.mibPerSecond.toFixed(0)} MiB/s; gateway peak RSS ${(g.peakRss / MIB).toFixed(1)} MiB`,
+            `node-proxy ${p.mibPerSecond.toFixed(0)} MiB/s; ${baseline ? `baseline gateway ${entry.baseline[r]!.mibPerSecond.toFixed(0)} MiB/s; ` : ''}` +
+            `gateway peak RSS ${(g.peakRss / MIB).toFixed(1)} MiB`,
         );
       }
       results.push(entry);
     }
     const finalRss = memoryOf(gateway.pid).rss;
     await gateway.stop();
+    if (baseline) {
+      console.log(
+        `\n${table([
+          ['result', 'gateway MiB/s', 'baseline gateway MiB/s', 'gateway / baseline (per round, median)'],
+          ...results.map((e) => [
+            `${e.mib} MiB`,
+            median(e.gateway.map((x) => x.mibPerSecond)).toFixed(0),
+            median(e.baseline.map((x) => x.mibPerSecond)).toFixed(0),
+            fixed(median(e.gateway.map((x, i) => x.mibPerSecond / e.baseline[i]!.mibPerSecond)), 2),
+          ]),
+        ])}`,
+      );
+    }
 
     console.log(`\ngateway RSS after warm-up (idle): ${(idleRss / MIB).toFixed(1)} MiB`);
     console.log(

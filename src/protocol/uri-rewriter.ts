@@ -6,7 +6,8 @@
  * `data` is left alone.
  *
  * The scan keeps just enough JSON state (nesting depth, inside-string, escape) to know where
- * top-level keys are; memory use is one chunk plus the value being replaced.
+ * top-level keys are; memory use is one chunk plus the value being replaced. A document held
+ * whole in memory can skip most of that scan: see rewriteDocument.
  */
 
 const QUOTE = 0x22;
@@ -35,6 +36,12 @@ type Mode =
   | 'afterKey' // between a top-level key and its value
   | 'watchedValue'; // inside a top-level string value being captured
 
+/** Top-level keys to be told about as they pass (e.g. `error`), and who to tell. */
+export interface KeyNotice {
+  keys: ReadonlySet<string>;
+  notice(key: string): void;
+}
+
 export class TopLevelValueRewriter {
   private depth = 0;
   private mode: Mode = 'value';
@@ -44,15 +51,50 @@ export class TopLevelValueRewriter {
   private currentKey = '';
   private captured: Buffer[] = [];
 
+  /** Byte patterns that every occurrence of a watched or noticed key contains (see couldMatter). */
+  private readonly keyTraces: string[];
+
   constructor(
     private readonly watchedKeys: ReadonlySet<string>,
     private readonly rewrite: ValueRewrite,
-    /** Told every top-level key as it passes (e.g. to notice an `error` member). */
-    private readonly onKey?: (key: string) => void,
-  ) {}
+    private readonly noticed?: KeyNotice,
+  ) {
+    // A key's last three characters and its closing quote: short patterns are searched fastest
+    // (a Buffer search for `Uri"` runs at several GB/s, one for `"nextUri"` at a quarter of that),
+    // and one pattern covers every key ending the same way.
+    const keys = [...watchedKeys, ...(noticed?.keys ?? [])];
+    this.keyTraces = [...new Set(keys.map((key) => `${key.slice(-3)}"`)), '\\u'];
+    this.traceBytes = Math.max(...this.keyTraces.map((trace) => Buffer.byteLength(trace)));
+  }
+
+  /** The longest pattern couldMatter looks for, in bytes. */
+  readonly traceBytes: number;
 
   /** Feeds one chunk; returns the chunks to write to the client (possibly none). */
   push(chunk: Buffer): Buffer[] {
+    return this.scan(chunk, undefined).out;
+  }
+
+  /**
+   * Like push, but stops where the value of the top-level member `key` begins: `stoppedAt` is the
+   * index in `chunk` of its first byte (-1 when the chunk ended first). `push` can carry on from
+   * there with the rest of the chunk.
+   */
+  pushUntilValueOf(chunk: Buffer, key: string): { out: Buffer[]; stoppedAt: number } {
+    return this.scan(chunk, key);
+  }
+
+  /**
+   * Whether `text` could hold a top-level member this rewriter acts on: it does when it holds the
+   * end of a watched or noticed key with its closing quote, or a `\u` escape (the only escape
+   * that could spell one of those keys). When it cannot, copying `text` unscanned changes nothing.
+   * A string value that merely ends like a key makes the caller scan: slower, never wrong.
+   */
+  couldMatter(text: Buffer): boolean {
+    return this.keyTraces.some((trace) => text.includes(trace));
+  }
+
+  private scan(chunk: Buffer, stopKey: string | undefined): { out: Buffer[]; stoppedAt: number } {
     const out: Buffer[] = [];
     let emitFrom = 0;
     let i = 0;
@@ -78,9 +120,11 @@ export class TopLevelValueRewriter {
             continue;
           }
           this.keyBytes.push(chunk.subarray(i, q));
-          this.currentKey = Buffer.concat(this.keyBytes).toString('utf8');
+          const rawKey = Buffer.concat(this.keyBytes).toString('utf8');
+          // Compared decoded, so an escaped spelling of a watched key is still recognised.
+          this.currentKey = rawKey.includes('\\') ? (JSON.parse(`"${rawKey}"`) as string) : rawKey;
           this.keyBytes = [];
-          this.onKey?.(this.currentKey);
+          if (this.noticed?.keys.has(this.currentKey)) this.noticed.notice(this.currentKey);
           this.mode = 'afterKey';
           i = q + 1;
           continue;
@@ -92,6 +136,10 @@ export class TopLevelValueRewriter {
             continue;
           }
           this.mode = 'value';
+          if (this.currentKey === stopKey) {
+            out.push(chunk.subarray(emitFrom, i));
+            return { out, stoppedAt: i };
+          }
           if (b === QUOTE && this.watchedKeys.has(this.currentKey)) {
             // Emit everything before the value, then capture the value itself.
             out.push(chunk.subarray(emitFrom, i));
@@ -151,7 +199,7 @@ export class TopLevelValueRewriter {
       }
     }
     if (emitFrom < n && this.mode !== 'watchedValue') out.push(chunk.subarray(emitFrom, n));
-    return out;
+    return { out, stoppedAt: -1 };
   }
 
   /** True when the stream ended cleanly outside any string (a truncated body is not). */
@@ -183,5 +231,78 @@ export class TopLevelValueRewriter {
       if (run % 2 === 0) return q;
       i = q + 1;
     }
+  }
+}
+
+/**
+ * Rewrites a document as it streams, without scanning most of its `data`. A large page is nearly
+ * all `data`, and scanning every byte of it is what made relaying large results slow. So the
+ * document is scanned up to the start of the top-level `skippable` member's value; after that
+ * each chunk is checked with a fast native search (TopLevelValueRewriter.couldMatter) and, when
+ * it cannot hold a member the rewriter acts on, passed on as it is while kept aside. The first
+ * chunk that could matter makes the rewriter catch up over the chunks kept aside (their output
+ * was their input: nothing in them could be rewritten) and scan everything from there. Trino
+ * writes `data` after `nextUri`, `partialCancelUri` and `infoUri`, and before `stats`, so a
+ * Trino page is scanned only up to its data.
+ */
+export class SkippingRewriter {
+  private phase: 'head' | 'skipping' | 'scanning' = 'head';
+  private keptAside: Buffer[] = [];
+  private keptBytes = 0;
+  /** The last bytes passed on unscanned: a key's trace may straddle two chunks. */
+  private lastBytes = Buffer.alloc(0);
+  private lastSignificantByte = -1;
+
+  constructor(
+    private readonly rewriter: TopLevelValueRewriter,
+    private readonly skippable: string,
+    /** Chunks kept aside beyond this many bytes are scanned at once, so memory stays bounded. */
+    private readonly maxKeptBytes = 16 * 1024 * 1024,
+  ) {}
+
+  /** Feeds one chunk; returns the chunks to write to the client. */
+  push(chunk: Buffer): Buffer[] {
+    if (this.phase === 'scanning') return this.rewriter.push(chunk);
+    if (this.phase === 'skipping') return this.skip(chunk);
+    const { out, stoppedAt } = this.rewriter.pushUntilValueOf(chunk, this.skippable);
+    if (stoppedAt === -1) return out;
+    this.phase = 'skipping';
+    out.push(...this.skip(chunk.subarray(stoppedAt)));
+    return out;
+  }
+
+  /**
+   * True when the document ended cleanly. While skipping, the structure of what was skipped is
+   * not known, so the check is that the document ends with its closing brace; a body cut short
+   * by the connection is an error of the HTTP framing that the caller sees anyway.
+   */
+  get complete(): boolean {
+    return this.phase === 'skipping' ? this.lastSignificantByte === CLOSE_OBJECT : this.rewriter.complete;
+  }
+
+  private skip(chunk: Buffer): Buffer[] {
+    if (chunk.length === 0) return [];
+    const overlap = this.rewriter.traceBytes - 1;
+    const boundary = Buffer.concat([this.lastBytes, chunk.subarray(0, overlap)]);
+    if (this.rewriter.couldMatter(chunk) || this.rewriter.couldMatter(boundary)) {
+      this.catchUp();
+      this.phase = 'scanning';
+      return this.rewriter.push(chunk);
+    }
+    this.keptAside.push(chunk);
+    this.keptBytes += chunk.length;
+    if (this.keptBytes > this.maxKeptBytes) this.catchUp();
+    this.lastBytes = Buffer.from(chunk.subarray(Math.max(0, chunk.length - overlap)));
+    let end = chunk.length - 1;
+    while (end >= 0 && (chunk[end] === 0x20 || chunk[end] === 0x0a || chunk[end] === 0x0d || chunk[end] === 0x09)) end--;
+    if (end >= 0) this.lastSignificantByte = chunk[end]!;
+    return [chunk];
+  }
+
+  /** Scans the chunks kept aside, so the rewriter's state is exact again; their output was their input. */
+  private catchUp(): void {
+    for (const kept of this.keptAside) this.rewriter.push(kept);
+    this.keptAside = [];
+    this.keptBytes = 0;
   }
 }

@@ -13,7 +13,7 @@ import type { QueryIdGenerator } from '../../protocol/query-id.js';
 import type { QueryTokenSigner } from '../../protocol/query-token.js';
 import type { Dialect } from '../../protocol/session.js';
 import { followUpUri, infoUri, type FollowUpPhase } from '../../protocol/uris.js';
-import { TopLevelValueRewriter } from '../../protocol/uri-rewriter.js';
+import { SkippingRewriter, TopLevelValueRewriter } from '../../protocol/uri-rewriter.js';
 import { sendJson, sendNoContent, sendQueryFailure, sendText } from '../../server/respond.js';
 import type { Backend, FollowUpRequest, QueryEndDetails, QueryEndEvents, QueryLookup, Submission } from '../backend.js';
 import { backendRequestHeaders, clientResponseHeaders } from './header-translation.js';
@@ -22,6 +22,7 @@ const REWRITTEN_KEYS = new Set(['nextUri', 'partialCancelUri', 'infoUri']);
 const USER_AGENT = 'Querygate';
 /** Documents up to this size are relayed in one write; larger ones are streamed. */
 const SMALL_DOCUMENT_BYTES = 64 * 1024;
+const NOTICED_KEYS = new Set(['error']);
 /** Largest non-200 body relayed to a client (backends answer those with short text). */
 const MAX_ERROR_BODY = 4096;
 
@@ -285,9 +286,7 @@ export class TrinoBackend implements Backend {
     let queryId: string | undefined;
     let hasNext = false;
     let hasError = false;
-    const noticeError = (key: string) => {
-      if (key === 'error') hasError = true;
-    };
+    const noticeError = { keys: NOTICED_KEYS, notice: () => (hasError = true) };
     const rewriter = new TopLevelValueRewriter(REWRITTEN_KEYS, (key, value) => {
       if (key === 'nextUri') hasNext = true;
       const target = upstreamTarget(value);
@@ -301,7 +300,7 @@ export class TrinoBackend implements Backend {
     }, noticeError);
     const headers: OutgoingHttpHeaders = { 'content-type': 'application/json' };
     for (const [name, value] of clientResponseHeaders(response.headers, context.clientDialect)) headers[name] = value;
-    const relayed = await this.relay(response, rewriter, headers, context, res);
+    const relayed = await this.relay(response, new SkippingRewriter(rewriter, 'data'), headers, context, res);
     if (relayed === false) return;
     if (queryId !== undefined) context.events.started?.(queryId);
     if (!hasNext) context.events.ended(hasError ? 'failed' : 'finished', relayed === true ? undefined : finalDetails(relayed));
@@ -311,13 +310,13 @@ export class TrinoBackend implements Backend {
    * Relays one document. Protocol documents without data are small: they are collected and sent
    * in one write with a Content-Length (many small chunked writes cost more than the copy), and a
    * backend failing before their end still gets the client a clean error document. Once a
-   * document grows past SMALL_DOCUMENT_BYTES it is streamed, so memory stays at one chunk
-   * whatever the page size. Returns the whole document when it was small, true when streamed,
-   * false when the relay failed.
+   * document grows past SMALL_DOCUMENT_BYTES it is streamed, so memory stays bounded whatever the
+   * page size, and its `data` is passed on without being scanned (SkippingRewriter). Returns the
+   * whole document when it was small, true when streamed, false when the relay failed.
    */
   private async relay(
     response: Dispatcher.ResponseData,
-    rewriter: TopLevelValueRewriter,
+    rewriter: SkippingRewriter,
     headers: OutgoingHttpHeaders,
     context: RelayContext,
     res: ServerResponse,
