@@ -85,8 +85,10 @@ before(async () => {
     accessControl: { rulesFile: join(pki.dir, 'rules.json') },
     backends: [
       { name: 'trino1', engine: 'trino', url: trino },
-      { name: 'embedded', engine: 'duckdb' },
+      // A group of its own: in one group, the least-loaded choice could send a tpch query to DuckDB.
+      { name: 'embedded', engine: 'duckdb', group: 'local' },
     ],
+    routing: { defaultGroup: 'default' },
   });
 });
 after(async () => {

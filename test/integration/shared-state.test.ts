@@ -134,6 +134,8 @@ test('PostgreSQL stopped and restarted during a stream of queries across two ins
     })();
 
     await waitFor('some queries before the outage', () => ids.length >= 5, 30_000);
+    // Both instances have opened the store (and run its migrations) before it goes away.
+    for (const g of [a, b]) await waitFor('the history store to open', async () => (await fetch(`${g.url}/api/queries?limit=1`, { headers: ADMIN })).status === 200, 30_000);
     await stopPostgres(OUTAGE_PG_PORT);
     const duringFrom = ids.length;
     await waitFor('queries to keep running while PostgreSQL is down', () => ids.length >= duringFrom + 10, 60_000);
