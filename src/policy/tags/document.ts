@@ -168,7 +168,10 @@ export function validateGrant(tags: Record<string, string[]>, raw: unknown, fiel
 
 function attributeMap(raw: unknown, field: string): Record<string, Record<string, string[]>> {
   const out: Record<string, Record<string, string[]>> = {};
-  for (const [name, attrs] of Object.entries(record(raw, field))) out[name] = expression(attrs, `${field}.${name}`, undefined);
+  for (const [name, attrs] of Object.entries(record(raw, field))) {
+    // Sorted: the values of an attribute are a set, and the store returns them sorted.
+    out[name] = Object.fromEntries(Object.entries(expression(attrs, `${field}.${name}`, undefined)).map(([k, vs]) => [k, [...vs].sort()]));
+  }
   return out;
 }
 

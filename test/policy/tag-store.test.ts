@@ -1,0 +1,92 @@
+/**
+ * The tag store on SQLite and on a real PostgreSQL: round trips, the version row, optimistic
+ * concurrency, and an import that fails halfway (a database error after thousands of rows were
+ * written) changing nothing.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import Database from 'better-sqlite3';
+import { validatePolicy, type TagPolicyDocument } from '../../src/policy/tags/document.js';
+import { PolicyConflictError, PostgresTagStore, SqliteTagStore, type TagStore } from '../../src/policy/tags/store.js';
+import { isolatedPostgres, type IsolatedPostgres } from './tag-support.js';
+
+function sample(grants: string[], assignmentCount: number): TagPolicyDocument {
+  const assignments: Record<string, Record<string, string>> = { 'lake.sales': { domain: 'sales', pii: 'false' } };
+  for (let i = 0; i < assignmentCount; i++) assignments[`lake.sales.t${i}.email`] = { pii: 'true' };
+  return validatePolicy({
+    tags: { domain: ['sales', 'hr'], pii: [true, false] },
+    assignments,
+    grants: grants.map((name) => ({ name, privileges: ['SELECT'], to: { groups: ['analysts'] }, expression: { domain: ['sales'], pii: ['false'] }, withGrantOption: true })),
+    principals: { users: { ann: { clearance: ['pii'] } }, groups: { analysts: { domain: ['sales', 'hr'] } } },
+  });
+}
+
+/** The same contract on both databases; `injectFailure` makes inserting a grant named 'boom' fail inside the database. */
+function contract(name: string, open: () => Promise<TagStore>, injectFailure: () => Promise<void>) {
+  describe(name, () => {
+    let store: TagStore;
+    before(async () => {
+      store = await open();
+    });
+    after(async () => store?.close());
+
+    test('a replaced policy loads back equal, and every change increments the version', async () => {
+      const start = await store.version();
+      const doc = sample(['a', 'b'], 10);
+      assert.equal(await store.replace(doc), start + 1);
+      const loaded = await store.load();
+      assert.deepEqual(loaded, { document: doc, version: start + 1 });
+    });
+
+    test('a change based on an older version is refused (another administrator changed it meanwhile)', async () => {
+      const current = await store.version();
+      await assert.rejects(store.replace(sample(['c'], 1), current - 1), PolicyConflictError);
+      assert.equal(await store.version(), current);
+    });
+
+    test('an import failing halfway (after thousands of rows) changes nothing', async () => {
+      const before = await store.load();
+      await injectFailure();
+      // 5000 assignments are written before the grants; the second grant fails.
+      await assert.rejects(store.replace(sample(['ok', 'boom'], 5000)), /injected failure/);
+      assert.deepEqual(await store.load(), before);
+    });
+  });
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'qg-tag-store-'));
+const sqliteFile = join(dir, 'history.db');
+contract(
+  'SQLite',
+  async () => SqliteTagStore.open(sqliteFile),
+  async () => {
+    const db = new Database(sqliteFile);
+    db.exec("CREATE TRIGGER fail_boom BEFORE INSERT ON querygate_tag_grants WHEN NEW.name = 'boom' BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
+    db.close();
+  },
+);
+
+let postgres: IsolatedPostgres;
+before(async () => {
+  postgres = await isolatedPostgres();
+}, { timeout: 600_000 });
+after(async () => postgres?.close());
+
+contract(
+  'PostgreSQL',
+  async () => PostgresTagStore.open(postgres.url),
+  async () => {
+    await postgres.admin.query(`CREATE FUNCTION fail_boom() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$`);
+    await postgres.admin.query(`CREATE TRIGGER fail_boom BEFORE INSERT ON querygate_tag_grants FOR EACH ROW WHEN (NEW.name = 'boom') EXECUTE FUNCTION fail_boom()`);
+  },
+);
+
+test('two instances opening PostgreSQL at once migrate once', async () => {
+  const [a, b] = await Promise.all([PostgresTagStore.open(postgres.url), PostgresTagStore.open(postgres.url)]);
+  const { rows } = await postgres.admin.query('SELECT version FROM querygate_tag_migrations');
+  assert.deepEqual(rows, [{ version: 1 }]);
+  await Promise.all([a.close(), b.close()]);
+});
