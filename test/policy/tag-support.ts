@@ -6,7 +6,7 @@ import pg from 'pg';
 import { startPostgres, stopPostgres } from '../tracking/services.js';
 
 export interface IsolatedPostgres {
-  /** Connection string whose search_path is the schema. */
+  /** Connection string whose search_path is the schema (then public, where extensions such as pg_trgm live). */
   url: string;
   admin: pg.Client;
   close(): Promise<void>;
@@ -20,7 +20,7 @@ export async function isolatedPostgres(): Promise<IsolatedPostgres> {
   await admin.query(`CREATE SCHEMA ${schema}`);
   await admin.query(`SET search_path = ${schema}`);
   return {
-    url: `${service.url}?options=${encodeURIComponent(`-c search_path=${schema}`)}`,
+    url: `${service.url}?options=${encodeURIComponent(`-c search_path=${schema},public`)}`,
     admin,
     async close() {
       await admin.query(`DROP SCHEMA ${schema} CASCADE`);
