@@ -18,6 +18,9 @@ const USAGE = `Usage:
                                                (--file defaults to accessControl.tags.file)
   querygate policy export --config FILE [--out FILE]
                                                write the stored tag policy as YAML (stdout by default)
+  querygate policy sync --config FILE --catalog C [--apply]
+                                               read 'tags: key=value, ...' from the catalog's Trino table and
+                                               column comments; show the changes, or apply them
   querygate --help`;
 
 class UsageError extends Error {}
@@ -35,9 +38,10 @@ interface Options {
   policy?: PolicySubcommand;
   file?: string;
   out?: string;
+  apply?: boolean;
 }
 
-const POLICY_SUBCOMMANDS: readonly string[] = ['diff', 'apply', 'export'] satisfies PolicySubcommand[];
+const POLICY_SUBCOMMANDS: readonly string[] = ['diff', 'apply', 'export', 'sync'] satisfies PolicySubcommand[];
 
 function parseArgs(argv: string[]): Options {
   const [command = 'serve', ...args] = argv;
@@ -51,8 +55,8 @@ function parseArgs(argv: string[]): Options {
     options.policy = sub as PolicySubcommand;
     rest = args.slice(1);
   }
-  const only = (flag: string, wanted: string) => {
-    if (command !== wanted) throw new UsageError(`${flag} is an option of ${wanted}`);
+  const only = (flag: string, ...wanted: string[]) => {
+    if (!wanted.includes(command)) throw new UsageError(`${flag} is an option of ${wanted.join(' and ')}`);
   };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
@@ -86,7 +90,7 @@ function parseArgs(argv: string[]): Options {
         options.groups.push(value());
         break;
       case '--catalog':
-        only(flag!, 'explain-access');
+        only(flag!, 'explain-access', 'policy');
         options.catalog = value();
         break;
       case '--schema':
@@ -105,6 +109,10 @@ function parseArgs(argv: string[]): Options {
         only(flag!, 'policy');
         options.out = value();
         break;
+      case '--apply':
+        only(flag!, 'policy');
+        options.apply = true;
+        break;
       case '--help':
       case '-h':
         return { command: 'help', groups: [] };
@@ -113,6 +121,7 @@ function parseArgs(argv: string[]): Options {
     }
   }
   if (options.command === 'check-config' && options.config === undefined) throw new UsageError('check-config needs --config FILE');
+  if (options.policy === 'sync' && options.catalog === undefined) throw new UsageError('policy sync needs --catalog CATALOG');
   if (options.command === 'policy' && options.config === undefined) throw new UsageError(`policy ${options.policy} needs --config FILE (the stored policy lives in the history database it names)`);
   if (options.command === 'explain-access' && (options.user === undefined || options.sql === undefined)) throw new UsageError('explain-access needs --user and --sql');
   return options;
@@ -145,7 +154,13 @@ async function main(): Promise<void> {
   }
   if (options.command === 'policy') {
     try {
-      const text = await policyCommand(config, options.policy!, { ...(options.file !== undefined ? { file: options.file } : {}), ...(options.out !== undefined ? { out: options.out } : {}) }, createLogger({ ...config, logging: { level: 'error' } }));
+      const args = {
+        ...(options.file !== undefined ? { file: options.file } : {}),
+        ...(options.out !== undefined ? { out: options.out } : {}),
+        ...(options.catalog !== undefined ? { catalog: options.catalog } : {}),
+        apply: options.apply === true,
+      };
+      const text = await policyCommand(config, options.policy!, args, createLogger({ ...config, logging: { level: 'error' } }));
       process.stdout.write(text);
       process.exit(0);
     } catch (err) {

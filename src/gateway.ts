@@ -141,14 +141,14 @@ function watchConfig(path: string, initial: GatewayConfig, targets: ReloadTarget
   return timer;
 }
 
-interface BackendDependencies {
+export interface BackendDependencies {
   signer: QueryTokenSigner;
   queryIds: QueryIdGenerator;
   onUnreachable(backend: string, reason: string): void;
   log: Logger;
 }
 
-async function createBackends(config: GatewayConfig, deps: BackendDependencies): Promise<Backend[]> {
+export async function createBackends(config: GatewayConfig, deps: BackendDependencies): Promise<Backend[]> {
   const backends: Backend[] = [];
   for (const backend of config.backends) {
     if (backend.engine === 'duckdb') {

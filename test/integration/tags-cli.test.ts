@@ -2,7 +2,8 @@
  * Policy as code through the real command: `querygate policy diff|apply|export` on a YAML file
  * against the SQLite store of a configuration, readable refusals (exit 2) that change nothing,
  * `explain-access` naming the tag grant that decided, and a gateway (embedded DuckDB) deciding
- * with the applied policy while refusing edits through the admin API (the file is the truth).
+ * with the applied policy while refusing edits through the admin API (the file is the truth),
+ * and `policy sync` reading tags from a real Trino's table and column comments.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -10,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { runQuery } from '../support/protocol-client.js';
-import { REPO, run, startTestGateway } from '../support/services.js';
+import { ensureTrino, REPO, run, startTestGateway } from '../support/services.js';
 
 const CLI = join(REPO, 'dist/src/cli.js');
 const dir = mkdtempSync(join(tmpdir(), 'qg-tags-cli-'));
@@ -83,7 +84,7 @@ test('a changed file shows as changes; a bad file is refused with exit 2 and cha
   }
   const usage = await querygate('policy', 'show', '--config', configFile);
   assert.equal(usage.code, 2);
-  assert.match(usage.stderr, /policy needs one of diff, apply, export, not 'show'/);
+  assert.match(usage.stderr, /policy needs one of diff, apply, export, sync, not 'show'/);
   writeFileSync(policyFile, POLICY);
   assert.match((await querygate('policy', 'diff', '--config', configFile)).stdout, /no changes \(stored version 1\)/);
 });
@@ -119,4 +120,38 @@ test('a gateway on the embedded DuckDB decides with the applied policy and refus
   } finally {
     await gateway.close();
   }
+});
+
+test('policy sync reads tags from Trino table and column comments (memory catalog), and refuses unknown values', async () => {
+  const trinoUrl = await ensureTrino();
+  const trino = async (sql: string) => {
+    const result = await runQuery(trinoUrl, sql, { 'X-Trino-User': 'setup' });
+    assert.equal(result.error, undefined, `${sql}: ${JSON.stringify(result.error)}`);
+  };
+  await trino('CREATE SCHEMA IF NOT EXISTS memory.mesh_comments');
+  await trino('DROP TABLE IF EXISTS memory.mesh_comments.invoices');
+  await trino('CREATE TABLE memory.mesh_comments.invoices (id bigint, card varchar)');
+  await trino("COMMENT ON TABLE memory.mesh_comments.invoices IS 'Invoices of the billing domain. tags: domain=billing, pii=false'");
+  await trino("COMMENT ON COLUMN memory.mesh_comments.invoices.card IS 'Card number; tags: pii=true'");
+  const syncConfig = join(dir, 'sync.yaml');
+  writeFileSync(syncConfig, `dataDir: ${join(dir, 'sync-data')}\nbackends:\n  - { name: trino1, engine: trino, url: "${trinoUrl}", group: cluster }\nroutingGroups: [{ name: cluster }]\nrouting: { defaultGroup: cluster }\naccessControl:\n  tags: {}\n`);
+  const tagsOnly = join(dir, 'sync-policy.yaml');
+  writeFileSync(tagsOnly, 'tags: { domain: [billing, sales], pii: [true, false] }\n');
+  assert.equal((await querygate('policy', 'apply', '--config', syncConfig, '--file', tagsOnly)).code, 0);
+  const listed = await querygate('policy', 'sync', '--config', syncConfig, '--catalog', 'memory');
+  assert.equal(listed.code, 0, listed.stderr);
+  assert.deepEqual(listed.stdout.trim().split('\n'), [
+    '+ assignment memory.mesh_comments.invoices domain: billing',
+    '+ assignment memory.mesh_comments.invoices pii: false',
+    '+ assignment memory.mesh_comments.invoices.card pii: true',
+    '3 change(s) from the comments of catalog memory; run with --apply to apply them',
+  ]);
+  const applied = await querygate('policy', 'sync', '--config', syncConfig, '--catalog', 'memory', '--apply');
+  assert.match(applied.stdout, /applied 3 change\(s\) from the comments of catalog memory: version 2/);
+  assert.match((await querygate('policy', 'sync', '--config', syncConfig, '--catalog', 'memory')).stdout, /the comments add no tags \(stored version 2\)/);
+  await trino("COMMENT ON COLUMN memory.mesh_comments.invoices.card IS 'tags: pii=maybe'");
+  const refused = await querygate('policy', 'sync', '--config', syncConfig, '--catalog', 'memory', '--apply');
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, /tags in the comments of catalog memory: assignments\.memory\.mesh_comments\.invoices\.card\.pii: 'maybe' is not an allowed value of tag 'pii'/);
+  await trino('DROP TABLE memory.mesh_comments.invoices');
 });

@@ -8,6 +8,7 @@ import { describe, test } from 'node:test';
 import { analyze } from '../../src/sql/analyzer/index.js';
 import { combineDecision, type TagMode } from '../../src/policy/tags/combine.js';
 import { diffPolicies } from '../../src/policy/tags/diff.js';
+import { tagsInComment } from '../../src/policy/tags/metadata-sync.js';
 import { parsePolicyYaml, policyToYaml, TagPolicyError, validatePolicy, type TagPolicyDocument } from '../../src/policy/tags/document.js';
 import { TagPolicy, type TagSubject } from '../../src/policy/tags/engine.js';
 import type { AccessRules } from '../../src/policy/file-rules.js';
@@ -212,5 +213,15 @@ describe('policy diff', () => {
       '+ principal users/ann: clearance=pii',
     ]);
     assert.deepEqual(diffPolicies(after, after), []);
+  });
+});
+
+describe('tags in backend comments', () => {
+  test('`tags: key=value, ...` anywhere in a comment, up to its end or a semicolon', () => {
+    assert.deepEqual(tagsInComment('Invoices. tags: domain=billing, pii = false', 't'), { domain: 'billing', pii: 'false' });
+    assert.deepEqual(tagsInComment('TAGS: pii=true; owner is billing', 't'), { pii: 'true' });
+    assert.equal(tagsInComment('no tags here', 't'), undefined);
+    assert.throws(() => tagsInComment('tags: pii', 'c.s.t'), /comment of c\.s\.t: 'pii' is not key=value/);
+    assert.throws(() => tagsInComment('tags: pii=true, pii=false', 'c.s.t'), /two values for tag 'pii' \(true, false\); a resource holds one value per key/);
   });
 });
