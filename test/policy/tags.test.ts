@@ -133,6 +133,37 @@ describe('grant matching', () => {
   });
 });
 
+describe('schema statements', () => {
+  const p = policy({
+    assignments: { default: { tier: 'bronze' }, 'default.hr': { domain: 'hr' } },
+    grants: [
+      { name: 'hr-owners', privileges: ['OWNERSHIP', 'DROP'], to: { users: ['hra'] }, expression: { domain: ['hr'] } },
+      { name: 'creators', privileges: ['CREATE'], to: { users: ['hra'] }, expression: { tier: ['bronze'] } },
+      { name: 'readers', privileges: ['SELECT'], to: { users: ['ann'] }, expression: { domain: ['hr'] } },
+    ],
+  });
+  const hra = { user: 'hra', groups: [] };
+
+  test('CREATE / DROP SCHEMA and SHOW TABLES need a grant on the schema’s effective tags', async () => {
+    const create = await tagChecks(p, hra, 'CREATE SCHEMA default.newschema');
+    assert.deepEqual(create.map((c) => [c.check, c.resource, c.allowed]), [['TagSchemaCreate', 'default.newschema', true]]);
+    assert.equal((await tagChecks(p, hra, 'DROP SCHEMA default.hr'))[0]!.allowed, true);
+    const denied = await tagChecks(p, { user: 'ann', groups: [] }, 'DROP SCHEMA default.hr');
+    assert.equal(denied[0]!.denial, 'Access Denied: Cannot drop schema default.hr: no tag grant gives DROP on {domain=hr, tier=bronze}');
+    // SHOW TABLES needs any privilege on the schema.
+    assert.equal((await tagChecks(p, { user: 'ann', groups: [] }, 'SHOW TABLES FROM default.hr'))[0]!.allowed, true);
+    assert.equal((await tagChecks(p, { user: 'ann', groups: [] }, 'SHOW TABLES FROM default.default'))[0]!.allowed, false);
+  });
+
+  test('USE and table creation do not check the schema (the table is checked instead)', async () => {
+    assert.deepEqual(await tagChecks(p, { user: 'ann', groups: [] }, 'USE default.default'), []);
+    // The new table inherits its schema's tags: the CREATE grant on tier=bronze covers it for hra only.
+    const ctas = await tagChecks(p, hra, 'CREATE TABLE default.hr.copy AS SELECT 1 AS x');
+    assert.deepEqual(ctas.map((c) => [c.check, c.allowed]), [['TagCreate', true]]);
+    assert.deepEqual((await tagChecks(p, { user: 'ann', groups: [] }, 'CREATE TABLE default.hr.copy AS SELECT 1 AS x')).map((c) => [c.check, c.allowed]), [['TagCreate', false]]);
+  });
+});
+
 describe('combination with the rules file', () => {
   const tags = policy({
     assignments: { 'default.hr': { domain: 'hr', pii: 'false' }, 'default.hr.employee.ssn': { pii: 'true' } },

@@ -2,10 +2,10 @@
  * One decision from the rules file and the tag grants (`accessControl.tags.mode`):
  *
  * - `all` (the default): every rules-file check and every tag check must allow.
- * - `any`: a table access a tag grant allows needs nothing from the rules file (nor the catalog
- *   gate of a catalog reached only through such tables), as Lake Formation adds named-resource
- *   and tag grants; everything else (other tables, functions, session properties...) is decided
- *   by the rules file as before.
+ * - `any`: a table or schema access a tag grant allows needs nothing from the rules file (nor the
+ *   catalog gate of a catalog reached only through such accesses), as Lake Formation adds
+ *   named-resource and tag grants; everything else (other tables, functions, session
+ *   properties...) is decided by the rules file as before.
  *
  * Without a rules file the tag grants decide table access alone and the rest follows Trino's
  * defaults for an empty rules file (see gateway.ts).
@@ -30,12 +30,14 @@ export function combineDecision(rules: AccessRules, identity: AccessIdentity, re
     if (!allowed) decision.message = base.message ?? firstTagDenial!.denial!;
     return decision;
   }
-  const byTags = new Set(tagChecks.filter((c) => c.allowed).map((c) => c.table));
-  const rest = request.tables.filter((t) => !byTags.has(t));
-  const reachedOtherwise = (catalog: string) =>
-    !request.tables.some((t) => t.table.catalog === catalog) || rest.some((t) => t.table.catalog === catalog) || request.schemas.some((s) => s.catalog === catalog);
-  const base = authorize(rules, identity, { ...request, tables: rest, catalogs: request.catalogs.filter(reachedOtherwise) }, context);
-  const checks = [...base.checks, ...tagChecks.map((c) => asCheck(c, c.allowed ? '' : ' (mode any: the rules file decides this table)'))];
+  const byTags = new Set<object>(tagChecks.filter((c) => c.allowed).map((c) => c.access));
+  const tables = request.tables.filter((t) => !byTags.has(t));
+  const schemas = request.schemas.filter((s) => !byTags.has(s));
+  const catalogOf = (a: { table: { catalog: string } } | { catalog: string }) => ('table' in a ? a.table.catalog : a.catalog);
+  const decidedByTags = tagChecks.filter((c) => c.allowed).map((c) => catalogOf(c.access));
+  const reachedOtherwise = (catalog: string) => !decidedByTags.includes(catalog) || [...tables, ...schemas].some((a) => catalogOf(a) === catalog);
+  const base = authorize(rules, identity, { ...request, tables, schemas, catalogs: request.catalogs.filter(reachedOtherwise) }, context);
+  const checks = [...base.checks, ...tagChecks.map((c) => asCheck(c, c.allowed ? '' : ' (mode any: the rules file decides this access)'))];
   const decision: Decision = { allowed: base.allowed, checks };
   if (!base.allowed) decision.message = firstTagDenial === undefined ? base.message! : `${base.message!} (tags: ${firstTagDenial.reason!})`;
   return decision;

@@ -9,10 +9,11 @@
  *   (`pii=false` inherited, `pii=true` on PII columns) and granting `pii=false` to analysts
  *   without clearance.
  * - A read or write naming columns needs every column covered; one without columns (count(*),
- *   DROP, DELETE) needs the table covered. Anything not covered is denied (fail closed), and the
+ *   DROP, DELETE) needs the table covered; a schema statement (CREATE/DROP SCHEMA, SHOW TABLES,
+ *   renames) needs the schema covered. Anything not covered is denied (fail closed), and the
  *   message names the tag values no grant covered.
  */
-import type { AccessRequest, Privilege, TableAccess } from '../../sql/analyzer/types.js';
+import type { AccessRequest, Privilege, StatementKind, TableAccess } from '../../sql/analyzer/types.js';
 import type { TagExpression, TagGrant, TagPolicyDocument } from './document.js';
 
 /** Who asks: user, groups, and attributes from the authenticator (JWT claims) on top of the stored ones. */
@@ -22,8 +23,11 @@ export interface TagSubject {
   attributes?: Readonly<Record<string, readonly string[]>>;
 }
 
+export type SchemaAccess = AccessRequest['schemas'][number];
+
 export interface TagCheck {
-  table: TableAccess;
+  /** The access of the request this check decides (a table or a schema access). */
+  access: TableAccess | SchemaAccess;
   check: string;
   resource: string;
   allowed: boolean;
@@ -95,6 +99,21 @@ function denialText(t: TableAccess, columns: readonly string[]): string {
   }
 }
 
+const SCHEMA_DENIALS: Partial<Record<Privilege, string>> = {
+  CREATE: 'Cannot create schema %s',
+  DROP: 'Cannot drop schema %s',
+  SHOW: 'Cannot show tables of schema %s',
+};
+
+/** Statements whose schema access Trino does not check as such: USE needs catalog access only; creating a table checks the table. */
+const SCHEMA_ACCESS_NOT_CHECKED: ReadonlySet<StatementKind> = new Set(['use', 'createTable', 'createTableAsSelect', 'createView', 'createMaterializedView']);
+
+/** The schema accesses the tag grants decide (the same ones the rules engine checks). */
+export function schemaAccesses(request: AccessRequest): SchemaAccess[] {
+  const kind = request.innerKind !== undefined && request.kind !== 'prepare' ? request.innerKind : request.kind;
+  return SCHEMA_ACCESS_NOT_CHECKED.has(kind) ? [] : request.schemas;
+}
+
 export class TagPolicy {
   private readonly assignments: ReadonlyMap<string, ReadonlyMap<string, string>>;
 
@@ -145,10 +164,22 @@ export class TagPolicy {
     });
   }
 
-  /** One check per table access of the request. */
+  /** One check per table access and per schema access of the request (see schemaAccesses). */
   evaluate(subject: TagSubject, request: AccessRequest): TagCheck[] {
     const grants = this.grantsOf(subject);
-    return request.tables.map((t) => this.checkTable(t, grants));
+    return [...request.tables.map((t) => this.checkTable(t, grants)), ...schemaAccesses(request).map((s) => this.checkSchema(s, grants))];
+  }
+
+  private checkSchema(s: SchemaAccess, subjectGrants: readonly TagGrant[]): TagCheck {
+    const grants = subjectGrants.filter((g) => grantCovers(g, s.privilege));
+    const name = `${s.catalog}.${s.schema}`;
+    const tags = this.effectiveTags([s.catalog, s.schema]);
+    const check = `TagSchema${s.privilege[0]}${s.privilege.slice(1).toLowerCase()}`;
+    const grant = grants.find((g) => matches(g.expression, tags));
+    if (grant !== undefined) return { access: s, check, resource: name, allowed: true, decidedBy: `tag grant '${grant.name}' (${formatExpression(grant.expression)})` };
+    const reason = grants.length === 0 ? `no tag grant gives ${s.privilege} on ${formatTags(tags)}` : `no tag grant covers ${this.missing([{ tags }], grants)}`;
+    const denial = SCHEMA_DENIALS[s.privilege] ?? `Cannot access schema ${name}: ownership required`;
+    return { access: s, check, resource: name, allowed: false, decidedBy: `tags: ${reason} (effective tags: ${formatTags(tags)})`, denial: `Access Denied: ${denial.replace('%s', name)}: ${reason}`, reason };
   }
 
   private checkTable(t: TableAccess, subjectGrants: readonly TagGrant[]): TagCheck {
@@ -169,14 +200,14 @@ export class TagPolicy {
         const g = grants.find((x) => x.name === name)!;
         return `'${name}' (${formatExpression(g.expression)})${t.columns.length > 0 ? ` for [${labels.join(', ')}]` : ''}`;
       });
-      return { table: t, check, resource, allowed: true, decidedBy: `tag grant ${byGrant.join('; ')}` };
+      return { access: t, check, resource, allowed: true, decidedBy: `tag grant ${byGrant.join('; ')}` };
     }
     const missing = this.missing(uncovered, grants);
     const columns = t.columns.length > 0 ? uncovered.map((u) => u.label) : [];
     const tagsOf = uncovered.map((u) => `${u.label} ${formatTags(u.tags)}`).join('; ');
     const reason = grants.length === 0 ? `no tag grant gives ${t.privilege} on ${[...new Set(uncovered.map((u) => formatTags(u.tags)))].join(' or ')}` : `no tag grant covers ${missing}`;
     return {
-      table: t,
+      access: t,
       check,
       resource,
       allowed: false,
