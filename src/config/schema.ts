@@ -104,6 +104,8 @@ const ldapAuthenticator = z
         z.object({ mode: z.literal('memberOf'), attribute: z.string().optional(), nameAttribute: z.string().optional() }).strict(),
       ])
       .optional(),
+    /** LDAP attribute of the user's entry → principal attribute key (e.g. `{ departmentNumber: domain }`), for tag grants. */
+    attributes: z.record(z.string().min(1), z.string().min(1)).optional(),
     timeout: duration.default(5_000),
   })
   .strict()

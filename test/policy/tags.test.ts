@@ -4,7 +4,15 @@
  * column-level checks, the combination with the rules file (mode all / any), and policy diffs.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { SignJWT, exportSPKI, generateKeyPair } from 'jose';
+import { JwtAuthenticator } from '../../src/auth/jwt.js';
+import { AccessControl } from '../../src/policy/access-control.js';
+import { parseAccessRules } from '../../src/policy/file-rules.js';
+import { parseSession } from '../../src/protocol/session.js';
 import { analyze } from '../../src/sql/analyzer/index.js';
 import { combineDecision, type TagMode } from '../../src/policy/tags/combine.js';
 import { diffPolicies } from '../../src/policy/tags/diff.js';
@@ -254,5 +262,52 @@ describe('tags in backend comments', () => {
     assert.equal(tagsInComment('no tags here', 't'), undefined);
     assert.throws(() => tagsInComment('tags: pii', 'c.s.t'), /comment of c\.s\.t: 'pii' is not key=value/);
     assert.throws(() => tagsInComment('tags: pii=true, pii=false', 'c.s.t'), /two values for tag 'pii' \(true, false\); a resource holds one value per key/);
+  });
+});
+
+describe('principal attributes from JWT claims', () => {
+  test('configured claims become attributes (text or list), others are ignored, and they decide attribute grants', async () => {
+    const keys = await generateKeyPair('RS256');
+    const keyFile = join(mkdtempSync(join(tmpdir(), 'qg-jwt-attrs-')), 'key.pem');
+    writeFileSync(keyFile, await exportSPKI(keys.publicKey));
+    const auth = new JwtAuthenticator({ keyFile, principalClaim: 'sub', clockSkewMs: 0, attributeClaims: { clr: 'clearance', depts: 'domain', level: 'level' } });
+    const token = await new SignJWT({ sub: 'dan', clr: 'pii', depts: ['hr', 'sales', 7], level: 3, other: 'x' }).setProtectedHeader({ alg: 'RS256' }).setExpirationTime('5m').sign(keys.privateKey);
+    const principal = await auth.authenticate({ kind: 'bearer', token });
+    assert.deepEqual(principal.attributes, { clearance: ['pii'], domain: ['hr', 'sales'] });
+    const p = policy({
+      assignments: { 'default.hr': { domain: 'hr', pii: 'false' }, 'default.hr.employee.ssn': { pii: 'true' } },
+      grants: [{ name: 'cleared', privileges: ['SELECT'], to: { attributes: { clearance: ['pii'] } }, expression: { domain: ['hr'] } }],
+    });
+    const [check] = await tagChecks(p, { user: principal.user, groups: principal.groups, attributes: principal.attributes! }, 'SELECT ssn FROM employee');
+    assert.equal(check!.allowed, true);
+  });
+});
+
+describe('through AccessControl', () => {
+  const p = policy({
+    assignments: { 'default.hr': { domain: 'hr', pii: 'false' }, 'default.hr.employee.ssn': { pii: 'true' } },
+    grants: [{ name: 'cleared', privileges: ['SELECT'], to: { attributes: { clearance: ['pii'] } }, expression: { domain: ['hr'] } }],
+  });
+  let current = p;
+  const access = new AccessControl({ value: parseAccessRules('{}', 'none') }, META, () => undefined, { mode: 'all', policy: async () => current });
+  const session = parseSession({ 'x-trino-user': 'dan', 'x-trino-catalog': 'default', 'x-trino-schema': 'hr' });
+  const run = (user: string, attributes: Record<string, string[]> | undefined) =>
+    access.check({ principal: { user: 'dan', groups: [], authenticatedBy: 'jwt', ...(attributes ? { attributes } : {}) }, user, session, sql: 'SELECT ssn FROM employee' }).then(
+      () => 'allowed',
+      (err: Error) => err.message,
+    );
+
+  test('the cache tells apart two tokens of one user with different attributes; an impersonated user does not inherit them', async () => {
+    assert.equal(await run('dan', { clearance: ['pii'] }), 'allowed');
+    assert.equal(await run('dan', undefined), 'Access Denied: Cannot select from columns [ssn] in table or view default.hr.employee: no tag grant gives SELECT on {domain=hr, pii=true}');
+    assert.equal(await run('dan', { clearance: ['pii'] }), 'allowed');
+    assert.match(await run('eve', { clearance: ['pii'] }), /no tag grant gives SELECT/);
+  });
+
+  test('a new policy version drops cached decisions at once', async () => {
+    assert.equal(await run('dan', { clearance: ['pii'] }), 'allowed');
+    current = new TagPolicy(validatePolicy({ ...p.document, grants: [] }), p.version + 1);
+    assert.match(await run('dan', { clearance: ['pii'] }), /no tag grant gives SELECT/);
+    assert.ok(access.cacheStats.invalidations >= 1);
   });
 });
