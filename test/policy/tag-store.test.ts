@@ -1,7 +1,8 @@
 /**
  * The tag store on SQLite and on a real PostgreSQL: round trips, the version row, optimistic
- * concurrency, and an import that fails halfway (a database error after thousands of rows were
- * written) changing nothing.
+ * concurrency, an import that fails halfway (a database error after thousands of rows were
+ * written) changing nothing, and two services sharing PostgreSQL without Redis converging by
+ * polling the version row.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
@@ -10,7 +11,10 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { validatePolicy, type TagPolicyDocument } from '../../src/policy/tags/document.js';
+import { TagService } from '../../src/policy/tags/service.js';
 import { PolicyConflictError, PostgresTagStore, SqliteTagStore, type TagStore } from '../../src/policy/tags/store.js';
+import { waitFor } from '../tracking/services.js';
+import { pino } from 'pino';
 import { isolatedPostgres, type IsolatedPostgres } from './tag-support.js';
 
 function sample(grants: string[], assignmentCount: number): TagPolicyDocument {
@@ -89,4 +93,21 @@ test('two instances opening PostgreSQL at once migrate once', async () => {
   const { rows } = await postgres.admin.query('SELECT version FROM querygate_tag_migrations');
   assert.deepEqual(rows, [{ version: 1 }]);
   await Promise.all([a.close(), b.close()]);
+});
+
+test('without Redis, two instances sharing PostgreSQL converge within the poll interval', async () => {
+  const log = pino({ level: 'silent' });
+  const stores = await Promise.all([PostgresTagStore.open(postgres.url), PostgresTagStore.open(postgres.url)]);
+  const [a, b] = await Promise.all(stores.map((store) => TagService.start({ store, pollIntervalMs: 100, log })));
+  try {
+    await a!.replace(sample(['base'], 1));
+    const changed = await a!.update((doc) => ({ ...doc, grants: [...doc.grants, { name: 'polled', privileges: ['SELECT'], to: { users: ['u'] }, expression: { pii: ['false'] } }] }));
+    const started = Date.now();
+    await waitFor('instance B to see the change', async () => (await b!.policy()).version === changed.version, 2000);
+    assert.ok(Date.now() - started < 1000, `converged after ${Date.now() - started} ms`);
+    assert.ok((await b!.policy()).document.grants.some((g) => g.name === 'polled'));
+  } finally {
+    await Promise.all([a!.close(), b!.close()]);
+    await Promise.all(stores.map((store) => store.close()));
+  }
 });
