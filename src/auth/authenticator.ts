@@ -10,7 +10,7 @@ export interface Principal {
   groups: string[];
   /** Which authenticator vouched for the user (`password-file`, `ldap`, `jwt`). */
   authenticatedBy: string;
-  /** Attributes for tag grants (e.g. clearance: [pii]), from configured JWT claims. */
+  /** Attributes for tag grants (e.g. clearance: [pii]), from configured JWT claims or LDAP attributes. */
   attributes?: Record<string, string[]>;
 }
 
