@@ -203,6 +203,22 @@ describe('admin API input', () => {
     });
   });
 
+  test('principal attributes and tag keys through the API: a cleared user reads PII, and a value in use cannot be removed', async () => {
+    const query = `SELECT card_number FROM ${BILLING}.invoices`;
+    assert.equal((await runQuery(b.url, query, headers('sam'))).error?.errorName, 'PERMISSION_DENIED');
+    const cleared = await admin(a, 'PUT', '/api/policy/principals/users/sam', { attributes: { clearance: ['pii'], domain: ['billing'] } });
+    assert.equal(cleared.status, 200, JSON.stringify(cleared.json));
+    assert.equal((await runQuery(b.url, query, headers('sam'))).error, undefined);
+    assert.equal((await admin(a, 'DELETE', '/api/policy/principals/users/sam')).status, 200);
+    assert.equal((await runQuery(b.url, query, headers('sam'))).error?.errorName, 'PERMISSION_DENIED');
+    const narrowed = await admin(a, 'PUT', '/api/policy/tags/pii', { values: ['true'] });
+    assert.equal(narrowed.status, 400);
+    assert.match(String(narrowed.json.error), /'false' is not an allowed value of tag 'pii' \(allowed: true\)/);
+    const widened = await admin(a, 'PUT', '/api/policy/tags/pii', { values: ['true', 'false', 'unknown'] });
+    assert.equal(widened.status, 200, JSON.stringify(widened.json));
+    assert.deepEqual(((await admin(b, 'GET', '/api/policy')).json.tags as Record<string, string[]>).pii, ['true', 'false', 'unknown']);
+  });
+
   test('the policy exports as YAML; non-administrators are refused', async () => {
     const response = await fetch(`${a.url}/api/policy?format=yaml`, { headers: { 'X-Trino-User': 'ops' } });
     const yaml = await response.text();
