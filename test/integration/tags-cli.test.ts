@@ -122,6 +122,52 @@ test('a gateway on the embedded DuckDB decides with the applied policy and refus
   }
 });
 
+test('mode any and mode all with a rules file, end to end on the embedded DuckDB', async () => {
+  // The applied policy lets group sales read demo.tpch except pii=true columns (c_phone); the rules
+  // file lets sales read nation and customer except c_name.
+  const rulesFile = join(dir, 'rules.json');
+  writeFileSync(
+    rulesFile,
+    JSON.stringify({
+      catalogs: [{ group: 'sales', catalog: 'demo', allow: 'read-only' }],
+      tables: [{ group: 'sales', catalog: 'demo', schema: 'tpch', table: 'nation|customer', privileges: ['SELECT'], columns: [{ name: 'c_name', allow: false }] }],
+    }),
+  );
+  const cases: Array<[string, string, boolean, boolean]> = [
+    // user, statement, allowed in mode any, allowed in mode all
+    ['sue', 'SELECT n_name FROM nation', true, true],
+    ['sue', 'SELECT c_name FROM customer', true, false], // tags allow, the rules do not
+    ['sue', 'SELECT c_phone FROM customer', true, false], // the rules allow, tags do not
+    ['sue', 'SELECT c_name, c_phone FROM customer', false, false], // one engine must allow the whole table access
+    ['sue', 'SELECT s_name FROM supplier', true, false],
+    ['olaf', 'SELECT n_name FROM nation', false, false],
+  ];
+  for (const mode of ['any', 'all'] as const) {
+    const gateway = await startTestGateway({
+      dataDir,
+      backends: [{ name: 'embedded', engine: 'duckdb', group: 'local' }],
+      authentication: { groupFile: join(dir, 'groups.txt') },
+      accessControl: { rulesFile, tags: { mode } },
+    });
+    try {
+      for (const [user, sql, any, all] of cases) {
+        const result = await runQuery(gateway.url, sql, { 'X-Trino-User': user, 'X-Trino-Catalog': 'demo', 'X-Trino-Schema': 'tpch' });
+        const expected = mode === 'any' ? any : all;
+        assert.equal(result.error === undefined, expected, `mode ${mode}, ${user}: ${sql} -> ${JSON.stringify(result.error?.message)}`);
+      }
+      if (mode === 'all') {
+        const tagDenial = await runQuery(gateway.url, 'SELECT c_phone FROM customer', { 'X-Trino-User': 'sue', 'X-Trino-Catalog': 'demo', 'X-Trino-Schema': 'tpch' });
+        assert.equal(tagDenial.error?.message, 'Access Denied: Cannot select from columns [c_phone] in table or view demo.tpch.customer: no tag grant covers pii=true');
+      } else {
+        const both = await runQuery(gateway.url, 'SELECT c_name, c_phone FROM customer', { 'X-Trino-User': 'sue', 'X-Trino-Catalog': 'demo', 'X-Trino-Schema': 'tpch' });
+        assert.equal(both.error?.message, 'Access Denied: Cannot select from columns [c_name] in table or view demo.tpch.customer (tags: no tag grant covers pii=true)');
+      }
+    } finally {
+      await gateway.close();
+    }
+  }
+});
+
 test('policy sync reads tags from Trino table and column comments (memory catalog), and refuses unknown values', async () => {
   const trinoUrl = await ensureTrino();
   const trino = async (sql: string) => {

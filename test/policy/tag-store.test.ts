@@ -12,7 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { validatePolicy, type TagPolicyDocument } from '../../src/policy/tags/document.js';
 import { TagService } from '../../src/policy/tags/service.js';
-import { PolicyConflictError, PostgresTagStore, SqliteTagStore, type TagStore } from '../../src/policy/tags/store.js';
+import { PolicyConflictError, PostgresTagStore, SqliteTagStore, type StoredPolicy, type TagStore } from '../../src/policy/tags/store.js';
 import { waitFor } from '../tracking/services.js';
 import { pino } from 'pino';
 import { isolatedPostgres, type IsolatedPostgres } from './tag-support.js';
@@ -109,5 +109,36 @@ test('without Redis, two instances sharing PostgreSQL converge within the poll i
   } finally {
     await Promise.all([a!.close(), b!.close()]);
     await Promise.all(stores.map((store) => store.close()));
+  }
+});
+
+test('a newer policy that cannot be loaded refuses decisions (fail closed) until it can', async () => {
+  // A database that, once the change is written, answers the version but fails every read.
+  let stored: StoredPolicy = { document: sample(['g'], 1), version: 1 };
+  let readable = true;
+  const flaky: TagStore = {
+    load: async () => {
+      if (!readable) throw new Error('connection refused');
+      return structuredClone(stored);
+    },
+    version: async () => stored.version,
+    replace: async (document) => {
+      stored = { document, version: stored.version + 1 };
+      return stored.version;
+    },
+    close: async () => undefined,
+  };
+  const service = await TagService.start({ store: flaky, pollIntervalMs: 50, log: pino({ level: 'silent' }) });
+  try {
+    assert.equal((await service.policy()).version, 1);
+    // Another instance revokes the grant; this one cannot read it.
+    stored = { document: sample([], 1), version: 2 };
+    readable = false;
+    await waitFor('the poll to see version 2', async () => service.policy().then(() => false, () => true), 2000);
+    await assert.rejects(service.policy(), /the tag policy changed \(version 2\) and could not be reloaded/);
+    readable = true;
+    assert.deepEqual((await service.policy()).document.grants, []);
+  } finally {
+    await service.close();
   }
 });
