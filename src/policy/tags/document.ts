@@ -42,10 +42,6 @@ export class TagPolicyError extends Error {
   }
 }
 
-export function emptyPolicy(): TagPolicyDocument {
-  return { tags: {}, assignments: {}, grants: [], principals: { users: {}, groups: {} } };
-}
-
 const MAX_KEY_LENGTH = 128;
 const MAX_VALUE_LENGTH = 256;
 const MAX_VALUES_PER_KEY = 1000;

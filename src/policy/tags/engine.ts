@@ -109,7 +109,7 @@ const SCHEMA_DENIALS: Partial<Record<Privilege, string>> = {
 const SCHEMA_ACCESS_NOT_CHECKED: ReadonlySet<StatementKind> = new Set(['use', 'createTable', 'createTableAsSelect', 'createView', 'createMaterializedView']);
 
 /** The schema accesses the tag grants decide (the same ones the rules engine checks). */
-export function schemaAccesses(request: AccessRequest): SchemaAccess[] {
+function schemaAccesses(request: AccessRequest): SchemaAccess[] {
   const kind = request.innerKind !== undefined && request.kind !== 'prepare' ? request.innerKind : request.kind;
   return SCHEMA_ACCESS_NOT_CHECKED.has(kind) ? [] : request.schemas;
 }

@@ -26,7 +26,7 @@ export function tagsInComment(comment: string, resource: string): Record<string,
   return tags;
 }
 
-export interface CommentRow {
+interface CommentRow {
   schema: string;
   table: string;
   column?: string;

@@ -8,7 +8,7 @@ import type { GatewayConfig } from '../../config/schema.js';
 import { openTagStore, SqliteTagStore, type TagStore } from './store.js';
 import { TagService } from './service.js';
 
-export async function openTagStoreFromConfig(config: GatewayConfig, log: Logger): Promise<TagStore> {
+async function openTagStoreFromConfig(config: GatewayConfig, log: Logger): Promise<TagStore> {
   const history = config.history;
   try {
     return await openTagStore(
