@@ -217,6 +217,18 @@ describe('combination with the rules file', () => {
     assert.equal(denied.message, 'Access Denied: Cannot access catalog default (tags: no tag grant covers pii=true)');
   });
 
+  test('mode any combines column by column: the rules file is asked only about the columns tags leave over', async () => {
+    const noName = rules({ tables: [{ group: 'hr', schema: 'hr', privileges: ['SELECT'], columns: [{ name: 'name', allow: false }] }] });
+    // name: tags yes, rules no; ssn: tags no (pii), rules yes.
+    const mixed = await decide(noName, 'any', ['hr'], 'SELECT name, ssn FROM employee');
+    assert.equal(mixed.allowed, true);
+    assert.ok(mixed.checks.some((c) => c.check === 'SelectFromColumns' && c.resource === 'default.hr.employee [ssn]' && c.allowed));
+    assert.equal((await decide(noName, 'all', ['hr'], 'SELECT name, ssn FROM employee')).allowed, false);
+    const noSsn = rules({ tables: [{ group: 'hr', schema: 'hr', privileges: ['SELECT'], columns: [{ name: 'ssn', allow: false }] }] });
+    const neither = await decide(noSsn, 'any', ['hr'], 'SELECT name, ssn FROM employee');
+    assert.equal(neither.message, 'Access Denied: Cannot select from columns [ssn] in table or view default.hr.employee (tags: no tag grant covers pii=true)');
+  });
+
   test('mode all: the rules-file denial comes first; a tag denial alone gives the tag message', async () => {
     const both = await decide(fileRules, 'all', [], 'SELECT name FROM employee');
     assert.equal(both.message, 'Access Denied: Cannot access catalog default');

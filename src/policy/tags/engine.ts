@@ -36,6 +36,8 @@ export interface TagCheck {
   /** Trino-style denial and its tag part alone (`no tag grant covers pii=true`), set when denied. */
   denial?: string;
   reason?: string;
+  /** The columns no tag grant covers, when the access names columns and is denied. */
+  uncoveredColumns?: string[];
 }
 
 type EffectiveTags = ReadonlyMap<string, string>;
@@ -214,6 +216,7 @@ export class TagPolicy {
       decidedBy: `tags: ${reason} (effective tags: ${tagsOf})`,
       denial: `Access Denied: ${denialText(t, columns)}: ${reason}`,
       reason,
+      ...(columns.length > 0 ? { uncoveredColumns: columns } : {}),
     };
   }
 
