@@ -5,6 +5,7 @@
 import { ConfigError, defaultConfig, loadConfigFile } from './config/load.js';
 import type { GatewayConfig } from './config/schema.js';
 import { createLogger, explainStatement, startGateway } from './gateway.js';
+import { policyCommand, type PolicySubcommand } from './policy/tags/cli.js';
 
 const USAGE = `Usage:
   querygate serve [--config FILE] [--port N]   run the gateway (default: embedded DuckDB on port 8080)
@@ -12,6 +13,14 @@ const USAGE = `Usage:
   querygate explain-access [--config FILE] [--rules FILE] --user U [--group G]... [--catalog C] [--schema S] --sql SQL
                                                show what a statement touches and how the rules decide it
                                                (exit code 0 allowed, 3 denied)
+  querygate policy diff|apply --config FILE [--file POLICY.yaml]
+                                               compare a tag policy document with the stored policy, or apply it
+                                               (--file defaults to accessControl.tags.file)
+  querygate policy export --config FILE [--out FILE]
+                                               write the stored tag policy as YAML (stdout by default)
+  querygate policy sync --config FILE --catalog C [--apply]
+                                               read 'tags: key=value, ...' from the catalog's Trino table and
+                                               column comments; show the changes, or apply them
   querygate --help`;
 
 class UsageError extends Error {}
@@ -26,15 +35,28 @@ interface Options {
   catalog?: string;
   schema?: string;
   sql?: string;
+  policy?: PolicySubcommand;
+  file?: string;
+  out?: string;
+  apply?: boolean;
 }
 
+const POLICY_SUBCOMMANDS: readonly string[] = ['diff', 'apply', 'export', 'sync'] satisfies PolicySubcommand[];
+
 function parseArgs(argv: string[]): Options {
-  const [command = 'serve', ...rest] = argv;
+  const [command = 'serve', ...args] = argv;
   if (command === '--help' || command === '-h') return { command: 'help', groups: [] };
-  if (command !== 'serve' && command !== 'check-config' && command !== 'explain-access') throw new UsageError(`Unknown command '${command}'`);
+  if (command !== 'serve' && command !== 'check-config' && command !== 'explain-access' && command !== 'policy') throw new UsageError(`Unknown command '${command}'`);
   const options: Options = { command, groups: [] };
-  const only = (flag: string, wanted: string) => {
-    if (command !== wanted) throw new UsageError(`${flag} is an option of ${wanted}`);
+  let rest = args;
+  if (command === 'policy') {
+    const sub = args[0] ?? '';
+    if (!POLICY_SUBCOMMANDS.includes(sub)) throw new UsageError(`policy needs one of ${POLICY_SUBCOMMANDS.join(', ')}${sub === '' ? '' : `, not '${sub}'`}`);
+    options.policy = sub as PolicySubcommand;
+    rest = args.slice(1);
+  }
+  const only = (flag: string, ...wanted: string[]) => {
+    if (!wanted.includes(command)) throw new UsageError(`${flag} is an option of ${wanted.join(' and ')}`);
   };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
@@ -68,7 +90,7 @@ function parseArgs(argv: string[]): Options {
         options.groups.push(value());
         break;
       case '--catalog':
-        only(flag!, 'explain-access');
+        only(flag!, 'explain-access', 'policy');
         options.catalog = value();
         break;
       case '--schema':
@@ -79,6 +101,18 @@ function parseArgs(argv: string[]): Options {
         only(flag!, 'explain-access');
         options.sql = value();
         break;
+      case '--file':
+        only(flag!, 'policy');
+        options.file = value();
+        break;
+      case '--out':
+        only(flag!, 'policy');
+        options.out = value();
+        break;
+      case '--apply':
+        only(flag!, 'policy');
+        options.apply = true;
+        break;
       case '--help':
       case '-h':
         return { command: 'help', groups: [] };
@@ -87,6 +121,8 @@ function parseArgs(argv: string[]): Options {
     }
   }
   if (options.command === 'check-config' && options.config === undefined) throw new UsageError('check-config needs --config FILE');
+  if (options.policy === 'sync' && options.catalog === undefined) throw new UsageError('policy sync needs --catalog CATALOG');
+  if (options.command === 'policy' && options.config === undefined) throw new UsageError(`policy ${options.policy} needs --config FILE (the stored policy lives in the history database it names)`);
   if (options.command === 'explain-access' && (options.user === undefined || options.sql === undefined)) throw new UsageError('explain-access needs --user and --sql');
   return options;
 }
@@ -115,6 +151,25 @@ async function main(): Promise<void> {
   if (options.command === 'check-config') {
     console.log(`${options.config}: configuration is valid (${config.backends.length} backend(s))`);
     return;
+  }
+  if (options.command === 'policy') {
+    try {
+      const args = {
+        ...(options.file !== undefined ? { file: options.file } : {}),
+        ...(options.out !== undefined ? { out: options.out } : {}),
+        ...(options.catalog !== undefined ? { catalog: options.catalog } : {}),
+        apply: options.apply === true,
+      };
+      const text = await policyCommand(config, options.policy!, args, createLogger({ ...config, logging: { level: 'error' } }));
+      process.stdout.write(text);
+      process.exit(0);
+    } catch (err) {
+      if (err instanceof ConfigError) {
+        console.error(err.message);
+        process.exit(2);
+      }
+      throw err;
+    }
   }
   if (options.command === 'explain-access') {
     if (options.rules !== undefined) config.accessControl = { rulesFile: options.rules };

@@ -13,8 +13,10 @@ import { ConfigError, parseConfigText } from './config/load.js';
 import { applyReload, type ReloadTargets } from './config/reload.js';
 import { ReloadingFile } from './config/reloading-file.js';
 import type { AuthenticatorConfig, GatewayConfig } from './config/schema.js';
-import { AccessControl, describeAccess } from './policy/access-control.js';
+import { AccessControl, describeAccess, type AccessCheckInput, type AccessOutcome } from './policy/access-control.js';
 import type { AccessRules } from './policy/file-rules.js';
+import { startTagService } from './policy/tags/setup.js';
+import type { TagService } from './policy/tags/service.js';
 import { BackendMetadata } from './policy/metadata.js';
 import { parseRulesFile } from './policy/rules-file.js';
 import type { Backend } from './engines/backend.js';
@@ -35,6 +37,7 @@ import { RedisSharedCounters } from './tracking/redis-counters.js';
 import { HealthChecker } from './routing/health-checker.js';
 import { Router } from './routing/router.js';
 import { AdminApi } from './server/admin-api.js';
+import { PolicyApi } from './server/policy-api.js';
 import { Dispatcher } from './server/dispatcher.js';
 import { GatewayServer } from './server/gateway-server.js';
 import { VERSION } from './version.js';
@@ -154,14 +157,14 @@ function watchConfig(path: string, initial: GatewayConfig, targets: ReloadTarget
   return timer;
 }
 
-interface BackendDependencies {
+export interface BackendDependencies {
   signer: QueryTokenSigner;
   queryIds: QueryIdGenerator;
   onUnreachable(backend: string, reason: string): void;
   log: Logger;
 }
 
-async function createBackends(config: GatewayConfig, deps: BackendDependencies): Promise<Backend[]> {
+export async function createBackends(config: GatewayConfig, deps: BackendDependencies): Promise<Backend[]> {
   const backends: Backend[] = [];
   for (const backend of config.backends) {
     if (backend.engine === 'duckdb') {
@@ -183,6 +186,23 @@ async function createBackends(config: GatewayConfig, deps: BackendDependencies):
   return backends;
 }
 
+/** Without a rules file, tag grants decide tables and the rest follows Trino's defaults for an empty rules file. */
+const NO_RULES_FILE = { value: parseRulesFile('{}', 'no rules file (tag grants only)') };
+
+/** The statement authorization configured: the rules file, the tag grants, both, or none (allow-all). */
+function createAccessControl(
+  config: GatewayConfig,
+  rules: ReloadingFile<AccessRules> | undefined,
+  tags: TagService | undefined,
+  metadata: BackendMetadata,
+  onDenied?: (input: AccessCheckInput, outcome: AccessOutcome) => void,
+): AccessControl | undefined {
+  if (tags === undefined) return rules === undefined ? undefined : new AccessControl(rules, metadata, onDenied);
+  // Alone, the tag grants must allow: mode any would let the empty rules file allow everything.
+  const mode = rules === undefined ? 'all' : config.accessControl!.tags!.mode;
+  return new AccessControl(rules ?? NO_RULES_FILE, metadata, onDenied, { mode, policy: () => tags.policy() });
+}
+
 export interface ExplainRequest {
   user: string;
   groups: string[];
@@ -197,12 +217,13 @@ export interface ExplainRequest {
  */
 export async function explainStatement(config: GatewayConfig, request: ExplainRequest, log: Logger): Promise<{ text: string; allowed: boolean }> {
   const rulesFile = config.accessControl?.rulesFile;
-  if (rulesFile === undefined) throw new ConfigError('explain-access needs accessControl.rulesFile in the configuration (or --rules FILE)');
-  const rules = fromConfig('accessControl.rulesFile', () => new ReloadingFile(rulesFile, parseRulesFile, (message) => log.error(message)));
+  if (rulesFile === undefined && config.accessControl?.tags === undefined) throw new ConfigError('explain-access needs accessControl.rulesFile or accessControl.tags in the configuration (or --rules FILE)');
+  const rules = rulesFile === undefined ? undefined : fromConfig('accessControl.rulesFile', () => new ReloadingFile(rulesFile, parseRulesFile, (message) => log.error(message)));
+  const tagRuntime = config.accessControl?.tags === undefined ? undefined : await startTagService(config, log);
   const backends = await createBackends(config, { signer: new QueryTokenSigner(undefined, 60_000), queryIds: new QueryIdGenerator(), onUnreachable: () => undefined, log });
   try {
     await Promise.all(backends.map((b) => b.start()));
-    const access = new AccessControl(rules, new BackendMetadata(backends, log));
+    const access = createAccessControl(config, rules, tagRuntime?.service, new BackendMetadata(backends, log))!;
     const session = parseSession({
       'x-trino-user': request.user,
       ...(request.catalog !== undefined ? { 'x-trino-catalog': request.catalog } : {}),
@@ -222,6 +243,7 @@ export async function explainStatement(config: GatewayConfig, request: ExplainRe
     return { text: text + routing, allowed: outcome.decision.allowed };
   } finally {
     await Promise.all(backends.map((b) => b.close()));
+    await tagRuntime?.close();
   }
 }
 
@@ -241,7 +263,8 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
   // One rules file for impersonation and statement authorization, reloaded when it changes.
   const rules =
     rulesFile === undefined ? undefined : fromConfig('accessControl.rulesFile', () => new ReloadingFile(rulesFile, parseRulesFile, ...auditedReloads(ops.audit, log, 'rules.reload', rulesFile)));
-  if (rules === undefined) log.warn('no accessControl is configured: every statement is allowed (allow-all)');
+  const tagRuntime = config.accessControl?.tags === undefined ? undefined : await startTagService(config, log);
+  if (rules === undefined && tagRuntime === undefined) log.warn('no accessControl is configured: every statement is allowed (allow-all)');
   const identity = createIdentity(config, rules, metrics, ops.audit, log);
   const tls = config.server.tls;
   const tlsMaterial = tls === undefined ? undefined : fromConfig('server.tls', () => ({ cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) }));
@@ -285,20 +308,19 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
   );
   await health.probeAll();
   health.start();
-  const admin = new AdminApi({ identity, pool, admission, operations: ops, users: config.admin.users, groups: config.admin.groups, log });
-  const access =
-    rules === undefined
-      ? undefined
-      : new AccessControl(rules, metadata, (input, outcome) => {
-          const denied = outcome.decision.checks.find((c) => !c.allowed);
-          ops.audit.record({
-            actor: input.principal.user,
-            action: 'query.authorize',
-            target: denied?.resource ?? 'statement',
-            outcome: 'denied',
-            details: { user: input.user, rule: denied?.decidedBy, message: outcome.decision.message, statement: input.sql.slice(0, 2000) },
-          });
-        });
+  const tagsFile = config.accessControl?.tags?.file;
+  const policy = tagRuntime === undefined ? undefined : new PolicyApi({ service: tagRuntime.service, audit: ops.audit, ...(tagsFile !== undefined ? { managedBy: tagsFile } : {}) });
+  const admin = new AdminApi({ identity, pool, admission, operations: ops, users: config.admin.users, groups: config.admin.groups, log, ...(policy ? { policy } : {}) });
+  const access = createAccessControl(config, rules, tagRuntime?.service, metadata, (input, outcome) => {
+    const denied = outcome.decision.checks.find((c) => !c.allowed);
+    ops.audit.record({
+      actor: input.principal.user,
+      action: 'query.authorize',
+      target: denied?.resource ?? 'statement',
+      outcome: 'denied',
+      details: { user: input.user, rule: denied?.decidedBy, message: outcome.decision.message, statement: input.sql.slice(0, 2000) },
+    });
+  });
   const server = new GatewayServer({
     backends,
     dispatcher,
@@ -328,6 +350,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
       health.stop();
       await server.close();
       await Promise.all(backends.map((b) => b.close()));
+      await tagRuntime?.close();
       await cluster?.close();
       await ops.close();
     },

@@ -10,6 +10,8 @@ export interface Principal {
   groups: string[];
   /** Which authenticator vouched for the user (`password-file`, `ldap`, `jwt`). */
   authenticatedBy: string;
+  /** Attributes for tag grants (e.g. clearance: [pii]), from configured JWT claims or LDAP attributes. */
+  attributes?: Record<string, string[]>;
 }
 
 export type Credentials = { kind: 'basic'; user: string; password: string } | { kind: 'bearer'; token: string };

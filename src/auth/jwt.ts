@@ -15,6 +15,8 @@ export interface JwtOptions {
   audience?: string;
   principalClaim: string;
   groupsClaim?: string;
+  /** Claim name → attribute key, for tag grants that match principal attributes. */
+  attributeClaims?: Record<string, string>;
   clockSkewMs: number;
 }
 
@@ -57,7 +59,21 @@ export class JwtAuthenticator implements Authenticator {
     }
     const user = payload[this.options.principalClaim];
     if (typeof user !== 'string' || user === '') throw new AuthenticationError(`Token has no '${this.options.principalClaim}' claim`);
-    return { user, groups: this.groupsOf(payload), authenticatedBy: this.name };
+    const attributes = this.attributesOf(payload);
+    return { user, groups: this.groupsOf(payload), authenticatedBy: this.name, ...(attributes ? { attributes } : {}) };
+  }
+
+  /** A claim holding a text or a list of texts gives that attribute its values; other claims are ignored. */
+  private attributesOf(payload: Record<string, unknown>): Record<string, string[]> | undefined {
+    const claims = this.options.attributeClaims;
+    if (claims === undefined) return undefined;
+    const attributes: Record<string, string[]> = {};
+    for (const [claim, key] of Object.entries(claims)) {
+      const value = payload[claim];
+      const values = typeof value === 'string' ? [value] : Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+      if (values.length > 0) attributes[key] = [...(attributes[key] ?? []), ...values];
+    }
+    return attributes;
   }
 
   private groupsOf(payload: Record<string, unknown>): string[] {

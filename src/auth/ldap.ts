@@ -50,6 +50,8 @@ export interface LdapAuthenticatorOptions {
   userBaseDn?: string;
   userFilter?: string;
   groups?: LdapGroupsOptions;
+  /** LDAP attribute of the user's entry → principal attribute key, for tag grants (read with the same rights as memberOf). */
+  attributes?: Record<string, string>;
   /** Upper bound for one whole authentication (connect, TLS, binds, searches); default 5000 ms. */
   timeoutMs?: number;
   /** Upper bound for the TCP connect plus TLS handshake; default min(3000, timeoutMs). */
@@ -91,6 +93,7 @@ export class LdapAuthenticator implements Authenticator {
   private readonly tlsOptions: tls.ConnectionOptions;
   private readonly mode: Mode;
   private readonly groups: Groups;
+  private readonly attributeMap: ReadonlyArray<[ldapAttribute: string, key: string]>;
   private readonly timeoutMs: number;
   private readonly connectTimeoutMs: number;
 
@@ -177,6 +180,7 @@ export class LdapAuthenticator implements Authenticator {
       throw new Error(`${where}: groups.mode must be 'search' or 'memberOf'`);
     }
 
+    this.attributeMap = Object.entries(options.attributes ?? {}).map(([attribute, key]) => [checkAttribute(where, `attributes.${attribute}`, attribute), key]);
     this.timeoutMs = checkMillis(where, 'timeoutMs', options.timeoutMs ?? 5_000);
     this.connectTimeoutMs = Math.min(this.timeoutMs, checkMillis(where, 'connectTimeoutMs', options.connectTimeoutMs ?? 3_000));
   }
@@ -198,37 +202,39 @@ export class LdapAuthenticator implements Authenticator {
     if (/^\s|\s$|[\u0000-\u001f\u007f-\u009f]/u.test(user)) {
       throw failure(INVALID, false, 'user name with surrounding spaces or control characters');
     }
-    const groups = await this.withConnection((client) => this.run(client, user, password));
-    return { user, groups, authenticatedBy: 'ldap' };
+    const { groups, attributes } = await this.withConnection((client) => this.run(client, user, password));
+    return { user, groups, authenticatedBy: 'ldap', ...(attributes ? { attributes } : {}) };
   }
 
   async close(): Promise<void> {
     // No pooled connections: each authentication closes its own.
   }
 
-  /** The steps of one authentication on an open client; resolves to the group names. */
-  private async run(client: Client, user: string, password: string): Promise<string[]> {
+  /** The steps of one authentication on an open client; resolves to the group names and the mapped attributes. */
+  private async run(client: Client, user: string, password: string): Promise<{ groups: string[]; attributes?: Record<string, string[]> }> {
     if (this.startTls) {
       await step('StartTLS', () => client.startTLS({ ...this.tlsOptions }));
     }
     let userDn: string;
     let memberOfValues: string[] = [];
+    let userEntry: Entry | undefined;
     const mode = this.mode;
     const groups = this.groups;
+    // What to read from the user's entry: memberOf and the mapped attributes.
+    const entryAttributes = [...(groups.kind === 'memberOf' ? [groups.attribute] : []), ...this.attributeMap.map(([attribute]) => attribute)];
     if (mode.kind === 'bind') {
       const dn = fillTemplate(mode.pattern, { USER: escapeDnValue(user) });
       userDn = dn;
       await this.bindUser(client, dn, password);
-      if (groups.kind === 'memberOf') {
+      if (entryAttributes.length > 0) {
         // Read as the user: a user may read their own entry.
-        const result = await step('reading the user entry', () =>
-          client.search(dn, { scope: 'base', filter: '(objectClass=*)', attributes: [groups.attribute], derefAliases: 'never' }),
-        );
-        memberOfValues = result.searchEntries.length === 1 ? attributeValues(result.searchEntries[0]!, groups.attribute) : [];
+        const result = await step('reading the user entry', () => client.search(dn, { scope: 'base', filter: '(objectClass=*)', attributes: entryAttributes, derefAliases: 'never' }));
+        userEntry = result.searchEntries.length === 1 ? result.searchEntries[0] : undefined;
+        if (groups.kind === 'memberOf' && userEntry) memberOfValues = attributeValues(userEntry, groups.attribute);
       }
     } else {
       await step('service account bind', () => client.bind(mode.bindDn, mode.bindPassword));
-      const attributes = groups.kind === 'memberOf' ? [groups.attribute] : ['1.1'];
+      const attributes = entryAttributes.length > 0 ? entryAttributes : ['1.1'];
       const filter = fillTemplate(mode.filter, { USER: escapeFilterValue(user) });
       const found = await step('user search', () =>
         client.search(mode.baseDn, { scope: 'sub', filter, attributes, sizeLimit: 2, derefAliases: 'never' }),
@@ -237,6 +243,7 @@ export class LdapAuthenticator implements Authenticator {
         throw failure(INVALID, false, found.searchEntries.length === 0 ? 'no entry matches the user filter' : 'more than one entry matches the user filter');
       }
       const entry = found.searchEntries[0]!;
+      userEntry = entry;
       userDn = entry.dn;
       await this.bindUser(client, userDn, password);
       if (groups.kind === 'memberOf') memberOfValues = attributeValues(entry, groups.attribute);
@@ -258,7 +265,16 @@ export class LdapAuthenticator implements Authenticator {
       const result = await step('group search', () => client.search(g.baseDn, { scope: 'sub', filter, attributes: [g.nameAttribute], derefAliases: 'never' }));
       for (const entry of result.searchEntries) names.push(...attributeValues(entry, g.nameAttribute).filter((n) => n.length > 0));
     }
-    return [...new Set(names)].sort();
+    return { groups: [...new Set(names)].sort(), ...(this.attributeMap.length > 0 ? { attributes: this.mappedAttributes(userEntry) } : {}) };
+  }
+
+  private mappedAttributes(entry: Entry | undefined): Record<string, string[]> {
+    const attributes: Record<string, string[]> = {};
+    for (const [attribute, key] of this.attributeMap) {
+      const values = entry ? attributeValues(entry, attribute).filter((v) => v.length > 0) : [];
+      if (values.length > 0) attributes[key] = [...(attributes[key] ?? []), ...values];
+    }
+    return attributes;
   }
 
   private async bindUser(client: Client, dn: string, password: string): Promise<void> {

@@ -104,6 +104,8 @@ const ldapAuthenticator = z
         z.object({ mode: z.literal('memberOf'), attribute: z.string().optional(), nameAttribute: z.string().optional() }).strict(),
       ])
       .optional(),
+    /** LDAP attribute of the user's entry → principal attribute key (e.g. `{ departmentNumber: domain }`), for tag grants. */
+    attributes: z.record(z.string().min(1), z.string().min(1)).optional(),
     timeout: duration.default(5_000),
   })
   .strict()
@@ -120,6 +122,8 @@ const jwtAuthenticator = z
     audience: z.string().optional(),
     principalClaim: z.string().default('sub'),
     groupsClaim: z.string().optional(),
+    /** Claim name → attribute key (e.g. `{ clearance: clearance }`): principal attributes for tag grants. */
+    attributeClaims: z.record(z.string().min(1), z.string().min(1)).optional(),
     clockSkew: duration.default(30_000),
   })
   .strict()
@@ -223,9 +227,22 @@ export const configSchema = z
     accessControl: z
       .object({
         /** Trino's rules.json; reloaded when it changes. */
-        rulesFile: z.string().min(1),
+        rulesFile: z.string().min(1).optional(),
+        /** Tag-based access control: tags, assignments and grants kept in the history database. */
+        tags: z
+          .object({
+            /** `all`: the rules file and the tag grants must both allow; `any`: either allows a table. Without a rules file the tag grants alone decide tables. */
+            mode: z.enum(['all', 'any']).default('all'),
+            /** A policy YAML (in Git) that is the source of truth: the admin API then refuses edits, and `querygate policy apply` applies it. */
+            file: z.string().min(1).optional(),
+            /** How often each instance reads the stored policy version (changes from other instances without Redis). */
+            pollInterval: duration.default(1000),
+          })
+          .strict()
+          .optional(),
       })
       .strict()
+      .refine((a) => a.rulesFile !== undefined || a.tags !== undefined, { message: 'give rulesFile, tags, or both' })
       .optional(),
     security: z
       .object({

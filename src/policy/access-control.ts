@@ -18,6 +18,14 @@ import { authorize, type AccessIdentity, type AuthorizeContext, type Decision } 
 import { explainAccess } from './explain.js';
 import type { SubmissionAccess } from '../engines/backend.js';
 import type { AccessRules } from './file-rules.js';
+import { combineDecision, type TagMode } from './tags/combine.js';
+import type { TagPolicy, TagSubject } from './tags/engine.js';
+
+/** The tag grants, decided with the rules file according to `mode` (see tags/combine.ts). */
+export interface TagAuthorization {
+  mode: TagMode;
+  policy(): Promise<TagPolicy>;
+}
 
 export interface AccessOutcome {
   request: AccessRequest;
@@ -35,19 +43,23 @@ export interface AccessCheckInput {
 export class AccessControl {
   private readonly cache = new DecisionCache<AccessOutcome>();
   private cachedVersion = -1;
+  private cachedTagVersion = -1;
 
   constructor(
-    private readonly rules: ReloadingFile<AccessRules>,
+    private readonly rules: Pick<ReloadingFile<AccessRules>, 'value'>,
     private readonly metadata: MetadataProvider,
     private readonly onDenied: (input: AccessCheckInput, outcome: AccessOutcome) => void = () => undefined,
+    private readonly tags?: TagAuthorization,
   ) {}
 
   /** Analyses and authorizes; throws a PERMISSION_DENIED (or the analyzer's) QueryFailure when refused. */
   async check(input: AccessCheckInput): Promise<AccessOutcome> {
     const rules = this.rules.value;
-    if (rules.version !== this.cachedVersion) {
+    const tagPolicy = await this.tagPolicy();
+    if (rules.version !== this.cachedVersion || (tagPolicy !== undefined && tagPolicy.version !== this.cachedTagVersion)) {
       this.cache.invalidateAll();
       this.cachedVersion = rules.version;
+      this.cachedTagVersion = tagPolicy?.version ?? -1;
     }
     const { session } = input;
     const identity = identityOf(input);
@@ -66,11 +78,13 @@ export class AccessControl {
       sessionProperties,
       preparedStatements: session.preparedStatements,
       sql: input.sql,
+      // Attributes from the authenticator (JWT claims) can differ between two tokens of one user.
+      ...(tagPolicy !== undefined ? { extra: `tags ${tagPolicy.version} ${JSON.stringify(tagSubject(input).attributes ?? {})}` } : {}),
     });
     let outcome = this.cache.get(key);
     if (outcome === undefined) {
       // Only answers are cached, not failed analyses: a missing table may exist a moment later.
-      outcome = await this.evaluate(rules, identity, input, sessionProperties);
+      outcome = await this.evaluate(rules, tagPolicy, identity, input, sessionProperties);
       this.cache.set(key, outcome);
     }
     if (!outcome.decision.allowed) {
@@ -85,9 +99,11 @@ export class AccessControl {
     const rules = this.rules.value;
     const identity = identityOf(input);
     try {
-      const outcome = await this.evaluate(rules, identity, input, []);
+      const tagPolicy = await this.tagPolicy();
+      const outcome = await this.evaluate(rules, tagPolicy, identity, input, []);
       const session = { ...(input.session.catalog ? { catalog: input.session.catalog } : {}), ...(input.session.schema ? { schema: input.session.schema } : {}) };
-      return { text: explainAccess({ sql: input.sql, identity, request: outcome.request, decision: outcome.decision, rules, session }), outcome };
+      const tags = tagPolicy === undefined ? {} : { tags: { version: tagPolicy.version, mode: this.tags!.mode } };
+      return { text: explainAccess({ sql: input.sql, identity, request: outcome.request, decision: outcome.decision, rules, session, ...tags }), outcome };
     } catch (err) {
       return { text: `Statement: ${input.sql}\nRefused before authorization: ${(err as Error).message}` };
     }
@@ -97,7 +113,23 @@ export class AccessControl {
     return this.cache.stats();
   }
 
-  private async evaluate(rules: AccessRules, identity: AccessIdentity, input: AccessCheckInput, sessionProperties: AuthorizeContext['sessionProperties']): Promise<AccessOutcome> {
+  /** The current tag policy; one that cannot be loaded refuses the statement (fail closed). */
+  private async tagPolicy(): Promise<TagPolicy | undefined> {
+    if (this.tags === undefined) return undefined;
+    try {
+      return await this.tags.policy();
+    } catch (err) {
+      throw new QueryFailure(ErrorCodes.PERMISSION_DENIED, `Access Denied: tag-based access control is unavailable: ${(err as Error).message}`);
+    }
+  }
+
+  private async evaluate(
+    rules: AccessRules,
+    tagPolicy: TagPolicy | undefined,
+    identity: AccessIdentity,
+    input: AccessCheckInput,
+    sessionProperties: AuthorizeContext['sessionProperties'],
+  ): Promise<AccessOutcome> {
     const { session } = input;
     const request = await analyze(input.sql, { ...(session.catalog ? { catalog: session.catalog } : {}), ...(session.schema ? { schema: session.schema } : {}) }, this.metadata, session.preparedStatements);
     const context: AuthorizeContext = {
@@ -106,8 +138,15 @@ export class AccessControl {
       ...(session.path !== undefined ? { path: session.path } : {}),
       ...(sessionProperties !== undefined ? { sessionProperties } : {}),
     };
-    return { request, decision: authorize(rules, identity, request, context) };
+    if (tagPolicy === undefined) return { request, decision: authorize(rules, identity, request, context) };
+    return { request, decision: combineDecision(rules, identity, request, context, tagPolicy.evaluate(tagSubject(input), request), this.tags!.mode) };
   }
+}
+
+/** Attributes the authenticator vouched for belong to the authenticated user, not to one it impersonates. */
+function tagSubject(input: AccessCheckInput): TagSubject {
+  const own = input.principal.user === input.user && input.principal.attributes !== undefined;
+  return { user: input.user, groups: input.principal.groups, ...(own ? { attributes: input.principal.attributes! } : {}) };
 }
 
 function identityOf(input: AccessCheckInput): AccessIdentity {

@@ -16,6 +16,8 @@ export interface ExplainInput {
   rules?: AccessRules;
   /** Session catalog/schema used for the analysis. */
   session?: { catalog?: string; schema?: string };
+  /** When tag grants take part: the tag policy version and how it combines with the rules. */
+  tags?: { version: number; mode: string };
 }
 
 const SECTION_KEYS: Record<string, keyof AccessRules> = {
@@ -57,6 +59,7 @@ export function explainAccess(input: ExplainInput): string {
   out.push(`Identity: user=${id.user}${id.originalUser && id.originalUser !== id.user ? ` (original user ${id.originalUser})` : ''} groups=[${id.groups.join(', ')}] roles=[${(id.roles ?? []).join(', ')}]`);
   if (input.session) out.push(`Session: catalog=${input.session.catalog ?? '-'} schema=${input.session.schema ?? '-'}`);
   if (input.rules) out.push(`Policy: ${input.rules.source} (version ${input.rules.version})`);
+  if (input.tags) out.push(`Tag policy: version ${input.tags.version}, mode ${input.tags.mode} (${input.tags.mode === 'all' ? 'the rules file and the tag grants must both allow' : 'a tag grant or the rules file allows a table'})`);
   out.push(`Kind: ${r.kind}${r.innerKind ? ` (inner: ${r.innerKind})` : ''}`);
   out.push('');
   out.push('Access request:');

@@ -13,6 +13,7 @@ import { validateAuditSearch } from '../audit/validation.js';
 import type { Operations } from '../tracking/operations.js';
 import { ValidationError, validateQuerySearch, validateTopQuery, type RawParams } from '../tracking/validation.js';
 import { sendJson } from './respond.js';
+import type { PolicyApi } from './policy-api.js';
 
 const ACTIONS: Record<string, BackendState> = { activate: 'active', drain: 'draining', deactivate: 'inactive' };
 
@@ -24,6 +25,8 @@ export interface AdminApiOptions {
   users: string[];
   groups: string[];
   log: Logger;
+  /** `/api/policy/...` when tag-based access control is configured. */
+  policy?: PolicyApi;
 }
 
 function describe(b: PooledBackend, pool: BackendPool): Record<string, unknown> {
@@ -49,6 +52,7 @@ export class AdminApi {
   async handle(req: IncomingMessage, res: ServerResponse, path: string, search: string, tls: boolean): Promise<void> {
     const actor = await this.authorize(req, tls);
     const parts = path.split('/').filter((p) => p !== '');
+    if (parts[1] === 'policy' && this.options.policy) return this.options.policy.handle(req, res, parts, search, actor);
     if (parts[1] === 'queries' || parts[1] === 'audit') {
       if (req.method !== 'GET') throw new HttpFailure(405, 'Method not allowed');
       await this.history(res, parts, search);

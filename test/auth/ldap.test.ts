@@ -215,6 +215,21 @@ describe('against slapd', () => {
     assert.deepEqual(await login(reading, 'bob', 'bob-pw'), { user: 'bob', groups: ['analysts'], authenticatedBy: 'ldap' });
   });
 
+  test('attributes of the user entry become principal attributes (for tag grants), in both modes', async () => {
+    const attributes = { sn: 'role', mail: 'contact', description: 'unset' };
+    const binding = new LdapAuthenticator(bindPattern({ groups: memberOf, attributes }));
+    assert.deepEqual(await login(binding, 'alice', 'alice-pw'), {
+      user: 'alice',
+      groups: ['analysts', 'pii'],
+      authenticatedBy: 'ldap',
+      // An attribute the entry does not have (description) gives no key.
+      attributes: { role: ['Analyst'], contact: ['alice@querygate.test'] },
+    });
+    const searching = new LdapAuthenticator(searchThenBind({ groups: groupSearch, attributes: { sn: 'role' } }));
+    assert.deepEqual(await login(searching, 'carol', 'carol-pw'), { user: 'carol', groups: ['admins'], authenticatedBy: 'ldap', attributes: { role: ['Admin'] } });
+    assert.throws(() => new LdapAuthenticator(bindPattern({ attributes: { 'not an attribute': 'x' } })), /not an attribute name/);
+  });
+
   test('search-then-bind with a compound filter, and a filter that matches several entries', async () => {
     const byUidOrMail = new LdapAuthenticator(searchThenBind({ userFilter: '(&(objectClass=inetOrgPerson)(|(uid=${USER})(mail=${USER})))', groups: memberOf }));
     assert.deepEqual(await login(byUidOrMail, 'alice@querygate.test', 'alice-pw'), { user: 'alice@querygate.test', groups: ['analysts', 'pii'], authenticatedBy: 'ldap' });

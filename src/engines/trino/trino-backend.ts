@@ -200,6 +200,18 @@ export class TrinoBackend implements Backend {
     return rows.length === 0 ? undefined : rows.map((row) => String(row[0]));
   }
 
+  /** Table and column comments of a catalog (for tags kept in the backend's own metadata); `column` is absent for a table comment. */
+  async commentsOf(catalog: string): Promise<Array<{ schema: string; table: string; column?: string; comment: string }>> {
+    const literal = `'${catalog.replace(/'/g, "''")}'`;
+    const quoted = `"${catalog.replace(/"/g, '""')}"`;
+    const tables = await this.internalQuery(`SELECT schema_name, table_name, comment FROM system.metadata.table_comments WHERE catalog_name = ${literal} AND comment IS NOT NULL`);
+    const columns = await this.internalQuery(`SELECT table_schema, table_name, column_name, comment FROM ${quoted}.information_schema.columns WHERE comment IS NOT NULL`);
+    return [
+      ...tables.map(([schema, table, comment]) => ({ schema: String(schema), table: String(table), comment: String(comment) })),
+      ...columns.map(([schema, table, column, comment]) => ({ schema: String(schema), table: String(table), column: String(column), comment: String(comment) })),
+    ];
+  }
+
   async abandon(queryId: string): Promise<void> {
     try {
       const response = await this.pool.request({
