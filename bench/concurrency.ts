@@ -22,6 +22,7 @@ const FLAGS = {
   running: { kind: 'number', help: 'of which running on the backend; the rest wait in the gateway queue (default half)' },
   'poll-ms': { kind: 'number', help: 'each held query is polled this often (default 2000)' },
   iterations: { kind: 'number', help: 'measured SELECT 1 per side, idle and under load (default 400)' },
+  warmup: { kind: 'number', help: 'unmeasured SELECT 1 per side before each measurement (default 300)' },
   smoke: { kind: 'boolean', help: '200 queries, 30 iterations; exit non-zero on any protocol error' },
   json: { kind: 'string', help: 'also write the results to this JSON file' },
 } satisfies FlagSpec;
@@ -64,6 +65,7 @@ async function main(): Promise<void> {
   const running = Math.min(total, flags.running ?? Math.floor(total / 2));
   const pollMs = flags['poll-ms'] ?? 2000;
   const iterations = smoke ? 30 : (flags.iterations ?? 400);
+  const warmup = smoke ? 5 : (flags.warmup ?? 300);
   console.log(`concurrency: ${machineLine()}`);
   const measurer = new BenchClient(BENCH_USER);
   const holder = new BenchClient(HOLDER, { connectionsPerOrigin: 128 });
@@ -85,12 +87,12 @@ async function main(): Promise<void> {
 
     const selectOne = async (): Promise<{ direct: number[]; gateway: number[] }> => {
       const samples = { direct: [] as number[], gateway: [] as number[] };
-      for (let i = 0; i < iterations + 20; i++) {
+      for (let i = 0; i < warmup + iterations; i++) {
         for (const side of i % 2 === 0 ? (['direct', 'gateway'] as const) : (['gateway', 'direct'] as const)) {
           const start = process.hrtime.bigint();
           const outcome = await measurer.runQuery(side === 'direct' ? fake.url : gateway.url, 'SELECT 1', { parse: true, maxRoundTrips: 100 });
           if (outcome.rows !== 1) throw new BenchError(`${side}: SELECT 1 gave ${outcome.rows} rows`);
-          if (i >= 20) samples[side].push(Number(process.hrtime.bigint() - start) / 1e6);
+          if (i >= warmup) samples[side].push(Number(process.hrtime.bigint() - start) / 1e6);
         }
       }
       return samples;
