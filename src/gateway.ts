@@ -321,6 +321,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
       details: { user: input.user, rule: denied?.decidedBy, message: outcome.decision.message, statement: input.sql.slice(0, 2000) },
     });
   });
+  if (access) metrics.observeDecisionCache(() => access.cacheStats);
   const server = new GatewayServer({
     backends,
     dispatcher,

@@ -85,6 +85,29 @@ export class GatewayMetrics {
     this.authorization.observe(seconds);
   }
 
+  /** The authorization decision cache's counts, read at scrape time. */
+  observeDecisionCache(stats: () => { hits: number; misses: number; size: number; evictions: number }): void {
+    new Gauge({
+      name: 'querygate_decision_cache_lookups',
+      help: 'Authorization decision cache lookups since start, by result (hit or miss)',
+      labelNames: ['result'],
+      registers: [this.registry],
+      collect() {
+        const s = stats();
+        this.set({ result: 'hit' }, s.hits);
+        this.set({ result: 'miss' }, s.misses);
+      },
+    });
+    new Gauge({
+      name: 'querygate_decision_cache_entries',
+      help: 'Authorization decisions held in the cache',
+      registers: [this.registry],
+      collect() {
+        this.set(stats().size);
+      },
+    });
+  }
+
   authenticationCacheLookup(hit: boolean): void {
     this.authenticationCache.inc({ result: hit ? 'hit' : 'miss' });
   }

@@ -132,6 +132,20 @@ describe('operations', () => {
     assert.match(String((event.details as { rule: string }).rule), /tables\[0\]/);
   });
 
+  test('decision cache hits and misses are on /metrics', async () => {
+    const read = async () => {
+      const text = await (await fetch(`${gateway.url}/metrics`)).text();
+      const value = (result: string) => Number(new RegExp(`^querygate_decision_cache_lookups\\{result="${result}"\\} (\\d+)$`, 'm').exec(text)?.[1] ?? NaN);
+      return { hit: value('hit'), miss: value('miss') };
+    };
+    const before = await read();
+    const sql = `SELECT n_name FROM nation WHERE n_nationkey = ${Date.now() % 1000}`;
+    for (let i = 0; i < 3; i++) assert.equal((await runQuery(gateway.url, sql, ANALYST)).error, undefined);
+    const after = await read();
+    assert.equal(after.miss - before.miss, 1, 'the first is decided');
+    assert.equal(after.hit - before.hit, 2, 'the repeats are cache hits');
+  });
+
   test('a changed rules file applies at once, and a broken one keeps the last good rules', async () => {
     writeRules(true);
     await new Promise((r) => setTimeout(r, 1200));
