@@ -119,7 +119,9 @@ export class AdminApi {
       if (err instanceof ValidationError) {
         sendJson(res, JSON.stringify({ error: `${err.field}: ${err.message}`, field: err.field }), [], 400);
       } else if (err instanceof HttpFailure) {
-        sendJson(res, JSON.stringify({ error: err.message }), Object.entries(err.headers), err.status);
+        // A challenge would make the browser open its own password dialog over the UI's login page.
+        const headers = Object.entries(err.headers).filter(([name]) => headerValue(req, UI_HEADER) === undefined || name.toLowerCase() !== 'www-authenticate');
+        sendJson(res, JSON.stringify({ error: err.message }), headers, err.status);
       } else {
         throw err;
       }
@@ -157,7 +159,6 @@ export class AdminApi {
       }
       caller = { user: session.user, groups: session.groups, session };
     } else if (headerValue(req, UI_HEADER) !== undefined) {
-      // The UI's own requests: no WWW-Authenticate, so the browser shows the login page, not its password dialog.
       throw new HttpFailure(401, 'Sign in to continue');
     } else {
       const { principal } = await this.options.identity.resolve(req, 'trino', tls);

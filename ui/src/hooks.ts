@@ -68,7 +68,6 @@ export function usePagedSearch<T>(path: string, filters: Record<string, string>)
   const [older, setOlder] = useState<T[]>([]);
   const [cursor, setCursor] = useState<string>();
   const [moreError, setMoreError] = useState<ApiError>();
-  const key = JSON.stringify(filters);
   const first = usePolling(
     async () => {
       const page = await api<{ items: T[]; nextCursor?: string }>(`${path}${query({ ...filters, limit: '50' })}`);
@@ -77,7 +76,8 @@ export function usePagedSearch<T>(path: string, filters: Record<string, string>)
       return page.items;
     },
     undefined,
-    [path, key],
+    // By identity: searching again with the same filters loads again.
+    [path, filters],
   );
   const more = async () => {
     try {

@@ -96,8 +96,8 @@ function Simulator() {
             <input name="sim-user" value={user} onChange={(e) => setUser(e.target.value)} required />
           </label>
           <label>
-            Groups <span className="muted small">(comma-separated)</span>
-            <input name="sim-groups" value={groups} onChange={(e) => setGroups(e.target.value)} />
+            Groups
+            <input name="sim-groups" value={groups} placeholder="comma-separated: analysts, bi" onChange={(e) => setGroups(e.target.value)} />
           </label>
         </div>
         <div className="row">

@@ -11,7 +11,12 @@ const LABEL: Record<Action, string> = { activate: 'Activate', drain: 'Drain', de
 
 /** What the change does, in the operator's terms, with the number of queries it concerns. */
 function consequence(action: Action, backend: Backend): string {
-  const running = backend.running === 0 ? 'No query is running there now.' : `${backend.running} ${backend.running === 1 ? 'query is' : 'queries are'} running there now: they are not interrupted and finish normally.`;
+  const running =
+    backend.running === 0
+      ? 'No query is running there now.'
+      : backend.running === 1
+        ? 'One query is running there now: it is not interrupted and finishes normally.'
+        : `${backend.running} queries are running there now: they are not interrupted and finish normally.`;
   if (action === 'activate') return `${backend.name} will take new queries of group ${backend.group} again${backend.healthy ? '' : ' once it is healthy'}.`;
   if (action === 'drain') return `${backend.name} will take no new queries; new queries of group ${backend.group} go to its other backends or wait in the queue. ${running}`;
   return `${backend.name} will be taken out of routing until someone activates it. ${running}`;

@@ -42,7 +42,7 @@ function LiveQueries() {
           <Empty title="No query is running through this gateway instance">Queries appear here as soon as a client submits one.</Empty>
         ) : (
           <div className="card">
-            <table>
+            <table aria-label="Live queries">
               <thead>
                 <tr>
                   <th scope="col">Query</th>
@@ -106,7 +106,7 @@ function History() {
         }
       >
         {(items) => (
-          <table>
+          <table aria-label="Query history">
             <thead>
               <tr>
                 <th scope="col">Query</th>
