@@ -182,7 +182,7 @@ test('an operator runs the gateway from the browser', { timeout: 300_000 }, asyn
     await page.getByRole('button', { name: 'Drain trino1', exact: true }).click();
     const dialog = page.getByRole('dialog', { name: 'Drain trino1?' });
     await dialog.waitFor();
-    assert.match(await dialog.innerText(), /will take no new queries; new queries of group main go to its other backends or wait in the queue\. No query is running there now\./);
+    assert.match(await dialog.innerText(), /trino1 will take no new queries\. No other backend of group main takes queries: new ones wait in the gateway's queue \(or go to the group's fallback\) until one does\. No query is running there now\./);
     await screenshot('drain-confirm');
     await dialog.getByRole('button', { name: 'Drain' }).click();
     await page.getByRole('status').filter({ hasText: 'trino1 takes no new queries' }).waitFor();

@@ -207,6 +207,31 @@ describe('the OpenAPI document', () => {
   });
 });
 
+describe('the web UI is served by the gateway', () => {
+  const raw = (path: string) => fetch(`${admin.url}${path}`, { redirect: 'manual', dispatcher: admin.dispatcher } as RequestInit);
+
+  test('redirects, the app for any page, cached assets, a strict content policy', async () => {
+    assert.equal((await raw('/')).headers.get('location'), '/ui/');
+    assert.equal((await raw('/ui/query.html?20261124_000000_00001_abcde')).headers.get('location'), '/ui/queries/20261124_000000_00001_abcde');
+    const page = await raw('/ui/queries/some-id');
+    assert.equal(page.status, 200);
+    assert.equal(page.headers.get('content-type'), 'text/html; charset=utf-8');
+    assert.equal(page.headers.get('cache-control'), 'no-cache');
+    assert.match(page.headers.get('content-security-policy') ?? '', /default-src 'self'/);
+    const html = await page.text();
+    const script = /src="(\/ui\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    assert.ok(script, html);
+    assert.doesNotMatch(html, /https?:\/\//, 'nothing is loaded from elsewhere');
+    const asset = await raw(script);
+    assert.equal(asset.status, 200);
+    assert.equal(asset.headers.get('content-type'), 'text/javascript; charset=utf-8');
+    assert.equal(asset.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+    assert.equal((await raw('/ui/assets/missing.js')).status, 404);
+    assert.equal((await raw('/ui/%2e%2e/package.json')).status, 404);
+    assert.equal((await fetch(`${admin.url}/ui/`, { method: 'POST', dispatcher: admin.dispatcher } as RequestInit)).status, 405);
+  });
+});
+
 describe('login rules on plain HTTP', () => {
   let insecure: RunningGateway;
   before(async () => {

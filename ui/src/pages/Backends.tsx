@@ -10,7 +10,7 @@ const TARGET: Record<Action, BackendState> = { activate: 'active', drain: 'drain
 const LABEL: Record<Action, string> = { activate: 'Activate', drain: 'Drain', deactivate: 'Deactivate' };
 
 /** What the change does, in the operator's terms, with the number of queries it concerns. */
-function consequence(action: Action, backend: Backend): string {
+function consequence(action: Action, backend: Backend, all: Backend[]): string {
   const running =
     backend.running === 0
       ? 'No query is running there now.'
@@ -18,8 +18,13 @@ function consequence(action: Action, backend: Backend): string {
         ? 'One query is running there now: it is not interrupted and finishes normally.'
         : `${backend.running} queries are running there now: they are not interrupted and finish normally.`;
   if (action === 'activate') return `${backend.name} will take new queries of group ${backend.group} again${backend.healthy ? '' : ' once it is healthy'}.`;
-  if (action === 'drain') return `${backend.name} will take no new queries; new queries of group ${backend.group} go to its other backends or wait in the queue. ${running}`;
-  return `${backend.name} will be taken out of routing until someone activates it. ${running}`;
+  const others = all.filter((b) => b.group === backend.group && b.name !== backend.name && b.state === 'active' && b.healthy).map((b) => b.name);
+  const elsewhere =
+    others.length > 0
+      ? `New queries of group ${backend.group} go to ${others.join(', ')}.`
+      : `No other backend of group ${backend.group} takes queries: new ones wait in the gateway's queue (or go to the group's fallback) until one does.`;
+  if (action === 'drain') return `${backend.name} will take no new queries. ${elsewhere} ${running}`;
+  return `${backend.name} will be taken out of routing until someone activates it. ${elsewhere} ${running}`;
 }
 
 export function BackendsPage() {
@@ -120,7 +125,7 @@ export function BackendsPage() {
           change.reset();
         }}
       >
-        {pending && <p>{consequence(pending.action, pending.backend)}</p>}
+        {pending && <p>{consequence(pending.action, pending.backend, backends.data?.backends ?? [])}</p>}
       </ConfirmDialog>
     </section>
   );
