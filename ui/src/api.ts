@@ -4,7 +4,6 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
-    readonly field?: string,
   ) {
     super(message);
   }
@@ -34,10 +33,10 @@ export async function api<T>(path: string, options: { method?: 'GET' | 'POST' | 
     throw new ApiError(0, 'The gateway cannot be reached: check that it is running and your network connection.');
   }
   const text = await response.text();
-  const data = text === '' ? undefined : (safeJson(text) as (T & { error?: string; field?: string }) | undefined);
+  const data = text === '' ? undefined : (safeJson(text) as (T & { error?: string }) | undefined);
   if (!response.ok) {
     if (response.status === 401 && !path.startsWith('/api/session')) onSignedOut();
-    throw new ApiError(response.status, data?.error ?? (text || `HTTP ${response.status}`), data?.field);
+    throw new ApiError(response.status, data?.error ?? (text || `HTTP ${response.status}`));
   }
   return data as T;
 }

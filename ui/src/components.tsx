@@ -44,8 +44,8 @@ export function ErrorBox(props: { error: ApiError; onRetry?: () => void }) {
   const hint = advice(props.error);
   return (
     <div className="error-box" role="alert">
-      <strong>{props.error.field ? `${props.error.field}: ` : ''}</strong>
-      {props.error.message}
+      {/* The API's message already names the field in error. */}
+      <div>{props.error.message}</div>
       {hint && <div className="hint">{hint}</div>}
       {props.onRetry && (
         <button type="button" className="button small" onClick={props.onRetry}>
