@@ -4,10 +4,16 @@
  * OpenAPI document, and the UI's login rules on plain HTTP.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import { SignJWT, exportJWK, generateKeyPair } from 'jose';
+import { Agent } from 'undici';
 import type { RunningGateway } from '../../src/gateway.js';
 import { basic, startAdminGateway, type AdminGateway } from '../support/admin-gateway.js';
 import { startTestGateway } from '../support/services.js';
+import { createTestPki } from '../support/tls.js';
 
 let admin: AdminGateway;
 
@@ -255,5 +261,55 @@ describe('login rules on plain HTTP', () => {
     const { setCookie, cookie } = await login('ops', '', insecure.url);
     assert.match(setCookie, /HttpOnly; SameSite=Strict$/);
     assert.equal((await call('/api/backends', { headers: { cookie } }, insecure.url)).status, 200);
+  });
+});
+
+describe('login with a JWT', () => {
+  let jwtGateway: RunningGateway;
+  let jwks: Server;
+  let dispatcher: Agent;
+  let key: CryptoKey;
+  const sign = (subject: string) =>
+    new SignJWT({ sub: subject }).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setIssuer('https://idp.test').setAudience('querygate').setIssuedAt().setExpirationTime('5m').sign(key);
+
+  before(async () => {
+    const pair = await generateKeyPair('RS256');
+    key = pair.privateKey as CryptoKey;
+    const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
+    jwks = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ keys: [jwk] }));
+    });
+    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    const pki = createTestPki();
+    dispatcher = new Agent({ connect: { ca: readFileSync(pki.caFile) } });
+    jwtGateway = await startTestGateway({
+      server: { port: 0, host: '127.0.0.1', httpEnabled: false, tls: { port: 0, certFile: pki.certFile, keyFile: pki.keyFile } },
+      authentication: { authenticators: [{ type: 'jwt', jwksUrl: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks.json`, issuer: 'https://idp.test', audience: 'querygate' }] },
+      admin: { users: ['ops'] },
+    });
+  });
+  after(async () => {
+    await jwtGateway?.close();
+    jwks?.close();
+    await dispatcher?.close();
+  });
+
+  test('the JWT authenticator decides; a password is not accepted where only tokens are', async () => {
+    const post = async (body: unknown) => {
+      const response = await fetch(`${jwtGateway.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), dispatcher } as RequestInit);
+      return { status: response.status, json: (await response.json()) as Record<string, unknown>, cookie: response.headers.get('set-cookie') };
+    };
+    const options = await fetch(`${jwtGateway.url}/api/session`, { dispatcher } as RequestInit);
+    assert.equal(((await options.json()) as { loginMode: string }).loginMode, 'token');
+    const ok = await post({ token: await sign('ops') });
+    assert.equal(ok.status, 200, JSON.stringify(ok.json));
+    assert.equal(ok.json.user, 'ops');
+    assert.match(ok.cookie ?? '', /HttpOnly; SameSite=Strict; Secure$/);
+    assert.equal((await post({ token: await sign('hanna') })).status, 403);
+    assert.equal((await post({ token: 'not.a.jwt' })).status, 401);
+    assert.equal((await post({ user: 'ops', password: 'whatever' })).status, 401);
+    const both = await post({ user: 'ops', token: 'x' });
+    assert.deepEqual([both.status, both.json.field], [400, 'token']);
   });
 });
