@@ -1,5 +1,5 @@
 /** The shell: who is signed in, the navigation, and the page for the current path. */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, setCsrfToken, whenSignedOut, type ApiError } from './api';
 import { ErrorBox, Loading } from './components';
 import { AccessPage } from './pages/Access';
@@ -61,6 +61,21 @@ export function App() {
 
   const section = NAV.slice(1).find((n) => path.startsWith(n.to))?.to ?? '/';
   return (
+    <Shell user={session.user} path={path} section={section} onSignOut={() => void signOut()} />
+  );
+}
+
+/** The signed-in layout. On navigation the title follows and focus moves to the new page, as after a page load. */
+function Shell(props: { user: string; path: string; section: string; onSignOut: () => void }) {
+  const { path, section } = props;
+  const main = useRef<HTMLElement>(null);
+  const first = useRef(true);
+  useEffect(() => {
+    document.title = `${NAV.find((n) => n.to === section)?.label ?? 'Querygate'} · Querygate`;
+    if (!first.current) main.current?.focus();
+    first.current = false;
+  }, [path, section]);
+  return (
     <div className="shell">
       <a className="skip" href="#main">
         Skip to content
@@ -75,13 +90,13 @@ export function App() {
           ))}
         </nav>
         <span className="who">
-          Signed in as <strong>{session.user}</strong>
-          <button type="button" className="button small" onClick={() => void signOut()}>
+          Signed in as <strong>{props.user}</strong>
+          <button type="button" className="button small" onClick={props.onSignOut}>
             Sign out
           </button>
         </span>
       </header>
-      <main id="main" className="content" tabIndex={-1}>
+      <main id="main" ref={main} className="content" tabIndex={-1}>
         <Page path={path} />
       </main>
     </div>
