@@ -14,12 +14,13 @@ import { applyReload, type ReloadTargets } from './config/reload.js';
 import { ReloadingFile } from './config/reloading-file.js';
 import type { AuthenticatorConfig, GatewayConfig } from './config/schema.js';
 import { AccessControl, describeAccess, type AccessCheckInput, type AccessOutcome } from './policy/access-control.js';
+import type { Decision } from './policy/decision.js';
 import type { AccessRules } from './policy/file-rules.js';
 import { startTagService } from './policy/tags/setup.js';
 import type { TagService } from './policy/tags/service.js';
 import { BackendMetadata } from './policy/metadata.js';
 import { parseRulesFile } from './policy/rules-file.js';
-import type { Backend } from './engines/backend.js';
+import type { Backend, QueryOutcome } from './engines/backend.js';
 import { LocalBackend } from './engines/local-backend.js';
 import { TrinoBackend } from './engines/trino/trino-backend.js';
 import { QueryIdGenerator } from './protocol/query-id.js';
@@ -32,14 +33,15 @@ import { registerTrackingMetrics } from './tracking/metrics.js';
 import { startOperations, type Operations } from './tracking/operations.js';
 import { Admission } from './routing/admission.js';
 import { BackendPool } from './routing/backend-pool.js';
-import { ClusterLoad } from './routing/cluster-load.js';
+import { ClusterLoad, QueryEndChannel } from './routing/cluster-load.js';
 import { RedisSharedCounters } from './tracking/redis-counters.js';
 import { HealthChecker } from './routing/health-checker.js';
-import { Router } from './routing/router.js';
+import { Router, type RouteDecision, type RoutingContext } from './routing/router.js';
 import { AdminApi } from './server/admin-api.js';
-import { PolicyApi } from './server/policy-api.js';
 import { Dispatcher } from './server/dispatcher.js';
 import { GatewayServer } from './server/gateway-server.js';
+import { StaticUi } from './server/static-ui.js';
+import { UiSessions } from './server/ui-session.js';
 import { VERSION } from './version.js';
 
 export interface RunningGateway {
@@ -211,6 +213,43 @@ export interface ExplainRequest {
   sql: string;
 }
 
+/** What `explain-access` and the admin UI's simulator show: the printed explanation and the decision behind it. */
+export interface AccessSimulation {
+  text: string;
+  allowed: boolean;
+  /** Trino's message for the first denial, or why the statement was refused before authorization. */
+  message?: string;
+  checks: Decision['checks'];
+  route?: { group: string; reason: string; fallback: string[] };
+}
+
+/** Evaluates a statement for a user without running it, then where it would be routed if allowed. */
+async function simulateAccess(access: AccessControl, route: (ctx: RoutingContext) => RouteDecision, request: ExplainRequest): Promise<AccessSimulation> {
+  const session = parseSession({
+    'x-trino-user': request.user,
+    ...(request.catalog !== undefined ? { 'x-trino-catalog': request.catalog } : {}),
+    ...(request.schema !== undefined ? { 'x-trino-schema': request.schema } : {}),
+  });
+  const { text, outcome } = await access.explain({ principal: { user: request.user, groups: request.groups, authenticatedBy: 'explain-access' }, user: request.user, session, sql: request.sql });
+  if (!outcome) return { text, allowed: false, message: text.slice(text.lastIndexOf('Refused before authorization: ')), checks: [] };
+  const decision = route({
+    user: request.user,
+    groups: request.groups,
+    clientTags: [],
+    extraCredentials: new Map(),
+    ...(request.catalog !== undefined ? { catalog: request.catalog } : {}),
+    statement: { kind: outcome.request.kind, tables: describeAccess(outcome).tables },
+  });
+  const routing = `\nRouting: group ${decision.group} (${decision.reason})${decision.fallback.length > 0 ? `, fallback ${decision.fallback.join(' -> ')}` : ''}`;
+  return {
+    text: text + routing,
+    allowed: outcome.decision.allowed,
+    ...(outcome.decision.message !== undefined ? { message: outcome.decision.message } : {}),
+    checks: outcome.decision.checks,
+    route: { group: decision.group, reason: decision.reason, fallback: decision.fallback },
+  };
+}
+
 /**
  * `querygate explain-access`: what a statement touches and how the configured rules decide it,
  * resolved against the configured backends' real metadata, without starting a server.
@@ -224,23 +263,9 @@ export async function explainStatement(config: GatewayConfig, request: ExplainRe
   try {
     await Promise.all(backends.map((b) => b.start()));
     const access = createAccessControl(config, rules, tagRuntime?.service, new BackendMetadata(backends, log))!;
-    const session = parseSession({
-      'x-trino-user': request.user,
-      ...(request.catalog !== undefined ? { 'x-trino-catalog': request.catalog } : {}),
-      ...(request.schema !== undefined ? { 'x-trino-schema': request.schema } : {}),
-    });
-    const { text, outcome } = await access.explain({ principal: { user: request.user, groups: request.groups, authenticatedBy: 'explain-access' }, user: request.user, session, sql: request.sql });
-    if (!outcome) return { text, allowed: false };
-    const route = fromConfig('routing', () => new Router(config)).route({
-      user: request.user,
-      groups: request.groups,
-      clientTags: [],
-      extraCredentials: new Map(),
-      ...(request.catalog !== undefined ? { catalog: request.catalog } : {}),
-      statement: { kind: outcome.request.kind, tables: describeAccess(outcome).tables },
-    });
-    const routing = `\nRouting: group ${route.group} (${route.reason})${route.fallback.length > 0 ? `, fallback ${route.fallback.join(' -> ')}` : ''}`;
-    return { text: text + routing, allowed: outcome.decision.allowed };
+    const router = fromConfig('routing', () => new Router(config));
+    const { text, allowed } = await simulateAccess(access, (ctx) => router.route(ctx), request);
+    return { text, allowed };
   } finally {
     await Promise.all(backends.map((b) => b.close()));
     await tagRuntime?.close();
@@ -293,6 +318,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
     }
   });
   metrics.observeBackends(pool, admission);
+  const endings = config.redis === undefined ? undefined : await QueryEndChannel.connect(config.redis.url, `${config.redis.keyPrefix}query-ended`, (queryId, outcome) => admission.end(queryId, outcome), log);
   const metadata = new BackendMetadata(backends, log);
   const analyzeForRouting = async (submission: { sql: string; session: QuerySession }) => {
     const { session } = submission;
@@ -308,9 +334,6 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
   );
   await health.probeAll();
   health.start();
-  const tagsFile = config.accessControl?.tags?.file;
-  const policy = tagRuntime === undefined ? undefined : new PolicyApi({ service: tagRuntime.service, audit: ops.audit, ...(tagsFile !== undefined ? { managedBy: tagsFile } : {}) });
-  const admin = new AdminApi({ identity, pool, admission, operations: ops, users: config.admin.users, groups: config.admin.groups, log, ...(policy ? { policy } : {}) });
   const access = createAccessControl(config, rules, tagRuntime?.service, metadata, (input, outcome) => {
     const denied = outcome.decision.checks.find((c) => !c.allowed);
     ops.audit.record({
@@ -322,11 +345,27 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
     });
   });
   if (access) metrics.observeDecisionCache(() => access.cacheStats);
+  const tagsFile = config.accessControl?.tags?.file;
+  const admin = new AdminApi({
+    identity,
+    sessions: new UiSessions(config.security.tokenSecret, config.ui.sessionTtl),
+    pool,
+    admission,
+    operations: ops,
+    users: config.admin.users,
+    groups: config.admin.groups,
+    ...(rules ? { rules } : {}),
+    ...(access ? { simulate: (request: ExplainRequest) => simulateAccess(access, (ctx) => dispatcher.previewRoute(ctx), request) } : {}),
+    ...(tagRuntime ? { policy: { service: tagRuntime.service, audit: ops.audit, ...(tagsFile !== undefined ? { managedBy: tagsFile } : {}) } } : {}),
+    ...(config.server.publicUrl ? { publicUrl: config.server.publicUrl } : {}),
+    log,
+  });
   const server = new GatewayServer({
     backends,
     dispatcher,
     admission,
     admin,
+    ui: new StaticUi(),
     signer,
     queryIds,
     maxStatementBytes: config.server.maxStatementSize,
@@ -336,6 +375,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
     metrics,
     tracker: ops.tracker,
     ...(access ? { access } : {}),
+    ...(endings ? { announceEnded: (queryId: string, outcome: QueryOutcome) => endings.announce(queryId, outcome) } : {}),
     log,
   });
   const httpPort = config.server.httpEnabled ? (await server.listen({ port: config.server.port, host: config.server.host })).port : undefined;
@@ -353,6 +393,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
       await Promise.all(backends.map((b) => b.close()));
       await tagRuntime?.close();
       await cluster?.close();
+      endings?.close();
       await ops.close();
     },
   };

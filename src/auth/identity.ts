@@ -41,6 +41,12 @@ export interface IdentityOptions {
   onImpersonation?: (from: string, to: string, allowed: boolean, rule: number | undefined) => void;
 }
 
+/**
+ * `trusted-user`: no authenticator applies (none configured, or insecure HTTP allowed), a user
+ * name is taken as is; `refused`: credentials may not travel over this plain-HTTP connection.
+ */
+export type LoginMode = 'trusted-user' | 'password' | 'token' | 'password-or-token' | 'refused';
+
 export interface AuthenticationEvent {
   outcome: 'success' | 'failure' | 'throttled';
   /** Time spent deciding. */
@@ -98,8 +104,13 @@ export class IdentityResolver {
     return this.options.authenticators.length > 0;
   }
 
+  /** Over TLS, directly or (when trusted) through a load balancer that says so. */
+  isSecure(req: IncomingMessage, tls: boolean): boolean {
+    return tls || (this.options.trustForwardedProto && forwardedProto(req) === 'https');
+  }
+
   async resolve(req: IncomingMessage, dialect: Dialect, tls: boolean): Promise<Identity> {
-    const secure = tls || (this.options.trustForwardedProto && forwardedProto(req) === 'https');
+    const secure = this.isSecure(req, tls);
     let principal: Principal;
     if (!this.authenticationEnabled) {
       principal = this.withGroups(this.insecurePrincipal(req, dialect));
@@ -111,13 +122,36 @@ export class IdentityResolver {
       principal = this.withGroups(this.insecurePrincipal(req, dialect));
       return { principal, user: principal.user };
     }
-    principal = this.withGroups(await this.authenticate(req));
+    const credentials = parseAuthorization(req.headers.authorization, this.challenges);
+    principal = this.withGroups(await this.authenticate(credentials, req.socket.remoteAddress ?? 'unknown'));
     return { principal, user: this.sessionUser(req, dialect, principal) };
   }
 
-  private async authenticate(req: IncomingMessage): Promise<Principal> {
-    const client = req.socket.remoteAddress ?? 'unknown';
-    const credentials = parseAuthorization(req.headers.authorization, this.challenges);
+  /** How the web UI's login form works for a request arriving over TLS (or not). */
+  loginMode(secure: boolean): LoginMode {
+    if (!this.authenticationEnabled) return 'trusted-user';
+    if (!secure) return this.options.allowInsecureOverHttp ? 'trusted-user' : 'refused';
+    const kinds = new Set(this.options.authenticators.map((a) => a.accepts));
+    return kinds.has('basic') && kinds.has('bearer') ? 'password-or-token' : kinds.has('basic') ? 'password' : 'token';
+  }
+
+  /**
+   * The web UI's login: the same authenticators, throttling and over-HTTP rules as a query's
+   * Authorization header, with the credentials taken from the login form instead.
+   */
+  async login(credentials: Credentials, client: string, secure: boolean): Promise<Principal> {
+    const mode = this.loginMode(secure);
+    if (mode === 'refused') throw new HttpFailure(403, 'Authentication over HTTP is not enabled: use the gateway\'s HTTPS address');
+    if (mode === 'trusted-user') {
+      // As with a Basic header and no authenticator: a name is trusted, a password is refused.
+      if (credentials.kind !== 'basic' || credentials.password !== '') throw this.unauthorized('This gateway checks no passwords or tokens: sign in with a user name only');
+      if (CONTROL_CHARS.test(credentials.user) || credentials.user === '') throw new HttpFailure(400, 'Invalid user name');
+      return this.withGroups({ user: credentials.user, groups: [], authenticatedBy: 'none' });
+    }
+    return this.withGroups(await this.authenticate(credentials, client));
+  }
+
+  private async authenticate(credentials: Credentials, client: string): Promise<Principal> {
     const now = Date.now();
     const started = process.hrtime.bigint();
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;

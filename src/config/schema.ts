@@ -297,6 +297,13 @@ export const configSchema = z
       })
       .strict()
       .default({ users: [], groups: [] }),
+    ui: z
+      .object({
+        /** How long a web UI login lasts (the session cookie's lifetime). */
+        sessionTtl: duration.default(8 * 3_600_000),
+      })
+      .strict()
+      .default({ sessionTtl: 8 * 3_600_000 }),
     dataDir: z.string().default('data'),
     history: z
       .object({

@@ -10,6 +10,9 @@
  * Redis is unreachable the view is empty (each instance counts only itself, as without Redis) and
  * `degraded` says so.
  */
+import { Redis, type RedisOptions } from 'ioredis';
+import type { Logger } from 'pino';
+import type { QueryOutcome } from '../engines/backend.js';
 import type { CounterKey, SharedCounters } from '../tracking/counters.js';
 
 export class ClusterLoad {
@@ -87,4 +90,63 @@ export class ClusterLoad {
     // SharedCounters never reject: a lost update is repaired by the next heartbeat.
     void (delta > 0 ? this.counters.incr(key, delta) : this.counters.decr(key, -delta));
   }
+}
+
+/**
+ * A Redis channel on which an instance announces a query it saw end although another instance
+ * admitted it (clients may send each poll to any instance), so that the admitting instance frees
+ * the slot at once instead of holding it until its idle sweep (`queries.clientTimeout`), which
+ * with fleet-wide limits would let such slots fill the fleet. Announcements lost while Redis is
+ * down leave it to that sweep.
+ */
+export class QueryEndChannel {
+  private constructor(
+    private readonly publisher: Redis,
+    private readonly subscriber: Redis,
+    private readonly channel: string,
+  ) {}
+
+  static async connect(url: string, channel: string, onEndedElsewhere: (queryId: string, outcome: QueryOutcome) => void, log: Logger): Promise<QueryEndChannel> {
+    const options: RedisOptions = { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: (times) => Math.min(100 * times, 2000) };
+    const publisher = new Redis(url, options);
+    // A subscribing connection may queue its SUBSCRIBE until Redis is reachable, and resubscribes after a reconnection.
+    const subscriber = new Redis(url, { ...options, enableOfflineQueue: true });
+    let reported = false;
+    const onError = (err: Error) => {
+      if (reported) return;
+      reported = true;
+      log.warn({ err: err.message }, 'Redis unreachable: queries ending on another instance free their slot only at the idle sweep');
+    };
+    publisher.on('error', onError);
+    subscriber.on('error', onError);
+    subscriber.on('ready', () => (reported = false));
+    subscriber.on('message', (_channel: string, message: string) => {
+      const ended = parseAnnouncement(message);
+      if (ended) onEndedElsewhere(ended.queryId, ended.outcome);
+    });
+    await Promise.all([publisher.connect().catch(onError), subscriber.connect().catch(onError)]);
+    await subscriber.subscribe(channel).catch(onError);
+    return new QueryEndChannel(publisher, subscriber, channel);
+  }
+
+  announce(queryId: string, outcome: QueryOutcome): void {
+    this.publisher.publish(this.channel, JSON.stringify({ queryId, outcome })).catch(() => undefined);
+  }
+
+  close(): void {
+    this.publisher.disconnect();
+    this.subscriber.disconnect();
+  }
+}
+
+const OUTCOMES: ReadonlySet<string> = new Set<QueryOutcome>(['finished', 'failed', 'abandoned']);
+
+function parseAnnouncement(message: string): { queryId: string; outcome: QueryOutcome } | undefined {
+  try {
+    const value = JSON.parse(message) as { queryId?: unknown; outcome?: unknown };
+    if (typeof value.queryId === 'string' && typeof value.outcome === 'string' && OUTCOMES.has(value.outcome)) return { queryId: value.queryId, outcome: value.outcome as QueryOutcome };
+  } catch {
+    // not ours: ignored
+  }
+  return undefined;
 }

@@ -1,130 +1,257 @@
 /**
- * The admin API (`/api/...`): backend states for operators. Callers must be authenticated (the
- * same authenticators as queries) and named in `admin.users` or be in one of `admin.groups`;
- * with neither configured the API is closed. Every change is logged with who made it.
+ * The admin API (`/api/...`): one table of routes (admin-routes.ts, session-routes.ts), matched
+ * here, described by the OpenAPI document built from the same table (openapi.ts).
+ *
+ * Who may call it: administrators, named in `admin.users` or members of one of `admin.groups`
+ * (with neither configured the API is closed). A caller proves who it is either like a query
+ * does (Basic, Bearer, or the user header when no authenticator applies) or with the web UI's
+ * session cookie. Cookie-authenticated changes must carry the session's CSRF token; every change
+ * from a browser must come from the gateway's own origin. Errors are JSON: `{error, field?}`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import { z } from 'zod';
 import type { IdentityResolver } from '../auth/identity.js';
+import type { ReloadingFile } from '../config/reloading-file.js';
+import type { AccessSimulation, ExplainRequest } from '../gateway.js';
+import type { AccessRules } from '../policy/file-rules.js';
 import { HttpFailure } from '../protocol/errors.js';
 import type { Admission } from '../routing/admission.js';
-import type { BackendPool, BackendState, PooledBackend } from '../routing/backend-pool.js';
-import { validateAuditSearch } from '../audit/validation.js';
+import type { BackendPool } from '../routing/backend-pool.js';
 import type { Operations } from '../tracking/operations.js';
-import { ValidationError, validateQuerySearch, validateTopQuery, type RawParams } from '../tracking/validation.js';
-import { sendJson } from './respond.js';
-import type { PolicyApi } from './policy-api.js';
+import { ValidationError, type RawParams } from '../tracking/validation.js';
+import { adminRoutes } from './admin-routes.js';
+import { openApiDocument } from './openapi.js';
+import { sendJson, type HeaderList } from './respond.js';
+import { policyRoutes, type PolicyApiOptions } from './policy-api.js';
+import { sessionRoutes } from './session-routes.js';
+import { CSRF_HEADER, UI_HEADER, sessionCookie, type UiSession, type UiSessions } from './ui-session.js';
 
-const ACTIONS: Record<string, BackendState> = { activate: 'active', drain: 'draining', deactivate: 'inactive' };
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface Caller {
+  user: string;
+  groups: string[];
+  /** Present when the caller came with the UI's session cookie. */
+  session?: UiSession;
+}
+
+export interface ApiContext {
+  req: IncomingMessage;
+  /** Path parameters, decoded (`{name}` in the route's path). */
+  params: Record<string, string>;
+  query: RawParams;
+  /** The request body, already validated against the route's schema. */
+  body: unknown;
+  /** The administrator calling (absent on public routes). */
+  caller?: Caller;
+  tls: boolean;
+}
+
+export interface ApiReply {
+  status?: number;
+  /** Sent as JSON. */
+  body?: unknown;
+  /** Sent as is, instead of a JSON body (e.g. the policy as YAML). */
+  raw?: { contentType: string; text: string };
+  headers?: HeaderList;
+}
+
+export interface ApiRoute {
+  method: Method;
+  /** `/api/backends/{name}/{action}`: literal segments and `{parameters}`. */
+  path: string;
+  summary: string;
+  tag: string;
+  /** Anyone may call it (the login itself, the OpenAPI document); else administrators only. */
+  public?: boolean;
+  /** Validated before `run`; its JSON Schema goes into the OpenAPI document. */
+  body?: z.ZodType;
+  /** Documented query parameters: name → description. */
+  query?: Record<string, string>;
+  /** Documented path parameters: name → description. */
+  params?: Record<string, string>;
+  /** Success is 204 with no body (else 200 with JSON). */
+  noContent?: boolean;
+  run(ctx: ApiContext): Promise<ApiReply>;
+}
 
 export interface AdminApiOptions {
   identity: IdentityResolver;
+  sessions: UiSessions;
   pool: BackendPool;
   admission: Admission;
   operations: Operations;
   users: string[];
   groups: string[];
+  /** The access rules in force, when access control is configured. */
+  rules?: ReloadingFile<AccessRules>;
+  /** The access simulator, when access control is configured. */
+  simulate?: (request: ExplainRequest) => Promise<AccessSimulation>;
+  /** The public address, when configured: browsers' Origin may name it. */
+  publicUrl?: string;
+  /** `/api/policy/...`, when tag-based access control is configured. */
+  policy?: PolicyApiOptions;
   log: Logger;
-  /** `/api/policy/...` when tag-based access control is configured. */
-  policy?: PolicyApi;
 }
 
-function describe(b: PooledBackend, pool: BackendPool): Record<string, unknown> {
-  return {
-    name: b.backend.name,
-    engine: b.backend.engine,
-    group: b.group,
-    state: b.state,
-    healthy: b.healthy,
-    running: b.running,
-    /** Running through every gateway instance (shared counters), this one's alone without Redis. */
-    fleetRunning: pool.fleetRunning(b),
-    reportedLoad: b.reportedLoad,
-    maxRunning: b.maxRunning,
-    weight: b.weight,
-    ...(b.lastError !== undefined ? { lastError: b.lastError } : {}),
-  };
-}
+const MAX_BODY_BYTES = 1024 * 1024 + 64 * 1024;
+const SAFE_METHODS = new Set(['GET', 'HEAD']);
 
 export class AdminApi {
-  constructor(private readonly options: AdminApiOptions) {}
+  private readonly routes: ApiRoute[];
+  private readonly document: string;
+
+  constructor(private readonly options: AdminApiOptions) {
+    // The one place where sub-APIs join: each contributes routes to this table.
+    this.routes = [
+      ...sessionRoutes(options, (caller) => this.isAdmin(caller)),
+      ...adminRoutes(options),
+      ...(options.policy ? policyRoutes(options.policy) : []),
+      { method: 'GET', path: '/api/openapi.json', summary: 'This OpenAPI document', tag: 'meta', public: true, run: async () => ({ body: JSON.parse(this.document) as unknown }) },
+    ];
+    this.document = JSON.stringify(openApiDocument(this.routes));
+  }
 
   async handle(req: IncomingMessage, res: ServerResponse, path: string, search: string, tls: boolean): Promise<void> {
-    const actor = await this.authorize(req, tls);
-    const parts = path.split('/').filter((p) => p !== '');
-    if (parts[1] === 'policy' && this.options.policy) return this.options.policy.handle(req, res, parts, search, actor);
-    if (parts[1] === 'queries' || parts[1] === 'audit') {
-      if (req.method !== 'GET') throw new HttpFailure(405, 'Method not allowed');
-      await this.history(res, parts, search);
-      return;
-    }
-    // ['api', 'backends', name?, action?]
-    if (parts[1] !== 'backends' || parts.length > 4) throw new HttpFailure(404, 'Not found');
-    const { pool, admission } = this.options;
-    if (parts.length === 2) {
-      if (req.method !== 'GET') throw new HttpFailure(405, 'Method not allowed');
-      const groups = [...new Set(pool.all().map((b) => b.group))].map((name) => ({ name, queued: admission.queuedIn(name), queuedElsewhere: pool.cluster?.queued(name) ?? 0 }));
-      sendJson(res, JSON.stringify({ backends: pool.all().map((b) => describe(b, pool)), groups }));
-      return;
-    }
-    const backend = pool.get(decodeURIComponent(parts[2]!));
-    if (!backend) throw new HttpFailure(404, `No backend named '${decodeURIComponent(parts[2]!)}'`);
-    if (parts.length === 3) {
-      if (req.method !== 'GET') throw new HttpFailure(405, 'Method not allowed');
-      sendJson(res, JSON.stringify(describe(backend, pool)));
-      return;
-    }
-    if (req.method !== 'POST' && req.method !== 'PUT') throw new HttpFailure(405, 'Method not allowed');
-    const state = ACTIONS[parts[3]!];
-    if (state === undefined) {
-      sendJson(res, JSON.stringify({ error: `action: '${parts[3]}' is not one of ${Object.keys(ACTIONS).join(', ')}` }), [], 400);
-      return;
-    }
-    const before = backend.state;
-    pool.setState(backend.backend.name, state);
-    this.options.log.info({ actor, action: parts[3], target: backend.backend.name, from: before, to: state, inFlight: backend.running }, 'admin changed backend state');
-    this.options.operations.audit.record({ actor, action: `backend.${parts[3]}`, target: backend.backend.name, outcome: 'success', details: { from: before, to: state, inFlight: backend.running } });
-    sendJson(res, JSON.stringify(describe(backend, pool)));
-  }
-
-  /** `/api/queries` (search), `/api/queries/live`, `/api/queries/top`, `/api/queries/{id}`, `/api/audit`. */
-  private async history(res: ServerResponse, parts: string[], search: string): Promise<void> {
-    const { operations } = this.options;
-    if (parts[1] === 'queries' && parts[2] === 'live' && parts.length === 3) {
-      sendJson(res, JSON.stringify({ items: operations.tracker.inFlight() }));
-      return;
-    }
-    const store = operations.store();
-    if (!store) throw new HttpFailure(503, 'The history database is not reachable yet; records are kept until it is');
-    const params = Object.fromEntries(new URLSearchParams(search)) as RawParams;
     try {
-      if (parts[1] === 'audit' && parts.length === 2) {
-        sendJson(res, JSON.stringify(await store.searchAuditEvents(validateAuditSearch(params))));
-      } else if (parts.length === 2) {
-        sendJson(res, JSON.stringify(await store.searchQueries(validateQuerySearch(params))));
-      } else if (parts[2] === 'top' && parts.length === 3) {
-        sendJson(res, JSON.stringify({ items: await store.top(validateTopQuery(params)) }));
-      } else if (parts.length === 3) {
-        const record = await store.getQuery(decodeURIComponent(parts[2]!));
-        if (!record) throw new HttpFailure(404, `No query ${decodeURIComponent(parts[2]!)} in history`);
-        sendJson(res, JSON.stringify(record));
+      const reply = await this.dispatch(req, path, search, tls);
+      const status = reply.status ?? 200;
+      if (reply.raw !== undefined) {
+        res.writeHead(status, { 'content-type': reply.raw.contentType, 'cache-control': 'no-store', ...Object.fromEntries(reply.headers ?? []) });
+        res.end(reply.raw.text);
+      } else if (reply.body === undefined) {
+        res.writeHead(status, Object.fromEntries(reply.headers ?? []));
+        res.end();
       } else {
-        throw new HttpFailure(404, 'Not found');
+        sendJson(res, JSON.stringify(reply.body), [['cache-control', 'no-store'], ...(reply.headers ?? [])], status);
       }
     } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      sendJson(res, JSON.stringify({ error: `${err.field}: ${err.message}`, field: err.field }), [], 400);
+      req.resume();
+      if (err instanceof ValidationError) {
+        sendJson(res, JSON.stringify({ error: `${err.field}: ${err.message}`, field: err.field }), [], 400);
+      } else if (err instanceof HttpFailure) {
+        // A challenge would make the browser open its own password dialog over the UI's login page.
+        const headers = Object.entries(err.headers).filter(([name]) => headerValue(req, UI_HEADER) === undefined || name.toLowerCase() !== 'www-authenticate');
+        sendJson(res, JSON.stringify({ error: err.message }), headers, err.status);
+      } else {
+        throw err;
+      }
     }
   }
 
-  private async authorize(req: IncomingMessage, tls: boolean): Promise<string> {
-    const identity = await this.options.identity.resolve(req, 'trino', tls);
-    const { users, groups } = this.options;
-    if (users.length === 0 && groups.length === 0) throw new HttpFailure(403, 'The admin API is closed: configure admin.users or admin.groups');
-    const { principal } = identity;
-    if (!users.includes(principal.user) && !principal.groups.some((g) => groups.includes(g))) {
-      throw new HttpFailure(403, `Access Denied: ${principal.user} is not an administrator`);
+  private async dispatch(req: IncomingMessage, path: string, search: string, tls: boolean): Promise<ApiReply> {
+    const method = req.method ?? 'GET';
+    const segments = path.split('/').filter((p) => p !== '');
+    let pathMatched = false;
+    for (const route of this.routes) {
+      const params = matchPath(route.path, segments);
+      if (params === undefined) continue;
+      pathMatched = true;
+      if (route.method !== method) continue;
+      if (!SAFE_METHODS.has(method)) this.assertSameOrigin(req);
+      const caller = route.public ? undefined : await this.authorize(req, tls);
+      const query = Object.fromEntries(new URLSearchParams(search)) as RawParams;
+      const body = route.body === undefined ? undefined : parseBody(route.body, await readJson(req));
+      return route.run({ req, params, query, body, tls, ...(caller ? { caller } : {}) });
     }
-    return principal.user;
+    if (pathMatched) throw new HttpFailure(405, `Method ${method} is not allowed here`);
+    throw new HttpFailure(404, `No API endpoint ${path}: see /api/openapi.json`);
   }
+
+  /** The administrator making the request; 401 without a valid identity, 403 for anyone else. */
+  private async authorize(req: IncomingMessage, tls: boolean): Promise<Caller> {
+    let caller: Caller;
+    const cookie = req.headers.authorization === undefined ? sessionCookie(req) : undefined;
+    if (cookie !== undefined) {
+      const session = this.options.sessions.verify(cookie);
+      if (!session) throw new HttpFailure(401, 'Your session has expired or was ended: sign in again');
+      if (!SAFE_METHODS.has(req.method ?? 'GET') && !this.options.sessions.csrfMatches(session, headerValue(req, CSRF_HEADER))) {
+        throw new HttpFailure(403, `Missing or wrong ${CSRF_HEADER} header: reload the page and try again`);
+      }
+      caller = { user: session.user, groups: session.groups, session };
+    } else if (headerValue(req, UI_HEADER) !== undefined) {
+      throw new HttpFailure(401, 'Sign in to continue');
+    } else {
+      const { principal } = await this.options.identity.resolve(req, 'trino', tls);
+      caller = { user: principal.user, groups: principal.groups };
+    }
+    if (this.options.users.length === 0 && this.options.groups.length === 0) throw new HttpFailure(403, 'The admin API is closed: configure admin.users or admin.groups');
+    if (!this.isAdmin(caller)) throw new HttpFailure(403, `Access Denied: ${caller.user} is not an administrator`);
+    return caller;
+  }
+
+  private isAdmin(caller: { user: string; groups: string[] }): boolean {
+    return this.options.users.includes(caller.user) || caller.groups.some((g) => this.options.groups.includes(g));
+  }
+
+  /**
+   * Browsers say where a request comes from; a change requested by another site's page is refused
+   * whatever credentials the browser attached (a cookie, or Basic credentials it remembers).
+   */
+  private assertSameOrigin(req: IncomingMessage): void {
+    const site = headerValue(req, 'sec-fetch-site');
+    if (site !== undefined && site !== 'same-origin' && site !== 'none') throw new HttpFailure(403, `Cross-site request refused (Sec-Fetch-Site: ${site})`);
+    const origin = headerValue(req, 'origin');
+    if (origin === undefined) return;
+    let host: string;
+    try {
+      host = new URL(origin).host;
+    } catch {
+      throw new HttpFailure(403, 'Cross-site request refused (malformed Origin)');
+    }
+    const allowed = [req.headers.host, this.options.publicUrl === undefined ? undefined : new URL(this.options.publicUrl).host];
+    if (!allowed.includes(host)) throw new HttpFailure(403, `Cross-site request refused (Origin ${origin.slice(0, 200)})`);
+  }
+}
+
+/** Path parameters when `pattern` matches the request's segments. */
+function matchPath(pattern: string, segments: string[]): Record<string, string> | undefined {
+  const parts = pattern.split('/').filter((p) => p !== '');
+  if (parts.length !== segments.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    let segment: string;
+    try {
+      segment = decodeURIComponent(segments[i]!);
+    } catch {
+      return undefined;
+    }
+    if (part.startsWith('{')) params[part.slice(1, -1)] = segment;
+    else if (part !== segment) return undefined;
+  }
+  return params;
+}
+
+function headerValue(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const type = (headerValue(req, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/json') throw new ValidationError('body', `send a JSON body with Content-Type: application/json (got '${type || 'none'}')`);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw new HttpFailure(413, `The body exceeds ${MAX_BODY_BYTES} bytes`, { Connection: 'close' });
+    chunks.push(chunk);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+  } catch (err) {
+    throw new ValidationError('body', `not valid JSON (${(err as Error).message})`);
+  }
+}
+
+/** The body as the schema defines it, or a 400 naming the first field in error and why. */
+function parseBody(schema: z.ZodType, value: unknown): unknown {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const unknownKey = issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
+  const field = unknownKey ?? (issue.path.length > 0 ? issue.path.join('.') : 'body');
+  throw new ValidationError(field, issue.message);
 }

@@ -48,6 +48,11 @@ export class Dispatcher {
   ) {}
 
   /** Takes new routing rules (configuration reload); queries already routed keep their route. */
+  /** Where a query would be routed now, without admitting it (the admin UI's access simulator). */
+  previewRoute(routing: RoutingContext): RouteDecision {
+    return this.router.route(routing);
+  }
+
   setRouter(router: Router): void {
     this.router = router;
   }

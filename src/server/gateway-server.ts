@@ -21,6 +21,7 @@ import type { RoutingContext } from '../routing/router.js';
 import { parseFollowUpPath } from '../protocol/uris.js';
 import type { Admission } from '../routing/admission.js';
 import type { AdminApi } from './admin-api.js';
+import type { StaticUi } from './static-ui.js';
 import { QUEUE_BACKEND, type Dispatcher } from './dispatcher.js';
 import { sendJson, sendNoContent, sendQueryFailure, sendText } from './respond.js';
 
@@ -29,6 +30,7 @@ export interface GatewayServerOptions {
   dispatcher: Dispatcher;
   admission: Admission;
   admin: AdminApi;
+  ui: StaticUi;
   signer: QueryTokenSigner;
   queryIds: QueryIdGenerator;
   maxStatementBytes: number;
@@ -39,6 +41,8 @@ export interface GatewayServerOptions {
   tracker: QueryTracker;
   /** Absent: every statement is allowed (no accessControl configured). */
   access?: AccessControl;
+  /** Tells the instance that admitted a query that it ended here (QueryEndChannel, with Redis). */
+  announceEnded?: (queryId: string, outcome: QueryOutcome) => void;
   log: Logger;
 }
 
@@ -118,8 +122,8 @@ export class GatewayServer {
         sendText(res, 200, await registry.metrics(), { 'Content-Type': registry.contentType });
       } else if (path.startsWith('/api/')) {
         await this.options.admin.handle(req, res, path, search, isTls(req));
-      } else if (path === '/ui/query.html') {
-        sendText(res, 200, `Query ${decodeURIComponent(search).replace(/[^A-Za-z0-9_]/g, '')}: details at /v1/query/<id>`);
+      } else if (path === '/' || path === '/ui' || path.startsWith('/ui/')) {
+        await this.options.ui.handle(req, res, path, search);
       } else {
         sendText(res, 404, 'Not found');
       }
@@ -223,7 +227,9 @@ export class GatewayServer {
     const events = {
       // A query admitted through another instance has no slot here: record its end directly.
       ended: (outcome: QueryOutcome, details?: QueryEndDetails) => {
-        if (!admission.end(parsed.queryId, outcome, details)) tracker.ended(parsed.queryId, outcome, details);
+        if (admission.end(parsed.queryId, outcome, details)) return;
+        tracker.ended(parsed.queryId, outcome, details);
+        this.options.announceEnded?.(parsed.queryId, outcome);
       },
     };
     this.options.metrics.overhead('followup', receivedAt);

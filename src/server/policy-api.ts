@@ -1,6 +1,6 @@
 /**
- * `/api/policy/...`: the tag policy for administrators (the admin API has already checked the
- * caller). Every change goes through TagService (one transaction, announced to other
+ * `/api/policy/...`: the tag policy, as routes of the admin API (administrators only; described
+ * in its OpenAPI document). Every change goes through TagService (one transaction, announced to other
  * instances) and is audited, refused ones too. Invalid input is a 400 `{error, field}`; a change
  * racing another one is a 409; with `accessControl.tags.file` set the file in Git is the source
  * of truth and every change here is a 409 pointing at `querygate policy apply`.
@@ -16,13 +16,15 @@
  *   PUT    /api/policy/principals/{users|groups}/{name}   {attributes: {key: [values]}}
  *   DELETE /api/policy/principals/{users|groups}/{name}
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import { z } from 'zod';
 import { HttpFailure } from '../protocol/errors.js';
 import type { AuditTrail } from '../audit/trail.js';
 import { parsePolicyYaml, policyToYaml, resourceName, TagPolicyError, validateAssignment, validateGrant, validatePolicy, validateTags, type TagPolicyDocument } from '../policy/tags/document.js';
 import type { TagService } from '../policy/tags/service.js';
 import { PolicyConflictError } from '../policy/tags/store.js';
-import { sendJson } from './respond.js';
+import { ValidationError } from '../tracking/validation.js';
+import type { ApiContext, ApiReply, ApiRoute, Method } from './admin-api.js';
 
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
@@ -39,6 +41,9 @@ interface Change {
   apply(doc: TagPolicyDocument): TagPolicyDocument;
 }
 
+/** JSON bodies are checked field by field by the policy's own validators, which name the field. */
+const JSON_OBJECT = z.record(z.string(), z.unknown());
+
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -50,173 +55,165 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const text = await readBody(req);
-  try {
-    const value: unknown = JSON.parse(text);
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
-  } catch {
-    // reported below
-  }
-  throw new TagPolicyError('body', 'expected a JSON object');
+function bodyOf(ctx: ApiContext): Record<string, unknown> {
+  return ctx.body as Record<string, unknown>;
 }
 
-function segment(parts: string[], index: number, field: string): string {
-  const value = parts[index];
-  if (value === undefined || value === '') throw new TagPolicyError(field, 'missing in the path');
-  return decodeURIComponent(value);
-}
+export function policyRoutes(options: PolicyApiOptions): ApiRoute[] {
+  const { service, audit } = options;
+  const refuse = (actor: string, change: Pick<Change, 'action' | 'target'>, error: Error): never => {
+    audit.record({ actor, action: change.action, target: change.target, outcome: 'rejected', details: { error: error.message } });
+    if (error instanceof TagPolicyError) throw new ValidationError(error.field, error.message.slice(error.field.length + 2));
+    throw error;
+  };
+  /** A change: built from the request, refused when the file is the source of truth, applied in one transaction, audited either way. */
+  const change = (method: Method, path: string, summary: string, extra: Partial<ApiRoute>, build: (ctx: ApiContext) => Promise<Change>): ApiRoute => ({
+    method,
+    path,
+    summary,
+    tag: 'policy',
+    ...extra,
+    run: async (ctx): Promise<ApiReply> => {
+      const actor = ctx.caller!.user;
+      const described = { action: 'policy.change', target: path.slice('/api/policy'.length) || 'policy' };
+      let built: Change;
+      try {
+        built = await build(ctx);
+      } catch (err) {
+        return refuse(actor, described, err as Error);
+      }
+      if (options.managedBy !== undefined) {
+        return refuse(actor, built, new HttpFailure(409, `The tag policy is managed as code in ${options.managedBy}: change that file and run 'querygate policy apply'`));
+      }
+      try {
+        const policy = await service.update(built.apply);
+        audit.record({ actor, action: built.action, target: built.target, outcome: 'success', details: { version: policy.version } });
+        return { body: { version: policy.version } };
+      } catch (err) {
+        if (err instanceof PolicyConflictError) return refuse(actor, built, new HttpFailure(409, err.message));
+        if (err instanceof TagPolicyError) return refuse(actor, built, err);
+        throw err;
+      }
+    },
+  });
 
-export class PolicyApi {
-  constructor(private readonly options: PolicyApiOptions) {}
-
-  /** `parts` is the split path: ['api', 'policy', ...]. */
-  async handle(req: IncomingMessage, res: ServerResponse, parts: string[], search: string, actor: string): Promise<void> {
-    const params = new URLSearchParams(search);
-    if (req.method === 'GET' && parts.length === 2) {
-      const policy = await this.options.service.policy();
-      if (params.get('format') === 'yaml') {
-        res.writeHead(200, { 'content-type': 'application/yaml; charset=utf-8', 'x-querygate-policy-version': String(policy.version) });
-        res.end(policyToYaml(policy.document));
-      } else sendJson(res, JSON.stringify({ version: policy.version, ...policy.document }));
-      return;
-    }
-    let change: Change;
-    try {
-      change = await this.changeOf(req, parts, params);
-    } catch (err) {
-      if (!(err instanceof TagPolicyError)) throw err;
-      this.options.audit.record({ actor, action: 'policy.change', target: parts.slice(2).join('/') || 'policy', outcome: 'rejected', details: { error: err.message } });
-      sendJson(res, JSON.stringify({ error: err.message, field: err.field }), [], 400);
-      return;
-    }
-    if (this.options.managedBy !== undefined) {
-      this.refuse(res, actor, change, 409, `The tag policy is managed as code in ${this.options.managedBy}: change that file and run 'querygate policy apply'`);
-      return;
-    }
-    try {
-      const policy = await this.options.service.update(change.apply);
-      this.options.audit.record({ actor, action: change.action, target: change.target, outcome: 'success', details: { version: policy.version } });
-      sendJson(res, JSON.stringify({ version: policy.version }));
-    } catch (err) {
-      if (err instanceof TagPolicyError) this.refuse(res, actor, change, 400, err.message, err.field);
-      else if (err instanceof PolicyConflictError) this.refuse(res, actor, change, 409, err.message);
-      else throw err;
-    }
-  }
-
-  private refuse(res: ServerResponse, actor: string, change: Change, status: number, error: string, field?: string): void {
-    this.options.audit.record({ actor, action: change.action, target: change.target, outcome: 'rejected', details: { error } });
-    sendJson(res, JSON.stringify({ error, ...(field !== undefined ? { field } : {}) }), [], status);
-  }
-
-  /** Parses and validates the request into a change; the change itself is validated again on the whole policy. */
-  private async changeOf(req: IncomingMessage, parts: string[], params: URLSearchParams): Promise<Change> {
-    const method = req.method ?? 'GET';
-    const what = parts[2];
-    if (what === undefined && method === 'PUT') {
-      const text = await readBody(req);
-      // JSON is YAML too: one parser reads both.
-      const doc = parsePolicyYaml(text, 'body');
+  return [
+    {
+      method: 'GET',
+      path: '/api/policy',
+      summary: 'The tag policy: JSON with its version, or with format=yaml the YAML document (as `querygate policy export` writes it)',
+      tag: 'policy',
+      query: { format: '`yaml` for the YAML document' },
+      run: async (ctx) => {
+        const policy = await service.policy();
+        if (ctx.query.format === 'yaml') {
+          return { raw: { contentType: 'application/yaml; charset=utf-8', text: policyToYaml(policy.document) }, headers: [['x-querygate-policy-version', String(policy.version)]] };
+        }
+        return { body: { version: policy.version, ...policy.document } };
+      },
+    },
+    // JSON is YAML too: one parser reads both, so the body is read here rather than as JSON.
+    change('PUT', '/api/policy', 'Import a whole policy document (YAML or JSON body) in one transaction', {}, async (ctx) => {
+      const doc = parsePolicyYaml(await readBody(ctx.req), 'body');
       return { action: 'policy.import', target: 'policy', apply: () => doc };
-    }
-    if (what === 'tags' && parts.length === 4) {
-      const key = segment(parts, 3, 'key');
-      if (method === 'PUT') {
-        const values = validateTags({ [key]: (await readJson(req)).values })[key]!;
-        return { action: 'policy.tag.define', target: key, apply: (doc) => ({ ...doc, tags: { ...doc.tags, [key]: values } }) };
-      }
-      if (method === 'DELETE') {
-        return {
-          action: 'policy.tag.delete',
-          target: key,
-          apply: (doc) => {
-            if (doc.tags[key] === undefined) throw new TagPolicyError('key', `no tag key '${key}'`);
-            delete doc.tags[key];
-            return doc;
-          },
-        };
-      }
-    }
-    if (what === 'assignments' && parts.length === 3) {
-      if (method === 'PUT') {
-        const body = await readJson(req);
-        if (typeof body.resource !== 'string') throw new TagPolicyError('resource', 'expected catalog[.schema[.table[.column]]]');
-        const resource = resourceName(body.resource, 'resource');
-        return {
-          action: 'policy.assign',
-          target: resource,
-          apply: (doc) => {
-            const tags = validateAssignment(doc.tags, body.tags, 'tags');
-            const own = (doc.assignments[resource] ??= {});
-            for (const [key, value] of Object.entries(tags)) {
-              if (own[key] !== undefined && own[key] !== value) {
-                throw new TagPolicyError(`tags.${key}`, `${resource} already has ${key}=${own[key]}; a resource holds one value per key (remove it first)`);
-              }
-              own[key] = value;
+    }),
+    change('PUT', '/api/policy/tags/{key}', 'Define or redefine a tag key: {values: [...]}', { params: { key: 'Tag key' }, body: JSON_OBJECT }, async (ctx) => {
+      const key = ctx.params.key!;
+      const values = validateTags({ [key]: bodyOf(ctx).values })[key]!;
+      return { action: 'policy.tag.define', target: key, apply: (doc) => ({ ...doc, tags: { ...doc.tags, [key]: values } }) };
+    }),
+    change('DELETE', '/api/policy/tags/{key}', 'Remove a tag key', { params: { key: 'Tag key' } }, async (ctx) => {
+      const key = ctx.params.key!;
+      return {
+        action: 'policy.tag.delete',
+        target: key,
+        apply: (doc) => {
+          if (doc.tags[key] === undefined) throw new TagPolicyError('key', `no tag key '${key}'`);
+          delete doc.tags[key];
+          return doc;
+        },
+      };
+    }),
+    change('PUT', '/api/policy/assignments', 'Assign tags to a resource: {resource: catalog[.schema[.table[.column]]], tags: {key: value}}; a key already set to another value is refused', { body: JSON_OBJECT }, async (ctx) => {
+      const body = bodyOf(ctx);
+      if (typeof body.resource !== 'string') throw new TagPolicyError('resource', 'expected catalog[.schema[.table[.column]]]');
+      const resource = resourceName(body.resource, 'resource');
+      return {
+        action: 'policy.assign',
+        target: resource,
+        apply: (doc) => {
+          const tags = validateAssignment(doc.tags, body.tags, 'tags');
+          const own = (doc.assignments[resource] ??= {});
+          for (const [key, value] of Object.entries(tags)) {
+            if (own[key] !== undefined && own[key] !== value) {
+              throw new TagPolicyError(`tags.${key}`, `${resource} already has ${key}=${own[key]}; a resource holds one value per key (remove it first)`);
             }
-            return doc;
-          },
-        };
-      }
-      if (method === 'DELETE') {
-        const resource = resourceName(params.get('resource') ?? '', 'resource');
-        const key = params.get('key') ?? '';
-        return {
-          action: 'policy.unassign',
-          target: `${resource} ${key}`,
-          apply: (doc) => {
-            if (doc.assignments[resource]?.[key] === undefined) throw new TagPolicyError('key', `${resource} has no value for tag '${key}'`);
-            delete doc.assignments[resource]![key];
-            if (Object.keys(doc.assignments[resource]!).length === 0) delete doc.assignments[resource];
-            return doc;
-          },
-        };
-      }
-    }
-    if (what === 'grants') {
-      if (method === 'POST' && parts.length === 3) {
-        const body = await readJson(req);
-        return {
-          action: 'policy.grant',
-          target: String(body.name),
-          apply: (doc) => {
-            const grant = validateGrant(doc.tags, body, 'grant');
-            if (doc.grants.some((g) => g.name === grant.name)) throw new TagPolicyError('name', `a grant named '${grant.name}' already exists`);
-            return { ...doc, grants: [...doc.grants, grant] };
-          },
-        };
-      }
-      if (method === 'DELETE' && parts.length === 4) {
-        const name = segment(parts, 3, 'name');
-        return {
-          action: 'policy.revoke',
-          target: name,
-          apply: (doc) => {
-            if (!doc.grants.some((g) => g.name === name)) throw new TagPolicyError('name', `no grant named '${name}'`);
-            return { ...doc, grants: doc.grants.filter((g) => g.name !== name) };
-          },
-        };
-      }
-    }
-    if (what === 'principals' && parts.length === 5 && (parts[3] === 'users' || parts[3] === 'groups')) {
-      const kind = parts[3];
-      const name = segment(parts, 4, 'name');
-      if (method === 'PUT') {
-        const attributes = validatePolicy({ principals: { [kind]: { [name]: (await readJson(req)).attributes } } }).principals[kind][name]!;
-        return { action: 'policy.principal.set', target: `${kind}/${name}`, apply: (doc) => ({ ...doc, principals: { ...doc.principals, [kind]: { ...doc.principals[kind], [name]: attributes } } }) };
-      }
-      if (method === 'DELETE') {
-        return {
-          action: 'policy.principal.delete',
-          target: `${kind}/${name}`,
-          apply: (doc) => {
-            delete doc.principals[kind][name];
-            return doc;
-          },
-        };
-      }
-    }
-    throw new HttpFailure(404, 'Not found');
-  }
+            own[key] = value;
+          }
+          return doc;
+        },
+      };
+    }),
+    change('DELETE', '/api/policy/assignments', "Remove one tag from a resource's own assignments", { query: { resource: 'catalog[.schema[.table[.column]]]', key: 'Tag key' } }, async (ctx) => {
+      const resource = resourceName(typeof ctx.query.resource === 'string' ? ctx.query.resource : '', 'resource');
+      const key = typeof ctx.query.key === 'string' ? ctx.query.key : '';
+      return {
+        action: 'policy.unassign',
+        target: `${resource} ${key}`,
+        apply: (doc) => {
+          if (doc.assignments[resource]?.[key] === undefined) throw new TagPolicyError('key', `${resource} has no value for tag '${key}'`);
+          delete doc.assignments[resource]![key];
+          if (Object.keys(doc.assignments[resource]!).length === 0) delete doc.assignments[resource];
+          return doc;
+        },
+      };
+    }),
+    change('POST', '/api/policy/grants', 'Add a grant: {name, privileges, to: {users, groups, attributes}, expression, withGrantOption?}', { body: JSON_OBJECT }, async (ctx) => {
+      const body = bodyOf(ctx);
+      return {
+        action: 'policy.grant',
+        target: String(body.name),
+        apply: (doc) => {
+          const grant = validateGrant(doc.tags, body, 'grant');
+          if (doc.grants.some((g) => g.name === grant.name)) throw new TagPolicyError('name', `a grant named '${grant.name}' already exists`);
+          return { ...doc, grants: [...doc.grants, grant] };
+        },
+      };
+    }),
+    change('DELETE', '/api/policy/grants/{name}', 'Revoke a grant', { params: { name: 'Grant name' } }, async (ctx) => {
+      const name = ctx.params.name!;
+      return {
+        action: 'policy.revoke',
+        target: name,
+        apply: (doc) => {
+          if (!doc.grants.some((g) => g.name === name)) throw new TagPolicyError('name', `no grant named '${name}'`);
+          return { ...doc, grants: doc.grants.filter((g) => g.name !== name) };
+        },
+      };
+    }),
+    change('PUT', '/api/policy/principals/{kind}/{name}', "Set a user's or group's attributes: {attributes: {key: [values]}}", { params: { kind: '`users` or `groups`', name: 'User or group name' }, body: JSON_OBJECT }, async (ctx) => {
+      const kind = principalKind(ctx);
+      const name = ctx.params.name!;
+      const attributes = validatePolicy({ principals: { [kind]: { [name]: bodyOf(ctx).attributes } } }).principals[kind][name]!;
+      return { action: 'policy.principal.set', target: `${kind}/${name}`, apply: (doc) => ({ ...doc, principals: { ...doc.principals, [kind]: { ...doc.principals[kind], [name]: attributes } } }) };
+    }),
+    change('DELETE', '/api/policy/principals/{kind}/{name}', "Remove a user's or group's attributes", { params: { kind: '`users` or `groups`', name: 'User or group name' } }, async (ctx) => {
+      const kind = principalKind(ctx);
+      const name = ctx.params.name!;
+      return {
+        action: 'policy.principal.delete',
+        target: `${kind}/${name}`,
+        apply: (doc) => {
+          delete doc.principals[kind][name];
+          return doc;
+        },
+      };
+    }),
+  ];
+}
+
+function principalKind(ctx: ApiContext): 'users' | 'groups' {
+  const kind = ctx.params.kind;
+  if (kind !== 'users' && kind !== 'groups') throw new TagPolicyError('kind', `expected users or groups, not '${kind}'`);
+  return kind;
 }

@@ -10,12 +10,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import bcrypt from 'bcryptjs';
 import { SignJWT, exportJWK, exportSPKI, generateKeyPair, type JWK } from 'jose';
 import { BasicAuth, Trino } from 'trino-client';
 import type { RunningGateway } from '../../src/gateway.js';
 import { REPO, clientEnv, ensureTrino, run, startTestGateway } from '../support/services.js';
 import { createTestPki, type TestPki } from '../support/tls.js';
+import { htpasswdLine } from '../support/admin-gateway.js';
 
 let pki: TestPki;
 let env: Record<string, string>;
@@ -26,11 +26,6 @@ let otherKey: CryptoKey;
 let dispatcher: Agent;
 const ISSUER = 'https://idp.querygate.test';
 const AUDIENCE = 'querygate';
-
-function htpasswdLine(user: string, password: string): string {
-  // htpasswd -B writes the $2y$ variant; the gateway must read it as Trino does.
-  return `${user}:${bcrypt.hashSync(password, 8).replace(/^\$2b\$/, '$2y$')}`;
-}
 
 async function token(claims: Record<string, unknown>, options: { key?: CryptoKey; expiresIn?: string; audience?: string } = {}): Promise<string> {
   return new SignJWT(claims)
