@@ -32,6 +32,8 @@ export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 export interface Caller {
   user: string;
   groups: string[];
+  /** Named in admin.users or a member of admin.groups (false only on `delegated` routes). */
+  admin: boolean;
   /** Present when the caller came with the UI's session cookie. */
   session?: UiSession;
 }
@@ -65,6 +67,8 @@ export interface ApiRoute {
   tag: string;
   /** Anyone may call it (the login itself, the OpenAPI document); else administrators only. */
   public?: boolean;
+  /** Authenticated non-administrators may call it too, and `run` decides what they may do (grant options). */
+  delegated?: boolean;
   /** Validated before `run`; its JSON Schema goes into the OpenAPI document. */
   body?: z.ZodType;
   /** Documented query parameters: name → description. */
@@ -150,7 +154,7 @@ export class AdminApi {
       pathMatched = true;
       if (route.method !== method) continue;
       if (!SAFE_METHODS.has(method)) this.assertSameOrigin(req);
-      const caller = route.public ? undefined : await this.authorize(req, tls);
+      const caller = route.public ? undefined : await this.authorize(req, tls, route.delegated === true);
       const query = Object.fromEntries(new URLSearchParams(search)) as RawParams;
       const body = route.body === undefined ? undefined : parseBody(route.body, await readJson(req));
       return route.run({ req, params, query, body, tls, ...(caller ? { caller } : {}) });
@@ -159,9 +163,9 @@ export class AdminApi {
     throw new HttpFailure(404, `No API endpoint ${path}: see /api/openapi.json`);
   }
 
-  /** The administrator making the request; 401 without a valid identity, 403 for anyone else. */
-  private async authorize(req: IncomingMessage, tls: boolean): Promise<Caller> {
-    let caller: Caller;
+  /** Who makes the request; 401 without a valid identity, 403 for a non-administrator unless the route is `delegated`. */
+  private async authorize(req: IncomingMessage, tls: boolean, delegated: boolean): Promise<Caller> {
+    let caller: { user: string; groups: string[]; session?: UiSession };
     const cookie = req.headers.authorization === undefined ? sessionCookie(req) : undefined;
     if (cookie !== undefined) {
       const session = this.options.sessions.verify(cookie);
@@ -177,8 +181,9 @@ export class AdminApi {
       caller = { user: principal.user, groups: principal.groups };
     }
     if (this.options.users.length === 0 && this.options.groups.length === 0) throw new HttpFailure(403, 'The admin API is closed: configure admin.users or admin.groups');
-    if (!this.isAdmin(caller)) throw new HttpFailure(403, `Access Denied: ${caller.user} is not an administrator`);
-    return caller;
+    const admin = this.isAdmin(caller);
+    if (!admin && !delegated) throw new HttpFailure(403, `Access Denied: ${caller.user} is not an administrator`);
+    return { ...caller, admin };
   }
 
   private isAdmin(caller: { user: string; groups: string[] }): boolean {

@@ -23,6 +23,8 @@ import type { AuditTrail } from '../audit/trail.js';
 import { parsePolicyYaml, policyToYaml, resourceName, TagPolicyError, validateAssignment, validateGrant, validatePolicy, validateTags, type TagPolicyDocument } from '../policy/tags/document.js';
 import type { TagService } from '../policy/tags/service.js';
 import { PolicyConflictError } from '../policy/tags/store.js';
+import { grantOptionFor } from '../policy/tags/delegation.js';
+import { TagPolicy } from '../policy/tags/engine.js';
 import { ValidationError } from '../tracking/validation.js';
 import type { ApiContext, ApiReply, ApiRoute, Method } from './admin-api.js';
 
@@ -91,7 +93,7 @@ export function policyRoutes(options: PolicyApiOptions): ApiRoute[] {
         return { body: { version: policy.version } };
       } catch (err) {
         if (err instanceof PolicyConflictError) return refuse(actor, built, new HttpFailure(409, err.message));
-        if (err instanceof TagPolicyError) return refuse(actor, built, err);
+        if (err instanceof TagPolicyError || err instanceof HttpFailure) return refuse(actor, built, err);
         throw err;
       }
     },
@@ -168,25 +170,39 @@ export function policyRoutes(options: PolicyApiOptions): ApiRoute[] {
         },
       };
     }),
-    change('POST', '/api/policy/grants', 'Add a grant: {name, privileges, to: {users, groups, attributes}, expression, withGrantOption?}', { body: JSON_OBJECT }, async (ctx) => {
-      const body = bodyOf(ctx);
-      return {
-        action: 'policy.grant',
-        target: String(body.name),
-        apply: (doc) => {
-          const grant = validateGrant(doc.tags, body, 'grant');
-          if (doc.grants.some((g) => g.name === grant.name)) throw new TagPolicyError('name', `a grant named '${grant.name}' already exists`);
-          return { ...doc, grants: [...doc.grants, grant] };
-        },
-      };
-    }),
-    change('DELETE', '/api/policy/grants/{name}', 'Revoke a grant', { params: { name: 'Grant name' } }, async (ctx) => {
+    change(
+      'POST',
+      '/api/policy/grants',
+      'Add a grant: {name, privileges, to: {users, groups, attributes}, expression, withGrantOption?}. Non-administrators may pass on, narrowed, a grant they hold with grant option',
+      { body: JSON_OBJECT, delegated: true },
+      async (ctx) => {
+        const { user, groups, admin } = ctx.caller!;
+        const body = bodyOf(ctx);
+        return {
+          action: admin ? 'policy.grant' : 'policy.grant.delegated',
+          target: String(body.name),
+          apply: (doc) => {
+            const { grantedBy: _claimed, ...grant } = validateGrant(doc.tags, body, 'grant');
+            if (doc.grants.some((g) => g.name === grant.name)) throw new TagPolicyError('name', `a grant named '${grant.name}' already exists`);
+            if (admin) return { ...doc, grants: [...doc.grants, grant] };
+            // Checked against the stored policy this change applies to, not a cached one.
+            const option = grantOptionFor(new TagPolicy(doc, 0), { user, groups }, grant);
+            if ('refused' in option) throw new HttpFailure(403, `Access Denied: ${option.refused}`);
+            return { ...doc, grants: [...doc.grants, { ...grant, grantedBy: user }] };
+          },
+        };
+      },
+    ),
+    change('DELETE', '/api/policy/grants/{name}', 'Revoke a grant (non-administrators: only grants they passed on)', { params: { name: 'Grant name' }, delegated: true }, async (ctx) => {
+      const { user, admin } = ctx.caller!;
       const name = ctx.params.name!;
       return {
-        action: 'policy.revoke',
+        action: admin ? 'policy.revoke' : 'policy.revoke.delegated',
         target: name,
         apply: (doc) => {
-          if (!doc.grants.some((g) => g.name === name)) throw new TagPolicyError('name', `no grant named '${name}'`);
+          const grant = doc.grants.find((g) => g.name === name);
+          if (grant === undefined) throw new TagPolicyError('name', `no grant named '${name}'`);
+          if (!admin && grant.grantedBy !== user) throw new HttpFailure(403, `Access Denied: ${user} did not give grant '${name}'`);
           return { ...doc, grants: doc.grants.filter((g) => g.name !== name) };
         },
       };

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { Credentials } from '../auth/authenticator.js';
 import type { LoginMode } from '../auth/identity.js';
 import { HttpFailure } from '../protocol/errors.js';
-import type { AdminApiOptions, ApiRoute, Caller } from './admin-api.js';
+import type { AdminApiOptions, ApiRoute } from './admin-api.js';
 import { CSRF_HEADER, sessionCookie, setCookieHeader, type UiSession } from './ui-session.js';
 
 export const loginBody = z
@@ -34,7 +34,7 @@ const MODE_HINTS: Record<LoginMode, string> = {
   refused: "Credentials are not accepted over plain HTTP on this gateway: open the UI at the gateway's HTTPS address.",
 };
 
-export function sessionRoutes(options: AdminApiOptions, isAdmin: (caller: Caller) => boolean): ApiRoute[] {
+export function sessionRoutes(options: AdminApiOptions, isAdmin: (who: { user: string; groups: string[] }) => boolean): ApiRoute[] {
   const { identity, sessions, operations } = options;
   const describe = (session: UiSession, mode: LoginMode) => ({
     authenticated: true,

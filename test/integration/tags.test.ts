@@ -29,7 +29,7 @@ const POLICY = {
     [`${SALES}.customers.email`]: { pii: 'true' },
   },
   grants: [
-    { name: 'billing-analysts', privileges: ['SELECT'], to: { groups: ['billing-analysts'] }, expression: { domain: ['billing'], pii: ['false'] } },
+    { name: 'billing-analysts', privileges: ['SELECT'], to: { groups: ['billing-analysts'] }, expression: { domain: ['billing'], pii: ['false'] }, withGrantOption: true },
     { name: 'sales-analysts', privileges: ['SELECT'], to: { groups: ['sales-analysts'] }, expression: { domain: ['sales'], pii: ['false'] } },
     { name: 'pii-cleared', privileges: ['SELECT'], to: { attributes: { clearance: ['pii'], domain: ['billing'] } }, expression: { domain: ['billing'] } },
     { name: 'billing-etl', privileges: ['SELECT', 'INSERT', 'DELETE'], to: { users: ['svc-etl'] }, expression: { domain: ['billing'] } },
@@ -184,6 +184,44 @@ describe('changes reach every instance at once', () => {
     await soon('A allows it', async () => (await runQuery(a.url, query, headers('olaf'))).error === undefined);
     assert.equal((await admin(b, 'DELETE', '/api/policy/grants/olaf-sales')).status, 200);
     await soon('A denies it again', async () => (await runQuery(a.url, query, headers('olaf'))).error?.errorName === 'PERMISSION_DENIED');
+  });
+});
+
+describe('grant options', () => {
+  test('a holder passes a grant on, never wider, and only its giver (or an administrator) revokes it', async () => {
+    const asUser = async (user: string, method: string, path: string, body?: unknown) => {
+      const response = await fetch(`${a.url}${path}`, { method, headers: { 'X-Trino-User': user, 'content-type': 'application/json' }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+      return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+    };
+    const toOlaf = (name: string, expression: Record<string, string[]>, privileges = ['SELECT']) => ({ name, privileges, to: { users: ['olaf'] }, expression });
+    assert.equal((await runQuery(b.url, QUERIES.billingPlain, headers('olaf'))).error?.errorName, 'PERMISSION_DENIED');
+    // lead holds billing-analysts with grant option (through the group).
+    const given = await asUser('lead', 'POST', '/api/policy/grants', toOlaf('olaf-billing', { domain: ['billing'], pii: ['false'] }));
+    assert.equal(given.status, 200, JSON.stringify(given.json));
+    await soon('olaf reads billing on B', async () => (await runQuery(b.url, QUERIES.billingPlain, headers('olaf'))).error === undefined);
+    assert.equal((await runQuery(b.url, QUERIES.billingPii, headers('olaf'))).error?.errorName, 'PERMISSION_DENIED', 'no wider than held');
+    const stored = (await admin(a, 'GET', '/api/policy')).json.grants as Array<{ name: string; grantedBy?: string }>;
+    assert.equal(stored.find((g) => g.name === 'olaf-billing')?.grantedBy, 'lead');
+
+    for (const [user, grant, reason] of [
+      ['lead', toOlaf('wider', { domain: ['billing'] }), /no grant option of lead covers/],
+      ['lead', toOlaf('insert', { domain: ['billing'], pii: ['false'] }, ['INSERT']), /no grant option of lead covers/],
+      ['sam', toOlaf('sales', { domain: ['sales'], pii: ['false'] }), /sam holds no grant with grant option/],
+    ] as const) {
+      const refused = await asUser(user, 'POST', '/api/policy/grants', grant);
+      assert.equal(refused.status, 403, JSON.stringify(refused.json));
+      assert.match(String(refused.json.error), reason);
+    }
+    assert.equal((await asUser('lead', 'DELETE', '/api/policy/grants/billing-etl')).status, 403, 'not given by lead');
+    assert.equal((await asUser('lead', 'PUT', '/api/policy/tags/pii', { values: ['true', 'false'] })).status, 403, 'other changes stay with administrators');
+    assert.equal((await asUser('bill', 'DELETE', '/api/policy/grants/olaf-billing')).status, 403, 'only its giver');
+    assert.equal((await asUser('lead', 'DELETE', '/api/policy/grants/olaf-billing')).status, 200);
+    await soon('olaf is denied again on B', async () => (await runQuery(b.url, QUERIES.billingPlain, headers('olaf'))).error?.errorName === 'PERMISSION_DENIED');
+    await waitFor('the refusals in the audit trail', async () => {
+      const audit = await admin(a, 'GET', '/api/audit?action=policy.grant.delegated');
+      const items = (audit.json.items as Array<{ outcome: string; actor: string }> | undefined) ?? [];
+      return items.some((e) => e.outcome === 'rejected' && e.actor === 'sam') && items.some((e) => e.outcome === 'success' && e.actor === 'lead');
+    });
   });
 });
 

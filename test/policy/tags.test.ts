@@ -19,6 +19,7 @@ import { diffPolicies } from '../../src/policy/tags/diff.js';
 import { tagsInComment } from '../../src/policy/tags/metadata-sync.js';
 import { parsePolicyYaml, policyToYaml, TagPolicyError, validatePolicy, type TagPolicyDocument } from '../../src/policy/tags/document.js';
 import { TagPolicy, type TagSubject } from '../../src/policy/tags/engine.js';
+import { grantOptionFor } from '../../src/policy/tags/delegation.js';
 import type { AccessRules } from '../../src/policy/file-rules.js';
 import { META, rules, who } from './support.js';
 
@@ -138,6 +139,41 @@ describe('grant matching', () => {
       ['default.default.orders [id, total]', false],
       ['default.hr.employee [id, name]', true],
     ]);
+  });
+});
+
+describe('grant options', () => {
+  const held = policy({
+    grants: [
+      { name: 'hr-readers', privileges: ['SELECT', 'INSERT'], to: { groups: ['hr-leads'] }, expression: { domain: ['hr'], pii: ['false', 'true'] }, withGrantOption: true },
+      { name: 'sales-readers', privileges: ['SELECT'], to: { groups: ['hr-leads'] }, expression: { domain: ['sales'] } },
+    ],
+  });
+  const lead: TagSubject = { user: 'lee', groups: ['hr-leads'] };
+  const grant = (privileges: string[], expression: Record<string, string[]>) =>
+    validatePolicy({ tags: TAGS, grants: [{ name: 'given', privileges, to: { users: ['newbie'] }, expression }] }).grants[0]!;
+
+  test('a holder passes on the same or a narrower grant', () => {
+    for (const given of [grant(['SELECT'], { domain: ['hr'], pii: ['false', 'true'] }), grant(['SELECT', 'INSERT'], { domain: ['hr'], pii: ['false'], tier: ['gold'] })]) {
+      const option = grantOptionFor(held, lead, given);
+      assert.ok('held' in option && option.held.name === 'hr-readers', JSON.stringify(option));
+    }
+  });
+
+  test('never wider: a dropped key, another value, another privilege, or a grant held without option', () => {
+    const refusals = [
+      grant(['SELECT'], { domain: ['hr'] }), // drops pii: would cover more columns
+      grant(['SELECT'], { domain: ['hr', 'sales'], pii: ['false'] }),
+      grant(['DELETE'], { domain: ['hr'], pii: ['false'] }),
+      grant(['ALL'], { domain: ['hr'], pii: ['false'] }),
+      grant(['SELECT'], { domain: ['sales'] }), // held, but without grant option
+    ];
+    for (const given of refusals) {
+      const option = grantOptionFor(held, lead, given);
+      assert.ok('refused' in option, JSON.stringify(given));
+      assert.match(option.refused, /no grant option of lee covers/);
+    }
+    assert.deepEqual(grantOptionFor(held, { user: 'olaf', groups: [] }, grant(['SELECT'], { domain: ['hr'], pii: ['false'] })), { refused: 'olaf holds no grant with grant option' });
   });
 });
 

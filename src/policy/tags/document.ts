@@ -20,7 +20,10 @@ export interface TagGrant {
   /** Who receives it: any listed user, any member of a listed group, or anyone whose attributes match. */
   to: { users?: string[]; groups?: string[]; attributes?: TagExpression };
   expression: TagExpression;
+  /** Its holders may pass it on, narrowed (Lake Formation's grant option); see delegation.ts. */
   withGrantOption?: boolean;
+  /** The holder of a grant option who passed this grant on; absent when an administrator gave it. */
+  grantedBy?: string;
 }
 
 export interface TagPolicyDocument {
@@ -141,7 +144,7 @@ export function validateAssignment(tags: Record<string, string[]>, raw: unknown,
 
 export function validateGrant(tags: Record<string, string[]>, raw: unknown, field: string): TagGrant {
   const g = record(raw, field);
-  onlyFields(g, field, ['name', 'privileges', 'to', 'expression', 'withGrantOption']);
+  onlyFields(g, field, ['name', 'privileges', 'to', 'expression', 'withGrantOption', 'grantedBy']);
   const name = scalar(g.name, `${field}.name`);
   if (name === '') throw new TagPolicyError(`${field}.name`, 'must not be empty');
   const privileges = scalarList(g.privileges, `${field}.privileges`).map((p) => p.toUpperCase());
@@ -159,7 +162,15 @@ export function validateGrant(tags: Record<string, string[]>, raw: unknown, fiel
   const expr = expression(g.expression, `${field}.expression`, tags);
   if (Object.keys(expr).length === 0) throw new TagPolicyError(`${field}.expression`, 'needs at least one tag key');
   if (g.withGrantOption !== undefined && typeof g.withGrantOption !== 'boolean') throw new TagPolicyError(`${field}.withGrantOption`, 'expected true or false');
-  return { name, privileges: privileges as TagPrivilege[], to: grantee, expression: expr, ...(g.withGrantOption === true ? { withGrantOption: true } : {}) };
+  const grantedBy = g.grantedBy === undefined ? undefined : scalar(g.grantedBy, `${field}.grantedBy`);
+  return {
+    name,
+    privileges: privileges as TagPrivilege[],
+    to: grantee,
+    expression: expr,
+    ...(g.withGrantOption === true ? { withGrantOption: true } : {}),
+    ...(grantedBy !== undefined ? { grantedBy } : {}),
+  };
 }
 
 function attributeMap(raw: unknown, field: string): Record<string, Record<string, string[]>> {
