@@ -148,10 +148,12 @@ test('PostgreSQL stopped and restarted during a stream of queries across two ins
     const db2 = new pg.Client({ connectionString: store.url });
     await db2.connect();
     try {
+      // Each record is written twice, its start by one instance and its end by the other, and the
+      // two spills replay independently: wait until every start has been merged into its end.
       await waitFor(
-        'every query to reach history',
+        'every query to reach history, start and end',
         async () => {
-          const { rows } = await db2.query<{ n: string }>("SELECT count(*) AS n FROM query_history WHERE state = 'FINISHED' AND id = ANY($1)", [ids]);
+          const { rows } = await db2.query<{ n: string }>("SELECT count(*) AS n FROM query_history WHERE state = 'FINISHED' AND user_name = 'fleet' AND id = ANY($1)", [ids]);
           return Number(rows[0]!.n) === ids.length;
         },
         60_000,
