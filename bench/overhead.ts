@@ -113,8 +113,9 @@ async function main(): Promise<void> {
       for (let k = 0; k < sides.length; k++) {
         const side = (i + k) % sides.length;
         const sample = await measure(client, sides[side]!.url);
-        if (!real && sample.roundTrips !== FAKE_ROUND_TRIPS) {
-          throw new ProtocolError(`${sides[side]!.name}: expected ${FAKE_ROUND_TRIPS} round trips, got ${sample.roundTrips}`);
+        // The gateway may take fewer: it follows data-less documents of a submission itself.
+        if (!real && (sample.roundTrips > FAKE_ROUND_TRIPS || (sides[side]!.name === 'direct' && sample.roundTrips !== FAKE_ROUND_TRIPS))) {
+          throw new ProtocolError(`${sides[side]!.name}: expected ${FAKE_ROUND_TRIPS} round trips (at most, through a gateway), got ${sample.roundTrips}`);
         }
         if (i >= warmup) samples[side]!.push(sample);
       }

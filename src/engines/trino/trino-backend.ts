@@ -23,6 +23,15 @@ const USER_AGENT = 'Querygate';
 /** Documents up to this size are relayed in one write; larger ones are streamed. */
 const SMALL_DOCUMENT_BYTES = 64 * 1024;
 const NOTICED_KEYS = new Set(['error']);
+/** How long a submission may follow data-less documents itself before answering the client. */
+const SUBMIT_FOLLOW_MS = 1000;
+
+/** A backend response as relayed: undici's, or one whose (small) body was already read. */
+interface BackendResponse {
+  statusCode: number;
+  headers: IncomingHttpHeaders;
+  body: AsyncIterable<Buffer>;
+}
 /** Largest non-200 body relayed to a client (backends answer those with short text). */
 const MAX_ERROR_BODY = 4096;
 
@@ -128,8 +137,9 @@ export class TrinoBackend implements Backend {
       events: submission.events,
     };
     const headers = backendRequestHeaders(submission.headers, this.dialect, USER_AGENT);
+    const followUpHeaders = { ...headers };
     headers['content-type'] = 'text/plain; charset=utf-8';
-    await this.exchange('POST', this.pathPrefix + '/v1/statement', headers, submission.sql, context, res);
+    await this.exchange('POST', this.pathPrefix + '/v1/statement', headers, submission.sql, context, res, followUpHeaders);
   }
 
   async followUp(request: FollowUpRequest, res: ServerResponse): Promise<void> {
@@ -261,10 +271,13 @@ export class TrinoBackend implements Backend {
     body: string | undefined,
     context: RelayContext,
     res: ServerResponse,
+    /** On a submission: follow data-less documents here, with these headers (see skipWaiting). */
+    followUpHeaders?: Record<string, string | string[]>,
   ): Promise<void> {
-    let response: Dispatcher.ResponseData;
+    let response: BackendResponse;
     try {
       response = await this.pool.request({ method, path, headers, body: body ?? null });
+      if (followUpHeaders !== undefined) response = await this.skipWaiting(response, followUpHeaders);
     } catch (err) {
       this.failUnavailable(method, err, context, res);
       return;
@@ -293,7 +306,42 @@ export class TrinoBackend implements Backend {
     }
   }
 
-  private async relayDocument(response: Dispatcher.ResponseData, context: RelayContext, res: ServerResponse): Promise<void> {
+  /**
+   * While a statement is being submitted the client holds no follow-up URI yet, so the documents
+   * that only say "still waiting" (no columns, data, error, warnings, update type or session
+   * headers) can be followed here instead of by the client: one round trip through the gateway
+   * saved per skipped document. The client is still answered with a waiting document, as Trino
+   * answers a submission (clients such as trino-client ignore anything else in that answer): the
+   * last one before the first document with something in it, whose nextUri the client then
+   * requests, and the backend answers again from its cache (Trino repeats the document of the
+   * last token). Never on follow-ups: a client retrying a URI the gateway had moved past would
+   * get 410. Following stops at SUBMIT_FOLLOW_MS, and on any failure, with the last waiting
+   * document.
+   */
+  private async skipWaiting(first: BackendResponse, headers: Record<string, string | string[]>): Promise<BackendResponse> {
+    const deadline = Date.now() + SUBMIT_FOLLOW_MS;
+    const read = await readWaiting(first);
+    if (!('target' in read)) return read.response;
+    let waiting: Waiting = read;
+    for (;;) {
+      let next: Awaited<ReturnType<typeof readWaiting>>;
+      try {
+        const response = await this.pool.request({ method: 'GET', path: waiting.target, headers });
+        next = await readWaiting(response);
+      } catch {
+        return waiting.response;
+      }
+      if (!('target' in next)) {
+        // Not relayed: the client asks for this token itself and gets it again from the backend.
+        await dump(next.response);
+        return waiting.response;
+      }
+      waiting = next;
+      if (Date.now() >= deadline) return waiting.response;
+    }
+  }
+
+  private async relayDocument(response: BackendResponse, context: RelayContext, res: ServerResponse): Promise<void> {
     const issuedAt = Math.floor(Date.now() / 1000);
     let queryId: string | undefined;
     let hasNext = false;
@@ -327,7 +375,7 @@ export class TrinoBackend implements Backend {
    * whole document when it was small, true when streamed, false when the relay failed.
    */
   private async relay(
-    response: Dispatcher.ResponseData,
+    response: BackendResponse,
     rewriter: SkippingRewriter,
     headers: OutgoingHttpHeaders,
     context: RelayContext,
@@ -432,7 +480,58 @@ function describeConnectionError(err: unknown): string {
   return 'connection failed';
 }
 
-async function readLimited(body: Dispatcher.ResponseData['body']): Promise<string> {
+/**
+ * Reads a small response whole; `target` is the backend path of its nextUri when it is a 200
+ * document that only says the query is still waiting. `response` replays what was read.
+ */
+interface Waiting {
+  response: BackendResponse;
+  target: string;
+}
+
+async function readWaiting(response: BackendResponse): Promise<Waiting | { response: BackendResponse }> {
+  if (response.statusCode !== 200 || Object.keys(response.headers).some((h) => h.startsWith('x-trino-') || h.startsWith('x-presto-'))) return { response };
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const body = response.body[Symbol.asyncIterator]();
+  for (let next = await body.next(); !next.done; next = await body.next()) {
+    chunks.push(next.value);
+    size += next.value.length;
+    // Too large to be a waiting document: what was read, then the rest.
+    if (size > SMALL_DOCUMENT_BYTES) return { response: { ...response, body: prepend(chunks, body) } };
+  }
+  const read = { ...response, body: prepend(chunks, body) };
+  let doc: Record<string, unknown>;
+  try {
+    doc = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+  } catch {
+    return { response: read };
+  }
+  const warnings = doc.warnings;
+  const isWaiting =
+    typeof doc.nextUri === 'string' &&
+    doc.data === undefined &&
+    doc.columns === undefined &&
+    doc.error === undefined &&
+    doc.updateType === undefined &&
+    (warnings === undefined || (Array.isArray(warnings) && warnings.length === 0));
+  const target = isWaiting ? upstreamTarget(doc.nextUri as string) : undefined;
+  return target === undefined ? { response: read } : { response: read, target };
+}
+
+async function dump(response: BackendResponse): Promise<void> {
+  for await (const _ of response.body) {
+    // drained so the connection can be reused
+  }
+}
+
+/** `chunks` already read, then the rest of `body`. */
+async function* prepend(chunks: Buffer[], body: AsyncIterator<Buffer>): AsyncIterable<Buffer> {
+  yield* chunks;
+  for (let next = await body.next(); !next.done; next = await body.next()) yield next.value;
+}
+
+async function readLimited(body: AsyncIterable<Buffer>): Promise<string> {
   let text = '';
   for await (const chunk of body as AsyncIterable<Buffer>) {
     if (text.length < MAX_ERROR_BODY) text += chunk.toString('utf8');
