@@ -20,7 +20,7 @@ import { startTagService } from './policy/tags/setup.js';
 import type { TagService } from './policy/tags/service.js';
 import { BackendMetadata } from './policy/metadata.js';
 import { parseRulesFile } from './policy/rules-file.js';
-import type { Backend, QueryOutcome } from './engines/backend.js';
+import type { Backend } from './engines/backend.js';
 import { LocalBackend } from './engines/local-backend.js';
 import { TrinoBackend } from './engines/trino/trino-backend.js';
 import { QueryIdGenerator } from './protocol/query-id.js';
@@ -33,7 +33,8 @@ import { registerTrackingMetrics } from './tracking/metrics.js';
 import { startOperations, type Operations } from './tracking/operations.js';
 import { Admission } from './routing/admission.js';
 import { BackendPool } from './routing/backend-pool.js';
-import { ClusterLoad, QueryEndChannel } from './routing/cluster-load.js';
+import { RedisBus } from './cluster/redis-bus.js';
+import { ClusterLoad, shareQueryEnds } from './routing/cluster-load.js';
 import { RedisSharedCounters } from './tracking/redis-counters.js';
 import { HealthChecker } from './routing/health-checker.js';
 import { Router, type RouteDecision, type RoutingContext } from './routing/router.js';
@@ -284,11 +285,13 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
   }
   const metrics = new GatewayMetrics();
   const ops = await startOperationsFromConfig(config, log);
+  // One pair of Redis connections for every message between instances.
+  const bus = config.redis === undefined ? undefined : await RedisBus.connect(config.redis.url, log);
   const rulesFile = config.accessControl?.rulesFile;
   // One rules file for impersonation and statement authorization, reloaded when it changes.
   const rules =
     rulesFile === undefined ? undefined : fromConfig('accessControl.rulesFile', () => new ReloadingFile(rulesFile, parseRulesFile, ...auditedReloads(ops.audit, log, 'rules.reload', rulesFile)));
-  const tagRuntime = config.accessControl?.tags === undefined ? undefined : await startTagService(config, log);
+  const tagRuntime = config.accessControl?.tags === undefined ? undefined : await startTagService(config, log, bus);
   if (rules === undefined && tagRuntime === undefined) log.warn('no accessControl is configured: every statement is allowed (allow-all)');
   const identity = createIdentity(config, rules, metrics, ops.audit, log);
   const tls = config.server.tls;
@@ -318,7 +321,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
     }
   });
   metrics.observeBackends(pool, admission);
-  const endings = config.redis === undefined ? undefined : await QueryEndChannel.connect(config.redis.url, `${config.redis.keyPrefix}query-ended`, (queryId, outcome) => admission.end(queryId, outcome), log);
+  const announceEnded = bus === undefined ? undefined : await shareQueryEnds(bus, `${config.redis!.keyPrefix}query-ended`, (queryId, outcome) => admission.end(queryId, outcome));
   const metadata = new BackendMetadata(backends, log);
   const analyzeForRouting = async (submission: { sql: string; session: QuerySession }) => {
     const { session } = submission;
@@ -375,7 +378,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
     metrics,
     tracker: ops.tracker,
     ...(access ? { access } : {}),
-    ...(endings ? { announceEnded: (queryId: string, outcome: QueryOutcome) => endings.announce(queryId, outcome) } : {}),
+    ...(announceEnded ? { announceEnded } : {}),
     log,
   });
   const httpPort = config.server.httpEnabled ? (await server.listen({ port: config.server.port, host: config.server.host })).port : undefined;
@@ -393,7 +396,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
       await Promise.all(backends.map((b) => b.close()));
       await tagRuntime?.close();
       await cluster?.close();
-      endings?.close();
+      bus?.close();
       await ops.close();
     },
   };

@@ -10,8 +10,7 @@
  * Redis is unreachable the view is empty (each instance counts only itself, as without Redis) and
  * `degraded` says so.
  */
-import { Redis, type RedisOptions } from 'ioredis';
-import type { Logger } from 'pino';
+import type { RedisBus } from '../cluster/redis-bus.js';
 import type { QueryOutcome } from '../engines/backend.js';
 import type { CounterKey, SharedCounters } from '../tracking/counters.js';
 
@@ -93,50 +92,18 @@ export class ClusterLoad {
 }
 
 /**
- * A Redis channel on which an instance announces a query it saw end although another instance
- * admitted it (clients may send each poll to any instance), so that the admitting instance frees
- * the slot at once instead of holding it until its idle sweep (`queries.clientTimeout`), which
- * with fleet-wide limits would let such slots fill the fleet. Announcements lost while Redis is
- * down leave it to that sweep.
+ * Queries an instance saw end although another instance admitted them (clients may send each
+ * poll to any instance) are announced on `channel`, so that the admitting instance frees the slot
+ * at once instead of holding it until its idle sweep (`queries.clientTimeout`), which with
+ * fleet-wide limits would let such slots fill the fleet. Announcements lost while Redis is down
+ * leave it to that sweep. Returns the function that announces an end.
  */
-export class QueryEndChannel {
-  private constructor(
-    private readonly publisher: Redis,
-    private readonly subscriber: Redis,
-    private readonly channel: string,
-  ) {}
-
-  static async connect(url: string, channel: string, onEndedElsewhere: (queryId: string, outcome: QueryOutcome) => void, log: Logger): Promise<QueryEndChannel> {
-    const options: RedisOptions = { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: (times) => Math.min(100 * times, 2000) };
-    const publisher = new Redis(url, options);
-    // A subscribing connection may queue its SUBSCRIBE until Redis is reachable, and resubscribes after a reconnection.
-    const subscriber = new Redis(url, { ...options, enableOfflineQueue: true });
-    let reported = false;
-    const onError = (err: Error) => {
-      if (reported) return;
-      reported = true;
-      log.warn({ err: err.message }, 'Redis unreachable: queries ending on another instance free their slot only at the idle sweep');
-    };
-    publisher.on('error', onError);
-    subscriber.on('error', onError);
-    subscriber.on('ready', () => (reported = false));
-    subscriber.on('message', (_channel: string, message: string) => {
-      const ended = parseAnnouncement(message);
-      if (ended) onEndedElsewhere(ended.queryId, ended.outcome);
-    });
-    await Promise.all([publisher.connect().catch(onError), subscriber.connect().catch(onError)]);
-    await subscriber.subscribe(channel).catch(onError);
-    return new QueryEndChannel(publisher, subscriber, channel);
-  }
-
-  announce(queryId: string, outcome: QueryOutcome): void {
-    this.publisher.publish(this.channel, JSON.stringify({ queryId, outcome })).catch(() => undefined);
-  }
-
-  close(): void {
-    this.publisher.disconnect();
-    this.subscriber.disconnect();
-  }
+export async function shareQueryEnds(bus: RedisBus, channel: string, onEndedElsewhere: (queryId: string, outcome: QueryOutcome) => void): Promise<(queryId: string, outcome: QueryOutcome) => void> {
+  await bus.subscribe(channel, (message) => {
+    const ended = parseAnnouncement(message);
+    if (ended) onEndedElsewhere(ended.queryId, ended.outcome);
+  });
+  return (queryId, outcome) => void bus.publish(channel, JSON.stringify({ queryId, outcome }));
 }
 
 const OUTCOMES: ReadonlySet<string> = new Set<QueryOutcome>(['finished', 'failed', 'abandoned']);

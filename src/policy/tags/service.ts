@@ -11,8 +11,8 @@
  * A reload that fails (database unreachable) keeps the copy it has and is logged; the poll
  * retries. Decisions never wait on a store that answers nothing for longer than its timeouts.
  */
-import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { RedisBus } from '../../cluster/redis-bus.js';
 import type { TagPolicyDocument } from './document.js';
 import { validatePolicy } from './document.js';
 import { TagPolicy } from './engine.js';
@@ -21,7 +21,8 @@ import type { TagStore } from './store.js';
 export interface TagServiceOptions {
   store: TagStore;
   pollIntervalMs: number;
-  redis?: { url: string; keyPrefix: string };
+  /** Where changes are announced to other instances and heard from them (`<keyPrefix>tag-policy`). */
+  announcements?: { bus: RedisBus; channel: string };
   log: Logger;
 }
 
@@ -31,13 +32,9 @@ export class TagService {
   private announced = 0;
   private reloading: Promise<void> | undefined;
   private poller: NodeJS.Timeout | undefined;
-  private publisher: Redis | undefined;
-  private subscriber: Redis | undefined;
-  private readonly channel: string | undefined;
 
   private constructor(private readonly options: TagServiceOptions, initial: TagPolicy) {
     this.current = initial;
-    this.channel = options.redis ? `${options.redis.keyPrefix}tag-policy` : undefined;
   }
 
   static async start(options: TagServiceOptions): Promise<TagService> {
@@ -73,15 +70,14 @@ export class TagService {
 
   async close(): Promise<void> {
     clearInterval(this.poller);
-    this.subscriber?.disconnect();
-    this.publisher?.disconnect();
   }
 
   private async commit(document: TagPolicyDocument, expectedVersion?: number): Promise<TagPolicy> {
     const version = await this.options.store.replace(document, expectedVersion);
     if (version > this.current.version) this.current = new TagPolicy(document, version);
-    if (this.publisher && this.channel) {
-      await this.publisher.publish(this.channel, String(version)).catch((err: Error) => this.options.log.warn({ err: err.message }, 'could not announce the tag policy change on Redis; other instances see it at their next poll'));
+    const { announcements } = this.options;
+    if (announcements && !(await announcements.bus.publish(announcements.channel, String(version)))) {
+      this.options.log.warn('could not announce the tag policy change on Redis; other instances see it at their next poll');
     }
     return this.current;
   }
@@ -89,21 +85,10 @@ export class TagService {
   private async listen(): Promise<void> {
     this.poller = setInterval(() => void this.pollOnce(), this.options.pollIntervalMs);
     this.poller.unref();
-    const redis = this.options.redis;
-    if (!redis) return;
-    const connect = () => new Redis(redis.url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000 });
-    this.publisher = connect();
-    this.subscriber = connect();
-    for (const client of [this.publisher, this.subscriber]) client.on('error', (err: Error) => this.options.log.warn({ err: err.message }, 'tag policy: Redis error'));
-    this.subscriber.on('message', (_channel: string, message: string) => {
+    const { announcements } = this.options;
+    await announcements?.bus.subscribe(announcements.channel, (message) => {
       this.announced = Math.max(this.announced, Number(message) || 0);
     });
-    try {
-      await Promise.all([this.publisher.connect(), this.subscriber.connect()]);
-      await this.subscriber.subscribe(this.channel!);
-    } catch (err) {
-      this.options.log.warn({ err: (err as Error).message }, 'tag policy: Redis is not reachable; changes from other instances arrive by polling');
-    }
   }
 
   private async pollOnce(): Promise<void> {

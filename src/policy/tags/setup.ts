@@ -3,6 +3,7 @@
  * (history.db under dataDir, or history.connectionString), so one setting says where state lives.
  */
 import type { Logger } from 'pino';
+import { RedisBus } from '../../cluster/redis-bus.js';
 import { ConfigError } from '../../config/load.js';
 import type { GatewayConfig } from '../../config/schema.js';
 import { openTagStore, SqliteTagStore, type TagStore } from './store.js';
@@ -21,21 +22,33 @@ async function openTagStoreFromConfig(config: GatewayConfig, log: Logger): Promi
   }
 }
 
-/** The running service and the store it owns; `close` closes both. */
-export async function startTagService(config: GatewayConfig, log: Logger): Promise<{ service: TagService; close(): Promise<void> }> {
+/**
+ * The running service and what it owns (the store; the Redis bus when it had to connect its own);
+ * `close` closes them. A gateway passes the bus its instance shares; commands leave it to this.
+ */
+export async function startTagService(config: GatewayConfig, log: Logger, sharedBus?: RedisBus): Promise<{ service: TagService; close(): Promise<void> }> {
   const tags = config.accessControl?.tags;
   if (tags === undefined) throw new ConfigError('accessControl.tags is not configured');
   const store = await openTagStoreFromConfig(config, log);
+  const ownBus = sharedBus === undefined && config.redis !== undefined ? await RedisBus.connect(config.redis.url, log) : undefined;
+  const bus = sharedBus ?? ownBus;
   try {
-    const service = await TagService.start({ store, pollIntervalMs: tags.pollInterval, ...(config.redis ? { redis: config.redis } : {}), log });
+    const service = await TagService.start({
+      store,
+      pollIntervalMs: tags.pollInterval,
+      ...(bus && config.redis ? { announcements: { bus, channel: `${config.redis.keyPrefix}tag-policy` } } : {}),
+      log,
+    });
     return {
       service,
       async close() {
         await service.close();
+        ownBus?.close();
         await store.close();
       },
     };
   } catch (err) {
+    ownBus?.close();
     await store.close();
     throw new ConfigError(`accessControl.tags: the stored tag policy cannot be loaded: ${(err as Error).message}`);
   }
