@@ -112,7 +112,7 @@ export function adminRoutes(options: AdminApiOptions): ApiRoute[] {
               return { ...describeBackend(b, pool), recent: { ended: c.ended, failed: c.failed, errorRate: c.ended === 0 ? null : c.failed / c.ended } };
             }),
         }));
-        return { body: { generatedAt: now, errorWindowMs: ERROR_WINDOW_MS, historyAvailable: history !== undefined, live: operations.tracker.inFlight().length, groups } };
+        return { body: { generatedAt: now, errorWindowMs: ERROR_WINDOW_MS, historyAvailable: history !== undefined, live: operations.tracker.inFlightCount, groups } };
       },
     },
     {
@@ -184,7 +184,7 @@ export function adminRoutes(options: AdminApiOptions): ApiRoute[] {
       params: { id: 'Query id' },
       run: async (ctx) => {
         const id = ctx.params.id!;
-        const record = (await store().getQuery(id)) ?? operations.tracker.inFlight().find((q) => q.id === id);
+        const record = (await store().getQuery(id)) ?? operations.tracker.inFlightQuery(id);
         if (!record) throw new HttpFailure(404, `No query ${id} in history`);
         return { body: record };
       },
@@ -198,7 +198,7 @@ export function adminRoutes(options: AdminApiOptions): ApiRoute[] {
       run: async (ctx) => {
         const id = ctx.params.id!;
         const actor = adminOf(ctx);
-        const record = operations.tracker.inFlight().find((q) => q.id === id);
+        const record = operations.tracker.inFlightQuery(id);
         if (!record) throw new HttpFailure(404, `Query ${id} is not running through this gateway instance (it may have ended already)`);
         const backend = record.backend === undefined ? undefined : pool.get(record.backend);
         if (!backend) throw new HttpFailure(409, `Query ${id} is not on a backend yet`);

@@ -36,6 +36,16 @@ export class QueryTracker {
     this.writer.writeQuery({ ...record, endedAt: record.endedAt ?? Date.now() });
   }
 
+  /** One in-flight query started through this instance. */
+  inFlightQuery(id: string): QueryRecord | undefined {
+    return this.live.get(id);
+  }
+
+  /** The number of in-flight queries started through this instance. */
+  get inFlightCount(): number {
+    return this.live.size;
+  }
+
   /** In-flight queries started through this instance, newest first. */
   inFlight(): QueryRecord[] {
     return [...this.live.values()].sort((a, b) => b.createdAt - a.createdAt);
