@@ -13,6 +13,7 @@
  */
 import { BenchError, parseFlags, runMain, type FlagSpec } from './lib/args.js';
 import { BENCH_USER, memoryOf, startFakeTrino, startGateway, stopAll } from './lib/processes.js';
+import { alternateSides } from './lib/alternate.js';
 import { BenchClient } from './lib/protocol.js';
 import { loadLine, machineLine, writeJson } from './lib/report.js';
 import { fixed, summarize, table, type Summary } from './lib/stats.js';
@@ -86,16 +87,8 @@ async function main(): Promise<void> {
     });
 
     const selectOne = async (): Promise<{ direct: number[]; gateway: number[] }> => {
-      const samples = { direct: [] as number[], gateway: [] as number[] };
-      for (let i = 0; i < warmup + iterations; i++) {
-        for (const side of i % 2 === 0 ? (['direct', 'gateway'] as const) : (['gateway', 'direct'] as const)) {
-          const start = process.hrtime.bigint();
-          const outcome = await measurer.runQuery(side === 'direct' ? fake.url : gateway.url, 'SELECT 1', { parse: true, maxRoundTrips: 100 });
-          if (outcome.rows !== 1) throw new BenchError(`${side}: SELECT 1 gave ${outcome.rows} rows`);
-          if (i >= warmup) samples[side].push(Number(process.hrtime.bigint() - start) / 1e6);
-        }
-      }
-      return samples;
+      const [direct, through] = await alternateSides(measurer, [fake.url, gateway.url], { sql: 'SELECT 1', rows: 1, maxRoundTrips: 100, warmup, iterations });
+      return { direct: direct!.map((s) => s.ms), gateway: through!.map((s) => s.ms) };
     };
     const added = (s: { direct: number[]; gateway: number[] }): Summary => summarize(s.gateway.map((ms, i) => ms - s.direct[i]!));
 

@@ -22,6 +22,7 @@ import { SqliteTrackingStore } from '../src/tracking/sqlite-store.js';
 import type { TrackingStore } from '../src/tracking/store.js';
 import { BenchError, parseFlags, runMain, type FlagSpec } from './lib/args.js';
 import { BENCH_USER, ensurePostgres, startFakeTrino, startGateway, stopAll } from './lib/processes.js';
+import { alternateSides } from './lib/alternate.js';
 import { BenchClient } from './lib/protocol.js';
 import { loadLine, machineLine, writeJson } from './lib/report.js';
 import { fixed, summarize, table, type Summary } from './lib/stats.js';
@@ -105,16 +106,7 @@ async function main(): Promise<void> {
       { name: 'gateway, history on PostgreSQL', url: onPostgres.url },
     ];
     client = new BenchClient(BENCH_USER, {});
-    const samples: number[][] = sides.map(() => []);
-    for (let i = 0; i < warmup + iterations; i++) {
-      for (let k = 0; k < sides.length; k++) {
-        const side = (i + k) % sides.length;
-        const start = process.hrtime.bigint();
-        const outcome = await client.runQuery(sides[side]!.url, 'SELECT 1', { parse: true, maxRoundTrips: 100 });
-        if (outcome.rows !== 1) throw new BenchError(`${sides[side]!.name}: expected 1 row, got ${outcome.rows}`);
-        if (i >= warmup) samples[side]!.push(Number(process.hrtime.bigint() - start) / 1e6);
-      }
-    }
+    const samples = (await alternateSides(client, sides.map((s) => s.url), { sql: 'SELECT 1', rows: 1, maxRoundTrips: 100, warmup, iterations })).map((list) => list.map((s) => s.ms));
     const added = (side: number): Summary => summarize(samples[side]!.map((ms, i) => ms - samples[0]![i]!));
     const pgOverSqlite = summarize(samples[2]!.map((ms, i) => ms - samples[1]![i]!));
     const row = (label: string, s: Summary) => [label, fixed(s.p50), fixed(s.p95), fixed(s.p99)];

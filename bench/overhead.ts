@@ -6,6 +6,7 @@
  */
 import { UsageError, parseFlags, runMain, type FlagSpec } from './lib/args.js';
 import { BENCH_PASSWORD, BENCH_USER, createTlsMaterial, ensureTrino, startFakeTrino, startGateway, startNodeProxy, stopAll, stopTrino } from './lib/processes.js';
+import { alternateSides } from './lib/alternate.js';
 import { BenchClient, ProtocolError } from './lib/protocol.js';
 import { loadLine, machineLine, writeJson } from './lib/report.js';
 import { fixed, median, pct, summarize, table, type Summary } from './lib/stats.js';
@@ -38,19 +39,6 @@ const BENCH_RULES = {
 };
 /** Round trips of `SELECT 1` against bench/fake-trino.js (Trino 476's shortest path). */
 const FAKE_ROUND_TRIPS = 4;
-
-interface Sample {
-  ms: number;
-  roundTrips: number;
-}
-
-async function measure(client: BenchClient, baseUrl: string): Promise<Sample> {
-  const start = process.hrtime.bigint();
-  const outcome = await client.runQuery(baseUrl, SQL, { parse: true, maxRoundTrips: 1000 });
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (outcome.rows !== 1) throw new ProtocolError(`${baseUrl}: expected 1 row, got ${outcome.rows}`);
-  return { ms, roundTrips: outcome.roundTrips };
-}
 
 async function isUp(url: string): Promise<boolean> {
   try {
@@ -107,19 +95,23 @@ async function main(): Promise<void> {
     ];
     console.log(`backend ${backendUrl} (${backendKind}), gateway ${gateway.url} (pid ${gateway.pid}), node-proxy ${proxy.url}; ${warmup} warm-up + ${iterations} measured iterations`);
 
-    const samples: Sample[][] = sides.map(() => []);
-    for (let i = 0; i < warmup + iterations; i++) {
-      // One query per side per iteration; the order rotates so that no side always goes first.
-      for (let k = 0; k < sides.length; k++) {
-        const side = (i + k) % sides.length;
-        const sample = await measure(client, sides[side]!.url);
-        // The gateway may take fewer: it follows data-less documents of a submission itself.
-        if (!real && (sample.roundTrips > FAKE_ROUND_TRIPS || (sides[side]!.name === 'direct' && sample.roundTrips !== FAKE_ROUND_TRIPS))) {
-          throw new ProtocolError(`${sides[side]!.name}: expected ${FAKE_ROUND_TRIPS} round trips (at most, through a gateway), got ${sample.roundTrips}`);
-        }
-        if (i >= warmup) samples[side]!.push(sample);
-      }
-    }
+    const samples = await alternateSides(
+      client,
+      sides.map((s) => s.url),
+      {
+        sql: SQL,
+        rows: 1,
+        maxRoundTrips: 1000,
+        warmup,
+        iterations,
+        check: (side, sample) => {
+          // The gateway may take fewer: it follows data-less documents of a submission itself.
+          if (!real && (sample.roundTrips > FAKE_ROUND_TRIPS || (sides[side]!.name === 'direct' && sample.roundTrips !== FAKE_ROUND_TRIPS))) {
+            throw new ProtocolError(`${sides[side]!.name}: expected ${FAKE_ROUND_TRIPS} round trips (at most, through a gateway), got ${sample.roundTrips}`);
+          }
+        },
+      },
+    );
     await gateway.stop();
     await baseline?.stop();
     await authorizing?.stop();
