@@ -384,15 +384,7 @@ export class Parser {
         const p = this.pos();
         const name = this.qualifiedName();
         this.expectSymbol('(');
-        const args: Expr[] = [];
-        if (!this.isSymbol(')')) {
-          do {
-            if (this.isIdentifier() && this.isSymbol('=>', 1)) this.i += 2;
-            args.push(this.expr());
-          } while (this.acceptSymbol(','));
-        }
-        this.expectSymbol(')');
-        return { k: 'call', name, pos: p, args };
+        return { k: 'call', name, pos: p, args: this.argumentsThroughClose() };
       }
       case 'GRANT':
       case 'REVOKE':
@@ -693,20 +685,29 @@ export class Parser {
     }
     if (this.acceptWord('EXECUTE')) {
       const procedure = this.identifier();
-      const args: Expr[] = [];
-      if (this.acceptSymbol('(')) {
-        if (!this.isSymbol(')')) {
-          do {
-            if (this.isIdentifier() && this.isSymbol('=>', 1)) this.i += 2;
-            args.push(this.expr());
-          } while (this.acceptSymbol(','));
-        }
-        this.expectSymbol(')');
-      }
+      const args = this.acceptSymbol('(') ? this.argumentsThroughClose() : [];
       if (this.acceptWord('WHERE')) args.push(this.expr());
       return make('alterTableExecute', [], { procedure, args });
     }
     throw notSupported('ALTER TABLE form is not supported by the gateway', this.pos());
+  }
+
+  /** Positional and named (`name => value`) arguments after an opening parenthesis, through the closing one. */
+  private argumentsThroughClose(): Expr[] {
+    const args: Expr[] = [];
+    if (!this.isSymbol(')')) {
+      do {
+        this.skipArgumentName();
+        args.push(this.expr());
+      } while (this.acceptSymbol(','));
+    }
+    this.expectSymbol(')');
+    return args;
+  }
+
+  /** The `name =>` of a named argument: the value is what is analysed. */
+  private skipArgumentName(): void {
+    if (this.isIdentifier() && this.isSymbol('=>', 1)) this.i += 2;
   }
 
   private principal(): void {
@@ -1199,7 +1200,7 @@ export class Parser {
           }
           continue;
         }
-        if (this.isIdentifier() && this.isSymbol('=>', 1)) this.i += 2;
+        this.skipArgumentName();
         args.push(this.tableFunctionArg());
       } while (this.acceptSymbol(','));
     }
@@ -1634,7 +1635,7 @@ export class Parser {
     } else if (!this.isSymbol(')')) {
       if (!this.acceptWord('DISTINCT')) this.acceptWord('ALL');
       do {
-        if (this.isIdentifier() && this.isSymbol('=>', 1)) this.i += 2;
+        this.skipArgumentName();
         args.push(this.expr());
       } while (this.acceptSymbol(','));
       if (this.acceptWords('ORDER', 'BY')) orderBy.push(...this.sortItems());
