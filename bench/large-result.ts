@@ -61,7 +61,12 @@ async function main(): Promise<void> {
       const start = process.hrtime.bigint();
       const outcome = await client.runQuery(baseUrl, `BENCH LARGE ${pages}`, { parse: smoke });
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-      if (outcome.roundTrips !== pages + 3) throw new ProtocolError(`${baseUrl}: ${outcome.roundTrips} round trips for ${pages} pages, expected ${pages + 3}`);
+      // Direct: POST, the queued poll, one poll per page, the final poll. A gateway may answer the
+      // POST having followed the queued poll itself (one fewer), never fewer than a poll per page.
+      const direct = pages + 3;
+      if (outcome.roundTrips > direct || outcome.roundTrips < pages + 2) {
+        throw new ProtocolError(`${baseUrl}: ${outcome.roundTrips} round trips for ${pages} pages, expected ${pages + 2} to ${direct}`);
+      }
       if (smoke && outcome.rows !== pages * fake.rowsPerPage) throw new ProtocolError(`${baseUrl}: ${outcome.rows} rows, expected ${pages * fake.rowsPerPage}`);
       return { seconds, bytes: outcome.bytes, mibPerSecond: outcome.bytes / MIB / seconds };
     };

@@ -11,7 +11,7 @@
  * throttled per user and per client address.
  */
 import { createHash } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import type { ClientRequest } from '../http1/exchange.js';
 import type { ReloadingFile } from '../config/reloading-file.js';
 import { HttpFailure } from '../protocol/errors.js';
 import { headerName, type Dialect } from '../protocol/session.js';
@@ -105,11 +105,11 @@ export class IdentityResolver {
   }
 
   /** Over TLS, directly or (when trusted) through a load balancer that says so. */
-  isSecure(req: IncomingMessage, tls: boolean): boolean {
+  isSecure(req: ClientRequest, tls: boolean): boolean {
     return tls || (this.options.trustForwardedProto && forwardedProto(req) === 'https');
   }
 
-  async resolve(req: IncomingMessage, dialect: Dialect, tls: boolean): Promise<Identity> {
+  async resolve(req: ClientRequest, dialect: Dialect, tls: boolean): Promise<Identity> {
     const secure = this.isSecure(req, tls);
     let principal: Principal;
     if (!this.authenticationEnabled) {
@@ -188,7 +188,7 @@ export class IdentityResolver {
   }
 
   /** The session user, checking impersonation (and SET SESSION AUTHORIZATION's original user) against the rules. */
-  private sessionUser(req: IncomingMessage, dialect: Dialect, principal: Principal): string {
+  private sessionUser(req: ClientRequest, dialect: Dialect, principal: Principal): string {
     const requested = firstHeader(req, headerName(dialect, 'User'));
     const original = firstHeader(req, headerName(dialect, 'Original-User'));
     const user = requested ?? principal.user;
@@ -210,7 +210,7 @@ export class IdentityResolver {
     if (!decision.allowed) throw new HttpFailure(403, `Access Denied: User ${from} cannot impersonate user ${to}`);
   }
 
-  private insecurePrincipal(req: IncomingMessage, dialect: Dialect): Principal {
+  private insecurePrincipal(req: ClientRequest, dialect: Dialect): Principal {
     const header = firstHeader(req, headerName(dialect, 'User'));
     let basicUser: string | undefined;
     const authorization = req.headers.authorization;
@@ -276,13 +276,13 @@ function cacheKey(credentials: Credentials): string {
   return createHash('sha256').update(text).digest('base64');
 }
 
-function forwardedProto(req: IncomingMessage): string | undefined {
+function forwardedProto(req: ClientRequest): string | undefined {
   const value = req.headers['x-forwarded-proto'];
   const text = Array.isArray(value) ? value[0] : value;
   return text?.split(',')[0]?.trim().toLowerCase();
 }
 
-export function firstHeader(req: IncomingMessage, name: string): string | undefined {
+export function firstHeader(req: ClientRequest, name: string): string | undefined {
   const value = req.headers[name.toLowerCase()];
   const text = Array.isArray(value) ? value[0] : value;
   const trimmed = text?.trim();

@@ -3,7 +3,8 @@
  * follow-ups of the queries it owns, cancel them. Pass-through engines stream the backend's own
  * documents; local engines build documents themselves.
  */
-import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { ClientResponse } from '../http1/exchange.js';
 import type { FollowUp } from '../protocol/query-token.js';
 import type { QuerySession } from '../protocol/session.js';
 
@@ -83,15 +84,15 @@ export interface Backend {
   abandon(queryId: string): Promise<void>;
   /** Queries running or queued on the backend, from everyone, when the engine can tell. */
   reportedLoad?(timeoutMs: number): Promise<number | undefined>;
-  submit(submission: Submission, res: ServerResponse): Promise<void>;
-  followUp(request: FollowUpRequest, res: ServerResponse): Promise<void>;
+  submit(submission: Submission, res: ClientResponse): Promise<void>;
+  followUp(request: FollowUpRequest, res: ClientResponse): Promise<void>;
   /**
    * Cancels a query by id (the JS client cancels through `DELETE /v1/query/{id}`) when `requester`
    * is the user it runs as.
    */
   cancelQuery(queryId: string, requester: string, headers: IncomingHttpHeaders): Promise<QueryLookup>;
   /** Writes `GET /v1/query/{id}` for a query this backend owns, when `requester` is the user it runs as. */
-  queryInfo(queryId: string, requester: string, headers: IncomingHttpHeaders, res: ServerResponse): Promise<QueryLookup>;
+  queryInfo(queryId: string, requester: string, headers: IncomingHttpHeaders, res: ClientResponse): Promise<QueryLookup>;
   close(): Promise<void>;
 }
 

@@ -4,7 +4,8 @@
  * rows into QueryResults documents and implements Trino's follow-up token rules (repeat the last
  * token: same document again; next token: next document; anything else: gone or not found).
  */
-import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { ClientResponse } from '../http1/exchange.js';
 import { ErrorCodes, HttpFailure, QueryFailure, asQueryFailure } from '../protocol/errors.js';
 import type { QueryIdGenerator } from '../protocol/query-id.js';
 import type { QueryTokenSigner } from '../protocol/query-token.js';
@@ -118,7 +119,7 @@ export class LocalBackend implements Backend {
     return n;
   }
 
-  async submit(submission: Submission, res: ServerResponse): Promise<void> {
+  async submit(submission: Submission, res: ClientResponse): Promise<void> {
     const query = new LocalQuery(submission.events, this.options.queryIds.next(), submission.user, submission.principal, submission.session.dialect, submission.sql);
     this.queries.set(query.id, query);
     submission.events.started(query.id);
@@ -127,7 +128,7 @@ export class LocalBackend implements Backend {
     sendJson(res, renderQueryResults(this.document(query, submission.baseUrl, 1)));
   }
 
-  async followUp(request: FollowUpRequest, res: ServerResponse): Promise<void> {
+  async followUp(request: FollowUpRequest, res: ClientResponse): Promise<void> {
     const query = this.queries.get(request.queryId);
     if (!query) throw new HttpFailure(410, 'Query is gone: it finished, was abandoned, or the gateway restarted');
     const token = Number(request.followUp.target.slice(request.followUp.target.lastIndexOf('/') + 1));
@@ -187,7 +188,7 @@ export class LocalBackend implements Backend {
     if (query) this.cancel(query, new QueryFailure(ErrorCodes.ABANDONED_QUERY, `Query ${query.id} was abandoned: its client stopped polling`));
   }
 
-  async queryInfo(queryId: string, requester: string, _headers: IncomingHttpHeaders, res: ServerResponse): Promise<QueryLookup> {
+  async queryInfo(queryId: string, requester: string, _headers: IncomingHttpHeaders, res: ClientResponse): Promise<QueryLookup> {
     const query = this.queries.get(queryId);
     if (!query) return 'unknown';
     if (query.user !== requester) return 'forbidden';

@@ -4,7 +4,7 @@
  * client's polls with QUEUED documents (signed follow-ups naming the queue) until it is admitted;
  * the poll that finds it admitted submits it and returns the backend's first document.
  */
-import type { ServerResponse } from 'node:http';
+import type { ClientResponse } from '../http1/exchange.js';
 import type { Logger } from 'pino';
 import type { QueryEndDetails, QueryOutcome, Submission } from '../engines/backend.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
@@ -57,7 +57,7 @@ export class Dispatcher {
     this.router = router;
   }
 
-  async submit(submission: PendingSubmission, routing: RoutingContext, res: ServerResponse): Promise<void> {
+  async submit(submission: PendingSubmission, routing: RoutingContext, res: ClientResponse): Promise<void> {
     if (this.router.needsAnalysis && routing.statement === undefined) {
       // Routing is not a security boundary: a statement the analyzer cannot read simply matches no statement rule.
       const statement = await this.analyzeForRouting(submission).catch(() => undefined);
@@ -77,7 +77,7 @@ export class Dispatcher {
   }
 
   /** A poll or cancel of a query waiting in the gateway queue. */
-  async followUp(method: 'GET' | 'DELETE', queryId: string, token: number, principal: string, search: string, baseUrl: string, res: ServerResponse): Promise<void> {
+  async followUp(method: 'GET' | 'DELETE', queryId: string, token: number, principal: string, search: string, baseUrl: string, res: ClientResponse): Promise<void> {
     const queued = this.queued.get(queryId);
     if (!queued) throw new HttpFailure(410, 'Query is gone: it left the gateway queue, or it was queued on another gateway instance that restarted');
     if (queued.submission.principal !== principal) {
@@ -121,7 +121,7 @@ export class Dispatcher {
     }
   }
 
-  private async dispatch(slot: Slot, decision: RouteDecision, submission: PendingSubmission, res: ServerResponse): Promise<void> {
+  private async dispatch(slot: Slot, decision: RouteDecision, submission: PendingSubmission, res: ClientResponse): Promise<void> {
     const backend = slot.backend.backend;
     const events = {
       started: (queryId: string) => {
@@ -158,7 +158,7 @@ export class Dispatcher {
     }
   }
 
-  private sendQueued(res: ServerResponse, id: string, submission: PendingSubmission, nextToken: number, createdAt = Date.now()): void {
+  private sendQueued(res: ClientResponse, id: string, submission: PendingSubmission, nextToken: number, createdAt = Date.now()): void {
     const token = this.signer.sign({ backend: QUEUE_BACKEND, user: submission.principal, issuedAt: Math.floor(Date.now() / 1000), target: `${id}/${nextToken}` });
     const waited = Date.now() - createdAt;
     sendJson(

@@ -5,8 +5,9 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import type { TLSSocket } from 'node:tls';
+import type { AddressInfo, Socket } from 'node:net';
+import type { ClientRequest, ClientResponse } from '../http1/exchange.js';
+import { FrontDoor } from '../http1/front-door.js';
 import type { IdentityResolver } from '../auth/identity.js';
 import type { Logger } from 'pino';
 import type { Backend, QueryEndDetails, QueryOutcome } from '../engines/backend.js';
@@ -57,6 +58,7 @@ const HOST_HEADER = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$
 
 export class GatewayServer {
   private readonly servers: Server[] = [];
+  private readonly frontDoors: FrontDoor[] = [];
   private readonly backendsByName: Map<string, Backend>;
   private readonly startedAt = Date.now();
 
@@ -78,7 +80,26 @@ export class GatewayServer {
       this.handle(req, res).catch((err: unknown) => this.internalError(res, err));
     };
     const server: Server = listener.tls ? createTlsServer({ ...serverOptions, ...listener.tls }, handler) : createServer(serverOptions, handler);
+    // Connections reach the front door first; node:http's own connection handling serves what
+    // the front door hands off (request-head.ts, front-door.ts).
+    const event = listener.tls ? 'secureConnection' : 'connection';
+    const [nodeConnection] = server.listeners(event) as Array<(socket: Socket) => void>;
+    if (nodeConnection === undefined) throw new Error(`node:http registered no ${event} listener`);
+    const frontDoor = new FrontDoor({
+      serves: (_method, url) => isStatementPath(pathOf(url)),
+      handle: (req, res) => {
+        this.statementRequest(req, res).catch((err: unknown) => this.internalError(res, err));
+      },
+      handOff: (socket) => nodeConnection.call(server, socket),
+      maxHeadBytes: serverOptions.maxHeaderSize,
+      maxBodyBytes: this.options.maxStatementBytes,
+      requestTimeout: serverOptions.requestTimeout,
+      keepAliveTimeout: serverOptions.keepAliveTimeout,
+    });
+    server.off(event, nodeConnection);
+    server.on(event, (socket: Socket) => frontDoor.accept(socket));
     this.servers.push(server);
+    this.frontDoors.push(frontDoor);
     return new Promise((resolve, reject) => {
       server.once('error', reject);
       server.listen(listener.port, listener.host, () => {
@@ -89,6 +110,7 @@ export class GatewayServer {
   }
 
   async close(): Promise<void> {
+    for (const frontDoor of this.frontDoors) frontDoor.closeAll();
     await Promise.all(
       this.servers.map(
         (server) =>
@@ -100,19 +122,32 @@ export class GatewayServer {
     );
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /** The statement protocol, from the front door or from node:http (handed-off connections). */
+  private async statementRequest(req: ClientRequest, res: ClientResponse): Promise<void> {
     const receivedAt = process.hrtime.bigint();
     const url = req.url ?? '/';
-    const queryStart = url.indexOf('?');
-    const path = queryStart === -1 ? url : url.slice(0, queryStart);
-    const search = queryStart === -1 ? '' : url.slice(queryStart + 1);
-    try {
+    const path = pathOf(url);
+    const search = path.length === url.length ? '' : url.slice(path.length + 1);
+    await this.refusingFailures(req, res, async () => {
       if (path === '/v1/statement') {
         if (req.method !== 'POST') throw new HttpFailure(405, 'Method not allowed');
         await this.submit(req, res, receivedAt);
-      } else if (path.startsWith('/v1/statement/')) {
+      } else {
         await this.followUp(req, res, path, search, receivedAt);
-      } else if (path === '/v1/info') {
+      }
+    });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = req.url ?? '/';
+    const path = pathOf(url);
+    if (isStatementPath(path)) {
+      await this.statementRequest(req, res);
+      return;
+    }
+    const search = path.length === url.length ? '' : url.slice(path.length + 1);
+    await this.refusingFailures(req, res, async () => {
+      if (path === '/v1/info') {
         this.info(res);
       } else if (path.startsWith('/v1/query/')) {
         await this.queryResource(req, res, path);
@@ -127,19 +162,23 @@ export class GatewayServer {
       } else {
         sendText(res, 404, 'Not found');
       }
+    });
+  }
+
+  /** Runs `work`, answering an HttpFailure it throws with its status and message. */
+  private async refusingFailures(req: ClientRequest, res: ClientResponse, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
     } catch (err) {
-      if (err instanceof HttpFailure) {
-        this.options.metrics.requestRejected(err.status);
-        // Drain what the client is still sending so the connection can be reused.
-        req.resume();
-        sendText(res, err.status, err.message, err.headers);
-        return;
-      }
-      throw err;
+      if (!(err instanceof HttpFailure)) throw err;
+      this.options.metrics.requestRejected(err.status);
+      // Drain what the client is still sending so the connection can be reused.
+      req.resume();
+      sendText(res, err.status, err.message, err.headers);
     }
   }
 
-  private async submit(req: IncomingMessage, res: ServerResponse, receivedAt: bigint): Promise<void> {
+  private async submit(req: ClientRequest, res: ClientResponse, receivedAt: bigint): Promise<void> {
     const session = parseSession(req.headers);
     const identity = await this.options.identity.resolve(req, session.dialect, isTls(req));
     const sql = await this.readStatement(req);
@@ -202,7 +241,7 @@ export class GatewayServer {
     }
   }
 
-  private async followUp(req: IncomingMessage, res: ServerResponse, path: string, search: string, receivedAt: bigint): Promise<void> {
+  private async followUp(req: ClientRequest, res: ClientResponse, path: string, search: string, receivedAt: bigint): Promise<void> {
     if (req.method !== 'GET' && req.method !== 'DELETE') throw new HttpFailure(405, 'Method not allowed');
     const parsed = parseFollowUpPath(path);
     if (!parsed) throw new HttpFailure(404, 'Query not found');
@@ -269,7 +308,7 @@ export class GatewayServer {
     );
   }
 
-  private async readStatement(req: IncomingMessage): Promise<string> {
+  private async readStatement(req: ClientRequest): Promise<string> {
     const limit = this.options.maxStatementBytes;
     const declared = Number(req.headers['content-length'] ?? NaN);
     if (declared > limit) throw new HttpFailure(413, `Statement is too large: ${declared} bytes exceeds the limit of ${limit} bytes`);
@@ -290,7 +329,7 @@ export class GatewayServer {
     return sql;
   }
 
-  private baseUrl(req: IncomingMessage): string {
+  private baseUrl(req: ClientRequest): string {
     if (this.options.publicUrl !== undefined) return this.options.publicUrl.replace(/\/$/, '');
     const host = req.headers.host;
     if (host === undefined || !HOST_HEADER.test(host)) throw new HttpFailure(400, 'Missing or invalid Host header');
@@ -299,7 +338,7 @@ export class GatewayServer {
 
 
 
-  private internalError(res: ServerResponse, err: unknown): void {
+  private internalError(res: ClientResponse, err: unknown): void {
     this.options.log.error({ err }, 'request failed');
     if (res.headersSent) {
       res.destroy();
@@ -309,7 +348,16 @@ export class GatewayServer {
   }
 }
 
-function isTls(req: IncomingMessage): boolean {
-  return (req.socket as TLSSocket).encrypted === true;
+function isTls(req: ClientRequest): boolean {
+  return (req.socket as { encrypted?: boolean }).encrypted === true;
+}
+
+function pathOf(url: string): string {
+  const queryStart = url.indexOf('?');
+  return queryStart === -1 ? url : url.slice(0, queryStart);
+}
+
+function isStatementPath(path: string): boolean {
+  return path === '/v1/statement' || path.startsWith('/v1/statement/');
 }
 

@@ -1,12 +1,13 @@
 /** Small helpers for the two kinds of answers the front door gives: JSON documents and plain text. */
-import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { OutgoingHttpHeaders } from 'node:http';
+import type { ClientResponse } from '../http1/exchange.js';
 import type { QueryFailure } from '../protocol/errors.js';
 import { renderQueryResults } from '../protocol/results.js';
 import { infoUri } from '../protocol/uris.js';
 
 export type HeaderList = Array<[string, string | string[]]>;
 
-export function sendJson(res: ServerResponse, body: string, headers: HeaderList = [], status = 200): void {
+export function sendJson(res: ClientResponse, body: string, headers: HeaderList = [], status = 200): void {
   const out: OutgoingHttpHeaders = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
   for (const [name, value] of headers) out[name] = value;
   res.writeHead(status, out);
@@ -14,7 +15,7 @@ export function sendJson(res: ServerResponse, body: string, headers: HeaderList 
 }
 
 /** Trino answers requests that never became queries with text/plain bodies; clients show the text. */
-export function sendText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
+export function sendText(res: ClientResponse, status: number, text: string, headers: Record<string, string> = {}): void {
   if (res.headersSent) {
     res.destroy();
     return;
@@ -23,13 +24,13 @@ export function sendText(res: ServerResponse, status: number, text: string, head
   res.end(text);
 }
 
-export function sendNoContent(res: ServerResponse): void {
+export function sendNoContent(res: ClientResponse): void {
   res.writeHead(204);
   res.end();
 }
 
 /** A query that fails before (or instead of) producing results: a FAILED document, as Trino sends it. */
-export function sendQueryFailure(res: ServerResponse, queryId: string, baseUrl: string, failure: QueryFailure): void {
+export function sendQueryFailure(res: ClientResponse, queryId: string, baseUrl: string, failure: QueryFailure): void {
   sendJson(
     res,
     renderQueryResults({ id: queryId, infoUri: infoUri(baseUrl, queryId), state: 'FAILED', elapsedMillis: 0, queuedMillis: 0, processedRows: 0, error: failure }),

@@ -3,10 +3,10 @@
  * each response streams back with its URIs rewritten to signed gateway follow-ups, so the client
  * keeps talking to the gateway and never learns the backend's address. `data` is never parsed.
  */
-import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import { once } from 'node:events';
-import { Pool, errors as undiciErrors } from 'undici';
-import type { Dispatcher } from 'undici';
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import { drained, type ClientResponse } from '../../http1/exchange.js';
+import { BackendRequestError, ClientPool, type PoolResponse } from '../../http1/client-pool.js';
+import type { HeaderValues } from '../../http1/response-parser.js';
 import type { TrinoBackendConfig } from '../../config/schema.js';
 import { ErrorCodes, QueryFailure } from '../../protocol/errors.js';
 import type { QueryIdGenerator } from '../../protocol/query-id.js';
@@ -17,6 +17,7 @@ import { SkippingRewriter, TopLevelValueRewriter } from '../../protocol/uri-rewr
 import { sendJson, sendNoContent, sendQueryFailure, sendText } from '../../server/respond.js';
 import type { Backend, FollowUpRequest, QueryEndDetails, QueryEndEvents, QueryLookup, Submission } from '../backend.js';
 import { backendRequestHeaders, clientResponseHeaders } from './header-translation.js';
+import { HeldDocuments } from './held-documents.js';
 
 const REWRITTEN_KEYS = new Set(['nextUri', 'partialCancelUri', 'infoUri']);
 const USER_AGENT = 'Querygate';
@@ -25,12 +26,15 @@ const SMALL_DOCUMENT_BYTES = 64 * 1024;
 const NOTICED_KEYS = new Set(['error']);
 /** How long a submission may follow data-less documents itself before answering the client. */
 const SUBMIT_FOLLOW_MS = 1000;
+/** Documents read ahead of their client (HeldDocuments): total bytes, and how long one waits. */
+const HELD_BUDGET_BYTES = 32 * 1024 * 1024;
+const HELD_TTL_MS = 10_000;
 
-/** A backend response as relayed: undici's, or one whose (small) body was already read. */
+/** A backend response as relayed: the pool's, or one whose (small) body was already read. */
 interface BackendResponse {
   statusCode: number;
-  headers: IncomingHttpHeaders;
-  body: AsyncIterable<Buffer>;
+  headers: HeaderValues;
+  body: AsyncIterable<Buffer> | Iterable<Buffer>;
 }
 /** Largest non-200 body relayed to a client (backends answer those with short text). */
 const MAX_ERROR_BODY = 4096;
@@ -57,10 +61,11 @@ export interface TrinoBackendOptions {
 export class TrinoBackend implements Backend {
   readonly engine = 'trino' as const;
   readonly name: string;
-  private readonly pool: Pool;
+  private readonly pool: ClientPool;
   private readonly dialect: Dialect;
   /** Path prefix of the configured URL, for backends mounted below a path. */
   private readonly pathPrefix: string;
+  private readonly held = new HeldDocuments(HELD_BUDGET_BYTES, HELD_TTL_MS);
 
   constructor(private readonly options: TrinoBackendOptions) {
     const { config } = options;
@@ -68,12 +73,12 @@ export class TrinoBackend implements Backend {
     this.dialect = config.dialect;
     const url = new URL(config.url);
     this.pathPrefix = url.pathname === '/' ? '' : url.pathname.replace(/\/$/, '');
-    this.pool = new Pool(url.origin, {
-      connections: 256,
+    this.pool = new ClientPool(url, {
+      maxConnections: 256,
       connectTimeout: config.connectTimeout,
       headersTimeout: config.requestTimeout,
       bodyTimeout: config.requestTimeout,
-      keepAliveTimeout: 30_000,
+      idleTimeout: 30_000,
     });
   }
 
@@ -84,9 +89,9 @@ export class TrinoBackend implements Backend {
       const response = await this.pool.request({
         method: 'GET',
         path: `${this.pathPrefix}/v1/info`,
+        headers: {},
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
-        signal: AbortSignal.timeout(timeoutMs),
       });
       if (response.statusCode !== 200) {
         await response.body.dump();
@@ -100,6 +105,7 @@ export class TrinoBackend implements Backend {
   }
 
   async close(): Promise<void> {
+    this.held.clear();
     await this.pool.close();
   }
 
@@ -113,7 +119,6 @@ export class TrinoBackend implements Backend {
           headers: { [this.dialect === 'trino' ? 'x-trino-user' : 'x-presto-user']: 'querygate', 'accept-encoding': 'identity' },
           headersTimeout: timeoutMs,
           bodyTimeout: timeoutMs,
-          signal: AbortSignal.timeout(timeoutMs),
         });
         if (response.statusCode !== 200) {
           await response.body.dump();
@@ -128,7 +133,7 @@ export class TrinoBackend implements Backend {
     return total;
   }
 
-  async submit(submission: Submission, res: ServerResponse): Promise<void> {
+  async submit(submission: Submission, res: ClientResponse): Promise<void> {
     const context: RelayContext = {
       user: submission.principal,
       baseUrl: submission.baseUrl,
@@ -142,7 +147,7 @@ export class TrinoBackend implements Backend {
     await this.exchange('POST', this.pathPrefix + '/v1/statement', headers, submission.sql, context, res, followUpHeaders);
   }
 
-  async followUp(request: FollowUpRequest, res: ServerResponse): Promise<void> {
+  async followUp(request: FollowUpRequest, res: ClientResponse): Promise<void> {
     const context: RelayContext = {
       user: request.followUp.user,
       baseUrl: request.baseUrl,
@@ -150,7 +155,15 @@ export class TrinoBackend implements Backend {
       fallbackQueryId: request.queryId,
       events: request.events,
     };
-    let path = request.followUp.target;
+    const { target } = request.followUp;
+    if (request.method === 'GET' && request.search === '') {
+      const document = this.held.take(target);
+      if (document !== undefined) {
+        await this.relayDocument({ statusCode: 200, headers: document.headers, body: [document.body] }, context, res);
+        return;
+      }
+    } else this.held.drop(target);
+    let path = target;
     if (request.search !== '') path += (path.includes('?') ? '&' : '?') + request.search;
     const headers = backendRequestHeaders(request.headers, this.dialect, USER_AGENT);
     await this.exchange(request.method, path, headers, undefined, context, res);
@@ -180,7 +193,7 @@ export class TrinoBackend implements Backend {
   private async internalQuery(sql: string): Promise<unknown[][]> {
     const userHeader = this.dialect === 'trino' ? 'x-trino-user' : 'x-presto-user';
     const headers = { [userHeader]: 'querygate', 'content-type': 'text/plain; charset=utf-8', 'accept-encoding': 'identity' };
-    let response = await this.pool.request({ method: 'POST', path: `${this.pathPrefix}/v1/statement`, headers, body: sql });
+    let response: PoolResponse = await this.pool.request({ method: 'POST', path: `${this.pathPrefix}/v1/statement`, headers, body: sql });
     const rows: unknown[][] = [];
     for (;;) {
       if (response.statusCode !== 200) {
@@ -235,7 +248,7 @@ export class TrinoBackend implements Backend {
     }
   }
 
-  async queryInfo(queryId: string, requester: string, headers: IncomingHttpHeaders, res: ServerResponse): Promise<QueryLookup> {
+  async queryInfo(queryId: string, requester: string, headers: IncomingHttpHeaders, res: ClientResponse): Promise<QueryLookup> {
     const info = await this.fetchQueryInfo(queryId, headers);
     if (info === undefined) return 'unknown';
     if (info.user !== requester) return 'forbidden';
@@ -245,7 +258,7 @@ export class TrinoBackend implements Backend {
 
   /** The backend's QueryInfo, reduced to what may be shown, with the user the query runs as. */
   private async fetchQueryInfo(queryId: string, headers: IncomingHttpHeaders): Promise<{ user: unknown; publicInfo: Record<string, unknown> } | undefined> {
-    let response: Dispatcher.ResponseData;
+    let response: PoolResponse;
     try {
       response = await this.pool.request({
         method: 'GET',
@@ -270,14 +283,14 @@ export class TrinoBackend implements Backend {
     headers: Record<string, string | string[]>,
     body: string | undefined,
     context: RelayContext,
-    res: ServerResponse,
+    res: ClientResponse,
     /** On a submission: follow data-less documents here, with these headers (see skipWaiting). */
     followUpHeaders?: Record<string, string | string[]>,
   ): Promise<void> {
     let response: BackendResponse;
     try {
-      response = await this.pool.request({ method, path, headers, body: body ?? null });
-      if (followUpHeaders !== undefined) response = await this.skipWaiting(response, followUpHeaders);
+      const answer = await this.pool.request(body === undefined ? { method, path, headers } : { method, path, headers, body });
+      response = followUpHeaders === undefined ? answer : await this.skipWaiting(answer, followUpHeaders);
     } catch (err) {
       this.failUnavailable(method, err, context, res);
       return;
@@ -312,13 +325,13 @@ export class TrinoBackend implements Backend {
    * headers) can be followed here instead of by the client: one round trip through the gateway
    * saved per skipped document. The client is still answered with a waiting document, as Trino
    * answers a submission (clients such as trino-client ignore anything else in that answer): the
-   * last one before the first document with something in it, whose nextUri the client then
-   * requests, and the backend answers again from its cache (Trino repeats the document of the
-   * last token). Never on follow-ups: a client retrying a URI the gateway had moved past would
-   * get 410. Following stops at SUBMIT_FOLLOW_MS, and on any failure, with the last waiting
-   * document.
+   * last one before the first document with something in it. That document is held for the
+   * client's next request (HeldDocuments); the backend still has it too (Trino repeats the
+   * document of the last token), so a client asking elsewhere gets it all the same. Never on
+   * follow-ups: a client retrying a URI the gateway had moved past would get 410. Following stops
+   * at SUBMIT_FOLLOW_MS, and on any failure, with the last waiting document.
    */
-  private async skipWaiting(first: BackendResponse, headers: Record<string, string | string[]>): Promise<BackendResponse> {
+  private async skipWaiting(first: PoolResponse, headers: Record<string, string | string[]>): Promise<BackendResponse> {
     const deadline = Date.now() + SUBMIT_FOLLOW_MS;
     const read = await readWaiting(first);
     if (!('target' in read)) return read.response;
@@ -332,8 +345,8 @@ export class TrinoBackend implements Backend {
         return waiting.response;
       }
       if (!('target' in next)) {
-        // Not relayed: the client asks for this token itself and gets it again from the backend.
-        await dump(next.response);
+        const { response: document, body } = next;
+        if (document.statusCode !== 200 || body === undefined || !this.held.hold(waiting.target, { headers: document.headers, body })) await dump(document);
         return waiting.response;
       }
       waiting = next;
@@ -341,7 +354,7 @@ export class TrinoBackend implements Backend {
     }
   }
 
-  private async relayDocument(response: BackendResponse, context: RelayContext, res: ServerResponse): Promise<void> {
+  private async relayDocument(response: BackendResponse, context: RelayContext, res: ClientResponse): Promise<void> {
     const issuedAt = Math.floor(Date.now() / 1000);
     let queryId: string | undefined;
     let hasNext = false;
@@ -379,12 +392,12 @@ export class TrinoBackend implements Backend {
     rewriter: SkippingRewriter,
     headers: OutgoingHttpHeaders,
     context: RelayContext,
-    res: ServerResponse,
+    res: ClientResponse,
   ): Promise<Buffer | boolean> {
     let held: Buffer[] | undefined = [];
     let heldBytes = 0;
     try {
-      for await (const chunk of response.body as AsyncIterable<Buffer>) {
+      for await (const chunk of response.body) {
         const pieces = rewriter.push(chunk);
         if (held !== undefined) {
           held.push(...pieces);
@@ -395,12 +408,13 @@ export class TrinoBackend implements Backend {
           held = undefined;
         }
         res.cork();
-        let drained = true;
-        for (const piece of pieces) if (piece.length > 0) drained = res.write(piece) && drained;
+        let writable = true;
+        for (const piece of pieces) if (piece.length > 0) writable = res.write(piece) && writable;
         res.uncork();
-        if (!drained) await once(res, 'drain');
+        if (!writable && !(await drained(res))) throw new ClientGone();
       }
     } catch (err) {
+      if (err instanceof ClientGone) return false;
       if (held !== undefined) {
         this.failUnavailable('GET', err, context, res);
         return false;
@@ -429,7 +443,7 @@ export class TrinoBackend implements Backend {
     return body;
   }
 
-  private failUnavailable(method: string, err: unknown, context: RelayContext, res: ServerResponse): void {
+  private failUnavailable(method: string, err: unknown, context: RelayContext, res: ClientResponse): void {
     const reason = describeConnectionError(err);
     this.options.log.warn({ backend: this.name, reason }, 'backend unreachable');
     this.options.onUnreachable(this.name, reason);
@@ -447,6 +461,9 @@ export class TrinoBackend implements Backend {
     return this.options.exposeDetails ? ` [backend ${this.name} at ${this.options.config.url}]` : '';
   }
 }
+
+/** The client closed its connection during a streamed relay (leaving the loop closes the backend's). */
+class ClientGone extends Error {}
 
 /** The path and query of a backend URI (its host is the configured backend's, whatever it says). */
 function upstreamTarget(uri: string): string | undefined {
@@ -472,12 +489,7 @@ function queryIdOfPath(path: string): string | undefined {
 }
 
 function describeConnectionError(err: unknown): string {
-  if (err instanceof undiciErrors.ConnectTimeoutError) return 'connect timeout';
-  if (err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError) return 'response timeout';
-  const code = (err as { code?: string }).code ?? (err as { cause?: { code?: string } }).cause?.code;
-  if (code === 'ECONNREFUSED') return 'connection refused';
-  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'connection reset';
-  return 'connection failed';
+  return err instanceof BackendRequestError ? err.reason : 'connection failed';
 }
 
 /**
@@ -489,8 +501,8 @@ interface Waiting {
   target: string;
 }
 
-async function readWaiting(response: BackendResponse): Promise<Waiting | { response: BackendResponse }> {
-  if (response.statusCode !== 200 || Object.keys(response.headers).some((h) => h.startsWith('x-trino-') || h.startsWith('x-presto-'))) return { response };
+async function readWaiting(response: PoolResponse): Promise<Waiting | { response: BackendResponse; body?: Buffer }> {
+  if (response.statusCode !== 200) return { response };
   const chunks: Buffer[] = [];
   let size = 0;
   const body = response.body[Symbol.asyncIterator]();
@@ -500,12 +512,15 @@ async function readWaiting(response: BackendResponse): Promise<Waiting | { respo
     // Too large to be a waiting document: what was read, then the rest.
     if (size > SMALL_DOCUMENT_BYTES) return { response: { ...response, body: prepend(chunks, body) } };
   }
-  const read = { ...response, body: prepend(chunks, body) };
+  const whole = Buffer.concat(chunks);
+  const read = { ...response, body: [whole] };
+  // Session changes (X-Trino-Set-*) must reach the client: such a document is never skipped.
+  if (Object.keys(response.headers).some((h) => h.startsWith('x-trino-') || h.startsWith('x-presto-'))) return { response: read, body: whole };
   let doc: Record<string, unknown>;
   try {
-    doc = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+    doc = JSON.parse(whole.toString('utf8')) as Record<string, unknown>;
   } catch {
-    return { response: read };
+    return { response: read, body: whole };
   }
   const warnings = doc.warnings;
   const isWaiting =
@@ -516,7 +531,7 @@ async function readWaiting(response: BackendResponse): Promise<Waiting | { respo
     doc.updateType === undefined &&
     (warnings === undefined || (Array.isArray(warnings) && warnings.length === 0));
   const target = isWaiting ? upstreamTarget(doc.nextUri as string) : undefined;
-  return target === undefined ? { response: read } : { response: read, target };
+  return target === undefined ? { response: read, body: whole } : { response: read, target };
 }
 
 async function dump(response: BackendResponse): Promise<void> {
@@ -531,9 +546,9 @@ async function* prepend(chunks: Buffer[], body: AsyncIterator<Buffer>): AsyncIte
   for (let next = await body.next(); !next.done; next = await body.next()) yield next.value;
 }
 
-async function readLimited(body: AsyncIterable<Buffer>): Promise<string> {
+async function readLimited(body: BackendResponse['body']): Promise<string> {
   let text = '';
-  for await (const chunk of body as AsyncIterable<Buffer>) {
+  for await (const chunk of body) {
     if (text.length < MAX_ERROR_BODY) text += chunk.toString('utf8');
   }
   return text.slice(0, MAX_ERROR_BODY);

@@ -1,0 +1,431 @@
+/**
+ * Keep-alive HTTP/1.1 connections to one backend origin: the gateway's data path to Trino.
+ *
+ * Why not undici: a relayed poll is a few hundred bytes each way, and there the general-purpose
+ * client's scheduling (request queue, wasm parser, deferred writes) cost more than the loopback
+ * hop itself (bench/README.md, "the backend client"). This pool does one thing: it writes a
+ * request in one syscall on an idle connection and parses the answer as it arrives
+ * (ResponseParser), handing the body on as an async iterable with backpressure.
+ *
+ * A request that fails on a reused connection before any byte of the answer (the server closed
+ * it while idle) is sent again on a new connection when its method is idempotent; a POST is not
+ * (it could start a statement twice).
+ */
+import { connect as connectTcp, isIP, type Socket } from 'node:net';
+import { connect as connectTls } from 'node:tls';
+import { HttpProtocolError, ResponseParser, type HeaderValues, type ResponseHead } from './response-parser.js';
+
+export type FailureReason = 'connect timeout' | 'response timeout' | 'connection refused' | 'connection reset' | 'connection failed' | 'invalid response' | 'pool closed';
+
+/** A request did not get a complete, well-formed answer. */
+export class BackendRequestError extends Error {
+  constructor(
+    readonly reason: FailureReason,
+    detail?: string,
+  ) {
+    super(detail === undefined ? reason : `${reason}: ${detail}`);
+  }
+}
+
+export interface PoolOptions {
+  maxConnections: number;
+  connectTimeout: number;
+  /** From the request being written to the end of the response head. */
+  headersTimeout: number;
+  /** Longest silence while a body is being read (not counted while the reader holds back). */
+  bodyTimeout: number;
+  /** An idle connection is closed after this long. */
+  idleTimeout: number;
+}
+
+export interface PoolRequest {
+  method: 'GET' | 'POST' | 'DELETE' | 'HEAD';
+  path: string;
+  headers: HeaderValues;
+  body?: string;
+  /** Overrides of the pool's timeouts for this request (health probes). */
+  headersTimeout?: number;
+  bodyTimeout?: number;
+}
+
+export interface PoolResponse {
+  statusCode: number;
+  headers: HeaderValues;
+  body: ResponseBody;
+}
+
+/** Bytes a body may hold unread before the connection stops reading. */
+const BODY_HIGH_WATER = 1024 * 1024;
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'DELETE']);
+const HEADER_VALUE = /^[^\r\n\0]*$/;
+
+export class ClientPool {
+  private readonly idle: Connection[] = [];
+  private readonly waiting: Array<(connection: Connection | Error) => void> = [];
+  private open = 0;
+  private closed = false;
+  private readonly host: string;
+  private readonly port: number;
+  private readonly tls: boolean;
+  private readonly hostHeader: string;
+
+  constructor(
+    origin: URL,
+    readonly options: PoolOptions,
+  ) {
+    this.tls = origin.protocol === 'https:';
+    this.host = origin.hostname.replace(/^\[(.*)\]$/, '$1');
+    this.port = origin.port === '' ? (this.tls ? 443 : 80) : Number(origin.port);
+    this.hostHeader = origin.host;
+  }
+
+  async request(request: PoolRequest): Promise<PoolResponse> {
+    const head = this.requestHead(request);
+    for (let attempt = 0; ; attempt++) {
+      const connection = await this.acquire();
+      try {
+        return await connection.exchange(request, head);
+      } catch (err) {
+        const retry = attempt === 0 && connection.reused && err instanceof StaleConnectionError && IDEMPOTENT.has(request.method);
+        if (!retry) throw err instanceof StaleConnectionError ? new BackendRequestError('connection reset', err.message) : err;
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const connection of this.idle.splice(0)) connection.destroy();
+    for (const waiter of this.waiting.splice(0)) waiter(new BackendRequestError('pool closed'));
+  }
+
+  private requestHead(request: PoolRequest): string {
+    let head = `${request.method} ${request.path} HTTP/1.1\r\nhost: ${this.hostHeader}\r\n`;
+    for (const [name, value] of Object.entries(request.headers)) {
+      if (name === 'host' || name === 'content-length' || name === 'connection' || name === 'transfer-encoding') continue;
+      for (const item of Array.isArray(value) ? value : [value]) {
+        // Values come from clients' headers: a line break here would split the request.
+        if (!HEADER_VALUE.test(item)) throw new BackendRequestError('connection failed', `header ${name} holds a line break`);
+        head += `${name}: ${item}\r\n`;
+      }
+    }
+    if (request.body !== undefined) head += `content-length: ${Buffer.byteLength(request.body)}\r\n`;
+    return head + '\r\n';
+  }
+
+  private acquire(): Promise<Connection> {
+    if (this.closed) return Promise.reject(new BackendRequestError('pool closed'));
+    const connection = this.idle.pop();
+    if (connection !== undefined) {
+      connection.claim();
+      return Promise.resolve(connection);
+    }
+    if (this.open < this.options.maxConnections) return this.connect();
+    return new Promise((resolve, reject) => this.waiting.push((next) => (next instanceof Error ? reject(next) : resolve(next))));
+  }
+
+  private connect(): Promise<Connection> {
+    this.open++;
+    return new Promise((resolve, reject) => {
+      const socket: Socket = this.tls
+        ? connectTls({ host: this.host, port: this.port, ALPNProtocols: ['http/1.1'], ...(isIP(this.host) === 0 ? { servername: this.host } : {}) })
+        : connectTcp({ host: this.host, port: this.port });
+      const timer = setTimeout(() => fail(new BackendRequestError('connect timeout')), this.options.connectTimeout);
+      const fail = (err: Error) => {
+        clearTimeout(timer);
+        socket.destroy();
+        this.open--;
+        reject(err instanceof BackendRequestError ? err : new BackendRequestError(connectFailure(err)));
+        this.wakeWaiter();
+      };
+      socket.once('error', fail);
+      socket.once(this.tls ? 'secureConnect' : 'connect', () => {
+        clearTimeout(timer);
+        socket.off('error', fail);
+        socket.setNoDelay(true);
+        resolve(new Connection(socket, this));
+      });
+    });
+  }
+
+  /** Called by a connection when its exchange is over. */
+  release(connection: Connection, reusable: boolean): void {
+    if (!reusable || this.closed) {
+      connection.destroy();
+      return;
+    }
+    const waiter = this.waiting.shift();
+    if (waiter !== undefined) {
+      connection.claim();
+      waiter(connection);
+      return;
+    }
+    connection.idleFor(this.options.idleTimeout);
+    this.idle.push(connection);
+  }
+
+  /** Called once per connection when its socket is gone. */
+  forget(connection: Connection): void {
+    const index = this.idle.indexOf(connection);
+    if (index !== -1) this.idle.splice(index, 1);
+    this.open--;
+    this.wakeWaiter();
+  }
+
+  /** A connection slot freed up: a waiting request gets a new connection. */
+  private wakeWaiter(): void {
+    if (this.closed || this.waiting.length === 0 || this.open >= this.options.maxConnections) return;
+    const waiter = this.waiting.shift()!;
+    this.connect().then(
+      (connection) => waiter(connection),
+      (err: Error) => waiter(err),
+    );
+  }
+}
+
+/** The connection was closed before any byte of the answer arrived. */
+class StaleConnectionError extends Error {}
+
+class Connection {
+  /** True once this connection has served an exchange (a failure on it may be a stale close). */
+  reused = false;
+  /** Whether the response being read leaves the connection open for the next exchange. */
+  private keepAlive = false;
+  private parser: ResponseParser | undefined;
+  private body: ResponseBody | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private gone = false;
+  private onResponse: ((response: PoolResponse) => void) | undefined;
+  private onFailure: ((err: Error) => void) | undefined;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly pool: ClientPool,
+  ) {
+    socket.on('data', (chunk: Buffer) => this.received(chunk));
+    socket.on('end', () => this.ended());
+    socket.on('error', (err: Error) => this.broken(err));
+    socket.on('close', () => this.broken(new Error('connection closed')));
+  }
+
+  claim(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  idleFor(ms: number): void {
+    this.timer = setTimeout(() => this.destroy(), ms);
+    this.timer.unref();
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+
+  exchange(request: PoolRequest, head: string): Promise<PoolResponse> {
+    const options = this.pool.options;
+    return new Promise((resolve, reject) => {
+      if (this.gone) {
+        reject(new StaleConnectionError('connection closed while idle'));
+        return;
+      }
+      this.onResponse = resolve;
+      this.onFailure = reject;
+      const headersTimeout = request.headersTimeout ?? options.headersTimeout;
+      const bodyTimeout = request.bodyTimeout ?? options.bodyTimeout;
+      this.parser = new ResponseParser(request.method, {
+        head: (response: ResponseHead) => {
+          clearTimeout(this.timer);
+          this.body = new ResponseBody(this, bodyTimeout);
+          this.keepAlive = response.keepAlive;
+          this.onResponse?.({ statusCode: response.statusCode, headers: response.headers, body: this.body });
+          this.onResponse = undefined;
+          this.onFailure = undefined;
+        },
+        body: (chunk) => this.body!.push(chunk),
+        complete: () => this.completed(),
+      });
+      this.timer = setTimeout(() => this.fail(new BackendRequestError('response timeout')), headersTimeout);
+      // Header values are byte strings (latin1, as node:http reads them); the body is text.
+      this.socket.cork();
+      this.socket.write(head, 'latin1');
+      if (request.body !== undefined) this.socket.write(request.body, 'utf8');
+      this.socket.uncork();
+    });
+  }
+
+  /** The body reader holds back or asks for more: stop or resume reading the socket. */
+  setReading(reading: boolean): void {
+    if (reading) this.socket.resume();
+    else this.socket.pause();
+  }
+
+  private received(chunk: Buffer): void {
+    const parser = this.parser;
+    if (parser === undefined) {
+      // Bytes nobody asked for: the connection is out of step and cannot be reused.
+      this.destroy();
+      return;
+    }
+    try {
+      parser.push(chunk);
+    } catch (err) {
+      this.fail(new BackendRequestError('invalid response', (err as Error).message));
+    }
+  }
+
+  private completed(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const body = this.body!;
+    this.parser = undefined;
+    this.body = undefined;
+    this.reused = true;
+    body.end();
+    this.pool.release(this, this.keepAlive);
+  }
+
+  private ended(): void {
+    const parser = this.parser;
+    if (parser === undefined) {
+      this.destroy();
+      return;
+    }
+    try {
+      parser.closed();
+    } catch (err) {
+      this.fail(parser.started ? new BackendRequestError('connection reset', (err as Error).message) : new StaleConnectionError((err as Error).message));
+    }
+  }
+
+  private broken(err: Error): void {
+    if (this.gone) return;
+    if (this.parser !== undefined) {
+      const started = this.parser.started;
+      this.fail(started || !this.reused ? new BackendRequestError(connectFailure(err), err.message) : new StaleConnectionError(err.message));
+    }
+    this.gone = true;
+    clearTimeout(this.timer);
+    this.socket.destroy();
+    this.pool.forget(this);
+  }
+
+  /** Ends the exchange in progress with an error; the connection is not reused. */
+  fail(err: Error): void {
+    this.parser = undefined;
+    clearTimeout(this.timer);
+    const reject = this.onFailure;
+    this.onResponse = undefined;
+    this.onFailure = undefined;
+    if (reject !== undefined) reject(err);
+    else this.body?.fail(err);
+    this.body = undefined;
+    this.socket.destroy();
+  }
+
+  /** Restarts (or stops, with 0) the silence timer of a body being read. */
+  watchBody(timeoutMs: number): void {
+    clearTimeout(this.timer);
+    this.timer = timeoutMs > 0 ? setTimeout(() => this.fail(new BackendRequestError('response timeout')), timeoutMs) : undefined;
+  }
+}
+
+/**
+ * A response body as it arrives. Iterate it (or call text/json/dump) exactly once; leaving the
+ * loop early closes the connection, since the rest of the body would still be on its way.
+ */
+export class ResponseBody implements AsyncIterable<Buffer> {
+  private readonly chunks: Buffer[] = [];
+  private buffered = 0;
+  private finished = false;
+  private error: Error | undefined;
+  private wake: (() => void) | undefined;
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly timeoutMs: number,
+  ) {
+    connection.watchBody(timeoutMs);
+  }
+
+  push(chunk: Buffer): void {
+    this.chunks.push(chunk);
+    this.buffered += chunk.length;
+    if (this.buffered >= BODY_HIGH_WATER) {
+      this.connection.setReading(false);
+      this.connection.watchBody(0);
+    } else this.connection.watchBody(this.timeoutMs);
+    this.notify();
+  }
+
+  end(): void {
+    this.finished = true;
+    this.notify();
+  }
+
+  fail(err: Error): void {
+    this.error = err;
+    this.notify();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<Buffer> {
+    let complete = false;
+    try {
+      for (;;) {
+        if (this.chunks.length > 0) {
+          const chunk = this.chunks.shift()!;
+          this.buffered -= chunk.length;
+          if (this.buffered < BODY_HIGH_WATER && !this.finished && this.error === undefined) {
+            this.connection.setReading(true);
+            this.connection.watchBody(this.timeoutMs);
+          }
+          yield chunk;
+          continue;
+        }
+        if (this.error !== undefined) throw this.error;
+        if (this.finished) {
+          complete = true;
+          return;
+        }
+        await new Promise<void>((resolve) => (this.wake = resolve));
+      }
+    } finally {
+      if (!complete && !this.finished) this.connection.fail(new BackendRequestError('connection reset', 'body abandoned'));
+    }
+  }
+
+  async text(limit = Infinity): Promise<string> {
+    let text = '';
+    for await (const chunk of this) if (text.length < limit) text += chunk.toString('utf8');
+    return text.length > limit ? text.slice(0, limit) : text;
+  }
+
+  async json(): Promise<unknown> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of this) chunks.push(chunk);
+    try {
+      return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    } catch (err) {
+      throw new BackendRequestError('invalid response', `body is not JSON: ${(err as Error).message}`);
+    }
+  }
+
+  async dump(): Promise<void> {
+    for await (const _ of this) {
+      // read to the end so the connection can be reused
+    }
+  }
+
+  private notify(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+}
+
+function connectFailure(err: Error): FailureReason {
+  const code = (err as { code?: string }).code;
+  if (code === 'ECONNREFUSED') return 'connection refused';
+  if (code === 'ECONNRESET' || code === 'EPIPE') return 'connection reset';
+  if (err instanceof HttpProtocolError) return 'invalid response';
+  return 'connection failed';
+}

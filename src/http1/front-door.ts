@@ -1,0 +1,320 @@
+/**
+ * The gateway's front door for the statement protocol: it reads HTTP/1.1 requests straight off
+ * the client's socket and serves the ones it is built for (POST /v1/statement and the follow-ups)
+ * with its own small request and response objects, one exchange at a time per connection.
+ *
+ * Why: node:http's general machinery (IncomingMessage and ServerResponse streams, deferred
+ * writes) cost more per poll than everything the gateway itself does for it, and polls are most
+ * of a client's requests (bench/README.md, "the front door").
+ *
+ * Everything else, and anything unusual about a request (request-head.ts), is handed to a
+ * node:http server together with the bytes already read: from then on that connection belongs to
+ * node:http, which serves the admin API, the UI and the odd client exactly as before.
+ */
+import { STATUS_CODES, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
+import type { Socket } from 'node:net';
+import type { ClientRequest, ClientResponse } from './exchange.js';
+import { BadRequest, HAND_OFF, parseRequestHead } from './request-head.js';
+
+export interface FrontDoorOptions {
+  /** Whether the front door serves this request itself. */
+  serves(method: string, url: string): boolean;
+  handle(req: FrontRequest, res: FrontResponse): void;
+  /** Gives a connection, its unread bytes put back, to node:http. */
+  handOff(socket: Socket): void;
+  maxHeadBytes: number;
+  /** Larger bodies are handed off (node:http answers them with the gateway's 413). */
+  maxBodyBytes: number;
+  /** For a request head, and its body, to arrive in full. */
+  requestTimeout: number;
+  /** An idle connection is closed after this long. */
+  keepAliveTimeout: number;
+}
+
+const HEAD_END = Buffer.from('\r\n\r\n');
+const EMPTY = Buffer.alloc(0);
+const HEADER_VALUE = /^[^\r\n]*$/;
+
+export class FrontDoor {
+  private readonly connections = new Set<Socket>();
+
+  constructor(private readonly options: FrontDoorOptions) {}
+
+  accept(socket: Socket): void {
+    socket.setNoDelay(true);
+    this.connections.add(socket);
+    new FrontConnection(socket, this.options, () => this.connections.delete(socket));
+  }
+
+  /** Closes every connection still served here (handed-off ones belong to node:http). */
+  closeAll(): void {
+    for (const socket of this.connections) socket.destroy();
+    this.connections.clear();
+  }
+}
+
+class FrontConnection {
+  /** Bytes read and not yet consumed: a partial request, or pipelined ones. */
+  private buffer: Buffer | undefined;
+  private active: FrontResponse | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly onData = (chunk: Buffer) => this.received(chunk);
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly options: FrontDoorOptions,
+    private readonly forget: () => void,
+  ) {
+    socket.on('data', this.onData);
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => {
+      clearTimeout(this.timer);
+      this.forget();
+    });
+    this.arm(options.keepAliveTimeout);
+  }
+
+  private received(chunk: Buffer): void {
+    this.buffer = this.buffer === undefined ? chunk : Buffer.concat([this.buffer, chunk]);
+    if (this.active !== undefined) {
+      // A pipelined request waits for the current answer; past one request's worth, stop reading.
+      if (this.buffer.length > this.options.maxHeadBytes + this.options.maxBodyBytes) this.socket.pause();
+      return;
+    }
+    this.next();
+  }
+
+  /** Starts the next buffered request, if one has fully arrived. */
+  private next(): void {
+    const buffer = this.buffer;
+    if (buffer === undefined || this.socket.destroyed) return;
+    const headEnd = buffer.indexOf(HEAD_END);
+    if (headEnd === -1) {
+      // Bare-LF line endings are node:http's business (it refuses or accepts them by its rules).
+      if (buffer.indexOf('\n\n') !== -1) this.handOff();
+      else if (buffer.length > this.options.maxHeadBytes) this.refuse(431, 'Request header fields too large');
+      else this.arm(this.options.requestTimeout);
+      return;
+    }
+    let head;
+    try {
+      head = parseRequestHead(buffer.toString('latin1', 0, headEnd));
+    } catch (err) {
+      if (!(err instanceof BadRequest)) throw err;
+      this.refuse(400, `Bad request: ${err.message}`);
+      return;
+    }
+    if (head === HAND_OFF || !this.options.serves(head.method, head.url) || head.contentLength > this.options.maxBodyBytes) {
+      this.handOff();
+      return;
+    }
+    const bodyStart = headEnd + 4;
+    const bodyEnd = bodyStart + head.contentLength;
+    if (buffer.length < bodyEnd) {
+      this.arm(this.options.requestTimeout);
+      return;
+    }
+    const body = buffer.subarray(bodyStart, bodyEnd);
+    this.buffer = buffer.length > bodyEnd ? buffer.subarray(bodyEnd) : undefined;
+    clearTimeout(this.timer);
+    const res = new FrontResponse(this.socket, head.keepAlive ? this.options.keepAliveTimeout : undefined, () => this.finished(res));
+    this.active = res;
+    this.options.handle(new FrontRequest(head.method, head.url, head.headers, this.socket, body), res);
+  }
+
+  private finished(res: FrontResponse): void {
+    if (this.active !== res) return;
+    this.active = undefined;
+    if (!res.keepAlive) {
+      this.socket.end();
+      return;
+    }
+    this.socket.resume();
+    this.arm(this.options.keepAliveTimeout);
+    if (this.buffer !== undefined) process.nextTick(() => this.next());
+  }
+
+  private handOff(): void {
+    clearTimeout(this.timer);
+    this.socket.off('data', this.onData);
+    this.socket.removeAllListeners('error');
+    this.socket.removeAllListeners('close');
+    this.forget();
+    this.socket.pause();
+    if (this.buffer !== undefined) this.socket.unshift(this.buffer);
+    this.buffer = undefined;
+    this.options.handOff(this.socket);
+    // node:http reads the socket's handle directly; resuming first replays the bytes put back
+    // (on the next tick, before any new bytes can arrive), so requests stay in order.
+    this.socket.resume();
+  }
+
+  private refuse(status: number, message: string): void {
+    const res = new FrontResponse(this.socket, undefined, () => this.socket.end());
+    this.active = res;
+    this.buffer = undefined;
+    res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(message) });
+    res.end(message);
+  }
+
+  private arm(ms: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.socket.destroy(), ms);
+  }
+}
+
+/** A request served by the front door: head parsed, body (a statement, at most) read in full. */
+export class FrontRequest implements ClientRequest {
+  constructor(
+    readonly method: string,
+    readonly url: string,
+    readonly headers: IncomingHttpHeaders,
+    readonly socket: Socket,
+    private readonly body: Buffer,
+  ) {}
+
+  async *[Symbol.asyncIterator](): AsyncIterator<Buffer> {
+    if (this.body.length > 0) yield this.body;
+  }
+
+  resume(): void {
+    // The body is already read.
+  }
+}
+
+/**
+ * A response written straight to the socket. The head is held until the first body bytes so a
+ * small answer leaves in one write; without a Content-Length the body is sent chunked.
+ */
+export class FrontResponse implements ClientResponse {
+  headersSent = false;
+  private pendingHead: string | undefined;
+  private chunked = false;
+  private ended = false;
+
+  readonly keepAlive: boolean;
+  /** The Connection header (and Keep-Alive hint) that ends every head. */
+  private readonly connectionHeader: string;
+
+  constructor(
+    private readonly socket: Socket,
+    /** How long the connection stays open for the next request; undefined: closed after this one. */
+    keepAliveMs: number | undefined,
+    private readonly onFinish: () => void,
+  ) {
+    this.keepAlive = keepAliveMs !== undefined;
+    this.connectionHeader =
+      keepAliveMs === undefined ? 'Connection: close\r\n\r\n' : `Connection: keep-alive\r\nKeep-Alive: timeout=${Math.floor(keepAliveMs / 1000)}\r\n\r\n`;
+  }
+
+  get destroyed(): boolean {
+    return this.socket.destroyed;
+  }
+
+  writeHead(statusCode: number, headers: OutgoingHttpHeaders = {}): this {
+    if (this.headersSent) throw new Error('response head already written');
+    let head = `HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode] ?? 'Unknown'}\r\n`;
+    let hasLength = false;
+    for (const [name, value] of Object.entries(headers)) {
+      if (value === undefined) continue;
+      if (name.length === 14 && name.toLowerCase() === 'content-length') hasLength = true;
+      for (const item of Array.isArray(value) ? value : [value]) {
+        const text = String(item);
+        if (!HEADER_VALUE.test(text)) throw new Error(`header ${name} holds a line break`);
+        head += `${name}: ${text}\r\n`;
+      }
+    }
+    this.chunked = !hasLength && statusCode !== 204 && statusCode !== 304;
+    if (this.chunked) head += 'Transfer-Encoding: chunked\r\n';
+    head += `Date: ${httpDate()}\r\n`;
+    head += this.connectionHeader;
+    this.pendingHead = head;
+    this.headersSent = true;
+    return this;
+  }
+
+  write(chunk: Buffer | string): boolean {
+    if (!this.headersSent) this.writeHead(200);
+    this.socket.cork();
+    this.flushHead();
+    const writable = this.writeBody(chunk);
+    this.socket.uncork();
+    return writable;
+  }
+
+  end(chunk?: Buffer | string): this {
+    if (this.ended) return this;
+    this.ended = true;
+    if (!this.headersSent) this.writeHead(200);
+    if (this.pendingHead !== undefined && !this.chunked) {
+      // The usual small answer: head and body leave in one buffer, one write.
+      const head = this.pendingHead;
+      this.pendingHead = undefined;
+      const body = chunk === undefined ? EMPTY : typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      const whole = Buffer.allocUnsafe(head.length + body.length);
+      whole.write(head, 0, 'latin1');
+      body.copy(whole, head.length);
+      this.socket.write(whole);
+      this.onFinish();
+      return this;
+    }
+    this.socket.cork();
+    this.flushHead();
+    if (chunk !== undefined) this.writeBody(chunk);
+    if (this.chunked) this.socket.write('0\r\n\r\n');
+    this.socket.uncork();
+    this.onFinish();
+    return this;
+  }
+
+  cork(): void {
+    this.socket.cork();
+  }
+
+  uncork(): void {
+    this.socket.uncork();
+  }
+
+  destroy(): this {
+    this.socket.destroy();
+    return this;
+  }
+
+  once(event: 'drain' | 'close', listener: () => void): this {
+    this.socket.once(event, listener);
+    return this;
+  }
+
+  off(event: 'drain' | 'close', listener: () => void): this {
+    this.socket.off(event, listener);
+    return this;
+  }
+
+  private flushHead(): void {
+    if (this.pendingHead === undefined) return;
+    this.socket.write(this.pendingHead, 'latin1');
+    this.pendingHead = undefined;
+  }
+
+  private writeBody(chunk: Buffer | string): boolean {
+    const length = typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+    if (length === 0) return !this.socket.writableNeedDrain;
+    if (!this.chunked) return this.socket.write(chunk);
+    this.socket.write(`${length.toString(16)}\r\n`, 'latin1');
+    this.socket.write(chunk);
+    return this.socket.write('\r\n', 'latin1');
+  }
+}
+
+let cachedDate = '';
+let cachedSecond = -1;
+
+/** The Date header's value, formatted once per second. */
+function httpDate(): string {
+  const second = Math.floor(Date.now() / 1000);
+  if (second !== cachedSecond) {
+    cachedSecond = second;
+    cachedDate = new Date(second * 1000).toUTCString();
+  }
+  return cachedDate;
+}

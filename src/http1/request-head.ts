@@ -1,0 +1,89 @@
+/**
+ * Strict parser of the HTTP/1.1 request heads the front door serves itself. It accepts only the
+ * plain shape every Trino client sends (HTTP/1.1, origin-form target, Content-Length framing) and
+ * answers `handOff` for anything else (chunked or Expect bodies, HTTP/1.0, upgrades, folded or
+ * repeated single-value headers), which node:http then parses: the fast path never has to get an
+ * unusual request right, and never guesses about framing.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+
+export interface RequestHead {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+  /** Body length (0 without Content-Length). */
+  contentLength: number;
+  /** False when the client asked to close after this exchange. */
+  keepAlive: boolean;
+}
+
+/** A head is malformed: answer 400 and close. */
+export class BadRequest extends Error {}
+
+export const HAND_OFF = 'hand-off';
+
+const REQUEST_LINE = /^([A-Z]{1,16}) (\/[!-~]*) HTTP\/1\.1$/;
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** Field values: visible characters, spaces, tabs and obs-text; no control characters. */
+const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+/** Headers node:http keeps once (a repeat is dropped there); repeats go to node:http. */
+const SINGLE_VALUED = new Set([
+  'age',
+  'authorization',
+  'content-length',
+  'content-type',
+  'etag',
+  'expires',
+  'from',
+  'host',
+  'if-modified-since',
+  'if-unmodified-since',
+  'last-modified',
+  'location',
+  'max-forwards',
+  'proxy-authorization',
+  'referer',
+  'retry-after',
+  'server',
+  'user-agent',
+]);
+/** Headers that change framing or the connection itself: node:http handles those requests. */
+const HANDED_OFF = new Set(['transfer-encoding', 'expect', 'upgrade']);
+
+/** Parses the head `text` (without its closing blank line); HAND_OFF or throws BadRequest. */
+export function parseRequestHead(text: string): RequestHead | typeof HAND_OFF {
+  const lines = text.split('\r\n');
+  const requestLine = REQUEST_LINE.exec(lines[0]!);
+  if (!requestLine) return HAND_OFF;
+  const headers: IncomingHttpHeaders = {};
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    const colon = line.indexOf(':');
+    if (colon <= 0) throw new BadRequest(line.startsWith(' ') || line.startsWith('\t') ? 'folded header lines are not supported' : 'malformed header line');
+    const name = line.slice(0, colon).toLowerCase();
+    if (!TOKEN.test(name)) throw new BadRequest('malformed header name');
+    const value = line.slice(colon + 1).trim();
+    if (!FIELD_VALUE.test(value)) throw new BadRequest(`invalid characters in header ${name}`);
+    if (HANDED_OFF.has(name)) return HAND_OFF;
+    const existing = headers[name];
+    if (existing === undefined) {
+      headers[name] = name === 'set-cookie' ? [value] : value;
+    } else if (SINGLE_VALUED.has(name)) {
+      return HAND_OFF;
+    } else if (Array.isArray(existing)) {
+      existing.push(value);
+    } else {
+      headers[name] = `${existing}${name === 'cookie' ? '; ' : ', '}${value}`;
+    }
+  }
+  const length = headers['content-length'];
+  if (length !== undefined && !/^\d{1,15}$/.test(length)) throw new BadRequest('invalid Content-Length');
+  const connection = headers.connection;
+  return {
+    method: requestLine[1]!,
+    url: requestLine[2]!,
+    headers,
+    contentLength: length === undefined ? 0 : Number(length),
+    keepAlive: connection === undefined || !/(^|[\s,])close($|[\s,])/i.test(connection),
+  };
+}

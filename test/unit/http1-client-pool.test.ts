@@ -1,0 +1,145 @@
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { test } from 'node:test';
+import { BackendRequestError, ClientPool, type PoolOptions } from '../../src/http1/client-pool.js';
+
+const OPTIONS: PoolOptions = { maxConnections: 4, connectTimeout: 1000, headersTimeout: 2000, bodyTimeout: 2000, idleTimeout: 5000 };
+
+/**
+ * A raw HTTP/1.1 server scripted per request: `answer` gets the connection's request number
+ * (1-based) and the request head, and writes whatever it likes to the socket.
+ */
+async function scriptedServer(answer: (socket: Socket, index: number, head: string) => void): Promise<{ server: Server; url: URL; connections: () => number; closed: () => number }> {
+  let connections = 0;
+  let closed = 0;
+  const server = createServer((socket) => {
+    connections++;
+    let index = 0;
+    let buffer = '';
+    socket.on('close', () => closed++);
+    socket.on('error', () => {});
+    socket.on('data', (chunk) => {
+      buffer += chunk.toString('latin1');
+      for (let end = buffer.indexOf('\r\n\r\n'); end !== -1; end = buffer.indexOf('\r\n\r\n')) {
+        const head = buffer.slice(0, end);
+        const length = Number(/content-length: (\d+)/i.exec(head)?.[1] ?? 0);
+        if (buffer.length < end + 4 + length) return;
+        buffer = buffer.slice(end + 4 + length);
+        answer(socket, ++index, head);
+      }
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return { server, url: new URL(`http://127.0.0.1:${port}`), connections: () => connections, closed: () => closed };
+}
+
+function ok(socket: Socket, body: string, extra = ''): void {
+  socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${extra}\r\n${body}`);
+}
+
+test('keep-alive: sequential requests share one connection; headers and body arrive intact', async () => {
+  const heads: string[] = [];
+  const backend = await scriptedServer((socket, _index, head) => {
+    heads.push(head);
+    ok(socket, '{"state":"RUNNING"}', 'X-Trino-Set-Schema: tiny\r\n');
+  });
+  const pool = new ClientPool(backend.url, OPTIONS);
+  try {
+    for (let i = 0; i < 3; i++) {
+      const response = await pool.request({ method: 'GET', path: '/v1/statement/x/1', headers: { 'x-trino-user': 'alice', 'x-trino-session': ['a=1', 'b=2'] } });
+      assert.equal(response.statusCode, 200);
+      assert.equal(response.headers['x-trino-set-schema'], 'tiny');
+      assert.deepEqual(await response.body.json(), { state: 'RUNNING' });
+    }
+    assert.equal(backend.connections(), 1);
+    assert.match(heads[0]!, /^GET \/v1\/statement\/x\/1 HTTP\/1\.1\r\nhost: 127\.0\.0\.1:\d+\r\nx-trino-user: alice\r\nx-trino-session: a=1\r\nx-trino-session: b=2$/);
+  } finally {
+    await pool.close();
+    backend.server.close();
+  }
+});
+
+test('a connection the server dropped while idle: GET is sent again on a new one, POST is not (no statement runs twice)', async () => {
+  // The second request on any connection finds it closed, as when a server's idle timeout fires.
+  const backend = await scriptedServer((socket, index) => (index === 1 ? ok(socket, 'first') : socket.destroy()));
+  const pool = new ClientPool(backend.url, OPTIONS);
+  try {
+    assert.equal(await (await pool.request({ method: 'GET', path: '/a', headers: {} })).body.text(), 'first');
+    assert.equal(await (await pool.request({ method: 'GET', path: '/b', headers: {} })).body.text(), 'first');
+    assert.equal(backend.connections(), 2);
+    await assert.rejects(pool.request({ method: 'POST', path: '/v1/statement', headers: {}, body: 'SELECT 1' }), (err: Error) => err instanceof BackendRequestError && err.reason === 'connection reset');
+  } finally {
+    await pool.close();
+    backend.server.close();
+  }
+});
+
+test('failures carry a reason: refused, response timeout, invalid response, header injection', async () => {
+  const closedPort = await scriptedServer(() => {});
+  closedPort.server.close();
+  await once(closedPort.server, 'close');
+  const refused = new ClientPool(closedPort.url, OPTIONS);
+  await assert.rejects(refused.request({ method: 'GET', path: '/', headers: {} }), (err: Error) => err instanceof BackendRequestError && err.reason === 'connection refused');
+
+  const silent = await scriptedServer(() => {});
+  const invalid = await scriptedServer((socket) => socket.write('HTTP/1.1 200 OK\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n'));
+  const slow = new ClientPool(silent.url, { ...OPTIONS, headersTimeout: 100 });
+  const broken = new ClientPool(invalid.url, OPTIONS);
+  try {
+    await assert.rejects(slow.request({ method: 'GET', path: '/', headers: {} }), (err: Error) => err instanceof BackendRequestError && err.reason === 'response timeout');
+    await assert.rejects(broken.request({ method: 'GET', path: '/', headers: {} }), (err: Error) => err instanceof BackendRequestError && err.reason === 'invalid response');
+    await assert.rejects(broken.request({ method: 'GET', path: '/', headers: { 'x-trino-user': 'a\r\nX-Injected: 1' } }), /line break/);
+    // The refused response's connection was closed, not put back.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(invalid.closed(), invalid.connections());
+  } finally {
+    await slow.close();
+    await broken.close();
+    silent.server.close();
+    invalid.server.close();
+  }
+});
+
+test('a large chunked body streams through intact; leaving it half-read closes its connection', async () => {
+  const piece = Buffer.alloc(256 * 1024, 'x');
+  const backend = await scriptedServer((socket, _index, head) => {
+    if (head.startsWith('GET /small')) {
+      ok(socket, 'small');
+      return;
+    }
+    socket.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n');
+    for (let i = 0; i < 20; i++) socket.write(`${piece.length.toString(16)}\r\n${piece.toString('latin1')}\r\n`);
+    socket.write('0\r\n\r\n');
+  });
+  const pool = new ClientPool(backend.url, OPTIONS);
+  try {
+    let bytes = 0;
+    for await (const chunk of (await pool.request({ method: 'GET', path: '/large', headers: {} })).body) bytes += chunk.length;
+    assert.equal(bytes, 20 * piece.length);
+
+    const partial = await pool.request({ method: 'GET', path: '/large', headers: {} });
+    for await (const _ of partial.body) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(backend.closed(), 1, 'the half-read connection is closed');
+    assert.equal(await (await pool.request({ method: 'GET', path: '/small', headers: {} })).body.text(), 'small');
+  } finally {
+    await pool.close();
+    backend.server.close();
+  }
+});
+
+test('at most maxConnections are opened; further requests wait for one to come free', async () => {
+  const backend = await scriptedServer((socket) => setTimeout(() => ok(socket, 'done'), 20));
+  const pool = new ClientPool(backend.url, { ...OPTIONS, maxConnections: 1 });
+  try {
+    const texts = await Promise.all([1, 2].map(async (i) => (await pool.request({ method: 'GET', path: `/${i}`, headers: {} })).body.text()));
+    assert.deepEqual(texts, ['done', 'done']);
+    assert.equal(backend.connections(), 1);
+  } finally {
+    await pool.close();
+    backend.server.close();
+  }
+});
