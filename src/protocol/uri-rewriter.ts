@@ -119,8 +119,8 @@ export class TopLevelValueRewriter {
             i = n;
             continue;
           }
-          this.keyBytes.push(chunk.subarray(i, q));
-          const rawKey = Buffer.concat(this.keyBytes).toString('utf8');
+          // A key within one chunk (the usual case) is decoded in place, without a copy.
+          const rawKey = this.keyBytes.length === 0 ? chunk.toString('utf8', i, q) : Buffer.concat([...this.keyBytes, chunk.subarray(i, q)]).toString('utf8');
           // Compared decoded, so an escaped spelling of a watched key is still recognised.
           this.currentKey = rawKey.includes('\\') ? (JSON.parse(`"${rawKey}"`) as string) : rawKey;
           this.keyBytes = [];
@@ -158,10 +158,9 @@ export class TopLevelValueRewriter {
             emitFrom = n;
             continue;
           }
-          this.captured.push(chunk.subarray(i, q));
-          const rawValue = Buffer.concat(this.captured).toString('utf8');
+          const rawValue = this.captured.length === 0 ? chunk.toString('utf8', i, q) : Buffer.concat([...this.captured, chunk.subarray(i, q)]).toString('utf8');
           this.captured = [];
-          const original = JSON.parse(`"${rawValue}"`) as string;
+          const original = rawValue.includes('\\') ? (JSON.parse(`"${rawValue}"`) as string) : rawValue;
           const replacement = this.rewrite(this.currentKey, original);
           out.push(Buffer.from(replacement === undefined ? `"${rawValue}"` : JSON.stringify(replacement), 'utf8'));
           this.mode = 'value';
