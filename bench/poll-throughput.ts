@@ -14,7 +14,7 @@ import { fixed, median, pct, table } from './lib/stats.js';
 
 const FLAGS = {
   duration: { kind: 'number', help: 'seconds per wrk run (default 10)' },
-  rounds: { kind: 'number', help: 'rounds over the four targets (default 3)' },
+  rounds: { kind: 'number', help: 'rounds over the targets (default 3)' },
   connections: { kind: 'number', help: 'concurrent connections (default 64)' },
   threads: { kind: 'number', help: 'wrk threads (default 1: the machine has 2 cores)' },
   'nginx-workers': { kind: 'number', help: 'nginx worker processes (default 1, like the single gateway process)' },
@@ -23,6 +23,7 @@ const FLAGS = {
   smoke: { kind: 'boolean', help: '1 round of 1 s, 8 connections; exit non-zero on any error' },
   profile: { kind: 'string', help: 'write a V8 CPU profile of the gateway into this directory' },
   json: { kind: 'string', help: 'also write the results to this JSON file' },
+  baseline: { kind: 'string', help: 'a further target: the gateway of another built checkout (before/after in one run)' },
 } satisfies FlagSpec;
 
 interface WrkResult {
@@ -93,17 +94,20 @@ async function main(): Promise<void> {
     const nginx = await startNginx({ upstreamUrl: fake.url, workers: flags['nginx-workers'] ?? 1, keepalive: Math.max(connections, 16), ...(tls ? { tls } : {}) });
     const gateway = await startGateway({ backendUrl: fake.url, passwordAuth, ...(tls ? { tls } : {}), ...(flags.profile ? { profileDir: flags.profile } : {}) });
     const proxy = await startNodeProxy(fake.url);
+    const baseline = flags.baseline === undefined ? undefined : await startGateway({ backendUrl: fake.url, repo: flags.baseline, passwordAuth, ...(tls ? { tls } : {}) });
     client = new BenchClient(BENCH_USER, {
       ...(tls ? { ca: tls.ca } : {}),
       ...(passwordAuth ? { credentials: { origin: gateway.url, password: BENCH_PASSWORD } } : {}),
     });
     const userHeader = `X-Trino-User: ${BENCH_USER}`;
     const basic = `Authorization: Basic ${Buffer.from(`${BENCH_USER}:${BENCH_PASSWORD}`).toString('base64')}`;
+    const gatewayHeaders = passwordAuth ? [userHeader, basic] : [userHeader];
     const targets = [
       { name: 'direct', uri: await pollTarget(client, fake.url), headers: [userHeader] },
       { name: 'nginx', uri: await pollTarget(client, nginx.url), headers: [userHeader] },
-      { name: 'gateway', uri: await pollTarget(client, gateway.url), headers: passwordAuth ? [userHeader, basic] : [userHeader] },
+      { name: 'gateway', uri: await pollTarget(client, gateway.url), headers: gatewayHeaders },
       { name: 'node-proxy', uri: await pollTarget(client, proxy.url), headers: [userHeader] },
+      ...(baseline ? [{ name: 'baseline gateway', uri: await pollTarget(client, baseline.url), headers: gatewayHeaders }] : []),
     ];
     await client.close();
     const variant = passwordAuth ? 'nginx and gateway over HTTPS, gateway with password authentication' : tls ? 'nginx and gateway over HTTPS' : 'plain HTTP';
@@ -126,6 +130,7 @@ async function main(): Promise<void> {
       console.log(`round ${r + 1}: ${line.join(', ')}`);
     }
     await gateway.stop();
+    await baseline?.stop();
 
     const med = (name: string, key: keyof WrkResult) => median(results.get(name)!.map((x) => x[key]));
     const perRound = (a: string, b: string) => median(results.get(a)!.map((x, i) => x.rps / results.get(b)![i]!.rps));
@@ -150,6 +155,7 @@ async function main(): Promise<void> {
         `${pct(med('gateway', 'rps') / med('node-proxy', 'rps'))} of node-proxy; ` +
         `nginx = ${pct(med('nginx', 'rps') / med('direct', 'rps'))} of direct, node-proxy = ${pct(med('node-proxy', 'rps') / med('nginx', 'rps'))} of nginx`,
     );
+    if (baseline) console.log(`gateway / baseline gateway: ${(med('gateway', 'rps') / med('baseline gateway', 'rps')).toFixed(2)} (per-round median ${perRound('gateway', 'baseline gateway').toFixed(2)})`);
     console.log(`target: gateway >= 80% of nginx: ${gatewayVsNginx >= 0.8 ? 'met' : 'NOT met'}`);
     console.log(loadLine());
     writeJson(flags.json, {

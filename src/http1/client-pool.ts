@@ -56,11 +56,19 @@ export interface PoolResponse {
 
 /** Bytes a body may hold unread before the connection stops reading. */
 const BODY_HIGH_WATER = 1024 * 1024;
+/**
+ * Timeouts are deadlines checked this often by one sweep per pool rather than a timer per
+ * request (re-arming timers on every poll and chunk cost more than the check): a timeout fires
+ * up to this much late.
+ */
+const SWEEP_MS = 100;
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'DELETE']);
 const HEADER_VALUE = /^[^\r\n\0]*$/;
 
 export class ClientPool {
   private readonly idle: Connection[] = [];
+  private readonly connections = new Set<Connection>();
+  private readonly sweeper: NodeJS.Timeout;
   private readonly waiting: Array<(connection: Connection | Error) => void> = [];
   private open = 0;
   private closed = false;
@@ -77,6 +85,8 @@ export class ClientPool {
     this.host = origin.hostname.replace(/^\[(.*)\]$/, '$1');
     this.port = origin.port === '' ? (this.tls ? 443 : 80) : Number(origin.port);
     this.hostHeader = origin.host;
+    this.sweeper = setInterval(() => this.sweep(), SWEEP_MS);
+    this.sweeper.unref();
   }
 
   async request(request: PoolRequest): Promise<PoolResponse> {
@@ -94,6 +104,7 @@ export class ClientPool {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.sweeper);
     for (const connection of this.idle.splice(0)) connection.destroy();
     for (const waiter of this.waiting.splice(0)) waiter(new BackendRequestError('pool closed'));
   }
@@ -142,7 +153,9 @@ export class ClientPool {
         clearTimeout(timer);
         socket.off('error', fail);
         socket.setNoDelay(true);
-        resolve(new Connection(socket, this));
+        const connection = new Connection(socket, this);
+        this.connections.add(connection);
+        resolve(connection);
       });
     });
   }
@@ -165,10 +178,16 @@ export class ClientPool {
 
   /** Called once per connection when its socket is gone. */
   forget(connection: Connection): void {
+    this.connections.delete(connection);
     const index = this.idle.indexOf(connection);
     if (index !== -1) this.idle.splice(index, 1);
     this.open--;
     this.wakeWaiter();
+  }
+
+  private sweep(): void {
+    const now = Date.now();
+    for (const connection of this.connections) connection.checkDeadline(now);
   }
 
   /** A connection slot freed up: a waiting request gets a new connection. */
@@ -192,7 +211,9 @@ class Connection {
   private keepAlive = false;
   private parser: ResponseParser | undefined;
   private body: ResponseBody | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  /** When the connection gives up (ms since the epoch; 0: no deadline), and how. */
+  private deadline = 0;
+  private deadlineAction: 'fail' | 'close' = 'close';
   private gone = false;
   private onResponse: ((response: PoolResponse) => void) | undefined;
   private onFailure: ((err: Error) => void) | undefined;
@@ -208,13 +229,19 @@ class Connection {
   }
 
   claim(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.deadline = 0;
   }
 
   idleFor(ms: number): void {
-    this.timer = setTimeout(() => this.destroy(), ms);
-    this.timer.unref();
+    this.deadline = Date.now() + ms;
+    this.deadlineAction = 'close';
+  }
+
+  checkDeadline(now: number): void {
+    if (this.deadline === 0 || now < this.deadline) return;
+    this.deadline = 0;
+    if (this.deadlineAction === 'close') this.destroy();
+    else this.fail(new BackendRequestError('response timeout'));
   }
 
   destroy(): void {
@@ -234,7 +261,6 @@ class Connection {
       const bodyTimeout = request.bodyTimeout ?? options.bodyTimeout;
       this.parser = new ResponseParser(request.method, {
         head: (response: ResponseHead) => {
-          clearTimeout(this.timer);
           this.body = new ResponseBody(this, bodyTimeout);
           this.keepAlive = response.keepAlive;
           this.onResponse?.({ statusCode: response.statusCode, headers: response.headers, body: this.body });
@@ -244,7 +270,8 @@ class Connection {
         body: (chunk) => this.body!.push(chunk),
         complete: () => this.completed(),
       });
-      this.timer = setTimeout(() => this.fail(new BackendRequestError('response timeout')), headersTimeout);
+      this.deadline = Date.now() + headersTimeout;
+      this.deadlineAction = 'fail';
       // Header values are byte strings (latin1, as node:http reads them); the body is text.
       this.socket.cork();
       this.socket.write(head, 'latin1');
@@ -274,8 +301,7 @@ class Connection {
   }
 
   private completed(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.deadline = 0;
     const body = this.body!;
     this.parser = undefined;
     this.body = undefined;
@@ -304,7 +330,7 @@ class Connection {
       this.fail(started || !this.reused ? new BackendRequestError(connectFailure(err), err.message) : new StaleConnectionError(err.message));
     }
     this.gone = true;
-    clearTimeout(this.timer);
+    this.deadline = 0;
     this.socket.destroy();
     this.pool.forget(this);
   }
@@ -312,7 +338,7 @@ class Connection {
   /** Ends the exchange in progress with an error; the connection is not reused. */
   fail(err: Error): void {
     this.parser = undefined;
-    clearTimeout(this.timer);
+    this.deadline = 0;
     const reject = this.onFailure;
     this.onResponse = undefined;
     this.onFailure = undefined;
@@ -322,10 +348,10 @@ class Connection {
     this.socket.destroy();
   }
 
-  /** Restarts (or stops, with 0) the silence timer of a body being read. */
+  /** Restarts (or stops, with 0) the silence deadline of a body being read. */
   watchBody(timeoutMs: number): void {
-    clearTimeout(this.timer);
-    this.timer = timeoutMs > 0 ? setTimeout(() => this.fail(new BackendRequestError('response timeout')), timeoutMs) : undefined;
+    this.deadline = timeoutMs > 0 ? Date.now() + timeoutMs : 0;
+    this.deadlineAction = 'fail';
   }
 }
 
@@ -391,6 +417,19 @@ export class ResponseBody implements AsyncIterable<Buffer> {
     } finally {
       if (!complete && !this.finished) this.connection.fail(new BackendRequestError('connection reset', 'body abandoned'));
     }
+  }
+
+  /**
+   * The whole body when it has already arrived in full (a small answer usually comes in the same
+   * read as its head), without the cost of iterating; undefined otherwise. Either this or the
+   * iterator reads the body.
+   */
+  takeWhole(): Buffer | undefined {
+    if (!this.finished || this.error !== undefined) return undefined;
+    const whole = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
+    this.chunks.length = 0;
+    this.buffered = 0;
+    return whole;
   }
 
   async text(limit = Infinity): Promise<string> {

@@ -32,23 +32,35 @@ export interface FrontDoorOptions {
 }
 
 const HEAD_END = Buffer.from('\r\n\r\n');
+/** Connection timeouts are deadlines checked this often (one sweep, not a timer per request). */
+const SWEEP_MS = 250;
 const EMPTY = Buffer.alloc(0);
 const HEADER_VALUE = /^[^\r\n]*$/;
 
 export class FrontDoor {
-  private readonly connections = new Set<Socket>();
+  private readonly connections = new Set<FrontConnection>();
+  private sweeper: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: FrontDoorOptions) {}
 
   accept(socket: Socket): void {
     socket.setNoDelay(true);
-    this.connections.add(socket);
-    new FrontConnection(socket, this.options, () => this.connections.delete(socket));
+    const connection = new FrontConnection(socket, this.options, () => this.connections.delete(connection));
+    this.connections.add(connection);
+    if (this.sweeper === undefined) {
+      this.sweeper = setInterval(() => {
+        const now = Date.now();
+        for (const open of this.connections) open.checkDeadline(now);
+      }, SWEEP_MS);
+      this.sweeper.unref();
+    }
   }
 
   /** Closes every connection still served here (handed-off ones belong to node:http). */
   closeAll(): void {
-    for (const socket of this.connections) socket.destroy();
+    clearInterval(this.sweeper);
+    this.sweeper = undefined;
+    for (const connection of this.connections) connection.destroy();
     this.connections.clear();
   }
 }
@@ -57,7 +69,10 @@ class FrontConnection {
   /** Bytes read and not yet consumed: a partial request, or pipelined ones. */
   private buffer: Buffer | undefined;
   private active: FrontResponse | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  /** When an idle or incomplete connection is dropped (ms since the epoch; 0: none). */
+  private deadline = 0;
+  /** A request has begun to arrive: its deadline runs from its first bytes, not its latest. */
+  private arriving = false;
   private readonly onData = (chunk: Buffer) => this.received(chunk);
 
   constructor(
@@ -67,11 +82,16 @@ class FrontConnection {
   ) {
     socket.on('data', this.onData);
     socket.on('error', () => socket.destroy());
-    socket.on('close', () => {
-      clearTimeout(this.timer);
-      this.forget();
-    });
+    socket.on('close', () => this.forget());
     this.arm(options.keepAliveTimeout);
+  }
+
+  checkDeadline(now: number): void {
+    if (this.deadline !== 0 && now >= this.deadline) this.socket.destroy();
+  }
+
+  destroy(): void {
+    this.socket.destroy();
   }
 
   private received(chunk: Buffer): void {
@@ -93,7 +113,7 @@ class FrontConnection {
       // Bare-LF line endings are node:http's business (it refuses or accepts them by its rules).
       if (buffer.indexOf('\n\n') !== -1) this.handOff();
       else if (buffer.length > this.options.maxHeadBytes) this.refuse(431, 'Request header fields too large');
-      else this.arm(this.options.requestTimeout);
+      else this.requestArriving();
       return;
     }
     let head;
@@ -111,12 +131,13 @@ class FrontConnection {
     const bodyStart = headEnd + 4;
     const bodyEnd = bodyStart + head.contentLength;
     if (buffer.length < bodyEnd) {
-      this.arm(this.options.requestTimeout);
+      this.requestArriving();
       return;
     }
     const body = buffer.subarray(bodyStart, bodyEnd);
     this.buffer = buffer.length > bodyEnd ? buffer.subarray(bodyEnd) : undefined;
-    clearTimeout(this.timer);
+    this.deadline = 0;
+    this.arriving = false;
     const res = new FrontResponse(this.socket, head.keepAlive ? this.options.keepAliveTimeout : undefined, () => this.finished(res));
     this.active = res;
     this.options.handle(new FrontRequest(head.method, head.url, head.headers, this.socket, body), res);
@@ -135,7 +156,7 @@ class FrontConnection {
   }
 
   private handOff(): void {
-    clearTimeout(this.timer);
+    this.deadline = 0;
     this.socket.off('data', this.onData);
     this.socket.removeAllListeners('error');
     this.socket.removeAllListeners('close');
@@ -158,8 +179,13 @@ class FrontConnection {
   }
 
   private arm(ms: number): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.socket.destroy(), ms);
+    this.deadline = Date.now() + ms;
+  }
+
+  private requestArriving(): void {
+    if (this.arriving) return;
+    this.arriving = true;
+    this.arm(this.options.requestTimeout);
   }
 }
 

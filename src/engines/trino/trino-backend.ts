@@ -5,7 +5,7 @@
  */
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { drained, type ClientResponse } from '../../http1/exchange.js';
-import { BackendRequestError, ClientPool, type PoolResponse } from '../../http1/client-pool.js';
+import { BackendRequestError, ClientPool, ResponseBody, type PoolResponse } from '../../http1/client-pool.js';
 import type { HeaderValues } from '../../http1/response-parser.js';
 import type { TrinoBackendConfig } from '../../config/schema.js';
 import { ErrorCodes, QueryFailure } from '../../protocol/errors.js';
@@ -394,6 +394,8 @@ export class TrinoBackend implements Backend {
     context: RelayContext,
     res: ClientResponse,
   ): Promise<Buffer | boolean> {
+    const whole = wholeBody(response.body);
+    if (whole !== undefined) return this.sendWhole(rewriter.push(whole), rewriter, headers, context, res);
     let held: Buffer[] | undefined = [];
     let heldBytes = 0;
     try {
@@ -423,20 +425,23 @@ export class TrinoBackend implements Backend {
       res.destroy();
       return false;
     }
+    if (held !== undefined) return this.sendWhole(held, rewriter, headers, context, res);
     if (!rewriter.complete) {
-      if (held !== undefined) {
-        this.failUnavailable('GET', new Error('truncated document'), context, res);
-        return false;
-      }
       // A truncated document must not look complete to the client.
       res.destroy();
       return false;
     }
-    if (held === undefined) {
-      res.end();
-      return true;
+    res.end();
+    return true;
+  }
+
+  /** Sends a document held whole (its rewritten pieces) in one write with a Content-Length. */
+  private sendWhole(pieces: Buffer[], rewriter: SkippingRewriter, headers: OutgoingHttpHeaders, context: RelayContext, res: ClientResponse): Buffer | false {
+    if (!rewriter.complete) {
+      this.failUnavailable('GET', new Error('truncated document'), context, res);
+      return false;
     }
-    const body = Buffer.concat(held);
+    const body = pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
     headers['content-length'] = body.length;
     res.writeHead(200, headers);
     res.end(body);
@@ -460,6 +465,13 @@ export class TrinoBackend implements Backend {
   private detail(): string {
     return this.options.exposeDetails ? ` [backend ${this.name} at ${this.options.config.url}]` : '';
   }
+}
+
+/** A body already complete in memory: a held document, or a backend answer that arrived whole. */
+function wholeBody(body: BackendResponse['body']): Buffer | undefined {
+  if (body instanceof ResponseBody) return body.takeWhole();
+  if (Array.isArray(body)) return body.length === 1 ? (body[0] as Buffer) : Buffer.concat(body as Buffer[]);
+  return undefined;
 }
 
 /** The client closed its connection during a streamed relay (leaving the loop closes the backend's). */
