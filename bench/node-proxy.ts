@@ -2,19 +2,23 @@
  * node-proxy: the thinnest Node.js pass-through for the Trino protocol.
  *
  * BENCHMARK FIXTURE ONLY: a reference point, not a product. It is built from the gateway's own
- * building blocks (node:http server, undici Pool to the backend, streamed bodies with
- * backpressure) but does nothing else: no token, no header translation, no URI rewriting. The
- * Host header goes to the backend unchanged, so the backend's URIs point back at this proxy (as
- * nginx's `proxy_set_header Host $http_host` does). Its figures mark what a single Node process
- * costs before any gateway logic: the gap between it and the gateway is the gateway's own work,
- * the gap between it and nginx is the platform's.
+ * HTTP layer (src/http1: the front door for client connections, the keep-alive client pool to the
+ * backend, whole or streamed bodies with backpressure) but does nothing else: no token, no header
+ * translation, no URI rewriting, no tracking. The Host header goes to the backend unchanged, so
+ * the backend's URIs point back at this proxy (as nginx's `proxy_set_header Host $http_host`
+ * does). Its figures mark what a single Node process costs before any gateway logic: the gap
+ * between it and the gateway is the gateway's own work, the gap between it and nginx is the
+ * platform's. (Before commit "bench: node-proxy on the gateway's own HTTP layer" it was built on
+ * node:http and undici, as the gateway then was; older figures in bench/README.md are of that.)
  *
  * Run: `node dist/bench/node-proxy.js --upstream http://127.0.0.1:PORT [--port N]`; when forked
  * with an IPC channel it sends `{ port }` once listening and exits when its parent goes away.
  */
 import { once } from 'node:events';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { Pool } from 'undici';
+import { createServer } from 'node:net';
+import { ClientPool, ResponseBody } from '../src/http1/client-pool.js';
+import { drained } from '../src/http1/exchange.js';
+import { FrontDoor, type FrontRequest, type FrontResponse } from '../src/http1/front-door.js';
 import { UsageError, parseFlags, runMain, type FlagSpec } from './lib/args.js';
 
 const FLAGS = {
@@ -24,19 +28,26 @@ const FLAGS = {
 
 const FORWARDED = /^(x-trino-|x-presto-|host$|content-type$|user-agent$)/;
 
-async function relay(pool: Pool, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function relay(pool: ClientPool, req: FrontRequest, res: FrontResponse): Promise<void> {
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(req.headers)) if (value !== undefined && FORWARDED.test(name)) headers[name] = value;
-  const response = await pool.request({
-    method: req.method as 'GET' | 'POST' | 'DELETE',
-    path: req.url ?? '/',
-    headers,
-    body: req.method === 'POST' ? req : null,
-  });
+  let body: string | undefined;
+  if (req.method === 'POST') {
+    body = '';
+    for await (const chunk of req) body += (chunk as Buffer).toString('utf8');
+  }
+  const response = await pool.request({ method: req.method as 'GET' | 'POST' | 'DELETE', path: req.url, headers, ...(body === undefined ? {} : { body }) });
   const contentType = response.headers['content-type'];
-  res.writeHead(response.statusCode, contentType === undefined ? {} : { 'content-type': contentType });
-  for await (const chunk of response.body as AsyncIterable<Buffer>) {
-    if (!res.write(chunk)) await once(res, 'drain');
+  const outHeaders = contentType === undefined ? {} : { 'content-type': contentType };
+  const whole = response.body instanceof ResponseBody ? response.body.takeWhole() : undefined;
+  if (whole !== undefined) {
+    res.writeHead(response.statusCode, { ...outHeaders, 'content-length': whole.length });
+    res.end(whole);
+    return;
+  }
+  res.writeHead(response.statusCode, outHeaders);
+  for await (const chunk of response.body) {
+    if (!res.write(chunk) && !(await drained(res))) return;
   }
   res.end();
 }
@@ -45,16 +56,25 @@ async function main(): Promise<void> {
   const flags = parseFlags(process.argv.slice(2), FLAGS);
   if (flags.upstream === undefined) throw new UsageError('--upstream is required');
   // The same pool settings as the gateway's Trino backend.
-  const pool = new Pool(new URL(flags.upstream).origin, { connections: 256, keepAliveTimeout: 30_000 });
-  const server = createServer((req, res) => {
-    relay(pool, req, res).catch(() => {
-      if (res.headersSent) res.destroy();
-      else res.writeHead(502).end();
-    });
+  const pool = new ClientPool(new URL(flags.upstream), { maxConnections: 256, connectTimeout: 5_000, headersTimeout: 60_000, bodyTimeout: 60_000, idleTimeout: 30_000 });
+  const frontDoor = new FrontDoor({
+    serves: () => true,
+    handle: (req, res) => {
+      relay(pool, req, res).catch(() => {
+        if (res.headersSent) res.destroy();
+        else res.writeHead(502, { 'content-length': 0 }).end();
+      });
+    },
+    // Everything the front door takes is served; what it would hand off is refused here.
+    handOff: (socket) => socket.destroy(),
+    maxHeadBytes: 256 * 1024,
+    maxBodyBytes: 1024 * 1024,
+    requestTimeout: 60_000,
+    keepAliveTimeout: 120_000,
   });
-  server.keepAliveTimeout = 120_000;
-  server.headersTimeout = 125_000;
-  await new Promise<void>((resolve) => server.listen(flags.port ?? 0, '127.0.0.1', resolve));
+  const server = createServer((socket) => frontDoor.accept(socket));
+  server.listen(flags.port ?? 0, '127.0.0.1');
+  await once(server, 'listening');
   const { port } = server.address() as { port: number };
   if (process.send) {
     process.send({ port });

@@ -161,7 +161,7 @@ export async function startFakeTrino(options: FakeTrinoOptions = {}): Promise<Fa
   return Object.assign(service, { pageBytes: ready.pageBytes, rowsPerPage: ready.rowsPerPage });
 }
 
-/** The bare Node pass-through (bench/node-proxy.js): the floor of any single-process Node gateway. */
+/** The bare Node pass-through on the gateway's HTTP layer (bench/node-proxy.js): the gateway minus its own work. */
 export async function startNodeProxy(upstreamUrl: string): Promise<Service> {
   return (await forkFixture('node-proxy', ['--port', '0', '--upstream', upstreamUrl])).service;
 }

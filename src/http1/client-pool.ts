@@ -110,7 +110,9 @@ export class ClientPool {
   }
 
   private requestHead(request: PoolRequest): string {
-    let head = `${request.method} ${request.path} HTTP/1.1\r\nhost: ${this.hostHeader}\r\n`;
+    // The origin's host unless the caller names one (a pass-through keeping the client's Host).
+    const host = request.headers.host;
+    let head = `${request.method} ${request.path} HTTP/1.1\r\nhost: ${typeof host === 'string' ? host : this.hostHeader}\r\n`;
     for (const [name, value] of Object.entries(request.headers)) {
       if (name === 'host' || name === 'content-length' || name === 'connection' || name === 'transfer-encoding') continue;
       for (const item of Array.isArray(value) ? value : [value]) {

@@ -368,7 +368,7 @@ export class TrinoBackend implements Backend {
       if (key === 'infoUri') return infoUri(context.baseUrl, id);
       if (target === undefined) return '';
       const phase: FollowUpPhase = key === 'partialCancelUri' ? 'partialCancel' : target.includes('/queued/') ? 'queued' : 'executing';
-      const token = this.options.signer.sign({ backend: this.name, user: context.user, issuedAt, target });
+      const token = this.options.signer.signPaged({ backend: this.name, user: context.user, issuedAt, target });
       return followUpUri(context.baseUrl, phase, id, token);
     }, noticeError);
     const headers: OutgoingHttpHeaders = { 'content-type': 'application/json' };
