@@ -5,7 +5,7 @@
  * alternate within every round. See bench/README.md.
  */
 import { parseFlags, runMain, UsageError, type FlagSpec } from './lib/args.js';
-import { BENCH_USER, memoryOf, resetPeakMemory, sampleRss, startFakeTrino, startGateway, startNodeProxy, stopAll, type Service } from './lib/processes.js';
+import { BENCH_USER, memoryOf, resetPeakMemory, sampleRss, startFakeTrino, startGateway, startNginx, startNodeProxy, stopAll, type Service } from './lib/processes.js';
 import { BenchClient, ProtocolError } from './lib/protocol.js';
 import { loadLine, machineLine, writeJson } from './lib/report.js';
 import { fixed, median, pct, table } from './lib/stats.js';
@@ -19,6 +19,7 @@ const FLAGS = {
   profile: { kind: 'string', help: 'write a V8 CPU profile of the gateway into this directory' },
   json: { kind: 'string', help: 'also write the results to this JSON file' },
   baseline: { kind: 'string', help: 'a built checkout of an earlier gateway, measured as a further side (before/after in one run)' },
+  nginx: { kind: 'boolean', help: 'nginx as a plain reverse proxy, measured as a further side (what a C proxy achieves here)' },
 } satisfies FlagSpec;
 
 const MIB = 1024 * 1024;
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
     const gateway: Service = await startGateway({ backendUrl: fake.url, ...(flags.profile ? { profileDir: flags.profile } : {}) });
     const proxy = await startNodeProxy(fake.url);
     const baseline = flags.baseline === undefined ? undefined : await startGateway({ backendUrl: fake.url, repo: flags.baseline });
+    const nginx = flags.nginx ? await startNginx({ upstreamUrl: fake.url, workers: 1, keepalive: 16 }) : undefined;
     const canResetPeak = resetPeakMemory(gateway.pid);
     console.log(
       `fake ${fake.url} (pages of ${fake.pageBytes} bytes, ${fake.rowsPerPage} rows), gateway ${gateway.url} (pid ${gateway.pid}); ` +
@@ -89,17 +91,19 @@ async function main(): Promise<void> {
     await viaGateway(warmPages);
     await query(proxy.url, warmPages);
     if (baseline) await query(baseline.url, warmPages);
+    if (nginx) await query(nginx.url, warmPages);
     const idleRss = memoryOf(gateway.pid).rss;
 
-    const results: Array<{ mib: number; pages: number; direct: Run[]; gateway: GatewayRun[]; proxy: Run[]; baseline: Run[] }> = [];
+    const results: Array<{ mib: number; pages: number; direct: Run[]; gateway: GatewayRun[]; proxy: Run[]; baseline: Run[]; nginx: Run[] }> = [];
     for (const mib of sizes) {
       const pages = Math.ceil((mib * MIB) / fake.pageBytes);
-      const entry = { mib, pages, direct: [] as Run[], gateway: [] as GatewayRun[], proxy: [] as Run[], baseline: [] as Run[] };
+      const entry = { mib, pages, direct: [] as Run[], gateway: [] as GatewayRun[], proxy: [] as Run[], baseline: [] as Run[], nginx: [] as Run[] };
       const sides = [
         async () => entry.direct.push(await query(fake.url, pages)),
         async () => entry.gateway.push(await viaGateway(pages)),
         async () => entry.proxy.push(await query(proxy.url, pages)),
         ...(baseline ? [async () => entry.baseline.push(await query(baseline.url, pages))] : []),
+        ...(nginx ? [async () => entry.nginx.push(await query(nginx.url, pages))] : []),
       ];
       for (let r = 0; r < rounds; r++) {
         // The order rotates each round so that no side always runs first.
@@ -108,6 +112,7 @@ async function main(): Promise<void> {
         console.log(
           `${mib} MiB round ${r + 1}: direct ${d.mibPerSecond.toFixed(0)} MiB/s, gateway ${g.mibPerSecond.toFixed(0)} MiB/s, ` +
             `node-proxy ${p.mibPerSecond.toFixed(0)} MiB/s; ${baseline ? `baseline gateway ${entry.baseline[r]!.mibPerSecond.toFixed(0)} MiB/s; ` : ''}` +
+            `${nginx ? `nginx ${entry.nginx[r]!.mibPerSecond.toFixed(0)} MiB/s; ` : ''}` +
             `gateway peak RSS ${(g.peakRss / MIB).toFixed(1)} MiB`,
         );
       }
@@ -124,6 +129,20 @@ async function main(): Promise<void> {
             median(e.gateway.map((x) => x.mibPerSecond)).toFixed(0),
             median(e.baseline.map((x) => x.mibPerSecond)).toFixed(0),
             fixed(median(e.gateway.map((x, i) => x.mibPerSecond / e.baseline[i]!.mibPerSecond)), 2),
+          ]),
+        ])}`,
+      );
+    }
+
+    if (nginx) {
+      console.log(
+        `\n${table([
+          ['result', 'nginx MiB/s', 'nginx / direct', 'gateway / nginx (per round, median)'],
+          ...results.map((e) => [
+            `${e.mib} MiB`,
+            median(e.nginx.map((x) => x.mibPerSecond)).toFixed(0),
+            pct(median(e.nginx.map((x, i) => x.mibPerSecond / e.direct[i]!.mibPerSecond))),
+            pct(median(e.gateway.map((x, i) => x.mibPerSecond / e.nginx[i]!.mibPerSecond))),
           ]),
         ])}`,
       );
