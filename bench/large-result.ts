@@ -120,30 +120,17 @@ async function main(): Promise<void> {
     }
     const finalRss = memoryOf(gateway.pid).rss;
     await gateway.stop();
-    if (baseline) {
+    // Further sides: the gateway's MiB/s over theirs, per round, median.
+    const perRound = (a: Run[], b: Run[]) => median(a.map((x, i) => x.mibPerSecond / b[i]!.mibPerSecond));
+    const further = [
+      ...(baseline ? [{ name: 'baseline gateway', runs: (e: (typeof results)[number]) => e.baseline }] : []),
+      ...(nginx ? [{ name: 'nginx', runs: (e: (typeof results)[number]) => e.nginx }] : []),
+    ];
+    for (const side of further) {
       console.log(
         `\n${table([
-          ['result', 'gateway MiB/s', 'baseline gateway MiB/s', 'gateway / baseline (per round, median)'],
-          ...results.map((e) => [
-            `${e.mib} MiB`,
-            median(e.gateway.map((x) => x.mibPerSecond)).toFixed(0),
-            median(e.baseline.map((x) => x.mibPerSecond)).toFixed(0),
-            fixed(median(e.gateway.map((x, i) => x.mibPerSecond / e.baseline[i]!.mibPerSecond)), 2),
-          ]),
-        ])}`,
-      );
-    }
-
-    if (nginx) {
-      console.log(
-        `\n${table([
-          ['result', 'nginx MiB/s', 'nginx / direct', 'gateway / nginx (per round, median)'],
-          ...results.map((e) => [
-            `${e.mib} MiB`,
-            median(e.nginx.map((x) => x.mibPerSecond)).toFixed(0),
-            pct(median(e.nginx.map((x, i) => x.mibPerSecond / e.direct[i]!.mibPerSecond))),
-            pct(median(e.gateway.map((x, i) => x.mibPerSecond / e.nginx[i]!.mibPerSecond))),
-          ]),
+          ['result', `${side.name} MiB/s`, `${side.name} / direct`, `gateway / ${side.name} (per round, median)`],
+          ...results.map((e) => [`${e.mib} MiB`, median(side.runs(e).map((x) => x.mibPerSecond)).toFixed(0), pct(perRound(side.runs(e), e.direct)), pct(perRound(e.gateway, side.runs(e)))]),
         ])}`,
       );
     }
