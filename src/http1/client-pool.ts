@@ -36,6 +36,8 @@ export interface PoolOptions {
   bodyTimeout: number;
   /** An idle connection is closed after this long. */
   idleTimeout: number;
+  /** Bytes a body may hold unread before its connection stops reading (default 1 MiB). */
+  bodyHighWater?: number;
 }
 
 export interface PoolRequest {
@@ -54,7 +56,6 @@ export interface PoolResponse {
   body: ResponseBody;
 }
 
-/** Bytes a body may hold unread before the connection stops reading. */
 const BODY_HIGH_WATER = 1024 * 1024;
 /**
  * Timeouts are deadlines checked this often by one sweep per pool rather than a timer per
@@ -263,7 +264,7 @@ class Connection {
       const bodyTimeout = request.bodyTimeout ?? options.bodyTimeout;
       this.parser = new ResponseParser(request.method, {
         head: (response: ResponseHead) => {
-          this.body = new ResponseBody(this, bodyTimeout);
+          this.body = new ResponseBody(this, bodyTimeout, options.bodyHighWater ?? BODY_HIGH_WATER);
           this.keepAlive = response.keepAlive;
           this.onResponse?.({ statusCode: response.statusCode, headers: response.headers, body: this.body });
           this.onResponse = undefined;
@@ -309,6 +310,8 @@ class Connection {
     this.body = undefined;
     this.reused = true;
     body.end();
+    // The body may have paused reading at its high-water mark; the next exchange needs it on.
+    this.socket.resume();
     this.pool.release(this, this.keepAlive);
   }
 
@@ -371,6 +374,7 @@ export class ResponseBody implements AsyncIterable<Buffer> {
   constructor(
     private readonly connection: Connection,
     private readonly timeoutMs: number,
+    private readonly highWater: number,
   ) {
     connection.watchBody(timeoutMs);
   }
@@ -378,7 +382,7 @@ export class ResponseBody implements AsyncIterable<Buffer> {
   push(chunk: Buffer): void {
     this.chunks.push(chunk);
     this.buffered += chunk.length;
-    if (this.buffered >= BODY_HIGH_WATER) {
+    if (this.buffered >= this.highWater) {
       this.connection.setReading(false);
       this.connection.watchBody(0);
     } else this.connection.watchBody(this.timeoutMs);
@@ -402,7 +406,7 @@ export class ResponseBody implements AsyncIterable<Buffer> {
         if (this.chunks.length > 0) {
           const chunk = this.chunks.shift()!;
           this.buffered -= chunk.length;
-          if (this.buffered < BODY_HIGH_WATER && !this.finished && this.error === undefined) {
+          if (this.buffered < this.highWater && !this.finished && this.error === undefined) {
             this.connection.setReading(true);
             this.connection.watchBody(this.timeoutMs);
           }

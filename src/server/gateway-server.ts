@@ -86,7 +86,8 @@ export class GatewayServer {
     const [nodeConnection] = server.listeners(event) as Array<(socket: Socket) => void>;
     if (nodeConnection === undefined) throw new Error(`node:http registered no ${event} listener`);
     const frontDoor = new FrontDoor({
-      serves: (_method, url) => isStatementPath(pathOf(url)),
+      // Other methods (HEAD, OPTIONS, ...) get node:http's answers, which know HEAD has no body.
+      serves: (method, url) => (method === 'GET' || method === 'POST' || method === 'DELETE') && isStatementPath(pathOf(url)),
       handle: (req, res) => {
         this.statementRequest(req, res).catch((err: unknown) => this.internalError(res, err));
       },

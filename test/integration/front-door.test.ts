@@ -147,6 +147,13 @@ test('bad requests get clear answers and the gateway keeps serving', async () =>
   const expired = new QueryTokenSigner(TEST_SECRET, 1).sign({ backend: 'embedded', user: 'alice', issuedAt: 1, target: `${first.json.id}/1` });
   assert.equal((await get(next.replace(token, expired), USER)).status, 410);
   assert.equal((await runQuery(gateway.url, 'SELECT 1', USER)).rowsText, '[1]');
+
+  // Methods the statement protocol does not use get 405; HEAD's answer has no body.
+  for (const method of ['HEAD', 'OPTIONS', 'PUT']) {
+    const response = await fetch(`${gateway.url}/v1/statement`, { method, headers: USER });
+    assert.equal(response.status, 405, method);
+    assert.equal(await response.text(), method === 'HEAD' ? '' : 'Method not allowed', method);
+  }
 });
 
 test('/v1/info answers like a coordinator', async () => {

@@ -143,3 +143,20 @@ test('at most maxConnections are opened; further requests wait for one to come f
     backend.server.close();
   }
 });
+
+test('a body that filled its buffer as it completed leaves the connection reading for the next request', async () => {
+  // With a 10-byte high-water mark a 40-byte body pauses reading in the same read that ends it.
+  const backend = await scriptedServer((socket) => ok(socket, 'x'.repeat(40)));
+  const pool = new ClientPool(backend.url, { ...OPTIONS, headersTimeout: 1000, bodyHighWater: 10 });
+  try {
+    const first = await pool.request({ method: 'GET', path: '/1', headers: {} });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const second = await pool.request({ method: 'GET', path: '/2', headers: {} });
+    assert.equal(await second.body.text(), 'x'.repeat(40));
+    assert.equal(await first.body.text(), 'x'.repeat(40));
+    assert.equal(backend.connections(), 1);
+  } finally {
+    await pool.close();
+    backend.server.close();
+  }
+});
