@@ -218,19 +218,16 @@ export class FrontResponse implements ClientResponse {
   private chunked = false;
   private ended = false;
 
-  readonly keepAlive: boolean;
-  /** The Connection header (and Keep-Alive hint) that ends every head. */
-  private readonly connectionHeader: string;
+  /** Whether the connection stays open after this response (the client's wish, or the writer's `Connection: close`). */
+  keepAlive: boolean;
 
   constructor(
     private readonly socket: Socket,
     /** How long the connection stays open for the next request; undefined: closed after this one. */
-    keepAliveMs: number | undefined,
+    private readonly keepAliveMs: number | undefined,
     private readonly onFinish: () => void,
   ) {
     this.keepAlive = keepAliveMs !== undefined;
-    this.connectionHeader =
-      keepAliveMs === undefined ? 'Connection: close\r\n\r\n' : `Connection: keep-alive\r\nKeep-Alive: timeout=${Math.floor(keepAliveMs / 1000)}\r\n\r\n`;
   }
 
   get destroyed(): boolean {
@@ -244,6 +241,11 @@ export class FrontResponse implements ClientResponse {
     for (const [name, value] of Object.entries(headers)) {
       if (value === undefined) continue;
       if (name.length === 14 && name.toLowerCase() === 'content-length') hasLength = true;
+      // The connection's fate is this object's to announce: a writer can only ask to close it.
+      if (name.length === 10 && name.toLowerCase() === 'connection') {
+        if (/\bclose\b/i.test(String(value))) this.keepAlive = false;
+        continue;
+      }
       for (const item of Array.isArray(value) ? value : [value]) {
         const text = String(item);
         if (!HEADER_VALUE.test(text)) throw new Error(`header ${name} holds a line break`);
@@ -253,7 +255,10 @@ export class FrontResponse implements ClientResponse {
     this.chunked = !hasLength && statusCode !== 204 && statusCode !== 304;
     if (this.chunked) head += 'Transfer-Encoding: chunked\r\n';
     head += `Date: ${httpDate()}\r\n`;
-    head += this.connectionHeader;
+    head +=
+      this.keepAlive && this.keepAliveMs !== undefined
+        ? `Connection: keep-alive\r\nKeep-Alive: timeout=${Math.floor(this.keepAliveMs / 1000)}\r\n\r\n`
+        : 'Connection: close\r\n\r\n';
     this.pendingHead = head;
     this.headersSent = true;
     return this;

@@ -33,7 +33,9 @@ async function harness(options: { keepAliveTimeout?: number; chunked?: boolean }
           res.write(Buffer.from(text.slice(0, 5)));
           res.end(text.slice(5));
         } else {
-          res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(text) });
+          // A writer may ask for the connection to be closed after its answer.
+          const close = req.url.includes('close-me') ? { Connection: 'close' } : {};
+          res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(text), ...close });
           res.end(text);
         }
       })();
@@ -157,6 +159,11 @@ test('Connection: close is honoured, and an idle connection is closed after the 
     const closing = await exchange(gw.port, get('/fast/bye', 'Connection: close\r\n'));
     assert.match(closing.text, /Connection: close\r\n\r\nfront GET \/fast\/bye/);
     assert.equal(closing.closed, true);
+
+    const asked = await exchange(gw.port, get('/fast/close-me') + get('/fast/never'));
+    assert.equal(asked.text.match(/Connection:/g)?.length, 1, 'one Connection header');
+    assert.match(asked.text, /Connection: close\r\n\r\nfront GET \/fast\/close-me alice $/);
+    assert.equal(asked.closed, true, 'closed after the answer, the pipelined request unanswered');
 
     const idle = await exchange(gw.port, get('/fast/hello'), () => false, 2000);
     assert.deepEqual(bodies(idle.text), ['front GET /fast/hello alice ']);
