@@ -5,7 +5,7 @@
  * Node hop costs on the same machine. See bench/README.md.
  */
 import { UsageError, parseFlags, runMain, type FlagSpec } from './lib/args.js';
-import { BENCH_PASSWORD, BENCH_USER, createTlsMaterial, ensureTrino, startFakeTrino, startGateway, startNodeProxy, stopAll, stopTrino } from './lib/processes.js';
+import { BENCH_PASSWORD, BENCH_USER, createTlsMaterial, ensureTrino, startFakeTrino, startGateway, startNginx, startNodeProxy, stopAll, stopTrino } from './lib/processes.js';
 import { alternateSides } from './lib/alternate.js';
 import { BenchClient, ProtocolError } from './lib/protocol.js';
 import { loadLine, machineLine, writeJson } from './lib/report.js';
@@ -24,6 +24,7 @@ const FLAGS = {
   json: { kind: 'string', help: 'also write the results to this JSON file' },
   baseline: { kind: 'string', help: 'a built checkout of an earlier gateway, measured as a further side (before/after in one run)' },
   authorization: { kind: 'boolean', help: 'also measure a gateway that authorizes every statement against a rules file (a further side)' },
+  nginx: { kind: 'boolean', help: 'nginx as a plain reverse proxy (plain HTTP), a further side: what a C proxy adds here' },
 } satisfies FlagSpec;
 
 const SQL = 'SELECT 1';
@@ -80,6 +81,7 @@ async function main(): Promise<void> {
     const proxy = await startNodeProxy(backendUrl);
     const baseline = flags.baseline === undefined ? undefined : await startGateway({ backendUrl, passwordAuth, repo: flags.baseline, ...(tls ? { tls } : {}) });
     const authorizing = flags.authorization ? await startGateway({ backendUrl, passwordAuth, accessRules: BENCH_RULES, ...(tls ? { tls } : {}) }) : undefined;
+    const nginx = flags.nginx ? await startNginx({ upstreamUrl: backendUrl, workers: 1, keepalive: 16 }) : undefined;
     client = new BenchClient(BENCH_USER, {
       ...(tls ? { ca: tls.ca } : {}),
       ...(passwordAuth ? { credentials: { origin: gateway.url, password: BENCH_PASSWORD } } : {}),
@@ -92,6 +94,7 @@ async function main(): Promise<void> {
       { name: 'node-proxy', url: proxy.url },
       ...(baseline ? [{ name: 'baseline gateway', url: baseline.url }] : []),
       ...(authorizing ? [{ name: 'gateway + authorization', url: authorizing.url }] : []),
+      ...(nginx ? [{ name: 'nginx', url: nginx.url }] : []),
     ];
     console.log(`backend ${backendUrl} (${backendKind}), gateway ${gateway.url} (pid ${gateway.pid}), node-proxy ${proxy.url}; ${warmup} warm-up + ${iterations} measured iterations`);
 
@@ -164,7 +167,7 @@ async function main(): Promise<void> {
       ms: Object.fromEntries(sides.map((s, i) => [s.name, stats[i]])),
       gatewayAdded: { percentiles: added, perPair: pairs },
       nodeProxyAdded: { percentiles: addedPct(ps), perPair: addedPairs(2) },
-      ...(authorizing ? { authorizingGatewayAdded: { perPair: addedPairs(sides.length - 1) } } : {}),
+      ...Object.fromEntries(sides.slice(3).map((side, k) => [`${side.name} added`, { perPair: addedPairs(3 + k) }])),
     });
     if (flags.smoke) console.log(`smoke: OK (${iterations} iterations, no protocol errors)`);
   } finally {
