@@ -47,7 +47,7 @@ async function relay(pool: ClientPool, req: FrontRequest, res: FrontResponse): P
   }
   res.writeHead(response.statusCode, outHeaders);
   for await (const chunk of response.body) {
-    if (!res.write(chunk) && !(await drained(res))) return;
+    if (!res.write(chunk) && !(await drained(res, 60_000))) return;
   }
   res.end();
 }

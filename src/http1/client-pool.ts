@@ -11,11 +11,15 @@
  * it while idle) is sent again on a new connection when its method is idempotent; a POST is not
  * (it could start a statement twice).
  */
+import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { connect as connectTcp, isIP, type Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
 import { HttpProtocolError, ResponseParser, type HeaderValues, type ResponseHead } from './response-parser.js';
 
 export type FailureReason = 'connect timeout' | 'response timeout' | 'connection refused' | 'connection reset' | 'connection failed' | 'invalid response' | 'pool closed';
+
+/** A request header cannot be sent as HTTP/1.1 (a line break, or a character beyond latin1): nothing was sent. */
+export class InvalidRequestHeader extends Error {}
 
 /** A request did not get a complete, well-formed answer. */
 export class BackendRequestError extends Error {
@@ -64,13 +68,13 @@ const BODY_HIGH_WATER = 1024 * 1024;
  */
 const SWEEP_MS = 100;
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'DELETE']);
-const HEADER_VALUE = /^[^\r\n\0]*$/;
 
 export class ClientPool {
   private readonly idle: Connection[] = [];
   private readonly connections = new Set<Connection>();
   private readonly sweeper: NodeJS.Timeout;
-  private readonly waiting: Array<(connection: Connection | Error) => void> = [];
+  /** Requests waiting for a connection to come free, in order, each with its deadline. */
+  private readonly waiting: Array<{ settle: (connection: Connection | Error) => void; deadline: number }> = [];
   private open = 0;
   private closed = false;
   private readonly host: string;
@@ -107,7 +111,7 @@ export class ClientPool {
     this.closed = true;
     clearInterval(this.sweeper);
     for (const connection of this.idle.splice(0)) connection.destroy();
-    for (const waiter of this.waiting.splice(0)) waiter(new BackendRequestError('pool closed'));
+    for (const waiter of this.waiting.splice(0)) waiter.settle(new BackendRequestError('pool closed'));
   }
 
   private requestHead(request: PoolRequest): string {
@@ -117,8 +121,14 @@ export class ClientPool {
     for (const [name, value] of Object.entries(request.headers)) {
       if (name === 'host' || name === 'content-length' || name === 'connection' || name === 'transfer-encoding') continue;
       for (const item of Array.isArray(value) ? value : [value]) {
-        // Values come from clients' headers: a line break here would split the request.
-        if (!HEADER_VALUE.test(item)) throw new BackendRequestError('connection failed', `header ${name} holds a line break`);
+        // Values come from clients and identities (a user name from a token): written as latin1,
+        // a line break, or a character whose low byte is one, would split the request.
+        try {
+          validateHeaderName(name);
+          validateHeaderValue(name, item);
+        } catch {
+          throw new InvalidRequestHeader(`The ${name} header holds characters that cannot be sent in an HTTP header`);
+        }
         head += `${name}: ${item}\r\n`;
       }
     }
@@ -134,7 +144,9 @@ export class ClientPool {
       return Promise.resolve(connection);
     }
     if (this.open < this.options.maxConnections) return this.connect();
-    return new Promise((resolve, reject) => this.waiting.push((next) => (next instanceof Error ? reject(next) : resolve(next))));
+    return new Promise((resolve, reject) =>
+      this.waiting.push({ settle: (next) => (next instanceof Error ? reject(next) : resolve(next)), deadline: Date.now() + this.options.headersTimeout }),
+    );
   }
 
   private connect(): Promise<Connection> {
@@ -172,7 +184,7 @@ export class ClientPool {
     const waiter = this.waiting.shift();
     if (waiter !== undefined) {
       connection.claim();
-      waiter(connection);
+      waiter.settle(connection);
       return;
     }
     connection.idleFor(this.options.idleTimeout);
@@ -191,6 +203,10 @@ export class ClientPool {
   private sweep(): void {
     const now = Date.now();
     for (const connection of this.connections) connection.checkDeadline(now);
+    // Every connection is busy (clients reading slowly hold theirs): waiting has a limit too.
+    while (this.waiting.length > 0 && this.waiting[0]!.deadline <= now) {
+      this.waiting.shift()!.settle(new BackendRequestError('response timeout', 'no connection to the backend came free'));
+    }
   }
 
   /** A connection slot freed up: a waiting request gets a new connection. */
@@ -198,8 +214,8 @@ export class ClientPool {
     if (this.closed || this.waiting.length === 0 || this.open >= this.options.maxConnections) return;
     const waiter = this.waiting.shift()!;
     this.connect().then(
-      (connection) => waiter(connection),
-      (err: Error) => waiter(err),
+      (connection) => waiter.settle(connection),
+      (err: Error) => waiter.settle(err),
     );
   }
 }

@@ -29,13 +29,22 @@ export interface ClientResponse {
   off(event: 'drain' | 'close', listener: () => void): unknown;
 }
 
-/** Resolves once the response can take more bytes; false when the client went away instead. */
-export function drained(res: ClientResponse): Promise<boolean> {
+/**
+ * Resolves once the response can take more bytes; false when the client went away instead, or
+ * read nothing for `timeoutMs` (then the response is destroyed: a client that stops reading must
+ * not hold the backend connection behind it forever).
+ */
+export function drained(res: ClientResponse, timeoutMs: number): Promise<boolean> {
   if (res.destroyed) return Promise.resolve(false);
   return new Promise((resolve) => {
     const onDrain = () => settle(true);
     const onClose = () => settle(false);
+    const timer = setTimeout(() => {
+      settle(false);
+      res.destroy();
+    }, timeoutMs);
     const settle = (writable: boolean) => {
+      clearTimeout(timer);
       res.off('drain', onDrain);
       res.off('close', onClose);
       resolve(writable);

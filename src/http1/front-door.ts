@@ -11,10 +11,10 @@
  * node:http server together with the bytes already read: from then on that connection belongs to
  * node:http, which serves the admin API, the UI and the odd client exactly as before.
  */
-import { STATUS_CODES, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
+import { STATUS_CODES, validateHeaderName, validateHeaderValue, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
 import type { Socket } from 'node:net';
 import type { ClientRequest, ClientResponse } from './exchange.js';
-import { BadRequest, HAND_OFF, parseRequestHead } from './request-head.js';
+import { BadRequest, HAND_OFF, parseRequestHead, type RequestHead } from './request-head.js';
 
 export interface FrontDoorOptions {
   /** Whether the front door serves this request itself. */
@@ -34,8 +34,9 @@ export interface FrontDoorOptions {
 const HEAD_END = Buffer.from('\r\n\r\n');
 /** Connection timeouts are deadlines checked this often (one sweep, not a timer per request). */
 const SWEEP_MS = 250;
+/** How long a closing connection waits for the client to close its side. */
+const LINGER_MS = 5_000;
 const EMPTY = Buffer.alloc(0);
-const HEADER_VALUE = /^[^\r\n]*$/;
 
 export class FrontDoor {
   private readonly connections = new Set<FrontConnection>();
@@ -66,14 +67,23 @@ export class FrontDoor {
 }
 
 class FrontConnection {
-  /** Bytes read and not yet consumed: a partial request, or pipelined ones. */
-  private buffer: Buffer | undefined;
+  /** Bytes read and not yet consumed (a partial request, or pipelined ones), in arrival order. */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  /** The head of the request whose body is still arriving. */
+  private head: RequestHead | undefined;
   private active: FrontResponse | undefined;
-  /** When an idle or incomplete connection is dropped (ms since the epoch; 0: none). */
+  /** When an idle, incomplete or closing connection is dropped (ms since the epoch; 0: none). */
   private deadline = 0;
   /** A request has begun to arrive: its deadline runs from its first bytes, not its latest. */
   private arriving = false;
+  /** The connection ends after the current answer (the client asked, or has stopped sending). */
+  private closing = false;
+  private nextScheduled = false;
   private readonly onData = (chunk: Buffer) => this.received(chunk);
+  private readonly onError = () => this.socket.destroy();
+  private readonly onEnd = () => this.clientEnded();
+  private readonly onClose = () => this.forget();
 
   constructor(
     private readonly socket: Socket,
@@ -81,8 +91,9 @@ class FrontConnection {
     private readonly forget: () => void,
   ) {
     socket.on('data', this.onData);
-    socket.on('error', () => socket.destroy());
-    socket.on('close', () => this.forget());
+    socket.on('error', this.onError);
+    socket.on('end', this.onEnd);
+    socket.on('close', this.onClose);
     this.arm(options.keepAliveTimeout);
   }
 
@@ -95,47 +106,31 @@ class FrontConnection {
   }
 
   private received(chunk: Buffer): void {
-    this.buffer = this.buffer === undefined ? chunk : Buffer.concat([this.buffer, chunk]);
+    if (this.closing) return;
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
     if (this.active !== undefined) {
       // A pipelined request waits for the current answer; past one request's worth, stop reading.
-      if (this.buffer.length > this.options.maxHeadBytes + this.options.maxBodyBytes) this.socket.pause();
+      if (this.pendingBytes > this.options.maxHeadBytes + this.options.maxBodyBytes) this.socket.pause();
       return;
     }
     this.next();
   }
 
-  /** Starts the next buffered request, if one has fully arrived. */
+  /** Starts the next buffered request once it has fully arrived; one request at a time. */
   private next(): void {
-    const buffer = this.buffer;
-    if (buffer === undefined || this.socket.destroyed) return;
-    const headEnd = buffer.indexOf(HEAD_END);
-    if (headEnd === -1) {
-      // Bare-LF line endings are node:http's business (it refuses or accepts them by its rules).
-      if (buffer.indexOf('\n\n') !== -1) this.handOff();
-      else if (buffer.length > this.options.maxHeadBytes) this.refuse(431, 'Request header fields too large');
-      else this.requestArriving();
-      return;
-    }
-    let head;
-    try {
-      head = parseRequestHead(buffer.toString('latin1', 0, headEnd));
-    } catch (err) {
-      if (!(err instanceof BadRequest)) throw err;
-      this.refuse(400, `Bad request: ${err.message}`);
-      return;
-    }
-    if (head === HAND_OFF || !this.options.serves(head.method, head.url) || head.contentLength > this.options.maxBodyBytes) {
-      this.handOff();
-      return;
-    }
-    const bodyStart = headEnd + 4;
-    const bodyEnd = bodyStart + head.contentLength;
-    if (buffer.length < bodyEnd) {
+    if (this.active !== undefined || this.closing || this.socket.destroyed || this.pendingBytes === 0) return;
+    if (this.head === undefined && !this.readHead()) return;
+    const head = this.head!;
+    if (this.pendingBytes < head.contentLength) {
       this.requestArriving();
       return;
     }
-    const body = buffer.subarray(bodyStart, bodyEnd);
-    this.buffer = buffer.length > bodyEnd ? buffer.subarray(bodyEnd) : undefined;
+    // The body is gathered once it is complete: a body sent in many small pieces is copied once.
+    const buffer = this.takeAll();
+    const body = buffer.subarray(0, head.contentLength);
+    this.putBack(buffer.subarray(head.contentLength));
+    this.head = undefined;
     this.deadline = 0;
     this.arriving = false;
     const res = new FrontResponse(this.socket, head.keepAlive ? this.options.keepAliveTimeout : undefined, () => this.finished(res));
@@ -143,27 +138,85 @@ class FrontConnection {
     this.options.handle(new FrontRequest(head.method, head.url, head.headers, this.socket, body), res);
   }
 
+  /** Parses the head of the next request when it is all there; false when not (yet) to be served here. */
+  private readHead(): boolean {
+    // Heads are small (at most maxHeadBytes), so gathering the pieces for each search is bounded.
+    const buffer = this.takeAll();
+    this.putBack(buffer);
+    const headEnd = buffer.indexOf(HEAD_END);
+    if (headEnd === -1) {
+      // Bare-LF line endings are node:http's business (it refuses or accepts them by its rules).
+      if (buffer.indexOf('\n\n') !== -1) this.handOff();
+      else if (buffer.length > this.options.maxHeadBytes) this.refuse(431, 'Request header fields too large');
+      else this.requestArriving();
+      return false;
+    }
+    let head: RequestHead | typeof HAND_OFF;
+    try {
+      head = parseRequestHead(buffer.toString('latin1', 0, headEnd));
+    } catch (err) {
+      if (!(err instanceof BadRequest)) throw err;
+      this.refuse(400, `Bad request: ${err.message}`);
+      return false;
+    }
+    if (head === HAND_OFF || !this.options.serves(head.method, head.url) || head.contentLength > this.options.maxBodyBytes) {
+      this.handOff();
+      return false;
+    }
+    this.takeAll();
+    this.putBack(buffer.subarray(headEnd + 4));
+    this.head = head;
+    return true;
+  }
+
   private finished(res: FrontResponse): void {
     if (this.active !== res) return;
     this.active = undefined;
-    if (!res.keepAlive) {
-      this.socket.end();
+    if (!res.keepAlive || this.closing) {
+      this.close();
       return;
     }
     this.socket.resume();
     this.arm(this.options.keepAliveTimeout);
-    if (this.buffer !== undefined) process.nextTick(() => this.next());
+    if (this.pendingBytes > 0 && !this.nextScheduled) {
+      this.nextScheduled = true;
+      process.nextTick(() => {
+        this.nextScheduled = false;
+        this.next();
+      });
+    }
+  }
+
+  /** The client sent its last bytes: answer what it asked, then close. */
+  private clientEnded(): void {
+    if (this.active !== undefined) this.closing = true;
+    else this.close();
+  }
+
+  /**
+   * Ends the connection after what was written: no further request is read. What the client still
+   * sends is read and dropped until it closes (closing on unread bytes would reset the connection
+   * and could destroy the answer before the client reads it), for at most LINGER_MS.
+   */
+  private close(): void {
+    this.closing = true;
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.arm(LINGER_MS);
+    this.socket.resume();
+    this.socket.end();
   }
 
   private handOff(): void {
     this.deadline = 0;
     this.socket.off('data', this.onData);
-    this.socket.removeAllListeners('error');
-    this.socket.removeAllListeners('close');
+    this.socket.off('error', this.onError);
+    this.socket.off('end', this.onEnd);
+    this.socket.off('close', this.onClose);
     this.forget();
     this.socket.pause();
-    if (this.buffer !== undefined) this.socket.unshift(this.buffer);
-    this.buffer = undefined;
+    const buffer = this.takeAll();
+    if (buffer.length > 0) this.socket.unshift(buffer);
     this.options.handOff(this.socket);
     // node:http reads the socket's handle directly; resuming first replays the bytes put back
     // (on the next tick, before any new bytes can arrive), so requests stay in order.
@@ -171,11 +224,26 @@ class FrontConnection {
   }
 
   private refuse(status: number, message: string): void {
-    const res = new FrontResponse(this.socket, undefined, () => this.socket.end());
+    const res = new FrontResponse(this.socket, undefined, () => this.finished(res));
     this.active = res;
-    this.buffer = undefined;
+    this.pending = [];
+    this.pendingBytes = 0;
     res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(message) });
     res.end(message);
+  }
+
+  /** Everything pending as one buffer, taken out. */
+  private takeAll(): Buffer {
+    const buffer = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
+    this.pending = [];
+    this.pendingBytes = 0;
+    return buffer;
+  }
+
+  private putBack(buffer: Buffer): void {
+    if (buffer.length === 0) return;
+    this.pending = [buffer];
+    this.pendingBytes = buffer.length;
   }
 
   private arm(ms: number): void {
@@ -246,9 +314,12 @@ export class FrontResponse implements ClientResponse {
         if (/\bclose\b/i.test(String(value))) this.keepAlive = false;
         continue;
       }
+      // node:http's own checks: a value built from SQL (a session header) must not carry a line
+      // break, spelled directly or as a character whose low byte is one once written as latin1.
+      validateHeaderName(name);
       for (const item of Array.isArray(value) ? value : [value]) {
         const text = String(item);
-        if (!HEADER_VALUE.test(text)) throw new Error(`header ${name} holds a line break`);
+        validateHeaderValue(name, text);
         head += `${name}: ${text}\r\n`;
       }
     }

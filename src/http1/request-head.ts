@@ -6,6 +6,7 @@
  * unusual request right, and never guesses about framing.
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import { TOKEN, trimSpaces } from './fields.js';
 
 export interface RequestHead {
   method: string;
@@ -23,7 +24,6 @@ export class BadRequest extends Error {}
 export const HAND_OFF = 'hand-off';
 
 const REQUEST_LINE = /^([A-Z]{1,16}) (\/[!-~]*) HTTP\/1\.1$/;
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** Field values: visible characters, spaces, tabs and obs-text; no control characters. */
 const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 /** Headers node:http keeps once (a repeat is dropped there); repeats go to node:http. */
@@ -62,7 +62,7 @@ export function parseRequestHead(text: string): RequestHead | typeof HAND_OFF {
     if (colon <= 0) throw new BadRequest(line.startsWith(' ') || line.startsWith('\t') ? 'folded header lines are not supported' : 'malformed header line');
     const name = line.slice(0, colon).toLowerCase();
     if (!TOKEN.test(name)) throw new BadRequest('malformed header name');
-    const value = line.slice(colon + 1).trim();
+    const value = trimSpaces(line.slice(colon + 1));
     if (!FIELD_VALUE.test(value)) throw new BadRequest(`invalid characters in header ${name}`);
     if (HANDED_OFF.has(name)) return HAND_OFF;
     const existing = headers[name];

@@ -5,6 +5,7 @@
  * malformed chunk sizes, bytes after a complete response): a backend answer the gateway cannot
  * frame exactly is never relayed.
  */
+import { TOKEN, trimSpaces } from './fields.js';
 
 export type HeaderValues = Record<string, string | string[]>;
 
@@ -30,7 +31,6 @@ const MAX_HEAD_BYTES = 64 * 1024;
 const MAX_LINE_BYTES = 8 * 1024;
 const HEAD_END = Buffer.from('\r\n\r\n');
 const STATUS_LINE = /^HTTP\/1\.([01]) (\d{3})(?: .*)?$/;
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const CHUNK_SIZE = /^([0-9A-Fa-f]{1,15})(?:[ \t]*;.*)?$/;
 
 type BodyState =
@@ -150,7 +150,7 @@ export class ResponseParser {
       const name = colon > 0 ? line.slice(0, colon) : '';
       if (!TOKEN.test(name)) throw new HttpProtocolError('invalid header line');
       const key = name.toLowerCase();
-      const value = line.slice(colon + 1).trim();
+      const value = trimSpaces(line.slice(colon + 1));
       const existing = headers[key];
       if (existing === undefined) headers[key] = key === 'set-cookie' ? [value] : value;
       else if (Array.isArray(existing)) existing.push(value);

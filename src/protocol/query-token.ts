@@ -28,7 +28,11 @@ export interface FollowUp {
 const VERSION = '1';
 const PAGED_VERSION = '2';
 const SIGNATURE_BYTES = 16;
-const PAGE = /^\d{1,18}$/;
+/** A page number as Trino writes it: no sign, no leading zeros (one spelling per page). */
+const PAGE = /^(?:0|[1-9]\d{0,17})$/;
+/** Longer tokens are refused before any decoding (a real one is a few hundred characters). */
+const MAX_TOKEN_LENGTH = 4096;
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
 /** Entries per cache (signed prefixes, verified prefixes); the oldest goes first. */
 const CACHE_ENTRIES = 10_000;
 /** A cached paged signature is reused while it is younger than this (and a tenth of the TTL). */
@@ -81,6 +85,7 @@ export class QueryTokenSigner {
    * one is "gone" (410), as Trino answers for unknown and purged queries.
    */
   verify(token: string, nowMs = Date.now()): FollowUp {
+    if (token.length > MAX_TOKEN_LENGTH) throw notIssuedHere();
     const first = token.indexOf('.');
     if (first <= 0) throw notIssuedHere();
     const second = token.indexOf('.', first + 1);
@@ -91,18 +96,20 @@ export class QueryTokenSigner {
       const page = token.slice(second + 1);
       if (!PAGE.test(page)) throw notIssuedHere();
       const signed = token.slice(0, second);
-      let prefix = this.verifiedPrefixes.get(signed);
-      if (prefix === undefined) {
-        const fields = this.verifyFields(signed, PAGED_VERSION);
-        prefix = { backend: fields.backend, user: fields.user, issuedAt: fields.issuedAt, prefix: fields.target };
-        remember(this.verifiedPrefixes, signed, prefix);
-      }
+      const cached = this.verifiedPrefixes.get(signed);
+      const prefix = cached ?? toPrefix(this.verifyFields(signed, PAGED_VERSION));
       followUp = { backend: prefix.backend, user: prefix.user, issuedAt: prefix.issuedAt, target: `${prefix.prefix}/${page}` };
+      // Only live tokens are kept; verifyFields accepts one spelling per token, so one entry each.
+      if (cached === undefined && !this.expired(followUp, nowMs)) remember(this.verifiedPrefixes, signed, prefix);
     }
-    if (nowMs - followUp.issuedAt * 1000 > this.ttlMs) {
+    if (this.expired(followUp, nowMs)) {
       throw new HttpFailure(410, 'Query token expired: the query is gone or its client stopped polling');
     }
     return followUp;
+  }
+
+  private expired(followUp: FollowUp, nowMs: number): boolean {
+    return nowMs - followUp.issuedAt * 1000 > this.ttlMs;
   }
 
   private signFields(version: string, backend: string, user: string, issuedAt: number, target: string): string {
@@ -110,13 +117,22 @@ export class QueryTokenSigner {
     return `${payload}.${this.mac(payload).toString('base64url')}`;
   }
 
-  /** Checks `payload.mac` and decodes it; the version must be the one its form implies. */
+  /**
+   * Checks `payload.mac` and decodes it; the version must be the one its form implies. Both parts
+   * must be canonical base64url (Node's decoder would also take padding, stray characters and
+   * other spellings of the last bits), so each token has exactly one accepted spelling.
+   */
   private verifyFields(signed: string, version: string): FollowUp {
     const dot = signed.indexOf('.');
     const payload = signed.slice(0, dot);
-    const signature = Buffer.from(signed.slice(dot + 1), 'base64url');
-    if (signature.length !== SIGNATURE_BYTES || !timingSafeEqual(signature, this.mac(payload))) throw notIssuedHere();
-    const fields = Buffer.from(payload, 'base64url').toString('utf8').split('\n');
+    const mac = signed.slice(dot + 1);
+    if (!BASE64URL.test(payload) || !BASE64URL.test(mac)) throw notIssuedHere();
+    const signature = Buffer.from(mac, 'base64url');
+    if (signature.length !== SIGNATURE_BYTES || signature.toString('base64url') !== mac) throw notIssuedHere();
+    if (!timingSafeEqual(signature, this.mac(payload))) throw notIssuedHere();
+    const decoded = Buffer.from(payload, 'base64url');
+    if (decoded.toString('base64url') !== payload) throw notIssuedHere();
+    const fields = decoded.toString('utf8').split('\n');
     if (fields.length !== 5 || fields[0] !== version) throw notIssuedHere();
     const [, backend, user, issued, target] = fields as [string, string, string, string, string];
     const issuedAt = parseInt(issued, 36);
@@ -127,6 +143,10 @@ export class QueryTokenSigner {
   private mac(payload: string): Buffer {
     return createHmac('sha256', this.key).update(payload).digest().subarray(0, SIGNATURE_BYTES);
   }
+}
+
+function toPrefix(fields: FollowUp): VerifiedPrefix {
+  return { backend: fields.backend, user: fields.user, issuedAt: fields.issuedAt, prefix: fields.target };
 }
 
 /** Sets a cache entry, dropping the oldest beyond CACHE_ENTRIES (Map keeps insertion order). */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { test } from 'node:test';
-import { BackendRequestError, ClientPool, type PoolOptions } from '../../src/http1/client-pool.js';
+import { BackendRequestError, ClientPool, InvalidRequestHeader, type PoolOptions } from '../../src/http1/client-pool.js';
 
 const OPTIONS: PoolOptions = { maxConnections: 4, connectTimeout: 1000, headersTimeout: 2000, bodyTimeout: 2000, idleTimeout: 5000 };
 
@@ -91,7 +91,9 @@ test('failures carry a reason: refused, response timeout, invalid response, head
   try {
     await assert.rejects(slow.request({ method: 'GET', path: '/', headers: {} }), (err: Error) => err instanceof BackendRequestError && err.reason === 'response timeout');
     await assert.rejects(broken.request({ method: 'GET', path: '/', headers: {} }), (err: Error) => err instanceof BackendRequestError && err.reason === 'invalid response');
-    await assert.rejects(broken.request({ method: 'GET', path: '/', headers: { 'x-trino-user': 'a\r\nX-Injected: 1' } }), /line break/);
+    for (const user of ['a\r\nX-Injected: 1', 'a\u010d\u010aX-Injected: 1']) {
+      await assert.rejects(broken.request({ method: 'GET', path: '/', headers: { 'x-trino-user': user } }), (err: Error) => err instanceof InvalidRequestHeader, JSON.stringify(user));
+    }
     // The refused response's connection was closed, not put back.
     await new Promise((resolve) => setTimeout(resolve, 50));
     assert.equal(invalid.closed(), invalid.connections());
@@ -155,6 +157,23 @@ test('a body that filled its buffer as it completed leaves the connection readin
     assert.equal(await second.body.text(), 'x'.repeat(40));
     assert.equal(await first.body.text(), 'x'.repeat(40));
     assert.equal(backend.connections(), 1);
+  } finally {
+    await pool.close();
+    backend.server.close();
+  }
+});
+
+test('a request waiting for a free connection gives up after the headers timeout', async () => {
+  // The only connection is held by an answer whose body never ends (a reader that stalls).
+  const backend = await scriptedServer((socket) => socket.write('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nstarted'));
+  const pool = new ClientPool(backend.url, { ...OPTIONS, maxConnections: 1, headersTimeout: 300, bodyTimeout: 10_000 });
+  try {
+    const holding = await pool.request({ method: 'GET', path: '/held', headers: {} });
+    const started = Date.now();
+    await assert.rejects(pool.request({ method: 'GET', path: '/waiting', headers: {} }), (err: Error) => err instanceof BackendRequestError && err.reason === 'response timeout');
+    assert.ok(Date.now() - started < 2000, 'within the timeout and one sweep');
+    // Leaving the held body closes its connection.
+    for await (const _ of holding.body) break;
   } finally {
     await pool.close();
     backend.server.close();

@@ -28,6 +28,18 @@ async function harness(options: { keepAliveTimeout?: number; chunked?: boolean }
         let body = '';
         for await (const chunk of req) body += (chunk as Buffer).toString('utf8');
         const text = `front ${req.method} ${req.url} ${req.headers['x-trino-user'] ?? ''} ${body}`;
+        if (req.url.includes('slow')) await new Promise((resolve) => setTimeout(resolve, 100));
+        if (req.url.includes('inject')) {
+          // A value whose characters' low bytes are CR LF once written as latin1 must not go out.
+          try {
+            res.writeHead(200, { 'X-Trino-Set-Authorization-User': 'bob\u010d\u010aSet-Cookie: a=b' });
+          } catch (err) {
+            const message = `refused: ${(err as { code?: string }).code}`;
+            res.writeHead(500, { 'Content-Length': message.length });
+            res.end(message);
+          }
+          return;
+        }
         if (options.chunked) {
           res.writeHead(200, { 'Content-Type': 'text/plain' });
           res.write(Buffer.from(text.slice(0, 5)));
@@ -85,6 +97,14 @@ async function exchange(port: number, requests: string, until: (text: string) =>
   return { text, closed };
 }
 
+/** A raw client connection and everything it has received so far. */
+function openClient(port: number): { socket: Socket; text(): string } {
+  const socket = connect(port, '127.0.0.1');
+  let text = '';
+  socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
+  return { socket, text: () => text };
+}
+
 const get = (path: string, extra = '') => `GET ${path} HTTP/1.1\r\nHost: gw\r\nX-Trino-User: alice\r\n${extra}\r\n`;
 const post = (path: string, body: string) => `POST ${path} HTTP/1.1\r\nHost: gw\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
 const bodies = (text: string) => [...text.matchAll(/\r\n\r\n((?:front|node) [^\r]*?)(?=HTTP\/1\.1|$)/g)].map((m) => m[1]);
@@ -105,17 +125,16 @@ test('pipelined requests are answered in order, whichever side serves them', asy
 test('a request split across many writes is assembled; its body may arrive later than its head', async () => {
   const gw = await harness();
   try {
-    const socket = connect(gw.port, '127.0.0.1');
-    let text = '';
-    socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
+    const client = openClient(gw.port);
+    const socket = client.socket;
     const request = post('/fast/split', 'SELECT 42');
     for (const ch of request) {
       socket.write(ch);
       await new Promise((resolve) => setImmediate(resolve));
     }
-    for (let i = 0; i < 100 && !text.includes('SELECT 42'); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    for (let i = 0; i < 100 && !client.text().includes('SELECT 42'); i++) await new Promise((resolve) => setTimeout(resolve, 10));
     socket.destroy();
-    assert.deepEqual(bodies(text), ['front POST /fast/split  SELECT 42']);
+    assert.deepEqual(bodies(client.text()), ['front POST /fast/split  SELECT 42']);
   } finally {
     await gw.close();
   }
@@ -168,6 +187,41 @@ test('Connection: close is honoured, and an idle connection is closed after the 
     const idle = await exchange(gw.port, get('/fast/hello'), () => false, 2000);
     assert.deepEqual(bodies(idle.text), ['front GET /fast/hello alice ']);
     assert.equal(idle.closed, true, 'closed by the idle timeout well before the 2 s wait');
+  } finally {
+    await gw.close();
+  }
+});
+
+test('pipelined requests keep their order when reading pauses behind a slow answer', async () => {
+  const gw = await harness();
+  try {
+    const client = openClient(gw.port);
+    const socket = client.socket;
+    const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    // Each waiting request is over 8 kB: with B, C and D waiting behind A the 16 kB limit is
+    // passed and reading pauses; E arrives while it is paused. B is slow and C is not, so
+    // answers would overtake each other if two requests ever ran at once.
+    const pad = `X-Pad: ${'p'.repeat(8 * 1024)}\r\n`;
+    socket.write(get('/fast/slow-A'));
+    await pause(20);
+    socket.write(get('/fast/slow-B', pad) + get('/fast/C', pad) + get('/fast/D', pad));
+    await pause(20);
+    socket.write(get('/fast/E'));
+    for (let i = 0; i < 300 && !client.text().includes('/fast/E'); i++) await pause(10);
+    socket.destroy();
+    assert.deepEqual(bodies(client.text()), ['front GET /fast/slow-A alice ', 'front GET /fast/slow-B alice ', 'front GET /fast/C alice ', 'front GET /fast/D alice ', 'front GET /fast/E alice ']);
+  } finally {
+    await gw.close();
+  }
+});
+
+test('a header value that would become a line break in latin1 is refused before anything is written', async () => {
+  const gw = await harness();
+  try {
+    const { text } = await exchange(gw.port, get('/fast/inject'), (t) => t.includes('refused'));
+    assert.match(text, /^HTTP\/1\.1 500 Internal Server Error\r\n/);
+    assert.match(text, /refused: ERR_INVALID_CHAR$/);
+    assert.doesNotMatch(text, /Set-Cookie/);
   } finally {
     await gw.close();
   }

@@ -106,6 +106,8 @@ test('request heads: the plain shape is parsed; repeats are joined as node:http 
   assert.equal(head.headers['x-trino-session'], 'a=1, b=2');
   assert.equal(head.headers.cookie, 'c=1; d=2');
   assert.equal(head.headers['x-trino-client-info'], 'caf\xe9');
+  const spaced = parseRequestHead('POST /v1/statement HTTP/1.1\r\nHost: gw\r\nContent-Length: \t 5 \t');
+  assert.equal(spaced !== HAND_OFF && spaced.contentLength, 5);
   const closing = parseRequestHead('GET /v1/statement/x HTTP/1.1\r\nHost: gw\r\nConnection: keep-alive, close');
   assert.equal(closing !== HAND_OFF && closing.keepAlive, false);
 });
@@ -130,6 +132,10 @@ test('request heads the fast path does not take are handed to node:http; malform
     ['GET / HTTP/1.1\r\nX-Trino-User: a\x00b', 'invalid characters'],
     ['GET / HTTP/1.1\r\nX-Trino-User: a\rb', 'invalid characters'],
     ['POST / HTTP/1.1\r\nContent-Length: 1e3', 'invalid Content-Length'],
+    // Only spaces and tabs surround a value (node:http answers 400 to all of these too).
+    ['POST / HTTP/1.1\r\nContent-Length: \xa05', 'invalid Content-Length'],
+    ['POST / HTTP/1.1\r\nContent-Length: 5\x0b', 'invalid characters'],
+    ['POST / HTTP/1.1\r\nContent-Length: \x0c5', 'invalid characters'],
   ] as const) {
     assert.throws(() => parseRequestHead(text), (err: Error) => err instanceof BadRequest && err.message.includes(message), text);
   }

@@ -60,3 +60,29 @@ test('paged tokens expire like plain ones, cached or not', () => {
   assert.equal(signer.verify(token).target, '/v1/statement/queued/q/y/1');
   assert.throws(() => signer.verify(token, Date.now() + 120_000), (err: unknown) => err instanceof HttpFailure && err.status === 410);
 });
+
+test('each token has one accepted spelling: padding, stray characters, other spellings of the last bits, leading zeros and oversized tokens are refused', () => {
+  const signer = new QueryTokenSigner(SECRET, 3_600_000);
+  const followUp = { backend: 'trino1', user: 'alice', issuedAt: Math.floor(Date.now() / 1000), target: '/v1/statement/executing/q1/y1/5' };
+  const paged = signer.signPaged(followUp);
+  const plain = signer.sign(followUp);
+  assert.deepEqual(signer.verify(paged), followUp);
+  const [payload, mac] = paged.split('.') as [string, string, string];
+  // The MAC's last character carries 2 unused bits: 4 spellings decode to the same bytes.
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  const last = alphabet.indexOf(mac.at(-1)!);
+  const sameBytes = alphabet[(last & ~3) | ((last + 1) & 3)]!;
+  assert.deepEqual(Buffer.from(mac.slice(0, -1) + sameBytes, 'base64url'), Buffer.from(mac, 'base64url'));
+  for (const bad of [
+    `${payload}.${mac.slice(0, -1)}${sameBytes}.5`,
+    `${payload}.${mac}==.5`,
+    `${payload}.${mac}!.5`,
+    `${payload}=.${mac}.5`,
+    `${payload}.${mac}.05`,
+    `${payload}.${mac}.+5`,
+    `${plain}==`,
+    `${payload}.${mac}.5${'0'.repeat(5000)}`,
+  ]) {
+    assert.throws(() => signer.verify(bad), (err: unknown) => err instanceof HttpFailure && err.status === 404, bad.slice(0, 80));
+  }
+});

@@ -5,7 +5,7 @@
  */
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { drained, type ClientResponse } from '../../http1/exchange.js';
-import { BackendRequestError, ClientPool, ResponseBody, type PoolResponse } from '../../http1/client-pool.js';
+import { BackendRequestError, ClientPool, InvalidRequestHeader, ResponseBody, type PoolResponse } from '../../http1/client-pool.js';
 import type { HeaderValues } from '../../http1/response-parser.js';
 import type { TrinoBackendConfig } from '../../config/schema.js';
 import { ErrorCodes, QueryFailure } from '../../protocol/errors.js';
@@ -292,6 +292,12 @@ export class TrinoBackend implements Backend {
       const answer = await this.pool.request(body === undefined ? { method, path, headers } : { method, path, headers, body });
       response = followUpHeaders === undefined ? answer : await this.skipWaiting(answer, followUpHeaders);
     } catch (err) {
+      if (err instanceof InvalidRequestHeader) {
+        // The request's fault, not the backend's: no passive health signal.
+        context.events.ended('failed');
+        sendQueryFailure(res, context.fallbackQueryId, context.baseUrl, new QueryFailure(ErrorCodes.GENERIC_USER_ERROR, err.message));
+        return;
+      }
       this.failUnavailable(method, err, context, res);
       return;
     }
@@ -300,7 +306,13 @@ export class TrinoBackend implements Backend {
       await this.relayDocument(response, context, res);
       return;
     }
-    const text = await readLimited(response.body);
+    let text: string;
+    try {
+      text = await readLimited(response.body);
+    } catch (err) {
+      this.failUnavailable(method, err, context, res);
+      return;
+    }
     if (status === 204) {
       if (method === 'DELETE') context.events.ended('failed', { canceled: true });
       sendNoContent(res);
@@ -413,7 +425,7 @@ export class TrinoBackend implements Backend {
         let writable = true;
         for (const piece of pieces) if (piece.length > 0) writable = res.write(piece) && writable;
         res.uncork();
-        if (!writable && !(await drained(res))) throw new ClientGone();
+        if (!writable && !(await drained(res, this.options.config.requestTimeout))) throw new ClientGone();
       }
     } catch (err) {
       if (err instanceof ClientGone) return false;
@@ -459,8 +471,6 @@ export class TrinoBackend implements Backend {
     }
     sendQueryFailure(res, context.fallbackQueryId, context.baseUrl, new QueryFailure(ErrorCodes.BACKEND_UNAVAILABLE, `Backend unavailable (${reason})${this.detail()}`));
   }
-
-
 
   private detail(): string {
     return this.options.exposeDetails ? ` [backend ${this.name} at ${this.options.config.url}]` : '';
@@ -554,8 +564,13 @@ async function dump(response: BackendResponse): Promise<void> {
 
 /** `chunks` already read, then the rest of `body`. */
 async function* prepend(chunks: Buffer[], body: AsyncIterator<Buffer>): AsyncIterable<Buffer> {
-  yield* chunks;
-  for (let next = await body.next(); !next.done; next = await body.next()) yield next.value;
+  try {
+    yield* chunks;
+    for (let next = await body.next(); !next.done; next = await body.next()) yield next.value;
+  } finally {
+    // Left early (the client went away): closing the inner body closes its backend connection.
+    await body.return?.();
+  }
 }
 
 async function readLimited(body: BackendResponse['body']): Promise<string> {
