@@ -84,7 +84,8 @@ async function main(): Promise<void> {
     const nginx = flags.nginx ? await startNginx({ upstreamUrl: backendUrl, workers: 1, keepalive: 16 }) : undefined;
     client = new BenchClient(BENCH_USER, {
       ...(tls ? { ca: tls.ca } : {}),
-      ...(passwordAuth ? { credentials: { origin: gateway.url, password: BENCH_PASSWORD } } : {}),
+      // Every gateway side authenticates; direct, node-proxy and nginx take no credentials.
+      ...(passwordAuth ? { credentials: { origins: [gateway, baseline, authorizing].flatMap((g) => (g ? [g.url] : [])), password: BENCH_PASSWORD } } : {}),
     });
     const variant = passwordAuth ? 'gateway over HTTPS with password authentication' : tls ? 'gateway over HTTPS' : 'plain HTTP';
     console.log(`variant: ${variant} (backend and node-proxy: plain HTTP)`);

@@ -97,7 +97,7 @@ async function main(): Promise<void> {
     const baseline = flags.baseline === undefined ? undefined : await startGateway({ backendUrl: fake.url, repo: flags.baseline, passwordAuth, ...(tls ? { tls } : {}) });
     client = new BenchClient(BENCH_USER, {
       ...(tls ? { ca: tls.ca } : {}),
-      ...(passwordAuth ? { credentials: { origin: gateway.url, password: BENCH_PASSWORD } } : {}),
+      ...(passwordAuth ? { credentials: { origins: [gateway, baseline].flatMap((g) => (g ? [g.url] : [])), password: BENCH_PASSWORD } } : {}),
     });
     const userHeader = `X-Trino-User: ${BENCH_USER}`;
     const basic = `Authorization: Basic ${Buffer.from(`${BENCH_USER}:${BENCH_PASSWORD}`).toString('base64')}`;

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The test command (`npm test`): installs what the tests need when it is missing (npm packages,
 # a real Trino and its clients from Maven Central, the Python client from PyPI, Debian's chromium
-# for the browser tests), starts Trino unless one is already running, and runs unit, engine,
-# integration and browser (UI) tests.
+# for the browser tests, nginx and wrk for the benchmarks' smoke runs), starts Trino unless one is
+# already running, and runs unit, engine, integration and browser (UI) tests and the benchmarks'
+# smoke runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +13,7 @@ npm run build
 bash scripts/trino/install.sh
 bash scripts/clients/install.sh
 bash scripts/chromium/install.sh
+bash scripts/bench-tools/install.sh
 
 trino_port="${QUERYGATE_TRINO_PORT:-18080}"
 if ! curl -fsS -m 2 "http://127.0.0.1:${trino_port}/v1/info" >/dev/null 2>&1; then
@@ -21,4 +23,4 @@ fi
 
 # Sized like the CLI does (see src/cli.ts): tests run gateways in-process.
 export UV_THREADPOOL_SIZE="${UV_THREADPOOL_SIZE:-64}"
-node --test --test-concurrency=1 dist/test/unit/ dist/test/engines/ dist/test/sql/ dist/test/policy/ dist/test/auth/ dist/test/tracking/ dist/test/integration/ dist/test/e2e/
+node --test --test-concurrency=1 dist/test/unit/ dist/test/engines/ dist/test/sql/ dist/test/policy/ dist/test/auth/ dist/test/tracking/ dist/test/integration/ dist/test/e2e/ dist/test/bench/

@@ -40,8 +40,8 @@ export interface ClientOptions {
   connectionsPerOrigin?: number;
   /** Certificate to trust for https origins (the benchmark's self-signed one). */
   ca?: Buffer;
-  /** Basic credentials, sent to this origin only: backends without authentication refuse passwords. */
-  credentials?: { origin: string; password: string };
+  /** Basic credentials, sent to these origins only: backends without authentication refuse passwords. */
+  credentials?: { origins: string[]; password: string };
 }
 
 export class BenchClient {
@@ -80,7 +80,7 @@ export class BenchClient {
   async page(method: 'GET' | 'POST' | 'DELETE', uri: string, body: string | undefined, parse: boolean): Promise<Page> {
     const { origin, path } = splitUri(uri);
     const headers: Record<string, string> = { 'x-trino-user': this.user };
-    if (this.authorization !== undefined && origin === this.options.credentials?.origin) headers.authorization = this.authorization;
+    if (this.authorization !== undefined && this.options.credentials?.origins.includes(origin)) headers.authorization = this.authorization;
     if (body !== undefined) headers['content-type'] = 'text/plain; charset=utf-8';
     const response = await this.pool(origin).request({ method, path, headers, body: body ?? null });
     const chunks: Buffer[] = [];
