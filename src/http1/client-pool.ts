@@ -454,17 +454,16 @@ export class ResponseBody implements AsyncIterable<Buffer> {
     return whole;
   }
 
-  async text(limit = Infinity): Promise<string> {
-    let text = '';
-    for await (const chunk of this) if (text.length < limit) text += chunk.toString('utf8');
-    return text.length > limit ? text.slice(0, limit) : text;
+  async text(): Promise<string> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of this) chunks.push(chunk);
+    return Buffer.concat(chunks).toString('utf8');
   }
 
   async json(): Promise<unknown> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of this) chunks.push(chunk);
+    const text = await this.text();
     try {
-      return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      return JSON.parse(text);
     } catch (err) {
       throw new BackendRequestError('invalid response', `body is not JSON: ${(err as Error).message}`);
     }

@@ -87,7 +87,7 @@ export class GatewayServer {
     if (nodeConnection === undefined) throw new Error(`node:http registered no ${event} listener`);
     const frontDoor = new FrontDoor({
       // Other methods (HEAD, OPTIONS, ...) get node:http's answers, which know HEAD has no body.
-      serves: (method, url) => (method === 'GET' || method === 'POST' || method === 'DELETE') && isStatementPath(pathOf(url)),
+      serves: (method, url) => (method === 'GET' || method === 'POST' || method === 'DELETE') && isStatementPath(splitUrl(url).path),
       handle: (req, res) => {
         this.statementRequest(req, res).catch((err: unknown) => this.internalError(res, err));
       },
@@ -126,9 +126,7 @@ export class GatewayServer {
   /** The statement protocol, from the front door or from node:http (handed-off connections). */
   private async statementRequest(req: ClientRequest, res: ClientResponse): Promise<void> {
     const receivedAt = process.hrtime.bigint();
-    const url = req.url ?? '/';
-    const path = pathOf(url);
-    const search = path.length === url.length ? '' : url.slice(path.length + 1);
+    const { path, search } = splitUrl(req.url ?? '/');
     await this.refusingFailures(req, res, async () => {
       if (path === '/v1/statement') {
         if (req.method !== 'POST') throw new HttpFailure(405, 'Method not allowed');
@@ -140,13 +138,11 @@ export class GatewayServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = req.url ?? '/';
-    const path = pathOf(url);
+    const { path, search } = splitUrl(req.url ?? '/');
     if (isStatementPath(path)) {
       await this.statementRequest(req, res);
       return;
     }
-    const search = path.length === url.length ? '' : url.slice(path.length + 1);
     await this.refusingFailures(req, res, async () => {
       if (path === '/v1/info') {
         this.info(res);
@@ -353,9 +349,10 @@ function isTls(req: ClientRequest): boolean {
   return (req.socket as { encrypted?: boolean }).encrypted === true;
 }
 
-function pathOf(url: string): string {
+/** A request target's path and its query string (without the `?`). */
+function splitUrl(url: string): { path: string; search: string } {
   const queryStart = url.indexOf('?');
-  return queryStart === -1 ? url : url.slice(0, queryStart);
+  return queryStart === -1 ? { path: url, search: '' } : { path: url.slice(0, queryStart), search: url.slice(queryStart + 1) };
 }
 
 function isStatementPath(path: string): boolean {

@@ -453,7 +453,7 @@ export class TrinoBackend implements Backend {
       this.failUnavailable('GET', new Error('truncated document'), context, res);
       return false;
     }
-    const body = pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
+    const body = concatenated(pieces);
     headers['content-length'] = body.length;
     res.writeHead(200, headers);
     res.end(body);
@@ -477,10 +477,14 @@ export class TrinoBackend implements Backend {
   }
 }
 
+function concatenated(pieces: Buffer[]): Buffer {
+  return pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
+}
+
 /** A body already complete in memory: a held document, or a backend answer that arrived whole. */
 function wholeBody(body: BackendResponse['body']): Buffer | undefined {
   if (body instanceof ResponseBody) return body.takeWhole();
-  if (Array.isArray(body)) return body.length === 1 ? (body[0] as Buffer) : Buffer.concat(body as Buffer[]);
+  if (Array.isArray(body)) return concatenated(body as Buffer[]);
   return undefined;
 }
 
