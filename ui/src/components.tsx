@@ -73,6 +73,25 @@ export function Loading() {
   );
 }
 
+/**
+ * A page's title row: the title, what stands beside it, when its data was updated, and (for a
+ * page that does not update live) a Refresh button.
+ */
+export function PageHead(props: { title: ReactNode; updatedAt: number | undefined; live?: boolean; onRefresh?: () => void; children?: ReactNode }) {
+  return (
+    <div className="page-head">
+      <h1>{props.title}</h1>
+      {props.children}
+      <Updated at={props.updatedAt} live={props.live} />
+      {props.onRefresh && (
+        <button type="button" className="button small" onClick={props.onRefresh}>
+          Refresh
+        </button>
+      )}
+    </div>
+  );
+}
+
 export function Updated(props: { at: number | undefined; live?: boolean }) {
   if (props.at === undefined) return null;
   return (

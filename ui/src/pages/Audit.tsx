@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { AuditEvent } from '../types';
-import { StateBadge, Updated, formatTime } from '../components';
+import { PageHead, StateBadge, formatTime } from '../components';
 import { FilterForm, SearchResults, type FilterField } from '../FilterForm';
 import { usePagedSearch } from '../hooks';
 
@@ -18,13 +18,7 @@ export function AuditPage() {
   const filtered = Object.values(filters).some((v) => v !== '');
   return (
     <section>
-      <div className="page-head">
-        <h1>Audit trail</h1>
-        <Updated at={audit.updatedAt} />
-        <button type="button" className="button small" onClick={audit.reload}>
-          Refresh
-        </button>
-      </div>
+      <PageHead title="Audit trail" updatedAt={audit.updatedAt} onRefresh={audit.reload} />
       <FilterForm label="Audit filters" fields={FIELDS} onSearch={setFilters} />
       <SearchResults
         search={audit}

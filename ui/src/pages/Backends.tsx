@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { api } from '../api';
-import { Badge, ConfirmDialog, ErrorBox, Loading, StateBadge, Updated } from '../components';
+import { Badge, ConfirmDialog, ErrorBox, Loading, PageHead, StateBadge } from '../components';
 import { useAction, usePolling } from '../hooks';
 import type { Backend, BackendState } from '../types';
 
@@ -43,10 +43,7 @@ export function BackendsPage() {
 
   return (
     <section>
-      <div className="page-head">
-        <h1>Backends</h1>
-        <Updated at={backends.updatedAt} live />
-      </div>
+      <PageHead title="Backends" updatedAt={backends.updatedAt} live />
       <p className="muted">
         Draining or deactivating never interrupts running queries: it only stops new ones from being routed to the backend.
       </p>

@@ -1,5 +1,5 @@
 import { api } from '../api';
-import { Badge, Empty, ErrorBox, Loading, StateBadge, Updated } from '../components';
+import { Badge, Empty, ErrorBox, Loading, PageHead, StateBadge } from '../components';
 import { usePolling } from '../hooks';
 import { Link } from '../router';
 import type { Overview } from '../types';
@@ -9,10 +9,7 @@ export function OverviewPage() {
   const data = overview.data;
   return (
     <section>
-      <div className="page-head">
-        <h1>Overview</h1>
-        <Updated at={overview.updatedAt} live />
-      </div>
+      <PageHead title="Overview" updatedAt={overview.updatedAt} live />
       {overview.error && <ErrorBox error={overview.error} onRetry={overview.reload} />}
       {overview.loading && !data && <Loading />}
       {data && (

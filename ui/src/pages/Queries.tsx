@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { QueryRecord } from '../types';
 import { api } from '../api';
-import { Empty, ErrorBox, Loading, StateBadge, Updated, formatDuration, formatTime } from '../components';
+import { Empty, ErrorBox, Loading, PageHead, StateBadge, formatDuration, formatTime } from '../components';
 import { FilterForm, SearchResults, type FilterField } from '../FilterForm';
 import { usePagedSearch, usePolling } from '../hooks';
 import { Link } from '../router';
@@ -31,10 +31,7 @@ function LiveQueries() {
   const live = usePolling(() => api<{ items: QueryRecord[] }>('/api/queries/live'), 2000, []);
   return (
     <>
-      <div className="page-head">
-        <h1>Live queries</h1>
-        <Updated at={live.updatedAt} live />
-      </div>
+      <PageHead title="Live queries" updatedAt={live.updatedAt} live />
       {live.error && <ErrorBox error={live.error} onRetry={live.reload} />}
       {live.loading && !live.data && <Loading />}
       {live.data &&
@@ -88,13 +85,7 @@ function History() {
   const filtered = Object.values(filters).some((v) => v !== '');
   return (
     <>
-      <div className="page-head">
-        <h1>History</h1>
-        <Updated at={history.updatedAt} />
-        <button type="button" className="button small" onClick={history.reload}>
-          Refresh
-        </button>
-      </div>
+      <PageHead title="History" updatedAt={history.updatedAt} onRefresh={history.reload} />
       <FilterForm label="History filters" fields={FIELDS} onSearch={setFilters} />
       <SearchResults
         search={history}

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { api } from '../api';
-import { Badge, ErrorBox, Loading, StateBadge, Updated, formatBytes, formatCount, formatDuration, formatTime } from '../components';
+import { Badge, ErrorBox, Loading, PageHead, StateBadge, formatBytes, formatCount, formatDuration, formatTime } from '../components';
 import { usePolling } from '../hooks';
 import { Link } from '../router';
 import type { QueryRecord } from '../types';
@@ -27,14 +27,18 @@ export function QueryPage(props: { id: string }) {
       <p className="crumbs">
         <Link to="/queries">← Queries</Link>
       </p>
-      <div className="page-head">
-        <h1>
-          Query <code>{props.id}</code>
-        </h1>
+      <PageHead
+        title={
+          <>
+            Query <code>{props.id}</code>
+          </>
+        }
+        updatedAt={query.updatedAt}
+        live={running}
+      >
         {q && <StateBadge state={q.state} />}
         {q && running && <CancelQuery query={q} onCanceled={query.reload} />}
-        <Updated at={query.updatedAt} live={running} />
-      </div>
+      </PageHead>
       {query.error && <ErrorBox error={query.error} onRetry={query.reload} />}
       {query.loading && !q && <Loading />}
       {q && (
