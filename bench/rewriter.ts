@@ -42,7 +42,7 @@ function document(columns: string, data: string | Buffer): Buffer {
 function uriRewriter(signer: QueryTokenSigner): TopLevelValueRewriter {
   return new TopLevelValueRewriter(WATCHED, (key, value) => {
     const target = new URL(value);
-    const token = signer.sign({ backend: 'bench', user: 'bench', issuedAt: 1_800_000_000, target: target.pathname + target.search });
+    const token = signer.sign({ backend: 'bench', user: 'bench', issuedAt: 1_800_000_000, queryId: ID, phase: 'executing', target: target.pathname + target.search });
     return key === 'infoUri' ? `http://gw:8080/ui/query.html?${ID}` : followUpUri('http://gw:8080', 'executing', ID, token);
   });
 }

@@ -60,7 +60,7 @@ export interface SubmissionEvents extends QueryEndEvents {
 
 export interface FollowUpRequest {
   method: 'GET' | 'DELETE';
-  queryId: string;
+  /** The opened token; its query id and phase are the request path's (checked). */
   followUp: FollowUp;
   headers: IncomingHttpHeaders;
   /** The request's query string (`maxWait`, `targetResultSize`), without `?`. */
@@ -96,5 +96,8 @@ export interface Backend {
   close(): Promise<void>;
 }
 
-/** Outcome of looking a query up by id on one backend. */
-export type QueryLookup = 'done' | 'unknown' | 'forbidden';
+/**
+ * Outcome of looking a query up by id on one backend. Another user's query is 'unknown': a
+ * guessed id must answer exactly as a random one.
+ */
+export type QueryLookup = 'done' | 'unknown';

@@ -129,9 +129,9 @@ export class LocalBackend implements Backend {
   }
 
   async followUp(request: FollowUpRequest, res: ClientResponse): Promise<void> {
-    const query = this.queries.get(request.queryId);
+    const query = this.queries.get(request.followUp.queryId);
     if (!query) throw new HttpFailure(410, 'Query is gone: it finished, was abandoned, or the gateway restarted');
-    const token = Number(request.followUp.target.slice(request.followUp.target.lastIndexOf('/') + 1));
+    const token = Number(request.followUp.target);
     if (request.method === 'DELETE') {
       this.cancel(query, canceled());
       sendNoContent(res);
@@ -161,7 +161,7 @@ export class LocalBackend implements Backend {
   async cancelQuery(queryId: string, requester: string, _headers: IncomingHttpHeaders): Promise<QueryLookup> {
     const query = this.queries.get(queryId);
     if (!query) return 'unknown';
-    if (query.user !== requester) return 'forbidden';
+    if (query.user !== requester) return 'unknown';
     this.cancel(query, canceled());
     return 'done';
   }
@@ -191,7 +191,7 @@ export class LocalBackend implements Backend {
   async queryInfo(queryId: string, requester: string, _headers: IncomingHttpHeaders, res: ClientResponse): Promise<QueryLookup> {
     const query = this.queries.get(queryId);
     if (!query) return 'unknown';
-    if (query.user !== requester) return 'forbidden';
+    if (query.user !== requester) return 'unknown';
     const info: Record<string, unknown> = {
       queryId: query.id,
       state: query.state,
@@ -375,7 +375,9 @@ export class LocalBackend implements Backend {
         backend: this.name,
         user: query.principal,
         issuedAt: Math.floor(Date.now() / 1000),
-        target: `${query.id}/${nextToken}`,
+        queryId: query.id,
+        phase,
+        target: String(nextToken),
       });
       doc.nextUri = followUpUri(baseUrl, phase, query.id, token);
     }

@@ -1,18 +1,28 @@
 /**
- * Signed follow-up tokens. Every nextUri the gateway hands out carries one: it names the backend
- * (and, for pass-through engines, the backend's own follow-up path), the user who started the
- * query and when the token was issued. Any gateway instance holding the same secret can route
- * the follow-up from the token alone, without a shared lookup, and nobody can forge or alter one.
+ * Follow-up tokens. Every nextUri the gateway hands out carries one: it names the backend (and,
+ * for pass-through engines, the backend's own follow-up path), the user who started the query,
+ * the query id and phase the URI's path must show, and when the token was issued. Any gateway
+ * instance holding the same secret can route the follow-up from the token alone, without a
+ * shared lookup; nobody can forge, alter or read one.
  *
- * Paged tokens (signPaged) leave the page number at the end of a backend path outside the
- * signature: `payload.mac.page`. The signed part then stays the same for every page of a query
- * phase, so it is signed once and verified once per instance (both cached), instead of an HMAC
- * per poll each way. Changing the page gains nothing: the signed part still fixes the backend,
- * the query's path and its user, and the backend answers a page it is not at with 410 as it
- * would to that user directly.
+ * Tokens are sealed with AES-256-GCM under a key derived from `security.tokenSecret` by HKDF:
+ * the client sees opaque bytes (no backend name, path or user, whatever exposeBackendDetails
+ * says). The nonce is an HMAC of the plaintext (a synthetic IV), so no two different tokens share
+ * one however many are issued, and sealing the same fields twice gives the same token.
+ *
+ * The path `/v1/statement/{phase}/{queryId}/{token}` must agree with the query id and phase
+ * sealed in its token (verifyFollowUp); a path that does not is refused as a token not issued
+ * here, before anything is looked up, so a guessed query id answers exactly as a random one.
+ *
+ * Paged tokens (signPaged) leave the page number at the end of a backend path outside the seal:
+ * `sealed.page`. The sealed part then stays the same for every page of a query phase, so it is
+ * sealed once and opened once per instance (both cached), instead of once per poll each way.
+ * Changing the page gains nothing: the sealed part still fixes the backend, the query's path, its
+ * id and its user, and the backend answers a page it is not at with 410 as it would to that user.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { ErrorCodes, HttpFailure, QueryFailure } from './errors.js';
+import type { FollowUpPhase } from './uris.js';
 
 export interface FollowUp {
   /** Backend that owns the query. */
@@ -21,35 +31,45 @@ export interface FollowUp {
   user: string;
   /** Seconds since the epoch when the token was issued. */
   issuedAt: number;
-  /** Pass-through engines: the backend's own follow-up path and query. Local engines: the page token. */
+  /** The query id the follow-up path must carry (the gateway's id for the query). */
+  queryId: string;
+  /** The phase the follow-up path must carry. */
+  phase: FollowUpPhase;
+  /** Pass-through engines: the backend's own follow-up path and query. Local engines and the queue: the page token. */
   target: string;
 }
 
-const VERSION = '1';
-const PAGED_VERSION = '2';
-const SIGNATURE_BYTES = 16;
+const VERSION = '3';
+const PAGED_VERSION = '4';
+const FIELDS = 7;
+const NONCE_BYTES = 12;
+const TAG_BYTES = 16;
+const PHASES: ReadonlySet<string> = new Set<FollowUpPhase>(['queued', 'executing', 'partialCancel']);
 /** A page number as Trino writes it: no sign, no leading zeros (one spelling per page). */
 const PAGE = /^(?:0|[1-9]\d{0,17})$/;
 /** Longer tokens are refused before any decoding (a real one is a few hundred characters). */
 const MAX_TOKEN_LENGTH = 4096;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
-/** Entries per cache (signed prefixes, verified prefixes); the oldest goes first. */
+/** Entries per cache (sealed prefixes, opened prefixes); the oldest goes first. */
 const CACHE_ENTRIES = 10_000;
-/** A cached paged signature is reused while it is younger than this (and a tenth of the TTL). */
+/** A cached paged seal is reused while it is younger than this (and a tenth of the TTL). */
 const REUSE_SECONDS = 60;
 
 interface VerifiedPrefix {
   backend: string;
   user: string;
   issuedAt: number;
+  queryId: string;
+  phase: FollowUpPhase;
   prefix: string;
 }
 
 export class QueryTokenSigner {
-  private readonly key: Buffer;
-  /** backend, user and path prefix -> the signed part of a paged token, with its issue time. */
+  private readonly encryptionKey: Buffer;
+  private readonly nonceKey: Buffer;
+  /** backend, user, query, phase and path prefix -> the sealed part of a paged token, with its issue time. */
   private readonly signedPrefixes = new Map<string, { signed: string; issuedAt: number }>();
-  /** Signed part of a paged token -> what it says (only ever filled with verified or own tokens). */
+  /** Sealed part of a paged token -> what it says (only ever filled with opened or own tokens). */
   private readonly verifiedPrefixes = new Map<string, VerifiedPrefix>();
   private readonly reuseSeconds: number;
 
@@ -57,12 +77,14 @@ export class QueryTokenSigner {
     secret: string | undefined,
     private readonly ttlMs: number,
   ) {
-    this.key = secret === undefined ? randomBytes(32) : Buffer.from(secret, 'utf8');
+    const keys = Buffer.from(hkdfSync('sha256', secret ?? randomBytes(32), 'querygate', 'follow-up token keys: aes-256-gcm, nonce', 64));
+    this.encryptionKey = keys.subarray(0, 32);
+    this.nonceKey = keys.subarray(32);
     this.reuseSeconds = Math.min(REUSE_SECONDS, Math.floor(ttlMs / 10_000));
   }
 
   sign(followUp: FollowUp): string {
-    return this.signFields(VERSION, followUp.backend, followUp.user, followUp.issuedAt, followUp.target);
+    return this.seal(VERSION, followUp, followUp.target);
   }
 
   /** Like sign, for a target whose last path segment is a page number (see the file comment). */
@@ -71,82 +93,89 @@ export class QueryTokenSigner {
     const page = followUp.target.slice(slash + 1);
     if (slash === -1 || !PAGE.test(page)) return this.sign(followUp);
     const prefix = followUp.target.slice(0, slash);
-    const key = `${followUp.backend}\n${followUp.user}\n${prefix}`;
+    const key = `${followUp.backend}\n${followUp.user}\n${followUp.queryId}\n${followUp.phase}\n${prefix}`;
     const cached = this.signedPrefixes.get(key);
     if (cached !== undefined && followUp.issuedAt - cached.issuedAt <= this.reuseSeconds) return `${cached.signed}.${page}`;
-    const signed = this.signFields(PAGED_VERSION, followUp.backend, followUp.user, followUp.issuedAt, prefix);
+    const signed = this.seal(PAGED_VERSION, followUp, prefix);
     remember(this.signedPrefixes, key, { signed, issuedAt: followUp.issuedAt });
-    remember(this.verifiedPrefixes, signed, { backend: followUp.backend, user: followUp.user, issuedAt: followUp.issuedAt, prefix });
+    const { backend, user, issuedAt, queryId, phase } = followUp;
+    remember(this.verifiedPrefixes, signed, { backend, user, issuedAt, queryId, phase, prefix });
     return `${signed}.${page}`;
   }
 
   /**
-   * Verifies and decodes a token. A malformed or forged token is "not found" (404), an expired
-   * one is "gone" (410), as Trino answers for unknown and purged queries.
+   * Opens the token of a follow-up path and checks that the path's query id and phase are the
+   * ones sealed in it. A path that disagrees is refused exactly as a malformed or forged token,
+   * "not found" (404); an expired token is "gone" (410), as Trino answers for unknown and purged
+   * queries.
    */
-  verify(token: string, nowMs = Date.now()): FollowUp {
-    if (token.length > MAX_TOKEN_LENGTH) throw notIssuedHere();
-    const first = token.indexOf('.');
-    if (first <= 0) throw notIssuedHere();
-    const second = token.indexOf('.', first + 1);
-    let followUp: FollowUp;
-    if (second === -1) {
-      followUp = this.verifyFields(token, VERSION);
-    } else {
-      const page = token.slice(second + 1);
-      if (!PAGE.test(page)) throw notIssuedHere();
-      const signed = token.slice(0, second);
-      const cached = this.verifiedPrefixes.get(signed);
-      const prefix = cached ?? toPrefix(this.verifyFields(signed, PAGED_VERSION));
-      followUp = { backend: prefix.backend, user: prefix.user, issuedAt: prefix.issuedAt, target: `${prefix.prefix}/${page}` };
-      // Only live tokens are kept; verifyFields accepts one spelling per token, so one entry each.
-      if (cached === undefined && !this.expired(followUp, nowMs)) remember(this.verifiedPrefixes, signed, prefix);
-    }
-    if (this.expired(followUp, nowMs)) {
+  verifyFollowUp(path: { queryId: string; phase: FollowUpPhase; token: string }, nowMs = Date.now()): FollowUp {
+    const followUp = this.open(path.token, nowMs);
+    if (followUp.queryId !== path.queryId || followUp.phase !== path.phase) throw notIssuedHere();
+    if (this.expired(followUp.issuedAt, nowMs)) {
       throw new HttpFailure(410, 'Query token expired: the query is gone or its client stopped polling');
     }
     return followUp;
   }
 
-  private expired(followUp: FollowUp, nowMs: number): boolean {
-    return nowMs - followUp.issuedAt * 1000 > this.ttlMs;
+  private expired(issuedAt: number, nowMs: number): boolean {
+    return nowMs - issuedAt * 1000 > this.ttlMs;
   }
 
-  private signFields(version: string, backend: string, user: string, issuedAt: number, target: string): string {
-    const payload = Buffer.from([version, backend, user, issuedAt.toString(36), target].join('\n'), 'utf8').toString('base64url');
-    return `${payload}.${this.mac(payload).toString('base64url')}`;
+  private open(token: string, nowMs: number): FollowUp {
+    if (token.length > MAX_TOKEN_LENGTH) throw notIssuedHere();
+    const dot = token.indexOf('.');
+    if (dot === -1) return this.unseal(token, VERSION);
+    const page = token.slice(dot + 1);
+    if (!PAGE.test(page)) throw notIssuedHere();
+    const signed = token.slice(0, dot);
+    const cached = this.verifiedPrefixes.get(signed);
+    const prefix = cached ?? toPrefix(this.unseal(signed, PAGED_VERSION));
+    // Only live tokens are kept; unseal accepts one spelling per token, so one entry each.
+    if (cached === undefined && !this.expired(prefix.issuedAt, nowMs)) remember(this.verifiedPrefixes, signed, prefix);
+    const { backend, user, issuedAt, queryId, phase } = prefix;
+    return { backend, user, issuedAt, queryId, phase, target: `${prefix.prefix}/${page}` };
+  }
+
+  private seal(version: string, followUp: FollowUp, target: string): string {
+    const { backend, user, issuedAt, queryId, phase } = followUp;
+    const plaintext = Buffer.from([version, backend, user, issuedAt.toString(36), queryId, phase, target].join('\n'), 'utf8');
+    const nonce = createHmac('sha256', this.nonceKey).update(plaintext).digest().subarray(0, NONCE_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', this.encryptionKey, nonce);
+    const sealed = Buffer.concat([nonce, cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
+    return sealed.toString('base64url');
   }
 
   /**
-   * Checks `payload.mac` and decodes it; the version must be the one its form implies. Both parts
-   * must be canonical base64url (Node's decoder would also take padding, stray characters and
-   * other spellings of the last bits), so each token has exactly one accepted spelling.
+   * Opens `nonce | ciphertext | tag` and decodes its fields; the version must be the one the
+   * token's form implies. The text must be canonical base64url (Node's decoder would also take
+   * padding, stray characters and other spellings of the last bits), so each token has exactly
+   * one accepted spelling.
    */
-  private verifyFields(signed: string, version: string): FollowUp {
-    const dot = signed.indexOf('.');
-    const payload = signed.slice(0, dot);
-    const mac = signed.slice(dot + 1);
-    if (!BASE64URL.test(payload) || !BASE64URL.test(mac)) throw notIssuedHere();
-    const signature = Buffer.from(mac, 'base64url');
-    if (signature.length !== SIGNATURE_BYTES || signature.toString('base64url') !== mac) throw notIssuedHere();
-    if (!timingSafeEqual(signature, this.mac(payload))) throw notIssuedHere();
-    const decoded = Buffer.from(payload, 'base64url');
-    if (decoded.toString('base64url') !== payload) throw notIssuedHere();
-    const fields = decoded.toString('utf8').split('\n');
-    if (fields.length !== 5 || fields[0] !== version) throw notIssuedHere();
-    const [, backend, user, issued, target] = fields as [string, string, string, string, string];
+  private unseal(sealed: string, version: string): FollowUp {
+    if (!BASE64URL.test(sealed)) throw notIssuedHere();
+    const bytes = Buffer.from(sealed, 'base64url');
+    if (bytes.length <= NONCE_BYTES + TAG_BYTES || bytes.toString('base64url') !== sealed) throw notIssuedHere();
+    const decipher = createDecipheriv('aes-256-gcm', this.encryptionKey, bytes.subarray(0, NONCE_BYTES), { authTagLength: TAG_BYTES });
+    decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES));
+    let plaintext: Buffer;
+    try {
+      plaintext = Buffer.concat([decipher.update(bytes.subarray(NONCE_BYTES, bytes.length - TAG_BYTES)), decipher.final()]);
+    } catch {
+      throw notIssuedHere();
+    }
+    const fields = plaintext.toString('utf8').split('\n');
+    if (fields.length !== FIELDS || fields[0] !== version || !PHASES.has(fields[5]!)) throw notIssuedHere();
+    const [, backend, user, issued, queryId, phase, target] = fields as [string, string, string, string, string, FollowUpPhase, string];
     const issuedAt = parseInt(issued, 36);
     if (!Number.isFinite(issuedAt)) throw notIssuedHere();
-    return { backend, user, issuedAt, target };
-  }
-
-  private mac(payload: string): Buffer {
-    return createHmac('sha256', this.key).update(payload).digest().subarray(0, SIGNATURE_BYTES);
+    return { backend, user, issuedAt, queryId, phase, target };
   }
 }
 
 function toPrefix(fields: FollowUp): VerifiedPrefix {
-  return { backend: fields.backend, user: fields.user, issuedAt: fields.issuedAt, prefix: fields.target };
+  const { backend, user, issuedAt, queryId, phase, target } = fields;
+  return { backend, user, issuedAt, queryId, phase, prefix: target };
 }
 
 /** Sets a cache entry, dropping the oldest beyond CACHE_ENTRIES (Map keeps insertion order). */

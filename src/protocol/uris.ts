@@ -1,4 +1,4 @@
-/** The gateway's own URIs, as clients see them. Follow-ups carry the signed token as the last path segment. */
+/** The gateway's own URIs, as clients see them. Follow-ups carry the sealed token (query-token.ts) as the last path segment. */
 
 export type FollowUpPhase = 'queued' | 'executing' | 'partialCancel';
 
@@ -11,14 +11,20 @@ export function infoUri(baseUrl: string, queryId: string): string {
   return `${baseUrl}/ui/query.html?${queryId}`;
 }
 
+export interface FollowUpPath {
+  phase: FollowUpPhase;
+  queryId: string;
+  token: string;
+}
+
 /** Parses the path of a gateway follow-up URI; undefined when it is not one. */
-export function parseFollowUpPath(path: string): { queryId: string; token: string } | undefined {
+export function parseFollowUpPath(path: string): FollowUpPath | undefined {
   const parts = path.split('/');
   // ['', 'v1', 'statement', phase, ...]
   if (parts.length < 6 || parts[1] !== 'v1' || parts[2] !== 'statement') return undefined;
   if (parts[3] === 'executing' && parts[4] === 'partialCancel') {
-    return parts.length === 7 ? { queryId: parts[5]!, token: parts[6]! } : undefined;
+    return parts.length === 7 ? { phase: 'partialCancel', queryId: parts[5]!, token: parts[6]! } : undefined;
   }
   if ((parts[3] !== 'queued' && parts[3] !== 'executing') || parts.length !== 6) return undefined;
-  return { queryId: parts[4]!, token: parts[5]! };
+  return { phase: parts[3], queryId: parts[4]!, token: parts[5]! };
 }

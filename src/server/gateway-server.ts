@@ -242,47 +242,51 @@ export class GatewayServer {
     if (req.method !== 'GET' && req.method !== 'DELETE') throw new HttpFailure(405, 'Method not allowed');
     const parsed = parseFollowUpPath(path);
     if (!parsed) throw new HttpFailure(404, 'Query not found');
-    const followUp = this.options.signer.verify(parsed.token);
+    // Refuses a path whose query id or phase is not the token's before anything is looked up:
+    // from here on the query id is the token's.
+    const followUp = this.options.signer.verifyFollowUp(parsed);
+    const { queryId } = followUp;
     const dialect = detectDialect(req.headers);
     const identity = await this.options.identity.resolve(req, dialect, isTls(req));
     if (followUp.backend === QUEUE_BACKEND) {
-      const token = Number(followUp.target.slice(followUp.target.lastIndexOf('/') + 1));
-      await this.options.dispatcher.followUp(req.method, parsed.queryId, token, identity.principal.user, search, this.baseUrl(req), res);
+      await this.options.dispatcher.followUp(req.method, queryId, Number(followUp.target), identity.principal.user, search, this.baseUrl(req), res);
       return;
     }
     const backend = this.backendsByName.get(followUp.backend);
     if (!backend) throw new HttpFailure(404, 'Query not found: its backend is no longer configured');
     if (identity.principal.user !== followUp.user) {
       if (req.method === 'DELETE') throw new HttpFailure(403, 'Cannot cancel a query started by another user');
-      sendQueryFailure(res, parsed.queryId, this.baseUrl(req), wrongUser());
+      sendQueryFailure(res, queryId, this.baseUrl(req), wrongUser());
       return;
     }
     const { admission } = this.options;
-    admission.touch(parsed.queryId);
+    admission.touch(queryId);
     const { tracker } = this.options;
     const events = {
       // A query admitted through another instance has no slot here: record its end directly.
       ended: (outcome: QueryOutcome, details?: QueryEndDetails) => {
-        if (admission.end(parsed.queryId, outcome, details)) return;
-        tracker.ended(parsed.queryId, outcome, details);
-        this.options.announceEnded?.(parsed.queryId, outcome);
+        if (admission.end(queryId, outcome, details)) return;
+        tracker.ended(queryId, outcome, details);
+        this.options.announceEnded?.(queryId, outcome);
       },
     };
     this.options.metrics.overhead('followup', receivedAt);
-    await backend.followUp({ method: req.method, queryId: parsed.queryId, followUp, headers: req.headers, search, baseUrl: this.baseUrl(req), dialect, events }, res);
+    await backend.followUp({ method: req.method, followUp, headers: req.headers, search, baseUrl: this.baseUrl(req), dialect, events }, res);
   }
 
   private async queryResource(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     const queryId = path.slice('/v1/query/'.length);
     if (!/^[A-Za-z0-9_]{1,128}$/.test(queryId)) throw new HttpFailure(404, 'Query not found');
     if (req.method !== 'GET' && req.method !== 'DELETE') throw new HttpFailure(405, 'Method not allowed');
-    const identity = await this.options.identity.resolve(req, detectDialect(req.headers), isTls(req));
+    const dialect = detectDialect(req.headers);
+    const identity = await this.options.identity.resolve(req, dialect, isTls(req));
+    // Backends are asked as the authenticated user (a password client sends no user header).
+    const headers = { ...req.headers, [headerName(dialect, 'User').toLowerCase()]: identity.user };
     for (const backend of this.options.backends) {
       const outcome =
         req.method === 'GET'
-          ? await backend.queryInfo(queryId, identity.user, req.headers, res)
-          : await backend.cancelQuery(queryId, identity.user, req.headers);
-      if (outcome === 'forbidden') throw new HttpFailure(403, `Access Denied: Cannot ${req.method === 'GET' ? 'view' : 'kill'} query ${queryId} owned by another user`);
+          ? await backend.queryInfo(queryId, identity.user, headers, res)
+          : await backend.cancelQuery(queryId, identity.user, headers);
       if (outcome === 'done') {
         if (req.method === 'DELETE') sendNoContent(res);
         return;

@@ -142,9 +142,9 @@ test('bad requests get clear answers and the gateway keeps serving', async () =>
   const unknown = await get(`${gateway.url}/v1/statement/executing/20200101_000000_00000_xxxxx/garbage.token`, USER);
   assert.equal(unknown.status, 404);
   const forgedSigner = new QueryTokenSigner('someone-else-entirely-0123456789abcdef', 60_000);
-  const forged = forgedSigner.sign({ backend: 'embedded', user: 'alice', issuedAt: Math.floor(Date.now() / 1000), target: `${first.json.id}/1` });
+  const forged = forgedSigner.sign({ backend: 'embedded', user: 'alice', issuedAt: Math.floor(Date.now() / 1000), queryId: first.json.id as string, phase: 'queued', target: '1' });
   assert.equal((await get(next.replace(token, forged), USER)).status, 404);
-  const expired = new QueryTokenSigner(TEST_SECRET, 1).sign({ backend: 'embedded', user: 'alice', issuedAt: 1, target: `${first.json.id}/1` });
+  const expired = new QueryTokenSigner(TEST_SECRET, 1).sign({ backend: 'embedded', user: 'alice', issuedAt: 1, queryId: first.json.id as string, phase: 'queued', target: '1' });
   assert.equal((await get(next.replace(token, expired), USER)).status, 410);
   assert.equal((await runQuery(gateway.url, 'SELECT 1', USER)).rowsText, '[1]');
 

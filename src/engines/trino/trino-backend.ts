@@ -46,6 +46,8 @@ interface RelayContext {
   /** Query id to report if the backend fails before naming one. */
   fallbackQueryId: string;
   events: QueryEndEvents & { started?(queryId: string): void };
+  /** A DELETE answered 204 ends the query (not a partial cancel: that stops one stage, the query goes on). */
+  endsOnCancel: boolean;
 }
 
 export interface TrinoBackendOptions {
@@ -140,6 +142,7 @@ export class TrinoBackend implements Backend {
       clientDialect: submission.session.dialect,
       fallbackQueryId: this.options.queryIds.next(),
       events: submission.events,
+      endsOnCancel: true,
     };
     const headers = backendRequestHeaders(submission.headers, this.dialect, USER_AGENT);
     const followUpHeaders = { ...headers };
@@ -152,8 +155,9 @@ export class TrinoBackend implements Backend {
       user: request.followUp.user,
       baseUrl: request.baseUrl,
       clientDialect: request.dialect,
-      fallbackQueryId: request.queryId,
+      fallbackQueryId: request.followUp.queryId,
       events: request.events,
+      endsOnCancel: request.followUp.phase !== 'partialCancel',
     };
     const { target } = request.followUp;
     if (request.method === 'GET' && request.search === '') {
@@ -172,7 +176,7 @@ export class TrinoBackend implements Backend {
   async cancelQuery(queryId: string, requester: string, headers: IncomingHttpHeaders): Promise<QueryLookup> {
     const owner = await this.fetchQueryInfo(queryId, headers);
     if (owner === undefined) return 'unknown';
-    if (owner.user !== requester) return 'forbidden';
+    if (owner.user !== requester) return 'unknown';
     try {
       const response = await this.pool.request({
         method: 'DELETE',
@@ -251,7 +255,7 @@ export class TrinoBackend implements Backend {
   async queryInfo(queryId: string, requester: string, headers: IncomingHttpHeaders, res: ClientResponse): Promise<QueryLookup> {
     const info = await this.fetchQueryInfo(queryId, headers);
     if (info === undefined) return 'unknown';
-    if (info.user !== requester) return 'forbidden';
+    if (info.user !== requester) return 'unknown';
     sendJson(res, JSON.stringify(info.publicInfo));
     return 'done';
   }
@@ -314,7 +318,7 @@ export class TrinoBackend implements Backend {
       return;
     }
     if (status === 204) {
-      if (method === 'DELETE') context.events.ended('failed', { canceled: true });
+      if (method === 'DELETE' && context.endsOnCancel) context.events.ended('failed', { canceled: true });
       sendNoContent(res);
     } else if (status === 502 || status === 503 || status === 504) {
       // Retryable by every client: the same follow-up URI stays valid.
@@ -380,7 +384,7 @@ export class TrinoBackend implements Backend {
       if (key === 'infoUri') return infoUri(context.baseUrl, id);
       if (target === undefined) return '';
       const phase: FollowUpPhase = key === 'partialCancelUri' ? 'partialCancel' : target.includes('/queued/') ? 'queued' : 'executing';
-      const token = this.options.signer.signPaged({ backend: this.name, user: context.user, issuedAt, target });
+      const token = this.options.signer.signPaged({ backend: this.name, user: context.user, issuedAt, queryId: id, phase, target });
       return followUpUri(context.baseUrl, phase, id, token);
     }, noticeError);
     const headers: OutgoingHttpHeaders = { 'content-type': 'application/json' };
