@@ -180,6 +180,7 @@ export async function createBackends(config: GatewayConfig, deps: BackendDepende
           signer: deps.signer,
           queryIds: deps.queryIds,
           clientTimeoutMs: config.queries.clientTimeout,
+          results: backend.results,
         }),
       );
     } else {

@@ -38,6 +38,8 @@ const dataSize = z.string().transform((text, ctx) => {
 
 const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, 'must be 1-63 letters, digits, _ . or -, starting with a letter or digit');
 
+const DUCKDB_RESULTS = { maxPageSize: 16 * 1024 ** 2, maxHeldPerUser: 64 * 1024 ** 2, maxHeld: 256 * 1024 ** 2 };
+
 const duckdbBackend = z
   .object({
     name,
@@ -58,6 +60,19 @@ const duckdbBackend = z
       .array(z.object({ name, path: z.string().min(1), readOnly: z.boolean().default(true) }).strict())
       .default([]),
     threads: z.number().int().min(1).max(256).optional(),
+    /** Result pages the gateway holds for this engine's queries: being built, or kept for a client's retry (see the README). */
+    results: z
+      .object({
+        /** Largest page: a client's targetResultSize is capped to it; a single row larger than it fails its query. */
+        maxPageSize: dataSize.default(DUCKDB_RESULTS.maxPageSize),
+        /** Pages one user's queries may hold at once. */
+        maxHeldPerUser: dataSize.default(DUCKDB_RESULTS.maxHeldPerUser),
+        /** Pages all queries on this backend may hold at once. */
+        maxHeld: dataSize.default(DUCKDB_RESULTS.maxHeld),
+      })
+      .strict()
+      .refine((r) => r.maxPageSize <= r.maxHeldPerUser && r.maxHeldPerUser <= r.maxHeld, { message: 'needs maxPageSize <= maxHeldPerUser <= maxHeld' })
+      .default(DUCKDB_RESULTS),
   })
   .strict();
 
@@ -263,7 +278,7 @@ export const configSchema = z
     backends: z
       .array(backend)
       .min(1, 'at least one backend is required')
-      .default([{ name: 'embedded', engine: 'duckdb', group: 'default', weight: 1, state: 'active', maxRunning: 100, demo: true, catalogs: [] }]),
+      .default([{ name: 'embedded', engine: 'duckdb', group: 'default', weight: 1, state: 'active', maxRunning: 100, demo: true, catalogs: [], results: DUCKDB_RESULTS }]),
     routingGroups: z.array(routingGroup).default([]),
     routing: z
       .object({

@@ -17,9 +17,9 @@ import { sendJson, sendNoContent, type HeaderList } from '../server/respond.js';
 import { classifyStatement, type SessionStatement } from '../sql/session-statement.js';
 import type { Backend, FollowUpRequest, QueryEndEvents, QueryLookup, Submission } from './backend.js';
 import type { LocalEngine, LocalExecution, LocalStatement, ResultPage } from './local-engine.js';
+import { PageBudget, type ResultLimits } from './page-budget.js';
 
 const DEFAULT_TARGET_BYTES = 1024 * 1024;
-const MAX_TARGET_BYTES = 128 * 1024 * 1024;
 const DEFAULT_MAX_WAIT_MS = 1000;
 /** A finished query is kept this long so a client retrying its last poll gets the same answer. */
 const FINISHED_RETENTION_MS = 60_000;
@@ -41,6 +41,9 @@ class LocalQuery {
   pendingPage: Promise<ResultPage | null> | undefined;
   lastToken = 0;
   lastResponse: { body: string; headers: HeaderList } | undefined;
+  /** Held in the backend's PageBudget: for the page being built, and for the page in lastResponse. */
+  reserved = 0;
+  retained = 0;
   /** Serialises polls of one query (a client retry can overlap the original request). */
   queue: Promise<void> = Promise.resolve();
 
@@ -84,16 +87,19 @@ export interface LocalBackendOptions {
   signer: QueryTokenSigner;
   queryIds: QueryIdGenerator;
   clientTimeoutMs: number;
+  results: ResultLimits;
 }
 
 export class LocalBackend implements Backend {
   readonly engine = 'duckdb' as const;
   readonly name: string;
   private readonly queries = new Map<string, LocalQuery>();
+  private readonly pages: PageBudget;
   private sweeper: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: LocalBackendOptions) {
     this.name = options.name;
+    this.pages = new PageBudget(options.results);
   }
 
   async probe(): Promise<string | undefined> {
@@ -139,7 +145,8 @@ export class LocalBackend implements Backend {
     }
     const params = new URLSearchParams(request.search);
     const maxWaitMs = Math.min(parseWait(params.get('maxWait')) ?? DEFAULT_MAX_WAIT_MS, DEFAULT_MAX_WAIT_MS);
-    const targetBytes = Math.min(parseSize(params.get('targetResultSize')) ?? DEFAULT_TARGET_BYTES, MAX_TARGET_BYTES);
+    // Trino caps targetResultSize too (at 128MB); a page is held in memory until its client moves on.
+    const targetBytes = Math.min(parseSize(params.get('targetResultSize')) ?? DEFAULT_TARGET_BYTES, this.pages.limits.maxPageSize);
     const turn = query.queue.then(async () => {
       query.lastPollAt = Date.now();
       if (token === query.lastToken && query.lastResponse) {
@@ -147,7 +154,14 @@ export class LocalBackend implements Backend {
         return;
       }
       if (token < query.lastToken) throw new HttpFailure(410, 'Query results for this token were already delivered');
+      if (token === query.lastToken && query.done) {
+        // Its page was let go when the query was canceled or failed: the final state instead.
+        sendJson(res, renderQueryResults(this.document(query, request.baseUrl, undefined)));
+        return;
+      }
       if (token !== query.lastToken + 1) throw new HttpFailure(404, 'Query not found');
+      // Asking for the next token, the client shows it has the last answer: its page is let go.
+      this.letGo(query);
       const { doc, headers } = await this.advance(query, request.baseUrl, token, maxWaitMs, targetBytes);
       const body = renderQueryResults(doc);
       query.lastToken = token;
@@ -331,7 +345,15 @@ export class LocalBackend implements Backend {
       return { doc, headers: outcome.headers };
     }
     const execution = outcome.execution;
-    query.pendingPage ??= execution.nextPage(targetBytes);
+    if (query.pendingPage === undefined) {
+      const refused = this.pages.take(query.principal, targetBytes);
+      if (refused !== undefined) {
+        this.cancel(query, refused);
+        return { doc: this.document(query, baseUrl, undefined), headers: [] };
+      }
+      query.reserved = targetBytes;
+      query.pendingPage = execution.nextPage(targetBytes);
+    }
     if (!(await settlesWithin(query.pendingPage, maxWaitMs))) {
       return { doc: this.document(query, baseUrl, token + 1), headers: [] };
     }
@@ -343,11 +365,21 @@ export class LocalBackend implements Backend {
       return { doc: this.document(query, baseUrl, undefined), headers: [] };
     } finally {
       query.pendingPage = undefined;
+      this.pages.give(query.principal, query.reserved);
+      query.reserved = 0;
     }
     if (query.done) return { doc: this.document(query, baseUrl, undefined), headers: [] };
     if (page === null) {
       query.finish();
     } else {
+      // A page exceeds what was asked for only by a single row larger than that.
+      const size = page.rowsJson.length;
+      const refused = size > this.pages.limits.maxPageSize ? this.pages.rowTooLarge() : this.pages.take(query.principal, size);
+      if (refused !== undefined) {
+        this.cancel(query, refused);
+        return { doc: this.document(query, baseUrl, undefined), headers: [] };
+      }
+      query.retained = size;
       query.processedRows += page.rowCount;
     }
     const doc = this.document(query, baseUrl, page === null ? undefined : token + 1);
@@ -389,6 +421,17 @@ export class LocalBackend implements Backend {
     query.fail(failure);
     query.abort.abort();
     if (query.outcome && 'execution' in query.outcome) query.outcome.execution.cancel();
+    // Nothing more will be read: the page being built and the one kept for a retry are let go.
+    this.pages.give(query.principal, query.reserved);
+    query.reserved = 0;
+    this.letGo(query);
+  }
+
+  /** Drops the page kept for a retry of the last poll. */
+  private letGo(query: LocalQuery): void {
+    this.pages.give(query.principal, query.retained);
+    query.retained = 0;
+    query.lastResponse = undefined;
   }
 
   /** Cancels queries whose client stopped polling and forgets finished ones. */
