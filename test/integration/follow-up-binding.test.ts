@@ -174,6 +174,24 @@ describe('Trino backend', () => {
   });
 });
 
+test("a partial cancel stops a stage, not the query: the query keeps its admission slot and live record", async () => {
+  const alice = await submit(ALICE, 'SELECT count(*) FROM tpch.sf1000.orders a CROSS JOIN tpch.sf1000.orders b', 'main');
+  let doc = alice;
+  for (let polls = 0; doc.json.partialCancelUri === undefined; polls++) {
+    assert.ok(polls < 60 && typeof doc.json.nextUri === 'string', doc.text);
+    doc = await call(doc.json.nextUri as string, ALICE);
+  }
+  try {
+    assert.equal((await call(doc.json.partialCancelUri as string, ALICE, { method: 'DELETE' })).status, 204);
+    assert.equal(await backendRunning('trino1'), 1);
+    const live = (await call(`${admin.url}/api/queries/live`, ALICE)).json.items as Array<{ id: string }>;
+    assert.ok(live.some((q) => q.id === alice.json.id));
+  } finally {
+    await call(doc.json.nextUri as string, ALICE, { method: 'DELETE' });
+  }
+  assert.equal(await backendRunning('trino1'), 0);
+});
+
 test("GET and DELETE /v1/query/{id}: Alice's id answers Mallory as a random id does, and nothing is canceled", async () => {
   for (const group of ['local', 'main']) {
     const alice = await submit(ALICE, 'SELECT 7', group);
