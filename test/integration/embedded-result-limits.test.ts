@@ -94,3 +94,16 @@ test('a page the client has moved past is let go: a retry of it is gone (410)', 
   assert.equal((await get(uri, as('carol'))).status, 410);
   await get(doc.json.nextUri as string, as('carol'), 'DELETE');
 });
+
+test('a single row larger than the page limit fails its query with EXCEEDED_LOCAL_MEMORY_LIMIT', async () => {
+  let doc = await post(gateway.url, `SELECT repeat('x', ${PAGE + 1000}) AS big`, as('dave'));
+  let rows = 0;
+  while (typeof doc.json.nextUri === 'string') {
+    doc = await get(doc.json.nextUri, as('dave'));
+    rows += (doc.json.data as unknown[] | undefined)?.length ?? 0;
+  }
+  assert.equal(rows, 0);
+  const error = doc.json.error as { errorName: string; message: string } | undefined;
+  assert.equal(error?.errorName, 'EXCEEDED_LOCAL_MEMORY_LIMIT');
+  assert.match(error.message, /page size limit \(256kB\): a single row of its result is larger/);
+});
