@@ -1,7 +1,7 @@
 /**
  * The front door: the only part of the gateway that knows HTTP. It reads and checks the request
  * (body size and encoding, header family, session headers, user), hands statements to the chosen
- * backend and routes follow-ups by their signed token.
+ * backend and routes follow-ups by their sealed token.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
