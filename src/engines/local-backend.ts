@@ -403,7 +403,7 @@ export class LocalBackend implements Backend {
     if (query.error) doc.error = query.error;
     if (nextToken !== undefined && !query.done) {
       const phase = query.state === 'QUEUED' && nextToken === 1 ? 'queued' : 'executing';
-      const token = this.options.signer.sign({
+      const token = this.options.signer.signPaged({
         backend: this.name,
         user: query.principal,
         issuedAt: Math.floor(Date.now() / 1000),

@@ -14,8 +14,8 @@
  * sealed in its token (verifyFollowUp); a path that does not is refused as a token not issued
  * here, before anything is looked up, so a guessed query id answers exactly as a random one.
  *
- * Paged tokens (signPaged) leave the page number at the end of a backend path outside the seal:
- * `sealed.page`. The sealed part then stays the same for every page of a query phase, so it is
+ * Paged tokens (signPaged) leave the page number at the end of a target (a backend path, or the
+ * bare page token of the embedded engine and the gateway queue) outside the seal: `sealed.page`. The sealed part then stays the same for every page of a query phase, so it is
  * sealed once and opened once per instance (both cached), instead of once per poll each way.
  * Changing the page gains nothing: the sealed part still fixes the backend, the query's path, its
  * id and its user, and the backend answers a page it is not at with 410 as it would to that user.
@@ -87,12 +87,13 @@ export class QueryTokenSigner {
     return this.seal(VERSION, followUp, followUp.target);
   }
 
-  /** Like sign, for a target whose last path segment is a page number (see the file comment). */
+  /** Like sign, for a target that is a page number or ends in one after a `/` (see the file comment). */
   signPaged(followUp: FollowUp): string {
     const slash = followUp.target.lastIndexOf('/');
     const page = followUp.target.slice(slash + 1);
-    if (slash === -1 || !PAGE.test(page)) return this.sign(followUp);
-    const prefix = followUp.target.slice(0, slash);
+    if (!PAGE.test(page)) return this.sign(followUp);
+    // With its slash, so that a bare page number and `/page` stay apart.
+    const prefix = followUp.target.slice(0, slash + 1);
     const key = `${followUp.backend}\n${followUp.user}\n${followUp.queryId}\n${followUp.phase}\n${prefix}`;
     const cached = this.signedPrefixes.get(key);
     if (cached !== undefined && followUp.issuedAt - cached.issuedAt <= this.reuseSeconds) return `${cached.signed}.${page}`;
@@ -134,7 +135,7 @@ export class QueryTokenSigner {
     // Only live tokens are kept; unseal accepts one spelling per token, so one entry each.
     if (cached === undefined && !this.expired(prefix.issuedAt, nowMs)) remember(this.verifiedPrefixes, signed, prefix);
     const { backend, user, issuedAt, queryId, phase } = prefix;
-    return { backend, user, issuedAt, queryId, phase, target: `${prefix.prefix}/${page}` };
+    return { backend, user, issuedAt, queryId, phase, target: prefix.prefix + page };
   }
 
   private seal(version: string, followUp: FollowUp, target: string): string {

@@ -159,7 +159,7 @@ export class Dispatcher {
   }
 
   private sendQueued(res: ClientResponse, id: string, submission: PendingSubmission, nextToken: number, createdAt = Date.now()): void {
-    const token = this.signer.sign({ backend: QUEUE_BACKEND, user: submission.principal, issuedAt: Math.floor(Date.now() / 1000), queryId: id, phase: 'queued', target: String(nextToken) });
+    const token = this.signer.signPaged({ backend: QUEUE_BACKEND, user: submission.principal, issuedAt: Math.floor(Date.now() / 1000), queryId: id, phase: 'queued', target: String(nextToken) });
     const waited = Date.now() - createdAt;
     sendJson(
       res,

@@ -104,6 +104,13 @@ test('paged tokens: the page travels outside the seal, everything else is sealed
   assert.throws(() => new QueryTokenSigner(SECRET, 3_600_000).verifyFollowUp(pathOf(page(1), sealed)), notFound);
   // Targets without a page number at the end are sealed whole.
   assert.match(signer.signPaged(trinoFollowUp('1?x=1')), /^[A-Za-z0-9_-]+$/);
+  // A bare page number (the embedded engine's and the queue's targets) is paged too, apart from `/page`.
+  const bare = (target: string): FollowUp => ({ backend: 'embedded', user: 'alice', issuedAt, queryId: 'q', phase: 'executing', target });
+  const seven = signer.signPaged(bare('7'));
+  assert.match(seven, /^[A-Za-z0-9_-]+\.7$/);
+  assert.equal(seven.split('.')[0], signer.signPaged(bare('8')).split('.')[0]);
+  assert.deepEqual(new QueryTokenSigner(SECRET, 3_600_000).verifyFollowUp(pathOf(bare('7'), seven)), bare('7'));
+  assert.deepEqual(signer.verifyFollowUp(pathOf(bare('/7'), signer.signPaged(bare('/7')))), bare('/7'));
 });
 
 test('paged tokens expire like plain ones, cached or not', () => {
