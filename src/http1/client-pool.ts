@@ -10,6 +10,10 @@
  * A request that fails on a reused connection before any byte of the answer (the server closed
  * it while idle) is sent again on a new connection when its method is idempotent; a POST is not
  * (it could start a statement twice).
+ *
+ * A reused connection gets one turn of the event loop's I/O poll before its request is written:
+ * bytes that reached it while idle (a late or unsolicited answer) close it there, instead of being
+ * read as the answer to the next request.
  */
 import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { connect as connectTcp, isIP, type Socket } from 'node:net';
@@ -98,6 +102,14 @@ export class ClientPool {
     const head = this.requestHead(request);
     for (let attempt = 0; ; attempt++) {
       const connection = await this.acquire();
+      if (connection.reused) {
+        await afterNextPoll();
+        // Closed by bytes nobody asked for (or by the server): its slot is freed as it goes.
+        if (!connection.usable) {
+          attempt--;
+          continue;
+        }
+      }
       try {
         return await connection.exchange(request, head);
       } catch (err) {
@@ -220,6 +232,15 @@ export class ClientPool {
   }
 }
 
+/**
+ * Resolves after the event loop's next I/O poll has read what is waiting on the sockets: an
+ * immediate queued during the poll phase runs in that same iteration, so the second one runs
+ * after the following poll.
+ */
+function afterNextPoll(): Promise<void> {
+  return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
+}
+
 /** The connection was closed before any byte of the answer arrived. */
 class StaleConnectionError extends Error {}
 
@@ -249,6 +270,10 @@ class Connection {
 
   claim(): void {
     this.deadline = 0;
+  }
+
+  get usable(): boolean {
+    return !this.gone && !this.socket.destroyed;
   }
 
   idleFor(ms: number): void {

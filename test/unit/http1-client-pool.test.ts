@@ -179,3 +179,32 @@ test('a request waiting for a free connection gives up after the headers timeout
     backend.server.close();
   }
 });
+
+test('bytes that arrive on an idle connection close it: a late, unsolicited answer never reaches the next request', async () => {
+  // The socket that answered /1, the request after which the backend misbehaves.
+  let first: Socket | undefined;
+  const backend = await scriptedServer((socket, _index, head) => {
+    const path = head.split(' ')[1];
+    if (path === '/1') first = socket;
+    ok(socket, path === '/1' ? 'first' : `answer to ${path}`);
+  });
+  const pool = new ClientPool(backend.url, OPTIONS);
+  try {
+    assert.equal(await (await pool.request({ method: 'GET', path: '/1', headers: {} })).body.text(), 'first');
+    // The connection is idle. The backend sends an answer nobody asked for, and it reaches this
+    // host's socket buffer before the event loop has had a turn to read it (a busy loop: bcrypt,
+    // a large page) while the next request is already being sent on the idle connection.
+    first!.setNoDelay(true).write('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nnot yours!');
+    const texts = await Promise.all(['/2', '/3'].map(async (path) => (await pool.request({ method: 'GET', path, headers: {} })).body.text()));
+    assert.deepEqual(texts, ['answer to /2', 'answer to /3']);
+    for (const method of ['GET', 'POST'] as const) {
+      assert.equal(await (await pool.request({ method: 'GET', path: '/1', headers: {} })).body.text(), 'first');
+      first!.setNoDelay(true).write('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nnot yours!');
+      const response = await pool.request(method === 'GET' ? { method, path: '/4', headers: {} } : { method, path: '/4', headers: {}, body: 'SELECT 1' });
+      assert.equal(await response.body.text(), 'answer to /4', method);
+    }
+  } finally {
+    await pool.close();
+    backend.server.close();
+  }
+});
