@@ -80,6 +80,11 @@ const trinoBackend = z
     connectTimeout: duration.default(5_000),
     /** Upper bound for one backend HTTP exchange (a poll waits at most ~1 s on the backend). */
     requestTimeout: duration.default(60_000),
+    /**
+     * How long a client may take nothing of a page being relayed before its response is closed,
+     * and the backend connection behind it with it (at most requestTimeout).
+     */
+    clientStallTimeout: duration.default(10_000),
   })
   .strict();
 

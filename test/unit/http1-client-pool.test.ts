@@ -208,3 +208,37 @@ test('bytes that arrive on an idle connection close it: a late, unsolicited answ
     backend.server.close();
   }
 });
+
+test('one owner holds at most maxPerOwner connections: answers it never reads cannot starve the other owners', async () => {
+  const PAGE = 4 * 1024 * 1024;
+  const backend = await scriptedServer((socket, _index, head) => {
+    if (/x-user: mallory/.test(head)) socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${PAGE}\r\n\r\n${'x'.repeat(PAGE)}`);
+    else ok(socket, 'for alice');
+  });
+  const pool = new ClientPool(backend.url, { ...OPTIONS, maxConnections: 8, maxPerOwner: 2, headersTimeout: 1500, bodyHighWater: 64 * 1024 });
+  try {
+    // Mallory asks for as many pages as the pool has connections and reads none of them.
+    let answered = 0;
+    let twoAnswered!: () => void;
+    const two = new Promise<void>((resolve) => (twoAnswered = resolve));
+    const mallory = Array.from({ length: 8 }, () =>
+      pool.request({ method: 'GET', path: '/page', headers: { 'x-user': 'mallory' }, owner: 'mallory' }).then((response) => {
+        if (++answered === 2) twoAnswered();
+        return response;
+      }),
+    );
+    await two;
+    const alice = await pool.request({ method: 'GET', path: '/poll', headers: { 'x-user': 'alice' }, owner: 'alice' });
+    assert.equal(await alice.body.text(), 'for alice');
+    assert.equal(answered, 2, 'mallory holds her share, no more');
+    // Her waiting requests proceed as she reads (or give up at the headers timeout), never beyond her share.
+    const settled = await Promise.allSettled(mallory);
+    const held = settled.filter((r) => r.status === 'fulfilled');
+    assert.equal(held.length, 2);
+    assert.ok(settled.every((r) => r.status === 'fulfilled' || (r.reason instanceof BackendRequestError && r.reason.reason === 'response timeout')));
+    for (const r of held) for await (const _ of (r as PromiseFulfilledResult<Awaited<(typeof mallory)[number]>>).value.body) break;
+  } finally {
+    await pool.close();
+    backend.server.close();
+  }
+});

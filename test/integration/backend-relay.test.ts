@@ -1,12 +1,14 @@
 /**
- * A backend answer that is not a complete document must never reach the client as a complete
- * 200. The backend here is a raw socket server, so each test controls the bytes exactly: a real
- * Trino cannot be made to send a truncated document or a close-delimited body.
+ * The relay between a misbehaving party and the backend's connections: a backend answer that is
+ * not a complete document must never reach the client as a complete 200, and a client that stops
+ * reading must not keep a backend connection. The backend here is a raw socket server, so each
+ * test controls the bytes exactly: a real Trino cannot be made to send a truncated document or a
+ * close-delimited body.
  */
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { request } from 'node:http';
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { after, before, test } from 'node:test';
 import type { RunningGateway } from '../../src/gateway.js';
 import { startTestGateway } from '../support/services.js';
@@ -18,6 +20,8 @@ let backend: Server;
 let backendUrl: string;
 let gateway: RunningGateway;
 const answers = new Map<string, Answer>();
+/** The backend connection each statement last arrived on. */
+const statementSockets = new Map<string, Socket>();
 
 /** A Trino QueryResults document with `rows` rows of map values (each row ends with `}]`). */
 function document(rows: number): string {
@@ -52,6 +56,7 @@ before(async () => {
         buffer = buffer.slice(end + 4 + length);
         if (requestHead.startsWith('POST /v1/statement ')) {
           const [sql, rows] = body.split(' ');
+          statementSockets.set(sql!, socket);
           answers.get(sql!)!(socket, document(Number(rows)));
         } else {
           // Health probes (/v1/info) and load queries (/v1/query?state=...).
@@ -65,13 +70,17 @@ before(async () => {
   await once(backend, 'listening');
   backendUrl = `http://127.0.0.1:${(backend.address() as AddressInfo).port}`;
   // Every refused answer counts against the backend's health: it must stay in service for the next test.
-  gateway = await startTestGateway({ backends: [{ name: 'fake', engine: 'trino', url: backendUrl }], healthCheck: { unhealthyThreshold: 1000 } });
+  gateway = await startTestGateway({
+    backends: [{ name: 'fake', engine: 'trino', url: backendUrl, requestTimeout: '60s', clientStallTimeout: '300ms' }],
+    healthCheck: { unhealthyThreshold: 1000 },
+  });
 });
 after(async () => {
   await gateway?.close();
   backend?.close();
 });
 
+answers.set('PAGE', (socket, doc) => socket.write(head('200 OK', ['Content-Type: application/json', `Content-Length: ${Buffer.byteLength(doc)}`]) + doc));
 answers.set('WHOLE', (socket, doc) => socket.write(head('200 OK', ['Content-Type: application/json', `Content-Length: ${Buffer.byteLength(doc)}`]) + doc));
 // Framed exactly by Content-Length, but the document itself stops inside `data`.
 answers.set('FRAMED_TRUNCATED', (socket, doc) => {
@@ -140,4 +149,21 @@ test('a close-delimited body is refused, whole or cut short', async () => {
       assertNotRelayedAsComplete(outcome, `${sql} ${rows}`);
     }
   }
+});
+
+test('a client that stops reading a page gives up its backend connection after clientStallTimeout, not requestTimeout', { timeout: 30_000 }, async () => {
+  // ~33 MB: more than the sockets between client, gateway and backend can buffer.
+  const client = connect(Number(new URL(gateway.url).port), '127.0.0.1');
+  client.on('error', () => {});
+  const sql = 'PAGE 3000000';
+  client.write(`POST /v1/statement HTTP/1.1\r\nHost: gateway\r\nX-Trino-User: mallory\r\nContent-Length: ${sql.length}\r\n\r\n${sql}`);
+  // Read the first bytes, then nothing more.
+  await once(client, 'data');
+  client.pause();
+  while (statementSockets.get('PAGE') === undefined) await new Promise((resolve) => setImmediate(resolve));
+  const backendSide = statementSockets.get('PAGE')!;
+  // Resolves when the gateway lets go of the backend connection; with requestTimeout (60 s) it held on past the test's timeout.
+  if (!backendSide.destroyed) await new Promise((resolve) => backendSide.on('close', resolve));
+  assert.ok(backendSide.destroyed);
+  client.destroy();
 });
