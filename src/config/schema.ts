@@ -217,9 +217,12 @@ export const configSchema = z
         groupFile: z.string().min(1).optional(),
         /** How long a successful authentication is remembered (keyed by a hash of the credentials). */
         cacheTtl: duration.default(30_000),
-        /** Failed attempts for one user name within `failureWindow` before that user is refused. */
+        /** Failed attempts for one user name from one client address within `failureWindow` before that pair is refused. */
         maxFailures: z.number().int().min(1).default(10),
-        /** Failed attempts from one client address within `failureWindow` before that address is refused. */
+        /**
+         * Failed attempts from one client address within `failureWindow`, whatever the user name,
+         * before it is refused for every user name that has not signed in from it within the window.
+         */
         maxFailuresPerClient: z.number().int().min(1).default(100),
         failureWindow: duration.default(300_000),
         /** Trino's allow-insecure-over-http: plain HTTP requests are served with the user header trusted. */
