@@ -58,6 +58,8 @@ export interface AuthenticationEvent {
 }
 
 const MAX_CACHE_ENTRIES = 10_000;
+/** Distinct credential checks one client address may have under way at once. */
+const MAX_CHECKS_IN_FLIGHT_PER_CLIENT = 8;
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 
 /**
@@ -111,6 +113,9 @@ export class IdentityResolver {
    * in front of an attacker) does not lock out the users already known there.
    */
   private readonly signedIn = new Map<string, number>();
+  /** Checks under way, by credential hash, and how many distinct ones per client address. */
+  private readonly checking = new Map<string, Promise<Principal>>();
+  private readonly checksInFlight = new Map<string, number>();
   private readonly challenges: string;
 
   constructor(private readonly options: IdentityOptions) {
@@ -183,10 +188,29 @@ export class IdentityResolver {
     const hit = cached !== undefined && cached.expiresAt > now;
     this.options.onCacheLookup?.(hit);
     if (hit) return cached.principal;
+    // The same credentials already being checked (a client opening many connections at once)
+    // share that check's answer: one check, one failure at most.
+    const running = this.checking.get(key);
+    if (running !== undefined) return running;
+    const check = this.check(credentials, client, key, now, seconds);
+    this.checking.set(key, check);
+    try {
+      return await check;
+    } finally {
+      this.checking.delete(key);
+    }
+  }
 
+  private async check(credentials: Credentials, client: string, key: string, now: number, seconds: () => number): Promise<Principal> {
     const user = credentials.kind === 'basic' ? credentials.user : undefined;
     const pair = `${user ?? ''}\0${client}`;
     const knownPair = user !== undefined && (this.signedIn.get(pair) ?? 0) > now;
+    // One address may not fill the password checks' queue; users known there are exempt.
+    const inFlight = this.checksInFlight.get(client) ?? 0;
+    if (!knownPair && inFlight >= MAX_CHECKS_IN_FLIGHT_PER_CLIENT) {
+      this.emit({ outcome: 'throttled', seconds: seconds(), client, ...(user !== undefined ? { user } : {}) });
+      throw this.unauthorized('Too many authentication attempts in progress from this address; try again later');
+    }
     const userSlot = user === undefined || this.userFailures.reserve(pair, now);
     const clientSlot = userSlot && (knownPair || this.clientFailures.reserve(client, now));
     if (!clientSlot) {
@@ -194,10 +218,14 @@ export class IdentityResolver {
       this.emit({ outcome: 'throttled', seconds: seconds(), client, ...(user !== undefined ? { user } : {}) });
       throw this.unauthorized('Too many failed authentication attempts; try again later');
     }
+    this.checksInFlight.set(client, inFlight + 1);
     const settle = (failed: boolean) => {
       const at = Date.now();
       if (user !== undefined) this.userFailures.settle(pair, at, failed);
       if (!knownPair) this.clientFailures.settle(client, at, failed);
+      const left = this.checksInFlight.get(client)! - 1;
+      if (left === 0) this.checksInFlight.delete(client);
+      else this.checksInFlight.set(client, left);
     };
 
     const reasons: string[] = [];
