@@ -8,7 +8,7 @@
  *    insecure HTTP, in which case HTTP requests get the no-authenticator behaviour;
  *  - a session user other than the principal is impersonation, allowed only by the rules file.
  * Successful authentications are cached briefly by a hash of the credentials; failures are
- * throttled per user and per client address.
+ * throttled per user name and client address, and per client address (see authenticate).
  */
 import { createHash } from 'node:crypto';
 import type { ClientRequest } from '../http1/exchange.js';
@@ -58,24 +58,41 @@ export interface AuthenticationEvent {
 }
 
 const MAX_CACHE_ENTRIES = 10_000;
+/** Distinct credential checks one client address may have under way at once. */
+const MAX_CHECKS_IN_FLIGHT_PER_CLIENT = 8;
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 
+/**
+ * Failed attempts per key within a window. An attempt reserves its slot before it is checked and
+ * gives it back only when it succeeds, so concurrent attempts cannot all slip under the limit
+ * while the first of them are still being checked.
+ */
 class FailureCounter {
   private readonly failures = new Map<string, number[]>();
+  private readonly inFlight = new Map<string, number>();
 
   constructor(
     private readonly max: number,
     private readonly windowMs: number,
   ) {}
 
-  blocked(key: string, now: number): boolean {
+  /** Takes a slot for one attempt; false when the key has used up its attempts. */
+  reserve(key: string, now: number): boolean {
     const recent = (this.failures.get(key) ?? []).filter((t) => now - t < this.windowMs);
     if (recent.length === 0) this.failures.delete(key);
     else this.failures.set(key, recent);
-    return recent.length >= this.max;
+    const inFlight = this.inFlight.get(key) ?? 0;
+    if (recent.length + inFlight >= this.max) return false;
+    this.inFlight.set(key, inFlight + 1);
+    return true;
   }
 
-  record(key: string, now: number): void {
+  /** Ends an attempt that reserved a slot: a failure keeps it for the window, anything else frees it. */
+  settle(key: string, now: number, failed: boolean): void {
+    const inFlight = this.inFlight.get(key)! - 1;
+    if (inFlight === 0) this.inFlight.delete(key);
+    else this.inFlight.set(key, inFlight);
+    if (!failed) return;
     const list = this.failures.get(key) ?? [];
     list.push(now);
     if (list.length > this.max) list.shift();
@@ -86,8 +103,19 @@ class FailureCounter {
 
 export class IdentityResolver {
   private readonly cache = new Map<string, { principal: Principal; expiresAt: number }>();
+  /** Failures of one user name from one client address: the lockout hits the one guessing. */
   private readonly userFailures: FailureCounter;
+  /** Failures from one client address, whatever the user name (one address trying many names). */
   private readonly clientFailures: FailureCounter;
+  /**
+   * User name and address pairs that signed in within the failure window, with when that
+   * expires: they are not held to their address's limit, so an address over it (a load balancer
+   * in front of an attacker) does not lock out the users already known there.
+   */
+  private readonly signedIn = new Map<string, number>();
+  /** Checks under way, by credential hash, and how many distinct ones per client address. */
+  private readonly checking = new Map<string, Promise<Principal>>();
+  private readonly checksInFlight = new Map<string, number>();
   private readonly challenges: string;
 
   constructor(private readonly options: IdentityOptions) {
@@ -160,30 +188,68 @@ export class IdentityResolver {
     const hit = cached !== undefined && cached.expiresAt > now;
     this.options.onCacheLookup?.(hit);
     if (hit) return cached.principal;
+    // The same credentials already being checked (a client opening many connections at once)
+    // share that check's answer: one check, one failure at most.
+    const running = this.checking.get(key);
+    if (running !== undefined) return running;
+    const check = this.check(credentials, client, key, now, seconds);
+    this.checking.set(key, check);
+    try {
+      return await check;
+    } finally {
+      this.checking.delete(key);
+    }
+  }
 
+  private async check(credentials: Credentials, client: string, key: string, now: number, seconds: () => number): Promise<Principal> {
     const user = credentials.kind === 'basic' ? credentials.user : undefined;
-    if (this.clientFailures.blocked(client, now) || (user !== undefined && this.userFailures.blocked(user, now))) {
-      this.emit({ outcome: 'throttled', seconds: seconds(), client, ...(credentials.kind === 'basic' ? { user: credentials.user } : {}) });
+    const pair = `${user ?? ''}\0${client}`;
+    const knownPair = user !== undefined && (this.signedIn.get(pair) ?? 0) > now;
+    // One address may not fill the password checks' queue; users known there are exempt.
+    const inFlight = this.checksInFlight.get(client) ?? 0;
+    if (!knownPair && inFlight >= MAX_CHECKS_IN_FLIGHT_PER_CLIENT) {
+      this.emit({ outcome: 'throttled', seconds: seconds(), client, ...(user !== undefined ? { user } : {}) });
+      throw this.unauthorized('Too many authentication attempts in progress from this address; try again later');
+    }
+    const userSlot = user === undefined || this.userFailures.reserve(pair, now);
+    const clientSlot = userSlot && (knownPair || this.clientFailures.reserve(client, now));
+    if (!clientSlot) {
+      if (userSlot && user !== undefined) this.userFailures.settle(pair, now, false);
+      this.emit({ outcome: 'throttled', seconds: seconds(), client, ...(user !== undefined ? { user } : {}) });
       throw this.unauthorized('Too many failed authentication attempts; try again later');
     }
+    this.checksInFlight.set(client, inFlight + 1);
+    const settle = (failed: boolean) => {
+      const at = Date.now();
+      if (user !== undefined) this.userFailures.settle(pair, at, failed);
+      if (!knownPair) this.clientFailures.settle(client, at, failed);
+      const left = this.checksInFlight.get(client)! - 1;
+      if (left === 0) this.checksInFlight.delete(client);
+      else this.checksInFlight.set(client, left);
+    };
 
     const reasons: string[] = [];
+    // Only refusals count as failures: an authenticator that could not decide (a directory
+    // unreachable, password checks saturated) says nothing about the credentials.
+    let refused = false;
     for (const authenticator of this.options.authenticators) {
       if (authenticator.accepts !== credentials.kind) continue;
       try {
         const principal = await authenticator.authenticate(credentials);
         if (CONTROL_CHARS.test(principal.user)) throw new AuthenticationError('Invalid user name');
+        settle(false);
+        if (user !== undefined) this.rememberSignIn(pair, now);
         this.remember(key, principal, now);
         this.emit({ outcome: 'success', seconds: seconds(), user: principal.user, authenticator: authenticator.name, client });
         return principal;
       } catch (err) {
+        if (!(err instanceof AuthenticationError && err.unavailable)) refused = true;
         reasons.push(err instanceof AuthenticationError ? err.message : 'Authentication failed');
       }
     }
-    this.clientFailures.record(client, now);
-    if (user !== undefined) this.userFailures.record(user, now);
+    settle(refused || reasons.length === 0);
     const reason = reasons.length === 0 ? `No authenticator accepts ${credentials.kind === 'basic' ? 'passwords' : 'bearer tokens'}` : [...new Set(reasons)].join('; ');
-    this.emit({ outcome: 'failure', seconds: seconds(), client, reason, ...(credentials.kind === 'basic' ? { user: credentials.user } : {}) });
+    this.emit({ outcome: 'failure', seconds: seconds(), client, reason, ...(user !== undefined ? { user } : {}) });
     throw this.unauthorized(reason);
   }
 
@@ -230,6 +296,15 @@ export class IdentityResolver {
     const extra = this.options.groupFile?.groupsOf(principal.user) ?? [];
     if (extra.length === 0) return principal;
     return { ...principal, groups: [...new Set([...principal.groups, ...extra])].sort() };
+  }
+
+  private rememberSignIn(pair: string, now: number): void {
+    if (this.signedIn.size >= MAX_CACHE_ENTRIES) {
+      for (const [k, expiresAt] of this.signedIn) if (expiresAt <= now) this.signedIn.delete(k);
+      if (this.signedIn.size >= MAX_CACHE_ENTRIES) this.signedIn.delete(this.signedIn.keys().next().value!);
+    }
+    this.signedIn.delete(pair);
+    this.signedIn.set(pair, now + this.options.failureWindowMs);
   }
 
   private remember(key: string, principal: Principal, now: number): void {

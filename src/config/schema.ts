@@ -95,6 +95,11 @@ const trinoBackend = z
     connectTimeout: duration.default(5_000),
     /** Upper bound for one backend HTTP exchange (a poll waits at most ~1 s on the backend). */
     requestTimeout: duration.default(60_000),
+    /**
+     * How long a client may take nothing of a page being relayed before its response is closed,
+     * and the backend connection behind it with it (at most requestTimeout).
+     */
+    clientStallTimeout: duration.default(10_000),
   })
   .strict();
 
@@ -227,9 +232,12 @@ export const configSchema = z
         groupFile: z.string().min(1).optional(),
         /** How long a successful authentication is remembered (keyed by a hash of the credentials). */
         cacheTtl: duration.default(30_000),
-        /** Failed attempts for one user name within `failureWindow` before that user is refused. */
+        /** Failed attempts for one user name from one client address within `failureWindow` before that pair is refused. */
         maxFailures: z.number().int().min(1).default(10),
-        /** Failed attempts from one client address within `failureWindow` before that address is refused. */
+        /**
+         * Failed attempts from one client address within `failureWindow`, whatever the user name,
+         * before it is refused for every user name that has not signed in from it within the window.
+         */
         maxFailuresPerClient: z.number().int().min(1).default(100),
         failureWindow: duration.default(300_000),
         /** Trino's allow-insecure-over-http: plain HTTP requests are served with the user header trusted. */

@@ -10,6 +10,10 @@
  * A request that fails on a reused connection before any byte of the answer (the server closed
  * it while idle) is sent again on a new connection when its method is idempotent; a POST is not
  * (it could start a statement twice).
+ *
+ * A reused connection gets one turn of the event loop's I/O poll before its request is written:
+ * bytes that reached it while idle (a late or unsolicited answer) close it there, instead of being
+ * read as the answer to the next request.
  */
 import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { connect as connectTcp, isIP, type Socket } from 'node:net';
@@ -42,6 +46,11 @@ export interface PoolOptions {
   idleTimeout: number;
   /** Bytes a body may hold unread before its connection stops reading (default 1 MiB). */
   bodyHighWater?: number;
+  /**
+   * Connections one owner (PoolRequest.owner) may hold at once, from request to the end of the
+   * body (default: all): one user's unread answers cannot take every connection from the others.
+   */
+  maxPerOwner?: number;
 }
 
 export interface PoolRequest {
@@ -49,6 +58,8 @@ export interface PoolRequest {
   path: string;
   headers: HeaderValues;
   body?: string;
+  /** Who the request is for (a user), held to PoolOptions.maxPerOwner; none: the gateway itself. */
+  owner?: string;
   /** Overrides of the pool's timeouts for this request (health probes). */
   headersTimeout?: number;
   bodyTimeout?: number;
@@ -73,8 +84,10 @@ export class ClientPool {
   private readonly idle: Connection[] = [];
   private readonly connections = new Set<Connection>();
   private readonly sweeper: NodeJS.Timeout;
-  /** Requests waiting for a connection to come free, in order, each with its deadline. */
-  private readonly waiting: Array<{ settle: (connection: Connection | Error) => void; deadline: number }> = [];
+  /** Requests waiting for a connection to come free (or for their owner to hold fewer), in order. */
+  private readonly waiting: Waiter[] = [];
+  /** Connections held per owner, counted from the moment one is taken or being opened for them. */
+  private readonly held = new Map<string, number>();
   private open = 0;
   private closed = false;
   private readonly host: string;
@@ -97,10 +110,20 @@ export class ClientPool {
   async request(request: PoolRequest): Promise<PoolResponse> {
     const head = this.requestHead(request);
     for (let attempt = 0; ; attempt++) {
-      const connection = await this.acquire();
+      const connection = await this.acquire(request.owner);
+      if (connection.reused) {
+        await afterNextPoll();
+        // Closed by bytes nobody asked for (or by the server): its slot is freed as it goes.
+        if (!connection.usable) {
+          this.disown(connection);
+          attempt--;
+          continue;
+        }
+      }
       try {
         return await connection.exchange(request, head);
       } catch (err) {
+        this.disown(connection);
         const retry = attempt === 0 && connection.reused && err instanceof StaleConnectionError && IDEMPOTENT.has(request.method);
         if (!retry) throw err instanceof StaleConnectionError ? new BackendRequestError('connection reset', err.message) : err;
       }
@@ -136,17 +159,71 @@ export class ClientPool {
     return head + '\r\n';
   }
 
-  private acquire(): Promise<Connection> {
+  private acquire(owner: string | undefined): Promise<Connection> {
     if (this.closed) return Promise.reject(new BackendRequestError('pool closed'));
-    const connection = this.idle.pop();
-    if (connection !== undefined) {
-      connection.claim();
-      return Promise.resolve(connection);
-    }
-    if (this.open < this.options.maxConnections) return this.connect();
+    const taken = this.mayTake(owner) ? this.take(owner) : undefined;
+    if (taken !== undefined) return taken;
     return new Promise((resolve, reject) =>
-      this.waiting.push({ settle: (next) => (next instanceof Error ? reject(next) : resolve(next)), deadline: Date.now() + this.options.headersTimeout }),
+      this.waiting.push({ owner, settle: (next) => (next instanceof Error ? reject(next) : resolve(next)), deadline: Date.now() + this.options.headersTimeout }),
     );
+  }
+
+  private mayTake(owner: string | undefined): boolean {
+    return owner === undefined || (this.held.get(owner) ?? 0) < (this.options.maxPerOwner ?? this.options.maxConnections);
+  }
+
+  /** An idle connection or a new one for `owner`, counted against them; undefined when none is free. */
+  private take(owner: string | undefined): Promise<Connection> | undefined {
+    const idle = this.idle.pop();
+    if (idle !== undefined) {
+      idle.claim(owner);
+      this.hold(owner, 1);
+      return Promise.resolve(idle);
+    }
+    if (this.open >= this.options.maxConnections) return undefined;
+    this.hold(owner, 1);
+    return this.connect().then(
+      (connection) => {
+        connection.claim(owner);
+        return connection;
+      },
+      (err: Error) => {
+        this.hold(owner, -1);
+        throw err;
+      },
+    );
+  }
+
+  private hold(owner: string | undefined, delta: number): void {
+    if (owner === undefined) return;
+    const count = (this.held.get(owner) ?? 0) + delta;
+    if (count === 0) this.held.delete(owner);
+    else this.held.set(owner, count);
+  }
+
+  /**
+   * The connection's exchange is over (or never started): its owner holds one fewer. Waiters are
+   * served by the release or forget that follows (a failed exchange always closes its connection).
+   */
+  private disown(connection: Connection): void {
+    const owner = connection.owner;
+    connection.owner = undefined;
+    this.hold(owner, -1);
+  }
+
+  /** Hands free connections to the waiters, in order, skipping those whose owner holds their share. */
+  private dispatch(): void {
+    for (let i = 0; i < this.waiting.length && !this.closed; ) {
+      const waiter = this.waiting[i]!;
+      if (!this.mayTake(waiter.owner)) {
+        i++;
+        continue;
+      }
+      const taken = this.take(waiter.owner);
+      if (taken === undefined) return;
+      this.waiting.splice(i, 1);
+      taken.then(waiter.settle, waiter.settle);
+    }
   }
 
   private connect(): Promise<Connection> {
@@ -161,7 +238,7 @@ export class ClientPool {
         socket.destroy();
         this.open--;
         reject(err instanceof BackendRequestError ? err : new BackendRequestError(connectFailure(err)));
-        this.wakeWaiter();
+        this.dispatch();
       };
       socket.once('error', fail);
       socket.once(this.tls ? 'secureConnect' : 'connect', () => {
@@ -178,17 +255,14 @@ export class ClientPool {
   /** Called by a connection when its exchange is over. */
   release(connection: Connection, reusable: boolean): void {
     if (!reusable || this.closed) {
+      this.disown(connection);
       connection.destroy();
-      return;
-    }
-    const waiter = this.waiting.shift();
-    if (waiter !== undefined) {
-      connection.claim();
-      waiter.settle(connection);
       return;
     }
     connection.idleFor(this.options.idleTimeout);
     this.idle.push(connection);
+    this.disown(connection);
+    this.dispatch();
   }
 
   /** Called once per connection when its socket is gone. */
@@ -197,27 +271,36 @@ export class ClientPool {
     const index = this.idle.indexOf(connection);
     if (index !== -1) this.idle.splice(index, 1);
     this.open--;
-    this.wakeWaiter();
+    this.disown(connection);
+    // A slot is free: a waiter may open a new connection.
+    this.dispatch();
   }
 
   private sweep(): void {
     const now = Date.now();
     for (const connection of this.connections) connection.checkDeadline(now);
     // Every connection is busy (clients reading slowly hold theirs): waiting has a limit too.
-    while (this.waiting.length > 0 && this.waiting[0]!.deadline <= now) {
-      this.waiting.shift()!.settle(new BackendRequestError('response timeout', 'no connection to the backend came free'));
+    for (let i = 0; i < this.waiting.length; ) {
+      if (this.waiting[i]!.deadline > now) i++;
+      else this.waiting.splice(i, 1)[0]!.settle(new BackendRequestError('response timeout', 'no connection to the backend came free'));
     }
   }
 
-  /** A connection slot freed up: a waiting request gets a new connection. */
-  private wakeWaiter(): void {
-    if (this.closed || this.waiting.length === 0 || this.open >= this.options.maxConnections) return;
-    const waiter = this.waiting.shift()!;
-    this.connect().then(
-      (connection) => waiter.settle(connection),
-      (err: Error) => waiter.settle(err),
-    );
-  }
+}
+
+interface Waiter {
+  owner: string | undefined;
+  settle: (connection: Connection | Error) => void;
+  deadline: number;
+}
+
+/**
+ * Resolves after the event loop's next I/O poll has read what is waiting on the sockets: an
+ * immediate queued during the poll phase runs in that same iteration, so the second one runs
+ * after the following poll.
+ */
+function afterNextPoll(): Promise<void> {
+  return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
 }
 
 /** The connection was closed before any byte of the answer arrived. */
@@ -247,8 +330,16 @@ class Connection {
     socket.on('close', () => this.broken(new Error('connection closed')));
   }
 
-  claim(): void {
+  /** Who the exchange on this connection is for (the pool counts it against them until disowned). */
+  owner: string | undefined;
+
+  claim(owner: string | undefined): void {
     this.deadline = 0;
+    this.owner = owner;
+  }
+
+  get usable(): boolean {
+    return !this.gone && !this.socket.destroyed;
   }
 
   idleFor(ms: number): void {

@@ -1,9 +1,10 @@
 /**
  * Incremental, strict parser of HTTP/1.1 responses, for the gateway's backend connections.
- * It frames bodies by Content-Length, chunked transfer coding or connection close, and
- * refuses anything ambiguous (both Content-Length and Transfer-Encoding, conflicting lengths,
- * malformed chunk sizes, bytes after a complete response): a backend answer the gateway cannot
- * frame exactly is never relayed.
+ * It frames bodies by Content-Length or chunked transfer coding, and refuses anything ambiguous
+ * (both Content-Length and Transfer-Encoding, conflicting lengths, malformed chunk sizes, bytes
+ * after a complete response): a backend answer the gateway cannot frame exactly is never relayed.
+ * A body delimited by the connection closing is refused too: Trino never sends one, and a
+ * connection cut short would be indistinguishable from the body's end.
  */
 import { TOKEN, trimSpaces } from './fields.js';
 
@@ -40,7 +41,6 @@ type BodyState =
   | { kind: 'chunk-data'; remaining: number }
   | { kind: 'chunk-end' }
   | { kind: 'trailers' }
-  | { kind: 'until-close' }
   | { kind: 'done' };
 
 /** Parses one response; make a new parser per request (the method decides whether a body follows). */
@@ -85,9 +85,6 @@ export class ResponseParser {
           chunk = this.forward(state, chunk);
           if (state.remaining === 0) this.finish();
           break;
-        case 'until-close':
-          this.events.body(chunk);
-          return;
         case 'chunk-size':
         case 'trailers': {
           const lineEnd = chunk.indexOf('\r\n');
@@ -128,12 +125,8 @@ export class ResponseParser {
     }
   }
 
-  /** The connection closed: completes a close-delimited body, otherwise the response is truncated. */
+  /** The connection closed: unless the response was complete, it is truncated. */
   closed(): void {
-    if (this.state.kind === 'until-close') {
-      this.finish();
-      return;
-    }
     if (this.state.kind !== 'done') throw new HttpProtocolError(this.started ? 'response truncated' : 'connection closed before a response');
   }
 
@@ -163,7 +156,7 @@ export class ResponseParser {
     const connection = String(headers.connection ?? '').toLowerCase();
     const keepAlive = minorVersion === '1' ? !/\bclose\b/.test(connection) : /\bkeep-alive\b/.test(connection);
     this.state = this.framing(statusCode, headers);
-    this.events.head({ statusCode, headers, keepAlive: keepAlive && this.state.kind !== 'until-close' });
+    this.events.head({ statusCode, headers, keepAlive });
     if (this.state.kind === 'done') this.events.complete();
   }
 
@@ -181,7 +174,7 @@ export class ResponseParser {
       const length = Number(contentLength);
       return length === 0 ? { kind: 'done' } : { kind: 'length', remaining: length };
     }
-    return { kind: 'until-close' };
+    throw new HttpProtocolError('response body without Content-Length or chunked framing');
   }
 
   /** Passes on the body bytes of `chunk` still owed (`state.remaining`); returns the rest. */

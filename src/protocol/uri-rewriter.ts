@@ -250,7 +250,6 @@ export class SkippingRewriter {
   private keptBytes = 0;
   /** The last bytes passed on unscanned: a key's trace may straddle two chunks. */
   private lastBytes = Buffer.alloc(0);
-  private lastSignificantByte = -1;
 
   constructor(
     private readonly rewriter: TopLevelValueRewriter,
@@ -271,12 +270,13 @@ export class SkippingRewriter {
   }
 
   /**
-   * True when the document ended cleanly. While skipping, the structure of what was skipped is
-   * not known, so the check is that the document ends with its closing brace; a body cut short
-   * by the connection is an error of the HTTP framing that the caller sees anyway.
+   * True when the document ended cleanly: its structure closed, outside any string. Whatever was
+   * passed on unscanned is scanned first (a document's last byte says nothing: a document cut
+   * inside `data` may end with a `}` too).
    */
   get complete(): boolean {
-    return this.phase === 'skipping' ? this.lastSignificantByte === CLOSE_OBJECT : this.rewriter.complete;
+    this.catchUp();
+    return this.rewriter.complete;
   }
 
   private skip(chunk: Buffer): Buffer[] {
@@ -292,9 +292,6 @@ export class SkippingRewriter {
     this.keptBytes += chunk.length;
     if (this.keptBytes > this.maxKeptBytes) this.catchUp();
     this.lastBytes = Buffer.from(chunk.subarray(Math.max(0, chunk.length - overlap)));
-    let end = chunk.length - 1;
-    while (end >= 0 && (chunk[end] === 0x20 || chunk[end] === 0x0a || chunk[end] === 0x0d || chunk[end] === 0x09)) end--;
-    if (end >= 0) this.lastSignificantByte = chunk[end]!;
     return [chunk];
   }
 

@@ -179,3 +179,66 @@ test('a request waiting for a free connection gives up after the headers timeout
     backend.server.close();
   }
 });
+
+test('bytes that arrive on an idle connection close it: a late, unsolicited answer never reaches the next request', async () => {
+  // The socket that answered /1, the request after which the backend misbehaves.
+  let first: Socket | undefined;
+  const backend = await scriptedServer((socket, _index, head) => {
+    const path = head.split(' ')[1];
+    if (path === '/1') first = socket;
+    ok(socket, path === '/1' ? 'first' : `answer to ${path}`);
+  });
+  const pool = new ClientPool(backend.url, OPTIONS);
+  try {
+    assert.equal(await (await pool.request({ method: 'GET', path: '/1', headers: {} })).body.text(), 'first');
+    // The connection is idle. The backend sends an answer nobody asked for, and it reaches this
+    // host's socket buffer before the event loop has had a turn to read it (a busy loop: bcrypt,
+    // a large page) while the next request is already being sent on the idle connection.
+    first!.setNoDelay(true).write('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nnot yours!');
+    const texts = await Promise.all(['/2', '/3'].map(async (path) => (await pool.request({ method: 'GET', path, headers: {} })).body.text()));
+    assert.deepEqual(texts, ['answer to /2', 'answer to /3']);
+    for (const method of ['GET', 'POST'] as const) {
+      assert.equal(await (await pool.request({ method: 'GET', path: '/1', headers: {} })).body.text(), 'first');
+      first!.setNoDelay(true).write('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nnot yours!');
+      const response = await pool.request(method === 'GET' ? { method, path: '/4', headers: {} } : { method, path: '/4', headers: {}, body: 'SELECT 1' });
+      assert.equal(await response.body.text(), 'answer to /4', method);
+    }
+  } finally {
+    await pool.close();
+    backend.server.close();
+  }
+});
+
+test('one owner holds at most maxPerOwner connections: answers it never reads cannot starve the other owners', async () => {
+  const PAGE = 4 * 1024 * 1024;
+  const backend = await scriptedServer((socket, _index, head) => {
+    if (/x-user: mallory/.test(head)) socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${PAGE}\r\n\r\n${'x'.repeat(PAGE)}`);
+    else ok(socket, 'for alice');
+  });
+  const pool = new ClientPool(backend.url, { ...OPTIONS, maxConnections: 8, maxPerOwner: 2, headersTimeout: 1500, bodyHighWater: 64 * 1024 });
+  try {
+    // Mallory asks for as many pages as the pool has connections and reads none of them.
+    let answered = 0;
+    let twoAnswered!: () => void;
+    const two = new Promise<void>((resolve) => (twoAnswered = resolve));
+    const mallory = Array.from({ length: 8 }, () =>
+      pool.request({ method: 'GET', path: '/page', headers: { 'x-user': 'mallory' }, owner: 'mallory' }).then((response) => {
+        if (++answered === 2) twoAnswered();
+        return response;
+      }),
+    );
+    await two;
+    const alice = await pool.request({ method: 'GET', path: '/poll', headers: { 'x-user': 'alice' }, owner: 'alice' });
+    assert.equal(await alice.body.text(), 'for alice');
+    assert.equal(answered, 2, 'mallory holds her share, no more');
+    // Her waiting requests proceed as she reads (or give up at the headers timeout), never beyond her share.
+    const settled = await Promise.allSettled(mallory);
+    const held = settled.filter((r) => r.status === 'fulfilled');
+    assert.equal(held.length, 2);
+    assert.ok(settled.every((r) => r.status === 'fulfilled' || (r.reason instanceof BackendRequestError && r.reason.reason === 'response timeout')));
+    for (const r of held) for await (const _ of (r as PromiseFulfilledResult<Awaited<(typeof mallory)[number]>>).value.body) break;
+  } finally {
+    await pool.close();
+    backend.server.close();
+  }
+});

@@ -51,11 +51,11 @@ test('responses are framed the same whatever the chunking: Content-Length, chunk
   assert.equal(parse([byLength]).heads[0]!.headers['x-trino-set-catalog'], 'tpch');
 });
 
-test('bodies without framing run until the connection closes; HEAD, 204 and 304 have none; 1xx heads are skipped', () => {
-  const untilClose = parse(['HTTP/1.1 200 OK\r\n\r\nsome', ' text'], 'GET', true);
-  assert.equal(untilClose.body, 'some text');
-  assert.equal(untilClose.heads[0]!.keepAlive, false);
-  assert.equal(untilClose.completed, 1);
+test('a body delimited by the connection closing is refused (a cut one would look whole); HEAD, 204 and 304 have none; 1xx heads are skipped', () => {
+  for (const close of [false, true]) {
+    assert.throws(() => parse(['HTTP/1.1 200 OK\r\n\r\nsome', ' text}'], 'GET', close), (err: Error) => err instanceof HttpProtocolError && /without Content-Length or chunked/.test(err.message));
+  }
+  assert.equal(parse(['HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n'], 'HEAD').completed, 1);
 
   assert.equal(parse(['HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n'], 'HEAD').completed, 1);
   assert.equal(parse(['HTTP/1.1 204 No Content\r\n\r\n']).completed, 1);

@@ -29,6 +29,9 @@ const SUBMIT_FOLLOW_MS = 1000;
 /** Documents read ahead of their client (HeldDocuments): total bytes, and how long one waits. */
 const HELD_BUDGET_BYTES = 32 * 1024 * 1024;
 const HELD_TTL_MS = 10_000;
+/** Connections to one backend, and how many of them one user's exchanges may hold at once. */
+const MAX_CONNECTIONS = 256;
+const MAX_CONNECTIONS_PER_USER = MAX_CONNECTIONS / 4;
 
 /** A backend response as relayed: the pool's, or one whose (small) body was already read. */
 interface BackendResponse {
@@ -76,7 +79,8 @@ export class TrinoBackend implements Backend {
     const url = new URL(config.url);
     this.pathPrefix = url.pathname === '/' ? '' : url.pathname.replace(/\/$/, '');
     this.pool = new ClientPool(url, {
-      maxConnections: 256,
+      maxConnections: MAX_CONNECTIONS,
+      maxPerOwner: MAX_CONNECTIONS_PER_USER,
       connectTimeout: config.connectTimeout,
       headersTimeout: config.requestTimeout,
       bodyTimeout: config.requestTimeout,
@@ -293,8 +297,9 @@ export class TrinoBackend implements Backend {
   ): Promise<void> {
     let response: BackendResponse;
     try {
-      const answer = await this.pool.request(body === undefined ? { method, path, headers } : { method, path, headers, body });
-      response = followUpHeaders === undefined ? answer : await this.skipWaiting(answer, followUpHeaders);
+      const owner = context.user;
+      const answer = await this.pool.request(body === undefined ? { method, path, headers, owner } : { method, path, headers, body, owner });
+      response = followUpHeaders === undefined ? answer : await this.skipWaiting(answer, followUpHeaders, owner);
     } catch (err) {
       if (err instanceof InvalidRequestHeader) {
         // The request's fault, not the backend's: no passive health signal.
@@ -347,7 +352,7 @@ export class TrinoBackend implements Backend {
    * follow-ups: a client retrying a URI the gateway had moved past would get 410. Following stops
    * at SUBMIT_FOLLOW_MS, and on any failure, with the last waiting document.
    */
-  private async skipWaiting(first: PoolResponse, headers: Record<string, string | string[]>): Promise<BackendResponse> {
+  private async skipWaiting(first: PoolResponse, headers: Record<string, string | string[]>, owner: string): Promise<BackendResponse> {
     const deadline = Date.now() + SUBMIT_FOLLOW_MS;
     const read = await readWaiting(first);
     if (!('target' in read)) return read.response;
@@ -355,7 +360,7 @@ export class TrinoBackend implements Backend {
     for (;;) {
       let next: Awaited<ReturnType<typeof readWaiting>>;
       try {
-        const response = await this.pool.request({ method: 'GET', path: waiting.target, headers });
+        const response = await this.pool.request({ method: 'GET', path: waiting.target, headers, owner });
         next = await readWaiting(response);
       } catch {
         return waiting.response;
@@ -429,7 +434,9 @@ export class TrinoBackend implements Backend {
         let writable = true;
         for (const piece of pieces) if (piece.length > 0) writable = res.write(piece) && writable;
         res.uncork();
-        if (!writable && !(await drained(res, this.options.config.requestTimeout))) throw new ClientGone();
+        // A client that takes nothing for a while gives up its backend connection: waiting the
+        // whole requestTimeout let clients that never read hold every connection of the pool.
+        if (!writable && !(await drained(res, Math.min(this.options.config.clientStallTimeout, this.options.config.requestTimeout)))) throw new ClientGone();
       }
     } catch (err) {
       if (err instanceof ClientGone) return false;
