@@ -7,6 +7,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { ClientResponse } from '../http1/exchange.js';
 import type { FollowUp } from '../protocol/query-token.js';
 import type { QuerySession } from '../protocol/session.js';
+import type { ViewExpansion } from '../sql/analyzer/types.js';
 
 export interface Submission {
   sql: string;
@@ -80,6 +81,8 @@ export interface Backend {
   catalogs(): Promise<string[]>;
   /** Real column names of a table or view, in order; undefined when it does not exist. */
   columnsOf(catalog: string, schema: string, table: string): Promise<string[] | undefined>;
+  /** What reading a view reads underneath, as the engine expands it; undefined for a table. */
+  viewOf?(catalog: string, schema: string, table: string): Promise<ViewExpansion | undefined>;
   /** Cancels a query whose client stopped polling (no ownership check: the gateway itself asks). */
   abandon(queryId: string): Promise<void>;
   /** Queries running or queued on the backend, from everyone, when the engine can tell. */

@@ -50,6 +50,8 @@ export class AccessControl {
     private readonly metadata: MetadataProvider,
     private readonly onDenied: (input: AccessCheckInput, outcome: AccessOutcome) => void = () => undefined,
     private readonly tags?: TagAuthorization,
+    /** Groups of users other than the caller (definer view owners), from the group file. */
+    private readonly groupsOf?: (user: string) => readonly string[],
   ) {}
 
   /** Analyses and authorizes; throws a PERMISSION_DENIED (or the analyzer's) QueryFailure when refused. */
@@ -137,6 +139,7 @@ export class AccessControl {
       ...(session.schema !== undefined ? { schema: session.schema } : {}),
       ...(session.path !== undefined ? { path: session.path } : {}),
       ...(sessionProperties !== undefined ? { sessionProperties } : {}),
+      ...(this.groupsOf !== undefined ? { groupsOf: this.groupsOf } : {}),
     };
     if (tagPolicy === undefined) return { request, decision: authorize(rules, identity, request, context) };
     return { request, decision: combineDecision(rules, identity, request, context, tagPolicy.evaluate(tagSubject(input), request), this.tags!.mode) };

@@ -56,6 +56,8 @@ export interface AuthorizeContext {
   sessionProperties?: ReadonlyArray<{ name: string; catalog?: string }>;
   /** New owner for ALTER SCHEMA/TABLE/VIEW ... SET AUTHORIZATION (the AccessRequest does not carry it). */
   authorizationTarget?: { type: 'USER' | 'ROLE'; name: string };
+  /** Groups of a user other than the caller (a definer view's owner), as Trino's group provider gives them. */
+  groupsOf?: (user: string) => readonly string[];
 }
 
 // ------------------------------------------------------------------ statement kinds
@@ -199,7 +201,43 @@ class Evaluator {
     return { allowed: ok, decidedBy: `${decidedBy} (privileges: ${[...rule.privileges].join(', ') || 'none'})`, rule };
   }
 
+  /**
+   * A read inside a SECURITY DEFINER view, checked as the view owner the way Trino's ViewAccessControl
+   * does (FileBasedSystemAccessControl.checkCanCreateViewWithSelectFromColumns): catalog access all,
+   * SELECT on the columns, and GRANT_SELECT on the table.
+   */
+  viewOwnerSelect(t: TableAccess, owner: string): void {
+    const name = display(t.table);
+    const resource = `${name} ${list(t.columns)} as view owner ${owner}`;
+    const ownerEv = new Evaluator(this.rules, { user: owner, groups: this.ctx.groupsOf?.(owner) ?? [] }, this.ctx);
+    const cat = ownerEv.hasCatalogAccess(t.table.catalog, 'all');
+    if (!cat.allowed) {
+      this.deny('CreateViewWithSelectFromColumns', resource, `${cat.decidedBy}: catalog access all required`, `Cannot select from table ${name}`);
+      return;
+    }
+    if (t.table.schema === 'information_schema') {
+      this.note('CreateViewWithSelectFromColumns', resource, 'default: information_schema tables are exempt from table rules');
+      return;
+    }
+    const { rule, decidedBy } = ownerEv.tableRule(t.table);
+    if (!this.rules.tables) this.note('CreateViewWithSelectFromColumns', resource, decidedBy);
+    else if (!rule || !(rule.privileges.has('SELECT') || rule.privileges.has('GRANT_SELECT')) || t.columns.some((c) => rule.deniedColumns.has(c))) {
+      this.deny('CreateViewWithSelectFromColumns', resource, decidedBy, `Cannot select from table ${name}`);
+    } else if (!rule.privileges.has('GRANT_SELECT')) {
+      this.deny('CreateViewWithSelectFromColumns', resource, `${decidedBy} (no GRANT_SELECT)`, `View owner '${owner}' cannot create view that selects from ${name}`);
+    } else if (rule.filter !== undefined || t.columns.some((c) => rule.maskedColumns.has(c))) {
+      this.deny('CreateViewWithSelectFromColumns', resource, `${rule.path}: row filter or column mask not enforced by the gateway (fail closed)`, `Cannot select from table ${name}: row filters and column masks are not enforced by the gateway`);
+    } else this.note('CreateViewWithSelectFromColumns', resource, decidedBy);
+    if (t.table.catalog === 'system' && t.table.schema === 'runtime') {
+      this.record('ReadSystemInformation', name, checkSystemInformation(this.rules, { user: owner, groups: [] }, 'read'), `Cannot read system information`);
+    }
+  }
+
   select(t: TableAccess): void {
+    if (t.viewOwner !== undefined) {
+      this.viewOwnerSelect(t, t.viewOwner);
+      return;
+    }
     const name = display(t.table);
     const resource = `${name} ${list(t.columns)}`;
     const v = this.tablePermission(t.table, (p) => p.has('SELECT') || p.has('GRANT_SELECT'), false);

@@ -6,7 +6,7 @@
  */
 import type { Logger } from 'pino';
 import type { Backend } from '../engines/backend.js';
-import type { MetadataProvider, QualifiedName } from '../sql/analyzer/index.js';
+import type { MetadataProvider, QualifiedName, ViewExpansion } from '../sql/analyzer/index.js';
 
 const COLUMNS_TTL_MS = 60_000;
 const CATALOGS_TTL_MS = 60_000;
@@ -17,6 +17,7 @@ export class BackendMetadata implements MetadataProvider {
   private catalogOwners = new Map<string, Backend>();
   private catalogsLoadedAt = 0;
   private readonly columns = new Map<string, { value: string[] | undefined; expiresAt: number }>();
+  private readonly views = new Map<string, { value: ViewExpansion | undefined; expiresAt: number }>();
 
   constructor(
     private readonly backends: Backend[],
@@ -35,9 +36,27 @@ export class BackendMetadata implements MetadataProvider {
     return value;
   }
 
+  /**
+   * The view expansion from the backend serving the catalog. A backend that cannot expand views
+   * (the embedded engine's views are checked by the engine adapter) answers undefined; a failed
+   * lookup fails the statement (fail closed), it is not cached.
+   */
+  async viewOf(table: QualifiedName): Promise<ViewExpansion | undefined> {
+    const key = `${table.catalog}\u0000${table.schema}\u0000${table.name}`;
+    const now = Date.now();
+    const cached = this.views.get(key);
+    if (cached && cached.expiresAt > now) return cached.value;
+    const owner = await this.ownerOf(table.catalog);
+    const value = owner?.viewOf === undefined ? undefined : await owner.viewOf(table.catalog, table.schema, table.name);
+    if (this.views.size >= MAX_ENTRIES) this.views.delete(this.views.keys().next().value!);
+    this.views.set(key, { value, expiresAt: now + COLUMNS_TTL_MS });
+    return value;
+  }
+
   /** Forgets cached answers (after DDL through the gateway, or on demand). */
   invalidate(): void {
     this.columns.clear();
+    this.views.clear();
     this.catalogsLoadedAt = 0;
   }
 
