@@ -209,10 +209,12 @@ class Evaluator {
   viewOwnerSelect(t: TableAccess, owner: string): void {
     const name = display(t.table);
     const resource = `${name} ${list(t.columns)} as view owner ${owner}`;
+    // Trino's ViewAccessControl rewrites the owner's denial (verified against Trino 483).
+    const OWNER = 'View owner does not have sufficient privileges: ';
     const ownerEv = new Evaluator(this.rules, { user: owner, groups: this.ctx.groupsOf?.(owner) ?? [] }, this.ctx);
     const cat = ownerEv.hasCatalogAccess(t.table.catalog, 'all');
     if (!cat.allowed) {
-      this.deny('CreateViewWithSelectFromColumns', resource, `${cat.decidedBy}: catalog access all required`, `Cannot select from table ${name}`);
+      this.deny('CreateViewWithSelectFromColumns', resource, `${cat.decidedBy}: catalog access all required`, `${OWNER}Cannot select from table ${name}`);
       return;
     }
     if (t.table.schema === 'information_schema') {
@@ -222,11 +224,11 @@ class Evaluator {
     const { rule, decidedBy } = ownerEv.tableRule(t.table);
     if (!this.rules.tables) this.note('CreateViewWithSelectFromColumns', resource, decidedBy);
     else if (!rule || !(rule.privileges.has('SELECT') || rule.privileges.has('GRANT_SELECT')) || t.columns.some((c) => rule.deniedColumns.has(c))) {
-      this.deny('CreateViewWithSelectFromColumns', resource, decidedBy, `Cannot select from table ${name}`);
+      this.deny('CreateViewWithSelectFromColumns', resource, decidedBy, `${OWNER}Cannot select from table ${name}`);
     } else if (!rule.privileges.has('GRANT_SELECT')) {
-      this.deny('CreateViewWithSelectFromColumns', resource, `${decidedBy} (no GRANT_SELECT)`, `View owner '${owner}' cannot create view that selects from ${name}`);
+      this.deny('CreateViewWithSelectFromColumns', resource, `${decidedBy} (no GRANT_SELECT)`, `${OWNER}View owner '${owner}' cannot create view that selects from ${name}`);
     } else if (rule.filter !== undefined || t.columns.some((c) => rule.maskedColumns.has(c))) {
-      this.deny('CreateViewWithSelectFromColumns', resource, `${rule.path}: row filter or column mask not enforced by the gateway (fail closed)`, `Cannot select from table ${name}: row filters and column masks are not enforced by the gateway`);
+      this.deny('CreateViewWithSelectFromColumns', resource, `${rule.path}: row filter or column mask not enforced by the gateway (fail closed)`, `${OWNER}Cannot select from table ${name}: row filters and column masks are not enforced by the gateway`);
     } else this.note('CreateViewWithSelectFromColumns', resource, decidedBy);
     if (t.table.catalog === 'system' && t.table.schema === 'runtime') {
       this.record('ReadSystemInformation', name, checkSystemInformation(this.rules, { user: owner, groups: [] }, 'read'), `Cannot read system information`);

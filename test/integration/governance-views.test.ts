@@ -81,7 +81,7 @@ test('CTAS and INSERT ... SELECT cannot copy an invoker view’s underlying rows
 
 test('a definer view reads as its owner: allowed when the owner may grant SELECT, refused when not', async () => {
   assert.deepEqual(await asAnn(`SELECT * FROM ${S}.v_def_bob`), { rows: 1 });
-  assert.deepEqual(await asAnn(`SELECT * FROM ${S}.v_def_carl`), { error: `PERMISSION_DENIED: Access Denied: View owner 'carl' cannot create view that selects from ${S}.secret`, rows: 0 });
+  assert.deepEqual(await asAnn(`SELECT * FROM ${S}.v_def_carl`), { error: `PERMISSION_DENIED: Access Denied: View owner does not have sufficient privileges: View owner 'carl' cannot create view that selects from ${S}.secret`, rows: 0 });
 });
 
 test('nested views: each level reads as Trino’s identity for it', async () => {
@@ -89,5 +89,5 @@ test('nested views: each level reads as Trino’s identity for it', async () => 
   assert.deepEqual(await asAnn(`SELECT * FROM ${S}.v_def_bob_over_inv`), { rows: 1 });
   // ann's invoker view over definer views: ann reads the definer view, its owner the table.
   assert.deepEqual(await asAnn(`SELECT * FROM ${S}.v_inv_over_bob`), { rows: 1 });
-  assert.deepEqual(await asAnn(`SELECT * FROM ${S}.v_inv_over_carl`), { error: `PERMISSION_DENIED: Access Denied: View owner 'carl' cannot create view that selects from ${S}.secret`, rows: 0 });
+  assert.deepEqual(await asAnn(`SELECT * FROM ${S}.v_inv_over_carl`), { error: `PERMISSION_DENIED: Access Denied: View owner does not have sufficient privileges: View owner 'carl' cannot create view that selects from ${S}.secret`, rows: 0 });
 });
