@@ -83,6 +83,8 @@ export interface Backend {
   columnsOf(catalog: string, schema: string, table: string): Promise<string[] | undefined>;
   /** What reading a view reads underneath, as the engine expands it; undefined for a table. */
   viewOf?(catalog: string, schema: string, table: string): Promise<ViewExpansion | undefined>;
+  /** The unfiltered answer of a SHOW statement, run as the gateway (absent: SHOW cannot be filtered there). */
+  showRows?(sql: string, session: { catalog?: string; schema?: string }): Promise<{ columns: Array<{ name: string; type: string }>; rows: unknown[][] }>;
   /** Cancels a query whose client stopped polling (no ownership check: the gateway itself asks). */
   abandon(queryId: string): Promise<void>;
   /** Queries running or queued on the backend, from everyone, when the engine can tell. */

@@ -14,7 +14,8 @@ import { ErrorCodes, QueryFailure } from '../protocol/errors.js';
 import type { QuerySession } from '../protocol/session.js';
 import { analyze, type AccessRequest, type MetadataProvider } from '../sql/analyzer/index.js';
 import { DecisionCache, decisionKey } from './decision-cache.js';
-import { authorize, type AccessIdentity, type AuthorizeContext, type Decision } from './decision.js';
+import { authorize, metadataVisibility, type AccessIdentity, type AuthorizeContext, type Decision } from './decision.js';
+import { filteredShowStatement, listsMetadata, type ShowLister } from './metadata-filter.js';
 import { explainAccess } from './explain.js';
 import type { SubmissionAccess } from '../engines/backend.js';
 import type { AccessRules } from './file-rules.js';
@@ -30,6 +31,8 @@ export interface TagAuthorization {
 export interface AccessOutcome {
   request: AccessRequest;
   decision: Decision;
+  /** What the engine runs instead of the statement: a SHOW or DESCRIBE answer filtered for the user. */
+  rewrittenSql?: string;
 }
 
 export interface AccessCheckInput {
@@ -47,7 +50,7 @@ export class AccessControl {
 
   constructor(
     private readonly rules: Pick<ReloadingFile<AccessRules>, 'value'>,
-    private readonly metadata: MetadataProvider,
+    private readonly metadata: MetadataProvider & Partial<ShowLister>,
     private readonly onDenied: (input: AccessCheckInput, outcome: AccessOutcome) => void = () => undefined,
     private readonly tags?: TagAuthorization,
     /** Groups of users other than the caller (definer view owners), from the group file. */
@@ -92,6 +95,12 @@ export class AccessControl {
     if (!outcome.decision.allowed) {
       this.onDenied(input, outcome);
       throw new QueryFailure(ErrorCodes.PERMISSION_DENIED, outcome.decision.message ?? 'Access Denied');
+    }
+    if (listsMetadata(outcome.request)) {
+      // Not cached: the listing changes with the catalog, not with the policy.
+      const lister = this.metadata.showRows === undefined ? undefined : (this.metadata as ShowLister);
+      const sessionNames = { ...(session.catalog !== undefined ? { catalog: session.catalog } : {}), ...(session.schema !== undefined ? { schema: session.schema } : {}) };
+      return { ...outcome, rewrittenSql: await filteredShowStatement(outcome.request, input.sql, sessionNames, lister, metadataVisibility(rules, identity)) };
     }
     return outcome;
   }

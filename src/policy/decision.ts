@@ -766,3 +766,39 @@ export function authorize(rules: AccessRules, identity: AccessIdentity, request:
   if (!allowed) decision.message = ev.message ?? 'Access Denied';
   return decision;
 }
+
+// ------------------------------------------------------------------ metadata filtering
+
+/** Which catalogs, schemas, tables and columns metadata may show one user (see metadataVisibility). */
+export interface MetadataVisibility {
+  catalog(catalog: string): boolean;
+  schema(catalog: string, schema: string): boolean;
+  table(table: QualifiedName): boolean;
+  column(table: QualifiedName, column: string): boolean;
+}
+
+/**
+ * Trino's filterCatalogs / filterSchemas / filterTables / filterColumns of the file-based access
+ * control, which decide what SHOW CATALOGS/SCHEMAS/TABLES/COLUMNS, DESCRIBE and information_schema
+ * list: a catalog (system: with catalog access) or schema when some rule grants something in it, a table when the user is the
+ * schema owner or the first matching table rule has a privilege (information_schema tables
+ * always), a column unless that rule denies it.
+ */
+export function metadataVisibility(rules: AccessRules, identity: AccessIdentity): MetadataVisibility {
+  const ev = new Evaluator(rules, identity, {});
+  const table = (q: QualifiedName) =>
+    ev.hasCatalogAccess(q.catalog, 'read-only').allowed && (ev.schemaOwner(q.catalog, q.schema).allowed || ev.tablePermission(q, (p) => p.size > 0, false).allowed);
+  return {
+    // Trino lists the system catalog to everyone who may access it (verified against Trino 483).
+    catalog: (catalog) => (catalog === 'system' ? ev.hasCatalogAccess(catalog, 'read-only').allowed : ev.catalogVisible(catalog).allowed),
+    schema: (catalog, schema) => ev.schemaVisible(catalog, schema).allowed,
+    table,
+    column: (q, column) => {
+      if (!ev.hasCatalogAccess(q.catalog, 'read-only').allowed) return false;
+      if (q.schema === 'information_schema' || !rules.tables) return true;
+      if (!ev.tablePermission(q, (p) => p.size > 0, false).allowed) return false;
+      const { rule } = ev.tableRule(q);
+      return rule !== null && !rule.deniedColumns.has(column);
+    },
+  };
+}

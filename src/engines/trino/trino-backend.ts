@@ -59,6 +59,13 @@ export interface TrinoBackendOptions {
   log: { warn(obj: object, msg: string): void };
 }
 
+interface InternalQueryOptions {
+  onId?: (queryId: string) => void;
+  onColumns?: (columns: Array<{ name: string; type: string }>) => void;
+  catalog?: string;
+  schema?: string;
+}
+
 /** The user the gateway's own metadata statements run as. */
 const INTERNAL_USER = 'querygate';
 
@@ -236,9 +243,12 @@ export class TrinoBackend implements Backend {
    * Runs a small metadata statement as the gateway itself (catalog and column lookups for access
    * control) and returns its rows; JSON.parse is fine here: these results hold names, not data.
    */
-  private async internalQuery(sql: string, onId?: (queryId: string) => void): Promise<unknown[][]> {
-    const userHeader = this.dialect === 'trino' ? 'x-trino-user' : 'x-presto-user';
-    const headers = { [userHeader]: INTERNAL_USER, 'content-type': 'text/plain; charset=utf-8', 'accept-encoding': 'identity' };
+  private async internalQuery(sql: string, options: InternalQueryOptions = {}): Promise<unknown[][]> {
+    const prefix = this.dialect === 'trino' ? 'x-trino-' : 'x-presto-';
+    const userHeader = `${prefix}user`;
+    const headers: Record<string, string> = { [userHeader]: INTERNAL_USER, 'content-type': 'text/plain; charset=utf-8', 'accept-encoding': 'identity' };
+    if (options.catalog !== undefined) headers[`${prefix}catalog`] = options.catalog;
+    if (options.schema !== undefined) headers[`${prefix}schema`] = options.schema;
     let response: PoolResponse = await this.pool.request({ method: 'POST', path: `${this.pathPrefix}/v1/statement`, headers, body: sql });
     const rows: unknown[][] = [];
     for (;;) {
@@ -246,8 +256,9 @@ export class TrinoBackend implements Backend {
         await response.body.dump();
         throw new QueryFailure(ErrorCodes.BACKEND_PROTOCOL_ERROR, `Metadata lookup failed with HTTP ${response.statusCode}${this.detail()}`);
       }
-      const doc = (await response.body.json()) as { id?: string; data?: unknown[][]; nextUri?: string; error?: { errorName: string; message: string } };
-      if (doc.id !== undefined) onId?.(doc.id);
+      const doc = (await response.body.json()) as { id?: string; columns?: Array<{ name: string; type: string }>; data?: unknown[][]; nextUri?: string; error?: { errorName: string; message: string } };
+      if (doc.id !== undefined) options.onId?.(doc.id);
+      if (doc.columns !== undefined) options.onColumns?.(doc.columns);
       if (doc.error) throw new QueryFailure({ name: doc.error.errorName, code: 0, type: 'USER_ERROR' }, doc.error.message);
       if (doc.data) rows.push(...doc.data);
       if (!doc.nextUri) return rows;
@@ -285,7 +296,7 @@ export class TrinoBackend implements Backend {
     );
     if (Number(views[0]?.[0] ?? 0) === 0) return undefined;
     let queryId: string | undefined;
-    await this.internalQuery(`SELECT * FROM ${quoted(catalog)}.${quoted(schema)}.${quoted(name)} WHERE false`, (id) => (queryId = id));
+    await this.internalQuery(`SELECT * FROM ${quoted(catalog)}.${quoted(schema)}.${quoted(name)} WHERE false`, { onId: (id) => (queryId = id) });
     if (queryId === undefined) throw new QueryFailure(ErrorCodes.BACKEND_PROTOCOL_ERROR, 'View expansion: the backend named no query id');
     const response = await this.pool.request({
       method: 'GET',
@@ -299,6 +310,16 @@ export class TrinoBackend implements Backend {
     const info = (await response.body.json()) as { referencedTables?: ReferencedTable[] };
     if (!Array.isArray(info.referencedTables)) throw new QueryFailure(ErrorCodes.BACKEND_PROTOCOL_ERROR, 'View expansion: the backend reported no referenced tables');
     return expandView(info.referencedTables, INTERNAL_USER);
+  }
+
+  /**
+   * The unfiltered answer of a SHOW statement, run as the gateway itself in the caller's session
+   * catalog and schema (the gateway filters it for the caller: see policy/metadata-filter.ts).
+   */
+  async showRows(sql: string, session: { catalog?: string; schema?: string }): Promise<{ columns: Array<{ name: string; type: string }>; rows: unknown[][] }> {
+    let columns: Array<{ name: string; type: string }> = [];
+    const rows = await this.internalQuery(sql, { ...session, onColumns: (c) => (columns = c) });
+    return { columns, rows };
   }
 
   /** Table and column comments of a catalog (for tags kept in the backend's own metadata); `column` is absent for a table comment. */
