@@ -83,6 +83,8 @@ export interface Backend {
   columnsOf(catalog: string, schema: string, table: string): Promise<string[] | undefined>;
   /** What reading a view reads underneath, as the engine expands it; undefined for a table. */
   viewOf?(catalog: string, schema: string, table: string): Promise<ViewExpansion | undefined>;
+  /** Every schema, table and column of a catalog (absent: its information_schema cannot be filtered). */
+  objectsOf?(catalog: string): Promise<CatalogObjects>;
   /** The unfiltered answer of a SHOW statement, run as the gateway (absent: SHOW cannot be filtered there). */
   showRows?(sql: string, session: { catalog?: string; schema?: string }): Promise<{ columns: Array<{ name: string; type: string }>; rows: unknown[][] }>;
   /** Cancels a query whose client stopped polling (no ownership check: the gateway itself asks). */
@@ -99,6 +101,13 @@ export interface Backend {
   /** Writes `GET /v1/query/{id}` for a query this backend owns, when `requester` is the user it runs as. */
   queryInfo(queryId: string, requester: string, headers: IncomingHttpHeaders, res: ClientResponse): Promise<QueryLookup>;
   close(): Promise<void>;
+}
+
+/** The names a catalog's information_schema lists. */
+export interface CatalogObjects {
+  schemas: string[];
+  tables: ReadonlyArray<readonly [schema: string, table: string]>;
+  columns: ReadonlyArray<readonly [schema: string, table: string, column: string]>;
 }
 
 /** Outcome of looking a query up by id on one backend. */

@@ -15,7 +15,7 @@ import type { QuerySession } from '../protocol/session.js';
 import { analyze, type AccessRequest, type MetadataProvider } from '../sql/analyzer/index.js';
 import { DecisionCache, decisionKey } from './decision-cache.js';
 import { authorize, metadataVisibility, type AccessIdentity, type AuthorizeContext, type Decision } from './decision.js';
-import { filteredShowStatement, listsMetadata, type ShowLister } from './metadata-filter.js';
+import { filteredInformationSchema, filteredShowStatement, listsMetadata, type ShowLister } from './metadata-filter.js';
 import { explainAccess } from './explain.js';
 import type { SubmissionAccess } from '../engines/backend.js';
 import type { AccessRules } from './file-rules.js';
@@ -96,12 +96,14 @@ export class AccessControl {
       this.onDenied(input, outcome);
       throw new QueryFailure(ErrorCodes.PERMISSION_DENIED, outcome.decision.message ?? 'Access Denied');
     }
+    // Metadata lists only what the user may see. Not cached: listings change with the catalogs, not with the policy.
+    const lister = this.metadata.showRows === undefined || this.metadata.objectsOf === undefined ? undefined : (this.metadata as ShowLister);
+    const sessionNames = { ...(session.catalog !== undefined ? { catalog: session.catalog } : {}), ...(session.schema !== undefined ? { schema: session.schema } : {}) };
     if (listsMetadata(outcome.request)) {
-      // Not cached: the listing changes with the catalog, not with the policy.
-      const lister = this.metadata.showRows === undefined ? undefined : (this.metadata as ShowLister);
-      const sessionNames = { ...(session.catalog !== undefined ? { catalog: session.catalog } : {}), ...(session.schema !== undefined ? { schema: session.schema } : {}) };
       return { ...outcome, rewrittenSql: await filteredShowStatement(outcome.request, input.sql, sessionNames, lister, metadataVisibility(rules, identity)) };
     }
+    const filtered = await filteredInformationSchema(outcome.request, input.sql, sessionNames, lister, metadataVisibility(rules, identity));
+    if (filtered !== undefined) return { ...outcome, rewrittenSql: filtered };
     return outcome;
   }
 

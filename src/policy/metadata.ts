@@ -5,7 +5,7 @@
  * closed on it.
  */
 import type { Logger } from 'pino';
-import type { Backend } from '../engines/backend.js';
+import type { Backend, CatalogObjects } from '../engines/backend.js';
 import type { MetadataProvider, QualifiedName, ViewExpansion } from '../sql/analyzer/index.js';
 import type { ShowAnswer, ShowLister } from './metadata-filter.js';
 
@@ -80,6 +80,12 @@ export class BackendMetadata implements MetadataProvider, ShowLister {
       }
     }
     return { columns, rows: [...names].sort().map((c) => [c]) };
+  }
+
+  /** Every schema, table and column of a catalog; undefined when its backend cannot list them. */
+  async objectsOf(catalog: string): Promise<CatalogObjects | undefined> {
+    const owner = await this.ownerOf(catalog);
+    return owner?.objectsOf === undefined ? undefined : await owner.objectsOf(catalog);
   }
 
   /** Forgets cached answers (after DDL through the gateway, or on demand). */

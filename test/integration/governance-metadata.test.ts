@@ -74,3 +74,16 @@ test('SHOW COLUMNS and DESCRIBE hide denied columns, with the engine’s column 
 test('SHOW inside EXECUTE IMMEDIATE is refused rather than answered unfiltered', async () => {
   assert.match(String(await rows('ann', "EXECUTE IMMEDIATE 'SHOW TABLES FROM tpch.tiny'")), /^NOT_SUPPORTED/);
 });
+
+test('information_schema lists only what the user may see, also through aliases, joins and aggregates', async () => {
+  assert.deepEqual(await rows('ann', 'SELECT schema_name FROM tpch.information_schema.schemata ORDER BY 1'), [['tiny']]);
+  assert.deepEqual(await rows('ann', "SELECT table_name FROM tpch.information_schema.tables WHERE table_schema <> 'information_schema'"), [['nation']]);
+  assert.deepEqual(await rows('ann', "SELECT column_name FROM tpch.information_schema.columns WHERE table_name = 'nation' ORDER BY 1"), [['n_name'], ['n_nationkey'], ['n_regionkey']]);
+  assert.deepEqual(await rows('ann', `SELECT t.table_name FROM memory.information_schema.tables t WHERE t.table_schema = '${SCHEMA}' ORDER BY 1`), [['out_x'], ['v_a']]);
+  assert.deepEqual(
+    await rows('ann', "SELECT count(*) FROM tpch.information_schema.columns c JOIN tpch.information_schema.tables t ON c.table_name = t.table_name WHERE t.table_schema = 'tiny'"),
+    [[3]],
+  );
+  // A catalog where no rule grants the user anything lists nothing at all.
+  assert.deepEqual(await rows('olaf', 'SELECT count(*) FROM tpch.information_schema.tables'), [[0]]);
+});

@@ -35,6 +35,13 @@ export const CASES: Array<[string, string]> = [
     [user, 'SHOW COLUMNS FROM tpch.tiny.nation'],
     [user, 'DESCRIBE tpch.tiny.nation'],
     [user, 'SHOW COLUMNS FROM tpch.sf1.orders'],
+    [user, 'SELECT table_schema, table_name FROM tpch.information_schema.tables ORDER BY 1, 2'],
+    [user, "SELECT table_name, column_name FROM tpch.information_schema.columns WHERE table_schema = 'tiny' ORDER BY 1, 2"],
+    [user, 'SELECT schema_name FROM tpch.information_schema.schemata ORDER BY 1'],
+    [user, 'SELECT count(*) FROM tpch.information_schema.tables'],
+    [user, `SELECT t.table_name FROM memory.information_schema.tables t WHERE t.table_schema = '${SCHEMA}' ORDER BY 1`],
+    [user, `SELECT table_name FROM memory.information_schema.views WHERE table_schema = '${SCHEMA}' ORDER BY 1`],
+    [user, "SELECT c.column_name FROM tpch.information_schema.columns AS c JOIN tpch.information_schema.tables AS t ON c.table_schema = t.table_schema AND c.table_name = t.table_name WHERE t.table_name = 'nation' ORDER BY 1"],
   ]),
 ];
 

@@ -16,7 +16,7 @@ import type { ViewExpansion } from '../../sql/analyzer/types.js';
 import { followUpUri, infoUri, type FollowUpPhase } from '../../protocol/uris.js';
 import { SkippingRewriter, TopLevelValueRewriter } from '../../protocol/uri-rewriter.js';
 import { sendJson, sendNoContent, sendQueryFailure, sendText } from '../../server/respond.js';
-import type { Backend, FollowUpRequest, QueryEndDetails, QueryEndEvents, QueryLookup, Submission } from '../backend.js';
+import type { Backend, CatalogObjects, FollowUpRequest, QueryEndDetails, QueryEndEvents, QueryLookup, Submission } from '../backend.js';
 import { backendRequestHeaders, clientResponseHeaders } from './header-translation.js';
 import { HeldDocuments } from './held-documents.js';
 
@@ -320,6 +320,21 @@ export class TrinoBackend implements Backend {
     let columns: Array<{ name: string; type: string }> = [];
     const rows = await this.internalQuery(sql, { ...session, onColumns: (c) => (columns = c) });
     return { columns, rows };
+  }
+
+  /** Every schema, table and column of a catalog, as its information_schema lists them to the gateway. */
+  async objectsOf(catalog: string): Promise<CatalogObjects> {
+    const quoted = `"${catalog.replace(/"/g, '""')}"`;
+    const [schemas, tables, columns] = await Promise.all([
+      this.internalQuery(`SELECT schema_name FROM ${quoted}.information_schema.schemata`),
+      this.internalQuery(`SELECT table_schema, table_name FROM ${quoted}.information_schema.tables`),
+      this.internalQuery(`SELECT table_schema, table_name, column_name FROM ${quoted}.information_schema.columns`),
+    ]);
+    return {
+      schemas: schemas.map((r) => String(r[0])),
+      tables: tables.map((r) => [String(r[0]), String(r[1])] as const),
+      columns: columns.map((r) => [String(r[0]), String(r[1]), String(r[2])] as const),
+    };
   }
 
   /** Table and column comments of a catalog (for tags kept in the backend's own metadata); `column` is absent for a table comment. */
