@@ -91,3 +91,9 @@ test('ORDER BY ALL (DuckDB: every output column) is refused', async () => {
   // With an UNNEST of unknown columns in scope, `all` could be one of them for the gateway.
   assert.equal(await refused('SELECT n_name FROM nation CROSS JOIN UNNEST(ARRAY[1]) ORDER BY ALL'), 'NOT_SUPPORTED');
 });
+
+test('metadata listings the gateway cannot filter on the embedded engine are refused, not answered in full', async () => {
+  for (const sql of ['SHOW TABLES FROM demo.tpch', 'SHOW SCHEMAS FROM demo', 'SHOW COLUMNS FROM demo.tpch.customer', 'DESCRIBE demo.tpch.customer']) {
+    assert.equal(await refused(sql), 'NOT_SUPPORTED', sql);
+  }
+});
