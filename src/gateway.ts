@@ -92,11 +92,21 @@ async function startOperationsFromConfig(config: GatewayConfig, log: Logger): Pr
   }
 }
 
-function createIdentity(config: GatewayConfig, rules: ReloadingFile<AccessRules> | undefined, metrics: GatewayMetrics, audit: AuditTrail, log: Logger): IdentityResolver {
+function createGroupFile(config: GatewayConfig, log: Logger): GroupFile | undefined {
+  const path = config.authentication.groupFile;
+  return path === undefined ? undefined : fromConfig('authentication.groupFile', () => new GroupFile(path, (message) => log.error(message)));
+}
+
+function createIdentity(
+  config: GatewayConfig,
+  rules: ReloadingFile<AccessRules> | undefined,
+  groupFile: GroupFile | undefined,
+  metrics: GatewayMetrics,
+  audit: AuditTrail,
+  log: Logger,
+): IdentityResolver {
   const auth = config.authentication;
   const authenticators = auth.authenticators.map((a, i) => createAuthenticator(a, i, log));
-  const reloadError = (message: string) => log.error(message);
-  const groupFile = auth.groupFile === undefined ? undefined : fromConfig('authentication.groupFile', () => new GroupFile(auth.groupFile!, reloadError));
   if (authenticators.length === 0) {
     log.warn('no authenticator is configured: the user named in X-Trino-User / X-Presto-User is trusted as is');
   } else if (config.server.tls === undefined && !auth.trustForwardedProto) {
@@ -199,12 +209,15 @@ function createAccessControl(
   rules: ReloadingFile<AccessRules> | undefined,
   tags: TagService | undefined,
   metadata: BackendMetadata,
+  groupFile: GroupFile | undefined,
   onDenied?: (input: AccessCheckInput, outcome: AccessOutcome) => void,
 ): AccessControl | undefined {
-  if (tags === undefined) return rules === undefined ? undefined : new AccessControl(rules, metadata, onDenied);
+  // A definer view's owner gets its groups where Trino's group provider would find them.
+  const groupsOf = groupFile === undefined ? undefined : (user: string) => groupFile.groupsOf(user);
+  if (tags === undefined) return rules === undefined ? undefined : new AccessControl(rules, metadata, onDenied, undefined, groupsOf);
   // Alone, the tag grants must allow: mode any would let the empty rules file allow everything.
   const mode = rules === undefined ? 'all' : config.accessControl!.tags!.mode;
-  return new AccessControl(rules ?? NO_RULES_FILE, metadata, onDenied, { mode, policy: () => tags.policy() });
+  return new AccessControl(rules ?? NO_RULES_FILE, metadata, onDenied, { mode, policy: () => tags.policy() }, groupsOf);
 }
 
 export interface ExplainRequest {
@@ -264,7 +277,7 @@ export async function explainStatement(config: GatewayConfig, request: ExplainRe
   const backends = await createBackends(config, { signer: new QueryTokenSigner(undefined, 60_000), queryIds: new QueryIdGenerator(), onUnreachable: () => undefined, log });
   try {
     await Promise.all(backends.map((b) => b.start()));
-    const access = createAccessControl(config, rules, tagRuntime?.service, new BackendMetadata(backends, log))!;
+    const access = createAccessControl(config, rules, tagRuntime?.service, new BackendMetadata(backends, log), createGroupFile(config, log))!;
     const router = fromConfig('routing', () => new Router(config));
     const { text, allowed } = await simulateAccess(access, (ctx) => router.route(ctx), request);
     return { text, allowed };
@@ -294,7 +307,8 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
     rulesFile === undefined ? undefined : fromConfig('accessControl.rulesFile', () => new ReloadingFile(rulesFile, parseRulesFile, ...auditedReloads(ops.audit, log, 'rules.reload', rulesFile)));
   const tagRuntime = config.accessControl?.tags === undefined ? undefined : await startTagService(config, log, bus);
   if (rules === undefined && tagRuntime === undefined) log.warn('no accessControl is configured: every statement is allowed (allow-all)');
-  const identity = createIdentity(config, rules, metrics, ops.audit, log);
+  const groupFile = createGroupFile(config, log);
+  const identity = createIdentity(config, rules, groupFile, metrics, ops.audit, log);
   const tls = config.server.tls;
   const tlsMaterial = tls === undefined ? undefined : fromConfig('server.tls', () => ({ cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) }));
   const signer = new QueryTokenSigner(config.security.tokenSecret, config.security.tokenTtl);
@@ -338,7 +352,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
   );
   await health.probeAll();
   health.start();
-  const access = createAccessControl(config, rules, tagRuntime?.service, metadata, (input, outcome) => {
+  const access = createAccessControl(config, rules, tagRuntime?.service, metadata, groupFile, (input, outcome) => {
     const denied = outcome.decision.checks.find((c) => !c.allowed);
     ops.audit.record({
       actor: input.principal.user,

@@ -7,6 +7,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { ClientResponse } from '../http1/exchange.js';
 import type { FollowUp } from '../protocol/query-token.js';
 import type { QuerySession } from '../protocol/session.js';
+import type { ViewExpansion } from '../sql/analyzer/types.js';
 
 export interface Submission {
   sql: string;
@@ -80,6 +81,12 @@ export interface Backend {
   catalogs(): Promise<string[]>;
   /** Real column names of a table or view, in order; undefined when it does not exist. */
   columnsOf(catalog: string, schema: string, table: string): Promise<string[] | undefined>;
+  /** What reading a view reads underneath, as the engine expands it; undefined for a table. */
+  viewOf?(catalog: string, schema: string, table: string): Promise<ViewExpansion | undefined>;
+  /** Every schema, table and column of a catalog (absent: its information_schema cannot be filtered). */
+  objectsOf?(catalog: string): Promise<CatalogObjects>;
+  /** The unfiltered answer of a SHOW statement, run as the gateway (absent: SHOW cannot be filtered there). */
+  showRows?(sql: string, session: { catalog?: string; schema?: string }): Promise<{ columns: Array<{ name: string; type: string }>; rows: unknown[][] }>;
   /** Cancels a query whose client stopped polling (no ownership check: the gateway itself asks). */
   abandon(queryId: string): Promise<void>;
   /** Queries running or queued on the backend, from everyone, when the engine can tell. */
@@ -94,6 +101,13 @@ export interface Backend {
   /** Writes `GET /v1/query/{id}` for a query this backend owns, when `requester` is the user it runs as. */
   queryInfo(queryId: string, requester: string, headers: IncomingHttpHeaders, res: ClientResponse): Promise<QueryLookup>;
   close(): Promise<void>;
+}
+
+/** The names a catalog's information_schema lists. */
+export interface CatalogObjects {
+  schemas: string[];
+  tables: ReadonlyArray<readonly [schema: string, table: string]>;
+  columns: ReadonlyArray<readonly [schema: string, table: string, column: string]>;
 }
 
 /**

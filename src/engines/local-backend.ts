@@ -15,6 +15,7 @@ import { formEncode, hasCapability, headerName, type Dialect, type QuerySession 
 import { followUpUri, infoUri } from '../protocol/uris.js';
 import { sendJson, sendNoContent, type HeaderList } from '../server/respond.js';
 import { classifyStatement, type SessionStatement } from '../sql/session-statement.js';
+import { embeddedBindingRefusal } from './duckdb/binding.js';
 import type { Backend, FollowUpRequest, QueryEndEvents, QueryLookup, Submission } from './backend.js';
 import type { LocalEngine, LocalExecution, LocalStatement, ResultPage } from './local-engine.js';
 import { PageBudget, type ResultLimits } from './page-budget.js';
@@ -55,6 +56,8 @@ class LocalQuery {
     readonly principal: string,
     readonly dialect: Dialect,
     readonly sql: string,
+    /** Access control analyzed this statement as Trino SQL: refuse what the engine would read differently. */
+    readonly governed: boolean,
   ) {}
 
   get done(): boolean {
@@ -126,7 +129,7 @@ export class LocalBackend implements Backend {
   }
 
   async submit(submission: Submission, res: ClientResponse): Promise<void> {
-    const query = new LocalQuery(submission.events, this.options.queryIds.next(), submission.user, submission.principal, submission.session.dialect, submission.sql);
+    const query = new LocalQuery(submission.events, this.options.queryIds.next(), submission.user, submission.principal, submission.session.dialect, submission.sql, submission.access !== undefined);
     this.queries.set(query.id, query);
     submission.events.started(query.id);
     // Start at once: the first poll then usually finds the first page ready.
@@ -299,6 +302,10 @@ export class LocalBackend implements Backend {
     const inner = classifyStatement(sql);
     if (inner.kind !== 'query') {
       throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, 'Only queries and data statements can be prepared for the embedded engine');
+    }
+    if (query.governed) {
+      const refused = embeddedBindingRefusal(inner.sql, session);
+      if (refused !== undefined) throw refused;
     }
     const statement: LocalStatement = {
       sql: inner.sql,

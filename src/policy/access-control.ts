@@ -14,7 +14,8 @@ import { ErrorCodes, QueryFailure } from '../protocol/errors.js';
 import type { QuerySession } from '../protocol/session.js';
 import { analyze, type AccessRequest, type MetadataProvider } from '../sql/analyzer/index.js';
 import { DecisionCache, decisionKey } from './decision-cache.js';
-import { authorize, type AccessIdentity, type AuthorizeContext, type Decision } from './decision.js';
+import { authorize, metadataVisibility, type AccessIdentity, type AuthorizeContext, type Decision } from './decision.js';
+import { filteredInformationSchema, filteredShowStatement, listsMetadata, type ShowLister } from './metadata-filter.js';
 import { explainAccess } from './explain.js';
 import type { SubmissionAccess } from '../engines/backend.js';
 import type { AccessRules } from './file-rules.js';
@@ -30,6 +31,8 @@ export interface TagAuthorization {
 export interface AccessOutcome {
   request: AccessRequest;
   decision: Decision;
+  /** What the engine runs instead of the statement: a SHOW or DESCRIBE answer filtered for the user. */
+  rewrittenSql?: string;
 }
 
 export interface AccessCheckInput {
@@ -47,9 +50,11 @@ export class AccessControl {
 
   constructor(
     private readonly rules: Pick<ReloadingFile<AccessRules>, 'value'>,
-    private readonly metadata: MetadataProvider,
+    private readonly metadata: MetadataProvider & Partial<ShowLister>,
     private readonly onDenied: (input: AccessCheckInput, outcome: AccessOutcome) => void = () => undefined,
     private readonly tags?: TagAuthorization,
+    /** Groups of users other than the caller (definer view owners), from the group file. */
+    private readonly groupsOf?: (user: string) => readonly string[],
   ) {}
 
   /** Analyses and authorizes; throws a PERMISSION_DENIED (or the analyzer's) QueryFailure when refused. */
@@ -91,6 +96,14 @@ export class AccessControl {
       this.onDenied(input, outcome);
       throw new QueryFailure(ErrorCodes.PERMISSION_DENIED, outcome.decision.message ?? 'Access Denied');
     }
+    // Metadata lists only what the user may see. Not cached: listings change with the catalogs, not with the policy.
+    const lister = this.metadata.showRows === undefined || this.metadata.objectsOf === undefined ? undefined : (this.metadata as ShowLister);
+    const sessionNames = { ...(session.catalog !== undefined ? { catalog: session.catalog } : {}), ...(session.schema !== undefined ? { schema: session.schema } : {}) };
+    if (listsMetadata(outcome.request)) {
+      return { ...outcome, rewrittenSql: await filteredShowStatement(outcome.request, input.sql, sessionNames, lister, metadataVisibility(rules, identity)) };
+    }
+    const filtered = await filteredInformationSchema(outcome.request, input.sql, sessionNames, lister, metadataVisibility(rules, identity));
+    if (filtered !== undefined) return { ...outcome, rewrittenSql: filtered };
     return outcome;
   }
 
@@ -137,6 +150,7 @@ export class AccessControl {
       ...(session.schema !== undefined ? { schema: session.schema } : {}),
       ...(session.path !== undefined ? { path: session.path } : {}),
       ...(sessionProperties !== undefined ? { sessionProperties } : {}),
+      ...(this.groupsOf !== undefined ? { groupsOf: this.groupsOf } : {}),
     };
     if (tagPolicy === undefined) return { request, decision: authorize(rules, identity, request, context) };
     return { request, decision: combineDecision(rules, identity, request, context, tagPolicy.evaluate(tagSubject(input), request), this.tags!.mode) };

@@ -56,6 +56,8 @@ export interface AuthorizeContext {
   sessionProperties?: ReadonlyArray<{ name: string; catalog?: string }>;
   /** New owner for ALTER SCHEMA/TABLE/VIEW ... SET AUTHORIZATION (the AccessRequest does not carry it). */
   authorizationTarget?: { type: 'USER' | 'ROLE'; name: string };
+  /** Groups of a user other than the caller (a definer view's owner), as Trino's group provider gives them. */
+  groupsOf?: (user: string) => readonly string[];
 }
 
 // ------------------------------------------------------------------ statement kinds
@@ -199,7 +201,45 @@ class Evaluator {
     return { allowed: ok, decidedBy: `${decidedBy} (privileges: ${[...rule.privileges].join(', ') || 'none'})`, rule };
   }
 
+  /**
+   * A read inside a SECURITY DEFINER view, checked as the view owner the way Trino's ViewAccessControl
+   * does (FileBasedSystemAccessControl.checkCanCreateViewWithSelectFromColumns): catalog access all,
+   * SELECT on the columns, and GRANT_SELECT on the table.
+   */
+  viewOwnerSelect(t: TableAccess, owner: string): void {
+    const name = display(t.table);
+    const resource = `${name} ${list(t.columns)} as view owner ${owner}`;
+    // Trino's ViewAccessControl rewrites the owner's denial (verified against Trino 483).
+    const OWNER = 'View owner does not have sufficient privileges: ';
+    const ownerEv = new Evaluator(this.rules, { user: owner, groups: this.ctx.groupsOf?.(owner) ?? [] }, this.ctx);
+    const cat = ownerEv.hasCatalogAccess(t.table.catalog, 'all');
+    if (!cat.allowed) {
+      this.deny('CreateViewWithSelectFromColumns', resource, `${cat.decidedBy}: catalog access all required`, `${OWNER}Cannot select from table ${name}`);
+      return;
+    }
+    if (t.table.schema === 'information_schema') {
+      this.note('CreateViewWithSelectFromColumns', resource, 'default: information_schema tables are exempt from table rules');
+      return;
+    }
+    const { rule, decidedBy } = ownerEv.tableRule(t.table);
+    if (!this.rules.tables) this.note('CreateViewWithSelectFromColumns', resource, decidedBy);
+    else if (!rule || !(rule.privileges.has('SELECT') || rule.privileges.has('GRANT_SELECT')) || t.columns.some((c) => rule.deniedColumns.has(c))) {
+      this.deny('CreateViewWithSelectFromColumns', resource, decidedBy, `${OWNER}Cannot select from table ${name}`);
+    } else if (!rule.privileges.has('GRANT_SELECT')) {
+      this.deny('CreateViewWithSelectFromColumns', resource, `${decidedBy} (no GRANT_SELECT)`, `${OWNER}View owner '${owner}' cannot create view that selects from ${name}`);
+    } else if (rule.filter !== undefined || t.columns.some((c) => rule.maskedColumns.has(c))) {
+      this.deny('CreateViewWithSelectFromColumns', resource, `${rule.path}: row filter or column mask not enforced by the gateway (fail closed)`, `${OWNER}Cannot select from table ${name}: row filters and column masks are not enforced by the gateway`);
+    } else this.note('CreateViewWithSelectFromColumns', resource, decidedBy);
+    if (t.table.catalog === 'system' && t.table.schema === 'runtime') {
+      this.record('ReadSystemInformation', name, checkSystemInformation(this.rules, { user: owner, groups: [] }, 'read'), `Cannot read system information`);
+    }
+  }
+
   select(t: TableAccess): void {
+    if (t.viewOwner !== undefined) {
+      this.viewOwnerSelect(t, t.viewOwner);
+      return;
+    }
     const name = display(t.table);
     const resource = `${name} ${list(t.columns)}`;
     const v = this.tablePermission(t.table, (p) => p.has('SELECT') || p.has('GRANT_SELECT'), false);
@@ -725,4 +765,40 @@ export function authorize(rules: AccessRules, identity: AccessIdentity, request:
   const decision: Decision = { allowed, checks: ev.checks };
   if (!allowed) decision.message = ev.message ?? 'Access Denied';
   return decision;
+}
+
+// ------------------------------------------------------------------ metadata filtering
+
+/** Which catalogs, schemas, tables and columns metadata may show one user (see metadataVisibility). */
+export interface MetadataVisibility {
+  catalog(catalog: string): boolean;
+  schema(catalog: string, schema: string): boolean;
+  table(table: QualifiedName): boolean;
+  column(table: QualifiedName, column: string): boolean;
+}
+
+/**
+ * Trino's filterCatalogs / filterSchemas / filterTables / filterColumns of the file-based access
+ * control, which decide what SHOW CATALOGS/SCHEMAS/TABLES/COLUMNS, DESCRIBE and information_schema
+ * list: a catalog (system: with catalog access) or schema when some rule grants something in it, a table when the user is the
+ * schema owner or the first matching table rule has a privilege (information_schema tables
+ * always), a column unless that rule denies it.
+ */
+export function metadataVisibility(rules: AccessRules, identity: AccessIdentity): MetadataVisibility {
+  const ev = new Evaluator(rules, identity, {});
+  const table = (q: QualifiedName) =>
+    ev.hasCatalogAccess(q.catalog, 'read-only').allowed && (ev.schemaOwner(q.catalog, q.schema).allowed || ev.tablePermission(q, (p) => p.size > 0, false).allowed);
+  return {
+    // Trino lists the system catalog to everyone who may access it (verified against Trino 483).
+    catalog: (catalog) => (catalog === 'system' ? ev.hasCatalogAccess(catalog, 'read-only').allowed : ev.catalogVisible(catalog).allowed),
+    schema: (catalog, schema) => ev.schemaVisible(catalog, schema).allowed,
+    table,
+    column: (q, column) => {
+      if (!ev.hasCatalogAccess(q.catalog, 'read-only').allowed) return false;
+      if (q.schema === 'information_schema' || !rules.tables) return true;
+      if (!ev.tablePermission(q, (p) => p.size > 0, false).allowed) return false;
+      const { rule } = ev.tableRule(q);
+      return rule !== null && !rule.deniedColumns.has(column);
+    },
+  };
 }

@@ -5,18 +5,25 @@
  * closed on it.
  */
 import type { Logger } from 'pino';
-import type { Backend } from '../engines/backend.js';
-import type { MetadataProvider, QualifiedName } from '../sql/analyzer/index.js';
+import type { Backend, CatalogObjects } from '../engines/backend.js';
+import type { MetadataProvider, QualifiedName, ViewExpansion } from '../sql/analyzer/index.js';
+import type { ShowAnswer, ShowLister } from './metadata-filter.js';
 
 const COLUMNS_TTL_MS = 60_000;
 const CATALOGS_TTL_MS = 60_000;
 const UNKNOWN_CATALOG_RECHECK_MS = 5_000;
 const MAX_ENTRIES = 10_000;
 
-export class BackendMetadata implements MetadataProvider {
+function varcharLength(type: string | undefined): number {
+  const match = /^varchar\((\d+)\)$/.exec(type ?? '');
+  return match ? Number(match[1]) : -1;
+}
+
+export class BackendMetadata implements MetadataProvider, ShowLister {
   private catalogOwners = new Map<string, Backend>();
   private catalogsLoadedAt = 0;
   private readonly columns = new Map<string, { value: string[] | undefined; expiresAt: number }>();
+  private readonly views = new Map<string, { value: ViewExpansion | undefined; expiresAt: number }>();
 
   constructor(
     private readonly backends: Backend[],
@@ -35,9 +42,56 @@ export class BackendMetadata implements MetadataProvider {
     return value;
   }
 
+  /**
+   * The view expansion from the backend serving the catalog. A backend that cannot expand views
+   * (the embedded engine, so far) answers undefined: its views are then checked as opaque objects.
+   * A failed lookup fails the statement (fail closed) and is not cached.
+   */
+  async viewOf(table: QualifiedName): Promise<ViewExpansion | undefined> {
+    const key = `${table.catalog}\u0000${table.schema}\u0000${table.name}`;
+    const now = Date.now();
+    const cached = this.views.get(key);
+    if (cached && cached.expiresAt > now) return cached.value;
+    const owner = await this.ownerOf(table.catalog);
+    const value = owner?.viewOf === undefined ? undefined : await owner.viewOf(table.catalog, table.schema, table.name);
+    if (this.views.size >= MAX_ENTRIES) this.views.delete(this.views.keys().next().value!);
+    this.views.set(key, { value, expiresAt: now + COLUMNS_TTL_MS });
+    return value;
+  }
+
+  async showRows(catalog: string | undefined, sql: string, session: { catalog?: string; schema?: string }): Promise<ShowAnswer | undefined> {
+    if (catalog !== undefined) {
+      const owner = await this.ownerOf(catalog);
+      return owner?.showRows === undefined ? undefined : await owner.showRows(sql, session);
+    }
+    // SHOW CATALOGS: every backend's catalogs, each backend answering the statement itself.
+    let columns = [{ name: 'Catalog', type: 'varchar' }];
+    const names = new Set<string>();
+    for (const backend of this.backends) {
+      if (backend.showRows !== undefined) {
+        const own = await backend.showRows(sql, session);
+        // Several Trino backends: the widest varchar(n) covers every name.
+        if (columns[0]!.type === 'varchar' || varcharLength(own.columns[0]?.type) > varcharLength(columns[0]!.type)) columns = own.columns;
+        for (const row of own.rows) names.add(String(row[0]));
+      } else {
+        // A backend that cannot run SHOW CATALOGS lists its catalog names; a LIKE pattern cannot be applied to them.
+        if (/like/i.test(sql)) return undefined;
+        for (const c of await backend.catalogs()) names.add(c);
+      }
+    }
+    return { columns, rows: [...names].sort().map((c) => [c]) };
+  }
+
+  /** Every schema, table and column of a catalog; undefined when its backend cannot list them. */
+  async objectsOf(catalog: string): Promise<CatalogObjects | undefined> {
+    const owner = await this.ownerOf(catalog);
+    return owner?.objectsOf === undefined ? undefined : await owner.objectsOf(catalog);
+  }
+
   /** Forgets cached answers (after DDL through the gateway, or on demand). */
   invalidate(): void {
     this.columns.clear();
+    this.views.clear();
     this.catalogsLoadedAt = 0;
   }
 

@@ -206,7 +206,8 @@ export class GatewayServer {
       this.options.metrics.overhead('submit', receivedAt);
       if (access) routing.statement = { kind: access.request.kind, tables: describeAccess(access).tables };
       const submission = {
-        sql,
+        // A SHOW or DESCRIBE runs as the statement that returns only what the user may see.
+        sql: access?.rewrittenSql ?? sql,
         session,
         user: identity.user,
         principal: identity.principal.user,

@@ -4,6 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { QualifiedName, ViewExpansion } from '../../src/sql/analyzer/index.js';
+import { StaticMetadata } from '../sql/support.js';
 import { decide, rules, who } from './support.js';
 
 const R = rules({
@@ -131,4 +133,39 @@ test('legitimate look-alikes stay allowed: literals, aliases and column names th
 
 test('6.8 operational: unknown constructs deny (see semantics.test), broken policy files are refused (see rules-file.test)', async () => {
   assert.equal((await decide(R, who('admin'), 'SELECT c_phone FROM customer')).allowed, true, 'a privileged user is not affected');
+});
+
+test('issue 16 class 2: views read underneath as Trino reads them (invoker: the caller; definer: the owner, with GRANT_SELECT)', async () => {
+  const secret = { catalog: 'memory', schema: 's1', name: 'secret' };
+  const expansions: Record<string, ViewExpansion> = {
+    'memory.s1.v_inv': { reads: [{ table: secret, columns: ['a', 'b'] }] },
+    'memory.s1.v_def': { reads: [{ table: secret, columns: ['a'], viewOwner: 'owner' }] },
+  };
+  const meta = new (class extends StaticMetadata {
+    async viewOf(t: QualifiedName): Promise<ViewExpansion | undefined> {
+      return expansions[`${t.catalog}.${t.schema}.${t.name}`];
+    }
+  })({ 'memory.s1.secret': ['a', 'b'], 'memory.s1.v_inv': ['a', 'b'], 'memory.s1.v_def': ['a'], 'memory.s1.out': ['a', 'b'] });
+  const V = rules({
+    tables: [
+      { group: 'owners', catalog: 'memory', schema: 's1', table: 'secret', privileges: ['SELECT', 'GRANT_SELECT'] },
+      { user: 'carl', catalog: 'memory', schema: 's1', table: 'secret', privileges: ['SELECT'] },
+      { user: 'ann', catalog: 'memory', schema: 's1', table: 'v_.*|out.*', privileges: ['SELECT', 'INSERT', 'OWNERSHIP'] },
+    ],
+  });
+  const ann = who('ann');
+  const opts = { metadata: meta, session: { catalog: 'memory', schema: 's1' } };
+  const secretDenied = 'Access Denied: Cannot select from table memory.s1.secret';
+  assert.equal((await decide(V, ann, 'SELECT * FROM v_inv', opts)).message, secretDenied);
+  assert.equal((await decide(V, ann, 'CREATE TABLE out2 AS SELECT a FROM v_inv', opts)).message, secretDenied);
+  assert.equal((await decide(V, ann, 'INSERT INTO out SELECT * FROM v_inv', opts)).message, secretDenied);
+  // The owner's groups come from the group provider (the caller's groups never apply to the owner).
+  const owners = { ...opts, context: { groupsOf: (u: string) => (u === 'owner' ? ['owners'] : []) } };
+  assert.equal((await decide(V, ann, 'SELECT * FROM v_def', owners)).allowed, true);
+  assert.equal((await decide(V, who('ann', ['owners']), 'SELECT * FROM v_def', opts)).message, `Access Denied: View owner does not have sufficient privileges: Cannot select from table memory.s1.secret`);
+  expansions['memory.s1.v_def'] = { reads: [{ table: secret, columns: ['a'], viewOwner: 'carl' }] };
+  assert.equal(
+    (await decide(V, ann, 'SELECT * FROM v_def', opts)).message,
+    "Access Denied: View owner does not have sufficient privileges: View owner 'carl' cannot create view that selects from memory.s1.secret",
+  );
 });

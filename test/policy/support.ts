@@ -1,5 +1,5 @@
 /** Helpers for the policy tests: rules from objects, analysis over static metadata, one-call decisions. */
-import { analyze, type AccessRequest } from '../../src/sql/analyzer/index.js';
+import { analyze, type AccessRequest, type MetadataProvider } from '../../src/sql/analyzer/index.js';
 import { authorize, type AccessIdentity, type AuthorizeContext, type Decision } from '../../src/policy/decision.js';
 import { parseAccessRules, type AccessRules } from '../../src/policy/file-rules.js';
 import { StaticMetadata, TPCH_COLUMNS } from '../sql/support.js';
@@ -36,12 +36,13 @@ export interface DecideOptions {
   session?: { catalog?: string; schema?: string };
   prepared?: Map<string, string>;
   context?: AuthorizeContext;
+  metadata?: MetadataProvider;
 }
 
 /** Analyzes `sql` and authorizes it. */
 export async function decide(r: AccessRules, id: AccessIdentity, sql: string, opts: DecideOptions = {}): Promise<Decision & { request: AccessRequest }> {
   const session = opts.session ?? SESSION;
-  const request = await analyze(sql, session, META, opts.prepared ?? new Map());
+  const request = await analyze(sql, session, opts.metadata ?? META, opts.prepared ?? new Map());
   const context: AuthorizeContext = { ...session, ...(opts.context ?? {}) };
   return { ...authorize(r, id, request, context), request };
 }

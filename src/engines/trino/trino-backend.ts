@@ -12,10 +12,11 @@ import { ErrorCodes, QueryFailure } from '../../protocol/errors.js';
 import type { QueryIdGenerator } from '../../protocol/query-id.js';
 import type { QueryTokenSigner } from '../../protocol/query-token.js';
 import type { Dialect } from '../../protocol/session.js';
+import type { ViewExpansion } from '../../sql/analyzer/types.js';
 import { followUpUri, infoUri, type FollowUpPhase } from '../../protocol/uris.js';
 import { SkippingRewriter, TopLevelValueRewriter } from '../../protocol/uri-rewriter.js';
 import { sendJson, sendNoContent, sendQueryFailure, sendText } from '../../server/respond.js';
-import type { Backend, FollowUpRequest, QueryEndDetails, QueryEndEvents, QueryLookup, Submission } from '../backend.js';
+import type { Backend, CatalogObjects, FollowUpRequest, QueryEndDetails, QueryEndEvents, QueryLookup, Submission } from '../backend.js';
 import { backendRequestHeaders, clientResponseHeaders } from './header-translation.js';
 import { HeldDocuments } from './held-documents.js';
 
@@ -61,6 +62,58 @@ export interface TrinoBackendOptions {
   /** A request could not reach the backend (passive health detection). */
   onUnreachable(backend: string, reason: string): void;
   log: { warn(obj: object, msg: string): void };
+}
+
+interface InternalQueryOptions {
+  onId?: (queryId: string) => void;
+  onColumns?: (columns: Array<{ name: string; type: string }>) => void;
+  catalog?: string;
+  schema?: string;
+}
+
+/** The user the gateway's own metadata statements run as. */
+const INTERNAL_USER = 'querygate';
+
+/** One entry of Trino's QueryInfo.referencedTables (io.trino.spi.eventlistener.TableInfo). */
+interface ReferencedTable {
+  catalog: string;
+  schema: string;
+  table: string;
+  authorization: string;
+  columns: Array<{ column: string }>;
+  directlyReferenced: boolean;
+  referenceChain: Array<{ '@type'?: string; catalogName?: string; schemaName?: string; viewName?: string }>;
+}
+
+/**
+ * The reads under one view from the referencedTables of `SELECT * FROM view` run as `probeUser`.
+ * Trino reads a definer view's body as its owner and, once the identity has changed along the
+ * chain of views, through ViewAccessControl (the owner rules) for everything below, even an invoker
+ * view (its body takes the identity of the context around it). So a read is the caller's only when
+ * no view above it switched identity; otherwise it is the `authorization` user's, as a view owner.
+ */
+export function expandView(tables: ReferencedTable[], probeUser: string): ViewExpansion {
+  const chainKey = (chain: ReferencedTable['referenceChain']) => chain.map((c) => `${c.catalogName}.${c.schemaName}.${c.viewName}`).join('\u0000');
+  const bodyIdentity = new Map<string, string>();
+  for (const t of tables) bodyIdentity.set(chainKey(t.referenceChain), t.authorization);
+  const reads: ViewExpansion['reads'] = [];
+  for (const t of tables) {
+    if (t.directlyReferenced) continue;
+    // Other links (row filters, column masks, SQL routines) carry their own identities: not read here.
+    const other = t.referenceChain.find((c) => c['@type'] !== 'view');
+    if (other !== undefined) throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, `View expansion: a reference through a ${other['@type'] ?? 'non-view'} is not supported by the gateway`);
+    let identity = probeUser;
+    let switched = false;
+    for (let i = 1; i <= t.referenceChain.length; i++) {
+      const body = bodyIdentity.get(chainKey(t.referenceChain.slice(0, i))) ?? t.authorization;
+      if (body !== identity) switched = true;
+      identity = body;
+    }
+    const table = { catalog: t.catalog, schema: t.schema, name: t.table };
+    const columns = t.columns.map((c) => c.column.toLowerCase());
+    reads.push(switched ? { table, columns, viewOwner: t.authorization } : { table, columns });
+  }
+  return { reads };
 }
 
 export class TrinoBackend implements Backend {
@@ -198,9 +251,12 @@ export class TrinoBackend implements Backend {
    * Runs a small metadata statement as the gateway itself (catalog and column lookups for access
    * control) and returns its rows; JSON.parse is fine here: these results hold names, not data.
    */
-  private async internalQuery(sql: string): Promise<unknown[][]> {
-    const userHeader = this.dialect === 'trino' ? 'x-trino-user' : 'x-presto-user';
-    const headers = { [userHeader]: 'querygate', 'content-type': 'text/plain; charset=utf-8', 'accept-encoding': 'identity' };
+  private async internalQuery(sql: string, options: InternalQueryOptions = {}): Promise<unknown[][]> {
+    const prefix = this.dialect === 'trino' ? 'x-trino-' : 'x-presto-';
+    const userHeader = `${prefix}user`;
+    const headers: Record<string, string> = { [userHeader]: INTERNAL_USER, 'content-type': 'text/plain; charset=utf-8', 'accept-encoding': 'identity' };
+    if (options.catalog !== undefined) headers[`${prefix}catalog`] = options.catalog;
+    if (options.schema !== undefined) headers[`${prefix}schema`] = options.schema;
     let response: PoolResponse = await this.pool.request({ method: 'POST', path: `${this.pathPrefix}/v1/statement`, headers, body: sql });
     const rows: unknown[][] = [];
     for (;;) {
@@ -208,13 +264,15 @@ export class TrinoBackend implements Backend {
         await response.body.dump();
         throw new QueryFailure(ErrorCodes.BACKEND_PROTOCOL_ERROR, `Metadata lookup failed with HTTP ${response.statusCode}${this.detail()}`);
       }
-      const doc = (await response.body.json()) as { data?: unknown[][]; nextUri?: string; error?: { errorName: string; message: string } };
+      const doc = (await response.body.json()) as { id?: string; columns?: Array<{ name: string; type: string }>; data?: unknown[][]; nextUri?: string; error?: { errorName: string; message: string } };
+      if (doc.id !== undefined) options.onId?.(doc.id);
+      if (doc.columns !== undefined) options.onColumns?.(doc.columns);
       if (doc.error) throw new QueryFailure({ name: doc.error.errorName, code: 0, type: 'USER_ERROR' }, doc.error.message);
       if (doc.data) rows.push(...doc.data);
       if (!doc.nextUri) return rows;
       const target = upstreamTarget(doc.nextUri);
       if (target === undefined) throw new QueryFailure(ErrorCodes.BACKEND_PROTOCOL_ERROR, 'Backend returned an invalid nextUri');
-      response = await this.pool.request({ method: 'GET', path: target, headers: { [userHeader]: 'querygate' } });
+      response = await this.pool.request({ method: 'GET', path: target, headers: { [userHeader]: INTERNAL_USER } });
     }
   }
 
@@ -229,6 +287,62 @@ export class TrinoBackend implements Backend {
       `SELECT column_name FROM ${quoted}.information_schema.columns WHERE table_schema = ${literal(schema)} AND table_name = ${literal(table)} ORDER BY ordinal_position`,
     );
     return rows.length === 0 ? undefined : rows.map((row) => String(row[0]));
+  }
+
+  /**
+   * What reading a view reads underneath, as Trino itself expands it: the gateway runs
+   * `SELECT * FROM <view> WHERE false` as its own user and reads the finished query's
+   * `referencedTables`, where Trino records every table and view the definition references
+   * (recursively), its columns, and the identity it read it as (`authorization`: the caller for
+   * SECURITY INVOKER views, the owner for SECURITY DEFINER views). Undefined for a table.
+   */
+  async viewOf(catalog: string, schema: string, name: string): Promise<ViewExpansion | undefined> {
+    const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
+    const quoted = (text: string) => `"${text.replace(/"/g, '""')}"`;
+    const views = await this.internalQuery(
+      `SELECT count(*) FROM ${quoted(catalog)}.information_schema.views WHERE table_schema = ${literal(schema)} AND table_name = ${literal(name)}`,
+    );
+    if (Number(views[0]?.[0] ?? 0) === 0) return undefined;
+    let queryId: string | undefined;
+    await this.internalQuery(`SELECT * FROM ${quoted(catalog)}.${quoted(schema)}.${quoted(name)} WHERE false`, { onId: (id) => (queryId = id) });
+    if (queryId === undefined) throw new QueryFailure(ErrorCodes.BACKEND_PROTOCOL_ERROR, 'View expansion: the backend named no query id');
+    const response = await this.pool.request({
+      method: 'GET',
+      path: `${this.pathPrefix}/v1/query/${encodeURIComponent(queryId)}`,
+      headers: { [this.dialect === 'trino' ? 'x-trino-user' : 'x-presto-user']: INTERNAL_USER, 'accept-encoding': 'identity' },
+    });
+    if (response.statusCode !== 200) {
+      await response.body.dump();
+      throw new QueryFailure(ErrorCodes.BACKEND_PROTOCOL_ERROR, `View expansion failed with HTTP ${response.statusCode}${this.detail()}`);
+    }
+    const info = (await response.body.json()) as { referencedTables?: ReferencedTable[] };
+    if (!Array.isArray(info.referencedTables)) throw new QueryFailure(ErrorCodes.BACKEND_PROTOCOL_ERROR, 'View expansion: the backend reported no referenced tables');
+    return expandView(info.referencedTables, INTERNAL_USER);
+  }
+
+  /**
+   * The unfiltered answer of a SHOW statement, run as the gateway itself in the caller's session
+   * catalog and schema (the gateway filters it for the caller: see policy/metadata-filter.ts).
+   */
+  async showRows(sql: string, session: { catalog?: string; schema?: string }): Promise<{ columns: Array<{ name: string; type: string }>; rows: unknown[][] }> {
+    let columns: Array<{ name: string; type: string }> = [];
+    const rows = await this.internalQuery(sql, { ...session, onColumns: (c) => (columns = c) });
+    return { columns, rows };
+  }
+
+  /** Every schema, table and column of a catalog, as its information_schema lists them to the gateway. */
+  async objectsOf(catalog: string): Promise<CatalogObjects> {
+    const quoted = `"${catalog.replace(/"/g, '""')}"`;
+    const [schemas, tables, columns] = await Promise.all([
+      this.internalQuery(`SELECT schema_name FROM ${quoted}.information_schema.schemata`),
+      this.internalQuery(`SELECT table_schema, table_name FROM ${quoted}.information_schema.tables`),
+      this.internalQuery(`SELECT table_schema, table_name, column_name FROM ${quoted}.information_schema.columns`),
+    ]);
+    return {
+      schemas: schemas.map((r) => String(r[0])),
+      tables: tables.map((r) => [String(r[0]), String(r[1])] as const),
+      columns: columns.map((r) => [String(r[0]), String(r[1]), String(r[2])] as const),
+    };
   }
 
   /** Table and column comments of a catalog (for tags kept in the backend's own metadata); `column` is absent for a table comment. */

@@ -20,8 +20,10 @@
  *   never used, and every column `*` expands to — counts as read. This is what Trino records in
  *   `referencedTables` and passes to checkCanSelectFromColumns (it does not prune at analysis).
  *
- * Views are opaque objects (Trino DEFINER semantics): reading a view is a SELECT on the view's
- * columns; the view body is only analyzed when it is created (CREATE VIEW reads as the creator).
+ * Views: reading a view is the caller's SELECT on the view's columns, plus every read the view's
+ * definition makes, as the engine itself expanded it (MetadataProvider.viewOf, recursively through
+ * nested views): reads inside SECURITY INVOKER views are the caller's; reads inside SECURITY
+ * DEFINER views are the owner's (checked with Trino's view-owner rules, see TableAccess.viewOwner).
  *
  * Analysis is synchronous over a metadata cache; missing metadata is fetched in parallel between
  * passes (at most a handful), so only the MetadataProvider is asynchronous.
@@ -38,6 +40,7 @@ import type {
   SessionContext,
   StatementKind,
   TableAccess,
+  ViewExpansion,
 } from './types.js';
 
 const MISSING_CATALOG_NAME: ErrorCode = { name: 'MISSING_CATALOG_NAME', code: 56, type: 'USER_ERROR' };
@@ -117,6 +120,7 @@ function nameOf(e: Expr): string | null {
 // ------------------------------------------------------------------ the analysis of one statement
 
 type MetaCache = Map<string, string[] | undefined>;
+type ViewCache = Map<string, ViewExpansion | undefined>;
 
 class Analysis {
   readonly reads = new Map<string, { name: QualifiedName; columns: Set<string> }>();
@@ -130,12 +134,16 @@ class Analysis {
   readonly sessionProperties: Array<{ name: string; catalog?: string }> = [];
   readonly flags = new Set<AccessFlag>();
   readonly missing = new Map<string, QualifiedName>();
+  readonly missingViews = new Map<string, QualifiedName>();
+  /** Reads made inside views (see TableAccess.viewOwner). */
+  readonly viewReads: TableAccess[] = [];
   authorizationUser?: string;
 
   constructor(
     private readonly session: SessionContext,
     private readonly meta: MetaCache,
     private readonly prepared: Map<string, string>,
+    private readonly views: ViewCache | undefined,
   ) {}
 
   // -------------------------------------------------------------- names and metadata
@@ -194,6 +202,20 @@ class Analysis {
     const cols = this.columnsOf(q, pos);
     if (!cols) throw new PendingMetadata();
     return cols;
+  }
+
+  /** Adds the reads of the view `q` (if it is one) as the engine expands it; pending metadata repeats the pass. */
+  expandView(q: QualifiedName): void {
+    if (!this.views) return;
+    const key = keyOf(q);
+    if (!this.views.has(key)) {
+      this.missingViews.set(key, q);
+      return;
+    }
+    // Not added to `catalogs`: the catalog gate of a read inside a definer view is the owner's (checked with the read).
+    for (const r of this.views.get(key)?.reads ?? []) {
+      this.viewReads.push({ table: r.table, privilege: 'SELECT', columns: [...new Set(r.columns)].sort(), ...(r.viewOwner !== undefined ? { viewOwner: r.viewOwner } : {}) });
+    }
   }
 
   touch(q: QualifiedName): void {
@@ -439,7 +461,7 @@ class Analysis {
         const inner = s.statement;
         if (inner.k === 'prepare' || inner.k === 'execute' || inner.k === 'executeImmediate' || inner.k === 'deallocate')
           throw notSupported(`Invalid statement type for prepared statement: ${inner.k.toUpperCase()}`);
-        return { kind: 'prepare', innerKind: new Analysis(this.session, this.meta, this.prepared).kindOnly(inner) };
+        return { kind: 'prepare', innerKind: new Analysis(this.session, this.meta, this.prepared, undefined).kindOnly(inner) };
       }
       case 'deallocate':
         return { kind: 'deallocate' };
@@ -818,6 +840,7 @@ class Analysis {
     }
     const cols = this.columnsOf(q, r.pos);
     this.touch(q);
+    this.expandView(q);
     const qual = r.alias ? [r.alias.value] : written;
     if (!cols) {
       from.rels.push({ qual, fields: [], wildcard: true });
@@ -899,20 +922,22 @@ class Analysis {
 
   result(kind: StatementKind, innerKind?: StatementKind): AccessRequest {
     const reads: TableAccess[] = [...this.reads.values()].map((r) => ({ table: r.name, privilege: 'SELECT' as const, columns: [...r.columns].sort() }));
-    const tables = [...this.writes, ...reads];
+    const tables = [...this.writes, ...reads, ...this.viewReads];
     const seen = new Set<string>();
     const dedup: TableAccess[] = [];
+    const accessKey = (t: TableAccess) => `${keyOf(t.table)}\u0000${t.privilege}\u0000${t.viewOwner ?? ''}`;
     for (const t of tables) {
-      const k = `${keyOf(t.table)}\u0000${t.privilege}`;
+      const k = accessKey(t);
       if (seen.has(k)) {
-        const prev = dedup.find((d) => `${keyOf(d.table)}\u0000${d.privilege}` === k)!;
+        const prev = dedup.find((d) => accessKey(d) === k)!;
         prev.columns = [...new Set([...prev.columns, ...t.columns])].sort();
         continue;
       }
       seen.add(k);
       dedup.push({ ...t });
     }
-    dedup.sort((a, b) => (keyOf(a.table) < keyOf(b.table) ? -1 : keyOf(a.table) > keyOf(b.table) ? 1 : a.privilege < b.privilege ? -1 : a.privilege > b.privilege ? 1 : 0));
+    const order = (t: TableAccess) => `${keyOf(t.table)}\u0000${t.privilege}\u0000${t.viewOwner === undefined ? '' : `\u0001${t.viewOwner}`}`;
+    dedup.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
     const schemaSeen = new Set<string>();
     const schemas = this.schemas.filter((s) => {
       const k = `${s.catalog}\u0000${s.schema}\u0000${s.privilege}`;
@@ -961,8 +986,9 @@ export async function analyzeStatement(
   prepared: Map<string, string> = new Map(),
 ): Promise<AccessRequest> {
   const meta: MetaCache = new Map();
+  const views: ViewCache | undefined = metadata.viewOf ? new Map() : undefined;
   for (let pass = 0; pass < MAX_METADATA_PASSES; pass++) {
-    const a = new Analysis(session, meta, prepared);
+    const a = new Analysis(session, meta, prepared, views);
     let result: { kind: StatementKind; innerKind?: StatementKind } | undefined;
     let error: unknown;
     try {
@@ -971,16 +997,21 @@ export async function analyzeStatement(
       if (!(err instanceof PendingMetadata) && !(err instanceof QueryFailure)) throw err;
       error = err;
     }
-    if (a.missing.size === 0) {
+    if (a.missing.size === 0 && a.missingViews.size === 0) {
       if (error) throw error;
       return a.result(result!.kind, result!.innerKind);
     }
     const missing = [...a.missing.entries()];
-    const answers = await Promise.all(missing.map(([, q]) => metadata.columnsOf(q)));
+    const missingViews = [...a.missingViews.entries()];
+    const [answers, expansions] = await Promise.all([
+      Promise.all(missing.map(([, q]) => metadata.columnsOf(q))),
+      Promise.all(missingViews.map(([, q]) => metadata.viewOf!(q))),
+    ]);
     missing.forEach(([key], i) => {
       const cols = answers[i];
       meta.set(key, cols ? cols.map((c) => c.toLowerCase()) : undefined);
     });
+    missingViews.forEach(([key], i) => views!.set(key, expansions[i]));
   }
   throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, 'Statement references too many tables to resolve');
 }

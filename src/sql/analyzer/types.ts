@@ -18,6 +18,12 @@ export interface TableAccess {
   privilege: Privilege;
   /** Columns read (SELECT) or written (INSERT/UPDATE/CREATE), sorted and deduplicated; [] when none. */
   columns: string[];
+  /**
+   * A read inside a SECURITY DEFINER view: checked as this view owner, with Trino's view-owner
+   * check (checkCanCreateViewWithSelectFromColumns: SELECT on the columns and GRANT_SELECT),
+   * not as the caller. Absent: checked as the caller (direct reads, and reads inside invoker views).
+   */
+  viewOwner?: string;
 }
 
 /** The ALTER statements (and renames) the analyzer distinguishes. */
@@ -129,7 +135,26 @@ export interface SessionContext {
   schema?: string;
 }
 
+/**
+ * What reading a view reads underneath, as the engine itself expanded it (recursively through
+ * nested views): every underlying table or view with the columns its definition references and
+ * the identity the engine reads it as.
+ */
+export interface ViewExpansion {
+  reads: Array<{
+    table: QualifiedName;
+    columns: string[];
+    /** Absent: read as the caller (invoker views). Otherwise the view owner whose rights apply. */
+    viewOwner?: string;
+  }>;
+}
+
 export interface MetadataProvider {
   /** Real column names of a table or view, in order; undefined when the table does not exist. */
   columnsOf(table: QualifiedName): Promise<string[] | undefined>;
+  /**
+   * The expansion of a view (undefined for a table). A provider without it treats every relation
+   * as a table: only for engines that have no views.
+   */
+  viewOf?(table: QualifiedName): Promise<ViewExpansion | undefined>;
 }
