@@ -52,6 +52,14 @@ test('session statements answer with set and clear headers', async () => {
   const reset = await runQuery(gateway.url, 'RESET SESSION query_max_run_time', USER);
   assert.equal(reset.responses.at(-1)!.headers.get('x-trino-clear-session'), 'query_max_run_time');
 
+  // Names that would go back in a response header with a line break are query errors, not a 500.
+  const broken = await runQuery(gateway.url, 'SET SESSION "a\r\nSet-Cookie: x" = \'1\'', USER);
+  assert.equal(broken.error?.errorName, 'INVALID_SESSION_PROPERTY');
+  const brokenReset = await runQuery(gateway.url, 'RESET SESSION "a\nb"', USER);
+  assert.equal(brokenReset.error?.errorName, 'INVALID_SESSION_PROPERTY');
+  const brokenUser = await runQuery(gateway.url, "SET SESSION AUTHORIZATION 'bob\r\nX: y'", USER);
+  assert.equal(brokenUser.error?.errorName, 'GENERIC_USER_ERROR');
+
   const presto = await runQuery(gateway.url, 'USE demo.tpch', { 'X-Presto-User': 'bob' });
   assert.equal(presto.responses.at(-1)!.headers.get('x-presto-set-schema'), 'tpch');
 
