@@ -34,7 +34,7 @@ export function decodePreparedStatement(value: string, headerLabel: string, budg
     new HttpFailure(400, `Invalid ${headerLabel} header: prepared statements decode to more than ${PREPARED_DECODE_BUDGET} bytes in one request`);
   const bound = decodedBound(compressed);
   if (bound === undefined) throw new HttpFailure(400, `Invalid ${headerLabel} header: $zstd value does not decompress`);
-  if (bound > budget.remaining) throw tooLarge();
+  if (bound.output > budget.remaining || bound.window > budget.remaining) throw tooLarge();
   const chunks: Uint8Array[] = [];
   // The walk bounds raw and RLE blocks exactly; compressed ones are checked as they are produced.
   const stream = new Decompress((chunk) => {
@@ -56,13 +56,15 @@ export function decodePreparedStatement(value: string, headerLabel: string, budg
 }
 
 /**
- * Walks the frames of `data` without decoding them: the most bytes decoding could produce or
- * allocate (the sum of block sizes and of window buffers), or undefined when it is not a
- * well-formed sequence of zstd frames (skippable frames are refused: a statement has no use for them).
+ * Walks the frames of `data` without decoding them: the most bytes decoding could produce (the
+ * sum of its blocks) and the largest window buffer a frame makes the decoder allocate; undefined
+ * when it is not a well-formed sequence of zstd frames (skippable frames are refused: a statement
+ * has no use for them).
  */
-function decodedBound(data: Buffer): number | undefined {
+function decodedBound(data: Buffer): { output: number; window: number } | undefined {
   let at = 0;
-  let bound = 0;
+  let output = 0;
+  let largestWindow = 0;
   if (data.length === 0) return undefined;
   while (at < data.length) {
     if (at + 5 > data.length || data.readUInt32LE(at) !== ZSTD_MAGIC) return undefined;
@@ -90,7 +92,7 @@ function decodedBound(data: Buffer): number | undefined {
       window = contentSizeFlag === 1 ? size + 256 : size;
     }
     header += contentSizeBytes;
-    bound += window;
+    largestWindow = Math.max(largestWindow, window);
     at = header;
     for (;;) {
       if (at + 3 > data.length) return undefined;
@@ -101,7 +103,7 @@ function decodedBound(data: Buffer): number | undefined {
       at += 3;
       if (type === 3 || size > MAX_BLOCK) return undefined;
       // Raw and RLE blocks decode to `size` bytes; a compressed block to at most a block's maximum.
-      bound += type === 2 ? Math.min(window, MAX_BLOCK) : size;
+      output += type === 2 ? Math.min(window, MAX_BLOCK) : size;
       at += type === 1 ? 1 : size;
       if (at > data.length) return undefined;
       if (last) break;
@@ -109,5 +111,5 @@ function decodedBound(data: Buffer): number | undefined {
     if (descriptor & 0x04) at += 4;
     if (at > data.length) return undefined;
   }
-  return bound;
+  return { output, window: largestWindow };
 }
