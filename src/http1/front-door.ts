@@ -297,7 +297,7 @@ class FrontConnection {
    */
   private readHead(): RequestHead | undefined {
     const end = this.scanForHeadEnd();
-    if (end === 'bare-lf') {
+    if (end === 'bare') {
       this.refuse(400, 'Bad request: line breaks must be CRLF');
       return undefined;
     }
@@ -330,24 +330,32 @@ class FrontConnection {
     return head;
   }
 
-  /** Continues the scan of the pending bytes: the offset just past `CRLF CRLF`, 'bare-lf', or undefined (not yet). */
-  private scanForHeadEnd(): number | 'bare-lf' | undefined {
+  /**
+   * Continues the scan of the pending bytes: the offset just past `CRLF CRLF`, 'bare' for a CR or
+   * an LF not part of a CRLF (llhttp refuses both), or undefined (not there yet).
+   */
+  private scanForHeadEnd(): number | 'bare' | undefined {
     while (this.scanChunk < this.pending.length) {
       const chunk = this.pending[this.scanChunk]!;
+      if (this.scanOffset === 0 && this.previousByte === CR && chunk[0] !== LF) return 'bare';
       while (this.scanOffset < chunk.length) {
         const lf = chunk.indexOf(LF, this.scanOffset);
+        // A CR anywhere but right before the line's LF (or at the very end, undecided yet) is bare.
+        const lineEnd = lf === -1 ? chunk.length : lf;
+        const cr = chunk.subarray(this.scanOffset, lineEnd).indexOf(CR);
+        if (cr !== -1 && this.scanOffset + cr < lineEnd - 1) return 'bare';
         if (lf === -1) {
           this.previousByte = chunk[chunk.length - 1]!;
           this.scanned += chunk.length - this.scanOffset;
           this.scanOffset = chunk.length;
           break;
         }
-        const before = lf > 0 ? chunk[lf - 1]! : lf === this.scanOffset ? this.previousByte : -1;
+        const before = lf > 0 ? chunk[lf - 1]! : this.previousByte;
         const at = this.scanned + (lf - this.scanOffset);
         this.scanned = at + 1;
         this.scanOffset = lf + 1;
         this.previousByte = LF;
-        if (before !== CR) return 'bare-lf';
+        if (before !== CR) return 'bare';
         // CR LF CR LF: this LF ends an empty line right after the previous one.
         if (this.lastLf === at - 2) return at + 1;
         this.lastLf = at;
@@ -421,6 +429,8 @@ class FrontConnection {
   private clientEnded(): void {
     if (this.body !== undefined && this.body.remaining > 0) this.body.request.fail(new BodyUnavailable(400, 'Bad request: the client closed before sending the whole body'));
     if (this.active !== undefined) this.closing = true;
+    // Half a head and no more to come: as node:http, say so before closing.
+    else if (this.pendingBytes > 0 && !this.closing) this.refuse(400, 'Bad request: the connection ended in the middle of a request');
     else this.close();
   }
 

@@ -72,6 +72,8 @@ export function parseRequestHead(text: string): RequestHead | typeof HAND_OFF {
     if (!TOKEN.test(name)) throw new BadRequest('malformed header name');
     const value = trimSpaces(line.slice(colon + 1));
     if (!FIELD_VALUE.test(value)) throw new BadRequest(`invalid characters in header ${name}`);
+    // As llhttp: spaces may follow the digits, a tab may not.
+    if (name === 'content-length' && !/^[ \t]*\d{1,15} *$/.test(line.slice(colon + 1))) throw new BadRequest('invalid Content-Length');
     if (HANDED_OFF.has(name)) return HAND_OFF;
     const existing = headers[name];
     if (existing === undefined) {

@@ -5,20 +5,30 @@
 import { once } from 'node:events';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
-import { FrontDoor, type FrontDoorOptions, type FrontRequest, type FrontResponse } from '../../src/http1/front-door.js';
+import { BodyUnavailable, FrontDoor, type FrontDoorOptions, type FrontRequest, type FrontResponse } from '../../src/http1/front-door.js';
 
 export interface Served {
   port: number;
   door?: FrontDoor;
   /** Requests that reached the handler. */
   handled: number;
+  /** Method and target of each, in order. */
+  log: string[];
   close(): Promise<void>;
 }
 
 /** Echoes what it was asked: method, target, body (as the front door and node:http both hand them over). */
 export async function echo(req: FrontRequest | IncomingMessage, res: FrontResponse | ServerResponse): Promise<void> {
   const chunks: Buffer[] = [];
-  for await (const chunk of req as AsyncIterable<Buffer>) chunks.push(chunk);
+  try {
+    for await (const chunk of req as AsyncIterable<Buffer>) chunks.push(chunk);
+  } catch (err) {
+    // The body cannot be had (cut short, or no room for it): answered as the gateway answers it.
+    if (!(err instanceof BodyUnavailable)) throw err;
+    res.writeHead(err.status, { 'Content-Length': Buffer.byteLength(err.message), Connection: 'close' });
+    res.end(err.message);
+    return;
+  }
   const text = `${req.method} ${req.url} ${Buffer.concat(chunks).toString('latin1')}`;
   res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(text, 'latin1') });
   res.end(Buffer.from(text, 'latin1'));
@@ -37,9 +47,10 @@ async function listen(server: Server): Promise<number> {
 /** The front door serving `serves` requests itself, node:http the rest; both call `handler`. */
 export async function frontDoorServer(options: { handler?: Handler; serves?: FrontDoorOptions['serves'] } & Partial<FrontDoorOptions> = {}): Promise<Served> {
   const handler = options.handler ?? echo;
-  const served: Served = { port: 0, handled: 0, close: async () => {} };
+  const served: Served = { port: 0, handled: 0, log: [], close: async () => {} };
   const server = createHttpServer(SERVER_OPTIONS, (req, res) => {
     served.handled++;
+    served.log.push(`${req.method} ${req.url}`);
     handler(req, res).catch(() => res.destroy());
   });
   const [nodeConnection] = server.listeners('connection') as Array<(socket: Socket) => void>;
@@ -47,6 +58,7 @@ export async function frontDoorServer(options: { handler?: Handler; serves?: Fro
     serves: options.serves ?? ((method) => method === 'GET' || method === 'POST' || method === 'DELETE'),
     handle: (req, res) => {
       served.handled++;
+      served.log.push(`${req.method} ${req.url}`);
       handler(req, res).catch(() => res.destroy());
     },
     handOff: (socket) => nodeConnection!.call(server, socket),
@@ -70,9 +82,10 @@ export async function frontDoorServer(options: { handler?: Handler; serves?: Fro
 
 /** node:http alone (llhttp parsing everything), with the same handler and limits. */
 export async function nodeServer(handler: Handler = echo): Promise<Served> {
-  const served: Served = { port: 0, handled: 0, close: async () => {} };
+  const served: Served = { port: 0, handled: 0, log: [], close: async () => {} };
   const server = createHttpServer(SERVER_OPTIONS, (req, res) => {
     served.handled++;
+    served.log.push(`${req.method} ${req.url}`);
     handler(req, res).catch(() => res.destroy());
   });
   served.port = await listen(server);
@@ -113,7 +126,7 @@ export async function converse(port: number, pieces: Buffer[], waitMs = 3000): P
   return { bytes: Buffer.concat(received), closed };
 }
 
-/** A response stream cut into (status, body) pairs; bodies are Content-Length framed, as echo writes them. */
+/** A response stream cut into (status, body) pairs (Content-Length or chunked bodies). */
 export function responses(bytes: Buffer): Array<{ status: number; body: string }> {
   const out: Array<{ status: number; body: string }> = [];
   const text = bytes.toString('latin1');
@@ -123,10 +136,24 @@ export function responses(bytes: Buffer): Array<{ status: number; body: string }
     if (end === -1) break;
     const head = text.slice(at, end);
     const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? NaN);
+    at = end + 4;
+    if (/\r\ntransfer-encoding: *chunked/i.test(head)) {
+      let body = '';
+      for (;;) {
+        const lineEnd = text.indexOf('\r\n', at);
+        if (lineEnd === -1) return out;
+        const size = parseInt(text.slice(at, lineEnd), 16);
+        body += text.slice(lineEnd + 2, lineEnd + 2 + size);
+        at = lineEnd + 2 + size + 2;
+        if (size === 0) break;
+      }
+      out.push({ status, body });
+      continue;
+    }
     const length = /\r\ncontent-length: *(\d+)/i.exec(head);
     const bodyLength = length ? Number(length[1]) : 0;
-    out.push({ status, body: text.slice(end + 4, end + 4 + bodyLength) });
-    at = end + 4 + bodyLength;
+    out.push({ status, body: text.slice(at, at + bodyLength) });
+    at += bodyLength;
   }
   return out;
 }
