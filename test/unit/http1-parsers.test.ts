@@ -91,6 +91,8 @@ test('ambiguous or malformed responses are refused, never relayed', () => {
     assert.throws(() => parse(chunks, 'GET', close ?? false), (err: Error) => err instanceof HttpProtocolError && err.message.includes(message), message);
   }
   assert.throws(() => parse(['HTTP/1.1 200 OK\r\n' + 'X: y\r\n'.repeat(20_000)]), /response head too large/);
+  // A complete head over the limit in one read is refused too.
+  assert.throws(() => parse(['HTTP/1.1 200 OK\r\n' + 'X: y\r\n'.repeat(20_000) + '\r\n']), /response head too large/);
 });
 
 test('request heads: the plain shape is parsed; repeats are joined as node:http joins them', () => {
