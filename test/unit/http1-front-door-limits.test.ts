@@ -80,7 +80,7 @@ test('header fields are kept in a null-prototype object: `constructor` is a fiel
   }
 });
 
-test('pipelined requests whose answers are not read are not all started (write backpressure)', async () => {
+test('pipelined requests whose answers are not read are not all started (write backpressure)', async (t) => {
   // 4 MiB answers: more than the loopback socket buffers take in, so unread answers pile up in the gateway.
   const page = Buffer.alloc(4 * 1024 * 1024, 'x');
   const gw = await frontDoorServer({
@@ -97,6 +97,7 @@ test('pipelined requests whose answers are not read are not all started (write b
     client.write(requests);
     const started = await settled(() => gw.handled);
     // The kernel's buffers take a few answers; node:http's own limit would be the same.
+    t.diagnostic(`${started} of 30 pipelined requests started while the client read nothing`);
     assert.ok(started <= 6, `${started} of 30 requests started while the client read nothing`);
     client.destroy();
   } finally {
@@ -115,7 +116,7 @@ async function authenticating(req: FrontRequest | IncomingMessage, res: FrontRes
   await echo(req, res);
 }
 
-test('a request is answered before its body arrives, and a refused body is dropped, not buffered', async () => {
+test('a request is answered before its body arrives, and a refused body is dropped, not buffered', async (t) => {
   const gw = await frontDoorServer({ handler: authenticating });
   const clients: Array<{ socket: Socket; text(): string }> = [];
   try {
@@ -128,6 +129,7 @@ test('a request is answered before its body arrives, and a refused body is dropp
     for (let i = 0; i < 100 && clients.some((c) => !c.text().includes('401')); i++) await pause(20);
     assert.equal(clients.filter((c) => /^HTTP\/1\.1 401 /.test(c.text())).length, 30, 'every one refused before its body is complete');
     const held = await settled(() => gw.door!.bufferedBytes);
+    t.diagnostic(`${held} bytes held for 30 refused bodies`);
     assert.ok(held < 64 * 1024, `${held} bytes held for 30 refused bodies`);
   } finally {
     for (const c of clients) c.socket.destroy();
@@ -135,7 +137,7 @@ test('a request is answered before its body arrives, and a refused body is dropp
   }
 });
 
-test('bodies being read share one budget: past it, a request is answered 503 and closed', async () => {
+test('bodies being read share one budget: past it, a request is answered 503 and closed', async (t) => {
   const budget = 256 * 1024;
   const gw = await frontDoorServer({ handler: authenticating, maxBufferedBytes: budget });
   const clients: Array<{ socket: Socket; text(): string }> = [];
@@ -146,6 +148,7 @@ test('bodies being read share one budget: past it, a request is answered 503 and
       clients.push(client);
       await settled(() => gw.door!.bufferedBytes);
     }
+    t.diagnostic(`${gw.door!.bufferedBytes} bytes held against a budget of ${budget}`);
     assert.ok(gw.door!.bufferedBytes <= budget, `${gw.door!.bufferedBytes} bytes held against a budget of ${budget}`);
     const refused = clients.filter((c) => c.text().startsWith('HTTP/1.1 503 ') && c.text().endsWith('Server busy: too many request bytes are waiting to be read; retry later'));
     assert.equal(refused.length, 6, 'two 100 kB bodies fit in 256 kB, the other six do not');
@@ -160,7 +163,7 @@ test('bodies being read share one budget: past it, a request is answered 503 and
   }
 });
 
-test('a head arriving in many pieces is scanned once, not from its start on every read', async () => {
+test('a head arriving in many pieces is scanned once, not from its start on every read', async (t) => {
   const gw = await frontDoorServer({ maxHeadBytes: 256 * 1024 });
   // Reads are fed to the connection directly, so each piece is one read.
   const socket = new Socket();
@@ -188,5 +191,6 @@ test('a head arriving in many pieces is scanned once, not from its start on ever
     socket.destroy();
     await gw.close();
   }
+  t.diagnostic(`${work} bytes scanned or copied for a ${size}-byte head in ${pieces.length} reads`);
   assert.ok(work <= 3 * size, `${work} bytes scanned or copied for a ${size}-byte head in ${pieces.length} reads`);
 });
