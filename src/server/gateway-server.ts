@@ -35,6 +35,10 @@ export interface GatewayServerOptions {
   signer: QueryTokenSigner;
   queryIds: QueryIdGenerator;
   maxStatementBytes: number;
+  /** Open connections per listener (server.maxConnections): more are closed on arrival. */
+  maxConnections: number;
+  /** Bytes the front door holds for all connections together (heads, pipelined requests, bodies being read). */
+  maxBufferedBytes: number;
   publicUrl?: string;
   version: string;
   identity: IdentityResolver;
@@ -53,11 +57,6 @@ export interface Listener {
   /** Certificate and key (PEM) for HTTPS; plain HTTP without them. */
   tls?: { cert: Buffer; key: Buffer };
 }
-
-/** Open connections per listener (server.maxConnections): more are closed on arrival. */
-const MAX_CONNECTIONS = 10_000;
-/** Bytes the front door holds for all connections together (heads, pipelined requests, bodies being read). */
-const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
 
 const HOST_HEADER = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
 
@@ -86,7 +85,7 @@ export class GatewayServer {
     };
     const server: Server = listener.tls ? createTlsServer({ ...serverOptions, ...listener.tls }, handler) : createServer(serverOptions, handler);
     // Beyond this many open connections (on this listener), new ones are closed as they arrive.
-    server.maxConnections = MAX_CONNECTIONS;
+    server.maxConnections = this.options.maxConnections;
     // Connections reach the front door first; node:http's own connection handling serves what
     // the front door hands off (request-head.ts, front-door.ts).
     const event = listener.tls ? 'secureConnection' : 'connection';
@@ -101,7 +100,7 @@ export class GatewayServer {
       handOff: (socket) => nodeConnection.call(server, socket),
       maxHeadBytes: serverOptions.maxHeaderSize,
       maxBodyBytes: this.options.maxStatementBytes,
-      maxBufferedBytes: MAX_BUFFERED_BYTES,
+      maxBufferedBytes: this.options.maxBufferedBytes,
       requestTimeout: serverOptions.requestTimeout,
       keepAliveTimeout: serverOptions.keepAliveTimeout,
     });
