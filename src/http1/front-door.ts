@@ -55,6 +55,7 @@ const SWEEP_MS = 250;
 /** How long a closing connection waits for the client to close its side. */
 const LINGER_MS = 5_000;
 const EMPTY = Buffer.alloc(0);
+const ENDED_EARLY = 'Bad request: the connection ended in the middle of a request';
 const CR = 13;
 const LF = 10;
 
@@ -135,8 +136,10 @@ class FrontConnection {
   private deadline = 0;
   /** A request has begun to arrive: its deadline runs from its first bytes, not its latest. */
   private arriving = false;
-  /** The connection ends after the current answer (the client asked, or has stopped sending). */
+  /** The connection ends after the current answer (the client asked, or it was refused). */
   private closing = false;
+  /** The client has sent its last bytes: what it sent is answered, then the connection closes. */
+  private ended = false;
   private nextScheduled = false;
   /** Waiting for the client to read what was written before the next request is started. */
   private awaitingDrain = false;
@@ -224,7 +227,12 @@ class FrontConnection {
       this.deliver(body);
       return;
     }
-    if (!this.door.reserve(body.remaining)) {
+    // Body bytes already read are counted once: as pending now, in the body's reservation next.
+    const alreadyRead = Math.min(this.pendingBytes, body.remaining);
+    this.door.release(alreadyRead);
+    const fits = this.door.reserve(body.remaining);
+    this.door.hold(alreadyRead);
+    if (!fits) {
       req.fail(new BodyUnavailable(503, BUFFER_FULL_MESSAGE));
       return;
     }
@@ -303,6 +311,8 @@ class FrontConnection {
     }
     if (end === undefined) {
       if (this.pendingBytes > this.options.maxHeadBytes) this.refuse(431, 'Request header fields too large');
+      // Half a head and no more to come: as node:http, say so before closing.
+      else if (this.ended) this.refuse(400, ENDED_EARLY);
       else this.requestArriving();
       return undefined;
     }
@@ -386,7 +396,11 @@ class FrontConnection {
       // Answered before its body was read (refused, say): the rest is read and dropped, then
       // the next request starts (bodyDone).
       body.request.discard();
-      if (this.body === body) this.requestArriving();
+      // The rest of it will never arrive if the client has ended.
+      if (this.body === body) {
+        if (this.ended) this.close();
+        else this.requestArriving();
+      }
       return;
     }
     this.body = undefined;
@@ -407,7 +421,8 @@ class FrontConnection {
     }
     this.socket.resume();
     if (this.pendingBytes === 0) {
-      this.arm(this.options.keepAliveTimeout);
+      if (this.ended) this.close();
+      else this.arm(this.options.keepAliveTimeout);
       return;
     }
     this.deadline = 0;
@@ -425,12 +440,22 @@ class FrontConnection {
     this.startNext();
   }
 
-  /** The client sent its last bytes: answer what it asked, then close. */
+  /** The client sent its last bytes: answer the requests it sent (startNext closes after the last), then close. */
   private clientEnded(): void {
-    if (this.body !== undefined && this.body.remaining > 0) this.body.request.fail(new BodyUnavailable(400, 'Bad request: the client closed before sending the whole body'));
-    if (this.active !== undefined) this.closing = true;
-    // Half a head and no more to come: as node:http, say so before closing.
-    else if (this.pendingBytes > 0 && !this.closing) this.refuse(400, 'Bad request: the connection ended in the middle of a request');
+    this.ended = true;
+    const body = this.body;
+    // Body bytes still pending (the handler has not asked for them yet) did arrive.
+    if (body !== undefined && body.remaining > (body.wanted || body.discard ? 0 : this.pendingBytes)) {
+      body.request.fail(new BodyUnavailable(400, ENDED_EARLY));
+      // A body being dropped after its answer will never end.
+      if (this.active === undefined) {
+        this.close();
+        return;
+      }
+    }
+    if (this.closing || this.active !== undefined || this.awaitingDrain || this.nextScheduled) return;
+    // Idle: what is pending can only be an incomplete head (a complete one would have started).
+    if (this.pendingBytes > 0) this.refuse(400, ENDED_EARLY);
     else this.close();
   }
 

@@ -194,3 +194,25 @@ test('a head arriving in many pieces is scanned once, not from its start on ever
   t.diagnostic(`${work} bytes scanned or copied for a ${size}-byte head in ${pieces.length} reads`);
   assert.ok(work <= 3 * size, `${work} bytes scanned or copied for a ${size}-byte head in ${pieces.length} reads`);
 });
+
+test('pipelined requests sent before the client half-closes are all answered, then the connection closes', async () => {
+  const gw = await frontDoorServer({
+    handler: async (req, res) => {
+      // Answers come later than the client's end of sending.
+      await pause(30);
+      await echo(req, res);
+    },
+  });
+  try {
+    const requests = ['GET /a', 'POST /b', 'GET /c'].map((line) => `${line} HTTP/1.1\r\nHost: gw\r\nContent-Length: 1\r\n\r\nx`).join('');
+    const { bytes, closed } = await converse(gw.port, [Buffer.from(requests)]);
+    assert.deepEqual(responses(bytes), [
+      { status: 200, body: 'GET /a x' },
+      { status: 200, body: 'POST /b x' },
+      { status: 200, body: 'GET /c x' },
+    ]);
+    assert.equal(closed, true);
+  } finally {
+    await gw.close();
+  }
+});
