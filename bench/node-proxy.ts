@@ -69,6 +69,7 @@ async function main(): Promise<void> {
     handOff: (socket) => socket.destroy(),
     maxHeadBytes: 256 * 1024,
     maxBodyBytes: 1024 * 1024,
+    maxBufferedBytes: 64 * 1024 * 1024,
     requestTimeout: 60_000,
     keepAliveTimeout: 120_000,
   });

@@ -387,6 +387,8 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
     signer,
     queryIds,
     maxStatementBytes: config.server.maxStatementSize,
+    maxConnections: config.server.maxConnections,
+    maxBufferedBytes: config.server.maxBufferedRequestBytes,
     ...(config.server.publicUrl ? { publicUrl: config.server.publicUrl } : {}),
     version: VERSION,
     identity,

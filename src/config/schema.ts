@@ -213,6 +213,10 @@ export const configSchema = z
         publicUrl: z.url({ protocol: /^https?$/ }).optional(),
         /** Largest statement body accepted. */
         maxStatementSize: dataSize.default(1024 * 1024),
+        /** Open connections per listener; further ones are closed as they arrive. */
+        maxConnections: z.number().int().min(1).default(10_000),
+        /** What the front door holds for all connections together (heads arriving, pipelined requests, statement bodies being read); past it, 503. */
+        maxBufferedRequestBytes: dataSize.default(64 * 1024 * 1024),
         /** Put backend names and addresses into client-facing error messages (off: they stay in the log). */
         exposeBackendDetails: z.boolean().default(false),
         /** Serve plain HTTP on `port`; turn off to serve HTTPS only. */
@@ -223,7 +227,7 @@ export const configSchema = z
           .optional(),
       })
       .strict()
-      .default({ host: '0.0.0.0', port: 8080, maxStatementSize: 1024 * 1024, exposeBackendDetails: false, httpEnabled: true }),
+      .default({ host: '0.0.0.0', port: 8080, maxStatementSize: 1024 * 1024, maxConnections: 10_000, maxBufferedRequestBytes: 64 * 1024 * 1024, exposeBackendDetails: false, httpEnabled: true }),
     authentication: z
       .object({
         /** Tried in order; the first that accepts the credentials wins. Empty: the user header is trusted. */

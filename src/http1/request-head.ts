@@ -21,6 +21,12 @@ export interface RequestHead {
 /** A head is malformed: answer 400 and close. */
 export class BadRequest extends Error {}
 
+/** A head has more fields than MAX_HEADER_FIELDS: answer 431 and close. */
+export class TooManyFields extends Error {}
+
+/** node:http keeps at most 2000 fields (maxHeadersCount); a head with more is refused here. */
+export const MAX_HEADER_FIELDS = 2000;
+
 export const HAND_OFF = 'hand-off';
 
 const REQUEST_LINE = /^([A-Z]{1,16}) (\/[!-~]*) HTTP\/1\.1$/;
@@ -53,9 +59,11 @@ const HANDED_OFF = new Set(['transfer-encoding', 'expect', 'upgrade']);
 /** Parses the head `text` (without its closing blank line); HAND_OFF or throws BadRequest. */
 export function parseRequestHead(text: string): RequestHead | typeof HAND_OFF {
   const lines = text.split('\r\n');
+  if (lines.length - 1 > MAX_HEADER_FIELDS) throw new TooManyFields(`more than ${MAX_HEADER_FIELDS} header fields`);
   const requestLine = REQUEST_LINE.exec(lines[0]!);
   if (!requestLine) return HAND_OFF;
-  const headers: IncomingHttpHeaders = {};
+  // No prototype: a field named `constructor` or `__proto__` is a field like any other.
+  const headers: IncomingHttpHeaders = Object.create(null) as IncomingHttpHeaders;
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i]!;
     const colon = line.indexOf(':');
@@ -64,6 +72,8 @@ export function parseRequestHead(text: string): RequestHead | typeof HAND_OFF {
     if (!TOKEN.test(name)) throw new BadRequest('malformed header name');
     const value = trimSpaces(line.slice(colon + 1));
     if (!FIELD_VALUE.test(value)) throw new BadRequest(`invalid characters in header ${name}`);
+    // As llhttp: spaces may follow the digits, a tab may not.
+    if (name === 'content-length' && !/^[ \t]*\d{1,15} *$/.test(line.slice(colon + 1))) throw new BadRequest('invalid Content-Length');
     if (HANDED_OFF.has(name)) return HAND_OFF;
     const existing = headers[name];
     if (existing === undefined) {
@@ -78,6 +88,8 @@ export function parseRequestHead(text: string): RequestHead | typeof HAND_OFF {
   }
   const length = headers['content-length'];
   if (length !== undefined && !/^\d{1,15}$/.test(length)) throw new BadRequest('invalid Content-Length');
+  // HTTP/1.1 requires Host (RFC 9112 3.2); node:http refuses a request without it too.
+  if (headers.host === undefined) throw new BadRequest('missing Host header');
   const connection = headers.connection;
   return {
     method: requestLine[1]!,

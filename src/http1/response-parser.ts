@@ -72,8 +72,9 @@ export class ResponseParser {
       switch (state.kind) {
         case 'head': {
           const end = chunk.indexOf(HEAD_END);
+          // The limit holds however the head arrives, in pieces or in one read.
+          if ((end === -1 ? chunk.length : end + 4) > MAX_HEAD_BYTES) throw new HttpProtocolError('response head too large');
           if (end === -1) {
-            if (chunk.length > MAX_HEAD_BYTES) throw new HttpProtocolError('response head too large');
             this.pending = chunk;
             return;
           }

@@ -4,7 +4,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { HttpFailure } from './errors.js';
-import { decodePreparedStatement } from './prepared.js';
+import { DecodeBudget, decodePreparedStatement } from './prepared.js';
 
 export type Dialect = 'trino' | 'presto';
 
@@ -129,8 +129,9 @@ export function parseSession(headers: IncomingHttpHeaders): QuerySession {
 
   const preparedLabel = headerName(dialect, 'Prepared-Statement');
   const preparedStatements = new Map<string, string>();
+  const budget = new DecodeBudget();
   for (const [name, sql] of keyValues(headers, dialect, 'Prepared-Statement', true)) {
-    preparedStatements.set(name, decodePreparedStatement(sql, preparedLabel));
+    preparedStatements.set(name, decodePreparedStatement(sql, preparedLabel, budget));
   }
 
   const session: QuerySession = {

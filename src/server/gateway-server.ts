@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { ClientRequest, ClientResponse } from '../http1/exchange.js';
-import { FrontDoor } from '../http1/front-door.js';
+import { BodyUnavailable, FrontDoor } from '../http1/front-door.js';
 import type { IdentityResolver } from '../auth/identity.js';
 import type { Logger } from 'pino';
 import type { Backend, QueryEndDetails, QueryOutcome } from '../engines/backend.js';
@@ -35,6 +35,10 @@ export interface GatewayServerOptions {
   signer: QueryTokenSigner;
   queryIds: QueryIdGenerator;
   maxStatementBytes: number;
+  /** Open connections per listener (server.maxConnections): more are closed on arrival. */
+  maxConnections: number;
+  /** Bytes the front door holds for all connections together (heads, pipelined requests, bodies being read). */
+  maxBufferedBytes: number;
   publicUrl?: string;
   version: string;
   identity: IdentityResolver;
@@ -80,6 +84,8 @@ export class GatewayServer {
       this.handle(req, res).catch((err: unknown) => this.internalError(res, err));
     };
     const server: Server = listener.tls ? createTlsServer({ ...serverOptions, ...listener.tls }, handler) : createServer(serverOptions, handler);
+    // Beyond this many open connections (on this listener), new ones are closed as they arrive.
+    server.maxConnections = this.options.maxConnections;
     // Connections reach the front door first; node:http's own connection handling serves what
     // the front door hands off (request-head.ts, front-door.ts).
     const event = listener.tls ? 'secureConnection' : 'connection';
@@ -94,6 +100,7 @@ export class GatewayServer {
       handOff: (socket) => nodeConnection.call(server, socket),
       maxHeadBytes: serverOptions.maxHeaderSize,
       maxBodyBytes: this.options.maxStatementBytes,
+      maxBufferedBytes: this.options.maxBufferedBytes,
       requestTimeout: serverOptions.requestTimeout,
       keepAliveTimeout: serverOptions.keepAliveTimeout,
     });
@@ -176,8 +183,9 @@ export class GatewayServer {
   }
 
   private async submit(req: ClientRequest, res: ClientResponse, receivedAt: bigint): Promise<void> {
+    // Who is asking comes first: nothing is decoded (prepared statements) or read (the body) for a stranger.
+    const identity = await this.options.identity.resolve(req, detectDialect(req.headers), isTls(req));
     const session = parseSession(req.headers);
-    const identity = await this.options.identity.resolve(req, session.dialect, isTls(req));
     const sql = await this.readStatement(req);
     const baseUrl = this.baseUrl(req);
     // The backend sees the session user in the client's own user header (identity may have filled it in).
@@ -316,10 +324,15 @@ export class GatewayServer {
     if (declared > limit) throw new HttpFailure(413, `Statement is too large: ${declared} bytes exceeds the limit of ${limit} bytes`);
     const chunks: Buffer[] = [];
     let size = 0;
-    for await (const chunk of req as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > limit) throw new HttpFailure(413, `Statement is too large: it exceeds the limit of ${limit} bytes`, { Connection: 'close' });
-      chunks.push(chunk);
+    try {
+      for await (const chunk of req as AsyncIterable<Buffer>) {
+        size += chunk.length;
+        if (size > limit) throw new HttpFailure(413, `Statement is too large: it exceeds the limit of ${limit} bytes`, { Connection: 'close' });
+        chunks.push(chunk);
+      }
+    } catch (err) {
+      if (err instanceof BodyUnavailable) throw new HttpFailure(err.status, err.message, { Connection: 'close' });
+      throw err;
     }
     let sql: string;
     try {

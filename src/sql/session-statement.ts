@@ -6,6 +6,7 @@
  * It also enforces "exactly one statement per request": trailing text after a top-level `;`
  * is a syntax error, as it is for Trino.
  */
+import { ErrorCodes, QueryFailure } from '../protocol/errors.js';
 import { syntaxError, tokenize, type Token } from './lexer.js';
 
 export type SessionStatement =
@@ -179,6 +180,7 @@ export function classifyStatement(sql: string): SessionStatement {
     c.next();
     const t = c.peek();
     const user = t.kind === 'string' ? (c.next(), t.value) : c.name();
+    if (CONTROL_CHARS.test(user)) throw new QueryFailure(ErrorCodes.GENERIC_USER_ERROR, `Invalid user name ${JSON.stringify(user)}`);
     c.expectEnd();
     return { kind: 'setAuthorization', user };
   }
@@ -194,6 +196,7 @@ export function classifyStatement(sql: string): SessionStatement {
     c.next();
     let name = c.identifier();
     if (c.acceptSymbol('.')) name = `${name}.${c.identifier()}`;
+    checkPropertyName(name);
     if (!c.acceptSymbol('=')) throw c.unexpected("'='");
     const value = literalValue(c);
     c.expectEnd();
@@ -204,6 +207,7 @@ export function classifyStatement(sql: string): SessionStatement {
     c.next();
     let name = c.identifier();
     if (c.acceptSymbol('.')) name = `${name}.${c.identifier()}`;
+    checkPropertyName(name);
     c.expectEnd();
     return { kind: 'resetSession', name };
   }
@@ -247,4 +251,11 @@ export function classifyStatement(sql: string): SessionStatement {
     return { kind: 'rollback' };
   }
   return { kind: 'query', sql: sql.slice(0, c.statementEnd()).trim() };
+}
+
+/** Names that travel back in a response header (a property, a user) cannot hold a control character (a line break). */
+const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+
+function checkPropertyName(name: string): void {
+  if (CONTROL_CHARS.test(name)) throw new QueryFailure(ErrorCodes.INVALID_SESSION_PROPERTY, `Session property ${JSON.stringify(name)} does not exist`);
 }

@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo, type Socket } from 'node:net';
+import { once } from 'node:events';
 import { after, before, test } from 'node:test';
 import type { RunningGateway } from '../../src/gateway.js';
 import { QueryTokenSigner } from '../../src/protocol/query-token.js';
@@ -51,6 +52,14 @@ test('session statements answer with set and clear headers', async () => {
   assert.equal(set.responses.at(-1)!.headers.get('x-trino-set-session'), 'query_max_run_time=1h');
   const reset = await runQuery(gateway.url, 'RESET SESSION query_max_run_time', USER);
   assert.equal(reset.responses.at(-1)!.headers.get('x-trino-clear-session'), 'query_max_run_time');
+
+  // Names that would go back in a response header with a line break are query errors, not a 500.
+  const broken = await runQuery(gateway.url, 'SET SESSION "a\r\nSet-Cookie: x" = \'1\'', USER);
+  assert.equal(broken.error?.errorName, 'INVALID_SESSION_PROPERTY');
+  const brokenReset = await runQuery(gateway.url, 'RESET SESSION "a\nb"', USER);
+  assert.equal(brokenReset.error?.errorName, 'INVALID_SESSION_PROPERTY');
+  const brokenUser = await runQuery(gateway.url, "SET SESSION AUTHORIZATION 'bob\r\nX: y'", USER);
+  assert.equal(brokenUser.error?.errorName, 'GENERIC_USER_ERROR');
 
   const presto = await runQuery(gateway.url, 'USE demo.tpch', { 'X-Presto-User': 'bob' });
   assert.equal(presto.responses.at(-1)!.headers.get('x-presto-set-schema'), 'tpch');
@@ -153,6 +162,37 @@ test('bad requests get clear answers and the gateway keeps serving', async () =>
     const response = await fetch(`${gateway.url}/v1/statement`, { method, headers: USER });
     assert.equal(response.status, 405, method);
     assert.equal(await response.text(), method === 'HEAD' ? '' : 'Method not allowed', method);
+  }
+});
+
+test('past server.maxConnections, further connections are closed unanswered until one closes', async () => {
+  const small = await startTestGateway({ server: { port: 0, host: '127.0.0.1', maxConnections: 3 } });
+  const port = Number(new URL(small.url).port);
+  const sockets: Socket[] = [];
+  /** Opens a connection and asks for /v1/info on it: the status line, or 'closed'. */
+  const ask = async (): Promise<string> => {
+    const socket = connect(port, '127.0.0.1');
+    sockets.push(socket);
+    socket.on('error', () => {});
+    let text = '';
+    socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
+    await once(socket, 'connect');
+    socket.write('GET /v1/info HTTP/1.1\r\nHost: gw\r\n\r\n');
+    await new Promise<void>((resolve) => {
+      socket.on('data', () => text.includes('\r\n\r\n') && resolve());
+      socket.on('close', () => resolve());
+    });
+    return text === '' ? 'closed' : text.slice(0, text.indexOf('\r\n'));
+  };
+  try {
+    assert.deepEqual([await ask(), await ask(), await ask()], ['HTTP/1.1 200 OK', 'HTTP/1.1 200 OK', 'HTTP/1.1 200 OK']);
+    assert.equal(await ask(), 'closed');
+    sockets[0]!.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(await ask(), 'HTTP/1.1 200 OK');
+  } finally {
+    for (const socket of sockets) socket.destroy();
+    await small.close();
   }
 });
 

@@ -55,6 +55,7 @@ async function harness(options: { keepAliveTimeout?: number; chunked?: boolean }
     handOff: (socket) => nodeConnection!.call(server, socket),
     maxHeadBytes: 16 * 1024,
     maxBodyBytes: 64,
+    maxBufferedBytes: 1024 * 1024,
     requestTimeout: 2000,
     keepAliveTimeout: options.keepAliveTimeout ?? 5000,
   });

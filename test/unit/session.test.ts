@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { HttpFailure } from '../../src/protocol/errors.js';
+import { PREPARED_DECODE_BUDGET } from '../../src/protocol/prepared.js';
 import { formEncode, parseSession } from '../../src/protocol/session.js';
+import { hugeWindowFrame, rleFrame, zstdValue } from '../support/zstd-frames.js';
 
 test('parses every session header of the Trino family', () => {
   const session = parseSession({
@@ -67,4 +69,32 @@ test('malformed headers are 400 with the header named', () => {
 test('formEncode matches Java URLEncoder for the characters clients care about', () => {
   assert.equal(formEncode("a b,c=d'(e)"), 'a+b%2Cc%3Dd%27%28e%29');
   assert.equal(decodeURIComponent(formEncode('ü€').replace(/\+/g, ' ')), 'ü€');
+});
+
+const tooMuch = (err: unknown) => err instanceof HttpFailure && err.status === 400 && /decode to more than \d+ bytes in one request/.test(err.message);
+
+test('$zstd prepared statements decode as sent, RLE blocks included', () => {
+  const session = parseSession({ 'x-trino-prepared-statement': `p=${zstdValue(rleFrame('SELECT 1 -- ', 'x', 200_000))}` });
+  assert.equal(session.preparedStatements.get('p'), `SELECT 1 -- ${'x'.repeat(200_000)}`);
+});
+
+test('all prepared statements of a request share one decoding budget (360 RLE frames cannot expand to gigabytes)', () => {
+  // 16 entries of 1 MiB each: every one is small, together they are four times the budget.
+  const entry = zstdValue(rleFrame('SELECT 1 -- ', 'x', 1024 * 1024));
+  const headers = { 'x-trino-prepared-statement': Array.from({ length: 16 }, (_, i) => `p${i}=${entry}`).join(',') };
+  assert.throws(() => parseSession(headers), tooMuch);
+  // The issue's shape, smaller: one entry of 360 frames, each just under 128 KiB of RLE.
+  const frames = Buffer.concat(Array.from({ length: 360 }, () => rleFrame('', 'y', 128 * 1024 - 1)));
+  assert.throws(() => parseSession({ 'x-trino-prepared-statement': `q=${zstdValue(frames)}` }), tooMuch);
+  // Up to the budget is fine.
+  const fits = zstdValue(rleFrame('SELECT 1 -- ', 'x', PREPARED_DECODE_BUDGET / 2 - 100));
+  assert.equal(parseSession({ 'x-trino-prepared-statement': `a=${fits},b=${fits}` }).preparedStatements.size, 2);
+});
+
+test('a frame declaring a huge window is refused before anything is allocated for it', () => {
+  const before = process.memoryUsage().arrayBuffers;
+  // A 1 GiB window in an 8-byte frame.
+  assert.throws(() => parseSession({ 'x-trino-prepared-statement': `w=${zstdValue(hugeWindowFrame(20))}` }), tooMuch);
+  const grown = process.memoryUsage().arrayBuffers - before;
+  assert.ok(grown < 16 * 1024 * 1024, `${grown} bytes of array buffers allocated`);
 });
