@@ -80,6 +80,8 @@ export interface Backend {
   catalogs(): Promise<string[]>;
   /** Real column names of a table or view, in order; undefined when it does not exist. */
   columnsOf(catalog: string, schema: string, table: string): Promise<string[] | undefined>;
+  /** The user a query runs as, when this backend has it (for kill_query's access check). */
+  queryOwner?(queryId: string): Promise<string | undefined>;
   /** Cancels a query whose client stopped polling (no ownership check: the gateway itself asks). */
   abandon(queryId: string): Promise<void>;
   /** Queries running or queued on the backend, from everyone, when the engine can tell. */

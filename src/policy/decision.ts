@@ -8,9 +8,10 @@
  * - Defaults when a section is absent vs. present-with-no-match follow ACCESS-CONTROL.md 1.2.
  * - Fail closed: an unknown statement kind, privilege or flag; a wrapper whose inner statement kind
  *   is unknown; a table whose first matching rule has a row filter, or a read of a column that has a
- *   mask (the gateway cannot enforce those yet); SET ROLE, SET PATH and an X-Trino-Path header
- *   (they change what rules and unqualified function names mean); ALTER ... SET AUTHORIZATION
- *   when the new owner is unknown; reads of system.runtime without system_information read.
+ *   mask (the gateway cannot enforce those yet); SET ROLE to a named role (the gateway takes no
+ *   roles from clients); an unqualified function under an X-Trino-Path unless every path schema
+ *   allows it (the gateway cannot tell builtins from catalog functions); reads of system.runtime
+ *   without system_information read; a kill_query whose query id is not a string literal.
  */
 import type { AccessRequest, QualifiedName, StatementKind, TableAccess } from '../sql/analyzer/types.js';
 import {
@@ -50,12 +51,14 @@ export interface AuthorizeContext {
   /** Session catalog/schema (X-Trino-Catalog / X-Trino-Schema), used to qualify function names. */
   catalog?: string;
   schema?: string;
-  /** X-Trino-Path. A path other than system.builtin is refused (see resolveFunction). */
+  /** X-Trino-Path: unqualified function names may resolve to its schemas (see sqlPath). */
   path?: string;
   /** Session properties carried in X-Trino-Session: Trino re-checks them for every statement. */
   sessionProperties?: ReadonlyArray<{ name: string; catalog?: string }>;
-  /** New owner for ALTER SCHEMA/TABLE/VIEW ... SET AUTHORIZATION (the AccessRequest does not carry it). */
+  /** New owner for ALTER SCHEMA/TABLE/VIEW ... SET AUTHORIZATION (default: the AccessRequest's). */
   authorizationTarget?: { type: 'USER' | 'ROLE'; name: string };
+  /** Who runs each query id a kill_query names (looked up on the backends; empty: not found). */
+  queryOwners?: ReadonlyMap<string, readonly string[]>;
 }
 
 // ------------------------------------------------------------------ statement kinds
@@ -210,7 +213,8 @@ class Evaluator {
       const denied = t.columns.filter((c) => rule.deniedColumns.has(c));
       const masked = t.columns.filter((c) => rule.maskedColumns.has(c));
       if (denied.length > 0) {
-        this.deny('SelectFromColumns', resource, `${rule.path}: columns ${list(denied)} have allow: false`, `Cannot select from columns ${list(denied)} in table or view ${name}`);
+        // Trino names the table, not the columns, when a column restriction denies the read.
+        this.deny('SelectFromColumns', resource, `${rule.path}: columns ${list(denied)} have allow: false`, `Cannot select from table ${name}`);
       } else if (rule.filter !== undefined) {
         this.deny('SelectFromColumns', resource, `${rule.path}: row filter not enforced by the gateway (fail closed)`, `Cannot select from table ${name}: row filters are not enforced by the gateway`);
       } else if (masked.length > 0) {
@@ -388,7 +392,7 @@ interface Routine {
 
 /**
  * Scalar/aggregate/window function names as the analyzer reports them (parts joined with '.'):
- * 1 part → system.builtin (only builtins resolve without a path, and a path is refused);
+ * 1 part → system.builtin (with an X-Trino-Path, authorize() checks the path's schemas instead);
  * 2 parts → session catalog; 3 parts → as written. Anything else cannot be resolved (deny).
  */
 function resolveFunction(name: string, ctx: AuthorizeContext): Routine | string {
@@ -418,13 +422,22 @@ function resolveTableFunction(name: string, ctx: AuthorizeContext): Routine | st
   return 'table function name cannot be resolved';
 }
 
-function pathIsBuiltinOnly(path: string | undefined): boolean {
-  if (path === undefined) return true;
-  const elements = path
-    .split(',')
-    .map((e) => e.trim().replace(/"/g, '').toLowerCase())
-    .filter((e) => e !== '');
-  return elements.every((e) => e === 'system.builtin');
+/** The schemas of X-Trino-Path other than system.builtin, or why the path cannot be read. */
+function sqlPath(ctx: AuthorizeContext): Array<{ catalog: string; schema: string }> | string {
+  if (ctx.path === undefined) return [];
+  const out: Array<{ catalog: string; schema: string }> = [];
+  for (const raw of ctx.path.split(',')) {
+    const element = raw.trim();
+    if (element === '') continue;
+    // Plain identifiers only: quoted ones could hold commas and dots.
+    if (!/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/.test(element)) return `path element '${element}' is not a plain [catalog.]schema name`;
+    const parts = element.toLowerCase().split('.');
+    const catalog = parts.length === 2 ? parts[0]! : ctx.catalog?.toLowerCase();
+    if (catalog === undefined) return `path element '${element}' needs a session catalog`;
+    const schema = parts[parts.length - 1]!;
+    if (!(catalog === 'system' && schema === 'builtin')) out.push({ catalog, schema });
+  }
+  return out;
 }
 
 // ------------------------------------------------------------------ table checks per privilege and kind
@@ -523,7 +536,11 @@ function tableCheck(ev: Evaluator, kind: StatementKind, t: TableAccess, request:
       ev.ownership(check, t.table, denial);
       return;
     case 'SHOW':
-      ev.anyPrivilege(check, t.table, denial);
+      if (kind === 'showGrants') {
+        // Trino's SHOW GRANTS checks that the schema's tables may be listed.
+        const schema = `${t.table.catalog}.${t.table.schema}`;
+        ev.record('ShowTables', schema, ev.schemaVisible(t.table.catalog, t.table.schema), `Cannot show tables of schema ${schema}`);
+      } else ev.anyPrivilege(check, t.table, denial);
       return;
     default:
       ev.deny('Unknown', display(t.table), `gateway: unknown table privilege '${String(t.privilege)}' (fail closed)`, `Cannot access table ${display(t.table)}: unknown privilege`);
@@ -534,7 +551,10 @@ function schemaCheck(ev: Evaluator, kind: StatementKind, s: AccessRequest['schem
   const name = `${s.catalog}.${s.schema}`;
   if (s.privilege === 'SHOW') {
     if (kind === 'use') {
-      ev.note('UseSchema', name, 'default: USE needs only catalog access (checked above)');
+      // Trino's USE: the catalog must be visible (filterCatalogs), then the schema (filterSchemas).
+      if (ev.record('AccessCatalog', s.catalog, ev.catalogVisible(s.catalog), `Cannot access catalog ${s.catalog}`)) {
+        ev.record('AccessSchema', name, ev.schemaVisible(s.catalog, s.schema), `Cannot access schema: ${name}`);
+      }
       return;
     }
     const check = kind === 'showFunctions' ? 'ShowFunctions' : 'ShowTables';
@@ -558,7 +578,7 @@ function schemaCheck(ev: Evaluator, kind: StatementKind, s: AccessRequest['schem
       [check, denial] = ['DropSchema', `Cannot drop schema ${name}`];
       break;
     case 'renameSchema':
-      [check, denial] = ['RenameSchema', `Cannot rename schema from ${source ? `${source.catalog}.${source.schema}` : name} to ${target ? `${target.catalog}.${target.schema}` : name}`];
+      [check, denial] = ['RenameSchema', `Cannot rename schema from ${source ? `${source.catalog}.${source.schema}` : name} to ${target ? target.schema : s.schema}`];
       break;
     case 'setSchemaAuthorization':
       [check, denial] = ['SetSchemaAuthorization', `Cannot set authorization for schema ${name}`];
@@ -616,12 +636,11 @@ export function authorize(rules: AccessRules, identity: AccessIdentity, request:
   }
 
   // 3. Session state that changes what names mean.
-  if (!pathIsBuiltinOnly(context.path)) {
-    ev.deny('SetPath', context.path!, 'gateway: a SQL path would let unqualified function names resolve to catalog functions (fail closed)', 'The SQL path (X-Trino-Path) is not supported by the gateway');
-  }
+  const path = sqlPath(context);
+  if (typeof path === 'string') ev.deny('SetPath', context.path!, `gateway: ${path} (fail closed)`, `The SQL path (X-Trino-Path) cannot be read by the gateway: ${path}`);
   for (const p of context.sessionProperties ?? []) {
     if (p.catalog === undefined) ev.record('SetSystemSessionProperty', p.name, ev.systemSessionProperty(p.name), `Cannot set system session property ${p.name}`);
-    else ev.record('SetCatalogSessionProperty', `${p.catalog}.${p.name}`, ev.catalogSessionProperty(p.catalog, p.name), `Cannot set catalog session property ${p.catalog}.${p.name}`);
+    else ev.record('SetCatalogSessionProperty', `${p.catalog}.${p.name}`, ev.catalogSessionProperty(p.catalog, p.name), `Cannot set catalog session property ${p.name}`);
   }
 
   // 4. Kind-specific checks.
@@ -633,22 +652,30 @@ export function authorize(rules: AccessRules, identity: AccessIdentity, request:
       ev.deny(kind[0]!.toUpperCase() + kind.slice(1), kind, 'default: the file-based access control denies role management', ROLE_MANAGEMENT[kind]!);
       break;
     case 'setRole':
-      ev.deny('SetRole', 'role', 'gateway: enabled roles are established by the gateway, not by SET ROLE (fail closed)', 'Cannot set role: roles are managed by the gateway');
+      // The gateway never takes enabled roles from the client, so ALL / NONE change none of its
+      // decisions; a named role is refused (fail closed: it would mean a role the gateway ignores).
+      if (request.roleMode === 'ALL' || request.roleMode === 'NONE') ev.note('SetRole', request.roleMode, 'default: enabled roles are not taken from the client, so ALL / NONE change no decision');
+      else ev.deny('SetRole', 'role', 'gateway: enabled roles are established by the gateway, not by SET ROLE (fail closed)', 'Cannot set role: roles are managed by the gateway');
       break;
     case 'setPath':
-      ev.deny('SetPath', 'path', 'gateway: a SQL path would let unqualified function names resolve to catalog functions (fail closed)', 'Cannot set path: the SQL path is not supported by the gateway');
+      ev.note('SetPath', 'path', 'default: the new path comes back as X-Trino-Path, which is checked on every statement');
       break;
     case 'setSchemaAuthorization':
     case 'setTableAuthorization':
     case 'setViewAuthorization': {
-      const target = context.authorizationTarget;
+      const target = context.authorizationTarget ?? request.authorizationTarget;
       const object = kind === 'setSchemaAuthorization' ? 'schema' : kind === 'setTableAuthorization' ? 'table' : 'view';
-      if (!target) ev.deny('SetAuthorization', object, 'gateway: the new owner is not known to the gateway (fail closed)', `Cannot set authorization for ${object}: the new owner is not known to the gateway`);
-      else ev.record('SetAuthorization', `${target.type} ${target.name}`, checkSetAuthorization(rules, identity, target), `Cannot set authorization for ${object} to ${target.type} ${target.name}`);
+      const schema = request.schemas.find((x) => x.privilege === 'OWNERSHIP');
+      const table = request.tables.find((x) => x.privilege === 'OWNERSHIP');
+      const name = kind === 'setSchemaAuthorization' ? (schema ? ` ${schema.catalog}.${schema.schema}` : '') : table ? ` ${display(table.table)}` : '';
+      if (!target) ev.deny('SetAuthorization', object, 'gateway: the new owner is not known to the gateway (fail closed)', `Cannot set authorization for ${object}${name}: the new owner is not known to the gateway`);
+      else ev.record('SetAuthorization', `${target.type} ${target.name}`, checkSetAuthorization(rules, identity, target), `Cannot set authorization for ${object}${name} to ${target.type} ${target.name}`);
       break;
     }
     case 'showSchemas':
-      for (const c of request.catalogs) ev.record('ShowSchemas', c, ev.catalogVisible(c), 'Cannot show schemas');
+      for (const c of request.catalogs) {
+        if (ev.record('AccessCatalog', c, ev.hasCatalogAccess(c, 'read-only'), `Cannot access catalog ${c}`)) ev.record('ShowSchemas', c, ev.catalogVisible(c), 'Cannot show schemas');
+      }
       break;
     case 'prepare':
       ev.note('Prepare', String(request.innerKind ?? '?'), 'default: PREPARE stores text; the statement is authorized when executed or described');
@@ -683,6 +710,12 @@ export function authorize(rules: AccessRules, identity: AccessIdentity, request:
 
   // 7. Routines.
   for (const fn of request.functions) {
+    if (!fn.includes('.') && Array.isArray(path) && path.length > 0) {
+      // Trino resolves an unqualified name to a builtin first, else to the first path schema that
+      // has it. The gateway does not know which names are builtins, so every path schema must allow it.
+      for (const p of path) ev.record('ExecuteFunction', `${p.catalog}.${p.schema}.${fn}`, ev.functionPermission(p.catalog, p.schema, fn, 'functions'), `Cannot execute function ${fn}`);
+      continue;
+    }
     const r = resolveFunction(fn, context);
     if (typeof r === 'string') {
       ev.deny('ExecuteFunction', fn, `gateway: ${r} (fail closed)`, `Cannot execute function ${fn}`);
@@ -692,6 +725,9 @@ export function authorize(rules: AccessRules, identity: AccessIdentity, request:
     ev.record('ExecuteFunction', full, ev.functionPermission(r.catalog, r.schema, r.name, 'functions'), `Cannot execute function ${full}`);
   }
   for (const fn of request.tableFunctions) {
+    if (!fn.includes('.') && !BUILTIN_TABLE_FUNCTIONS.has(fn) && Array.isArray(path)) {
+      for (const p of path) ev.record('ExecuteTableFunction', `${p.catalog}.${p.schema}.${fn}`, ev.functionPermission(p.catalog, p.schema, fn, 'functions'), `Cannot execute function ${fn}`);
+    }
     const r = resolveTableFunction(fn, context);
     if (typeof r === 'string') {
       ev.deny('ExecuteTableFunction', fn, `gateway: ${r} (fail closed)`, `Cannot execute function ${fn}`);
@@ -713,11 +749,23 @@ export function authorize(rules: AccessRules, identity: AccessIdentity, request:
     } else ev.record('ExecuteProcedure', proc, verdict, `Cannot execute procedure ${proc}`);
   }
 
+  // 7b. system.runtime.kill_query: the queries section's kill rule for the target query's owner.
+  for (const queryId of request.killQueries ?? []) {
+    if (queryId === undefined) {
+      ev.deny('KillQuery', '?', 'gateway: the query id is not a string literal (fail closed)', 'Cannot kill query');
+      continue;
+    }
+    const owners = context.queryOwners?.get(queryId) ?? [];
+    // An unknown query is answered NOT_FOUND by the access stage, as Trino's procedure does.
+    if (owners.length === 0) ev.note('KillQuery', queryId, 'default: query not found');
+    for (const owner of owners) ev.record('KillQueryOwnedBy', `${queryId} (owner ${owner})`, queryAccess(rules, identity, 'kill', owner), 'Cannot kill query');
+  }
+
   // 8. Session properties set by the statement.
   if (kind !== 'resetSession') {
     for (const p of request.sessionProperties) {
       if (p.catalog === undefined) ev.record('SetSystemSessionProperty', p.name, ev.systemSessionProperty(p.name), `Cannot set system session property ${p.name}`);
-      else ev.record('SetCatalogSessionProperty', `${p.catalog}.${p.name}`, ev.catalogSessionProperty(p.catalog, p.name), `Cannot set catalog session property ${p.catalog}.${p.name}`);
+      else ev.record('SetCatalogSessionProperty', `${p.catalog}.${p.name}`, ev.catalogSessionProperty(p.catalog, p.name), `Cannot set catalog session property ${p.name}`);
     }
   }
 

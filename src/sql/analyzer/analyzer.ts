@@ -27,7 +27,7 @@
  * passes (at most a handful), so only the MetadataProvider is asynchronous.
  */
 import { ErrorCodes, QueryFailure, type ErrorCode } from '../../protocol/errors.js';
-import type { Expr, Ident, Pos, Query, QueryBody, Relation, Spec, Statement, WindowSpec } from './ast.js';
+import type { Expr, Ident, Pos, Principal, Query, QueryBody, Relation, Spec, Statement, WindowSpec } from './ast.js';
 import { notSupported, parseStatement } from './parser.js';
 import type {
   AccessFlag,
@@ -131,6 +131,10 @@ class Analysis {
   readonly flags = new Set<AccessFlag>();
   readonly missing = new Map<string, QualifiedName>();
   authorizationUser?: string;
+  authorizationTarget?: Principal;
+  /** Query ids given to system.runtime.kill_query; undefined when not a plain string literal. */
+  readonly killQueries: Array<string | undefined> = [];
+  roleMode?: 'ALL' | 'NONE' | 'ROLE';
 
   constructor(
     private readonly session: SessionContext,
@@ -324,10 +328,12 @@ class Analysis {
       case 'setSchemaAuthorization': {
         const sc = this.qualifySchema(s.schema, s.pos);
         this.schema(sc.catalog, sc.schema, 'OWNERSHIP');
+        this.authorizationTarget = s.principal;
         return { kind: 'setSchemaAuthorization' };
       }
       case 'alterTable': {
         const q = this.qualify(s.table, s.pos);
+        if (s.principal) this.authorizationTarget = s.principal;
         this.write(q, 'OWNERSHIP', s.columns.map((c) => c.value));
         if (s.target) {
           let target = s.target;
@@ -421,6 +427,7 @@ class Analysis {
       }
       case 'setRole':
         if (s.catalog) this.catalogs.add(s.catalog.value);
+        this.roleMode = s.mode;
         return { kind: 'setRole' };
       case 'setSessionAuthorization':
         if (s.reset) return { kind: 'resetSessionAuthorization' };
@@ -477,6 +484,12 @@ class Analysis {
         const q = this.qualify(s.name, s.pos);
         this.procedures.add(`${q.catalog}.${q.schema}.${q.name}`);
         this.names.delete(keyOf(q));
+        if (q.catalog === 'system' && q.schema === 'runtime' && q.name === 'kill_query') {
+          // The query_id argument: named, or the first positional one.
+          const named = s.argNames.indexOf('query_id');
+          const arg = named !== -1 ? s.args[named] : s.argNames[0] === undefined ? s.args[0] : undefined;
+          this.killQueries.push(arg?.k === 'lit' ? arg.text : undefined);
+        }
         for (const a of s.args) this.constant(a);
         return { kind: 'call' };
       }
@@ -933,6 +946,9 @@ class Analysis {
     };
     if (innerKind) out.innerKind = innerKind;
     if (this.authorizationUser !== undefined) out.authorizationUser = this.authorizationUser;
+    if (this.authorizationTarget !== undefined) out.authorizationTarget = this.authorizationTarget;
+    if (this.killQueries.length > 0) out.killQueries = this.killQueries;
+    if (this.roleMode !== undefined) out.roleMode = this.roleMode;
     return out;
   }
 }

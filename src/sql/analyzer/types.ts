@@ -118,6 +118,12 @@ export interface AccessRequest {
   sessionProperties: Array<{ name: string; catalog?: string }>;
   /** SET SESSION AUTHORIZATION target user (impersonation check needed). */
   authorizationUser?: string;
+  /** The new owner in ALTER SCHEMA/TABLE/VIEW ... SET AUTHORIZATION. */
+  authorizationTarget?: { type: 'USER' | 'ROLE'; name: string };
+  /** Query ids passed to system.runtime.kill_query (undefined: not a plain string literal). */
+  killQueries?: Array<string | undefined>;
+  /** SET ROLE ALL / NONE / a named role. */
+  roleMode?: 'ALL' | 'NONE' | 'ROLE';
   /** Constructs a policy may want to deny by default even when every table check passes. */
   flags: AccessFlag[];
 }
@@ -132,4 +138,6 @@ export interface SessionContext {
 export interface MetadataProvider {
   /** Real column names of a table or view, in order; undefined when the table does not exist. */
   columnsOf(table: QualifiedName): Promise<string[] | undefined>;
+  /** The users running a query id on the backends (for kill_query); empty when none has it. */
+  queryOwners?(queryId: string): Promise<string[]>;
 }
