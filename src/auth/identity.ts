@@ -23,6 +23,11 @@ export interface Identity {
   principal: Principal;
   /** The user the query runs as (the principal unless it impersonates someone). */
   user: string;
+  /**
+   * The groups of `user`, as Trino's group provider gives them for the session user: the
+   * principal's when it acts as itself, else the group file's for the impersonated user.
+   */
+  groups: string[];
 }
 
 export interface IdentityOptions {
@@ -117,11 +122,11 @@ export class IdentityResolver {
       // As Trino's insecure authentication: the original user (Basic, else X-Trino-Original-User,
       // else X-Trino-User) is who asks, and acting as X-Trino-User is an impersonation it checks.
       principal = this.withGroups(this.insecurePrincipal(req, dialect));
-      return { principal, user: this.sessionUser(req, dialect, principal) };
+      return this.identity(principal, this.sessionUser(req, dialect, principal));
     }
     const credentials = parseAuthorization(req.headers.authorization, this.challenges);
     principal = this.withGroups(await this.authenticate(credentials, req.socket.remoteAddress ?? 'unknown'));
-    return { principal, user: this.sessionUser(req, dialect, principal) };
+    return this.identity(principal, this.sessionUser(req, dialect, principal));
   }
 
   /** How the web UI's login form works for a request arriving over TLS (or not). */
@@ -196,6 +201,10 @@ export class IdentityResolver {
     this.assertMayImpersonate(principal.user, acting);
     this.assertMayImpersonate(acting, user);
     return user;
+  }
+
+  private identity(principal: Principal, user: string): Identity {
+    return { principal, user, groups: user === principal.user ? principal.groups : (this.options.groupFile?.groupsOf(user) ?? []) };
   }
 
   private assertMayImpersonate(from: string, to: string): void {

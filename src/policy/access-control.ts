@@ -36,6 +36,8 @@ export interface AccessCheckInput {
   principal: Principal;
   /** The session user (after impersonation). */
   user: string;
+  /** The session user's groups (default: the principal's). */
+  groups?: readonly string[];
   session: QuerySession;
   sql: string;
 }
@@ -161,7 +163,7 @@ function tagSubject(input: AccessCheckInput): TagSubject {
 function identityOf(input: AccessCheckInput): AccessIdentity {
   return {
     user: input.user,
-    groups: input.principal.groups,
+    groups: input.groups ?? input.principal.groups,
     ...(input.principal.user !== input.user ? { originalUser: input.principal.user } : {}),
   };
 }

@@ -442,6 +442,12 @@ function sqlPath(ctx: AuthorizeContext): Array<{ catalog: string; schema: string
 
 // ------------------------------------------------------------------ table checks per privilege and kind
 
+/** ` to USER bob`: Trino's SET AUTHORIZATION denials name the new owner. */
+function newOwner(request: AccessRequest): string {
+  const t = request.authorizationTarget;
+  return t ? ` to ${t.type} ${t.name}` : '';
+}
+
 function tableMessages(kind: StatementKind, t: TableAccess, request: AccessRequest): { check: string; denial: string } {
   const name = display(t.table);
   const target = request.tables.find((x) => x.privilege === 'CREATE');
@@ -480,9 +486,9 @@ function tableMessages(kind: StatementKind, t: TableAccess, request: AccessReque
         case 'setMaterializedViewProperties':
           return { check: 'SetMaterializedViewProperties', denial: `Cannot set properties of materialized view ${name}` };
         case 'setTableAuthorization':
-          return { check: 'SetTableAuthorization', denial: `Cannot set authorization for table ${name}` };
+          return { check: 'SetTableAuthorization', denial: `Cannot set authorization for table ${name}${newOwner(request)}` };
         case 'setViewAuthorization':
-          return { check: 'SetViewAuthorization', denial: `Cannot set authorization for view ${name}` };
+          return { check: 'SetViewAuthorization', denial: `Cannot set authorization for view ${name}${newOwner(request)}` };
         case 'comment':
           return t.columns.length > 0 ? { check: 'SetColumnComment', denial: `Cannot comment column to ${name}` } : { check: 'SetTableComment', denial: `Cannot comment table to ${name}` };
         case 'showCreateTable':
@@ -581,7 +587,7 @@ function schemaCheck(ev: Evaluator, kind: StatementKind, s: AccessRequest['schem
       [check, denial] = ['RenameSchema', `Cannot rename schema from ${source ? `${source.catalog}.${source.schema}` : name} to ${target ? target.schema : s.schema}`];
       break;
     case 'setSchemaAuthorization':
-      [check, denial] = ['SetSchemaAuthorization', `Cannot set authorization for schema ${name}`];
+      [check, denial] = ['SetSchemaAuthorization', `Cannot set authorization for schema ${name}${newOwner(request)}`];
       break;
     case 'showCreateSchema':
       [check, denial] = ['ShowCreateSchema', `Cannot show create schema for ${name}`];

@@ -5,8 +5,12 @@
  * insecure mode, repeated X-Trino-User lines, and case-sensitive rule column names.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import { GroupFile } from '../../src/auth/group-file.js';
 import { IdentityResolver } from '../../src/auth/identity.js';
 import type { ReloadingFile } from '../../src/config/reloading-file.js';
 import type { AccessRules } from '../../src/policy/file-rules.js';
@@ -83,4 +87,22 @@ test('two X-Trino-User lines: the first counts, as in Trino (not both joined int
   const head = parseRequestHead('POST /v1/statement HTTP/1.1\r\nHost: x\r\nX-Trino-User: alice\r\nX-Trino-User: admin');
   assert.notEqual(head, 'hand-off');
   assert.equal(typeof head === 'string' ? undefined : head.headers['x-trino-user'], 'alice');
+});
+
+test('an impersonated session user has its own groups, not the original user\'s', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'qg-fidelity-'));
+  writeFileSync(join(dir, 'groups'), 'admins:admin\nanalysts:alice\n');
+  const resolver = new IdentityResolver({
+    authenticators: [],
+    groupFile: new GroupFile(join(dir, 'groups'), () => undefined),
+    rules: { value: R } as ReloadingFile<AccessRules>,
+    cacheTtlMs: 0,
+    maxFailures: 3,
+    maxFailuresPerClient: 100,
+    failureWindowMs: 60_000,
+    allowInsecureOverHttp: false,
+    trustForwardedProto: false,
+  });
+  const identity = await resolver.resolve(request({ 'x-trino-user': 'alice', 'x-trino-original-user': 'admin' }), 'trino', false);
+  assert.deepEqual([identity.principal.groups, identity.user, identity.groups], [['admins'], 'alice', ['analysts']]);
 });
