@@ -442,6 +442,11 @@ function sqlPath(ctx: AuthorizeContext): Array<{ catalog: string; schema: string
 
 // ------------------------------------------------------------------ table checks per privilege and kind
 
+/** `SELECT `: Trino's GRANT / REVOKE / DENY denials name the privilege. */
+function privilegeOf(request: AccessRequest): string {
+  return request.grantedPrivilege !== undefined ? `${request.grantedPrivilege} ` : '';
+}
+
 /** ` to USER bob`: Trino's SET AUTHORIZATION denials name the new owner. */
 function newOwner(request: AccessRequest): string {
   const t = request.authorizationTarget;
@@ -499,11 +504,11 @@ function tableMessages(kind: StatementKind, t: TableAccess, request: AccessReque
         case 'alterTableExecute':
           return { check: 'ExecuteTableProcedure', denial: `Cannot execute table procedure ${request.procedures.map((p) => p.split('.').pop()).join(', ')} on ${name}` };
         case 'grant':
-          return { check: 'GrantTablePrivilege', denial: `Cannot grant privilege on table ${name}` };
+          return { check: 'GrantTablePrivilege', denial: `Cannot grant privilege ${privilegeOf(request)}on table ${name}` };
         case 'revoke':
-          return { check: 'RevokeTablePrivilege', denial: `Cannot revoke privilege on table ${name}` };
+          return { check: 'RevokeTablePrivilege', denial: `Cannot revoke privilege ${privilegeOf(request)}on table ${name}` };
         case 'deny':
-          return { check: 'DenyTablePrivilege', denial: `Cannot deny privilege on table ${name}` };
+          return { check: 'DenyTablePrivilege', denial: `Cannot deny privilege ${privilegeOf(request)}on table ${name}` };
         default:
           return { check: 'TableOwnership', denial: `Cannot ${kind} on table ${name}: ownership required` };
       }
@@ -595,7 +600,7 @@ function schemaCheck(ev: Evaluator, kind: StatementKind, s: AccessRequest['schem
     case 'grant':
     case 'revoke':
     case 'deny':
-      [check, denial] = [`${kind[0]!.toUpperCase()}${kind.slice(1)}SchemaPrivilege`, `Cannot ${kind} privilege on schema ${name}`];
+      [check, denial] = [`${kind[0]!.toUpperCase()}${kind.slice(1)}SchemaPrivilege`, `Cannot ${kind} privilege ${privilegeOf(request)}on schema ${name}`];
       break;
     default:
       [check, denial] = ['SchemaOwnership', `Cannot ${kind} on schema ${name}: ownership required`];
@@ -655,7 +660,12 @@ export function authorize(rules: AccessRules, identity: AccessIdentity, request:
     case 'dropRole':
     case 'grantRoles':
     case 'revokeRoles':
-      ev.deny(kind[0]!.toUpperCase() + kind.slice(1), kind, 'default: the file-based access control denies role management', ROLE_MANAGEMENT[kind]!);
+      ev.deny(
+        kind[0]!.toUpperCase() + kind.slice(1),
+        kind,
+        'default: the file-based access control denies role management',
+        request.role !== undefined && (kind === 'createRole' || kind === 'dropRole') ? `${ROLE_MANAGEMENT[kind]} ${request.role}` : ROLE_MANAGEMENT[kind]!,
+      );
       break;
     case 'setRole':
       // The gateway never takes enabled roles from the client, so ALL / NONE change none of its

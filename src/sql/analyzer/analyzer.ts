@@ -135,6 +135,9 @@ class Analysis {
   /** Query ids given to system.runtime.kill_query; undefined when not a plain string literal. */
   readonly killQueries: Array<string | undefined> = [];
   roleMode?: 'ALL' | 'NONE' | 'ROLE';
+  /** The role CREATE / DROP ROLE names, and the privilege GRANT / REVOKE / DENY names first. */
+  role?: string;
+  grantedPrivilege?: string;
 
   constructor(
     private readonly session: SessionContext,
@@ -498,10 +501,12 @@ class Analysis {
           const sc = this.qualifySchema(s.schema, s.pos);
           this.schema(sc.catalog, sc.schema, 'OWNERSHIP');
         } else this.write(this.qualify(s.table!, s.pos), 'OWNERSHIP');
+        if (s.privilege !== undefined) this.grantedPrivilege = s.privilege;
         return { kind: s.kind };
       }
       case 'roles':
         if (s.catalog) this.catalogs.add(s.catalog.value);
+        if (s.role !== undefined) this.role = s.role;
         return { kind: s.kind };
     }
   }
@@ -949,6 +954,8 @@ class Analysis {
     if (this.authorizationTarget !== undefined) out.authorizationTarget = this.authorizationTarget;
     if (this.killQueries.length > 0) out.killQueries = this.killQueries;
     if (this.roleMode !== undefined) out.roleMode = this.roleMode;
+    if (this.role !== undefined) out.role = this.role;
+    if (this.grantedPrivilege !== undefined) out.grantedPrivilege = this.grantedPrivilege;
     return out;
   }
 }

@@ -166,7 +166,7 @@ export type Statement =
   | { k: 'explain'; analyze: boolean; statement: Statement }
   /** argNames: the `name =>` of each argument, if named. */
   | { k: 'call'; name: Ident[]; pos: Pos; args: Expr[]; argNames: Array<string | undefined> }
-  | { k: 'grant'; kind: 'grant' | 'revoke' | 'deny'; table?: Ident[]; schema?: Ident[]; pos: Pos }
-  | { k: 'roles'; kind: 'createRole' | 'dropRole' | 'grantRoles' | 'revokeRoles'; catalog?: Ident };
+  | { k: 'grant'; kind: 'grant' | 'revoke' | 'deny'; table?: Ident[]; schema?: Ident[]; pos: Pos; privilege: string | undefined }
+  | { k: 'roles'; kind: 'createRole' | 'dropRole' | 'grantRoles' | 'revokeRoles'; catalog?: Ident; role?: string };
 
 

@@ -508,10 +508,10 @@ export class Parser {
       return { k: 'createSchema', schema, pos: p, props: this.optionalProperties() };
     }
     if (this.acceptWord('ROLE')) {
-      this.identifier();
+      const role = this.identifier().value;
       if (this.acceptWords('WITH', 'ADMIN')) this.principal();
       const catalog = this.acceptWord('IN') ? this.identifier() : undefined;
-      return { k: 'roles', kind: 'createRole', catalog };
+      return { k: 'roles', kind: 'createRole', catalog, role };
     }
     const materialized = this.acceptWord('MATERIALIZED');
     if (materialized || this.isWord('VIEW')) {
@@ -609,9 +609,9 @@ export class Parser {
     }
     if (this.acceptWord('ROLE')) {
       this.acceptWords('IF', 'EXISTS');
-      this.identifier();
+      const role = this.identifier().value;
       const catalog = this.acceptWord('IN') ? this.identifier() : undefined;
-      return { k: 'roles', kind: 'dropRole', catalog };
+      return { k: 'roles', kind: 'dropRole', catalog, role };
     }
     let kind: 'dropTable' | 'dropView' | 'dropMaterializedView';
     if (this.acceptWord('TABLE')) kind = 'dropTable';
@@ -874,17 +874,20 @@ export class Parser {
       void inAt;
       return { k: 'roles', kind: kind === 'grant' ? 'grantRoles' : 'revokeRoles' };
     }
+    // The privilege named first (Trino's denial names it); ALL PRIVILEGES names none.
+    const first = this.peek();
+    const privilege = first.kind === 'word' && ['SELECT', 'INSERT', 'DELETE', 'UPDATE', 'CREATE'].includes(first.value) ? first.value : undefined;
     this.i += onAt + 1;
     const p = this.pos();
     if (this.acceptWord('SCHEMA')) {
       const schema = this.qualifiedName();
       this.skipToEnd();
-      return { k: 'grant', kind, schema, pos: p };
+      return { k: 'grant', kind, schema, pos: p, privilege };
     }
     this.acceptWord('TABLE');
     const table = this.qualifiedName();
     this.skipToEnd();
-    return { k: 'grant', kind, table, pos: p };
+    return { k: 'grant', kind, table, pos: p, privilege };
   }
 
   // ---------------------------------------------------------------- types

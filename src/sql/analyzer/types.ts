@@ -124,6 +124,10 @@ export interface AccessRequest {
   killQueries?: Array<string | undefined>;
   /** SET ROLE ALL / NONE / a named role. */
   roleMode?: 'ALL' | 'NONE' | 'ROLE';
+  /** The role CREATE / DROP ROLE names (for Trino's denial message). */
+  role?: string;
+  /** The privilege GRANT / REVOKE / DENY names first (for Trino's denial message). */
+  grantedPrivilege?: string;
   /** Constructs a policy may want to deny by default even when every table check passes. */
   flags: AccessFlag[];
 }
