@@ -63,8 +63,7 @@ export const ALLOW_LIST: readonly AllowListEntry[] = [
   {
     cases: ['drop-schema-missing', 'drop-mv'],
     kinds: ['false-denial'],
-    why: 'DROP ... IF EXISTS of an object that does not exist: Trino skips the access check; the gateway does not look the object up and requires the right to drop it.',
-    pending: 'pending: existence lookup for DROP ... IF EXISTS (issue 16 false denials)',
+    why: 'DROP ... IF EXISTS of an object that does not exist: Trino skips the access check; the gateway cannot know the object is still missing when the engine runs the statement (another session may create it in between), so it requires the right to drop it.',
   },
   {
     cases: ['set-role-named'],
