@@ -55,12 +55,6 @@ export const ALLOW_LIST: readonly AllowListEntry[] = [
     pending: 'pending: analyzer support for SQL/JSON and SQL routines (issue 16 false denials)',
   },
   {
-    cases: ['exclude-columns'],
-    kinds: ['false-denial'],
-    why: 'The analyzer counts every column of an exclude_columns input as read; Trino only the columns left.',
-    pending: 'pending: exclude_columns column pruning (issue 16 false denials)',
-  },
-  {
     cases: ['drop-schema-missing', 'drop-mv'],
     kinds: ['false-denial'],
     why: 'DROP ... IF EXISTS of an object that does not exist: Trino skips the access check; the gateway cannot know the object is still missing when the engine runs the statement (another session may create it in between), so it requires the right to drop it.',

@@ -106,3 +106,11 @@ test('an impersonated session user has its own groups, not the original user\'s'
   const identity = await resolver.resolve(request({ 'x-trino-user': 'alice', 'x-trino-original-user': 'admin' }), 'trino', false);
   assert.deepEqual([identity.principal.groups, identity.user, identity.groups], [['admins'], 'alice', ['analysts']]);
 });
+
+test('exclude_columns reads only the columns it leaves: excluding the denied ones is allowed', async () => {
+  const r = rules({ tables: [{ user: 'bob', catalog: 'tpch', table: 'customer', privileges: ['SELECT'], columns: [{ name: 'c_phone', allow: false }] }] });
+  const sql = (cols: string) => `SELECT * FROM TABLE(exclude_columns(input => TABLE(tpch.tiny.customer), columns => DESCRIPTOR(${cols})))`;
+  assert.equal((await decide(r, who('bob'), sql('c_phone, c_acctbal'))).allowed, true);
+  assert.equal((await decide(r, who('bob'), sql('c_name'))).message, 'Access Denied: Cannot select from table tpch.tiny.customer');
+  assert.equal((await decide(r, who('bob'), `SELECT * FROM TABLE(exclude_columns(input => TABLE(SELECT c_phone AS x, c_name FROM tpch.tiny.customer), columns => DESCRIPTOR(c_phone)))`)).allowed, false, 'a renamed column is still read');
+});

@@ -726,13 +726,21 @@ class Analysis {
       }
       case 'tableFunction': {
         this.flags.add('tableFunction');
-        this.tableFunctions.add(this.tableFunctionName(r.name, r.pos));
+        const name = this.tableFunctionName(r.name, r.pos);
+        this.tableFunctions.add(name);
+        // The builtin exclude_columns reads every column of its input except the ones it names.
+        const descriptors = r.args.filter((a) => a.k === 'descriptor');
+        const excluded =
+          (name === 'exclude_columns' || name === 'system.builtin.exclude_columns') && descriptors.length === 1 && r.args.filter((a) => a.k === 'table').length === 1
+            ? new Set(descriptors[0]!.names)
+            : new Set<string>();
         for (const a of r.args) {
           if (a.k === 'expr') this.expr(a.e, from.parent ?? new Scope(null));
           else if (a.k === 'table') {
             const argScope = new Scope(from.parent);
             this.relation(a.rel, argScope);
-            for (const rel of argScope.rels) for (const f of rel.fields) for (const base of f.bases) this.read(base);
+            if (argScope.rels.some((rel) => rel.wildcard)) excluded.clear();
+            for (const rel of argScope.rels) for (const f of rel.fields) if (!excluded.has(f.name ?? '')) for (const base of f.bases) this.read(base);
             for (const e of a.partitionBy) this.expr(e, argScope);
             for (const e of a.orderBy) this.expr(e.e, argScope);
           }

@@ -110,7 +110,7 @@ export interface JoinStep {
 export type TableFunctionArg =
   | { k: 'expr'; e: Expr }
   | { k: 'table'; rel: Relation; partitionBy: Expr[]; orderBy: SortItem[] }
-  | { k: 'descriptor' };
+  | { k: 'descriptor'; names: string[] };
 
 export interface ColumnDef {
   name: Ident;

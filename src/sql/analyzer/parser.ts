@@ -1263,12 +1263,13 @@ export class Parser {
     }
     if (this.acceptWord('DESCRIPTOR')) {
       this.expectSymbol('(');
+      const names: string[] = [];
       do {
-        this.identifier();
+        names.push(this.identifier().value);
         if (!this.isSymbol(',') && !this.isSymbol(')')) this.type();
       } while (this.acceptSymbol(','));
       this.expectSymbol(')');
-      return { k: 'descriptor' };
+      return { k: 'descriptor', names };
     }
     return { k: 'expr', e: this.expr() };
   }
