@@ -115,8 +115,8 @@ async function runPair(c: Case, user: string): Promise<Pair> {
   const headers = [...headersFor(c, user), [presto ? 'X-Presto-Source' : 'X-Trino-Source', `querygate-decision-differential ${c.id} ${user}`] as const];
   const victims = c.kills ? await startVictims() : undefined;
   const sqlFor = (v: Victims | undefined) => (typeof c.sql === 'string' ? c.sql : c.sql(v!));
-  let [oracle, via] = await Promise.all([runStatement(ORACLE, sqlFor(victims?.oracle), headers), runStatement(gateway.url, sqlFor(victims?.backend), headers)]);
-  if (unreachable(via)) via = await runStatement(gateway.url, sqlFor(victims?.backend), headers);
+  const [oracle, first] = await Promise.all([runStatement(ORACLE, sqlFor(victims?.oracle), headers), runStatement(gateway.url, sqlFor(victims?.backend), headers)]);
+  const via = unreachable(first) ? await runStatement(gateway.url, sqlFor(victims?.backend), headers) : first;
   if (victims) await cancel(victims.all);
   if (c.reset && (oracle.ok || via.ok)) await onBoth(c.reset);
   const pair: Pair = { case: c.id, user, sql: sqlFor(victims?.oracle), oracle, gateway: via };
