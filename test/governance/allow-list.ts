@@ -33,13 +33,13 @@ export const ALLOW_LIST: readonly AllowListEntry[] = [
     cases: ['line-comment-cr', 'execute-header-cr-comment'],
     kinds: ['bypass', 'message'],
     why: 'The gateway lexer ends a -- comment only at \\n; Trino also at \\r.',
-    pending: 'pending: class 1, lexer (gov-lexer)',
+    pending: 'pending: class 1, lexer',
   },
   {
     cases: ['view-invoker', 'ctas-invoker-view', 'insert-select-invoker'],
     kinds: ['bypass'],
     why: 'SECURITY INVOKER views are checked as definer views.',
-    pending: 'pending: class 2, invoker views (gov-fixes)',
+    pending: 'pending: class 2, invoker views',
   },
   {
     cases: ['deep-nesting'],
