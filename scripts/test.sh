@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The test command (`npm test`): installs what the tests need when it is missing (npm packages,
 # a real Trino and its clients from Maven Central, the Python client from PyPI, Debian's chromium
-# for the browser tests, nginx and wrk for the benchmarks' smoke runs), starts Trino unless one is
-# already running, and runs unit, engine, integration and browser (UI) tests and the benchmarks'
-# smoke runs.
+# for the browser tests, nginx and wrk for the benchmarks' smoke runs), starts Trino (and the
+# access-control oracle Trino of the decision differential) unless already running, and runs unit,
+# engine, integration and browser (UI) tests and the benchmarks' smoke runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,10 +15,23 @@ bash scripts/clients/install.sh
 bash scripts/chromium/install.sh
 bash scripts/bench-tools/install.sh
 
+# Trinos this run started, stopped again at exit (ones already running are left alone).
+started=()
+stop_started() { local n; for n in ${started[@]+"${started[@]}"}; do bash scripts/trino/stop.sh --name "$n" || true; done; }
+trap stop_started EXIT
+
 trino_port="${QUERYGATE_TRINO_PORT:-18080}"
 if ! curl -fsS -m 2 "http://127.0.0.1:${trino_port}/v1/info" >/dev/null 2>&1; then
+  started+=(trino1)
   bash scripts/trino/start.sh --name trino1 --port "$trino_port"
-  trap 'bash scripts/trino/stop.sh --name trino1 || true' EXIT
+fi
+
+# The access-control oracle for the decision differential: a second Trino with Trino's own
+# file-based access control (scripts/trino/start-oracle.sh); both Trinos fit in 2-3 GB.
+oracle_port="${QUERYGATE_ORACLE_PORT:-18186}"
+if ! curl -fsS -m 2 "http://127.0.0.1:${oracle_port}/v1/info" >/dev/null 2>&1; then
+  started+=(trino-acl)
+  QUERYGATE_ORACLE_PORT="$oracle_port" bash scripts/trino/start-oracle.sh
 fi
 
 # Sized like the CLI does (see src/cli.ts): tests run gateways in-process.

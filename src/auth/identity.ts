@@ -23,6 +23,11 @@ export interface Identity {
   principal: Principal;
   /** The user the query runs as (the principal unless it impersonates someone). */
   user: string;
+  /**
+   * The groups of `user`, as Trino's group provider gives them for the session user: the
+   * principal's when it acts as itself, else the group file's for the impersonated user.
+   */
+  groups: string[];
 }
 
 export interface IdentityOptions {
@@ -140,19 +145,16 @@ export class IdentityResolver {
   async resolve(req: ClientRequest, dialect: Dialect, tls: boolean): Promise<Identity> {
     const secure = this.isSecure(req, tls);
     let principal: Principal;
-    if (!this.authenticationEnabled) {
+    if (!this.authenticationEnabled || !secure) {
+      if (this.authenticationEnabled && !this.options.allowInsecureOverHttp) throw new HttpFailure(403, 'Authentication over HTTP is not enabled');
+      // As Trino's insecure authentication: the original user (Basic, else X-Trino-Original-User,
+      // else X-Trino-User) is who asks, and acting as X-Trino-User is an impersonation it checks.
       principal = this.withGroups(this.insecurePrincipal(req, dialect));
-      // Without authentication the header is the only word on who is asking: no impersonation check applies.
-      return { principal, user: principal.user };
-    }
-    if (!secure) {
-      if (!this.options.allowInsecureOverHttp) throw new HttpFailure(403, 'Authentication over HTTP is not enabled');
-      principal = this.withGroups(this.insecurePrincipal(req, dialect));
-      return { principal, user: principal.user };
+      return this.identity(principal, this.sessionUser(req, dialect, principal));
     }
     const credentials = parseAuthorization(req.headers.authorization, this.challenges);
     principal = this.withGroups(await this.authenticate(credentials, req.socket.remoteAddress ?? 'unknown'));
-    return { principal, user: this.sessionUser(req, dialect, principal) };
+    return this.identity(principal, this.sessionUser(req, dialect, principal));
   }
 
   /** How the web UI's login form works for a request arriving over TLS (or not). */
@@ -267,6 +269,10 @@ export class IdentityResolver {
     return user;
   }
 
+  private identity(principal: Principal, user: string): Identity {
+    return { principal, user, groups: user === principal.user ? principal.groups : (this.options.groupFile?.groupsOf(user) ?? []) };
+  }
+
   private assertMayImpersonate(from: string, to: string): void {
     if (from === to) return;
     const rules = this.options.rules?.value ?? {};
@@ -286,8 +292,8 @@ export class IdentityResolver {
       if (credentials.password !== '') throw this.unauthorized('Password not allowed for insecure authentication');
       basicUser = credentials.user;
     }
-    const user = header ?? basicUser;
-    if (user === undefined || user === '') throw this.unauthorized(`Basic authentication or ${headerName(dialect, 'User')} must be sent`);
+    const user = basicUser ?? firstHeader(req, headerName(dialect, 'Original-User')) ?? header;
+    if (user === undefined || user === '') throw this.unauthorized(`Basic authentication or ${headerName(dialect, 'Original-User')} or ${headerName(dialect, 'User')} must be sent`);
     if (CONTROL_CHARS.test(user)) throw new HttpFailure(400, `Invalid ${headerName(dialect, 'User')} header`);
     return { user, groups: [], authenticatedBy: 'none' };
   }
@@ -357,8 +363,15 @@ function forwardedProto(req: ClientRequest): string | undefined {
   return text?.split(',')[0]?.trim().toLowerCase();
 }
 
+/**
+ * The first line of a header, as Trino reads identity headers (two X-Trino-User lines: the first
+ * counts). The front door keeps only the first line of these; node:http joins repeated lines, so
+ * for requests it parsed the separate lines are read from headersDistinct.
+ */
 export function firstHeader(req: ClientRequest, name: string): string | undefined {
-  const value = req.headers[name.toLowerCase()];
+  const lower = name.toLowerCase();
+  const distinct = (req as { headersDistinct?: Record<string, string[] | undefined> }).headersDistinct?.[lower];
+  const value = distinct ?? req.headers[lower];
   const text = Array.isArray(value) ? value[0] : value;
   const trimmed = text?.trim();
   return trimmed === '' ? undefined : trimmed;

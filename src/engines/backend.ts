@@ -87,6 +87,8 @@ export interface Backend {
   objectsOf?(catalog: string): Promise<CatalogObjects>;
   /** The unfiltered answer of a SHOW statement, run as the gateway (absent: SHOW cannot be filtered there). */
   showRows?(sql: string, session: { catalog?: string; schema?: string }): Promise<{ columns: Array<{ name: string; type: string }>; rows: unknown[][] }>;
+  /** The user a query runs as, when this backend has it (for kill_query's access check). */
+  queryOwner?(queryId: string): Promise<string | undefined>;
   /** Cancels a query whose client stopped polling (no ownership check: the gateway itself asks). */
   abandon(queryId: string): Promise<void>;
   /** Queries running or queued on the backend, from everyone, when the engine can tell. */

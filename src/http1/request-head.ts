@@ -53,6 +53,8 @@ const SINGLE_VALUED = new Set([
   'server',
   'user-agent',
 ]);
+/** Identity headers: Trino reads the first line of each, so later lines are dropped (not joined). */
+const FIRST_LINE_WINS = new Set(['x-trino-user', 'x-presto-user', 'x-trino-original-user', 'x-presto-original-user']);
 /** Headers that change framing or the connection itself: node:http handles those requests. */
 const HANDED_OFF = new Set(['transfer-encoding', 'expect', 'upgrade']);
 
@@ -78,6 +80,8 @@ export function parseRequestHead(text: string): RequestHead | typeof HAND_OFF {
     const existing = headers[name];
     if (existing === undefined) {
       headers[name] = name === 'set-cookie' ? [value] : value;
+    } else if (FIRST_LINE_WINS.has(name)) {
+      continue;
     } else if (SINGLE_VALUED.has(name)) {
       return HAND_OFF;
     } else if (Array.isArray(existing)) {

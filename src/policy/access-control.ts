@@ -39,6 +39,8 @@ export interface AccessCheckInput {
   principal: Principal;
   /** The session user (after impersonation). */
   user: string;
+  /** The session user's groups (default: the principal's). */
+  groups?: readonly string[];
   session: QuerySession;
   sql: string;
 }
@@ -90,12 +92,16 @@ export class AccessControl {
     if (outcome === undefined) {
       // Only answers are cached, not failed analyses: a missing table may exist a moment later.
       outcome = await this.evaluate(rules, tagPolicy, identity, input, sessionProperties);
-      this.cache.set(key, outcome);
+      // A kill_query decision depends on who runs the target query right now.
+      if (outcome.request.killQueries === undefined) this.cache.set(key, outcome);
     }
     if (!outcome.decision.allowed) {
       this.onDenied(input, outcome);
       throw new QueryFailure(ErrorCodes.PERMISSION_DENIED, outcome.decision.message ?? 'Access Denied');
     }
+    const missing = outcome.decision.checks.find((c) => c.check === 'KillQuery' && c.decidedBy === 'default: query not found');
+    // Trino's kill_query answers an unknown id with NOT_FOUND once the procedure itself is allowed.
+    if (missing !== undefined) throw new QueryFailure(ErrorCodes.NOT_FOUND, `Target query not found: ${missing.resource}`);
     // Metadata lists only what the user may see. Not cached: listings change with the catalogs, not with the policy.
     const lister = this.metadata.showRows === undefined || this.metadata.objectsOf === undefined ? undefined : (this.metadata as ShowLister);
     const sessionNames = { ...(session.catalog !== undefined ? { catalog: session.catalog } : {}), ...(session.schema !== undefined ? { schema: session.schema } : {}) };
@@ -145,7 +151,12 @@ export class AccessControl {
   ): Promise<AccessOutcome> {
     const { session } = input;
     const request = await analyze(input.sql, { ...(session.catalog ? { catalog: session.catalog } : {}), ...(session.schema ? { schema: session.schema } : {}) }, this.metadata, session.preparedStatements);
+    const queryOwners = new Map<string, string[]>();
+    for (const id of request.killQueries ?? []) {
+      if (id !== undefined && !queryOwners.has(id)) queryOwners.set(id, (await this.metadata.queryOwners?.(id)) ?? []);
+    }
     const context: AuthorizeContext = {
+      ...(queryOwners.size > 0 ? { queryOwners } : {}),
       ...(session.catalog !== undefined ? { catalog: session.catalog } : {}),
       ...(session.schema !== undefined ? { schema: session.schema } : {}),
       ...(session.path !== undefined ? { path: session.path } : {}),
@@ -166,7 +177,7 @@ function tagSubject(input: AccessCheckInput): TagSubject {
 function identityOf(input: AccessCheckInput): AccessIdentity {
   return {
     user: input.user,
-    groups: input.principal.groups,
+    groups: input.groups ?? input.principal.groups,
     ...(input.principal.user !== input.user ? { originalUser: input.principal.user } : {}),
   };
 }

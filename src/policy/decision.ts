@@ -8,9 +8,10 @@
  * - Defaults when a section is absent vs. present-with-no-match follow ACCESS-CONTROL.md 1.2.
  * - Fail closed: an unknown statement kind, privilege or flag; a wrapper whose inner statement kind
  *   is unknown; a table whose first matching rule has a row filter, or a read of a column that has a
- *   mask (the gateway cannot enforce those yet); SET ROLE, SET PATH and an X-Trino-Path header
- *   (they change what rules and unqualified function names mean); ALTER ... SET AUTHORIZATION
- *   when the new owner is unknown; reads of system.runtime without system_information read.
+ *   mask (the gateway cannot enforce those yet); SET ROLE to a named role (the gateway takes no
+ *   roles from clients); an unqualified function under an X-Trino-Path unless every path schema
+ *   allows it (the gateway cannot tell builtins from catalog functions); reads of system.runtime
+ *   without system_information read; a kill_query whose query id is not a string literal.
  */
 import type { AccessRequest, QualifiedName, StatementKind, TableAccess } from '../sql/analyzer/types.js';
 import {
@@ -50,14 +51,16 @@ export interface AuthorizeContext {
   /** Session catalog/schema (X-Trino-Catalog / X-Trino-Schema), used to qualify function names. */
   catalog?: string;
   schema?: string;
-  /** X-Trino-Path. A path other than system.builtin is refused (see resolveFunction). */
+  /** X-Trino-Path: unqualified function names may resolve to its schemas (see sqlPath). */
   path?: string;
   /** Session properties carried in X-Trino-Session: Trino re-checks them for every statement. */
   sessionProperties?: ReadonlyArray<{ name: string; catalog?: string }>;
-  /** New owner for ALTER SCHEMA/TABLE/VIEW ... SET AUTHORIZATION (the AccessRequest does not carry it). */
+  /** New owner for ALTER SCHEMA/TABLE/VIEW ... SET AUTHORIZATION (default: the AccessRequest's). */
   authorizationTarget?: { type: 'USER' | 'ROLE'; name: string };
   /** Groups of a user other than the caller (a definer view's owner), as Trino's group provider gives them. */
   groupsOf?: (user: string) => readonly string[];
+  /** Who runs each query id a kill_query names (looked up on the backends; empty: not found). */
+  queryOwners?: ReadonlyMap<string, readonly string[]>;
 }
 
 // ------------------------------------------------------------------ statement kinds
@@ -250,7 +253,8 @@ class Evaluator {
       const denied = t.columns.filter((c) => rule.deniedColumns.has(c));
       const masked = t.columns.filter((c) => rule.maskedColumns.has(c));
       if (denied.length > 0) {
-        this.deny('SelectFromColumns', resource, `${rule.path}: columns ${list(denied)} have allow: false`, `Cannot select from columns ${list(denied)} in table or view ${name}`);
+        // Trino names the table, not the columns, when a column restriction denies the read.
+        this.deny('SelectFromColumns', resource, `${rule.path}: columns ${list(denied)} have allow: false`, `Cannot select from table ${name}`);
       } else if (rule.filter !== undefined) {
         this.deny('SelectFromColumns', resource, `${rule.path}: row filter not enforced by the gateway (fail closed)`, `Cannot select from table ${name}: row filters are not enforced by the gateway`);
       } else if (masked.length > 0) {
@@ -428,7 +432,7 @@ interface Routine {
 
 /**
  * Scalar/aggregate/window function names as the analyzer reports them (parts joined with '.'):
- * 1 part → system.builtin (only builtins resolve without a path, and a path is refused);
+ * 1 part → system.builtin (with an X-Trino-Path, authorize() checks the path's schemas instead);
  * 2 parts → session catalog; 3 parts → as written. Anything else cannot be resolved (deny).
  */
 function resolveFunction(name: string, ctx: AuthorizeContext): Routine | string {
@@ -458,16 +462,36 @@ function resolveTableFunction(name: string, ctx: AuthorizeContext): Routine | st
   return 'table function name cannot be resolved';
 }
 
-function pathIsBuiltinOnly(path: string | undefined): boolean {
-  if (path === undefined) return true;
-  const elements = path
-    .split(',')
-    .map((e) => e.trim().replace(/"/g, '').toLowerCase())
-    .filter((e) => e !== '');
-  return elements.every((e) => e === 'system.builtin');
+/** The schemas of X-Trino-Path other than system.builtin, or why the path cannot be read. */
+function sqlPath(ctx: AuthorizeContext): Array<{ catalog: string; schema: string }> | string {
+  if (ctx.path === undefined) return [];
+  const out: Array<{ catalog: string; schema: string }> = [];
+  for (const raw of ctx.path.split(',')) {
+    const element = raw.trim();
+    if (element === '') continue;
+    // Plain identifiers only: quoted ones could hold commas and dots.
+    if (!/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/.test(element)) return `path element '${element}' is not a plain [catalog.]schema name`;
+    const parts = element.toLowerCase().split('.');
+    const catalog = parts.length === 2 ? parts[0]! : ctx.catalog?.toLowerCase();
+    if (catalog === undefined) return `path element '${element}' needs a session catalog`;
+    const schema = parts[parts.length - 1]!;
+    if (!(catalog === 'system' && schema === 'builtin')) out.push({ catalog, schema });
+  }
+  return out;
 }
 
 // ------------------------------------------------------------------ table checks per privilege and kind
+
+/** `SELECT `: Trino's GRANT / REVOKE / DENY denials name the privilege. */
+function privilegeOf(request: AccessRequest): string {
+  return request.grantedPrivilege !== undefined ? `${request.grantedPrivilege} ` : '';
+}
+
+/** ` to USER bob`: Trino's SET AUTHORIZATION denials name the new owner. */
+function newOwner(request: AccessRequest): string {
+  const t = request.authorizationTarget;
+  return t ? ` to ${t.type} ${t.name}` : '';
+}
 
 function tableMessages(kind: StatementKind, t: TableAccess, request: AccessRequest): { check: string; denial: string } {
   const name = display(t.table);
@@ -507,9 +531,9 @@ function tableMessages(kind: StatementKind, t: TableAccess, request: AccessReque
         case 'setMaterializedViewProperties':
           return { check: 'SetMaterializedViewProperties', denial: `Cannot set properties of materialized view ${name}` };
         case 'setTableAuthorization':
-          return { check: 'SetTableAuthorization', denial: `Cannot set authorization for table ${name}` };
+          return { check: 'SetTableAuthorization', denial: `Cannot set authorization for table ${name}${newOwner(request)}` };
         case 'setViewAuthorization':
-          return { check: 'SetViewAuthorization', denial: `Cannot set authorization for view ${name}` };
+          return { check: 'SetViewAuthorization', denial: `Cannot set authorization for view ${name}${newOwner(request)}` };
         case 'comment':
           return t.columns.length > 0 ? { check: 'SetColumnComment', denial: `Cannot comment column to ${name}` } : { check: 'SetTableComment', denial: `Cannot comment table to ${name}` };
         case 'showCreateTable':
@@ -520,11 +544,11 @@ function tableMessages(kind: StatementKind, t: TableAccess, request: AccessReque
         case 'alterTableExecute':
           return { check: 'ExecuteTableProcedure', denial: `Cannot execute table procedure ${request.procedures.map((p) => p.split('.').pop()).join(', ')} on ${name}` };
         case 'grant':
-          return { check: 'GrantTablePrivilege', denial: `Cannot grant privilege on table ${name}` };
+          return { check: 'GrantTablePrivilege', denial: `Cannot grant privilege ${privilegeOf(request)}on table ${name}` };
         case 'revoke':
-          return { check: 'RevokeTablePrivilege', denial: `Cannot revoke privilege on table ${name}` };
+          return { check: 'RevokeTablePrivilege', denial: `Cannot revoke privilege ${privilegeOf(request)}on table ${name}` };
         case 'deny':
-          return { check: 'DenyTablePrivilege', denial: `Cannot deny privilege on table ${name}` };
+          return { check: 'DenyTablePrivilege', denial: `Cannot deny privilege ${privilegeOf(request)}on table ${name}` };
         default:
           return { check: 'TableOwnership', denial: `Cannot ${kind} on table ${name}: ownership required` };
       }
@@ -563,7 +587,11 @@ function tableCheck(ev: Evaluator, kind: StatementKind, t: TableAccess, request:
       ev.ownership(check, t.table, denial);
       return;
     case 'SHOW':
-      ev.anyPrivilege(check, t.table, denial);
+      if (kind === 'showGrants') {
+        // Trino's SHOW GRANTS checks that the schema's tables may be listed.
+        const schema = `${t.table.catalog}.${t.table.schema}`;
+        ev.record('ShowTables', schema, ev.schemaVisible(t.table.catalog, t.table.schema), `Cannot show tables of schema ${schema}`);
+      } else ev.anyPrivilege(check, t.table, denial);
       return;
     default:
       ev.deny('Unknown', display(t.table), `gateway: unknown table privilege '${String(t.privilege)}' (fail closed)`, `Cannot access table ${display(t.table)}: unknown privilege`);
@@ -574,7 +602,10 @@ function schemaCheck(ev: Evaluator, kind: StatementKind, s: AccessRequest['schem
   const name = `${s.catalog}.${s.schema}`;
   if (s.privilege === 'SHOW') {
     if (kind === 'use') {
-      ev.note('UseSchema', name, 'default: USE needs only catalog access (checked above)');
+      // Trino's USE: the catalog must be visible (filterCatalogs), then the schema (filterSchemas).
+      if (ev.record('AccessCatalog', s.catalog, ev.catalogVisible(s.catalog), `Cannot access catalog ${s.catalog}`)) {
+        ev.record('AccessSchema', name, ev.schemaVisible(s.catalog, s.schema), `Cannot access schema: ${name}`);
+      }
       return;
     }
     const check = kind === 'showFunctions' ? 'ShowFunctions' : 'ShowTables';
@@ -598,10 +629,10 @@ function schemaCheck(ev: Evaluator, kind: StatementKind, s: AccessRequest['schem
       [check, denial] = ['DropSchema', `Cannot drop schema ${name}`];
       break;
     case 'renameSchema':
-      [check, denial] = ['RenameSchema', `Cannot rename schema from ${source ? `${source.catalog}.${source.schema}` : name} to ${target ? `${target.catalog}.${target.schema}` : name}`];
+      [check, denial] = ['RenameSchema', `Cannot rename schema from ${source ? `${source.catalog}.${source.schema}` : name} to ${target ? target.schema : s.schema}`];
       break;
     case 'setSchemaAuthorization':
-      [check, denial] = ['SetSchemaAuthorization', `Cannot set authorization for schema ${name}`];
+      [check, denial] = ['SetSchemaAuthorization', `Cannot set authorization for schema ${name}${newOwner(request)}`];
       break;
     case 'showCreateSchema':
       [check, denial] = ['ShowCreateSchema', `Cannot show create schema for ${name}`];
@@ -609,7 +640,7 @@ function schemaCheck(ev: Evaluator, kind: StatementKind, s: AccessRequest['schem
     case 'grant':
     case 'revoke':
     case 'deny':
-      [check, denial] = [`${kind[0]!.toUpperCase()}${kind.slice(1)}SchemaPrivilege`, `Cannot ${kind} privilege on schema ${name}`];
+      [check, denial] = [`${kind[0]!.toUpperCase()}${kind.slice(1)}SchemaPrivilege`, `Cannot ${kind} privilege ${privilegeOf(request)}on schema ${name}`];
       break;
     default:
       [check, denial] = ['SchemaOwnership', `Cannot ${kind} on schema ${name}: ownership required`];
@@ -656,12 +687,11 @@ export function authorize(rules: AccessRules, identity: AccessIdentity, request:
   }
 
   // 3. Session state that changes what names mean.
-  if (!pathIsBuiltinOnly(context.path)) {
-    ev.deny('SetPath', context.path!, 'gateway: a SQL path would let unqualified function names resolve to catalog functions (fail closed)', 'The SQL path (X-Trino-Path) is not supported by the gateway');
-  }
+  const path = sqlPath(context);
+  if (typeof path === 'string') ev.deny('SetPath', context.path!, `gateway: ${path} (fail closed)`, `The SQL path (X-Trino-Path) cannot be read by the gateway: ${path}`);
   for (const p of context.sessionProperties ?? []) {
     if (p.catalog === undefined) ev.record('SetSystemSessionProperty', p.name, ev.systemSessionProperty(p.name), `Cannot set system session property ${p.name}`);
-    else ev.record('SetCatalogSessionProperty', `${p.catalog}.${p.name}`, ev.catalogSessionProperty(p.catalog, p.name), `Cannot set catalog session property ${p.catalog}.${p.name}`);
+    else ev.record('SetCatalogSessionProperty', `${p.catalog}.${p.name}`, ev.catalogSessionProperty(p.catalog, p.name), `Cannot set catalog session property ${p.name}`);
   }
 
   // 4. Kind-specific checks.
@@ -670,25 +700,38 @@ export function authorize(rules: AccessRules, identity: AccessIdentity, request:
     case 'dropRole':
     case 'grantRoles':
     case 'revokeRoles':
-      ev.deny(kind[0]!.toUpperCase() + kind.slice(1), kind, 'default: the file-based access control denies role management', ROLE_MANAGEMENT[kind]!);
+      ev.deny(
+        kind[0]!.toUpperCase() + kind.slice(1),
+        kind,
+        'default: the file-based access control denies role management',
+        request.role !== undefined && (kind === 'createRole' || kind === 'dropRole') ? `${ROLE_MANAGEMENT[kind]} ${request.role}` : ROLE_MANAGEMENT[kind]!,
+      );
       break;
     case 'setRole':
-      ev.deny('SetRole', 'role', 'gateway: enabled roles are established by the gateway, not by SET ROLE (fail closed)', 'Cannot set role: roles are managed by the gateway');
+      // The gateway never takes enabled roles from the client, so ALL / NONE change none of its
+      // decisions; a named role is refused (fail closed: it would mean a role the gateway ignores).
+      if (request.roleMode === 'ALL' || request.roleMode === 'NONE') ev.note('SetRole', request.roleMode, 'default: enabled roles are not taken from the client, so ALL / NONE change no decision');
+      else ev.deny('SetRole', 'role', 'gateway: enabled roles are established by the gateway, not by SET ROLE (fail closed)', 'Cannot set role: roles are managed by the gateway');
       break;
     case 'setPath':
-      ev.deny('SetPath', 'path', 'gateway: a SQL path would let unqualified function names resolve to catalog functions (fail closed)', 'Cannot set path: the SQL path is not supported by the gateway');
+      ev.note('SetPath', 'path', 'default: the new path comes back as X-Trino-Path, which is checked on every statement');
       break;
     case 'setSchemaAuthorization':
     case 'setTableAuthorization':
     case 'setViewAuthorization': {
-      const target = context.authorizationTarget;
+      const target = context.authorizationTarget ?? request.authorizationTarget;
       const object = kind === 'setSchemaAuthorization' ? 'schema' : kind === 'setTableAuthorization' ? 'table' : 'view';
-      if (!target) ev.deny('SetAuthorization', object, 'gateway: the new owner is not known to the gateway (fail closed)', `Cannot set authorization for ${object}: the new owner is not known to the gateway`);
-      else ev.record('SetAuthorization', `${target.type} ${target.name}`, checkSetAuthorization(rules, identity, target), `Cannot set authorization for ${object} to ${target.type} ${target.name}`);
+      const schema = request.schemas.find((x) => x.privilege === 'OWNERSHIP');
+      const table = request.tables.find((x) => x.privilege === 'OWNERSHIP');
+      const name = kind === 'setSchemaAuthorization' ? (schema ? ` ${schema.catalog}.${schema.schema}` : '') : table ? ` ${display(table.table)}` : '';
+      if (!target) ev.deny('SetAuthorization', object, 'gateway: the new owner is not known to the gateway (fail closed)', `Cannot set authorization for ${object}${name}: the new owner is not known to the gateway`);
+      else ev.record('SetAuthorization', `${target.type} ${target.name}`, checkSetAuthorization(rules, identity, target), `Cannot set authorization for ${object}${name} to ${target.type} ${target.name}`);
       break;
     }
     case 'showSchemas':
-      for (const c of request.catalogs) ev.record('ShowSchemas', c, ev.catalogVisible(c), 'Cannot show schemas');
+      for (const c of request.catalogs) {
+        if (ev.record('AccessCatalog', c, ev.hasCatalogAccess(c, 'read-only'), `Cannot access catalog ${c}`)) ev.record('ShowSchemas', c, ev.catalogVisible(c), 'Cannot show schemas');
+      }
       break;
     case 'prepare':
       ev.note('Prepare', String(request.innerKind ?? '?'), 'default: PREPARE stores text; the statement is authorized when executed or described');
@@ -723,6 +766,12 @@ export function authorize(rules: AccessRules, identity: AccessIdentity, request:
 
   // 7. Routines.
   for (const fn of request.functions) {
+    if (!fn.includes('.') && Array.isArray(path) && path.length > 0) {
+      // Trino resolves an unqualified name to a builtin first, else to the first path schema that
+      // has it. The gateway does not know which names are builtins, so every path schema must allow it.
+      for (const p of path) ev.record('ExecuteFunction', `${p.catalog}.${p.schema}.${fn}`, ev.functionPermission(p.catalog, p.schema, fn, 'functions'), `Cannot execute function ${fn}`);
+      continue;
+    }
     const r = resolveFunction(fn, context);
     if (typeof r === 'string') {
       ev.deny('ExecuteFunction', fn, `gateway: ${r} (fail closed)`, `Cannot execute function ${fn}`);
@@ -732,6 +781,9 @@ export function authorize(rules: AccessRules, identity: AccessIdentity, request:
     ev.record('ExecuteFunction', full, ev.functionPermission(r.catalog, r.schema, r.name, 'functions'), `Cannot execute function ${full}`);
   }
   for (const fn of request.tableFunctions) {
+    if (!fn.includes('.') && !BUILTIN_TABLE_FUNCTIONS.has(fn) && Array.isArray(path)) {
+      for (const p of path) ev.record('ExecuteTableFunction', `${p.catalog}.${p.schema}.${fn}`, ev.functionPermission(p.catalog, p.schema, fn, 'functions'), `Cannot execute function ${fn}`);
+    }
     const r = resolveTableFunction(fn, context);
     if (typeof r === 'string') {
       ev.deny('ExecuteTableFunction', fn, `gateway: ${r} (fail closed)`, `Cannot execute function ${fn}`);
@@ -753,11 +805,23 @@ export function authorize(rules: AccessRules, identity: AccessIdentity, request:
     } else ev.record('ExecuteProcedure', proc, verdict, `Cannot execute procedure ${proc}`);
   }
 
+  // 7b. system.runtime.kill_query: the queries section's kill rule for the target query's owner.
+  for (const queryId of request.killQueries ?? []) {
+    if (queryId === undefined) {
+      ev.deny('KillQuery', '?', 'gateway: the query id is not a string literal (fail closed)', 'Cannot kill query');
+      continue;
+    }
+    const owners = context.queryOwners?.get(queryId) ?? [];
+    // An unknown query is answered NOT_FOUND by the access stage, as Trino's procedure does.
+    if (owners.length === 0) ev.note('KillQuery', queryId, 'default: query not found');
+    for (const owner of owners) ev.record('KillQueryOwnedBy', `${queryId} (owner ${owner})`, queryAccess(rules, identity, 'kill', owner), 'Cannot kill query');
+  }
+
   // 8. Session properties set by the statement.
   if (kind !== 'resetSession') {
     for (const p of request.sessionProperties) {
       if (p.catalog === undefined) ev.record('SetSystemSessionProperty', p.name, ev.systemSessionProperty(p.name), `Cannot set system session property ${p.name}`);
-      else ev.record('SetCatalogSessionProperty', `${p.catalog}.${p.name}`, ev.catalogSessionProperty(p.catalog, p.name), `Cannot set catalog session property ${p.catalog}.${p.name}`);
+      else ev.record('SetCatalogSessionProperty', `${p.catalog}.${p.name}`, ev.catalogSessionProperty(p.catalog, p.name), `Cannot set catalog session property ${p.name}`);
     }
   }
 

@@ -75,7 +75,10 @@ export interface ExpressionEnvironment {
 }
 
 export interface ColumnConstraint {
-  /** Lower-cased (the analyzer lower-cases column names; see decision.ts). */
+  /**
+   * As written: Trino matches rule column names case-sensitively against the engine's column names
+   * (lower case on Trino's connectors), so `"C_PHONE"` in a rule never covers `c_phone`.
+   */
   name: string;
   allow: boolean;
   mask?: string;
@@ -88,9 +91,9 @@ export interface TableRule extends RuleOrigin, SubjectPatterns {
   table?: RegExp;
   privileges: ReadonlySet<TablePrivilege>;
   columns: ColumnConstraint[];
-  /** Lower-cased names of columns with `allow: false`. */
+  /** Names (as written) of columns with `allow: false`. */
   deniedColumns: ReadonlySet<string>;
-  /** Lower-cased names of columns that carry a mask (kept for the row-filter/mask issue). */
+  /** Names (as written) of columns that carry a mask (kept for the row-filter/mask issue). */
   maskedColumns: ReadonlySet<string>;
   filter?: string;
   filterEnvironment?: ExpressionEnvironment;
@@ -343,14 +346,13 @@ const parseTableRule: SectionParser<TableRule> = (o, where, index) => {
       onlyKeys(col, ['name', 'allow', 'mask', 'mask_environment'], cw);
       const name = optString(col, 'name', cw);
       if (name === undefined || name === '') fail(cw, `missing required key 'name'`);
-      const lower = name.toLowerCase();
-      if (seen.has(lower)) fail(`${cw}.name`, `duplicate column '${name}'`);
-      seen.add(lower);
+      if (seen.has(name)) fail(`${cw}.name`, `duplicate column '${name}'`);
+      seen.add(name);
       const allow = optBool(col, 'allow', cw) ?? true;
       const mask = optString(col, 'mask', cw);
       const maskEnvironment = environment(col, 'mask_environment', cw);
       if (!allow && mask !== undefined) fail(cw, `a column cannot both be denied (allow: false) and masked`);
-      columns.push(assign({ name: lower, allow } as ColumnConstraint, { mask, maskEnvironment }));
+      columns.push(assign({ name, allow } as ColumnConstraint, { mask, maskEnvironment }));
     });
   }
   const filter = optString(o, 'filter', where);

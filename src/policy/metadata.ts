@@ -88,6 +88,21 @@ export class BackendMetadata implements MetadataProvider, ShowLister {
     return owner?.objectsOf === undefined ? undefined : await owner.objectsOf(catalog);
   }
 
+  /** Who runs `queryId`, asked of every backend that can tell (never cached: queries come and go). */
+  async queryOwners(queryId: string): Promise<string[]> {
+    const owners = new Set<string>();
+    for (const backend of this.backends) {
+      if (backend.queryOwner === undefined) continue;
+      try {
+        const owner = await backend.queryOwner(queryId);
+        if (owner !== undefined) owners.add(owner);
+      } catch (err) {
+        this.log.warn({ backend: backend.name, err: (err as Error).message }, 'could not look up a query owner for access control');
+      }
+    }
+    return [...owners];
+  }
+
   /** Forgets cached answers (after DDL through the gateway, or on demand). */
   invalidate(): void {
     this.columns.clear();

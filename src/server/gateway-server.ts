@@ -206,7 +206,7 @@ export class GatewayServer {
       if (this.options.access) {
         const started = process.hrtime.bigint();
         try {
-          access = await this.options.access.check({ principal: identity.principal, user: identity.user, session, sql });
+          access = await this.options.access.check({ principal: identity.principal, user: identity.user, groups: identity.groups, session, sql });
         } finally {
           this.options.metrics.authorized(Number(process.hrtime.bigint() - started) / 1e9);
         }

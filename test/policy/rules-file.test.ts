@@ -57,9 +57,10 @@ test('legacy booleans in catalogs map to all/none; filters and masks are kept', 
   const t = r.tables![0]!;
   assert.equal(t.filter, "region = 'EU'");
   assert.deepEqual(t.filterEnvironment, { user: 'svc' });
-  assert.deepEqual(t.columns, [{ name: 'email', allow: true, mask: "'***'", maskEnvironment: { user: 'svc_mask' } }, { name: 'card', allow: false }]);
+  // Column names are kept as written: Trino matches them case-sensitively.
+  assert.deepEqual(t.columns, [{ name: 'Email', allow: true, mask: "'***'", maskEnvironment: { user: 'svc_mask' } }, { name: 'card', allow: false }]);
   assert.deepEqual([...t.deniedColumns], ['card']);
-  assert.deepEqual([...t.maskedColumns], ['email']);
+  assert.deepEqual([...t.maskedColumns], ['Email']);
 });
 
 test('every parse gets a new, increasing version (decision caches key on it)', () => {

@@ -62,7 +62,7 @@ test('docs schema rules: admin role owns all schemas, guest owns none, everyone 
   assert.equal(guest.message, 'Access Denied: Cannot drop schema default.default', 'first match wins: guest rule comes first');
   const other = await create(who('bob'), 'CREATE SCHEMA hive.other');
   assert.equal(other.message, 'Access Denied: Cannot create schema hive.other');
-  assert.equal((await create(who('bob'), 'ALTER SCHEMA default.default RENAME TO x')).message, 'Access Denied: Cannot rename schema from default.default to default.x');
+  assert.equal((await create(who('bob'), 'ALTER SCHEMA default.default RENAME TO x')).message, 'Access Denied: Cannot rename schema from default.default to x');
 });
 
 test('docs table rules: admin all, banned_user nothing, default.hr.employee filtered (fail closed), default.default without address and masked ssn', async () => {
@@ -96,9 +96,11 @@ test('docs table rules: admin all, banned_user nothing, default.hr.employee filt
   const bob = who('bob');
   assert.equal((await decide(r, bob, 'SELECT id, name, credit_card FROM default.default.customers')).allowed, true);
   const addr = await decide(r, bob, 'SELECT * FROM default.default.customers');
-  assert.equal(addr.message, 'Access Denied: Cannot select from columns [address] in table or view default.default.customers');
+  assert.equal(addr.message, 'Access Denied: Cannot select from table default.default.customers');
   const ssn = await decide(r, bob, 'SELECT id, ssn FROM default.default.customers');
-  assert.equal(ssn.message, 'Access Denied: Cannot select from columns [ssn] in table or view default.default.customers: column masks are not enforced by the gateway');
+  // The docs' rule names the column "SSN": Trino matches rule column names case-sensitively, so
+  // it does not cover the engine's lower-case column ssn (the decision differential checks this).
+  assert.equal(ssn.allowed, true);
   assert.equal((await decide(r, bob, 'INSERT INTO default.default.orders VALUES (1, 2, 3)')).message, 'Access Denied: Cannot insert into table default.default.orders');
   const emp = await decide(r, bob, 'SELECT name FROM default.hr.employee');
   assert.equal(emp.message, 'Access Denied: Cannot select from table default.hr.employee: row filters are not enforced by the gateway');
@@ -147,7 +149,7 @@ test('docs session property rules: admin role all, banned_user none, everyone re
   assert.equal((await decide(r, who('bob'), "SET SESSION query_max_run_time = '1h'")).message, 'Access Denied: Cannot set system session property query_max_run_time');
   assert.equal((await decide(r, who('banned_user'), 'SET SESSION resource_overcommit = true')).allowed, false);
   assert.equal((await decide(r, who('bob'), 'SET SESSION hive.bucket_execution_enabled = true')).allowed, true);
-  assert.equal((await decide(r, who('bob'), 'SET SESSION hive.other = true')).message, 'Access Denied: Cannot set catalog session property hive.other');
+  assert.equal((await decide(r, who('bob'), 'SET SESSION hive.other = true')).message, 'Access Denied: Cannot set catalog session property other');
   assert.equal((await decide(r, who('banned_user'), 'SET SESSION hive.bucket_execution_enabled = true')).allowed, false);
 });
 
@@ -214,9 +216,11 @@ test('docs authorization rules: admin role may give anything to any user or role
   const ok = await decide(r, admin, 'ALTER TABLE memory.default.people SET AUTHORIZATION carol', { context: { authorizationTarget: { type: 'USER', name: 'carol' } } });
   assert.equal(ok.allowed, true);
   const toBob = await decide(r, admin, 'ALTER SCHEMA memory.default SET AUTHORIZATION bob', { context: { authorizationTarget: { type: 'USER', name: 'bob' } } });
-  assert.equal(toBob.message, 'Access Denied: Cannot set authorization for schema to USER bob');
+  assert.equal(toBob.message, 'Access Denied: Cannot set authorization for schema memory.default to USER bob');
   const notOwner = await decide(r, who('carol'), 'ALTER TABLE memory.default.people SET AUTHORIZATION dave', { context: { authorizationTarget: { type: 'USER', name: 'dave' } } });
   assert.equal(notOwner.allowed, false);
-  const unknown = await decide(r, admin, 'ALTER TABLE memory.default.people SET AUTHORIZATION carol');
-  assert.equal(unknown.allowed, false, 'fail closed: the AccessRequest does not carry the new owner');
+  // The new owner is read from the statement itself.
+  assert.equal((await decide(r, admin, 'ALTER TABLE memory.default.people SET AUTHORIZATION carol')).allowed, true);
+  assert.equal((await decide(r, admin, 'ALTER VIEW memory.default.people SET AUTHORIZATION USER bob')).message, 'Access Denied: Cannot set authorization for view memory.default.people to USER bob');
+  assert.equal((await decide(r, admin, 'ALTER SCHEMA memory.default SET AUTHORIZATION ROLE analysts')).allowed, true);
 });

@@ -42,7 +42,7 @@ test('groups from the authenticator and the group file are merged; successes are
     onEvent: (e) => events.push(e),
   });
   const identity = await resolver.resolve(request({ authorization: 'Bearer good-token' }), 'trino', true);
-  assert.deepEqual(identity, { principal: { user: 'alice', groups: ['analysts', 'from-token'], authenticatedBy: 'counting' }, user: 'alice' });
+  assert.deepEqual(identity, { principal: { user: 'alice', groups: ['analysts', 'from-token'], authenticatedBy: 'counting' }, user: 'alice', groups: ['analysts', 'from-token'] });
   await resolver.resolve(request({ authorization: 'Bearer good-token' }), 'trino', true);
   assert.equal(authenticator.calls, 1, 'the second request is served from the cache');
   await assert.rejects(resolver.resolve(request({ authorization: 'Bearer bad-token' }), 'trino', true), (err: unknown) => err instanceof HttpFailure && err.status === 401 && err.message === 'Token rejected');

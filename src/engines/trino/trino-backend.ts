@@ -345,6 +345,12 @@ export class TrinoBackend implements Backend {
     };
   }
 
+  /** The user a query runs as (for kill_query's access check); undefined when Trino does not know the id. */
+  async queryOwner(queryId: string): Promise<string | undefined> {
+    const rows = await this.internalQuery(`SELECT "user" FROM system.runtime.queries WHERE query_id = '${queryId.replace(/'/g, "''")}'`);
+    return rows.length === 0 ? undefined : String(rows[0]![0]);
+  }
+
   /** Table and column comments of a catalog (for tags kept in the backend's own metadata); `column` is absent for a table comment. */
   async commentsOf(catalog: string): Promise<Array<{ schema: string; table: string; column?: string; comment: string }>> {
     const literal = `'${catalog.replace(/'/g, "''")}'`;

@@ -29,7 +29,7 @@
  * passes (at most a handful), so only the MetadataProvider is asynchronous.
  */
 import { ErrorCodes, QueryFailure, type ErrorCode } from '../../protocol/errors.js';
-import type { Expr, Ident, Pos, Query, QueryBody, Relation, Spec, Statement, WindowSpec } from './ast.js';
+import type { Expr, Ident, Pos, Principal, Query, QueryBody, Relation, Spec, Statement, WindowSpec } from './ast.js';
 import { notSupported, parseStatement } from './parser.js';
 import type {
   AccessFlag,
@@ -138,6 +138,13 @@ class Analysis {
   /** Reads made inside views (see TableAccess.viewOwner). */
   readonly viewReads: TableAccess[] = [];
   authorizationUser?: string;
+  authorizationTarget?: Principal;
+  /** Query ids given to system.runtime.kill_query; undefined when not a plain string literal. */
+  readonly killQueries: Array<string | undefined> = [];
+  roleMode?: 'ALL' | 'NONE' | 'ROLE';
+  /** The role CREATE / DROP ROLE names, and the privilege GRANT / REVOKE / DENY names first. */
+  role?: string;
+  grantedPrivilege?: string;
 
   constructor(
     private readonly session: SessionContext,
@@ -346,10 +353,12 @@ class Analysis {
       case 'setSchemaAuthorization': {
         const sc = this.qualifySchema(s.schema, s.pos);
         this.schema(sc.catalog, sc.schema, 'OWNERSHIP');
+        this.authorizationTarget = s.principal;
         return { kind: 'setSchemaAuthorization' };
       }
       case 'alterTable': {
         const q = this.qualify(s.table, s.pos);
+        if (s.principal) this.authorizationTarget = s.principal;
         this.write(q, 'OWNERSHIP', s.columns.map((c) => c.value));
         if (s.target) {
           let target = s.target;
@@ -443,6 +452,7 @@ class Analysis {
       }
       case 'setRole':
         if (s.catalog) this.catalogs.add(s.catalog.value);
+        this.roleMode = s.mode;
         return { kind: 'setRole' };
       case 'setSessionAuthorization':
         if (s.reset) return { kind: 'resetSessionAuthorization' };
@@ -499,6 +509,12 @@ class Analysis {
         const q = this.qualify(s.name, s.pos);
         this.procedures.add(`${q.catalog}.${q.schema}.${q.name}`);
         this.names.delete(keyOf(q));
+        if (q.catalog === 'system' && q.schema === 'runtime' && q.name === 'kill_query') {
+          // The query_id argument: named, or the first positional one.
+          const named = s.argNames.indexOf('query_id');
+          const arg = named !== -1 ? s.args[named] : s.argNames[0] === undefined ? s.args[0] : undefined;
+          this.killQueries.push(arg?.k === 'lit' ? arg.text : undefined);
+        }
         for (const a of s.args) this.constant(a);
         return { kind: 'call' };
       }
@@ -507,10 +523,12 @@ class Analysis {
           const sc = this.qualifySchema(s.schema, s.pos);
           this.schema(sc.catalog, sc.schema, 'OWNERSHIP');
         } else this.write(this.qualify(s.table!, s.pos), 'OWNERSHIP');
+        if (s.privilege !== undefined) this.grantedPrivilege = s.privilege;
         return { kind: s.kind };
       }
       case 'roles':
         if (s.catalog) this.catalogs.add(s.catalog.value);
+        if (s.role !== undefined) this.role = s.role;
         return { kind: s.kind };
     }
   }
@@ -730,13 +748,21 @@ class Analysis {
       }
       case 'tableFunction': {
         this.flags.add('tableFunction');
-        this.tableFunctions.add(this.tableFunctionName(r.name, r.pos));
+        const name = this.tableFunctionName(r.name, r.pos);
+        this.tableFunctions.add(name);
+        // The builtin exclude_columns reads every column of its input except the ones it names.
+        const descriptors = r.args.filter((a) => a.k === 'descriptor');
+        const excluded =
+          (name === 'exclude_columns' || name === 'system.builtin.exclude_columns') && descriptors.length === 1 && r.args.filter((a) => a.k === 'table').length === 1
+            ? new Set(descriptors[0]!.names)
+            : new Set<string>();
         for (const a of r.args) {
           if (a.k === 'expr') this.expr(a.e, from.parent ?? new Scope(null));
           else if (a.k === 'table') {
             const argScope = new Scope(from.parent);
             this.relation(a.rel, argScope);
-            for (const rel of argScope.rels) for (const f of rel.fields) for (const base of f.bases) this.read(base);
+            if (argScope.rels.some((rel) => rel.wildcard)) excluded.clear();
+            for (const rel of argScope.rels) for (const f of rel.fields) if (!excluded.has(f.name ?? '')) for (const base of f.bases) this.read(base);
             for (const e of a.partitionBy) this.expr(e, argScope);
             for (const e of a.orderBy) this.expr(e.e, argScope);
           }
@@ -958,6 +984,11 @@ class Analysis {
     };
     if (innerKind) out.innerKind = innerKind;
     if (this.authorizationUser !== undefined) out.authorizationUser = this.authorizationUser;
+    if (this.authorizationTarget !== undefined) out.authorizationTarget = this.authorizationTarget;
+    if (this.killQueries.length > 0) out.killQueries = this.killQueries;
+    if (this.roleMode !== undefined) out.roleMode = this.roleMode;
+    if (this.role !== undefined) out.role = this.role;
+    if (this.grantedPrivilege !== undefined) out.grantedPrivilege = this.grantedPrivilege;
     return out;
   }
 }

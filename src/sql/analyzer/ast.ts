@@ -18,10 +18,17 @@ export interface Ident {
   pos: Pos;
 }
 
+/** The new owner in ALTER ... SET AUTHORIZATION. */
+export interface Principal {
+  type: 'USER' | 'ROLE';
+  name: string;
+}
+
 export type Expr =
   | { k: 'ref'; parts: Ident[] }
   | { k: 'deref'; base: Expr; field: Ident }
-  | { k: 'lit' }
+  /** `text`: the value of a plain string literal (for procedure arguments such as kill_query's query id). */
+  | { k: 'lit'; text?: string }
   | { k: 'param' }
   | { k: 'call'; name: Ident[]; args: Expr[]; orderBy: SortItem[]; filter?: Expr; window?: WindowSpec; special: boolean }
   | { k: 'lambda'; params: Ident[]; body: Expr }
@@ -103,7 +110,7 @@ export interface JoinStep {
 export type TableFunctionArg =
   | { k: 'expr'; e: Expr }
   | { k: 'table'; rel: Relation; partitionBy: Expr[]; orderBy: SortItem[] }
-  | { k: 'descriptor' };
+  | { k: 'descriptor'; names: string[] };
 
 export interface ColumnDef {
   name: Ident;
@@ -129,8 +136,8 @@ export type Statement =
   | { k: 'createSchema'; schema: Ident[]; pos: Pos; props: Expr[] }
   | { k: 'dropSchema'; schema: Ident[]; pos: Pos }
   | { k: 'renameSchema'; schema: Ident[]; pos: Pos; target: Ident }
-  | { k: 'setSchemaAuthorization'; schema: Ident[]; pos: Pos }
-  | { k: 'alterTable'; kind: AlterTableKind; table: Ident[]; pos: Pos; columns: Ident[]; target?: Ident[]; procedure?: Ident; args: Expr[] }
+  | { k: 'setSchemaAuthorization'; schema: Ident[]; pos: Pos; principal: Principal }
+  | { k: 'alterTable'; kind: AlterTableKind; table: Ident[]; pos: Pos; columns: Ident[]; target?: Ident[]; procedure?: Ident; args: Expr[]; principal?: Principal | undefined }
   | { k: 'comment'; table: Ident[]; pos: Pos; column?: Ident; onView: boolean }
   | { k: 'analyzeTable'; table: Ident[]; pos: Pos; props: Expr[] }
   | { k: 'showCatalogs' }
@@ -146,7 +153,7 @@ export type Statement =
   | { k: 'showGrants'; table?: Ident[]; pos: Pos }
   | { k: 'use'; catalog?: Ident; schema: Ident }
   | { k: 'setSession'; name: Ident[]; value?: Expr; reset: boolean }
-  | { k: 'setRole'; catalog?: Ident }
+  | { k: 'setRole'; catalog?: Ident; mode: 'ALL' | 'NONE' | 'ROLE' }
   | { k: 'setSessionAuthorization'; user?: string; reset: boolean }
   | { k: 'setPath' }
   | { k: 'setTimeZone'; value?: Expr }
@@ -157,8 +164,9 @@ export type Statement =
   | { k: 'executeImmediate'; sql: string; args: Expr[] }
   | { k: 'describePrepared'; kind: 'describeInput' | 'describeOutput'; name: string }
   | { k: 'explain'; analyze: boolean; statement: Statement }
-  | { k: 'call'; name: Ident[]; pos: Pos; args: Expr[] }
-  | { k: 'grant'; kind: 'grant' | 'revoke' | 'deny'; table?: Ident[]; schema?: Ident[]; pos: Pos }
-  | { k: 'roles'; kind: 'createRole' | 'dropRole' | 'grantRoles' | 'revokeRoles'; catalog?: Ident };
+  /** argNames: the `name =>` of each argument, if named. */
+  | { k: 'call'; name: Ident[]; pos: Pos; args: Expr[]; argNames: Array<string | undefined> }
+  | { k: 'grant'; kind: 'grant' | 'revoke' | 'deny'; table?: Ident[]; schema?: Ident[]; pos: Pos; privilege: string | undefined }
+  | { k: 'roles'; kind: 'createRole' | 'dropRole' | 'grantRoles' | 'revokeRoles'; catalog?: Ident; role?: string };
 
 

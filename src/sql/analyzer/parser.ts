@@ -15,6 +15,7 @@ import type {
   Expr,
   Ident,
   MergeClause,
+  Principal,
   Pos,
   Query,
   QueryBody,
@@ -384,7 +385,21 @@ export class Parser {
         const p = this.pos();
         const name = this.qualifiedName();
         this.expectSymbol('(');
-        return { k: 'call', name, pos: p, args: this.argumentsThroughClose() };
+        const args: Expr[] = [];
+        const argNames: Array<string | undefined> = [];
+        if (!this.isSymbol(')')) {
+          do {
+            let argName: string | undefined;
+            if (this.isIdentifier() && this.isSymbol('=>', 1)) {
+              argName = this.identifier().value;
+              this.next();
+            }
+            argNames.push(argName);
+            args.push(this.expr());
+          } while (this.acceptSymbol(','));
+        }
+        this.expectSymbol(')');
+        return { k: 'call', name, pos: p, args, argNames };
       }
       case 'GRANT':
       case 'REVOKE':
@@ -493,10 +508,10 @@ export class Parser {
       return { k: 'createSchema', schema, pos: p, props: this.optionalProperties() };
     }
     if (this.acceptWord('ROLE')) {
-      this.identifier();
+      const role = this.identifier().value;
       if (this.acceptWords('WITH', 'ADMIN')) this.principal();
       const catalog = this.acceptWord('IN') ? this.identifier() : undefined;
-      return { k: 'roles', kind: 'createRole', catalog };
+      return { k: 'roles', kind: 'createRole', catalog, role };
     }
     const materialized = this.acceptWord('MATERIALIZED');
     if (materialized || this.isWord('VIEW')) {
@@ -594,9 +609,9 @@ export class Parser {
     }
     if (this.acceptWord('ROLE')) {
       this.acceptWords('IF', 'EXISTS');
-      this.identifier();
+      const role = this.identifier().value;
       const catalog = this.acceptWord('IN') ? this.identifier() : undefined;
-      return { k: 'roles', kind: 'dropRole', catalog };
+      return { k: 'roles', kind: 'dropRole', catalog, role };
     }
     let kind: 'dropTable' | 'dropView' | 'dropMaterializedView';
     if (this.acceptWord('TABLE')) kind = 'dropTable';
@@ -619,8 +634,7 @@ export class Parser {
       if (this.acceptWords('RENAME', 'TO')) return { k: 'renameSchema', schema, pos: p, target: this.identifier() };
       this.expectWord('SET');
       this.expectWord('AUTHORIZATION');
-      this.principal();
-      return { k: 'setSchemaAuthorization', schema, pos: p };
+      return { k: 'setSchemaAuthorization', schema, pos: p, principal: this.principal() };
     }
     let object: 'table' | 'view' | 'mv';
     if (this.acceptWord('TABLE')) object = 'table';
@@ -630,7 +644,7 @@ export class Parser {
     this.acceptWords('IF', 'EXISTS');
     const p = this.pos();
     const table = this.qualifiedName();
-    const make = (kind: AlterTableKind, columns: Ident[] = [], extra: { target?: Ident[]; procedure?: Ident; args?: Expr[] } = {}): Statement => ({
+    const make = (kind: AlterTableKind, columns: Ident[] = [], extra: { target?: Ident[]; procedure?: Ident; args?: Expr[]; principal?: Principal } = {}): Statement => ({
       k: 'alterTable',
       kind,
       table,
@@ -639,14 +653,15 @@ export class Parser {
       target: extra.target,
       procedure: extra.procedure,
       args: extra.args ?? [],
+      principal: extra.principal,
     });
     if (this.acceptWords('RENAME', 'TO')) {
       const target = this.qualifiedName();
       return make(object === 'table' ? 'renameTable' : object === 'view' ? 'renameView' : 'renameMaterializedView', [], { target });
     }
     if (this.acceptWords('SET', 'AUTHORIZATION')) {
-      this.principal();
-      return make(object === 'table' ? 'setTableAuthorization' : object === 'view' ? 'setViewAuthorization' : 'setTableAuthorization');
+      const principal = this.principal();
+      return make(object === 'table' ? 'setTableAuthorization' : object === 'view' ? 'setViewAuthorization' : 'setTableAuthorization', [], { principal });
     }
     if (this.acceptWords('SET', 'PROPERTIES')) {
       const args: Expr[] = [];
@@ -710,11 +725,13 @@ export class Parser {
     if (this.isIdentifier() && this.isSymbol('=>', 1)) this.i += 2;
   }
 
-  private principal(): void {
+  /** `[USER | ROLE] name`; a bare name is a user (Trino's PrincipalType.UNSPECIFIED resolves to USER). */
+  private principal(): Principal {
+    let type: Principal['type'] = 'USER';
     if (this.isWord('USER') || this.isWord('ROLE')) {
-      if (this.isIdentifier(1)) this.next();
+      if (this.isIdentifier(1)) type = this.next().text.toUpperCase() as Principal['type'];
     }
-    this.identifier();
+    return { type, name: this.identifier().value };
   }
 
   private show(): Statement {
@@ -817,9 +834,10 @@ export class Parser {
       return { k: 'setSession', name, value: this.expr(), reset: false };
     }
     if (this.acceptWord('ROLE')) {
-      if (!this.acceptWord('ALL') && !this.acceptWord('NONE')) this.identifier();
+      const mode = this.acceptWord('ALL') ? 'ALL' : this.acceptWord('NONE') ? 'NONE' : 'ROLE';
+      if (mode === 'ROLE') this.identifier();
       const catalog = this.acceptWord('IN') ? this.identifier() : undefined;
-      return { k: 'setRole', catalog };
+      return { k: 'setRole', catalog, mode };
     }
     if (this.acceptWord('PATH')) {
       do this.qualifiedName();
@@ -856,17 +874,20 @@ export class Parser {
       void inAt;
       return { k: 'roles', kind: kind === 'grant' ? 'grantRoles' : 'revokeRoles' };
     }
+    // The privilege named first (Trino's denial names it); ALL PRIVILEGES names none.
+    const first = this.peek();
+    const privilege = first.kind === 'word' && ['SELECT', 'INSERT', 'DELETE', 'UPDATE', 'CREATE'].includes(first.value) ? first.value : undefined;
     this.i += onAt + 1;
     const p = this.pos();
     if (this.acceptWord('SCHEMA')) {
       const schema = this.qualifiedName();
       this.skipToEnd();
-      return { k: 'grant', kind, schema, pos: p };
+      return { k: 'grant', kind, schema, pos: p, privilege };
     }
     this.acceptWord('TABLE');
     const table = this.qualifiedName();
     this.skipToEnd();
-    return { k: 'grant', kind, table, pos: p };
+    return { k: 'grant', kind, table, pos: p, privilege };
   }
 
   // ---------------------------------------------------------------- types
@@ -1242,12 +1263,13 @@ export class Parser {
     }
     if (this.acceptWord('DESCRIPTOR')) {
       this.expectSymbol('(');
+      const names: string[] = [];
       do {
-        this.identifier();
+        names.push(this.identifier().value);
         if (!this.isSymbol(',') && !this.isSymbol(')')) this.type();
       } while (this.acceptSymbol(','));
       this.expectSymbol(')');
-      return { k: 'descriptor' };
+      return { k: 'descriptor', names };
     }
     return { k: 'expr', e: this.expr() };
   }
@@ -1380,7 +1402,7 @@ export class Parser {
       case 'string':
         this.next();
         if (/^[uU]&/.test(t.text) && this.acceptWord('UESCAPE')) this.stringLiteral();
-        return { k: 'lit' };
+        return /^'/.test(t.text) ? { k: 'lit', text: t.value } : { k: 'lit' };
       case 'symbol':
         if (t.value === '?') {
           this.next();

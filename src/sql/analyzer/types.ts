@@ -124,6 +124,16 @@ export interface AccessRequest {
   sessionProperties: Array<{ name: string; catalog?: string }>;
   /** SET SESSION AUTHORIZATION target user (impersonation check needed). */
   authorizationUser?: string;
+  /** The new owner in ALTER SCHEMA/TABLE/VIEW ... SET AUTHORIZATION. */
+  authorizationTarget?: { type: 'USER' | 'ROLE'; name: string };
+  /** Query ids passed to system.runtime.kill_query (undefined: not a plain string literal). */
+  killQueries?: Array<string | undefined>;
+  /** SET ROLE ALL / NONE / a named role. */
+  roleMode?: 'ALL' | 'NONE' | 'ROLE';
+  /** The role CREATE / DROP ROLE names (for Trino's denial message). */
+  role?: string;
+  /** The privilege GRANT / REVOKE / DENY names first (for Trino's denial message). */
+  grantedPrivilege?: string;
   /** Constructs a policy may want to deny by default even when every table check passes. */
   flags: AccessFlag[];
 }
@@ -157,4 +167,6 @@ export interface MetadataProvider {
    * as a table: only for engines that have no views.
    */
   viewOf?(table: QualifiedName): Promise<ViewExpansion | undefined>;
+  /** The users running a query id on the backends (for kill_query); empty when none has it. */
+  queryOwners?(queryId: string): Promise<string[]>;
 }
