@@ -28,7 +28,7 @@
  */
 import { ErrorCodes, QueryFailure, type ErrorCode } from '../../protocol/errors.js';
 import type { Expr, Ident, Pos, Query, QueryBody, Relation, Spec, Statement, WindowSpec } from './ast.js';
-import { notSupported, parseStatement } from './parser.js';
+import { notSupported, parseStatement, withStackLimit } from './parser.js';
 import type {
   AccessFlag,
   AccessRequest,
@@ -966,7 +966,7 @@ export async function analyzeStatement(
     let result: { kind: StatementKind; innerKind?: StatementKind } | undefined;
     let error: unknown;
     try {
-      result = a.statement(statement);
+      result = withStackLimit(() => a.statement(statement));
     } catch (err) {
       if (!(err instanceof PendingMetadata) && !(err instanceof QueryFailure)) throw err;
       error = err;
