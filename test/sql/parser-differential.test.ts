@@ -183,8 +183,9 @@ test(`parser differential: ${COUNT} mutated statements against Trino's parser an
         continue;
       }
       stats.gatewayAllows++;
-      if (!t.ok && ++stats.trinoStricter <= 50) samples.trinoStricter.push({ sql, trino: t.error });
-      else {
+      if (!t.ok) {
+        if (++stats.trinoStricter <= 50) samples.trinoStricter.push({ sql, trino: t.error });
+      } else {
         stats.bothAccept++;
         const ctes = new Set(t.ctes ?? []);
         const tt = withoutCtes(trinoTables(t), ctes);
