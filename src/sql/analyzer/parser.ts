@@ -3,8 +3,9 @@
  *
  * Guarantees: exactly one statement (an optional trailing `;` is tolerated, as clients strip it
  * anyway; anything after it is a syntax error); nesting is bounded by MAX_DEPTH (parentheses,
- * calls, subqueries, unary chains, postfix chains), so neither parsing nor the analysis walking the
- * tree can overflow the stack; no backtracking, so time is linear in the statement length.
+ * calls, subqueries, unary chains, postfix chains), and a stack that runs out before that, in
+ * parsing or in the analysis walking the tree, is a SYNTAX_ERROR as in Trino (withStackLimit); no
+ * backtracking, so time is linear in the statement length.
  * Anything outside the supported grammar is a SYNTAX_ERROR (or NOT_SUPPORTED for valid Trino
  * syntax the analyzer does not model) — never a partial tree.
  */
