@@ -25,9 +25,15 @@ const CACHE = process.env.QUERYGATE_CACHE ?? join(homedir(), '.cache', 'querygat
 const LIB = join(CACHE, 'trino-483', 'lib');
 const SOURCE = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..', 'test', 'sql', 'TrinoParse.java');
 
+/** A JDK 25 or later, looked for where scripts/trino/lib.sh looks ($JAVA25, $TRINO_JAVA_HOME, /usr/lib/jvm, $JAVA_HOME). */
 function javaHome(): string | undefined {
-  const candidates = [process.env.JAVA25, process.env.TRINO_JAVA_HOME, '/usr/lib/jvm/temurin-25-jdk-amd64', '/usr/lib/jvm/temurin-25-jdk-arm64'];
-  for (const c of candidates) if (c && existsSync(join(c, 'bin', 'javac'))) return c;
+  const jvm = existsSync('/usr/lib/jvm') ? readdirSync('/usr/lib/jvm').map((d) => join('/usr/lib/jvm', d)) : [];
+  const candidates = [process.env.JAVA25, process.env.TRINO_JAVA_HOME, ...jvm, process.env.JAVA_HOME];
+  for (const c of candidates) {
+    if (!c || !existsSync(join(c, 'bin', 'javac')) || !existsSync(join(c, 'release'))) continue;
+    const version = /JAVA_VERSION="(\d+)/.exec(readFileSync(join(c, 'release'), 'utf8'))?.[1];
+    if (Number(version) >= 25) return c;
+  }
   return undefined;
 }
 
