@@ -108,7 +108,7 @@ describe('bypass attempts stay blocked', () => {
     assert.match(await denied('SELEKT c_phone FROM customer'), /^(SYNTAX_ERROR|NOT_SUPPORTED): line 1:1: /);
     assert.match(await denied('SELECT 1; SELECT c_phone FROM customer'), /^SYNTAX_ERROR: /);
     assert.match(await denied('SELECT * FROM customer MATCH_RECOGNIZE (MEASURES A.c_phone AS p PATTERN (A) DEFINE A AS true)'), /^(NOT_SUPPORTED|SYNTAX_ERROR): /);
-    assert.match(await denied(`SELECT ${'('.repeat(5000)}1${')'.repeat(5000)}`), /^SYNTAX_ERROR: .*too deeply nested/);
+    assert.match(await denied(`SELECT ${'('.repeat(5000)}1${')'.repeat(5000)}`), /^SYNTAX_ERROR: .*(too deeply nested|stack overflow while parsing)/);
   });
 });
 

@@ -27,7 +27,8 @@ export function scan(sql: string): Token[] {
     if (/\s/.test(c)) {
       i++;
     } else if (c === '-' && next === '-') {
-      while (i < n && sql[i] !== '\n') i++;
+      // DuckDB (like Trino) ends a -- comment at CR as well as LF.
+      while (i < n && sql[i] !== '\n' && sql[i] !== '\r') i++;
     } else if (c === '/' && next === '*') {
       // DuckDB (like PostgreSQL) nests block comments.
       let depth = 0;

@@ -30,7 +30,7 @@
  */
 import { ErrorCodes, QueryFailure, type ErrorCode } from '../../protocol/errors.js';
 import type { Expr, Ident, Pos, Principal, Query, QueryBody, Relation, Spec, Statement, WindowSpec } from './ast.js';
-import { notSupported, parseStatement } from './parser.js';
+import { notSupported, parseStatement, withStackLimit } from './parser.js';
 import type {
   AccessFlag,
   AccessRequest,
@@ -1023,7 +1023,7 @@ export async function analyzeStatement(
     let result: { kind: StatementKind; innerKind?: StatementKind } | undefined;
     let error: unknown;
     try {
-      result = a.statement(statement);
+      result = withStackLimit(() => a.statement(statement));
     } catch (err) {
       if (!(err instanceof PendingMetadata) && !(err instanceof QueryFailure)) throw err;
       error = err;
