@@ -62,20 +62,10 @@ const TPCH_COLUMNS: Record<string, string[]> = {
 
 describe('DuckDB engine', () => {
   const engine = new DuckDbEngine({ demo: true, catalogs: [] });
-  let startMillis = 0;
-
-  before(async () => {
-    const t0 = performance.now();
-    await engine.start();
-    startMillis = performance.now() - t0;
-  });
+  before(() => engine.start());
   after(() => engine.close());
 
   describe('demo catalog', () => {
-    test('is generated quickly', () => {
-      assert.ok(startMillis < 5000, `start took ${startMillis} ms`);
-    });
-
     test('has the TPC-H tables with their columns and types', async () => {
       for (const [table, expected] of Object.entries(TPCH_COLUMNS)) {
         const { execution } = await run(engine, `SELECT * FROM ${table} LIMIT 0`);
@@ -333,24 +323,20 @@ describe('DuckDB engine', () => {
 
     test('an aborted signal interrupts a statement being started', async () => {
       const abort = new AbortController();
-      const started = performance.now();
       const pending = engine.execute(statement(slow), abort.signal);
       setTimeout(() => abort.abort(), 200);
       const err = await failure(pending);
       assert.equal(err.errorCode.name, 'USER_CANCELED');
       assert.equal(err.message, 'Query was canceled');
-      assert.ok(performance.now() - started < 1200, `stopped after ${performance.now() - started} ms`);
     });
 
     test('cancel() stops a page being fetched and later pages', async () => {
       // An endless stream: the page keeps fetching chunks until the cancel lands.
       const execution = await engine.execute(statement('SELECT x, x * 2 AS y FROM range(1000000000000) t(x)'), new AbortController().signal);
-      const started = performance.now();
       const pending = execution.nextPage(1 << 30);
       setTimeout(() => execution.cancel(), 150);
       const err = await failure(pending);
       assert.equal(err.errorCode.name, 'USER_CANCELED');
-      assert.ok(performance.now() - started < 1200, `stopped after ${performance.now() - started} ms`);
       assert.equal((await failure(execution.nextPage(1024))).errorCode.name, 'USER_CANCELED');
       execution.cancel();
       assert.equal((await run(engine, 'SELECT count(*) FROM region')).rowsJson, '[5]');

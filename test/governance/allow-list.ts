@@ -11,28 +11,10 @@ export type DisagreementKind = 'bypass' | 'false-denial' | 'message' | 'error-di
 
 export interface AllowListEntry {
   /** Corpus case ids (default: any case, narrowed by `gateway`). */
-  cases?: readonly string[  {
-    cases: ['system-catalogs'],
-    kinds: ['false-denial'],
-    gateway: /NOT_SUPPORTED: Reading system\.metadata\.catalogs is not supported under access control/,
-    why: 'Trino filters the rows of system.metadata tables for the caller; the gateway cannot filter them on every engine yet and refuses them (SHOW CATALOGS and information_schema are filtered).',
-  },
-];
+  cases?: readonly string[];
   /** Users the entry covers (default: every user). */
-  users?: readonly string[  {
-    cases: ['system-catalogs'],
-    kinds: ['false-denial'],
-    gateway: /NOT_SUPPORTED: Reading system\.metadata\.catalogs is not supported under access control/,
-    why: 'Trino filters the rows of system.metadata tables for the caller; the gateway cannot filter them on every engine yet and refuses them (SHOW CATALOGS and information_schema are filtered).',
-  },
-];
-  kinds: readonly DisagreementKind[  {
-    cases: ['system-catalogs'],
-    kinds: ['false-denial'],
-    gateway: /NOT_SUPPORTED: Reading system\.metadata\.catalogs is not supported under access control/,
-    why: 'Trino filters the rows of system.metadata tables for the caller; the gateway cannot filter them on every engine yet and refuses them (SHOW CATALOGS and information_schema are filtered).',
-  },
-];
+  users?: readonly string[];
+  kinds: readonly DisagreementKind[];
   /** The gateway's answer must match this. */
   gateway?: RegExp;
   why: string;
