@@ -43,9 +43,9 @@ export class BackendMetadata implements MetadataProvider, ShowLister {
   }
 
   /**
-   * The view expansion from the backend serving the catalog. A backend that cannot expand views
-   * (the embedded engine, so far) answers undefined: its views are then checked as opaque objects.
-   * A failed lookup fails the statement (fail closed) and is not cached.
+   * The view expansion from the backend serving the catalog (Trino: from its referencedTables;
+   * the embedded engine: from DuckDB's own plan of the view). A failed lookup fails the statement
+   * (fail closed) and is not cached.
    */
   async viewOf(table: QualifiedName): Promise<ViewExpansion | undefined> {
     const key = `${table.catalog}\u0000${table.schema}\u0000${table.name}`;
