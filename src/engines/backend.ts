@@ -10,7 +10,10 @@ import type { QuerySession } from '../protocol/session.js';
 import type { ViewExpansion } from '../sql/analyzer/types.js';
 
 export interface Submission {
+  /** What the engine runs. */
   sql: string;
+  /** The text the client sent, when the engine runs the gateway's rewrite of it (history records this). */
+  originalSql?: string;
   session: QuerySession;
   /** The user the query runs as. */
   user: string;

@@ -132,7 +132,7 @@ export class Dispatcher {
           principal: submission.principal,
           ...(submission.session.source !== undefined ? { source: submission.session.source } : {}),
           clientTags: submission.session.clientTags,
-          statement: submission.sql,
+          statement: submission.originalSql ?? submission.sql,
           routingGroup: slot.backend.group,
           routingRule: decision.reason,
           routingSteps: slot.steps,

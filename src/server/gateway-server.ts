@@ -208,6 +208,7 @@ export class GatewayServer {
       const submission = {
         // A SHOW or DESCRIBE runs as the statement that returns only what the user may see.
         sql: access?.rewrittenSql ?? sql,
+        ...(access?.rewrittenSql !== undefined ? { originalSql: sql } : {}),
         session,
         user: identity.user,
         principal: identity.principal.user,

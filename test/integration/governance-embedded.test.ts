@@ -66,6 +66,7 @@ before(async () => {
     accessControl: { rulesFile },
     backends: [{ name: 'embedded', engine: 'duckdb', group: 'local', catalogs: [{ name: 'files', path: filePath, readOnly: false }] }],
     routing: { defaultGroup: 'local' },
+    admin: { users: ['ops'] },
   });
 });
 after(async () => gateway?.close());
@@ -172,4 +173,17 @@ test('a view created through the gateway on a DuckDB catalog is checked for its 
 
 test('a DuckDB view over a table function is refused with a message naming the view', async () => {
   assert.match(await deniedInFiles('SELECT * FROM files.crm.v_fn'), /^NOT_SUPPORTED: View files\.crm\.v_fn reads table function range/);
+});
+
+test("history records the SQL the user sent, not the gateway's filtered rewrite of a SHOW", async () => {
+  const shown = await runQuery(gateway.url, 'SHOW CATALOGS', ANN_FILES);
+  assert.equal(shown.error, undefined, JSON.stringify(shown.error));
+  let statements: unknown[] = [];
+  for (let i = 0; i < 50 && statements.length === 0; i++) {
+    const body = (await (await fetch(`${gateway.url}/api/queries?user=ann&state=FINISHED`, { headers: { 'X-Trino-User': 'ops' } })).json()) as { items: Array<{ statement: unknown }> };
+    // The filtered answer the engine ran is a VALUES statement listing the visible catalogs.
+    statements = body.items.map((q) => q.statement).filter((text) => text === 'SHOW CATALOGS' || /VALUES/i.test(String(text)));
+    if (statements.length === 0) await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.deepEqual(statements, ['SHOW CATALOGS']);
 });
