@@ -38,6 +38,9 @@ before(async () => {
       'CREATE VIEW crm.v_nested AS SELECT id FROM v_ok UNION ALL SELECT x FROM v_tab',
       'CREATE VIEW crm.v_nested_ok AS SELECT name FROM v_ok',
       'CREATE VIEW crm.v_fn AS SELECT * FROM range(3)',
+      // DuckDB expands a table macro while binding: the view reads `hidden` with no table named in its text.
+      'CREATE MACRO crm.everything() AS TABLE SELECT * FROM crm.hidden',
+      'CREATE VIEW crm.v_macro AS SELECT x FROM crm.everything()',
     ].join('; '),
   );
   connection.closeSync();
@@ -146,6 +149,7 @@ test('a DuckDB view over a denied column or a denied table is checked as the cal
   assert.match(await deniedInFiles('SELECT id FROM files.crm.v_filter'), /PERMISSION_DENIED: .*secret/);
   assert.match(await deniedInFiles('SELECT * FROM files.crm.v_tab'), /PERMISSION_DENIED: .*files\.crm\.hidden/);
   assert.match(await deniedInFiles('SELECT id FROM files.crm.v_sub'), /PERMISSION_DENIED: .*files\.crm\.hidden/);
+  assert.match(await deniedInFiles('SELECT x FROM files.crm.v_macro'), /PERMISSION_DENIED: .*files\.crm\.hidden/);
   const ok = await runQuery(gateway.url, 'SELECT id, name FROM files.crm.v_ok ORDER BY id', ANN_FILES);
   assert.equal(ok.error, undefined, JSON.stringify(ok.error));
   assert.equal(ok.rowsText, '[1,"Acme"],[2,"Globex"]');
