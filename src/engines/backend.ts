@@ -14,6 +14,8 @@ export interface Submission {
   sql: string;
   /** The text the client sent, when the engine runs the gateway's rewrite of it (history records this). */
   originalSql?: string;
+  /** Called once when the query ends, whatever the outcome. */
+  afterEnd?: () => void;
   session: QuerySession;
   /** The user the query runs as. */
   user: string;

@@ -24,6 +24,8 @@ export class BackendMetadata implements MetadataProvider, ShowLister {
   private catalogsLoadedAt = 0;
   private readonly columns = new Map<string, { value: string[] | undefined; expiresAt: number }>();
   private readonly views = new Map<string, { value: ViewExpansion | undefined; expiresAt: number }>();
+  /** Bumped by invalidate(): an answer looked up before a schema change is not cached after it. */
+  private generation = 0;
 
   constructor(
     private readonly backends: Backend[],
@@ -35,8 +37,10 @@ export class BackendMetadata implements MetadataProvider, ShowLister {
     const now = Date.now();
     const cached = this.columns.get(key);
     if (cached && cached.expiresAt > now) return cached.value;
+    const generation = this.generation;
     const owner = await this.ownerOf(table.catalog);
     const value = owner === undefined ? undefined : await owner.columnsOf(table.catalog, table.schema, table.name);
+    if (generation !== this.generation) return value;
     if (this.columns.size >= MAX_ENTRIES) this.columns.delete(this.columns.keys().next().value!);
     this.columns.set(key, { value, expiresAt: now + COLUMNS_TTL_MS });
     return value;
@@ -52,8 +56,10 @@ export class BackendMetadata implements MetadataProvider, ShowLister {
     const now = Date.now();
     const cached = this.views.get(key);
     if (cached && cached.expiresAt > now) return cached.value;
+    const generation = this.generation;
     const owner = await this.ownerOf(table.catalog);
     const value = owner?.viewOf === undefined ? undefined : await owner.viewOf(table.catalog, table.schema, table.name);
+    if (generation !== this.generation) return value;
     if (this.views.size >= MAX_ENTRIES) this.views.delete(this.views.keys().next().value!);
     this.views.set(key, { value, expiresAt: now + COLUMNS_TTL_MS });
     return value;
@@ -88,8 +94,9 @@ export class BackendMetadata implements MetadataProvider, ShowLister {
     return owner?.objectsOf === undefined ? undefined : await owner.objectsOf(catalog);
   }
 
-  /** Forgets cached answers (after DDL through the gateway, or on demand). */
+  /** Forgets cached answers (when a statement that changes tables or views through the gateway ends). */
   invalidate(): void {
+    this.generation++;
     this.columns.clear();
     this.views.clear();
     this.catalogsLoadedAt = 0;

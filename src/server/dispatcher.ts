@@ -146,7 +146,10 @@ export class Dispatcher {
         });
         this.log.info({ queryId, group: slot.backend.group, backend: backend.name, rule: decision.rule, reason: decision.reason, steps: slot.steps }, 'query routed');
       },
-      ended: (outcome: QueryOutcome, details?: QueryEndDetails) => slot.release(outcome, details),
+      ended: (outcome: QueryOutcome, details?: QueryEndDetails) => {
+        submission.afterEnd?.();
+        slot.release(outcome, details);
+      },
     };
     try {
       await backend.submit({ ...submission, events }, res);

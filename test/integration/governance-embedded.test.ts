@@ -191,3 +191,13 @@ test("history records the SQL the user sent, not the gateway's filtered rewrite 
   }
   assert.deepEqual(statements, ['SHOW CATALOGS']);
 });
+
+test('a view replaced through the gateway is checked by its new definition at once, not a cached one', async () => {
+  const bob = { 'X-Trino-User': 'bob' };
+  const create = async (sql: string) => assert.equal((await runQuery(gateway.url, sql, bob)).error, undefined, sql);
+  await create('CREATE OR REPLACE VIEW files.crm.v_swap AS SELECT id, name FROM files.crm.accounts');
+  const before = await runQuery(gateway.url, 'SELECT name FROM files.crm.v_swap ORDER BY id', ANN_FILES);
+  assert.equal(before.rowsText, '["Acme"],["Globex"]');
+  await create('CREATE OR REPLACE VIEW files.crm.v_swap AS SELECT id, secret AS name FROM files.crm.accounts');
+  assert.match(await deniedInFiles('SELECT name FROM files.crm.v_swap ORDER BY id'), /PERMISSION_DENIED: .*secret/);
+});
