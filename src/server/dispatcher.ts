@@ -123,6 +123,8 @@ export class Dispatcher {
 
   private async dispatch(slot: Slot, decision: RouteDecision, submission: PendingSubmission, res: ClientResponse): Promise<void> {
     const backend = slot.backend.backend;
+    // Follow-ups end the query through the admission, not these events: the slot runs it either way.
+    slot.afterEnd = submission.afterEnd;
     const events = {
       started: (queryId: string) => {
         this.admission.bind(slot, queryId);
@@ -146,10 +148,7 @@ export class Dispatcher {
         });
         this.log.info({ queryId, group: slot.backend.group, backend: backend.name, rule: decision.rule, reason: decision.reason, steps: slot.steps }, 'query routed');
       },
-      ended: (outcome: QueryOutcome, details?: QueryEndDetails) => {
-        submission.afterEnd?.();
-        slot.release(outcome, details);
-      },
+      ended: (outcome: QueryOutcome, details?: QueryEndDetails) => slot.release(outcome, details),
     };
     try {
       await backend.submit({ ...submission, events }, res);
