@@ -14,7 +14,7 @@ export interface Submission {
   sql: string;
   /** The text the client sent, when the engine runs the gateway's rewrite of it (history records this). */
   originalSql?: string;
-  /** Called once when the query ends, whatever the outcome. */
+  /** Run once when the query ends, whatever the outcome (the dispatcher runs it as the admission slot is freed). */
   afterEnd?: () => void;
   session: QuerySession;
   /** The user the query runs as. */
