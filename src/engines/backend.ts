@@ -10,7 +10,12 @@ import type { QuerySession } from '../protocol/session.js';
 import type { ViewExpansion } from '../sql/analyzer/types.js';
 
 export interface Submission {
+  /** What the engine runs. */
   sql: string;
+  /** The text the client sent, when the engine runs the gateway's rewrite of it (history records this). */
+  originalSql?: string;
+  /** Run once when the query ends, whatever the outcome (the dispatcher runs it as the admission slot is freed). */
+  afterEnd?: () => void;
   session: QuerySession;
   /** The user the query runs as. */
   user: string;

@@ -14,6 +14,7 @@ import { renderQueryResults, type QueryDocument, type QueryState } from '../prot
 import { formEncode, hasCapability, headerName, type Dialect, type QuerySession } from '../protocol/session.js';
 import { followUpUri, infoUri } from '../protocol/uris.js';
 import { sendJson, sendNoContent, type HeaderList } from '../server/respond.js';
+import type { ViewExpansion } from '../sql/analyzer/types.js';
 import { classifyStatement, type SessionStatement } from '../sql/session-statement.js';
 import { embeddedBindingRefusal } from './duckdb/binding.js';
 import type { Backend, FollowUpRequest, QueryEndEvents, QueryLookup, Submission } from './backend.js';
@@ -198,6 +199,10 @@ export class LocalBackend implements Backend {
   async columnsOf(catalog: string, schema: string, table: string): Promise<string[] | undefined> {
     const columns = await this.options.engine.columnsOf(catalog, schema, table);
     return columns.length === 0 ? undefined : columns.map((c) => c.name);
+  }
+
+  async viewOf(catalog: string, schema: string, name: string): Promise<ViewExpansion | undefined> {
+    return this.options.engine.viewReads(catalog, schema, name);
   }
 
   async abandon(queryId: string): Promise<void> {

@@ -8,6 +8,7 @@
  * parameter expressions of `EXECUTE ... USING`.
  */
 import type { Column } from '../protocol/types.js';
+import type { ViewExpansion } from '../sql/analyzer/types.js';
 
 export interface LocalStatement {
   /** The statement text to run (a resolved prepared statement when the client used EXECUTE). */
@@ -56,5 +57,7 @@ export interface LocalEngine {
   execute(statement: LocalStatement, signal: AbortSignal): Promise<LocalExecution>;
   /** Columns of a table, in order; empty when the table does not exist. */
   columnsOf(catalog: string, schema: string, table: string): Promise<Array<{ name: string; type: string }>>;
+  /** What reading a view reads underneath, as the engine binds it; undefined for a table. */
+  viewReads(catalog: string, schema: string, name: string): Promise<ViewExpansion | undefined>;
   close(): Promise<void>;
 }

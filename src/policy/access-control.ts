@@ -12,7 +12,7 @@ import type { Principal } from '../auth/authenticator.js';
 import type { ReloadingFile } from '../config/reloading-file.js';
 import { ErrorCodes, QueryFailure } from '../protocol/errors.js';
 import type { QuerySession } from '../protocol/session.js';
-import { analyze, type AccessRequest, type MetadataProvider } from '../sql/analyzer/index.js';
+import { analyze, type AccessRequest, type MetadataProvider, type StatementKind } from '../sql/analyzer/index.js';
 import { DecisionCache, decisionKey } from './decision-cache.js';
 import { authorize, metadataVisibility, type AccessIdentity, type AuthorizeContext, type Decision } from './decision.js';
 import { filteredInformationSchema, filteredShowStatement, listsMetadata, type ShowLister } from './metadata-filter.js';
@@ -49,15 +49,24 @@ export class AccessControl {
   private readonly cache = new DecisionCache<AccessOutcome>();
   private cachedVersion = -1;
   private cachedTagVersion = -1;
+  /** Counts objectsChanged(): a decision reached across a change is not cached. */
+  private objectChanges = 0;
 
   constructor(
     private readonly rules: Pick<ReloadingFile<AccessRules>, 'value'>,
-    private readonly metadata: MetadataProvider & Partial<ShowLister>,
+    private readonly metadata: MetadataProvider & Partial<ShowLister> & { invalidate?(): void },
     private readonly onDenied: (input: AccessCheckInput, outcome: AccessOutcome) => void = () => undefined,
     private readonly tags?: TagAuthorization,
     /** Groups of users other than the caller (definer view owners), from the group file. */
     private readonly groupsOf?: (user: string) => readonly string[],
   ) {}
+
+  /** A statement that creates, drops, replaces or alters tables or views ended: forget cached metadata. */
+  objectsChanged(): void {
+    this.objectChanges++;
+    this.metadata.invalidate?.();
+    this.cache.invalidateAll();
+  }
 
   /** Analyses and authorizes; throws a PERMISSION_DENIED (or the analyzer's) QueryFailure when refused. */
   async check(input: AccessCheckInput): Promise<AccessOutcome> {
@@ -91,9 +100,11 @@ export class AccessControl {
     let outcome = this.cache.get(key);
     if (outcome === undefined) {
       // Only answers are cached, not failed analyses: a missing table may exist a moment later.
+      const changes = this.objectChanges;
       outcome = await this.evaluate(rules, tagPolicy, identity, input, sessionProperties);
-      // A kill_query decision depends on who runs the target query right now.
-      if (outcome.request.killQueries === undefined) this.cache.set(key, outcome);
+      // A kill_query decision depends on who runs the target query right now; an answer computed
+      // while tables or views changed through the gateway may be stale.
+      if (outcome.request.killQueries === undefined && changes === this.objectChanges) this.cache.set(key, outcome);
     }
     if (!outcome.decision.allowed) {
       this.onDenied(input, outcome);
@@ -192,4 +203,31 @@ export function describeAccess(outcome: AccessOutcome): SubmissionAccess {
     tables: [...new Set(tables)],
     columns: [...new Set(columns)],
   };
+}
+
+/** Statement kinds after which cached columns and view expansions may be wrong. */
+const OBJECT_CHANGES: ReadonlySet<StatementKind> = new Set<StatementKind>([
+  'createTable',
+  'createTableAsSelect',
+  'createView',
+  'createMaterializedView',
+  'dropTable',
+  'dropView',
+  'dropMaterializedView',
+  'createSchema',
+  'dropSchema',
+  'renameSchema',
+  'renameTable',
+  'addColumn',
+  'dropColumn',
+  'renameColumn',
+  'alterColumn',
+  'renameView',
+  'setViewAuthorization',
+  'renameMaterializedView',
+]);
+
+/** Whether the statement (or the statement a prepared one wraps) changes tables or views. */
+export function changesObjects(request: AccessRequest): boolean {
+  return OBJECT_CHANGES.has(request.kind) || (request.innerKind !== undefined && OBJECT_CHANGES.has(request.innerKind));
 }

@@ -24,6 +24,8 @@ export class BackendMetadata implements MetadataProvider, ShowLister {
   private catalogsLoadedAt = 0;
   private readonly columns = new Map<string, { value: string[] | undefined; expiresAt: number }>();
   private readonly views = new Map<string, { value: ViewExpansion | undefined; expiresAt: number }>();
+  /** Bumped by invalidate(): an answer looked up before a schema change is not cached after it. */
+  private generation = 0;
 
   constructor(
     private readonly backends: Backend[],
@@ -35,25 +37,29 @@ export class BackendMetadata implements MetadataProvider, ShowLister {
     const now = Date.now();
     const cached = this.columns.get(key);
     if (cached && cached.expiresAt > now) return cached.value;
+    const generation = this.generation;
     const owner = await this.ownerOf(table.catalog);
     const value = owner === undefined ? undefined : await owner.columnsOf(table.catalog, table.schema, table.name);
+    if (generation !== this.generation) return value;
     if (this.columns.size >= MAX_ENTRIES) this.columns.delete(this.columns.keys().next().value!);
     this.columns.set(key, { value, expiresAt: now + COLUMNS_TTL_MS });
     return value;
   }
 
   /**
-   * The view expansion from the backend serving the catalog. A backend that cannot expand views
-   * (the embedded engine, so far) answers undefined: its views are then checked as opaque objects.
-   * A failed lookup fails the statement (fail closed) and is not cached.
+   * The view expansion from the backend serving the catalog (Trino: from its referencedTables;
+   * the embedded engine: from DuckDB's own plan of the view). A failed lookup fails the statement
+   * (fail closed) and is not cached.
    */
   async viewOf(table: QualifiedName): Promise<ViewExpansion | undefined> {
     const key = `${table.catalog}\u0000${table.schema}\u0000${table.name}`;
     const now = Date.now();
     const cached = this.views.get(key);
     if (cached && cached.expiresAt > now) return cached.value;
+    const generation = this.generation;
     const owner = await this.ownerOf(table.catalog);
     const value = owner?.viewOf === undefined ? undefined : await owner.viewOf(table.catalog, table.schema, table.name);
+    if (generation !== this.generation) return value;
     if (this.views.size >= MAX_ENTRIES) this.views.delete(this.views.keys().next().value!);
     this.views.set(key, { value, expiresAt: now + COLUMNS_TTL_MS });
     return value;
@@ -103,8 +109,9 @@ export class BackendMetadata implements MetadataProvider, ShowLister {
     return [...owners];
   }
 
-  /** Forgets cached answers (after DDL through the gateway, or on demand). */
+  /** Forgets cached answers (when a statement that changes tables or views through the gateway ends). */
   invalidate(): void {
+    this.generation++;
     this.columns.clear();
     this.views.clear();
     this.catalogsLoadedAt = 0;

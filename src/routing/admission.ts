@@ -18,6 +18,8 @@ export class Slot {
   private released = false;
   queryId: string | undefined;
   lastSeen = Date.now();
+  /** Run once when the slot is freed (the submission's afterEnd), on whichever path ends the query. */
+  afterEnd: (() => void) | undefined;
 
   constructor(
     readonly backend: PooledBackend,
@@ -30,6 +32,7 @@ export class Slot {
   release(outcome?: QueryOutcome, details?: QueryEndDetails): void {
     if (this.released) return;
     this.released = true;
+    this.afterEnd?.();
     this.onRelease(this, outcome, details);
   }
 }

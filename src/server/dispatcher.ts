@@ -123,6 +123,8 @@ export class Dispatcher {
 
   private async dispatch(slot: Slot, decision: RouteDecision, submission: PendingSubmission, res: ClientResponse): Promise<void> {
     const backend = slot.backend.backend;
+    // Follow-ups end the query through the admission, not these events: the slot runs it either way.
+    slot.afterEnd = submission.afterEnd;
     const events = {
       started: (queryId: string) => {
         this.admission.bind(slot, queryId);
@@ -132,7 +134,7 @@ export class Dispatcher {
           principal: submission.principal,
           ...(submission.session.source !== undefined ? { source: submission.session.source } : {}),
           clientTags: submission.session.clientTags,
-          statement: submission.sql,
+          statement: submission.originalSql ?? submission.sql,
           routingGroup: slot.backend.group,
           routingRule: decision.reason,
           routingSteps: slot.steps,

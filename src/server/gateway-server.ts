@@ -11,7 +11,7 @@ import { BodyUnavailable, FrontDoor } from '../http1/front-door.js';
 import type { IdentityResolver } from '../auth/identity.js';
 import type { Logger } from 'pino';
 import type { Backend, QueryEndDetails, QueryOutcome } from '../engines/backend.js';
-import { describeAccess, type AccessControl, type AccessOutcome } from '../policy/access-control.js';
+import { changesObjects, describeAccess, type AccessControl, type AccessOutcome } from '../policy/access-control.js';
 import type { QueryTracker } from '../tracking/query-tracker.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import { HttpFailure, QueryFailure, asQueryFailure } from '../protocol/errors.js';
@@ -216,6 +216,9 @@ export class GatewayServer {
       const submission = {
         // A SHOW or DESCRIBE runs as the statement that returns only what the user may see.
         sql: access?.rewrittenSql ?? sql,
+        ...(access?.rewrittenSql !== undefined ? { originalSql: sql } : {}),
+        // Cached table and view metadata would be stale once the change is made: a replaced view must be checked by its new definition.
+        ...(access !== undefined && changesObjects(access.request) ? { afterEnd: () => this.options.access?.objectsChanged() } : {}),
         session,
         user: identity.user,
         principal: identity.principal.user,

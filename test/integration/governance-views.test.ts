@@ -91,3 +91,11 @@ test('nested views: each level reads as Trino’s identity for it', async () => 
   assert.deepEqual(await asAnn(`SELECT * FROM ${S}.v_inv_over_bob`), { rows: 1 });
   assert.deepEqual(await asAnn(`SELECT * FROM ${S}.v_inv_over_carl`), { error: `PERMISSION_DENIED: Access Denied: View owner does not have sufficient privileges: View owner 'carl' cannot create view that selects from ${S}.secret`, rows: 0 });
 });
+
+test('a view replaced through the gateway is checked by its new definition at once, not a cached expansion', async () => {
+  const asAdmin = async (sql: string) => assert.equal((await runQuery(gateway.url, sql, { 'X-Trino-User': 'admin' })).error, undefined, sql);
+  await asAdmin(`CREATE OR REPLACE VIEW ${S}.v_swap SECURITY INVOKER AS SELECT 'public' AS s`);
+  assert.deepEqual(await asAnn(`SELECT s FROM ${S}.v_swap`), { rows: 1 });
+  await asAdmin(`CREATE OR REPLACE VIEW ${S}.v_swap SECURITY INVOKER AS SELECT s FROM ${S}.secret`);
+  assert.deepEqual(await asAnn(`SELECT s FROM ${S}.v_swap`), { error: `PERMISSION_DENIED: Access Denied: Cannot select from table ${S}.secret`, rows: 0 });
+});

@@ -5,6 +5,7 @@
  */
 import { DuckDBInstance } from '@duckdb/node-api';
 import { ErrorCodes, QueryFailure } from '../../protocol/errors.js';
+import type { ViewExpansion } from '../../sql/analyzer/types.js';
 import type { LocalEngine, LocalExecution, LocalStatement } from '../local-engine.js';
 import { codecFor } from './codecs.js';
 import { DEMO_CATALOG, DEMO_STATEMENTS } from './demo-data.js';
@@ -26,6 +27,16 @@ export interface DuckDbEngineOptions {
   catalogs?: DuckDbCatalog[];
   /** DuckDB worker threads; DuckDB's default is one per core. */
   threads?: number;
+}
+
+/** The parts of a json_serialize_plan node read for view expansion. */
+interface PlanNode {
+  type: string;
+  children?: PlanNode[];
+  name?: string;
+  names?: string[];
+  column_indexes?: Array<{ index: number }>;
+  function_data?: { catalog?: unknown; schema?: unknown; table?: unknown };
 }
 
 /** Catalog names DuckDB itself uses. */
@@ -138,6 +149,52 @@ export class DuckDbEngine implements LocalEngine {
       const missing: readonly unknown[] = [ErrorCodes.CATALOG_NOT_FOUND, ErrorCodes.SCHEMA_NOT_FOUND, ErrorCodes.TABLE_NOT_FOUND];
       if (missing.includes(failure.errorCode)) return [];
       throw failure;
+    } finally {
+      connection.disconnectSync();
+    }
+  }
+
+  /**
+   * What reading a view reads underneath, exactly as DuckDB binds it; undefined when the relation
+   * is not a view. DuckDB views have no owner or security mode: every read is the caller's
+   * (SECURITY INVOKER, the fail-closed reading). DuckDB expands views while binding, so the
+   * unoptimized logical plan of `SELECT * FROM view` (json_serialize_plan) holds one table scan per
+   * table read anywhere below it, nested views, subqueries and CTEs included, each with the columns
+   * bound (before the optimizer prunes any). A scan of anything else (a table function) is refused.
+   */
+  async viewReads(catalog: string, schema: string, name: string): Promise<ViewExpansion | undefined> {
+    const connection = await this.started().connect();
+    try {
+      const found = await connection.runAndReadAll(
+        'SELECT database_name, schema_name, view_name FROM duckdb_views() WHERE NOT internal AND lower(database_name) = lower($1) AND lower(schema_name) = lower($2) AND lower(view_name) = lower($3)',
+        [catalog, schema, name],
+      );
+      const row = found.getRows()[0];
+      if (row === undefined) return undefined;
+      const display = `${catalog}.${schema}.${name}`;
+      const relation = row.map((part) => quoteIdentifier(String(part))).join('.');
+      const plan = await connection.runAndReadAll(`SELECT json_serialize_plan(${quoteString(`SELECT * FROM ${relation}`)})`);
+      const doc = JSON.parse(String(plan.getRows()[0]?.[0])) as { error: boolean; error_message?: string; plans?: PlanNode[] };
+      if (doc.error || doc.plans === undefined) {
+        throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, `View ${display}: the gateway could not read what it selects from (${doc.error_message ?? 'no plan'})`);
+      }
+      const reads: ViewExpansion['reads'] = [];
+      const walk = (node: PlanNode): void => {
+        if (node.type === 'LOGICAL_GET') {
+          const data = node.function_data;
+          if (node.name !== 'seq_scan' || typeof data?.catalog !== 'string' || typeof data.schema !== 'string' || typeof data.table !== 'string') {
+            throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, `View ${display} reads table function ${node.name}: views over table functions are not supported by the gateway`);
+          }
+          // An index past the table's columns is DuckDB's rowid: a row number, no column data.
+          const columns = (node.column_indexes ?? []).map((c) => node.names?.[c.index]).filter((c): c is string => c !== undefined);
+          reads.push({ table: { catalog: data.catalog.toLowerCase(), schema: data.schema.toLowerCase(), name: data.table.toLowerCase() }, columns: columns.map((c) => c.toLowerCase()) });
+        }
+        for (const child of node.children ?? []) walk(child);
+      };
+      for (const root of doc.plans) walk(root);
+      return { reads };
+    } catch (err) {
+      throw err instanceof QueryFailure ? err : toQueryFailure(err, { redactions: this.redactions });
     } finally {
       connection.disconnectSync();
     }
