@@ -19,7 +19,7 @@ import type { AccessRules } from './policy/file-rules.js';
 import { startTagService } from './policy/tags/setup.js';
 import type { TagService } from './policy/tags/service.js';
 import { BackendMetadata } from './policy/metadata.js';
-import { parseRulesFile } from './policy/rules-file.js';
+import { parseRulesFile, unmatchableColumnRules } from './policy/rules-file.js';
 import type { Backend } from './engines/backend.js';
 import { LocalBackend } from './engines/local-backend.js';
 import { TrinoBackend } from './engines/trino/trino-backend.js';
@@ -201,6 +201,15 @@ export async function createBackends(config: GatewayConfig, deps: BackendDepende
 }
 
 /** Without a rules file, tag grants decide tables and the rest follows Trino's defaults for an empty rules file. */
+/** Parses the rules file, warning at load and at every reload about entries that can never match. */
+function warningParser(log: Logger): (text: string, path: string) => AccessRules {
+  return (text, path) => {
+    const rules = parseRulesFile(text, path);
+    for (const warning of unmatchableColumnRules(rules)) log.warn(warning);
+    return rules;
+  };
+}
+
 const NO_RULES_FILE = { value: parseRulesFile('{}', 'no rules file (tag grants only)') };
 
 /** The statement authorization configured: the rules file, the tag grants, both, or none (allow-all). */
@@ -304,7 +313,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
   const rulesFile = config.accessControl?.rulesFile;
   // One rules file for impersonation and statement authorization, reloaded when it changes.
   const rules =
-    rulesFile === undefined ? undefined : fromConfig('accessControl.rulesFile', () => new ReloadingFile(rulesFile, parseRulesFile, ...auditedReloads(ops.audit, log, 'rules.reload', rulesFile)));
+    rulesFile === undefined ? undefined : fromConfig('accessControl.rulesFile', () => new ReloadingFile(rulesFile, warningParser(log), ...auditedReloads(ops.audit, log, 'rules.reload', rulesFile)));
   const tagRuntime = config.accessControl?.tags === undefined ? undefined : await startTagService(config, log, bus);
   if (rules === undefined && tagRuntime === undefined) log.warn('no accessControl is configured: every statement is allowed (allow-all)');
   const groupFile = createGroupFile(config, log);

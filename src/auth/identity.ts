@@ -106,6 +106,17 @@ class FailureCounter {
   }
 }
 
+/**
+ * A refused impersonation. A new statement answers it as Trino does, as a query that fails
+ * with PERMISSION_DENIED; elsewhere (follow-ups, the admin API) it stays an HTTP 403.
+ */
+export class ImpersonationDenied extends HttpFailure {
+  constructor(from: string, to: string) {
+    super(403, `Access Denied: User ${from} cannot impersonate user ${to}`);
+    this.name = 'ImpersonationDenied';
+  }
+}
+
 export class IdentityResolver {
   private readonly cache = new Map<string, { principal: Principal; expiresAt: number }>();
   /** Failures of one user name from one client address: the lockout hits the one guessing. */
@@ -279,7 +290,7 @@ export class IdentityResolver {
     // Roles are not established by any authenticator yet, so original_role rules cannot match (fail closed).
     const decision = checkImpersonation(rules, from, [], to);
     this.options.onImpersonation?.(from, to, decision.allowed, decision.rule);
-    if (!decision.allowed) throw new HttpFailure(403, `Access Denied: User ${from} cannot impersonate user ${to}`);
+    if (!decision.allowed) throw new ImpersonationDenied(from, to);
   }
 
   private insecurePrincipal(req: ClientRequest, dialect: Dialect): Principal {

@@ -481,6 +481,23 @@ const SECTIONS = [
  * `path:` and names the offending value (`tables[3].table`), for invalid JSON, unknown sections or
  * keys, wrong types, invalid regexes, unknown privileges and contradictory rules.
  */
+/**
+ * Table rule column entries that can never match: Trino matches rule column names
+ * case-sensitively, and the names it (and the gateway, on every engine) compares them with are
+ * lower case, so a name with an upper-case letter covers no column. One line per entry.
+ */
+export function unmatchableColumnRules(rules: AccessRules): string[] {
+  const found: string[] = [];
+  for (const rule of rules.tables ?? []) {
+    rule.columns.forEach((column, i) => {
+      if (column.name !== column.name.toLowerCase()) {
+        found.push(`${rules.source}: ${rule.path}.columns[${i}].name '${column.name}' never matches: column names are matched case-sensitively, as Trino does, against lower-case names (write '${column.name.toLowerCase()}')`);
+      }
+    });
+  }
+  return found;
+}
+
 export function parseAccessRules(text: string, path: string): AccessRules {
   let raw: unknown;
   try {

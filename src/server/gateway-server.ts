@@ -8,13 +8,13 @@ import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { ClientRequest, ClientResponse } from '../http1/exchange.js';
 import { BodyUnavailable, FrontDoor } from '../http1/front-door.js';
-import type { IdentityResolver } from '../auth/identity.js';
+import { ImpersonationDenied, type Identity, type IdentityResolver } from '../auth/identity.js';
 import type { Logger } from 'pino';
 import type { Backend, QueryEndDetails, QueryOutcome } from '../engines/backend.js';
 import { changesObjects, describeAccess, type AccessControl, type AccessOutcome } from '../policy/access-control.js';
 import type { QueryTracker } from '../tracking/query-tracker.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
-import { HttpFailure, QueryFailure, asQueryFailure } from '../protocol/errors.js';
+import { ErrorCodes, HttpFailure, QueryFailure, asQueryFailure } from '../protocol/errors.js';
 import type { QueryIdGenerator } from '../protocol/query-id.js';
 import { wrongUser, type QueryTokenSigner } from '../protocol/query-token.js';
 import { detectDialect, headerName, parseSession } from '../protocol/session.js';
@@ -184,7 +184,14 @@ export class GatewayServer {
 
   private async submit(req: ClientRequest, res: ClientResponse, receivedAt: bigint): Promise<void> {
     // Who is asking comes first: nothing is decoded (prepared statements) or read (the body) for a stranger.
-    const identity = await this.options.identity.resolve(req, detectDialect(req.headers), isTls(req));
+    let identity: Identity;
+    try {
+      identity = await this.options.identity.resolve(req, detectDialect(req.headers), isTls(req));
+    } catch (err) {
+      if (!(err instanceof ImpersonationDenied)) throw err;
+      this.refuseImpersonation(req, res, err);
+      return;
+    }
     const session = parseSession(req.headers);
     const sql = await this.readStatement(req);
     const baseUrl = this.baseUrl(req);
@@ -248,6 +255,18 @@ export class GatewayServer {
       });
       sendQueryFailure(res, queryId, baseUrl, failure);
     }
+  }
+
+  /**
+   * Trino refuses an impersonation when it creates the query's session, so the client sees a
+   * query that fails with PERMISSION_DENIED, not an HTTP error. The statement is neither read
+   * nor analyzed, queued or routed; the audit log already has the decision.
+   */
+  private refuseImpersonation(req: ClientRequest, res: ClientResponse, denied: ImpersonationDenied): void {
+    // Counted as before, under the status it was answered with until it became a failed query.
+    this.options.metrics.requestRejected(denied.status);
+    req.resume();
+    sendQueryFailure(res, this.options.queryIds.next(), this.baseUrl(req), new QueryFailure(ErrorCodes.PERMISSION_DENIED, denied.message));
   }
 
   private async followUp(req: ClientRequest, res: ClientResponse, path: string, search: string, receivedAt: bigint): Promise<void> {

@@ -62,12 +62,6 @@ export const ALLOW_LIST: readonly AllowListEntry[] = [
     why: 'Trino reports a missing object, role, property or connector feature before checking access; the gateway checks access first, without looking those up.',
   },
   {
-    cases: ['original-user-admin', 'original-user-heidi', 'original-user-mallory', 'original-user-svc'],
-    kinds: ['message'],
-    gateway: /^refused: HTTP 403: Access Denied: User \S+ cannot impersonate user \S+$/,
-    why: 'Both refuse the impersonation with the same text; the gateway answers before reading the statement, with HTTP 403, Trino as a failed query.',
-  },
-  {
     cases: ['create-table-like'],
     kinds: ['message'],
     why: 'Both refuse; Trino checks the LIKE source first (Cannot reference columns of table), the gateway the new table.',

@@ -191,15 +191,24 @@ describe('what must be refused', () => {
   });
 
   test('spoofing: naming another user is impersonation, allowed only by the rules', async () => {
-    const spoof = await runAs({ Authorization: basic('alice', 'alice-pw'), 'X-Trino-User': 'carol' }, 'SELECT current_user');
-    assert.equal(spoof.status, 403);
-    assert.equal(spoof.text, 'Access Denied: User alice cannot impersonate user carol');
+    const rejected = async () => Number(/^querygate_requests_rejected_total\{reason="403"\} (\d+)$/m.exec(await (await fetch(`${gateway.url}/metrics`)).text())?.[1] ?? 0);
+    const rejectedBefore = await rejected();
+    // As Trino (checkCanSetUser when it creates the session): a query that fails, not an HTTP error.
+    // The statement would be a syntax error if it were read: the refusal comes before that.
+    const spoof = await call('/v1/statement', { method: 'POST', headers: { Authorization: basic('alice', 'alice-pw'), 'X-Trino-User': 'carol' }, body: 'SELEC nonsense' });
+    assert.equal(spoof.status, 200);
+    assert.equal(spoof.json.nextUri, undefined);
+    assert.equal((spoof.json.stats as { state: string }).state, 'FAILED');
+    const { failureInfo, ...error } = spoof.json.error as Record<string, unknown>;
+    assert.deepEqual(error, { message: 'Access Denied: User alice cannot impersonate user carol', errorCode: 4, errorName: 'PERMISSION_DENIED', errorType: 'USER_ERROR' });
+    assert.equal((failureInfo as { type: string }).type, 'io.trino.spi.security.AccessDeniedException');
+    assert.equal(await rejected(), rejectedBefore + 1, 'still counted as a refused request');
     const allowed = await runAs({ Authorization: basic('alice', 'alice-pw'), 'X-Trino-User': 'alice_batch' }, 'SELECT current_user');
     assert.deepEqual(allowed.rows, [['alice_batch']]);
     const admin = await runAs({ Authorization: basic('carol', 'carol-pw'), 'X-Trino-User': 'bob' }, 'SELECT current_user');
     assert.deepEqual(admin.rows, [['bob']]);
     const originalUser = await runAs({ Authorization: basic('alice', 'alice-pw'), 'X-Trino-Original-User': 'carol', 'X-Trino-User': 'bob' }, 'SELECT 1');
-    assert.equal(originalUser.status, 403);
+    assert.equal(originalUser.error?.message, 'Access Denied: User alice cannot impersonate user carol');
   });
 
   test("replay: another user cannot poll or cancel someone else's query", async () => {

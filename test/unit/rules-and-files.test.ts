@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { parseGroupFile } from '../../src/auth/group-file.js';
 import { parsePasswordFile } from '../../src/auth/password-file.js';
 import { ReloadingFile } from '../../src/config/reloading-file.js';
-import { checkImpersonation, parseRulesFile } from '../../src/policy/rules-file.js';
+import { checkImpersonation, parseRulesFile, unmatchableColumnRules } from '../../src/policy/rules-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'qg-files-'));
 const HASH = '$2y$10$' + 'a'.repeat(53);
@@ -58,6 +58,25 @@ test('impersonation rules follow Trino: whole-string regexes, first match wins, 
   const literal = parseRulesFile(JSON.stringify({ impersonation: [{ original_user: '(.*)', new_user: '$1_x' }] }), 'r');
   assert.equal(checkImpersonation(literal, 'a.b', [], 'aXb_x').allowed, false);
   assert.equal(checkImpersonation(literal, 'a.b', [], 'a.b_x').allowed, true);
+});
+
+test('rule column names with upper-case letters are named at load: matched case-sensitively, they never match', () => {
+  const rules = parseRulesFile(
+    JSON.stringify({
+      tables: [
+        { table: 'customer', privileges: ['SELECT'], columns: [{ name: 'c_name' }, { name: 'C_ACCTBAL', allow: false }, { name: 'c_Phone', mask: "'x'" }] },
+        { table: 'orders', privileges: ['SELECT'] },
+        { user: 'bob', table: 'nation', privileges: ['SELECT'], columns: [{ name: 'N_NAME', allow: false }] },
+      ],
+    }),
+    'r.json',
+  );
+  assert.deepEqual(unmatchableColumnRules(rules), [
+    "r.json: tables[0].columns[1].name 'C_ACCTBAL' never matches: column names are matched case-sensitively, as Trino does, against lower-case names (write 'c_acctbal')",
+    "r.json: tables[0].columns[2].name 'c_Phone' never matches: column names are matched case-sensitively, as Trino does, against lower-case names (write 'c_phone')",
+    "r.json: tables[2].columns[0].name 'N_NAME' never matches: column names are matched case-sensitively, as Trino does, against lower-case names (write 'n_name')",
+  ]);
+  assert.deepEqual(unmatchableColumnRules(parseRulesFile(JSON.stringify({ tables: [{ privileges: ['SELECT'], columns: [{ name: 'c_acctbal', allow: false }] }] }), 'r.json')), []);
 });
 
 test('rules files that cannot be enforced or understood are refused', () => {
