@@ -721,6 +721,8 @@ export function authorize(rules: AccessRules, identity: AccessIdentity, request:
       if (!r) ev.deny(verb === 'create' ? 'CreateFunction' : 'DropFunction', '?', 'gateway: the function name is not known (fail closed)', `Cannot ${verb} function`);
       else {
         const full = `${r.catalog}.${r.schema}.${r.name}`;
+        // Trino checks the catalog before the function rules.
+        if (!ev.record('AccessCatalog', r.catalog, ev.hasCatalogAccess(r.catalog, 'read-only'), `Cannot access catalog ${r.catalog}`)) break;
         ev.record(verb === 'create' ? 'CreateFunction' : 'DropFunction', full, ev.functionPermission(r.catalog, r.schema, r.name, 'functions', 'OWNERSHIP'), `Cannot ${verb} function ${full}`);
       }
       break;

@@ -48,13 +48,6 @@ export const ALLOW_LIST: readonly AllowListEntry[] = [
     pending: 'pending: parser nesting depth (issue 16 false denials)',
   },
   {
-    cases: ['json-query', 'json-value', 'json-table', 'with-function', 'create-function', 'drop-function'],
-    kinds: ['false-denial', 'message'],
-    gateway: /NOT_SUPPORTED/,
-    why: 'The analyzer does not read JSON_QUERY / JSON_VALUE / JSON_TABLE or SQL routines yet and refuses them (fail closed).',
-    pending: 'pending: analyzer support for SQL/JSON and SQL routines (issue 16 false denials)',
-  },
-  {
     cases: ['drop-schema-missing', 'drop-mv'],
     kinds: ['false-denial'],
     why: 'DROP ... IF EXISTS of an object that does not exist: Trino skips the access check; the gateway cannot know the object is still missing when the engine runs the statement (another session may create it in between), so it requires the right to drop it.',
@@ -84,15 +77,5 @@ export const ALLOW_LIST: readonly AllowListEntry[] = [
     kinds: ['message'],
     gateway: /^refused: HTTP 403: Access Denied: User \S+ cannot impersonate user \S+$/,
     why: 'Both refuse the impersonation with the same text; the gateway answers before reading the statement, with HTTP 403, Trino as a failed query.',
-  },
-  {
-    cases: ['create-table-like'],
-    kinds: ['message'],
-    why: 'Both refuse; Trino checks the LIKE source first (Cannot reference columns of table), the gateway the new table.',
-  },
-  {
-    cases: ['correlated'],
-    kinds: ['message'],
-    why: 'Both refuse; when several tables are denied, Trino names the first it analysed, the gateway the first by name.',
   },
 ];

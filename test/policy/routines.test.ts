@@ -50,3 +50,9 @@ test('CREATE TABLE ... LIKE: the LIKE source is checked first, with Trino\'s wor
   assert.equal((await decide(r, who('ann'), 'CREATE TABLE memory.default.y (LIKE nation INCLUDING PROPERTIES)')).message, 'Access Denied: Cannot reference properties of table tpch.tiny.nation');
   assert.equal((await decide(r, who('bob'), 'CREATE TABLE memory.default.y (LIKE nation INCLUDING PROPERTIES)')).message, 'Access Denied: Cannot create table memory.default.y');
 });
+
+test('CREATE / DROP FUNCTION: a catalog one cannot access is named first, as Trino does', async () => {
+  const r = rules({ catalogs: [{ catalog: 'tpch', allow: 'all' }], functions: [{ privileges: ['OWNERSHIP'] }] });
+  assert.equal((await decide(r, who('dev'), 'CREATE FUNCTION memory.fn.f_new() RETURNS bigint RETURN 1')).message, 'Access Denied: Cannot access catalog memory');
+  assert.equal((await decide(r, who('dev'), 'DROP FUNCTION memory.fn.f_new()')).message, 'Access Denied: Cannot access catalog memory');
+});
