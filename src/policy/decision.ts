@@ -78,7 +78,7 @@ const KNOWN_KINDS: ReadonlySet<string> = new Set<StatementKind>([
   'showCreateSchema', 'showStats', 'showFunctions', 'showSession', 'showRoles', 'showCurrentRoles', 'showRoleGrants',
   'showGrants', 'use', 'setSession', 'resetSession', 'setRole', 'setSessionAuthorization', 'resetSessionAuthorization',
   'setPath', 'setTimeZone', 'startTransaction', 'commit', 'rollback', 'prepare', 'deallocate', 'call', 'grant', 'revoke',
-  'deny', 'createRole', 'dropRole', 'grantRoles', 'revokeRoles',
+  'deny', 'createRole', 'dropRole', 'grantRoles', 'revokeRoles', 'createFunction', 'dropFunction',
 ]);
 
 const KNOWN_FLAGS: ReadonlySet<string> = new Set(['timeTravel', 'executesStatement', 'tableFunction', 'showStats']);
@@ -339,8 +339,8 @@ class Evaluator {
 
   // -------------------------------------------------------------- routines, properties, identity
 
-  functionPermission(catalog: string, schema: string, fn: string, kind: 'functions' | 'procedures'): Verdict {
-    if (catalog === 'system' && schema === 'builtin') return { allowed: true, decidedBy: 'builtin: system.builtin is always allowed' };
+  functionPermission(catalog: string, schema: string, fn: string, kind: 'functions' | 'procedures', privilege: 'EXECUTE' | 'OWNERSHIP' = 'EXECUTE'): Verdict {
+    if (catalog === 'system' && schema === 'builtin' && privilege === 'EXECUTE') return { allowed: true, decidedBy: 'builtin: system.builtin is always allowed' };
     const cat = this.hasCatalogAccess(catalog, 'read-only');
     if (!cat.allowed) return { allowed: false, decidedBy: `${cat.decidedBy}: catalog access read-only required` };
     const rules = kind === 'functions' ? this.rules.functions : this.rules.procedures;
@@ -350,7 +350,7 @@ class Evaluator {
         ? this.rules.functions!.find((r) => subjectMatches(r, this.id) && opt(r.catalog, catalog) && opt(r.schema, schema) && opt(r.function, fn))
         : this.rules.procedures!.find((r) => subjectMatches(r, this.id) && opt(r.catalog, catalog) && opt(r.schema, schema) && opt(r.procedure, fn));
     if (!rule) return { allowed: false, decidedBy: `default: no ${kind} rule matched (deny)` };
-    const ok = (rule.privileges as ReadonlySet<string>).has('EXECUTE');
+    const ok = (rule.privileges as ReadonlySet<string>).has(privilege);
     return { allowed: ok, decidedBy: `${rule.path} (privileges: ${[...rule.privileges].join(', ') || 'none'})` };
   }
 
@@ -713,6 +713,20 @@ export function authorize(rules: AccessRules, identity: AccessIdentity, request:
       if (request.roleMode === 'ALL' || request.roleMode === 'NONE') ev.note('SetRole', request.roleMode, 'default: enabled roles are not taken from the client, so ALL / NONE change no decision');
       else ev.deny('SetRole', 'role', 'gateway: enabled roles are established by the gateway, not by SET ROLE (fail closed)', 'Cannot set role: roles are managed by the gateway');
       break;
+    case 'createFunction':
+    case 'dropFunction': {
+      // Trino's checkCanCreateFunction / checkCanDropFunction: OWNERSHIP in the functions rules.
+      const verb = kind === 'createFunction' ? 'create' : 'drop';
+      const r = request.routine;
+      if (!r) ev.deny(verb === 'create' ? 'CreateFunction' : 'DropFunction', '?', 'gateway: the function name is not known (fail closed)', `Cannot ${verb} function`);
+      else {
+        const full = `${r.catalog}.${r.schema}.${r.name}`;
+        // Trino checks the catalog before the function rules.
+        if (!ev.record('AccessCatalog', r.catalog, ev.hasCatalogAccess(r.catalog, 'read-only'), `Cannot access catalog ${r.catalog}`)) break;
+        ev.record(verb === 'create' ? 'CreateFunction' : 'DropFunction', full, ev.functionPermission(r.catalog, r.schema, r.name, 'functions', 'OWNERSHIP'), `Cannot ${verb} function ${full}`);
+      }
+      break;
+    }
     case 'setPath':
       ev.note('SetPath', 'path', 'default: the new path comes back as X-Trino-Path, which is checked on every statement');
       break;
@@ -750,6 +764,20 @@ export function authorize(rules: AccessRules, identity: AccessIdentity, request:
       const d = checkImpersonation(rules, from, identity.roles ?? [], to);
       const decidedBy = from === to ? 'default: a user may always be itself' : d.rule !== undefined ? `impersonation[${d.rule}]` : rules.impersonation ? 'default: no impersonation rule matched (deny)' : 'default: impersonation section absent (deny)';
       ev.record('ImpersonateUser', `${from} -> ${to}`, { allowed: d.allowed, decidedBy }, `User ${from} cannot impersonate user ${to}`);
+    }
+  }
+
+  // CREATE TABLE ... LIKE: Trino checks each LIKE source before anything else and rewords any
+  // denial (the catalog's included): columns first, then, INCLUDING PROPERTIES, SHOW CREATE TABLE.
+  if (kind === 'createTable') {
+    for (const t of request.tables) {
+      if (t.privilege !== 'SELECT') continue;
+      const name = display(t.table);
+      const catalog = ev.hasCatalogAccess(t.table.catalog, 'read-only');
+      const verdict = catalog.allowed ? ev.tablePermission(t.table, (p) => p.has('SELECT'), false) : catalog;
+      if (!ev.record('ReferenceColumns', name, verdict, `Cannot reference columns of table ${name}`)) break;
+      if (request.tables.some((o) => o.privilege === 'OWNERSHIP' && display(o.table) === name))
+        ev.record('ReferenceProperties', name, ev.tablePermission(t.table, (p) => p.has('OWNERSHIP'), true), `Cannot reference properties of table ${name}`);
     }
   }
 

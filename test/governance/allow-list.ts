@@ -30,13 +30,6 @@ export const ALLOW_LIST: readonly AllowListEntry[] = [
     pending: 'pending: row filters and column masks (their own issue)',
   },
   {
-    cases: ['json-query', 'json-value', 'json-table', 'with-function', 'create-function', 'drop-function'],
-    kinds: ['false-denial', 'message'],
-    gateway: /NOT_SUPPORTED/,
-    why: 'The analyzer does not read JSON_QUERY / JSON_VALUE / JSON_TABLE or SQL routines yet and refuses them (fail closed).',
-    pending: 'pending: analyzer support for SQL/JSON and SQL routines (issue 16 false denials)',
-  },
-  {
     cases: ['drop-schema-missing', 'drop-mv'],
     kinds: ['false-denial'],
     why: 'DROP ... IF EXISTS of an object that does not exist: Trino skips the access check; the gateway cannot know the object is still missing when the engine runs the statement (another session may create it in between), so it requires the right to drop it.',
@@ -60,16 +53,6 @@ export const ALLOW_LIST: readonly AllowListEntry[] = [
     cases: ['analyze', 'set-table-properties', 'table-execute', 'refresh-mv', 'show-create-mv', 'grant-role', 'revoke-role', 'schema-authorization-role'],
     kinds: ['false-denial'],
     why: 'Trino reports a missing object, role, property or connector feature before checking access; the gateway checks access first, without looking those up.',
-  },
-  {
-    cases: ['create-table-like'],
-    kinds: ['message'],
-    why: 'Both refuse; Trino checks the LIKE source first (Cannot reference columns of table), the gateway the new table.',
-  },
-  {
-    cases: ['correlated'],
-    kinds: ['message'],
-    why: 'Both refuse; when several tables are denied, Trino names the first it analysed, the gateway the first by name.',
   },
   {
     cases: ['system-catalogs'],

@@ -96,7 +96,7 @@ test('6.5 statements whose kind is misleading: EXPLAIN, EXPLAIN ANALYZE, CTAS, I
   const ea = await decide(R, bob, 'EXPLAIN ANALYZE DELETE FROM nation');
   assert.equal(ea.message, 'Access Denied: Cannot delete from table tpch.tiny.nation');
   const like = await decide(R, bob, 'CREATE TABLE memory.default.y (LIKE nation INCLUDING PROPERTIES)');
-  assert.equal(like.message, 'Access Denied: Cannot show create table for tpch.tiny.nation');
+  assert.equal(like.message, 'Access Denied: Cannot reference properties of table tpch.tiny.nation');
   assert.equal((await decide(R, bob, 'GRANT SELECT ON nation TO USER eve')).message, 'Access Denied: Cannot grant privilege SELECT on table tpch.tiny.nation');
   assert.equal((await decide(R, bob, 'CREATE ROLE boss')).message, 'Access Denied: Cannot create role boss');
   assert.equal((await decide(R, bob, 'CREATE TABLE memory.default.z AS SELECT c_name FROM customer')).allowed, true);

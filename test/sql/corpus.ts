@@ -187,6 +187,11 @@ const HANDWRITTEN: Array<[string, string, string?]> = [
   ['union-in-cte', 'WITH u AS (SELECT n_name AS nm FROM nation UNION ALL SELECT r_name FROM region) SELECT count(nm) FROM u'],
   ['intersect-subquery', 'SELECT count(*) FROM (SELECT n_regionkey FROM nation INTERSECT SELECT r_regionkey FROM region)'],
   ['in-aggregate-subquery', 'SELECT n_name FROM nation WHERE n_nationkey IN (SELECT max(c_nationkey) FROM customer)'],
+  ['json-value-passing-default', "SELECT json_value(n_comment, 'lax $.a' PASSING n_name AS x DEFAULT n_regionkey ON EMPTY) FROM nation"],
+  ['json-object-array', "SELECT json_object(KEY n_name VALUE n_regionkey), json_array(r_name) FROM nation JOIN region ON n_regionkey = r_regionkey"],
+  ['json-exists-where', "SELECT count(*) FROM nation WHERE json_exists(n_comment, 'lax $.a')"],
+  ['json-table-lateral', "SELECT j.x FROM nation n, JSON_TABLE(n.n_comment, 'lax $' COLUMNS (x varchar PATH 'lax $.x')) j"],
+  ['with-function', 'WITH FUNCTION plus_one(x bigint) RETURNS bigint RETURN x + 1 SELECT plus_one(n_nationkey) FROM nation'],
 ];
 
 function instantiate(template: string, table: string): string {

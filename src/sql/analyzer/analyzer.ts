@@ -29,7 +29,7 @@
  * passes (at most a handful), so only the MetadataProvider is asynchronous.
  */
 import { ErrorCodes, QueryFailure, type ErrorCode } from '../../protocol/errors.js';
-import type { Expr, Ident, Pos, Principal, Query, QueryBody, Relation, Spec, Statement, WindowSpec } from './ast.js';
+import type { Expr, Ident, InlineFunction, Pos, Principal, Query, QueryBody, Relation, Spec, Statement, WindowSpec } from './ast.js';
 import { notSupported, parseStatement, withStackLimit } from './parser.js';
 import type {
   AccessFlag,
@@ -142,6 +142,7 @@ class Analysis {
   /** Query ids given to system.runtime.kill_query; undefined when not a plain string literal. */
   readonly killQueries: Array<string | undefined> = [];
   roleMode?: 'ALL' | 'NONE' | 'ROLE';
+  routine?: { catalog: string; schema: string; name: string };
   /** The role CREATE / DROP ROLE names, and the privilege GRANT / REVOKE / DENY names first. */
   role?: string;
   grantedPrivilege?: string;
@@ -169,6 +170,21 @@ class Analysis {
     this.catalogs.add(q.catalog);
     this.names.set(keyOf(q), q);
     return q;
+  }
+
+  /** A routine body sees only its parameters. */
+  private routineBody(f: InlineFunction): void {
+    this.expr(f.body, new Scope(null, [{ qual: null, fields: f.params.map((p) => ({ name: p.value, bases: [] })), wildcard: false }]));
+  }
+
+  /**
+   * CREATE / DROP FUNCTION names: catalog.schema.name, or schema.name in the session catalog. A bare
+   * name goes to Trino's default function schema, which the gateway does not know: refused.
+   */
+  private qualifyRoutine(parts: Ident[], pos: Pos): { catalog: string; schema: string; name: string } {
+    if (parts.length === 1) throw failure(ErrorCodes.NOT_SUPPORTED, 'The gateway needs a qualified function name (catalog.schema.name)', pos);
+    const sc = this.qualifySchema(parts.slice(0, -1), pos);
+    return { ...sc, name: parts[parts.length - 1]!.value };
   }
 
   qualifySchema(parts: Ident[], pos: Pos): { catalog: string; schema: string } {
@@ -253,8 +269,18 @@ class Analysis {
   statement(s: Statement, nesting = 0): { kind: StatementKind; innerKind?: StatementKind } {
     switch (s.k) {
       case 'query':
+        // Inline function bodies see only their parameters; their calls (and calls of the inline
+        // functions themselves, as builtins) are access-checked like any call: stricter, never laxer.
+        for (const f of s.functions ?? []) this.routineBody(f);
         this.query(s.query, null);
         return { kind: 'query' };
+      case 'createFunction':
+        this.routine = this.qualifyRoutine(s.fn.name, s.fn.pos);
+        this.routineBody(s.fn);
+        return { kind: 'createFunction' };
+      case 'dropFunction':
+        this.routine = this.qualifyRoutine(s.name, s.pos);
+        return { kind: 'dropFunction' };
       case 'insert': {
         const q = this.qualify(s.table, s.pos);
         const cols = this.requireColumns(q, s.pos);
@@ -746,6 +772,13 @@ class Analysis {
         else from.rels.push({ qual: r.alias ? [r.alias.value] : null, fields: [], wildcard: true });
         return;
       }
+      case 'jsonTable': {
+        for (const a of r.args) this.expr(a, from);
+        const names = r.columns ?? r.names;
+        if (r.columns && r.columns.length !== r.names.length) throw failure(ErrorCodes.GENERIC_USER_ERROR, 'Column alias list has wrong number of entries', r.pos);
+        from.rels.push({ qual: r.alias ? [r.alias.value] : null, fields: names.map((c) => ({ name: c.value, bases: [] })), wildcard: false });
+        return;
+      }
       case 'tableFunction': {
         this.flags.add('tableFunction');
         const name = this.tableFunctionName(r.name, r.pos);
@@ -962,8 +995,8 @@ class Analysis {
       seen.add(k);
       dedup.push({ ...t });
     }
-    const order = (t: TableAccess) => `${keyOf(t.table)}\u0000${t.privilege}\u0000${t.viewOwner === undefined ? '' : `\u0001${t.viewOwner}`}`;
-    dedup.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
+    // No sorting: reads stay in the order the tables were first visited, the order in which Trino
+    // checks them (and so names the first one it denies).
     const schemaSeen = new Set<string>();
     const schemas = this.schemas.filter((s) => {
       const k = `${s.catalog}\u0000${s.schema}\u0000${s.privilege}`;
@@ -987,6 +1020,7 @@ class Analysis {
     if (this.authorizationTarget !== undefined) out.authorizationTarget = this.authorizationTarget;
     if (this.killQueries.length > 0) out.killQueries = this.killQueries;
     if (this.roleMode !== undefined) out.roleMode = this.roleMode;
+    if (this.routine !== undefined) out.routine = this.routine;
     if (this.role !== undefined) out.role = this.role;
     if (this.grantedPrivilege !== undefined) out.grantedPrivilege = this.grantedPrivilege;
     return out;

@@ -96,6 +96,8 @@ export type Relation =
   | ({ k: 'table'; name: Ident[]; pos: Pos; timeTravel?: Expr } & Aliasing)
   | ({ k: 'subquery'; query: Query; lateral: boolean; pos: Pos } & Aliasing)
   | ({ k: 'unnest'; args: Expr[]; ordinality: boolean; pos: Pos } & Aliasing)
+  /** JSON_TABLE: `args` are its input, PASSING and DEFAULT expressions; `names` its declared columns. */
+  | ({ k: 'jsonTable'; args: Expr[]; names: Ident[]; pos: Pos } & Aliasing)
   | ({ k: 'tableFunction'; name: Ident[]; args: TableFunctionArg[]; pos: Pos } & Aliasing)
   | ({ k: 'paren'; rel: Relation; pos: Pos } & Aliasing)
   | { k: 'join'; left: Relation; joins: JoinStep[]; sample?: Expr };
@@ -121,8 +123,16 @@ export type MergeClause =
   | { k: 'delete'; condition?: Expr }
   | { k: 'insert'; condition?: Expr; columns?: Ident[]; values: Expr[] };
 
+/** A SQL routine with a `RETURN expr` body (WITH FUNCTION, CREATE FUNCTION). */
+export interface InlineFunction {
+  name: Ident[];
+  params: Ident[];
+  body: Expr;
+  pos: Pos;
+}
+
 export type Statement =
-  | { k: 'query'; query: Query }
+  | { k: 'query'; query: Query; functions?: InlineFunction[] }
   | { k: 'insert'; table: Ident[]; pos: Pos; columns?: Ident[]; query: Query }
   | { k: 'delete'; table: Ident[]; pos: Pos; where?: Expr }
   | { k: 'truncate'; table: Ident[]; pos: Pos }
@@ -135,6 +145,8 @@ export type Statement =
   | { k: 'refreshMaterializedView'; table: Ident[]; pos: Pos }
   | { k: 'createSchema'; schema: Ident[]; pos: Pos; props: Expr[] }
   | { k: 'dropSchema'; schema: Ident[]; pos: Pos }
+  | { k: 'createFunction'; fn: InlineFunction }
+  | { k: 'dropFunction'; name: Ident[]; pos: Pos }
   | { k: 'renameSchema'; schema: Ident[]; pos: Pos; target: Ident }
   | { k: 'setSchemaAuthorization'; schema: Ident[]; pos: Pos; principal: Principal }
   | { k: 'alterTable'; kind: AlterTableKind; table: Ident[]; pos: Pos; columns: Ident[]; target?: Ident[]; procedure?: Ident; args: Expr[]; principal?: Principal | undefined }

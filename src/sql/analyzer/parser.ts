@@ -15,6 +15,7 @@ import type {
   AlterTableKind,
   Expr,
   Ident,
+  InlineFunction,
   MergeClause,
   Principal,
   Pos,
@@ -50,6 +51,8 @@ const NOT_IMPLICIT_ALIAS = new Set(['LIMIT', 'OFFSET', 'FETCH', 'WINDOW', 'TABLE
 /** Function-call syntax Trino turns into special forms (no function is resolved or access-checked). */
 const SPECIAL_FORMS = new Set(['if', 'nullif', 'coalesce', 'try', 'format']);
 
+const JSON_EXISTS_BEHAVIOR = new Set(['TRUE', 'FALSE', 'UNKNOWN', 'ERROR']);
+const JSON_ENCODINGS = new Set(['UTF8', 'UTF16', 'UTF32']);
 const QUERY_START = new Set(['SELECT', 'WITH', 'VALUES', 'TABLE']);
 const SET_OPS = new Set(['UNION', 'INTERSECT', 'EXCEPT']);
 const QUERY_TAIL = new Set(['UNION', 'INTERSECT', 'EXCEPT', 'ORDER', 'LIMIT', 'OFFSET', 'FETCH']);
@@ -224,8 +227,16 @@ export class Parser {
     if (t.kind !== 'word') throw this.unexpected("'SELECT', 'WITH', ... a statement");
     const pos = posOf(t);
     switch (t.value) {
-      case 'SELECT':
       case 'WITH':
+        if (this.isWord('FUNCTION', 1)) {
+          this.next();
+          const functions: InlineFunction[] = [];
+          do functions.push(this.inlineFunction());
+          while (this.acceptSymbol(','));
+          return { k: 'query', query: this.query(), functions };
+        }
+        return { k: 'query', query: this.query() };
+      case 'SELECT':
       case 'VALUES':
       case 'TABLE':
         return { k: 'query', query: this.query() };
@@ -496,6 +507,7 @@ export class Parser {
   private create(): Statement {
     this.next();
     const orReplace = this.acceptWords('OR', 'REPLACE');
+    if (this.isWord('FUNCTION')) return { k: 'createFunction', fn: this.inlineFunction(true) };
     if (this.acceptWord('SCHEMA')) {
       this.acceptWords('IF', 'NOT', 'EXISTS');
       const p = this.pos();
@@ -596,6 +608,13 @@ export class Parser {
 
   private drop(): Statement {
     this.next();
+    if (this.acceptWord('FUNCTION')) {
+      this.acceptWords('IF', 'EXISTS');
+      const pos = this.pos();
+      const name = this.qualifiedName();
+      this.routineParameters();
+      return { k: 'dropFunction', name, pos };
+    }
     if (this.acceptWord('SCHEMA')) {
       this.acceptWords('IF', 'EXISTS');
       const p = this.pos();
@@ -1165,7 +1184,7 @@ export class Parser {
       const ordinality = this.acceptWords('WITH', 'ORDINALITY');
       return { k: 'unnest', args, ordinality, pos };
     }
-    if (this.isWord('JSON_TABLE')) throw notSupported('JSON_TABLE is not supported by the gateway', pos);
+    if (this.isWord('JSON_TABLE') && this.isSymbol('(', 1)) return this.jsonTable(pos);
     if (this.isWord('TABLE') && this.isSymbol('(', 1)) {
       this.i += 2;
       const r = this.tableFunctionCall(pos);
@@ -1390,7 +1409,6 @@ export class Parser {
 
   private primary(): Expr {
     const t = this.peek();
-    const pos = posOf(t);
     switch (t.kind) {
       case 'number':
         this.next();
@@ -1570,7 +1588,7 @@ export class Parser {
       case 'JSON_QUERY':
       case 'JSON_OBJECT':
       case 'JSON_ARRAY':
-        throw notSupported(`${w} is not supported by the gateway's analyzer`, pos);
+        return this.jsonFunction(w);
       default:
         break;
     }
@@ -1697,6 +1715,227 @@ export class Parser {
     this.leave();
     const special = parts.length === 1 && SPECIAL_FORMS.has(parts[0]!.value);
     return { k: 'call', name: parts, args, orderBy, filter, window, special };
+  }
+
+  // ---------------------------------------------------------------- SQL routines
+
+  /**
+   * `FUNCTION name(params) RETURNS type characteristics* RETURN expr`. Only SQL bodies that are a
+   * single RETURN are read; control statements and other languages stay refused (fail closed).
+   */
+  private inlineFunction(stored = false): InlineFunction {
+    this.expectWord('FUNCTION');
+    const pos = this.pos();
+    const name = this.qualifiedName();
+    if (!stored && name.length !== 1) throw notSupported('Qualified inline function names are not supported by the gateway', pos);
+    const params = this.routineParameters();
+    this.expectWord('RETURNS');
+    this.type();
+    for (;;) {
+      if (this.acceptWord('LANGUAGE')) {
+        if (this.identifier().value !== 'sql') throw notSupported('Only LANGUAGE SQL functions are supported by the gateway', pos);
+      } else if (this.acceptWord('DETERMINISTIC') || this.acceptWords('NOT', 'DETERMINISTIC')) {
+        /* */
+      } else if (this.acceptWords('RETURNS', 'NULL', 'ON', 'NULL', 'INPUT') || this.acceptWords('CALLED', 'ON', 'NULL', 'INPUT')) {
+        /* */
+      } else if (this.acceptWord('SECURITY')) {
+        if (!this.acceptWord('DEFINER')) this.expectWord('INVOKER');
+      } else if (this.acceptWord('COMMENT')) this.stringLiteral();
+      else break;
+    }
+    if (!this.acceptWord('RETURN')) throw notSupported('Only SQL function bodies of the form RETURN <expression> are supported by the gateway', this.pos());
+    return { name, params, body: this.expr(), pos };
+  }
+
+  /** `(parameterDeclaration, ...)`, where parameterDeclaration is `identifier? type`; returns the names. */
+  private routineParameters(): Ident[] {
+    const params: Ident[] = [];
+    this.expectSymbol('(');
+    if (!this.isSymbol(')')) {
+      do {
+        // a name only when a type follows it
+        if (this.isIdentifier() && !this.isSymbol(',', 1) && !this.isSymbol(')', 1) && !this.isSymbol('(', 1)) params.push(this.identifier());
+        this.type();
+      } while (this.acceptSymbol(','));
+    }
+    this.expectSymbol(')');
+    return params;
+  }
+
+  // ---------------------------------------------------------------- SQL/JSON (Trino's SqlBase.g4)
+
+  /**
+   * JSON_EXISTS / JSON_VALUE / JSON_QUERY / JSON_OBJECT / JSON_ARRAY: special forms, so no function
+   * is resolved or access-checked; every expression they contain (input, PASSING arguments, DEFAULT
+   * values, members) is kept as an argument so its columns are read like any expression's.
+   */
+  private jsonFunction(w: string): Expr {
+    this.i += 1;
+    this.expectSymbol('(');
+    this.enter();
+    const args: Expr[] = [];
+    if (w === 'JSON_EXISTS') {
+      this.jsonPathInvocation(args);
+      if (this.isAnyWord(JSON_EXISTS_BEHAVIOR)) {
+        this.next();
+        this.expectWord('ON');
+        this.expectWord('ERROR');
+      }
+    } else if (w === 'JSON_VALUE') {
+      this.jsonPathInvocation(args);
+      if (this.acceptWord('RETURNING')) this.type();
+      this.jsonBehaviors(args, false);
+    } else if (w === 'JSON_QUERY') {
+      this.jsonPathInvocation(args);
+      this.jsonReturning();
+      this.jsonQueryOptions();
+      this.jsonBehaviors(args, true);
+    } else {
+      if (!this.isSymbol(')') && !this.isWord('RETURNING')) {
+        do {
+          if (w === 'JSON_ARRAY') args.push(this.jsonValueExpression());
+          else {
+            if (this.isWord('KEY') && !this.isWord('VALUE', 1) && !this.isSymbol(':', 1)) this.next();
+            args.push(this.expr());
+            if (!this.acceptSymbol(':')) this.expectWord('VALUE');
+            args.push(this.jsonValueExpression());
+          }
+        } while (this.acceptSymbol(','));
+        if ((this.isWord('NULL') || this.isWord('ABSENT')) && this.isWord('ON', 1)) {
+          this.i += 2;
+          this.expectWord('NULL');
+        }
+        if (w === 'JSON_OBJECT' && (this.acceptWord('WITH') || this.acceptWord('WITHOUT'))) {
+          this.expectWord('UNIQUE');
+          this.acceptWord('KEYS');
+        }
+      }
+      this.jsonReturning();
+    }
+    this.expectSymbol(')');
+    this.leave();
+    return { k: 'op', args };
+  }
+
+  /**
+   * JSON_TABLE: the input and PASSING arguments (and DEFAULT values) are expressions over the
+   * preceding FROM items (lateral); the output columns are the declared ones, none from a table.
+   */
+  private jsonTable(pos: Pos): Relation {
+    this.i += 2;
+    this.enter();
+    const args: Expr[] = [];
+    this.jsonPathInvocation(args);
+    const names: Ident[] = [];
+    this.jsonTableColumns(args, names);
+    if (this.isWord('PLAN')) throw notSupported('JSON_TABLE ... PLAN is not supported by the gateway', this.pos());
+    if ((this.isWord('ERROR') || this.isWord('EMPTY')) && this.isWord('ON', 1)) {
+      this.i += 2;
+      this.expectWord('ERROR');
+    }
+    this.expectSymbol(')');
+    this.leave();
+    return { k: 'jsonTable', args, names, pos };
+  }
+
+  private jsonTableColumns(args: Expr[], names: Ident[]): void {
+    this.expectWord('COLUMNS');
+    this.expectSymbol('(');
+    this.enter();
+    do {
+      if (this.acceptWord('NESTED')) {
+        this.acceptWord('PATH');
+        this.stringLiteral();
+        if (this.acceptWord('AS')) this.identifier();
+        this.jsonTableColumns(args, names);
+        continue;
+      }
+      names.push(this.identifier());
+      if (this.acceptWords('FOR', 'ORDINALITY')) continue;
+      this.type();
+      const queryColumn = this.isWord('FORMAT');
+      this.jsonRepresentation();
+      if (this.acceptWord('PATH')) this.stringLiteral();
+      if (queryColumn) this.jsonQueryOptions();
+      this.jsonBehaviors(args, queryColumn);
+    } while (this.acceptSymbol(','));
+    this.expectSymbol(')');
+    this.leave();
+  }
+
+  /** jsonPathInvocation: `input [FORMAT ...], 'path' [AS name] [PASSING value AS name, ...]`. */
+  private jsonPathInvocation(args: Expr[]): void {
+    args.push(this.jsonValueExpression());
+    this.expectSymbol(',');
+    this.stringLiteral();
+    if (this.acceptWord('AS')) this.identifier();
+    if (this.acceptWord('PASSING')) {
+      do {
+        args.push(this.jsonValueExpression());
+        this.expectWord('AS');
+        this.identifier();
+      } while (this.acceptSymbol(','));
+    }
+  }
+
+  private jsonValueExpression(): Expr {
+    const e = this.expr();
+    this.jsonRepresentation();
+    return e;
+  }
+
+  /** `FORMAT JSON [ENCODING UTF8|UTF16|UTF32]` */
+  private jsonRepresentation(): void {
+    if (!this.acceptWord('FORMAT')) return;
+    this.expectWord('JSON');
+    if (this.acceptWord('ENCODING')) {
+      if (!this.isAnyWord(JSON_ENCODINGS)) throw this.unexpected("'UTF8', 'UTF16', 'UTF32'");
+      this.next();
+    }
+  }
+
+  private jsonReturning(): void {
+    if (!this.acceptWord('RETURNING')) return;
+    this.type();
+    this.jsonRepresentation();
+  }
+
+  /** JSON_QUERY's `[wrapper behavior WRAPPER [ARRAY]] [KEEP|OMIT QUOTES [ON SCALAR STRING]]`. */
+  private jsonQueryOptions(): void {
+    if (this.acceptWord('WITHOUT')) {
+      this.acceptWord('ARRAY');
+      this.expectWord('WRAPPER');
+      this.acceptWord('ARRAY');
+    } else if (this.acceptWord('WITH')) {
+      if (!this.acceptWord('CONDITIONAL')) this.acceptWord('UNCONDITIONAL');
+      this.acceptWord('ARRAY');
+      this.expectWord('WRAPPER');
+      this.acceptWord('ARRAY');
+    }
+    if (this.acceptWord('KEEP') || this.acceptWord('OMIT')) {
+      this.expectWord('QUOTES');
+      if (this.acceptWord('ON')) {
+        this.expectWord('SCALAR');
+        this.expectWord('STRING');
+      }
+    }
+  }
+
+  /** `[behavior ON EMPTY] [behavior ON ERROR]`; DEFAULT values are kept as arguments. */
+  private jsonBehaviors(args: Expr[], query: boolean): void {
+    let onEmptyAllowed = true;
+    while (this.isWord('ERROR') || this.isWord('NULL') || (query ? this.isWord('EMPTY') : this.isWord('DEFAULT'))) {
+      const word = this.next().value;
+      if (word === 'DEFAULT') args.push(this.expr());
+      else if (word === 'EMPTY' && !this.acceptWord('ARRAY')) this.expectWord('OBJECT');
+      this.expectWord('ON');
+      if (onEmptyAllowed && this.acceptWord('EMPTY')) {
+        onEmptyAllowed = false;
+        continue;
+      }
+      this.expectWord('ERROR');
+      return;
+    }
   }
 
   private windowSpecBody(): WindowSpec {

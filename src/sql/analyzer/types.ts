@@ -58,6 +58,8 @@ export type StatementKind =
   | 'dropMaterializedView'
   | 'createSchema'
   | 'dropSchema'
+  | 'createFunction'
+  | 'dropFunction'
   | 'renameSchema'
   | 'setSchemaAuthorization'
   | AlterTableKind
@@ -122,6 +124,8 @@ export interface AccessRequest {
   tableFunctions: string[];
   procedures: string[];
   sessionProperties: Array<{ name: string; catalog?: string }>;
+  /** The SQL routine CREATE / DROP FUNCTION creates or drops. */
+  routine?: { catalog: string; schema: string; name: string };
   /** SET SESSION AUTHORIZATION target user (impersonation check needed). */
   authorizationUser?: string;
   /** The new owner in ALTER SCHEMA/TABLE/VIEW ... SET AUTHORIZATION. */
