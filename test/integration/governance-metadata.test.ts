@@ -7,16 +7,12 @@
  * on these rules (see the report in README, Governance).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { RunningGateway } from '../../src/gateway.js';
 import { runQuery } from '../support/protocol-client.js';
-import { ensureTrino, startTestGateway } from '../support/services.js';
+import { ensureTrino, startGovernedTrinoGateway } from '../support/services.js';
 import { RULES, SCHEMA, createFixtures } from '../support/metadata-rules.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'qg-metadata-'));
 let gateway: RunningGateway;
 let trino: string;
 
@@ -29,13 +25,7 @@ async function rows(user: string, sql: string): Promise<unknown> {
 before(async () => {
   trino = await ensureTrino();
   await createFixtures(trino);
-  const rulesFile = join(dir, 'rules.json');
-  writeFileSync(rulesFile, JSON.stringify(RULES));
-  gateway = await startTestGateway({
-    accessControl: { rulesFile },
-    backends: [{ name: 'trino1', engine: 'trino', url: trino, group: 'cluster' }],
-    routing: { defaultGroup: 'cluster' },
-  });
+  gateway = await startGovernedTrinoGateway(trino, RULES);
 });
 after(async () => {
   await gateway?.close();

@@ -7,16 +7,12 @@
  * (allow-all), created there directly by the users who own them.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { RunningGateway } from '../../src/gateway.js';
 import { runQuery } from '../support/protocol-client.js';
-import { ensureTrino, startTestGateway } from '../support/services.js';
+import { ensureTrino, startGovernedTrinoGateway } from '../support/services.js';
 
 const S = 'memory.qg_gov_views';
-const dir = mkdtempSync(join(tmpdir(), 'qg-views-'));
 let gateway: RunningGateway;
 let trino: string;
 
@@ -53,13 +49,7 @@ before(async () => {
   await onTrino('bob', `CREATE VIEW ${S}.v_def_bob_over_inv SECURITY DEFINER AS SELECT s FROM ${S}.v_inv`);
   await onTrino('admin', `CREATE VIEW ${S}.v_inv_over_bob SECURITY INVOKER AS SELECT s FROM ${S}.v_def_bob`);
   await onTrino('admin', `CREATE VIEW ${S}.v_inv_over_carl SECURITY INVOKER AS SELECT s FROM ${S}.v_def_carl`);
-  const rulesFile = join(dir, 'rules.json');
-  writeFileSync(rulesFile, JSON.stringify(RULES));
-  gateway = await startTestGateway({
-    accessControl: { rulesFile },
-    backends: [{ name: 'trino1', engine: 'trino', url: trino, group: 'cluster' }],
-    routing: { defaultGroup: 'cluster' },
-  });
+  gateway = await startGovernedTrinoGateway(trino, RULES);
 });
 
 after(async () => {

@@ -23,6 +23,7 @@ import { corpus, setupStatements } from './corpus.js';
 import { SESSION, StaticMetadata, TPCH_COLUMNS } from './support.js';
 import { trinoParserUnavailable, trinoRead, type TrinoReading } from './trino-parser.js';
 import { queryInfo, run, trinoUp } from './trino.js';
+import { seededRandom } from '../support/random.js';
 
 const COUNT = Number(process.env.QUERYGATE_PARSER_DIFF ?? 2000);
 const SEED = Number(process.env.QUERYGATE_PARSER_DIFF_SEED ?? 16);
@@ -52,18 +53,6 @@ const PIECES = [
 ];
 
 const BENIGN = [...WHITE, '--x\r', '--x\n', '--x\r\n', '/**/', '/* x */', '/* -- */', '-- /*\n', ' /* \u2028 */ ', ' --\u00a0\n'];
-
-/** A small deterministic generator (mulberry32), so a failure reproduces from its seed and index. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function mutate(sql: string, rnd: () => number): string {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
@@ -161,7 +150,7 @@ function duckTables(json: string): { tables: string[]; ctes: Set<string> } | und
 async function serverCheck(candidates: Array<{ sql: string; reads: Record<string, string[]> }>, failures: unknown[]): Promise<{ ran: number; trinoErrors: number } | string> {
   if (SERVER <= 0) return 'not asked';
   if (!(await trinoUp())) return 'no Trino on 127.0.0.1:18080';
-  const pick = random(SEED + 1);
+  const pick = seededRandom(SEED + 1);
   const sample: typeof candidates = [];
   const pool = candidates.slice();
   while (sample.length < SERVER && pool.length > 0) sample.push(pool.splice(Math.floor(pick() * pool.length), 1)[0]!);
@@ -211,7 +200,7 @@ test(`parser differential: ${COUNT} mutated statements against Trino's parser an
   );
   const duck = await (await DuckDBInstance.create(':memory:')).connect();
   const serialize = await duck.prepare('SELECT json_serialize_sql($1::VARCHAR)');
-  const rnd = random(SEED);
+  const rnd = seededRandom(SEED);
   const stats = { mutations: 0, trinoAccepts: 0, gatewayAllows: 0, bothAccept: 0, gatewayStricter: 0, trinoStricter: 0, duckdbCompared: 0, failures: 0 };
   const failures: unknown[] = [];
   // Not failures, kept for reading: what only one side accepts.

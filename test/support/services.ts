@@ -3,7 +3,7 @@
  * (reused when already running) and gateways started in-process on a free port.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,6 +42,17 @@ export async function startTestGateway(config: Record<string, unknown>, options:
 }
 
 /** Environment of the real clients installed by scripts/clients/install.sh. */
+/** A gateway governed by `rules` (written to a rules file of its own) in front of one Trino. */
+export async function startGovernedTrinoGateway(trinoUrl: string, rules: unknown): Promise<RunningGateway> {
+  const rulesFile = join(mkdtempSync(join(tmpdir(), 'qg-rules-')), 'rules.json');
+  writeFileSync(rulesFile, JSON.stringify(rules));
+  return startTestGateway({
+    accessControl: { rulesFile },
+    backends: [{ name: 'trino1', engine: 'trino', url: trinoUrl, group: 'cluster' }],
+    routing: { defaultGroup: 'cluster' },
+  });
+}
+
 export async function clientEnv(): Promise<Record<string, string>> {
   const { stdout } = await exec('bash', ['-c', `source "${REPO}scripts/clients/env.sh" && env`], { timeout: 600_000 });
   const env: Record<string, string> = {};

@@ -22,23 +22,12 @@ import { Socket } from 'node:net';
 import { test } from 'node:test';
 import { FrontDoor } from '../../src/http1/front-door.js';
 import { converse, echo, frontDoorServer, nodeServer, responses } from '../support/front-door-harness.js';
+import { seededRandom } from '../support/random.js';
 
 const SMOKE_STREAMS = 1000;
 const SPLIT_EVERY = 8;
 const streams = Number(process.env.QUERYGATE_DIFFERENTIAL_STREAMS ?? SMOKE_STREAMS);
 const firstSeed = Number(process.env.QUERYGATE_DIFFERENTIAL_SEED ?? 1);
-
-/** mulberry32: a small seeded generator, so a failing stream can be replayed by its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rand = () => number;
 const pick = <T>(rand: Rand, items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
@@ -110,7 +99,7 @@ function request(rand: Rand): string {
 }
 
 function stream(seed: number): Buffer {
-  const rand = random(seed);
+  const rand = seededRandom(seed);
   const count = 1 + Math.floor(rand() * 3);
   let text = '';
   for (let i = 0; i < count; i++) {
@@ -195,7 +184,7 @@ test(`the front door frames ${streams} generated request streams as llhttp does,
   try {
     for (let seed = firstSeed; seed < firstSeed + streams; seed++) {
       const bytes = stream(seed);
-      const rand = random(seed * 7919);
+      const rand = seededRandom(seed * 7919);
       const split = 1 + Math.floor(rand() * (bytes.length - 1));
       for (const pieces of [[bytes], [bytes.subarray(0, split), bytes.subarray(split)]]) {
         front.log.length = 0;
