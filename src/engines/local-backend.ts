@@ -15,6 +15,7 @@ import { formEncode, hasCapability, headerName, type Dialect, type QuerySession 
 import { followUpUri, infoUri } from '../protocol/uris.js';
 import { sendJson, sendNoContent, type HeaderList } from '../server/respond.js';
 import type { ViewExpansion } from '../sql/analyzer/types.js';
+import { quoteString } from '../sql/quoting.js';
 import { classifyStatement, type SessionStatement } from '../sql/session-statement.js';
 import { embeddedBindingRefusal } from './duckdb/binding.js';
 import type { Backend, FollowUpRequest, QueryEndEvents, QueryLookup, Submission } from './backend.js';
@@ -327,7 +328,7 @@ export class LocalBackend implements Backend {
     const execution = await this.options.engine.execute(
       {
         sql: 'SELECT count(*) FROM information_schema.schemata WHERE catalog_name = ? AND schema_name = ?',
-        parameters: [sqlString(catalog), sqlString(schema)],
+        parameters: [quoteString(catalog), quoteString(schema)],
         parametricDatetime: false,
       },
       signal,
@@ -474,9 +475,6 @@ function preparedNotFound(name: string): QueryFailure {
   return new QueryFailure(ErrorCodes.NOT_FOUND, `Prepared statement not found: ${name}`);
 }
 
-function sqlString(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
-}
 
 async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;

@@ -11,6 +11,7 @@ import { ErrorCodes, QueryFailure } from '../protocol/errors.js';
 import type { Ident, Pos } from '../sql/analyzer/ast.js';
 import { parseStatement, type AccessRequest, type QualifiedName, type StatementKind } from '../sql/analyzer/index.js';
 import { tokenize } from '../sql/lexer.js';
+import { quoteIdentifier, quoteString } from '../sql/quoting.js';
 import type { MetadataVisibility } from './decision.js';
 
 export interface ShowAnswer {
@@ -37,11 +38,7 @@ export function listsMetadata(request: AccessRequest): boolean {
 
 function literal(value: unknown, type: string): string {
   if (value === null || value === undefined) return `CAST(NULL AS ${type})`;
-  return `CAST('${String(value).replace(/'/g, "''")}' AS ${type})`;
-}
-
-function quoteName(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
+  return `CAST(${quoteString(String(value))} AS ${type})`;
 }
 
 /**
@@ -50,9 +47,9 @@ function quoteName(name: string): string {
  * of all catalogs, shown or not).
  */
 export function rowsStatement(answer: ShowAnswer): string {
-  const names = answer.columns.map((c) => quoteName(c.name));
+  const names = answer.columns.map((c) => quoteIdentifier(c.name));
   if (answer.rows.length === 0) {
-    return `SELECT ${answer.columns.map((c) => `CAST(NULL AS ${c.type}) AS ${quoteName(c.name)}`).join(', ')} WHERE false`;
+    return `SELECT ${answer.columns.map((c) => `CAST(NULL AS ${c.type}) AS ${quoteIdentifier(c.name)}`).join(', ')} WHERE false`;
   }
   const values = answer.rows.map((row, i) => `(${answer.columns.map((c, j) => literal(row[j], c.type)).join(', ')}, ${i})`);
   return `SELECT ${names.join(', ')} FROM (VALUES ${values.join(', ')}) AS t(${names.join(', ')}, "$order") ORDER BY "$order"`;
@@ -112,13 +109,9 @@ const LISTING_TABLES: Readonly<Record<string, 'schemas' | 'tables' | 'columns'>>
   columns: 'columns',
 };
 
-function sqlString(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
-}
-
 function inList(keys: string[], rows: ReadonlyArray<readonly string[]>): string {
   if (rows.length === 0) return 'false';
-  const tuple = (values: readonly string[]) => (values.length === 1 ? sqlString(values[0]!) : `(${values.map(sqlString).join(', ')})`);
+  const tuple = (values: readonly string[]) => (values.length === 1 ? quoteString(values[0]!) : `(${values.map(quoteString).join(', ')})`);
   const columns = keys.length === 1 ? keys[0]! : `(${keys.join(', ')})`;
   return `${columns} IN (VALUES ${rows.map(tuple).join(', ')})`;
 }
@@ -197,7 +190,7 @@ export async function filteredInformationSchema(
           ? inList(['table_schema', 'table_name'], listing.tables.filter(([s, t]) => visible.table(q(s, t))))
           : inList(['table_schema', 'table_name', 'column_name'], listing.columns.filter(([s, t, c]) => visible.table(q(s, t)) && visible.column(q(s, t), c)));
     const original = sql.slice(tokens[first]!.start, last.end);
-    edits.push({ start: tokens[first]!.start, end: last.end, text: `(SELECT * FROM ${original} WHERE ${filter})${ref.alias ? '' : ` AS ${quoteName(table)}`}` });
+    edits.push({ start: tokens[first]!.start, end: last.end, text: `(SELECT * FROM ${original} WHERE ${filter})${ref.alias ? '' : ` AS ${quoteIdentifier(table)}`}` });
   }
   edits.sort((a, b) => b.start - a.start);
   let out = sql;

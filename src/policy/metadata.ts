@@ -33,17 +33,7 @@ export class BackendMetadata implements MetadataProvider, ShowLister {
   ) {}
 
   async columnsOf(table: QualifiedName): Promise<string[] | undefined> {
-    const key = `${table.catalog}\u0000${table.schema}\u0000${table.name}`;
-    const now = Date.now();
-    const cached = this.columns.get(key);
-    if (cached && cached.expiresAt > now) return cached.value;
-    const generation = this.generation;
-    const owner = await this.ownerOf(table.catalog);
-    const value = owner === undefined ? undefined : await owner.columnsOf(table.catalog, table.schema, table.name);
-    if (generation !== this.generation) return value;
-    if (this.columns.size >= MAX_ENTRIES) this.columns.delete(this.columns.keys().next().value!);
-    this.columns.set(key, { value, expiresAt: now + COLUMNS_TTL_MS });
-    return value;
+    return this.perTable(this.columns, table, (owner) => owner.columnsOf(table.catalog, table.schema, table.name));
   }
 
   /**
@@ -52,16 +42,28 @@ export class BackendMetadata implements MetadataProvider, ShowLister {
    * (fail closed) and is not cached.
    */
   async viewOf(table: QualifiedName): Promise<ViewExpansion | undefined> {
+    return this.perTable(this.views, table, (owner) => owner.viewOf?.(table.catalog, table.schema, table.name));
+  }
+
+  /**
+   * One table's answer from the backend serving its catalog, cached for COLUMNS_TTL_MS; an answer
+   * looked up across an invalidate() is returned but not cached (it may predate the change).
+   */
+  private async perTable<T>(
+    cache: Map<string, { value: T | undefined; expiresAt: number }>,
+    table: QualifiedName,
+    lookup: (owner: Backend) => Promise<T | undefined> | undefined,
+  ): Promise<T | undefined> {
     const key = `${table.catalog}\u0000${table.schema}\u0000${table.name}`;
     const now = Date.now();
-    const cached = this.views.get(key);
+    const cached = cache.get(key);
     if (cached && cached.expiresAt > now) return cached.value;
     const generation = this.generation;
     const owner = await this.ownerOf(table.catalog);
-    const value = owner?.viewOf === undefined ? undefined : await owner.viewOf(table.catalog, table.schema, table.name);
+    const value = owner === undefined ? undefined : await lookup(owner);
     if (generation !== this.generation) return value;
-    if (this.views.size >= MAX_ENTRIES) this.views.delete(this.views.keys().next().value!);
-    this.views.set(key, { value, expiresAt: now + COLUMNS_TTL_MS });
+    if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value!);
+    cache.set(key, { value, expiresAt: now + COLUMNS_TTL_MS });
     return value;
   }
 

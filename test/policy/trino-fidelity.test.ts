@@ -51,9 +51,11 @@ test('rule column names are matched case-sensitively: "C_PHONE" does not cover c
   assert.equal((await decide(R, who('alice'), 'SELECT c_phone FROM tpch.tiny.customer')).allowed, true);
 });
 
-function insecureResolver(): IdentityResolver {
+/** A resolver in insecure mode (no authenticator), deciding impersonation by R. */
+function insecureResolver(groupFile?: GroupFile): IdentityResolver {
   return new IdentityResolver({
     authenticators: [],
+    ...(groupFile ? { groupFile } : {}),
     rules: { value: R } as ReloadingFile<AccessRules>,
     cacheTtlMs: 0,
     maxFailures: 3,
@@ -92,17 +94,7 @@ test('two X-Trino-User lines: the first counts, as in Trino (not both joined int
 test('an impersonated session user has its own groups, not the original user\'s', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'qg-fidelity-'));
   writeFileSync(join(dir, 'groups'), 'admins:admin\nanalysts:alice\n');
-  const resolver = new IdentityResolver({
-    authenticators: [],
-    groupFile: new GroupFile(join(dir, 'groups'), () => undefined),
-    rules: { value: R } as ReloadingFile<AccessRules>,
-    cacheTtlMs: 0,
-    maxFailures: 3,
-    maxFailuresPerClient: 100,
-    failureWindowMs: 60_000,
-    allowInsecureOverHttp: false,
-    trustForwardedProto: false,
-  });
+  const resolver = insecureResolver(new GroupFile(join(dir, 'groups'), () => undefined));
   const identity = await resolver.resolve(request({ 'x-trino-user': 'alice', 'x-trino-original-user': 'admin' }), 'trino', false);
   assert.deepEqual([identity.principal.groups, identity.user, identity.groups], [['admins'], 'alice', ['analysts']]);
 });

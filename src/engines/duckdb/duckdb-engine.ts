@@ -11,7 +11,8 @@ import { codecFor } from './codecs.js';
 import { DEMO_CATALOG, DEMO_STATEMENTS } from './demo-data.js';
 import { canceledFailure, toQueryFailure } from './errors.js';
 import { DuckDbExecution } from './execution.js';
-import { quoteIdentifier, quoteString, refusal } from './sql-text.js';
+import { quoteIdentifier, quoteString } from '../../sql/quoting.js';
+import { refusal } from './sql-text.js';
 
 export interface DuckDbCatalog {
   name: string;

@@ -16,7 +16,8 @@ import { column, type Column } from '../../protocol/types.js';
 import type { LocalExecution, LocalStatement, ResultPage } from '../local-engine.js';
 import { codecFor, type Codec } from './codecs.js';
 import { canceledFailure, toQueryFailure, type ErrorContext } from './errors.js';
-import { quoteIdentifier, quoteString, scan } from './sql-text.js';
+import { quoteIdentifier, quoteString } from '../../sql/quoting.js';
+import { scan } from './sql-text.js';
 
 /** Statement kinds a user may run. The rest (SET, PRAGMA, CALL, ATTACH, COPY, LOAD, ...) change the engine or reach outside it. */
 const ALLOWED_STATEMENTS = new Set<StatementType>([

@@ -152,13 +152,6 @@ export function qualifiedNameAt(sql: string, index: number): string[] | undefine
   return parts.length > 0 ? parts : undefined;
 }
 
-export function quoteIdentifier(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
-export function quoteString(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
-}
 
 /** Converts an offset counted in Unicode code points into a string (UTF-16) index. */
 export function indexOfCodePoint(sql: string, codePoints: number): number {

@@ -16,6 +16,7 @@ import type { ViewExpansion } from '../../sql/analyzer/types.js';
 import { followUpUri, infoUri, type FollowUpPhase } from '../../protocol/uris.js';
 import { SkippingRewriter, TopLevelValueRewriter } from '../../protocol/uri-rewriter.js';
 import { sendJson, sendNoContent, sendQueryFailure, sendText } from '../../server/respond.js';
+import { quoteIdentifier, quoteString } from '../../sql/quoting.js';
 import type { Backend, CatalogObjects, FollowUpRequest, QueryEndDetails, QueryEndEvents, QueryLookup, Submission } from '../backend.js';
 import { backendRequestHeaders, clientResponseHeaders } from './header-translation.js';
 import { HeldDocuments } from './held-documents.js';
@@ -281,10 +282,8 @@ export class TrinoBackend implements Backend {
   }
 
   async columnsOf(catalog: string, schema: string, table: string): Promise<string[] | undefined> {
-    const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
-    const quoted = `"${catalog.replace(/"/g, '""')}"`;
     const rows = await this.internalQuery(
-      `SELECT column_name FROM ${quoted}.information_schema.columns WHERE table_schema = ${literal(schema)} AND table_name = ${literal(table)} ORDER BY ordinal_position`,
+      `SELECT column_name FROM ${quoteIdentifier(catalog)}.information_schema.columns WHERE table_schema = ${quoteString(schema)} AND table_name = ${quoteString(table)} ORDER BY ordinal_position`,
     );
     return rows.length === 0 ? undefined : rows.map((row) => String(row[0]));
   }
@@ -297,14 +296,12 @@ export class TrinoBackend implements Backend {
    * SECURITY INVOKER views, the owner for SECURITY DEFINER views). Undefined for a table.
    */
   async viewOf(catalog: string, schema: string, name: string): Promise<ViewExpansion | undefined> {
-    const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
-    const quoted = (text: string) => `"${text.replace(/"/g, '""')}"`;
     const views = await this.internalQuery(
-      `SELECT count(*) FROM ${quoted(catalog)}.information_schema.views WHERE table_schema = ${literal(schema)} AND table_name = ${literal(name)}`,
+      `SELECT count(*) FROM ${quoteIdentifier(catalog)}.information_schema.views WHERE table_schema = ${quoteString(schema)} AND table_name = ${quoteString(name)}`,
     );
     if (Number(views[0]?.[0] ?? 0) === 0) return undefined;
     let queryId: string | undefined;
-    await this.internalQuery(`SELECT * FROM ${quoted(catalog)}.${quoted(schema)}.${quoted(name)} WHERE false`, { onId: (id) => (queryId = id) });
+    await this.internalQuery(`SELECT * FROM ${quoteIdentifier(catalog)}.${quoteIdentifier(schema)}.${quoteIdentifier(name)} WHERE false`, { onId: (id) => (queryId = id) });
     if (queryId === undefined) throw new QueryFailure(ErrorCodes.BACKEND_PROTOCOL_ERROR, 'View expansion: the backend named no query id');
     const response = await this.pool.request({
       method: 'GET',
@@ -332,7 +329,7 @@ export class TrinoBackend implements Backend {
 
   /** Every schema, table and column of a catalog, as its information_schema lists them to the gateway. */
   async objectsOf(catalog: string): Promise<CatalogObjects> {
-    const quoted = `"${catalog.replace(/"/g, '""')}"`;
+    const quoted = quoteIdentifier(catalog);
     const [schemas, tables, columns] = await Promise.all([
       this.internalQuery(`SELECT schema_name FROM ${quoted}.information_schema.schemata`),
       this.internalQuery(`SELECT table_schema, table_name FROM ${quoted}.information_schema.tables`),
@@ -347,15 +344,14 @@ export class TrinoBackend implements Backend {
 
   /** The user a query runs as (for kill_query's access check); undefined when Trino does not know the id. */
   async queryOwner(queryId: string): Promise<string | undefined> {
-    const rows = await this.internalQuery(`SELECT "user" FROM system.runtime.queries WHERE query_id = '${queryId.replace(/'/g, "''")}'`);
+    const rows = await this.internalQuery(`SELECT "user" FROM system.runtime.queries WHERE query_id = ${quoteString(queryId)}`);
     return rows.length === 0 ? undefined : String(rows[0]![0]);
   }
 
   /** Table and column comments of a catalog (for tags kept in the backend's own metadata); `column` is absent for a table comment. */
   async commentsOf(catalog: string): Promise<Array<{ schema: string; table: string; column?: string; comment: string }>> {
-    const literal = `'${catalog.replace(/'/g, "''")}'`;
-    const quoted = `"${catalog.replace(/"/g, '""')}"`;
-    const tables = await this.internalQuery(`SELECT schema_name, table_name, comment FROM system.metadata.table_comments WHERE catalog_name = ${literal} AND comment IS NOT NULL`);
+    const quoted = quoteIdentifier(catalog);
+    const tables = await this.internalQuery(`SELECT schema_name, table_name, comment FROM system.metadata.table_comments WHERE catalog_name = ${quoteString(catalog)} AND comment IS NOT NULL`);
     const columns = await this.internalQuery(`SELECT table_schema, table_name, column_name, comment FROM ${quoted}.information_schema.columns WHERE comment IS NOT NULL`);
     return [
       ...tables.map(([schema, table, comment]) => ({ schema: String(schema), table: String(table), comment: String(comment) })),
