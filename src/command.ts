@@ -210,15 +210,30 @@ async function main(): Promise<void> {
     else log.fatal({ err }, 'querygate failed to start');
     process.exit(1);
   }
+  let stopping = false;
+  // The first SIGTERM/SIGINT drains (server.drainTimeout); a second one stops at once.
   const stop = (signal: string) => {
-    log.info({ signal }, 'shutting down');
-    gateway.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
+    if (stopping) {
+      log.warn({ signal }, 'second signal: stopping without waiting for in-flight queries');
+      gateway.close().finally(() => process.exit(1));
+      return;
+    }
+    stopping = true;
+    log.info({ signal, drainTimeout: config.server.drainTimeout }, 'shutting down');
+    gateway
+      .drain()
+      .then(() => gateway.close())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          log.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGHUP', () => gateway.reload());
 }
 
 await main();

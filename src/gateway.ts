@@ -40,7 +40,9 @@ import { HealthChecker } from './routing/health-checker.js';
 import { Router, type RouteDecision, type RoutingContext } from './routing/router.js';
 import { AdminApi } from './server/admin-api.js';
 import { Dispatcher } from './server/dispatcher.js';
+import { drain, type DrainOutcome } from './server/drain.js';
 import { GatewayServer } from './server/gateway-server.js';
+import { Lifecycle, readiness } from './server/probes.js';
 import { StaticUi } from './server/static-ui.js';
 import { UiSessions } from './server/ui-session.js';
 import { VERSION } from './version.js';
@@ -50,6 +52,10 @@ export interface RunningGateway {
   url: string;
   /** The HTTPS listener, when TLS is configured. */
   tlsUrl?: string;
+  /** Graceful drain: not ready, new statements refused, in-flight queries finish or are cancelled at server.drainTimeout. */
+  drain(): Promise<DrainOutcome>;
+  /** Re-reads the configuration and rules files now (SIGHUP), changed or not. */
+  reload(): void;
   close(): Promise<void>;
 }
 
@@ -154,20 +160,27 @@ function auditedReloads(audit: AuditTrail, log: Logger, action: string, path: st
   ];
 }
 
-/** Checks the configuration file every second and applies what changed. */
-function watchConfig(path: string, initial: GatewayConfig, targets: ReloadTargets, audit: AuditTrail): NodeJS.Timeout {
+/** Checks the configuration file every second and applies what changed; `reloadNow` re-reads it at once. */
+function watchConfig(path: string, initial: GatewayConfig, targets: ReloadTargets, audit: AuditTrail): { timer: NodeJS.Timeout; reloadNow(): void } {
   const file = new ReloadingFile(path, parseConfigText, ...auditedReloads(audit, targets.log, 'config.reload', path));
   let current = initial;
   let seen = file.value;
-  const timer = setInterval(() => {
+  const apply = () => {
     const next = file.value;
     if (next === seen) return;
     seen = next;
     applyReload(current, next, targets);
     current = next;
-  }, 1000);
+  };
+  const timer = setInterval(apply, 1000);
   timer.unref();
-  return timer;
+  return {
+    timer,
+    reloadNow() {
+      file.reload();
+      apply();
+    },
+  };
 }
 
 export interface BackendDependencies {
@@ -354,6 +367,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
   };
   const dispatcher = new Dispatcher(fromConfig('routing', () => new Router(config)), admission, signer, queryIds, metrics, ops.tracker, analyzeForRouting, log);
   const reloader = options.configPath === undefined ? undefined : watchConfig(options.configPath, config, { pool, dispatcher, groupLimits, log }, ops.audit);
+  const lifecycle = new Lifecycle();
   const sweeper = setInterval(() => dispatcher.sweep(), 5_000);
   sweeper.unref();
   const health = new HealthChecker(pool, config.healthCheck.interval, config.healthCheck.timeout, (backend, healthy, reason) =>
@@ -405,18 +419,27 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
     tracker: ops.tracker,
     ...(access ? { access } : {}),
     ...(announceEnded ? { announceEnded } : {}),
+    lifecycle,
+    readiness: () => readiness(lifecycle, pool, admission),
     log,
   });
   const httpPort = config.server.httpEnabled ? (await server.listen({ port: config.server.port, host: config.server.host })).port : undefined;
   const httpsPort = tls && tlsMaterial ? (await server.listen({ port: tls.port, host: config.server.host, tls: tlsMaterial })).port : undefined;
   log.info({ httpPort, httpsPort, backends: config.backends.map((b) => `${b.name} (${b.engine}, group ${b.group})`) }, 'querygate is listening');
+  lifecycle.serving();
   return {
     port: httpPort ?? httpsPort!,
     url: httpPort !== undefined ? `http://127.0.0.1:${httpPort}` : `https://127.0.0.1:${httpsPort}`,
     ...(httpsPort !== undefined ? { tlsUrl: `https://127.0.0.1:${httpsPort}` } : {}),
+    drain: () => drain({ lifecycle, admission, dispatcher, log }, config.server.drainTimeout),
+    reload() {
+      log.info('reloading the configuration (SIGHUP)');
+      reloader?.reloadNow();
+      rules?.reload();
+    },
     async close() {
       clearInterval(sweeper);
-      clearInterval(reloader);
+      clearInterval(reloader?.timer);
       health.stop();
       await server.close();
       await Promise.all(backends.map((b) => b.close()));

@@ -31,10 +31,16 @@ export class ReloadingFile<T> {
     return this.current;
   }
 
-  private reloadIfChanged(): void {
+  /** Re-reads the file now, changed or not (SIGHUP: a referenced secret file may have changed underneath). */
+  reload(): void {
+    this.checkedAt = Date.now();
+    this.reloadIfChanged(true);
+  }
+
+  private reloadIfChanged(force = false): void {
     try {
       const mtimeMs = statSync(this.path).mtimeMs;
-      if (mtimeMs === this.mtimeMs) return;
+      if (mtimeMs === this.mtimeMs && !force) return;
       this.current = this.parse(readFileSync(this.path, 'utf8'), this.path);
       this.mtimeMs = mtimeMs;
       this.onReloaded();

@@ -203,6 +203,9 @@ const routingRule = z
   })
   .strict();
 
+/** Kubernetes' default terminationGracePeriodSeconds is 30 s: the drain ends before the kubelet's SIGKILL. */
+const DEFAULT_DRAIN_TIMEOUT_MS = 25_000;
+
 export const configSchema = z
   .object({
     server: z
@@ -225,9 +228,20 @@ export const configSchema = z
           .object({ port: z.number().int().min(0).max(65535), certFile: z.string().min(1), keyFile: z.string().min(1) })
           .strict()
           .optional(),
+        /** On SIGTERM/SIGINT, how long in-flight queries may run on before they are cancelled on their backends. */
+        drainTimeout: duration.default(DEFAULT_DRAIN_TIMEOUT_MS),
       })
       .strict()
-      .default({ host: '0.0.0.0', port: 8080, maxStatementSize: 1024 * 1024, maxConnections: 10_000, maxBufferedRequestBytes: 64 * 1024 * 1024, exposeBackendDetails: false, httpEnabled: true }),
+      .default({
+        host: '0.0.0.0',
+        port: 8080,
+        maxStatementSize: 1024 * 1024,
+        maxConnections: 10_000,
+        maxBufferedRequestBytes: 64 * 1024 * 1024,
+        exposeBackendDetails: false,
+        httpEnabled: true,
+        drainTimeout: DEFAULT_DRAIN_TIMEOUT_MS,
+      }),
     authentication: z
       .object({
         /** Tried in order; the first that accepts the credentials wins. Empty: the user header is trusted. */

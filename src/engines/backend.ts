@@ -5,6 +5,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ClientResponse } from '../http1/exchange.js';
+import type { QueryFailure } from '../protocol/errors.js';
 import type { FollowUp } from '../protocol/query-token.js';
 import type { QuerySession } from '../protocol/session.js';
 import type { ViewExpansion } from '../sql/analyzer/types.js';
@@ -94,8 +95,11 @@ export interface Backend {
   showRows?(sql: string, session: { catalog?: string; schema?: string }): Promise<{ columns: Array<{ name: string; type: string }>; rows: unknown[][] }>;
   /** The user a query runs as, when this backend has it (for kill_query's access check). */
   queryOwner?(queryId: string): Promise<string | undefined>;
-  /** Cancels a query whose client stopped polling (no ownership check: the gateway itself asks). */
-  abandon(queryId: string): Promise<void>;
+  /**
+   * Cancels a query the gateway itself gives up on (no ownership check): its client stopped
+   * polling, or this instance is shutting down (`reason`, for engines that report it themselves).
+   */
+  abandon(queryId: string, reason?: QueryFailure): Promise<void>;
   /** Queries running or queued on the backend, from everyone, when the engine can tell. */
   reportedLoad?(timeoutMs: number): Promise<number | undefined>;
   submit(submission: Submission, res: ClientResponse): Promise<void>;

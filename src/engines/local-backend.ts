@@ -74,7 +74,7 @@ class LocalQuery {
     this.events.ended(failure.errorCode === ErrorCodes.ABANDONED_QUERY ? 'abandoned' : 'failed', {
       errorName: failure.errorCode.name,
       errorMessage: failure.message,
-      canceled: failure.errorCode === ErrorCodes.USER_CANCELED,
+      canceled: failure.errorCode === ErrorCodes.USER_CANCELED || failure.errorCode === ErrorCodes.SERVER_SHUTTING_DOWN,
     });
   }
 
@@ -206,9 +206,9 @@ export class LocalBackend implements Backend {
     return this.options.engine.viewReads(catalog, schema, name);
   }
 
-  async abandon(queryId: string): Promise<void> {
+  async abandon(queryId: string, reason?: QueryFailure): Promise<void> {
     const query = this.queries.get(queryId);
-    if (query) this.cancel(query, new QueryFailure(ErrorCodes.ABANDONED_QUERY, `Query ${query.id} was abandoned: its client stopped polling`));
+    if (query) this.cancel(query, reason ?? new QueryFailure(ErrorCodes.ABANDONED_QUERY, `Query ${query.id} was abandoned: its client stopped polling`));
   }
 
   async queryInfo(queryId: string, requester: string, _headers: IncomingHttpHeaders, res: ClientResponse): Promise<QueryLookup> {

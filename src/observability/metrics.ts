@@ -116,7 +116,7 @@ export class GatewayMetrics {
     this.queueWait.observe({ group }, seconds);
   }
 
-  requestRejected(status: number): void {
+  requestRejected(status: number | 'draining'): void {
     this.rejected.inc({ reason: String(status) });
   }
 }

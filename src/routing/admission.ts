@@ -125,6 +125,16 @@ export class Admission {
     return this.queue.includes(ticket);
   }
 
+  /** Every query waiting in this instance's gateway queue. */
+  get queuedTotal(): number {
+    return this.queue.length;
+  }
+
+  /** Slots this instance holds: admitted queries, and submissions whose backend has not named the query yet (unbound). */
+  openSlots(): Slot[] {
+    return [...this.inflight.values(), ...this.unbound];
+  }
+
   queuedIn(group: string): number {
     return this.queue.filter((t) => t.decision.group === group).length;
   }

@@ -111,6 +111,31 @@ export class Dispatcher {
     this.sendQueued(res, queryId, { ...queued.submission, baseUrl }, token + 1, queued.createdAt);
   }
 
+  /**
+   * Fails every query still waiting in the gateway queue (the instance is shutting down) and
+   * records it in history; a client that polls again before the listener closes gets `failure`.
+   */
+  failQueued(failure: QueryFailure): void {
+    for (const [id, { ticket, submission, createdAt }] of this.queued) {
+      if (ticket.failure !== undefined) continue;
+      this.admission.abandon(ticket);
+      ticket.failure = failure;
+      ticket.settle();
+      this.tracker.refused({
+        id,
+        user: submission.user,
+        principal: submission.principal,
+        ...(submission.session.source !== undefined ? { source: submission.session.source } : {}),
+        clientTags: submission.session.clientTags,
+        statement: submission.originalSql ?? submission.sql,
+        state: 'FAILED',
+        createdAt,
+        errorName: failure.errorCode.name,
+        errorMessage: failure.message,
+      });
+    }
+  }
+
   /** Drops queued queries nobody polls any more; called by the sweeper. */
   sweep(): void {
     this.admission.sweep();

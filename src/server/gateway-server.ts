@@ -24,6 +24,8 @@ import type { Admission } from '../routing/admission.js';
 import type { AdminApi } from './admin-api.js';
 import type { StaticUi } from './static-ui.js';
 import { QUEUE_BACKEND, type Dispatcher } from './dispatcher.js';
+import { shuttingDown } from './drain.js';
+import type { Lifecycle, Readiness } from './probes.js';
 import { sendJson, sendNoContent, sendQueryFailure, sendText } from './respond.js';
 
 export interface GatewayServerOptions {
@@ -46,6 +48,8 @@ export interface GatewayServerOptions {
   tracker: QueryTracker;
   /** Absent: every statement is allowed (no accessControl configured). */
   access?: AccessControl;
+  lifecycle: Lifecycle;
+  readiness: () => Readiness;
   /** Tells the instance that admitted a query that it ended here (QueryEndChannel, with Redis). */
   announceEnded?: (queryId: string, outcome: QueryOutcome) => void;
   log: Logger;
@@ -137,6 +141,10 @@ export class GatewayServer {
     await this.refusingFailures(req, res, async () => {
       if (path === '/v1/statement') {
         if (req.method !== 'POST') throw new HttpFailure(405, 'Method not allowed');
+        if (this.options.lifecycle.draining) {
+          this.refuseWhileDraining(req, res);
+          return;
+        }
         await this.submit(req, res, receivedAt);
       } else {
         await this.followUp(req, res, path, search, receivedAt);
@@ -151,7 +159,11 @@ export class GatewayServer {
       return;
     }
     await this.refusingFailures(req, res, async () => {
-      if (path === '/v1/info') {
+      if (path === '/livez' || path === '/healthz' || path === '/readyz') {
+        if (req.method !== 'GET') throw new HttpFailure(405, 'Method not allowed');
+        const body = path === '/readyz' ? this.options.readiness() : { status: 'alive' };
+        sendJson(res, JSON.stringify(body), [['cache-control', 'no-store']], 'ready' in body && !body.ready ? 503 : 200);
+      } else if (path === '/v1/info') {
         this.info(res);
       } else if (path.startsWith('/v1/query/')) {
         await this.queryResource(req, res, path);
@@ -267,6 +279,20 @@ export class GatewayServer {
     this.options.metrics.requestRejected(denied.status);
     req.resume();
     sendQueryFailure(res, this.options.queryIds.next(), this.baseUrl(req), new QueryFailure(ErrorCodes.PERMISSION_DENIED, denied.message));
+  }
+
+  /**
+   * A new statement while draining: 503, which Trino's Python and Go clients and load balancers
+   * retry (against another instance: the connection is closed); the Java CLI and JDBC show the
+   * status with the body, a Trino error document naming SERVER_SHUTTING_DOWN.
+   */
+  private refuseWhileDraining(req: ClientRequest, res: ClientResponse): void {
+    this.options.metrics.requestRejected('draining');
+    req.resume();
+    sendQueryFailure(res, this.options.queryIds.next(), this.baseUrl(req), shuttingDown(), 503, [
+      ['retry-after', '1'],
+      ['connection', 'close'],
+    ]);
   }
 
   private async followUp(req: ClientRequest, res: ClientResponse, path: string, search: string, receivedAt: bigint): Promise<void> {

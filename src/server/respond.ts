@@ -30,9 +30,11 @@ export function sendNoContent(res: ClientResponse): void {
 }
 
 /** A query that fails before (or instead of) producing results: a FAILED document, as Trino sends it. */
-export function sendQueryFailure(res: ClientResponse, queryId: string, baseUrl: string, failure: QueryFailure): void {
+export function sendQueryFailure(res: ClientResponse, queryId: string, baseUrl: string, failure: QueryFailure, status = 200, headers: HeaderList = []): void {
   sendJson(
     res,
     renderQueryResults({ id: queryId, infoUri: infoUri(baseUrl, queryId), state: 'FAILED', elapsedMillis: 0, queuedMillis: 0, processedRows: 0, error: failure }),
+    headers,
+    status,
   );
 }
