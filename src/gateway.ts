@@ -336,7 +336,11 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
   const signer = new QueryTokenSigner(config.security.tokenSecret, config.security.tokenTtl);
   // Filled below; engines report unreachable backends to it (passive health detection).
   let pool: BackendPool | undefined;
-  const onUnreachable = (name: string, reason: string) => pool?.reportFailure(name, reason);
+  const onUnreachable = (name: string, reason: string) => {
+    const wasHealthy = pool?.get(name)?.healthy;
+    pool?.reportFailure(name, reason);
+    if (wasHealthy === true && pool?.get(name)?.healthy === false) metrics.backendHealthChanged(name, false);
+  };
   const backends = await createBackends(config, { signer, queryIds, onUnreachable, log });
   await Promise.all(backends.map((b) => b.start()));
   const cluster = await startClusterLoad(config, log);
@@ -349,7 +353,8 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
   const groupLimits = new Map(config.routingGroups.map((g) => [g.name, { maxQueued: g.maxQueued, queueTimeoutMs: g.queueTimeout }]));
   const defaultLimits = { maxQueued: 1000, queueTimeoutMs: 300_000 };
   const admission = new Admission(pool, (group) => groupLimits.get(group) ?? defaultLimits, config.queries.clientTimeout, (slot, outcome, details) => {
-    metrics.queryEnded(slot.backend.group, slot.backend.backend.name, slot.backend.backend.engine, outcome);
+    const startedAt = slot.queryId === undefined ? undefined : ops.tracker.inFlightQuery(slot.queryId)?.createdAt;
+    metrics.queryEnded(slot.backend.group, slot.backend.backend.name, slot.backend.backend.engine, outcome, startedAt === undefined ? undefined : (Date.now() - startedAt) / 1000);
     if (slot.queryId === undefined) return;
     ops.tracker.ended(slot.queryId, outcome, details);
     if (outcome === 'abandoned') {
@@ -370,13 +375,16 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
   const lifecycle = new Lifecycle();
   const sweeper = setInterval(() => dispatcher.sweep(), 5_000);
   sweeper.unref();
-  const health = new HealthChecker(pool, config.healthCheck.interval, config.healthCheck.timeout, (backend, healthy, reason) =>
-    healthy ? log.info({ backend }, 'backend is healthy again') : log.warn({ backend, reason }, 'backend is unhealthy: it takes no new queries'),
-  );
+  const health = new HealthChecker(pool, config.healthCheck.interval, config.healthCheck.timeout, (backend, healthy, reason) => {
+    metrics.backendHealthChanged(backend, healthy);
+    if (healthy) log.info({ backend }, 'backend is healthy again');
+    else log.warn({ backend, reason }, 'backend is unhealthy: it takes no new queries');
+  });
   await health.probeAll();
   health.start();
   const access = createAccessControl(config, rules, tagRuntime?.service, metadata, groupFile, (input, outcome) => {
     const denied = outcome.decision.checks.find((c) => !c.allowed);
+    metrics.accessDenied(denied?.check ?? 'statement');
     ops.audit.record({
       actor: input.principal.user,
       action: 'query.authorize',

@@ -1,8 +1,13 @@
 /**
- * Prometheus metrics (`GET /metrics`): queries by outcome, group and engine; backend health,
- * load and queue depth; latency histograms for the gateway's own work before a request reaches a
- * backend, for authentication and for waiting in the gateway queue; authentication cache hits;
- * Node's own figures (event-loop lag, memory, GC).
+ * Prometheus metrics (`GET /metrics`): queries by outcome, group and engine, and their end-to-end
+ * duration; backend health, its transitions, load and queue depth; latency histograms for the
+ * gateway's own work before a request reaches a backend, for authentication and for waiting in
+ * the gateway queue; access denials and analysis refusals; authentication and decision cache
+ * lookups; Node's own figures (event-loop lag, memory, GC).
+ *
+ * Naming follows Prometheus conventions: base units (seconds, bytes), `_total` only on counters,
+ * and totals kept elsewhere (the decision cache's, the history writer's) are exposed as counters
+ * set from their source at scrape time, never as gauges.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { QueryOutcome } from '../engines/backend.js';
@@ -10,6 +15,38 @@ import type { Admission } from '../routing/admission.js';
 import type { BackendPool } from '../routing/backend-pool.js';
 
 const FAST_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
+/** Queries run from milliseconds (metadata, cached) to hours (ETL). */
+const QUERY_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 14400];
+
+/** Why a request was refused before it became a query, for the `reason` label (the status is its own label). */
+const REJECTION_REASONS: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  410: 'gone',
+  413: 'too_large',
+  429: 'throttled',
+  503: 'unavailable',
+};
+
+/**
+ * A counter whose value is a running total kept by someone else, read at scrape time
+ * (prom-client counters only increment: the total is re-set on every collection).
+ */
+export function totalFromSource<L extends string>(registry: Registry, name: string, help: string, labelNames: readonly L[], read: () => Array<[Partial<Record<L, string>>, number]>): Counter<L> {
+  return new Counter({
+    name,
+    help,
+    labelNames,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [labels, value] of read()) this.inc(labels, value);
+    },
+  });
+}
 
 export class GatewayMetrics {
   readonly registry = new Registry();
@@ -19,7 +56,11 @@ export class GatewayMetrics {
   private readonly authenticationCache: Counter<'result'>;
   private readonly authorization: Histogram<string>;
   private readonly queueWait: Histogram<'group'>;
-  private readonly rejected: Counter<'reason'>;
+  private readonly rejected: Counter<'status_code' | 'reason'>;
+  private readonly queryDuration: Histogram<'group' | 'outcome'>;
+  private readonly denials: Counter<'check'>;
+  private readonly analysisRefusals: Counter<'error_name'>;
+  private readonly healthTransitions: Counter<'backend' | 'to'>;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'querygate_' });
@@ -33,9 +74,34 @@ export class GatewayMetrics {
     });
     this.authentication = new Histogram({ name: 'querygate_authentication_seconds', help: 'Time to authenticate a request', labelNames: ['outcome'], buckets: FAST_BUCKETS, registers: [this.registry] });
     this.authorization = new Histogram({ name: 'querygate_authorization_seconds', help: 'Time to analyse and authorize a statement (cached decisions included)', buckets: FAST_BUCKETS, registers: [this.registry] });
-    this.authenticationCache = new Counter({ name: 'querygate_authentication_cache_total', help: 'Authentication cache lookups by result (hit or miss)', labelNames: ['result'], registers: [this.registry] });
+    this.authenticationCache = new Counter({ name: 'querygate_authentication_cache_lookups_total', help: 'Authentication cache lookups by result (hit or miss)', labelNames: ['result'], registers: [this.registry] });
     this.queueWait = new Histogram({ name: 'querygate_queue_wait_seconds', help: 'Time queries waited in the gateway queue before admission', labelNames: ['group'], buckets: [0.01, 0.1, 0.5, 1, 5, 15, 60, 300, 900], registers: [this.registry] });
-    this.rejected = new Counter({ name: 'querygate_requests_rejected_total', help: 'Requests refused before becoming queries, by HTTP status', labelNames: ['reason'], registers: [this.registry] });
+    this.rejected = new Counter({
+      name: 'querygate_requests_rejected_total',
+      help: 'Requests refused before becoming queries, by HTTP status and reason (draining: a new statement while shutting down)',
+      labelNames: ['status_code', 'reason'],
+      registers: [this.registry],
+    });
+    this.queryDuration = new Histogram({
+      name: 'querygate_query_duration_seconds',
+      help: 'End-to-end query duration, from the statement reaching the gateway to its end, by routing group and outcome',
+      labelNames: ['group', 'outcome'],
+      buckets: QUERY_BUCKETS,
+      registers: [this.registry],
+    });
+    this.denials = new Counter({ name: 'querygate_access_denials_total', help: 'Statements denied by access control, by the check that denied them', labelNames: ['check'], registers: [this.registry] });
+    this.analysisRefusals = new Counter({
+      name: 'querygate_analysis_refusals_total',
+      help: 'Statements refused because access control could not analyse them, by Trino error name (SYNTAX_ERROR, NOT_SUPPORTED, TABLE_NOT_FOUND, ...)',
+      labelNames: ['error_name'],
+      registers: [this.registry],
+    });
+    this.healthTransitions = new Counter({
+      name: 'querygate_backend_health_transitions_total',
+      help: 'Backends becoming healthy or unhealthy (active probes and failures on real traffic)',
+      labelNames: ['backend', 'to'],
+      registers: [this.registry],
+    });
   }
 
   /** Gauges read at scrape time from the live state of backends and queues. */
@@ -68,8 +134,22 @@ export class GatewayMetrics {
     });
   }
 
-  queryEnded(group: string, backend: string, engine: string, outcome: QueryOutcome): void {
+  /** `seconds`: end to end, when the query's start is known (it was started through this instance). */
+  queryEnded(group: string, backend: string, engine: string, outcome: QueryOutcome, seconds: number | undefined): void {
     this.queries.inc({ group, backend, engine, outcome });
+    if (seconds !== undefined) this.queryDuration.observe({ group, outcome }, seconds);
+  }
+
+  accessDenied(check: string): void {
+    this.denials.inc({ check });
+  }
+
+  analysisRefused(errorName: string): void {
+    this.analysisRefusals.inc({ error_name: errorName });
+  }
+
+  backendHealthChanged(backend: string, healthy: boolean): void {
+    this.healthTransitions.inc({ backend, to: healthy ? 'healthy' : 'unhealthy' });
   }
 
   /** Seconds since `startNs` (process.hrtime.bigint()) of gateway work on a request of `kind`. */
@@ -87,16 +167,12 @@ export class GatewayMetrics {
 
   /** The authorization decision cache's counts, read at scrape time. */
   observeDecisionCache(stats: () => { hits: number; misses: number; size: number; evictions: number }): void {
-    new Gauge({
-      name: 'querygate_decision_cache_lookups',
-      help: 'Authorization decision cache lookups since start, by result (hit or miss)',
-      labelNames: ['result'],
-      registers: [this.registry],
-      collect() {
-        const s = stats();
-        this.set({ result: 'hit' }, s.hits);
-        this.set({ result: 'miss' }, s.misses);
-      },
+    totalFromSource(this.registry, 'querygate_decision_cache_lookups_total', 'Authorization decision cache lookups by result (hit or miss)', ['result'], () => {
+      const { hits, misses } = stats();
+      return [
+        [{ result: 'hit' }, hits],
+        [{ result: 'miss' }, misses],
+      ];
     });
     new Gauge({
       name: 'querygate_decision_cache_entries',
@@ -116,7 +192,7 @@ export class GatewayMetrics {
     this.queueWait.observe({ group }, seconds);
   }
 
-  requestRejected(status: number | 'draining'): void {
-    this.rejected.inc({ reason: String(status) });
+  requestRejected(status: number, reason = REJECTION_REASONS[status] ?? 'other'): void {
+    this.rejected.inc({ status_code: String(status), reason });
   }
 }

@@ -226,6 +226,9 @@ export class GatewayServer {
         const started = process.hrtime.bigint();
         try {
           access = await this.options.access.check({ principal: identity.principal, user: identity.user, groups: identity.groups, session, sql });
+        } catch (err) {
+          if (err instanceof QueryFailure) this.options.metrics.analysisRefused(err.errorCode.name);
+          throw err;
         } finally {
           this.options.metrics.authorized(Number(process.hrtime.bigint() - started) / 1e9);
         }
@@ -287,7 +290,7 @@ export class GatewayServer {
    * status with the body, a Trino error document naming SERVER_SHUTTING_DOWN.
    */
   private refuseWhileDraining(req: ClientRequest, res: ClientResponse): void {
-    this.options.metrics.requestRejected('draining');
+    this.options.metrics.requestRejected(503, 'draining');
     req.resume();
     sendQueryFailure(res, this.options.queryIds.next(), this.baseUrl(req), shuttingDown(), 503, [
       ['retry-after', '1'],

@@ -5,6 +5,7 @@
 import { Gauge, type Registry } from 'prom-client';
 import type { BufferedHistoryWriter } from './buffered-writer.js';
 import type { SharedCounters } from './counters.js';
+import { totalFromSource } from '../observability/metrics.js';
 
 export interface TrackingMetricSources {
   writer?: BufferedHistoryWriter;
@@ -34,17 +35,9 @@ export function registerTrackingMetrics(registry: Registry, sources: TrackingMet
         this.set(writer.backlog.spillBytes);
       },
     });
-    // Monotonic totals exposed as gauges read from the writer (prom-client counters cannot be
-    // set to an absolute value).
-    new Gauge({
-      name: `${prefix}history_records_total`,
-      help: 'Tracking records by outcome since start: written, spilled, replayed, dropped (lost), rejected (dead-lettered)',
-      labelNames: ['outcome'],
-      registers: [registry],
-      collect() {
-        const s = writer.stats;
-        for (const outcome of ['written', 'spilled', 'replayed', 'dropped', 'rejected'] as const) this.set({ outcome }, s[outcome]);
-      },
+    totalFromSource(registry, `${prefix}history_records_total`, 'Tracking records by outcome: written, spilled, replayed, dropped (lost), rejected (dead-lettered)', ['outcome'], () => {
+      const s = writer.stats;
+      return (['written', 'spilled', 'replayed', 'dropped', 'rejected'] as const).map((outcome) => [{ outcome }, s[outcome]]);
     });
     new Gauge({
       name: `${prefix}history_store_degraded`,

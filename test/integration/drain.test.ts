@@ -118,6 +118,8 @@ before(async () => {
     if (child.exitCode !== null) throw new Error(`gateway exited: ${output}`);
     const ready = await fetch(`${baseUrl}/readyz`).then((r) => r.status, () => 0);
     if (ready === 200) break;
+    // Not listening yet (0) or not ready yet (503); anything else means there is no readiness probe.
+    if (ready !== 0 && ready !== 503) throw new Error(`/readyz answered ${ready}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   secondInstance = await startTestGateway({ backends: [{ name: 'trino1', engine: 'trino', url: TRINO_URL, group: 'trino' }] });

@@ -272,11 +272,18 @@ test('/metrics counts queries by outcome and exposes backend, latency and runtim
   await post(gateway.url, 'SELECT 1', {});
   assert.equal(await metric(finished), finishedBefore + 2);
   assert.equal(await metric(failed), failedBefore + 1);
-  assert.ok((await metric(/querygate_requests_rejected_total\{reason="401"\} (\d+)/)) >= 1);
+  assert.ok((await metric(/querygate_requests_rejected_total\{status_code="401",reason="unauthenticated"\} (\d+)/)) >= 1);
+  assert.ok((await metric(/querygate_query_duration_seconds_count\{group="default",outcome="finished"\} (\d+)/)) >= 2);
   assert.equal(await metric(/querygate_backend_healthy\{backend="embedded",group="default",engine="duckdb"\} (\d+)/), 1);
   assert.ok((await metric(/querygate_gateway_overhead_seconds_count\{kind="submit"\} (\d+)/)) >= 3);
   assert.ok((await metric(/querygate_gateway_overhead_seconds_count\{kind="followup"\} (\d+)/)) >= 3);
   const text = await (await fetch(`${gateway.url}/metrics`)).text();
   assert.match(text, /querygate_nodejs_eventloop_lag_seconds/);
   assert.match(text, /querygate_history_backlog_records\{where="queue"\} \d+/);
+  // Prometheus conventions: `_total` on counters and only on counters; history totals are counters.
+  // prom-client's own Node figures keep their usual names (nodejs_active_handles_total is a gauge there).
+  for (const [, name, type] of text.matchAll(/^# TYPE (querygate_(?!nodejs_|process_)\S+) (\S+)$/gm)) {
+    assert.equal(name!.endsWith('_total'), type === 'counter', `${name} is a ${type}`);
+  }
+  assert.match(text, /^# TYPE querygate_history_records_total counter$/m);
 });

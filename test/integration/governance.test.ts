@@ -135,7 +135,7 @@ describe('operations', () => {
   test('decision cache hits and misses are on /metrics', async () => {
     const read = async () => {
       const text = await (await fetch(`${gateway.url}/metrics`)).text();
-      const value = (result: string) => Number(new RegExp(`^querygate_decision_cache_lookups\\{result="${result}"\\} (\\d+)$`, 'm').exec(text)?.[1] ?? NaN);
+      const value = (result: string) => Number(new RegExp(`^querygate_decision_cache_lookups_total\\{result="${result}"\\} (\\d+)$`, 'm').exec(text)?.[1] ?? NaN);
       return { hit: value('hit'), miss: value('miss') };
     };
     const before = await read();
@@ -144,6 +144,23 @@ describe('operations', () => {
     const after = await read();
     assert.equal(after.miss - before.miss, 1, 'the first is decided');
     assert.equal(after.hit - before.hit, 2, 'the repeats are cache hits');
+  });
+
+  test('denials and analysis refusals are counted on /metrics by reason', async () => {
+    const read = async () => {
+      const text = await (await fetch(`${gateway.url}/metrics`)).text();
+      const value = (pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? 0);
+      return {
+        denied: value(/^querygate_access_denials_total\{check="SelectFromColumns"\} (\d+)$/m),
+        syntax: value(/^querygate_analysis_refusals_total\{error_name="SYNTAX_ERROR"\} (\d+)$/m),
+      };
+    };
+    const before = await read();
+    assert.match(await denied('SELECT c_phone FROM customer'), /PERMISSION_DENIED/);
+    assert.match(await denied('SELECT 1 +'), /SYNTAX_ERROR/);
+    const after = await read();
+    assert.equal(after.denied - before.denied, 1);
+    assert.equal(after.syntax - before.syntax, 1);
   });
 
   test('a changed rules file applies at once, and a broken one keeps the last good rules', async () => {

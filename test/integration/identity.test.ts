@@ -191,7 +191,7 @@ describe('what must be refused', () => {
   });
 
   test('spoofing: naming another user is impersonation, allowed only by the rules', async () => {
-    const rejected = async () => Number(/^querygate_requests_rejected_total\{reason="403"\} (\d+)$/m.exec(await (await fetch(`${gateway.url}/metrics`)).text())?.[1] ?? 0);
+    const rejected = async () => Number(/^querygate_requests_rejected_total\{status_code="403",reason="forbidden"\} (\d+)$/m.exec(await (await fetch(`${gateway.url}/metrics`)).text())?.[1] ?? 0);
     const rejectedBefore = await rejected();
     // As Trino (checkCanSetUser when it creates the session): a query that fails, not an HTTP error.
     // The statement would be a syntax error if it were read: the refusal comes before that.
