@@ -2,6 +2,7 @@
  * `querygate serve [--config FILE] [--port N]` runs the gateway (the embedded DuckDB engine when
  * no configuration is given); `querygate check-config --config FILE` validates a file and exits.
  */
+import { checkFiles } from './config/check.js';
 import { ConfigError, defaultConfig, loadConfigFile } from './config/load.js';
 import type { GatewayConfig } from './config/schema.js';
 import { createLogger, explainStatement, startGateway } from './gateway.js';
@@ -148,8 +149,14 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+  const source = options.config ?? 'the built-in default';
+  const problems = options.command === 'serve' || options.command === 'check-config' ? checkFiles(config) : [];
+  if (problems.length > 0) {
+    console.error(`Invalid configuration in ${source}: files it names cannot be loaded:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    process.exit(2);
+  }
   if (options.command === 'check-config') {
-    console.log(`${options.config}: configuration is valid (${config.backends.length} backend(s))`);
+    console.log(`${options.config}: configuration is valid (${config.backends.length} backend(s); every file it names loads)`);
     return;
   }
   if (options.command === 'policy') {

@@ -1,21 +1,25 @@
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
+import { ConfigError } from './errors.js';
+import { resolveReferences } from './references.js';
 import { configSchema, type GatewayConfig } from './schema.js';
+import { knownKeysAt, nearest } from './suggest.js';
 
-/** A configuration mistake, with a message meant for the operator (no stack trace needed). */
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError } from './errors.js';
 
 function describeIssues(source: string, error: z.ZodError): string {
   const lines = error.issues.map((issue) => {
     const path = issue.path.length === 0 ? '(top level)' : issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
     let message = issue.message;
-    if (issue.code === 'unrecognized_keys') message = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
+    if (issue.code === 'unrecognized_keys') {
+      const known = knownKeysAt(configSchema, issue.path);
+      const named = issue.keys.map((k) => {
+        const suggestion = nearest(k, known);
+        return suggestion === undefined ? `'${k}'` : `'${k}' (did you mean '${suggestion}'?)`;
+      });
+      message = `unknown key${issue.keys.length > 1 ? 's' : ''} ${named.join(', ')}`;
+    }
     return `  - ${path}: ${message}`;
   });
   return `Invalid configuration in ${source}:\n${lines.join('\n')}`;
@@ -39,7 +43,7 @@ export function parseConfigText(text: string, path: string): GatewayConfig {
   if (raw !== null && raw !== undefined && (typeof raw !== 'object' || Array.isArray(raw))) {
     throw new ConfigError(`Configuration file ${path} must hold a mapping of settings at the top level`);
   }
-  return validateConfig(raw, path);
+  return validateConfig(resolveReferences(raw, path), path);
 }
 
 export function loadConfigFile(path: string): GatewayConfig {

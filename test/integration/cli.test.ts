@@ -9,30 +9,34 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { freePort } from '../support/ports.js';
+import { createTestPki } from '../support/tls.js';
 import { REPO, run } from '../support/services.js';
 
 const CLI = join(REPO, 'dist/src/cli.js');
 const dir = mkdtempSync(join(tmpdir(), 'qg-cli-'));
 
-/** Starts `querygate serve`, waits for /v1/info, returns the answer and stops the process. */
+/**
+ * Starts `querygate serve`, waits until it reports ready, returns /v1/info and stops the process.
+ * No time limit: on a loaded machine the demo catalog takes longer to generate, which is not a
+ * failure; the process exiting is.
+ */
 async function serveAndProbe(args: string[], port: number): Promise<Record<string, unknown>> {
   const child = spawn(process.execPath, [CLI, 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`gateway exited with ${code} before it was ready on ${port}: ${output}`))));
+  const ready = (async () => {
+    while (child.exitCode === null && (await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status, () => 0)) !== 200) await new Promise((r) => setTimeout(r, 100));
+    return (await (await fetch(`http://127.0.0.1:${port}/v1/info`)).json()) as Record<string, unknown>;
+  })();
   try {
-    for (let i = 0; i < 100; i++) {
-      try {
-        const response = await fetch(`http://127.0.0.1:${port}/v1/info`);
-        return (await response.json()) as Record<string, unknown>;
-      } catch {
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
-    throw new Error(`gateway did not come up on ${port}: ${output}`);
+    return await Promise.race([ready, exited]);
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
   }
 }
 
@@ -67,5 +71,55 @@ test('bad flags and bad files are refused with a readable message and exit code 
   writeFileSync(good, 'backends:\n  - {name: local, engine: duckdb}\n');
   const ok = await run(process.execPath, [CLI, 'check-config', '--config', good]);
   assert.equal(ok.code, 0);
-  assert.match(ok.stdout, /configuration is valid \(1 backend\(s\)\)/);
+  assert.match(ok.stdout, /configuration is valid \(1 backend\(s\); every file it names loads\)/);
+});
+
+test('check-config loads every file serve would load and names each one that does not', async () => {
+  const pki = createTestPki();
+  const broken = (name: string, text: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+  const config = join(dir, 'files.yaml');
+  writeFileSync(
+    config,
+    [
+      'server:',
+      `  tls: {port: 0, certFile: ${join(dir, 'no-cert.pem')}, keyFile: ${pki.keyFile}}`,
+      'authentication:',
+      `  groupFile: ${join(dir, 'no-groups.txt')}`,
+      '  authenticators:',
+      `    - {type: password-file, file: ${join(dir, 'no-passwords.db')}}`,
+      'accessControl:',
+      `  rulesFile: ${broken('bad-rules.json', '{"tables": [{"privileges": ["FLY"]}]}')}`,
+      '  tags:',
+      `    file: ${join(dir, 'no-tags.yaml')}`,
+      'backends:',
+      `  - {name: local, engine: duckdb, catalogs: [{name: sales, path: ${join(dir, 'no-sales.duckdb')}}]}`,
+      '',
+    ].join('\n'),
+  );
+  const result = await run(process.execPath, [CLI, 'check-config', '--config', config]);
+  assert.equal(result.code, 2, result.stdout);
+  for (const setting of ['server.tls', 'authentication.groupFile', 'authentication.authenticators[0] (password-file)', 'accessControl.rulesFile', 'accessControl.tags.file', 'backends[0].catalogs[0] (sales)']) {
+    assert.ok(result.stderr.includes(`  - ${setting}: `), `${setting} is not reported:\n${result.stderr}`);
+  }
+  assert.match(result.stderr, /FLY/);
+  assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
+  // serve refuses the same file before listening.
+  const serve = await run(process.execPath, [CLI, 'serve', '--config', config]);
+  assert.equal(serve.code, 2);
+  assert.match(serve.stderr, /accessControl\.tags\.file/);
+
+  const mismatched = join(dir, 'tls-mismatch.yaml');
+  writeFileSync(mismatched, `server:\n  tls: {port: 0, certFile: ${pki.certFile}, keyFile: ${pki.caFile.replace('ca.pem', 'ca.key')}}\n`);
+  const pair = await run(process.execPath, [CLI, 'check-config', '--config', mismatched]);
+  assert.equal(pair.code, 2);
+  assert.match(pair.stderr, /server\.tls: .*key values mismatch/);
+
+  const good = join(dir, 'tls-good.yaml');
+  writeFileSync(good, `server:\n  tls: {port: 0, certFile: ${pki.certFile}, keyFile: ${pki.keyFile}}\n`);
+  const ok = await run(process.execPath, [CLI, 'check-config', '--config', good]);
+  assert.equal(ok.code, 0, ok.stderr);
 });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ConfigError, defaultConfig, loadConfigFile } from '../../src/config/load.js';
+import { resolveReferences } from '../../src/config/references.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'qg-config-'));
 function file(name: string, text: string): string {
@@ -56,4 +57,36 @@ test('every mistake is reported with its path', () => {
   expectError(file('yaml.yaml', 'server: [\n'), 'is not valid YAML');
   expectError(file('scalar.yaml', 'just text\n'), 'must hold a mapping');
   expectError(file('secret.yaml', 'security:\n  tokenSecret: short\n'), 'security.tokenSecret', 'at least 32 characters');
+});
+
+test('an unknown key is named with the nearest known key at its place', () => {
+  expectError(file('typo-top.yaml', 'sever:\n  port: 1\n'), "unknown key 'sever' (did you mean 'server'?)");
+  expectError(file('typo-nested.yaml', 'server:\n  prot: 1\n'), "server: unknown key 'prot' (did you mean 'port'?)");
+  expectError(file('typo-backend.yaml', 'backends:\n  - {name: t, engine: trino, url: "http://x", grup: a}\n'), "backends[0]: unknown key 'grup' (did you mean 'group'?)");
+  expectError(file('typo-far.yaml', 'server:\n  colour: blue\n'), "server: unknown key 'colour'");
+  assert.throws(() => loadConfigFile(file('typo-far2.yaml', 'server:\n  colour: blue\n')), (err: Error) => !err.message.includes('did you mean'));
+});
+
+test('${env:NAME} and ${file:/path} references resolve in any string value; unresolvable ones are refused', () => {
+  const secretFile = file('token-secret', 'from-a-file-0123456789abcdef0123456789\n');
+  process.env.QG_TEST_PG_PASSWORD = 'pg-secret';
+  const config = loadConfigFile(
+    file(
+      'refs.yaml',
+      [
+        'security:',
+        `  tokenSecret: \${file:${secretFile}}`,
+        'history:',
+        '  store: postgres',
+        '  connectionString: postgres://qg:${env:QG_TEST_PG_PASSWORD}@db/qg',
+        '',
+      ].join('\n'),
+    ),
+  );
+  assert.equal(config.security.tokenSecret, 'from-a-file-0123456789abcdef0123456789');
+  assert.equal(config.history.connectionString, 'postgres://qg:pg-secret@db/qg');
+  assert.deepEqual(resolveReferences({ a: ['$${env:KEPT}', 'x${env:QG_TEST_PG_PASSWORD}y'] }, 'test'), { a: ['${env:KEPT}', 'xpg-secrety'] });
+  delete process.env.QG_TEST_PG_UNSET;
+  expectError(file('refs-unset.yaml', 'security:\n  tokenSecret: ${env:QG_TEST_PG_UNSET}\n'), 'security.tokenSecret: environment variable QG_TEST_PG_UNSET is not set');
+  expectError(file('refs-nofile.yaml', `security:\n  tokenSecret: \${file:${join(dir, 'absent')}}\n`), 'security.tokenSecret: cannot read', 'ENOENT');
 });
