@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command (`npm test`): installs what the tests need when it is missing (npm packages,
 # a real Trino and its clients from Maven Central, the Python client from PyPI, Debian's chromium
-# for the browser tests, nginx and wrk for the benchmarks' smoke runs), starts Trino (and the
+# for the browser tests, nginx and wrk for the benchmarks' smoke runs, helm and the Kubernetes
+# schemas for the deployment artifacts), starts Trino (and the
 # access-control oracle Trino of the decision differential) unless already running, and runs unit,
 # engine, integration and browser (UI) tests and the benchmarks' smoke runs.
 set -euo pipefail
@@ -14,6 +15,7 @@ bash scripts/trino/install.sh
 bash scripts/clients/install.sh
 bash scripts/chromium/install.sh
 bash scripts/bench-tools/install.sh
+bash scripts/deploy-tools/install.sh
 
 # Trinos this run started, stopped again at exit (ones already running are left alone).
 started=()
