@@ -1,7 +1,7 @@
 /**
  * Which headers cross the gateway, in which family. The gateway forwards only protocol headers
- * (plus content type and user agent) to a backend, translated to the family the backend speaks,
- * and returns the backend's protocol headers in the family the client spoke.
+ * (plus content type, user agent and the W3C trace context) to a backend, translated to the family
+ * the backend speaks, and returns the backend's protocol headers in the family the client spoke.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dialect } from '../../protocol/session.js';
@@ -13,6 +13,9 @@ const GATEWAY_ONLY = new Set(['routing-group']);
  * encoding header removed, backends answer inline and every official client falls back to that.
  */
 const STRIPPED = new Set(['query-data-encoding']);
+
+/** W3C trace context: a client's trace continues into Trino's own spans (Trino reads `traceparent`). */
+const TRACE_CONTEXT = ['traceparent', 'tracestate'] as const;
 
 function protocolSuffix(name: string): string | undefined {
   if (name.startsWith('x-trino-')) return name.slice(8);
@@ -34,6 +37,10 @@ export function backendRequestHeaders(client: IncomingHttpHeaders, backendDialec
     out[prefix + suffix] = value;
   }
   if (client['content-type']) out['content-type'] = client['content-type'];
+  for (const name of TRACE_CONTEXT) {
+    const value = client[name];
+    if (typeof value === 'string') out[name] = value;
+  }
   return out;
 }
 
