@@ -123,3 +123,51 @@ test('check-config loads every file serve would load and names each one that doe
   const ok = await run(process.execPath, [CLI, 'check-config', '--config', good]);
   assert.equal(ok.code, 0, ok.stderr);
 });
+
+test('SIGHUP re-reads the configuration, and the files it references, at once', async () => {
+  const port = await freePort();
+  const groupFile = join(dir, 'default-group');
+  writeFileSync(groupFile, 'remote\n');
+  const config = join(dir, 'sighup.yaml');
+  writeFileSync(
+    config,
+    [
+      'server: {host: 127.0.0.1, port: ' + port + '}',
+      'logging: {level: info}',
+      `dataDir: ${join(dir, 'sighup-data')}`,
+      'backends:',
+      '  - {name: local, engine: duckdb, group: local}',
+      // Never reachable: a query routed here fails, one routed to `local` succeeds.
+      "  - {name: nowhere, engine: trino, url: 'http://127.0.0.1:9', group: remote}",
+      'routing: {defaultGroup: "${file:' + groupFile + '}"}',
+      '',
+    ].join('\n'),
+  );
+  const child = spawn(process.execPath, [CLI, 'serve', '--config', config], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const count = async () => {
+    const response = await fetch(`http://127.0.0.1:${port}/v1/statement`, { method: 'POST', body: 'SELECT count(*) FROM demo.tpch.nation', headers: { 'X-Trino-User': 'alice' } });
+    let doc = (await response.json()) as { nextUri?: string; data?: unknown[][]; error?: unknown };
+    let rows: unknown[][] = [];
+    while (doc.nextUri !== undefined) {
+      doc = (await (await fetch(doc.nextUri, { headers: { 'X-Trino-User': 'alice' } })).json()) as typeof doc;
+      rows = [...rows, ...(doc.data ?? [])];
+    }
+    return doc.error === undefined ? rows : 'failed';
+  };
+  try {
+    // Listening (readiness itself is false here: the remote backend is down, the local one is not).
+    while (child.exitCode === null && (await fetch(`http://127.0.0.1:${port}/livez`).then((r) => r.status, () => 0)) !== 200) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(await count(), 'failed');
+    // The configuration file itself is unchanged: only SIGHUP makes the gateway read the referenced file again.
+    writeFileSync(groupFile, 'local\n');
+    child.kill('SIGHUP');
+    while (!output.includes('reloading the configuration (SIGHUP)')) await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(await count(), [[25]]);
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => (child.exitCode !== null ? r(undefined) : child.once('exit', r)));
+  }
+});
