@@ -9,10 +9,12 @@ KUBERNETES_VALIDATE_VERSION=1.37.0
 root="${HOME}/.cache/querygate/deploy-tools"
 mkdir -p "$root/bin"
 
-if [ ! -x "$root/bin/helm" ] || ! "$root/bin/helm" version --short 2>/dev/null | grep -q "^${HELM_VERSION}"; then
+# A helm built by `go install` reports only major.minor: the installed version is kept beside it.
+if [ ! -x "$root/bin/helm" ] || [ "$(cat "$root/bin/helm.version" 2>/dev/null)" != "$HELM_VERSION" ]; then
   if command -v go >/dev/null; then
     echo "building helm ${HELM_VERSION} (first time only, several minutes)"
     GOBIN="$root/bin" GOFLAGS=-mod=mod nice go install "helm.sh/helm/v4/cmd/helm@${HELM_VERSION}"
+    echo "$HELM_VERSION" > "$root/bin/helm.version"
   else
     echo "go is not installed: helm cannot be built; the chart will not be rendered" >&2
   fi
