@@ -103,7 +103,8 @@ before(async () => {
       `dataDir: ${dataDir}`,
       'backends:',
       `  - {name: trino1, engine: trino, url: '${TRINO_URL}', group: trino}`,
-      '  - {name: local, engine: duckdb, group: local, threads: 1}',
+      // One query at a time: a second one waits in the gateway queue.
+      '  - {name: local, engine: duckdb, group: local, threads: 1, maxRunning: 1}',
       'routing:',
       '  defaultGroup: trino',
       '  allowHints: [local]',
@@ -135,6 +136,7 @@ test('SIGTERM drains: not ready first, new statements refused with a retryable e
   const longTrino = await startQuery(baseUrl, 'SELECT count(*) FROM tpch.sf1000.lineitem WHERE l_comment LIKE \'%drain%\'', {});
   const polledElsewhere = await startQuery(baseUrl, 'SELECT sum(l_quantity) FROM tpch.sf1000.lineitem', {}, secondInstance.url);
   const longEmbedded = await startQuery(baseUrl, 'SELECT sum(a.l_quantity * b.l_quantity) FROM lineitem a, lineitem b', { 'X-Trino-Routing-Group': 'local', 'X-Trino-Catalog': 'demo', 'X-Trino-Schema': 'tpch' });
+  const queuedEmbedded = await startQuery(baseUrl, 'SELECT 42', { 'X-Trino-Routing-Group': 'local' });
   // Short: finishes during the drain or before it; either way it must end by itself.
   const shortTrino = await startQuery(baseUrl, 'SELECT count(*) FROM tpch.tiny.lineitem', {});
   await untilRunning(longTrino.id);
@@ -167,10 +169,18 @@ test('SIGTERM drains: not ready first, new statements refused with a retryable e
   const exitCode = await new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
   assert.equal(exitCode, 0, output);
 
-  const ends = { longTrino: await longTrino.final, polledElsewhere: await polledElsewhere.final, longEmbedded: await longEmbedded.final, shortTrino: await shortTrino.final };
+  const ends = {
+    longTrino: await longTrino.final,
+    polledElsewhere: await polledElsewhere.final,
+    longEmbedded: await longEmbedded.final,
+    queuedEmbedded: await queuedEmbedded.final,
+    shortTrino: await shortTrino.final,
+  };
+  // Still waiting in the gateway queue at the deadline: its client is told why, and may retry elsewhere.
+  assert.deepEqual(ends.queuedEmbedded, { state: 'FAILED', errorName: 'SERVER_SHUTTING_DOWN' });
   assert.equal(ends.shortTrino.state, 'FINISHED', JSON.stringify(ends.shortTrino));
   // Follow-ups were served throughout: every poll answered 200 until the query ended.
-  for (const poller of [longTrino, polledElsewhere, longEmbedded]) assert.ok(poller.statuses.every((s) => s === 200), `${poller.id}: ${poller.statuses.join(',')}`);
+  for (const poller of [longTrino, polledElsewhere, longEmbedded, queuedEmbedded]) assert.ok(poller.statuses.every((s) => s === 200), `${poller.id}: ${poller.statuses.join(',')}`);
   // Served by the second instance to the end, the cancelled query's client sees it failed, not a dead connection.
   assert.equal(ends.polledElsewhere.state, 'FAILED', JSON.stringify(ends.polledElsewhere));
 
@@ -191,6 +201,7 @@ test('SIGTERM drains: not ready first, new statements refused with a retryable e
     assert.deepEqual({ state: rows.get(poller.id)?.state, error: rows.get(poller.id)?.error_name }, { state: 'CANCELED', error: 'SERVER_SHUTTING_DOWN' }, poller.id);
   }
   assert.equal(rows.get(shortTrino.id)?.state, 'FINISHED');
+  assert.deepEqual({ state: rows.get(queuedEmbedded.id)?.state, error: rows.get(queuedEmbedded.id)?.error_name }, { state: 'FAILED', error: 'SERVER_SHUTTING_DOWN' });
   assert.match(output, /draining: new statements are refused/);
   assert.match(output, /drain timeout reached: cancelled the queries still running/);
 });
