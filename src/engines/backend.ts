@@ -78,7 +78,7 @@ export interface FollowUpRequest {
 
 export interface Backend {
   readonly name: string;
-  readonly engine: 'duckdb' | 'trino';
+  readonly engine: 'duckdb' | 'trino' | 'athena';
   start(): Promise<void>;
   /** Active health probe: undefined when healthy, else the reason. */
   probe(timeoutMs: number): Promise<string | undefined>;
