@@ -119,9 +119,9 @@ const athenaBackend = z
     maxRunning: z.number().int().min(1).default(100),
 
     /** AWS region of the workgroup, e.g. us-east-1. */
-    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be an AWS region such as us-east-1'),
+    region: z.string({ error: (issue) => (issue.input === undefined ? 'is required: the AWS region of the workgroup, e.g. us-east-1' : undefined) }).regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be an AWS region such as us-east-1'),
     /** The Athena workgroup queries run in. */
-    workgroup: z.string().regex(/^[A-Za-z0-9._-]{1,128}$/, 'must be an Athena workgroup name (1-128 letters, digits, . _ -)'),
+    workgroup: z.string({ error: (issue) => (issue.input === undefined ? 'is required: the Athena workgroup queries run in' : undefined) }).regex(/^[A-Za-z0-9._-]{1,128}$/, 'must be an Athena workgroup name (1-128 letters, digits, . _ -)'),
     /** Where Athena writes results, when the workgroup does not enforce its own location. */
     outputLocation: z.string().regex(/^s3:\/\/[^/]+/, 'must be an s3://bucket/prefix/ location').optional(),
     /** A role assumed (STS AssumeRole) with the default credential chain's credentials. */

@@ -23,7 +23,6 @@ import {
 } from '@aws-sdk/client-athena';
 import { GlueClient } from '@aws-sdk/client-glue';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import type { AthenaBackendConfig } from '../../config/schema.js';
 import { ErrorCodes, QueryFailure } from '../../protocol/errors.js';
 import type { ViewExpansion } from '../../sql/analyzer/types.js';
@@ -198,8 +197,8 @@ function statistics(execution: QueryExecution): QueryStatistics {
 }
 
 /** Credentials of `roleArn`, assumed with the default chain's and renewed by the SDK before they expire. */
-function assumedRole(roleArn: string, sts: STSClient, workgroup: string): AwsCredentialIdentityProvider {
-  return async (): Promise<AwsCredentialIdentity> => {
+function assumedRole(roleArn: string, sts: STSClient, workgroup: string): () => Promise<TemporaryCredentials> {
+  return async () => {
     try {
       const { Credentials: c } = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: `querygate-${workgroup}`.slice(0, 64) }));
       if (c?.AccessKeyId === undefined || c.SecretAccessKey === undefined) throw new Error(`STS returned no credentials for ${roleArn}`);
@@ -208,6 +207,13 @@ function assumedRole(roleArn: string, sts: STSClient, workgroup: string): AwsCre
       throw apiFailure(workgroup, `AssumeRole ${roleArn}`, err);
     }
   };
+}
+
+interface TemporaryCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  expiration?: Date;
 }
 
 function canceled(): QueryFailure {
