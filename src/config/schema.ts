@@ -117,6 +117,11 @@ const athenaBackend = z
     state: z.enum(['active', 'draining', 'inactive']).default('active'),
     /** Queries running in this workgroup at once through the gateway fleet before it counts as full. */
     maxRunning: z.number().int().min(1).default(100),
+    /**
+     * Queries Athena reports QUEUED in the workgroup (from every client, read at each health check)
+     * at which it counts as full, so routing moves on along the fallback chain (Odin's "too many pending").
+     */
+    maxQueued: z.number().int().min(1).optional(),
 
     /** AWS region of the workgroup, e.g. us-east-1. */
     region: z.string({ error: (issue) => (issue.input === undefined ? 'is required: the AWS region of the workgroup, e.g. us-east-1' : undefined) }).regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be an AWS region such as us-east-1'),

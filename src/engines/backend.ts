@@ -98,6 +98,8 @@ export interface Backend {
   abandon(queryId: string): Promise<void>;
   /** Queries running or queued on the backend, from everyone, when the engine can tell. */
   reportedLoad?(timeoutMs: number): Promise<number | undefined>;
+  /** The backend itself reports too many queries waiting (an Athena workgroup past maxQueued): routing passes it over. */
+  saturated?(): boolean;
   submit(submission: Submission, res: ClientResponse): Promise<void>;
   followUp(request: FollowUpRequest, res: ClientResponse): Promise<void>;
   /**

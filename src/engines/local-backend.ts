@@ -113,6 +113,14 @@ export class LocalBackend implements Backend {
     return this.options.engine.probe?.(AbortSignal.timeout(timeoutMs));
   }
 
+  async reportedLoad(timeoutMs: number): Promise<number | undefined> {
+    return this.options.engine.reportedLoad?.(AbortSignal.timeout(timeoutMs));
+  }
+
+  saturated(): boolean {
+    return this.options.engine.saturated?.() ?? false;
+  }
+
   async start(): Promise<void> {
     await this.options.engine.start();
     this.sweeper = setInterval(() => this.sweep(), 5_000);
@@ -326,7 +334,13 @@ export class LocalBackend implements Backend {
     if (session.catalog !== undefined) statement.catalog = session.catalog;
     if (session.schema !== undefined) statement.schema = session.schema;
     if (session.timeZone !== undefined) statement.timeZone = session.timeZone;
-    return this.options.engine.execute(statement, query.abort.signal);
+    return this.options.engine.execute(statement, query.abort.signal, {
+      running: () => {
+        if (query.done) return;
+        query.state = 'RUNNING';
+        query.startedAt ??= Date.now();
+      },
+    });
   }
 
   private async assertSchemaExists(catalog: string, schema: string, signal: AbortSignal): Promise<void> {

@@ -9,27 +9,14 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { validateConfig } from '../../src/config/load.js';
 import type { RunningGateway } from '../../src/gateway.js';
-import { AthenaEmulator, athenaBackend, useEmulatorCredentials, type AthenaResult } from '../support/athena-emulator.js';
+import { AthenaEmulator, athenaBackend, eventually, oneInteger, useEmulatorCredentials } from '../support/athena-emulator.js';
 import { get, post, runQuery } from '../support/protocol-client.js';
 import { startTestGateway } from '../support/services.js';
 
+/** Moto keeps executions while it runs: markers unique to this run keep earlier runs' queries out of the faults. */
+const RUN = Date.now().toString(36);
 const USER = { 'X-Trino-User': 'alice' };
 const SESSION = { ...USER, 'X-Trino-Catalog': 'awsdatacatalog', 'X-Trino-Schema': 'default' };
-
-function oneInteger(value: string): AthenaResult {
-  return {
-    columnInfo: [{ Name: 'x', Label: 'x', Type: 'integer', Precision: 10, Scale: 0, Nullable: 'UNKNOWN', CaseSensitive: false }],
-    rows: [{ Data: [{ VarCharValue: 'x' }] }, { Data: [{ VarCharValue: value }] }],
-  };
-}
-
-async function eventually(check: () => boolean, what: string, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /** The Athena id of the query whose text contains `marker` (from the StartQueryExecution the relay saw, then its polls). */
 function athenaIdOf(emulator: AthenaEmulator, marker: string): string | undefined {
@@ -79,10 +66,10 @@ describe('Athena engine against the emulator (no real AWS)', () => {
   });
 
   it('stops the Athena query when the client cancels it', async () => {
-    emulator.holdQueries('/*hold-cancel*/', 'RUNNING');
-    const first = await post(gateway.url, 'SELECT 1 /*hold-cancel*/', USER);
-    await eventually(() => athenaIdOf(emulator, 'hold-cancel') !== undefined, 'the query to start in Athena');
-    const id = athenaIdOf(emulator, 'hold-cancel')!;
+    emulator.holdQueries(`/*hold-cancel-${RUN}*/`, 'RUNNING');
+    const first = await post(gateway.url, `SELECT 1 /*hold-cancel-${RUN}*/`, USER);
+    await eventually(() => athenaIdOf(emulator, `hold-cancel-${RUN}`) !== undefined, 'the query to start in Athena');
+    const id = athenaIdOf(emulator, `hold-cancel-${RUN}`)!;
     const next = await get(first.json.nextUri as string, USER);
     assert.equal(next.status, 200);
     assert.equal((await get(next.json.nextUri as string, USER, 'DELETE')).status, 204);
@@ -90,10 +77,10 @@ describe('Athena engine against the emulator (no real AWS)', () => {
   });
 
   it('stops the Athena query when its client stops polling (abandoned)', async () => {
-    emulator.holdQueries('/*hold-abandon*/', 'QUEUED');
-    await post(gateway.url, 'SELECT 1 /*hold-abandon*/', USER);
-    await eventually(() => athenaIdOf(emulator, 'hold-abandon') !== undefined, 'the query to start in Athena');
-    const id = athenaIdOf(emulator, 'hold-abandon')!;
+    emulator.holdQueries(`/*hold-abandon-${RUN}*/`, 'QUEUED');
+    await post(gateway.url, `SELECT 1 /*hold-abandon-${RUN}*/`, USER);
+    await eventually(() => athenaIdOf(emulator, `hold-abandon-${RUN}`) !== undefined, 'the query to start in Athena');
+    const id = athenaIdOf(emulator, `hold-abandon-${RUN}`)!;
     await eventually(() => emulator.stoppedIds().includes(id), 'StopQueryExecution of the abandoned query');
   });
 

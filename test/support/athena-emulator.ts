@@ -6,9 +6,10 @@
  *
  * Between the gateway and moto sits a small relay for what moto does not emulate, each part of
  * Athena's documented behaviour: `GetQueryResults` pages of at most `MaxResults` (1,000) rows with
- * `NextToken` (moto returns every row at once), and faults on demand (throttling, a FAILED query,
- * a query that stays QUEUED or RUNNING until stopped, credentials AWS would refuse). Every call is
- * recorded so tests can check what the engine asked for.
+ * `NextToken` (moto returns every row at once), `BatchGetQueryExecution` (missing in moto), and
+ * faults on demand (throttling, a FAILED query, a query that stays QUEUED or RUNNING until
+ * stopped, credentials AWS would refuse). Every call is recorded so tests can check what the
+ * engine asked for.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -42,6 +43,23 @@ export function athenaBackend(emulator: AthenaEmulator, name: string, workgroup:
 export interface AthenaResult {
   columnInfo: Array<{ Name: string; Label: string; Type: string; Precision?: number; Scale?: number; Nullable: string; CaseSensitive: boolean }>;
   rows: Array<{ Data: Array<{ VarCharValue?: string }> }>;
+}
+
+/** A one-column integer result in GetQueryResults form. */
+export function oneInteger(value: string): AthenaResult {
+  return {
+    columnInfo: [{ Name: 'x', Label: 'x', Type: 'integer', Precision: 10, Scale: 0, Nullable: 'UNKNOWN', CaseSensitive: false }],
+    rows: [{ Data: [{ VarCharValue: 'x' }] }, { Data: [{ VarCharValue: value }] }],
+  };
+}
+
+/** Waits until `check` holds (what the emulator saw happens asynchronously to the client). */
+export async function eventually(check: () => boolean, what: string, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 interface Fault {
@@ -166,6 +184,7 @@ export class AthenaEmulator {
     }
     if (operation === 'StopQueryExecution') this.stopped.add(String(body.QueryExecutionId));
 
+    if (operation === 'BatchGetQueryExecution') return this.batchGet(req, res, body);
     const cached = operation === 'GetQueryResults' ? this.results.get(String(body.QueryExecutionId)) : undefined;
     if (cached !== undefined) {
       res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify(page(cached, body)));
@@ -183,6 +202,20 @@ export class AthenaEmulator {
     if (upstream.status === 200 && operation === 'GetQueryExecution') text = JSON.stringify(this.withFaults(JSON.parse(text) as ExecutionBody));
     const out: Record<string, string> = { 'content-type': upstream.headers.get('content-type') ?? 'application/x-amz-json-1.1' };
     res.writeHead(upstream.status, out).end(text);
+  }
+
+  /** BatchGetQueryExecution, which moto lacks: GetQueryExecution for each id, faults applied. */
+  private async batchGet(req: IncomingMessage, res: ServerResponse, body: Record<string, unknown>): Promise<void> {
+    const executions: unknown[] = [];
+    for (const id of body.QueryExecutionIds as string[]) {
+      const upstream = await fetch(`${MOTO_URL}/`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AmazonAthena.GetQueryExecution', authorization: String(req.headers.authorization ?? '') },
+        body: JSON.stringify({ QueryExecutionId: id }),
+      });
+      executions.push(this.withFaults((await upstream.json()) as ExecutionBody).QueryExecution);
+    }
+    res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify({ QueryExecutions: executions, UnprocessedQueryExecutionIds: [] }));
   }
 
   private withFaults(doc: ExecutionBody): ExecutionBody {

@@ -11,10 +11,12 @@
  */
 import {
   AthenaClient,
+  BatchGetQueryExecutionCommand,
   GetDatabaseCommand,
   GetQueryExecutionCommand,
   GetQueryResultsCommand,
   GetWorkGroupCommand,
+  ListQueryExecutionsCommand,
   StartQueryExecutionCommand,
   StopQueryExecutionCommand,
   type GetQueryResultsCommandOutput,
@@ -26,7 +28,7 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AthenaBackendConfig } from '../../config/schema.js';
 import { ErrorCodes, QueryFailure } from '../../protocol/errors.js';
 import type { ViewExpansion } from '../../sql/analyzer/types.js';
-import type { LocalEngine, LocalExecution, LocalStatement } from '../local-engine.js';
+import type { ExecutionProgress, LocalEngine, LocalExecution, LocalStatement } from '../local-engine.js';
 import { apiFailure, failedQuery } from './errors.js';
 import { AthenaExecution, type QueryStatistics } from './execution.js';
 import { GlueMetadata } from './glue-metadata.js';
@@ -34,18 +36,22 @@ import { GlueMetadata } from './glue-metadata.js';
 /** What the engine reads of its backend's configuration (see config/schema.ts for each setting). */
 export type AthenaEngineOptions = Pick<
   AthenaBackendConfig,
-  'name' | 'region' | 'workgroup' | 'outputLocation' | 'roleArn' | 'endpoint' | 'catalog' | 'pollInterval' | 'maxPollInterval' | 'maxAttempts'
+  'name' | 'region' | 'workgroup' | 'outputLocation' | 'roleArn' | 'endpoint' | 'catalog' | 'pollInterval' | 'maxPollInterval' | 'maxAttempts' | 'maxQueued'
 >;
 
 /** Athena's name of the Glue Data Catalog. */
 const GLUE_CATALOG = 'AwsDataCatalog';
 /** Rows per GetQueryResults call: Athena's maximum. */
 const RESULT_PAGE_ROWS = 1000;
+/** Ids per ListQueryExecutions page and per BatchGetQueryExecution call: Athena's maximum. */
+const LOAD_SAMPLE = 50;
 
 export class AthenaEngine implements LocalEngine {
   readonly kind = 'athena';
   private readonly athena: AthenaClient;
   private readonly metadata: GlueMetadata;
+  /** Queries Athena last reported QUEUED in the workgroup. */
+  private reportedQueued = 0;
 
   constructor(private readonly options: AthenaEngineOptions) {
     const common = {
@@ -78,6 +84,35 @@ export class AthenaEngine implements LocalEngine {
     }
   }
 
+  /**
+   * Queued and running queries of the workgroup, from everyone, as Athena reports them: the states
+   * of its most recent executions (one ListQueryExecutions page, newest first). Undefined when
+   * Athena cannot be asked.
+   */
+  async reportedLoad(signal: AbortSignal): Promise<number | undefined> {
+    try {
+      const { QueryExecutionIds: ids = [] } = await this.athena.send(new ListQueryExecutionsCommand({ WorkGroup: this.options.workgroup, MaxResults: LOAD_SAMPLE }), { abortSignal: signal });
+      let queued = 0;
+      let running = 0;
+      for (let i = 0; i < ids.length; i += LOAD_SAMPLE) {
+        const { QueryExecutions = [] } = await this.athena.send(new BatchGetQueryExecutionCommand({ QueryExecutionIds: ids.slice(i, i + LOAD_SAMPLE) }), { abortSignal: signal });
+        for (const execution of QueryExecutions) {
+          if (execution.Status?.State === 'QUEUED') queued++;
+          else if (execution.Status?.State === 'RUNNING') running++;
+        }
+      }
+      this.reportedQueued = queued;
+      return queued + running;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Athena reports at least `maxQueued` queries waiting in the workgroup: send new ones elsewhere. */
+  saturated(): boolean {
+    return this.options.maxQueued !== undefined && this.reportedQueued >= this.options.maxQueued;
+  }
+
   catalogNames(): string[] {
     return [this.options.catalog];
   }
@@ -92,7 +127,7 @@ export class AthenaEngine implements LocalEngine {
     }
   }
 
-  async execute(statement: LocalStatement, signal: AbortSignal): Promise<LocalExecution> {
+  async execute(statement: LocalStatement, signal: AbortSignal, progress?: ExecutionProgress): Promise<LocalExecution> {
     if (signal.aborted) throw canceled();
     const input: StartQueryExecutionCommandInput = { QueryString: statement.sql, WorkGroup: this.options.workgroup };
     if (statement.parameters.length > 0) input.ExecutionParameters = statement.parameters;
@@ -107,7 +142,7 @@ export class AthenaEngine implements LocalEngine {
       return out.QueryExecutionId;
     });
     try {
-      const execution = await this.awaitCompletion(id, signal);
+      const execution = await this.awaitCompletion(id, signal, progress);
       const first = await this.results(id, undefined, signal);
       return new AthenaExecution({
         queryId: id,
@@ -139,7 +174,7 @@ export class AthenaEngine implements LocalEngine {
   }
 
   /** Polls until the query ends; a canceled signal stops it in Athena. */
-  private async awaitCompletion(id: string, signal: AbortSignal): Promise<QueryExecution> {
+  private async awaitCompletion(id: string, signal: AbortSignal, progress: ExecutionProgress | undefined): Promise<QueryExecution> {
     let wait = this.options.pollInterval;
     for (;;) {
       const { QueryExecution: execution } = await this.call('GetQueryExecution', (abortSignal) => this.athena.send(new GetQueryExecutionCommand({ QueryExecutionId: id }), { abortSignal }), signal);
@@ -151,6 +186,8 @@ export class AthenaEngine implements LocalEngine {
           throw failedQuery(this.options.workgroup, status.StateChangeReason, status.AthenaError?.ErrorCategory);
         case 'CANCELLED':
           throw new QueryFailure(ErrorCodes.USER_CANCELED, `Query ${id} was cancelled in Athena workgroup '${this.options.workgroup}'`);
+        case 'RUNNING':
+          progress?.running();
       }
       await sleep(wait, signal);
       wait = Math.max(this.options.pollInterval, Math.min(this.options.maxPollInterval, Math.ceil(wait * 1.5)));
