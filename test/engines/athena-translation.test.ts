@@ -101,6 +101,34 @@ describe('Athena engine: result translation against Trino 483 (emulated Athena, 
     await emulator?.close();
   });
 
+  it('answers clients without PARAMETRIC_DATETIME as Trino does (milliseconds), refusing values finer than that', async () => {
+    const legacy = { 'X-Trino-User': 'alice' };
+    const datetimes = CORPUS.filter((sql) => /TIME|timestamp/.test(sql));
+    const disagreements: string[] = [];
+    let refused = 0;
+    for (const sql of datetimes) {
+      // Athena's answer does not depend on the client: it is Trino's with precision.
+      const athenaForm = await runQuery(trinoUrl, sql, HEADERS);
+      await emulator.registerResults([toAthenaResult(athenaForm.columns ?? [], parseRows(athenaForm.rowsText))]);
+      const trino = await runQuery(trinoUrl, sql, legacy);
+      const through = await runQuery(gateway.url, sql, legacy);
+      if (through.error?.errorName === 'NOT_SUPPORTED' && /finer than milliseconds/.test(String(through.error.message))) {
+        refused++;
+        continue;
+      }
+      try {
+        assert.equal(through.error?.message, undefined);
+        assert.deepEqual((through.columns ?? []).map((c) => ({ name: c.name, type: c.type })), expectedColumns(trino));
+        assert.deepEqual(parseRows(through.rowsText), expectedRows(trino));
+      } catch (err) {
+        disagreements.push(`${sql}\n  ${(err as Error).message.slice(0, 600)}`);
+      }
+    }
+    process.stdout.write(`# athena translation without PARAMETRIC_DATETIME: ${datetimes.length - refused - disagreements.length}/${datetimes.length} agree, ${refused} refused (sub-millisecond values)\n`);
+    assert.deepEqual(disagreements, []);
+    assert.ok(refused <= 2, 'only the statements with sub-millisecond values are refused');
+  });
+
   it(`answers every corpus statement (${CORPUS.length}) exactly as Trino does`, async () => {
     const disagreements: string[] = [];
     let pages = 0;

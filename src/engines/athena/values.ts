@@ -80,6 +80,15 @@ export function decoderFor(info: AthenaColumnInfo, parametricDatetime: boolean):
   }
   const fraction = (p: number) => (p === 0 ? '' : `\\.\\d{${p}}`);
   const datetimePrecision = precision !== undefined && precision >= 0 && precision <= 12 ? precision : 3;
+  /**
+   * A time or timestamp type: `timestamp(3) with time zone` for clients that understand precision;
+   * for older clients Trino reports `timestamp with time zone` with exactly milliseconds.
+   */
+  const datetime = (family: string, pattern: string): ColumnDecoder => {
+    const exact = new RegExp(pattern);
+    if (parametricDatetime) return make(family.replace(/^(timestamp|time)/, `$1(${datetimePrecision})`), quoted(exact));
+    return make(family, (text) => (exact.test(text) ? JSON.stringify(inMilliseconds(text, name)) : undefined));
+  };
   switch (athenaType) {
     case 'boolean':
       return make('boolean', (text) => (text === 'true' || text === 'false' ? text : undefined));
@@ -104,19 +113,13 @@ export function decoderFor(info: AthenaColumnInfo, parametricDatetime: boolean):
     case 'date':
       return make('date', quoted(DATE));
     case 'time':
-      return make(`time(${datetimePrecision})`, quoted(new RegExp(`^\\d{2}:\\d{2}:\\d{2}${fraction(datetimePrecision)}$`)));
+      return datetime('time', `^\\d{2}:\\d{2}:\\d{2}${fraction(datetimePrecision)}$`);
     case 'time with time zone':
-      return make(`time(${datetimePrecision}) with time zone`, quoted(new RegExp(`^\\d{2}:\\d{2}:\\d{2}${fraction(datetimePrecision)}[+-]\\d{2}:\\d{2}$`)));
+      return datetime('time with time zone', `^\\d{2}:\\d{2}:\\d{2}${fraction(datetimePrecision)}[+-]\\d{2}:\\d{2}$`);
     case 'timestamp':
-      return make(
-        parametricDatetime ? `timestamp(${datetimePrecision})` : 'timestamp',
-        quoted(new RegExp(`^-?\\d{4,}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}${fraction(datetimePrecision)}$`)),
-      );
+      return datetime('timestamp', `^-?\\d{4,}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}${fraction(datetimePrecision)}$`);
     case 'timestamp with time zone':
-      return make(
-        parametricDatetime ? `timestamp(${datetimePrecision}) with time zone` : 'timestamp with time zone',
-        quoted(new RegExp(`^-?\\d{4,}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}${fraction(datetimePrecision)} \\S+$`)),
-      );
+      return datetime('timestamp with time zone', `^-?\\d{4,}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}${fraction(datetimePrecision)} \\S+$`);
     // Trino names interval types in capitals.
     case 'interval year to month':
       return make('INTERVAL YEAR TO MONTH', quoted(INTERVAL_YEAR_MONTH));
@@ -137,6 +140,20 @@ export function decoderFor(info: AthenaColumnInfo, parametricDatetime: boolean):
 function floating(text: string, format: (x: number) => string): string | undefined {
   if (!FLOATING.test(text)) return undefined;
   return JSON_NUMBER.test(text) ? text : format(Number(text));
+}
+
+/** A time or timestamp text with exactly three fraction digits, as Trino shows one to a client without PARAMETRIC_DATETIME. */
+function inMilliseconds(text: string, name: string): string {
+  return text.replace(/(\d{2}:\d{2}:\d{2})(?:\.(\d+))?/, (_, hms: string, digits: string | undefined = '') => {
+    if (digits.length > 3 && /[1-9]/.test(digits.slice(3))) {
+      // Trino rounds to milliseconds here, carrying into seconds, days and zones: not redone by the gateway.
+      throw new QueryFailure(
+        ErrorCodes.NOT_SUPPORTED,
+        `Column '${name}' holds ${JSON.stringify(text)}, finer than milliseconds: clients without the PARAMETRIC_DATETIME capability cannot be shown it as Trino would; use a current client or round the value in the query`,
+      );
+    }
+    return `${hms}.${digits.slice(0, 3).padEnd(3, '0')}`;
+  });
 }
 
 function mismatch(name: string, type: string, text: string): QueryFailure {
