@@ -8,6 +8,7 @@ import type { ClientResponse } from '../http1/exchange.js';
 import type { FollowUp } from '../protocol/query-token.js';
 import type { QuerySession } from '../protocol/session.js';
 import type { ViewExpansion } from '../sql/analyzer/types.js';
+import type { BackendStats } from '../tracking/types.js';
 
 export interface Submission {
   /** What the engine runs. */
@@ -49,7 +50,7 @@ export interface QueryEndDetails {
   errorName?: string;
   errorMessage?: string;
   /** The engine's final statistics, when it reports them. */
-  stats?: { cpuMs?: number; wallMs?: number; processedRows?: number; processedBytes?: number; peakMemoryBytes?: number };
+  stats?: BackendStats;
   /** The client canceled the query. */
   canceled?: boolean;
 }

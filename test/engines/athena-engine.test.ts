@@ -36,6 +36,7 @@ describe('Athena engine against the emulator (no real AWS)', () => {
     await emulator.createWorkgroups(['engine-wg']);
     gateway = await startTestGateway({
       queries: { clientTimeout: '1s' },
+      admin: { users: ['ops'] },
       backends: [athenaBackend(emulator, 'athena1', 'engine-wg', { maxAttempts: 3 })],
     });
   });
@@ -55,6 +56,24 @@ describe('Athena engine against the emulator (no real AWS)', () => {
     const start = emulator.calls.find((c) => c.operation === 'StartQueryExecution');
     assert.deepEqual(start?.body.QueryExecutionContext, { Catalog: 'AwsDataCatalog', Database: 'default' });
     assert.equal(start?.body.WorkGroup, 'engine-wg');
+  });
+
+  it("records Athena's data scanned, engine time and queue time in history", async () => {
+    emulator.reportStatistics(`/*costly-${RUN}*/`, { DataScannedInBytes: 123_456_789, EngineExecutionTimeInMillis: 4_321, QueryQueueTimeInMillis: 765 });
+    await emulator.registerResults([oneInteger('1')]);
+    const run = await runQuery(gateway.url, `SELECT 1 AS x /*costly-${RUN}*/`, USER);
+    assert.equal(run.error, undefined);
+    let stats: Record<string, number> | undefined;
+    const id = String(run.last.id);
+    const deadline = Date.now() + 20_000;
+    while (stats?.processedBytes === undefined && Date.now() < deadline) {
+      const response = await fetch(`${gateway.url}/api/queries/${id}`, { headers: { 'X-Trino-User': 'ops' } });
+      if (response.status === 200) stats = ((await response.json()) as { stats?: Record<string, number> }).stats;
+      else await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.equal(stats?.processedBytes, 123_456_789);
+    assert.equal(stats?.engineMs, 4_321);
+    assert.equal(stats?.engineQueuedMs, 765);
   });
 
   it('answers USE from Athena\'s catalog: an existing schema is set, a missing one is SCHEMA_NOT_FOUND', async () => {

@@ -8,7 +8,7 @@
  * Athena's documented behaviour: `GetQueryResults` pages of at most `MaxResults` (1,000) rows with
  * `NextToken` (moto returns every row at once), `BatchGetQueryExecution` (missing in moto), and
  * faults on demand (throttling, a FAILED query, a query that stays QUEUED or RUNNING until
- * stopped, credentials AWS would refuse). Every call is recorded so tests can check what the
+ * stopped, credentials AWS would refuse, statistics other than moto's zeros). Every call is recorded so tests can check what the
  * engine asked for.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -66,7 +66,7 @@ interface Fault {
   /** The query text contains this. */
   marker: string;
   /** FAILED with this reason, or held QUEUED/RUNNING until stopped. */
-  kind: { failed: string; category: number } | { held: 'QUEUED' | 'RUNNING' };
+  kind: { failed: string; category: number } | { held: 'QUEUED' | 'RUNNING' } | { statistics: Record<string, number> };
 }
 
 export interface RecordedCall {
@@ -140,6 +140,11 @@ export class AthenaEmulator {
   /** Queries whose text contains `marker` stay `state` until StopQueryExecution. */
   holdQueries(marker: string, state: 'QUEUED' | 'RUNNING'): void {
     this.faults.push({ marker, kind: { held: state } });
+  }
+
+  /** Queries whose text contains `marker` report these statistics (moto reports zeros). */
+  reportStatistics(marker: string, statistics: Record<string, number>): void {
+    this.faults.push({ marker, kind: { statistics } });
   }
 
   /** Requests signed with `accessKeyId` are refused with `errorName` (UnrecognizedClientException, ExpiredTokenException). */
@@ -222,7 +227,9 @@ export class AthenaEmulator {
     const execution = doc.QueryExecution;
     const fault = this.faults.find((f) => execution.Query.includes(f.marker));
     if (fault === undefined) return doc;
-    if ('failed' in fault.kind) {
+    if ('statistics' in fault.kind) {
+      (execution as { Statistics?: Record<string, unknown> }).Statistics = { ...(execution as { Statistics?: Record<string, unknown> }).Statistics, ...fault.kind.statistics };
+    } else if ('failed' in fault.kind) {
       execution.Status = { ...execution.Status, State: 'FAILED', StateChangeReason: fault.kind.failed, AthenaError: { ErrorCategory: fault.kind.category, ErrorType: 1000 } };
     } else if (!this.stopped.has(execution.QueryExecutionId)) {
       execution.Status = { ...execution.Status, State: fault.kind.held };

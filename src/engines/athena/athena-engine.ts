@@ -229,7 +229,6 @@ function statistics(execution: QueryExecution): QueryStatistics {
     dataScannedBytes: s.DataScannedInBytes,
     engineExecutionMs: s.EngineExecutionTimeInMillis,
     queueMs: s.QueryQueueTimeInMillis,
-    totalMs: s.TotalExecutionTimeInMillis,
   };
 }
 

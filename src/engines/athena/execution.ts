@@ -18,7 +18,6 @@ export interface QueryStatistics {
   dataScannedBytes: number | undefined;
   engineExecutionMs: number | undefined;
   queueMs: number | undefined;
-  totalMs: number | undefined;
 }
 
 export interface AthenaExecutionOptions {
@@ -48,7 +47,10 @@ export class AthenaExecution implements LocalExecution {
     this.decoders = infos.map((info) => decoderFor(info, options.parametricDatetime));
     this.columns = this.decoders.map((d) => d.column);
     this.stats = {};
-    if (options.statistics.dataScannedBytes !== undefined) this.stats.processedBytes = options.statistics.dataScannedBytes;
+    const { dataScannedBytes, engineExecutionMs, queueMs } = options.statistics;
+    if (dataScannedBytes !== undefined) this.stats.processedBytes = dataScannedBytes;
+    if (engineExecutionMs !== undefined) this.stats.engineMs = engineExecutionMs;
+    if (queueMs !== undefined) this.stats.engineQueuedMs = queueMs;
     const rows = options.first.ResultSet?.Rows ?? [];
     if (this.columns.length === 0) {
       this.updateType = updateTypeOf(options.sql);
