@@ -58,7 +58,8 @@ export function apiFailure(workgroup: string, operation: string, err: unknown): 
     );
   }
   if (UNREACHABLE.has(e.code ?? '') || UNREACHABLE.has(name)) {
-    return new QueryFailure(ErrorCodes.BACKEND_UNAVAILABLE, `${where}: the Athena endpoint is unreachable (${e.code ?? name}: ${message})`);
+    // The SDK's message carries the endpoint's address, which clients are not shown (server.exposeBackendDetails).
+    return new QueryFailure(ErrorCodes.BACKEND_UNAVAILABLE, `${where}: the Athena endpoint is unreachable (${e.code ?? name})`);
   }
   if (name === 'InvalidRequestException') return failedQuery(workgroup, message, 2);
   return new QueryFailure(ErrorCodes.GENERIC_INTERNAL_ERROR, `${where}: ${name}: ${message}`);
