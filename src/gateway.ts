@@ -206,6 +206,11 @@ export async function createBackends(config: GatewayConfig, deps: BackendDepende
           results: backend.results,
         }),
       );
+    } else if (backend.engine === 'athena') {
+      const { AthenaEngine } = await import('./engines/athena/athena-engine.js');
+      backends.push(
+        new LocalBackend({ name: backend.name, engine: new AthenaEngine(backend), signer: deps.signer, queryIds: deps.queryIds, clientTimeoutMs: config.queries.clientTimeout, results: backend.results }),
+      );
     } else {
       backends.push(new TrinoBackend({ config: backend, signer: deps.signer, queryIds: deps.queryIds, exposeDetails: config.server.exposeBackendDetails, onUnreachable: deps.onUnreachable, log: deps.log }));
     }

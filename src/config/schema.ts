@@ -40,6 +40,20 @@ const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, 'must be 1-63
 
 const DUCKDB_RESULTS = { maxPageSize: 16 * 1024 ** 2, maxHeldPerUser: 64 * 1024 ** 2, maxHeld: 256 * 1024 ** 2 };
 
+/** Result pages the gateway holds for a local engine's queries: being built, or kept for a client's retry (see the README). */
+const resultLimits = z
+  .object({
+    /** Largest page: a client's targetResultSize is capped to it; a single row larger than it fails its query. */
+    maxPageSize: dataSize.default(DUCKDB_RESULTS.maxPageSize),
+    /** Pages one user's queries may hold at once. */
+    maxHeldPerUser: dataSize.default(DUCKDB_RESULTS.maxHeldPerUser),
+    /** Pages all queries on this backend may hold at once. */
+    maxHeld: dataSize.default(DUCKDB_RESULTS.maxHeld),
+  })
+  .strict()
+  .refine((r) => r.maxPageSize <= r.maxHeldPerUser && r.maxHeldPerUser <= r.maxHeld, { message: 'needs maxPageSize <= maxHeldPerUser <= maxHeld' })
+  .default(DUCKDB_RESULTS);
+
 const duckdbBackend = z
   .object({
     name,
@@ -60,19 +74,7 @@ const duckdbBackend = z
       .array(z.object({ name, path: z.string().min(1), readOnly: z.boolean().default(true) }).strict())
       .default([]),
     threads: z.number().int().min(1).max(256).optional(),
-    /** Result pages the gateway holds for this engine's queries: being built, or kept for a client's retry (see the README). */
-    results: z
-      .object({
-        /** Largest page: a client's targetResultSize is capped to it; a single row larger than it fails its query. */
-        maxPageSize: dataSize.default(DUCKDB_RESULTS.maxPageSize),
-        /** Pages one user's queries may hold at once. */
-        maxHeldPerUser: dataSize.default(DUCKDB_RESULTS.maxHeldPerUser),
-        /** Pages all queries on this backend may hold at once. */
-        maxHeld: dataSize.default(DUCKDB_RESULTS.maxHeld),
-      })
-      .strict()
-      .refine((r) => r.maxPageSize <= r.maxHeldPerUser && r.maxHeldPerUser <= r.maxHeld, { message: 'needs maxPageSize <= maxHeldPerUser <= maxHeld' })
-      .default(DUCKDB_RESULTS),
+    results: resultLimits,
   })
   .strict();
 
@@ -100,6 +102,46 @@ const trinoBackend = z
      * and the backend connection behind it with it (at most requestTimeout).
      */
     clientStallTimeout: duration.default(10_000),
+  })
+  .strict();
+
+const athenaBackend = z
+  .object({
+    name,
+    engine: z.literal('athena'),
+    /** Routing group the backend serves. */
+    group: name.default('default'),
+    /** Share of its group's traffic relative to the other backends (least-loaded by running/weight). */
+    weight: z.number().positive().default(1),
+    /** Initial state; changed at run time through the admin API. */
+    state: z.enum(['active', 'draining', 'inactive']).default('active'),
+    /** Queries running in this workgroup at once through the gateway fleet before it counts as full. */
+    maxRunning: z.number().int().min(1).default(100),
+    /**
+     * Queries Athena reports QUEUED in the workgroup (from every client, read at each health check)
+     * at which it counts as full, so routing moves on along the fallback chain (Odin's "too many pending").
+     */
+    maxQueued: z.number().int().min(1).optional(),
+
+    /** AWS region of the workgroup, e.g. us-east-1. */
+    region: z.string({ error: (issue) => (issue.input === undefined ? 'is required: the AWS region of the workgroup, e.g. us-east-1' : undefined) }).regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be an AWS region such as us-east-1'),
+    /** The Athena workgroup queries run in. */
+    workgroup: z.string({ error: (issue) => (issue.input === undefined ? 'is required: the Athena workgroup queries run in' : undefined) }).regex(/^[A-Za-z0-9._-]{1,128}$/, 'must be an Athena workgroup name (1-128 letters, digits, . _ -)'),
+    /** Where Athena writes results, when the workgroup does not enforce its own location. */
+    outputLocation: z.string().regex(/^s3:\/\/[^/]+/, 'must be an s3://bucket/prefix/ location').optional(),
+    /** A role assumed (STS AssumeRole) with the default credential chain's credentials. */
+    roleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'must be an IAM role ARN').optional(),
+    /** Another endpoint for the AWS APIs (a VPC endpoint; an emulator in tests). */
+    endpoint: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+    /** The catalog name clients use for the Glue Data Catalog. */
+    catalog: name.default('awsdatacatalog'),
+    /** First and longest wait between two polls of a running query (growing by half each time). */
+    pollInterval: duration.default(100),
+    maxPollInterval: duration.default(2_000),
+    /** Attempts per AWS API call before a throttled call gives up (exponential backoff with jitter between them). */
+    maxAttempts: z.number().int().min(1).max(20).default(5),
+    /** Result pages the gateway holds for this workgroup's queries (as for the embedded engine). */
+    results: resultLimits,
   })
   .strict();
 
@@ -153,9 +195,9 @@ const authenticator = z.discriminatedUnion('type', [passwordFileAuthenticator, l
   error: (issue) => (issue.code === 'invalid_union' ? "type must be one of 'password-file', 'ldap', 'jwt'" : undefined),
 });
 
-const backend = z.discriminatedUnion('engine', [duckdbBackend, trinoBackend], {
+const backend = z.discriminatedUnion('engine', [duckdbBackend, trinoBackend, athenaBackend], {
   error: (issue) =>
-    issue.code === 'invalid_union' ? "engine must be one of 'duckdb', 'trino'" : undefined,
+    issue.code === 'invalid_union' ? "engine must be one of 'duckdb', 'trino', 'athena'" : undefined,
 });
 
 const routingGroup = z
@@ -444,4 +486,5 @@ export type RoutingGroupConfig = GatewayConfig['routingGroups'][number];
 export type BackendConfig = GatewayConfig['backends'][number];
 export type TrinoBackendConfig = Extract<BackendConfig, { engine: 'trino' }>;
 export type DuckDbBackendConfig = Extract<BackendConfig, { engine: 'duckdb' }>;
+export type AthenaBackendConfig = Extract<BackendConfig, { engine: 'athena' }>;
 export type AuthenticatorConfig = GatewayConfig['authentication']['authenticators'][number];

@@ -9,6 +9,7 @@ import type { QueryFailure } from '../protocol/errors.js';
 import type { FollowUp } from '../protocol/query-token.js';
 import type { QuerySession } from '../protocol/session.js';
 import type { ViewExpansion } from '../sql/analyzer/types.js';
+import type { BackendStats } from '../tracking/types.js';
 
 export interface Submission {
   /** What the engine runs. */
@@ -50,7 +51,7 @@ export interface QueryEndDetails {
   errorName?: string;
   errorMessage?: string;
   /** The engine's final statistics, when it reports them. */
-  stats?: { cpuMs?: number; wallMs?: number; processedRows?: number; processedBytes?: number; peakMemoryBytes?: number };
+  stats?: BackendStats;
   /** The client canceled the query. */
   canceled?: boolean;
 }
@@ -79,7 +80,7 @@ export interface FollowUpRequest {
 
 export interface Backend {
   readonly name: string;
-  readonly engine: 'duckdb' | 'trino';
+  readonly engine: 'duckdb' | 'trino' | 'athena';
   start(): Promise<void>;
   /** Active health probe: undefined when healthy, else the reason. */
   probe(timeoutMs: number): Promise<string | undefined>;
@@ -102,6 +103,8 @@ export interface Backend {
   abandon(queryId: string, reason?: QueryFailure): Promise<void>;
   /** Queries running or queued on the backend, from everyone, when the engine can tell. */
   reportedLoad?(timeoutMs: number): Promise<number | undefined>;
+  /** The backend itself reports too many queries waiting (an Athena workgroup past maxQueued): routing passes it over. */
+  saturated?(): boolean;
   submit(submission: Submission, res: ClientResponse): Promise<void>;
   followUp(request: FollowUpRequest, res: ClientResponse): Promise<void>;
   /**

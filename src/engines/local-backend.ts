@@ -82,7 +82,8 @@ class LocalQuery {
     if (this.done) return;
     this.state = 'FINISHED';
     this.finishedAt = Date.now();
-    this.events.ended('finished', { stats: { processedRows: this.processedRows, wallMs: this.finishedAt - this.createdAt } });
+    const reported = this.outcome && 'execution' in this.outcome ? this.outcome.execution.stats : undefined;
+    this.events.ended('finished', { stats: { processedRows: this.processedRows, wallMs: this.finishedAt - this.createdAt, ...reported } });
   }
 }
 
@@ -96,7 +97,7 @@ export interface LocalBackendOptions {
 }
 
 export class LocalBackend implements Backend {
-  readonly engine = 'duckdb' as const;
+  readonly engine: 'duckdb' | 'athena';
   readonly name: string;
   private readonly queries = new Map<string, LocalQuery>();
   private readonly pages: PageBudget;
@@ -104,11 +105,20 @@ export class LocalBackend implements Backend {
 
   constructor(private readonly options: LocalBackendOptions) {
     this.name = options.name;
+    this.engine = options.engine.kind === 'athena' ? 'athena' : 'duckdb';
     this.pages = new PageBudget(options.results);
   }
 
-  async probe(): Promise<string | undefined> {
-    return undefined;
+  async probe(timeoutMs: number): Promise<string | undefined> {
+    return this.options.engine.probe?.(AbortSignal.timeout(timeoutMs));
+  }
+
+  async reportedLoad(timeoutMs: number): Promise<number | undefined> {
+    return this.options.engine.reportedLoad?.(AbortSignal.timeout(timeoutMs));
+  }
+
+  saturated(): boolean {
+    return this.options.engine.saturated?.() ?? false;
   }
 
   async start(): Promise<void> {
@@ -186,6 +196,8 @@ export class LocalBackend implements Backend {
   }
 
   async catalogs(): Promise<string[]> {
+    const listed = this.options.engine.catalogNames?.();
+    if (listed !== undefined) return listed;
     const execution = await this.options.engine.execute(
       { sql: 'SELECT DISTINCT catalog_name FROM information_schema.schemata ORDER BY 1', parameters: [], parametricDatetime: false },
       new AbortController().signal,
@@ -309,7 +321,8 @@ export class LocalBackend implements Backend {
     if (inner.kind !== 'query') {
       throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, 'Only queries and data statements can be prepared for the embedded engine');
     }
-    if (query.governed) {
+    // Access control analyzed the statement as Trino SQL: what DuckDB would bind differently is refused (Athena runs Trino SQL).
+    if (query.governed && this.engine === 'duckdb') {
       const refused = embeddedBindingRefusal(inner.sql, session);
       if (refused !== undefined) throw refused;
     }
@@ -321,10 +334,21 @@ export class LocalBackend implements Backend {
     if (session.catalog !== undefined) statement.catalog = session.catalog;
     if (session.schema !== undefined) statement.schema = session.schema;
     if (session.timeZone !== undefined) statement.timeZone = session.timeZone;
-    return this.options.engine.execute(statement, query.abort.signal);
+    return this.options.engine.execute(statement, query.abort.signal, {
+      running: () => {
+        if (query.done) return;
+        query.state = 'RUNNING';
+        query.startedAt ??= Date.now();
+      },
+    });
   }
 
   private async assertSchemaExists(catalog: string, schema: string, signal: AbortSignal): Promise<void> {
+    const engine = this.options.engine;
+    if (engine.schemaExists !== undefined) {
+      if (!(await engine.schemaExists(catalog, schema))) throw new QueryFailure(ErrorCodes.SCHEMA_NOT_FOUND, `Schema does not exist: ${catalog}.${schema}`);
+      return;
+    }
     const execution = await this.options.engine.execute(
       {
         sql: 'SELECT count(*) FROM information_schema.schemata WHERE catalog_name = ? AND schema_name = ?',

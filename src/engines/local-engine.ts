@@ -8,6 +8,7 @@
  * parameter expressions of `EXECUTE ... USING`.
  */
 import type { Column } from '../protocol/types.js';
+import type { QueryEndDetails } from './backend.js';
 import type { ViewExpansion } from '../sql/analyzer/types.js';
 
 export interface LocalStatement {
@@ -43,6 +44,13 @@ export interface LocalExecution {
   nextPage(targetBytes: number): Promise<ResultPage | null>;
   /** Stops the engine's work. Idempotent; a pending `nextPage` rejects with USER_CANCELED. */
   cancel(): void;
+  /** What the engine reports about the statement's cost, for history. */
+  readonly stats?: QueryEndDetails['stats'];
+}
+
+/** What an engine that queues statements itself tells while one waits (Athena: QUEUED, then RUNNING). */
+export interface ExecutionProgress {
+  running(): void;
 }
 
 export interface LocalEngine {
@@ -54,7 +62,17 @@ export interface LocalEngine {
    * carry columns); rejects with a QueryFailure carrying a Trino error code. Aborting `signal`
    * before that interrupts the engine and rejects with USER_CANCELED.
    */
-  execute(statement: LocalStatement, signal: AbortSignal): Promise<LocalExecution>;
+  execute(statement: LocalStatement, signal: AbortSignal, progress?: ExecutionProgress): Promise<LocalExecution>;
+  /** Active health probe (absent: always healthy): undefined when healthy, else the reason. */
+  probe?(signal: AbortSignal): Promise<string | undefined>;
+  /** The catalogs the engine serves (absent: asked of its information_schema). */
+  catalogNames?(): string[];
+  /** Queries queued or running in the engine from all its users, when it can tell (for routing). */
+  reportedLoad?(signal: AbortSignal): Promise<number | undefined>;
+  /** The engine last reported more queries waiting than it should take: routing passes it over. */
+  saturated?(): boolean;
+  /** Whether a schema exists, for USE (absent: asked of its information_schema). */
+  schemaExists?(catalog: string, schema: string): Promise<boolean>;
   /** Columns of a table, in order; empty when the table does not exist. */
   columnsOf(catalog: string, schema: string, table: string): Promise<Array<{ name: string; type: string }>>;
   /** What reading a view reads underneath, as the engine binds it; undefined for a table. */

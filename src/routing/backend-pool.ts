@@ -72,7 +72,7 @@ export class BackendPool {
     let best: PooledBackend | undefined;
     const load = (b: PooledBackend) => Math.max(this.fleetRunning(b), b.reportedLoad) / b.weight;
     for (const b of this.byName.values()) {
-      if (b.group !== group || b.state !== 'active' || !b.healthy || this.fleetRunning(b) >= b.maxRunning) continue;
+      if (b.group !== group || b.state !== 'active' || !b.healthy || this.fleetRunning(b) >= b.maxRunning || b.backend.saturated?.()) continue;
       if (!best || load(b) < load(best)) best = b;
     }
     return best;

@@ -81,9 +81,15 @@ function routingColumns(t: Types): string[] {
   return [`ALTER TABLE query_history ADD COLUMN routing_rule TEXT`, `ALTER TABLE query_history ADD COLUMN routing_steps ${t.json}`];
 }
 
+/** What an engine reports of its own time: running, and waiting in its queue (Athena). */
+function engineTimeColumns(t: Types): string[] {
+  return [`ALTER TABLE query_history ADD COLUMN engine_ms ${t.int}`, `ALTER TABLE query_history ADD COLUMN engine_queued_ms ${t.int}`];
+}
+
 export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'query history, tables touched, audit events', statements: tables({ int: 'INTEGER', json: 'TEXT' }) },
   { version: 2, name: 'routing rule and steps', statements: routingColumns({ int: 'INTEGER', json: 'TEXT' }) },
+  { version: 3, name: 'engine time and engine queue time', statements: engineTimeColumns({ int: 'INTEGER', json: 'TEXT' }) },
 ];
 
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
@@ -107,4 +113,5 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     ],
   },
   { version: 3, name: 'routing rule and steps', statements: routingColumns({ int: 'BIGINT', json: 'JSONB' }) },
+  { version: 4, name: 'engine time and engine queue time', statements: engineTimeColumns({ int: 'BIGINT', json: 'JSONB' }) },
 ];

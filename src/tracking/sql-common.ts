@@ -58,6 +58,8 @@ export const HISTORY_COLUMNS: readonly Column[] = [
   { name: 'processed_rows', kind: 'int', get: (r) => r.stats?.processedRows },
   { name: 'processed_bytes', kind: 'int', get: (r) => r.stats?.processedBytes },
   { name: 'peak_memory_bytes', kind: 'int', get: (r) => r.stats?.peakMemoryBytes },
+  { name: 'engine_ms', kind: 'int', get: (r) => r.stats?.engineMs },
+  { name: 'engine_queued_ms', kind: 'int', get: (r) => r.stats?.engineQueuedMs },
 ];
 
 const COLUMN_LIST = HISTORY_COLUMNS.map((c) => c.name).join(', ');
@@ -349,7 +351,7 @@ export function decodeQueryRow(dialect: Dialect, row: Row, tables: string[] | un
   if (tables && tables.length > 0) record.tables = tables;
   set('columns', decodeJson(dialect, row.columns_touched) as string[] | undefined);
   const stats: Record<string, number> = {};
-  const statColumns = { cpuMs: 'cpu_ms', wallMs: 'wall_ms', processedRows: 'processed_rows', processedBytes: 'processed_bytes', peakMemoryBytes: 'peak_memory_bytes' } as const;
+  const statColumns = { cpuMs: 'cpu_ms', wallMs: 'wall_ms', processedRows: 'processed_rows', processedBytes: 'processed_bytes', peakMemoryBytes: 'peak_memory_bytes', engineMs: 'engine_ms', engineQueuedMs: 'engine_queued_ms' } as const;
   for (const [key, column] of Object.entries(statColumns)) {
     const v = num(row[column]);
     if (v !== undefined) stats[key] = v;

@@ -19,6 +19,10 @@ export interface BackendStats {
   processedRows?: number;
   processedBytes?: number;
   peakMemoryBytes?: number;
+  /** Time the engine spent running the query (Athena's EngineExecutionTimeInMillis). */
+  engineMs?: number;
+  /** Time the query waited in the engine's own queue (Athena's QueryQueueTimeInMillis). */
+  engineQueuedMs?: number;
 }
 
 /** The access-control decision for the query and the rule (any JSON) that made it. */

@@ -50,7 +50,7 @@ export function storeContract(name: string, getStore: () => TrackingStore, reset
         rows: 42,
         bytes: 4096,
         columns: ['hive.s.t.x', 'hive.s.t.y'],
-        stats: { cpuMs: 120, wallMs: 890, processedRows: 1000, processedBytes: 65536, peakMemoryBytes: 1_048_576 },
+        stats: { cpuMs: 120, wallMs: 890, processedRows: 1000, processedBytes: 65536, peakMemoryBytes: 1_048_576, engineMs: 4321, engineQueuedMs: 765 },
       });
       await store.upsertQueries([end]);
       // A late duplicate end (another terminal state), a replayed end and a replayed start.
@@ -80,7 +80,7 @@ export function storeContract(name: string, getStore: () => TrackingStore, reset
         access: { decision: 'ALLOW', rule: { name: 'analysts-read', index: 3 } },
         tables: ['hive.s.t'],
         columns: ['hive.s.t.x', 'hive.s.t.y'],
-        stats: { cpuMs: 120, wallMs: 890, processedRows: 1000, processedBytes: 65536, peakMemoryBytes: 1_048_576 },
+        stats: { cpuMs: 120, wallMs: 890, processedRows: 1000, processedBytes: 65536, peakMemoryBytes: 1_048_576, engineMs: 4321, engineQueuedMs: 765 },
       });
       assert.equal((await ids(store, {})).length, 1, 'exactly one row');
       assert.equal(await store.getQuery('nope'), undefined);

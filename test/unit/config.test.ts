@@ -44,7 +44,7 @@ test('every mistake is reported with its path', () => {
   expectError(join(dir, 'missing.yaml'), 'Configuration file not found', 'missing.yaml');
   expectError(file('unknown.yaml', 'server:\n  prot: 1\n'), 'server: unknown key', "'prot'");
   expectError(file('type.yaml', 'server:\n  port: "eighty"\n'), 'server.port:');
-  expectError(file('engine.yaml', 'backends:\n  - name: x\n    engine: oracle\n'), 'backends[0]', "engine must be one of 'duckdb', 'trino'");
+  expectError(file('engine.yaml', 'backends:\n  - name: x\n    engine: oracle\n'), 'backends[0]', "engine must be one of 'duckdb', 'trino', 'athena'");
   expectError(file('url.yaml', 'backends:\n  - name: x\n    engine: trino\n'), 'backends[0].url');
   expectError(file('dup.yaml', 'backends:\n  - {name: a, engine: duckdb}\n  - {name: a, engine: duckdb}\n'), "duplicate backend name 'a'");
   expectError(file('default.yaml', 'routing:\n  defaultGroup: nope\n'), "routing.defaultGroup: unknown routing group 'nope'");

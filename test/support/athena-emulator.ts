@@ -1,0 +1,267 @@
+/**
+ * An AWS API emulator for the Athena engine's tests. No real Athena runs here: moto in server
+ * mode (scripts/moto/start.sh) emulates Athena, S3, Glue and STS, and the gateway talks to it
+ * through the real AWS SDK. Moto serves query results that were registered beforehand through its
+ * `/moto-api/static/athena/query-results` queue (one result per started query, in order).
+ *
+ * Between the gateway and moto sits a small relay for what moto does not emulate, each part of
+ * Athena's documented behaviour: `GetQueryResults` pages of at most `MaxResults` (1,000) rows with
+ * `NextToken` (moto returns every row at once), `BatchGetQueryExecution` (missing in moto), and
+ * faults on demand (throttling, a FAILED query, a query that stays QUEUED or RUNNING until
+ * stopped, credentials AWS would refuse, statistics other than moto's zeros). Every call is recorded so tests can check what the
+ * engine asked for.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { AthenaClient, CreateWorkGroupCommand } from '@aws-sdk/client-athena';
+import { REPO } from './services.js';
+
+const exec = promisify(execFile);
+
+export const MOTO_PORT = Number(process.env.QUERYGATE_MOTO_PORT ?? 15000);
+export const MOTO_URL = `http://127.0.0.1:${MOTO_PORT}`;
+export const REGION = 'us-east-1';
+const RESULT_BUCKET = 'querygate-athena-results';
+
+/** Credentials the emulator accepts (moto checks none unless told to; the relay refuses chosen keys). */
+export function useEmulatorCredentials(): void {
+  process.env.AWS_ACCESS_KEY_ID = 'AKIAQUERYGATETEST';
+  process.env.AWS_SECRET_ACCESS_KEY = 'querygate-test-secret';
+  delete process.env.AWS_SESSION_TOKEN;
+  delete process.env.AWS_PROFILE;
+  process.env.AWS_EC2_METADATA_DISABLED = 'true';
+}
+
+/** The backend configuration of one emulated workgroup. */
+export function athenaBackend(emulator: AthenaEmulator, name: string, workgroup: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { name, engine: 'athena', region: REGION, workgroup, endpoint: emulator.endpoint, pollInterval: '5ms', maxPollInterval: '50ms', ...extra };
+}
+
+/** Athena's GetQueryResults form of a result: ColumnInfo plus rows of string values (header row first). */
+export interface AthenaResult {
+  columnInfo: Array<{ Name: string; Label: string; Type: string; Precision?: number; Scale?: number; Nullable: string; CaseSensitive: boolean }>;
+  rows: Array<{ Data: Array<{ VarCharValue?: string }> }>;
+}
+
+/** A one-column integer result in GetQueryResults form. */
+export function oneInteger(value: string): AthenaResult {
+  return {
+    columnInfo: [{ Name: 'x', Label: 'x', Type: 'integer', Precision: 10, Scale: 0, Nullable: 'UNKNOWN', CaseSensitive: false }],
+    rows: [{ Data: [{ VarCharValue: 'x' }] }, { Data: [{ VarCharValue: value }] }],
+  };
+}
+
+/** Waits until `check` holds (what the emulator saw happens asynchronously to the client). */
+export async function eventually(check: () => boolean, what: string, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+interface Fault {
+  /** The query text contains this. */
+  marker: string;
+  /** FAILED with this reason, or held QUEUED/RUNNING until stopped. */
+  kind: { failed: string; category: number } | { held: 'QUEUED' | 'RUNNING' } | { statistics: Record<string, number> };
+}
+
+export interface RecordedCall {
+  operation: string;
+  accessKeyId: string | undefined;
+  body: Record<string, unknown>;
+}
+
+export class AthenaEmulator {
+  readonly calls: RecordedCall[] = [];
+  private readonly faults: Fault[] = [];
+  private readonly throttled = new Map<string, number>();
+  private readonly refusedKeys = new Map<string, string>();
+  private readonly stopped = new Set<string>();
+  /** Each query's full result as moto returned it, paged from here. */
+  private readonly results = new Map<string, ResultsBody>();
+
+  private constructor(
+    private readonly server: Server,
+    /** The endpoint the gateway is configured with. */
+    readonly endpoint: string,
+  ) {}
+
+  static async start(): Promise<AthenaEmulator> {
+    await exec('bash', [`${REPO}scripts/moto/start.sh`, '--port', String(MOTO_PORT)], { timeout: 600_000 });
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const emulator = new AthenaEmulator(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    server.on('request', (req, res) => {
+      emulator.relay(req, res).catch((err: unknown) => {
+        res.writeHead(500).end(String(err));
+      });
+    });
+    return emulator;
+  }
+
+  /** Creates workgroups (moto starts with `primary` only), each with an output location. */
+  async createWorkgroups(names: string[]): Promise<void> {
+    const athena = new AthenaClient({ region: REGION, endpoint: MOTO_URL });
+    try {
+      for (const name of names) {
+        await athena.send(new CreateWorkGroupCommand({ Name: name, Configuration: { ResultConfiguration: { OutputLocation: `s3://${RESULT_BUCKET}/${name}/` } } })).catch((err: unknown) => {
+          if (!/already exists/i.test(String((err as Error).message))) throw err;
+        });
+      }
+    } finally {
+      athena.destroy();
+    }
+  }
+
+  /** Queues results in moto: the next queries started get them, in order. */
+  async registerResults(results: AthenaResult[]): Promise<void> {
+    const response = await fetch(`${MOTO_URL}/moto-api/static/athena/query-results`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ region: REGION, results: results.map((r) => ({ rows: r.rows, column_info: r.columnInfo })) }),
+    });
+    if (response.status !== 201) throw new Error(`moto refused the results: HTTP ${response.status} ${await response.text()}`);
+  }
+
+  /** The next `count` calls of `operation` fail with ThrottlingException. */
+  throttle(operation: string, count: number): void {
+    this.throttled.set(operation, count);
+  }
+
+  /** Queries whose text contains `marker` end FAILED with `reason`. */
+  failQueries(marker: string, reason: string, category = 2): void {
+    this.faults.push({ marker, kind: { failed: reason, category } });
+  }
+
+  /** Queries whose text contains `marker` stay `state` until StopQueryExecution. */
+  holdQueries(marker: string, state: 'QUEUED' | 'RUNNING'): void {
+    this.faults.push({ marker, kind: { held: state } });
+  }
+
+  /** Queries whose text contains `marker` report these statistics (moto reports zeros). */
+  reportStatistics(marker: string, statistics: Record<string, number>): void {
+    this.faults.push({ marker, kind: { statistics } });
+  }
+
+  /** Requests signed with `accessKeyId` are refused with `errorName` (UnrecognizedClientException, ExpiredTokenException). */
+  refuseAccessKey(accessKeyId: string, errorName: string): void {
+    this.refusedKeys.set(accessKeyId, errorName);
+  }
+
+  clearFaults(): void {
+    this.faults.length = 0;
+    this.throttled.clear();
+    this.refusedKeys.clear();
+    this.calls.length = 0;
+  }
+
+  /** The ids StopQueryExecution was called with. */
+  stoppedIds(): string[] {
+    return this.calls.filter((c) => c.operation === 'StopQueryExecution').map((c) => String(c.body.QueryExecutionId));
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async relay(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks);
+    const target = String(req.headers['x-amz-target'] ?? '');
+    const operation = target.includes('.') ? target.slice(target.indexOf('.') + 1) : actionOf(raw);
+    const accessKeyId = /Credential=([^/]+)\//.exec(String(req.headers.authorization ?? ''))?.[1];
+    let body: Record<string, unknown> = {};
+    if (target !== '' && raw.length > 0) body = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
+    this.calls.push({ operation, accessKeyId, body });
+
+    const refused = accessKeyId === undefined ? undefined : this.refusedKeys.get(accessKeyId);
+    if (refused !== undefined) return awsError(res, 403, refused, 'The security token included in the request is invalid.');
+    const throttles = this.throttled.get(operation) ?? 0;
+    if (throttles > 0) {
+      this.throttled.set(operation, throttles - 1);
+      return awsError(res, 400, 'ThrottlingException', 'Rate exceeded');
+    }
+    if (operation === 'StopQueryExecution') this.stopped.add(String(body.QueryExecutionId));
+
+    if (operation === 'BatchGetQueryExecution') return this.batchGet(req, res, body);
+    const cached = operation === 'GetQueryResults' ? this.results.get(String(body.QueryExecutionId)) : undefined;
+    if (cached !== undefined) {
+      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify(page(cached, body)));
+      return;
+    }
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && k !== 'host' && k !== 'content-length') headers[k] = v;
+    const upstream = await fetch(`${MOTO_URL}${req.url ?? '/'}`, { method: req.method ?? 'GET', headers, ...(raw.length > 0 ? { body: new Uint8Array(raw) } : {}) });
+    let text = await upstream.text();
+    if (upstream.status === 200 && operation === 'GetQueryResults') {
+      const full = JSON.parse(text) as ResultsBody;
+      this.results.set(String(body.QueryExecutionId), full);
+      text = JSON.stringify(page(full, body));
+    }
+    if (upstream.status === 200 && operation === 'GetQueryExecution') text = JSON.stringify(this.withFaults(JSON.parse(text) as ExecutionBody));
+    const out: Record<string, string> = { 'content-type': upstream.headers.get('content-type') ?? 'application/x-amz-json-1.1' };
+    res.writeHead(upstream.status, out).end(text);
+  }
+
+  /** BatchGetQueryExecution, which moto lacks: GetQueryExecution for each id, faults applied. */
+  private async batchGet(req: IncomingMessage, res: ServerResponse, body: Record<string, unknown>): Promise<void> {
+    const executions: unknown[] = [];
+    for (const id of body.QueryExecutionIds as string[]) {
+      const upstream = await fetch(`${MOTO_URL}/`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AmazonAthena.GetQueryExecution', authorization: String(req.headers.authorization ?? '') },
+        body: JSON.stringify({ QueryExecutionId: id }),
+      });
+      executions.push(this.withFaults((await upstream.json()) as ExecutionBody).QueryExecution);
+    }
+    res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify({ QueryExecutions: executions, UnprocessedQueryExecutionIds: [] }));
+  }
+
+  private withFaults(doc: ExecutionBody): ExecutionBody {
+    const execution = doc.QueryExecution;
+    const fault = this.faults.find((f) => execution.Query.includes(f.marker));
+    if (fault === undefined) return doc;
+    if ('statistics' in fault.kind) {
+      (execution as { Statistics?: Record<string, unknown> }).Statistics = { ...(execution as { Statistics?: Record<string, unknown> }).Statistics, ...fault.kind.statistics };
+    } else if ('failed' in fault.kind) {
+      execution.Status = { ...execution.Status, State: 'FAILED', StateChangeReason: fault.kind.failed, AthenaError: { ErrorCategory: fault.kind.category, ErrorType: 1000 } };
+    } else if (!this.stopped.has(execution.QueryExecutionId)) {
+      execution.Status = { ...execution.Status, State: fault.kind.held };
+    }
+    return doc;
+  }
+}
+
+interface ResultsBody {
+  ResultSet: { Rows: unknown[]; ResultSetMetadata: unknown };
+  NextToken?: string;
+}
+
+interface ExecutionBody {
+  QueryExecution: { QueryExecutionId: string; Query: string; Status: Record<string, unknown> };
+}
+
+/** Athena's paging: at most MaxResults (≤ 1,000) rows per call, NextToken for the rest. */
+function page(full: ResultsBody, request: Record<string, unknown>): ResultsBody {
+  const size = Math.min(Number(request.MaxResults ?? 1000), 1000);
+  const start = request.NextToken === undefined ? 0 : Number(request.NextToken);
+  const rows = full.ResultSet.Rows.slice(start, start + size);
+  const out: ResultsBody = { ResultSet: { Rows: rows, ResultSetMetadata: full.ResultSet.ResultSetMetadata } };
+  if (start + size < full.ResultSet.Rows.length) out.NextToken = String(start + size);
+  return out;
+}
+
+/** The Action of a query-protocol request (STS): `Action=AssumeRole&...`. */
+function actionOf(raw: Buffer): string {
+  return /(?:^|&)Action=([^&]+)/.exec(raw.toString('utf8'))?.[1] ?? 'unknown';
+}
+
+function awsError(res: ServerResponse, status: number, name: string, message: string): void {
+  res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': name }).end(JSON.stringify({ __type: name, message }));
+}
