@@ -24,6 +24,7 @@ import type {
   Relation,
   SelectItem,
   SortItem,
+  Span,
   Spec,
   Statement,
   TableFunctionArg,
@@ -98,6 +99,11 @@ export class Parser {
     const t = this.peek();
     if (t.kind !== 'eof') this.i++;
     return t;
+  }
+
+  /** The span from offset `start` to the end of the last token consumed. */
+  private spanFrom(start: number): Span {
+    return { start, end: this.tokens[this.i - 1]!.end };
   }
 
   private pos(): Pos {
@@ -1027,7 +1033,7 @@ export class Parser {
       return { k: 'nested', query };
     }
     if (this.isWord('SELECT')) return this.spec();
-    if (this.acceptWord('TABLE')) return { k: 'table', name: this.qualifiedName(), pos };
+    if (this.acceptWord('TABLE')) return { k: 'table', name: this.qualifiedName(), pos, span: this.spanFrom(t.start) };
     if (this.acceptWord('VALUES')) return { k: 'values', rows: this.exprList(), pos };
     throw this.unexpected("'(', 'SELECT', 'TABLE', 'VALUES'");
   }
@@ -1208,6 +1214,7 @@ export class Parser {
       return { k: 'paren', rel: inner, pos };
     }
     const name = this.qualifiedName();
+    const span = this.spanFrom(t.start);
     let timeTravel: Expr | undefined;
     if (this.isWord('FOR') && (this.isWord('VERSION', 1) || this.isWord('TIMESTAMP', 1))) {
       this.i += 2;
@@ -1217,7 +1224,7 @@ export class Parser {
     } else if (this.isWord('FOR') && this.isWord('SYSTEM_TIME', 1)) {
       throw notSupported('FOR SYSTEM_TIME is not supported', pos);
     }
-    return { k: 'table', name, pos, timeTravel };
+    return { k: 'table', name, pos, span, timeTravel };
   }
 
   private tableFunctionCall(pos: Pos): Relation {
