@@ -227,6 +227,13 @@ export class Parser {
     return s;
   }
 
+  /** A standalone expression (a row filter or column mask); nothing may follow it. */
+  parseExpression(): Expr {
+    const e = this.expr();
+    if (this.peek().kind !== 'eof') throw this.unexpected('<EOF>');
+    return e;
+  }
+
   private statement(): Statement {
     const t = this.peek();
     if (t.kind === 'symbol' && t.value === '(') return { k: 'query', query: this.query() };
@@ -2014,4 +2021,8 @@ export function withStackLimit<T>(work: () => T): T {
 
 export function parseStatement(sql: string): Statement {
   return withStackLimit(() => new Parser(sql).parseStatement());
+}
+
+export function parseExpression(sql: string): Expr {
+  return withStackLimit(() => new Parser(sql).parseExpression());
 }

@@ -109,6 +109,22 @@ export type StatementKind =
   | 'grantRoles'
   | 'revokeRoles';
 
+/**
+ * One occurrence of a table or view as a relation (FROM item, TABLE query body, table function
+ * argument), for rewriting it in place (row filters and column masks).
+ */
+export interface TableReference {
+  table: QualifiedName;
+  /** Where the name is written (from TABLE for a query body); absent where it cannot be replaced. */
+  span?: { start: number; end: number };
+  /** The text the span is in: the statement itself, or the prepared statement of this name (EXECUTE); EXECUTE IMMEDIATE text has no span. */
+  prepared?: string;
+  /** An alias follows the name (so the derived table needs none). */
+  aliased: boolean;
+  /** A `TABLE name` query body rather than a FROM item. */
+  queryBody: boolean;
+}
+
 export interface AccessRequest {
   kind: StatementKind;
   /**
@@ -140,6 +156,10 @@ export interface AccessRequest {
   grantedPrivilege?: string;
   /** Constructs a policy may want to deny by default even when every table check passes. */
   flags: AccessFlag[];
+  /** Every table or view occurrence as a relation, in text order (absent: none). */
+  references?: TableReference[];
+  /** The reads made inside views, before they are merged into `tables` (absent: none). */
+  viewReads?: TableAccess[];
 }
 
 export type AccessFlag = 'timeTravel' | 'executesStatement' | 'tableFunction' | 'showStats';
