@@ -193,4 +193,6 @@ export interface MetadataProvider {
   viewOf?(table: QualifiedName): Promise<ViewExpansion | undefined>;
   /** The users running a query id on the backends (for kill_query); empty when none has it. */
   queryOwners?(queryId: string): Promise<string[]>;
+  /** Columns with their Trino types, in order (for row filters and column masks); undefined when the table does not exist. */
+  columnTypesOf?(table: QualifiedName): Promise<Array<{ name: string; type: string }> | undefined>;
 }
