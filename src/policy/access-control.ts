@@ -13,7 +13,7 @@ import type { ReloadingFile } from '../config/reloading-file.js';
 import { ErrorCodes, QueryFailure } from '../protocol/errors.js';
 import type { QuerySession } from '../protocol/session.js';
 import { analyze, type AccessRequest, type MetadataProvider, type QualifiedName, type StatementKind } from '../sql/analyzer/index.js';
-import { rewriteForFiltersAndMasks, type FilterMaskRewrite } from './filter-mask/rewrite.js';
+import { rewriteForFiltersAndMasks, withFilterMaskReads, type FilterMaskRewrite } from './filter-mask/rewrite.js';
 import { DecisionCache, decisionKey } from './decision-cache.js';
 import { authorize, metadataVisibility, type AccessIdentity, type AuthorizeContext, type Decision } from './decision.js';
 import { filteredInformationSchema, filteredShowStatement, listsMetadata, type ShowLister } from './metadata-filter.js';
@@ -173,7 +173,8 @@ export class AccessControl {
     sessionProperties: AuthorizeContext['sessionProperties'],
   ): Promise<AccessOutcome> {
     const { session } = input;
-    const request = await analyze(input.sql, { ...(session.catalog ? { catalog: session.catalog } : {}), ...(session.schema ? { schema: session.schema } : {}) }, this.metadata, session.preparedStatements);
+    const analyzed = await analyze(input.sql, { ...(session.catalog ? { catalog: session.catalog } : {}), ...(session.schema ? { schema: session.schema } : {}) }, this.metadata, session.preparedStatements);
+    const request = withFilterMaskReads(rules, identity, analyzed);
     const queryOwners = new Map<string, string[]>();
     for (const id of request.killQueries ?? []) {
       if (id !== undefined && !queryOwners.has(id)) queryOwners.set(id, (await this.metadata.queryOwners?.(id)) ?? []);

@@ -6,6 +6,23 @@
  * (one with its own filter and mask), subqueries, CTEs, aggregates and count(*), run as every user
  * of the rules file. The session catalog and schema are tpch.tiny.
  */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { REPO } from '../support/services.js';
+import type { HeaderLines, Outcome } from './client.js';
+
+export const FILTER_MASK_RULES = join(REPO, 'test', 'governance', 'filter-mask-rules.json');
+
+/** The oracle: a Trino enforcing filter-mask-rules.json itself (trino-fm; started unless it runs). */
+export async function ensureFilterMaskOracle(): Promise<string> {
+  const port = Number(process.env.QUERYGATE_FILTER_MASK_ORACLE_PORT ?? 18190);
+  await promisify(execFile)('bash', [join(REPO, 'scripts', 'trino', 'start-oracle.sh')], {
+    timeout: 900_000,
+    env: { ...process.env, QUERYGATE_ORACLE_PORT: String(port), QUERYGATE_ORACLE_NAME: 'trino-fm', QUERYGATE_ORACLE_RULES: FILTER_MASK_RULES },
+  });
+  return `http://127.0.0.1:${port}`;
+}
 
 /** Users of filter-mask-rules.json: each a different mix of filters and masks; admin has none; zed has no rule. */
 export const FILTER_MASK_USERS = ['ann', 'bob', 'carl', 'dora', 'eve', 'admin', 'zed'] as const;
@@ -79,3 +96,28 @@ export const FILTER_MASK_CORPUS: readonly FilterMaskCase[] = [
   { sql: 'SELECT v.c_name, n.n_name FROM memory.fm.v_cust v JOIN nation n ON v.c_nationkey = n.n_nationkey ORDER BY v.c_custkey LIMIT 10', ordered: true },
   { sql: 'SELECT count(*) FROM memory.fm.v_nat_definer' },
 ];
+
+export function sessionHeaders(user: string): HeaderLines {
+  return [
+    ['X-Trino-User', user],
+    ['X-Trino-Catalog', 'tpch'],
+    ['X-Trino-Schema', 'tiny'],
+  ];
+}
+
+function normalizeValue(v: unknown): unknown {
+  if (typeof v === 'number' && !Number.isInteger(v)) return Number(v.toPrecision(12));
+  if (Array.isArray(v)) return v.map(normalizeValue);
+  return v;
+}
+
+/**
+ * What must agree: the columns and rows of an answer (doubles to 12 significant digits: two
+ * engines may sum in different orders; rows sorted unless the statement orders them), or the error
+ * of a refusal. `types` maps a column type before comparing (the embedded engine has no varchar(n)).
+ */
+export function comparable(outcome: Outcome, ordered: boolean, types: (type: string) => string = (t) => t): unknown {
+  if (!outcome.ok) return { error: outcome.errorName, message: outcome.message?.replace(/^line \d+:\d+: /, '') };
+  const rows = (outcome.rows ?? []).map((r) => JSON.stringify(normalizeValue(r)));
+  return { columns: outcome.columns?.map((c) => ({ name: c.name, type: types(c.type) })), rows: ordered ? rows : rows.sort() };
+}

@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { rewriteForFiltersAndMasks } from '../../src/policy/filter-mask/rewrite.js';
+import { authorize } from '../../src/policy/decision.js';
+import { rewriteForFiltersAndMasks, withFilterMaskReads } from '../../src/policy/filter-mask/rewrite.js';
 import { QueryFailure } from '../../src/protocol/errors.js';
 import { analyze, type QualifiedName } from '../../src/sql/analyzer/index.js';
 import { META, SESSION, rules, who } from './support.js';
@@ -32,6 +33,8 @@ const RULES = {
     { user: 'ben', table: 'nation', privileges: ['SELECT'], filter: 'n_name = 1' },
     { user: 'cy', table: 'nation', privileges: ['SELECT'], columns: [{ name: 'n_regionkey', mask: "'x'" }] },
     { user: 'dee', table: 'nation', privileges: ['SELECT'], filter: 'n_regionkey = 1', columns: [{ name: 'n_comment', allow: false }, { name: 'n_name', mask: "CASE WHEN n_comment IS NULL THEN n_name ELSE 'x' END" }] },
+    { user: 'eli', table: 'nation', privileges: ['SELECT'], filter: 'n_regionkey = 1', filter_environment: { user: 'nobody' } },
+    { user: 'nobody', privileges: [] },
     { privileges: ['SELECT'] },
   ],
 };
@@ -85,7 +88,14 @@ test('writes Trino refuses on filtered or masked tables are refused with its mes
 test('expressions are checked against the table: types, columns, and their own reads as the environment user', async () => {
   await refused('ben', 'SELECT 1 FROM nation', 'TYPE_MISMATCH', /tables\[2\].*comparison: varchar\(25\) and integer have no common type/);
   await refused('cy', 'SELECT 1 FROM nation', 'TYPE_MISMATCH', /mask of column n_regionkey.*varchar\(1\), not coercible to the column's bigint/);
-  await refused('dee', 'SELECT n_nationkey FROM nation', 'PERMISSION_DENIED', 'Access Denied: Cannot select from table tpch.tiny.nation');
+  await refused('eli', 'SELECT n_nationkey FROM nation', 'PERMISSION_DENIED', 'Access Denied: Cannot select from table tpch.tiny.nation');
+  // Without an environment user, the expressions' columns are the querying user's reads of the table.
+  const r = rules(RULES);
+  const request = await analyze('SELECT n_nationkey FROM nation', SESSION, META);
+  const dee = withFilterMaskReads(r, who('dee'), request);
+  assert.deepEqual(dee.tables[0]!.columns, ['n_comment', 'n_name', 'n_nationkey', 'n_regionkey']);
+  assert.equal(authorize(r, who('dee'), dee).message, 'Access Denied: Cannot select from table tpch.tiny.nation');
+  assert.equal(authorize(r, who('dee'), request).allowed, true, 'the statement alone reads nothing denied');
 });
 
 test('reads the gateway cannot rewrite are refused, never sent unfiltered', async () => {

@@ -197,10 +197,36 @@ async function derivedTable(input: RewriteInput, table: QualifiedName, rule: Tab
   return `(SELECT ${select.join(', ')} FROM ${from}${where})`;
 }
 
-/** A filter or mask reads its columns as its environment user (or the querying user): Trino's check, Trino's denial. */
+/**
+ * The statement's reads plus the columns its filters and masks without an environment user read:
+ * Trino checks those as the querying user together with the table's own columns (so a filter over
+ * a column the user may not read denies the table, in the statement's table order).
+ */
+export function withFilterMaskReads(rules: AccessRules, identity: AccessIdentity, request: AccessRequest): AccessRequest {
+  if (!rules.tables) return request;
+  let changed = false;
+  const tables = request.tables.map((t) => {
+    if (t.privilege !== 'SELECT' || t.viewOwner !== undefined) return t;
+    const rule = restrictingRule(rules, identity, t.table);
+    if (rule === undefined) return t;
+    const own = [
+      ...(rule.filterExpression && rule.filterEnvironment?.user === undefined ? rule.filterExpression.columns : []),
+      ...masksOf(rule).flatMap((m) => (m.environment?.user === undefined ? m.mask.columns : [])),
+    ];
+    const columns = [...new Set([...t.columns, ...own])].sort();
+    if (columns.length === t.columns.length) return t;
+    changed = true;
+    return { ...t, columns };
+  });
+  return changed ? { ...request, tables } : request;
+}
+
+/** A filter or mask with an environment user reads its columns as that user: Trino's check, Trino's denial. */
 function checkOwnReferences(input: RewriteInput, table: QualifiedName, columns: string[], environment: ExpressionEnvironment | undefined): void {
   const user = environment?.user;
-  const identity: AccessIdentity = user === undefined ? input.identity : { user, groups: input.groupsOf?.(user) ?? [] };
+  // Without one, the columns were checked with the statement's own reads (withFilterMaskReads).
+  if (user === undefined) return;
+  const identity: AccessIdentity = { user, groups: input.groupsOf?.(user) ?? [] };
   const decision = authorize(input.rules, identity, {
     kind: 'query',
     tables: [{ table, privilege: 'SELECT', columns: [...columns].sort() }],
