@@ -5,7 +5,12 @@
  * test/integration/filter-mask-differential.test.ts.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import { ReloadingFile } from '../../src/config/reloading-file.js';
+import { parseAccessRules } from '../../src/policy/file-rules.js';
 import { authorize } from '../../src/policy/decision.js';
 import { rewriteForFiltersAndMasks, withFilterMaskReads } from '../../src/policy/filter-mask/rewrite.js';
 import { QueryFailure } from '../../src/protocol/errors.js';
@@ -114,4 +119,17 @@ test('rules load refuses filters and masks outside the portable subset, naming t
   assert.throws(load('t.n_regionkey = 1'), /uses 't'/);
   assert.throws(() => rules({ tables: [{ privileges: ['SELECT'], columns: [{ name: 'a', mask: 'substr(a, 1, 2)' }] }] }), /tables\[0\]\.columns\[0\]\.mask: column mask uses 'substr'/);
   assert.ok(load("n_name LIKE 'A%' AND NOT n_regionkey IN (1, 2) OR coalesce(n_comment, '') || 'x' <> 'x' AND n_name IS NOT NULL"));
+});
+
+test('a reload with a bad filter keeps the last good rules, and says which rule', async () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'qg-fm-')), 'rules.json');
+  writeFileSync(path, JSON.stringify({ tables: [{ table: 'nation', privileges: ['SELECT'], filter: 'n_regionkey = 1' }] }));
+  const errors: string[] = [];
+  const file = new ReloadingFile(path, parseAccessRules, (m) => errors.push(m));
+  writeFileSync(path, JSON.stringify({ tables: [{ privileges: ['SELECT'] }, { table: 'nation', privileges: ['SELECT'], filter: 'n_regionkey +' }] }));
+  const later = new Date(Date.now() + 5000);
+  utimesSync(path, later, later);
+  await new Promise((r) => setTimeout(r, 1100));
+  assert.equal(file.value.tables![0]!.filter, 'n_regionkey = 1', 'the last good rules stay in force');
+  assert.match(errors[0]!, /tables\[1\]\.filter: row filter does not parse/);
 });
