@@ -195,7 +195,6 @@ export class AccessControl {
       identity,
       request,
       sql: input.sql,
-      prepared: session.preparedStatements,
       columnTypes: (table) => this.columnTypes(table),
       ...(this.groupsOf !== undefined ? { groupsOf: this.groupsOf } : {}),
     });

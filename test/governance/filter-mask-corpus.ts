@@ -67,6 +67,8 @@ export const FILTER_MASK_CORPUS: readonly FilterMaskCase[] = [
   { sql: 'SELECT n_regionkey, array_agg(n_name ORDER BY n_name) FROM nation GROUP BY n_regionkey' },
   { sql: 'SELECT DISTINCT n_regionkey FROM nation' },
   { sql: 'SELECT (SELECT count(*) FROM nation), (SELECT count(*) FROM customer)' },
+  { sql: "EXECUTE IMMEDIATE 'SELECT n_name, n_comment FROM nation WHERE n_nationkey < ?' USING 20" },
+  { sql: 'SELECT * FROM TABLE(exclude_columns(input => TABLE(nation), columns => DESCRIPTOR(n_name)))' },
   // region: r_comment masked for ann and bob
   { sql: 'SELECT r_name, r_comment FROM region' },
   { sql: 'SELECT r_name FROM region WHERE r_comment IS NULL' },

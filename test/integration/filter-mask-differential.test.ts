@@ -25,6 +25,7 @@ before(async () => {
     accessControl: { rulesFile: FILTER_MASK_RULES },
     backends: [{ name: 'trino1', engine: 'trino', url: backend, group: 'cluster' }],
     routing: { defaultGroup: 'cluster' },
+    admin: { users: ['ops'] },
   });
   for (const sql of FILTER_MASK_FIXTURES) {
     for (const base of [oracle, backend]) {
@@ -56,4 +57,21 @@ test(`results agree on every statement × user pair (${FILTER_MASK_CORPUS.length
   const total = FILTER_MASK_CORPUS.length * FILTER_MASK_USERS.length;
   console.log(`filter/mask result differential: ${agreed}/${total} pairs agree (${answered} with results, ${agreed - answered} refused alike)`);
   assert.deepEqual(disagreements, []);
+});
+
+test('the rewritten statement is shown by the access simulator (explain-access) and kept in history', async () => {
+  const sql = `SELECT count(*) FROM nation WHERE n_nationkey < ${Date.now() % 1000 + 100}`;
+  const rewritten = `SELECT count(*) FROM (SELECT "n_nationkey", "n_name", "n_regionkey", "n_comment" FROM "tpch"."tiny"."nation" WHERE n_regionkey = 1) AS nation WHERE`;
+  const ops = { 'X-Trino-User': 'ops', 'content-type': 'application/json' };
+  const simulated = await fetch(`${gateway.url}/api/access/simulate`, { method: 'POST', headers: ops, body: JSON.stringify({ user: 'ann', sql, catalog: 'tpch', schema: 'tiny' }) });
+  const explained = JSON.stringify(await simulated.json());
+  assert.ok(explained.includes(`Rewritten statement: ${rewritten}`.replaceAll('"', '\\"')), explained.slice(0, 2000));
+  assert.ok((await runStatement(gateway.url, sql, sessionHeaders('ann'))).ok);
+  let history = '';
+  for (let i = 0; i < 50 && !history.includes('rewritten statement'); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    history = JSON.stringify(await (await fetch(`${gateway.url}/api/queries?user=ann`, { headers: ops })).json());
+  }
+  assert.ok(history.includes(`rewritten statement: ${rewritten}`.replaceAll('"', '\\"')), history.slice(0, 2000));
+  assert.ok(history.includes(JSON.stringify(sql)), 'the statement as the client sent it');
 });

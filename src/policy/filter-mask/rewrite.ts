@@ -18,8 +18,10 @@
  *   masks, MERGE on tables with a filter (the same messages here). INSERT and DELETE with a filter
  *   only (Trino checks inserted rows, filters deleted ones) and MERGE with masks only are refused by
  *   the gateway. TRUNCATE is allowed, as in Trino (it ignores the filter).
- * - A read the gateway cannot rewrite (EXECUTE IMMEDIATE text, table function arguments, time
- *   travel, a column qualified by more than the table name) is refused: never sent unfiltered.
+ * - A read the gateway cannot rewrite (time travel, a column qualified by more than the table
+ *   name, a table read with no relation of its own such as a DELETE target) is refused: never
+ *   sent unfiltered. EXECUTE and EXECUTE IMMEDIATE run the rewritten statement with the USING
+ *   values in place; a table function's TABLE(t) argument becomes TABLE(SELECT ...).
  */
 import { ErrorCodes, QueryFailure } from '../../protocol/errors.js';
 import type { AccessRequest, QualifiedName, TableReference } from '../../sql/analyzer/index.js';
@@ -34,8 +36,6 @@ export interface RewriteInput {
   identity: AccessIdentity;
   request: AccessRequest;
   sql: string;
-  /** The session's prepared statements (EXECUTE runs one of them). */
-  prepared: ReadonlyMap<string, string>;
   /** Column names and Trino types of a table or view, in order. */
   columnTypes(table: QualifiedName): Promise<ReadonlyArray<{ name: string; type: string }> | undefined>;
   /** Groups of users other than the caller (environment users, definer view owners). */
@@ -105,7 +105,8 @@ export async function rewriteForFiltersAndMasks(input: RewriteInput): Promise<Fi
     return rule === undefined ? [] : [{ ref, rule }];
   });
   const rewritten = new Set(references.map((r) => keyOf(r.ref.table)));
-  for (const t of request.tables) {
+  // SHOW STATS FOR <table> reads no rows: Trino answers it for a filtered table (the query form is rewritten).
+  for (const t of request.kind === 'showStats' ? [] : request.tables) {
     if (t.privilege === 'SELECT' && !rewritten.has(keyOf(t.table)) && !(request.viewReads ?? []).some((v) => keyOf(v.table) === keyOf(t.table))) {
       const rule = restrictingRule(rules, identity, t.table);
       if (rule !== undefined) throw notSupported(`${display(t.table)} has a row filter or column mask (${rule.path}) and is read where the gateway cannot apply it`);
@@ -115,20 +116,23 @@ export async function rewriteForFiltersAndMasks(input: RewriteInput): Promise<Fi
 
   const derived = new Map<string, string>();
   for (const { ref, rule } of references) {
-    if (ref.span === undefined) throw notSupported(`${display(ref.table)} has a row filter or column mask (${rule.path}) and is read where the gateway cannot apply it (EXECUTE IMMEDIATE, a table function argument or time travel)`);
+    if (ref.span === undefined) throw notSupported(`${display(ref.table)} has a row filter or column mask (${rule.path}) and is read where the gateway cannot apply it (time travel)`);
     const key = keyOf(ref.table);
     if (!derived.has(key)) derived.set(key, await derivedTable(input, ref.table, rule));
   }
 
-  const executed = request.kind === 'execute' ? references.find((r) => r.ref.prepared !== undefined)?.ref.prepared : undefined;
-  const text = executed === undefined ? input.sql : input.prepared.get(executed)!;
-  const spliced = splice(text, references.map((r) => r.ref), derived);
+  // EXECUTE and EXECUTE IMMEDIATE: the references are in the text they run.
+  const executed = references[0]!.ref.text;
+  if (executed !== undefined && request.kind !== 'execute' && request.kind !== 'executeImmediate') {
+    throw notSupported(`EXPLAIN of a prepared statement that reads a table with a row filter or column mask (${display(references[0]!.ref.table)}) is not supported by the gateway`);
+  }
+  const spliced = splice(executed ?? input.sql, references.map((r) => r.ref), derived);
   const applied = [...new Map(references.map((r) => [keyOf(r.ref.table), { table: display(r.ref.table), rule: r.rule.path }])).values()];
   return { sql: executed === undefined ? spliced : bindParameters(spliced, input.sql), applied };
 }
 
 /**
- * EXECUTE runs the rewritten prepared statement itself, each `?` replaced by its USING argument
+ * EXECUTE (IMMEDIATE) runs the rewritten statement itself, each `?` replaced by its USING argument
  * (constant expressions, as the analyzer checked) in parentheses: the same statement with the same
  * values, and the client's prepared statement stays as it was.
  */
@@ -255,7 +259,8 @@ function splice(text: string, refs: TableReference[], derived: ReadonlyMap<strin
     const { start, end } = ref.span!;
     const body = derived.get(keyOf(ref.table))!;
     out += text.slice(at, start);
-    if (ref.queryBody || ref.aliased) out += body;
+    if (ref.tableArgument) out += body.slice(1, -1);
+    else if (ref.queryBody || ref.aliased) out += body;
     else {
       const nameTokens = tokenize(text.slice(start, end)).filter((t) => t.kind !== 'eof');
       const last = nameTokens[nameTokens.length - 1]!;

@@ -139,8 +139,8 @@ class Analysis {
   /** Reads made inside views (see TableAccess.viewOwner). */
   readonly viewReads: TableAccess[] = [];
   readonly references: TableReference[] = [];
-  /** Where the text being analyzed comes from: the statement (undefined), a prepared statement's name, or EXECUTE IMMEDIATE. */
-  private source: { prepared: string } | 'immediate' | undefined;
+  /** The text being analyzed when it is not the statement itself: a prepared statement's, or EXECUTE IMMEDIATE's. */
+  private source: string | undefined;
   authorizationUser?: string;
   authorizationTarget?: Principal;
   /** Query ids given to system.runtime.kill_query; undefined when not a plain string literal. */
@@ -514,7 +514,7 @@ class Analysis {
         if (inner.k === 'prepare' || inner.k === 'execute' || inner.k === 'executeImmediate')
           throw notSupported(`Invalid statement type for prepared statement: ${inner.k.toUpperCase()}`);
         const outer = this.source;
-        this.source = this.source === undefined ? { prepared: s.name } : 'immediate';
+        this.source = text;
         const r = this.statement(inner, nesting + 1);
         this.source = outer;
         if (s.k === 'execute') {
@@ -529,7 +529,7 @@ class Analysis {
         if (inner.k === 'prepare' || inner.k === 'execute' || inner.k === 'executeImmediate')
           throw notSupported(`Invalid statement type for prepared statement: ${inner.k.toUpperCase()}`);
         const outer = this.source;
-        this.source = 'immediate';
+        this.source = s.sql;
         const r = this.statement(inner, nesting + 1);
         this.source = outer;
         for (const a of s.args) this.constant(a);
@@ -903,13 +903,13 @@ class Analysis {
       }
     }
     const q = this.qualify(r.name, r.pos);
-    const replaceable = r.span !== undefined && this.source !== 'immediate' && !r.timeTravel;
     this.references.push({
       table: q,
-      ...(replaceable ? { span: r.span } : {}),
-      ...(typeof this.source === 'object' ? { prepared: this.source.prepared } : {}),
+      ...(r.span !== undefined && !r.timeTravel ? { span: r.span } : {}),
+      ...(this.source !== undefined ? { text: this.source } : {}),
       aliased: r.alias !== undefined,
       queryBody,
+      ...(r.tableArgument ? { tableArgument: true } : {}),
     });
     if (r.timeTravel) {
       this.flags.add('timeTravel');

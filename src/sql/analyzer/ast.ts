@@ -100,8 +100,8 @@ export interface Aliasing {
 }
 
 export type Relation =
-  /** `span`: the table name as written (not the alias); absent where the name cannot be replaced by a derived table. */
-  | ({ k: 'table'; name: Ident[]; pos: Pos; span?: Span; timeTravel?: Expr } & Aliasing)
+  /** `span`: the table name as written (not the alias); `tableArgument`: inside a table function's TABLE(...). */
+  | ({ k: 'table'; name: Ident[]; pos: Pos; span?: Span; timeTravel?: Expr; tableArgument?: boolean } & Aliasing)
   | ({ k: 'subquery'; query: Query; lateral: boolean; pos: Pos } & Aliasing)
   | ({ k: 'unnest'; args: Expr[]; ordinality: boolean; pos: Pos } & Aliasing)
   /** JSON_TABLE: `args` are its input, PASSING and DEFAULT expressions; `names` its declared columns. */

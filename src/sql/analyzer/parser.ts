@@ -1264,7 +1264,12 @@ export class Parser {
       this.i += 2;
       let rel: Relation;
       if (this.isAnyWord(QUERY_START)) rel = { k: 'subquery', query: this.query(), lateral: false, pos };
-      else rel = { k: 'table', name: this.qualifiedName(), pos };
+      else {
+        const start = this.peek().start;
+        rel = { k: 'table', name: this.qualifiedName(), pos };
+        rel.span = this.spanFrom(start);
+        rel.tableArgument = true;
+      }
       this.expectSymbol(')');
       if (this.acceptWord('AS')) rel.alias = this.identifier();
       else if (this.isIdentifier() && !this.isWord('PARTITION') && !this.isWord('PRUNE') && !this.isWord('KEEP') && !this.isWord('ORDER'))

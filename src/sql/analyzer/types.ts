@@ -117,12 +117,14 @@ export interface TableReference {
   table: QualifiedName;
   /** Where the name is written (from TABLE for a query body); absent where it cannot be replaced. */
   span?: { start: number; end: number };
-  /** The text the span is in: the statement itself, or the prepared statement of this name (EXECUTE); EXECUTE IMMEDIATE text has no span. */
-  prepared?: string;
+  /** The text the span is in when it is not the statement itself: a prepared statement's (EXECUTE) or EXECUTE IMMEDIATE's. */
+  text?: string;
   /** An alias follows the name (so the derived table needs none). */
   aliased: boolean;
   /** A `TABLE name` query body rather than a FROM item. */
   queryBody: boolean;
+  /** A table function's `TABLE(name)` argument. */
+  tableArgument?: boolean;
 }
 
 export interface AccessRequest {
