@@ -2,7 +2,7 @@
 # The test command (`npm test`): installs what the tests need when it is missing (npm packages,
 # a real Trino and its clients from Maven Central, the Python client from PyPI, Debian's chromium
 # for the browser tests, nginx and wrk for the benchmarks' smoke runs), starts Trino (and the
-# access-control oracle Trino of the decision differential) unless already running, and runs unit,
+# access-control oracle Trinos of the decision and filter/mask differentials) unless already running, and runs unit,
 # engine, integration and browser (UI) tests and the benchmarks' smoke runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,6 +32,13 @@ oracle_port="${QUERYGATE_ORACLE_PORT:-18186}"
 if ! curl -fsS -m 2 "http://127.0.0.1:${oracle_port}/v1/info" >/dev/null 2>&1; then
   started+=(trino-acl)
   QUERYGATE_ORACLE_PORT="$oracle_port" bash scripts/trino/start-oracle.sh
+fi
+
+# The row filter and column mask oracle: a third Trino enforcing test/governance/filter-mask-rules.json.
+filter_mask_port="${QUERYGATE_FILTER_MASK_ORACLE_PORT:-18190}"
+if ! curl -fsS -m 2 "http://127.0.0.1:${filter_mask_port}/v1/info" >/dev/null 2>&1; then
+  started+=(trino-fm)
+  QUERYGATE_ORACLE_PORT="$filter_mask_port" QUERYGATE_ORACLE_NAME=trino-fm QUERYGATE_ORACLE_RULES="$PWD/test/governance/filter-mask-rules.json" bash scripts/trino/start-oracle.sh
 fi
 
 # Sized like the CLI does (see src/cli.ts): tests run gateways in-process.
