@@ -2,7 +2,7 @@
 # The test command (`npm test`): installs what the tests need when it is missing (npm packages,
 # a real Trino and its clients from Maven Central, the Python client from PyPI, Debian's chromium
 # for the browser tests, nginx and wrk for the benchmarks' smoke runs), starts Trino (and the
-# access-control oracle Trinos of the decision and filter/mask differentials) unless already running, and runs unit,
+# access-control oracle Trino of the decision differential) unless already running, and runs unit,
 # engine, integration and browser (UI) tests and the benchmarks' smoke runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
