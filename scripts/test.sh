@@ -36,6 +36,13 @@ if ! curl -fsS -m 2 "http://127.0.0.1:${oracle_port}/v1/info" >/dev/null 2>&1; t
   QUERYGATE_ORACLE_PORT="$oracle_port" bash scripts/trino/start-oracle.sh
 fi
 
+# The row filter and column mask oracle: a third Trino enforcing test/governance/filter-mask-rules.json.
+filter_mask_port="${QUERYGATE_FILTER_MASK_ORACLE_PORT:-18190}"
+if ! curl -fsS -m 2 "http://127.0.0.1:${filter_mask_port}/v1/info" >/dev/null 2>&1; then
+  started+=(trino-fm)
+  QUERYGATE_ORACLE_PORT="$filter_mask_port" QUERYGATE_ORACLE_NAME=trino-fm QUERYGATE_ORACLE_RULES="$PWD/test/governance/filter-mask-rules.json" bash scripts/trino/start-oracle.sh
+fi
+
 # Sized like the CLI does (see src/cli.ts): tests run gateways in-process.
 export UV_THREADPOOL_SIZE="${UV_THREADPOOL_SIZE:-64}"
 node --test --test-concurrency=1 dist/test/unit/ dist/test/engines/ dist/test/sql/ dist/test/policy/ dist/test/auth/ dist/test/tracking/ dist/test/integration/ dist/test/e2e/ dist/test/bench/

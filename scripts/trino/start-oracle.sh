@@ -7,7 +7,10 @@
 #
 #   scripts/trino/start-oracle.sh            (stop it with: scripts/trino/stop.sh --name trino-acl)
 #
-# Environment: QUERYGATE_ORACLE_PORT (default 18186), plus everything start.sh reads.
+# Environment: QUERYGATE_ORACLE_PORT (default 18186), QUERYGATE_ORACLE_NAME (default trino-acl),
+# QUERYGATE_ORACLE_RULES (default test/governance/rules.json; the row filter and column mask
+# differential runs a second oracle, trino-fm, over test/governance/filter-mask-rules.json), plus
+# everything start.sh reads.
 set -euo pipefail
 
 QG_SCRIPT="trino/start-oracle"
@@ -16,14 +19,16 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$HERE/lib.sh"
 REPO="$(cd "$HERE/../.." && pwd)"
 PORT="${QUERYGATE_ORACLE_PORT:-18186}"
+NAME="${QUERYGATE_ORACLE_NAME:-trino-acl}"
+RULES="${QUERYGATE_ORACLE_RULES:-$REPO/test/governance/rules.json}"
 
 plugin="$("$HERE/group-provider/build.sh")"
-conf="$QG_CACHE/oracle-config"
+conf="$QG_CACHE/oracle-config-$NAME"
 mkdir -p "$conf"
-printf 'access-control.name=file\nsecurity.config-file=%s\nsecurity.refresh-period=1s\n' "$REPO/test/governance/rules.json" >"$conf/access-control.properties"
+printf 'access-control.name=file\nsecurity.config-file=%s\nsecurity.refresh-period=1s\n' "$RULES" >"$conf/access-control.properties"
 printf 'group-provider.name=file\nfile.group-file=%s\n' "$REPO/test/governance/groups.txt" >"$conf/group-provider.properties"
 
 TRINO_EXTRA_CONFIG="access-control.config-files=$conf/access-control.properties" \
   TRINO_EXTRA_PLUGINS="querygate-file-group-provider=$plugin" \
   TRINO_GROUP_PROVIDER_CONFIG="$conf/group-provider.properties" \
-  exec "$HERE/start.sh" --name trino-acl --port "$PORT"
+  exec "$HERE/start.sh" --name "$NAME" --port "$PORT"

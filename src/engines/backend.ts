@@ -88,6 +88,8 @@ export interface Backend {
   catalogs(): Promise<string[]>;
   /** Real column names of a table or view, in order; undefined when it does not exist. */
   columnsOf(catalog: string, schema: string, table: string): Promise<string[] | undefined>;
+  /** The same columns with their Trino types (for row filters and column masks). */
+  columnTypesOf(catalog: string, schema: string, table: string): Promise<Array<{ name: string; type: string }> | undefined>;
   /** What reading a view reads underneath, as the engine expands it; undefined for a table. */
   viewOf?(catalog: string, schema: string, table: string): Promise<ViewExpansion | undefined>;
   /** Every schema, table and column of a catalog (absent: its information_schema cannot be filtered). */

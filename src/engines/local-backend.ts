@@ -214,6 +214,11 @@ export class LocalBackend implements Backend {
     return columns.length === 0 ? undefined : columns.map((c) => c.name);
   }
 
+  async columnTypesOf(catalog: string, schema: string, table: string): Promise<Array<{ name: string; type: string }> | undefined> {
+    const columns = await this.options.engine.columnsOf(catalog, schema, table);
+    return columns.length === 0 ? undefined : columns;
+  }
+
   async viewOf(catalog: string, schema: string, name: string): Promise<ViewExpansion | undefined> {
     return this.options.engine.viewReads(catalog, schema, name);
   }

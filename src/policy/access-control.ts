@@ -12,7 +12,8 @@ import type { Principal } from '../auth/authenticator.js';
 import type { ReloadingFile } from '../config/reloading-file.js';
 import { ErrorCodes, QueryFailure } from '../protocol/errors.js';
 import type { QuerySession } from '../protocol/session.js';
-import { analyze, type AccessRequest, type MetadataProvider, type StatementKind } from '../sql/analyzer/index.js';
+import { analyze, type AccessRequest, type MetadataProvider, type QualifiedName, type StatementKind } from '../sql/analyzer/index.js';
+import { rewriteForFiltersAndMasks, withFilterMaskReads, type FilterMaskRewrite } from './filter-mask/rewrite.js';
 import { DecisionCache, decisionKey } from './decision-cache.js';
 import { authorize, metadataVisibility, type AccessIdentity, type AuthorizeContext, type Decision } from './decision.js';
 import { filteredInformationSchema, filteredShowStatement, listsMetadata, type ShowLister } from './metadata-filter.js';
@@ -31,8 +32,13 @@ export interface TagAuthorization {
 export interface AccessOutcome {
   request: AccessRequest;
   decision: Decision;
-  /** What the engine runs instead of the statement: a SHOW or DESCRIBE answer filtered for the user. */
+  /**
+   * What the engine runs instead of the statement: a SHOW or DESCRIBE answer filtered for the
+   * user, or the statement with row filters and column masks applied.
+   */
   rewrittenSql?: string;
+  /** The row filters and column masks applied (for explain-access and history). */
+  filtersAndMasks?: FilterMaskRewrite['applied'];
 }
 
 export interface AccessCheckInput {
@@ -120,6 +126,9 @@ export class AccessControl {
       return { ...outcome, rewrittenSql: await filteredShowStatement(outcome.request, input.sql, sessionNames, lister, metadataVisibility(rules, identity)) };
     }
     const filtered = await filteredInformationSchema(outcome.request, input.sql, sessionNames, lister, metadataVisibility(rules, identity));
+    if (filtered !== undefined && outcome.filtersAndMasks !== undefined) {
+      throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, 'information_schema cannot be read in the same statement as a table with a row filter or column mask');
+    }
     if (filtered !== undefined) return { ...outcome, rewrittenSql: filtered };
     return outcome;
   }
@@ -133,7 +142,10 @@ export class AccessControl {
       const outcome = await this.evaluate(rules, tagPolicy, identity, input, []);
       const session = { ...(input.session.catalog ? { catalog: input.session.catalog } : {}), ...(input.session.schema ? { schema: input.session.schema } : {}) };
       const tags = tagPolicy === undefined ? {} : { tags: { version: tagPolicy.version, mode: this.tags!.mode } };
-      return { text: explainAccess({ sql: input.sql, identity, request: outcome.request, decision: outcome.decision, rules, session, ...tags }), outcome };
+      const text = explainAccess({ sql: input.sql, identity, request: outcome.request, decision: outcome.decision, rules, session, ...tags });
+      if (outcome.filtersAndMasks === undefined) return { text, outcome };
+      const applied = outcome.filtersAndMasks.map((a) => `  ${a.table}: ${a.rule}`).join('\n');
+      return { text: `${text}\nRow filters and column masks applied:\n${applied}\nRewritten statement: ${outcome.rewrittenSql}`, outcome };
     } catch (err) {
       return { text: `Statement: ${input.sql}\nRefused before authorization: ${(err as Error).message}` };
     }
@@ -161,7 +173,8 @@ export class AccessControl {
     sessionProperties: AuthorizeContext['sessionProperties'],
   ): Promise<AccessOutcome> {
     const { session } = input;
-    const request = await analyze(input.sql, { ...(session.catalog ? { catalog: session.catalog } : {}), ...(session.schema ? { schema: session.schema } : {}) }, this.metadata, session.preparedStatements);
+    const analyzed = await analyze(input.sql, { ...(session.catalog ? { catalog: session.catalog } : {}), ...(session.schema ? { schema: session.schema } : {}) }, this.metadata, session.preparedStatements);
+    const request = withFilterMaskReads(rules, identity, analyzed);
     const queryOwners = new Map<string, string[]>();
     for (const id of request.killQueries ?? []) {
       if (id !== undefined && !queryOwners.has(id)) queryOwners.set(id, (await this.metadata.queryOwners?.(id)) ?? []);
@@ -174,8 +187,23 @@ export class AccessControl {
       ...(sessionProperties !== undefined ? { sessionProperties } : {}),
       ...(this.groupsOf !== undefined ? { groupsOf: this.groupsOf } : {}),
     };
-    if (tagPolicy === undefined) return { request, decision: authorize(rules, identity, request, context) };
-    return { request, decision: combineDecision(rules, identity, request, context, tagPolicy.evaluate(tagSubject(input), request), this.tags!.mode) };
+    const decision =
+      tagPolicy === undefined ? authorize(rules, identity, request, context) : combineDecision(rules, identity, request, context, tagPolicy.evaluate(tagSubject(input), request), this.tags!.mode);
+    if (!decision.allowed) return { request, decision };
+    const rewrite = await rewriteForFiltersAndMasks({
+      rules,
+      identity,
+      request,
+      sql: input.sql,
+      columnTypes: (table) => this.columnTypes(table),
+      ...(this.groupsOf !== undefined ? { groupsOf: this.groupsOf } : {}),
+    });
+    return rewrite === undefined ? { request, decision } : { request, decision, rewrittenSql: rewrite.sql, filtersAndMasks: rewrite.applied };
+  }
+
+  private async columnTypes(table: QualifiedName): Promise<ReadonlyArray<{ name: string; type: string }> | undefined> {
+    if (this.metadata.columnTypesOf === undefined) throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, 'Row filters and column masks need column types, which this metadata source does not give');
+    return this.metadata.columnTypesOf(table);
   }
 }
 
@@ -193,13 +221,15 @@ function identityOf(input: AccessCheckInput): AccessIdentity {
   };
 }
 
-/** What history keeps of an allowed decision: the tables and columns touched and the rules that decided. */
+/** What history keeps of an allowed decision: the tables and columns touched, the rules that decided, and any row filter / mask rewrite. */
 export function describeAccess(outcome: AccessOutcome): SubmissionAccess {
   const tables = outcome.request.tables.map((t) => `${t.table.catalog}.${t.table.schema}.${t.table.name}`);
   const columns = outcome.request.tables.flatMap((t) => t.columns.map((c) => `${t.table.catalog}.${t.table.schema}.${t.table.name}.${c}`));
+  // History keeps the client's text as the statement; what ran instead is recorded with the rules.
+  const rewrite = outcome.filtersAndMasks === undefined ? [] : [...outcome.filtersAndMasks.map((a) => `${a.rule}: row filter / column masks applied to ${a.table}`), `rewritten statement: ${outcome.rewrittenSql}`];
   return {
     decision: outcome.decision.allowed ? 'allowed' : 'denied',
-    rules: [...new Set(outcome.decision.checks.map((c) => c.decidedBy))],
+    rules: [...new Set(outcome.decision.checks.map((c) => c.decidedBy)), ...rewrite],
     tables: [...new Set(tables)],
     columns: [...new Set(columns)],
   };

@@ -7,8 +7,7 @@
  *   denied when any check is denied, and `message` is the first denial (Trino's text).
  * - Defaults when a section is absent vs. present-with-no-match follow ACCESS-CONTROL.md 1.2.
  * - Fail closed: an unknown statement kind, privilege or flag; a wrapper whose inner statement kind
- *   is unknown; a table whose first matching rule has a row filter, or a read of a column that has a
- *   mask (the gateway cannot enforce those yet); SET ROLE to a named role (the gateway takes no
+ *   is unknown; SET ROLE to a named role (the gateway takes no
  *   roles from clients); an unqualified function under an X-Trino-Path unless every path schema
  *   allows it (the gateway cannot tell builtins from catalog functions); reads of system.runtime
  *   without system_information read; a kill_query whose query id is not a string literal.
@@ -109,6 +108,11 @@ function opt(re: RegExp | undefined, value: string): boolean {
   return re === undefined || re.test(value);
 }
 
+/** The first tables rule matching the identity and table (the one that supplies privileges, filter and masks). */
+export function firstTableRule(rules: AccessRules, id: AccessIdentity, q: QualifiedName): TableRule | undefined {
+  return rules.tables?.find((r) => subjectMatches(r, id) && opt(r.catalog, q.catalog) && opt(r.schema, q.schema) && opt(r.table, q.name));
+}
+
 const ACCESS_RANK: Record<CatalogAccessMode, number> = { none: 0, 'read-only': 1, all: 2 };
 
 function display(q: QualifiedName): string {
@@ -181,7 +185,7 @@ class Evaluator {
     if (hit) return hit;
     if (!this.rules.tables) hit = { rule: null, decidedBy: 'default: tables section absent (all privileges)' };
     else {
-      const rule = this.rules.tables.find((r) => subjectMatches(r, this.id) && opt(r.catalog, q.catalog) && opt(r.schema, q.schema) && opt(r.table, q.name));
+      const rule = firstTableRule(this.rules, this.id, q);
       hit = rule ? { rule, decidedBy: rule.path } : { rule: null, decidedBy: 'default: no tables rule matched (deny)' };
     }
     this.tableCache.set(key, hit);
@@ -230,8 +234,6 @@ class Evaluator {
       this.deny('CreateViewWithSelectFromColumns', resource, decidedBy, `${OWNER}Cannot select from table ${name}`);
     } else if (!rule.privileges.has('GRANT_SELECT')) {
       this.deny('CreateViewWithSelectFromColumns', resource, `${decidedBy} (no GRANT_SELECT)`, `${OWNER}View owner '${owner}' cannot create view that selects from ${name}`);
-    } else if (rule.filter !== undefined || t.columns.some((c) => rule.maskedColumns.has(c))) {
-      this.deny('CreateViewWithSelectFromColumns', resource, `${rule.path}: row filter or column mask not enforced by the gateway (fail closed)`, `${OWNER}Cannot select from table ${name}: row filters and column masks are not enforced by the gateway`);
     } else this.note('CreateViewWithSelectFromColumns', resource, decidedBy);
     if (t.table.catalog === 'system' && t.table.schema === 'runtime') {
       this.record('ReadSystemInformation', name, checkSystemInformation(this.rules, { user: owner, groups: [] }, 'read'), `Cannot read system information`);
@@ -251,19 +253,9 @@ class Evaluator {
       this.record('SelectFromColumns', resource, v, `Cannot select from table ${name}`);
     } else {
       const denied = t.columns.filter((c) => rule.deniedColumns.has(c));
-      const masked = t.columns.filter((c) => rule.maskedColumns.has(c));
       if (denied.length > 0) {
         // Trino names the table, not the columns, when a column restriction denies the read.
         this.deny('SelectFromColumns', resource, `${rule.path}: columns ${list(denied)} have allow: false`, `Cannot select from table ${name}`);
-      } else if (rule.filter !== undefined) {
-        this.deny('SelectFromColumns', resource, `${rule.path}: row filter not enforced by the gateway (fail closed)`, `Cannot select from table ${name}: row filters are not enforced by the gateway`);
-      } else if (masked.length > 0) {
-        this.deny(
-          'SelectFromColumns',
-          resource,
-          `${rule.path}: columns ${list(masked)} have masks, not enforced by the gateway (fail closed)`,
-          `Cannot select from columns ${list(masked)} in table or view ${name}: column masks are not enforced by the gateway`,
-        );
       } else this.record('SelectFromColumns', resource, v, '');
     }
     if (t.table.catalog === 'system' && t.table.schema === 'runtime') {
@@ -272,14 +264,9 @@ class Evaluator {
     }
   }
 
-  /** INSERT / DELETE / UPDATE on a table: the privilege itself; a row filter on the table denies (fail closed). */
+  /** INSERT / DELETE / UPDATE on a table: the privilege itself (what a row filter or mask on it refuses: filter-mask/rewrite.ts). */
   write(check: string, t: TableAccess, privilege: TablePrivilege, denial: string): void {
-    const v = this.tablePermission(t.table, (p) => p.has(privilege), true);
-    if (v.allowed && v.rule?.filter !== undefined) {
-      this.deny(check, display(t.table), `${v.rule.path}: row filter not enforced by the gateway (fail closed)`, `${denial}: row filters are not enforced by the gateway`);
-      return;
-    }
-    this.record(check, display(t.table), v, denial);
+    this.record(check, display(t.table), this.tablePermission(t.table, (p) => p.has(privilege), true), denial);
   }
 
   ownership(check: string, q: QualifiedName, denial: string): boolean {

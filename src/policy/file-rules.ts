@@ -24,6 +24,8 @@
  * src/policy/rules-file.ts (checkImpersonation, wholeMatch) so that file can become a re-export.
  */
 
+import { compileExpression, ExpressionError, type PortableExpression } from './filter-mask/expression.js';
+
 let versionCounter = 0;
 
 /** Java-style regex matched against the whole string, as Trino matches rule patterns. */
@@ -82,6 +84,8 @@ export interface ColumnConstraint {
   name: string;
   allow: boolean;
   mask?: string;
+  /** The mask, checked to be in the portable subset (filter-mask/expression.ts). */
+  maskExpression?: PortableExpression;
   maskEnvironment?: ExpressionEnvironment;
 }
 
@@ -93,9 +97,11 @@ export interface TableRule extends RuleOrigin, SubjectPatterns {
   columns: ColumnConstraint[];
   /** Names (as written) of columns with `allow: false`. */
   deniedColumns: ReadonlySet<string>;
-  /** Names (as written) of columns that carry a mask (kept for the row-filter/mask issue). */
+  /** Names (as written) of columns that carry a mask. */
   maskedColumns: ReadonlySet<string>;
   filter?: string;
+  /** The filter, checked to be in the portable subset (filter-mask/expression.ts). */
+  filterExpression?: PortableExpression;
   filterEnvironment?: ExpressionEnvironment;
 }
 
@@ -268,6 +274,15 @@ function enumSet<T extends string>(o: Json, key: string, allowed: readonly T[], 
   return out;
 }
 
+function expression(text: string, where: string, what: string): PortableExpression {
+  try {
+    return compileExpression(text);
+  } catch (err) {
+    if (err instanceof ExpressionError) fail(where, `${what} ${err.message}`);
+    throw err;
+  }
+}
+
 function environment(o: Json, key: string, where: string): ExpressionEnvironment | undefined {
   const v = o[key];
   if (v === undefined) return undefined;
@@ -352,10 +367,12 @@ const parseTableRule: SectionParser<TableRule> = (o, where, index) => {
       const mask = optString(col, 'mask', cw);
       const maskEnvironment = environment(col, 'mask_environment', cw);
       if (!allow && mask !== undefined) fail(cw, `a column cannot both be denied (allow: false) and masked`);
-      columns.push(assign({ name, allow } as ColumnConstraint, { mask, maskEnvironment }));
+      const maskExpression = mask === undefined ? undefined : expression(mask, `${cw}.mask`, 'column mask');
+      columns.push(assign({ name, allow } as ColumnConstraint, { mask, maskExpression, maskEnvironment }));
     });
   }
   const filter = optString(o, 'filter', where);
+  const filterExpression = filter === undefined ? undefined : expression(filter, `${where}.filter`, 'row filter');
   const filterEnvironment = environment(o, 'filter_environment', where);
   return assign(
     {
@@ -373,6 +390,7 @@ const parseTableRule: SectionParser<TableRule> = (o, where, index) => {
       schema: optRegex(o, 'schema', where),
       table: optRegex(o, 'table', where),
       filter,
+      filterExpression,
       filterEnvironment,
     },
   );

@@ -22,7 +22,7 @@ function varcharLength(type: string | undefined): number {
 export class BackendMetadata implements MetadataProvider, ShowLister {
   private catalogOwners = new Map<string, Backend>();
   private catalogsLoadedAt = 0;
-  private readonly columns = new Map<string, { value: string[] | undefined; expiresAt: number }>();
+  private readonly columns = new Map<string, { value: Array<{ name: string; type: string }> | undefined; expiresAt: number }>();
   private readonly views = new Map<string, { value: ViewExpansion | undefined; expiresAt: number }>();
   /** Bumped by invalidate(): an answer looked up before a schema change is not cached after it. */
   private generation = 0;
@@ -33,7 +33,11 @@ export class BackendMetadata implements MetadataProvider, ShowLister {
   ) {}
 
   async columnsOf(table: QualifiedName): Promise<string[] | undefined> {
-    return this.perTable(this.columns, table, (owner) => owner.columnsOf(table.catalog, table.schema, table.name));
+    return (await this.columnTypesOf(table))?.map((c) => c.name);
+  }
+
+  async columnTypesOf(table: QualifiedName): Promise<Array<{ name: string; type: string }> | undefined> {
+    return this.perTable(this.columns, table, (owner) => owner.columnTypesOf(table.catalog, table.schema, table.name));
   }
 
   /**

@@ -24,12 +24,6 @@ export interface AllowListEntry {
 
 export const ALLOW_LIST: readonly AllowListEntry[] = [
   {
-    kinds: ['false-denial', 'message'],
-    gateway: /(row filters|column masks) are not enforced by the gateway/,
-    why: 'Row filters and column masks are refused until the gateway applies them (fail closed); Trino applies them.',
-    pending: 'pending: row filters and column masks (their own issue)',
-  },
-  {
     cases: ['drop-schema-missing', 'drop-mv'],
     kinds: ['false-denial'],
     why: 'DROP ... IF EXISTS of an object that does not exist: Trino skips the access check; the gateway cannot know the object is still missing when the engine runs the statement (another session may create it in between), so it requires the right to drop it.',

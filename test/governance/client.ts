@@ -18,6 +18,9 @@ export interface Outcome {
   message?: string;
   /** The query id the engine assigned (for kill_query victims). */
   id?: string;
+  /** The result's columns (name and type) and rows, when it has any. */
+  columns?: Array<{ name: string; type: string }>;
+  rows?: unknown[][];
 }
 
 interface Page {
@@ -47,6 +50,8 @@ function request(url: string, method: string, headers: HeaderLines, body?: strin
 interface Doc {
   id?: string;
   nextUri?: string;
+  columns?: Array<{ name: string; type: string }>;
+  data?: unknown[][];
   error?: { errorName?: string; message?: string };
 }
 
@@ -58,13 +63,21 @@ export async function runStatement(base: string, sql: string, headers: HeaderLin
   const follow = headers.filter(([name]) => /^x-(trino|presto)-user$/i.test(name));
   let doc = JSON.parse(page.body) as Doc;
   const id = doc.id;
+  let columns: Doc['columns'];
+  const rows: unknown[][] = [];
+  const collect = () => {
+    columns ??= doc.columns?.map((c) => ({ name: c.name, type: c.type }));
+    rows.push(...(doc.data ?? []));
+  };
+  collect();
   if (doc.error) return { ok: false, refusedAtSubmit: true, errorName: doc.error.errorName, message: doc.error.message, ...(id ? { id } : {}) };
   for (let pages = 1; doc.nextUri && !doc.error; pages++) {
     if (pages >= stopAfterPages) return { ok: true, refusedAtSubmit: false, ...(id ? { id } : {}) };
     page = await request(doc.nextUri, 'GET', follow);
     if (page.status !== 200) return { ok: false, refusedAtSubmit: false, errorName: `HTTP ${page.status}`, message: page.body.trim() };
     doc = JSON.parse(page.body) as Doc;
+    collect();
   }
   if (doc.error) return { ok: false, refusedAtSubmit: false, errorName: doc.error.errorName, message: doc.error.message, ...(id ? { id } : {}) };
-  return { ok: true, refusedAtSubmit: false, ...(id ? { id } : {}) };
+  return { ok: true, refusedAtSubmit: false, ...(id ? { id } : {}), ...(columns ? { columns, rows } : {}) };
 }

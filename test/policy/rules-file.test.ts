@@ -58,7 +58,10 @@ test('legacy booleans in catalogs map to all/none; filters and masks are kept', 
   assert.equal(t.filter, "region = 'EU'");
   assert.deepEqual(t.filterEnvironment, { user: 'svc' });
   // Column names are kept as written: Trino matches them case-sensitively.
-  assert.deepEqual(t.columns, [{ name: 'Email', allow: true, mask: "'***'", maskEnvironment: { user: 'svc_mask' } }, { name: 'card', allow: false }]);
+  assert.deepEqual(
+    t.columns.map(({ maskExpression, ...c }) => ({ ...c, ...(maskExpression ? { maskText: maskExpression.text } : {}) })),
+    [{ name: 'Email', allow: true, mask: "'***'", maskText: "'***'", maskEnvironment: { user: 'svc_mask' } }, { name: 'card', allow: false }],
+  );
   assert.deepEqual([...t.deniedColumns], ['card']);
   assert.deepEqual([...t.maskedColumns], ['Email']);
 });

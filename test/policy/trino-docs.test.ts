@@ -65,7 +65,11 @@ test('docs schema rules: admin role owns all schemas, guest owns none, everyone 
   assert.equal((await create(who('bob'), 'ALTER SCHEMA default.default RENAME TO x')).message, 'Access Denied: Cannot rename schema from default.default to x');
 });
 
-test('docs table rules: admin all, banned_user nothing, default.hr.employee filtered (fail closed), default.default without address and masked ssn', async () => {
+test('docs table rules: admin all, banned_user nothing, default.hr.employee filtered, default.default without address and masked ssn', async () => {
+  // The docs' mask ('XXX-XX-' + substring(credit_card, -4)) is outside the subset the gateway
+  // renders identically for every engine: refused at load, naming the rule.
+  const docsMask = { catalog: 'default', schema: 'default', privileges: ['SELECT'], columns: [{ name: 'SSN', mask: "'XXX-XX-' + substring(credit_card, -4)" }] };
+  assert.throws(() => rules({ tables: [docsMask] }), /tables\[0\]\.columns\[0\]\.mask: column mask uses '\+'/);
   const r = rules({
     tables: [
       { role: 'admin', privileges: ['SELECT', 'INSERT', 'DELETE', 'UPDATE', 'OWNERSHIP'] },
@@ -78,7 +82,7 @@ test('docs table rules: admin all, banned_user nothing, default.hr.employee filt
         privileges: ['SELECT'],
         columns: [
           { name: 'address', allow: false },
-          { name: 'SSN', mask: "'XXX-XX-' + substring(credit_card, -4)", mask_environment: { user: 'system_user' } },
+          { name: 'SSN', mask: "'XXX-XX-' || credit_card", mask_environment: { user: 'system_user' } },
         ],
       },
     ],
@@ -103,8 +107,7 @@ test('docs table rules: admin all, banned_user nothing, default.hr.employee filt
   assert.equal(ssn.allowed, true);
   assert.equal((await decide(r, bob, 'INSERT INTO default.default.orders VALUES (1, 2, 3)')).message, 'Access Denied: Cannot insert into table default.default.orders');
   const emp = await decide(r, bob, 'SELECT name FROM default.hr.employee');
-  assert.equal(emp.message, 'Access Denied: Cannot select from table default.hr.employee: row filters are not enforced by the gateway');
-  assert.equal((await decide(r, bob, 'SELECT count(*) FROM default.hr.employee')).allowed, false, 'a filter restricts rows even without columns');
+  assert.equal(emp.allowed, true, 'a row filter does not deny: the statement is rewritten (test/policy/filter-mask.test.ts)');
   const salaries = authorize(r, bob, request({ catalogs: ['default'], tables: [{ table: tbl('default', 'hr', 'salaries'), privilege: 'SELECT', columns: ['x'] }] }));
   assert.equal(salaries.message, 'Access Denied: Cannot select from table default.hr.salaries', 'no rule matches: deny');
   assert.equal(salaries.checks.at(-1)!.decidedBy, 'default: no tables rule matched (deny)');

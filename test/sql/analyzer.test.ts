@@ -53,8 +53,31 @@ test('simple join: exact AccessRequest', async () => {
     procedures: [],
     sessionProperties: [],
     flags: [],
+    references: [
+      { table: tbl('nation'), span: { start: 36, end: 42 }, aliased: true, queryBody: false },
+      { table: tbl('region'), span: { start: 50, end: 56 }, aliased: true, queryBody: false },
+    ],
   };
   assert.deepEqual(r, expected);
+});
+
+test('table references: spans of the names as written, TABLE bodies, prepared and EXECUTE IMMEDIATE texts, table arguments', async () => {
+  const sql = 'SELECT * FROM tpch . tiny."NATION" WHERE n_nationkey IN (TABLE region)';
+  const refs = (await analyze(sql, SESSION, meta)).references!;
+  assert.deepEqual(
+    refs.map((r) => [sql.slice(r.span!.start, r.span!.end), r.aliased, r.queryBody]),
+    [
+      ['tpch . tiny."NATION"', false, false],
+      ['TABLE region', false, true],
+    ],
+  );
+  const prepared = new Map([['p', 'SELECT 1 FROM nation x']]);
+  assert.deepEqual((await analyze('EXECUTE p', SESSION, meta, prepared)).references, [{ table: tbl('nation'), span: { start: 14, end: 20 }, text: 'SELECT 1 FROM nation x', aliased: true, queryBody: false }]);
+  assert.deepEqual((await analyze("EXECUTE IMMEDIATE 'SELECT 1 FROM nation'", SESSION, meta)).references, [{ table: tbl('nation'), span: { start: 14, end: 20 }, text: 'SELECT 1 FROM nation', aliased: false, queryBody: false }]);
+  assert.deepEqual((await analyze('SELECT * FROM TABLE(exclude_columns(input => TABLE(nation), columns => DESCRIPTOR(n_name)))', SESSION, meta)).references, [
+    { table: tbl('nation'), span: { start: 51, end: 57 }, aliased: false, queryBody: false, tableArgument: true },
+  ]);
+  assert.deepEqual((await analyze('SELECT * FROM nation FOR VERSION AS OF 1', SESSION, meta)).references, [{ table: tbl('nation'), aliased: false, queryBody: false }], 'time travel: no span');
 });
 
 test('identifiers are case-insensitive, quoted or not; names complete from the session', async () => {

@@ -282,10 +282,14 @@ export class TrinoBackend implements Backend {
   }
 
   async columnsOf(catalog: string, schema: string, table: string): Promise<string[] | undefined> {
+    return (await this.columnTypesOf(catalog, schema, table))?.map((c) => c.name);
+  }
+
+  async columnTypesOf(catalog: string, schema: string, table: string): Promise<Array<{ name: string; type: string }> | undefined> {
     const rows = await this.internalQuery(
-      `SELECT column_name FROM ${quoteIdentifier(catalog)}.information_schema.columns WHERE table_schema = ${quoteString(schema)} AND table_name = ${quoteString(table)} ORDER BY ordinal_position`,
+      `SELECT column_name, data_type FROM ${quoteIdentifier(catalog)}.information_schema.columns WHERE table_schema = ${quoteString(schema)} AND table_name = ${quoteString(table)} ORDER BY ordinal_position`,
     );
-    return rows.length === 0 ? undefined : rows.map((row) => String(row[0]));
+    return rows.length === 0 ? undefined : rows.map((row) => ({ name: String(row[0]), type: String(row[1]) }));
   }
 
   /**

@@ -38,6 +38,7 @@ import type {
   Privilege,
   QualifiedName,
   SessionContext,
+  TableReference,
   StatementKind,
   TableAccess,
   ViewExpansion,
@@ -137,6 +138,9 @@ class Analysis {
   readonly missingViews = new Map<string, QualifiedName>();
   /** Reads made inside views (see TableAccess.viewOwner). */
   readonly viewReads: TableAccess[] = [];
+  readonly references: TableReference[] = [];
+  /** The text being analyzed when it is not the statement itself: a prepared statement's, or EXECUTE IMMEDIATE's. */
+  private source: string | undefined;
   authorizationUser?: string;
   authorizationTarget?: Principal;
   /** Query ids given to system.runtime.kill_query; undefined when not a plain string literal. */
@@ -509,7 +513,10 @@ class Analysis {
         const inner = parseStatement(text);
         if (inner.k === 'prepare' || inner.k === 'execute' || inner.k === 'executeImmediate')
           throw notSupported(`Invalid statement type for prepared statement: ${inner.k.toUpperCase()}`);
+        const outer = this.source;
+        this.source = text;
         const r = this.statement(inner, nesting + 1);
+        this.source = outer;
         if (s.k === 'execute') {
           for (const a of s.args) this.constant(a);
           return { kind: 'execute', innerKind: r.kind };
@@ -521,7 +528,10 @@ class Analysis {
         const inner = parseStatement(s.sql);
         if (inner.k === 'prepare' || inner.k === 'execute' || inner.k === 'executeImmediate')
           throw notSupported(`Invalid statement type for prepared statement: ${inner.k.toUpperCase()}`);
+        const outer = this.source;
+        this.source = s.sql;
         const r = this.statement(inner, nesting + 1);
+        this.source = outer;
         for (const a of s.args) this.constant(a);
         return { kind: 'executeImmediate', innerKind: r.kind };
       }
@@ -685,7 +695,7 @@ class Analysis {
       }
       case 'table': {
         const fromScope = new Scope(scope);
-        this.tableRelation({ k: 'table', name: b.name, pos: b.pos }, fromScope);
+        this.tableRelation({ k: 'table', name: b.name, pos: b.pos, ...(b.span ? { span: b.span } : {}) }, fromScope, true);
         const rel = fromScope.rels[0]!;
         for (const f of rel.fields) for (const base of f.bases) this.read(base);
         return { out: { fields: rel.fields.map((f) => ({ name: f.name, bases: [] })), wildcard: rel.wildcard } };
@@ -882,7 +892,7 @@ class Analysis {
     return undefined;
   }
 
-  private tableRelation(r: Extract<Relation, { k: 'table' }>, from: Scope): void {
+  private tableRelation(r: Extract<Relation, { k: 'table' }>, from: Scope, queryBody = false): void {
     const written = r.name.map((p) => p.value);
     if (r.name.length === 1 && !r.timeTravel) {
       const cte = this.lookupCte(written[0]!, from);
@@ -893,6 +903,14 @@ class Analysis {
       }
     }
     const q = this.qualify(r.name, r.pos);
+    this.references.push({
+      table: q,
+      ...(r.span !== undefined && !r.timeTravel ? { span: r.span } : {}),
+      ...(this.source !== undefined ? { text: this.source } : {}),
+      aliased: r.alias !== undefined,
+      queryBody,
+      ...(r.tableArgument ? { tableArgument: true } : {}),
+    });
     if (r.timeTravel) {
       this.flags.add('timeTravel');
       this.expr(r.timeTravel, new Scope(null));
@@ -1016,6 +1034,8 @@ class Analysis {
       flags: [...this.flags].sort(),
     };
     if (innerKind) out.innerKind = innerKind;
+    if (this.references.length > 0) out.references = this.references;
+    if (this.viewReads.length > 0) out.viewReads = this.viewReads;
     if (this.authorizationUser !== undefined) out.authorizationUser = this.authorizationUser;
     if (this.authorizationTarget !== undefined) out.authorizationTarget = this.authorizationTarget;
     if (this.killQueries.length > 0) out.killQueries = this.killQueries;

@@ -12,6 +12,12 @@ export interface Pos {
   column: number;
 }
 
+/** Source offsets [start, end) of a construct in the statement text (for rewriting it in place). */
+export interface Span {
+  start: number;
+  end: number;
+}
+
 /** An identifier, canonicalised: lower-cased whether quoted or not (Trino resolves names case-insensitively). */
 export interface Ident {
   value: string;
@@ -68,7 +74,8 @@ export interface Cte {
 export type QueryBody =
   | Spec
   | { k: 'setop'; terms: QueryBody[] }
-  | { k: 'table'; name: Ident[]; pos: Pos }
+  /** `span`: from TABLE to the end of the name. */
+  | { k: 'table'; name: Ident[]; pos: Pos; span?: Span }
   | { k: 'values'; rows: Expr[]; pos: Pos }
   | { k: 'nested'; query: Query };
 
@@ -93,7 +100,8 @@ export interface Aliasing {
 }
 
 export type Relation =
-  | ({ k: 'table'; name: Ident[]; pos: Pos; timeTravel?: Expr } & Aliasing)
+  /** `span`: the table name as written (not the alias); `tableArgument`: inside a table function's TABLE(...). */
+  | ({ k: 'table'; name: Ident[]; pos: Pos; span?: Span; timeTravel?: Expr; tableArgument?: boolean } & Aliasing)
   | ({ k: 'subquery'; query: Query; lateral: boolean; pos: Pos } & Aliasing)
   | ({ k: 'unnest'; args: Expr[]; ordinality: boolean; pos: Pos } & Aliasing)
   /** JSON_TABLE: `args` are its input, PASSING and DEFAULT expressions; `names` its declared columns. */

@@ -24,6 +24,7 @@ import type {
   Relation,
   SelectItem,
   SortItem,
+  Span,
   Spec,
   Statement,
   TableFunctionArg,
@@ -34,7 +35,7 @@ import type {
 export const MAX_DEPTH = 2000;
 
 /** Trino's reserved words: never an unquoted identifier. */
-const RESERVED = new Set(
+export const RESERVED = new Set(
   (
     'ALTER AND AS BETWEEN BY CASE CAST CONSTRAINT CREATE CROSS CUBE CURRENT_CATALOG CURRENT_DATE CURRENT_PATH CURRENT_ROLE ' +
     'CURRENT_SCHEMA CURRENT_TIME CURRENT_TIMESTAMP CURRENT_USER DEALLOCATE DELETE DESCRIBE DISTINCT DROP ELSE END ESCAPE ' +
@@ -98,6 +99,11 @@ export class Parser {
     const t = this.peek();
     if (t.kind !== 'eof') this.i++;
     return t;
+  }
+
+  /** The span from offset `start` to the end of the last token consumed. */
+  private spanFrom(start: number): Span {
+    return { start, end: this.tokens[this.i - 1]!.end };
   }
 
   private pos(): Pos {
@@ -219,6 +225,13 @@ export class Parser {
     const s = this.statement();
     this.expectEnd();
     return s;
+  }
+
+  /** A standalone expression (a row filter or column mask); nothing may follow it. */
+  parseExpression(): Expr {
+    const e = this.expr();
+    if (this.peek().kind !== 'eof') throw this.unexpected('<EOF>');
+    return e;
   }
 
   private statement(): Statement {
@@ -1027,7 +1040,7 @@ export class Parser {
       return { k: 'nested', query };
     }
     if (this.isWord('SELECT')) return this.spec();
-    if (this.acceptWord('TABLE')) return { k: 'table', name: this.qualifiedName(), pos };
+    if (this.acceptWord('TABLE')) return { k: 'table', name: this.qualifiedName(), pos, span: this.spanFrom(t.start) };
     if (this.acceptWord('VALUES')) return { k: 'values', rows: this.exprList(), pos };
     throw this.unexpected("'(', 'SELECT', 'TABLE', 'VALUES'");
   }
@@ -1208,6 +1221,7 @@ export class Parser {
       return { k: 'paren', rel: inner, pos };
     }
     const name = this.qualifiedName();
+    const span = this.spanFrom(t.start);
     let timeTravel: Expr | undefined;
     if (this.isWord('FOR') && (this.isWord('VERSION', 1) || this.isWord('TIMESTAMP', 1))) {
       this.i += 2;
@@ -1217,7 +1231,7 @@ export class Parser {
     } else if (this.isWord('FOR') && this.isWord('SYSTEM_TIME', 1)) {
       throw notSupported('FOR SYSTEM_TIME is not supported', pos);
     }
-    return { k: 'table', name, pos, timeTravel };
+    return { k: 'table', name, pos, span, timeTravel };
   }
 
   private tableFunctionCall(pos: Pos): Relation {
@@ -1250,7 +1264,12 @@ export class Parser {
       this.i += 2;
       let rel: Relation;
       if (this.isAnyWord(QUERY_START)) rel = { k: 'subquery', query: this.query(), lateral: false, pos };
-      else rel = { k: 'table', name: this.qualifiedName(), pos };
+      else {
+        const start = this.peek().start;
+        rel = { k: 'table', name: this.qualifiedName(), pos };
+        rel.span = this.spanFrom(start);
+        rel.tableArgument = true;
+      }
       this.expectSymbol(')');
       if (this.acceptWord('AS')) rel.alias = this.identifier();
       else if (this.isIdentifier() && !this.isWord('PARTITION') && !this.isWord('PRUNE') && !this.isWord('KEEP') && !this.isWord('ORDER'))
@@ -2007,4 +2026,8 @@ export function withStackLimit<T>(work: () => T): T {
 
 export function parseStatement(sql: string): Statement {
   return withStackLimit(() => new Parser(sql).parseStatement());
+}
+
+export function parseExpression(sql: string): Expr {
+  return withStackLimit(() => new Parser(sql).parseExpression());
 }

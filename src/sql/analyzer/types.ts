@@ -109,6 +109,24 @@ export type StatementKind =
   | 'grantRoles'
   | 'revokeRoles';
 
+/**
+ * One occurrence of a table or view as a relation (FROM item, TABLE query body, table function
+ * argument), for rewriting it in place (row filters and column masks).
+ */
+export interface TableReference {
+  table: QualifiedName;
+  /** Where the name is written (from TABLE for a query body); absent where it cannot be replaced. */
+  span?: { start: number; end: number };
+  /** The text the span is in when it is not the statement itself: a prepared statement's (EXECUTE) or EXECUTE IMMEDIATE's. */
+  text?: string;
+  /** An alias follows the name (so the derived table needs none). */
+  aliased: boolean;
+  /** A `TABLE name` query body rather than a FROM item. */
+  queryBody: boolean;
+  /** A table function's `TABLE(name)` argument. */
+  tableArgument?: boolean;
+}
+
 export interface AccessRequest {
   kind: StatementKind;
   /**
@@ -140,6 +158,10 @@ export interface AccessRequest {
   grantedPrivilege?: string;
   /** Constructs a policy may want to deny by default even when every table check passes. */
   flags: AccessFlag[];
+  /** Every table or view occurrence as a relation, in text order (absent: none). */
+  references?: TableReference[];
+  /** The reads made inside views, before they are merged into `tables` (absent: none). */
+  viewReads?: TableAccess[];
 }
 
 export type AccessFlag = 'timeTravel' | 'executesStatement' | 'tableFunction' | 'showStats';
@@ -173,4 +195,6 @@ export interface MetadataProvider {
   viewOf?(table: QualifiedName): Promise<ViewExpansion | undefined>;
   /** The users running a query id on the backends (for kill_query); empty when none has it. */
   queryOwners?(queryId: string): Promise<string[]>;
+  /** Columns with their Trino types, in order (for row filters and column masks); undefined when the table does not exist. */
+  columnTypesOf?(table: QualifiedName): Promise<Array<{ name: string; type: string }> | undefined>;
 }

@@ -1,0 +1,289 @@
+/**
+ * Row filters and column masks, enforced by rewriting the statement (Trino's semantics, verified
+ * against Trino 483 with file-based access control):
+ *
+ * - The first matching tables rule of the querying user supplies the filter and the masks; every
+ *   occurrence of the table as a relation (FROM items at any depth, joins, self-joins, CTE bodies,
+ *   subqueries, `TABLE t`) becomes
+ *     `(SELECT <columns, masked ones as CAST(<mask> AS <type>)> FROM <table> WHERE <filter>) AS <name>`
+ *   spliced in at the span the parser recorded; the rest of the text is sent byte for byte. The
+ *   filter sees the unmasked values; the masks replace the values everywhere the column is read.
+ * - A filter or mask's own column references are checked as its environment user
+ *   (`filter_environment` / `mask_environment`), or as the querying user without one: Trino refuses
+ *   the query with that user's denial. CURRENT_USER inside them is the querying user (a literal).
+ * - Reads inside SECURITY DEFINER views are the owner's: the owner's rule decides, as in Trino.
+ *   A view whose reads need a filter or mask (SECURITY INVOKER views, or an owner's filtered rule)
+ *   is refused: the gateway cannot rewrite a stored view definition.
+ * - Writes: Trino refuses INSERT and DELETE on tables with masks, UPDATE on tables with a filter or
+ *   masks, MERGE on tables with a filter (the same messages here). INSERT and DELETE with a filter
+ *   only (Trino checks inserted rows, filters deleted ones) and MERGE with masks only are refused by
+ *   the gateway. TRUNCATE is allowed, as in Trino (it ignores the filter).
+ * - A read the gateway cannot rewrite (time travel, a column qualified by more than the table
+ *   name, a table read with no relation of its own such as a DELETE target) is refused: never
+ *   sent unfiltered. EXECUTE and EXECUTE IMMEDIATE run the rewritten statement with the USING
+ *   values in place; a table function's TABLE(t) argument becomes TABLE(SELECT ...).
+ */
+import { ErrorCodes, QueryFailure } from '../../protocol/errors.js';
+import type { AccessRequest, QualifiedName, TableReference } from '../../sql/analyzer/index.js';
+import { tokenize } from '../../sql/lexer.js';
+import { quoteIdentifier } from '../../sql/quoting.js';
+import { authorize, firstTableRule, type AccessIdentity } from '../decision.js';
+import type { AccessRules, ExpressionEnvironment, TableRule } from '../file-rules.js';
+import { checkFilterType, checkMaskType, ExpressionError, renderExpression, type PortableExpression } from './expression.js';
+
+export interface RewriteInput {
+  rules: AccessRules;
+  identity: AccessIdentity;
+  request: AccessRequest;
+  sql: string;
+  /** Column names and Trino types of a table or view, in order. */
+  columnTypes(table: QualifiedName): Promise<ReadonlyArray<{ name: string; type: string }> | undefined>;
+  /** Groups of users other than the caller (environment users, definer view owners). */
+  groupsOf?: (user: string) => readonly string[];
+}
+
+export interface FilterMaskRewrite {
+  /** The statement to send (for EXECUTE: the prepared statement, rewritten, with its parameters in place). */
+  sql: string;
+  /** The tables whose filter or masks were applied, with the rule that supplied them (for explain-access and history). */
+  applied: Array<{ table: string; rule: string }>;
+}
+
+const WRITE_REFUSALS: Readonly<Record<string, { filter: string; masks: string; order: 'filter' | 'masks' }>> = {
+  insert: { masks: 'line 1:1: Insert into table with column masks is not supported', filter: 'Inserting into a table with a row filter is not supported by the gateway (Trino checks every inserted row against it)', order: 'masks' },
+  delete: { masks: 'line 1:1: Delete from table with column mask', filter: 'Deleting from a table with a row filter is not supported by the gateway', order: 'masks' },
+  update: { filter: 'line 1:1: Updating a table with a row filter is not supported', masks: 'line 1:1: Updating a table with column masks is not supported', order: 'filter' },
+  merge: { filter: 'line 1:1: Cannot merge into a table with row filters', masks: 'Merging into a table with column masks is not supported by the gateway', order: 'filter' },
+};
+
+function display(q: QualifiedName): string {
+  return `${q.catalog}.${q.schema}.${q.name}`;
+}
+
+function keyOf(q: QualifiedName): string {
+  return `${q.catalog}\u0000${q.schema}\u0000${q.name}`;
+}
+
+function masksOf(rule: TableRule): Array<{ column: string; mask: PortableExpression; environment?: ExpressionEnvironment }> {
+  return rule.columns.flatMap((c) => (c.maskExpression ? [{ column: c.name, mask: c.maskExpression, ...(c.maskEnvironment ? { environment: c.maskEnvironment } : {}) }] : []));
+}
+
+/** The rule supplying a filter or masks for this read, if any (information_schema is exempt, as in Trino). */
+function restrictingRule(rules: AccessRules, identity: AccessIdentity, table: QualifiedName): TableRule | undefined {
+  if (table.schema === 'information_schema') return undefined;
+  const rule = firstTableRule(rules, identity, table);
+  return rule !== undefined && (rule.filterExpression !== undefined || rule.maskedColumns.size > 0) ? rule : undefined;
+}
+
+function notSupported(message: string): QueryFailure {
+  return new QueryFailure(ErrorCodes.NOT_SUPPORTED, message);
+}
+
+/** Applies the row filters and column masks the statement needs; undefined when it needs none. */
+export async function rewriteForFiltersAndMasks(input: RewriteInput): Promise<FilterMaskRewrite | undefined> {
+  const { rules, identity, request } = input;
+  // DESCRIBE INPUT / OUTPUT read no rows (and a mask keeps its column's type).
+  if (!rules.tables || request.kind === 'describeInput' || request.kind === 'describeOutput') return undefined;
+  const kind = request.innerKind ?? request.kind;
+  const writes = WRITE_REFUSALS[kind];
+  for (const t of request.tables) {
+    if (t.privilege === 'SELECT' || writes === undefined) continue;
+    const rule = restrictingRule(rules, identity, t.table);
+    if (rule === undefined) continue;
+    const refusal = [writes.order, writes.order === 'filter' ? 'masks' : 'filter'].find((which) => (which === 'filter' ? rule.filterExpression !== undefined : rule.maskedColumns.size > 0));
+    if (refusal !== undefined) throw notSupported(writes[refusal as 'filter' | 'masks']);
+  }
+  for (const r of request.viewReads ?? []) {
+    const reader = r.viewOwner === undefined ? identity : { user: r.viewOwner, groups: input.groupsOf?.(r.viewOwner) ?? [] };
+    const rule = restrictingRule(rules, reader, r.table);
+    if (rule !== undefined && (rule.filterExpression !== undefined || r.columns.some((c) => rule.maskedColumns.has(c)))) {
+      throw notSupported(`${display(r.table)} is read inside a view and has a row filter or column mask (${rule.path}): the gateway cannot apply it inside a view`);
+    }
+  }
+  const references = (request.references ?? []).flatMap((ref) => {
+    const rule = restrictingRule(rules, identity, ref.table);
+    return rule === undefined ? [] : [{ ref, rule }];
+  });
+  const rewritten = new Set(references.map((r) => keyOf(r.ref.table)));
+  // SHOW STATS FOR <table> reads no rows: Trino answers it for a filtered table (the query form is rewritten).
+  for (const t of request.kind === 'showStats' ? [] : request.tables) {
+    if (t.privilege === 'SELECT' && !rewritten.has(keyOf(t.table)) && !(request.viewReads ?? []).some((v) => keyOf(v.table) === keyOf(t.table))) {
+      const rule = restrictingRule(rules, identity, t.table);
+      if (rule !== undefined) throw notSupported(`${display(t.table)} has a row filter or column mask (${rule.path}) and is read where the gateway cannot apply it`);
+    }
+  }
+  if (references.length === 0) return undefined;
+
+  const derived = new Map<string, string>();
+  for (const { ref, rule } of references) {
+    if (ref.span === undefined) throw notSupported(`${display(ref.table)} has a row filter or column mask (${rule.path}) and is read where the gateway cannot apply it (time travel)`);
+    const key = keyOf(ref.table);
+    if (!derived.has(key)) derived.set(key, await derivedTable(input, ref.table, rule));
+  }
+
+  // EXECUTE and EXECUTE IMMEDIATE: the references are in the text they run.
+  const executed = references[0]!.ref.text;
+  if (executed !== undefined && request.kind !== 'execute' && request.kind !== 'executeImmediate') {
+    throw notSupported(`EXPLAIN of a prepared statement that reads a table with a row filter or column mask (${display(references[0]!.ref.table)}) is not supported by the gateway`);
+  }
+  const spliced = splice(executed ?? input.sql, references.map((r) => r.ref), derived);
+  const applied = [...new Map(references.map((r) => [keyOf(r.ref.table), { table: display(r.ref.table), rule: r.rule.path }])).values()];
+  return { sql: executed === undefined ? spliced : bindParameters(spliced, input.sql), applied };
+}
+
+/**
+ * EXECUTE (IMMEDIATE) runs the rewritten statement itself, each `?` replaced by its USING argument
+ * (constant expressions, as the analyzer checked) in parentheses: the same statement with the same
+ * values, and the client's prepared statement stays as it was.
+ */
+function bindParameters(statement: string, execute: string): string {
+  const tokens = tokenize(execute).filter((t) => t.kind !== 'eof');
+  const using = tokens.findIndex((t) => t.kind === 'word' && t.value === 'USING');
+  const args: string[] = [];
+  if (using !== -1) {
+    let depth = 0;
+    let start = tokens[using + 1]!.start;
+    for (const t of tokens.slice(using + 1)) {
+      if (t.kind === 'symbol' && t.value === '(') depth++;
+      if (t.kind === 'symbol' && t.value === ')') depth--;
+      if (t.kind === 'symbol' && t.value === ',' && depth === 0) {
+        args.push(execute.slice(start, t.start));
+        start = t.end;
+      }
+    }
+    const last = tokens[tokens.length - 1]!;
+    args.push(execute.slice(start, last.kind === 'symbol' && last.value === ';' ? last.start : last.end));
+  }
+  const parameters = tokenize(statement).filter((t) => t.kind === 'symbol' && t.value === '?');
+  if (parameters.length !== args.length) throw new QueryFailure(ErrorCodes.GENERIC_USER_ERROR, `Incorrect number of parameters: expected ${parameters.length} but found ${args.length}`);
+  let out = '';
+  let at = 0;
+  parameters.forEach((p, i) => {
+    out += `${statement.slice(at, p.start)}(${args[i]!.trim()})`;
+    at = p.end;
+  });
+  return out + statement.slice(at);
+}
+
+/** `(SELECT ... FROM <table> WHERE <filter>)` for one table, its expressions checked against its columns. */
+async function derivedTable(input: RewriteInput, table: QualifiedName, rule: TableRule): Promise<string> {
+  const columns = await input.columnTypes(table);
+  if (columns === undefined) throw new QueryFailure(ErrorCodes.TABLE_NOT_FOUND, `Table '${display(table)}' does not exist`);
+  const types = new Map(columns.map((c) => [c.name, c.type]));
+  const masks = new Map(masksOf(rule).filter((m) => types.has(m.column)).map((m) => [m.column, m]));
+  const invalid = (where: string, err: unknown): never => {
+    if (err instanceof ExpressionError) throw new QueryFailure(ErrorCodes.TYPE_MISMATCH, `Invalid ${where} of ${rule.path} for table ${display(table)}: ${err.message}`);
+    throw err;
+  };
+  if (rule.filterExpression) {
+    try {
+      checkFilterType(rule.filterExpression, types);
+    } catch (err) {
+      invalid('row filter', err);
+    }
+    checkOwnReferences(input, table, rule.filterExpression.columns, rule.filterEnvironment);
+  }
+  for (const m of masks.values()) {
+    try {
+      checkMaskType(m.mask, m.column, types);
+    } catch (err) {
+      invalid(`mask of column ${m.column}`, err);
+    }
+    checkOwnReferences(input, table, m.mask.columns, m.environment);
+  }
+  const user = input.identity.user;
+  const select = columns.map((c) => {
+    const m = masks.get(c.name);
+    return m === undefined ? quoteIdentifier(c.name) : `CAST((${renderExpression(m.mask, user)}) AS ${c.type}) AS ${quoteIdentifier(c.name)}`;
+  });
+  const from = [table.catalog, table.schema, table.name].map(quoteIdentifier).join('.');
+  const where = rule.filterExpression ? ` WHERE ${renderExpression(rule.filterExpression, user)}` : '';
+  return `(SELECT ${select.join(', ')} FROM ${from}${where})`;
+}
+
+/**
+ * The statement's reads plus the columns its filters and masks without an environment user read:
+ * Trino checks those as the querying user together with the table's own columns (so a filter over
+ * a column the user may not read denies the table, in the statement's table order).
+ */
+export function withFilterMaskReads(rules: AccessRules, identity: AccessIdentity, request: AccessRequest): AccessRequest {
+  if (!rules.tables) return request;
+  let changed = false;
+  const tables = request.tables.map((t) => {
+    if (t.privilege !== 'SELECT' || t.viewOwner !== undefined) return t;
+    const rule = restrictingRule(rules, identity, t.table);
+    if (rule === undefined) return t;
+    const own = [
+      ...(rule.filterExpression && rule.filterEnvironment?.user === undefined ? rule.filterExpression.columns : []),
+      ...masksOf(rule).flatMap((m) => (m.environment?.user === undefined ? m.mask.columns : [])),
+    ];
+    const columns = [...new Set([...t.columns, ...own])].sort();
+    if (columns.length === t.columns.length) return t;
+    changed = true;
+    return { ...t, columns };
+  });
+  return changed ? { ...request, tables } : request;
+}
+
+/** A filter or mask with an environment user reads its columns as that user: Trino's check, Trino's denial. */
+function checkOwnReferences(input: RewriteInput, table: QualifiedName, columns: string[], environment: ExpressionEnvironment | undefined): void {
+  const user = environment?.user;
+  // Without one, the columns were checked with the statement's own reads (withFilterMaskReads).
+  if (user === undefined) return;
+  const identity: AccessIdentity = { user, groups: input.groupsOf?.(user) ?? [] };
+  const decision = authorize(input.rules, identity, {
+    kind: 'query',
+    tables: [{ table, privilege: 'SELECT', columns: [...columns].sort() }],
+    catalogs: [table.catalog],
+    schemas: [],
+    functions: [],
+    tableFunctions: [],
+    procedures: [],
+    sessionProperties: [],
+    flags: [],
+  });
+  if (!decision.allowed) throw new QueryFailure(ErrorCodes.PERMISSION_DENIED, decision.message ?? 'Access Denied');
+}
+
+/**
+ * Replaces each reference's span with its derived table (named like the table, unless an alias
+ * follows). A column qualified by more than the table name (`tiny.nation.n_name`) would not
+ * resolve against the derived table's name: refused.
+ */
+function splice(text: string, refs: TableReference[], derived: ReadonlyMap<string, string>): string {
+  const sorted = [...refs].sort((a, b) => a.span!.start - b.span!.start);
+  const unaliasedNames = new Set<string>();
+  let out = '';
+  let at = 0;
+  for (const ref of sorted) {
+    const { start, end } = ref.span!;
+    const body = derived.get(keyOf(ref.table))!;
+    out += text.slice(at, start);
+    if (ref.tableArgument) out += body.slice(1, -1);
+    else if (ref.queryBody || ref.aliased) out += body;
+    else {
+      const nameTokens = tokenize(text.slice(start, end)).filter((t) => t.kind !== 'eof');
+      const last = nameTokens[nameTokens.length - 1]!;
+      unaliasedNames.add(last.kind === 'quoted' ? last.value.toLowerCase() : last.text.toLowerCase());
+      out += `${body} AS ${last.text}`;
+    }
+    at = end;
+  }
+  out += text.slice(at);
+  if (unaliasedNames.size > 0) refuseLongQualifiers(text, sorted, unaliasedNames);
+  return out;
+}
+
+/** Refuses `x.<name>.column` (and `x.<name>.*`) outside the rewritten spans, for a table named <name> without alias. */
+function refuseLongQualifiers(text: string, refs: TableReference[], names: ReadonlySet<string>): void {
+  const inSpan = (offset: number) => refs.some((r) => offset >= r.span!.start && offset < r.span!.end);
+  const tokens = tokenize(text);
+  const identifier = (i: number) => tokens[i] !== undefined && (tokens[i]!.kind === 'word' || tokens[i]!.kind === 'quoted') && !inSpan(tokens[i]!.start);
+  const dot = (i: number) => tokens[i]?.kind === 'symbol' && tokens[i]!.value === '.';
+  for (let i = 0; i + 4 < tokens.length; i++) {
+    if (!(identifier(i) && dot(i + 1) && identifier(i + 2) && dot(i + 3))) continue;
+    const middle = tokens[i + 2]!;
+    const name = middle.kind === 'quoted' ? middle.value.toLowerCase() : middle.text.toLowerCase();
+    if (names.has(name)) throw notSupported(`A column qualified with more than the table name (${tokens.slice(i, i + 5).map((t) => t.text).join('')}) cannot be kept when the gateway applies the table's row filter or column masks: qualify it with the table name or an alias`);
+  }
+}

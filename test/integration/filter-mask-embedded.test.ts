@@ -1,0 +1,123 @@
+/**
+ * Row filters and column masks on the embedded DuckDB engine, compared with Trino's own
+ * enforcement on the same data: the tpch.tiny tables the corpus reads are copied from the test
+ * Trino into a DuckDB file served as catalog `tpch` (schema `tiny`), the gateway enforces
+ * filter-mask-rules.json over it, and trino-fm enforces the same file over Trino's tpch
+ * connector. Every corpus statement (except those over views, which exist only on Trino) runs as
+ * every user. A pair agrees when both return the same columns and rows or both refuse with the
+ * same error. Engine differences that do not depend on the rules are set aside: varchar(n) is
+ * compared as varchar (DuckDB has no lengths), the name of a column Trino leaves unnamed (`_col1`)
+ * is not compared (the embedded engine names it after the expression), and a statement the engine
+ * answers differently for admin (who has no filter or mask: a construct the engine refuses or
+ * reads otherwise) is reported, not compared.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { DuckDBInstance } from '@duckdb/node-api';
+import type { RunningGateway } from '../../src/gateway.js';
+import { quoteString } from '../../src/sql/quoting.js';
+import { isDeepStrictEqual } from 'node:util';
+import { runStatement, type Outcome } from '../governance/client.js';
+import { FILTER_MASK_CORPUS, FILTER_MASK_RULES, FILTER_MASK_USERS, comparable, ensureFilterMaskOracle, sessionHeaders } from '../governance/filter-mask-corpus.js';
+import { ensureTrino, startTestGateway } from '../support/services.js';
+
+const TABLES = ['nation', 'region', 'customer', 'orders'];
+const CASES = FILTER_MASK_CORPUS.filter((c) => !c.sql.includes('memory.'));
+
+let oracle: string;
+let gateway: RunningGateway;
+
+const DUCKDB_TYPES: ReadonlyArray<[RegExp, (m: RegExpExecArray) => string]> = [
+  [/^(bigint|integer|double|date|boolean)$/, (m) => m[1]!.toUpperCase()],
+  [/^varchar(\(\d+\))?$/, () => 'VARCHAR'],
+  [/^decimal\((\d+),\s*(\d+)\)$/, (m) => `DECIMAL(${m[1]}, ${m[2]})`],
+];
+
+function duckdbType(trinoType: string): string {
+  for (const [re, to] of DUCKDB_TYPES) {
+    const m = re.exec(trinoType);
+    if (m) return to(m);
+  }
+  throw new Error(`no DuckDB type for ${trinoType}`);
+}
+
+function literal(value: unknown, type: string): string {
+  if (value === null) return 'NULL';
+  if (type === 'date') return `DATE ${quoteString(String(value))}`;
+  return typeof value === 'string' ? quoteString(value) : String(value);
+}
+
+/** Copies Trino's tpch.tiny tables into a DuckDB file (schema tiny), types mapped one to one. */
+async function copyTpchTiny(trino: string, path: string): Promise<void> {
+  const instance = await DuckDBInstance.create(path);
+  const connection = await instance.connect();
+  await connection.run('CREATE SCHEMA tiny');
+  for (const table of TABLES) {
+    const answer = await runStatement(trino, `SELECT * FROM tpch.tiny.${table}`, [['X-Trino-User', 'admin']]);
+    assert.ok(answer.ok && answer.columns, `reading tpch.tiny.${table}: ${answer.message}`);
+    const columns = answer.columns;
+    await connection.run(`CREATE TABLE tiny.${table} (${columns.map((c) => `${c.name} ${duckdbType(c.type)}`).join(', ')})`);
+    const rows = answer.rows ?? [];
+    for (let i = 0; i < rows.length; i += 1000) {
+      const values = rows.slice(i, i + 1000).map((r) => `(${r.map((v, j) => literal(v, columns[j]!.type)).join(', ')})`);
+      await connection.run(`INSERT INTO tiny.${table} VALUES ${values.join(', ')}`);
+    }
+  }
+  connection.closeSync();
+  instance.closeSync();
+}
+
+before(async () => {
+  const trino = await ensureTrino();
+  oracle = await ensureFilterMaskOracle();
+  const path = join(mkdtempSync(join(tmpdir(), 'qg-fm-embedded-')), 'tpch.duckdb');
+  await copyTpchTiny(trino, path);
+  gateway = await startTestGateway({
+    accessControl: { rulesFile: FILTER_MASK_RULES },
+    backends: [{ name: 'embedded', engine: 'duckdb', group: 'local', catalogs: [{ name: 'tpch', path, readOnly: true }] }],
+    routing: { defaultGroup: 'local' },
+  });
+});
+after(async () => gateway?.close());
+
+const varchar = (type: string) => type.replace(/varchar\(\d+\)/g, 'varchar');
+
+/** The two answers in comparable form, the names of the columns Trino leaves unnamed set aside. */
+function compared(trino: Outcome, ours: Outcome, ordered: boolean): [unknown, unknown] {
+  const unnamed = new Set((trino.columns ?? []).flatMap((col, i) => (/^_col\d+$/.test(col.name) ? [i] : [])));
+  const names = (o: Outcome) => (o.columns ? { ...o, columns: o.columns.map((col, i) => (unnamed.has(i) ? { ...col, name: '_col' } : col)) } : o);
+  return [comparable(names(trino), ordered, varchar), comparable(names(ours), ordered, varchar)];
+}
+
+test(`the embedded engine answers as Trino enforces the rules (${CASES.length * FILTER_MASK_USERS.length} pairs)`, { timeout: 1_800_000 }, async () => {
+  const disagreements: string[] = [];
+  const engineDifferences: string[] = [];
+  let agreed = 0;
+  let answered = 0;
+  for (const c of CASES) {
+    const answers = await Promise.all(FILTER_MASK_USERS.map((user) => Promise.all([runStatement(oracle, c.sql, sessionHeaders(user)), runStatement(gateway.url, c.sql, sessionHeaders(user))])));
+    // admin has no filter or mask: a difference there is the engine's, not the rules'.
+    const [adminTrino, adminOurs] = compared(...answers[FILTER_MASK_USERS.indexOf('admin')]!, c.ordered === true);
+    if (!isDeepStrictEqual(adminTrino, adminOurs)) {
+      engineDifferences.push(`${c.sql}\n    trino: ${JSON.stringify(adminTrino).slice(0, 200)}\n    embedded: ${JSON.stringify(adminOurs).slice(0, 200)}`);
+      continue;
+    }
+    FILTER_MASK_USERS.forEach((user, i) => {
+      const [trino, ours] = answers[i]!;
+      const [expected, actual] = compared(trino, ours, c.ordered === true);
+      if (isDeepStrictEqual(expected, actual)) {
+        agreed++;
+        if (trino.ok) answered++;
+      } else disagreements.push(`${user}: ${c.sql}\n  trino: ${JSON.stringify(expected).slice(0, 400)}\n  embedded: ${JSON.stringify(actual).slice(0, 400)}`);
+    });
+  }
+  console.log(
+    `filter/mask embedded differential: ${agreed} pairs agree (${answered} with results, ${agreed - answered} refused alike), ${disagreements.length} disagree; ` +
+      `${engineDifferences.length} statements set aside because the engine answers admin (no filter, no mask) differently:\n  ${engineDifferences.join('\n  ')}`,
+  );
+  assert.deepEqual(disagreements, []);
+  assert.ok(agreed >= 250, `only ${agreed} pairs compared`);
+});
