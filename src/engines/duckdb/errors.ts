@@ -183,7 +183,6 @@ export function toQueryFailure(err: unknown, ctx: ErrorContext): QueryFailure {
 /** What a failure of a translated statement may tell: its code and a message of Trino's, never DuckDB's text. */
 const TRANSLATED_MESSAGES: Partial<Record<keyof typeof ErrorCodes, string>> = {
   NUMERIC_VALUE_OUT_OF_RANGE: 'Numeric value out of range',
-  INVALID_CAST_ARGUMENT: 'Value cannot be cast to the target type',
   DIVISION_BY_ZERO: 'Division by zero',
   SUBQUERY_MULTIPLE_ROWS: 'Scalar sub-query has returned multiple rows',
 };
@@ -202,6 +201,8 @@ export function translatedFailure(err: unknown, ctx: ErrorContext): QueryFailure
   const raised = e && /^QG:([A-Z_]+):(.*)$/.exec(firstLine(e.message));
   if (raised && Object.hasOwn(ErrorCodes, raised[1]!)) return new QueryFailure(ErrorCodes[raised[1] as keyof typeof ErrorCodes], raised[2]!);
   const mapped = toQueryFailure(err, { redactions: ctx.redactions });
+  // The translation casts only between numeric types (casts from text are refused, NaN is checked first): a failed cast is an overflow.
+  if (mapped.errorCode === ErrorCodes.INVALID_CAST_ARGUMENT) return new QueryFailure(ErrorCodes.NUMERIC_VALUE_OUT_OF_RANGE, 'Numeric value out of range');
   const name = mapped.errorCode.name as keyof typeof ErrorCodes;
   const message = TRANSLATED_MESSAGES[name];
   if (message !== undefined) return new QueryFailure(mapped.errorCode, message);

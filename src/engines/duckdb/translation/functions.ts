@@ -5,7 +5,7 @@
  * argument types its entry does not accept, is refused. The README's function list is generated
  * from this table (scripts/function-list.mjs).
  */
-import type { Expr, Pos } from './syntax.js';
+import type { Expr } from './syntax.js';
 import {
   T,
   commonType,
@@ -31,8 +31,12 @@ export interface FunctionMapping {
   kind: 'scalar' | 'aggregate' | 'window';
   /** Trino signatures accepted, for the README. */
   signatures: string;
-  /** The result, or undefined when Trino would accept these arguments but the mapping does not. */
-  translate(args: Typed[], pos: Pos): { sql: string; type: TrinoType } | undefined;
+  /**
+   * The result, or undefined when Trino would accept these arguments but the mapping does not.
+   * `over` is the rendered OVER clause of an aggregate or window call ('' otherwise), placed
+   * right after the DuckDB call it applies to.
+   */
+  translate(args: Typed[], over: string): { sql: string; type: TrinoType } | undefined;
 }
 
 export function cast(t: Typed, to: TrinoType): string {
@@ -42,7 +46,10 @@ export function cast(t: Typed, to: TrinoType): string {
 }
 
 /** A DuckDB expression raising a Trino error: the execution maps `QG:<code>:<message>` back to it. */
-export function raise(code: 'DIVISION_BY_ZERO' | 'INVALID_FUNCTION_ARGUMENT' | 'NUMERIC_VALUE_OUT_OF_RANGE', message: string): string {
+export function raise(
+  code: 'DIVISION_BY_ZERO' | 'INVALID_FUNCTION_ARGUMENT' | 'NUMERIC_VALUE_OUT_OF_RANGE' | 'INVALID_CAST_ARGUMENT' | 'NOT_SUPPORTED' | 'GENERIC_INTERNAL_ERROR',
+  message: string,
+): string {
   return `error('QG:${code}:${message.replace(/'/g, "''")}')`;
 }
 
@@ -128,32 +135,38 @@ function aggregate(signature: string, translate: FunctionMapping['translate']): 
   return { kind: 'aggregate', signatures: signature, translate };
 }
 
+function ranking(name: string): FunctionMapping {
+  return { kind: 'window', signatures: `${name}()`, translate: (args, over) => (args.length === 0 ? { sql: `${name}()${over}`, type: T.bigint } : undefined) };
+}
+
 const comparable = (t: TrinoType): boolean => isNumeric(t) || t.k === 'varchar' || t.k === 'date' || t.k === 'boolean';
 
 export const FUNCTIONS: Record<string, FunctionMapping> = {
   // Aggregates. count(*) is handled by the translator.
-  count: aggregate('count(x)', (args) => (args.length === 1 ? { sql: `count(${args[0]!.sql})`, type: T.bigint } : undefined)),
-  count_if: aggregate('count_if(boolean)', ([b, ...rest]) => (b && rest.length === 0 && (b.type.k === 'boolean' || b.type.k === 'unknown') ? { sql: `count_if(${cast(b, T.boolean)})`, type: T.bigint } : undefined)),
-  sum: aggregate('sum(integer types) → bigint, sum(decimal(p,s)) → decimal(38,s), sum(double), sum(real)', ([x, ...rest]) => {
+  count: aggregate('count(x)', (args, over) => (args.length === 1 ? { sql: `count(${args[0]!.sql})${over}`, type: T.bigint } : undefined)),
+  count_if: aggregate('count_if(boolean)', ([b, ...rest], over) => (b && rest.length === 0 && (b.type.k === 'boolean' || b.type.k === 'unknown') ? { sql: `CAST(count_if(${cast(b, T.boolean)})${over} AS BIGINT)`, type: T.bigint } : undefined)),
+  sum: aggregate('sum(integer types) → bigint, sum(decimal(p,s)) → decimal(38,s), sum(double), sum(real)', ([x, ...rest], over) => {
     const type = x && rest.length === 0 ? sumType(x.type) : undefined;
-    return type && x && { sql: `CAST(sum(${x.sql}) AS ${duckType(type)})`, type };
+    if (!type || !x) return undefined;
+    const total = `sum(${x.sql})${over}`;
+    if (!isInteger(x.type)) return { sql: `CAST(${total} AS ${duckType(type)})`, type };
+    // DuckDB sums integers in 128 bits; Trino's bigint sum fails on overflow.
+    return { sql: `(CASE WHEN ${total} NOT BETWEEN -9223372036854775808 AND 9223372036854775807 THEN ${raise('NUMERIC_VALUE_OUT_OF_RANGE', 'bigint addition overflow')} ELSE CAST(${total} AS BIGINT) END)`, type };
   }),
-  avg: aggregate('avg(integer types) → double, avg(double), avg(real)', ([x, ...rest]) => {
-    if (!x || rest.length > 0) return undefined;
-    if (isInteger(x.type) || x.type.k === 'double') return { sql: `avg(${cast(x, T.double)})`, type: T.double };
-    if (x.type.k === 'real') return { sql: `CAST(avg(${x.sql}) AS FLOAT)`, type: T.real };
-    return undefined;
+  avg: aggregate('avg(integer types) → double, avg(double)', ([x, ...rest], over) => {
+    if (!x || rest.length > 0 || !(isInteger(x.type) || x.type.k === 'double')) return undefined;
+    return { sql: `avg(${cast(x, T.double)})${over}`, type: T.double };
   }),
-  min: aggregate('min(x) for numbers, varchar, date, boolean', ([x, ...rest]) => (x && rest.length === 0 && comparable(x.type) && !isFloating(x.type) ? { sql: `min(${x.sql})`, type: x.type } : undefined)),
-  max: aggregate('max(x) for numbers, varchar, date, boolean', ([x, ...rest]) => (x && rest.length === 0 && comparable(x.type) && !isFloating(x.type) ? { sql: `max(${x.sql})`, type: x.type } : undefined)),
-  bool_and: aggregate('bool_and(boolean)', ([b, ...rest]) => (b && rest.length === 0 && b.type.k === 'boolean' ? { sql: `bool_and(${b.sql})`, type: T.boolean } : undefined)),
-  bool_or: aggregate('bool_or(boolean)', ([b, ...rest]) => (b && rest.length === 0 && b.type.k === 'boolean' ? { sql: `bool_or(${b.sql})`, type: T.boolean } : undefined)),
-  every: aggregate('every(boolean)', ([b, ...rest]) => (b && rest.length === 0 && b.type.k === 'boolean' ? { sql: `bool_and(${b.sql})`, type: T.boolean } : undefined)),
+  min: aggregate('min(x) for exact numbers, varchar, date, boolean', ([x, ...rest], over) => (x && rest.length === 0 && comparable(x.type) && !isFloating(x.type) ? { sql: `min(${x.sql})${over}`, type: x.type } : undefined)),
+  max: aggregate('max(x) for exact numbers, varchar, date, boolean', ([x, ...rest], over) => (x && rest.length === 0 && comparable(x.type) && !isFloating(x.type) ? { sql: `max(${x.sql})${over}`, type: x.type } : undefined)),
+  bool_and: aggregate('bool_and(boolean)', ([b, ...rest], over) => (b && rest.length === 0 && b.type.k === 'boolean' ? { sql: `bool_and(${b.sql})${over}`, type: T.boolean } : undefined)),
+  bool_or: aggregate('bool_or(boolean)', ([b, ...rest], over) => (b && rest.length === 0 && b.type.k === 'boolean' ? { sql: `bool_or(${b.sql})${over}`, type: T.boolean } : undefined)),
+  every: aggregate('every(boolean)', ([b, ...rest], over) => (b && rest.length === 0 && b.type.k === 'boolean' ? { sql: `bool_and(${b.sql})${over}`, type: T.boolean } : undefined)),
 
   // Ranking window functions.
-  row_number: { kind: 'window', signatures: 'row_number()', translate: (args) => (args.length === 0 ? { sql: 'row_number()', type: T.bigint } : undefined) },
-  rank: { kind: 'window', signatures: 'rank()', translate: (args) => (args.length === 0 ? { sql: 'rank()', type: T.bigint } : undefined) },
-  dense_rank: { kind: 'window', signatures: 'dense_rank()', translate: (args) => (args.length === 0 ? { sql: 'dense_rank()', type: T.bigint } : undefined) },
+  row_number: ranking('row_number'),
+  rank: ranking('rank'),
+  dense_rank: ranking('dense_rank'),
 
   // Math.
   abs: {
@@ -177,11 +190,15 @@ export const FUNCTIONS: Record<string, FunctionMapping> = {
   sign: {
     kind: 'scalar',
     signatures: 'sign(x) for integer types and double',
-    translate: ([x, ...rest]) => (x && rest.length === 0 && (isInteger(x.type) || x.type.k === 'double') ? { sql: `CAST(sign(${x.sql}) AS ${duckType(x.type)})`, type: x.type } : undefined),
+    translate: ([x, ...rest]) => {
+      if (!x || rest.length > 0 || !(isInteger(x.type) || x.type.k === 'double')) return undefined;
+      const sign = `CAST(sign(${x.sql}) AS ${duckType(x.type)})`;
+      // The sign of NaN is NaN in Trino, 0 in DuckDB.
+      return { sql: x.type.k === 'double' ? `(CASE WHEN isnan(${x.sql}) THEN ${x.sql} ELSE ${sign} END)` : sign, type: x.type };
+    },
   },
   // DuckDB raises errors where Trino (IEEE 754) answers NaN or -Infinity.
   sqrt: doubleFunction('sqrt(double)', ([x]) => `(CASE WHEN ${x} < 0 THEN CAST('NaN' AS DOUBLE) ELSE sqrt(${x}) END)`),
-  cbrt: doubleFunction('cbrt(double)', ([x]) => `cbrt(${x})`),
   exp: doubleFunction('exp(double)', ([x]) => `exp(${x})`),
   ln: doubleFunction('ln(double)', ([x]) => logarithm('ln', x!)),
   log2: doubleFunction('log2(double)', ([x]) => logarithm('log2', x!)),
@@ -201,7 +218,8 @@ export const FUNCTIONS: Record<string, FunctionMapping> = {
     translate: ([a, b, ...rest]) => {
       if (!a || !b || rest.length > 0 || !isInteger(a.type) || !isInteger(b.type)) return undefined;
       const type = isInteger(a.type) && isInteger(b.type) && rank(a.type) >= rank(b.type) ? a.type : b.type;
-      return { sql: `(CASE WHEN ${b.sql} = 0 THEN ${raise('DIVISION_BY_ZERO', 'Division by zero')} ELSE CAST(${a.sql} % ${b.sql} AS ${duckType(type)}) END)`, type };
+      // Trino's mod(x, 0) fails with Java's own exception.
+      return { sql: `(CASE WHEN ${b.sql} = 0 AND ${a.sql} IS NOT NULL THEN ${raise('GENERIC_INTERNAL_ERROR', '/ by zero')} ELSE CAST(${a.sql} % ${b.sql} AS ${duckType(type)}) END)`, type };
     },
   },
   greatest: extremum('greatest'),
@@ -210,7 +228,15 @@ export const FUNCTIONS: Record<string, FunctionMapping> = {
   // Strings.
   length: { kind: 'scalar', signatures: 'length(varchar)', translate: ([s, ...rest]) => (s && rest.length === 0 && isString(s.type) ? { sql: `CAST(length(${cast(s, T.varchar)}) AS BIGINT)`, type: T.bigint } : undefined) },
   lower: sameString('lower'),
-  upper: sameString('upper'),
+  upper: {
+    kind: 'scalar',
+    signatures: "upper(varchar) (a string with 'ß' is refused: DuckDB uppercases it to 'ẞ', Trino keeps it)",
+    translate: ([s, ...rest]) => {
+      if (!s || rest.length > 0 || !isString(s.type)) return undefined;
+      const text = cast(s, T.varchar);
+      return { sql: `(CASE WHEN strpos(${text}, 'ß') > 0 THEN ${raise('NOT_SUPPORTED', "upper() of a string containing 'ß' is not supported by the embedded engine")} ELSE upper(${text}) END)`, type: s.type.k === 'unknown' ? varchar() : s.type };
+    },
+  },
   reverse: sameString('reverse'),
   ltrim: trimFunction('ltrim'),
   rtrim: trimFunction('rtrim'),
@@ -222,9 +248,8 @@ export const FUNCTIONS: Record<string, FunctionMapping> = {
     signatures: 'concat(varchar, varchar, ...)',
     translate: (args) => {
       if (args.length < 2 || !args.every((a) => isString(a.type))) return undefined;
-      const lengths = args.map((a) => (a.type.k === 'varchar' ? a.type.length : 0));
-      const type = lengths.every((l) => l !== undefined) ? varchar(lengths.reduce((x, y) => x! + y!, 0)) : varchar();
-      return { sql: `(${args.map((a) => cast(a, T.varchar)).join(' || ')})`, type };
+      // Trino types the result as an unbounded varchar.
+      return { sql: `(${args.map((a) => cast(a, T.varchar)).join(' || ')})`, type: varchar() };
     },
   },
   replace: {
@@ -233,7 +258,12 @@ export const FUNCTIONS: Record<string, FunctionMapping> = {
     translate: ([s, search, by, ...rest]) => {
       const literal = search && stringLiteral(search);
       if (!s || !isString(s.type) || !literal || rest.length > 0 || (by && !isString(by.type))) return undefined;
-      return { sql: `replace(${cast(s, T.varchar)}, ${search!.sql}, ${by ? cast(by, T.varchar) : "''"})`, type: varchar() };
+      // Trino's result type: varchar(x + z * (x + 1)) for varchar(x) in which varchar(z) replaces.
+      const x = s.type.k === 'varchar' ? s.type.length : 0;
+      const z = by === undefined ? 0 : by.type.k === 'varchar' ? by.type.length : 0;
+      const length = x === undefined || z === undefined ? undefined : x + z * (x + 1);
+      const type = length === undefined || length > 2147483647 ? varchar() : varchar(length);
+      return { sql: `replace(${cast(s, T.varchar)}, ${search!.sql}, ${by ? cast(by, T.varchar) : "''"})`, type };
     },
   },
   strpos: {

@@ -664,7 +664,11 @@ class TranslationParser {
       this.expectSymbol(')');
       return { k: 'exists', query, pos };
     }
-    if (['ARRAY', 'MAP', 'ROW', 'TRIM', 'NORMALIZE', 'LISTAGG', 'GROUPING', 'JSON_EXISTS', 'JSON_VALUE', 'JSON_QUERY', 'JSON_OBJECT', 'JSON_ARRAY', 'CURRENT_TIME', 'CURRENT_TIMESTAMP', 'LOCALTIME', 'LOCALTIMESTAMP', 'CURRENT_PATH', 'CURRENT_ROLE'].includes(w)) {
+    if (w === 'TRIM' && this.isSymbol('(', 1)) {
+      const modifier = this.peek(2);
+      if (modifier.kind === 'word' && ['BOTH', 'LEADING', 'TRAILING', 'FROM'].includes(modifier.value)) throw notSupported(`TRIM(${modifier.value} ...)`, pos);
+    }
+    if (['ARRAY', 'MAP', 'ROW', 'NORMALIZE', 'LISTAGG', 'GROUPING', 'JSON_EXISTS', 'JSON_VALUE', 'JSON_QUERY', 'JSON_OBJECT', 'JSON_ARRAY', 'CURRENT_TIME', 'CURRENT_TIMESTAMP', 'LOCALTIME', 'LOCALTIMESTAMP', 'CURRENT_PATH', 'CURRENT_ROLE'].includes(w)) {
       throw notSupported(w, pos);
     }
     return this.columnOrCall();

@@ -12,7 +12,7 @@
 import { ErrorCodes, QueryFailure } from '../../../protocol/errors.js';
 import { quoteIdentifier, quoteString } from '../../../sql/quoting.js';
 import { DATE_FIELDS, FUNCTIONS, cast, raise, type Typed } from './functions.js';
-import { notSupported, type Expr, type Literal, type Pos, type Query, type QueryBody, type Relation, type SortItem, type Spec } from './syntax.js';
+import { notSupported, type Expr, type Literal, type Pos, type Query, type QueryBody, type Relation, type SortItem, type Spec, type Window } from './syntax.js';
 import {
   MAX_DECIMAL_PRECISION,
   T,
@@ -431,6 +431,8 @@ export class Translator {
         if (!isNumeric(arg.type) && arg.type.k !== 'unknown') throw typeMismatch(`Cannot negate ${typeName(arg.type)}`, e.pos);
         if (e.op === '+') return arg;
         if (arg.type.k === 'unknown') return { sql: 'NULL', type: T.unknown };
+        // Trino types a negative integer literal by its value: -2147483648 is an integer.
+        if (e.arg.k === 'literal' && e.arg.lit.k === 'integer') return this.literal({ k: 'integer', text: `-${e.arg.lit.text}` }, e.pos);
         // Negating the smallest value of an integer type overflows in both engines.
         return { sql: `(- ${cast(arg, arg.type)})`, type: arg.type };
       }
@@ -525,8 +527,8 @@ export class Translator {
     switch (lit.k) {
       case 'integer': {
         const value = BigInt(lit.text);
-        if (value <= INT_MAX) return { sql: `CAST(${value} AS INTEGER)`, type: T.integer };
-        if (value <= BIGINT_MAX) return { sql: `CAST(${value} AS BIGINT)`, type: T.bigint };
+        if (value <= INT_MAX && value >= -INT_MAX - 1n) return { sql: `CAST(${value} AS INTEGER)`, type: T.integer };
+        if (value <= BIGINT_MAX && value >= -BIGINT_MAX - 1n) return { sql: `CAST(${value} AS BIGINT)`, type: T.bigint };
         // Trino reads a larger integer literal as a decimal.
         if (lit.text.replace(/^0+/, '').length <= MAX_DECIMAL_PRECISION) return this.decimalLiteral(lit.text, pos);
         throw failure('INVALID_LITERAL', `Invalid numeric literal: ${lit.text}`, pos);
@@ -594,7 +596,7 @@ export class Translator {
       const type = commonType(left.type, right.type)!;
       if (op === '/' || op === '%') {
         // DuckDB answers NULL for a zero divisor; Trino fails. Both truncate toward zero.
-        return { sql: `(CASE WHEN ${y(type)} = 0 THEN ${raise('DIVISION_BY_ZERO', 'Division by zero')} ELSE CAST(${x(type)} ${op === '/' ? '//' : '%'} ${y(type)} AS ${duckType(type)}) END)`, type };
+        return { sql: `(CASE WHEN ${y(type)} = 0 AND ${x(type)} IS NOT NULL THEN ${raise('DIVISION_BY_ZERO', 'Division by zero')} ELSE CAST(${x(type)} ${op === '/' ? '//' : '%'} ${y(type)} AS ${duckType(type)}) END)`, type };
       }
       return { sql: `(${x(type)} ${op} ${y(type)})`, type };
     }
@@ -645,9 +647,8 @@ export class Translator {
 
   private concat(a: Typed, b: Typed, pos: Pos): { sql: string; type: TrinoType } {
     for (const v of [a, b]) if (v.type.k !== 'varchar' && v.type.k !== 'unknown') throw notSupported(`|| on ${typeName(v.type)}`, pos);
-    const la = a.type.k === 'varchar' ? a.type.length : 0;
-    const lb = b.type.k === 'varchar' ? b.type.length : 0;
-    return { sql: `(${cast(a, T.varchar)} || ${cast(b, T.varchar)})`, type: la === undefined || lb === undefined ? varchar() : varchar(la + lb) };
+    // Trino types || as an unbounded varchar.
+    return { sql: `(${cast(a, T.varchar)} || ${cast(b, T.varchar)})`, type: varchar() };
   }
 
   private compare(op: string, a: Typed, b: Typed, pos: Pos): { sql: string; type: TrinoType } {
@@ -659,8 +660,7 @@ export class Translator {
     const sql = `(${x} ${op} ${y})`;
     if (!isFloating(type)) return { sql, type: T.boolean };
     // DuckDB orders NaN above every number and equal to itself; in Trino (IEEE 754) NaN compares unequal to everything.
-    if (op === '<>') return { sql: `(${sql} OR isnan(${x}) OR isnan(${y}))`, type: T.boolean };
-    return { sql: `(${sql} AND NOT isnan(${x}) AND NOT isnan(${y}))`, type: T.boolean };
+    return { sql: `(CASE WHEN ${x} IS NULL OR ${y} IS NULL THEN NULL WHEN isnan(${x}) OR isnan(${y}) THEN ${op === '<>'} ELSE ${sql} END)`, type: T.boolean };
   }
 
   private caseExpr(e: Expr & { k: 'case' }, scope: Scope): { sql: string; type: TrinoType } {
@@ -694,59 +694,48 @@ export class Translator {
     if (to.k === 'real' || from.k === 'real') throw notSupported(`CAST involving real`, pos);
     if (isFloating(from) && isInteger(to)) {
       // Trino rounds half away from zero; DuckDB's cast rounds half to even.
-      return { sql: `${fn}(round(${arg.sql}) AS ${duckType(to)})`, type: to };
+      const nan = safe ? 'NULL' : raise('INVALID_CAST_ARGUMENT', `Cannot cast double NaN to ${typeName(to)}`);
+      return { sql: `(CASE WHEN isnan(${arg.sql}) THEN ${nan} ELSE ${fn}(round(${arg.sql}) AS ${duckType(to)}) END)`, type: to };
     }
     if (to.k === 'varchar') {
       const text = `${fn}(${arg.sql} AS VARCHAR)`;
       if (to.length === undefined) return { sql: text, type: to };
       if (from.k === 'varchar') return { sql: `left(${text}, ${to.length})`, type: to };
       // Trino refuses to cut a number or date short: the value must fit.
-      const check = `(CASE WHEN length(${text}) > ${to.length} THEN ${safe ? 'NULL' : raise('NUMERIC_VALUE_OUT_OF_RANGE', `Value cannot be represented as varchar(${to.length})`)} ELSE ${text} END)`;
+      const check = `(CASE WHEN length(${text}) > ${to.length} THEN ${safe ? 'NULL' : raise('INVALID_CAST_ARGUMENT', `Value cannot be represented as varchar(${to.length})`)} ELSE ${text} END)`;
       return { sql: check, type: to };
-    }
-    if (to.k === 'decimal' && from.k === 'decimal' && to.s < from.s) {
-      // Both engines round half away from zero.
-      return { sql: `${fn}(${arg.sql} AS ${duckType(to)})`, type: to };
     }
     return { sql: `${fn}(${arg.sql} AS ${duckType(to)})`, type: to };
   }
 
   private call(e: Expr & { k: 'call' }, scope: Scope): { sql: string; type: TrinoType } {
-    const over = e.over;
-    const windowSql = (): string => {
-      if (!over) return '';
-      const partition = over.partitionBy.map((p) => {
-        const t = this.expr(p, scope);
-        if (isFloating(t.type)) throw notSupported('PARTITION BY a real or double expression', p.pos);
-        return t.sql;
-      });
-      const order = over.orderBy.map((s) => this.sortKey(this.expr(s.e, scope).sql, s));
-      return ` OVER (${partition.length ? `PARTITION BY ${partition.join(', ')}` : ''}${order.length ? ` ORDER BY ${order.join(', ')}` : ''})`;
-    };
-    if (e.name === 'count' && e.star) return { sql: `count(*)${windowSql()}`, type: T.bigint };
+    const over = e.over ? this.window(e.over, scope) : '';
+    if (e.name === 'count' && e.star) return { sql: `count(*)${over}`, type: T.bigint };
     const args = e.args.map((a) => this.expr(a, scope));
     const special = this.specialForm(e.name, args, e.pos);
     if (special) {
-      if (over || e.distinct) throw notSupported(`${e.name} with OVER or DISTINCT`, e.pos);
+      if (e.over || e.distinct) throw notSupported(`${e.name} with OVER or DISTINCT`, e.pos);
       return special;
     }
     const mapping = Object.hasOwn(FUNCTIONS, e.name) ? FUNCTIONS[e.name] : undefined;
     if (!mapping) throw notSupported(`Function ${e.name}`, e.pos);
-    if (e.distinct && mapping.kind !== 'aggregate') throw notSupported(`DISTINCT in ${e.name}`, e.pos);
     if (e.distinct && !['count', 'sum', 'min', 'max'].includes(e.name)) throw notSupported(`${e.name}(DISTINCT ...)`, e.pos);
-    if (over && mapping.kind === 'scalar') throw notSupported(`OVER with the scalar function ${e.name}`, e.pos);
-    if (!over && mapping.kind === 'window') throw failure('MISSING_OVER', `Window function ${e.name} requires an OVER clause`, e.pos);
-    const result = mapping.translate(args, e.pos);
+    if (e.distinct && e.over) throw notSupported(`${e.name}(DISTINCT ...) OVER (...)`, e.pos);
+    if (e.over && mapping.kind === 'scalar') throw notSupported(`OVER with the scalar function ${e.name}`, e.pos);
+    if (!e.over && mapping.kind === 'window') throw failure('MISSING_OVER', `Window function ${e.name} requires an OVER clause`, e.pos);
+    const result = mapping.translate(args, over);
     if (!result) throw notSupported(`Function ${e.name}(${args.map((a) => typeName(a.type)).join(', ')})`, e.pos);
-    let sql = result.sql;
-    if (e.distinct) sql = sql.replace(`${e.name}(`, `${e.name}(DISTINCT `);
-    if (over) {
-      // An aggregate as a window function: the OVER clause goes right after the aggregate call inside any cast.
-      const call = /^(CAST\()?(.*?\))( AS [A-Z0-9(),]+\))?$/s.exec(sql);
-      if (!call) throw notSupported(`${e.name} as a window function`, e.pos);
-      sql = `${call[1] ?? ''}${call[2]}${windowSql()}${call[3] ?? ''}`;
-    }
-    return { sql, type: result.type };
+    return { sql: e.distinct ? result.sql.replaceAll(`${e.name}(`, `${e.name}(DISTINCT `) : result.sql, type: result.type };
+  }
+
+  private window(over: Window, scope: Scope): string {
+    const partition = over.partitionBy.map((p) => {
+      const t = this.expr(p, scope);
+      if (isFloating(t.type)) throw notSupported('PARTITION BY a real or double expression', p.pos);
+      return t.sql;
+    });
+    const order = over.orderBy.map((s) => this.sortKey(this.expr(s.e, scope).sql, s));
+    return ` OVER (${partition.length ? `PARTITION BY ${partition.join(', ')}` : ''}${order.length ? ` ORDER BY ${order.join(', ')}` : ''})`;
   }
 
   /** coalesce, nullif and if: Trino's special forms with their own typing. */

@@ -56,7 +56,7 @@ export function varchar(length?: number): TrinoType {
 
 /** Trino's name of a type, as result columns report it. */
 export function typeName(t: TrinoType): string {
-  if (t.k === 'decimal') return `decimal(${t.p},${t.s})`;
+  if (t.k === 'decimal') return `decimal(${t.p}, ${t.s})`;
   if (t.k === 'varchar') return t.length === undefined ? 'varchar' : `varchar(${t.length})`;
   return t.k;
 }
