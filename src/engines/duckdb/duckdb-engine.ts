@@ -56,6 +56,7 @@ export class DuckDbEngine implements LocalEngine {
   private idle: (() => void) | undefined;
   private readonly translator = new QueryTranslator(
     (catalog, schema, table) => this.columnsOf(catalog, schema, table),
+    (catalog, schema) => this.missingPart(catalog, schema),
     (catalog, schema, table) => this.demo && demoTableColumns(catalog, schema, table) !== undefined,
   );
 
@@ -166,6 +167,22 @@ export class DuckDbEngine implements LocalEngine {
       const missing: readonly unknown[] = [ErrorCodes.CATALOG_NOT_FOUND, ErrorCodes.SCHEMA_NOT_FOUND, ErrorCodes.TABLE_NOT_FOUND];
       if (missing.includes(failure.errorCode)) return [];
       throw failure;
+    } finally {
+      connection.disconnectSync();
+    }
+  }
+
+  /** Whether a missing table's catalog or schema is missing too (for Trino's error). */
+  private async missingPart(catalog: string, schema: string): Promise<'catalog' | 'schema' | 'table'> {
+    const connection = await this.started().connect();
+    try {
+      const found = await connection.runAndReadAll(
+        'SELECT count(*), count(*) FILTER (WHERE lower(schema_name) = lower($2)) FROM duckdb_schemas() WHERE lower(database_name) = lower($1)',
+        [catalog, schema],
+      );
+      const [schemas, matching] = found.getRows()[0]!.map(Number);
+      if (schemas === 0) return 'catalog';
+      return matching === 0 ? 'schema' : 'table';
     } finally {
       connection.disconnectSync();
     }

@@ -14,6 +14,9 @@ export type { Translation, TranslationSession };
 /** Trino column types of a table; an empty list when there is no such table. */
 export type ColumnSource = (catalog: string, schema: string, table: string) => Promise<ReadonlyArray<{ name: string; type: string }>>;
 
+/** Which part of a missing table's name names nothing: its catalog, its schema, or the table itself. */
+export type MissingPart = (catalog: string, schema: string) => Promise<'catalog' | 'schema' | 'table'>;
+
 const METADATA_SCHEMAS = new Set(['information_schema', 'jdbc', 'metadata', 'runtime']);
 const METADATA_CATALOGS = new Set(['system']);
 
@@ -25,6 +28,7 @@ export class QueryTranslator {
 
   constructor(
     private readonly columnsOf: ColumnSource,
+    private readonly missingPart: MissingPart,
     /** Whether a table's columns are fixed for the life of the engine, so its translations may be cached. */
     private readonly isFixed: (catalog: string, schema: string, table: string) => boolean,
   ) {}
@@ -38,22 +42,32 @@ export class QueryTranslator {
       return hit;
     }
     if (parseStatement(sql).k !== 'query') return undefined;
+    // A parameter is a Trino expression: its syntax is checked as Trino's.
+    for (const text of parameters) parseStatement(`SELECT ${text}`);
     const query = parseQuery(sql, parameters);
-    const names = tableNames(query).map((name) => qualify(name, session));
-    if (names.some((n) => n !== undefined && (METADATA_CATALOGS.has(n[0]) || METADATA_SCHEMAS.has(n[1])))) return undefined;
-    const columns = new Map<string, ReadonlyArray<{ name: string; type: string }> | undefined>();
+    const written = tableNames(query);
+    if (written.some((name) => isMetadata(name, session))) return undefined;
+    const names = written.map((name) => qualify(name, session));
+    const columns = new Map<string, ReadonlyArray<{ name: string; type: string }> | 'catalog' | 'schema' | 'table'>();
     for (const name of names) {
       if (name === undefined || columns.has(name.join('.'))) continue;
       const found = await this.columnsOf(...name);
-      columns.set(name.join('.'), found.length === 0 ? undefined : found);
+      columns.set(name.join('.'), found.length > 0 ? found : await this.missingPart(name[0], name[1]));
     }
-    const translation = new Translator(session, (c, s, t) => columns.get([c, s, t].join('.'))).translate(query);
+    const translation = new Translator(session, (c, s, t) => columns.get([c, s, t].join('.')) ?? 'table').translate(query);
     if (names.every((n) => n !== undefined && this.isFixed(...n))) {
       this.cache.set(key, translation);
       if (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
     }
     return translation;
   }
+}
+
+/** A table of the metadata schemas, which the engine's metadata path answers. */
+function isMetadata(name: string[], session: TranslationSession): boolean {
+  const schema = name.length >= 2 ? name[name.length - 2]! : session.schema?.toLowerCase();
+  const catalog = name.length >= 3 ? name[name.length - 3]! : session.catalog?.toLowerCase();
+  return (schema !== undefined && METADATA_SCHEMAS.has(schema)) || (catalog !== undefined && METADATA_CATALOGS.has(catalog));
 }
 
 /** A table name completed from the session as the translator will, or undefined when the session lacks a part. */

@@ -37,8 +37,8 @@ export interface TranslationSession {
   schema?: string | undefined;
 }
 
-/** Trino column types of a table (`catalog.schema.table`, lower-cased); undefined when there is no such table. */
-export type ColumnLookup = (catalog: string, schema: string, table: string) => ReadonlyArray<{ name: string; type: string }> | undefined;
+/** Trino column types of a table (`catalog.schema.table`, lower-cased), or which part of its name names nothing. */
+export type ColumnLookup = (catalog: string, schema: string, table: string) => ReadonlyArray<{ name: string; type: string }> | 'catalog' | 'schema' | 'table';
 
 export interface Translation {
   sql: string;
@@ -338,7 +338,9 @@ export class Translator {
       } else {
         const name = this.qualify(r.name, r.pos);
         const columns = this.lookup(name[0]!, name[1]!, name[2]!);
-        if (columns === undefined) throw failure('TABLE_NOT_FOUND', `Table '${name.join('.')}' does not exist`, r.pos);
+        if (columns === 'catalog') throw failure('CATALOG_NOT_FOUND', `Catalog '${name[0]}' not found`, r.pos);
+        if (columns === 'schema') throw failure('SCHEMA_NOT_FOUND', `Schema '${name[1]}' does not exist`, r.pos);
+        if (columns === 'table') throw failure('TABLE_NOT_FOUND', `Table '${name.join('.')}' does not exist`, r.pos);
         fields = columns.map((c) => {
           const type = parseTypeName(c.type);
           if (!type) throw notSupported(`Column ${c.name} of type ${c.type}`, r.pos);
