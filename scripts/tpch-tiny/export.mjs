@@ -9,7 +9,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 const trino = process.argv[2] ?? 'http://127.0.0.1:18080';
 const out = fileURLToPath(new URL('../../assets/tpch-tiny/', import.meta.url));
 const TABLES = ['region', 'nation', 'part', 'supplier', 'partsupp', 'customer', 'orders', 'lineitem'];
-/** DuckDB column types for Trino's tpch types (varchar lengths are kept in src/engines/duckdb/tpch-tiny.ts). */
+/** DuckDB column types for Trino's tpch types (varchar lengths are kept in src/engines/duckdb/demo-data.ts). */
 const duckType = (t) => (t.startsWith('varchar') ? 'VARCHAR' : t.toUpperCase());
 
 async function query(sql) {
