@@ -41,7 +41,10 @@ function isOrdered(sql: string): boolean {
 }
 
 function sameValue(a: unknown, b: unknown, tolerant: boolean): boolean {
-  if (tolerant && typeof a === 'number' && typeof b === 'number') return a === b || Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b));
+  if (typeof a === 'number' && typeof b === 'number') {
+    // -0 and 0 are different values (Object.is), as their JSON texts are.
+    return Object.is(a, b) || (tolerant && a !== 0 && Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b)));
+  }
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => sameValue(x, b[i], tolerant));
   return JSON.stringify(a) === JSON.stringify(b);
 }

@@ -12,7 +12,6 @@ import {
   decimal,
   duckType,
   isExactNumeric,
-  isFloating,
   isInteger,
   isNumeric,
   varchar,
@@ -127,7 +126,7 @@ function dateUnit(t: Typed | undefined): string | undefined {
 function sumType(t: TrinoType): TrinoType | undefined {
   if (isInteger(t)) return T.bigint;
   if (t.k === 'decimal') return decimal(38, t.s);
-  if (t.k === 'double' || t.k === 'real') return t;
+  if (t.k === 'double') return t;
   return undefined;
 }
 
@@ -145,7 +144,7 @@ export const FUNCTIONS: Record<string, FunctionMapping> = {
   // Aggregates. count(*) is handled by the translator.
   count: aggregate('count(x)', (args, over) => (args.length === 1 ? { sql: `count(${args[0]!.sql})${over}`, type: T.bigint } : undefined)),
   count_if: aggregate('count_if(boolean)', ([b, ...rest], over) => (b && rest.length === 0 && (b.type.k === 'boolean' || b.type.k === 'unknown') ? { sql: `CAST(count_if(${cast(b, T.boolean)})${over} AS BIGINT)`, type: T.bigint } : undefined)),
-  sum: aggregate('sum(integer types) → bigint, sum(decimal(p,s)) → decimal(38,s), sum(double), sum(real)', ([x, ...rest], over) => {
+  sum: aggregate('sum(integer types) → bigint, sum(decimal(p,s)) → decimal(38,s), sum(double)', ([x, ...rest], over) => {
     const type = x && rest.length === 0 ? sumType(x.type) : undefined;
     if (!type || !x) return undefined;
     const total = `sum(${x.sql})${over}`;
@@ -157,8 +156,13 @@ export const FUNCTIONS: Record<string, FunctionMapping> = {
     if (!x || rest.length > 0 || !(isInteger(x.type) || x.type.k === 'double')) return undefined;
     return { sql: `avg(${cast(x, T.double)})${over}`, type: T.double };
   }),
-  min: aggregate('min(x) for exact numbers, varchar, date, boolean', ([x, ...rest], over) => (x && rest.length === 0 && comparable(x.type) && !isFloating(x.type) ? { sql: `min(${x.sql})${over}`, type: x.type } : undefined)),
-  max: aggregate('max(x) for exact numbers, varchar, date, boolean', ([x, ...rest], over) => (x && rest.length === 0 && comparable(x.type) && !isFloating(x.type) ? { sql: `max(${x.sql})${over}`, type: x.type } : undefined)),
+  min: aggregate('min(x) for numbers but real, varchar, date, boolean', ([x, ...rest], over) => (x && rest.length === 0 && comparable(x.type) && x.type.k !== 'real' ? { sql: `min(${x.sql})${over}`, type: x.type } : undefined)),
+  max: aggregate('max(x) for numbers but real, varchar, date, boolean', ([x, ...rest], over) => {
+    if (!x || rest.length > 0 || !comparable(x.type) || x.type.k === 'real') return undefined;
+    // Trino's max of doubles passes over NaN unless every value is NaN; DuckDB orders NaN above all.
+    if (x.type.k === 'double') return { sql: `coalesce(max(${x.sql}) FILTER (WHERE NOT isnan(${x.sql}))${over}, max(${x.sql})${over})`, type: x.type };
+    return { sql: `max(${x.sql})${over}`, type: x.type };
+  }),
   bool_and: aggregate('bool_and(boolean)', ([b, ...rest], over) => (b && rest.length === 0 && b.type.k === 'boolean' ? { sql: `bool_and(${b.sql})${over}`, type: T.boolean } : undefined)),
   bool_or: aggregate('bool_or(boolean)', ([b, ...rest], over) => (b && rest.length === 0 && b.type.k === 'boolean' ? { sql: `bool_or(${b.sql})${over}`, type: T.boolean } : undefined)),
   every: aggregate('every(boolean)', ([b, ...rest], over) => (b && rest.length === 0 && b.type.k === 'boolean' ? { sql: `bool_and(${b.sql})${over}`, type: T.boolean } : undefined)),
@@ -171,8 +175,8 @@ export const FUNCTIONS: Record<string, FunctionMapping> = {
   // Math.
   abs: {
     kind: 'scalar',
-    signatures: 'abs(x) for integer types, decimal, double, real',
-    translate: ([x, ...rest]) => (x && rest.length === 0 && isNumeric(x.type) ? { sql: `CAST(abs(${x.sql}) AS ${duckType(x.type)})`, type: x.type } : undefined),
+    signatures: 'abs(x) for integer types, decimal, double',
+    translate: ([x, ...rest]) => (x && rest.length === 0 && isNumeric(x.type) && x.type.k !== 'real' ? { sql: `CAST(abs(${x.sql}) AS ${duckType(x.type)})`, type: x.type } : undefined),
   },
   ceil: roundingFunction('ceil'),
   ceiling: roundingFunction('ceil'),

@@ -223,6 +223,7 @@ export class Translator {
       if (!type) throw typeMismatch(`column ${i + 1} in ${body.op} query has incompatible types: ${typeName(f.type)}, ${typeName(right.fields[i]!.type)}`, body.pos);
       return type;
     });
+    // Which of -0 and 0 stands for both in a DISTINCT set operation differs between the engines.
     if (types.some(isFloating) && !body.all) throw notSupported(`${body.op} DISTINCT over real or double columns`, body.pos);
     const side = (s: { sql: string; fields: Field[] }): string => {
       const alias = this.alias();
@@ -277,7 +278,6 @@ export class Translator {
       push(name, { sql: typed.type.k === 'unknown' ? 'NULL' : typed.sql, type: typed.type });
     }
     let sql = `SELECT ${spec.distinct ? 'DISTINCT ' : ''}${items.join(', ')}`;
-    if (spec.distinct && fields.some((f) => isFloating(f.type))) throw notSupported('SELECT DISTINCT over real or double columns', spec.pos);
     if (from.length > 0) sql += ` FROM ${from.join(', ')}`;
     if (spec.where) sql += ` WHERE ${this.condition(spec.where, scope, 'WHERE')}`;
     if (spec.groupBy.length > 0) {
@@ -287,9 +287,7 @@ export class Translator {
           if (n < 1 || n > fields.length) throw failure('INVALID_COLUMN_REFERENCE', `GROUP BY position ${n} is not in select list`, e.pos);
           return String(n);
         }
-        const typed = this.expr(e, scope);
-        if (isFloating(typed.type)) throw notSupported('GROUP BY a real or double expression', e.pos);
-        return typed.sql;
+        return this.expr(e, scope).sql;
       });
       sql += ` GROUP BY ${keys.join(', ')}`;
     }
@@ -628,7 +626,8 @@ export class Translator {
       return { sql: `(CASE WHEN ${ys} = 0 THEN ${zero} ELSE ${xs} / ${ys} END)`, type };
     }
     if (op === '%') {
-      return { sql: `(CASE WHEN ${ys} = 0 THEN (CASE WHEN ${xs} IS NULL THEN NULL ELSE CAST('NaN' AS ${duckType(type)}) END) ELSE fmod(${xs}, ${ys}) END)`, type };
+      // DuckDB's % is Java's remainder (the dividend's sign); its fmod() is a floored modulo.
+      return { sql: `(CASE WHEN ${ys} = 0 THEN (CASE WHEN ${xs} IS NULL THEN NULL ELSE CAST('NaN' AS ${duckType(type)}) END) ELSE ${xs} % ${ys} END)`, type };
     }
     return { sql: `(${xs} ${op} ${ys})`, type };
   }
@@ -733,6 +732,7 @@ export class Translator {
   private window(over: Window, scope: Scope): string {
     const partition = over.partitionBy.map((p) => {
       const t = this.expr(p, scope);
+      // DuckDB's window output shows a -0 of a partition key differently from Trino's.
       if (isFloating(t.type)) throw notSupported('PARTITION BY a real or double expression', p.pos);
       return t.sql;
     });
