@@ -257,7 +257,7 @@ function analyticalCases(): Case[] {
     'SELECT n_name FROM nation WHERE n_nationkey = (SELECT r_regionkey FROM region)',
     'SELECT 1 FROM nation WHERE n_nationkey = 0 AND 1 / n_regionkey = 0',
     'SELECT c_acctbal FROM customer ORDER BY c_acctbal LIMIT 5',
-    // A -0 sorted or grouped comes out as 0 from one engine and -0 from the other (README, known differences): these statements hold no -0.
+    // A -0 sorted or grouped comes out as 0 from one engine and -0 from the other (README, "Known difference"): these statements hold no -0.
     'SELECT x FROM (VALUES (1e0), (nan()), (0e0), (-infinity()), (CAST(NULL AS double))) t(x) ORDER BY x',
     'SELECT x FROM (VALUES (1e0), (nan()), (-infinity()), (CAST(NULL AS double))) t(x) ORDER BY x DESC',
     'SELECT x FROM (VALUES (\'b\'), (\'a\'), (NULL)) t(x) ORDER BY x NULLS FIRST',

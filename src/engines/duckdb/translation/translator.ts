@@ -660,8 +660,11 @@ export class Translator {
     const y = cast(b, type);
     const sql = `(${x} ${op} ${y})`;
     if (!isFloating(type)) return { sql, type: T.boolean };
-    // DuckDB orders NaN above every number and equal to itself; in Trino (IEEE 754) NaN compares unequal to everything.
-    return { sql: `(CASE WHEN ${x} IS NULL OR ${y} IS NULL THEN NULL WHEN isnan(${x}) OR isnan(${y}) THEN ${op === '<>'} ELSE ${sql} END)`, type: T.boolean };
+    // DuckDB orders NaN above every number and equal to itself; in Trino (IEEE 754) NaN compares
+    // unequal to everything, and null stays null. Written as a conjunction (a disjunction for <>)
+    // around the plain comparison, which DuckDB can still use as a join or filter condition.
+    if (op === '<>') return { sql: `(${sql} OR ((isnan(${x}) OR isnan(${y})) AND ${x} IS NOT NULL AND ${y} IS NOT NULL))`, type: T.boolean };
+    return { sql: `(${sql} AND (NOT isnan(${x}) OR ${y} IS NULL) AND (NOT isnan(${y}) OR ${x} IS NULL))`, type: T.boolean };
   }
 
   private caseExpr(e: Expr & { k: 'case' }, scope: Scope): { sql: string; type: TrinoType } {
