@@ -271,6 +271,12 @@ function analyticalCases(): Case[] {
     'SELECT x, row_number() OVER (PARTITION BY x ORDER BY y) FROM (VALUES (0e0, 1), (-0e0, 2), (nan(), 3), (nan(), 4)) t(x, y) ORDER BY y',
     'SELECT x FROM (VALUES (2), (1), (NULL)) t(x) ORDER BY x DESC NULLS LAST',
     'SELECT n_name AS name FROM nation ORDER BY name DESC LIMIT 3',
+    // Output columns are named as the query wrote them.
+    'SELECT 1 AS Foo, 2 AS "BaR", N_NAME, "N_NAME", nation.N_REGIONKEY FROM nation ORDER BY 3',
+    'SELECT X FROM (SELECT 1 AS x) t',
+    'WITH T(A) AS (SELECT 1) SELECT * FROM T',
+    'SELECT "N_NAME", Nation.N_COMMENT FROM "NATION" ORDER BY 1',
+    'SELECT * FROM (VALUES (1, 2)) AS v (Aa, "bB")',
     'SELECT n_nationkey % 5 AS bucket, count(*) FROM nation GROUP BY n_nationkey % 5 ORDER BY bucket',
     'SELECT o_totalprice / 0 FROM orders WHERE o_orderkey = 1',
     'SELECT o_shippriority / 0 FROM orders WHERE o_orderkey = 1',

@@ -27,7 +27,8 @@ export type Literal =
 
 export type Expr = { pos: Pos } & (
   | ({ k: 'literal' } & { lit: Literal })
-  | { k: 'column'; parts: string[] }
+  /** `written`: the last part as the query wrote it, which names an output column. */
+  | { k: 'column'; parts: string[]; written: string }
   | { k: 'binary'; op: string; left: Expr; right: Expr }
   | { k: 'unary'; op: '-' | '+' | 'NOT'; arg: Expr }
   | { k: 'logical'; op: 'AND' | 'OR'; args: Expr[] }
@@ -82,6 +83,7 @@ export interface Spec {
   pos: Pos;
 }
 
+/** Aliases and column lists keep the case they were written in: they name output columns. */
 export type SelectItem = { k: 'expr'; e: Expr; alias?: string; pos: Pos } | { k: 'star'; qualifier?: string[]; pos: Pos };
 
 export interface Sample {
@@ -175,14 +177,19 @@ class TranslationParser {
   }
 
   private identifier(): string {
+    return this.writtenIdentifier().toLowerCase();
+  }
+
+  /** An identifier as written (Trino names output columns with the case the query used). */
+  private writtenIdentifier(): string {
     const t = this.peek();
     if (t.kind === 'quoted') {
       this.next();
-      return t.value.toLowerCase();
+      return t.value;
     }
     if (t.kind === 'word' && !CLAUSE_WORDS.has(t.value)) {
       this.next();
-      return t.value.toLowerCase();
+      return t.text;
     }
     return this.unsupported();
   }
@@ -220,8 +227,8 @@ class TranslationParser {
         const name = this.identifier();
         let columns: string[] | undefined;
         if (this.acceptSymbol('(')) {
-          columns = [this.identifier()];
-          while (this.acceptSymbol(',')) columns.push(this.identifier());
+          columns = [this.writtenIdentifier()];
+          while (this.acceptSymbol(',')) columns.push(this.writtenIdentifier());
           this.expectSymbol(')');
         }
         this.expectWord('AS');
@@ -373,9 +380,9 @@ class TranslationParser {
       look += 2;
     }
     const e = this.expr();
-    if (this.acceptWord('AS')) return { k: 'expr', e, alias: this.identifier(), pos };
+    if (this.acceptWord('AS')) return { k: 'expr', e, alias: this.writtenIdentifier(), pos };
     const t = this.peek();
-    if ((t.kind === 'word' && !CLAUSE_WORDS.has(t.value)) || t.kind === 'quoted') return { k: 'expr', e, alias: this.identifier(), pos };
+    if ((t.kind === 'word' && !CLAUSE_WORDS.has(t.value)) || t.kind === 'quoted') return { k: 'expr', e, alias: this.writtenIdentifier(), pos };
     return { k: 'expr', e, pos };
   }
 
@@ -449,8 +456,8 @@ class TranslationParser {
     if (hasAs || t.kind === 'quoted' || (t.kind === 'word' && !CLAUSE_WORDS.has(t.value) && !['MATCH_RECOGNIZE', 'FOR'].includes(t.value))) {
       rel.alias = this.identifier();
       if (this.acceptSymbol('(')) {
-        rel.columns = [this.identifier()];
-        while (this.acceptSymbol(',')) rel.columns.push(this.identifier());
+        rel.columns = [this.writtenIdentifier()];
+        while (this.acceptSymbol(',')) rel.columns.push(this.writtenIdentifier());
         this.expectSymbol(')');
       }
     }
@@ -751,8 +758,10 @@ class TranslationParser {
 
   private columnOrCall(): Expr {
     const pos = this.pos();
-    const name = this.qualifiedName();
-    if (!this.isSymbol('(')) return { k: 'column', parts: name, pos };
+    const written = [this.writtenIdentifier()];
+    while (this.acceptSymbol('.')) written.push(this.writtenIdentifier());
+    const name = written.map((part) => part.toLowerCase());
+    if (!this.isSymbol('(')) return { k: 'column', parts: name, written: written[written.length - 1]!, pos };
     if (name.length > 1) throw notSupported(`Function ${name.join('.')}`, pos);
     this.next();
     const call: Expr & { k: 'call' } = { k: 'call', name: name[0]!, args: [], distinct: false, star: false, pos };

@@ -46,8 +46,10 @@ export interface Translation {
 }
 
 interface Field {
-  /** Trino's name; undefined for an unnamed expression (`_colN` only at the top). */
+  /** Trino's name, lower-cased for resolution; undefined for an unnamed expression (`_colN` only at the top). */
   name: string | undefined;
+  /** The name as the query wrote it, which Trino reports as the output column's name. */
+  display?: string | undefined;
   type: TrinoType;
   /** DuckDB SQL reading the field. */
   sql: string;
@@ -150,7 +152,7 @@ export class Translator {
     const { sql, fields } = this.query(query, undefined);
     return {
       sql,
-      columns: fields.map((f, i) => ({ name: f.name ?? `_col${i}`, type: typeName(f.type) })),
+      columns: fields.map((f, i) => ({ name: f.display ?? f.name ?? `_col${i}`, type: typeName(f.type) })),
     };
   }
 
@@ -169,7 +171,7 @@ export class Translator {
       let fields = inner.fields;
       if (cte.columns) {
         if (cte.columns.length !== fields.length) throw notSupported('A WITH column list of a different length', cte.pos);
-        fields = fields.map((f, i) => ({ ...f, name: cte.columns![i] }));
+        fields = fields.map((f, i) => ({ ...f, name: cte.columns![i]!.toLowerCase(), display: cte.columns![i] }));
       }
       const sqlName = q(`w${this.aliases++}`);
       withParts.push(`${sqlName} AS (${inner.sql})`);
@@ -232,7 +234,7 @@ export class Translator {
     };
     const op = `${body.op} ${body.all ? 'ALL' : 'DISTINCT'}`;
     const sql = `(${side(left)}) ${op} (${side(right)})`;
-    return { sql: `SELECT * FROM (${sql}) ${this.alias()}`, fields: left.fields.map((f, i) => ({ name: f.name, type: types[i]!, sql: '' })) };
+    return { sql: `SELECT * FROM (${sql}) ${this.alias()}`, fields: left.fields.map((f, i) => ({ name: f.name, display: f.display, type: types[i]!, sql: '' })) };
   }
 
   /** The output column an ORDER BY item names (a bare name of an output or an ordinal), if it does. */
@@ -261,20 +263,20 @@ export class Translator {
     const scope = new Scope(relations, outer, new Map());
     const items: string[] = [];
     const fields: Field[] = [];
-    const push = (name: string | undefined, typed: { sql: string; type: TrinoType }): void => {
+    const push = (display: string | undefined, typed: { sql: string; type: TrinoType }): void => {
       items.push(`${typed.sql} AS ${q(outputName(fields.length))}`);
-      fields.push({ name, type: typed.type, sql: '' });
+      fields.push({ name: display?.toLowerCase(), display, type: typed.type, sql: '' });
     };
     for (const item of spec.select) {
       if (item.k === 'star') {
         const sources = item.qualifier ? relations.filter((r) => matchesQualifier(r.qualifier, item.qualifier!)) : relations;
         if (item.qualifier && sources.length === 0) throw failure('TABLE_NOT_FOUND', `Table '${item.qualifier.join('.')}' not found`, item.pos);
         if (sources.length === 0) throw failure('COLUMN_NOT_FOUND', 'SELECT * not allowed in queries without FROM clause', item.pos);
-        for (const r of sources) for (const f of r.fields) push(f.name, f);
+        for (const r of sources) for (const f of r.fields) push(f.display ?? f.name, f);
         continue;
       }
       const typed = this.expr(item.e, scope);
-      const name = item.alias ?? (item.e.k === 'column' ? item.e.parts[item.e.parts.length - 1] : undefined);
+      const name = item.alias ?? (item.e.k === 'column' ? item.e.written : undefined);
       push(name, { sql: typed.type.k === 'unknown' ? 'NULL' : typed.sql, type: typed.type });
     }
     let sql = `SELECT ${spec.distinct ? 'DISTINCT ' : ''}${items.join(', ')}`;
@@ -325,13 +327,13 @@ export class Translator {
     if (r.k === 'subquery') {
       const inner = this.query(r.query, outer);
       sql = `(${inner.sql}) ${alias}`;
-      fields = inner.fields.map((f, i) => ({ name: f.name, type: f.type, sql: `${alias}.${q(outputName(i))}` }));
+      fields = inner.fields.map((f, i) => ({ name: f.name, display: f.display, type: f.type, sql: `${alias}.${q(outputName(i))}` }));
       qualifier = [];
     } else {
       const cte = r.name.length === 1 ? outer.cte(r.name[0]!) : undefined;
       if (cte) {
         sql = `${cte.sqlName} ${alias}`;
-        fields = cte.fields.map((f, i) => ({ name: f.name, type: f.type, sql: `${alias}.${q(outputName(i))}` }));
+        fields = cte.fields.map((f, i) => ({ name: f.name, display: f.display, type: f.type, sql: `${alias}.${q(outputName(i))}` }));
         qualifier = r.name;
       } else {
         const name = this.qualify(r.name, r.pos);
@@ -351,7 +353,7 @@ export class Translator {
     if (r.alias !== undefined) qualifier = [r.alias];
     if (r.columns) {
       if (r.columns.length !== fields.length) throw failure('MISMATCHED_COLUMN_ALIASES', `Column alias list has ${r.columns.length} entries but '${r.alias}' has ${fields.length} columns available`, r.pos);
-      fields = fields.map((f, i) => ({ ...f, name: r.columns![i] }));
+      fields = fields.map((f, i) => ({ ...f, name: r.columns![i]!.toLowerCase(), display: r.columns![i] }));
     }
     if (r.sample) {
       const percent = r.sample.percent;
