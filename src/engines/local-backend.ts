@@ -334,6 +334,7 @@ export class LocalBackend implements Backend {
     const statement: LocalStatement = {
       sql: inner.sql,
       parameters,
+      user: query.user,
       parametricDatetime: hasCapability(session, 'PARAMETRIC_DATETIME'),
     };
     if (session.catalog !== undefined) statement.catalog = session.catalog;

@@ -16,6 +16,8 @@ export interface LocalStatement {
   sql: string;
   /** SQL expression texts bound to the `?` placeholders of `sql`, in order. */
   parameters: string[];
+  /** The session user, which `current_user` answers. */
+  user?: string;
   catalog?: string;
   schema?: string;
   /** IANA zone id from the session; the engine evaluates time-zone-dependent functions in it. */

@@ -35,6 +35,7 @@ for (const [benchmark, ok] of [
   ['large-result', /smoke: OK \(every page parsed, row counts match\)/],
   ['concurrency', /smoke: OK \(\d+ in-flight queries, no protocol errors\)/],
   ['rewriter', /smoke: OK/],
+  ['translation', /smoke: OK/],
   ['tag-authorization', /smoke: OK/],
   ['poll-throughput', /smoke: OK \(no errors\)/],
 ] as const) {

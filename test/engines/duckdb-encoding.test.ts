@@ -1,12 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { SQLNULL, VARCHAR } from '@duckdb/node-api';
+import { DuckDBInstance, SQLNULL, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
 import { codecFor } from '../../src/engines/duckdb/codecs.js';
-import { DuckDbEngine } from '../../src/engines/duckdb/duckdb-engine.js';
 import { civilDate, formatDecimal, formatDouble, formatInterval, formatReal, formatTimestamp } from '../../src/engines/duckdb/format.js';
 import { parseTypeSignature } from '../../src/protocol/types.js';
 
-const engine = new DuckDbEngine({ demo: false, catalogs: [] });
+/**
+ * The codecs encode what DuckDB computes; queries reach DuckDB translated from Trino SQL, so the
+ * values here are produced with DuckDB's own SQL on a plain connection, and encoded as the
+ * engine's execution does: one codec per column, value by value from the result's vectors.
+ */
+let instance: DuckDBInstance;
+let connection: DuckDBConnection;
 
 interface Encoded {
   types: string[];
@@ -15,12 +20,13 @@ interface Encoded {
 
 /** Runs a one-row SELECT and returns its column types and the encoded row without brackets. */
 async function encode(sql: string, parametricDatetime = true): Promise<Encoded> {
-  const execution = await engine.execute({ sql, parameters: [], parametricDatetime }, new AbortController().signal);
-  const page = await execution.nextPage(1 << 20);
-  assert.ok(page !== null && page.rowCount === 1, sql);
-  assert.equal(await execution.nextPage(1 << 20), null);
-  JSON.parse(`[${page.rowsJson}]`);
-  return { types: execution.columns.map((c) => c.type), row: page.rowsJson.slice(1, -1) };
+  const result = await connection.run(sql);
+  const codecs = result.columnTypes().map((t) => codecFor(t, parametricDatetime));
+  const chunk = await result.fetchChunk();
+  assert.ok(chunk !== null && chunk.rowCount === 1, sql);
+  const row = codecs.map((codec, i) => codec.vector(chunk.getColumnVector(i), 0)).join(',');
+  JSON.parse(`[${row}]`);
+  return { types: codecs.map((c) => c.type), row };
 }
 
 async function check(sql: string, types: string[], row: string, parametricDatetime = true): Promise<void> {
@@ -40,8 +46,14 @@ const zonelessParseBroken = ((): boolean => {
 })();
 
 describe('DuckDB value encoding', () => {
-  before(() => engine.start());
-  after(() => engine.close());
+  before(async () => {
+    instance = await DuckDBInstance.create(':memory:');
+    connection = await instance.connect();
+  });
+  after(() => {
+    connection.closeSync();
+    instance.closeSync();
+  });
 
   test('booleans and integers', async () => {
     await check(

@@ -8,11 +8,12 @@ import { ErrorCodes, QueryFailure } from '../../protocol/errors.js';
 import type { ViewExpansion } from '../../sql/analyzer/types.js';
 import type { LocalEngine, LocalExecution, LocalStatement } from '../local-engine.js';
 import { codecFor } from './codecs.js';
-import { DEMO_CATALOG, DEMO_STATEMENTS } from './demo-data.js';
+import { DEMO_CATALOG, DEMO_STATEMENTS, demoTableColumns } from './demo-data.js';
 import { canceledFailure, toQueryFailure } from './errors.js';
 import { DuckDbExecution } from './execution.js';
 import { quoteIdentifier, quoteString } from '../../sql/quoting.js';
 import { refusal } from './sql-text.js';
+import { QueryTranslator } from './translation/index.js';
 
 export interface DuckDbCatalog {
   name: string;
@@ -22,7 +23,7 @@ export interface DuckDbCatalog {
 }
 
 export interface DuckDbEngineOptions {
-  /** Generate the `demo` catalog (TPC-H, about scale factor 0.01) at start. Default true. */
+  /** Load the `demo` catalog (Trino's tpch.tiny) at start. Default true. */
   demo?: boolean;
   /** The user's DuckDB files, each attached as a catalog of that name. */
   catalogs?: DuckDbCatalog[];
@@ -53,6 +54,11 @@ export class DuckDbEngine implements LocalEngine {
   private instance: DuckDBInstance | undefined;
   private readonly executions = new Set<DuckDbExecution>();
   private idle: (() => void) | undefined;
+  private readonly translator = new QueryTranslator(
+    (catalog, schema, table) => this.columnsOf(catalog, schema, table),
+    (catalog, schema) => this.missingPart(catalog, schema),
+    (catalog, schema, table) => this.demo && demoTableColumns(catalog, schema, table) !== undefined,
+  );
 
   constructor(options: DuckDbEngineOptions = {}) {
     this.demo = options.demo ?? true;
@@ -111,11 +117,18 @@ export class DuckDbEngine implements LocalEngine {
       const refused = refusal(text);
       if (refused !== undefined) throw refused;
     }
+    // Queries run translated (Trino's semantics, or a refusal); other statements as written.
+    const translation = await this.translator.translate(statement.sql, statement.parameters, {
+      user: statement.user ?? 'user',
+      catalog: statement.catalog,
+      schema: statement.schema,
+    });
     if (signal.aborted) throw canceledFailure();
     const connection = await instance.connect();
     const onAbort = (): void => execution.cancel();
-    const execution: DuckDbExecution = new DuckDbExecution(connection, statement, {
+    const execution: DuckDbExecution = new DuckDbExecution(connection, translation ? { ...statement, sql: translation.sql, parameters: [] } : statement, {
       redactions: this.redactions,
+      ...(translation ? { columns: translation.columns } : {}),
       onClose: () => {
         signal.removeEventListener('abort', onAbort);
         this.executions.delete(execution);
@@ -131,10 +144,14 @@ export class DuckDbEngine implements LocalEngine {
 
   /**
    * The columns of a table or view with their Trino types, or an empty list when there is no
-   * such relation. Types come from planning `SELECT *` rather than from information_schema so
-   * they read exactly as query results report them.
+   * such relation: the one source of column types for queries and metadata. The demo tables
+   * have Trino's tpch types (`varchar(25)`, which DuckDB does not keep); other types come from
+   * planning `SELECT *` rather than from information_schema so they read exactly as query
+   * results report them.
    */
   async columnsOf(catalog: string, schema: string, table: string): Promise<Array<{ name: string; type: string }>> {
+    const demo = this.demo ? demoTableColumns(catalog, schema, table) : undefined;
+    if (demo !== undefined) return demo.map(([name, type]) => ({ name, type }));
     const connection = await this.started().connect();
     try {
       const relation = [catalog, schema, table].map(quoteIdentifier).join('.');
@@ -150,6 +167,22 @@ export class DuckDbEngine implements LocalEngine {
       const missing: readonly unknown[] = [ErrorCodes.CATALOG_NOT_FOUND, ErrorCodes.SCHEMA_NOT_FOUND, ErrorCodes.TABLE_NOT_FOUND];
       if (missing.includes(failure.errorCode)) return [];
       throw failure;
+    } finally {
+      connection.disconnectSync();
+    }
+  }
+
+  /** Whether a missing table's catalog or schema is missing too (for Trino's error). */
+  private async missingPart(catalog: string, schema: string): Promise<'catalog' | 'schema' | 'table'> {
+    const connection = await this.started().connect();
+    try {
+      const found = await connection.runAndReadAll(
+        'SELECT count(*), count(*) FILTER (WHERE lower(schema_name) = lower($2)) FROM duckdb_schemas() WHERE lower(database_name) = lower($1)',
+        [catalog, schema],
+      );
+      const [schemas, matching] = found.getRows()[0]!.map(Number);
+      if (schemas === 0) return 'catalog';
+      return matching === 0 ? 'schema' : 'table';
     } finally {
       connection.disconnectSync();
     }

@@ -179,3 +179,33 @@ export function toQueryFailure(err: unknown, ctx: ErrorContext): QueryFailure {
       return plain(ErrorCodes.GENERIC_USER_ERROR, firstParagraph(e.message));
   }
 }
+
+/** What a failure of a translated statement may tell: its code and a message of Trino's, never DuckDB's text. */
+const TRANSLATED_MESSAGES: Partial<Record<keyof typeof ErrorCodes, string>> = {
+  NUMERIC_VALUE_OUT_OF_RANGE: 'Numeric value out of range',
+  DIVISION_BY_ZERO: 'Division by zero',
+  SUBQUERY_MULTIPLE_ROWS: 'Scalar sub-query has returned multiple rows',
+};
+
+/** The failure codes whose message names only what the client itself wrote (tables, catalogs, schemas). */
+const NAMING_CODES = new Set<string>(['USER_CANCELED', 'CATALOG_NOT_FOUND', 'SCHEMA_NOT_FOUND', 'TABLE_NOT_FOUND', 'PERMISSION_DENIED', 'EXCEEDED_GLOBAL_MEMORY_LIMIT', 'GENERIC_INSUFFICIENT_RESOURCES']);
+
+/**
+ * Maps a failure of a statement the translator rendered. The translation raises Trino's own errors
+ * as `error('QG:<code>:<message>')`; any other DuckDB failure keeps its mapped code, with Trino's
+ * wording for value errors; what is left is a gap of the translation, refused without DuckDB's text.
+ */
+export function translatedFailure(err: unknown, ctx: ErrorContext): QueryFailure {
+  if (err instanceof QueryFailure) return err;
+  const e = parseError(err);
+  const raised = e && /^QG:([A-Z_]+):(.*)$/.exec(firstLine(e.message));
+  if (raised && Object.hasOwn(ErrorCodes, raised[1]!)) return new QueryFailure(ErrorCodes[raised[1] as keyof typeof ErrorCodes], raised[2]!);
+  const mapped = toQueryFailure(err, { redactions: ctx.redactions });
+  // The translation casts only between numeric types (casts from text are refused, NaN is checked first): a failed cast is an overflow.
+  if (mapped.errorCode === ErrorCodes.INVALID_CAST_ARGUMENT) return new QueryFailure(ErrorCodes.NUMERIC_VALUE_OUT_OF_RANGE, 'Numeric value out of range');
+  const name = mapped.errorCode.name as keyof typeof ErrorCodes;
+  const message = TRANSLATED_MESSAGES[name];
+  if (message !== undefined) return new QueryFailure(mapped.errorCode, message);
+  if (NAMING_CODES.has(name)) return mapped;
+  return new QueryFailure(ErrorCodes.NOT_SUPPORTED, 'The embedded engine cannot run this statement exactly as Trino would');
+}

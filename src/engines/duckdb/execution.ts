@@ -15,7 +15,7 @@ import { ErrorCodes, QueryFailure } from '../../protocol/errors.js';
 import { column, type Column } from '../../protocol/types.js';
 import type { LocalExecution, LocalStatement, ResultPage } from '../local-engine.js';
 import { codecFor, type Codec } from './codecs.js';
-import { canceledFailure, toQueryFailure, type ErrorContext } from './errors.js';
+import { canceledFailure, toQueryFailure, translatedFailure, type ErrorContext } from './errors.js';
 import { quoteIdentifier, quoteString } from '../../sql/quoting.js';
 import { scan } from './sql-text.js';
 
@@ -71,6 +71,8 @@ function ddlUpdateType(sql: string): string {
 
 export interface ExecutionOptions {
   redactions: ReadonlyArray<readonly [string, string]>;
+  /** The statement is a translation: its output columns as Trino names and types them, and failures never show DuckDB's text. */
+  columns?: Array<{ name: string; type: string }>;
   /** Called once the connection is closed. */
   onClose: () => void;
 }
@@ -127,7 +129,8 @@ export class DuckDbExecution implements LocalExecution {
       if (this.canceled) throw canceledFailure();
       return value;
     } catch (err) {
-      throw this.canceled ? canceledFailure() : toQueryFailure(err, context);
+      if (this.canceled) throw canceledFailure();
+      throw this.options.columns !== undefined && context === this.context ? translatedFailure(err, context) : toQueryFailure(err, context);
     } finally {
       this.busy--;
       if (this.closing && this.busy === 0) this.close();
@@ -250,7 +253,8 @@ export class DuckDbExecution implements LocalExecution {
       const parametric = this.statement.parametricDatetime;
       this.codecs = result.columnTypes().map((t) => codecFor(t, parametric));
       const names = result.columnNames();
-      this.columns = this.codecs.map((codec, i) => column(names[i]!, codec.type));
+      const translated = this.options.columns;
+      this.columns = translated ? translated.map((c) => column(c.name, c.type)) : this.codecs.map((codec, i) => column(names[i]!, codec.type));
       return;
     }
     // Other statements did their work when executed; a row count is all they return.

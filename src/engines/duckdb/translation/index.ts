@@ -1,0 +1,80 @@
+/**
+ * The translation step of the embedded engine: every query is checked with the gateway's Trino
+ * parser (so DuckDB-only syntax fails with Trino's syntax error), parsed into the translator's
+ * tree, typed against the catalog's Trino column types and rendered as DuckDB SQL. Statements
+ * that are not queries, and queries over the metadata schemas (information_schema, system), are
+ * left to the engine's other paths (undefined).
+ */
+import { parseStatement } from '../../../sql/analyzer/parser.js';
+import { parseQuery } from './syntax.js';
+import { Translator, tableNames, type Translation, type TranslationSession } from './translator.js';
+
+export type { Translation, TranslationSession };
+
+/** Trino column types of a table; an empty list when there is no such table. */
+export type ColumnSource = (catalog: string, schema: string, table: string) => Promise<ReadonlyArray<{ name: string; type: string }>>;
+
+/** Which part of a missing table's name names nothing: its catalog, its schema, or the table itself. */
+export type MissingPart = (catalog: string, schema: string) => Promise<'catalog' | 'schema' | 'table'>;
+
+const METADATA_SCHEMAS = new Set(['information_schema', 'jdbc', 'metadata', 'runtime']);
+const METADATA_CATALOGS = new Set(['system']);
+
+const CACHE_SIZE = 512;
+
+export class QueryTranslator {
+  /** Translations of statements over tables whose columns cannot change (the demo catalog), by statement and session. */
+  private readonly cache = new Map<string, Translation | undefined>();
+
+  constructor(
+    private readonly columnsOf: ColumnSource,
+    private readonly missingPart: MissingPart,
+    /** Whether a table's columns are fixed for the life of the engine, so its translations may be cached. */
+    private readonly isFixed: (catalog: string, schema: string, table: string) => boolean,
+  ) {}
+
+  async translate(sql: string, parameters: readonly string[], session: TranslationSession): Promise<Translation | undefined> {
+    const key = JSON.stringify([sql, parameters, session.user, session.catalog, session.schema]);
+    if (this.cache.has(key)) {
+      const hit = this.cache.get(key);
+      this.cache.delete(key);
+      this.cache.set(key, hit);
+      return hit;
+    }
+    if (parseStatement(sql).k !== 'query') return undefined;
+    // A parameter is a Trino expression: its syntax is checked as Trino's.
+    for (const text of parameters) parseStatement(`SELECT ${text}`);
+    const query = parseQuery(sql, parameters);
+    const written = tableNames(query);
+    if (written.some((name) => isMetadata(name, session))) return undefined;
+    const names = written.map((name) => qualify(name, session));
+    const columns = new Map<string, ReadonlyArray<{ name: string; type: string }> | 'catalog' | 'schema' | 'table'>();
+    for (const name of names) {
+      if (name === undefined || columns.has(name.join('.'))) continue;
+      const found = await this.columnsOf(...name);
+      columns.set(name.join('.'), found.length > 0 ? found : await this.missingPart(name[0], name[1]));
+    }
+    const translation = new Translator(session, (c, s, t) => columns.get([c, s, t].join('.')) ?? 'table').translate(query);
+    if (names.every((n) => n !== undefined && this.isFixed(...n))) {
+      this.cache.set(key, translation);
+      if (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
+    }
+    return translation;
+  }
+}
+
+/** A table of the metadata schemas, which the engine's metadata path answers. */
+function isMetadata(name: string[], session: TranslationSession): boolean {
+  const schema = name.length >= 2 ? name[name.length - 2]! : session.schema?.toLowerCase();
+  const catalog = name.length >= 3 ? name[name.length - 3]! : session.catalog?.toLowerCase();
+  return (schema !== undefined && METADATA_SCHEMAS.has(schema)) || (catalog !== undefined && METADATA_CATALOGS.has(catalog));
+}
+
+/** A table name completed from the session as the translator will, or undefined when the session lacks a part. */
+function qualify(name: string[], session: TranslationSession): [string, string, string] | undefined {
+  const catalog = session.catalog?.toLowerCase();
+  const schema = session.schema?.toLowerCase();
+  if (name.length >= 3) return [name[name.length - 3]!, name[name.length - 2]!, name[name.length - 1]!];
+  if (name.length === 2) return catalog === undefined ? undefined : [catalog, name[0]!, name[1]!];
+  return catalog === undefined || schema === undefined ? undefined : [catalog, schema, name[0]!];
+}

@@ -1,0 +1,784 @@
+/**
+ * Trino query → DuckDB SQL with Trino's semantics. Types are inferred bottom-up from the
+ * catalog's column types and Trino's typing rules, and every expression is rendered so that
+ * DuckDB computes exactly Trino's value of exactly Trino's type: integer division truncates and
+ * fails on zero, decimal arithmetic widens as Trino's does, double division by zero gives
+ * Infinity or NaN, comparisons treat NaN as IEEE 754 does, and the session functions are bound
+ * from the session. Output columns get Trino's names (`_col0` for unnamed expressions) and types.
+ *
+ * The translator accepts a subset of Trino SQL and refuses the rest with NOT_SUPPORTED naming the
+ * construct and its position: a refusal is always preferred to an answer that might differ.
+ */
+import { ErrorCodes, QueryFailure } from '../../../protocol/errors.js';
+import { quoteIdentifier, quoteString } from '../../../sql/quoting.js';
+import { DATE_FIELDS, FUNCTIONS, cast, raise, type Typed } from './functions.js';
+import { notSupported, type Expr, type Literal, type Pos, type Query, type QueryBody, type Relation, type SortItem, type Spec, type Window } from './syntax.js';
+import {
+  MAX_DECIMAL_PRECISION,
+  T,
+  asDecimal,
+  commonType,
+  decimal,
+  duckType,
+  isExactNumeric,
+  isFloating,
+  isInteger,
+  isNumeric,
+  parseTypeName,
+  typeMismatch,
+  typeName,
+  varchar,
+  type TrinoType,
+} from './types.js';
+
+export interface TranslationSession {
+  user: string;
+  catalog?: string | undefined;
+  schema?: string | undefined;
+}
+
+/** Trino column types of a table (`catalog.schema.table`, lower-cased), or which part of its name names nothing. */
+export type ColumnLookup = (catalog: string, schema: string, table: string) => ReadonlyArray<{ name: string; type: string }> | 'catalog' | 'schema' | 'table';
+
+export interface Translation {
+  sql: string;
+  columns: Array<{ name: string; type: string }>;
+}
+
+interface Field {
+  /** Trino's name, lower-cased for resolution; undefined for an unnamed expression (`_colN` only at the top). */
+  name: string | undefined;
+  /** The name as the query wrote it, which Trino reports as the output column's name. */
+  display?: string | undefined;
+  type: TrinoType;
+  /** DuckDB SQL reading the field. */
+  sql: string;
+}
+
+interface ScopeRelation {
+  /** The names the relation answers to: its alias, or its table name fully qualified. */
+  qualifier: string[];
+  fields: Field[];
+}
+
+class Scope {
+  constructor(
+    readonly relations: ScopeRelation[],
+    readonly parent: Scope | undefined,
+    readonly ctes: Map<string, { fields: Field[]; sqlName: string }>,
+  ) {}
+
+  cte(name: string): { fields: Field[]; sqlName: string } | undefined {
+    return this.ctes.get(name) ?? this.parent?.cte(name);
+  }
+}
+
+/** The tables a query names (before CTE resolution), for fetching their column types ahead of translation. */
+export function tableNames(query: Query): string[][] {
+  const found: string[][] = [];
+  const visitQuery = (q: Query): void => {
+    for (const cte of q.with) visitQuery(cte.query);
+    visitBody(q.body);
+    for (const s of q.orderBy) visitExpr(s.e);
+  };
+  const visitBody = (b: QueryBody): void => {
+    if (b.k === 'spec') {
+      b.from.forEach(visitRelation);
+      for (const item of b.select) if (item.k === 'expr') visitExpr(item.e);
+      [b.where, b.having, ...b.groupBy].forEach((e) => e && visitExpr(e));
+    } else if (b.k === 'setop') {
+      visitBody(b.left);
+      visitBody(b.right);
+    } else if (b.k === 'nested') visitQuery(b.query);
+    else b.rows.flat().forEach(visitExpr);
+  };
+  const visitRelation = (r: Relation): void => {
+    if (r.k === 'table') found.push(r.name);
+    else if (r.k === 'subquery') visitQuery(r.query);
+    else {
+      visitRelation(r.left);
+      visitRelation(r.right);
+      if (r.on) visitExpr(r.on);
+    }
+  };
+  const visitExpr = (e: Expr): void => {
+    for (const value of Object.values(e)) {
+      if (typeof value !== 'object' || value === null) continue;
+      if ('with' in value && 'body' in value) visitQuery(value as Query);
+      else if ('k' in value && 'pos' in value) visitExpr(value as Expr);
+      else if (Array.isArray(value)) {
+        for (const v of value) {
+          if (typeof v !== 'object' || v === null) continue;
+          if ('k' in v && 'pos' in v) visitExpr(v as Expr);
+          else if ('e' in v) visitExpr((v as SortItem).e);
+          else if ('when' in v) {
+            visitExpr(v.when as Expr);
+            visitExpr(v.then as Expr);
+          }
+        }
+      } else if ('partitionBy' in value) {
+        const w = value as { partitionBy: Expr[]; orderBy: SortItem[] };
+        w.partitionBy.forEach(visitExpr);
+        w.orderBy.forEach((s) => visitExpr(s.e));
+      }
+    }
+  };
+  visitQuery(query);
+  return found;
+}
+
+function failure(code: keyof typeof ErrorCodes, message: string, pos: Pos): QueryFailure {
+  return new QueryFailure(ErrorCodes[code], `line ${pos.line}:${pos.column}: ${message}`, { lineNumber: pos.line, columnNumber: pos.column });
+}
+
+const q = quoteIdentifier;
+const outputName = (i: number): string => `_q${i}`;
+
+/** Inclusive value ranges of Trino's integer types, for typing integer literals. */
+const INT_MAX = 2147483647n;
+const BIGINT_MAX = 9223372036854775807n;
+
+const ARITHMETIC = new Set(['+', '-', '*', '/', '%']);
+
+export class Translator {
+  private aliases = 0;
+
+  constructor(
+    private readonly session: TranslationSession,
+    private readonly lookup: ColumnLookup,
+  ) {}
+
+  translate(query: Query): Translation {
+    const { sql, fields } = this.query(query, undefined);
+    return {
+      sql,
+      columns: fields.map((f, i) => ({ name: f.display ?? f.name ?? `_col${i}`, type: typeName(f.type) })),
+    };
+  }
+
+  private alias(): string {
+    return q(`t${this.aliases++}`);
+  }
+
+  /** A query: its DuckDB text (output columns named _q0, _q1, ...) and its fields. */
+  private query(query: Query, outer: Scope | undefined): { sql: string; fields: Field[] } {
+    const ctes = new Map<string, { fields: Field[]; sqlName: string }>();
+    const withScope = new Scope([], outer, ctes);
+    const withParts: string[] = [];
+    for (const cte of query.with) {
+      if (ctes.has(cte.name)) throw failure('DUPLICATE_NAMED_QUERY', `WITH query name '${cte.name}' specified more than once`, cte.pos);
+      const inner = this.query(cte.query, withScope);
+      let fields = inner.fields;
+      if (cte.columns) {
+        if (cte.columns.length !== fields.length) throw notSupported('A WITH column list of a different length', cte.pos);
+        fields = fields.map((f, i) => ({ ...f, name: cte.columns![i]!.toLowerCase(), display: cte.columns![i] }));
+      }
+      const sqlName = q(`w${this.aliases++}`);
+      withParts.push(`${sqlName} AS (${inner.sql})`);
+      ctes.set(cte.name, { fields, sqlName });
+    }
+    const body = this.body(query.body, withScope, query.orderBy);
+    let sql = withParts.length > 0 ? `WITH ${withParts.join(', ')} ${body.sql}` : body.sql;
+    if (query.orderBy.length > 0) sql += ` ORDER BY ${body.orderBy.join(', ')}`;
+    if (query.limit !== undefined) sql += ` LIMIT ${query.limit}`;
+    if (query.offset !== undefined) sql += ` OFFSET ${query.offset}`;
+    return { sql, fields: body.fields };
+  }
+
+  /** A query body with the ORDER BY of its query rendered in the body's scope. */
+  private body(body: QueryBody, scope: Scope, orderBy: SortItem[]): { sql: string; fields: Field[]; orderBy: string[] } {
+    if (body.k === 'spec') return this.spec(body, scope, orderBy);
+    let result: { sql: string; fields: Field[] };
+    if (body.k === 'nested') {
+      const inner = this.query(body.query, scope);
+      result = { sql: `SELECT * FROM (${inner.sql}) ${this.alias()}`, fields: inner.fields };
+    } else if (body.k === 'values') result = this.values(body, scope);
+    else result = this.setOperation(body, scope);
+    const outputs = result.fields;
+    const rendered = orderBy.map((item) => {
+      const index = this.outputIndex(item.e, outputs);
+      if (index === undefined) throw notSupported('ORDER BY on an expression over a set operation or VALUES', item.e.pos);
+      return this.sortKey(q(outputName(index)), item);
+    });
+    return { ...result, orderBy: rendered };
+  }
+
+  private values(body: QueryBody & { k: 'values' }, scope: Scope): { sql: string; fields: Field[] } {
+    const rows = body.rows.map((row) => row.map((e) => this.expr(e, scope)));
+    const width = rows[0]!.length;
+    if (rows.some((r) => r.length !== width)) throw failure('TYPE_MISMATCH', 'Values rows have mismatched sizes', body.pos);
+    const types = Array.from({ length: width }, (_, c) => this.commonOf(rows.map((r) => r[c]!), body.pos));
+    const alias = this.alias();
+    const columns = types.map((_, i) => q(outputName(i)));
+    const sql = `SELECT * FROM (VALUES ${rows.map((r) => `(${r.map((v, c) => this.coerceValue(v, types[c]!)).join(', ')})`).join(', ')}) ${alias}(${columns.join(', ')})`;
+    return { sql, fields: types.map((type, i) => ({ name: undefined, type, sql: `${alias}.${q(outputName(i))}` })) };
+  }
+
+  private setOperation(body: QueryBody & { k: 'setop' }, scope: Scope): { sql: string; fields: Field[] } {
+    const left = this.body(body.left, scope, []);
+    const right = this.body(body.right, scope, []);
+    if (left.fields.length !== right.fields.length) {
+      throw failure('TYPE_MISMATCH', `${body.op} query has different number of fields: ${left.fields.length}, ${right.fields.length}`, body.pos);
+    }
+    const types = left.fields.map((f, i) => {
+      const type = commonType(f.type, right.fields[i]!.type);
+      if (!type) throw typeMismatch(`column ${i + 1} in ${body.op} query has incompatible types: ${typeName(f.type)}, ${typeName(right.fields[i]!.type)}`, body.pos);
+      return type;
+    });
+    // Which of -0 and 0 stands for both in a DISTINCT set operation differs between the engines.
+    if (types.some(isFloating) && !body.all) throw notSupported(`${body.op} DISTINCT over real or double columns`, body.pos);
+    const side = (s: { sql: string; fields: Field[] }): string => {
+      const alias = this.alias();
+      const items = s.fields.map((f, i) => `${this.coerceValue({ sql: `${alias}.${q(outputName(i))}`, type: f.type, expr: PLACEHOLDER }, types[i]!)} AS ${q(outputName(i))}`);
+      return `SELECT ${items.join(', ')} FROM (${s.sql}) ${alias}`;
+    };
+    const op = `${body.op} ${body.all ? 'ALL' : 'DISTINCT'}`;
+    const sql = `(${side(left)}) ${op} (${side(right)})`;
+    return { sql: `SELECT * FROM (${sql}) ${this.alias()}`, fields: left.fields.map((f, i) => ({ name: f.name, display: f.display, type: types[i]!, sql: '' })) };
+  }
+
+  /** The output column an ORDER BY item names (a bare name of an output or an ordinal), if it does. */
+  private outputIndex(e: Expr, outputs: Field[]): number | undefined {
+    if (e.k === 'literal' && e.lit.k === 'integer') {
+      const n = Number(e.lit.text);
+      if (n < 1 || n > outputs.length) throw failure('INVALID_COLUMN_REFERENCE', `ORDER BY position ${n} is not in select list`, e.pos);
+      return n - 1;
+    }
+    if (e.k === 'column' && e.parts.length === 1) {
+      const matches = outputs.flatMap((f, i) => (f.name === e.parts[0] ? [i] : []));
+      if (matches.length > 1) throw failure('AMBIGUOUS_NAME', `'${e.parts[0]}' in ORDER BY is ambiguous`, e.pos);
+      return matches[0];
+    }
+    return undefined;
+  }
+
+  private sortKey(sql: string, item: SortItem): string {
+    // Trino sorts nulls last unless told otherwise, in both directions.
+    return `${sql} ${item.descending ? 'DESC' : 'ASC'} NULLS ${item.nullsFirst ? 'FIRST' : 'LAST'}`;
+  }
+
+  private spec(spec: Spec, outer: Scope, orderBy: SortItem[]): { sql: string; fields: Field[]; orderBy: string[] } {
+    const relations: ScopeRelation[] = [];
+    const from = spec.from.map((r) => this.relation(r, outer, relations));
+    const scope = new Scope(relations, outer, new Map());
+    const items: string[] = [];
+    const fields: Field[] = [];
+    const push = (display: string | undefined, typed: { sql: string; type: TrinoType }): void => {
+      items.push(`${typed.sql} AS ${q(outputName(fields.length))}`);
+      fields.push({ name: display?.toLowerCase(), display, type: typed.type, sql: '' });
+    };
+    for (const item of spec.select) {
+      if (item.k === 'star') {
+        const sources = item.qualifier ? relations.filter((r) => matchesQualifier(r.qualifier, item.qualifier!)) : relations;
+        if (item.qualifier && sources.length === 0) throw failure('TABLE_NOT_FOUND', `Table '${item.qualifier.join('.')}' not found`, item.pos);
+        if (sources.length === 0) throw failure('COLUMN_NOT_FOUND', 'SELECT * not allowed in queries without FROM clause', item.pos);
+        for (const r of sources) for (const f of r.fields) push(f.display ?? f.name, f);
+        continue;
+      }
+      const typed = this.expr(item.e, scope);
+      const name = item.alias ?? (item.e.k === 'column' ? item.e.written : undefined);
+      push(name, { sql: typed.type.k === 'unknown' ? 'NULL' : typed.sql, type: typed.type });
+    }
+    let sql = `SELECT ${spec.distinct ? 'DISTINCT ' : ''}${items.join(', ')}`;
+    if (from.length > 0) sql += ` FROM ${from.join(', ')}`;
+    if (spec.where) sql += ` WHERE ${this.condition(spec.where, scope, 'WHERE')}`;
+    if (spec.groupBy.length > 0) {
+      const keys = spec.groupBy.map((e) => {
+        if (e.k === 'literal' && e.lit.k === 'integer') {
+          const n = Number(e.lit.text);
+          if (n < 1 || n > fields.length) throw failure('INVALID_COLUMN_REFERENCE', `GROUP BY position ${n} is not in select list`, e.pos);
+          return String(n);
+        }
+        return this.expr(e, scope).sql;
+      });
+      sql += ` GROUP BY ${keys.join(', ')}`;
+    }
+    if (spec.having) sql += ` HAVING ${this.condition(spec.having, scope, 'HAVING')}`;
+    const rendered = orderBy.map((item) => {
+      const index = this.outputIndex(item.e, fields);
+      if (index !== undefined) return this.sortKey(q(outputName(index)), item);
+      return this.sortKey(this.expr(item.e, scope).sql, item);
+    });
+    return { sql, fields, orderBy: rendered };
+  }
+
+  private condition(e: Expr, scope: Scope, clause: string): string {
+    const typed = this.expr(e, scope);
+    if (typed.type.k !== 'boolean' && typed.type.k !== 'unknown') {
+      throw typeMismatch(`${clause} clause must evaluate to a boolean: actual type ${typeName(typed.type)}`, e.pos);
+    }
+    return cast(typed, T.boolean);
+  }
+
+  /** Renders a FROM item and adds the relations it brings into scope. */
+  private relation(r: Relation, outer: Scope, into: ScopeRelation[]): string {
+    if (r.k === 'join') {
+      if (r.using) throw notSupported('JOIN ... USING', r.pos);
+      const left = this.relation(r.left, outer, into);
+      const right = this.relation(r.right, outer, into);
+      if (r.type === 'CROSS') return `${left} CROSS JOIN ${right}`;
+      const scope = new Scope(into, outer, new Map());
+      return `${left} ${r.type} JOIN ${right} ON ${this.condition(r.on!, scope, 'JOIN')}`;
+    }
+    const alias = this.alias();
+    let sql: string;
+    let fields: Field[];
+    let qualifier: string[];
+    if (r.k === 'subquery') {
+      const inner = this.query(r.query, outer);
+      sql = `(${inner.sql}) ${alias}`;
+      fields = inner.fields.map((f, i) => ({ name: f.name, display: f.display, type: f.type, sql: `${alias}.${q(outputName(i))}` }));
+      qualifier = [];
+    } else {
+      const cte = r.name.length === 1 ? outer.cte(r.name[0]!) : undefined;
+      if (cte) {
+        sql = `${cte.sqlName} ${alias}`;
+        fields = cte.fields.map((f, i) => ({ name: f.name, display: f.display, type: f.type, sql: `${alias}.${q(outputName(i))}` }));
+        qualifier = r.name;
+      } else {
+        const name = this.qualify(r.name, r.pos);
+        const columns = this.lookup(name[0]!, name[1]!, name[2]!);
+        if (columns === 'catalog') throw failure('CATALOG_NOT_FOUND', `Catalog '${name[0]}' not found`, r.pos);
+        if (columns === 'schema') throw failure('SCHEMA_NOT_FOUND', `Schema '${name[1]}' does not exist`, r.pos);
+        if (columns === 'table') throw failure('TABLE_NOT_FOUND', `Table '${name.join('.')}' does not exist`, r.pos);
+        fields = columns.map((c) => {
+          const type = parseTypeName(c.type);
+          if (!type) throw notSupported(`Column ${c.name} of type ${c.type}`, r.pos);
+          return { name: c.name.toLowerCase(), type, sql: `${alias}.${q(c.name)}` };
+        });
+        sql = `${name.map(q).join('.')} ${alias}`;
+        qualifier = name;
+      }
+    }
+    if (r.alias !== undefined) qualifier = [r.alias];
+    if (r.columns) {
+      if (r.columns.length !== fields.length) throw failure('MISMATCHED_COLUMN_ALIASES', `Column alias list has ${r.columns.length} entries but '${r.alias}' has ${fields.length} columns available`, r.pos);
+      fields = fields.map((f, i) => ({ ...f, name: r.columns![i]!.toLowerCase(), display: r.columns![i] }));
+    }
+    if (r.sample) {
+      const percent = r.sample.percent;
+      if (percent.k !== 'literal' || (percent.lit.k !== 'integer' && percent.lit.k !== 'decimal')) throw notSupported('TABLESAMPLE with a computed percentage', percent.pos);
+      const value = Number(percent.lit.text);
+      if (value > 100) throw failure('NUMERIC_VALUE_OUT_OF_RANGE', 'Sample percentage must be less than or equal to 100', percent.pos);
+      // Trino samples rows independently (BERNOULLI) or by splits (SYSTEM); DuckDB's bernoulli sampling is the former, a valid SYSTEM sample too.
+      sql = `${sql} TABLESAMPLE ${percent.lit.text} PERCENT (bernoulli)`;
+    }
+    into.push({ qualifier, fields });
+    return sql;
+  }
+
+  private qualify(name: string[], pos: Pos): [string, string, string] {
+    if (name.length === 3) return [name[0]!, name[1]!, name[2]!];
+    if (name.length === 2) {
+      if (this.session.catalog === undefined) throw failure('MISSING_CATALOG_NAME', 'Catalog must be specified when session catalog is not set', pos);
+      return [this.session.catalog.toLowerCase(), name[0]!, name[1]!];
+    }
+    if (this.session.catalog === undefined || this.session.schema === undefined) {
+      throw failure('MISSING_SCHEMA_NAME', 'Schema must be specified when session schema is not set', pos);
+    }
+    return [this.session.catalog.toLowerCase(), this.session.schema.toLowerCase(), name[0]!];
+  }
+
+  private column(parts: string[], scope: Scope, pos: Pos): Field {
+    const name = parts[parts.length - 1]!;
+    const qualifier = parts.slice(0, -1);
+    for (let s: Scope | undefined = scope; s !== undefined; s = s.parent) {
+      const matches = s.relations
+        .filter((r) => qualifier.length === 0 || matchesQualifier(r.qualifier, qualifier))
+        .flatMap((r) => r.fields.filter((f) => f.name === name));
+      if (matches.length > 1) throw failure('AMBIGUOUS_NAME', `Column '${parts.join('.')}' is ambiguous`, pos);
+      if (matches.length === 1) return matches[0]!;
+    }
+    throw failure('COLUMN_NOT_FOUND', `Column '${parts.join('.')}' cannot be resolved`, pos);
+  }
+
+  private commonOf(values: Typed[], pos: Pos): TrinoType {
+    let type: TrinoType = T.unknown;
+    for (const v of values) {
+      const next = commonType(type, v.type);
+      if (!next) throw typeMismatch(`All values must have the same type: ${typeName(type)}, ${typeName(v.type)}`, pos);
+      type = next;
+    }
+    return type;
+  }
+
+  /** A value converted to `type` the way Trino coerces implicitly (a varchar(n) widening needs nothing). */
+  private coerceValue(v: Typed, type: TrinoType): string {
+    if (type.k === 'unknown') return 'NULL';
+    return cast(v, type);
+  }
+
+  expr(e: Expr, scope: Scope): Typed {
+    const typed = this.exprInner(e, scope);
+    return { ...typed, expr: e };
+  }
+
+  private exprInner(e: Expr, scope: Scope): { sql: string; type: TrinoType } {
+    switch (e.k) {
+      case 'literal':
+        return this.literal(e.lit, e.pos);
+      case 'column': {
+        const f = this.column(e.parts, scope, e.pos);
+        return { sql: f.sql, type: f.type };
+      }
+      case 'session': {
+        if (e.name === 'current_user') return { sql: quoteString(this.session.user), type: varchar() };
+        if (e.name === 'current_date') throw notSupported('current_date', e.pos);
+        const value = e.name === 'current_catalog' ? this.session.catalog : this.session.catalog === undefined ? undefined : this.session.schema;
+        return { sql: value === undefined ? 'CAST(NULL AS VARCHAR)' : quoteString(value), type: varchar() };
+      }
+      case 'unary': {
+        const arg = this.expr(e.arg, scope);
+        if (e.op === 'NOT') return { sql: `(NOT ${this.bool(arg, e.pos)})`, type: T.boolean };
+        if (!isNumeric(arg.type) && arg.type.k !== 'unknown') throw typeMismatch(`Cannot negate ${typeName(arg.type)}`, e.pos);
+        if (e.op === '+') return arg;
+        if (arg.type.k === 'unknown') return { sql: 'NULL', type: T.unknown };
+        // Trino types a negative integer literal by its value: -2147483648 is an integer.
+        if (e.arg.k === 'literal' && e.arg.lit.k === 'integer') return this.literal({ k: 'integer', text: `-${e.arg.lit.text}` }, e.pos);
+        // Negating the smallest value of an integer type overflows in both engines.
+        return { sql: `(- ${cast(arg, arg.type)})`, type: arg.type };
+      }
+      case 'logical': {
+        const args = e.args.map((a) => this.bool(this.expr(a, scope), a.pos));
+        return { sql: `(${args.join(` ${e.op} `)})`, type: T.boolean };
+      }
+      case 'binary':
+        if (isIntervalLiteral(e.right) || isIntervalLiteral(e.left)) return this.dateArithmetic(e, scope);
+        if (ARITHMETIC.has(e.op)) return this.arithmetic(e.op, this.expr(e.left, scope), this.expr(e.right, scope), e.pos);
+        if (e.op === '||') return this.concat(this.expr(e.left, scope), this.expr(e.right, scope), e.pos);
+        return this.compare(e.op, this.expr(e.left, scope), this.expr(e.right, scope), e.pos);
+      case 'isNull': {
+        const arg = this.expr(e.arg, scope);
+        return { sql: `(${arg.type.k === 'unknown' ? 'NULL' : arg.sql} IS ${e.negated ? 'NOT ' : ''}NULL)`, type: T.boolean };
+      }
+      case 'between': {
+        const arg = this.expr(e.arg, scope);
+        const low = this.compare('>=', arg, this.expr(e.low, scope), e.pos);
+        const high = this.compare('<=', arg, this.expr(e.high, scope), e.pos);
+        return { sql: `(${e.negated ? 'NOT ' : ''}(${low.sql} AND ${high.sql}))`, type: T.boolean };
+      }
+      case 'inList': {
+        const arg = this.expr(e.arg, scope);
+        const list = e.list.map((x) => this.expr(x, scope));
+        const type = this.commonOf([arg, ...list], e.pos);
+        if (isFloating(type)) {
+          const any = list.map((x) => this.compare('=', arg, x, e.pos).sql).join(' OR ');
+          return { sql: `(${e.negated ? 'NOT ' : ''}(${any}))`, type: T.boolean };
+        }
+        if (type.k === 'unknown') return { sql: 'CAST(NULL AS BOOLEAN)', type: T.boolean };
+        return { sql: `(${cast(arg, type)} ${e.negated ? 'NOT ' : ''}IN (${list.map((x) => cast(x, type)).join(', ')}))`, type: T.boolean };
+      }
+      case 'inQuery': {
+        const arg = this.expr(e.arg, scope);
+        const sub = this.query(e.query, scope);
+        if (sub.fields.length !== 1) throw failure('NOT_SUPPORTED', 'Multiple columns returned by subquery are not yet supported', e.pos);
+        const type = commonType(arg.type, sub.fields[0]!.type);
+        if (!type) throw typeMismatch(`Value expression and result of subquery must be of the same type: ${typeName(arg.type)} vs ${typeName(sub.fields[0]!.type)}`, e.pos);
+        if (isFloating(type)) throw notSupported('IN (subquery) over real or double values', e.pos);
+        const alias = this.alias();
+        const inner = `SELECT ${cast({ sql: `${alias}.${q(outputName(0))}`, type: sub.fields[0]!.type, expr: e }, type)} FROM (${sub.sql}) ${alias}`;
+        return { sql: `(${cast(arg, type)} ${e.negated ? 'NOT ' : ''}IN (${inner}))`, type: T.boolean };
+      }
+      case 'like': {
+        const arg = this.expr(e.arg, scope);
+        const pattern = this.expr(e.pattern, scope);
+        for (const [v, pos] of [[arg, e.arg.pos], [pattern, e.pattern.pos]] as const) {
+          if (v.type.k !== 'varchar' && v.type.k !== 'unknown') throw typeMismatch(`Left side of LIKE expression must evaluate to a varchar (actual: ${typeName(v.type)})`, pos);
+        }
+        let escape = '';
+        if (e.escape) {
+          const esc = this.expr(e.escape, scope);
+          if (e.escape.k !== 'literal' || e.escape.lit.k !== 'string' || [...e.escape.lit.value].length !== 1) throw notSupported('LIKE ... ESCAPE with anything but a one-character literal', e.escape.pos);
+          escape = ` ESCAPE ${esc.sql}`;
+        }
+        const p = e.pattern;
+        if (e.escape === undefined && !(p.k === 'literal' && p.lit.k === 'string' && !p.lit.value.includes('\\'))) {
+          // DuckDB reads no escape character; neither does Trino. Only literal patterns are accepted so the pattern text is known.
+          if (!(p.k === 'literal' && p.lit.k === 'string')) throw notSupported('LIKE with a computed pattern', p.pos);
+        }
+        return { sql: `(${cast(arg, T.varchar)} ${e.negated ? 'NOT ' : ''}LIKE ${cast(pattern, T.varchar)}${escape})`, type: T.boolean };
+      }
+      case 'exists':
+        return { sql: `(EXISTS (${this.query(e.query, scope).sql}))`, type: T.boolean };
+      case 'scalarQuery': {
+        const sub = this.query(e.query, scope);
+        if (sub.fields.length !== 1) throw failure('NOT_SUPPORTED', 'Multiple columns returned by subquery are not yet supported', e.pos);
+        return { sql: `(${sub.sql})`, type: sub.fields[0]!.type };
+      }
+      case 'case':
+        return this.caseExpr(e, scope);
+      case 'cast':
+        return this.castExpr(this.expr(e.arg, scope), e.type, e.safe, e.pos);
+      case 'extract': {
+        const part = DATE_FIELDS[e.field];
+        const arg = this.expr(e.arg, scope);
+        if (part === undefined || (arg.type.k !== 'date' && arg.type.k !== 'unknown')) throw notSupported(`EXTRACT(${e.field.toUpperCase()} FROM ${typeName(arg.type)})`, e.pos);
+        return { sql: `CAST(${part}(${cast(arg, T.date)}) AS BIGINT)`, type: T.bigint };
+      }
+      case 'call':
+        return this.call(e, scope);
+    }
+  }
+
+  private bool(v: Typed, pos: Pos): string {
+    if (v.type.k !== 'boolean' && v.type.k !== 'unknown') throw typeMismatch(`Value of type ${typeName(v.type)} is not a boolean`, pos);
+    return cast(v, T.boolean);
+  }
+
+  private literal(lit: Literal, pos: Pos): { sql: string; type: TrinoType } {
+    switch (lit.k) {
+      case 'integer': {
+        const value = BigInt(lit.text);
+        if (value <= INT_MAX && value >= -INT_MAX - 1n) return { sql: `CAST(${value} AS INTEGER)`, type: T.integer };
+        if (value <= BIGINT_MAX && value >= -BIGINT_MAX - 1n) return { sql: `CAST(${value} AS BIGINT)`, type: T.bigint };
+        // Trino reads a larger integer literal as a decimal.
+        if (lit.text.replace(/^0+/, '').length <= MAX_DECIMAL_PRECISION) return this.decimalLiteral(lit.text, pos);
+        throw failure('INVALID_LITERAL', `Invalid numeric literal: ${lit.text}`, pos);
+      }
+      case 'decimal':
+        return this.decimalLiteral(lit.text, pos);
+      case 'double': {
+        const value = Number(lit.text);
+        if (!Number.isFinite(value)) throw notSupported(`Double literal ${lit.text}`, pos);
+        return { sql: `CAST('${lit.text}' AS DOUBLE)`, type: T.double };
+      }
+      case 'string':
+        return { sql: quoteString(lit.value), type: varchar([...lit.value].length) };
+      case 'boolean':
+        return { sql: lit.value ? 'true' : 'false', type: T.boolean };
+      case 'null':
+        return { sql: 'NULL', type: T.unknown };
+      case 'interval':
+        throw notSupported('An interval value outside date arithmetic', pos);
+      case 'typed':
+        if (lit.type === 'decimal') {
+          const text = lit.value.trim();
+          if (!/^[+-]?(\d+\.?\d*|\.\d+)$/.test(text)) throw failure('INVALID_LITERAL', `'${lit.value}' is not a valid decimal literal`, pos);
+          return this.decimalLiteral(text, pos);
+        }
+        return this.dateLiteral(lit.value, pos);
+    }
+  }
+
+  /** Trino's decimal literal type: precision = significant integer digits + fraction digits. */
+  private decimalLiteral(text: string, pos: Pos): { sql: string; type: TrinoType } {
+    const unsigned = text.replace(/^[+-]/, '');
+    const [whole = '', fraction = ''] = unsigned.split('.');
+    const digits = whole.replace(/^0+/, '');
+    const s = fraction.length;
+    const p = Math.max(1, digits.length + s);
+    if (p > MAX_DECIMAL_PRECISION) throw notSupported(`Decimal literal ${text} (more than 38 digits)`, pos);
+    const type = decimal(p, s);
+    return { sql: `CAST('${text}' AS ${duckType(type)})`, type };
+  }
+
+  /** DATE 'yyyy-mm-dd' (Trino also accepts a sign and more year digits; those are refused). */
+  private dateLiteral(value: string, pos: Pos): { sql: string; type: TrinoType } {
+    const m = /^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$/.exec(value);
+    if (!m) throw notSupported(`DATE '${value}'`, pos);
+    const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    const probe = new Date(Date.UTC(y, mo - 1, d));
+    if (probe.getUTCFullYear() !== y || probe.getUTCMonth() !== mo - 1 || probe.getUTCDate() !== d) {
+      throw failure('INVALID_LITERAL', `'${value}' is not a valid DATE literal`, pos);
+    }
+    return { sql: `DATE '${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}'`, type: T.date };
+  }
+
+  private arithmetic(op: string, a: Typed, b: Typed, pos: Pos): { sql: string; type: TrinoType } {
+    if (a.type.k === 'date' || b.type.k === 'date') throw typeMismatch(`Cannot apply operator: ${typeName(a.type)} ${op} ${typeName(b.type)}`, pos);
+    if (a.type.k === 'unknown' && b.type.k === 'unknown') throw notSupported(`NULL ${op} NULL`, pos);
+    const left = a.type.k === 'unknown' ? { ...a, type: b.type } : a;
+    const right = b.type.k === 'unknown' ? { ...b, type: a.type } : b;
+    if (!isNumeric(left.type) || !isNumeric(right.type)) {
+      throw typeMismatch(`Cannot apply operator: ${typeName(a.type)} ${op} ${typeName(b.type)}`, pos);
+    }
+    const x = (to: TrinoType): string => cast(a, to);
+    const y = (to: TrinoType): string => cast(b, to);
+    if (isInteger(left.type) && isInteger(right.type)) {
+      const type = commonType(left.type, right.type)!;
+      if (op === '/' || op === '%') {
+        // DuckDB answers NULL for a zero divisor; Trino fails. Both truncate toward zero.
+        return { sql: `(CASE WHEN ${y(type)} = 0 AND ${x(type)} IS NOT NULL THEN ${raise('DIVISION_BY_ZERO', 'Division by zero')} ELSE CAST(${x(type)} ${op === '/' ? '//' : '%'} ${y(type)} AS ${duckType(type)}) END)`, type };
+      }
+      return { sql: `(${x(type)} ${op} ${y(type)})`, type };
+    }
+    if (isExactNumeric(left.type) && isExactNumeric(right.type)) {
+      const l = asDecimal(left.type);
+      const r = asDecimal(right.type);
+      let type: TrinoType;
+      if (op === '+' || op === '-') {
+        const s = Math.max(l.s, r.s);
+        const p = s + Math.max(l.p - l.s, r.p - r.s) + 1;
+        if (p > MAX_DECIMAL_PRECISION) throw notSupported('Decimal addition beyond 38 digits', pos);
+        type = decimal(p, s);
+      } else if (op === '*') {
+        if (l.p + r.p > MAX_DECIMAL_PRECISION) throw notSupported('Decimal multiplication beyond 38 digits', pos);
+        type = decimal(l.p + r.p, l.s + r.s);
+      } else {
+        throw notSupported(`Decimal ${op === '/' ? 'division' : 'modulus'}`, pos);
+      }
+      return { sql: `CAST(${x(decimal(l.p, l.s))} ${op} ${y(decimal(r.p, r.s))} AS ${duckType(type)})`, type };
+    }
+    const type = commonType(left.type, right.type)!;
+    const xs = x(type);
+    const ys = y(type);
+    if (op === '/') {
+      // IEEE 754: a non-zero number over ±0 is ±Infinity, 0/0 and NaN/0 are NaN. DuckDB answers NULL.
+      const zero = `(CASE WHEN ${xs} IS NULL THEN NULL WHEN isnan(${xs}) OR ${xs} = 0 THEN CAST('NaN' AS ${duckType(type)}) WHEN (${xs} > 0) <> signbit(${ys}) THEN CAST('Infinity' AS ${duckType(type)}) ELSE CAST('-Infinity' AS ${duckType(type)}) END)`;
+      return { sql: `(CASE WHEN ${ys} = 0 THEN ${zero} ELSE ${xs} / ${ys} END)`, type };
+    }
+    if (op === '%') {
+      // DuckDB's % is Java's remainder (the dividend's sign); its fmod() is a floored modulo.
+      return { sql: `(CASE WHEN ${ys} = 0 THEN (CASE WHEN ${xs} IS NULL THEN NULL ELSE CAST('NaN' AS ${duckType(type)}) END) ELSE ${xs} % ${ys} END)`, type };
+    }
+    return { sql: `(${xs} ${op} ${ys})`, type };
+  }
+
+  /** date ± INTERVAL 'n' DAY|MONTH|YEAR and INTERVAL + date: a date, end-of-month clamped as in Trino. */
+  private dateArithmetic(e: Expr & { k: 'binary' }, scope: Scope): { sql: string; type: TrinoType } {
+    const intervalFirst = isIntervalLiteral(e.left);
+    const interval = intervalFirst ? e.left : e.right;
+    const dateExpr = intervalFirst ? e.right : e.left;
+    if ((e.op !== '+' && e.op !== '-') || (intervalFirst && e.op !== '+') || isIntervalLiteral(dateExpr)) throw notSupported(`Interval arithmetic with ${e.op}`, e.pos);
+    const date = this.expr(dateExpr, scope);
+    if (date.type.k !== 'date') throw notSupported(`${typeName(date.type)} ${e.op} interval`, e.pos);
+    const lit = interval.k === 'literal' && interval.lit.k === 'interval' ? interval.lit : undefined;
+    if (!lit || !['DAY', 'MONTH', 'YEAR'].includes(lit.unit) || !/^\s*\d{1,6}\s*$/.test(lit.value)) throw notSupported('This interval in date arithmetic', interval.pos);
+    const amount = Number(lit.value) * lit.sign * (e.op === '-' ? -1 : 1);
+    return { sql: `CAST(${date.sql} + INTERVAL (${amount}) ${lit.unit} AS DATE)`, type: T.date };
+  }
+
+  private concat(a: Typed, b: Typed, pos: Pos): { sql: string; type: TrinoType } {
+    for (const v of [a, b]) if (v.type.k !== 'varchar' && v.type.k !== 'unknown') throw notSupported(`|| on ${typeName(v.type)}`, pos);
+    // Trino types || as an unbounded varchar.
+    return { sql: `(${cast(a, T.varchar)} || ${cast(b, T.varchar)})`, type: varchar() };
+  }
+
+  private compare(op: string, a: Typed, b: Typed, pos: Pos): { sql: string; type: TrinoType } {
+    const type = commonType(a.type, b.type);
+    if (!type) throw typeMismatch(`Cannot apply operator: ${typeName(a.type)} ${op} ${typeName(b.type)}`, pos);
+    if (type.k === 'unknown') return { sql: 'CAST(NULL AS BOOLEAN)', type: T.boolean };
+    const x = cast(a, type);
+    const y = cast(b, type);
+    const sql = `(${x} ${op} ${y})`;
+    if (!isFloating(type)) return { sql, type: T.boolean };
+    // DuckDB orders NaN above every number and equal to itself; in Trino (IEEE 754) NaN compares
+    // unequal to everything, and null stays null. Written as a conjunction (a disjunction for <>)
+    // around the plain comparison, which DuckDB can still use as a join or filter condition.
+    if (op === '<>') return { sql: `(${sql} OR ((isnan(${x}) OR isnan(${y})) AND ${x} IS NOT NULL AND ${y} IS NOT NULL))`, type: T.boolean };
+    return { sql: `(${sql} AND (NOT isnan(${x}) OR ${y} IS NULL) AND (NOT isnan(${y}) OR ${x} IS NULL))`, type: T.boolean };
+  }
+
+  private caseExpr(e: Expr & { k: 'case' }, scope: Scope): { sql: string; type: TrinoType } {
+    const operand = e.operand && this.expr(e.operand, scope);
+    const conditions = e.whens.map((w) => {
+      const when = this.expr(w.when, scope);
+      return operand ? this.compare('=', operand, when, w.when.pos).sql : this.bool(when, w.when.pos);
+    });
+    const results = e.whens.map((w) => this.expr(w.then, scope));
+    const otherwise = e.else && this.expr(e.else, scope);
+    const type = this.commonOf(otherwise ? [...results, otherwise] : results, e.pos);
+    const parts = conditions.map((c, i) => `WHEN ${c} THEN ${this.coerceValue(results[i]!, type)}`);
+    if (type.k === 'unknown') return { sql: 'NULL', type };
+    return { sql: `(CASE ${parts.join(' ')}${otherwise ? ` ELSE ${this.coerceValue(otherwise, type)}` : ''} END)`, type };
+  }
+
+  private castExpr(arg: Typed, target: string, safe: boolean, pos: Pos): { sql: string; type: TrinoType } {
+    const to = parseTypeName(target);
+    if (!to) throw notSupported(`CAST to ${target}`, pos);
+    const from = arg.type;
+    const fn = safe ? 'TRY_CAST' : 'CAST';
+    if (from.k === 'unknown') return { sql: `CAST(NULL AS ${duckType(to)})`, type: to };
+    const supported =
+      (isNumeric(from) && isNumeric(to)) ||
+      (from.k === 'boolean' && (isInteger(to) || to.k === 'boolean' || to.k === 'varchar')) ||
+      (isInteger(from) && to.k === 'boolean') ||
+      ((isExactNumeric(from) || from.k === 'date' || from.k === 'varchar') && to.k === 'varchar') ||
+      (from.k === 'date' && to.k === 'date');
+    if (!supported) throw notSupported(`CAST from ${typeName(from)} to ${typeName(to)}`, pos);
+    if (to.k === 'decimal' && isFloating(from)) throw notSupported(`CAST from ${typeName(from)} to decimal`, pos);
+    if (to.k === 'real' || from.k === 'real') throw notSupported(`CAST involving real`, pos);
+    if (isFloating(from) && isInteger(to)) {
+      // Trino rounds half away from zero; DuckDB's cast rounds half to even.
+      const nan = safe ? 'NULL' : raise('INVALID_CAST_ARGUMENT', `Cannot cast double NaN to ${typeName(to)}`);
+      return { sql: `(CASE WHEN isnan(${arg.sql}) THEN ${nan} ELSE ${fn}(round(${arg.sql}) AS ${duckType(to)}) END)`, type: to };
+    }
+    if (to.k === 'varchar') {
+      const text = `${fn}(${arg.sql} AS VARCHAR)`;
+      if (to.length === undefined) return { sql: text, type: to };
+      if (from.k === 'varchar') return { sql: `left(${text}, ${to.length})`, type: to };
+      // Trino refuses to cut a number or date short: the value must fit.
+      const check = `(CASE WHEN length(${text}) > ${to.length} THEN ${safe ? 'NULL' : raise('INVALID_CAST_ARGUMENT', `Value cannot be represented as varchar(${to.length})`)} ELSE ${text} END)`;
+      return { sql: check, type: to };
+    }
+    return { sql: `${fn}(${arg.sql} AS ${duckType(to)})`, type: to };
+  }
+
+  private call(e: Expr & { k: 'call' }, scope: Scope): { sql: string; type: TrinoType } {
+    const over = e.over ? this.window(e.over, scope) : '';
+    if (e.name === 'count' && e.star) return { sql: `count(*)${over}`, type: T.bigint };
+    const args = e.args.map((a) => this.expr(a, scope));
+    const special = this.specialForm(e.name, args, e.pos);
+    if (special) {
+      if (e.over || e.distinct) throw notSupported(`${e.name} with OVER or DISTINCT`, e.pos);
+      return special;
+    }
+    const mapping = Object.hasOwn(FUNCTIONS, e.name) ? FUNCTIONS[e.name] : undefined;
+    if (!mapping) throw notSupported(`Function ${e.name}`, e.pos);
+    if (e.distinct && !['count', 'sum', 'min', 'max'].includes(e.name)) throw notSupported(`${e.name}(DISTINCT ...)`, e.pos);
+    if (e.distinct && e.over) throw notSupported(`${e.name}(DISTINCT ...) OVER (...)`, e.pos);
+    if (e.over && mapping.kind === 'scalar') throw notSupported(`OVER with the scalar function ${e.name}`, e.pos);
+    if (!e.over && mapping.kind === 'window') throw failure('MISSING_OVER', `Window function ${e.name} requires an OVER clause`, e.pos);
+    const result = mapping.translate(args, over);
+    if (!result) throw notSupported(`Function ${e.name}(${args.map((a) => typeName(a.type)).join(', ')})`, e.pos);
+    return { sql: e.distinct ? result.sql.replaceAll(`${e.name}(`, `${e.name}(DISTINCT `) : result.sql, type: result.type };
+  }
+
+  private window(over: Window, scope: Scope): string {
+    const partition = over.partitionBy.map((p) => {
+      const t = this.expr(p, scope);
+      // DuckDB's window output shows a -0 of a partition key differently from Trino's.
+      if (isFloating(t.type)) throw notSupported('PARTITION BY a real or double expression', p.pos);
+      return t.sql;
+    });
+    const order = over.orderBy.map((s) => this.sortKey(this.expr(s.e, scope).sql, s));
+    return ` OVER (${partition.length ? `PARTITION BY ${partition.join(', ')}` : ''}${order.length ? ` ORDER BY ${order.join(', ')}` : ''})`;
+  }
+
+  /** coalesce, nullif and if: Trino's special forms with their own typing. */
+  private specialForm(name: string, args: Typed[], pos: Pos): { sql: string; type: TrinoType } | undefined {
+    if (name === 'coalesce') {
+      if (args.length < 2) throw failure('SYNTAX_ERROR', 'The \'coalesce\' function must have at least two arguments', pos);
+      const type = this.commonOf(args, pos);
+      if (type.k === 'unknown') return { sql: 'NULL', type };
+      return { sql: `COALESCE(${args.map((a) => cast(a, type)).join(', ')})`, type };
+    }
+    if (name === 'nullif') {
+      if (args.length !== 2) return undefined;
+      const equal = this.compare('=', args[0]!, args[1]!, pos);
+      if (args[0]!.type.k === 'unknown') return { sql: 'NULL', type: T.unknown };
+      return { sql: `(CASE WHEN ${equal.sql} THEN NULL ELSE ${args[0]!.sql} END)`, type: args[0]!.type };
+    }
+    if (name === 'if') {
+      if (args.length < 2 || args.length > 3) return undefined;
+      const condition = this.bool(args[0]!, pos);
+      const type = this.commonOf(args.slice(1), pos);
+      if (type.k === 'unknown') return { sql: 'NULL', type };
+      return { sql: `(CASE WHEN ${condition} THEN ${cast(args[1]!, type)} ELSE ${args[2] ? cast(args[2], type) : 'NULL'} END)`, type };
+    }
+    return undefined;
+  }
+}
+
+const PLACEHOLDER: Expr = { k: 'literal', lit: { k: 'null' }, pos: { line: 1, column: 1 } };
+
+function isIntervalLiteral(e: Expr): boolean {
+  return e.k === 'literal' && e.lit.k === 'interval';
+}
+
+/** A relation's qualifier matches a written one when the written parts are its last parts (`lineitem`, `tiny.lineitem`). */
+function matchesQualifier(relation: string[], written: string[]): boolean {
+  if (written.length > relation.length) return false;
+  const offset = relation.length - written.length;
+  return written.every((part, i) => relation[offset + i] === part);
+}

@@ -1,0 +1,126 @@
+/**
+ * Trino's types as far as the translator infers them, their DuckDB storage types and Trino's
+ * coercion rules (the common super type of two types, decimal widening of integers).
+ */
+import { ErrorCodes, QueryFailure } from '../../../protocol/errors.js';
+import type { Pos } from './syntax.js';
+
+export type TrinoType =
+  | { k: 'tinyint' | 'smallint' | 'integer' | 'bigint' | 'real' | 'double' | 'boolean' | 'date' | 'unknown' }
+  | { k: 'decimal'; p: number; s: number }
+  /** `length` undefined: unbounded varchar. */
+  | { k: 'varchar'; length?: number };
+
+export const T = {
+  tinyint: { k: 'tinyint' },
+  smallint: { k: 'smallint' },
+  integer: { k: 'integer' },
+  bigint: { k: 'bigint' },
+  real: { k: 'real' },
+  double: { k: 'double' },
+  boolean: { k: 'boolean' },
+  date: { k: 'date' },
+  unknown: { k: 'unknown' },
+  varchar: { k: 'varchar' },
+} as const satisfies Record<string, TrinoType>;
+
+export const MAX_DECIMAL_PRECISION = 38;
+
+const INTEGER_RANK = { tinyint: 1, smallint: 2, integer: 3, bigint: 4 } as const;
+/** The decimal type an integer type widens to (Trino's integer-to-decimal coercion). */
+const INTEGER_DECIMAL = { tinyint: 3, smallint: 5, integer: 10, bigint: 19 } as const;
+
+export function isInteger(t: TrinoType): t is { k: 'tinyint' | 'smallint' | 'integer' | 'bigint' } {
+  return t.k in INTEGER_RANK;
+}
+
+export function isExactNumeric(t: TrinoType): boolean {
+  return isInteger(t) || t.k === 'decimal';
+}
+
+export function isNumeric(t: TrinoType): boolean {
+  return isExactNumeric(t) || t.k === 'real' || t.k === 'double';
+}
+
+export function isFloating(t: TrinoType): boolean {
+  return t.k === 'real' || t.k === 'double';
+}
+
+export function decimal(p: number, s: number): TrinoType {
+  return { k: 'decimal', p, s };
+}
+
+export function varchar(length?: number): TrinoType {
+  return length === undefined ? { k: 'varchar' } : { k: 'varchar', length };
+}
+
+/** Trino's name of a type, as result columns report it. */
+export function typeName(t: TrinoType): string {
+  if (t.k === 'decimal') return `decimal(${t.p}, ${t.s})`;
+  if (t.k === 'varchar') return t.length === undefined ? 'varchar' : `varchar(${t.length})`;
+  return t.k;
+}
+
+/** DuckDB's type holding values of a Trino type. */
+export function duckType(t: TrinoType): string {
+  switch (t.k) {
+    case 'decimal':
+      return `DECIMAL(${t.p},${t.s})`;
+    case 'varchar':
+      return 'VARCHAR';
+    case 'real':
+      return 'FLOAT';
+    case 'unknown':
+      return 'INTEGER';
+    default:
+      return t.k.toUpperCase();
+  }
+}
+
+/** The decimal form of an exact numeric type. */
+export function asDecimal(t: TrinoType): { p: number; s: number } {
+  if (t.k === 'decimal') return { p: t.p, s: t.s };
+  if (isInteger(t)) return { p: INTEGER_DECIMAL[t.k], s: 0 };
+  throw new Error(`not an exact numeric type: ${typeName(t)}`);
+}
+
+/** Reads a column type as catalogs report it (`varchar(25)`, `decimal(12,2)`, `bigint`); undefined for types the translator does not model. */
+export function parseTypeName(text: string): TrinoType | undefined {
+  const name = text.trim().toLowerCase();
+  const dec = /^decimal\((\d+),\s*(\d+)\)$/.exec(name);
+  if (dec) return decimal(Number(dec[1]), Number(dec[2]));
+  if (name === 'decimal') return decimal(38, 0);
+  const vc = /^varchar\((\d+)\)$/.exec(name);
+  if (vc) return varchar(Number(vc[1]));
+  if (name === 'varchar') return varchar();
+  if (name === 'int') return T.integer;
+  if (Object.hasOwn(T, name) && name !== 'unknown') return T[name as keyof typeof T];
+  return undefined;
+}
+
+/** Trino's common super type of two types (the type both are coerced to), or undefined when there is none. */
+export function commonType(a: TrinoType, b: TrinoType): TrinoType | undefined {
+  if (a.k === 'unknown') return b;
+  if (b.k === 'unknown') return a;
+  if (a.k === 'varchar' && b.k === 'varchar') {
+    return a.length === undefined || b.length === undefined ? varchar() : varchar(Math.max(a.length, b.length));
+  }
+  if (isInteger(a) && isInteger(b)) return INTEGER_RANK[a.k] >= INTEGER_RANK[b.k] ? a : b;
+  if (isExactNumeric(a) && isExactNumeric(b)) {
+    const x = asDecimal(a);
+    const y = asDecimal(b);
+    const s = Math.max(x.s, y.s);
+    return decimal(Math.min(MAX_DECIMAL_PRECISION, s + Math.max(x.p - x.s, y.p - y.s)), s);
+  }
+  if (isNumeric(a) && isNumeric(b)) return a.k === 'double' || b.k === 'double' ? T.double : T.real;
+  if (a.k === b.k && a.k !== 'decimal') return a;
+  return undefined;
+}
+
+export function sameType(a: TrinoType, b: TrinoType): boolean {
+  return typeName(a) === typeName(b);
+}
+
+export function typeMismatch(message: string, pos: Pos): QueryFailure {
+  return new QueryFailure(ErrorCodes.TYPE_MISMATCH, `line ${pos.line}:${pos.column}: ${message}`, { lineNumber: pos.line, columnNumber: pos.column });
+}

@@ -1,0 +1,104 @@
+/**
+ * The result differential of the embedded engine (issue 19): every statement of the corpus runs
+ * on Trino 483 (catalog tpch, schema tiny) and through the gateway on the embedded DuckDB engine
+ * (catalog demo, schema tpch, which holds the same rows). Accepted statements must agree exactly:
+ * the same column names and types, the same values in Trino's JSON encoding (doubles exactly,
+ * except statements marked floatOrder, to a relative 1e-9), or the same error. A statement the
+ * engine refuses with NOT_SUPPORTED counts as refused, never as agreeing.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { RunningGateway } from '../../src/gateway.js';
+import { runQuery, type QueryRun } from '../support/protocol-client.js';
+import { ensureTrino, startTestGateway } from '../support/services.js';
+import { corpus, type Case } from './embedded-differential/corpus.js';
+
+const USER = 'differential';
+let gateway: RunningGateway;
+let trinoUrl: string;
+
+before(async () => {
+  trinoUrl = await ensureTrino();
+  gateway = await startTestGateway({ backends: [{ name: 'embedded', engine: 'duckdb' }] });
+});
+after(async () => gateway?.close());
+
+interface Outcome {
+  columns?: Array<{ name: string; type: string }>;
+  rows?: unknown[][];
+  error?: string;
+  message?: string;
+}
+
+function outcome(run: QueryRun): Outcome {
+  if (run.error) return { error: String(run.error.errorName), message: String(run.error.message) };
+  return { columns: (run.columns ?? []).map((c) => ({ name: c.name, type: c.type })), rows: JSON.parse(`[${run.rowsText}]`) as unknown[][] };
+}
+
+/** A statement whose last clause is a top-level ORDER BY: its rows are compared in order. */
+function isOrdered(sql: string): boolean {
+  return /ORDER BY[^()]*$/i.test(sql);
+}
+
+function sameValue(a: unknown, b: unknown, tolerant: boolean): boolean {
+  if (typeof a === 'number' && typeof b === 'number') {
+    // -0 and 0 are different values (Object.is), as their JSON texts are.
+    return Object.is(a, b) || (tolerant && a !== 0 && Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b)));
+  }
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => sameValue(x, b[i], tolerant));
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function sortedRows(rows: unknown[][], ordered: boolean): unknown[][] {
+  return ordered ? rows : [...rows].sort((x, y) => (JSON.stringify(x) < JSON.stringify(y) ? -1 : 1));
+}
+
+/** Why the two outcomes differ, or undefined when they agree. */
+function difference(c: Case, trino: Outcome, embedded: Outcome): string | undefined {
+  if (trino.error !== undefined || embedded.error !== undefined) {
+    return trino.error === embedded.error ? undefined : `error ${trino.error ?? 'none'} (${trino.message ?? ''}) vs ${embedded.error ?? 'none'} (${embedded.message ?? ''})`;
+  }
+  if (JSON.stringify(trino.columns) !== JSON.stringify(embedded.columns)) return `columns ${JSON.stringify(trino.columns)} vs ${JSON.stringify(embedded.columns)}`;
+  const ordered = isOrdered(c.sql);
+  let expected = trino.rows!;
+  // The session functions name the session's catalog and schema, which differ by design (tpch.tiny vs demo.tpch).
+  if (/current_(catalog|schema)/.test(c.sql)) expected = expected.map((row) => row.map((v) => (v === 'tpch' ? 'demo' : v === 'tiny' ? 'tpch' : v)));
+  const a = sortedRows(expected, ordered);
+  const b = sortedRows(embedded.rows!, ordered);
+  if (!sameValue(a, b, c.floatOrder === true)) return `rows ${JSON.stringify(a).slice(0, 400)} vs ${JSON.stringify(b).slice(0, 400)}`;
+  return undefined;
+}
+
+test('the embedded engine answers the corpus exactly as Trino does, or refuses', { timeout: 900_000 }, async () => {
+  const cases = corpus();
+  assert.ok(cases.length >= 500, `the corpus has ${cases.length} statements`);
+  const results: Array<{ c: Case; trino: Outcome; embedded: Outcome }> = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < cases.length; i = next++) {
+      const c = cases[i]!;
+      const [trino, embedded] = await Promise.all([
+        runQuery(trinoUrl, c.sql, { 'X-Trino-User': USER, 'X-Trino-Catalog': 'tpch', 'X-Trino-Schema': 'tiny' }),
+        runQuery(gateway.url, c.sql, { 'X-Trino-User': USER, 'X-Trino-Catalog': 'demo', 'X-Trino-Schema': 'tpch' }),
+      ]);
+      results[i] = { c, trino: outcome(trino), embedded: outcome(embedded) };
+    }
+  };
+  await Promise.all(Array.from({ length: 4 }, worker));
+  const refused = results.filter((r) => r.embedded.error === 'NOT_SUPPORTED' && r.trino.error !== 'NOT_SUPPORTED');
+  const accepted = results.filter((r) => !refused.includes(r));
+  const disagreements = accepted.flatMap((r) => {
+    const why = difference(r.c, r.trino, r.embedded);
+    return why === undefined ? [] : [`${r.c.sql.replace(/\s+/g, ' ')}\n    ${why}`];
+  });
+  const agreeing = accepted.length - disagreements.length;
+  const leaked = results.filter((r) => /duckdb|binder error|catalog error|INT32|INT64/i.test(r.embedded.message ?? ''));
+  console.log(
+    `embedded differential: ${results.length} statements, ${accepted.length} accepted, ${agreeing} agree with Trino ` +
+      `(${((100 * agreeing) / accepted.length).toFixed(1)} % of accepted), ${refused.length} refused (${((100 * refused.length) / results.length).toFixed(1)} %)`,
+  );
+  if (process.env.QUERYGATE_DIFFERENTIAL_REFUSALS) for (const r of refused) console.log(`refused: ${r.c.sql.replace(/\s+/g, ' ')}\n    ${r.embedded.message}`);
+  for (const d of disagreements) console.log(`disagrees: ${d}`);
+  assert.deepEqual(disagreements, []);
+  assert.deepEqual(leaked.map((r) => r.embedded.message), []);
+});
