@@ -5,6 +5,7 @@
  * that are not queries, and queries over the metadata schemas (information_schema, system), are
  * left to the engine's other paths (undefined).
  */
+import { ErrorCodes, QueryFailure } from '../../../protocol/errors.js';
 import { parseStatement } from '../../../sql/analyzer/parser.js';
 import { parseQuery } from './syntax.js';
 import { Translator, tableNames, type Translation, type TranslationSession } from './translator.js';
@@ -41,10 +42,12 @@ export class QueryTranslator {
       this.cache.set(key, hit);
       return hit;
     }
-    if (parseStatement(sql).k !== 'query') return undefined;
+    const statement = parseStatement(sql);
+    if (statement.k !== 'query') return undefined;
     // A parameter is a Trino expression: its syntax is checked as Trino's.
     for (const text of parameters) parseStatement(`SELECT ${text}`);
     const query = parseQuery(sql, parameters);
+    assertSameTables(statement, query);
     const written = tableNames(query);
     if (written.some((name) => isMetadata(name, session))) return undefined;
     const names = written.map((name) => qualify(name, session));
@@ -60,6 +63,31 @@ export class QueryTranslator {
       if (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
     }
     return translation;
+  }
+}
+
+/**
+ * Access control authorized the tables the gateway's parser found; the translator renders what its
+ * own parser found. Both read the same tokens, but should the two trees ever name different tables,
+ * running the translation would read a table nobody checked: such a statement is refused.
+ */
+export function assertSameTables(authorized: unknown, translated: unknown): void {
+  const written = (tree: unknown): string => {
+    const names: string[] = [];
+    const visit = (node: unknown): void => {
+      if (typeof node !== 'object' || node === null) return;
+      if (Array.isArray(node)) return node.forEach(visit);
+      const record = node as Record<string, unknown>;
+      if (record.k === 'table' && Array.isArray(record.name)) {
+        names.push(record.name.map((part: unknown) => (typeof part === 'string' ? part : (part as { value: string }).value).toLowerCase()).join('.'));
+      }
+      Object.values(record).forEach(visit);
+    };
+    visit(tree);
+    return names.sort().join('\n');
+  };
+  if (written(authorized) !== written(translated)) {
+    throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, 'The embedded engine cannot run this query: its translation to DuckDB would not read exactly the tables the statement names');
   }
 }
 
