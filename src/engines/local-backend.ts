@@ -15,6 +15,7 @@ import { formEncode, hasCapability, headerName, type Dialect, type QuerySession 
 import { followUpUri, infoUri } from '../protocol/uris.js';
 import { sendJson, sendNoContent, type HeaderList } from '../server/respond.js';
 import type { ViewExpansion } from '../sql/analyzer/types.js';
+import type { CatalogDescription } from '../catalogs/model.js';
 import { quoteString } from '../sql/quoting.js';
 import { classifyStatement, type SessionStatement } from '../sql/session-statement.js';
 import { embeddedBindingRefusal } from './duckdb/binding.js';
@@ -131,11 +132,23 @@ export class LocalBackend implements Backend {
   }
 
   async submit(submission: Submission, res: ClientResponse): Promise<void> {
+    this.serve(submission, res, (query) => this.run(query, classifyStatement(query.sql), submission.session));
+  }
+
+  /**
+   * Serves a statement the gateway answers itself (metadata): `execute` produces its rows when
+   * the query starts; paging, cancel and follow-ups are as for any query of this backend.
+   */
+  answer(submission: Submission, res: ClientResponse, execute: (signal: AbortSignal) => Promise<LocalExecution>): void {
+    this.serve(submission, res, async (query) => ({ execution: await execute(query.abort.signal) }));
+  }
+
+  private serve(submission: Submission, res: ClientResponse, start: (query: LocalQuery) => Promise<Outcome>): void {
     const query = new LocalQuery(submission.events, this.options.queryIds.next(), submission.user, submission.principal, submission.session.dialect, submission.sql, submission.access !== undefined);
     this.queries.set(query.id, query);
     submission.events.started(query.id);
     // Start at once: the first poll then usually finds the first page ready.
-    this.begin(query, submission.session);
+    this.begin(query, start);
     sendJson(res, renderQueryResults(this.document(query, submission.baseUrl, 1)));
   }
 
@@ -197,6 +210,10 @@ export class LocalBackend implements Backend {
     return names;
   }
 
+  async describeCatalogs(): Promise<CatalogDescription[]> {
+    return this.options.engine.describeCatalogs();
+  }
+
   async columnsOf(catalog: string, schema: string, table: string): Promise<string[] | undefined> {
     const columns = await this.options.engine.columnsOf(catalog, schema, table);
     return columns.length === 0 ? undefined : columns.map((c) => c.name);
@@ -234,15 +251,15 @@ export class LocalBackend implements Backend {
     return 'done';
   }
 
-  private begin(query: LocalQuery, session: QuerySession): void {
-    let statement: SessionStatement;
+  private begin(query: LocalQuery, start: (query: LocalQuery) => Promise<Outcome>): void {
+    let started: Promise<Outcome>;
     try {
-      statement = classifyStatement(query.sql);
+      started = start(query);
     } catch (err) {
       query.fail(asQueryFailure(err));
       return;
     }
-    query.pending = this.run(query, statement, session).then(
+    query.pending = started.then(
       (outcome) => {
         query.pending = undefined;
         if (query.done) return;

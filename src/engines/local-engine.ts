@@ -9,6 +9,7 @@
  */
 import type { Column } from '../protocol/types.js';
 import type { ViewExpansion } from '../sql/analyzer/types.js';
+import type { CatalogDescription } from '../catalogs/model.js';
 
 export interface LocalStatement {
   /** The statement text to run (a resolved prepared statement when the client used EXECUTE). */
@@ -59,5 +60,7 @@ export interface LocalEngine {
   columnsOf(catalog: string, schema: string, table: string): Promise<Array<{ name: string; type: string }>>;
   /** What reading a view reads underneath, as the engine binds it; undefined for a table. */
   viewReads(catalog: string, schema: string, name: string): Promise<ViewExpansion | undefined>;
+  /** Every catalog the engine serves, described for metadata (information_schema, system.jdbc, SHOW). */
+  describeCatalogs(): Promise<CatalogDescription[]>;
   close(): Promise<void>;
 }

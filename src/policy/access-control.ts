@@ -14,7 +14,8 @@ import { ErrorCodes, QueryFailure } from '../protocol/errors.js';
 import type { QuerySession } from '../protocol/session.js';
 import { analyze, type AccessRequest, type MetadataProvider, type StatementKind } from '../sql/analyzer/index.js';
 import { DecisionCache, decisionKey } from './decision-cache.js';
-import { authorize, metadataVisibility, type AccessIdentity, type AuthorizeContext, type Decision } from './decision.js';
+import { authorize, metadataVisibility, type AccessIdentity, type AuthorizeContext, type Decision, type MetadataVisibility } from './decision.js';
+import type { MetadataAnswer } from '../catalogs/metadata-service.js';
 import { filteredInformationSchema, filteredShowStatement, listsMetadata, type ShowLister } from './metadata-filter.js';
 import { explainAccess } from './explain.js';
 import type { SubmissionAccess } from '../engines/backend.js';
@@ -33,6 +34,13 @@ export interface AccessOutcome {
   decision: Decision;
   /** What the engine runs instead of the statement: a SHOW or DESCRIBE answer filtered for the user. */
   rewrittenSql?: string;
+  /** The gateway answers this metadata statement itself, with only what the user may see. */
+  metadataAnswer?: MetadataAnswer;
+}
+
+/** The gateway's metadata service, as access control consults it (catalogs/metadata-service.ts). */
+export interface MetadataPlanner {
+  plan(sql: string, session: QuerySession, visible: MetadataVisibility): Promise<MetadataAnswer | undefined>;
 }
 
 export interface AccessCheckInput {
@@ -59,6 +67,7 @@ export class AccessControl {
     private readonly tags?: TagAuthorization,
     /** Groups of users other than the caller (definer view owners), from the group file. */
     private readonly groupsOf?: (user: string) => readonly string[],
+    private readonly gatewayMetadata?: MetadataPlanner,
   ) {}
 
   /** A statement that creates, drops, replaces or alters tables or views ended: forget cached metadata. */
@@ -116,10 +125,13 @@ export class AccessControl {
     // Metadata lists only what the user may see. Not cached: listings change with the catalogs, not with the policy.
     const lister = this.metadata.showRows === undefined || this.metadata.objectsOf === undefined ? undefined : (this.metadata as ShowLister);
     const sessionNames = { ...(session.catalog !== undefined ? { catalog: session.catalog } : {}), ...(session.schema !== undefined ? { schema: session.schema } : {}) };
+    const visible = metadataVisibility(rules, identity);
+    const metadataAnswer = await this.gatewayMetadata?.plan(input.sql, session, visible);
+    if (metadataAnswer !== undefined) return { ...outcome, metadataAnswer };
     if (listsMetadata(outcome.request)) {
-      return { ...outcome, rewrittenSql: await filteredShowStatement(outcome.request, input.sql, sessionNames, lister, metadataVisibility(rules, identity)) };
+      return { ...outcome, rewrittenSql: await filteredShowStatement(outcome.request, input.sql, sessionNames, lister, visible) };
     }
-    const filtered = await filteredInformationSchema(outcome.request, input.sql, sessionNames, lister, metadataVisibility(rules, identity));
+    const filtered = await filteredInformationSchema(outcome.request, input.sql, sessionNames, lister, visible);
     if (filtered !== undefined) return { ...outcome, rewrittenSql: filtered };
     return outcome;
   }
