@@ -16,6 +16,7 @@ import { followUpUri, infoUri } from '../protocol/uris.js';
 import { sendJson, sendNoContent, type HeaderList } from '../server/respond.js';
 import type { ViewExpansion } from '../sql/analyzer/types.js';
 import type { CatalogDescription } from '../catalogs/model.js';
+import { informationSchemaTable, systemTable } from '../catalogs/metadata-tables.js';
 import { quoteString } from '../sql/quoting.js';
 import { classifyStatement, type SessionStatement } from '../sql/session-statement.js';
 import { embeddedBindingRefusal } from './duckdb/binding.js';
@@ -215,6 +216,9 @@ export class LocalBackend implements Backend {
   }
 
   async columnsOf(catalog: string, schema: string, table: string): Promise<string[] | undefined> {
+    // The gateway answers these tables (catalogs/metadata-service.ts), not DuckDB: their columns are Trino's.
+    const metadataTable = schema === 'information_schema' ? informationSchemaTable(table) : catalog === 'system' ? systemTable(schema, table) : undefined;
+    if (metadataTable !== undefined) return metadataTable.columns.map((c) => c.name);
     const columns = await this.options.engine.columnsOf(catalog, schema, table);
     return columns.length === 0 ? undefined : columns.map((c) => c.name);
   }
