@@ -16,6 +16,7 @@ import { DUCKDB_RESULTS, type AuthenticatorConfig, type GatewayConfig } from './
 import { AccessControl, describeAccess, type AccessCheckInput, type AccessOutcome, type MetadataPlanner } from './policy/access-control.js';
 import { MetadataService } from './catalogs/metadata-service.js';
 import { METADATA_BACKEND, MetadataEngine } from './catalogs/metadata-engine.js';
+import { CatalogPlacement, catalogsNamed } from './catalogs/placement.js';
 import type { Decision } from './policy/decision.js';
 import type { AccessRules } from './policy/file-rules.js';
 import { startTagService } from './policy/tags/setup.js';
@@ -353,9 +354,10 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
   const analyzeForRouting = async (submission: { sql: string; session: QuerySession }) => {
     const { session } = submission;
     const request = await analyze(submission.sql, { ...(session.catalog ? { catalog: session.catalog } : {}), ...(session.schema ? { schema: session.schema } : {}) }, metadata, session.preparedStatements);
-    return { kind: request.kind, tables: request.tables.map((t) => `${t.table.catalog}.${t.table.schema}.${t.table.name}`) };
+    return { kind: request.kind, tables: request.tables.map((t) => `${t.table.catalog}.${t.table.schema}.${t.table.name}`), catalogs: catalogsNamed(request) };
   };
-  const dispatcher = new Dispatcher(fromConfig('routing', () => new Router(config)), admission, signer, queryIds, metrics, ops.tracker, analyzeForRouting, log);
+  const placement = new CatalogPlacement(config.backends.map((c, i) => ({ backend: backends[i]!, group: c.group })), log);
+  const dispatcher = new Dispatcher(fromConfig('routing', () => new Router(config)), admission, signer, queryIds, metrics, ops.tracker, analyzeForRouting, log, placement);
   const reloader = options.configPath === undefined ? undefined : watchConfig(options.configPath, config, { pool, dispatcher, groupLimits, log }, ops.audit);
   const sweeper = setInterval(() => dispatcher.sweep(), 5_000);
   sweeper.unref();

@@ -201,7 +201,8 @@ export class LocalBackend implements Backend {
 
   async catalogs(): Promise<string[]> {
     const execution = await this.options.engine.execute(
-      { sql: 'SELECT DISTINCT catalog_name FROM information_schema.schemata ORDER BY 1', parameters: [], parametricDatetime: false },
+      // DuckDB's own in-memory and temporary databases are no catalogs of the gateway's namespace.
+      { sql: "SELECT DISTINCT catalog_name FROM information_schema.schemata WHERE catalog_name NOT IN ('memory', 'temp') ORDER BY 1", parameters: [], parametricDatetime: false },
       new AbortController().signal,
     );
     const names: string[] = [];

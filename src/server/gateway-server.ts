@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import type { Backend, QueryEndDetails, QueryOutcome, Submission } from '../engines/backend.js';
 import type { LocalBackend } from '../engines/local-backend.js';
 import type { MetadataAnswer, MetadataService } from '../catalogs/metadata-service.js';
+import { catalogsNamed } from '../catalogs/placement.js';
 import { changesObjects, describeAccess, type AccessControl, type AccessOutcome } from '../policy/access-control.js';
 import type { QueryTracker } from '../tracking/query-tracker.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
@@ -223,7 +224,7 @@ export class GatewayServer {
         }
       }
       this.options.metrics.overhead('submit', receivedAt);
-      if (access) routing.statement = { kind: access.request.kind, tables: describeAccess(access).tables };
+      if (access) routing.statement = { kind: access.request.kind, tables: describeAccess(access).tables, catalogs: catalogsNamed(access.request) };
       const submission = {
         // A SHOW or DESCRIBE runs as the statement that returns only what the user may see.
         sql: access?.rewrittenSql ?? sql,

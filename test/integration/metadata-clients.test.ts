@@ -151,6 +151,54 @@ describe('JDBC DatabaseMetaData', () => {
   });
 });
 
+describe('one namespace across engines', () => {
+  const rowsOf = async (sql: string) => {
+    const result = await runQuery(gateways.both!.url, sql, { 'X-Trino-User': 'alice' });
+    return result.error ? `${String(result.error.errorName)}: ${String(result.error.message)}` : (JSON.parse(`[${result.rowsText}]`) as unknown[][]);
+  };
+
+  test('a statement goes where its catalog lives, whatever group the routing rules chose', async () => {
+    assert.deepEqual(await rowsOf('SELECT count(*) FROM demo.tpch.nation'), [[25]]);
+    assert.deepEqual(await rowsOf('SELECT count(*) FROM tpch.tiny.nation'), [[25]]);
+    assert.deepEqual(await rowsOf("SELECT table_name FROM tpch.information_schema.tables WHERE table_schema = 'tiny' AND table_name = 'nation'"), [['nation']]);
+  });
+
+  test('a statement joining catalogs on different engines is refused, naming the catalogs and engines', async () => {
+    const refused = String(await rowsOf('SELECT count(*) FROM demo.tpch.nation d JOIN tpch.tiny.nation t ON d.n_nationkey = t.n_nationkey'));
+    assert.match(refused, /^NOT_SUPPORTED: Catalogs on different engines cannot be used in one statement: /);
+    assert.match(refused, /demo \(embedded engine backend embedded\)/);
+    assert.match(refused, /tpch \(Trino backend trino1\)/);
+  });
+
+  test('the SQLAlchemy inspector on a Trino catalog answers as Trino does directly', async () => {
+    for (const [call, schema, table] of [['get_schema_names'], ['get_table_names', 'tiny'], ['get_columns', 'tiny', 'nation']] as const) {
+      assert.deepEqual(await inspector(port('both'), 'alice', 'tpch', call, schema, table), await inspector(trinoPort, 'alice', 'tpch', call, schema, table), call);
+    }
+    assert.deepEqual(await inspector(port('both'), 'alice', 'demo', 'get_schema_names'), ['information_schema', 'tpch']);
+  });
+
+  test('a Trino backend that is down: its catalogs are unavailable, the embedded ones keep working', async () => {
+    const gateway = await startTestGateway({
+      backends: [
+        { name: 'embedded', engine: 'duckdb', group: 'local' },
+        { name: 'gone', engine: 'trino', url: 'http://127.0.0.1:1', group: 'cluster' },
+      ],
+      routing: { defaultGroup: 'local' },
+    });
+    try {
+      const ask = async (sql: string) => runQuery(gateway.url, sql, { 'X-Trino-User': 'alice' });
+      assert.equal((await ask('SELECT count(*) FROM demo.tpch.nation')).rowsText, '[25]');
+      const shown = await ask('SHOW CATALOGS');
+      assert.equal(shown.error, undefined);
+      assert.equal(shown.rowsText, '["demo"],["system"]');
+      const nodes = await ask('SELECT node_id, state FROM system.runtime.nodes ORDER BY 1');
+      assert.equal(nodes.rowsText, '["embedded","active"],["gone","inactive"]');
+    } finally {
+      await gateway.close();
+    }
+  });
+});
+
 describe('SQLAlchemy inspector', () => {
   test('on the embedded engine', async () => {
     assert.deepEqual(await inspector(port('embedded'), 'alice', 'demo', 'get_schema_names'), ['information_schema', 'tpch']);
