@@ -166,7 +166,9 @@ export class MetadataService {
         let ours = false;
         for (const { name } of references) {
           if (name === undefined) continue;
-          if ((name.schema === 'information_schema' && (await describedHere(name.catalog))) || (name.catalog === 'system' && SYSTEM_SCHEMAS.has(name.schema) && systemServed)) ours = true;
+          if (name.schema === 'information_schema' && (await describedHere(name.catalog))) ours = true;
+          // system.runtime describes the engine a query runs on: the gateway's backends only where no Trino has its own.
+          if (name.catalog === 'system' && SYSTEM_SCHEMAS.has(name.schema) && systemServed && (name.schema !== 'runtime' || allEmbedded)) ours = true;
         }
         if (!ours) return undefined;
         return this.answerQuery(resolved.sql, resolved.parameters, names, visible);
