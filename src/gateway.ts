@@ -12,8 +12,11 @@ import { PasswordFileAuthenticator } from './auth/password-file.js';
 import { ConfigError, parseConfigText } from './config/load.js';
 import { applyReload, type ReloadTargets } from './config/reload.js';
 import { ReloadingFile } from './config/reloading-file.js';
-import type { AuthenticatorConfig, GatewayConfig } from './config/schema.js';
-import { AccessControl, describeAccess, type AccessCheckInput, type AccessOutcome } from './policy/access-control.js';
+import { DUCKDB_RESULTS, type AuthenticatorConfig, type GatewayConfig } from './config/schema.js';
+import { AccessControl, describeAccess, type AccessCheckInput, type AccessOutcome, type MetadataPlanner } from './policy/access-control.js';
+import { MetadataService } from './catalogs/metadata-service.js';
+import { METADATA_BACKEND, MetadataEngine } from './catalogs/metadata-engine.js';
+import { CatalogPlacement, catalogsNamed } from './catalogs/placement.js';
 import type { Decision } from './policy/decision.js';
 import type { AccessRules } from './policy/file-rules.js';
 import { startTagService } from './policy/tags/setup.js';
@@ -238,13 +241,14 @@ function createAccessControl(
   metadata: BackendMetadata,
   groupFile: GroupFile | undefined,
   onDenied?: (input: AccessCheckInput, outcome: AccessOutcome) => void,
+  gatewayMetadata?: MetadataPlanner,
 ): AccessControl | undefined {
   // A definer view's owner gets its groups where Trino's group provider would find them.
   const groupsOf = groupFile === undefined ? undefined : (user: string) => groupFile.groupsOf(user);
-  if (tags === undefined) return rules === undefined ? undefined : new AccessControl(rules, metadata, onDenied, undefined, groupsOf);
+  if (tags === undefined) return rules === undefined ? undefined : new AccessControl(rules, metadata, onDenied, undefined, groupsOf, gatewayMetadata);
   // Alone, the tag grants must allow: mode any would let the empty rules file allow everything.
   const mode = rules === undefined ? 'all' : config.accessControl!.tags!.mode;
-  return new AccessControl(rules ?? NO_RULES_FILE, metadata, onDenied, { mode, policy: () => tags.policy() }, groupsOf);
+  return new AccessControl(rules ?? NO_RULES_FILE, metadata, onDenied, { mode, policy: () => tags.policy() }, groupsOf, gatewayMetadata);
 }
 
 export interface ExplainRequest {
@@ -373,9 +377,10 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
   const analyzeForRouting = async (submission: { sql: string; session: QuerySession }) => {
     const { session } = submission;
     const request = await analyze(submission.sql, { ...(session.catalog ? { catalog: session.catalog } : {}), ...(session.schema ? { schema: session.schema } : {}) }, metadata, session.preparedStatements);
-    return { kind: request.kind, tables: request.tables.map((t) => `${t.table.catalog}.${t.table.schema}.${t.table.name}`) };
+    return { kind: request.kind, tables: request.tables.map((t) => `${t.table.catalog}.${t.table.schema}.${t.table.name}`), catalogs: catalogsNamed(request) };
   };
-  const dispatcher = new Dispatcher(fromConfig('routing', () => new Router(config)), admission, signer, queryIds, metrics, ops.tracker, analyzeForRouting, log);
+  const placement = new CatalogPlacement(config.backends.map((c, i) => ({ backend: backends[i]!, group: c.group })), log);
+  const dispatcher = new Dispatcher(fromConfig('routing', () => new Router(config)), admission, signer, queryIds, metrics, ops.tracker, analyzeForRouting, log, placement);
   const reloader = options.configPath === undefined ? undefined : watchConfig(options.configPath, config, { pool, dispatcher, groupLimits, log }, ops.audit);
   const lifecycle = new Lifecycle();
   const sweeper = setInterval(() => dispatcher.sweep(), 5_000);
@@ -387,6 +392,10 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
   });
   await health.probeAll();
   health.start();
+  // One catalog namespace across backends: metadata statements the gateway answers itself, served by its own backend.
+  const metadataService = new MetadataService(backends, log);
+  const metadataBackend = new LocalBackend({ name: METADATA_BACKEND, engine: new MetadataEngine(), signer, queryIds, clientTimeoutMs: config.queries.clientTimeout, results: DUCKDB_RESULTS });
+  await metadataBackend.start();
   const access = createAccessControl(config, rules, tagRuntime?.service, metadata, groupFile, (input, outcome) => {
     const denied = outcome.decision.checks.find((c) => !c.allowed);
     metrics.accessDenied(denied?.check ?? 'statement');
@@ -397,7 +406,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
       outcome: 'denied',
       details: { user: input.user, rule: denied?.decidedBy, message: outcome.decision.message, statement: input.sql.slice(0, 2000) },
     });
-  });
+  }, metadataService);
   if (access) metrics.observeDecisionCache(() => access.cacheStats);
   const tagsFile = config.accessControl?.tags?.file;
   const admin = new AdminApi({
@@ -415,7 +424,8 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
     log,
   });
   const server = new GatewayServer({
-    backends,
+    backends: [...backends, metadataBackend],
+    metadata: { service: metadataService, backend: metadataBackend },
     dispatcher,
     admission,
     admin,
@@ -455,7 +465,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
       clearInterval(reloader?.timer);
       health.stop();
       await server.close();
-      await Promise.all(backends.map((b) => b.close()));
+      await Promise.all([...backends, metadataBackend].map((b) => b.close()));
       await tagRuntime?.close();
       await cluster?.close();
       bus?.close();

@@ -3,7 +3,8 @@
 #   - trino-cli executable jar   ($QG_TRINO_CLI_VERSION, newest published)
 #   - trino-jdbc driver jar      ($QG_TRINO_JDBC_VERSION)
 #   - a Python venv with the PyPI "trino" client ($QG_PY_TRINO_VERSION)
-#   - test/clients/JdbcQuery.java compiled with javac (Java 17+)
+#   - SQLAlchemy in that venv (the trino package's dialect: the inspector tests)
+#   - test/clients/JdbcQuery.java and JdbcMetadata.java compiled with javac (Java 17+)
 # Idempotent; a second run only checks that everything is in place.
 # Afterwards: `. scripts/clients/env.sh` exports the paths.
 set -euo pipefail
@@ -15,6 +16,7 @@ REPO="$(cd "$HERE/../.." && pwd)"
 . "$HERE/../trino/lib.sh"
 
 SRC="$REPO/test/clients/JdbcQuery.java"
+SRC_METADATA="$REPO/test/clients/JdbcMetadata.java"
 CLASSES="$QG_CLIENTS_DIR/classes"
 
 install_jars() {
@@ -28,7 +30,7 @@ install_jars() {
 
 install_venv() {
   local marker="$QG_PY_VENV/.querygate-installed" py="${QUERYGATE_PYTHON_BASE:-python3}"
-  if [ -f "$marker" ] && "$QG_PY_VENV/bin/python" -c 'import trino' >/dev/null 2>&1; then
+  if [ -f "$marker" ] && "$QG_PY_VENV/bin/python" -c 'import trino, sqlalchemy' >/dev/null 2>&1; then
     qg_log "python venv: $QG_PY_VENV (trino $QG_PY_TRINO_VERSION)"
     return 0
   fi
@@ -41,8 +43,8 @@ install_venv() {
   "$py" -m venv "$QG_PY_VENV" \
     || qg_die "'$py -m venv' failed (on Debian/Ubuntu: apt-get install -y python3-venv)"
   PIP_DISABLE_PIP_VERSION_CHECK=1 "$QG_PY_VENV/bin/python" -m pip install --quiet --no-input \
-    "trino==$QG_PY_TRINO_VERSION" \
-    || qg_die "pip install trino==$QG_PY_TRINO_VERSION failed (is PyPI reachable?)"
+    "trino==$QG_PY_TRINO_VERSION" "sqlalchemy==$QG_PY_SQLALCHEMY_VERSION" \
+    || qg_die "pip install trino==$QG_PY_TRINO_VERSION sqlalchemy==$QG_PY_SQLALCHEMY_VERSION failed (is PyPI reachable?)"
   "$QG_PY_VENV/bin/python" -c 'import trino.dbapi' || qg_die "trino package installed but not importable"
   date -u +%Y-%m-%dT%H:%M:%SZ >"$marker"
   qg_log "python venv: $QG_PY_VENV (trino $QG_PY_TRINO_VERSION)"
@@ -55,14 +57,14 @@ compile_jdbc_query() {
   javac="$(dirname "$java")/javac"
   [ -x "$javac" ] || javac="$(command -v javac || true)"
   { [ -n "$javac" ] && [ -x "$javac" ]; } || qg_die "javac not found (need a JDK 17+, not just a JRE)"
-  sum="$(sha256sum "$SRC" | cut -c1-64)"
-  if [ -f "$CLASSES/JdbcQuery.class" ] && [ "$(cat "$CLASSES/.source.sha256" 2>/dev/null)" = "$sum" ]; then
+  sum="$(cat "$SRC" "$SRC_METADATA" | sha256sum | cut -c1-64)"
+  if [ -f "$CLASSES/JdbcQuery.class" ] && [ -f "$CLASSES/JdbcMetadata.class" ] && [ "$(cat "$CLASSES/.source.sha256" 2>/dev/null)" = "$sum" ]; then
     qg_log "JdbcQuery:  $CLASSES/JdbcQuery.class (up to date)"
     return 0
   fi
   rm -rf "$CLASSES.tmp"
   mkdir -p "$CLASSES.tmp"
-  "$javac" --release 17 -encoding UTF-8 -d "$CLASSES.tmp" "$SRC" || qg_die "javac failed for $SRC"
+  "$javac" --release 17 -encoding UTF-8 -d "$CLASSES.tmp" "$SRC" "$SRC_METADATA" || qg_die "javac failed for $SRC $SRC_METADATA"
   echo "$sum" >"$CLASSES.tmp/.source.sha256"
   rm -rf "$CLASSES"
   mv "$CLASSES.tmp" "$CLASSES"

@@ -114,6 +114,7 @@ qg_with_lock() {
 QG_TRINO_CLI_VERSION="${TRINO_CLI_VERSION:-476}"   # newest trino-cli executable jar on Maven Central
 QG_TRINO_JDBC_VERSION="${TRINO_JDBC_VERSION:-483}"
 QG_PY_TRINO_VERSION="${PY_TRINO_VERSION:-0.340.0}" # PyPI package "trino"
+QG_PY_SQLALCHEMY_VERSION="${PY_SQLALCHEMY_VERSION:-2.0.36}" # the inspector tests use the trino package's SQLAlchemy dialect
 QG_CLIENTS_DIR="$QG_CACHE/clients"
 QG_PY_VENV="$QG_CLIENTS_DIR/venv-trino-$QG_PY_TRINO_VERSION"
 

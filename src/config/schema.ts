@@ -38,7 +38,7 @@ const dataSize = z.string().transform((text, ctx) => {
 
 const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, 'must be 1-63 letters, digits, _ . or -, starting with a letter or digit');
 
-const DUCKDB_RESULTS = { maxPageSize: 16 * 1024 ** 2, maxHeldPerUser: 64 * 1024 ** 2, maxHeld: 256 * 1024 ** 2 };
+export const DUCKDB_RESULTS = { maxPageSize: 16 * 1024 ** 2, maxHeldPerUser: 64 * 1024 ** 2, maxHeld: 256 * 1024 ** 2 };
 
 /** Result pages the gateway holds for a local engine's queries: being built, or kept for a client's retry (see the README). */
 const resultLimits = z

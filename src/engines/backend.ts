@@ -10,6 +10,7 @@ import type { FollowUp } from '../protocol/query-token.js';
 import type { QuerySession } from '../protocol/session.js';
 import type { ViewExpansion } from '../sql/analyzer/types.js';
 import type { BackendStats } from '../tracking/types.js';
+import type { CatalogDescription } from '../catalogs/model.js';
 
 export interface Submission {
   /** What the engine runs. */
@@ -92,6 +93,8 @@ export interface Backend {
   columnTypesOf(catalog: string, schema: string, table: string): Promise<Array<{ name: string; type: string }> | undefined>;
   /** What reading a view reads underneath, as the engine expands it; undefined for a table. */
   viewOf?(catalog: string, schema: string, table: string): Promise<ViewExpansion | undefined>;
+  /** Every catalog the backend serves, described for metadata (the embedded engine: the gateway answers its metadata). */
+  describeCatalogs?(): Promise<CatalogDescription[]>;
   /** Every schema, table and column of a catalog (absent: its information_schema cannot be filtered). */
   objectsOf?(catalog: string): Promise<CatalogObjects>;
   /** The unfiltered answer of a SHOW statement, run as the gateway (absent: SHOW cannot be filtered there). */

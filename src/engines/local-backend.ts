@@ -15,6 +15,8 @@ import { formEncode, hasCapability, headerName, type Dialect, type QuerySession 
 import { followUpUri, infoUri } from '../protocol/uris.js';
 import { sendJson, sendNoContent, type HeaderList } from '../server/respond.js';
 import type { ViewExpansion } from '../sql/analyzer/types.js';
+import type { CatalogDescription } from '../catalogs/model.js';
+import { informationSchemaTable, systemTable } from '../catalogs/metadata-tables.js';
 import { quoteString } from '../sql/quoting.js';
 import { classifyStatement, type SessionStatement } from '../sql/session-statement.js';
 import { embeddedBindingRefusal } from './duckdb/binding.js';
@@ -107,7 +109,13 @@ export class LocalBackend implements Backend {
     this.name = options.name;
     this.engine = options.engine.kind === 'athena' ? 'athena' : 'duckdb';
     this.pages = new PageBudget(options.results);
+    // Only engines that describe their catalogs have their metadata answered by the gateway
+    // (the metadata service tells such backends from Trino-like ones by this member).
+    const describe = options.engine.describeCatalogs?.bind(options.engine);
+    if (describe !== undefined) this.describeCatalogs = describe;
   }
+
+  readonly describeCatalogs?: () => Promise<CatalogDescription[]>;
 
   async probe(timeoutMs: number): Promise<string | undefined> {
     return this.options.engine.probe?.(AbortSignal.timeout(timeoutMs));
@@ -141,11 +149,23 @@ export class LocalBackend implements Backend {
   }
 
   async submit(submission: Submission, res: ClientResponse): Promise<void> {
+    this.serve(submission, res, (query) => this.run(query, classifyStatement(query.sql), submission.session));
+  }
+
+  /**
+   * Serves a statement the gateway answers itself (metadata): `execute` produces its rows when
+   * the query starts; paging, cancel and follow-ups are as for any query of this backend.
+   */
+  answer(submission: Submission, res: ClientResponse, execute: (signal: AbortSignal) => Promise<LocalExecution>): void {
+    this.serve(submission, res, async (query) => ({ execution: await execute(query.abort.signal) }));
+  }
+
+  private serve(submission: Submission, res: ClientResponse, start: (query: LocalQuery) => Promise<Outcome>): void {
     const query = new LocalQuery(submission.events, this.options.queryIds.next(), submission.user, submission.principal, submission.session.dialect, submission.sql, submission.access !== undefined);
     this.queries.set(query.id, query);
     submission.events.started(query.id);
     // Start at once: the first poll then usually finds the first page ready.
-    this.begin(query, submission.session);
+    this.begin(query, start);
     sendJson(res, renderQueryResults(this.document(query, submission.baseUrl, 1)));
   }
 
@@ -199,7 +219,8 @@ export class LocalBackend implements Backend {
     const listed = this.options.engine.catalogNames?.();
     if (listed !== undefined) return listed;
     const execution = await this.options.engine.execute(
-      { sql: 'SELECT DISTINCT catalog_name FROM information_schema.schemata ORDER BY 1', parameters: [], parametricDatetime: false },
+      // DuckDB's own in-memory and temporary databases are no catalogs of the gateway's namespace.
+      { sql: "SELECT DISTINCT catalog_name FROM information_schema.schemata WHERE catalog_name NOT IN ('memory', 'temp') ORDER BY 1", parameters: [], parametricDatetime: false },
       new AbortController().signal,
     );
     const names: string[] = [];
@@ -210,6 +231,9 @@ export class LocalBackend implements Backend {
   }
 
   async columnsOf(catalog: string, schema: string, table: string): Promise<string[] | undefined> {
+    // The gateway answers these tables (catalogs/metadata-service.ts), not DuckDB: their columns are Trino's.
+    const metadataTable = schema === 'information_schema' ? informationSchemaTable(table) : catalog === 'system' ? systemTable(schema, table) : undefined;
+    if (metadataTable !== undefined) return metadataTable.columns.map((c) => c.name);
     const columns = await this.options.engine.columnsOf(catalog, schema, table);
     return columns.length === 0 ? undefined : columns.map((c) => c.name);
   }
@@ -251,15 +275,15 @@ export class LocalBackend implements Backend {
     return 'done';
   }
 
-  private begin(query: LocalQuery, session: QuerySession): void {
-    let statement: SessionStatement;
+  private begin(query: LocalQuery, start: (query: LocalQuery) => Promise<Outcome>): void {
+    let started: Promise<Outcome>;
     try {
-      statement = classifyStatement(query.sql);
+      started = start(query);
     } catch (err) {
       query.fail(asQueryFailure(err));
       return;
     }
-    query.pending = this.run(query, statement, session).then(
+    query.pending = started.then(
       (outcome) => {
         query.pending = undefined;
         if (query.done) return;

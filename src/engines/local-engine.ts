@@ -10,6 +10,7 @@
 import type { Column } from '../protocol/types.js';
 import type { QueryEndDetails } from './backend.js';
 import type { ViewExpansion } from '../sql/analyzer/types.js';
+import type { CatalogDescription } from '../catalogs/model.js';
 
 export interface LocalStatement {
   /** The statement text to run (a resolved prepared statement when the client used EXECUTE). */
@@ -79,5 +80,11 @@ export interface LocalEngine {
   columnsOf(catalog: string, schema: string, table: string): Promise<Array<{ name: string; type: string }>>;
   /** What reading a view reads underneath, as the engine binds it; undefined for a table. */
   viewReads(catalog: string, schema: string, name: string): Promise<ViewExpansion | undefined>;
+  /**
+   * Every catalog the engine serves, described for metadata (information_schema, system.jdbc,
+   * SHOW), which the gateway then answers; absent for engines that answer their metadata
+   * statements themselves (Athena).
+   */
+  describeCatalogs?(): Promise<CatalogDescription[]>;
   close(): Promise<void>;
 }

@@ -15,7 +15,8 @@ import type { QuerySession } from '../protocol/session.js';
 import { analyze, type AccessRequest, type MetadataProvider, type QualifiedName, type StatementKind } from '../sql/analyzer/index.js';
 import { rewriteForFiltersAndMasks, withFilterMaskReads, type FilterMaskRewrite } from './filter-mask/rewrite.js';
 import { DecisionCache, decisionKey } from './decision-cache.js';
-import { authorize, metadataVisibility, type AccessIdentity, type AuthorizeContext, type Decision } from './decision.js';
+import { authorize, metadataVisibility, type AccessIdentity, type AuthorizeContext, type Decision, type MetadataVisibility } from './decision.js';
+import type { MetadataAnswer } from '../catalogs/metadata-service.js';
 import { filteredInformationSchema, filteredShowStatement, listsMetadata, type ShowLister } from './metadata-filter.js';
 import { explainAccess } from './explain.js';
 import type { SubmissionAccess } from '../engines/backend.js';
@@ -39,6 +40,13 @@ export interface AccessOutcome {
   rewrittenSql?: string;
   /** The row filters and column masks applied (for explain-access and history). */
   filtersAndMasks?: FilterMaskRewrite['applied'];
+  /** The gateway answers this metadata statement itself, with only what the user may see. */
+  metadataAnswer?: MetadataAnswer;
+}
+
+/** The gateway's metadata service, as access control consults it (catalogs/metadata-service.ts). */
+export interface MetadataPlanner {
+  plan(sql: string, session: QuerySession, visible: MetadataVisibility): Promise<MetadataAnswer | undefined>;
 }
 
 export interface AccessCheckInput {
@@ -65,6 +73,7 @@ export class AccessControl {
     private readonly tags?: TagAuthorization,
     /** Groups of users other than the caller (definer view owners), from the group file. */
     private readonly groupsOf?: (user: string) => readonly string[],
+    private readonly gatewayMetadata?: MetadataPlanner,
   ) {}
 
   /** A statement that creates, drops, replaces or alters tables or views ended: forget cached metadata. */
@@ -122,10 +131,13 @@ export class AccessControl {
     // Metadata lists only what the user may see. Not cached: listings change with the catalogs, not with the policy.
     const lister = this.metadata.showRows === undefined || this.metadata.objectsOf === undefined ? undefined : (this.metadata as ShowLister);
     const sessionNames = { ...(session.catalog !== undefined ? { catalog: session.catalog } : {}), ...(session.schema !== undefined ? { schema: session.schema } : {}) };
+    const visible = metadataVisibility(rules, identity);
+    const metadataAnswer = await this.gatewayMetadata?.plan(input.sql, session, visible);
+    if (metadataAnswer !== undefined) return { ...outcome, metadataAnswer };
     if (listsMetadata(outcome.request)) {
-      return { ...outcome, rewrittenSql: await filteredShowStatement(outcome.request, input.sql, sessionNames, lister, metadataVisibility(rules, identity)) };
+      return { ...outcome, rewrittenSql: await filteredShowStatement(outcome.request, input.sql, sessionNames, lister, visible) };
     }
-    const filtered = await filteredInformationSchema(outcome.request, input.sql, sessionNames, lister, metadataVisibility(rules, identity));
+    const filtered = await filteredInformationSchema(outcome.request, input.sql, sessionNames, lister, visible);
     if (filtered !== undefined && outcome.filtersAndMasks !== undefined) {
       throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, 'information_schema cannot be read in the same statement as a table with a row filter or column mask');
     }

@@ -8,9 +8,8 @@
  */
 import type { CatalogObjects } from '../engines/backend.js';
 import { ErrorCodes, QueryFailure } from '../protocol/errors.js';
-import type { Ident, Pos } from '../sql/analyzer/ast.js';
-import { parseStatement, type AccessRequest, type QualifiedName, type StatementKind } from '../sql/analyzer/index.js';
-import { tokenize } from '../sql/lexer.js';
+import type { AccessRequest, QualifiedName, StatementKind } from '../sql/analyzer/index.js';
+import { tableReferences, type TableReference } from '../sql/table-references.js';
 import { quoteIdentifier, quoteString } from '../sql/quoting.js';
 import type { MetadataVisibility } from './decision.js';
 
@@ -139,32 +138,16 @@ export async function filteredInformationSchema(
   if (listed.length === 0) return undefined;
   const refuse = (why: string) => new QueryFailure(ErrorCodes.NOT_SUPPORTED, `information_schema cannot be filtered for access control here: ${why}`);
   if (request.innerKind !== undefined) throw refuse('the statement runs through EXECUTE');
-  const statement = parseStatement(sql);
-  // Every table reference with its position; `TABLE x` (a query body, not a FROM item) cannot take a subquery.
-  const references: Array<{ name: Ident[]; pos: Pos; alias: boolean; body: boolean }> = [];
-  const all: Array<Record<string, unknown>> = [];
-  const stack: unknown[] = [statement];
-  while (stack.length > 0) {
-    const node = stack.pop();
-    if (Array.isArray(node)) stack.push(...node);
-    else if (typeof node === 'object' && node !== null) {
-      all.push(node as Record<string, unknown>);
-      for (const v of Object.values(node)) if (typeof v === 'object' && v !== null) stack.push(v);
-    }
+  let references: TableReference[];
+  try {
+    references = tableReferences(sql);
+  } catch (err) {
+    throw refuse((err as Error).message);
   }
-  const bodies = new Set<unknown>();
-  for (const n of all) {
-    if ('body' in n && 'orderBy' in n) bodies.add(n.body);
-    if (n.k === 'setop' && Array.isArray(n.terms)) for (const t of n.terms) bodies.add(t);
-  }
-  for (const n of all) {
-    if (n.k === 'table' && Array.isArray(n.name) && 'pos' in n) references.push({ name: n.name as Ident[], pos: n.pos as Pos, alias: n.alias !== undefined, body: bodies.has(n) });
-  }
-  const tokens = tokenize(sql);
   const edits: Array<{ start: number; end: number; text: string }> = [];
   const objects = new Map<string, CatalogObjects>();
   for (const ref of references) {
-    const parts = ref.name.map((p) => p.value);
+    const parts = ref.parts;
     const catalog = parts.length === 3 ? parts[0]! : session.catalog?.toLowerCase();
     const schema = parts.length >= 2 ? parts[parts.length - 2]! : session.schema?.toLowerCase();
     const table = parts[parts.length - 1]!;
@@ -177,9 +160,6 @@ export async function filteredInformationSchema(
       if (listing === undefined) throw refuse(`the engine serving catalog ${catalog} cannot list its objects`);
       objects.set(catalog, listing);
     }
-    const first = tokens.findIndex((t) => t.line === ref.pos.line && t.column === ref.pos.column);
-    const last = tokens[first + 2 * (parts.length - 1)];
-    if (first === -1 || last === undefined) throw refuse(`the reference at line ${ref.pos.line}:${ref.pos.column} cannot be located`);
     const q = (s: string, t: string): QualifiedName => ({ catalog, schema: s, name: t });
     // A catalog the user may not see lists nothing, not even its information_schema (as in Trino 483).
     const filter = !visible.catalog(catalog)
@@ -189,8 +169,8 @@ export async function filteredInformationSchema(
         : kind === 'tables'
           ? inList(['table_schema', 'table_name'], listing.tables.filter(([s, t]) => visible.table(q(s, t))))
           : inList(['table_schema', 'table_name', 'column_name'], listing.columns.filter(([s, t, c]) => visible.table(q(s, t)) && visible.column(q(s, t), c)));
-    const original = sql.slice(tokens[first]!.start, last.end);
-    edits.push({ start: tokens[first]!.start, end: last.end, text: `(SELECT * FROM ${original} WHERE ${filter})${ref.alias ? '' : ` AS ${quoteIdentifier(table)}`}` });
+    const original = sql.slice(ref.start, ref.end);
+    edits.push({ start: ref.start, end: ref.end, text: `(SELECT * FROM ${original} WHERE ${filter})${ref.alias ? '' : ` AS ${quoteIdentifier(table)}`}` });
   }
   edits.sort((a, b) => b.start - a.start);
   let out = sql;

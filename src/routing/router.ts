@@ -18,8 +18,8 @@ export interface RoutingContext {
   catalog?: string;
   /** X-Trino-Routing-Group. */
   routingGroupHeader?: string;
-  /** From the statement analysis, when it ran. */
-  statement?: { kind: string; tables: string[] };
+  /** From the statement analysis, when it ran (catalogs: what it names, for catalog placement). */
+  statement?: { kind: string; tables: string[]; catalogs?: string[] };
 }
 
 export interface RouteDecision {

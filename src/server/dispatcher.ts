@@ -17,6 +17,7 @@ import { renderQueryResults } from '../protocol/results.js';
 import { followUpUri, infoUri } from '../protocol/uris.js';
 import type { Admission, Slot, Ticket } from '../routing/admission.js';
 import type { RouteDecision, Router, RoutingContext } from '../routing/router.js';
+import type { CatalogPlacement } from '../catalogs/placement.js';
 import { sendJson, sendNoContent, sendQueryFailure } from './respond.js';
 
 /** The pseudo-backend named in follow-up tokens of queries waiting in the gateway queue. */
@@ -43,8 +44,9 @@ export class Dispatcher {
     private readonly metrics: GatewayMetrics,
     private readonly tracker: QueryTracker,
     /** What the statement touches, for routing rules that look at it (used when no access control ran). */
-    private readonly analyzeForRouting: (submission: PendingSubmission) => Promise<{ kind: string; tables: string[] }>,
+    private readonly analyzeForRouting: (submission: PendingSubmission) => Promise<{ kind: string; tables: string[]; catalogs: string[] }>,
     private readonly log: Logger,
+    private readonly placement?: CatalogPlacement,
   ) {}
 
   /** Takes new routing rules (configuration reload); queries already routed keep their route. */
@@ -58,12 +60,14 @@ export class Dispatcher {
   }
 
   async submit(submission: PendingSubmission, routing: RoutingContext, res: ClientResponse): Promise<void> {
-    if (this.router.needsAnalysis && routing.statement === undefined) {
+    if ((this.router.needsAnalysis || this.placement?.active) && routing.statement === undefined) {
       // Routing is not a security boundary: a statement the analyzer cannot read simply matches no statement rule.
       const statement = await this.analyzeForRouting(submission).catch(() => undefined);
       if (statement) routing = { ...routing, statement };
     }
-    const decision = this.router.route(routing);
+    let decision = this.router.route(routing);
+    // A statement naming catalogs goes where they live (catalogs/placement.ts).
+    if (this.placement !== undefined) decision = await this.placement.place(routing.statement?.catalogs ?? (routing.catalog !== undefined ? [routing.catalog.toLowerCase()] : []), decision);
     const slot = this.admission.tryAdmit(decision);
     if (slot) {
       await this.dispatch(slot, decision, submission, res);

@@ -10,7 +10,10 @@ import type { ClientRequest, ClientResponse } from '../http1/exchange.js';
 import { BodyUnavailable, FrontDoor } from '../http1/front-door.js';
 import { ImpersonationDenied, type Identity, type IdentityResolver } from '../auth/identity.js';
 import type { Logger } from 'pino';
-import type { Backend, QueryEndDetails, QueryOutcome } from '../engines/backend.js';
+import type { Backend, QueryEndDetails, QueryOutcome, Submission } from '../engines/backend.js';
+import type { LocalBackend } from '../engines/local-backend.js';
+import type { MetadataAnswer, MetadataService } from '../catalogs/metadata-service.js';
+import { catalogsNamed } from '../catalogs/placement.js';
 import { changesObjects, describeAccess, type AccessControl, type AccessOutcome } from '../policy/access-control.js';
 import type { QueryTracker } from '../tracking/query-tracker.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
@@ -50,6 +53,8 @@ export interface GatewayServerOptions {
   access?: AccessControl;
   lifecycle: Lifecycle;
   readiness: () => Readiness;
+  /** The metadata statements the gateway answers itself, and the backend that serves their answers. */
+  metadata?: { service: MetadataService; backend: LocalBackend };
   /** Tells the instance that admitted a query that it ended here (QueryEndChannel, with Redis). */
   announceEnded?: (queryId: string, outcome: QueryOutcome) => void;
   log: Logger;
@@ -234,7 +239,7 @@ export class GatewayServer {
         }
       }
       this.options.metrics.overhead('submit', receivedAt);
-      if (access) routing.statement = { kind: access.request.kind, tables: describeAccess(access).tables };
+      if (access) routing.statement = { kind: access.request.kind, tables: describeAccess(access).tables, catalogs: catalogsNamed(access.request) };
       const submission = {
         // A SHOW or DESCRIBE runs as the statement that returns only what the user may see.
         sql: access?.rewrittenSql ?? sql,
@@ -249,6 +254,11 @@ export class GatewayServer {
         receivedAt: submittedAt,
         ...(access ? { access: describeAccess(access) } : {}),
       };
+      const answer = access !== undefined ? access.metadataAnswer : await this.options.metadata?.service.plan(sql, session, undefined);
+      if (answer !== undefined && this.options.metadata !== undefined) {
+        this.answerMetadata(this.options.metadata.backend, submission, answer, res);
+        return;
+      }
       await this.options.dispatcher.submit(submission, routing, res);
     } catch (err) {
       if (err instanceof HttpFailure) throw err;
@@ -270,6 +280,35 @@ export class GatewayServer {
       });
       sendQueryFailure(res, queryId, baseUrl, failure);
     }
+  }
+
+  /** A metadata statement answered by the gateway: no routing or admission, recorded in history like any query. */
+  private answerMetadata(backend: LocalBackend, submission: Omit<Submission, 'events'>, answer: MetadataAnswer, res: ClientResponse): void {
+    const { tracker } = this.options;
+    let id: string | undefined;
+    const events = {
+      started: (queryId: string) => {
+        id = queryId;
+        tracker.started({
+          id: queryId,
+          user: submission.user,
+          principal: submission.principal,
+          ...(submission.session.source !== undefined ? { source: submission.session.source } : {}),
+          clientTags: submission.session.clientTags,
+          statement: submission.sql,
+          routingRule: 'metadata answered by the gateway',
+          backend: backend.name,
+          state: 'RUNNING',
+          createdAt: submission.receivedAt,
+          startedAt: Date.now(),
+          ...(submission.access ? { access: { decision: submission.access.decision, rule: submission.access.rules }, tables: submission.access.tables, columns: submission.access.columns } : {}),
+        });
+      },
+      ended: (outcome: QueryOutcome, details?: QueryEndDetails) => {
+        if (id !== undefined) tracker.ended(id, outcome, details);
+      },
+    };
+    backend.answer({ ...submission, events }, res, (signal) => answer.execute(signal));
   }
 
   /**

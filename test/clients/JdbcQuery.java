@@ -127,42 +127,47 @@ public final class JdbcQuery {
     }
 
     private static void render(Statement st, boolean hasResultSet, StringBuilder out) throws SQLException {
-        out.append("{\"columns\":[");
         if (!hasResultSet) {
-            out.append("],\"rows\":[],\"updateCount\":").append(st.getLargeUpdateCount()).append('}');
+            out.append("{\"columns\":[],\"rows\":[],\"updateCount\":").append(st.getLargeUpdateCount()).append('}');
             return;
         }
         try (ResultSet rs = st.getResultSet()) {
-            ResultSetMetaData md = rs.getMetaData();
-            int n = md.getColumnCount();
+            renderResultSet(rs, out);
+        }
+    }
+
+    /** Appends a result set as {"columns":[{"name","type"}],"rows":[[...]]} (values from getString). */
+    static void renderResultSet(ResultSet rs, StringBuilder out) throws SQLException {
+        ResultSetMetaData md = rs.getMetaData();
+        int n = md.getColumnCount();
+        out.append("{\"columns\":[");
+        for (int c = 1; c <= n; c++) {
+            if (c > 1) {
+                out.append(',');
+            }
+            out.append("{\"name\":");
+            quote(out, md.getColumnLabel(c));
+            out.append(",\"type\":");
+            quote(out, md.getColumnTypeName(c));
+            out.append('}');
+        }
+        out.append("],\"rows\":[");
+        boolean first = true;
+        while (rs.next()) {
+            if (!first) {
+                out.append(',');
+            }
+            first = false;
+            out.append('[');
             for (int c = 1; c <= n; c++) {
                 if (c > 1) {
                     out.append(',');
                 }
-                out.append("{\"name\":");
-                quote(out, md.getColumnLabel(c));
-                out.append(",\"type\":");
-                quote(out, md.getColumnTypeName(c));
-                out.append('}');
+                quote(out, rs.getString(c));
             }
-            out.append("],\"rows\":[");
-            boolean first = true;
-            while (rs.next()) {
-                if (!first) {
-                    out.append(',');
-                }
-                first = false;
-                out.append('[');
-                for (int c = 1; c <= n; c++) {
-                    if (c > 1) {
-                        out.append(',');
-                    }
-                    quote(out, rs.getString(c));
-                }
-                out.append(']');
-            }
-            out.append("]}");
+            out.append(']');
         }
+        out.append("]}");
     }
 
     /** Appends s as a JSON string literal, or null. */

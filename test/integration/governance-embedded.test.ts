@@ -108,17 +108,23 @@ test('a relation name used as a value (DuckDB: the whole row) is refused', async
   assert.equal(ok.rowCount, 2);
 });
 
-test("DuckDB's own metadata (system, temp, information_schema, pg_catalog) is refused: it lists every catalog and file path", async () => {
-  for (const sql of [
-    'SELECT table_catalog, table_name FROM system.information_schema.tables',
-    'SELECT * FROM system.information_schema.schemata',
-    'SELECT database_name, path FROM system.main.duckdb_databases',
-    'SELECT sql FROM system.main.sqlite_master',
-    'SELECT * FROM information_schema.tables',
-  ]) {
+test("DuckDB's own metadata (system, temp, information_schema, pg_catalog) is never read: it lists every catalog and file path", async () => {
+  for (const sql of ['SELECT database_name, path FROM system.main.duckdb_databases', 'SELECT sql FROM system.main.sqlite_master']) {
     const answer = await refused(sql);
     assert.ok(answer === 'NOT_SUPPORTED' || answer === 'TABLE_NOT_FOUND', `${sql}: ${answer}`);
   }
+  // `system` and information_schema are the gateway's (Trino's tables), filtered for the user.
+  const system = await runQuery(gateway.url, "SELECT table_schema, table_name FROM system.information_schema.tables WHERE table_schema <> 'information_schema' ORDER BY 1, 2", ANN);
+  assert.equal(system.error, undefined);
+  const systemTables = (JSON.parse(`[${system.rowsText}]`) as string[][]).map((r) => r.join('.'));
+  assert.ok(systemTables.includes('jdbc.columns') && systemTables.includes('runtime.nodes'), systemTables.join(' '));
+  assert.ok(!systemTables.some((t) => t.includes('duckdb') || t.includes('sqlite')), systemTables.join(' '));
+  const own = await runQuery(gateway.url, "SELECT table_catalog, table_schema, table_name FROM information_schema.tables WHERE table_schema <> 'information_schema' ORDER BY 3", ANN);
+  assert.equal(own.error, undefined);
+  assert.deepEqual(
+    (JSON.parse(`[${own.rowsText}]`) as string[][]).map((r) => r.join('.')),
+    ['customer', 'lineitem', 'nation', 'orders', 'part', 'partsupp', 'region', 'supplier'].map((t) => `demo.tpch.${t}`),
+  );
 });
 
 test('ORDER BY ALL (DuckDB: every output column) is refused', async () => {
@@ -126,10 +132,21 @@ test('ORDER BY ALL (DuckDB: every output column) is refused', async () => {
   assert.equal(await refused('SELECT n_name FROM nation CROSS JOIN UNNEST(ARRAY[1]) ORDER BY ALL'), 'NOT_SUPPORTED');
 });
 
-test('metadata listings the gateway cannot filter on the embedded engine are refused, not answered in full', async () => {
-  for (const sql of ['SHOW TABLES FROM demo.tpch', 'SHOW SCHEMAS FROM demo', 'SHOW COLUMNS FROM demo.tpch.customer', 'DESCRIBE demo.tpch.customer']) {
-    assert.equal(await refused(sql), 'NOT_SUPPORTED', sql);
-  }
+test('metadata listings on the embedded engine list only what the user may see, as Trino filters them', async () => {
+  const list = async (sql: string) => {
+    const result = await runQuery(gateway.url, sql, ANN);
+    assert.equal(result.error, undefined, `${sql}: ${result.error?.message}`);
+    return (JSON.parse(`[${result.rowsText}]`) as string[][]).map((r) => r[0]);
+  };
+  // `hidden` has a rule with no privileges, but without schema rules every user owns every schema,
+  // and Trino lists a schema owner's tables; `secret` and `c_phone` are denied columns.
+  assert.deepEqual(await list('SHOW TABLES FROM files.crm'), ['accounts', 'hidden', 'sink', 'v_col', 'v_filter', 'v_fn', 'v_macro', 'v_nested', 'v_nested_ok', 'v_ok', 'v_sub', 'v_tab']);
+  assert.deepEqual(await list('SHOW COLUMNS FROM files.crm.accounts'), ['id', 'name']);
+  assert.ok(!(await list('DESCRIBE demo.tpch.customer')).includes('c_phone'));
+  assert.deepEqual(await list('SHOW SCHEMAS FROM demo'), ['information_schema', 'tpch']);
+  assert.deepEqual(await list("SELECT column_name FROM files.information_schema.columns WHERE table_name = 'accounts' ORDER BY ordinal_position"), ['id', 'name']);
+  // No rule grants ann the system catalog: as in Trino, its jdbc tables are denied outright.
+  assert.equal(await refused("SELECT column_name FROM system.jdbc.columns WHERE table_cat = 'files'"), 'PERMISSION_DENIED');
 });
 
 // Issue 16, class 2 on the embedded engine: DuckDB views have no owner or security mode, so they are

@@ -14,6 +14,8 @@ import { DuckDbExecution } from './execution.js';
 import { quoteIdentifier, quoteString } from '../../sql/quoting.js';
 import { refusal } from './sql-text.js';
 import { QueryTranslator } from './translation/index.js';
+import { trinoMetadataType } from './type-names.js';
+import type { CatalogDescription, TableDescription } from '../../catalogs/model.js';
 
 export interface DuckDbCatalog {
   name: string;
@@ -227,6 +229,52 @@ export class DuckDbEngine implements LocalEngine {
       };
       for (const root of doc.plans) walk(root);
       return { reads };
+    } catch (err) {
+      throw err instanceof QueryFailure ? err : toQueryFailure(err, { redactions: this.redactions });
+    } finally {
+      connection.disconnectSync();
+    }
+  }
+
+  /**
+   * Every catalog the engine serves with its schemas, tables, views and columns (Trino types as
+   * metadata spells them). DuckDB's own schemas (information_schema, pg_catalog) are not catalog
+   * objects, and an empty `main` schema (DuckDB's default in every database) is left out.
+   */
+  async describeCatalogs(): Promise<CatalogDescription[]> {
+    const connection = await this.started().connect();
+    try {
+      const read = async (sql: string): Promise<string[][]> =>
+        (await connection.runAndReadAll(sql)).getRows().map((row) => row.map((value) => (value === null ? null : String(value))) as string[]);
+      const databases = await read("SELECT database_name FROM duckdb_databases() WHERE NOT internal AND database_name NOT IN ('memory', 'temp', 'system') ORDER BY 1");
+      const relations = await read(
+        'SELECT database_name, schema_name, table_name, comment, NULL AS sql FROM duckdb_tables() WHERE NOT internal ' +
+          'UNION ALL SELECT database_name, schema_name, view_name, comment, sql FROM duckdb_views() WHERE NOT internal AND NOT temporary',
+      );
+      const nullability = await read('SELECT database_name, schema_name, table_name, column_name, is_nullable::VARCHAR, comment FROM duckdb_columns() WHERE NOT internal');
+      const columnInfo = new Map(nullability.map(([d, s, t, c, nullable, comment]) => [`${d}\u0000${s}\u0000${t}\u0000${c}`, { nullable: nullable === 'true', comment: comment ?? null }]));
+      const schemas = await read("SELECT database_name, schema_name FROM duckdb_schemas() WHERE NOT internal AND schema_name NOT IN ('information_schema', 'pg_catalog')");
+      const catalogs: CatalogDescription[] = [];
+      for (const [database] of databases) {
+        const tables: TableDescription[] = [];
+        for (const [d, schema, name, comment, sql] of relations) {
+          if (d !== database) continue;
+          const prepared = await connection.prepare(`SELECT * FROM ${[d, schema, name].map((p) => quoteIdentifier(p!)).join('.')}`);
+          // The demo tables declare Trino's tpch types (varchar(25)), which DuckDB does not keep.
+          const declared = this.demo ? demoTableColumns(d!, schema!, name!) : undefined;
+          const columns = Array.from({ length: prepared.columnCount }, (_, i) => {
+            const column = prepared.columnName(i);
+            const info = columnInfo.get(`${d}\u0000${schema}\u0000${name}\u0000${column}`);
+            const type = declared?.find(([declaredName]) => declaredName === column.toLowerCase())?.[1] ?? trinoMetadataType(prepared.columnType(i));
+            return { name: column.toLowerCase(), type, nullable: info?.nullable ?? true, comment: info?.comment ?? null };
+          });
+          prepared.destroySync();
+          tables.push({ schema: schema!.toLowerCase(), name: name!.toLowerCase(), kind: sql === null ? 'TABLE' : 'VIEW', comment: comment ?? null, viewDefinition: sql ?? null, columns });
+        }
+        const names = schemas.filter(([d, s]) => d === database && (s !== 'main' || tables.some((t) => t.schema === 'main'))).map(([, s]) => s!.toLowerCase());
+        catalogs.push({ name: database!.toLowerCase(), connector: 'duckdb', schemas: names, tables });
+      }
+      return catalogs;
     } catch (err) {
       throw err instanceof QueryFailure ? err : toQueryFailure(err, { redactions: this.redactions });
     } finally {

@@ -7,6 +7,12 @@ import type { AlterTableKind } from './types.js';
 
 export type { AlterTableKind };
 
+/** `LIKE pattern [ESCAPE escape]` of a SHOW statement (the literals' values). */
+export interface LikePattern {
+  pattern: string;
+  escape?: string;
+}
+
 export interface Pos {
   line: number;
   column: number;
@@ -160,15 +166,15 @@ export type Statement =
   | { k: 'alterTable'; kind: AlterTableKind; table: Ident[]; pos: Pos; columns: Ident[]; target?: Ident[]; procedure?: Ident; args: Expr[]; principal?: Principal | undefined }
   | { k: 'comment'; table: Ident[]; pos: Pos; column?: Ident; onView: boolean }
   | { k: 'analyzeTable'; table: Ident[]; pos: Pos; props: Expr[] }
-  | { k: 'showCatalogs' }
-  | { k: 'showSchemas'; catalog?: Ident }
-  | { k: 'showTables'; schema?: Ident[]; pos: Pos }
-  | { k: 'showColumns'; kind: 'showColumns' | 'describe'; table: Ident[]; pos: Pos }
+  | { k: 'showCatalogs'; like?: LikePattern }
+  | { k: 'showSchemas'; catalog?: Ident; like?: LikePattern }
+  | { k: 'showTables'; schema?: Ident[]; pos: Pos; like?: LikePattern }
+  | { k: 'showColumns'; kind: 'showColumns' | 'describe'; table: Ident[]; pos: Pos; like?: LikePattern }
   | { k: 'showCreate'; kind: 'showCreateTable' | 'showCreateView' | 'showCreateMaterializedView'; table: Ident[]; pos: Pos }
   | { k: 'showCreateSchema'; schema: Ident[]; pos: Pos }
   | { k: 'showStats'; table?: Ident[]; query?: Query; pos: Pos }
-  | { k: 'showFunctions'; schema?: Ident[]; pos: Pos }
-  | { k: 'showSession' }
+  | { k: 'showFunctions'; schema?: Ident[]; pos: Pos; like?: LikePattern }
+  | { k: 'showSession'; like?: LikePattern }
   | { k: 'showRoles'; catalog?: Ident; kind: 'showRoles' | 'showCurrentRoles' | 'showRoleGrants' }
   | { k: 'showGrants'; table?: Ident[]; pos: Pos }
   | { k: 'use'; catalog?: Ident; schema: Ident }

@@ -16,6 +16,7 @@ import type {
   Expr,
   Ident,
   InlineFunction,
+  LikePattern,
   MergeClause,
   Principal,
   Pos,
@@ -764,27 +765,21 @@ export class Parser {
 
   private show(): Statement {
     this.next();
-    if (this.acceptWord('CATALOGS')) {
-      this.likePattern();
-      return { k: 'showCatalogs' };
-    }
+    if (this.acceptWord('CATALOGS')) return { k: 'showCatalogs', like: this.likePattern() };
     if (this.acceptWord('SCHEMAS')) {
       const catalog = this.acceptWord('FROM') || this.acceptWord('IN') ? this.identifier() : undefined;
-      this.likePattern();
-      return { k: 'showSchemas', catalog };
+      return { k: 'showSchemas', catalog, like: this.likePattern() };
     }
     if (this.acceptWord('TABLES')) {
       const p = this.pos();
       const schema = this.acceptWord('FROM') || this.acceptWord('IN') ? this.qualifiedName() : undefined;
-      this.likePattern();
-      return { k: 'showTables', schema, pos: p };
+      return { k: 'showTables', schema, pos: p, like: this.likePattern() };
     }
     if (this.acceptWord('COLUMNS')) {
       if (!this.acceptWord('FROM') && !this.acceptWord('IN')) throw this.unexpected("'FROM', 'IN'");
       const p = this.pos();
       const table = this.qualifiedName();
-      this.likePattern();
-      return { k: 'showColumns', kind: 'showColumns', table, pos: p };
+      return { k: 'showColumns', kind: 'showColumns', table, pos: p, like: this.likePattern() };
     }
     if (this.acceptWord('CREATE')) {
       if (this.acceptWord('SCHEMA')) {
@@ -813,13 +808,9 @@ export class Parser {
     if (this.acceptWord('FUNCTIONS')) {
       const p = this.pos();
       const schema = this.acceptWord('FROM') || this.acceptWord('IN') ? this.qualifiedName() : undefined;
-      this.likePattern();
-      return { k: 'showFunctions', schema, pos: p };
+      return { k: 'showFunctions', schema, pos: p, like: this.likePattern() };
     }
-    if (this.acceptWord('SESSION')) {
-      this.likePattern();
-      return { k: 'showSession' };
-    }
+    if (this.acceptWord('SESSION')) return { k: 'showSession', like: this.likePattern() };
     if (this.acceptWord('ROLES') || this.acceptWords('CURRENT', 'ROLES')) {
       const kind = this.tokens[this.i - 2]?.value === 'CURRENT' ? 'showCurrentRoles' : 'showRoles';
       const catalog = this.acceptWord('FROM') || this.acceptWord('IN') ? this.identifier() : undefined;
@@ -840,11 +831,10 @@ export class Parser {
     throw notSupported(`SHOW ${this.peek().text} is not supported by the gateway's analyzer`, this.pos());
   }
 
-  private likePattern(): void {
-    if (this.acceptWord('LIKE')) {
-      this.stringLiteral();
-      if (this.acceptWord('ESCAPE')) this.stringLiteral();
-    }
+  private likePattern(): LikePattern | undefined {
+    if (!this.acceptWord('LIKE')) return undefined;
+    const pattern = this.stringLiteral();
+    return this.acceptWord('ESCAPE') ? { pattern, escape: this.stringLiteral() } : { pattern };
   }
 
   private set(): Statement {

@@ -1,0 +1,498 @@
+/**
+ * The gateway's metadata service: one catalog namespace across every backend, answered as Trino
+ * 483 answers its metadata statements and tables.
+ *
+ * The gateway answers itself what no single backend can answer exactly:
+ * - the metadata of catalogs the embedded engine serves (SHOW ..., DESCRIBE, their
+ *   information_schema), described from the engine and shaped as Trino shapes them;
+ * - the `system` catalog's jdbc, metadata and runtime tables and SHOW CATALOGS, across every
+ *   backend, whenever the fleet has more than one backend or an embedded one, or access control
+ *   must filter them (a single Trino backend without access control answers them itself).
+ * The rows the user may see are gathered (derived for catalogs the gateway describes, read from
+ * the Trino backend serving a catalog otherwise), filtered by access control, and the client's
+ * statement (a SHOW becomes Trino's own rewrite of it) is evaluated over them in a scratch engine.
+ * Metadata of catalogs a Trino backend serves keeps going to that backend.
+ */
+import type { Logger } from 'pino';
+import type { Backend } from '../engines/backend.js';
+import type { LocalExecution } from '../engines/local-engine.js';
+import { ErrorCodes, QueryFailure } from '../protocol/errors.js';
+import type { QuerySession } from '../protocol/session.js';
+import { column, type Column } from '../protocol/types.js';
+import type { MetadataVisibility } from '../policy/decision.js';
+import type { Ident, QueryBody, Statement } from '../sql/analyzer/ast.js';
+import { parseStatement } from '../sql/analyzer/index.js';
+import { tokenize } from '../sql/lexer.js';
+import { quoteIdentifier, quoteString } from '../sql/quoting.js';
+import { classifyStatement } from '../sql/session-statement.js';
+import { tableReferences } from '../sql/table-references.js';
+import { informationSchemaRows, informationSchemaTable, systemCatalogDescription, systemRows, systemTable, type MetadataColumn, type MetadataTable, type Row } from './metadata-tables.js';
+import type { CatalogDescription } from './model.js';
+import type { ScratchTable } from './scratch.js';
+import {
+  catalogOf,
+  schemaNotFound,
+  schemaOf,
+  showCatalogsQuery,
+  showColumnsQuery,
+  showCreateSchemaText,
+  showCreateTableText,
+  showSchemasQuery,
+  showTablesQuery,
+  tableNotFound,
+  tableOf,
+  type SessionNames,
+} from './show-statements.js';
+
+/** Functions that read the same in Trino and in the scratch engine, for queries over metadata. */
+const SAME_FUNCTIONS = new Set(['upper', 'lower', 'coalesce', 'concat', 'substr', 'substring', 'length', 'trim', 'ltrim', 'rtrim', 'replace', 'count', 'min', 'max', 'nullif', 'strpos', 'starts_with']);
+
+const SYSTEM_SCHEMAS = new Set(['jdbc', 'metadata', 'runtime']);
+
+/** A statement the gateway answers: run it when the query starts. */
+export interface MetadataAnswer {
+  execute(signal: AbortSignal): Promise<LocalExecution>;
+}
+
+/** Which backends serve which catalogs, as one namespace. */
+interface Namespace {
+  /** Catalog descriptions of catalogs the gateway describes itself (embedded engines, `system`). */
+  described: Map<string, CatalogDescription>;
+  /** Catalogs served by Trino backends, with every backend serving each. */
+  trino: Map<string, Backend[]>;
+  /** Backends that could not be asked, with why, and the catalogs they served when last seen. */
+  unavailable: Map<string, { reason: string; catalogs: string[] }>;
+}
+
+const CATALOGS_TTL_MS = 10_000;
+
+export class MetadataService {
+  private trinoCatalogs = new Map<string, { catalogs: string[]; at: number }>();
+
+  constructor(
+    private readonly backends: readonly Backend[],
+    private readonly log: Logger,
+  ) {}
+
+  /** The fleet has catalogs on more than one backend or on the embedded engine: `system` spans them. */
+  private get federated(): boolean {
+    return this.backends.length > 1 || this.backends.some((b) => b.describeCatalogs !== undefined);
+  }
+
+  /**
+   * The answer to `sql` when it is a metadata statement the gateway answers itself, else
+   * undefined (the statement goes to a backend as usual). `visible` is access control's view of
+   * metadata for the user (undefined: no access control, everything is visible).
+   */
+  async plan(sql: string, session: QuerySession, visible: MetadataVisibility | undefined): Promise<MetadataAnswer | undefined> {
+    const resolved = resolvePrepared(sql, session);
+    if (resolved === undefined) return undefined;
+    let statement: Statement;
+    try {
+      statement = parseStatement(resolved.sql);
+    } catch {
+      return undefined;
+    }
+    const names: SessionNames = { ...(session.catalog !== undefined ? { catalog: session.catalog } : {}), ...(session.schema !== undefined ? { schema: session.schema } : {}) };
+    const systemServed = this.federated || visible !== undefined;
+    // Without Trino backends every catalog is the gateway's to answer for (an unknown one: CATALOG_NOT_FOUND).
+    const allEmbedded = this.backends.every((b) => b.describeCatalogs !== undefined);
+    const describedHere = async (catalog: string) => (catalog === 'system' ? systemServed : allEmbedded || (await this.embeddedCatalogs()).has(catalog));
+    switch (statement.k) {
+      case 'showCatalogs':
+        if (!systemServed) return undefined;
+        return this.answerQuery(showCatalogsQuery(statement.like), [], names, visible, (columns, rows) => [column(columns[0]!.name, `varchar(${longest(rows)})`)]);
+      case 'showSchemas': {
+        const catalog = catalogOf(statement.catalog?.value, names);
+        if (!(await describedHere(catalog))) return undefined;
+        return this.answerQuery(showSchemasQuery(catalog, statement.like), [], names, visible);
+      }
+      case 'showTables': {
+        const { catalog, schema } = schemaOf(statement.schema, names);
+        if (!(await describedHere(catalog))) return undefined;
+        return this.deferred(async () => {
+          const description = await this.describe(catalog);
+          if (!description.schemas.includes(schema) && schema !== 'information_schema') throw schemaNotFound(schema);
+          return this.evaluate(showTablesQuery(catalog, schema, statement.like), [], names, visible);
+        });
+      }
+      case 'showColumns': {
+        const { catalog, schema, table } = tableOf(statement.table, names);
+        if (!(await describedHere(catalog))) return undefined;
+        return this.deferred(async () => {
+          await this.tableDescription(catalog, schema, table, visible);
+          return this.evaluate(showColumnsQuery(catalog, schema, table, statement.like), [], names, visible);
+        });
+      }
+      case 'showCreate': {
+        const { catalog, schema, table } = tableOf(statement.table, names);
+        if (!(await describedHere(catalog))) return undefined;
+        return this.deferred(async () => {
+          const description = await this.tableDescription(catalog, schema, table, visible);
+          if (statement.kind !== 'showCreateTable' || description.kind !== 'TABLE') {
+            throw new QueryFailure(
+              ErrorCodes.NOT_SUPPORTED,
+              `${statement.kind === 'showCreateTable' ? 'SHOW CREATE TABLE' : statement.kind === 'showCreateView' ? 'SHOW CREATE VIEW' : 'SHOW CREATE MATERIALIZED VIEW'} of ${catalog}.${schema}.${table} is not supported: ` +
+                (description.kind === 'VIEW' ? "the embedded engine's view definitions are DuckDB SQL, not Trino SQL" : 'it is a table'),
+            );
+          }
+          return single('Create Table', showCreateTableText(catalog, description));
+        });
+      }
+      case 'showCreateSchema': {
+        const { catalog, schema } = schemaOf(statement.schema, names);
+        if (!(await describedHere(catalog))) return undefined;
+        return this.deferred(async () => {
+          const description = await this.describe(catalog);
+          if (!description.schemas.includes(schema) || (visible !== undefined && !visible.schema(catalog, schema))) throw schemaNotFound(schema);
+          return single('Create Schema', showCreateSchemaText(description, schema));
+        });
+      }
+      case 'showFunctions':
+      case 'showSession':
+      case 'showStats': {
+        // Only where the session's catalog (or the named one) is the embedded engine's: elsewhere Trino answers.
+        const catalog = statement.k === 'showStats' && statement.table !== undefined ? tableOf(statement.table, names).catalog : names.catalog?.toLowerCase();
+        if (catalog === undefined ? this.backends.some((b) => b.describeCatalogs === undefined) : !(await describedHere(catalog))) return undefined;
+        const what = statement.k === 'showFunctions' ? 'SHOW FUNCTIONS' : statement.k === 'showSession' ? 'SHOW SESSION' : 'SHOW STATS';
+        throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, `${what} is not supported on the embedded engine: its functions, session properties and statistics are DuckDB's, which Trino's answer would not describe`);
+      }
+      case 'describePrepared': {
+        if (this.backends.some((b) => b.describeCatalogs === undefined)) return undefined;
+        throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, `DESCRIBE ${statement.kind === 'describeInput' ? 'INPUT' : 'OUTPUT'} is not supported on the embedded engine`);
+      }
+      case 'query': {
+        const references = tableReferences(resolved.sql).map((ref) => ({ ref, name: resolve(ref.parts, names) }));
+        let ours = false;
+        for (const { name } of references) {
+          if (name === undefined) continue;
+          if (name.schema === 'information_schema' && (await describedHere(name.catalog))) ours = true;
+          // system.runtime describes the engine a query runs on: the gateway's backends only where no Trino has its own.
+          if (name.catalog === 'system' && SYSTEM_SCHEMAS.has(name.schema) && systemServed && (name.schema !== 'runtime' || allEmbedded)) ours = true;
+        }
+        if (!ours) return undefined;
+        return this.answerQuery(resolved.sql, resolved.parameters, names, visible);
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /** An answer whose checks (existence, visibility) run when the query starts, so their failures are the query's. */
+  private deferred(run: (signal: AbortSignal) => Promise<LocalExecution>): MetadataAnswer {
+    return { execute: run };
+  }
+
+  private answerQuery(
+    sql: string,
+    parameters: string[],
+    names: SessionNames,
+    visible: MetadataVisibility | undefined,
+    retype?: (columns: Column[], rows: string[]) => Column[],
+  ): MetadataAnswer {
+    return { execute: (signal) => this.evaluate(sql, parameters, names, visible, signal, retype) };
+  }
+
+  /** Evaluates a query over metadata tables (every table it reads must be one). */
+  private async evaluate(
+    sql: string,
+    parameters: string[],
+    names: SessionNames,
+    visible: MetadataVisibility | undefined,
+    signal: AbortSignal = new AbortController().signal,
+    retype?: (columns: Column[], rows: string[]) => Column[],
+  ): Promise<LocalExecution> {
+    checkConstructs(sql);
+    const tokens = tokenize(sql);
+    const mentions = (column: string) => tokens.some((t) => (t.kind === 'word' || t.kind === 'quoted') && t.value.toLowerCase() === column);
+    const star = tokens.some((t) => t.text === '*');
+    const scratch = new Map<string, ScratchTable>();
+    const edits: Array<{ start: number; end: number; text: string }> = [];
+    for (const ref of tableReferences(sql)) {
+      const name = resolve(ref.parts, names);
+      if (name === undefined) throw new QueryFailure(ErrorCodes.MISSING_SCHEMA_NAME, 'line 1:1: Schema must be specified when session schema is not set');
+      const display = `${name.catalog}.${name.schema}.${name.table}`;
+      const definition = name.schema === 'information_schema' ? informationSchemaTable(name.table) : name.catalog === 'system' ? systemTable(name.schema, name.table) : undefined;
+      if (definition === undefined) {
+        throw new QueryFailure(
+          ErrorCodes.NOT_SUPPORTED,
+          name.schema === 'information_schema' || name.catalog === 'system'
+            ? `Table '${display}' does not exist or is not served by the gateway's metadata service`
+            : `A query over metadata tables cannot also read ${display}: metadata and data are answered by different engines`,
+        );
+      }
+      if (ref.body) throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, `TABLE ${display} is not supported over metadata tables; use SELECT * FROM ${display}`);
+      const hidden = definition.columns.filter((c) => c.hidden && mentions(c.name));
+      if (hidden.length > 0 && star) throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, `SELECT * together with the hidden columns of ${display} is not supported by the gateway`);
+      const columns = definition.columns.filter((c) => !c.hidden || hidden.includes(c));
+      let table = scratch.get(display);
+      if (table === undefined) {
+        table = { name: `m${scratch.size}`, columns, rows: projectColumns(definition, columns, await this.rows(definition, name.catalog, visible)) };
+        scratch.set(display, table);
+      }
+      edits.push({ start: ref.start, end: ref.end, text: `${quoteIdentifier(table.name)}${ref.alias ? '' : ` AS ${quoteIdentifier(name.table)}`}` });
+    }
+    edits.sort((x, y) => y.start - x.start);
+    let rewritten = sql;
+    for (const e of edits) rewritten = rewritten.slice(0, e.start) + e.text + rewritten.slice(e.end);
+    const { evaluateOverRows } = await import('./scratch.js');
+    const execution = await evaluateOverRows(rewritten, parameters, [...scratch.values()], signal);
+    const columns = trinoColumnNames(sql, execution.columns);
+    if (retype === undefined) return withColumns(execution, columns);
+    const rows = [...scratch.values()].flatMap((t) => t.rows.map((r) => String(r[0])));
+    return withColumns(execution, retype(columns, rows));
+  }
+
+  /** The visible rows of one metadata table for `catalog` (its own for information_schema; every catalog for system tables). */
+  private async rows(definition: MetadataTable, catalog: string, visible: MetadataVisibility | undefined): Promise<Row[]> {
+    const namespace = await this.namespace();
+    let rows: Row[];
+    if (definition.schema === 'information_schema') {
+      if (visible !== undefined && !visible.catalog(catalog)) return [];
+      const described = namespace.described.get(catalog);
+      if (described !== undefined) rows = informationSchemaRows(definition.name, described);
+      else if (namespace.trino.has(catalog)) rows = await this.fromTrino(namespace, catalog, definition, `SELECT ${definition.columns.map((c) => quoteIdentifier(c.name)).join(', ')} FROM ${quoteIdentifier(catalog)}.information_schema.${quoteIdentifier(definition.name)}`);
+      else throw unavailableOrMissing(namespace, catalog);
+    } else if (definition.keys.catalog === undefined) {
+      rows = await this.catalogIndependentRows(namespace, definition);
+    } else {
+      const catalogs = [...new Set([...namespace.described.keys(), ...namespace.trino.keys()])].filter((c) => visible === undefined || visible.catalog(c)).sort();
+      const down = [...namespace.unavailable].filter(([, u]) => u.catalogs.some((c) => !catalogs.includes(c)));
+      if (down.length > 0) {
+        const [backend, { reason, catalogs: lost }] = down[0]!;
+        throw new QueryFailure(ErrorCodes.BACKEND_UNAVAILABLE, `Backend ${backend} serving catalog(s) ${lost.join(', ')} is unavailable (${reason}): system.${definition.schema}.${definition.name} cannot list them`);
+      }
+      rows = [];
+      for (const c of catalogs) {
+        const described = namespace.described.get(c);
+        if (described !== undefined) {
+          rows.push(...systemRows(definition.schema, definition.name, [described]));
+        } else {
+          const column = definition.columns[definition.keys.catalog]!.name;
+          rows.push(...(await this.fromTrino(namespace, c, definition, `SELECT * FROM system.${definition.schema}.${quoteIdentifier(definition.name)} WHERE ${quoteIdentifier(column)} = ${quoteString(c)}`)));
+        }
+      }
+    }
+    return visible === undefined ? rows : rows.filter((row) => isVisible(row, definition, catalog, visible));
+  }
+
+  /** system.jdbc.types, table_types, runtime.nodes and the always-empty tables. */
+  private async catalogIndependentRows(namespace: Namespace, definition: MetadataTable): Promise<Row[]> {
+    if (definition.schema === 'runtime') {
+      return this.backends.map((b) => [b.name, null, null, true, namespace.unavailable.has(b.name) ? 'inactive' : 'active']);
+    }
+    // A Trino backend knows its own type registry; without one, Trino 483's default one.
+    const trino = this.backends.find((b) => b.describeCatalogs === undefined && b.showRows !== undefined && !namespace.unavailable.has(b.name));
+    if (trino !== undefined && definition.schema === 'jdbc' && definition.name === 'types') {
+      return (await trino.showRows!(`SELECT * FROM system.jdbc.types`, {})).rows;
+    }
+    return systemRows(definition.schema, definition.name, []);
+  }
+
+  private async fromTrino(namespace: Namespace, catalog: string, definition: MetadataTable, sql: string): Promise<Row[]> {
+    const servers = namespace.trino.get(catalog) ?? [];
+    let failure: Error | undefined;
+    // A catalog served by several Trino backends is one catalog: the first that answers lists it.
+    for (const backend of servers) {
+      if (namespace.unavailable.has(backend.name)) continue;
+      try {
+        return (await backend.showRows!(sql, {})).rows;
+      } catch (err) {
+        failure = err as Error;
+        this.log.warn({ backend: backend.name, catalog, err: failure.message }, 'could not read metadata from a backend');
+      }
+    }
+    const names = servers.map((b) => b.name).join(', ');
+    throw new QueryFailure(ErrorCodes.BACKEND_UNAVAILABLE, `Backend ${names} serving catalog ${catalog} is unavailable${failure ? ` (${failure.message})` : ''}: ${definition.schema}.${definition.name} cannot be read`);
+  }
+
+  private async tableDescription(catalog: string, schema: string, table: string, visible: MetadataVisibility | undefined) {
+    const description = await this.describe(catalog);
+    const found = description.tables.find((t) => t.schema === schema && t.name === table);
+    if (found === undefined || (visible !== undefined && !visible.table({ catalog, schema, name: table }))) throw tableNotFound(catalog, schema, table);
+    if (visible === undefined) return found;
+    return { ...found, columns: found.columns.filter((c) => visible.column({ catalog, schema, name: table }, c.name)) };
+  }
+
+  private async describe(catalog: string): Promise<CatalogDescription> {
+    const namespace = await this.namespace();
+    const description = namespace.described.get(catalog);
+    if (description === undefined) throw new QueryFailure(ErrorCodes.CATALOG_NOT_FOUND, `Catalog '${catalog}' not found`);
+    return description;
+  }
+
+  private async embeddedCatalogs(): Promise<Set<string>> {
+    const names = new Set<string>();
+    for (const backend of this.backends) {
+      if (backend.describeCatalogs === undefined) continue;
+      for (const c of await backend.catalogs()) names.add(c.toLowerCase());
+    }
+    return names;
+  }
+
+  /** Which backend serves each catalog now (embedded catalogs described afresh; Trino catalog lists cached briefly). */
+  private async namespace(): Promise<Namespace> {
+    const namespace: Namespace = { described: new Map(), trino: new Map(), unavailable: new Map() };
+    if (this.federated) namespace.described.set('system', systemCatalogDescription());
+    for (const backend of this.backends) {
+      if (backend.describeCatalogs !== undefined) {
+        for (const d of await backend.describeCatalogs()) if (!namespace.described.has(d.name)) namespace.described.set(d.name, d);
+        continue;
+      }
+      let catalogs: string[];
+      const cached = this.trinoCatalogs.get(backend.name);
+      try {
+        if (cached !== undefined && Date.now() - cached.at < CATALOGS_TTL_MS) catalogs = cached.catalogs;
+        else {
+          catalogs = await backend.catalogs();
+          this.trinoCatalogs.set(backend.name, { catalogs, at: Date.now() });
+        }
+      } catch (err) {
+        namespace.unavailable.set(backend.name, { reason: (err as Error).message, catalogs: cached?.catalogs ?? [] });
+        continue;
+      }
+      for (const c of catalogs) {
+        // A single Trino backend's own `system` catalog stays Trino's; in a federation the gateway's spans every backend.
+        if (c === 'system' && namespace.described.has('system')) continue;
+        if (namespace.described.has(c)) continue;
+        namespace.trino.set(c, [...(namespace.trino.get(c) ?? []), backend]);
+      }
+    }
+    return namespace;
+  }
+}
+
+function unavailableOrMissing(namespace: Namespace, catalog: string): QueryFailure {
+  for (const [backend, { reason, catalogs }] of namespace.unavailable) {
+    if (catalogs.includes(catalog)) return new QueryFailure(ErrorCodes.BACKEND_UNAVAILABLE, `Backend ${backend} serving catalog ${catalog} is unavailable (${reason})`);
+  }
+  return new QueryFailure(ErrorCodes.CATALOG_NOT_FOUND, `Catalog '${catalog}' not found`);
+}
+
+function isVisible(row: Row, definition: MetadataTable, catalog: string, visible: MetadataVisibility): boolean {
+  const { keys } = definition;
+  const c = keys.catalog === undefined ? catalog : String(row[keys.catalog]);
+  if (!visible.catalog(c)) return false;
+  if (keys.schema === undefined) return true;
+  const s = String(row[keys.schema]);
+  if (!visible.schema(c, s)) return false;
+  if (keys.table === undefined) return true;
+  const q = { catalog: c, schema: s, name: String(row[keys.table]) };
+  if (!visible.table(q)) return false;
+  return keys.column === undefined || visible.column(q, String(row[keys.column]));
+}
+
+function projectColumns(definition: MetadataTable, columns: readonly MetadataColumn[], rows: Row[]): Row[] {
+  const indexes = columns.map((c) => definition.columns.indexOf(c));
+  return rows.map((row) => indexes.map((i) => row[i]));
+}
+
+function resolve(parts: string[], names: SessionNames): { catalog: string; schema: string; table: string } | undefined {
+  const table = parts[parts.length - 1]!.toLowerCase();
+  const schema = parts.length >= 2 ? parts[parts.length - 2]!.toLowerCase() : names.schema?.toLowerCase();
+  const catalog = parts.length === 3 ? parts[0]!.toLowerCase() : names.catalog?.toLowerCase();
+  return schema === undefined || catalog === undefined ? undefined : { catalog, schema, table };
+}
+
+/** The statement text and parameters behind EXECUTE / EXECUTE IMMEDIATE (undefined: a session statement). */
+function resolvePrepared(sql: string, session: QuerySession): { sql: string; parameters: string[] } | undefined {
+  let statement;
+  try {
+    statement = classifyStatement(sql);
+  } catch {
+    return undefined;
+  }
+  switch (statement.kind) {
+    case 'query':
+      return { sql: statement.sql, parameters: [] };
+    case 'executeImmediate':
+      return { sql: statement.sql, parameters: statement.parameters };
+    case 'execute': {
+      const text = session.preparedStatements.get(statement.name) ?? [...session.preparedStatements].find(([k]) => k.toLowerCase() === statement.name.toLowerCase())?.[1];
+      return text === undefined ? undefined : { sql: text, parameters: statement.parameters };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Refuses constructs the scratch engine might read differently from Trino. */
+function checkConstructs(sql: string): void {
+  const stack: unknown[] = [parseStatement(sql)];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (Array.isArray(node)) {
+      stack.push(...node);
+      continue;
+    }
+    if (typeof node !== 'object' || node === null) continue;
+    const n = node as Record<string, unknown>;
+    if (n.k === 'call' && n.special !== true && Array.isArray(n.name)) {
+      const name = (n.name as Array<{ value: string }>).map((p) => p.value).join('.');
+      if (!SAME_FUNCTIONS.has(name)) throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, `Function ${name} is not supported in queries over metadata tables answered by the gateway`);
+    }
+    if (n.k === 'tableFunction' || n.k === 'unnest' || n.k === 'jsonTable' || n.k === 'lambda') {
+      throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, `${String(n.k)} is not supported in queries over metadata tables answered by the gateway`);
+    }
+    for (const v of Object.values(n)) if (typeof v === 'object' && v !== null) stack.push(v);
+  }
+}
+
+/**
+ * Output column names as Trino gives them: a column reference or alias as written (case kept),
+ * another unaliased expression `_col<position>`; columns of `*` by their table's names.
+ */
+function trinoColumnNames(sql: string, columns: Column[]): Column[] {
+  const statement = parseStatement(sql);
+  if (statement.k !== 'query') return columns;
+  let body: QueryBody = statement.query.body;
+  while (body.k === 'setop' || body.k === 'nested') body = body.k === 'setop' ? body.terms[0]! : body.query.body;
+  if (body.k !== 'spec') return columns;
+  const stars = body.select.filter((item) => item.k === 'star').length;
+  if (stars > 1) return columns;
+  const tokens = tokenize(sql);
+  const written = (ident: Ident): string => {
+    const token = tokens.find((t) => t.line === ident.pos.line && t.column === ident.pos.column);
+    return token === undefined ? ident.value : token.kind === 'quoted' ? token.value : token.text;
+  };
+  const expansion = columns.length - (body.select.length - stars);
+  const renamed = [...columns];
+  let position = 0;
+  for (const item of body.select) {
+    if (item.k === 'star') {
+      position += expansion;
+      continue;
+    }
+    const name =
+      item.alias !== undefined
+        ? written(item.alias)
+        : item.e.k === 'ref'
+          ? written(item.e.parts[item.e.parts.length - 1]!)
+          : item.e.k === 'deref'
+            ? written(item.e.field)
+            : `_col${position}`;
+    renamed[position] = column(name, columns[position]!.type);
+    position++;
+  }
+  return renamed;
+}
+
+function longest(names: string[]): number {
+  return names.reduce((n, s) => Math.max(n, [...s].length), 0);
+}
+
+/** A one-row, one-column answer (SHOW CREATE), typed varchar(length) as Trino types it. */
+async function single(name: string, text: string): Promise<LocalExecution> {
+  // Loaded when first needed: a Trino-only gateway need not load the native engine.
+  const { evaluateOverRows } = await import('./scratch.js');
+  const execution = await evaluateOverRows(`SELECT ${quoteIdentifier(name)} FROM t`, [], [{ name: 't', columns: [{ name, type: 'varchar' }], rows: [[text]] }], new AbortController().signal);
+  return withColumns(execution, [column(execution.columns[0]!.name, `varchar(${[...text].length})`)]);
+}
+
+function withColumns(execution: LocalExecution, columns: Column[]): LocalExecution {
+  return {
+    columns,
+    nextPage: (bytes) => execution.nextPage(bytes),
+    cancel: () => execution.cancel(),
+  };
+}

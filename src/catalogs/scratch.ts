@@ -1,0 +1,69 @@
+/**
+ * Evaluates a client's query over metadata rows: the rows the user may see are loaded into a
+ * throwaway in-memory DuckDB (one per query, locked down like the embedded engine) as tables
+ * with Trino's column types, and the query, its metadata table names replaced by those tables,
+ * runs there. The client's WHERE / LIKE ... ESCAPE / ORDER BY are thus evaluated by an engine,
+ * not re-implemented; the caller admits only constructs that read the same in both dialects.
+ */
+import { DuckDBInstance, type DuckDBAppender } from '@duckdb/node-api';
+import { canceledFailure, toQueryFailure } from '../engines/duckdb/errors.js';
+import { DuckDbExecution } from '../engines/duckdb/execution.js';
+import type { LocalExecution } from '../engines/local-engine.js';
+import { quoteIdentifier } from '../sql/quoting.js';
+import type { MetadataColumn, Row } from './metadata-tables.js';
+
+export interface ScratchTable {
+  /** The name the rewritten query uses. */
+  name: string;
+  columns: readonly MetadataColumn[];
+  rows: readonly Row[];
+}
+
+const DUCKDB_TYPES: Readonly<Record<string, string>> = { varchar: 'VARCHAR', bigint: 'BIGINT', boolean: 'BOOLEAN' };
+
+function append(appender: DuckDBAppender, type: string, value: unknown): void {
+  if (value === null || value === undefined) appender.appendNull();
+  else if (type === 'bigint') appender.appendBigInt(BigInt(value as number | string));
+  else if (type === 'boolean') appender.appendBoolean(value === true);
+  else appender.appendVarchar(String(value));
+}
+
+export async function evaluateOverRows(sql: string, parameters: string[], tables: readonly ScratchTable[], signal: AbortSignal): Promise<LocalExecution> {
+  const instance = await DuckDBInstance.create(':memory:', {
+    autoinstall_known_extensions: 'false',
+    autoload_known_extensions: 'false',
+    temp_directory: '',
+    secret_directory: '',
+    threads: '1',
+  });
+  let connection;
+  try {
+    connection = await instance.connect();
+    await connection.run('SET enable_external_access = false');
+    for (const table of tables) {
+      const columns = table.columns.map((c) => `${quoteIdentifier(c.name)} ${DUCKDB_TYPES[c.type] ?? 'VARCHAR'}`);
+      await connection.run(`CREATE TABLE ${quoteIdentifier(table.name)} (${columns.join(', ')})`);
+      const appender = await connection.createAppender(table.name);
+      for (const row of table.rows) {
+        table.columns.forEach((c, i) => append(appender, c.type, row[i]));
+        appender.endRow();
+      }
+      appender.closeSync();
+    }
+    await connection.run('SET lock_configuration = true');
+  } catch (err) {
+    connection?.disconnectSync();
+    instance.closeSync();
+    throw toQueryFailure(err, { redactions: [] });
+  }
+  if (signal.aborted) {
+    connection.disconnectSync();
+    instance.closeSync();
+    throw canceledFailure();
+  }
+  const execution = new DuckDbExecution(connection, { sql, parameters, parametricDatetime: true }, { redactions: [], onClose: () => instance.closeSync() });
+  const onAbort = (): void => execution.cancel();
+  signal.addEventListener('abort', onAbort, { once: true });
+  await execution.start();
+  return execution;
+}
