@@ -35,7 +35,7 @@ import { Admission } from './routing/admission.js';
 import { BackendPool } from './routing/backend-pool.js';
 import { RedisBus } from './cluster/redis-bus.js';
 import { ClusterLoad, shareQueryEnds } from './routing/cluster-load.js';
-import { RedisSharedCounters } from './tracking/redis-counters.js';
+import { RedisLeaseStore } from './cluster/redis-leases.js';
 import { HealthChecker } from './routing/health-checker.js';
 import { Router, type RouteDecision, type RoutingContext } from './routing/router.js';
 import { AdminApi } from './server/admin-api.js';
@@ -332,7 +332,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
     config.healthCheck,
     cluster,
   );
-  registerTrackingMetrics(metrics.registry, { writer: ops.writer, ...(cluster ? { counters: cluster.counters } : {}) });
+  registerTrackingMetrics(metrics.registry, { writer: ops.writer, ...(cluster ? { counters: cluster } : {}) });
   const groupLimits = new Map(config.routingGroups.map((g) => [g.name, { maxQueued: g.maxQueued, queueTimeoutMs: g.queueTimeout }]));
   const defaultLimits = { maxQueued: 1000, queueTimeoutMs: 300_000 };
   const admission = new Admission(pool, (group) => groupLimits.get(group) ?? defaultLimits, config.queries.clientTimeout, (slot, outcome, details) => {
@@ -345,6 +345,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
     }
   });
   metrics.observeBackends(pool, admission);
+  cluster?.onEndedElsewhere((queryId, outcome) => admission.end(queryId, outcome));
   const announceEnded = bus === undefined ? undefined : await shareQueryEnds(bus, `${config.redis!.keyPrefix}query-ended`, (queryId, outcome) => admission.end(queryId, outcome));
   const metadata = new BackendMetadata(backends, log);
   const analyzeForRouting = async (submission: { sql: string; session: QuerySession }) => {
@@ -354,7 +355,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
   };
   const dispatcher = new Dispatcher(fromConfig('routing', () => new Router(config)), admission, signer, queryIds, metrics, ops.tracker, analyzeForRouting, log);
   const reloader = options.configPath === undefined ? undefined : watchConfig(options.configPath, config, { pool, dispatcher, groupLimits, log }, ops.audit);
-  const sweeper = setInterval(() => dispatcher.sweep(), 5_000);
+  const sweeper = setInterval(() => dispatcher.sweep(), 1_000);
   sweeper.unref();
   const health = new HealthChecker(pool, config.healthCheck.interval, config.healthCheck.timeout, (backend, healthy, reason) =>
     healthy ? log.info({ backend }, 'backend is healthy again') : log.warn({ backend, reason }, 'backend is unhealthy: it takes no new queries'),
@@ -428,11 +429,12 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
   };
 }
 
-/** Fleet-wide running/queued counts through Redis, when configured; an unreachable Redis is not fatal (local counts, logged). */
+/** Fleet-wide running/queued counts as leases in Redis, when configured; an unreachable Redis is not fatal (local shares, logged). */
 async function startClusterLoad(config: GatewayConfig, log: Logger): Promise<ClusterLoad | undefined> {
   if (config.redis === undefined) return undefined;
-  const counters = await RedisSharedCounters.connect({ redis: config.redis.url, prefix: `${config.redis.keyPrefix}counters:`, logger: log });
-  const cluster = new ClusterLoad(counters);
+  const store = new RedisLeaseStore({ redis: config.redis.url, prefix: `${config.redis.keyPrefix}fleet:` });
+  await store.connect();
+  const cluster = new ClusterLoad(store, { adoptIdleMs: config.queries.clientTimeout, log });
   await cluster.refresh();
   cluster.start();
   return cluster;

@@ -96,6 +96,11 @@ export interface Backend {
   queryOwner?(queryId: string): Promise<string | undefined>;
   /** Cancels a query whose client stopped polling (no ownership check: the gateway itself asks). */
   abandon(queryId: string): Promise<void>;
+  /**
+   * Whether a query ended, asked as the gateway (no ownership check): its outcome, 'running', or
+   * undefined when the backend does not know it or cannot be asked in `timeoutMs`.
+   */
+  queryState?(queryId: string, timeoutMs: number): Promise<QueryOutcome | 'running' | undefined>;
   /** Queries running or queued on the backend, from everyone, when the engine can tell. */
   reportedLoad?(timeoutMs: number): Promise<number | undefined>;
   submit(submission: Submission, res: ClientResponse): Promise<void>;

@@ -17,7 +17,7 @@ import { followUpUri, infoUri, type FollowUpPhase } from '../../protocol/uris.js
 import { SkippingRewriter, TopLevelValueRewriter } from '../../protocol/uri-rewriter.js';
 import { sendJson, sendNoContent, sendQueryFailure, sendText } from '../../server/respond.js';
 import { quoteIdentifier, quoteString } from '../../sql/quoting.js';
-import type { Backend, CatalogObjects, FollowUpRequest, QueryEndDetails, QueryEndEvents, QueryLookup, Submission } from '../backend.js';
+import type { Backend, CatalogObjects, FollowUpRequest, QueryEndDetails, QueryEndEvents, QueryLookup, QueryOutcome, Submission } from '../backend.js';
 import { backendRequestHeaders, clientResponseHeaders } from './header-translation.js';
 import { HeldDocuments } from './held-documents.js';
 
@@ -172,25 +172,31 @@ export class TrinoBackend implements Backend {
   async reportedLoad(timeoutMs: number): Promise<number | undefined> {
     let total = 0;
     for (const state of ['QUEUED', 'RUNNING']) {
-      try {
-        const response = await this.pool.request({
-          method: 'GET',
-          path: `${this.pathPrefix}/v1/query?state=${state}`,
-          headers: { [this.dialect === 'trino' ? 'x-trino-user' : 'x-presto-user']: 'querygate', 'accept-encoding': 'identity' },
-          headersTimeout: timeoutMs,
-          bodyTimeout: timeoutMs,
-        });
-        if (response.statusCode !== 200) {
-          await response.body.dump();
-          return undefined;
-        }
-        const queries = (await response.body.json()) as unknown[];
-        total += Array.isArray(queries) ? queries.length : 0;
-      } catch {
-        return undefined;
-      }
+      const queries = await this.askAsGateway(`/v1/query?state=${state}`, timeoutMs);
+      if (queries === undefined) return undefined;
+      total += Array.isArray(queries) ? queries.length : 0;
     }
     return total;
+  }
+
+  /** A JSON answer to a GET as the gateway itself; undefined unless it is a 200 within `timeoutMs`. */
+  private async askAsGateway(path: string, timeoutMs: number): Promise<unknown> {
+    try {
+      const response = await this.pool.request({
+        method: 'GET',
+        path: this.pathPrefix + path,
+        headers: { [this.dialect === 'trino' ? 'x-trino-user' : 'x-presto-user']: 'querygate', 'accept-encoding': 'identity' },
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
+      if (response.statusCode !== 200) {
+        await response.body.dump();
+        return undefined;
+      }
+      return await response.body.json();
+    } catch {
+      return undefined;
+    }
   }
 
   async submit(submission: Submission, res: ClientResponse): Promise<void> {
@@ -357,6 +363,12 @@ export class TrinoBackend implements Backend {
       ...tables.map(([schema, table, comment]) => ({ schema: String(schema), table: String(table), comment: String(comment) })),
       ...columns.map(([schema, table, column, comment]) => ({ schema: String(schema), table: String(table), column: String(column), comment: String(comment) })),
     ];
+  }
+
+  async queryState(queryId: string, timeoutMs: number): Promise<QueryOutcome | 'running' | undefined> {
+    const info = (await this.askAsGateway(`/v1/query/${encodeURIComponent(queryId)}`, timeoutMs)) as { state?: unknown } | undefined;
+    if (info === undefined) return undefined;
+    return info.state === 'FINISHED' ? 'finished' : info.state === 'FAILED' ? 'failed' : 'running';
   }
 
   async abandon(queryId: string): Promise<void> {
