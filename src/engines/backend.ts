@@ -52,6 +52,8 @@ export interface QueryEndDetails {
   stats?: { cpuMs?: number; wallMs?: number; processedRows?: number; processedBytes?: number; peakMemoryBytes?: number };
   /** The client canceled the query. */
   canceled?: boolean;
+  /** The id the client was given, when the query failed before the backend named one. */
+  queryId?: string;
 }
 
 export interface QueryEndEvents {

@@ -4,12 +4,18 @@
  * one (QUERYGATE_FLEET_LONG=1) stops Redis for 60 s under load and prints its figures.
  */
 import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import type { RunningGateway } from '../../src/gateway.js';
 import { get, post, type RawResponse } from '../support/protocol-client.js';
-import { ensureTrino, startTestGateway } from '../support/services.js';
+import { ensureTrino, startTestGateway, TRINO_PORT } from '../support/services.js';
+import { waitFor } from '../tracking/services.js';
 
 const USER = { 'X-Trino-User': 'fleet' };
+const ADMIN = { 'X-Trino-User': 'ops' };
+const children: ChildProcess[] = [];
 
 let trino: string;
 const gateways: RunningGateway[] = [];
@@ -19,24 +25,42 @@ before(async () => {
 }, { timeout: 600_000 });
 
 after(async () => {
+  for (const child of children) {
+    child.kill('SIGCONT');
+    child.kill('SIGKILL');
+  }
   await Promise.all(gateways.map((g) => g.close()));
 });
 
 async function gateway(config: Record<string, unknown>): Promise<RunningGateway> {
-  const g = await startTestGateway(config);
+  const g = await startTestGateway({ admin: { users: ['ops'] }, ...config });
   gateways.push(g);
   return g;
 }
 
+/** A TCP relay to the real Trino, as a child process (test/support/tcp-relay.ts): SIGSTOP it and Trino looks frozen. */
+async function startRelay(): Promise<{ url: string; relay: ChildProcess }> {
+  const relay = spawn(process.execPath, [fileURLToPath(new URL('../support/tcp-relay.js', import.meta.url)), String(TRINO_PORT)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(relay);
+  const [line] = (await once(relay.stdout!, 'data')) as [Buffer];
+  return { url: `http://127.0.0.1:${line.toString().trim()}`, relay };
+}
+
+async function backendView(base: string, name: string): Promise<Record<string, unknown>> {
+  const response = await fetch(`${base}/api/backends/${name}`, { headers: ADMIN });
+  assert.equal(response.status, 200);
+  return (await response.json()) as Record<string, unknown>;
+}
+
 /** Follows nextUri from `first` to the end, sending every poll to `base` (whichever instance issued it). */
-async function finish(first: RawResponse, base: string): Promise<{ state: string; error?: string }> {
+async function finish(first: RawResponse, base: string): Promise<{ state: string; error?: string; message?: string | undefined }> {
   let response = first;
   for (;;) {
     assert.equal(response.status, 200, response.text);
     const next = response.json.nextUri as string | undefined;
     if (!next) {
-      const error = response.json.error as { errorName?: string } | undefined;
-      return { state: (response.json.stats as { state: string }).state, ...(error?.errorName ? { error: error.errorName } : {}) };
+      const error = response.json.error as { errorName?: string; message?: string } | undefined;
+      return { state: (response.json.stats as { state: string }).state, ...(error?.errorName ? { error: error.errorName, message: error.message } : {}) };
     }
     response = await get(`${base}${new URL(next).pathname}`, USER);
   }
@@ -57,4 +81,50 @@ test('no Redis: queries admitted by A and finished through B free their slots on
   // Both of A's slots were ended on B, which has no way to tell A; a third query on A must still run.
   const third = await post(a.url, 'SELECT 3', USER);
   assert.deepEqual(await finish(third, a.url), { state: 'FINISHED' });
+});
+
+test('a frozen backend (its relay stopped with SIGSTOP): the client of a running query gets BACKEND_UNAVAILABLE after the poll deadline, the backend is taken out, new queries go elsewhere', { timeout: 120_000 }, async () => {
+  const { url, relay } = await startRelay();
+  const g = await gateway({
+    // Listed first: it takes the first query (ties go to the first backend).
+    backends: [
+      { name: 'frozen', engine: 'trino', url, group: 'adhoc' },
+      { name: 'live', engine: 'trino', url: trino, group: 'adhoc' },
+    ],
+    routing: { defaultGroup: 'adhoc' },
+  });
+  const first = await post(g.url, 'SELECT * FROM tpch.tiny.lineitem', USER);
+  assert.equal(first.status, 200, first.text);
+  assert.equal((await backendView(g.url, 'frozen')).running, 1, 'the first query runs on the backend about to freeze');
+  relay.kill('SIGSTOP');
+  try {
+    const outcome = await finish(first, g.url);
+    assert.equal(outcome.error, 'BACKEND_UNAVAILABLE');
+    assert.match(outcome.message!, /no answer within 6 s, although it answers within its maxWait: hung/);
+    await waitFor('the frozen backend to be taken out', async () => (await backendView(g.url, 'frozen')).healthy === false, 30_000);
+    for (let i = 0; i < 5; i++) assert.deepEqual(await finish(await post(g.url, `SELECT ${i}`, USER), g.url), { state: 'FINISHED' });
+    const frozen = await backendView(g.url, 'frozen');
+    assert.equal(frozen.running, 0, 'nothing was routed to it after detection');
+  } finally {
+    relay.kill('SIGCONT');
+  }
+});
+
+test('a submission that fails with BACKEND_UNAVAILABLE has its history row, under the id the client was given', { timeout: 60_000 }, async () => {
+  const g = await gateway({ backends: [{ name: 'nowhere', engine: 'trino', url: 'http://127.0.0.1:1', group: 'adhoc' }], routing: { defaultGroup: 'adhoc' } });
+  const refused = await post(g.url, 'SELECT 1', USER);
+  const error = refused.json.error as { errorName: string };
+  assert.equal(error.errorName, 'BACKEND_UNAVAILABLE');
+  const id = refused.json.id as string;
+  let row: Record<string, unknown> = {};
+  await waitFor('its history row', async () => {
+    const response = await fetch(`${g.url}/api/queries/${id}`, { headers: ADMIN });
+    if (response.status !== 200) return false;
+    row = (await response.json()) as Record<string, unknown>;
+    return true;
+  });
+  assert.equal(row.state, 'FAILED');
+  assert.equal(row.errorName, 'BACKEND_UNAVAILABLE');
+  assert.equal(row.statement, 'SELECT 1');
+  assert.equal(row.backend, 'nowhere');
 });
