@@ -33,6 +33,7 @@ import { registerTrackingMetrics } from './tracking/metrics.js';
 import { startOperations, type Operations } from './tracking/operations.js';
 import { Admission } from './routing/admission.js';
 import { BackendPool } from './routing/backend-pool.js';
+import { FleetBackendStates } from './routing/backend-states.js';
 import { RedisBus } from './cluster/redis-bus.js';
 import { ClusterLoad, shareQueryEnds } from './routing/cluster-load.js';
 import { RedisLeaseStore } from './cluster/redis-leases.js';
@@ -332,6 +333,10 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
     config.healthCheck,
     cluster,
   );
+  // Drains and deactivations stored by any instance are applied here too, from the start.
+  const backendStates = new FleetBackendStates(pool, ops.store, ops.openStore, log);
+  await backendStates.loadAtStart().catch((err: Error) => log.warn({ err: err.message }, 'stored backend states could not be read: the configured states apply until they can'));
+  backendStates.start();
   registerTrackingMetrics(metrics.registry, { writer: ops.writer, ...(cluster ? { counters: cluster } : {}) });
   const groupLimits = new Map(config.routingGroups.map((g) => [g.name, { maxQueued: g.maxQueued, queueTimeoutMs: g.queueTimeout }]));
   const defaultLimits = { maxQueued: 1000, queueTimeoutMs: 300_000 };
@@ -378,6 +383,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
     identity,
     sessions: new UiSessions(config.security.tokenSecret, config.ui.sessionTtl),
     pool,
+    backendStates,
     admission,
     operations: ops,
     users: config.admin.users,
@@ -419,6 +425,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
       clearInterval(sweeper);
       clearInterval(reloader);
       health.stop();
+      backendStates.stop();
       await server.close();
       await Promise.all(backends.map((b) => b.close()));
       await tagRuntime?.close();

@@ -5,13 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { RunningGateway } from '../../src/gateway.js';
 import { get, post, type RawResponse } from '../support/protocol-client.js';
 import { ensureTrino, startTestGateway, TRINO_PORT } from '../support/services.js';
-import { waitFor } from '../tracking/services.js';
+import { startPostgres, waitFor } from '../tracking/services.js';
 
 const USER = { 'X-Trino-User': 'fleet' };
 const ADMIN = { 'X-Trino-User': 'ops' };
@@ -127,4 +128,38 @@ test('a submission that fails with BACKEND_UNAVAILABLE has its history row, unde
   assert.equal(row.errorName, 'BACKEND_UNAVAILABLE');
   assert.equal(row.statement, 'SELECT 1');
   assert.equal(row.backend, 'nowhere');
+});
+
+test('drain through one instance is honoured by the other within seconds, and kept across a restart (state in PostgreSQL)', { timeout: 120_000 }, async () => {
+  const postgres = await startPostgres();
+  // Names of this test's own: the shared database outlives it.
+  const drained = `drained-${randomBytes(3).toString('hex')}`;
+  const spare = `spare-${randomBytes(3).toString('hex')}`;
+  const shared = {
+    backends: [
+      { name: drained, engine: 'trino', url: trino, group: 'adhoc' },
+      { name: spare, engine: 'trino', url: trino, group: 'adhoc' },
+    ],
+    routing: { defaultGroup: 'adhoc' },
+    history: { store: 'postgres', connectionString: postgres.url },
+  };
+  const a = await gateway(shared);
+  const b = await gateway(shared);
+  const drain = await fetch(`${a.url}/api/backends/${drained}/drain`, { method: 'POST', headers: ADMIN });
+  assert.equal(drain.status, 200, await drain.text());
+  await waitFor('B to apply the drain made through A', async () => (await backendView(b.url, drained)).state === 'draining', 10_000);
+  // Three queries held open on B: none of them on the drained backend.
+  const held = [];
+  for (let i = 0; i < 3; i++) held.push(await post(b.url, `SELECT ${i}`, USER));
+  assert.equal((await backendView(b.url, drained)).running, 0);
+  assert.equal((await backendView(b.url, spare)).running, 3);
+  for (const first of held) assert.deepEqual(await finish(first, b.url), { state: 'FINISHED' });
+
+  await b.close();
+  gateways.splice(gateways.indexOf(b), 1);
+  const restarted = await gateway(shared);
+  assert.equal((await backendView(restarted.url, drained)).state, 'draining', 'the stored state, not the configured one, after a restart');
+  const activate = await fetch(`${restarted.url}/api/backends/${drained}/activate`, { method: 'POST', headers: ADMIN });
+  assert.equal(activate.status, 200);
+  await waitFor('A to apply the activation made through the restarted instance', async () => (await backendView(a.url, drained)).state === 'active', 10_000);
 });
