@@ -31,6 +31,7 @@ import type { AuditTrail } from './audit/trail.js';
 import { GatewayMetrics } from './observability/metrics.js';
 import { registerTrackingMetrics } from './tracking/metrics.js';
 import { startOperations, type Operations } from './tracking/operations.js';
+import { HistoryReconciler } from './tracking/reconciler.js';
 import { Admission } from './routing/admission.js';
 import { BackendPool } from './routing/backend-pool.js';
 import { FleetBackendStates } from './routing/backend-states.js';
@@ -362,6 +363,8 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
   const reloader = options.configPath === undefined ? undefined : watchConfig(options.configPath, config, { pool, dispatcher, groupLimits, log }, ops.audit);
   const sweeper = setInterval(() => dispatcher.sweep(), 1_000);
   sweeper.unref();
+  const reconciler = new HistoryReconciler(ops.store, ops.writer, ops.tracker, new Map(backends.map((b) => [b.name, b])), log);
+  reconciler.start();
   const health = new HealthChecker(pool, config.healthCheck.interval, config.healthCheck.timeout, (backend, healthy, reason) =>
     healthy ? log.info({ backend }, 'backend is healthy again') : log.warn({ backend, reason }, 'backend is unhealthy: it takes no new queries'),
   );
@@ -426,6 +429,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
       clearInterval(reloader);
       health.stop();
       backendStates.stop();
+      reconciler.stop();
       await server.close();
       await Promise.all(backends.map((b) => b.close()));
       await tagRuntime?.close();

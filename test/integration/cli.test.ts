@@ -5,24 +5,13 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { REPO, run } from '../support/services.js';
+import { freePort, REPO, run } from '../support/services.js';
 
 const CLI = join(REPO, 'dist/src/cli.js');
 const dir = mkdtempSync(join(tmpdir(), 'qg-cli-'));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Starts `querygate serve`, waits for /v1/info, returns the answer and stops the process. */
 async function serveAndProbe(args: string[], port: number): Promise<Record<string, unknown>> {

@@ -7,12 +7,16 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { RunningGateway } from '../../src/gateway.js';
 import { get, post, type RawResponse } from '../support/protocol-client.js';
-import { ensureTrino, startTestGateway, TRINO_PORT } from '../support/services.js';
-import { startPostgres, waitFor } from '../tracking/services.js';
+import { ensureTrino, freePort, REPO, startTestGateway, TEST_SECRET, TRINO_PORT } from '../support/services.js';
+import { startPostgres, startRedis, waitFor } from '../tracking/services.js';
+import { startBalancer } from '../support/balancer.js';
 
 const USER = { 'X-Trino-User': 'fleet' };
 const ADMIN = { 'X-Trino-User': 'ops' };
@@ -51,6 +55,28 @@ async function backendView(base: string, name: string): Promise<Record<string, u
   const response = await fetch(`${base}/api/backends/${name}`, { headers: ADMIN });
   assert.equal(response.status, 200);
   return (await response.json()) as Record<string, unknown>;
+}
+
+/** `querygate serve` as a child process (so that it can be killed with SIGKILL), up when /v1/info answers. */
+async function childGateway(config: Record<string, unknown>): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'qg-fleet-'));
+  const file = join(dir, 'gateway.json');
+  writeFileSync(file, JSON.stringify({ server: { port, host: '127.0.0.1' }, security: { tokenSecret: TEST_SECRET }, logging: { level: 'warn' }, dataDir: dir, admin: { users: ['ops'] }, ...config }));
+  const child = spawn(process.execPath, [join(REPO, 'dist/src/cli.js'), 'serve', '--config', file], { stdio: ['ignore', 'ignore', 'inherit'] });
+  children.push(child);
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor('the child gateway to answer', async () => (await fetch(`${url}/v1/info`).catch(() => undefined))?.status === 200, 30_000);
+  return { url, child };
+}
+
+/** Polls `uri` as a Trino client does: a 503 is retried. */
+async function poll(uri: string): Promise<RawResponse> {
+  for (;;) {
+    const response = await get(uri, USER);
+    if (response.status !== 503) return response;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** Follows nextUri from `first` to the end, sending every poll to `base` (whichever instance issued it). */
@@ -162,4 +188,58 @@ test('drain through one instance is honoured by the other within seconds, and ke
   const activate = await fetch(`${restarted.url}/api/backends/${drained}/activate`, { method: 'POST', headers: ADMIN });
   assert.equal(activate.status, 200);
   await waitFor('A to apply the activation made through the restarted instance', async () => (await backendView(a.url, drained)).state === 'active', 10_000);
+});
+
+test('kill -9 of an instance behind the balancer: every in-flight query finishes through the other, no history row stays RUNNING', { timeout: 180_000 }, async () => {
+  const postgres = await startPostgres();
+  const redis = await startRedis();
+  const shared = {
+    backends: [{ name: 'trino1', engine: 'trino', url: trino, group: 'adhoc' }],
+    routing: { defaultGroup: 'adhoc' },
+    history: { store: 'postgres', connectionString: postgres.url },
+    redis: { url: redis.url, keyPrefix: `qgtest:${randomBytes(4).toString('hex')}:` },
+  };
+  const doomed = await childGateway(shared);
+  const survivor = await gateway(shared);
+  const balancer = await startBalancer([doomed.url, survivor.url]);
+  try {
+    // Six queries of several pages each, submitted and polled once through the balancer (so on both instances).
+    const inFlight: Array<{ id: string; next: string; rows: number }> = [];
+    for (let i = 0; i < 6; i++) {
+      const first = await post(balancer.url, `SELECT o_orderkey FROM tpch.tiny.orders ORDER BY o_orderkey OFFSET ${i * 2500} LIMIT 2500`, USER);
+      assert.equal(first.status, 200, first.text);
+      inFlight.push({ id: first.json.id as string, next: first.json.nextUri as string, rows: 0 });
+    }
+    // The start records leave the doomed instance's buffer (200 ms) before it dies.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    doomed.child.kill('SIGKILL');
+    await once(doomed.child, 'exit');
+    let lost = 0;
+    for (const query of inFlight) {
+      let next: string | undefined = query.next;
+      let state = '';
+      while (next) {
+        const response = await poll(next);
+        assert.equal(response.status, 200, response.text);
+        query.rows += ((response.json.data as unknown[] | undefined) ?? []).length;
+        state = (response.json.stats as { state: string }).state;
+        next = response.json.nextUri as string | undefined;
+      }
+      if (state !== 'FINISHED') lost++;
+    }
+    assert.equal(lost, 0, 'queries lost');
+    assert.equal(inFlight.reduce((n, q) => n + q.rows, 0), 15_000, 'every row of tpch.tiny.orders, once');
+    const stuck = async () => {
+      let running = 0;
+      for (const { id } of inFlight) {
+        const response = await fetch(`${survivor.url}/api/queries/${id}`, { headers: ADMIN });
+        const row = response.status === 200 ? ((await response.json()) as { state: string }) : { state: 'MISSING' };
+        if (row.state !== 'FINISHED') running++;
+      }
+      return running;
+    };
+    await waitFor('every history row to be FINISHED', async () => (await stuck()) === 0, 15_000);
+  } finally {
+    await balancer.close();
+  }
 });
