@@ -34,11 +34,13 @@ import type { AuditTrail } from './audit/trail.js';
 import { GatewayMetrics } from './observability/metrics.js';
 import { registerTrackingMetrics } from './tracking/metrics.js';
 import { startOperations, type Operations } from './tracking/operations.js';
+import { HistoryReconciler } from './tracking/reconciler.js';
 import { Admission } from './routing/admission.js';
 import { BackendPool } from './routing/backend-pool.js';
+import { FleetBackendStates } from './routing/backend-states.js';
 import { RedisBus } from './cluster/redis-bus.js';
 import { ClusterLoad, shareQueryEnds } from './routing/cluster-load.js';
-import { RedisSharedCounters } from './tracking/redis-counters.js';
+import { RedisLeaseStore } from './cluster/redis-leases.js';
 import { HealthChecker } from './routing/health-checker.js';
 import { Router, type RouteDecision, type RoutingContext } from './routing/router.js';
 import { AdminApi } from './server/admin-api.js';
@@ -358,7 +360,11 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
     config.healthCheck,
     cluster,
   );
-  registerTrackingMetrics(metrics.registry, { writer: ops.writer, ...(cluster ? { counters: cluster.counters } : {}) });
+  // Drains and deactivations stored by any instance are applied here too, from the start.
+  const backendStates = new FleetBackendStates(pool, ops.store, ops.openStore, log);
+  await backendStates.loadAtStart().catch((err: Error) => log.warn({ err: err.message }, 'stored backend states could not be read: the configured states apply until they can'));
+  backendStates.start();
+  registerTrackingMetrics(metrics.registry, { writer: ops.writer, ...(cluster ? { counters: cluster } : {}) });
   const groupLimits = new Map(config.routingGroups.map((g) => [g.name, { maxQueued: g.maxQueued, queueTimeoutMs: g.queueTimeout }]));
   const defaultLimits = { maxQueued: 1000, queueTimeoutMs: 300_000 };
   const admission = new Admission(pool, (group) => groupLimits.get(group) ?? defaultLimits, config.queries.clientTimeout, (slot, outcome, details) => {
@@ -372,6 +378,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
     }
   });
   metrics.observeBackends(pool, admission);
+  cluster?.onEndedElsewhere((queryId, outcome) => admission.end(queryId, outcome));
   const announceEnded = bus === undefined ? undefined : await shareQueryEnds(bus, `${config.redis!.keyPrefix}query-ended`, (queryId, outcome) => admission.end(queryId, outcome));
   const metadata = new BackendMetadata(backends, log);
   const analyzeForRouting = async (submission: { sql: string; session: QuerySession }) => {
@@ -383,8 +390,10 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
   const dispatcher = new Dispatcher(fromConfig('routing', () => new Router(config)), admission, signer, queryIds, metrics, ops.tracker, analyzeForRouting, log, placement);
   const reloader = options.configPath === undefined ? undefined : watchConfig(options.configPath, config, { pool, dispatcher, groupLimits, log }, ops.audit);
   const lifecycle = new Lifecycle();
-  const sweeper = setInterval(() => dispatcher.sweep(), 5_000);
+  const sweeper = setInterval(() => dispatcher.sweep(), 1_000);
   sweeper.unref();
+  const reconciler = new HistoryReconciler(ops.store, ops.writer, ops.tracker, new Map(backends.map((b) => [b.name, b])), log);
+  reconciler.start();
   const health = new HealthChecker(pool, config.healthCheck.interval, config.healthCheck.timeout, (backend, healthy, reason) => {
     metrics.backendHealthChanged(backend, healthy);
     if (healthy) log.info({ backend }, 'backend is healthy again');
@@ -413,6 +422,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
     identity,
     sessions: new UiSessions(config.security.tokenSecret, config.ui.sessionTtl),
     pool,
+    backendStates,
     admission,
     operations: ops,
     users: config.admin.users,
@@ -464,6 +474,8 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
       clearInterval(sweeper);
       clearInterval(reloader?.timer);
       health.stop();
+      backendStates.stop();
+      reconciler.stop();
       await server.close();
       await Promise.all([...backends, metadataBackend].map((b) => b.close()));
       await tagRuntime?.close();
@@ -474,11 +486,12 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
   };
 }
 
-/** Fleet-wide running/queued counts through Redis, when configured; an unreachable Redis is not fatal (local counts, logged). */
+/** Fleet-wide running/queued counts as leases in Redis, when configured; an unreachable Redis is not fatal (local shares, logged). */
 async function startClusterLoad(config: GatewayConfig, log: Logger): Promise<ClusterLoad | undefined> {
   if (config.redis === undefined) return undefined;
-  const counters = await RedisSharedCounters.connect({ redis: config.redis.url, prefix: `${config.redis.keyPrefix}counters:`, logger: log });
-  const cluster = new ClusterLoad(counters);
+  const store = new RedisLeaseStore({ redis: config.redis.url, prefix: `${config.redis.keyPrefix}fleet:` });
+  await store.connect();
+  const cluster = new ClusterLoad(store, { adoptIdleMs: config.queries.clientTimeout, log });
   await cluster.refresh();
   cluster.start();
   return cluster;

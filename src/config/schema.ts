@@ -98,6 +98,12 @@ const trinoBackend = z
     /** Upper bound for one backend HTTP exchange (a poll waits at most ~1 s on the backend). */
     requestTimeout: duration.default(60_000),
     /**
+     * Trino answers a submission at once and a poll within its maxWait (1 s unless the client asks
+     * for more): a backend that has not started answering this long after that is hung, and the
+     * client gets BACKEND_UNAVAILABLE (at most requestTimeout).
+     */
+    pollGrace: duration.default(5_000),
+    /**
      * How long a client may take nothing of a page being relayed before its response is closed,
      * and the backend connection behind it with it (at most requestTimeout).
      */
@@ -362,15 +368,17 @@ export const configSchema = z
       .default({ rules: [], hintCredential: 'routing', allowHints: [] }),
     healthCheck: z
       .object({
-        interval: duration.default(10_000),
-        timeout: duration.default(5_000),
+        /** Time between probe rounds; a probe that hangs does not delay the next round beyond its own timeout. */
+        interval: duration.default(3_000),
+        /** A probe (`/v1/info`, answered at once by a live coordinator) that takes longer fails. */
+        timeout: duration.default(2_000),
         /** Consecutive failed probes (or failed requests) before a backend takes no new queries. */
         unhealthyThreshold: z.number().int().min(1).default(3),
         /** Consecutive good probes before it takes queries again. */
         healthyThreshold: z.number().int().min(1).default(2),
       })
       .strict()
-      .default({ interval: 10_000, timeout: 5_000, unhealthyThreshold: 3, healthyThreshold: 2 }),
+      .default({ interval: 3_000, timeout: 2_000, unhealthyThreshold: 3, healthyThreshold: 2 }),
     admin: z
       .object({
         /** Users allowed to use the admin API (authenticated principals). */

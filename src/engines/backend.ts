@@ -55,6 +55,8 @@ export interface QueryEndDetails {
   stats?: BackendStats;
   /** The client canceled the query. */
   canceled?: boolean;
+  /** The id the client was given, when the query failed before the backend named one. */
+  queryId?: string;
 }
 
 export interface QueryEndEvents {
@@ -106,6 +108,11 @@ export interface Backend {
    * polling, or this instance is shutting down (`reason`, for engines that report it themselves).
    */
   abandon(queryId: string, reason?: QueryFailure): Promise<void>;
+  /**
+   * Whether a query ended, asked as the gateway (no ownership check): its outcome, 'running', or
+   * undefined when the backend does not know it or cannot be asked in `timeoutMs`.
+   */
+  queryState?(queryId: string, timeoutMs: number): Promise<QueryOutcome | 'running' | undefined>;
   /** Queries running or queued on the backend, from everyone, when the engine can tell. */
   reportedLoad?(timeoutMs: number): Promise<number | undefined>;
   /** The backend itself reports too many queries waiting (an Athena workgroup past maxQueued): routing passes it over. */

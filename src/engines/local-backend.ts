@@ -231,14 +231,13 @@ export class LocalBackend implements Backend {
   }
 
   async columnsOf(catalog: string, schema: string, table: string): Promise<string[] | undefined> {
-    // The gateway answers these tables (catalogs/metadata-service.ts), not DuckDB: their columns are Trino's.
-    const metadataTable = schema === 'information_schema' ? informationSchemaTable(table) : catalog === 'system' ? systemTable(schema, table) : undefined;
-    if (metadataTable !== undefined) return metadataTable.columns.map((c) => c.name);
-    const columns = await this.options.engine.columnsOf(catalog, schema, table);
-    return columns.length === 0 ? undefined : columns.map((c) => c.name);
+    return (await this.columnTypesOf(catalog, schema, table))?.map((c) => c.name);
   }
 
   async columnTypesOf(catalog: string, schema: string, table: string): Promise<Array<{ name: string; type: string }> | undefined> {
+    // The gateway answers these tables (catalogs/metadata-service.ts), not DuckDB: their columns are Trino's.
+    const metadataTable = schema === 'information_schema' ? informationSchemaTable(table) : catalog === 'system' ? systemTable(schema, table) : undefined;
+    if (metadataTable !== undefined) return metadataTable.columns.map(({ name, type }) => ({ name, type }));
     const columns = await this.options.engine.columnsOf(catalog, schema, table);
     return columns.length === 0 ? undefined : columns;
   }

@@ -5,19 +5,31 @@
  * arrival order, or its group's queue timeout fails it with a clear error.
  *
  * Slots are counted per backend by this gateway instance (and shared with the other instances
- * through the pool's ClusterLoad when Redis is configured, so limits hold fleet-wide); a slot is
- * released exactly once, when the query's last document has been sent, when it fails, or when its
- * client stops polling.
+ * as leases through the pool's ClusterLoad when Redis is configured, so limits hold fleet-wide); a
+ * slot is released exactly once: when the query's last document has been sent, when it fails,
+ * when its client stops polling, when another instance ends it (its lease's tombstone, or the
+ * announcement), or when the backend says it ended while no poll reached this instance (asked
+ * after IDLE_CHECK_MS: how a slot is freed when its end was served by an instance with no way to
+ * tell this one). A queued query whose client stopped polling is dropped, never admitted.
  */
+import { randomUUID } from 'node:crypto';
 import type { QueryEndDetails, QueryOutcome } from '../engines/backend.js';
 import { ErrorCodes, QueryFailure } from '../protocol/errors.js';
 import type { BackendPool, PooledBackend } from './backend-pool.js';
 import type { RouteDecision } from './router.js';
 
+/** A slot whose query no poll reached here for this long is looked up on its backend. */
+const IDLE_CHECK_MS = 3_000;
+/** A queued query whose client has not polled for this long is gone (clients poll a queued query at once, and a poll waits at most 1 s). */
+export const QUEUED_CLIENT_TIMEOUT_MS = 10_000;
+/** How long the backend may take to say whether a query ended. */
+const STATE_TIMEOUT_MS = 2_000;
+
 export class Slot {
   private released = false;
   queryId: string | undefined;
   lastSeen = Date.now();
+  lastChecked = 0;
   /** Run once when the slot is freed (the submission's afterEnd), on whichever path ends the query. */
   afterEnd: (() => void) | undefined;
 
@@ -25,6 +37,8 @@ export class Slot {
     readonly backend: PooledBackend,
     /** The routing steps that led here, e.g. `reserved: full`, `shared: trino-b`. */
     readonly steps: string[],
+    /** The slot's lease until the backend names the query (then the query id is). */
+    readonly lease: string,
     private readonly onRelease: (slot: Slot, outcome: QueryOutcome | undefined, details: QueryEndDetails | undefined) => void,
   ) {}
 
@@ -100,8 +114,9 @@ export class Admission {
         continue;
       }
       steps.push(`${group}: ${backend.backend.name}`);
-      this.pool.acquire(backend);
-      const slot = new Slot(backend, steps, (s, outcome, details) => this.released(s, outcome, details));
+      const lease = randomUUID();
+      this.pool.acquire(backend, lease);
+      const slot = new Slot(backend, steps, lease, (s, outcome, details) => this.released(s, outcome, details));
       this.unbound.add(slot);
       return slot;
     }
@@ -112,12 +127,12 @@ export class Admission {
   enqueue(id: string, decision: RouteDecision): Ticket {
     const limits = this.limits(decision.group);
     const waiting = this.queuedIn(decision.group) + (this.pool.cluster?.queued(decision.group) ?? 0);
-    if (waiting >= limits.maxQueued) {
+    if (waiting >= (this.pool.cluster?.share(limits.maxQueued) ?? limits.maxQueued)) {
       throw new QueryFailure(ErrorCodes.QUERY_QUEUE_FULL, `Too many queued queries for routing group '${decision.group}' (limit ${limits.maxQueued})`);
     }
     const ticket = new Ticket(id, decision, Date.now());
     this.queue.push(ticket);
-    this.pool.cluster?.queuedChanged(decision.group, 1);
+    this.pool.cluster?.queuedAdded(decision.group, id);
     return ticket;
   }
 
@@ -144,25 +159,35 @@ export class Admission {
     this.unbound.delete(slot);
     slot.queryId = queryId;
     this.inflight.set(queryId, slot);
+    this.pool.bind(slot.backend, slot.lease, queryId);
   }
 
-  touch(queryId: string): void {
+  /** A poll of `queryId` on `backend` reached this instance (its lease is kept alive here too, wherever it was admitted). */
+  touch(queryId: string, backend: string): void {
     const slot = this.inflight.get(queryId);
     if (slot) slot.lastSeen = Date.now();
+    this.pool.cluster?.pollServed(backend, queryId);
   }
 
-  /** Ends a query this instance admitted; false when it holds no slot for it (admitted elsewhere). */
-  end(queryId: string, outcome: QueryOutcome, details?: QueryEndDetails): boolean {
+  /**
+   * Ends a query this instance admitted; false when it holds no slot for it. With `backend`, the
+   * end was served here: one admitted elsewhere is marked ended for the fleet.
+   */
+  end(queryId: string, outcome: QueryOutcome, details?: QueryEndDetails, backend?: string): boolean {
     const slot = this.inflight.get(queryId);
     slot?.release(outcome, details);
+    if (!slot && backend !== undefined) this.pool.cluster?.queryEnded(backend, queryId, outcome);
     return slot !== undefined;
   }
 
-  /** Fails queued queries past their group's timeout; frees what abandoned clients hold. */
+  /**
+   * Fails queued queries past their group's timeout and drops those nobody polls; frees what
+   * abandoned clients hold; asks the backend about slots no poll reached lately.
+   */
   sweep(now = Date.now()): void {
     for (const ticket of [...this.queue]) {
       const limits = this.limits(ticket.decision.group);
-      if (now - ticket.lastPoll > this.clientTimeoutMs) {
+      if (now - ticket.lastPoll > QUEUED_CLIENT_TIMEOUT_MS) {
         this.remove(ticket);
       } else if (now - ticket.enqueuedAt > limits.queueTimeoutMs) {
         this.remove(ticket);
@@ -175,7 +200,17 @@ export class Admission {
     }
     for (const slot of [...this.inflight.values(), ...this.unbound]) {
       if (now - slot.lastSeen > this.clientTimeoutMs) slot.release('abandoned');
+      else if (slot.queryId !== undefined && now - slot.lastSeen > IDLE_CHECK_MS && now - slot.lastChecked > IDLE_CHECK_MS) {
+        slot.lastChecked = now;
+        void this.endIfBackendSaysSo(slot, slot.queryId);
+      }
     }
+  }
+
+  /** Frees the slot of a query its backend reports ended (its last poll went to another instance). */
+  private async endIfBackendSaysSo(slot: Slot, queryId: string): Promise<void> {
+    const state = await slot.backend.backend.queryState?.(queryId, STATE_TIMEOUT_MS);
+    if (state !== undefined && state !== 'running') this.end(queryId, state);
   }
 
   /** A queued query whose client gave up (cancel) leaves the queue; a slot it already holds is freed. */
@@ -188,19 +223,29 @@ export class Admission {
     const index = this.queue.indexOf(ticket);
     if (index === -1) return;
     this.queue.splice(index, 1);
-    this.pool.cluster?.queuedChanged(ticket.decision.group, -1);
+    this.pool.cluster?.queuedRemoved(ticket.decision.group, ticket.id);
   }
 
   private released(slot: Slot, outcome: QueryOutcome | undefined, details: QueryEndDetails | undefined): void {
     if (outcome !== undefined) this.onEnded(slot, outcome, details);
     this.unbound.delete(slot);
-    if (slot.queryId !== undefined) this.inflight.delete(slot.queryId);
-    this.pool.release(slot.backend);
+    const { queryId } = slot;
+    if (queryId === undefined) {
+      this.pool.release(slot.backend, slot.lease);
+      return;
+    }
+    this.inflight.delete(queryId);
+    this.pool.release(slot.backend, queryId, { queryId, outcome: outcome ?? 'failed' });
   }
 
-  /** Admits waiting queries in arrival order wherever room appeared. */
+  /** Admits waiting queries in arrival order wherever room appeared; a query whose client is gone is dropped instead. */
   private drainQueue(): void {
+    const now = Date.now();
     for (const ticket of [...this.queue]) {
+      if (now - ticket.lastPoll > QUEUED_CLIENT_TIMEOUT_MS) {
+        this.remove(ticket);
+        continue;
+      }
       const slot = this.tryAdmit(ticket.decision);
       if (!slot) continue;
       slot.steps.unshift('queued in the gateway');

@@ -3,9 +3,10 @@
  * its health (from probes and from failures on real traffic), and the queries this gateway has
  * running on it. Choosing a backend inside a group is least-loaded by running/weight among the
  * active, healthy backends that are not full. With a ClusterLoad (Redis configured), the queries
- * other gateway instances run on a backend count against its `maxRunning` too.
+ * other gateway instances run on a backend count against its `maxRunning` too, and while their
+ * counts are unknown this instance fills only its share of it.
  */
-import type { Backend } from '../engines/backend.js';
+import type { Backend, QueryOutcome } from '../engines/backend.js';
 import type { ClusterLoad } from './cluster-load.js';
 
 export type BackendState = 'active' | 'draining' | 'inactive';
@@ -42,12 +43,18 @@ export class BackendPool {
     for (const e of entries) {
       this.byName.set(e.backend.name, { ...e, healthy: true, running: 0, reportedLoad: 0, consecutiveFailures: 0, consecutiveSuccesses: 0 });
     }
+    cluster?.watch(entries.map((e) => e.backend.name), [...new Set(entries.map((e) => e.group))]);
     cluster?.onRoomElsewhere(() => this.capacityChanged());
   }
 
   /** Queries running on `b` through the whole fleet of gateway instances (this one alone without a ClusterLoad). */
   fleetRunning(b: PooledBackend): number {
     return b.running + (this.cluster?.running(b.backend.name) ?? 0);
+  }
+
+  /** The part of `b`'s `maxRunning` this instance may fill now: all of it, or its share while the fleet's counts are unknown. */
+  capacity(b: PooledBackend): number {
+    return this.cluster?.share(b.maxRunning) ?? b.maxRunning;
   }
 
   get(name: string): PooledBackend | undefined {
@@ -72,7 +79,7 @@ export class BackendPool {
     let best: PooledBackend | undefined;
     const load = (b: PooledBackend) => Math.max(this.fleetRunning(b), b.reportedLoad) / b.weight;
     for (const b of this.byName.values()) {
-      if (b.group !== group || b.state !== 'active' || !b.healthy || this.fleetRunning(b) >= b.maxRunning || b.backend.saturated?.()) continue;
+      if (b.group !== group || b.state !== 'active' || !b.healthy || this.fleetRunning(b) >= this.capacity(b) || b.backend.saturated?.()) continue;
       if (!best || load(b) < load(best)) best = b;
     }
     return best;
@@ -86,13 +93,20 @@ export class BackendPool {
     return b;
   }
 
-  acquire(b: PooledBackend): void {
+  /** Takes a slot on `b`; `lease` names it in the fleet's leases until the backend names the query. */
+  acquire(b: PooledBackend, lease: string): void {
     b.running++;
-    this.cluster?.runningChanged(b.backend.name, 1);
+    this.cluster?.slotTaken(b.backend.name, lease);
   }
 
-  release(b: PooledBackend): void {
-    if (b.running > 0) this.cluster?.runningChanged(b.backend.name, -1);
+  /** The slot's query got its id: its lease is the query's from now on. */
+  bind(b: PooledBackend, lease: string, queryId: string): void {
+    this.cluster?.slotBound(b.backend.name, lease, queryId);
+  }
+
+  /** Frees a slot (`lease`: the slot's or its query's id); `ended` when the query ran. */
+  release(b: PooledBackend, lease: string, ended?: { queryId: string; outcome: QueryOutcome }): void {
+    this.cluster?.slotFreed(b.backend.name, lease, ended);
     b.running = Math.max(0, b.running - 1);
     this.capacityChanged();
   }

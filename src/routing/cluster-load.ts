@@ -1,102 +1,289 @@
 /**
  * What the other gateway instances have running on each backend and queued in each routing
- * group, so that `maxRunning` and `maxQueued` hold for the whole fleet rather than per instance.
+ * group, so that `maxRunning` and `maxQueued` hold for the whole fleet, kept as leases
+ * (cluster/leases.ts) rather than as counts sent in messages.
  *
- * Admission never waits for Redis: this instance's own changes are sent as they happen (fire and
- * forget, see SharedCounters), and the other instances' counts are read every `refreshMs` into a
- * local view that admission consults synchronously. Two instances can therefore both admit
- * within one refresh interval, so the fleet can overshoot a limit by at most what arrives in that
- * window; in exchange a slow or absent Redis never adds latency to a query or stops one. When
- * Redis is unreachable the view is empty (each instance counts only itself, as without Redis) and
- * `degraded` says so.
+ * This instance holds a lease for every slot it admitted (its own), for every query another
+ * instance admitted whose polls it serves (adopted: so a query keeps counting when the instance
+ * that admitted it dies), and for every query in its queue. A round every `syncMs` renews them all
+ * (TTL `ttlMs`), drops released ones (with a tombstone when a query ended, so that every other
+ * holder drops it at its next round) and reads the other instances' counts into a local view that
+ * admission consults synchronously. A change is also synced at once (rounds never overlap: one
+ * more follows when changes arrived meanwhile), so two instances can both admit only within one
+ * round trip.
+ *
+ * When the store is unreachable, `degraded` is true, the view of the others is empty, and each
+ * limit is cut to this instance's share (`share`): the limit divided by the instances last seen
+ * alive. The first round that succeeds re-registers every lease held and returns to fleet-wide
+ * counts.
  */
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
 import type { RedisBus } from '../cluster/redis-bus.js';
+import type { HeldLease, LeaseStore, ReleasedLease } from '../cluster/leases.js';
+import { isOutcome } from '../cluster/leases.js';
 import type { QueryOutcome } from '../engines/backend.js';
-import type { CounterKey, SharedCounters } from '../tracking/counters.js';
+
+export interface ClusterLoadOptions {
+  instanceId?: string;
+  /** How long a lease lives without renewal (default 5 s). */
+  ttlMs?: number;
+  /** Renewal period (default 1 s). */
+  syncMs?: number;
+  /** How long an ended query is remembered (default 10 min). */
+  tombstoneTtlMs?: number;
+  /** An adopted lease is let go after this long without a poll served here (queries.clientTimeout). */
+  adoptIdleMs: number;
+  log?: Logger;
+}
+
+/** One live count, as the metrics show it. */
+export interface LiveCount {
+  scope: 'backend' | 'group';
+  name: string;
+  metric: 'running' | 'queued';
+  value: number;
+}
+
+interface Held extends HeldLease {
+  lastUsed: number;
+}
+
+const backendPool = (name: string) => `backend:${name}`;
+const groupPool = (name: string) => `group:${name}`;
 
 export class ClusterLoad {
-  private runningElsewhere = new Map<string, number>();
-  private queuedElsewhere = new Map<string, number>();
-  private readonly listeners: Array<() => void> = [];
+  readonly instanceId: string;
+  private readonly held = new Map<string, Held>();
+  private released: ReleasedLease[] = [];
+  private others = new Map<string, number>();
+  private readonly watched = new Set<string>();
+  private readonly roomListeners: Array<() => void> = [];
+  private readonly endListeners: Array<(queryId: string, outcome: QueryOutcome) => void> = [];
+  private readonly ttlMs: number;
+  private readonly syncMs: number;
+  private readonly tombstoneTtlMs: number;
+  private instancesSeen = 1;
+  private up = false;
+  private reportedDown = false;
+  private syncing: Promise<void> | undefined;
+  private again = false;
   private timer: NodeJS.Timeout | undefined;
-  private refreshing = false;
+  private closed = false;
 
   constructor(
-    readonly counters: SharedCounters,
-    private readonly refreshMs = 250,
-  ) {}
+    private readonly store: LeaseStore,
+    private readonly options: ClusterLoadOptions,
+  ) {
+    this.instanceId = options.instanceId ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+    this.ttlMs = options.ttlMs ?? 5_000;
+    this.syncMs = options.syncMs ?? 1_000;
+    this.tombstoneTtlMs = options.tombstoneTtlMs ?? 600_000;
+  }
 
   start(): void {
-    this.timer = setInterval(() => void this.refresh(), this.refreshMs);
+    this.timer = setInterval(() => void this.refresh(), this.syncMs);
     this.timer.unref();
   }
 
-  /** Called after each refresh in which some other instance's load went down (room may have appeared). */
+  /** Called after each round in which some other instance's load went down (room may have appeared). */
   onRoomElsewhere(listener: () => void): void {
-    this.listeners.push(listener);
+    this.roomListeners.push(listener);
+  }
+
+  /** Called for each query held here that ended on another instance. */
+  onEndedElsewhere(listener: (queryId: string, outcome: QueryOutcome) => void): void {
+    this.endListeners.push(listener);
   }
 
   get degraded(): boolean {
-    return this.counters.degraded;
+    return !this.up;
+  }
+
+  /** Live instances in the last successful round (this one included). */
+  get instances(): number {
+    return this.instancesSeen;
+  }
+
+  /** This instance's part of a fleet-wide limit: all of it while the shared counts are known, else its share (at least 1). */
+  share(limit: number): number {
+    return this.up ? limit : Math.max(1, Math.floor(limit / this.instancesSeen));
+  }
+
+  /** Counts these backends and groups from the next round on (any other is counted once asked about). */
+  watch(backends: string[], groups: string[]): void {
+    for (const name of backends) this.watched.add(backendPool(name));
+    for (const name of groups) this.watched.add(groupPool(name));
   }
 
   /** Queries other instances have running on `backend`, as last read. */
   running(backend: string): number {
-    return this.runningElsewhere.get(backend) ?? 0;
+    return this.othersIn(backendPool(backend));
   }
 
   /** Queries waiting in other instances' queues for `group`, as last read. */
   queued(group: string): number {
-    return this.queuedElsewhere.get(group) ?? 0;
+    return this.othersIn(groupPool(group));
   }
 
-  /** This instance started (+1) or ended (-1) a query on `backend`. */
-  runningChanged(backend: string, delta: number): void {
-    this.send({ scope: 'backend', name: backend, metric: 'running' }, delta);
+  /** This instance took a slot on `backend` (`member`: the slot's id until the backend names the query). */
+  slotTaken(backend: string, member: string): void {
+    this.hold({ pool: backendPool(backend), member, own: true });
   }
 
-  /** A query entered (+1) or left (-1) this instance's queue for `group`. */
-  queuedChanged(group: string, delta: number): void {
-    this.send({ scope: 'group', name: group, metric: 'queued' }, delta);
+  /** The backend named the slot's query: its lease is the query's from now on (shared with adopters). */
+  slotBound(backend: string, member: string, queryId: string): void {
+    this.let(backendPool(backend), member);
+    this.hold({ pool: backendPool(backend), member: queryId, queryId, own: true });
   }
 
-  /** Reads the other instances' counts now (also run every `refreshMs`). */
+  /** This instance freed a slot; `ended` when its query ran (every other holder drops it too). */
+  slotFreed(backend: string, member: string, ended?: { queryId: string; outcome: QueryOutcome }): void {
+    this.let(backendPool(backend), member, ended);
+  }
+
+  /** This instance served a poll of a query on `backend` (admitted here or elsewhere). */
+  pollServed(backend: string, queryId: string): void {
+    const key = `${backendPool(backend)}\n${queryId}`;
+    const held = this.held.get(key);
+    if (held) held.lastUsed = Date.now();
+    else this.hold({ pool: backendPool(backend), member: queryId, queryId, own: false });
+  }
+
+  /** A query admitted elsewhere ended in a request served here. */
+  queryEnded(backend: string, queryId: string, outcome: QueryOutcome): void {
+    this.let(backendPool(backend), queryId, { queryId, outcome });
+  }
+
+  queuedAdded(group: string, id: string): void {
+    this.hold({ pool: groupPool(group), member: id, own: true });
+  }
+
+  queuedRemoved(group: string, id: string): void {
+    this.let(groupPool(group), id);
+  }
+
+  /** Every pool's fleet-wide count (own leases plus the others'), as last read. */
+  snapshot(): LiveCount[] {
+    const own = new Map<string, number>();
+    for (const h of this.held.values()) if (h.own) own.set(h.pool, (own.get(h.pool) ?? 0) + 1);
+    const counts: LiveCount[] = [];
+    for (const pool of new Set([...this.watched, ...own.keys()])) {
+      const value = (own.get(pool) ?? 0) + this.othersIn(pool);
+      const [scope, name] = splitPool(pool);
+      if (value > 0) counts.push({ scope, name, metric: scope === 'backend' ? 'running' : 'queued', value });
+    }
+    return counts.sort((a, b) => `${a.scope}:${a.name}`.localeCompare(`${b.scope}:${b.name}`));
+  }
+
+  /** Runs a round now (rounds never overlap: a call during one schedules one more after it). */
   async refresh(): Promise<void> {
-    if (this.refreshing) return;
-    this.refreshing = true;
-    try {
-      const running = new Map<string, number>();
-      const queued = new Map<string, number>();
-      for (const entry of await this.counters.others()) {
-        if (entry.scope === 'backend' && entry.metric === 'running') running.set(entry.name, entry.value);
-        else if (entry.scope === 'group' && entry.metric === 'queued') queued.set(entry.name, entry.value);
-      }
-      const wentDown = [...this.runningElsewhere].some(([name, n]) => (running.get(name) ?? 0) < n);
-      this.runningElsewhere = running;
-      this.queuedElsewhere = queued;
-      if (wentDown) for (const listener of this.listeners) listener();
-    } finally {
-      this.refreshing = false;
+    if (this.syncing) {
+      this.again = true;
+      return this.syncing;
+    }
+    this.syncing = this.round().finally(() => (this.syncing = undefined));
+    await this.syncing;
+    if (this.again && !this.closed) {
+      this.again = false;
+      await this.refresh();
     }
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     if (this.timer) clearInterval(this.timer);
-    await this.counters.close();
+    await this.syncing;
+    // Let every lease go at once rather than by expiry.
+    for (const h of this.held.values()) this.released.push({ pool: h.pool, member: h.member });
+    this.held.clear();
+    if (this.up) await this.store.sync(this.request()).catch(() => undefined);
+    await this.store.close();
   }
 
-  private send(key: CounterKey, delta: number): void {
-    // SharedCounters never reject: a lost update is repaired by the next heartbeat.
-    void (delta > 0 ? this.counters.incr(key, delta) : this.counters.decr(key, -delta));
+  private othersIn(pool: string): number {
+    this.watched.add(pool);
+    return this.up ? (this.others.get(pool) ?? 0) : 0;
+  }
+
+  private hold(lease: HeldLease): void {
+    this.held.set(`${lease.pool}\n${lease.member}`, { ...lease, lastUsed: Date.now() });
+    this.soon();
+  }
+
+  private let(pool: string, member: string, ended?: ReleasedLease['ended']): void {
+    this.held.delete(`${pool}\n${member}`);
+    this.released.push({ pool, member, ...(ended ? { ended } : {}) });
+    this.soon();
+  }
+
+  private soon(): void {
+    if (!this.closed) void this.refresh();
+  }
+
+  private request() {
+    return {
+      instance: this.instanceId,
+      ttlMs: this.ttlMs,
+      tombstoneTtlMs: this.tombstoneTtlMs,
+      held: [...this.held.values()].map(({ pool, member, queryId, own }) => ({ pool, member, own, ...(queryId !== undefined ? { queryId } : {}) })),
+      released: this.released,
+      pools: [...this.watched],
+    };
+  }
+
+  private async round(): Promise<void> {
+    const now = Date.now();
+    for (const [key, h] of this.held) if (!h.own && now - h.lastUsed > this.options.adoptIdleMs) this.held.delete(key);
+    const request = this.request();
+    // Releases are sent once; while the store is unreachable they wait (a tombstone must not be lost).
+    this.released = [];
+    let result;
+    try {
+      result = await this.store.sync(request);
+    } catch (err) {
+      this.released = [...request.released, ...this.released];
+      this.down(err as Error);
+      return;
+    }
+    const before = this.others;
+    this.others = new Map(Object.entries(result.others));
+    this.instancesSeen = Math.max(1, result.instances);
+    if (!this.up) {
+      this.up = true;
+      this.options.log?.info({ instanceId: this.instanceId, instances: this.instancesSeen }, this.reportedDown ? 'shared store reachable again: limits hold fleet-wide' : 'capacity shared with the fleet through leases');
+      this.reportedDown = false;
+    }
+    for (const { queryId, outcome } of result.ended) {
+      for (const [key, h] of this.held) if (h.queryId === queryId) this.held.delete(key);
+      for (const listener of this.endListeners) listener(queryId, outcome);
+    }
+    if ([...before].some(([pool, n]) => (this.others.get(pool) ?? 0) < n)) for (const listener of this.roomListeners) listener();
+  }
+
+  private down(err: Error): void {
+    const wasUp = this.up;
+    this.up = false;
+    if (!this.reportedDown) {
+      this.reportedDown = true;
+      this.options.log?.warn({ err: err.message, instanceId: this.instanceId, share: `1/${this.instancesSeen}` }, 'shared store unreachable: each limit falls back to this instance’s share');
+    }
+    // The others' slots no longer count, but the share is smaller: waiting queries may fit or not; let admission look.
+    if (wasUp) for (const listener of this.roomListeners) listener();
   }
 }
 
+function splitPool(pool: string): ['backend' | 'group', string] {
+  const colon = pool.indexOf(':');
+  return [pool.slice(0, colon) === 'group' ? 'group' : 'backend', pool.slice(colon + 1)];
+}
+
 /**
- * Queries an instance saw end although another instance admitted them (clients may send each
- * poll to any instance) are announced on `channel`, so that the admitting instance frees the slot
- * at once instead of holding it until its idle sweep (`queries.clientTimeout`), which with
- * fleet-wide limits would let such slots fill the fleet. Announcements lost while Redis is down
- * leave it to that sweep. Returns the function that announces an end.
+ * Queries an instance saw end although another instance admitted them are also announced on
+ * `channel`: the admitting instance frees the slot at once instead of at its next lease round.
+ * Announcements lost while Redis is down change nothing for the counts (the tombstone and the
+ * leases converge). Returns the function that announces an end.
  */
 export async function shareQueryEnds(bus: RedisBus, channel: string, onEndedElsewhere: (queryId: string, outcome: QueryOutcome) => void): Promise<(queryId: string, outcome: QueryOutcome) => void> {
   await bus.subscribe(channel, (message) => {
@@ -106,12 +293,10 @@ export async function shareQueryEnds(bus: RedisBus, channel: string, onEndedElse
   return (queryId, outcome) => void bus.publish(channel, JSON.stringify({ queryId, outcome }));
 }
 
-const OUTCOMES: ReadonlySet<string> = new Set<QueryOutcome>(['finished', 'failed', 'abandoned']);
-
 function parseAnnouncement(message: string): { queryId: string; outcome: QueryOutcome } | undefined {
   try {
     const value = JSON.parse(message) as { queryId?: unknown; outcome?: unknown };
-    if (typeof value.queryId === 'string' && typeof value.outcome === 'string' && OUTCOMES.has(value.outcome)) return { queryId: value.queryId, outcome: value.outcome as QueryOutcome };
+    if (typeof value.queryId === 'string' && isOutcome(value.outcome)) return { queryId: value.queryId, outcome: value.outcome };
   } catch {
     // not ours: ignored
   }

@@ -17,6 +17,7 @@ import type { AccessSimulation, ExplainRequest } from '../gateway.js';
 import type { AccessRules } from '../policy/file-rules.js';
 import { HttpFailure } from '../protocol/errors.js';
 import type { Admission } from '../routing/admission.js';
+import type { FleetBackendStates } from '../routing/backend-states.js';
 import type { BackendPool } from '../routing/backend-pool.js';
 import type { Operations } from '../tracking/operations.js';
 import { ValidationError, type RawParams } from '../tracking/validation.js';
@@ -84,6 +85,8 @@ export interface AdminApiOptions {
   identity: IdentityResolver;
   sessions: UiSessions;
   pool: BackendPool;
+  /** Backend states: stored for the fleet, applied by every instance. */
+  backendStates: FleetBackendStates;
   admission: Admission;
   operations: Operations;
   users: string[];

@@ -146,8 +146,12 @@ export function adminRoutes(options: AdminApiOptions): ApiRoute[] {
         if (state === undefined) throw new ValidationError('action', `'${action}' is not one of ${Object.keys(ACTIONS).join(', ')}`);
         const before = backend.state;
         const inFlight = backend.running;
-        pool.setState(backend.backend.name, state);
         const actor = adminOf(ctx);
+        try {
+          await options.backendStates.set(backend.backend.name, state, actor);
+        } catch (err) {
+          throw new HttpFailure(503, `The backend state cannot be stored for the fleet: ${(err as Error).message}`);
+        }
         options.log.info({ actor, action, target: backend.backend.name, from: before, to: state, inFlight }, 'admin changed backend state');
         operations.audit.record({ actor, action: `backend.${action}`, target: backend.backend.name, outcome: 'success', details: { from: before, to: state, inFlight } });
         return { body: { ...describeBackend(backend, pool), effect: `${backend.backend.name} ${EFFECTS[state]} (${inFlight} running now)` } };

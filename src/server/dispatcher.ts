@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { QueryEndDetails, QueryOutcome, Submission } from '../engines/backend.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import type { QueryTracker } from '../tracking/query-tracker.js';
+import type { QueryRecord } from '../tracking/types.js';
 import { HttpFailure, QueryFailure, asQueryFailure } from '../protocol/errors.js';
 import { parseWait } from '../protocol/query-params.js';
 import type { QueryIdGenerator } from '../protocol/query-id.js';
@@ -157,27 +158,17 @@ export class Dispatcher {
     const events = {
       started: (queryId: string) => {
         this.admission.bind(slot, queryId);
-        this.tracker.started({
-          id: queryId,
-          user: submission.user,
-          principal: submission.principal,
-          ...(submission.session.source !== undefined ? { source: submission.session.source } : {}),
-          clientTags: submission.session.clientTags,
-          statement: submission.originalSql ?? submission.sql,
-          routingGroup: slot.backend.group,
-          routingRule: decision.reason,
-          routingSteps: slot.steps,
-          backend: backend.name,
-          state: 'RUNNING',
-          createdAt: submission.receivedAt,
-          startedAt: Date.now(),
-          ...(submission.access
-            ? { access: { decision: submission.access.decision, rule: submission.access.rules }, tables: submission.access.tables, columns: submission.access.columns }
-            : {}),
-        });
+        this.tracker.started({ ...this.record(queryId, slot, decision, submission), state: 'RUNNING', startedAt: Date.now() });
         this.log.info({ queryId, group: slot.backend.group, backend: backend.name, rule: decision.rule, reason: decision.reason, steps: slot.steps }, 'query routed');
       },
-      ended: (outcome: QueryOutcome, details?: QueryEndDetails) => slot.release(outcome, details),
+      ended: (outcome: QueryOutcome, details?: QueryEndDetails) => {
+        // Failed before the backend named it (unreachable, hung): history keeps the id the client was given.
+        if (slot.queryId === undefined && details?.queryId !== undefined) {
+          const { errorName, errorMessage } = details;
+          this.tracker.refused({ ...this.record(details.queryId, slot, decision, submission), state: 'FAILED', ...(errorName !== undefined ? { errorName } : {}), ...(errorMessage !== undefined ? { errorMessage } : {}) });
+        }
+        slot.release(outcome, details);
+      },
     };
     try {
       await backend.submit({ ...submission, events }, res);
@@ -185,8 +176,32 @@ export class Dispatcher {
       slot.release();
       if (err instanceof HttpFailure) throw err;
       if (!(err instanceof QueryFailure)) this.log.error({ err }, 'statement submission failed');
-      sendQueryFailure(res, this.queryIds.next(), submission.baseUrl, asQueryFailure(err));
+      const failure = asQueryFailure(err);
+      const id = slot.queryId ?? this.queryIds.next();
+      if (slot.queryId === undefined) this.tracker.refused({ ...this.record(id, slot, decision, submission), state: 'FAILED', errorName: failure.errorCode.name, errorMessage: failure.message });
+      sendQueryFailure(res, id, submission.baseUrl, failure);
     }
+  }
+
+  /** What history records of a query dispatched to `slot`. */
+  private record(id: string, slot: Slot, decision: RouteDecision, submission: PendingSubmission): QueryRecord {
+    return {
+      id,
+      user: submission.user,
+      principal: submission.principal,
+      ...(submission.session.source !== undefined ? { source: submission.session.source } : {}),
+      clientTags: submission.session.clientTags,
+      statement: submission.originalSql ?? submission.sql,
+      routingGroup: slot.backend.group,
+      routingRule: decision.reason,
+      routingSteps: slot.steps,
+      backend: slot.backend.backend.name,
+      state: 'QUEUED',
+      createdAt: submission.receivedAt,
+      ...(submission.access
+        ? { access: { decision: submission.access.decision, rule: submission.access.rules }, tables: submission.access.tables, columns: submission.access.columns }
+        : {}),
+    };
   }
 
   private sendQueued(res: ClientResponse, id: string, submission: PendingSubmission, nextToken: number, createdAt = Date.now()): void {

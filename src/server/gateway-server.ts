@@ -359,12 +359,12 @@ export class GatewayServer {
       return;
     }
     const { admission } = this.options;
-    admission.touch(queryId);
+    admission.touch(queryId, backend.name);
     const { tracker } = this.options;
     const events = {
       // A query admitted through another instance has no slot here: record its end directly.
       ended: (outcome: QueryOutcome, details?: QueryEndDetails) => {
-        if (admission.end(queryId, outcome, details)) return;
+        if (admission.end(queryId, outcome, details, backend.name)) return;
         tracker.ended(queryId, outcome, details);
         this.options.announceEnded?.(queryId, outcome);
       },

@@ -4,12 +4,12 @@
  */
 import { Gauge, type Registry } from 'prom-client';
 import type { BufferedHistoryWriter } from './buffered-writer.js';
-import type { SharedCounters } from './counters.js';
+import type { LiveCount } from '../routing/cluster-load.js';
 import { totalFromSource } from '../observability/metrics.js';
 
 export interface TrackingMetricSources {
   writer?: BufferedHistoryWriter;
-  counters?: SharedCounters;
+  counters?: { snapshot(): LiveCount[]; readonly degraded: boolean };
 }
 
 export function registerTrackingMetrics(registry: Registry, sources: TrackingMetricSources, prefix = 'querygate_'): void {
@@ -54,14 +54,14 @@ export function registerTrackingMetrics(registry: Registry, sources: TrackingMet
       help: 'Running and queued queries across gateway instances',
       labelNames: ['scope', 'name', 'metric'],
       registers: [registry],
-      async collect() {
+      collect() {
         this.reset();
-        for (const e of await counters.snapshot()) this.set({ scope: e.scope, name: e.name, metric: e.metric }, e.value);
+        for (const e of counters.snapshot()) this.set({ scope: e.scope, name: e.name, metric: e.metric }, e.value);
       },
     });
     new Gauge({
       name: `${prefix}live_counters_degraded`,
-      help: '1 while the shared counters fall back to this instance only',
+      help: '1 while the shared store is unreachable and each limit falls back to this instance’s share',
       registers: [registry],
       collect() {
         this.set(counters.degraded ? 1 : 0);

@@ -20,6 +20,8 @@ export interface Operations {
   writer: BufferedHistoryWriter;
   /** The store, once it could be opened (PostgreSQL may be down at start; writes wait for it). */
   store(): TrackingStore | undefined;
+  /** The store, opened now if it is not yet; rejects when it cannot be. */
+  openStore(): Promise<TrackingStore>;
   close(): Promise<void>;
 }
 
@@ -27,7 +29,8 @@ export async function startOperations(config: GatewayConfig, log: Logger): Promi
   const { history } = config;
   let store: TrackingStore | undefined;
   let retention: RetentionJob | undefined;
-  const open = async () => {
+  let opening: Promise<TrackingStore> | undefined;
+  const openOnce = async () => {
     const opened = await openTrackingStore(
       history.store === 'sqlite'
         ? { type: 'sqlite', dataDir: config.dataDir }
@@ -37,9 +40,17 @@ export async function startOperations(config: GatewayConfig, log: Logger): Promi
     retention = new RetentionJob({ store: opened, days: history.retention / 86_400_000, logger: log }).start();
     return opened;
   };
+  // One store, whoever asks first (the writer, or the start below); a failed attempt may be retried.
+  const open = () =>
+    (opening ??= openOnce().catch((err: unknown) => {
+      opening = undefined;
+      throw err;
+    }));
   // The embedded store must open at start (a corrupt or locked file is a start-up error); a shared
-  // one may be down, and the writer keeps records on disk until it comes.
+  // one may be down, and the writer keeps records on disk until it comes. It is opened at once all
+  // the same (not at the first record): backend states are read from it.
   if (history.store === 'sqlite') await open();
+  else void open().catch(() => undefined);
   const writer = new BufferedHistoryWriter({
     store: store ?? open,
     spillFile: join(config.dataDir, 'history-spill.jsonl'),
@@ -52,6 +63,7 @@ export async function startOperations(config: GatewayConfig, log: Logger): Promi
     audit,
     writer,
     store: () => store,
+    openStore: open,
     async close() {
       await retention?.stop();
       await audit.close();

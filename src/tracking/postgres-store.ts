@@ -26,8 +26,12 @@ import {
   upsertParams,
   upsertSql,
   type Dialect,
+  upsertBackendStateSql,
+  SELECT_BACKEND_STATES,
+  decodeBackendState,
+  type BackendStateRow,
 } from './sql-common.js';
-import { StoreOpenError, type RetentionResult, type TrackingBatch, type TrackingStore } from './store.js';
+import { StoreOpenError, type RetentionResult, type StoredBackendState, type TrackingBatch, type TrackingStore } from './store.js';
 import type { Page, QueryRecord, QuerySearch, TopEntry, TopQuery } from './types.js';
 
 export const POSTGRES_DIALECT: Dialect = {
@@ -127,6 +131,15 @@ export class PostgresTrackingStore implements TrackingStore {
 
   async appendAuditEvents(events: readonly AuditEvent[]): Promise<void> {
     await this.writeBatch({ queries: [], auditEvents: [...events] });
+  }
+
+  async setBackendState(change: StoredBackendState): Promise<void> {
+    await this.pool.query(upsertBackendStateSql(POSTGRES_DIALECT), [change.name, change.state, change.changedAt, change.changedBy]);
+  }
+
+  async backendStates(): Promise<StoredBackendState[]> {
+    const { rows } = await this.pool.query<BackendStateRow>(SELECT_BACKEND_STATES);
+    return rows.flatMap((row) => decodeBackendState(row) ?? []);
   }
 
   async getQuery(id: string): Promise<QueryRecord | undefined> {

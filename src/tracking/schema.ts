@@ -86,10 +86,16 @@ function engineTimeColumns(t: Types): string[] {
   return [`ALTER TABLE query_history ADD COLUMN engine_ms ${t.int}`, `ALTER TABLE query_history ADD COLUMN engine_queued_ms ${t.int}`];
 }
 
+/** Backend states set through the admin API: fleet state, applied by every instance sharing the database, kept across restarts. */
+function backendStates(t: Types): string[] {
+  return [`CREATE TABLE IF NOT EXISTS backend_states (name TEXT NOT NULL PRIMARY KEY, state TEXT NOT NULL, changed_at ${t.int} NOT NULL, changed_by TEXT NOT NULL)`];
+}
+
 export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'query history, tables touched, audit events', statements: tables({ int: 'INTEGER', json: 'TEXT' }) },
   { version: 2, name: 'routing rule and steps', statements: routingColumns({ int: 'INTEGER', json: 'TEXT' }) },
   { version: 3, name: 'engine time and engine queue time', statements: engineTimeColumns({ int: 'INTEGER', json: 'TEXT' }) },
+  { version: 4, name: 'backend states', statements: backendStates({ int: 'INTEGER', json: 'TEXT' }) },
 ];
 
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
@@ -114,4 +120,5 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   },
   { version: 3, name: 'routing rule and steps', statements: routingColumns({ int: 'BIGINT', json: 'JSONB' }) },
   { version: 4, name: 'engine time and engine queue time', statements: engineTimeColumns({ int: 'BIGINT', json: 'JSONB' }) },
+  { version: 5, name: 'backend states', statements: backendStates({ int: 'BIGINT', json: 'JSONB' }) },
 ];

@@ -6,6 +6,7 @@
 import type { AuditEvent, AuditSearch } from '../audit/events.js';
 import { encodeCursor } from './cursor.js';
 import { fingerprint } from './fingerprint.js';
+import type { StoredBackendState } from './store.js';
 import { isQueryState, TERMINAL_STATES, type Page, type QueryRecord, type QuerySearch, type QueryState, type TopQuery } from './types.js';
 
 export interface Dialect {
@@ -390,4 +391,24 @@ export function groupTables(rows: readonly Row[]): Map<string, string[]> {
     byQuery.set(id, list);
   }
   return byQuery;
+}
+
+/** Sets a backend's stored state (one row per backend). */
+export function upsertBackendStateSql(d: Dialect): string {
+  return `INSERT INTO backend_states (name, state, changed_at, changed_by) VALUES (${d.param(1)}, ${d.param(2)}, ${d.param(3)}, ${d.param(4)})
+    ON CONFLICT (name) DO UPDATE SET state = excluded.state, changed_at = excluded.changed_at, changed_by = excluded.changed_by`;
+}
+
+export const SELECT_BACKEND_STATES = 'SELECT name, state, changed_at, changed_by FROM backend_states ORDER BY name';
+
+export interface BackendStateRow {
+  name: string;
+  state: string;
+  changed_at: number | string;
+  changed_by: string;
+}
+
+export function decodeBackendState(row: BackendStateRow): StoredBackendState | undefined {
+  if (row.state !== 'active' && row.state !== 'draining' && row.state !== 'inactive') return undefined;
+  return { name: row.name, state: row.state, changedAt: Number(row.changed_at), changedBy: row.changed_by };
 }

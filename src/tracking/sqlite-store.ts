@@ -29,8 +29,12 @@ import {
   upsertParams,
   upsertSql,
   type Dialect,
+  upsertBackendStateSql,
+  SELECT_BACKEND_STATES,
+  decodeBackendState,
+  type BackendStateRow,
 } from './sql-common.js';
-import { StoreOpenError, type RetentionResult, type TrackingBatch, type TrackingStore } from './store.js';
+import { StoreOpenError, type RetentionResult, type StoredBackendState, type TrackingBatch, type TrackingStore } from './store.js';
 import type { Page, QueryRecord, QuerySearch, TopEntry, TopQuery } from './types.js';
 
 export const SQLITE_DIALECT: Dialect = {
@@ -125,6 +129,16 @@ export class SqliteTrackingStore implements TrackingStore {
 
   async appendAuditEvents(events: readonly AuditEvent[]): Promise<void> {
     await this.writeBatch({ queries: [], auditEvents: [...events] });
+  }
+
+  async setBackendState(change: StoredBackendState): Promise<void> {
+    this.ensureOpen();
+    this.db.prepare(upsertBackendStateSql(SQLITE_DIALECT)).run(change.name, change.state, change.changedAt, change.changedBy);
+  }
+
+  async backendStates(): Promise<StoredBackendState[]> {
+    this.ensureOpen();
+    return (this.db.prepare(SELECT_BACKEND_STATES).all() as BackendStateRow[]).flatMap((row) => decodeBackendState(row) ?? []);
   }
 
   async getQuery(id: string): Promise<QueryRecord | undefined> {

@@ -32,7 +32,21 @@ export interface TrackingBatch {
   auditEvents: AuditEvent[];
 }
 
-export interface TrackingStore extends HistoryStore, AuditStore {
+/** A backend's administrative state as set through the admin API, shared by the instances using the database. */
+export interface StoredBackendState {
+  name: string;
+  state: 'active' | 'draining' | 'inactive';
+  changedAt: number;
+  changedBy: string;
+}
+
+export interface BackendStateStore {
+  setBackendState(change: StoredBackendState): Promise<void>;
+  /** Every stored state (backends never changed through the admin API have none). */
+  backendStates(): Promise<StoredBackendState[]>;
+}
+
+export interface TrackingStore extends HistoryStore, AuditStore, BackendStateStore {
   readonly kind: 'sqlite' | 'postgres';
   /** Writes a batch in one transaction (all or nothing). */
   writeBatch(batch: TrackingBatch): Promise<void>;

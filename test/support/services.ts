@@ -78,3 +78,4 @@ export async function run(file: string, args: string[], options: { env?: Record<
     return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
   }
 }
+

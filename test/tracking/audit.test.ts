@@ -12,7 +12,8 @@ import { JsonLinesAuditSink } from '../../src/audit/jsonl-sink.js';
 import { AuditTrail, StoreAuditSink } from '../../src/audit/trail.js';
 import { validateAuditSearch } from '../../src/audit/validation.js';
 import { BufferedHistoryWriter } from '../../src/tracking/buffered-writer.js';
-import { InMemorySharedCounters } from '../../src/tracking/counters.js';
+import { LocalLeaseStore } from '../../src/cluster/leases.js';
+import { ClusterLoad } from '../../src/routing/cluster-load.js';
 import { registerTrackingMetrics } from '../../src/tracking/metrics.js';
 import { SqliteTrackingStore } from '../../src/tracking/sqlite-store.js';
 
@@ -78,11 +79,13 @@ test('a failing sink does not keep the event from the others', () => {
 test('prom-client metrics read the writer and the counters at scrape time', async () => {
   const store = SqliteTrackingStore.open({ file: join(dir, 'm.db') });
   const writer = new BufferedHistoryWriter({ store, spillFile: join(dir, 'm.spill'), flushIntervalMs: 60_000 });
-  const counters = new InMemorySharedCounters();
+  const counters = new ClusterLoad(new LocalLeaseStore(), { adoptIdleMs: 60_000 });
   const registry = new Registry();
   registerTrackingMetrics(registry, { writer, counters });
   writer.writeQuery({ id: 'm1', user: 'u', statement: 'SELECT 1', state: 'QUEUED', createdAt: 1 });
-  await counters.incr({ scope: 'group', name: 'etl', metric: 'queued' }, 2);
+  counters.queuedAdded('etl', 'q1');
+  counters.queuedAdded('etl', 'q2');
+  await counters.refresh();
   let text = await registry.metrics();
   assert.match(text, /querygate_history_backlog_records\{where="queue"\} 1/);
   assert.match(text, /querygate_live_queries\{scope="group",name="etl",metric="queued"\} 2/);
@@ -92,5 +95,6 @@ test('prom-client metrics read the writer and the counters at scrape time', asyn
   assert.match(text, /querygate_history_records_total\{outcome="written"\} 1/);
   assert.match(text, /querygate_history_records_total\{outcome="dropped"\} 0/);
   await writer.close();
+  await counters.close();
   await store.close();
 });

@@ -9,6 +9,7 @@ import { BackendRequestError, ClientPool, InvalidRequestHeader, ResponseBody, ty
 import type { HeaderValues } from '../../http1/response-parser.js';
 import type { TrinoBackendConfig } from '../../config/schema.js';
 import { ErrorCodes, QueryFailure } from '../../protocol/errors.js';
+import { parseWait } from '../../protocol/query-params.js';
 import type { QueryIdGenerator } from '../../protocol/query-id.js';
 import type { QueryTokenSigner } from '../../protocol/query-token.js';
 import type { Dialect } from '../../protocol/session.js';
@@ -17,7 +18,7 @@ import { followUpUri, infoUri, type FollowUpPhase } from '../../protocol/uris.js
 import { SkippingRewriter, TopLevelValueRewriter } from '../../protocol/uri-rewriter.js';
 import { sendJson, sendNoContent, sendQueryFailure, sendText } from '../../server/respond.js';
 import { quoteIdentifier, quoteString } from '../../sql/quoting.js';
-import type { Backend, CatalogObjects, FollowUpRequest, QueryEndDetails, QueryEndEvents, QueryLookup, Submission } from '../backend.js';
+import type { Backend, CatalogObjects, FollowUpRequest, QueryEndDetails, QueryEndEvents, QueryLookup, QueryOutcome, Submission } from '../backend.js';
 import { backendRequestHeaders, clientResponseHeaders } from './header-translation.js';
 import { HeldDocuments } from './held-documents.js';
 
@@ -28,6 +29,8 @@ const SMALL_DOCUMENT_BYTES = 64 * 1024;
 const NOTICED_KEYS = new Set(['error']);
 /** How long a submission may follow data-less documents itself before answering the client. */
 const SUBMIT_FOLLOW_MS = 1000;
+/** What Trino waits on a poll when the client names no maxWait. */
+const DEFAULT_MAX_WAIT_MS = 1000;
 /** Documents read ahead of their client (HeldDocuments): total bytes, and how long one waits. */
 const HELD_BUDGET_BYTES = 32 * 1024 * 1024;
 const HELD_TTL_MS = 10_000;
@@ -53,6 +56,8 @@ interface RelayContext {
   events: QueryEndEvents & { started?(queryId: string): void };
   /** A DELETE answered 204 ends the query (not a partial cancel: that stops one stage, the query goes on). */
   endsOnCancel: boolean;
+  /** Submissions and polls: how long the backend may take to start answering (see answerDeadline). */
+  answerWithinMs?: number;
 }
 
 export interface TrinoBackendOptions {
@@ -172,25 +177,31 @@ export class TrinoBackend implements Backend {
   async reportedLoad(timeoutMs: number): Promise<number | undefined> {
     let total = 0;
     for (const state of ['QUEUED', 'RUNNING']) {
-      try {
-        const response = await this.pool.request({
-          method: 'GET',
-          path: `${this.pathPrefix}/v1/query?state=${state}`,
-          headers: { [this.dialect === 'trino' ? 'x-trino-user' : 'x-presto-user']: 'querygate', 'accept-encoding': 'identity' },
-          headersTimeout: timeoutMs,
-          bodyTimeout: timeoutMs,
-        });
-        if (response.statusCode !== 200) {
-          await response.body.dump();
-          return undefined;
-        }
-        const queries = (await response.body.json()) as unknown[];
-        total += Array.isArray(queries) ? queries.length : 0;
-      } catch {
-        return undefined;
-      }
+      const queries = await this.askAsGateway(`/v1/query?state=${state}`, timeoutMs);
+      if (queries === undefined) return undefined;
+      total += Array.isArray(queries) ? queries.length : 0;
     }
     return total;
+  }
+
+  /** A JSON answer to a GET as the gateway itself; undefined unless it is a 200 within `timeoutMs`. */
+  private async askAsGateway(path: string, timeoutMs: number): Promise<unknown> {
+    try {
+      const response = await this.pool.request({
+        method: 'GET',
+        path: this.pathPrefix + path,
+        headers: { [this.dialect === 'trino' ? 'x-trino-user' : 'x-presto-user']: 'querygate', 'accept-encoding': 'identity' },
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
+      if (response.statusCode !== 200) {
+        await response.body.dump();
+        return undefined;
+      }
+      return await response.body.json();
+    } catch {
+      return undefined;
+    }
   }
 
   async submit(submission: Submission, res: ClientResponse): Promise<void> {
@@ -205,6 +216,7 @@ export class TrinoBackend implements Backend {
     const headers = backendRequestHeaders(submission.headers, this.dialect, USER_AGENT);
     const followUpHeaders = { ...headers };
     headers['content-type'] = 'text/plain; charset=utf-8';
+    context.answerWithinMs = this.answerDeadline('');
     await this.exchange('POST', this.pathPrefix + '/v1/statement', headers, submission.sql, context, res, followUpHeaders);
   }
 
@@ -228,6 +240,7 @@ export class TrinoBackend implements Backend {
     let path = target;
     if (request.search !== '') path += (path.includes('?') ? '&' : '?') + request.search;
     const headers = backendRequestHeaders(request.headers, this.dialect, USER_AGENT);
+    if (request.method === 'GET') context.answerWithinMs = this.answerDeadline(request.search);
     await this.exchange(request.method, path, headers, undefined, context, res);
   }
 
@@ -363,6 +376,12 @@ export class TrinoBackend implements Backend {
     ];
   }
 
+  async queryState(queryId: string, timeoutMs: number): Promise<QueryOutcome | 'running' | undefined> {
+    const info = (await this.askAsGateway(`/v1/query/${encodeURIComponent(queryId)}`, timeoutMs)) as { state?: unknown } | undefined;
+    if (info === undefined) return undefined;
+    return info.state === 'FINISHED' ? 'finished' : info.state === 'FAILED' ? 'failed' : 'running';
+  }
+
   async abandon(queryId: string): Promise<void> {
     try {
       const response = await this.pool.request({
@@ -418,8 +437,9 @@ export class TrinoBackend implements Backend {
     let response: BackendResponse;
     try {
       const owner = context.user;
-      const answer = await this.pool.request(body === undefined ? { method, path, headers, owner } : { method, path, headers, body, owner });
-      response = followUpHeaders === undefined ? answer : await this.skipWaiting(answer, followUpHeaders, owner);
+      const deadline = context.answerWithinMs === undefined ? {} : { headersTimeout: context.answerWithinMs };
+      const answer = await this.pool.request(body === undefined ? { method, path, headers, owner, ...deadline } : { method, path, headers, body, owner, ...deadline });
+      response = followUpHeaders === undefined ? answer : await this.skipWaiting(answer, followUpHeaders, owner, context.answerWithinMs);
     } catch (err) {
       if (err instanceof InvalidRequestHeader) {
         // The request's fault, not the backend's: no passive health signal.
@@ -451,8 +471,7 @@ export class TrinoBackend implements Backend {
     } else if (status >= 500) {
       this.options.log.warn({ backend: this.name, status, body: text }, 'backend answered with a server error');
       this.options.onUnreachable(this.name, `HTTP ${status}`);
-      context.events.ended('failed');
-      sendQueryFailure(res, context.fallbackQueryId, context.baseUrl, new QueryFailure(ErrorCodes.BACKEND_PROTOCOL_ERROR, `Backend failed with HTTP ${status}${this.detail()}`));
+      failQuery(context, res, new QueryFailure(ErrorCodes.BACKEND_PROTOCOL_ERROR, `Backend failed with HTTP ${status}${this.detail()}`));
     } else {
       // 404/410 and other refusals: the query is unknown or gone on the backend.
       context.events.ended('failed');
@@ -472,7 +491,7 @@ export class TrinoBackend implements Backend {
    * follow-ups: a client retrying a URI the gateway had moved past would get 410. Following stops
    * at SUBMIT_FOLLOW_MS, and on any failure, with the last waiting document.
    */
-  private async skipWaiting(first: PoolResponse, headers: Record<string, string | string[]>, owner: string): Promise<BackendResponse> {
+  private async skipWaiting(first: PoolResponse, headers: Record<string, string | string[]>, owner: string, answerWithinMs: number | undefined): Promise<BackendResponse> {
     const deadline = Date.now() + SUBMIT_FOLLOW_MS;
     const read = await readWaiting(first);
     if (!('target' in read)) return read.response;
@@ -480,7 +499,7 @@ export class TrinoBackend implements Backend {
     for (;;) {
       let next: Awaited<ReturnType<typeof readWaiting>>;
       try {
-        const response = await this.pool.request({ method: 'GET', path: waiting.target, headers, owner });
+        const response = await this.pool.request({ method: 'GET', path: waiting.target, headers, owner, ...(answerWithinMs === undefined ? {} : { headersTimeout: answerWithinMs }) });
         next = await readWaiting(response);
       } catch {
         return waiting.response;
@@ -591,16 +610,27 @@ export class TrinoBackend implements Backend {
     return body;
   }
 
+  /**
+   * How long the backend may take to start answering a submission or a poll: what the protocol
+   * lets it wait (the poll's maxWait, 1 s by default), plus `pollGrace`; never beyond requestTimeout.
+   */
+  private answerDeadline(search: string): number {
+    const { pollGrace, requestTimeout } = this.options.config;
+    const maxWait = parseWait(new URLSearchParams(search).get('maxWait')) ?? DEFAULT_MAX_WAIT_MS;
+    return Math.min(requestTimeout, Math.max(maxWait, DEFAULT_MAX_WAIT_MS) + pollGrace);
+  }
+
   private failUnavailable(method: string, err: unknown, context: RelayContext, res: ClientResponse): void {
-    const reason = describeConnectionError(err);
+    const timedOut = err instanceof BackendRequestError && err.reason === 'response timeout' && context.answerWithinMs !== undefined;
+    const reason = timedOut ? `no answer within ${context.answerWithinMs! / 1000} s, although it answers within its maxWait: hung` : describeConnectionError(err);
     this.options.log.warn({ backend: this.name, reason }, 'backend unreachable');
     this.options.onUnreachable(this.name, reason);
-    context.events.ended('failed');
     if (method === 'DELETE') {
+      context.events.ended('failed');
       sendText(res, 503, `Backend unavailable: ${reason}`);
       return;
     }
-    sendQueryFailure(res, context.fallbackQueryId, context.baseUrl, new QueryFailure(ErrorCodes.BACKEND_UNAVAILABLE, `Backend unavailable (${reason})${this.detail()}`));
+    failQuery(context, res, new QueryFailure(ErrorCodes.BACKEND_UNAVAILABLE, `Backend unavailable (${reason})${this.detail()}`));
   }
 
   private detail(): string {
@@ -643,6 +673,12 @@ function queryIdOfPath(path: string): string | undefined {
     return /^[A-Za-z0-9_]+$/.test(segment) ? segment : undefined;
   }
   return undefined;
+}
+
+/** Ends the query as failed, with what the client is told (and the id it is told, should the backend never have named one). */
+function failQuery(context: RelayContext, res: ClientResponse, failure: QueryFailure): void {
+  context.events.ended('failed', { errorName: failure.errorCode.name, errorMessage: failure.message, queryId: context.fallbackQueryId });
+  sendQueryFailure(res, context.fallbackQueryId, context.baseUrl, failure);
 }
 
 function describeConnectionError(err: unknown): string {

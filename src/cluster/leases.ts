@@ -1,0 +1,116 @@
+/**
+ * The fleet's shared state of capacity: leases. Every query admitted to a backend (and every
+ * query waiting in a gateway queue) is a lease in a named pool (`backend:<name>`, `group:<name>`)
+ * that lives for `ttlMs` unless the instance holding it renews it. Counts are the number of live
+ * leases in a pool, so an instance that dies, hangs or loses the shared store stops counting
+ * within one TTL, with no message having to arrive; a query that ends on another instance than
+ * the one holding its lease is marked ended (a tombstone), and the holder drops the lease at its
+ * next renewal.
+ *
+ * A LeaseStore does one thing: a synchronization round (renew what is held, drop what was
+ * released, read the counts), atomically. Redis implements it for instances on several hosts
+ * (redis-leases.ts); `LocalLeaseStore` below keeps it in this process, and is the place for an
+ * in-host store shared by worker processes of one machine.
+ */
+import type { QueryOutcome } from '../engines/backend.js';
+
+export interface HeldLease {
+  pool: string;
+  member: string;
+  /** The query the lease is for, once the backend named it: a tombstone for it ends the lease. */
+  queryId?: string;
+  /** True when the lease is one of this instance's own slots (counted locally, not as "others"). */
+  own: boolean;
+}
+
+export interface ReleasedLease {
+  pool: string;
+  member: string;
+  /** The query ended (how): every instance holding a lease for it drops it. */
+  ended?: { queryId: string; outcome: QueryOutcome };
+}
+
+export interface SyncRound {
+  instance: string;
+  ttlMs: number;
+  /** How long the end of a query is remembered (tombstone), so late renewals do not revive it. */
+  tombstoneTtlMs: number;
+  held: HeldLease[];
+  released: ReleasedLease[];
+  /** Pools whose counts are wanted. */
+  pools: string[];
+}
+
+export interface SyncResult {
+  /** Live instances (this one included). */
+  instances: number;
+  /** Per pool: live leases not among this instance's own. */
+  others: Record<string, number>;
+  /** Queries held here that ended elsewhere (their leases were dropped in this round). */
+  ended: Array<{ queryId: string; outcome: QueryOutcome }>;
+}
+
+export interface LeaseStore {
+  /** One atomic round; rejects when the store is unreachable. */
+  sync(round: SyncRound): Promise<SyncResult>;
+  close(): Promise<void>;
+}
+
+const OUTCOMES: ReadonlySet<string> = new Set<QueryOutcome>(['finished', 'failed', 'abandoned']);
+
+export function isOutcome(value: unknown): value is QueryOutcome {
+  return typeof value === 'string' && OUTCOMES.has(value);
+}
+
+/** Leases kept in this process (several LeaseTable users of one store share it, as instances would). */
+export class LocalLeaseStore implements LeaseStore {
+  private readonly pools = new Map<string, Map<string, number>>();
+  private readonly instances = new Map<string, number>();
+  private readonly tombstones = new Map<string, { outcome: QueryOutcome; until: number }>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  async sync(round: SyncRound): Promise<SyncResult> {
+    const now = this.now();
+    const expiry = now + round.ttlMs;
+    this.instances.set(round.instance, expiry);
+    purge(this.instances, now);
+    for (const [queryId, tombstone] of this.tombstones) if (tombstone.until <= now) this.tombstones.delete(queryId);
+    for (const r of round.released) {
+      this.pool(r.pool).delete(r.member);
+      if (r.ended) this.tombstones.set(r.ended.queryId, { outcome: r.ended.outcome, until: now + round.tombstoneTtlMs });
+    }
+    const ended: SyncResult['ended'] = [];
+    const own = new Map<string, number>();
+    for (const h of round.held) {
+      const tombstone = h.queryId === undefined ? undefined : this.tombstones.get(h.queryId);
+      if (tombstone) {
+        this.pool(h.pool).delete(h.member);
+        ended.push({ queryId: h.queryId!, outcome: tombstone.outcome });
+        continue;
+      }
+      const pool = this.pool(h.pool);
+      pool.set(h.member, Math.max(pool.get(h.member) ?? 0, expiry));
+      if (h.own) own.set(h.pool, (own.get(h.pool) ?? 0) + 1);
+    }
+    const others: Record<string, number> = {};
+    for (const name of round.pools) {
+      const pool = this.pool(name);
+      purge(pool, now);
+      others[name] = Math.max(0, pool.size - (own.get(name) ?? 0));
+    }
+    return { instances: this.instances.size, others, ended };
+  }
+
+  async close(): Promise<void> {}
+
+  private pool(name: string): Map<string, number> {
+    let pool = this.pools.get(name);
+    if (!pool) this.pools.set(name, (pool = new Map()));
+    return pool;
+  }
+}
+
+function purge(entries: Map<string, number>, now: number): void {
+  for (const [key, expiry] of entries) if (expiry <= now) entries.delete(key);
+}

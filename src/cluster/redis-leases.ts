@@ -1,0 +1,104 @@
+/**
+ * Leases in Redis, for gateway instances on several hosts. Each pool is a sorted set
+ * (`<prefix>pool:<name>`: member → expiry), the live instances another (`<prefix>instances`), and
+ * an ended query a key (`<prefix>ended:<queryId>` → outcome) that expires after the tombstone TTL.
+ * A round is one Lua script, so it is atomic, and expiry uses Redis's own clock (TIME): no clock
+ * comparison between hosts.
+ *
+ * Commands fail at once while Redis is unreachable (no offline queue): the caller falls back to
+ * local shares and retries every round; reconnection goes on in the background.
+ */
+import { Redis, type RedisOptions } from 'ioredis';
+import { isOutcome, type LeaseStore, type SyncResult, type SyncRound } from './leases.js';
+
+const SYNC_SCRIPT = `
+local req = cjson.decode(ARGV[1])
+local p = KEYS[1]
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local expiry = now + req.ttl
+redis.call('ZADD', p .. 'instances', expiry, req.instance)
+redis.call('ZREMRANGEBYSCORE', p .. 'instances', '-inf', now)
+for _, r in ipairs(req.released) do
+  redis.call('ZREM', p .. 'pool:' .. r[1], r[2])
+  if r[3] ~= '' then redis.call('SET', p .. 'ended:' .. r[3], r[4], 'PX', req.tombstoneTtl) end
+end
+local ended = {}
+local own = {}
+for _, h in ipairs(req.held) do
+  local outcome = false
+  if h[3] ~= '' then outcome = redis.call('GET', p .. 'ended:' .. h[3]) end
+  if outcome then
+    redis.call('ZREM', p .. 'pool:' .. h[1], h[2])
+    table.insert(ended, h[3])
+    table.insert(ended, outcome)
+  else
+    redis.call('ZADD', p .. 'pool:' .. h[1], 'GT', expiry, h[2])
+    redis.call('PEXPIRE', p .. 'pool:' .. h[1], req.ttl * 2)
+    if h[4] == 1 then own[h[1]] = (own[h[1]] or 0) + 1 end
+  end
+end
+local others = {}
+for _, name in ipairs(req.pools) do
+  local key = p .. 'pool:' .. name
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
+  table.insert(others, name)
+  table.insert(others, redis.call('ZCARD', key) - (own[name] or 0))
+end
+return { redis.call('ZCARD', p .. 'instances'), ended, others }
+`;
+
+export interface RedisLeaseStoreOptions {
+  /** `redis://host:port/db`, or ioredis options. */
+  redis: string | RedisOptions;
+  /** Key prefix (e.g. `querygate:fleet:`). */
+  prefix: string;
+  connectTimeoutMs?: number;
+}
+
+export class RedisLeaseStore implements LeaseStore {
+  private readonly redis: Redis;
+
+  constructor(private readonly options: RedisLeaseStoreOptions) {
+    const common: RedisOptions = {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      connectTimeout: options.connectTimeoutMs ?? 2000,
+      // Reconnect quickly: the fleet's counts come back with the first round after it.
+      retryStrategy: (times) => Math.min(100 * times, 1000),
+      lazyConnect: true,
+    };
+    this.redis = typeof options.redis === 'string' ? new Redis(options.redis, common) : new Redis({ ...options.redis, ...common });
+    // Errors surface as rejected rounds; the event would otherwise be logged by ioredis as unhandled.
+    this.redis.on('error', () => undefined);
+  }
+
+  /** Connects (up to the connect timeout); an unreachable Redis is not an error here, rounds fail until it is back. */
+  async connect(): Promise<void> {
+    await this.redis.connect().catch(() => undefined);
+  }
+
+  async sync(round: SyncRound): Promise<SyncResult> {
+    const request = {
+      instance: round.instance,
+      ttl: round.ttlMs,
+      tombstoneTtl: round.tombstoneTtlMs,
+      held: round.held.map((h) => [h.pool, h.member, h.queryId ?? '', h.own ? 1 : 0]),
+      released: round.released.map((r) => [r.pool, r.member, r.ended?.queryId ?? '', r.ended?.outcome ?? '']),
+      pools: round.pools,
+    };
+    // cjson decodes an empty array as an empty object, which ipairs walks as empty all the same.
+    const [instances, ended, others] = (await this.redis.eval(SYNC_SCRIPT, 1, this.options.prefix, JSON.stringify(request))) as [number, string[], Array<string | number>];
+    const result: SyncResult = { instances, others: {}, ended: [] };
+    for (let i = 0; i + 1 < others.length; i += 2) result.others[String(others[i])] = Math.max(0, Number(others[i + 1]));
+    for (let i = 0; i + 1 < ended.length; i += 2) {
+      const outcome = ended[i + 1];
+      if (isOutcome(outcome)) result.ended.push({ queryId: ended[i]!, outcome });
+    }
+    return result;
+  }
+
+  async close(): Promise<void> {
+    this.redis.disconnect();
+  }
+}

@@ -1,0 +1,326 @@
+/**
+ * The fleet fault suite: two gateway instances in front of the real Trino (trino1), with clients
+ * whose polls go to either instance, under faults. The short version runs in `npm test`; the long
+ * one (QUERYGATE_FLEET_LONG=1) stops Redis for 60 s under load and prints its figures.
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { RunningGateway } from '../../src/gateway.js';
+import { get, post, type RawResponse } from '../support/protocol-client.js';
+import { freePort } from '../support/ports.js';
+import { ensureTrino, REPO, startTestGateway, TEST_SECRET, TRINO_PORT } from '../support/services.js';
+import { REDIS_PORT, startPostgres, startRedis, stopRedis, waitFor } from '../tracking/services.js';
+import { startBalancer } from '../support/balancer.js';
+
+const USER = { 'X-Trino-User': 'fleet' };
+// A Redis of this suite's own: it is stopped and restarted.
+const OUTAGE_REDIS_PORT = Number(process.env.QUERYGATE_REDIS_FLAKY_PORT ?? REDIS_PORT + 1);
+const LONG = process.env.QUERYGATE_FLEET_LONG === '1';
+const ADMIN = { 'X-Trino-User': 'ops' };
+const children: ChildProcess[] = [];
+
+let trino: string;
+const gateways: RunningGateway[] = [];
+
+before(async () => {
+  trino = await ensureTrino();
+}, { timeout: 600_000 });
+
+after(async () => {
+  for (const child of children) {
+    child.kill('SIGCONT');
+    child.kill('SIGKILL');
+  }
+  await Promise.all(gateways.map((g) => g.close()));
+});
+
+async function gateway(config: Record<string, unknown>): Promise<RunningGateway> {
+  const g = await startTestGateway({ admin: { users: ['ops'] }, ...config });
+  gateways.push(g);
+  return g;
+}
+
+/** A TCP relay to the real Trino, as a child process (test/support/tcp-relay.ts): SIGSTOP it and Trino looks frozen. */
+async function startRelay(): Promise<{ url: string; relay: ChildProcess }> {
+  const relay = spawn(process.execPath, [fileURLToPath(new URL('../support/tcp-relay.js', import.meta.url)), String(TRINO_PORT)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(relay);
+  const [line] = (await once(relay.stdout!, 'data')) as [Buffer];
+  return { url: `http://127.0.0.1:${line.toString().trim()}`, relay };
+}
+
+async function backendView(base: string, name: string): Promise<Record<string, unknown>> {
+  const response = await fetch(`${base}/api/backends/${name}`, { headers: ADMIN });
+  assert.equal(response.status, 200);
+  return (await response.json()) as Record<string, unknown>;
+}
+
+/** `querygate serve` as a child process (so that it can be killed with SIGKILL), up when /v1/info answers. */
+async function childGateway(config: Record<string, unknown>): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'qg-fleet-'));
+  const file = join(dir, 'gateway.json');
+  writeFileSync(file, JSON.stringify({ server: { port, host: '127.0.0.1' }, security: { tokenSecret: TEST_SECRET }, logging: { level: 'warn' }, dataDir: dir, admin: { users: ['ops'] }, ...config }));
+  const child = spawn(process.execPath, [join(REPO, 'dist/src/cli.js'), 'serve', '--config', file], { stdio: ['ignore', 'ignore', 'inherit'] });
+  children.push(child);
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor('the child gateway to answer', async () => (await fetch(`${url}/v1/info`).catch(() => undefined))?.status === 200, 30_000);
+  return { url, child };
+}
+
+/** Polls `uri` as a Trino client does: a 503 is retried. */
+async function poll(uri: string): Promise<RawResponse> {
+  for (;;) {
+    const response = await get(uri, USER);
+    if (response.status !== 503) return response;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function degraded(base: string): Promise<boolean> {
+  return /^querygate_live_counters_degraded 1$/m.test(await (await fetch(`${base}/metrics`)).text());
+}
+
+/** Client loops running queries through `base` to the end, one after the other, until stopped; every outcome counted. */
+function load(base: string, clients: number): { stop(): Promise<Map<string, number>> } {
+  const outcomes = new Map<string, number>();
+  let running = true;
+  const count = (what: string) => outcomes.set(what, (outcomes.get(what) ?? 0) + 1);
+  const loops = Array.from({ length: clients }, async (_, i) => {
+    while (running) {
+      let response = await post(base, `SELECT ${i}, count(*) FROM tpch.tiny.nation`, USER);
+      for (;;) {
+        if (response.status !== 200) {
+          count(`HTTP ${response.status}`);
+          break;
+        }
+        const next = response.json.nextUri as string | undefined;
+        if (!next) {
+          const error = response.json.error as { errorName: string } | undefined;
+          count(error ? error.errorName : 'FINISHED');
+          break;
+        }
+        response = await poll(next);
+      }
+    }
+  });
+  return {
+    async stop() {
+      running = false;
+      await Promise.all(loops);
+      return outcomes;
+    },
+  };
+}
+
+/** Follows nextUri from `first` to the end, sending every poll to `base` (whichever instance issued it). */
+async function finish(first: RawResponse, base: string): Promise<{ state: string; error?: string; message?: string | undefined }> {
+  let response = first;
+  for (;;) {
+    assert.equal(response.status, 200, response.text);
+    const next = response.json.nextUri as string | undefined;
+    if (!next) {
+      const error = response.json.error as { errorName?: string; message?: string } | undefined;
+      return { state: (response.json.stats as { state: string }).state, ...(error?.errorName ? { error: error.errorName, message: error.message } : {}) };
+    }
+    response = await get(`${base}${new URL(next).pathname}`, USER);
+  }
+}
+
+test('no Redis: queries admitted by A and finished through B free their slots on A (the backend is asked), so A admits again', { timeout: 120_000 }, async () => {
+  const shared = {
+    backends: [{ name: 'trino1', engine: 'trino', url: trino, maxRunning: 2, group: 'adhoc' }],
+    routingGroups: [{ name: 'adhoc', queueTimeout: '20s' }],
+    routing: { defaultGroup: 'adhoc' },
+  };
+  const a = await gateway(shared);
+  const b = await gateway(shared);
+  for (let i = 0; i < 2; i++) {
+    const first = await post(a.url, `SELECT ${i}`, USER);
+    assert.deepEqual(await finish(first, b.url), { state: 'FINISHED' });
+  }
+  // Both of A's slots were ended on B, which has no way to tell A; a third query on A must still run.
+  const third = await post(a.url, 'SELECT 3', USER);
+  assert.deepEqual(await finish(third, a.url), { state: 'FINISHED' });
+});
+
+test('a frozen backend (its relay stopped with SIGSTOP): the client of a running query gets BACKEND_UNAVAILABLE after the poll deadline, the backend is taken out, new queries go elsewhere', { timeout: 120_000 }, async () => {
+  const { url, relay } = await startRelay();
+  const g = await gateway({
+    // Listed first: it takes the first query (ties go to the first backend).
+    backends: [
+      { name: 'frozen', engine: 'trino', url, group: 'adhoc' },
+      { name: 'live', engine: 'trino', url: trino, group: 'adhoc' },
+    ],
+    routing: { defaultGroup: 'adhoc' },
+  });
+  const first = await post(g.url, 'SELECT * FROM tpch.tiny.lineitem', USER);
+  assert.equal(first.status, 200, first.text);
+  assert.equal((await backendView(g.url, 'frozen')).running, 1, 'the first query runs on the backend about to freeze');
+  relay.kill('SIGSTOP');
+  try {
+    const outcome = await finish(first, g.url);
+    assert.equal(outcome.error, 'BACKEND_UNAVAILABLE');
+    assert.match(outcome.message!, /no answer within 6 s, although it answers within its maxWait: hung/);
+    await waitFor('the frozen backend to be taken out', async () => (await backendView(g.url, 'frozen')).healthy === false, 30_000);
+    for (let i = 0; i < 5; i++) assert.deepEqual(await finish(await post(g.url, `SELECT ${i}`, USER), g.url), { state: 'FINISHED' });
+    const frozen = await backendView(g.url, 'frozen');
+    assert.equal(frozen.running, 0, 'nothing was routed to it after detection');
+  } finally {
+    relay.kill('SIGCONT');
+  }
+});
+
+test('a submission that fails with BACKEND_UNAVAILABLE has its history row, under the id the client was given', { timeout: 60_000 }, async () => {
+  const g = await gateway({ backends: [{ name: 'nowhere', engine: 'trino', url: 'http://127.0.0.1:1', group: 'adhoc' }], routing: { defaultGroup: 'adhoc' } });
+  const refused = await post(g.url, 'SELECT 1', USER);
+  const error = refused.json.error as { errorName: string };
+  assert.equal(error.errorName, 'BACKEND_UNAVAILABLE');
+  const id = refused.json.id as string;
+  let row: Record<string, unknown> = {};
+  await waitFor('its history row', async () => {
+    const response = await fetch(`${g.url}/api/queries/${id}`, { headers: ADMIN });
+    if (response.status !== 200) return false;
+    row = (await response.json()) as Record<string, unknown>;
+    return true;
+  });
+  assert.equal(row.state, 'FAILED');
+  assert.equal(row.errorName, 'BACKEND_UNAVAILABLE');
+  assert.equal(row.statement, 'SELECT 1');
+  assert.equal(row.backend, 'nowhere');
+});
+
+test('drain through one instance is honoured by the other within seconds, and kept across a restart (state in PostgreSQL)', { timeout: 120_000 }, async () => {
+  const postgres = await startPostgres();
+  // Names of this test's own: the shared database outlives it.
+  const drained = `drained-${randomBytes(3).toString('hex')}`;
+  const spare = `spare-${randomBytes(3).toString('hex')}`;
+  const shared = {
+    backends: [
+      { name: drained, engine: 'trino', url: trino, group: 'adhoc' },
+      { name: spare, engine: 'trino', url: trino, group: 'adhoc' },
+    ],
+    routing: { defaultGroup: 'adhoc' },
+    history: { store: 'postgres', connectionString: postgres.url },
+  };
+  const a = await gateway(shared);
+  const b = await gateway(shared);
+  const drain = await fetch(`${a.url}/api/backends/${drained}/drain`, { method: 'POST', headers: ADMIN });
+  assert.equal(drain.status, 200, await drain.text());
+  await waitFor('B to apply the drain made through A', async () => (await backendView(b.url, drained)).state === 'draining', 10_000);
+  // Three queries held open on B: none of them on the drained backend.
+  const held = [];
+  for (let i = 0; i < 3; i++) held.push(await post(b.url, `SELECT ${i}`, USER));
+  assert.equal((await backendView(b.url, drained)).running, 0);
+  assert.equal((await backendView(b.url, spare)).running, 3);
+  for (const first of held) assert.deepEqual(await finish(first, b.url), { state: 'FINISHED' });
+
+  await b.close();
+  gateways.splice(gateways.indexOf(b), 1);
+  const restarted = await gateway(shared);
+  assert.equal((await backendView(restarted.url, drained)).state, 'draining', 'the stored state, not the configured one, after a restart');
+  const activate = await fetch(`${restarted.url}/api/backends/${drained}/activate`, { method: 'POST', headers: ADMIN });
+  assert.equal(activate.status, 200);
+  await waitFor('A to apply the activation made through the restarted instance', async () => (await backendView(a.url, drained)).state === 'active', 10_000);
+});
+
+test('kill -9 of an instance behind the balancer: every in-flight query finishes through the other, no history row stays RUNNING', { timeout: 180_000 }, async () => {
+  const postgres = await startPostgres();
+  const redis = await startRedis();
+  const shared = {
+    backends: [{ name: 'trino1', engine: 'trino', url: trino, group: 'adhoc' }],
+    routing: { defaultGroup: 'adhoc' },
+    history: { store: 'postgres', connectionString: postgres.url },
+    redis: { url: redis.url, keyPrefix: `qgtest:${randomBytes(4).toString('hex')}:` },
+  };
+  const doomed = await childGateway(shared);
+  const survivor = await gateway(shared);
+  const balancer = await startBalancer([doomed.url, survivor.url]);
+  try {
+    // Six queries of several pages each, submitted and polled once through the balancer (so on both instances).
+    const inFlight: Array<{ id: string; next: string; rows: number }> = [];
+    for (let i = 0; i < 6; i++) {
+      const first = await post(balancer.url, `SELECT o_orderkey FROM tpch.tiny.orders ORDER BY o_orderkey OFFSET ${i * 2500} LIMIT 2500`, USER);
+      assert.equal(first.status, 200, first.text);
+      inFlight.push({ id: first.json.id as string, next: first.json.nextUri as string, rows: 0 });
+    }
+    // The start records leave the doomed instance's buffer (200 ms) before it dies.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    doomed.child.kill('SIGKILL');
+    await once(doomed.child, 'exit');
+    let lost = 0;
+    for (const query of inFlight) {
+      let next: string | undefined = query.next;
+      let state = '';
+      while (next) {
+        const response = await poll(next);
+        assert.equal(response.status, 200, response.text);
+        query.rows += ((response.json.data as unknown[] | undefined) ?? []).length;
+        state = (response.json.stats as { state: string }).state;
+        next = response.json.nextUri as string | undefined;
+      }
+      if (state !== 'FINISHED') lost++;
+    }
+    assert.equal(lost, 0, 'queries lost');
+    assert.equal(inFlight.reduce((n, q) => n + q.rows, 0), 15_000, 'every row of tpch.tiny.orders, once');
+    const stuck = async () => {
+      let running = 0;
+      for (const { id } of inFlight) {
+        const response = await fetch(`${survivor.url}/api/queries/${id}`, { headers: ADMIN });
+        const row = response.status === 200 ? ((await response.json()) as { state: string }) : { state: 'MISSING' };
+        if (row.state !== 'FINISHED') running++;
+      }
+      return running;
+    };
+    await waitFor('every history row to be FINISHED', async () => (await stuck()) === 0, 15_000);
+  } finally {
+    await balancer.close();
+  }
+});
+
+// Opt-in (QUERYGATE_FLEET_LONG=1): not yet passing, see the README's operations section.
+test(`Redis stopped for 60 s under load behind the balancer: queries keep running, shares apply, fleet counts return, no slot stays held`, { skip: !LONG, timeout: 300_000 }, async (t) => {
+  const outageMs = 60_000;
+  const redis = await startRedis(OUTAGE_REDIS_PORT);
+  const shared = {
+    backends: [{ name: 'trino1', engine: 'trino', url: trino, group: 'adhoc', maxRunning: 8 }],
+    routing: { defaultGroup: 'adhoc' },
+    redis: { url: redis.url, keyPrefix: `qgtest:${randomBytes(4).toString('hex')}:` },
+  };
+  const a = await gateway(shared);
+  const b = await gateway(shared);
+  const balancer = await startBalancer([a.url, b.url]);
+  // Four clients: within each instance's share (4 of 8) even during the outage, so nothing need queue.
+  const clients = load(balancer.url, 4);
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await stopRedis(OUTAGE_REDIS_PORT);
+    await waitFor('both instances to notice', async () => (await degraded(a.url)) && (await degraded(b.url)), 10_000);
+    await new Promise((resolve) => setTimeout(resolve, outageMs));
+    await startRedis(OUTAGE_REDIS_PORT);
+    const back = Date.now();
+    await waitFor('fleet-wide counts again on both', async () => !(await degraded(a.url)) && !(await degraded(b.url)), 30_000);
+    const recoveredMs = Date.now() - back;
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    const outcomes = await clients.stop();
+    const finished = outcomes.get('FINISHED') ?? 0;
+    const lost = [...outcomes].filter(([what]) => what !== 'FINISHED').reduce((n, [, k]) => n + k, 0);
+    // No slot stays held once the load is gone: counts reconciled from leases and the backend.
+    const held = async () => ((await backendView(a.url, 'trino1')).fleetRunning as number) + ((await backendView(b.url, 'trino1')).fleetRunning as number);
+    const idle = Date.now();
+    await waitFor('no slot held on either instance', async () => (await held()) === 0, 30_000).catch(async (err: Error) => {
+      throw new Error(`${err.message}: A ${JSON.stringify(await backendView(a.url, 'trino1'))}, B ${JSON.stringify(await backendView(b.url, 'trino1'))}`);
+    });
+    t.diagnostic(`outage ${outageMs / 1000} s: ${finished} finished, ${lost} lost (${JSON.stringify(Object.fromEntries(outcomes))}), fleet counts back ${recoveredMs} ms after Redis, slots free ${Date.now() - idle} ms after the load`);
+    assert.deepEqual(Object.fromEntries(outcomes), { FINISHED: finished });
+  } finally {
+    await clients.stop();
+    await balancer.close();
+  }
+});
