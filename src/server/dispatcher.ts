@@ -60,10 +60,10 @@ export class Dispatcher {
   async submit(submission: PendingSubmission, routing: RoutingContext, res: ClientResponse): Promise<void> {
     if (this.router.needsAnalysis && routing.statement === undefined) {
       // Routing is not a security boundary: a statement the analyzer cannot read simply matches no statement rule.
-      const statement = await this.analyzeForRouting(submission).catch(() => undefined);
+      const statement = await submission.trace?.stage('analyze', () => this.analyzeForRouting(submission)).catch(() => undefined);
       if (statement) routing = { ...routing, statement };
     }
-    const decision = this.router.route(routing);
+    const decision = submission.trace?.stage('route', () => this.router.route(routing)) ?? this.router.route(routing);
     const slot = this.admission.tryAdmit(decision);
     if (slot) {
       await this.dispatch(slot, decision, submission, res);
@@ -72,6 +72,7 @@ export class Dispatcher {
     const id = this.queryIds.next();
     const ticket = this.admission.enqueue(id, decision);
     this.queued.set(id, { ticket, submission, createdAt: Date.now(), lastToken: 0 });
+    submission.trace?.queued(decision.group);
     this.log.info({ queryId: id, group: decision.group, reason: decision.reason }, 'query waits in the gateway queue');
     this.sendQueued(res, id, submission, 1);
   }
@@ -88,6 +89,7 @@ export class Dispatcher {
     if (method === 'DELETE') {
       this.queued.delete(queryId);
       this.admission.abandon(queued.ticket);
+      queued.submission.trace?.ended('abandoned', { canceled: true });
       sendNoContent(res);
       return;
     }
@@ -98,12 +100,14 @@ export class Dispatcher {
     const { ticket } = queued;
     if (ticket.failure) {
       this.queued.delete(queryId);
+      queued.submission.trace?.failed(ticket.failure);
       sendQueryFailure(res, queryId, baseUrl, ticket.failure);
       return;
     }
     if (ticket.slot) {
       this.queued.delete(queryId);
       this.metrics.queued(ticket.decision.group, (Date.now() - ticket.enqueuedAt) / 1000);
+      queued.submission.trace?.dequeued();
       await this.dispatch(ticket.slot, ticket.decision, { ...queued.submission, baseUrl }, res);
       return;
     }
@@ -121,6 +125,7 @@ export class Dispatcher {
       this.admission.abandon(ticket);
       ticket.failure = failure;
       ticket.settle();
+      submission.trace?.failed(failure);
       this.tracker.refused({
         id,
         user: submission.user,
@@ -142,6 +147,7 @@ export class Dispatcher {
     for (const [id, queued] of this.queued) {
       if (queued.ticket.failure === undefined && queued.ticket.slot === undefined && !this.admission.isQueued(queued.ticket)) {
         this.queued.delete(id);
+        queued.submission.trace?.ended('abandoned');
       }
     }
   }
@@ -153,6 +159,7 @@ export class Dispatcher {
     const events = {
       started: (queryId: string) => {
         this.admission.bind(slot, queryId);
+        submission.trace?.started(queryId);
         this.tracker.started({
           id: queryId,
           user: submission.user,
@@ -176,9 +183,12 @@ export class Dispatcher {
       ended: (outcome: QueryOutcome, details?: QueryEndDetails) => slot.release(outcome, details),
     };
     try {
-      await backend.submit({ ...submission, events }, res);
+      // The backend's spans (Trino reads traceparent) become children of the gateway's.
+      const traceHeaders = submission.trace?.backendCall(backend.name, slot.backend.group);
+      await backend.submit({ ...submission, ...(traceHeaders ? { headers: { ...submission.headers, ...traceHeaders } } : {}), events }, res);
     } catch (err) {
       slot.release();
+      submission.trace?.failed(err);
       if (err instanceof HttpFailure) throw err;
       if (!(err instanceof QueryFailure)) this.log.error({ err }, 'statement submission failed');
       sendQueryFailure(res, this.queryIds.next(), submission.baseUrl, asQueryFailure(err));

@@ -14,6 +14,7 @@ import type { Backend, QueryEndDetails, QueryOutcome } from '../engines/backend.
 import { changesObjects, describeAccess, type AccessControl, type AccessOutcome } from '../policy/access-control.js';
 import type { QueryTracker } from '../tracking/query-tracker.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
+import type { QueryTrace, Tracing } from '../observability/tracing.js';
 import { ErrorCodes, HttpFailure, QueryFailure, asQueryFailure } from '../protocol/errors.js';
 import type { QueryIdGenerator } from '../protocol/query-id.js';
 import { wrongUser, type QueryTokenSigner } from '../protocol/query-token.js';
@@ -45,6 +46,7 @@ export interface GatewayServerOptions {
   version: string;
   identity: IdentityResolver;
   metrics: GatewayMetrics;
+  tracing: Tracing;
   tracker: QueryTracker;
   /** Absent: every statement is allowed (no accessControl configured). */
   access?: AccessControl;
@@ -145,7 +147,11 @@ export class GatewayServer {
           this.refuseWhileDraining(req, res);
           return;
         }
-        await this.submit(req, res, receivedAt);
+        const trace = this.options.tracing.startQuery(req.headers);
+        await this.submit(req, res, receivedAt, trace).catch((err: unknown) => {
+          trace.failed(err);
+          throw err;
+        });
       } else {
         await this.followUp(req, res, path, search, receivedAt);
       }
@@ -194,16 +200,18 @@ export class GatewayServer {
     }
   }
 
-  private async submit(req: ClientRequest, res: ClientResponse, receivedAt: bigint): Promise<void> {
+  private async submit(req: ClientRequest, res: ClientResponse, receivedAt: bigint, trace: QueryTrace): Promise<void> {
     // Who is asking comes first: nothing is decoded (prepared statements) or read (the body) for a stranger.
     let identity: Identity;
     try {
-      identity = await this.options.identity.resolve(req, detectDialect(req.headers), isTls(req));
+      identity = await trace.stage('authenticate', () => this.options.identity.resolve(req, detectDialect(req.headers), isTls(req)));
     } catch (err) {
       if (!(err instanceof ImpersonationDenied)) throw err;
+      trace.failed(err);
       this.refuseImpersonation(req, res, err);
       return;
     }
+    trace.describe({ 'enduser.id': identity.user, 'querygate.principal': identity.principal.user });
     const session = parseSession(req.headers);
     const sql = await this.readStatement(req);
     const baseUrl = this.baseUrl(req);
@@ -225,7 +233,8 @@ export class GatewayServer {
       if (this.options.access) {
         const started = process.hrtime.bigint();
         try {
-          access = await this.options.access.check({ principal: identity.principal, user: identity.user, groups: identity.groups, session, sql });
+          const check = { principal: identity.principal, user: identity.user, groups: identity.groups, session, sql };
+          access = await trace.stage('authorize', () => this.options.access!.check(check));
         } catch (err) {
           if (err instanceof QueryFailure) this.options.metrics.analysisRefused(err.errorCode.name);
           throw err;
@@ -248,12 +257,14 @@ export class GatewayServer {
         baseUrl,
         receivedAt: submittedAt,
         ...(access ? { access: describeAccess(access) } : {}),
+        trace,
       };
       await this.options.dispatcher.submit(submission, routing, res);
     } catch (err) {
       if (err instanceof HttpFailure) throw err;
       if (!(err instanceof QueryFailure)) this.options.log.error({ err }, 'statement submission failed');
       const failure = asQueryFailure(err);
+      trace.failed(failure);
       const queryId = this.options.queryIds.next();
       // Refused queries are history too: who tried what, and why it was refused.
       this.options.tracker.refused({
