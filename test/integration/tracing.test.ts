@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { RunningGateway } from '../../src/gateway.js';
-import { runQuery } from '../support/protocol-client.js';
+import { get, post, runQuery, type RawResponse } from '../support/protocol-client.js';
 import { ensureTrino, startTestGateway, TRINO_PORT } from '../support/services.js';
 
 interface ExportedSpan {
@@ -79,6 +79,7 @@ function trinoRelay(): Server {
 
 const CLIENT_TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const CLIENT_SPAN_ID = '00f067aa0ba902b7';
+const INVALID_TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
 
 before(async () => {
   await ensureTrino();
@@ -87,19 +88,34 @@ before(async () => {
   const [receiverUrl, relayUrl] = await Promise.all([listen(receiver), listen(relay)]);
   const rulesFile = join(mkdtempSync(join(tmpdir(), 'qg-rules-')), 'rules.json');
   // alice may read tpch; bob may read nothing.
-  writeFileSync(rulesFile, JSON.stringify({ tables: [{ user: 'alice', catalog: 'tpch', privileges: ['SELECT'] }] }));
+  writeFileSync(rulesFile, JSON.stringify({ tables: [{ user: 'alice|carol|dave', catalog: 'tpch', privileges: ['SELECT'] }] }));
   gateway = await startTestGateway({
     accessControl: { rulesFile },
-    backends: [{ name: 'trino1', engine: 'trino', url: relayUrl, group: 'cluster' }],
+    // One query at a time: a second one waits in the gateway queue.
+    backends: [{ name: 'trino1', engine: 'trino', url: relayUrl, group: 'cluster', maxRunning: 1 }],
     routing: { defaultGroup: 'cluster' },
     tracing: { otlpEndpoint: `${receiverUrl}/v1/traces`, serviceName: 'querygate-test' },
   });
   await runQuery(gateway.url, 'SELECT count(*) FROM tpch.tiny.nation', { 'X-Trino-User': 'alice', traceparent: `00-${CLIENT_TRACE_ID}-${CLIENT_SPAN_ID}-01`, tracestate: 'vendor=abc' });
   await runQuery(gateway.url, 'SELECT count(*) FROM tpch.tiny.region', { 'X-Trino-User': 'alice' });
   await runQuery(gateway.url, 'SELECT * FROM tpch.tiny.nation', { 'X-Trino-User': 'bob' });
+  // Version ff is forbidden by W3C Trace Context: the gateway must start its own trace, not pass it on.
+  await runQuery(gateway.url, 'SELECT count(*) FROM tpch.tiny.customer', { 'X-Trino-User': 'carol', traceparent: `ff-${INVALID_TRACE_ID}-${CLIENT_SPAN_ID}-01` });
+  // dave's query waits in the gateway queue while alice's holds the only slot.
+  const holding = await post(gateway.url, 'SELECT count(*) FROM tpch.tiny.supplier', { 'X-Trino-User': 'alice' });
+  const waiting = await post(gateway.url, 'SELECT count(*) FROM tpch.tiny.part', { 'X-Trino-User': 'dave' });
+  assert.equal((waiting.json.stats as { state: string }).state, 'QUEUED');
+  await followToEnd(holding, 'alice');
+  await followToEnd(waiting, 'dave');
   // Closing the gateway shuts the tracer provider down, which exports the batch.
   await gateway.close();
 });
+
+async function followToEnd(first: RawResponse, user: string): Promise<void> {
+  let response = first;
+  while (typeof response.json.nextUri === 'string') response = await get(response.json.nextUri, { 'X-Trino-User': user });
+  assert.equal((response.json.stats as { state: string }).state, 'FINISHED', response.text);
+}
 
 after(async () => {
   relay?.close();
@@ -151,11 +167,12 @@ test("Trino receives the gateway's backend span as traceparent, in the client's 
 });
 
 test('without a client traceparent the gateway starts the trace and still passes it to Trino', () => {
-  const roots = exported.filter((s) => s.name === 'querygate.query' && !s.parentSpanId);
-  const alice = roots.filter((s) => s.attributes['enduser.id'] === 'alice');
-  assert.equal(alice.length, 1);
-  const backend = only(spansOf(alice[0]!.traceId), 'querygate.backend');
-  assert.ok(trinoSubmissions.some((h) => h.traceparent === `00-${alice[0]!.traceId}-${backend.spanId}-01`));
+  const roots = exported.filter((s) => s.name === 'querygate.query' && !s.parentSpanId && s.attributes['enduser.id'] === 'alice');
+  assert.equal(roots.length, 2, 'the region and supplier counts');
+  for (const root of roots) {
+    const backend = only(spansOf(root.traceId), 'querygate.backend');
+    assert.ok(trinoSubmissions.some((h) => h.traceparent === `00-${root.traceId}-${backend.spanId}-01`), `Trino got trace ${root.traceId}`);
+  }
 });
 
 test('a denied statement ends its trace at authorization with the error name, and never reaches Trino', () => {
@@ -168,5 +185,25 @@ test('a denied statement ends its trace at authorization with the error name, an
   const authorize = only(spans, 'querygate.authorize');
   assert.equal(authorize.attributes['querygate.error_name'], 'PERMISSION_DENIED');
   assert.deepEqual(spans.map((s) => s.name).sort(), ['querygate.authenticate', 'querygate.authorize', 'querygate.query']);
-  assert.equal(trinoSubmissions.length, 2, 'only the two allowed statements were submitted to Trino');
+  assert.equal(trinoSubmissions.filter((h) => h['x-trino-user'] === 'bob').length, 0, 'the denied statement was not submitted to Trino');
+});
+
+test('an invalid client traceparent is not followed: the gateway starts a new trace and sends that one to Trino', () => {
+  const carol = exported.filter((s) => s.name === 'querygate.query' && s.attributes['enduser.id'] === 'carol');
+  assert.equal(carol.length, 1);
+  assert.ok(!carol[0]!.parentSpanId, 'a root span');
+  assert.notEqual(carol[0]!.traceId, INVALID_TRACE_ID);
+  const sent = trinoSubmissions.filter((h) => h['x-trino-user'] === 'carol').map((h) => h.traceparent);
+  assert.deepEqual(sent, [`00-${carol[0]!.traceId}-${only(spansOf(carol[0]!.traceId), 'querygate.backend').spanId}-01`]);
+});
+
+test('a query that waited in the gateway queue has a queue span before its backend span', () => {
+  const dave = exported.filter((s) => s.name === 'querygate.query' && s.attributes['enduser.id'] === 'dave');
+  assert.equal(dave.length, 1);
+  const spans = spansOf(dave[0]!.traceId);
+  const queue = only(spans, 'querygate.queue');
+  assert.equal(queue.parentSpanId, dave[0]!.spanId);
+  assert.equal(queue.attributes['querygate.group'], 'cluster');
+  assert.equal(dave[0]!.attributes['querygate.outcome'], 'finished');
+  assert.deepEqual(spans.map((s) => s.name).sort(), ['querygate.authenticate', 'querygate.authorize', 'querygate.backend', 'querygate.query', 'querygate.queue', 'querygate.route']);
 });
