@@ -32,6 +32,7 @@ import { parseSession, type QuerySession } from './protocol/session.js';
 import { analyze } from './sql/analyzer/index.js';
 import type { AuditTrail } from './audit/trail.js';
 import { GatewayMetrics } from './observability/metrics.js';
+import { startTracing } from './observability/tracing.js';
 import { registerTrackingMetrics } from './tracking/metrics.js';
 import { startOperations, type Operations } from './tracking/operations.js';
 import { HistoryReconciler } from './tracking/reconciler.js';
@@ -331,6 +332,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
     log.warn('security.tokenSecret is not set: follow-up URIs are signed with a random key, so they stop working when this instance restarts and no other instance can serve them');
   }
   const metrics = new GatewayMetrics();
+  const tracing = await startTracing(config.tracing);
   const ops = await startOperationsFromConfig(config, log);
   // One pair of Redis connections for every message between instances.
   const bus = config.redis === undefined ? undefined : await RedisBus.connect(config.redis.url, log);
@@ -369,6 +371,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
   const defaultLimits = { maxQueued: 1000, queueTimeoutMs: 300_000 };
   const admission = new Admission(pool, (group) => groupLimits.get(group) ?? defaultLimits, config.queries.clientTimeout, (slot, outcome, details) => {
     const startedAt = slot.queryId === undefined ? undefined : ops.tracker.inFlightQuery(slot.queryId)?.createdAt;
+    tracing.queryEnded(slot.queryId, outcome, details);
     metrics.queryEnded(slot.backend.group, slot.backend.backend.name, slot.backend.backend.engine, outcome, startedAt === undefined ? undefined : (Date.now() - startedAt) / 1000);
     if (slot.queryId === undefined) return;
     ops.tracker.ended(slot.queryId, outcome, details);
@@ -449,6 +452,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
     version: VERSION,
     identity,
     metrics,
+    tracing,
     tracker: ops.tracker,
     ...(access ? { access } : {}),
     ...(announceEnded ? { announceEnded } : {}),
@@ -482,6 +486,8 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
       await cluster?.close();
       bus?.close();
       await ops.close();
+      // Last: the spans of queries the drain ended are exported before the process exits.
+      await tracing.shutdown();
     },
   };
 }

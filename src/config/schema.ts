@@ -423,6 +423,17 @@ export const configSchema = z
       })
       .strict()
       .default({}),
+    /** OpenTelemetry spans of each query's life, exported by OTLP/HTTP (JSON); absent: no tracing, no SDK loaded. */
+    tracing: z
+      .object({
+        /** The collector's traces URL, e.g. `http://otel-collector:4318/v1/traces`. */
+        otlpEndpoint: z.url({ protocol: /^https?$/ }),
+        serviceName: z.string().min(1).default('querygate'),
+        /** Share of traces the gateway starts that are sampled; a client's traceparent decides for its own traces. */
+        sampleRatio: z.number().min(0).max(1).default(1),
+      })
+      .strict()
+      .optional(),
     logging: z
       .object({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info') })
       .strict()
@@ -495,4 +506,5 @@ export type BackendConfig = GatewayConfig['backends'][number];
 export type TrinoBackendConfig = Extract<BackendConfig, { engine: 'trino' }>;
 export type DuckDbBackendConfig = Extract<BackendConfig, { engine: 'duckdb' }>;
 export type AthenaBackendConfig = Extract<BackendConfig, { engine: 'athena' }>;
+export type TracingConfig = NonNullable<GatewayConfig['tracing']>;
 export type AuthenticatorConfig = GatewayConfig['authentication']['authenticators'][number];

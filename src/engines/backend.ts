@@ -3,6 +3,7 @@
  * follow-ups of the queries it owns, cancel them. Pass-through engines stream the backend's own
  * documents; local engines build documents themselves.
  */
+import type { QueryTrace } from '../observability/tracing.js';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ClientResponse } from '../http1/exchange.js';
 import type { QueryFailure } from '../protocol/errors.js';
@@ -32,6 +33,8 @@ export interface Submission {
   receivedAt: number;
   /** What access control decided, for history (absent when no access control is configured). */
   access?: SubmissionAccess;
+  /** The query's spans (the gateway's; engines do not use it). */
+  trace?: QueryTrace;
   events: SubmissionEvents;
 }
 

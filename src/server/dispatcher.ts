@@ -63,10 +63,10 @@ export class Dispatcher {
   async submit(submission: PendingSubmission, routing: RoutingContext, res: ClientResponse): Promise<void> {
     if ((this.router.needsAnalysis || this.placement?.active) && routing.statement === undefined) {
       // Routing is not a security boundary: a statement the analyzer cannot read simply matches no statement rule.
-      const statement = await this.analyzeForRouting(submission).catch(() => undefined);
+      const statement = await submission.trace?.stage('analyze', () => this.analyzeForRouting(submission)).catch(() => undefined);
       if (statement) routing = { ...routing, statement };
     }
-    let decision = this.router.route(routing);
+    let decision = submission.trace?.stage('route', () => this.router.route(routing)) ?? this.router.route(routing);
     // A statement naming catalogs goes where they live (catalogs/placement.ts).
     if (this.placement !== undefined) decision = await this.placement.place(routing.statement?.catalogs ?? (routing.catalog !== undefined ? [routing.catalog.toLowerCase()] : []), decision);
     const slot = this.admission.tryAdmit(decision);
@@ -77,6 +77,7 @@ export class Dispatcher {
     const id = this.queryIds.next();
     const ticket = this.admission.enqueue(id, decision);
     this.queued.set(id, { ticket, submission, createdAt: Date.now(), lastToken: 0 });
+    submission.trace?.queued(decision.group);
     this.log.info({ queryId: id, group: decision.group, reason: decision.reason }, 'query waits in the gateway queue');
     this.sendQueued(res, id, submission, 1);
   }
@@ -93,6 +94,7 @@ export class Dispatcher {
     if (method === 'DELETE') {
       this.queued.delete(queryId);
       this.admission.abandon(queued.ticket);
+      queued.submission.trace?.ended('abandoned', { canceled: true });
       sendNoContent(res);
       return;
     }
@@ -103,12 +105,14 @@ export class Dispatcher {
     const { ticket } = queued;
     if (ticket.failure) {
       this.queued.delete(queryId);
+      queued.submission.trace?.failed(ticket.failure);
       sendQueryFailure(res, queryId, baseUrl, ticket.failure);
       return;
     }
     if (ticket.slot) {
       this.queued.delete(queryId);
       this.metrics.queued(ticket.decision.group, (Date.now() - ticket.enqueuedAt) / 1000);
+      queued.submission.trace?.dequeued();
       await this.dispatch(ticket.slot, ticket.decision, { ...queued.submission, baseUrl }, res);
       return;
     }
@@ -126,6 +130,7 @@ export class Dispatcher {
       this.admission.abandon(ticket);
       ticket.failure = failure;
       ticket.settle();
+      submission.trace?.failed(failure);
       this.tracker.refused({
         id,
         user: submission.user,
@@ -147,6 +152,7 @@ export class Dispatcher {
     for (const [id, queued] of this.queued) {
       if (queued.ticket.failure === undefined && queued.ticket.slot === undefined && !this.admission.isQueued(queued.ticket)) {
         this.queued.delete(id);
+        queued.submission.trace?.ended('abandoned');
       }
     }
   }
@@ -158,6 +164,7 @@ export class Dispatcher {
     const events = {
       started: (queryId: string) => {
         this.admission.bind(slot, queryId);
+        submission.trace?.started(queryId);
         this.tracker.started({ ...this.record(queryId, slot, decision, submission), state: 'RUNNING', startedAt: Date.now() });
         this.log.info({ queryId, group: slot.backend.group, backend: backend.name, rule: decision.rule, reason: decision.reason, steps: slot.steps }, 'query routed');
       },
@@ -171,9 +178,12 @@ export class Dispatcher {
       },
     };
     try {
-      await backend.submit({ ...submission, events }, res);
+      // The backend's spans (Trino reads traceparent) become children of the gateway's.
+      const traceHeaders = submission.trace?.backendCall(backend.name, slot.backend.group);
+      await backend.submit({ ...submission, ...(traceHeaders ? { headers: { ...submission.headers, ...traceHeaders } } : {}), events }, res);
     } catch (err) {
       slot.release();
+      submission.trace?.failed(err);
       if (err instanceof HttpFailure) throw err;
       if (!(err instanceof QueryFailure)) this.log.error({ err }, 'statement submission failed');
       const failure = asQueryFailure(err);

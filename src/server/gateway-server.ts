@@ -17,6 +17,7 @@ import { catalogsNamed } from '../catalogs/placement.js';
 import { changesObjects, describeAccess, type AccessControl, type AccessOutcome } from '../policy/access-control.js';
 import type { QueryTracker } from '../tracking/query-tracker.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
+import type { QueryTrace, Tracing } from '../observability/tracing.js';
 import { ErrorCodes, HttpFailure, QueryFailure, asQueryFailure } from '../protocol/errors.js';
 import type { QueryIdGenerator } from '../protocol/query-id.js';
 import { wrongUser, type QueryTokenSigner } from '../protocol/query-token.js';
@@ -48,6 +49,7 @@ export interface GatewayServerOptions {
   version: string;
   identity: IdentityResolver;
   metrics: GatewayMetrics;
+  tracing: Tracing;
   tracker: QueryTracker;
   /** Absent: every statement is allowed (no accessControl configured). */
   access?: AccessControl;
@@ -150,7 +152,11 @@ export class GatewayServer {
           this.refuseWhileDraining(req, res);
           return;
         }
-        await this.submit(req, res, receivedAt);
+        const trace = this.options.tracing.startQuery(req.headers);
+        await this.submit(req, res, receivedAt, trace).catch((err: unknown) => {
+          trace.failed(err);
+          throw err;
+        });
       } else {
         await this.followUp(req, res, path, search, receivedAt);
       }
@@ -199,16 +205,18 @@ export class GatewayServer {
     }
   }
 
-  private async submit(req: ClientRequest, res: ClientResponse, receivedAt: bigint): Promise<void> {
+  private async submit(req: ClientRequest, res: ClientResponse, receivedAt: bigint, trace: QueryTrace): Promise<void> {
     // Who is asking comes first: nothing is decoded (prepared statements) or read (the body) for a stranger.
     let identity: Identity;
     try {
-      identity = await this.options.identity.resolve(req, detectDialect(req.headers), isTls(req));
+      identity = await trace.stage('authenticate', () => this.options.identity.resolve(req, detectDialect(req.headers), isTls(req)));
     } catch (err) {
       if (!(err instanceof ImpersonationDenied)) throw err;
+      trace.failed(err);
       this.refuseImpersonation(req, res, err);
       return;
     }
+    trace.describe({ 'enduser.id': identity.user, 'querygate.principal': identity.principal.user });
     const session = parseSession(req.headers);
     const sql = await this.readStatement(req);
     const baseUrl = this.baseUrl(req);
@@ -230,7 +238,8 @@ export class GatewayServer {
       if (this.options.access) {
         const started = process.hrtime.bigint();
         try {
-          access = await this.options.access.check({ principal: identity.principal, user: identity.user, groups: identity.groups, session, sql });
+          const check = { principal: identity.principal, user: identity.user, groups: identity.groups, session, sql };
+          access = await trace.stage('authorize', () => this.options.access!.check(check));
         } catch (err) {
           if (err instanceof QueryFailure) this.options.metrics.analysisRefused(err.errorCode.name);
           throw err;
@@ -253,6 +262,7 @@ export class GatewayServer {
         baseUrl,
         receivedAt: submittedAt,
         ...(access ? { access: describeAccess(access) } : {}),
+        trace,
       };
       const answer = access !== undefined ? access.metadataAnswer : await this.options.metadata?.service.plan(sql, session, undefined);
       if (answer !== undefined && this.options.metadata !== undefined) {
@@ -264,6 +274,7 @@ export class GatewayServer {
       if (err instanceof HttpFailure) throw err;
       if (!(err instanceof QueryFailure)) this.options.log.error({ err }, 'statement submission failed');
       const failure = asQueryFailure(err);
+      trace.failed(failure);
       const queryId = this.options.queryIds.next();
       // Refused queries are history too: who tried what, and why it was refused.
       this.options.tracker.refused({

@@ -90,3 +90,12 @@ test('${env:NAME} and ${file:/path} references resolve in any string value; unre
   expectError(file('refs-unset.yaml', 'security:\n  tokenSecret: ${env:QG_TEST_PG_UNSET}\n'), 'security.tokenSecret: environment variable QG_TEST_PG_UNSET is not set');
   expectError(file('refs-nofile.yaml', `security:\n  tokenSecret: \${file:${join(dir, 'absent')}}\n`), 'security.tokenSecret: cannot read', 'ENOENT');
 });
+
+test('tracing: defaults for the service name and sample ratio; a bad endpoint or ratio is refused with its path', () => {
+  const config = loadConfigFile(file('tracing.yaml', 'tracing:\n  otlpEndpoint: http://collector:4318/v1/traces\n'));
+  assert.deepEqual(config.tracing, { otlpEndpoint: 'http://collector:4318/v1/traces', serviceName: 'querygate', sampleRatio: 1 });
+  assert.equal(defaultConfig().tracing, undefined);
+  expectError(file('tracing-url.yaml', 'tracing:\n  otlpEndpoint: collector:4318\n'), 'tracing.otlpEndpoint');
+  expectError(file('tracing-ratio.yaml', 'tracing:\n  otlpEndpoint: http://c:4318/v1/traces\n  sampleRatio: 1.5\n'), 'tracing.sampleRatio');
+  expectError(file('tracing-key.yaml', 'tracing:\n  endpoint: http://c:4318/v1/traces\n'), 'tracing', "'endpoint'");
+});
