@@ -14,6 +14,7 @@ import type { TagMode } from '../../src/policy/tags/combine.js';
 import { parseSession } from '../../src/protocol/session.js';
 import type { QualifiedName } from '../../src/sql/analyzer/index.js';
 import { StaticMetadata } from '../sql/support.js';
+import { SALES_GRANT } from './tag-support.js';
 
 const CUSTOMER = [
   { name: 'c_custkey', type: 'bigint' },
@@ -41,17 +42,7 @@ const POLICY = {
     'tpch.tiny.customer.c_comment': { secret: 'true' },
   },
   grants: [
-    {
-      name: 'sales',
-      privileges: ['SELECT'],
-      to: { groups: ['sales'] },
-      expression: { domain: ['sales'] },
-      rowFilter: 'c_mktsegment = principal.segment',
-      columnMasks: [
-        { columns: { pii: ['true'] }, mask: { string: "'****'", number: '0' }, unless: { clearance: ['pii'] } },
-        { columns: { secret: ['true'] }, exclude: true },
-      ],
-    },
+    SALES_GRANT,
   ],
   principals: {
     users: {
