@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { AccessControl } from '../../src/policy/access-control.js';
 import { parseAccessRules } from '../../src/policy/file-rules.js';
+import { diffPolicies } from '../../src/policy/tags/diff.js';
 import { TagPolicyError, validatePolicy } from '../../src/policy/tags/document.js';
 import { TagPolicy } from '../../src/policy/tags/engine.js';
 import type { TagMode } from '../../src/policy/tags/combine.js';
@@ -144,5 +145,17 @@ describe('combination with the rules file', () => {
     // c_comment is excluded from the tag grant: the rules file decides it, so its filter applies too.
     const masks = { phone: `CAST(('rules') AS varchar(15)) AS "c_phone"`, acctbal: MASKED.acctbal };
     assert.equal(await run('sue', 'SELECT c_name, c_comment FROM customer'), `SELECT c_name, c_comment FROM ${DERIVED(masks, "(c_nationkey < 10) AND (c_mktsegment = 'BUILDING')")}`);
+  });
+});
+
+describe('policy diff', () => {
+  test('a changed row filter or column mask is a change of the grant (policy apply would otherwise skip it)', () => {
+    const before = validatePolicy(POLICY);
+    const after = validatePolicy({ ...POLICY, grants: [{ ...SALES_GRANT, rowFilter: "c_mktsegment = 'BUILDING'" }] });
+    assert.deepEqual(diffPolicies(before, after), [
+      `~ grant sales: SELECT on domain=sales to group sales row filter c_mktsegment = principal.segment; masking ({"string":"'****'","number":"0"}) pii=true unless clearance=pii; excluding secret=true -> SELECT on domain=sales to group sales row filter c_mktsegment = 'BUILDING'; masking ({"string":"'****'","number":"0"}) pii=true unless clearance=pii; excluding secret=true`,
+    ]);
+    const unmasked = validatePolicy({ ...POLICY, grants: [{ ...SALES_GRANT, columnMasks: [SALES_GRANT.columnMasks[1]] }] });
+    assert.equal(diffPolicies(before, unmasked).length, 1);
   });
 });
