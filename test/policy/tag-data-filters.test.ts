@@ -59,14 +59,19 @@ const DERIVED = (masks: { phone?: string; acctbal?: string }, where: string) =>
   `(SELECT "c_custkey", "c_name", "c_address", "c_nationkey", ${masks.phone ?? '"c_phone"'}, ${masks.acctbal ?? '"c_acctbal"'}, "c_mktsegment", "c_comment" FROM "tpch"."tiny"."customer" WHERE ${where}) AS customer`;
 const MASKED = { phone: `CAST(('****') AS varchar(15)) AS "c_phone"`, acctbal: 'CAST((0) AS double) AS "c_acctbal"' };
 
-function gate(mode: TagMode, rulesJson = '{}') {
-  const access = new AccessControl({ value: parseAccessRules(rulesJson, 'rules.json') }, new TypedMetadata(), () => undefined, {
+function accessControl(mode: TagMode, rulesJson: string): AccessControl {
+  return new AccessControl({ value: parseAccessRules(rulesJson, 'rules.json') }, new TypedMetadata(), () => undefined, {
     mode,
     policy: async () => new TagPolicy(validatePolicy(POLICY), 1),
   });
-  const session = parseSession({ 'x-trino-user': 'x', 'x-trino-catalog': 'tpch', 'x-trino-schema': 'tiny' });
+}
+
+const SESSION = parseSession({ 'x-trino-user': 'x', 'x-trino-catalog': 'tpch', 'x-trino-schema': 'tiny' });
+
+function gate(mode: TagMode, rulesJson = '{}') {
+  const access = accessControl(mode, rulesJson);
   return async (user: string, sql: string, attributes?: Record<string, string[]>): Promise<string> => {
-    const outcome = await access.check({ principal: { user, groups: ['sales'], authenticatedBy: 'jwt', ...(attributes ? { attributes } : {}) }, user, session, sql });
+    const outcome = await access.check({ principal: { user, groups: ['sales'], authenticatedBy: 'jwt', ...(attributes ? { attributes } : {}) }, user, session: SESSION, sql });
     return outcome.rewrittenSql ?? sql;
   };
 }
@@ -122,6 +127,13 @@ describe('the rewrite the tag grants make', () => {
       assert.match(await run('dan', sql, { segment: [segment] }), new RegExp(`WHERE c_mktsegment = '${segment}'\\)`));
     }
   });
+});
+
+test('explain-access names the rules and grants that supplied filters and masks, and prints the rewritten statement', async () => {
+  const RULES = JSON.stringify({ tables: [{ table: 'customer', privileges: ['SELECT'], filter: 'c_nationkey < 10' }, { privileges: ['SELECT'] }] });
+  const { text } = await accessControl('all', RULES).explain({ principal: { user: 'sue', groups: ['sales'], authenticatedBy: 'jwt' }, user: 'sue', session: SESSION, sql: 'SELECT c_name FROM customer' });
+  assert.match(text, /Row filters and column masks applied:\n {2}tpch\.tiny\.customer: tables\[0\] \+ tag grant 'sales'\n/);
+  assert.match(text, /Rewritten statement: SELECT c_name FROM \(SELECT .* WHERE \(c_nationkey < 10\) AND \(c_mktsegment = 'BUILDING'\)\) AS customer/);
 });
 
 describe('combination with the rules file', () => {
