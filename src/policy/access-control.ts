@@ -21,7 +21,7 @@ import { filteredInformationSchema, filteredShowStatement, listsMetadata, type S
 import { explainAccess } from './explain.js';
 import type { SubmissionAccess } from '../engines/backend.js';
 import type { AccessRules } from './file-rules.js';
-import { combineDecision, type TagMode } from './tags/combine.js';
+import { combineDecision, tagDataFilters, type TagMode } from './tags/combine.js';
 import type { TagPolicy, TagSubject } from './tags/engine.js';
 
 /** The tag grants, decided with the rules file according to `mode` (see tags/combine.ts). */
@@ -199,8 +199,8 @@ export class AccessControl {
       ...(sessionProperties !== undefined ? { sessionProperties } : {}),
       ...(this.groupsOf !== undefined ? { groupsOf: this.groupsOf } : {}),
     };
-    const decision =
-      tagPolicy === undefined ? authorize(rules, identity, request, context) : combineDecision(rules, identity, request, context, tagPolicy.evaluate(tagSubject(input), request), this.tags!.mode);
+    const tagChecks = tagPolicy?.evaluate(tagSubject(input), request);
+    const decision = tagPolicy === undefined ? authorize(rules, identity, request, context) : combineDecision(rules, identity, request, context, tagChecks!, this.tags!.mode);
     if (!decision.allowed) return { request, decision };
     const rewrite = await rewriteForFiltersAndMasks({
       rules,
@@ -209,6 +209,7 @@ export class AccessControl {
       sql: input.sql,
       columnTypes: (table) => this.columnTypes(table),
       ...(this.groupsOf !== undefined ? { groupsOf: this.groupsOf } : {}),
+      ...(tagPolicy !== undefined ? tagDataFilters(tagPolicy, tagSubject(input), tagChecks!, this.tags!.mode, (table) => this.columnTypes(table)) : {}),
     });
     return rewrite === undefined ? { request, decision } : { request, decision, rewrittenSql: rewrite.sql, filtersAndMasks: rewrite.applied };
   }

@@ -16,13 +16,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { DuckDBInstance } from '@duckdb/node-api';
 import type { RunningGateway } from '../../src/gateway.js';
-import { quoteString } from '../../src/sql/quoting.js';
 import { isDeepStrictEqual } from 'node:util';
 import { runStatement, type Outcome } from '../governance/client.js';
 import { FILTER_MASK_CORPUS, FILTER_MASK_RULES, FILTER_MASK_USERS, comparable, ensureFilterMaskOracle, sessionHeaders } from '../governance/filter-mask-corpus.js';
 import { ensureTrino, startTestGateway } from '../support/services.js';
+import { copyTpchTiny } from '../support/tpch-duckdb.js';
 
 const TABLES = ['nation', 'region', 'customer', 'orders'];
 const CASES = FILTER_MASK_CORPUS.filter((c) => !c.sql.includes('memory.'));
@@ -30,51 +29,11 @@ const CASES = FILTER_MASK_CORPUS.filter((c) => !c.sql.includes('memory.'));
 let oracle: string;
 let gateway: RunningGateway;
 
-const DUCKDB_TYPES: ReadonlyArray<[RegExp, (m: RegExpExecArray) => string]> = [
-  [/^(bigint|integer|double|date|boolean)$/, (m) => m[1]!.toUpperCase()],
-  [/^varchar(\(\d+\))?$/, () => 'VARCHAR'],
-  [/^decimal\((\d+),\s*(\d+)\)$/, (m) => `DECIMAL(${m[1]}, ${m[2]})`],
-];
-
-function duckdbType(trinoType: string): string {
-  for (const [re, to] of DUCKDB_TYPES) {
-    const m = re.exec(trinoType);
-    if (m) return to(m);
-  }
-  throw new Error(`no DuckDB type for ${trinoType}`);
-}
-
-function literal(value: unknown, type: string): string {
-  if (value === null) return 'NULL';
-  if (type === 'date') return `DATE ${quoteString(String(value))}`;
-  return typeof value === 'string' ? quoteString(value) : String(value);
-}
-
-/** Copies Trino's tpch.tiny tables into a DuckDB file (schema tiny), types mapped one to one. */
-async function copyTpchTiny(trino: string, path: string): Promise<void> {
-  const instance = await DuckDBInstance.create(path);
-  const connection = await instance.connect();
-  await connection.run('CREATE SCHEMA tiny');
-  for (const table of TABLES) {
-    const answer = await runStatement(trino, `SELECT * FROM tpch.tiny.${table}`, [['X-Trino-User', 'admin']]);
-    assert.ok(answer.ok && answer.columns, `reading tpch.tiny.${table}: ${answer.message}`);
-    const columns = answer.columns;
-    await connection.run(`CREATE TABLE tiny.${table} (${columns.map((c) => `${c.name} ${duckdbType(c.type)}`).join(', ')})`);
-    const rows = answer.rows ?? [];
-    for (let i = 0; i < rows.length; i += 1000) {
-      const values = rows.slice(i, i + 1000).map((r) => `(${r.map((v, j) => literal(v, columns[j]!.type)).join(', ')})`);
-      await connection.run(`INSERT INTO tiny.${table} VALUES ${values.join(', ')}`);
-    }
-  }
-  connection.closeSync();
-  instance.closeSync();
-}
-
 before(async () => {
   const trino = await ensureTrino();
   oracle = await ensureFilterMaskOracle();
   const path = join(mkdtempSync(join(tmpdir(), 'qg-fm-embedded-')), 'tpch.duckdb');
-  await copyTpchTiny(trino, path);
+  await copyTpchTiny(trino, path, TABLES);
   gateway = await startTestGateway({
     accessControl: { rulesFile: FILTER_MASK_RULES },
     backends: [{ name: 'embedded', engine: 'duckdb', group: 'local', catalogs: [{ name: 'tpch', path, readOnly: true }] }],

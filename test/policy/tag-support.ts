@@ -29,3 +29,19 @@ export async function isolatedPostgres(): Promise<IsolatedPostgres> {
     },
   };
 }
+
+/**
+ * The data-filter grant of the tag data-filter tests: customer rows of the principal's segment,
+ * PII columns masked unless cleared, secret columns excluded.
+ */
+export const SALES_GRANT = {
+  name: 'sales',
+  privileges: ['SELECT'],
+  to: { groups: ['sales'] },
+  expression: { domain: ['sales'] },
+  rowFilter: 'c_mktsegment = principal.segment',
+  columnMasks: [
+    { columns: { pii: ['true'] }, mask: { string: "'****'", number: '0' }, unless: { clearance: ['pii'] } },
+    { columns: { secret: ['true'] }, exclude: true },
+  ],
+};

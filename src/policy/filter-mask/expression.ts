@@ -247,11 +247,11 @@ class SubsetReader {
  * The types the subset computes with. Trino type names as the backends report them (`varchar(15)`,
  * `bigint`, `decimal(12,2)`, ...); `unknown` is NULL's type, which coerces to anything.
  */
-type Family = 'string' | 'number' | 'boolean' | 'unknown' | 'other';
+export type Family = 'string' | 'number' | 'boolean' | 'unknown' | 'other';
 
 const NUMERIC_RANK: Readonly<Record<string, number>> = { tinyint: 1, smallint: 2, integer: 3, bigint: 4, real: 5, double: 6 };
 
-function familyOf(type: string): Family {
+export function familyOf(type: string): Family {
   if (type === 'unknown') return 'unknown';
   if (type === 'boolean') return 'boolean';
   if (/^(var)?char(\(\d+\))?$/.test(type)) return 'string';

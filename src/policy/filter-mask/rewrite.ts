@@ -22,6 +22,8 @@
  *   name, a table read with no relation of its own such as a DELETE target) is refused: never
  *   sent unfiltered. EXECUTE and EXECUTE IMMEDIATE run the rewritten statement with the USING
  *   values in place; a table function's TABLE(t) argument becomes TABLE(SELECT ...).
+ * - Filters and masks from elsewhere (tag grants, tags/data-filters.ts) are added per table: every
+ *   filter applies (AND), and a column the rules file masks keeps the rules file's mask.
  */
 import { ErrorCodes, QueryFailure } from '../../protocol/errors.js';
 import type { AccessRequest, QualifiedName, TableReference } from '../../sql/analyzer/index.js';
@@ -40,6 +42,25 @@ export interface RewriteInput {
   columnTypes(table: QualifiedName): Promise<ReadonlyArray<{ name: string; type: string }> | undefined>;
   /** Groups of users other than the caller (environment users, definer view owners). */
   groupsOf?: (user: string) => readonly string[];
+  /** Filters and masks the tag grants put on a table read by the querying user. */
+  addedRestrictions?: (table: QualifiedName) => Promise<AddedRestriction | undefined>;
+  /** Whether the rules file's filter and masks apply to a table (default: always). */
+  rulesFileApplies?: (table: QualifiedName) => boolean;
+}
+
+/** Filters and masks from a source other than the rules file, with their source for messages. */
+export interface AddedRestriction {
+  filters: Array<{ expression: PortableExpression; source: string }>;
+  /** Column name → its mask. */
+  masks: ReadonlyMap<string, { mask: PortableExpression; source: string }>;
+}
+
+/** Everything restricting one table read: the filters to AND together and each masked column's mask. */
+interface Restriction {
+  /** The rules and grants supplying it (for explain-access and history). */
+  source: string;
+  filters: Array<{ expression: PortableExpression; environment?: ExpressionEnvironment; source: string }>;
+  masks: Map<string, { mask: PortableExpression; environment?: ExpressionEnvironment; source: string }>;
 }
 
 export interface FilterMaskRewrite {
@@ -68,6 +89,22 @@ function masksOf(rule: TableRule): Array<{ column: string; mask: PortableExpress
   return rule.columns.flatMap((c) => (c.maskExpression ? [{ column: c.name, mask: c.maskExpression, ...(c.maskEnvironment ? { environment: c.maskEnvironment } : {}) }] : []));
 }
 
+/** The rules file's restriction of a read by `reader`, plus the added ones (the querying user's): undefined when none. */
+async function restrictionOf(input: RewriteInput, reader: AccessIdentity, table: QualifiedName): Promise<Restriction | undefined> {
+  if (table.schema === 'information_schema') return undefined;
+  const rule = (input.rulesFileApplies?.(table) ?? true) ? restrictingRule(input.rules, reader, table) : undefined;
+  const filters: Restriction['filters'] = rule?.filterExpression ? [{ expression: rule.filterExpression, ...(rule.filterEnvironment ? { environment: rule.filterEnvironment } : {}), source: rule.path }] : [];
+  const masks: Restriction['masks'] = new Map(rule ? masksOf(rule).map((m) => [m.column, { ...m, source: rule.path }]) : []);
+  const added = await input.addedRestrictions?.(table);
+  if (added !== undefined) {
+    filters.push(...added.filters);
+    for (const [column, mask] of added.masks) if (!masks.has(column)) masks.set(column, mask);
+  }
+  if (filters.length === 0 && masks.size === 0) return undefined;
+  const sources = [...filters.map((f) => f.source), ...[...masks.values()].map((m) => m.source)];
+  return { source: [...new Set(sources)].join(' + '), filters, masks };
+}
+
 /** The rule supplying a filter or masks for this read, if any (information_schema is exempt, as in Trino). */
 function restrictingRule(rules: AccessRules, identity: AccessIdentity, table: QualifiedName): TableRule | undefined {
   if (table.schema === 'information_schema') return undefined;
@@ -81,42 +118,43 @@ function notSupported(message: string): QueryFailure {
 
 /** Applies the row filters and column masks the statement needs; undefined when it needs none. */
 export async function rewriteForFiltersAndMasks(input: RewriteInput): Promise<FilterMaskRewrite | undefined> {
-  const { rules, identity, request } = input;
+  const { identity, request } = input;
   // DESCRIBE INPUT / OUTPUT read no rows (and a mask keeps its column's type).
-  if (!rules.tables || request.kind === 'describeInput' || request.kind === 'describeOutput') return undefined;
+  if ((!input.rules.tables && input.addedRestrictions === undefined) || request.kind === 'describeInput' || request.kind === 'describeOutput') return undefined;
   const kind = request.innerKind ?? request.kind;
   const writes = WRITE_REFUSALS[kind];
   for (const t of request.tables) {
     if (t.privilege === 'SELECT' || writes === undefined) continue;
-    const rule = restrictingRule(rules, identity, t.table);
-    if (rule === undefined) continue;
-    const refusal = [writes.order, writes.order === 'filter' ? 'masks' : 'filter'].find((which) => (which === 'filter' ? rule.filterExpression !== undefined : rule.maskedColumns.size > 0));
+    const restriction = await restrictionOf(input, identity, t.table);
+    if (restriction === undefined) continue;
+    const refusal = [writes.order, writes.order === 'filter' ? 'masks' : 'filter'].find((which) => (which === 'filter' ? restriction.filters.length > 0 : restriction.masks.size > 0));
     if (refusal !== undefined) throw notSupported(writes[refusal as 'filter' | 'masks']);
   }
   for (const r of request.viewReads ?? []) {
     const reader = r.viewOwner === undefined ? identity : { user: r.viewOwner, groups: input.groupsOf?.(r.viewOwner) ?? [] };
-    const rule = restrictingRule(rules, reader, r.table);
-    if (rule !== undefined && (rule.filterExpression !== undefined || r.columns.some((c) => rule.maskedColumns.has(c)))) {
-      throw notSupported(`${display(r.table)} is read inside a view and has a row filter or column mask (${rule.path}): the gateway cannot apply it inside a view`);
+    const restriction = await restrictionOf(input, reader, r.table);
+    if (restriction !== undefined && (restriction.filters.length > 0 || r.columns.some((c) => restriction.masks.has(c)))) {
+      throw notSupported(`${display(r.table)} is read inside a view and has a row filter or column mask (${restriction.source}): the gateway cannot apply it inside a view`);
     }
   }
-  const references = (request.references ?? []).flatMap((ref) => {
-    const rule = restrictingRule(rules, identity, ref.table);
-    return rule === undefined ? [] : [{ ref, rule }];
-  });
+  const references: Array<{ ref: TableReference; rule: Restriction }> = [];
+  for (const ref of request.references ?? []) {
+    const rule = await restrictionOf(input, identity, ref.table);
+    if (rule !== undefined) references.push({ ref, rule });
+  }
   const rewritten = new Set(references.map((r) => keyOf(r.ref.table)));
   // SHOW STATS FOR <table> reads no rows: Trino answers it for a filtered table (the query form is rewritten).
   for (const t of request.kind === 'showStats' ? [] : request.tables) {
     if (t.privilege === 'SELECT' && !rewritten.has(keyOf(t.table)) && !(request.viewReads ?? []).some((v) => keyOf(v.table) === keyOf(t.table))) {
-      const rule = restrictingRule(rules, identity, t.table);
-      if (rule !== undefined) throw notSupported(`${display(t.table)} has a row filter or column mask (${rule.path}) and is read where the gateway cannot apply it`);
+      const rule = await restrictionOf(input, identity, t.table);
+      if (rule !== undefined) throw notSupported(`${display(t.table)} has a row filter or column mask (${rule.source}) and is read where the gateway cannot apply it`);
     }
   }
   if (references.length === 0) return undefined;
 
   const derived = new Map<string, string>();
   for (const { ref, rule } of references) {
-    if (ref.span === undefined) throw notSupported(`${display(ref.table)} has a row filter or column mask (${rule.path}) and is read where the gateway cannot apply it (time travel)`);
+    if (ref.span === undefined) throw notSupported(`${display(ref.table)} has a row filter or column mask (${rule.source}) and is read where the gateway cannot apply it (time travel)`);
     const key = keyOf(ref.table);
     if (!derived.has(key)) derived.set(key, await derivedTable(input, ref.table, rule));
   }
@@ -127,7 +165,7 @@ export async function rewriteForFiltersAndMasks(input: RewriteInput): Promise<Fi
     throw notSupported(`EXPLAIN of a prepared statement that reads a table with a row filter or column mask (${display(references[0]!.ref.table)}) is not supported by the gateway`);
   }
   const spliced = splice(executed ?? input.sql, references.map((r) => r.ref), derived);
-  const applied = [...new Map(references.map((r) => [keyOf(r.ref.table), { table: display(r.ref.table), rule: r.rule.path }])).values()];
+  const applied = [...new Map(references.map((r) => [keyOf(r.ref.table), { table: display(r.ref.table), rule: r.rule.source }])).values()];
   return { sql: executed === undefined ? spliced : bindParameters(spliced, input.sql), applied };
 }
 
@@ -165,29 +203,29 @@ function bindParameters(statement: string, execute: string): string {
   return out + statement.slice(at);
 }
 
-/** `(SELECT ... FROM <table> WHERE <filter>)` for one table, its expressions checked against its columns. */
-async function derivedTable(input: RewriteInput, table: QualifiedName, rule: TableRule): Promise<string> {
+/** `(SELECT ... FROM <table> WHERE <filters>)` for one table, its expressions checked against its columns. */
+async function derivedTable(input: RewriteInput, table: QualifiedName, restriction: Restriction): Promise<string> {
   const columns = await input.columnTypes(table);
   if (columns === undefined) throw new QueryFailure(ErrorCodes.TABLE_NOT_FOUND, `Table '${display(table)}' does not exist`);
   const types = new Map(columns.map((c) => [c.name, c.type]));
-  const masks = new Map(masksOf(rule).filter((m) => types.has(m.column)).map((m) => [m.column, m]));
-  const invalid = (where: string, err: unknown): never => {
-    if (err instanceof ExpressionError) throw new QueryFailure(ErrorCodes.TYPE_MISMATCH, `Invalid ${where} of ${rule.path} for table ${display(table)}: ${err.message}`);
+  const masks = new Map([...restriction.masks].filter(([column]) => types.has(column)));
+  const invalid = (where: string, source: string, err: unknown): never => {
+    if (err instanceof ExpressionError) throw new QueryFailure(ErrorCodes.TYPE_MISMATCH, `Invalid ${where} of ${source} for table ${display(table)}: ${err.message}`);
     throw err;
   };
-  if (rule.filterExpression) {
+  for (const f of restriction.filters) {
     try {
-      checkFilterType(rule.filterExpression, types);
+      checkFilterType(f.expression, types);
     } catch (err) {
-      invalid('row filter', err);
+      invalid('row filter', f.source, err);
     }
-    checkOwnReferences(input, table, rule.filterExpression.columns, rule.filterEnvironment);
+    checkOwnReferences(input, table, f.expression.columns, f.environment);
   }
-  for (const m of masks.values()) {
+  for (const [column, m] of masks) {
     try {
-      checkMaskType(m.mask, m.column, types);
+      checkMaskType(m.mask, column, types);
     } catch (err) {
-      invalid(`mask of column ${m.column}`, err);
+      invalid(`mask of column ${column}`, m.source, err);
     }
     checkOwnReferences(input, table, m.mask.columns, m.environment);
   }
@@ -197,7 +235,8 @@ async function derivedTable(input: RewriteInput, table: QualifiedName, rule: Tab
     return m === undefined ? quoteIdentifier(c.name) : `CAST((${renderExpression(m.mask, user)}) AS ${c.type}) AS ${quoteIdentifier(c.name)}`;
   });
   const from = [table.catalog, table.schema, table.name].map(quoteIdentifier).join('.');
-  const where = rule.filterExpression ? ` WHERE ${renderExpression(rule.filterExpression, user)}` : '';
+  const filters = restriction.filters.map((f) => renderExpression(f.expression, user));
+  const where = filters.length === 0 ? '' : ` WHERE ${filters.length === 1 ? filters[0]! : filters.map((f) => `(${f})`).join(' AND ')}`;
   return `(SELECT ${select.join(', ')} FROM ${from}${where})`;
 }
 

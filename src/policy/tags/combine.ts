@@ -10,11 +10,21 @@
  *
  * Without a rules file the tag grants decide table access alone and the rest follows Trino's
  * defaults for an empty rules file (see gateway.ts).
+ *
+ * Row filters and column masks follow the same split (tagDataFilters): the data filters of the
+ * tag grants that covered a table (or some of its columns) always apply to it; the rules file's
+ * filter and masks apply where the rules file decided too: always in `all`, and in `any` unless
+ * the tag grants allowed the whole access on their own. Every applicable filter is ANDed; a
+ * column both mask keeps the rules file's mask.
  */
-import type { AccessRequest } from '../../sql/analyzer/types.js';
+import { ErrorCodes, QueryFailure } from '../../protocol/errors.js';
+import type { AccessRequest, QualifiedName } from '../../sql/analyzer/types.js';
+import type { RewriteInput } from '../filter-mask/rewrite.js';
+import { BindingError } from './data-filters.js';
+import type { TagGrant } from './document.js';
 import { authorize, type AccessIdentity, type AuthorizeContext, type Decision, type DecisionCheck } from '../decision.js';
 import type { AccessRules } from '../file-rules.js';
-import type { TagCheck } from './engine.js';
+import type { TagCheck, TagPolicy, TagSubject } from './engine.js';
 
 export type TagMode = 'any' | 'all';
 
@@ -43,4 +53,40 @@ export function combineDecision(rules: AccessRules, identity: AccessIdentity, re
   const decision: Decision = { allowed: base.allowed, checks };
   if (!base.allowed) decision.message = firstTagDenial === undefined ? base.message! : `${base.message!} (tags: ${firstTagDenial.reason!})`;
   return decision;
+}
+
+function tableKey(t: QualifiedName): string {
+  return `${t.catalog}\u0000${t.schema}\u0000${t.name}`;
+}
+
+/** The rewrite's view of the tag grants' data filters for one allowed statement (see the header). */
+export function tagDataFilters(
+  policy: TagPolicy,
+  subject: TagSubject,
+  tagChecks: readonly TagCheck[],
+  mode: TagMode,
+  columnTypes: RewriteInput['columnTypes'],
+): Pick<RewriteInput, 'addedRestrictions' | 'rulesFileApplies'> {
+  const grants = new Map<string, TagGrant[]>();
+  const wholly = new Set<string>();
+  for (const c of tagChecks) {
+    if (!('table' in c.access)) continue;
+    const key = tableKey(c.access.table);
+    grants.set(key, [...new Set([...(grants.get(key) ?? []), ...(c.grants ?? [])])]);
+    if (c.allowed && c.access.privilege === 'SELECT') wholly.add(key);
+  }
+  return {
+    addedRestrictions: async (table) => {
+      const held = grants.get(tableKey(table)) ?? [];
+      if (!held.some((g) => g.rowFilter !== undefined || g.columnMasks !== undefined)) return undefined;
+      const columns = await columnTypes(table);
+      try {
+        return columns === undefined ? undefined : policy.restrictions(subject, held, table, columns);
+      } catch (err) {
+        if (err instanceof BindingError) throw new QueryFailure(ErrorCodes.PERMISSION_DENIED, `Access Denied: ${err.message}`);
+        throw err;
+      }
+    },
+    ...(mode === 'any' ? { rulesFileApplies: (table: QualifiedName) => !wholly.has(tableKey(table)) } : {}),
+  };
 }

@@ -11,7 +11,11 @@ function describeGrant(g: TagGrant): string {
     ...(g.to.groups ?? []).map((grp) => `group ${grp}`),
     ...(g.to.attributes ? [`attributes ${formatExpression(g.to.attributes)}`] : []),
   ];
-  return `${g.privileges.join(', ')} on ${formatExpression(g.expression)} to ${to.join(', ')}${g.withGrantOption ? ' with grant option' : ''}`;
+  const filters = [
+    ...(g.rowFilter !== undefined ? [` row filter ${g.rowFilter}`] : []),
+    ...(g.columnMasks ?? []).map((m) => ` ${m.exclude === true ? 'excluding' : `masking (${JSON.stringify(m.mask ?? 'NULL')})`} ${formatExpression(m.columns)}${m.unless ? ` unless ${formatExpression(m.unless)}` : ''}`),
+  ];
+  return `${g.privileges.join(', ')} on ${formatExpression(g.expression)} to ${to.join(', ')}${g.withGrantOption ? ' with grant option' : ''}${filters.join(';')}`;
 }
 
 /** Compares two keyed collections; `show` renders one side's value. */

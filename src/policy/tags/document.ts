@@ -6,6 +6,8 @@
  * every failure is a TagPolicyError naming the offending field.
  */
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { ExpressionError } from '../filter-mask/expression.js';
+import { checkDataFilterExpression, maskTexts, type TagColumnMask, type TypedMask } from './data-filters.js';
 
 /** Privileges a tag grant can give: the analyzer's table privileges, and ALL for every one of them. */
 export const TAG_PRIVILEGES = ['SELECT', 'INSERT', 'DELETE', 'UPDATE', 'OWNERSHIP', 'CREATE', 'DROP', 'SHOW', 'ALL'] as const;
@@ -24,6 +26,10 @@ export interface TagGrant {
   withGrantOption?: boolean;
   /** The holder of a grant option who passed this grant on; absent when an administrator gave it. */
   grantedBy?: string;
+  /** Rows of the tables it grants are limited to those where this is true (see data-filters.ts). */
+  rowFilter?: string;
+  /** Masks and exclusions of the columns carrying given tags (see data-filters.ts). */
+  columnMasks?: TagColumnMask[];
 }
 
 export interface TagPolicyDocument {
@@ -144,7 +150,7 @@ export function validateAssignment(tags: Record<string, string[]>, raw: unknown,
 
 export function validateGrant(tags: Record<string, string[]>, raw: unknown, field: string): TagGrant {
   const g = record(raw, field);
-  onlyFields(g, field, ['name', 'privileges', 'to', 'expression', 'withGrantOption', 'grantedBy']);
+  onlyFields(g, field, ['name', 'privileges', 'to', 'expression', 'withGrantOption', 'grantedBy', 'rowFilter', 'columnMasks']);
   const name = scalar(g.name, `${field}.name`);
   if (name === '') throw new TagPolicyError(`${field}.name`, 'must not be empty');
   const privileges = scalarList(g.privileges, `${field}.privileges`).map((p) => p.toUpperCase());
@@ -163,6 +169,9 @@ export function validateGrant(tags: Record<string, string[]>, raw: unknown, fiel
   if (Object.keys(expr).length === 0) throw new TagPolicyError(`${field}.expression`, 'needs at least one tag key');
   if (g.withGrantOption !== undefined && typeof g.withGrantOption !== 'boolean') throw new TagPolicyError(`${field}.withGrantOption`, 'expected true or false');
   const grantedBy = g.grantedBy === undefined ? undefined : scalar(g.grantedBy, `${field}.grantedBy`);
+  const rowFilter = g.rowFilter === undefined ? undefined : dataFilterExpression(g.rowFilter, `${field}.rowFilter`, 'row filter');
+  if (g.columnMasks !== undefined && !Array.isArray(g.columnMasks)) throw new TagPolicyError(`${field}.columnMasks`, 'expected a list');
+  const columnMasks = ((g.columnMasks as unknown[] | undefined) ?? []).map((m, i) => columnMask(tags, m, `${field}.columnMasks[${i}]`));
   return {
     name,
     privileges: privileges as TagPrivilege[],
@@ -170,6 +179,46 @@ export function validateGrant(tags: Record<string, string[]>, raw: unknown, fiel
     expression: expr,
     ...(g.withGrantOption === true ? { withGrantOption: true } : {}),
     ...(grantedBy !== undefined ? { grantedBy } : {}),
+    ...(rowFilter !== undefined ? { rowFilter } : {}),
+    ...(columnMasks.length > 0 ? { columnMasks } : {}),
+  };
+}
+
+/** A filter or mask in the rules file's subset (plus principal.<attribute>), checked now: refused at load, not per statement. */
+function dataFilterExpression(value: unknown, field: string, what: string): string {
+  const text = scalar(value, field);
+  try {
+    checkDataFilterExpression(text);
+  } catch (err) {
+    if (err instanceof ExpressionError) throw new TagPolicyError(field, `invalid ${what} '${text}': ${err.message}`);
+    throw err;
+  }
+  return text;
+}
+
+const MASK_FAMILIES = ['string', 'number', 'boolean', 'other'] as const;
+
+function columnMask(tags: Record<string, string[]>, raw: unknown, field: string): TagColumnMask {
+  const m = record(raw, field);
+  onlyFields(m, field, ['columns', 'mask', 'exclude', 'unless']);
+  const columns = expression(m.columns, `${field}.columns`, tags);
+  if (Object.keys(columns).length === 0) throw new TagPolicyError(`${field}.columns`, 'needs at least one tag key');
+  if (m.exclude !== undefined && typeof m.exclude !== 'boolean') throw new TagPolicyError(`${field}.exclude`, 'expected true or false');
+  if (m.exclude === true && m.mask !== undefined) throw new TagPolicyError(`${field}.mask`, 'an excluded column is not masked: give mask or exclude, not both');
+  let mask: TagColumnMask['mask'];
+  if (m.mask !== undefined && isRecord(m.mask)) {
+    onlyFields(m.mask, `${field}.mask`, MASK_FAMILIES);
+    const typed: TypedMask = {};
+    for (const family of MASK_FAMILIES) if (m.mask[family] !== undefined) typed[family] = scalar(m.mask[family], `${field}.mask.${family}`);
+    mask = typed;
+  } else if (m.mask !== undefined) mask = scalar(m.mask, `${field}.mask`);
+  for (const text of maskTexts(mask)) dataFilterExpression(text, `${field}.mask`, 'column mask');
+  const unless = expression(m.unless, `${field}.unless`, undefined);
+  return {
+    columns,
+    ...(mask !== undefined ? { mask } : {}),
+    ...(m.exclude === true ? { exclude: true } : {}),
+    ...(Object.keys(unless).length > 0 ? { unless } : {}),
   };
 }
 

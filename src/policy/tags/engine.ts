@@ -13,7 +13,9 @@
  *   renames) needs the schema covered. Anything not covered is denied (fail closed), and the
  *   message names the tag values no grant covered.
  */
-import type { AccessRequest, Privilege, StatementKind, TableAccess } from '../../sql/analyzer/types.js';
+import type { AccessRequest, Privilege, QualifiedName, StatementKind, TableAccess } from '../../sql/analyzer/types.js';
+import type { PortableExpression } from '../filter-mask/expression.js';
+import { compileForPrincipal, maskFor, type TagColumnMask } from './data-filters.js';
 import type { TagExpression, TagGrant, TagPolicyDocument } from './document.js';
 
 /** Who asks: user, groups, and attributes from the authenticator (JWT claims) on top of the stored ones. */
@@ -38,6 +40,31 @@ export interface TagCheck {
   reason?: string;
   /** The columns no tag grant covers, when the access names columns and is denied. */
   uncoveredColumns?: string[];
+  /** The grants that covered the table or some of its columns (their data filters apply to it). */
+  grants?: TagGrant[];
+}
+
+/** Row filters and column masks the tag grants put on one table, for one principal (see data-filters.ts). */
+export interface TagRestriction {
+  filters: Array<{ expression: PortableExpression; source: string }>;
+  /** Column name → its mask; the first grant (in policy order) masking a column wins. */
+  masks: Map<string, { mask: PortableExpression; source: string }>;
+}
+
+/** The grants named in `used`, in policy order. */
+function inPolicyOrder(grants: readonly TagGrant[], used: ReadonlyMap<string, unknown>): TagGrant[] {
+  return grants.filter((g) => used.has(g.name));
+}
+
+type Attributes = ReadonlyMap<string, ReadonlySet<string>>;
+
+function holdsAny(attributes: Attributes, want: TagExpression | undefined): boolean {
+  return want !== undefined && Object.entries(want).some(([k, vs]) => vs.some((v) => attributes.get(k)?.has(v)));
+}
+
+/** The column masks of a grant that apply to a column with these tags, for a principal with these attributes. */
+function applicableMasks(grant: TagGrant, tags: EffectiveTags, attributes: Attributes): TagColumnMask[] {
+  return (grant.columnMasks ?? []).filter((m) => matches(m.columns, tags) && !holdsAny(attributes, m.unless));
 }
 
 type EffectiveTags = ReadonlyMap<string, string>;
@@ -169,7 +196,30 @@ export class TagPolicy {
   /** One check per table access and per schema access of the request (see schemaAccesses). */
   evaluate(subject: TagSubject, request: AccessRequest): TagCheck[] {
     const grants = this.grantsOf(subject);
-    return [...request.tables.map((t) => this.checkTable(t, grants)), ...schemaAccesses(request).map((s) => this.checkSchema(s, grants))];
+    const attributes = this.attributesOf(subject);
+    return [...request.tables.map((t) => this.checkTable(t, grants, attributes)), ...schemaAccesses(request).map((s) => this.checkSchema(s, grants))];
+  }
+
+  /**
+   * The filters (every grant's, to be combined with AND) and masks (first grant masking a column
+   * wins) that `grants` put on a table with these columns (name and Trino type), for this subject.
+   * Throws BindingError when a bound attribute has several values.
+   */
+  restrictions(subject: TagSubject, grants: readonly TagGrant[], table: QualifiedName, columns: ReadonlyArray<{ name: string; type: string }>): TagRestriction | undefined {
+    const attributes = this.attributesOf(subject);
+    const parts = [table.catalog, table.schema, table.name];
+    const filters = grants.flatMap((g) => (g.rowFilter === undefined ? [] : [{ expression: compileForPrincipal(g.rowFilter, attributes, g.name), source: `tag grant '${g.name}'` }]));
+    const masks: TagRestriction['masks'] = new Map();
+    for (const c of columns) {
+      const tags = this.effectiveTags([...parts, c.name]);
+      for (const g of grants) {
+        const mask = applicableMasks(g, tags, attributes).find((m) => m.exclude !== true);
+        if (mask === undefined) continue;
+        masks.set(c.name, { mask: compileForPrincipal(maskFor(mask.mask, c.type), attributes, g.name), source: `tag grant '${g.name}'` });
+        break;
+      }
+    }
+    return filters.length === 0 && masks.size === 0 ? undefined : { filters, masks };
   }
 
   private checkSchema(s: SchemaAccess, subjectGrants: readonly TagGrant[]): TagCheck {
@@ -184,14 +234,16 @@ export class TagPolicy {
     return { access: s, check, resource: name, allowed: false, decidedBy: `tags: ${reason} (effective tags: ${formatTags(tags)})`, denial: `Access Denied: ${denial.replace('%s', name)}: ${reason}`, reason };
   }
 
-  private checkTable(t: TableAccess, subjectGrants: readonly TagGrant[]): TagCheck {
+  private checkTable(t: TableAccess, subjectGrants: readonly TagGrant[], attributes: Attributes): TagCheck {
     const grants = subjectGrants.filter((g) => grantCovers(g, t.privilege));
     const tableParts = [t.table.catalog, t.table.schema, t.table.name];
     const targets = t.columns.length > 0 ? t.columns.map((c) => ({ label: c, tags: this.effectiveTags([...tableParts, c]) })) : [{ label: display(t), tags: this.effectiveTags(tableParts) }];
     const usedGrants = new Map<string, string[]>();
     const uncovered: Array<{ label: string; tags: EffectiveTags }> = [];
+    // A grant does not cover the columns it excludes for this principal.
+    const excludes = (g: TagGrant, tags: EffectiveTags) => t.columns.length > 0 && applicableMasks(g, tags, attributes).some((m) => m.exclude === true);
     for (const target of targets) {
-      const grant = grants.find((g) => matches(g.expression, target.tags));
+      const grant = grants.find((g) => matches(g.expression, target.tags) && !excludes(g, target.tags));
       if (grant === undefined) uncovered.push(target);
       else usedGrants.set(grant.name, [...(usedGrants.get(grant.name) ?? []), target.label]);
     }
@@ -202,7 +254,7 @@ export class TagPolicy {
         const g = grants.find((x) => x.name === name)!;
         return `'${name}' (${formatExpression(g.expression)})${t.columns.length > 0 ? ` for [${labels.join(', ')}]` : ''}`;
       });
-      return { access: t, check, resource, allowed: true, decidedBy: `tag grant ${byGrant.join('; ')}` };
+      return { access: t, check, resource, allowed: true, decidedBy: `tag grant ${byGrant.join('; ')}`, grants: inPolicyOrder(grants, usedGrants) };
     }
     const missing = this.missing(uncovered, grants);
     const columns = t.columns.length > 0 ? uncovered.map((u) => u.label) : [];
@@ -217,6 +269,7 @@ export class TagPolicy {
       denial: `Access Denied: ${denialText(t, columns)}: ${reason}`,
       reason,
       ...(columns.length > 0 ? { uncoveredColumns: columns } : {}),
+      ...(usedGrants.size > 0 ? { grants: inPolicyOrder(grants, usedGrants) } : {}),
     };
   }
 
