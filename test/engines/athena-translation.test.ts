@@ -92,6 +92,8 @@ describe('Athena engine: result translation against Trino 483 (emulated Athena, 
   let gateway: RunningGateway;
   /** Reads every query result from its CSV file in S3. */
   let s3Gateway: RunningGateway;
+  /** Chooses by the size of the result file. */
+  let autoGateway: RunningGateway;
 
   before(async () => {
     useEmulatorCredentials();
@@ -100,11 +102,13 @@ describe('Athena engine: result translation against Trino 483 (emulated Athena, 
     await emulator.createWorkgroups(['primary-wg']);
     gateway = await startTestGateway({ backends: [athenaBackend(emulator, 'athena1', 'primary-wg', { s3Results: 'never', outputLocation: RESULTS_LOCATION })] });
     s3Gateway = await startTestGateway({ backends: [athenaBackend(emulator, 'athena1', 'primary-wg', { s3Results: 'always', outputLocation: RESULTS_LOCATION })] });
+    autoGateway = await startTestGateway({ backends: [athenaBackend(emulator, 'athena1', 'primary-wg', { s3Results: 'auto', s3ResultMinSize: '64kB', outputLocation: RESULTS_LOCATION })] });
   });
 
   after(async () => {
     await gateway?.close();
     await s3Gateway?.close();
+    await autoGateway?.close();
     await emulator?.close();
   });
 
@@ -170,4 +174,29 @@ describe('Athena engine: result translation against Trino 483 (emulated Athena, 
       }
     });
   }
+
+  it('chooses the path by the size of the result file (s3Results: auto)', async () => {
+    const count = (operation: string) => emulator.calls.filter((c) => c.operation === operation).length;
+    for (const [sql, fromS3] of [
+      ['SELECT * FROM tpch.tiny.nation ORDER BY n_nationkey', false],
+      ['SELECT * FROM tpch.tiny.orders ORDER BY o_orderkey LIMIT 1500', true],
+    ] as const) {
+      const trino = await runQuery(trinoUrl, sql, HEADERS);
+      await emulator.registerResults([toAthenaResult(trino.columns ?? [], parseRows(trino.rowsText))]);
+      const [heads, files] = [count('HeadObject'), count('GetObject')];
+      const answer = await runQuery(autoGateway.url, sql, HEADERS);
+      assert.equal(answer.error?.message, undefined);
+      assert.deepEqual(parseRows(answer.rowsText), expectedRows(trino));
+      assert.equal(count('HeadObject') - heads, 1, 'the size is asked once');
+      assert.equal(count('GetObject') - files, fromS3 ? 1 : 0, `${sql} ${fromS3 ? 'is' : 'is not'} read from S3`);
+    }
+  });
+
+  it('fails a query whose result file is not in Athena\'s CSV form, naming the file', async () => {
+    await emulator.registerResults([toAthenaResult([{ name: 'x', type: 'varchar' }], [['a']])]);
+    emulator.nextResultFile = '"x"\nunquoted\n';
+    const answer = await runQuery(s3Gateway.url, "SELECT 'a' AS x", HEADERS);
+    assert.equal(answer.error?.errorName, 'GENERIC_INTERNAL_ERROR');
+    assert.match(String(answer.error?.message), /result file s3:\/\/.*\.csv is not an Athena CSV result \(line 2: an unquoted value/);
+  });
 });

@@ -17,7 +17,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { AthenaClient, CreateWorkGroupCommand } from '@aws-sdk/client-athena';
+import { AthenaClient, CreateWorkGroupCommand, GetQueryResultsCommand } from '@aws-sdk/client-athena';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { toAthenaCsv } from './athena-results.js';
 import { REPO } from './services.js';
@@ -91,6 +91,10 @@ export class AthenaEmulator {
   private readonly results = new Map<string, ResultsBody>();
   /** Queries whose result file the relay has written to S3. */
   private readonly filesWritten = new Set<string>();
+  /** When set, the text written as the next result file instead of the query's result. */
+  nextResultFile: string | undefined;
+  /** Moto's Athena: workgroups, and results the relay has not seen yet. */
+  private readonly athena = new AthenaClient({ region: REGION, endpoint: MOTO_URL });
   /** Moto's S3, for the result files. */
   private readonly s3 = new S3Client({ region: REGION, endpoint: MOTO_URL, forcePathStyle: true });
 
@@ -118,15 +122,10 @@ export class AthenaEmulator {
     await this.s3.send(new CreateBucketCommand({ Bucket: RESULT_BUCKET })).catch((err: unknown) => {
       if (!/BucketAlready/.test((err as Error).name)) throw err;
     });
-    const athena = new AthenaClient({ region: REGION, endpoint: MOTO_URL });
-    try {
-      for (const name of names) {
-        await athena.send(new CreateWorkGroupCommand({ Name: name, Configuration: { ResultConfiguration: { OutputLocation: `s3://${RESULT_BUCKET}/${name}/` } } })).catch((err: unknown) => {
-          if (!/already exists/i.test(String((err as Error).message))) throw err;
-        });
-      }
-    } finally {
-      athena.destroy();
+    for (const name of names) {
+      await this.athena.send(new CreateWorkGroupCommand({ Name: name, Configuration: { ResultConfiguration: { OutputLocation: `s3://${RESULT_BUCKET}/${name}/` } } })).catch((err: unknown) => {
+        if (!/already exists/i.test(String((err as Error).message))) throw err;
+      });
     }
   }
 
@@ -179,6 +178,7 @@ export class AthenaEmulator {
 
   async close(): Promise<void> {
     this.s3.destroy();
+    this.athena.destroy();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -229,7 +229,8 @@ export class AthenaEmulator {
     if (id !== undefined && !this.filesWritten.has(id)) {
       const result = this.results.get(id) ?? (await this.fullResults(id));
       const [, bucket, key] = /^\/([^/]+)\/(.*)$/.exec(path)!;
-      await this.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: toAthenaCsv(result.ResultSet.Rows as AthenaResult['rows']) }));
+      await this.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: this.nextResultFile ?? toAthenaCsv(result.ResultSet.Rows as AthenaResult['rows']) }));
+      this.nextResultFile = undefined;
       this.filesWritten.add(id);
     }
     const upstream = await fetch(`${MOTO_URL}${req.url ?? '/'}`, { method: req.method ?? 'GET', headers: forwardedHeaders(req) });
@@ -242,13 +243,8 @@ export class AthenaEmulator {
 
   /** A query's whole result from moto (which hands out the next registered result on the first ask). */
   private async fullResults(id: string): Promise<ResultsBody> {
-    const upstream = await fetch(`${MOTO_URL}/`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AmazonAthena.GetQueryResults' },
-      body: JSON.stringify({ QueryExecutionId: id }),
-    });
-    if (upstream.status !== 200) throw new Error(`moto has no result for ${id}: HTTP ${upstream.status} ${await upstream.text()}`);
-    const full = (await upstream.json()) as ResultsBody;
+    const { ResultSet } = await this.athena.send(new GetQueryResultsCommand({ QueryExecutionId: id }));
+    const full = { ResultSet: { Rows: ResultSet?.Rows ?? [], ResultSetMetadata: ResultSet?.ResultSetMetadata } };
     this.results.set(id, full);
     return full;
   }
