@@ -146,6 +146,13 @@ const athenaBackend = z
     maxPollInterval: duration.default(2_000),
     /** Attempts per AWS API call before a throttled call gives up (exponential backoff with jitter between them). */
     maxAttempts: z.number().int().min(1).max(20).default(5),
+    /**
+     * Where query results are read: `auto` reads a result from its CSV file in the output location
+     * (S3) when that file is at least `s3ResultMinSize`, else with GetQueryResults; `always` and
+     * `never` read every query result from S3 or never (see the README for the measured choice).
+     */
+    s3Results: z.enum(['auto', 'always', 'never']).default('auto'),
+    s3ResultMinSize: dataSize.default(1024 * 1024),
     /** Result pages the gateway holds for this workgroup's queries (as for the embedded engine). */
     results: resultLimits,
   })

@@ -3,14 +3,16 @@
  * corpus statement runs on the real Trino 483 (trino1), Trino's answer is written in Athena's
  * exact GetQueryResults form (test/support/athena-results.ts) and served by the emulator (moto,
  * paged by its relay), and the gateway's answer through the Athena engine must equal Trino's
- * direct answer: same column names, same types, same values. Athena names array, map and row
+ * direct answer: same column names, same types, same values. Every statement is answered twice:
+ * read with GetQueryResults, and read from the query's CSV result file in S3 (the relay writes
+ * Trino's answer there in Athena's CSV form). Athena names array, map and row
  * columns without their element types, so the gateway reports them as varchar holding Athena's
  * text (README, "Athena"); for those the expected value is that text, computed from Trino's value.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { RunningGateway } from '../../src/gateway.js';
-import { AthenaEmulator, athenaBackend, useEmulatorCredentials } from '../support/athena-emulator.js';
+import { AthenaEmulator, RESULTS_LOCATION, athenaBackend, useEmulatorCredentials } from '../support/athena-emulator.js';
 import { athenaText, parseRows, toAthenaResult } from '../support/athena-results.js';
 import { runQuery, type QueryRun } from '../support/protocol-client.js';
 import { ensureTrino, startTestGateway } from '../support/services.js';
@@ -86,18 +88,27 @@ function expectedColumns(trino: QueryRun): Array<{ name: string; type: string }>
 describe('Athena engine: result translation against Trino 483 (emulated Athena, no real AWS)', () => {
   let trinoUrl: string;
   let emulator: AthenaEmulator;
+  /** Reads every result with GetQueryResults. */
   let gateway: RunningGateway;
+  /** Reads every query result from its CSV file in S3. */
+  let s3Gateway: RunningGateway;
+  /** Chooses by the size of the result file. */
+  let autoGateway: RunningGateway;
 
   before(async () => {
     useEmulatorCredentials();
     trinoUrl = await ensureTrino();
     emulator = await AthenaEmulator.start();
     await emulator.createWorkgroups(['primary-wg']);
-    gateway = await startTestGateway({ backends: [athenaBackend(emulator, 'athena1', 'primary-wg')] });
+    gateway = await startTestGateway({ backends: [athenaBackend(emulator, 'athena1', 'primary-wg', { s3Results: 'never', outputLocation: RESULTS_LOCATION })] });
+    s3Gateway = await startTestGateway({ backends: [athenaBackend(emulator, 'athena1', 'primary-wg', { s3Results: 'always', outputLocation: RESULTS_LOCATION })] });
+    autoGateway = await startTestGateway({ backends: [athenaBackend(emulator, 'athena1', 'primary-wg', { s3Results: 'auto', s3ResultMinSize: '64kB', outputLocation: RESULTS_LOCATION })] });
   });
 
   after(async () => {
     await gateway?.close();
+    await s3Gateway?.close();
+    await autoGateway?.close();
     await emulator?.close();
   });
 
@@ -129,30 +140,63 @@ describe('Athena engine: result translation against Trino 483 (emulated Athena, 
     assert.ok(refused <= 2, 'only the statements with sub-millisecond values are refused');
   });
 
-  it(`answers every corpus statement (${CORPUS.length}) exactly as Trino does`, async () => {
-    const disagreements: string[] = [];
-    let pages = 0;
-    for (const sql of CORPUS) {
-      const trino = await runQuery(trinoUrl, sql, HEADERS);
-      assert.equal(trino.error?.message, undefined, `Trino failed ${sql}`);
-      const rows = parseRows(trino.rowsText);
-      await emulator.registerResults([toAthenaResult(trino.columns ?? [], rows)]);
-      const before = emulator.calls.filter((c) => c.operation === 'GetQueryResults').length;
-      const through = await runQuery(gateway.url, sql, HEADERS);
-      pages += emulator.calls.filter((c) => c.operation === 'GetQueryResults').length - before;
-      try {
-        assert.equal(through.error?.message, undefined);
-        assert.deepEqual(
-          (through.columns ?? []).map((c) => ({ name: c.name, type: c.type })),
-          expectedColumns(trino),
-        );
-        assert.deepEqual(parseRows(through.rowsText), expectedRows(trino));
-      } catch (err) {
-        disagreements.push(`${sql}\n  ${(err as Error).message.slice(0, 600)}`);
+  for (const path of ['GetQueryResults', 'the S3 result file'] as const) {
+    it(`answers every corpus statement (${CORPUS.length}) exactly as Trino does, reading results with ${path}`, async () => {
+      const through = path === 'GetQueryResults' ? gateway : s3Gateway;
+      const disagreements: string[] = [];
+      const count = (operation: string) => emulator.calls.filter((c) => c.operation === operation).length;
+      const [pagesBefore, filesBefore] = [count('GetQueryResults'), count('GetObject')];
+      for (const sql of CORPUS) {
+        const trino = await runQuery(trinoUrl, sql, HEADERS);
+        assert.equal(trino.error?.message, undefined, `Trino failed ${sql}`);
+        await emulator.registerResults([toAthenaResult(trino.columns ?? [], parseRows(trino.rowsText))]);
+        const answer = await runQuery(through.url, sql, HEADERS);
+        try {
+          assert.equal(answer.error?.message, undefined);
+          assert.deepEqual(
+            (answer.columns ?? []).map((c) => ({ name: c.name, type: c.type })),
+            expectedColumns(trino),
+          );
+          assert.deepEqual(parseRows(answer.rowsText), expectedRows(trino));
+        } catch (err) {
+          disagreements.push(`${sql}\n  ${(err as Error).message.slice(0, 600)}`);
+        }
       }
+      const [pages, files] = [count('GetQueryResults') - pagesBefore, count('GetObject') - filesBefore];
+      process.stdout.write(`# athena translation via ${path}: ${CORPUS.length - disagreements.length}/${CORPUS.length} statements agree with Trino; ${pages} GetQueryResults calls, ${files} result files read\n`);
+      assert.deepEqual(disagreements, []);
+      if (path === 'GetQueryResults') {
+        assert.ok(pages > CORPUS.length + 60, 'several statements span several GetQueryResults pages');
+        assert.equal(files, 0);
+      } else {
+        assert.equal(files, CORPUS.length, 'every result is read from its file in S3');
+        assert.equal(pages, CORPUS.length, 'one GetQueryResults call per query, for the column types only');
+      }
+    });
+  }
+
+  it('chooses the path by the size of the result file (s3Results: auto)', async () => {
+    const count = (operation: string) => emulator.calls.filter((c) => c.operation === operation).length;
+    for (const [sql, fromS3] of [
+      ['SELECT * FROM tpch.tiny.nation ORDER BY n_nationkey', false],
+      ['SELECT * FROM tpch.tiny.orders ORDER BY o_orderkey LIMIT 1500', true],
+    ] as const) {
+      const trino = await runQuery(trinoUrl, sql, HEADERS);
+      await emulator.registerResults([toAthenaResult(trino.columns ?? [], parseRows(trino.rowsText))]);
+      const [heads, files] = [count('HeadObject'), count('GetObject')];
+      const answer = await runQuery(autoGateway.url, sql, HEADERS);
+      assert.equal(answer.error?.message, undefined);
+      assert.deepEqual(parseRows(answer.rowsText), expectedRows(trino));
+      assert.equal(count('HeadObject') - heads, 1, 'the size is asked once');
+      assert.equal(count('GetObject') - files, fromS3 ? 1 : 0, `${sql} ${fromS3 ? 'is' : 'is not'} read from S3`);
     }
-    process.stdout.write(`# athena translation: ${CORPUS.length - disagreements.length}/${CORPUS.length} statements agree with Trino; ${pages} GetQueryResults pages read\n`);
-    assert.deepEqual(disagreements, []);
-    assert.ok(pages > CORPUS.length + 60, 'several statements span several GetQueryResults pages');
+  });
+
+  it('fails a query whose result file is not in Athena\'s CSV form, naming the file', async () => {
+    await emulator.registerResults([toAthenaResult([{ name: 'x', type: 'varchar' }], [['a']])]);
+    emulator.nextResultFile = '"x"\nunquoted\n';
+    const answer = await runQuery(s3Gateway.url, "SELECT 'a' AS x", HEADERS);
+    assert.equal(answer.error?.errorName, 'GENERIC_INTERNAL_ERROR');
+    assert.match(String(answer.error?.message), /result file s3:\/\/.*\.csv is not an Athena CSV result \(line 2: an unquoted value/);
   });
 });

@@ -8,14 +8,18 @@
  * Athena's documented behaviour: `GetQueryResults` pages of at most `MaxResults` (1,000) rows with
  * `NextToken` (moto returns every row at once), `BatchGetQueryExecution` (missing in moto), and
  * faults on demand (throttling, a FAILED query, a query that stays QUEUED or RUNNING until
- * stopped, credentials AWS would refuse, statistics other than moto's zeros). Every call is recorded so tests can check what the
- * engine asked for.
+ * stopped, credentials AWS would refuse, statistics other than moto's zeros), and the true result
+ * file in S3: when the engine first touches `<QueryID>.csv`, the relay writes that query's result
+ * there in Athena's CSV form (moto's own file does not escape quotes). Every call is recorded so
+ * tests can check what the engine asked for.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { AthenaClient, CreateWorkGroupCommand } from '@aws-sdk/client-athena';
+import { AthenaClient, CreateWorkGroupCommand, GetQueryResultsCommand } from '@aws-sdk/client-athena';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { toAthenaCsv } from './athena-results.js';
 import { REPO } from './services.js';
 
 const exec = promisify(execFile);
@@ -24,6 +28,8 @@ export const MOTO_PORT = Number(process.env.QUERYGATE_MOTO_PORT ?? 15000);
 export const MOTO_URL = `http://127.0.0.1:${MOTO_PORT}`;
 export const REGION = 'us-east-1';
 const RESULT_BUCKET = 'querygate-athena-results';
+/** An output location in the emulator's result bucket (moto does not apply a workgroup's location to its queries). */
+export const RESULTS_LOCATION = `s3://${RESULT_BUCKET}/results/`;
 
 /** Credentials the emulator accepts (moto checks none unless told to; the relay refuses chosen keys). */
 export function useEmulatorCredentials(): void {
@@ -83,6 +89,14 @@ export class AthenaEmulator {
   private readonly stopped = new Set<string>();
   /** Each query's full result as moto returned it, paged from here. */
   private readonly results = new Map<string, ResultsBody>();
+  /** Queries whose result file the relay has written to S3. */
+  private readonly filesWritten = new Set<string>();
+  /** When set, the text written as the next result file instead of the query's result. */
+  nextResultFile: string | undefined;
+  /** Moto's Athena: workgroups, and results the relay has not seen yet. */
+  private readonly athena = new AthenaClient({ region: REGION, endpoint: MOTO_URL });
+  /** Moto's S3, for the result files. */
+  private readonly s3 = new S3Client({ region: REGION, endpoint: MOTO_URL, forcePathStyle: true });
 
   private constructor(
     private readonly server: Server,
@@ -103,17 +117,15 @@ export class AthenaEmulator {
     return emulator;
   }
 
-  /** Creates workgroups (moto starts with `primary` only), each with an output location. */
+  /** Creates workgroups (moto starts with `primary` only), each with an output location in one bucket. */
   async createWorkgroups(names: string[]): Promise<void> {
-    const athena = new AthenaClient({ region: REGION, endpoint: MOTO_URL });
-    try {
-      for (const name of names) {
-        await athena.send(new CreateWorkGroupCommand({ Name: name, Configuration: { ResultConfiguration: { OutputLocation: `s3://${RESULT_BUCKET}/${name}/` } } })).catch((err: unknown) => {
-          if (!/already exists/i.test(String((err as Error).message))) throw err;
-        });
-      }
-    } finally {
-      athena.destroy();
+    await this.s3.send(new CreateBucketCommand({ Bucket: RESULT_BUCKET })).catch((err: unknown) => {
+      if (!/BucketAlready/.test((err as Error).name)) throw err;
+    });
+    for (const name of names) {
+      await this.athena.send(new CreateWorkGroupCommand({ Name: name, Configuration: { ResultConfiguration: { OutputLocation: `s3://${RESULT_BUCKET}/${name}/` } } })).catch((err: unknown) => {
+        if (!/already exists/i.test(String((err as Error).message))) throw err;
+      });
     }
   }
 
@@ -165,6 +177,8 @@ export class AthenaEmulator {
   }
 
   async close(): Promise<void> {
+    this.s3.destroy();
+    this.athena.destroy();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -174,7 +188,8 @@ export class AthenaEmulator {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks);
     const target = String(req.headers['x-amz-target'] ?? '');
-    const operation = target.includes('.') ? target.slice(target.indexOf('.') + 1) : actionOf(raw);
+    const s3Read = target === '' && (req.method === 'GET' || req.method === 'HEAD') ? /^\/[^/?]+\/[^?]*/.exec(req.url ?? '')?.[0] : undefined;
+    const operation = target.includes('.') ? target.slice(target.indexOf('.') + 1) : s3Read !== undefined ? (req.method === 'HEAD' ? 'HeadObject' : 'GetObject') : actionOf(raw);
     const accessKeyId = /Credential=([^/]+)\//.exec(String(req.headers.authorization ?? ''))?.[1];
     let body: Record<string, unknown> = {};
     if (target !== '' && raw.length > 0) body = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
@@ -190,14 +205,13 @@ export class AthenaEmulator {
     if (operation === 'StopQueryExecution') this.stopped.add(String(body.QueryExecutionId));
 
     if (operation === 'BatchGetQueryExecution') return this.batchGet(req, res, body);
+    if (s3Read !== undefined) return this.s3Read(req, res, s3Read);
     const cached = operation === 'GetQueryResults' ? this.results.get(String(body.QueryExecutionId)) : undefined;
     if (cached !== undefined) {
       res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify(page(cached, body)));
       return;
     }
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && k !== 'host' && k !== 'content-length') headers[k] = v;
-    const upstream = await fetch(`${MOTO_URL}${req.url ?? '/'}`, { method: req.method ?? 'GET', headers, ...(raw.length > 0 ? { body: new Uint8Array(raw) } : {}) });
+    const upstream = await fetch(`${MOTO_URL}${req.url ?? '/'}`, { method: req.method ?? 'GET', headers: forwardedHeaders(req), ...(raw.length > 0 ? { body: new Uint8Array(raw) } : {}) });
     let text = await upstream.text();
     if (upstream.status === 200 && operation === 'GetQueryResults') {
       const full = JSON.parse(text) as ResultsBody;
@@ -207,6 +221,32 @@ export class AthenaEmulator {
     if (upstream.status === 200 && operation === 'GetQueryExecution') text = JSON.stringify(this.withFaults(JSON.parse(text) as ExecutionBody));
     const out: Record<string, string> = { 'content-type': upstream.headers.get('content-type') ?? 'application/x-amz-json-1.1' };
     res.writeHead(upstream.status, out).end(text);
+  }
+
+  /** HeadObject and GetObject, after writing the true result file when `path` is a query's `<id>.csv`. */
+  private async s3Read(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    const id = /\/([0-9a-f-]{36})\.csv$/.exec(path)?.[1];
+    if (id !== undefined && !this.filesWritten.has(id)) {
+      const result = this.results.get(id) ?? (await this.fullResults(id));
+      const [, bucket, key] = /^\/([^/]+)\/(.*)$/.exec(path)!;
+      await this.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: this.nextResultFile ?? toAthenaCsv(result.ResultSet.Rows as AthenaResult['rows']) }));
+      this.nextResultFile = undefined;
+      this.filesWritten.add(id);
+    }
+    const upstream = await fetch(`${MOTO_URL}${req.url ?? '/'}`, { method: req.method ?? 'GET', headers: forwardedHeaders(req) });
+    const headers: Record<string, string> = {};
+    upstream.headers.forEach((value, name) => {
+      if (!['connection', 'keep-alive', 'transfer-encoding', 'content-encoding'].includes(name)) headers[name] = value;
+    });
+    res.writeHead(upstream.status, headers).end(Buffer.from(await upstream.arrayBuffer()));
+  }
+
+  /** A query's whole result from moto (which hands out the next registered result on the first ask). */
+  private async fullResults(id: string): Promise<ResultsBody> {
+    const { ResultSet } = await this.athena.send(new GetQueryResultsCommand({ QueryExecutionId: id }));
+    const full = { ResultSet: { Rows: ResultSet?.Rows ?? [], ResultSetMetadata: ResultSet?.ResultSetMetadata } };
+    this.results.set(id, full);
+    return full;
   }
 
   /** BatchGetQueryExecution, which moto lacks: GetQueryExecution for each id, faults applied. */
@@ -255,6 +295,13 @@ function page(full: ResultsBody, request: Record<string, unknown>): ResultsBody 
   const out: ResultsBody = { ResultSet: { Rows: rows, ResultSetMetadata: full.ResultSet.ResultSetMetadata } };
   if (start + size < full.ResultSet.Rows.length) out.NextToken = String(start + size);
   return out;
+}
+
+/** A request's headers as passed on to moto (it identifies the caller by the signature's access key). */
+function forwardedHeaders(req: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && k !== 'host' && k !== 'content-length') headers[k] = v;
+  return headers;
 }
 
 /** The Action of a query-protocol request (STS): `Action=AssumeRole&...`. */

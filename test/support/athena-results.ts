@@ -83,6 +83,14 @@ export function toAthenaResult(columns: Array<{ name: string; type: string }>, r
 }
 
 /**
+ * A result's rows (header first) as Athena writes them to `<QueryID>.csv` in the output location:
+ * every value double-quoted with quotes doubled, NULL an empty unquoted field, `\n` after each record.
+ */
+export function toAthenaCsv(rows: AthenaResult['rows']): string {
+  return rows.map((row) => `${row.Data.map((d) => (d.VarCharValue === undefined ? '' : `"${d.VarCharValue.replaceAll('"', '""')}"`)).join(',')}\n`).join('');
+}
+
+/**
  * Rows from Trino's JSON text (`[..],[..]`) without losing integers beyond 2^53: those become
  * their digits as a string (on both sides of a comparison alike).
  */

@@ -2,7 +2,8 @@
  * One Athena workgroup as an engine the gateway drives itself (as the embedded engine): the
  * gateway owns the Trino protocol (ids, pages, cancel), this engine starts the statement with
  * `StartQueryExecution`, polls `GetQueryExecution` with backoff until it ends, and reads the
- * result with `GetQueryResults`, page by page as the client asks for rows. Canceled and
+ * result as the client asks for rows: with `GetQueryResults` (1,000 rows per call) or, for a large
+ * result, from its CSV file in S3 (`s3Results`, `s3ResultMinSize`; see s3-results.ts). Canceled and
  * abandoned queries are stopped with `StopQueryExecution`.
  *
  * Credentials come from the AWS SDK's default provider chain, optionally exchanged for a role's
@@ -19,24 +20,27 @@ import {
   ListQueryExecutionsCommand,
   StartQueryExecutionCommand,
   StopQueryExecutionCommand,
+  type ColumnInfo,
   type GetQueryResultsCommandOutput,
   type QueryExecution,
   type StartQueryExecutionCommandInput,
 } from '@aws-sdk/client-athena';
 import { GlueClient } from '@aws-sdk/client-glue';
+import { S3Client } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AthenaBackendConfig } from '../../config/schema.js';
 import { ErrorCodes, QueryFailure } from '../../protocol/errors.js';
 import type { ViewExpansion } from '../../sql/analyzer/types.js';
 import type { ExecutionProgress, LocalEngine, LocalExecution, LocalStatement } from '../local-engine.js';
 import { apiFailure, failedQuery } from './errors.js';
-import { AthenaExecution, type QueryStatistics } from './execution.js';
+import { AthenaExecution, ResultPagesSource, type QueryStatistics, type RowSource } from './execution.js';
 import { GlueMetadata } from './glue-metadata.js';
+import { parseS3Location, resultFileSize, S3ResultSource } from './s3-results.js';
 
 /** What the engine reads of its backend's configuration (see config/schema.ts for each setting). */
 export type AthenaEngineOptions = Pick<
   AthenaBackendConfig,
-  'name' | 'region' | 'workgroup' | 'outputLocation' | 'roleArn' | 'endpoint' | 'catalog' | 'pollInterval' | 'maxPollInterval' | 'maxAttempts' | 'maxQueued'
+  'name' | 'region' | 'workgroup' | 'outputLocation' | 'roleArn' | 'endpoint' | 'catalog' | 'pollInterval' | 'maxPollInterval' | 'maxAttempts' | 'maxQueued' | 's3Results' | 's3ResultMinSize'
 >;
 
 /** Athena's name of the Glue Data Catalog. */
@@ -49,6 +53,7 @@ const LOAD_SAMPLE = 50;
 export class AthenaEngine implements LocalEngine {
   readonly kind = 'athena';
   private readonly athena: AthenaClient;
+  private readonly s3: S3Client;
   private readonly metadata: GlueMetadata;
   /** Queries Athena last reported QUEUED in the workgroup. */
   private reportedQueued = 0;
@@ -62,6 +67,8 @@ export class AthenaEngine implements LocalEngine {
     const credentials = options.roleArn === undefined ? undefined : assumedRole(options.roleArn, new STSClient(common), options.workgroup);
     const withCredentials = credentials === undefined ? common : { ...common, credentials };
     this.athena = new AthenaClient(withCredentials);
+    // Another endpoint (a VPC endpoint, an emulator) serves buckets by path, not by host name.
+    this.s3 = new S3Client({ ...withCredentials, forcePathStyle: options.endpoint !== undefined });
     this.metadata = new GlueMetadata(new GlueClient(withCredentials), options.catalog, options.workgroup);
   }
 
@@ -143,15 +150,15 @@ export class AthenaEngine implements LocalEngine {
     });
     try {
       const execution = await this.awaitCompletion(id, signal, progress);
-      const first = await this.results(id, undefined, signal);
+      const { columnInfo, rows } = await this.openResult(id, execution, signal);
       return new AthenaExecution({
         queryId: id,
         statementType: execution.StatementType,
         sql: statement.sql,
-        first,
+        columnInfo,
+        rows,
         parametricDatetime: statement.parametricDatetime,
         statistics: statistics(execution),
-        nextPage: (token, pageSignal) => this.results(id, token, pageSignal),
       });
     } catch (err) {
       if (signal.aborted) this.stop(id);
@@ -170,6 +177,7 @@ export class AthenaEngine implements LocalEngine {
 
   async close(): Promise<void> {
     this.athena.destroy();
+    this.s3.destroy();
     this.metadata.close();
   }
 
@@ -194,10 +202,40 @@ export class AthenaEngine implements LocalEngine {
     }
   }
 
-  private async results(id: string, token: string | undefined, signal: AbortSignal): Promise<GetQueryResultsCommandOutput> {
+  /**
+   * Where the rows of a finished query are read: its CSV file in S3 when `s3Results` says so for
+   * its size (DML only: other statements write other files), else `GetQueryResults`. The column
+   * types come from `GetQueryResults` either way (its first call, of one row when the rows come
+   * from S3), so both paths decode the same text with the same decoders.
+   */
+  private async openResult(id: string, execution: QueryExecution, signal: AbortSignal): Promise<{ columnInfo: ColumnInfo[]; rows: RowSource }> {
+    const file = execution.StatementType === 'DML' ? parseS3Location(execution.ResultConfiguration?.OutputLocation ?? '') : undefined;
+    if (file !== undefined && file.key.endsWith('.csv') && (await this.readsFromS3(file, signal))) {
+      const metadata = await this.results(id, undefined, 1, signal);
+      return { columnInfo: metadata.ResultSet?.ResultSetMetadata?.ColumnInfo ?? [], rows: new S3ResultSource(this.s3, file, id, this.options.workgroup) };
+    }
+    const first = await this.results(id, undefined, RESULT_PAGE_ROWS, signal);
+    const rows = new ResultPagesSource(first, (token, pageSignal) => this.results(id, token, RESULT_PAGE_ROWS, pageSignal));
+    return { columnInfo: first.ResultSet?.ResultSetMetadata?.ColumnInfo ?? [], rows };
+  }
+
+  private async readsFromS3(file: { bucket: string; key: string }, signal: AbortSignal): Promise<boolean> {
+    switch (this.options.s3Results) {
+      case 'never':
+        return false;
+      case 'always':
+        return true;
+      case 'auto': {
+        const size = await this.call(`HeadObject s3://${file.bucket}/${file.key}`, (abortSignal) => resultFileSize(this.s3, file, abortSignal), signal);
+        return size !== undefined && size >= this.options.s3ResultMinSize;
+      }
+    }
+  }
+
+  private async results(id: string, token: string | undefined, maxResults: number, signal: AbortSignal): Promise<GetQueryResultsCommandOutput> {
     return this.call(
       'GetQueryResults',
-      (abortSignal) => this.athena.send(new GetQueryResultsCommand({ QueryExecutionId: id, MaxResults: RESULT_PAGE_ROWS, ...(token === undefined ? {} : { NextToken: token }) }), { abortSignal }),
+      (abortSignal) => this.athena.send(new GetQueryResultsCommand({ QueryExecutionId: id, MaxResults: maxResults, ...(token === undefined ? {} : { NextToken: token }) }), { abortSignal }),
       signal,
     );
   }

@@ -1,16 +1,18 @@
 /**
- * The result of one finished Athena query, read page by page as the client asks for rows.
+ * The result of one finished Athena query, read page by page as the client asks for rows, from
+ * `GetQueryResults` or from the result file in S3 (s3-results.ts); both give the same rows.
  *
  * `GetQueryResults` returns at most 1,000 rows per call; for a query (StatementType DML) the first
  * row of the first page is the header (the column labels), and later pages carry no header. The
  * header is checked against the labels and dropped: it is never taken for data, and no data row
  * is ever dropped in its place (Odin's 60-page result lost 59 rows to the opposite assumption).
  */
-import type { GetQueryResultsCommandOutput, Row } from '@aws-sdk/client-athena';
+import type { ColumnInfo, GetQueryResultsCommandOutput } from '@aws-sdk/client-athena';
 import { ErrorCodes, QueryFailure } from '../../protocol/errors.js';
 import type { Column } from '../../protocol/types.js';
 import type { QueryEndDetails } from '../backend.js';
 import type { LocalExecution, ResultPage } from '../local-engine.js';
+import type { CsvRecord } from './csv-records.js';
 import { decoderFor, type ColumnDecoder } from './values.js';
 
 /** What Athena reports about a finished query's cost, for history. */
@@ -20,15 +22,51 @@ export interface QueryStatistics {
   queueMs: number | undefined;
 }
 
+/**
+ * Where a finished query's rows come from, in order, as Athena's text (`undefined` for NULL): the
+ * `GetQueryResults` pages or the result file in S3. For a DML statement the first row is the header.
+ */
+export interface RowSource {
+  /** The next rows read; null once there are no more. */
+  next(signal: AbortSignal): Promise<CsvRecord[] | null>;
+  /** Releases what a source not read to its end holds open. */
+  close?(): void;
+}
+
+/** The rows of `GetQueryResults`, one call per batch, following `NextToken`. */
+export class ResultPagesSource implements RowSource {
+  private pending: GetQueryResultsCommandOutput | undefined;
+  private nextToken: string | undefined;
+
+  constructor(
+    first: GetQueryResultsCommandOutput,
+    private readonly fetchPage: (token: string, signal: AbortSignal) => Promise<GetQueryResultsCommandOutput>,
+  ) {
+    this.pending = first;
+  }
+
+  async next(signal: AbortSignal): Promise<CsvRecord[] | null> {
+    let page = this.pending;
+    this.pending = undefined;
+    if (page === undefined) {
+      if (this.nextToken === undefined) return null;
+      page = await this.fetchPage(this.nextToken, signal);
+    }
+    this.nextToken = page.NextToken;
+    return (page.ResultSet?.Rows ?? []).map((row) => (row.Data ?? []).map((datum) => datum.VarCharValue));
+  }
+}
+
 export interface AthenaExecutionOptions {
   queryId: string;
   /** Athena's statement type: DML results start with a header row. */
   statementType: string | undefined;
   sql: string;
-  first: GetQueryResultsCommandOutput;
+  /** The result's columns, from GetQueryResults' ResultSetMetadata. */
+  columnInfo: ColumnInfo[];
+  rows: RowSource;
   parametricDatetime: boolean;
   statistics: QueryStatistics;
-  nextPage: (token: string, signal: AbortSignal) => Promise<GetQueryResultsCommandOutput>;
 }
 
 export class AthenaExecution implements LocalExecution {
@@ -38,33 +76,35 @@ export class AthenaExecution implements LocalExecution {
   private readonly decoders: ColumnDecoder[];
   /** Encoded rows fetched and not yet handed out. */
   private buffered: string[] = [];
-  private nextToken: string | undefined;
+  private headerPending: boolean;
+  private exhausted = false;
   private rowNumber = 0;
   private readonly abort = new AbortController();
 
   constructor(private readonly options: AthenaExecutionOptions) {
-    const infos = options.first.ResultSet?.ResultSetMetadata?.ColumnInfo ?? [];
-    this.decoders = infos.map((info) => decoderFor(info, options.parametricDatetime));
+    this.decoders = options.columnInfo.map((info) => decoderFor(info, options.parametricDatetime));
     this.columns = this.decoders.map((d) => d.column);
     this.stats = {};
     const { dataScannedBytes, engineExecutionMs, queueMs } = options.statistics;
     if (dataScannedBytes !== undefined) this.stats.processedBytes = dataScannedBytes;
     if (engineExecutionMs !== undefined) this.stats.engineMs = engineExecutionMs;
     if (queueMs !== undefined) this.stats.engineQueuedMs = queueMs;
-    const rows = options.first.ResultSet?.Rows ?? [];
+    this.headerPending = options.statementType === 'DML';
     if (this.columns.length === 0) {
       this.updateType = updateTypeOf(options.sql);
-      return;
+      this.exhausted = true;
     }
-    if (options.statementType === 'DML') this.checkHeader(rows[0]);
-    this.take(options.statementType === 'DML' ? rows.slice(1) : rows, options.first.NextToken);
   }
 
   async nextPage(targetBytes: number): Promise<ResultPage | null> {
-    while (this.buffered.length === 0 && this.nextToken !== undefined) {
+    while (this.buffered.length === 0 && !this.exhausted) {
       if (this.abort.signal.aborted) throw canceled();
-      const page = await this.options.nextPage(this.nextToken, this.abort.signal);
-      this.take(page.ResultSet?.Rows ?? [], page.NextToken);
+      const rows = await this.options.rows.next(this.abort.signal);
+      if (rows === null) {
+        this.exhausted = true;
+        // A DML result without even its header row is not a complete result.
+        if (this.headerPending) this.checkHeader([]);
+      } else this.take(rows);
     }
     if (this.abort.signal.aborted) throw canceled();
     if (this.buffered.length === 0) return null;
@@ -80,26 +120,29 @@ export class AthenaExecution implements LocalExecution {
 
   cancel(): void {
     this.abort.abort();
+    this.options.rows.close?.();
     this.buffered = [];
   }
 
-  private take(rows: Row[], nextToken: string | undefined): void {
-    for (const row of rows) {
+  private take(rows: CsvRecord[]): void {
+    for (const data of rows) {
+      if (this.headerPending) {
+        this.headerPending = false;
+        this.checkHeader(data);
+        continue;
+      }
       this.rowNumber++;
-      const data = row.Data ?? [];
       if (data.length !== this.decoders.length) {
         throw new QueryFailure(
           ErrorCodes.GENERIC_INTERNAL_ERROR,
           `Athena query ${this.options.queryId}: result row ${this.rowNumber} has ${data.length} values for ${this.decoders.length} columns; the query fails rather than return a shifted row`,
         );
       }
-      this.buffered.push(`[${data.map((datum, i) => this.decoders[i]!.decode(datum.VarCharValue)).join(',')}]`);
+      this.buffered.push(`[${data.map((text, i) => this.decoders[i]!.decode(text)).join(',')}]`);
     }
-    this.nextToken = nextToken;
   }
 
-  private checkHeader(row: Row | undefined): void {
-    const labels = (row?.Data ?? []).map((d) => d.VarCharValue);
+  private checkHeader(labels: CsvRecord): void {
     const expected = this.columns.map((c) => c.name);
     if (labels.length !== expected.length || labels.some((label, i) => label !== expected[i])) {
       throw new QueryFailure(
