@@ -68,7 +68,7 @@ export class ClusterLoad {
   private up = false;
   private reportedDown = false;
   private syncing: Promise<void> | undefined;
-  private again = false;
+  private next: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -177,18 +177,21 @@ export class ClusterLoad {
     return counts.sort((a, b) => `${a.scope}:${a.name}`.localeCompare(`${b.scope}:${b.name}`));
   }
 
-  /** Runs a round now (rounds never overlap: a call during one schedules one more after it). */
+  /**
+   * Runs a round now. Rounds never overlap: a call during one resolves after one more round that
+   * starts when it ends (the running one may have read the store before the call), shared by
+   * every call made meanwhile.
+   */
   async refresh(): Promise<void> {
     if (this.syncing) {
-      this.again = true;
-      return this.syncing;
+      this.next ??= this.syncing.then(() => {
+        this.next = undefined;
+        return this.closed ? undefined : this.refresh();
+      });
+      return this.next;
     }
     this.syncing = this.round().finally(() => (this.syncing = undefined));
     await this.syncing;
-    if (this.again && !this.closed) {
-      this.again = false;
-      await this.refresh();
-    }
   }
 
   async close(): Promise<void> {

@@ -48,10 +48,4 @@ export const ALLOW_LIST: readonly AllowListEntry[] = [
     kinds: ['false-denial'],
     why: 'Trino reports a missing object, role, property or connector feature before checking access; the gateway checks access first, without looking those up.',
   },
-  {
-    cases: ['system-catalogs'],
-    kinds: ['false-denial'],
-    gateway: /NOT_SUPPORTED: Reading system\.metadata\.catalogs is not supported under access control/,
-    why: 'Trino filters the rows of system.metadata tables for the caller; the gateway cannot filter them on every engine yet and refuses them (SHOW CATALOGS and information_schema are filtered).',
-  },
 ];

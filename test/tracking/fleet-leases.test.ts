@@ -17,7 +17,9 @@ import { REDIS_PORT, startRedis, stopRedis, type Service } from './services.js';
 
 // A Redis of this test's own: it is stopped and restarted.
 const FLAKY_PORT = Number(process.env.QUERYGATE_REDIS_FLAKY_PORT ?? REDIS_PORT + 1);
-const TTL_MS = 600;
+// Long enough that no lease expires between two steps of a test on a loaded machine (600 ms did);
+// the expiry test waits two of them.
+const TTL_MS = 3_000;
 
 let redis: Service;
 const open: ClusterLoad[] = [];

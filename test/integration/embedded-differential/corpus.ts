@@ -37,6 +37,11 @@ function operatorCases(): Case[] {
     cases.push({ sql: `SELECT DATE '2024-02-29' ${op} DATE '2024-03-01'` });
   }
   for (const x of [...INTEGERS, ...DOUBLES, ...DECIMALS]) cases.push({ sql: `SELECT -(${x})` });
+  // Typed integer literals, as the JDBC driver binds setLong/setInt parameters.
+  for (const literal of ["BIGINT '5'", "BIGINT '-9223372036854775808'", "INTEGER '-7'", "SMALLINT '32767'", "TINYINT '-128'", "TINYINT '3'"]) {
+    cases.push({ sql: `SELECT ${literal}` }, { sql: `SELECT ${literal} + 1` }, { sql: `SELECT ${literal} / 2` });
+  }
+  cases.push({ sql: "SELECT n_name FROM nation WHERE n_nationkey = BIGINT '7'" }, { sql: "SELECT count(*) FROM orders WHERE o_custkey < INTEGER '100'" });
   for (const x of ["'abc'", "''", 'CAST(NULL AS varchar)', "'ü'"]) {
     cases.push({ sql: `SELECT ${x} || 'déf'` });
     for (const p of ["'a%'", "'%c'", "'_b_'", "'%'", "''", "'ü'", "'A%'"]) cases.push({ sql: `SELECT ${x} LIKE ${p}, ${x} NOT LIKE ${p}` });

@@ -21,7 +21,7 @@ export type Literal =
   | { k: 'string'; value: string }
   | { k: 'boolean'; value: boolean }
   | { k: 'null' }
-  /** A typed literal: DATE '...', DECIMAL '...'. */
+  /** A typed literal: DATE '...', DECIMAL '...', BIGINT '...' and the other integer types. */
   | { k: 'typed'; type: string; value: string }
   | { k: 'interval'; value: string; sign: 1 | -1; unit: string };
 
@@ -112,6 +112,8 @@ const CLAUSE_WORDS = new Set([
 
 /** Session functions written without parentheses. */
 const SESSION_WORDS = new Set(['CURRENT_USER', 'CURRENT_CATALOG', 'CURRENT_SCHEMA', 'CURRENT_DATE']);
+/** Integer types whose typed literals (`BIGINT '5'`, as the JDBC driver binds setLong) are translated. */
+const INTEGER_LITERALS = new Set(['BIGINT', 'INTEGER', 'SMALLINT', 'TINYINT']);
 const TYPED_LITERALS = new Set(['DATE', 'DECIMAL', 'TIMESTAMP', 'TIME', 'REAL', 'DOUBLE', 'BIGINT', 'INTEGER', 'SMALLINT', 'TINYINT', 'CHAR', 'VARCHAR', 'JSON', 'IPADDRESS', 'UUID']);
 const INTERVAL_UNITS = new Set(['YEAR', 'MONTH', 'DAY', 'HOUR', 'MINUTE', 'SECOND']);
 const COMPARISONS = new Set(['=', '<>', '!=', '<', '>', '<=', '>=']);
@@ -636,7 +638,7 @@ class TranslationParser {
     if (TYPED_LITERALS.has(w) && this.peek(1).kind === 'string') {
       this.next();
       const value = this.next().value;
-      if (w === 'DATE' || w === 'DECIMAL') return lit({ k: 'typed', type: w.toLowerCase(), value });
+      if (w === 'DATE' || w === 'DECIMAL' || INTEGER_LITERALS.has(w)) return lit({ k: 'typed', type: w.toLowerCase(), value });
       throw notSupported(`${w} literal`, pos);
     }
     if (w === 'INTERVAL') return this.interval();

@@ -136,6 +136,12 @@ const outputName = (i: number): string => `_q${i}`;
 
 /** Inclusive value ranges of Trino's integer types, for typing integer literals. */
 const INT_MAX = 2147483647n;
+const INTEGER_LITERAL_TYPES = {
+  tinyint: { type: T.tinyint, max: 127n },
+  smallint: { type: T.smallint, max: 32767n },
+  integer: { type: T.integer, max: 2147483647n },
+  bigint: { type: T.bigint, max: 9223372036854775807n },
+} as const;
 const BIGINT_MAX = 9223372036854775807n;
 
 const ARITHMETIC = new Set(['+', '-', '*', '/', '%']);
@@ -556,8 +562,22 @@ export class Translator {
           if (!/^[+-]?(\d+\.?\d*|\.\d+)$/.test(text)) throw failure('INVALID_LITERAL', `'${lit.value}' is not a valid decimal literal`, pos);
           return this.decimalLiteral(text, pos);
         }
-        return this.dateLiteral(lit.value, pos);
+        if (lit.type === 'date') return this.dateLiteral(lit.value, pos);
+        return this.integerLiteral(lit.type, lit.value, pos);
     }
+  }
+
+  /**
+   * `BIGINT '5'` and the other integer types: plain digits within the type's range are that
+   * value of that type; any other text (spaces, signs Trino may read otherwise, out of range) is
+   * refused rather than guessed.
+   */
+  private integerLiteral(type: string, text: string, pos: Pos): { sql: string; type: TrinoType } {
+    const target = INTEGER_LITERAL_TYPES[type as keyof typeof INTEGER_LITERAL_TYPES];
+    if (target === undefined) throw notSupported(`${type.toUpperCase()} literal`, pos);
+    const value = /^-?\d{1,20}$/.test(text) ? BigInt(text) : undefined;
+    if (value === undefined || value > target.max || value < -target.max - 1n) throw notSupported(`${type.toUpperCase()} literal '${text}'`, pos);
+    return { sql: `CAST(${value} AS ${type.toUpperCase()})`, type: target.type };
   }
 
   /** Trino's decimal literal type: precision = significant integer digits + fraction digits. */
