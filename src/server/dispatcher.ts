@@ -19,6 +19,7 @@ import { followUpUri, infoUri } from '../protocol/uris.js';
 import type { Admission, Slot, Ticket } from '../routing/admission.js';
 import type { RouteDecision, Router, RoutingContext } from '../routing/router.js';
 import type { CatalogPlacement } from '../catalogs/placement.js';
+import { accessRecord, submittedRecord } from './history-record.js';
 import { sendJson, sendNoContent, sendQueryFailure } from './respond.js';
 
 /** The pseudo-backend named in follow-up tokens of queries waiting in the gateway queue. */
@@ -131,18 +132,8 @@ export class Dispatcher {
       ticket.failure = failure;
       ticket.settle();
       submission.trace?.failed(failure);
-      this.tracker.refused({
-        id,
-        user: submission.user,
-        principal: submission.principal,
-        ...(submission.session.source !== undefined ? { source: submission.session.source } : {}),
-        clientTags: submission.session.clientTags,
-        statement: submission.originalSql ?? submission.sql,
-        state: 'FAILED',
-        createdAt,
-        errorName: failure.errorCode.name,
-        errorMessage: failure.message,
-      });
+      // Failed in the gateway queue: no routing to record, and the query counts from when it queued.
+      this.tracker.refused({ ...submittedRecord(id, submission), state: 'FAILED', createdAt, errorName: failure.errorCode.name, errorMessage: failure.message });
     }
   }
 
@@ -196,21 +187,13 @@ export class Dispatcher {
   /** What history records of a query dispatched to `slot`. */
   private record(id: string, slot: Slot, decision: RouteDecision, submission: PendingSubmission): QueryRecord {
     return {
-      id,
-      user: submission.user,
-      principal: submission.principal,
-      ...(submission.session.source !== undefined ? { source: submission.session.source } : {}),
-      clientTags: submission.session.clientTags,
-      statement: submission.originalSql ?? submission.sql,
+      ...submittedRecord(id, submission),
+      ...accessRecord(submission),
       routingGroup: slot.backend.group,
       routingRule: decision.reason,
       routingSteps: slot.steps,
       backend: slot.backend.backend.name,
       state: 'QUEUED',
-      createdAt: submission.receivedAt,
-      ...(submission.access
-        ? { access: { decision: submission.access.decision, rule: submission.access.rules }, tables: submission.access.tables, columns: submission.access.columns }
-        : {}),
     };
   }
 

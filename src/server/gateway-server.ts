@@ -15,6 +15,7 @@ import type { LocalBackend } from '../engines/local-backend.js';
 import type { MetadataAnswer, MetadataService } from '../catalogs/metadata-service.js';
 import { catalogsNamed } from '../catalogs/placement.js';
 import { changesObjects, describeAccess, type AccessControl, type AccessOutcome } from '../policy/access-control.js';
+import { accessRecord, submittedRecord } from './history-record.js';
 import type { QueryTracker } from '../tracking/query-tracker.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import type { QueryTrace, Tracing } from '../observability/tracing.js';
@@ -301,18 +302,12 @@ export class GatewayServer {
       started: (queryId: string) => {
         id = queryId;
         tracker.started({
-          id: queryId,
-          user: submission.user,
-          principal: submission.principal,
-          ...(submission.session.source !== undefined ? { source: submission.session.source } : {}),
-          clientTags: submission.session.clientTags,
-          statement: submission.sql,
+          ...submittedRecord(queryId, submission),
+          ...accessRecord(submission),
           routingRule: 'metadata answered by the gateway',
           backend: backend.name,
           state: 'RUNNING',
-          createdAt: submission.receivedAt,
           startedAt: Date.now(),
-          ...(submission.access ? { access: { decision: submission.access.decision, rule: submission.access.rules }, tables: submission.access.tables, columns: submission.access.columns } : {}),
         });
       },
       ended: (outcome: QueryOutcome, details?: QueryEndDetails) => {

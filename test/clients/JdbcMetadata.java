@@ -57,16 +57,7 @@ public final class JdbcMetadata {
                 out.append(']');
             }
         } catch (SQLException e) {
-            StringBuilder err = new StringBuilder();
-            err.append("{\"error\":{\"message\":");
-            JdbcQuery.quote(err, e.getMessage());
-            err.append(",\"errorCode\":").append(e.getErrorCode());
-            err.append(",\"sqlState\":");
-            JdbcQuery.quote(err, e.getSQLState());
-            err.append("}}");
-            System.out.println(err);
-            System.out.flush();
-            System.exit(2);
+            JdbcQuery.exitWithError(e);
         }
         System.out.println(out);
         System.out.flush();

@@ -94,19 +94,24 @@ public final class JdbcQuery {
                 }
             }
         } catch (SQLException e) {
-            StringBuilder err = new StringBuilder();
-            err.append("{\"error\":{\"message\":");
-            quote(err, e.getMessage());
-            err.append(",\"errorCode\":").append(e.getErrorCode());
-            err.append(",\"sqlState\":");
-            quote(err, e.getSQLState());
-            err.append("}}");
-            System.out.println(err);
-            System.out.flush();
-            System.exit(2);
+            exitWithError(e);
         }
         System.out.println(out);
         System.out.flush();
+    }
+
+    /** Prints the driver's error as one JSON line (message, code, SQL state) and exits with 2. */
+    static void exitWithError(SQLException e) {
+        StringBuilder err = new StringBuilder();
+        err.append("{\"error\":{\"message\":");
+        quote(err, e.getMessage());
+        err.append(",\"errorCode\":").append(e.getErrorCode());
+        err.append(",\"sqlState\":");
+        quote(err, e.getSQLState());
+        err.append("}}");
+        System.out.println(err);
+        System.out.flush();
+        System.exit(2);
     }
 
     private static void bind(PreparedStatement ps, int index, String param) throws SQLException {
