@@ -150,6 +150,7 @@ test('functions, arithmetic and subqueries: typed and checked per table, subquer
       { user: 'fn', table: 'nation', privileges: ['SELECT'], filter: 'n_regionkey IN (SELECT r_regionkey FROM region WHERE r_name < \'B\')', columns: [{ name: 'n_name', mask: "concat(substr(n_name, 1, 2), '***')" }, { name: 'n_nationkey', mask: 'n_nationkey * 10 + 1' }] },
       { user: 'bad', table: 'nation', privileges: ['SELECT'], columns: [{ name: 'n_name', mask: 'length(n_name)' }] },
       { user: 'missing', table: 'nation', privileges: ['SELECT'], filter: 'n_nosuch = 1' },
+      { user: 'number', table: 'nation', privileges: ['SELECT'], filter: 'n_regionkey + 1' },
       { user: 'regex', table: 'nation', privileges: ['SELECT'], columns: [{ name: 'n_name', mask: "regexp_replace(n_name, '[AEIOU]', '*')" }] },
       { user: 'hidden', table: 'nation', privileges: ['SELECT'], filter: 'n_regionkey IN (SELECT r_regionkey FROM region)' },
       { user: 'hidden', table: 'region', privileges: [] },
@@ -170,8 +171,9 @@ test('functions, arithmetic and subqueries: typed and checked per table, subquer
     assert.rejects(run(user, 'SELECT n_name FROM nation'), (err: unknown) => err instanceof QueryFailure && err.errorCode.name === code && message.test(err.message));
   await fails('bad', 'TYPE_MISMATCH', /^Expected column mask for 'tpch\.tiny\.nation\.n_name' to be of type varchar, but was bigint$/);
   await fails('missing', 'COLUMN_NOT_FOUND', /row filter of tables\[2\] for table tpch\.tiny\.nation: Column 'n_nosuch' cannot be resolved/);
+  await fails('number', 'TYPE_MISMATCH', /^Invalid row filter of tables\[3\] for table tpch\.tiny\.nation: the filter has type bigint, not boolean$/);
   // Without an engine typing it, the embedded translator does: a function it cannot map is a configuration error naming the rule.
-  await fails('regex', 'NOT_SUPPORTED', /Configuration error: the mask of column n_name of tables\[3\] cannot be applied to tpch\.tiny\.nation.*regexp_replace/);
+  await fails('regex', 'NOT_SUPPORTED', /Configuration error: the mask of column n_name of tables\[4\] cannot be applied to tpch\.tiny\.nation.*regexp_replace/);
   await fails('hidden', 'PERMISSION_DENIED', /Access Denied: Cannot select from table tpch\.tiny\.region/);
   await fails('nested', 'NOT_SUPPORTED', /reads tpch\.tiny\.region, which has a row filter or column mask of its own/);
   // An engine that types expressions itself (Trino) is asked instead, and its refusal names the rule.

@@ -146,8 +146,7 @@ export function coercible(fromType: string, toType: string): boolean {
   return target !== undefined && target.s >= source.s && target.p - target.s >= source.p - source.s;
 }
 
-/** Checks that a filter is boolean. */
-export function checkFilterType(filterType: string): void {
-  const type = normalized(filterType);
-  if (type !== 'boolean' && type !== 'unknown') throw new ExpressionError(`the filter has type ${filterType}, not boolean`);
+/** Whether a filter's type is Trino's boolean (or NULL's unknown). */
+export function isBooleanType(type: string): boolean {
+  return ['boolean', 'unknown'].includes(normalized(type));
 }

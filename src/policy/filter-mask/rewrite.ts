@@ -35,7 +35,7 @@ import { tokenize } from '../../sql/lexer.js';
 import { quoteIdentifier } from '../../sql/quoting.js';
 import { authorize, firstTableRule, type AccessIdentity, type Decision } from '../decision.js';
 import type { AccessRules, ExpressionEnvironment, TableRule } from '../file-rules.js';
-import { checkFilterType, coercible, ExpressionError, renderExpression, type RuleExpression } from './expression.js';
+import { coercible, isBooleanType, renderExpression, type RuleExpression } from './expression.js';
 
 export interface RewriteInput {
   rules: AccessRules;
@@ -225,7 +225,7 @@ async function derivedTable(input: RewriteInput, table: QualifiedName, restricti
   const filters: string[] = [];
   for (const f of restriction.filters) {
     const bound = await boundExpression(input, table, f.expression, f.environment, `row filter of ${f.source}`);
-    check(table, `row filter of ${f.source}`, () => checkFilterType(bound.type));
+    if (!isBooleanType(bound.type)) throw new QueryFailure(ErrorCodes.TYPE_MISMATCH, `Invalid row filter of ${f.source} for table ${display(table)}: the filter has type ${bound.type}, not boolean`);
     filters.push(bound.text);
   }
   const masks = new Map<string, string>();
@@ -250,13 +250,10 @@ function qualified(table: QualifiedName): string {
   return [table.catalog, table.schema, table.name].map(quoteIdentifier).join('.');
 }
 
-function check(table: QualifiedName, what: string, assertion: () => void): void {
-  try {
-    assertion();
-  } catch (err) {
-    if (err instanceof ExpressionError) throw new QueryFailure(ErrorCodes.TYPE_MISMATCH, `Invalid ${what} for table ${display(table)}: ${err.message}`);
-    throw err;
-  }
+/** An engine's refusal of a filter or mask, naming the rule and the table. */
+function invalidExpression(what: string, table: QualifiedName, err: unknown): never {
+  if (err instanceof QueryFailure) throw new QueryFailure(err.errorCode, `Invalid ${what} for table ${display(table)}: ${err.message.replace(/^line \d+:\d+: /, '')}`);
+  throw err;
 }
 
 /**
@@ -271,11 +268,7 @@ async function boundExpression(input: RewriteInput, table: QualifiedName, expres
   const prefix = 'SELECT (';
   const probe = `${prefix}${text}) FROM ${qualified(table)}`;
   const inExpression = (r: TableReference) => r.span !== undefined && r.span.start < prefix.length + text.length;
-  const invalid = (err: unknown): never => {
-    if (err instanceof QueryFailure) throw new QueryFailure(err.errorCode, `Invalid ${what} for table ${display(table)}: ${err.message.replace(/^line \d+:\d+: /, '')}`);
-    throw err;
-  };
-  const request = await analyze(probe, { catalog: table.catalog, schema: table.schema }, input.metadata).catch(invalid);
+  const request = await analyze(probe, { catalog: table.catalog, schema: table.schema }, input.metadata).catch((err: unknown) => invalidExpression(what, table, err));
   const reader: AccessIdentity = environment?.user === undefined ? input.identity : { user: environment.user, groups: input.groupsOf?.(environment.user) ?? [] };
   const decision = environment?.user === undefined && input.authorizeReads !== undefined ? input.authorizeReads(request) : authorize(input.rules, reader, request);
   if (!decision.allowed) throw new QueryFailure(ErrorCodes.PERMISSION_DENIED, decision.message ?? 'Access Denied');
@@ -302,8 +295,7 @@ async function expressionType(input: RewriteInput, table: QualifiedName, text: s
   try {
     engineType = await input.expressionType?.(table, text);
   } catch (err) {
-    if (err instanceof QueryFailure) throw new QueryFailure(err.errorCode, `Invalid ${what} for table ${display(table)}: ${err.message.replace(/^line \d+:\d+: /, '')}`);
-    throw err;
+    invalidExpression(what, table, err);
   }
   if (engineType !== undefined) return engineType;
   const translator = new QueryTranslator(
@@ -317,7 +309,7 @@ async function expressionType(input: RewriteInput, table: QualifiedName, text: s
     return translation.columns[0]!.type;
   } catch (err) {
     if (!(err instanceof QueryFailure)) throw err;
-    if (err.errorCode.name !== ErrorCodes.NOT_SUPPORTED.name) throw new QueryFailure(err.errorCode, `Invalid ${what} for table ${display(table)}: ${err.message.replace(/^line \d+:\d+: /, '')}`);
+    if (err.errorCode.name !== ErrorCodes.NOT_SUPPORTED.name) invalidExpression(what, table, err);
     // The embedded engine would refuse the rewritten statement anyway; the rule is named here.
     throw new QueryFailure(
       ErrorCodes.NOT_SUPPORTED,
