@@ -113,7 +113,7 @@ async function rewritten(sql: string): Promise<'rewritten' | 'unchanged' | 'refu
   const request = withFilterMaskReads(filteredRules, identity, await analyze(sql, BENCH_SESSION, meta, prepared));
   if (!authorize(filteredRules, identity, request, BENCH_SESSION).allowed) return 'refused';
   try {
-    return (await rewriteForFiltersAndMasks({ rules: filteredRules, identity, request, sql, columnTypes })) === undefined ? 'unchanged' : 'rewritten';
+    return (await rewriteForFiltersAndMasks({ rules: filteredRules, identity, request, sql, columnTypes, metadata: meta })) === undefined ? 'unchanged' : 'rewritten';
   } catch (err) {
     if (err instanceof QueryFailure) return 'refused';
     throw err;

@@ -96,6 +96,8 @@ export interface Backend {
   columnsOf(catalog: string, schema: string, table: string): Promise<string[] | undefined>;
   /** The same columns with their Trino types (for row filters and column masks). */
   columnTypesOf(catalog: string, schema: string, table: string): Promise<Array<{ name: string; type: string }> | undefined>;
+  /** The Trino type of an expression over a table (a row filter or column mask), as this engine types it; absent: the engine does not. */
+  expressionTypeOf?(catalog: string, schema: string, table: string, expression: string): Promise<string>;
   /** What reading a view reads underneath, as the engine expands it; undefined for a table. */
   viewOf?(catalog: string, schema: string, table: string): Promise<ViewExpansion | undefined>;
   /** Every catalog the backend serves, described for metadata (the embedded engine: the gateway answers its metadata). */

@@ -199,6 +199,9 @@ export class AccessControl {
       ...(sessionProperties !== undefined ? { sessionProperties } : {}),
       ...(this.groupsOf !== undefined ? { groupsOf: this.groupsOf } : {}),
     };
+    // The querying user's rights, tag grants included: the statement's, and those a filter or mask without environment user needs.
+    const decide = (reads: AccessRequest) =>
+      tagPolicy === undefined ? authorize(rules, identity, reads, context) : combineDecision(rules, identity, reads, context, tagPolicy.evaluate(tagSubject(input), reads), this.tags!.mode);
     const tagChecks = tagPolicy?.evaluate(tagSubject(input), request);
     const decision = tagPolicy === undefined ? authorize(rules, identity, request, context) : combineDecision(rules, identity, request, context, tagChecks!, this.tags!.mode);
     if (!decision.allowed) return { request, decision };
@@ -208,6 +211,9 @@ export class AccessControl {
       request,
       sql: input.sql,
       columnTypes: (table) => this.columnTypes(table),
+      metadata: this.metadata,
+      ...(this.metadata.expressionTypeOf !== undefined ? { expressionType: (table: QualifiedName, expression: string) => this.metadata.expressionTypeOf!(table, expression) } : {}),
+      authorizeReads: decide,
       ...(this.groupsOf !== undefined ? { groupsOf: this.groupsOf } : {}),
       ...(tagPolicy !== undefined ? tagDataFilters(tagPolicy, tagSubject(input), tagChecks!, this.tags!.mode, (table) => this.columnTypes(table)) : {}),
     });

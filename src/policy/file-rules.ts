@@ -24,7 +24,7 @@
  * src/policy/rules-file.ts (checkImpersonation, wholeMatch) so that file can become a re-export.
  */
 
-import { compileExpression, ExpressionError, type PortableExpression } from './filter-mask/expression.js';
+import { compileExpression, ExpressionError, type RuleExpression } from './filter-mask/expression.js';
 
 let versionCounter = 0;
 
@@ -84,8 +84,8 @@ export interface ColumnConstraint {
   name: string;
   allow: boolean;
   mask?: string;
-  /** The mask, checked to be in the portable subset (filter-mask/expression.ts). */
-  maskExpression?: PortableExpression;
+  /** The mask, parsed as a Trino expression at load (filter-mask/expression.ts). */
+  maskExpression?: RuleExpression;
   maskEnvironment?: ExpressionEnvironment;
 }
 
@@ -100,8 +100,8 @@ export interface TableRule extends RuleOrigin, SubjectPatterns {
   /** Names (as written) of columns that carry a mask. */
   maskedColumns: ReadonlySet<string>;
   filter?: string;
-  /** The filter, checked to be in the portable subset (filter-mask/expression.ts). */
-  filterExpression?: PortableExpression;
+  /** The filter, parsed as a Trino expression at load (filter-mask/expression.ts). */
+  filterExpression?: RuleExpression;
   filterEnvironment?: ExpressionEnvironment;
 }
 
@@ -274,7 +274,7 @@ function enumSet<T extends string>(o: Json, key: string, allowed: readonly T[], 
   return out;
 }
 
-function expression(text: string, where: string, what: string): PortableExpression {
+function expression(text: string, where: string, what: string): RuleExpression {
   try {
     return compileExpression(text);
   } catch (err) {

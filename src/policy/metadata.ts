@@ -24,6 +24,7 @@ export class BackendMetadata implements MetadataProvider, ShowLister {
   private catalogsLoadedAt = 0;
   private readonly columns = new Map<string, { value: Array<{ name: string; type: string }> | undefined; expiresAt: number }>();
   private readonly views = new Map<string, { value: ViewExpansion | undefined; expiresAt: number }>();
+  private readonly expressionTypes = new Map<string, { value: string | undefined; expiresAt: number }>();
   /** Bumped by invalidate(): an answer looked up before a schema change is not cached after it. */
   private generation = 0;
 
@@ -38,6 +39,15 @@ export class BackendMetadata implements MetadataProvider, ShowLister {
 
   async columnTypesOf(table: QualifiedName): Promise<Array<{ name: string; type: string }> | undefined> {
     return this.perTable(this.columns, table, (owner) => owner.columnTypesOf(table.catalog, table.schema, table.name));
+  }
+
+  /**
+   * The type the backend serving the table gives an expression over it (a row filter or column
+   * mask; the text is one expression the gateway's parser accepted). Undefined when that backend
+   * does not type expressions.
+   */
+  async expressionTypeOf(table: QualifiedName, expression: string): Promise<string | undefined> {
+    return this.perTable(this.expressionTypes, table, (owner) => owner.expressionTypeOf?.(table.catalog, table.schema, table.name, expression), expression);
   }
 
   /**
@@ -57,8 +67,10 @@ export class BackendMetadata implements MetadataProvider, ShowLister {
     cache: Map<string, { value: T | undefined; expiresAt: number }>,
     table: QualifiedName,
     lookup: (owner: Backend) => Promise<T | undefined> | undefined,
+    /** What else the answer depends on (an expression). */
+    detail = '',
   ): Promise<T | undefined> {
-    const key = `${table.catalog}\u0000${table.schema}\u0000${table.name}`;
+    const key = `${table.catalog}\u0000${table.schema}\u0000${table.name}\u0000${detail}`;
     const now = Date.now();
     const cached = cache.get(key);
     if (cached && cached.expiresAt > now) return cached.value;
@@ -120,6 +132,7 @@ export class BackendMetadata implements MetadataProvider, ShowLister {
     this.generation++;
     this.columns.clear();
     this.views.clear();
+    this.expressionTypes.clear();
     this.catalogsLoadedAt = 0;
   }
 

@@ -19,13 +19,16 @@ export async function ensureFilterMaskOracle(): Promise<string> {
   const port = Number(process.env.QUERYGATE_FILTER_MASK_ORACLE_PORT ?? 18190);
   await promisify(execFile)('bash', [join(REPO, 'scripts', 'trino', 'start-oracle.sh')], {
     timeout: 900_000,
-    env: { ...process.env, QUERYGATE_ORACLE_PORT: String(port), QUERYGATE_ORACLE_NAME: 'trino-fm', QUERYGATE_ORACLE_RULES: FILTER_MASK_RULES },
+    env: { ...process.env, QUERYGATE_ORACLE_PORT: String(port), QUERYGATE_ORACLE_NAME: process.env.QUERYGATE_FILTER_MASK_ORACLE_NAME ?? 'trino-fm', QUERYGATE_ORACLE_RULES: FILTER_MASK_RULES },
   });
   return `http://127.0.0.1:${port}`;
 }
 
-/** Users of filter-mask-rules.json: each a different mix of filters and masks; admin has none; zed has no rule. */
-export const FILTER_MASK_USERS = ['ann', 'bob', 'carl', 'dora', 'eve', 'admin', 'zed'] as const;
+/**
+ * Users of filter-mask-rules.json: each a different mix of filters and masks (gus and hal: functions,
+ * arithmetic, CASE, if, date_trunc, regexp, subqueries in filters); admin has none; zed has no rule.
+ */
+export const FILTER_MASK_USERS = ['ann', 'bob', 'carl', 'dora', 'eve', 'gus', 'hal', 'admin', 'zed'] as const;
 
 /** Views both engines get (created as admin, so SECURITY DEFINER views read as admin). */
 export const FILTER_MASK_FIXTURES = [
@@ -93,6 +96,10 @@ export const FILTER_MASK_CORPUS: readonly FilterMaskCase[] = [
   { sql: 'SELECT o_clerk, count(*) FROM orders GROUP BY o_clerk ORDER BY 2 DESC, 1 LIMIT 5', ordered: true },
   { sql: 'SELECT count(*) FROM orders o JOIN customer c ON o.o_custkey = c.c_custkey' },
   { sql: 'SELECT max(o_totalprice) FROM orders WHERE o_custkey IN (SELECT c_custkey FROM customer WHERE c_acctbal > 100)' },
+  // masked columns inside arithmetic and functions (gus: arithmetic and CASE masks, hal: regexp masks)
+  { sql: 'SELECT n_regionkey * 2, n_name FROM nation ORDER BY n_nationkey', ordered: true },
+  { sql: 'SELECT o_orderkey, o_totalprice, o_comment FROM orders ORDER BY o_orderkey LIMIT 10', ordered: true },
+  { sql: 'SELECT sum(c_acctbal), count(DISTINCT c_name), max(length(c_phone)) FROM customer WHERE c_nationkey < 20' },
   // definer views: v_cust has its own filter and mask; v_nat_definer reads nation as admin
   { sql: 'SELECT c_phone, count(*) FROM memory.fm.v_cust GROUP BY c_phone' },
   { sql: 'SELECT v.c_name, n.n_name FROM memory.fm.v_cust v JOIN nation n ON v.c_nationkey = n.n_nationkey ORDER BY v.c_custkey LIMIT 10', ordered: true },

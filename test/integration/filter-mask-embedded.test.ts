@@ -9,7 +9,9 @@
  * compared as varchar (DuckDB has no lengths), the name of a column Trino leaves unnamed (`_col1`)
  * is not compared (the embedded engine names it after the expression), and a statement the engine
  * answers differently for admin (who has no filter or mask: a construct the engine refuses or
- * reads otherwise) is reported, not compared.
+ * reads otherwise) is reported, not compared. A rule whose expression the embedded translator
+ * cannot run exactly (regexp_like, regexp_replace) refuses the read as a configuration error
+ * naming the rule: those pairs are counted apart, and must be refused, never answered.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
@@ -23,7 +25,7 @@ import { FILTER_MASK_CORPUS, FILTER_MASK_RULES, FILTER_MASK_USERS, comparable, e
 import { ensureTrino, startTestGateway } from '../support/services.js';
 import { copyTpchTiny } from '../support/tpch-duckdb.js';
 
-const TABLES = ['nation', 'region', 'customer', 'orders'];
+const TABLES = ['nation', 'region', 'customer', 'orders', 'supplier'];
 const CASES = FILTER_MASK_CORPUS.filter((c) => !c.sql.includes('memory.'));
 
 let oracle: string;
@@ -54,6 +56,9 @@ function compared(trino: Outcome, ours: Outcome, ordered: boolean): [unknown, un
 test(`the embedded engine answers as Trino enforces the rules (${CASES.length * FILTER_MASK_USERS.length} pairs)`, { timeout: 1_800_000 }, async () => {
   const disagreements: string[] = [];
   const engineDifferences: string[] = [];
+  // Pairs whose rule uses a function the embedded translator cannot map exactly (hal's regexp_*):
+  // refused as a configuration error naming the rule, never answered differently.
+  let refusedByDesign = 0;
   let agreed = 0;
   let answered = 0;
   for (const c of CASES) {
@@ -67,6 +72,10 @@ test(`the embedded engine answers as Trino enforces the rules (${CASES.length * 
     FILTER_MASK_USERS.forEach((user, i) => {
       const [trino, ours] = answers[i]!;
       const [expected, actual] = compared(trino, ours, c.ordered === true);
+      if (!ours.ok && ours.errorName === 'NOT_SUPPORTED' && /^Configuration error: the .* of tables\[\d+\] cannot be applied to .*the translator refuses it/.test(ours.message ?? '')) {
+        refusedByDesign++;
+        if (trino.ok) return;
+      }
       if (isDeepStrictEqual(expected, actual)) {
         agreed++;
         if (trino.ok) answered++;
@@ -74,7 +83,8 @@ test(`the embedded engine answers as Trino enforces the rules (${CASES.length * 
     });
   }
   console.log(
-    `filter/mask embedded differential: ${agreed} pairs agree (${answered} with results, ${agreed - answered} refused alike), ${disagreements.length} disagree; ` +
+    `filter/mask embedded differential: ${agreed} pairs agree (${answered} with results, ${agreed - answered} refused alike), ${disagreements.length} disagree, ` +
+      `${refusedByDesign} refused as a configuration error naming the rule (a function the translator cannot map); ` +
       `${engineDifferences.length} statements set aside because the engine answers admin (no filter, no mask) differently:\n  ${engineDifferences.join('\n  ')}`,
   );
   assert.deepEqual(disagreements, []);

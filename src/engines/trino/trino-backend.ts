@@ -305,6 +305,14 @@ export class TrinoBackend implements Backend {
     return rows.length === 0 ? undefined : rows.map((row) => ({ name: String(row[0]), type: String(row[1]) }));
   }
 
+  /** The type Trino gives an expression over a table: the gateway runs it over no rows and reads the column's type. */
+  async expressionTypeOf(catalog: string, schema: string, table: string, expression: string): Promise<string> {
+    let columns: Array<{ name: string; type: string }> | undefined;
+    await this.internalQuery(`SELECT (${expression}) FROM ${quoteIdentifier(catalog)}.${quoteIdentifier(schema)}.${quoteIdentifier(table)} WHERE false`, { onColumns: (c) => (columns = c) });
+    if (columns?.length !== 1) throw new QueryFailure(ErrorCodes.BACKEND_PROTOCOL_ERROR, 'Expression type lookup: the backend described no column');
+    return columns[0]!.type;
+  }
+
   /**
    * What reading a view reads underneath, as Trino itself expands it: the gateway runs
    * `SELECT * FROM <view> WHERE false` as its own user and reads the finished query's

@@ -8,9 +8,12 @@
  *     `(SELECT <columns, masked ones as CAST(<mask> AS <type>)> FROM <table> WHERE <filter>) AS <name>`
  *   spliced in at the span the parser recorded; the rest of the text is sent byte for byte. The
  *   filter sees the unmasked values; the masks replace the values everywhere the column is read.
- * - A filter or mask's own column references are checked as its environment user
- *   (`filter_environment` / `mask_environment`), or as the querying user without one: Trino refuses
+ * - A filter or mask is analyzed over its table (boundExpression): its reads (the table's columns,
+ *   its subqueries' tables) are checked as its environment user (`filter_environment` /
+ *   `mask_environment`), or as the querying user without one, tag grants included: Trino refuses
  *   the query with that user's denial. CURRENT_USER inside them is the querying user (a literal).
+ *   The engine serving the table types it (the embedded translator when the engine does not), and
+ *   a filter must be boolean, a mask coercible to its column's type.
  * - Reads inside SECURITY DEFINER views are the owner's: the owner's rule decides, as in Trino.
  *   A view whose reads need a filter or mask (SECURITY INVOKER views, or an owner's filtered rule)
  *   is refused: the gateway cannot rewrite a stored view definition.
@@ -25,13 +28,14 @@
  * - Filters and masks from elsewhere (tag grants, tags/data-filters.ts) are added per table: every
  *   filter applies (AND), and a column the rules file masks keeps the rules file's mask.
  */
+import { QueryTranslator } from '../../engines/duckdb/translation/index.js';
 import { ErrorCodes, QueryFailure } from '../../protocol/errors.js';
-import type { AccessRequest, QualifiedName, TableReference } from '../../sql/analyzer/index.js';
+import { analyze, type AccessRequest, type MetadataProvider, type QualifiedName, type TableReference } from '../../sql/analyzer/index.js';
 import { tokenize } from '../../sql/lexer.js';
 import { quoteIdentifier } from '../../sql/quoting.js';
-import { authorize, firstTableRule, type AccessIdentity } from '../decision.js';
+import { authorize, firstTableRule, type AccessIdentity, type Decision } from '../decision.js';
 import type { AccessRules, ExpressionEnvironment, TableRule } from '../file-rules.js';
-import { checkFilterType, checkMaskType, ExpressionError, renderExpression, type PortableExpression } from './expression.js';
+import { coercible, isBooleanType, renderExpression, type RuleExpression } from './expression.js';
 
 export interface RewriteInput {
   rules: AccessRules;
@@ -40,6 +44,16 @@ export interface RewriteInput {
   sql: string;
   /** Column names and Trino types of a table or view, in order. */
   columnTypes(table: QualifiedName): Promise<ReadonlyArray<{ name: string; type: string }> | undefined>;
+  /** Resolves what a filter or mask reads (its own columns, the tables of its subqueries). */
+  metadata: MetadataProvider;
+  /**
+   * The Trino type of an expression over a table, as the engine serving the table types it (a
+   * Trino backend runs it); undefined when that engine does not (the embedded engine: its
+   * translator types it instead, refusing what it cannot run exactly). Throws the engine's refusal.
+   */
+  expressionType?: (table: QualifiedName, expression: string) => Promise<string | undefined>;
+  /** Decides reads of the querying user (the tag grants with the rules file); default: the rules file alone. */
+  authorizeReads?: (request: AccessRequest) => Decision;
   /** Groups of users other than the caller (environment users, definer view owners). */
   groupsOf?: (user: string) => readonly string[];
   /** Filters and masks the tag grants put on a table read by the querying user. */
@@ -50,17 +64,17 @@ export interface RewriteInput {
 
 /** Filters and masks from a source other than the rules file, with their source for messages. */
 export interface AddedRestriction {
-  filters: Array<{ expression: PortableExpression; source: string }>;
+  filters: Array<{ expression: RuleExpression; source: string }>;
   /** Column name → its mask. */
-  masks: ReadonlyMap<string, { mask: PortableExpression; source: string }>;
+  masks: ReadonlyMap<string, { mask: RuleExpression; source: string }>;
 }
 
 /** Everything restricting one table read: the filters to AND together and each masked column's mask. */
 interface Restriction {
   /** The rules and grants supplying it (for explain-access and history). */
   source: string;
-  filters: Array<{ expression: PortableExpression; environment?: ExpressionEnvironment; source: string }>;
-  masks: Map<string, { mask: PortableExpression; environment?: ExpressionEnvironment; source: string }>;
+  filters: Array<{ expression: RuleExpression; environment?: ExpressionEnvironment; source: string }>;
+  masks: Map<string, { mask: RuleExpression; environment?: ExpressionEnvironment; source: string }>;
 }
 
 export interface FilterMaskRewrite {
@@ -85,7 +99,7 @@ function keyOf(q: QualifiedName): string {
   return `${q.catalog}\u0000${q.schema}\u0000${q.name}`;
 }
 
-function masksOf(rule: TableRule): Array<{ column: string; mask: PortableExpression; environment?: ExpressionEnvironment }> {
+function masksOf(rule: TableRule): Array<{ column: string; mask: RuleExpression; environment?: ExpressionEnvironment }> {
   return rule.columns.flatMap((c) => (c.maskExpression ? [{ column: c.name, mask: c.maskExpression, ...(c.maskEnvironment ? { environment: c.maskEnvironment } : {}) }] : []));
 }
 
@@ -203,41 +217,105 @@ function bindParameters(statement: string, execute: string): string {
   return out + statement.slice(at);
 }
 
-/** `(SELECT ... FROM <table> WHERE <filters>)` for one table, its expressions checked against its columns. */
+/** `(SELECT ... FROM <table> WHERE <filters>)` for one table, its expressions checked against it. */
 async function derivedTable(input: RewriteInput, table: QualifiedName, restriction: Restriction): Promise<string> {
   const columns = await input.columnTypes(table);
   if (columns === undefined) throw new QueryFailure(ErrorCodes.TABLE_NOT_FOUND, `Table '${display(table)}' does not exist`);
   const types = new Map(columns.map((c) => [c.name, c.type]));
-  const masks = new Map([...restriction.masks].filter(([column]) => types.has(column)));
-  const invalid = (where: string, source: string, err: unknown): never => {
-    if (err instanceof ExpressionError) throw new QueryFailure(ErrorCodes.TYPE_MISMATCH, `Invalid ${where} of ${source} for table ${display(table)}: ${err.message}`);
-    throw err;
-  };
+  const filters: string[] = [];
   for (const f of restriction.filters) {
-    try {
-      checkFilterType(f.expression, types);
-    } catch (err) {
-      invalid('row filter', f.source, err);
-    }
-    checkOwnReferences(input, table, f.expression.columns, f.environment);
+    const bound = await boundExpression(input, table, f.expression, f.environment, `row filter of ${f.source}`);
+    if (!isBooleanType(bound.type)) throw new QueryFailure(ErrorCodes.TYPE_MISMATCH, `Invalid row filter of ${f.source} for table ${display(table)}: the filter has type ${bound.type}, not boolean`);
+    filters.push(bound.text);
   }
-  for (const [column, m] of masks) {
-    try {
-      checkMaskType(m.mask, column, types);
-    } catch (err) {
-      invalid(`mask of column ${column}`, m.source, err);
-    }
-    checkOwnReferences(input, table, m.mask.columns, m.environment);
+  const masks = new Map<string, string>();
+  for (const [column, m] of restriction.masks) {
+    const columnType = types.get(column);
+    if (columnType === undefined) continue;
+    const bound = await boundExpression(input, table, m.mask, m.environment, `mask of column ${column} of ${m.source}`);
+    // Trino's check and message (a mask must be coercible to the column's type).
+    if (!coercible(bound.type, columnType)) throw new QueryFailure(ErrorCodes.TYPE_MISMATCH, `Expected column mask for '${display(table)}.${column}' to be of type ${columnType}, but was ${bound.type}`);
+    masks.set(column, bound.text);
   }
-  const user = input.identity.user;
   const select = columns.map((c) => {
-    const m = masks.get(c.name);
-    return m === undefined ? quoteIdentifier(c.name) : `CAST((${renderExpression(m.mask, user)}) AS ${c.type}) AS ${quoteIdentifier(c.name)}`;
+    const mask = masks.get(c.name);
+    // The mask is coercible to the column's type (checked): the cast is Trino's implicit coercion.
+    return mask === undefined ? quoteIdentifier(c.name) : `CAST((${mask}) AS ${c.type}) AS ${quoteIdentifier(c.name)}`;
   });
-  const from = [table.catalog, table.schema, table.name].map(quoteIdentifier).join('.');
-  const filters = restriction.filters.map((f) => renderExpression(f.expression, user));
   const where = filters.length === 0 ? '' : ` WHERE ${filters.length === 1 ? filters[0]! : filters.map((f) => `(${f})`).join(' AND ')}`;
-  return `(SELECT ${select.join(', ')} FROM ${from}${where})`;
+  return `(SELECT ${select.join(', ')} FROM ${qualified(table)}${where})`;
+}
+
+function qualified(table: QualifiedName): string {
+  return [table.catalog, table.schema, table.name].map(quoteIdentifier).join('.');
+}
+
+/** An engine's refusal of a filter or mask, naming the rule and the table. */
+function invalidExpression(what: string, table: QualifiedName, err: unknown): never {
+  if (err instanceof QueryFailure) throw new QueryFailure(err.errorCode, `Invalid ${what} for table ${display(table)}: ${err.message.replace(/^line \d+:\d+: /, '')}`);
+  throw err;
+}
+
+/**
+ * A filter or mask made ready for one table, as Trino evaluates it: analyzed over the table (so a
+ * column it names must exist), its reads (the table's columns, its subqueries' tables) checked as
+ * its environment user or else the querying user, the tables of its subqueries named in full
+ * with the table's catalog and schema (Trino resolves them there, not in the session's), and
+ * typed by the engine serving the table.
+ */
+async function boundExpression(input: RewriteInput, table: QualifiedName, expression: RuleExpression, environment: ExpressionEnvironment | undefined, what: string): Promise<{ text: string; type: string }> {
+  const text = renderExpression(expression, input.identity.user);
+  const prefix = 'SELECT (';
+  const probe = `${prefix}${text}) FROM ${qualified(table)}`;
+  const inExpression = (r: TableReference) => r.span !== undefined && r.span.start < prefix.length + text.length;
+  const request = await analyze(probe, { catalog: table.catalog, schema: table.schema }, input.metadata).catch((err: unknown) => invalidExpression(what, table, err));
+  const reader: AccessIdentity = environment?.user === undefined ? input.identity : { user: environment.user, groups: input.groupsOf?.(environment.user) ?? [] };
+  const decision = environment?.user === undefined && input.authorizeReads !== undefined ? input.authorizeReads(request) : authorize(input.rules, reader, request);
+  if (!decision.allowed) throw new QueryFailure(ErrorCodes.PERMISSION_DENIED, decision.message ?? 'Access Denied');
+  const inner = (request.references ?? []).filter(inExpression);
+  if ((request.references ?? []).some((r) => r.span === undefined)) throw notSupported(`The ${what} reads a table where the gateway cannot name it (time travel), which it does not support in a row filter or column mask`);
+  for (const r of inner) {
+    if ((await input.metadata.viewOf?.(r.table)) !== undefined) throw notSupported(`The ${what} reads the view ${display(r.table)}, which the gateway does not support in a row filter or column mask`);
+    if ((await restrictionOf(input, reader, r.table)) !== undefined) throw notSupported(`The ${what} reads ${display(r.table)}, which has a row filter or column mask of its own: not supported by the gateway`);
+  }
+  let qualifiedText = '';
+  let at = prefix.length;
+  for (const r of [...inner].sort((a, b) => a.span!.start - b.span!.start)) {
+    qualifiedText += probe.slice(at, r.span!.start) + (r.queryBody ? `TABLE ${qualified(r.table)}` : qualified(r.table));
+    at = r.span!.end;
+  }
+  qualifiedText += probe.slice(at, prefix.length + text.length);
+  return { text: qualifiedText, type: await expressionType(input, table, qualifiedText, what) };
+}
+
+/** The expression's Trino type from the engine serving the table, or else from the embedded engine's translator. */
+async function expressionType(input: RewriteInput, table: QualifiedName, text: string, what: string): Promise<string> {
+  const probe = `SELECT (${text}) FROM ${qualified(table)}`;
+  let engineType: string | undefined;
+  try {
+    engineType = await input.expressionType?.(table, text);
+  } catch (err) {
+    invalidExpression(what, table, err);
+  }
+  if (engineType !== undefined) return engineType;
+  const translator = new QueryTranslator(
+    async (catalog, schema, name) => (await input.columnTypes({ catalog, schema, name })) ?? [],
+    async () => 'table',
+    () => false,
+  );
+  try {
+    const translation = await translator.translate(probe, [], { user: input.identity.user, catalog: table.catalog, schema: table.schema });
+    if (translation === undefined) throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, 'it reads a metadata table');
+    return translation.columns[0]!.type;
+  } catch (err) {
+    if (!(err instanceof QueryFailure)) throw err;
+    if (err.errorCode.name !== ErrorCodes.NOT_SUPPORTED.name) invalidExpression(what, table, err);
+    // The embedded engine would refuse the rewritten statement anyway; the rule is named here.
+    throw new QueryFailure(
+      ErrorCodes.NOT_SUPPORTED,
+      `Configuration error: the ${what} cannot be applied to ${display(table)}, which an engine serves that runs Trino expressions through the embedded translator, and the translator refuses it: ${err.message.replace(/^line \d+:\d+: /, '')}`,
+    );
+  }
 }
 
 /**
@@ -262,26 +340,6 @@ export function withFilterMaskReads(rules: AccessRules, identity: AccessIdentity
     return { ...t, columns };
   });
   return changed ? { ...request, tables } : request;
-}
-
-/** A filter or mask with an environment user reads its columns as that user: Trino's check, Trino's denial. */
-function checkOwnReferences(input: RewriteInput, table: QualifiedName, columns: string[], environment: ExpressionEnvironment | undefined): void {
-  const user = environment?.user;
-  // Without one, the columns were checked with the statement's own reads (withFilterMaskReads).
-  if (user === undefined) return;
-  const identity: AccessIdentity = { user, groups: input.groupsOf?.(user) ?? [] };
-  const decision = authorize(input.rules, identity, {
-    kind: 'query',
-    tables: [{ table, privilege: 'SELECT', columns: [...columns].sort() }],
-    catalogs: [table.catalog],
-    schemas: [],
-    functions: [],
-    tableFunctions: [],
-    procedures: [],
-    sessionProperties: [],
-    flags: [],
-  });
-  if (!decision.allowed) throw new QueryFailure(ErrorCodes.PERMISSION_DENIED, decision.message ?? 'Access Denied');
 }
 
 /**

@@ -1,13 +1,13 @@
 /**
  * Data filters on tag grants (Lake Formation style): a grant may carry a row filter for the tables
  * it grants and masks or exclusions for the columns carrying given tags. The expressions are the
- * rules file's (filter-mask/expression.ts: same subset, same load-time check, same rendering for
- * every engine) plus `principal.<attribute>`, bound per statement to the querying principal's
+ * rules file's (filter-mask/expression.ts: Trino expressions, the same load-time check, the same
+ * per-table checks and rendering) plus `principal.<attribute>`, bound per statement to the querying principal's
  * value of that attribute as a string literal (quoted; NULL when the principal has none).
  */
 import { tokenize } from '../../sql/lexer.js';
 import { quoteString } from '../../sql/quoting.js';
-import { compileExpression, ExpressionError, familyOf, type PortableExpression } from '../filter-mask/expression.js';
+import { compileExpression, ExpressionError, familyOf, type RuleExpression } from '../filter-mask/expression.js';
 import type { TagExpression } from './document.js';
 
 /** The mask of one column family; omitted families are masked with NULL. */
@@ -50,8 +50,8 @@ export function checkDataFilterExpression(text: string): void {
   compileExpression(bindPrincipal(text, () => "''"));
 }
 
-/** The expression for a principal: attributes bound (a single value each), compiled in the subset. */
-export function compileForPrincipal(text: string, attributes: ReadonlyMap<string, ReadonlySet<string>>, grant: string): PortableExpression {
+/** The expression for a principal: attributes bound (a single value each), compiled. */
+export function compileForPrincipal(text: string, attributes: ReadonlyMap<string, ReadonlySet<string>>, grant: string): RuleExpression {
   const bound = bindPrincipal(text, (key) => {
     const values = [...(attributes.get(key) ?? [])];
     if (values.length > 1) throw new BindingError(`tag grant '${grant}' binds principal.${key}, of which the principal has several values (${values.sort().join(', ')})`);

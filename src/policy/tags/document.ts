@@ -184,7 +184,7 @@ export function validateGrant(tags: Record<string, string[]>, raw: unknown, fiel
   };
 }
 
-/** A filter or mask in the rules file's subset (plus principal.<attribute>), checked now: refused at load, not per statement. */
+/** A filter or mask as the rules file's (plus principal.<attribute>), checked now: refused at load, not per statement. */
 function dataFilterExpression(value: unknown, field: string, what: string): string {
   const text = scalar(value, field);
   try {

@@ -14,7 +14,7 @@
  *   message names the tag values no grant covered.
  */
 import type { AccessRequest, Privilege, QualifiedName, StatementKind, TableAccess } from '../../sql/analyzer/types.js';
-import type { PortableExpression } from '../filter-mask/expression.js';
+import type { RuleExpression } from '../filter-mask/expression.js';
 import { compileForPrincipal, maskFor, type TagColumnMask } from './data-filters.js';
 import type { TagExpression, TagGrant, TagPolicyDocument } from './document.js';
 
@@ -46,9 +46,9 @@ export interface TagCheck {
 
 /** Row filters and column masks the tag grants put on one table, for one principal (see data-filters.ts). */
 export interface TagRestriction {
-  filters: Array<{ expression: PortableExpression; source: string }>;
+  filters: Array<{ expression: RuleExpression; source: string }>;
   /** Column name → its mask; the first grant (in policy order) masking a column wins. */
-  masks: Map<string, { mask: PortableExpression; source: string }>;
+  masks: Map<string, { mask: RuleExpression; source: string }>;
 }
 
 /** The grants named in `used`, in policy order. */

@@ -197,4 +197,6 @@ export interface MetadataProvider {
   queryOwners?(queryId: string): Promise<string[]>;
   /** Columns with their Trino types, in order (for row filters and column masks); undefined when the table does not exist. */
   columnTypesOf?(table: QualifiedName): Promise<Array<{ name: string; type: string }> | undefined>;
+  /** The Trino type of an expression over a table, as the engine serving it types it; undefined when that engine does not. */
+  expressionTypeOf?(table: QualifiedName, expression: string): Promise<string | undefined>;
 }
