@@ -17,10 +17,16 @@ export type SegmentUriKey = 'uri' | 'ackUri';
  */
 export type SegmentUriRewrite = (key: SegmentUriKey, uri: string, queryId: string | undefined) => string | undefined;
 
-interface SpooledSegment {
-  type?: unknown;
-  uri?: unknown;
-  ackUri?: unknown;
+/** One segment of `data.segments`, as Trino 466+ writes it (io.trino.client.spooling.Segment). */
+export interface SegmentDescription {
+  type: 'inline' | 'spooled';
+  /** Inline: the rows, encoded, in base64. */
+  data?: string;
+  /** Spooled: where to download the rows, with `headers`, and where to acknowledge them. */
+  uri?: string;
+  ackUri?: string;
+  headers?: Record<string, string[]>;
+  metadata: { rowOffset: number; rowsCount: number; segmentSize: number; uncompressedSize?: number };
 }
 
 /**
@@ -41,7 +47,7 @@ export function rewriteSegmentUris(document: Buffer, rewrite: SegmentUriRewrite)
   const data = JSON.parse(document.toString('utf8', start, end)) as { segments?: unknown };
   if (!Array.isArray(data.segments)) return document;
   let changed = false;
-  for (const segment of data.segments as SpooledSegment[]) {
+  for (const segment of data.segments as Array<Partial<Record<SegmentUriKey, unknown>>>) {
     for (const key of ['uri', 'ackUri'] as const) {
       const value = segment[key];
       if (typeof value !== 'string') continue;

@@ -402,6 +402,7 @@ export class GatewayServer {
     }
     const backend = this.backendsByName.get(segment.backend);
     if (backend?.relaySegment === undefined) throw new HttpFailure(404, 'Segment not found: its backend is no longer configured');
+    this.options.metrics.segmentRelayed(parsed.phase);
     await backend.relaySegment({ segment, headers: req.headers }, res);
   }
 
