@@ -570,7 +570,10 @@ export class TrinoBackend implements Backend {
   private async withSegmentUrisRewritten(response: BackendResponse, context: RelayContext, issuedAt: number, res: ClientResponse): Promise<BackendResponse | undefined> {
     let whole: Buffer;
     try {
-      whole = await readWhole(response.body, MAX_SPOOLED_DOCUMENT_BYTES);
+      const read = await readSpooledDocument(response.body, MAX_SPOOLED_DOCUMENT_BYTES);
+      // Statements Trino does not spool (SHOW, DDL, ...) keep JSON array pages: streamed as usual.
+      if (!Buffer.isBuffer(read)) return { ...response, body: read };
+      whole = read;
     } catch (err) {
       if (err instanceof DocumentTooLarge) {
         failQuery(context, res, new QueryFailure(ErrorCodes.BACKEND_PROTOCOL_ERROR, `Backend sent a document with spooled segments larger than ${MAX_SPOOLED_DOCUMENT_BYTES} bytes${this.detail()}`));
@@ -844,15 +847,37 @@ async function* prepend(chunks: Buffer[], body: AsyncIterator<Buffer>): AsyncIte
 
 class DocumentTooLarge extends Error {}
 
-async function readWhole(body: BackendResponse['body'], limit: number): Promise<Buffer> {
+/**
+ * Reads a document of a query that negotiated an encoding: whole (up to `limit` bytes) when its
+ * `data` is an object (segments), else, as soon as `data` shows to be an array or the document
+ * has none, the body to stream: what was read, then the rest.
+ */
+async function readSpooledDocument(body: BackendResponse['body'], limit: number): Promise<Buffer | AsyncIterable<Buffer>> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of body) {
+  const probe = new TopLevelValueRewriter(new Set(), () => undefined);
+  let segments = false;
+  const iterator = toAsyncIterator(body);
+  for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+    const chunk = next.value;
+    chunks.push(chunk);
     size += chunk.length;
     if (size > limit) throw new DocumentTooLarge();
-    chunks.push(chunk);
+    if (segments) continue;
+    const { stoppedAt } = probe.pushUntilValueOf(chunk, 'data');
+    if (stoppedAt === -1) continue;
+    if (chunk[stoppedAt] !== OPEN_OBJECT) return prepend(chunks, iterator);
+    segments = true;
   }
   return concatenated(chunks);
+}
+
+const OPEN_OBJECT = 0x7b;
+
+function toAsyncIterator(body: BackendResponse['body']): AsyncIterator<Buffer> {
+  if (Symbol.asyncIterator in body) return body[Symbol.asyncIterator]();
+  const iterator = body[Symbol.iterator]();
+  return { next: async () => iterator.next() };
 }
 
 async function readLimited(body: BackendResponse['body']): Promise<string> {
