@@ -147,8 +147,10 @@ for (const { mode } of MODES) {
     test('a statement Trino does not spool (SHOW) keeps its JSON array pages, as directly', async () => {
       const direct = await spooledQuery(trinoUrls[mode]!, 'SHOW SCHEMAS FROM tpch', 'alice');
       const through = await spooledQuery(gateways[mode]!.url, 'SHOW SCHEMAS FROM tpch', 'alice');
+      // The header as Trino sends it (on the answers that name it), the same pages of arrays.
+      assert.deepEqual([...through.encodings], [...direct.encodings]);
+      assert.ok(direct.encodings.has('json'));
       for (const answer of [direct, through]) {
-        assert.deepEqual([...answer.encodings], ['json']);
         assert.equal(answer.segments.length, 0);
         assert.ok(answer.arrays > 0);
       }
@@ -271,7 +273,7 @@ describe('with authentication', () => {
 
 describe('engines that cannot spool answer as Trino without spooling does', () => {
   test('the encoding header is ignored: data comes as JSON arrays, no encoding is named', async () => {
-    const plainTrino = await ensureTrino(process.env.QUERYGATE_TRINO_NAME);
+    const plainTrino = await ensureTrino();
     const embedded = await startTestGateway({});
     try {
       const oracle = await spooledQuery(plainTrino, 'SELECT * FROM tpch.tiny.nation', 'alice', 'json+zstd,json');
