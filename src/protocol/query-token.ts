@@ -10,6 +10,10 @@
  * says). The nonce is an HMAC of the plaintext (a synthetic IV), so no two different tokens share
  * one however many are issued, and sealing the same fields twice gives the same token.
  *
+ * Spooled-segment URIs (`/v1/spooled/{download|ack}/{queryId}/{token}`, uris.ts) carry the same
+ * tokens, with the action as their phase and the coordinator's own segment path as their target:
+ * a segment token opens for no follow-up path and a follow-up token for no segment path.
+ *
  * The path `/v1/statement/{phase}/{queryId}/{token}` must agree with the query id and phase
  * sealed in its token (verifyFollowUp); a path that does not is refused as a token not issued
  * here, before anything is looked up, so a guessed query id answers exactly as a random one.
