@@ -130,3 +130,37 @@ qg_find_client_java() {
   fi
   qg_find_java 17
 }
+
+# qg_build_test_plugin SOURCE.java CLASS NAME: compiles a test-only Trino plugin (one Java file
+# naming its io.trino.spi.Plugin class CLASS) against the installed Trino's SPI and prints the
+# plugin directory to link into a server's plugin/ (cached under $QG_CACHE/NAME: rebuilt only when
+# the source or the SPI changes).
+qg_build_test_plugin() {
+  local source="$1" class="$2" name="$3" here trino_home spi slice java_bin jdk_bin sum out build
+  here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+  trino_home="$(TRINO_VERSION="${TRINO_VERSION:-483}" "$here/install.sh")"
+  spi="$(ls "$trino_home"/lib/io.trino.trino-spi-*.jar 2>/dev/null | head -n1)"
+  [ -f "$spi" ] || qg_die "Trino SPI jar not found in $trino_home/lib"
+  # The SPI's own types (Slice in the spooling SPI) come from airlift slice.
+  slice="$(ls "$trino_home"/lib/io.airlift.slice-*.jar 2>/dev/null | head -n1)"
+  java_bin="$(qg_require_java "$(cat "$trino_home/querygate-java-min")")"
+  jdk_bin="$(dirname "$java_bin")"
+  [ -x "$jdk_bin/javac" ] && [ -x "$jdk_bin/jar" ] || qg_die "no javac/jar next to $java_bin (a JDK, not a JRE, is needed)"
+  sum="$(cat "$source" "$spi" | sha256sum | cut -c1-16)"
+  out="$QG_CACHE/$name/$sum"
+  if [ ! -f "$out/plugin/$name.jar" ]; then
+    build="$(mktemp -d)"
+    mkdir -p "$build/classes/META-INF/services"
+    if ! "$jdk_bin/javac" -nowarn -d "$build/classes" -cp "$spi${slice:+:$slice}" "$source" >&2; then
+      rm -rf "$build"
+      qg_die "could not compile $source"
+    fi
+    echo "$class" >"$build/classes/META-INF/services/io.trino.spi.Plugin"
+    mkdir -p "$out/plugin"
+    "$jdk_bin/jar" --create --file "$build/plugin.jar" -C "$build/classes" . >&2
+    mv "$build/plugin.jar" "$out/plugin/$name.jar"
+    rm -rf "$build"
+    qg_log "built $out/plugin"
+  fi
+  printf '%s\n' "$out/plugin"
+}

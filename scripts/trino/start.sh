@@ -16,7 +16,8 @@
 # NAME=DIR: each DIR of jars becomes plugin NAME, e.g. the test-only group provider built by
 # group-provider/build.sh), TRINO_GROUP_PROVIDER_CONFIG (a properties file copied to
 # etc/group-provider.properties, which Trino reads relative to its working directory, the run
-# directory), QUERYGATE_CACHE.
+# directory), TRINO_SPOOLING_MANAGER_CONFIG (likewise copied to etc/spooling-manager.properties;
+# start-spooling.sh sets it), QUERYGATE_CACHE.
 set -euo pipefail
 
 QG_SCRIPT="trino/start"
@@ -166,9 +167,13 @@ else
     [ -d "${extra#*=}" ] || qg_die "extra plugin directory not found: ${extra#*=}"
     ln -s "${extra#*=}" "$RUN/plugin/${extra%%=*}"
   done
-  rm -f "$RUN/etc/group-provider.properties"
+  rm -f "$RUN/etc/group-provider.properties" "$RUN/etc/spooling-manager.properties"
   if [ -n "${TRINO_GROUP_PROVIDER_CONFIG:-}" ]; then
     cp "$TRINO_GROUP_PROVIDER_CONFIG" "$RUN/etc/group-provider.properties"
+  fi
+  # Like the group provider, Trino reads etc/spooling-manager.properties relative to the run directory.
+  if [ -n "${TRINO_SPOOLING_MANAGER_CONFIG:-}" ]; then
+    cp "$TRINO_SPOOLING_MANAGER_CONFIG" "$RUN/etc/spooling-manager.properties"
   fi
 
   # Allow-all unless the caller brings its own access control (the oracle's file access control):

@@ -84,6 +84,12 @@ export interface FollowUpRequest {
   events: QueryEndEvents;
 }
 
+export interface SegmentRequest {
+  /** The opened token: its phase is the action (`download` or `ack`), its target the backend's own segment path. */
+  segment: FollowUp;
+  headers: IncomingHttpHeaders;
+}
+
 export interface Backend {
   readonly name: string;
   readonly engine: 'duckdb' | 'trino' | 'athena';
@@ -124,6 +130,12 @@ export interface Backend {
   saturated?(): boolean;
   submit(submission: Submission, res: ClientResponse): Promise<void>;
   followUp(request: FollowUpRequest, res: ClientResponse): Promise<void>;
+  /**
+   * Relays a spooled segment's download or acknowledgement to the backend that served its URI
+   * (engines that hand out coordinator-served segment URIs; absent elsewhere). The token was
+   * opened and its user checked by the caller.
+   */
+  relaySegment?(request: SegmentRequest, res: ClientResponse): Promise<void>;
   /**
    * Cancels a query by id (the JS client cancels through `DELETE /v1/query/{id}`) when `requester`
    * is the user it runs as.

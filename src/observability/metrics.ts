@@ -61,6 +61,7 @@ export class GatewayMetrics {
   private readonly denials: Counter<'check'>;
   private readonly analysisRefusals: Counter<'error_name'>;
   private readonly healthTransitions: Counter<'backend' | 'to'>;
+  private readonly segmentRequests: Counter<'action'>;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'querygate_' });
@@ -100,6 +101,12 @@ export class GatewayMetrics {
       name: 'querygate_backend_health_transitions_total',
       help: 'Backends becoming healthy or unhealthy (active probes and failures on real traffic)',
       labelNames: ['backend', 'to'],
+      registers: [this.registry],
+    });
+    this.segmentRequests = new Counter({
+      name: 'querygate_spooled_segment_requests_total',
+      help: 'Spooled segments served through the gateway (coordinator-served URIs), by action: download or ack. Segments in object storage never pass here',
+      labelNames: ['action'],
       registers: [this.registry],
     });
   }
@@ -190,6 +197,10 @@ export class GatewayMetrics {
 
   queued(group: string, seconds: number): void {
     this.queueWait.observe({ group }, seconds);
+  }
+
+  segmentRelayed(action: 'download' | 'ack'): void {
+    this.segmentRequests.inc({ action });
   }
 
   requestRejected(status: number, reason = REJECTION_REASONS[status] ?? 'other'): void {

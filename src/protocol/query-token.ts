@@ -10,6 +10,10 @@
  * says). The nonce is an HMAC of the plaintext (a synthetic IV), so no two different tokens share
  * one however many are issued, and sealing the same fields twice gives the same token.
  *
+ * Spooled-segment URIs (`/v1/spooled/{download|ack}/{queryId}/{token}`, uris.ts) carry the same
+ * tokens, with the action as their phase and the coordinator's own segment path as their target:
+ * a segment token opens for no follow-up path and a follow-up token for no segment path.
+ *
  * The path `/v1/statement/{phase}/{queryId}/{token}` must agree with the query id and phase
  * sealed in its token (verifyFollowUp); a path that does not is refused as a token not issued
  * here, before anything is looked up, so a guessed query id answers exactly as a random one.
@@ -22,7 +26,7 @@
  */
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { ErrorCodes, HttpFailure, QueryFailure } from './errors.js';
-import type { FollowUpPhase } from './uris.js';
+import type { TokenPhase } from './uris.js';
 
 export interface FollowUp {
   /** Backend that owns the query. */
@@ -33,8 +37,8 @@ export interface FollowUp {
   issuedAt: number;
   /** The query id the follow-up path must carry (the gateway's id for the query). */
   queryId: string;
-  /** The phase the follow-up path must carry. */
-  phase: FollowUpPhase;
+  /** The phase the follow-up path must carry (for a spooled segment's URI: its action). */
+  phase: TokenPhase;
   /** Pass-through engines: the backend's own follow-up path and query. Local engines and the queue: the page token. */
   target: string;
 }
@@ -44,7 +48,7 @@ const PAGED_VERSION = '4';
 const FIELDS = 7;
 const NONCE_BYTES = 12;
 const TAG_BYTES = 16;
-const PHASES: ReadonlySet<string> = new Set<FollowUpPhase>(['queued', 'executing', 'partialCancel']);
+const PHASES: ReadonlySet<string> = new Set<TokenPhase>(['queued', 'executing', 'partialCancel', 'download', 'ack']);
 /** A page number as Trino writes it: no sign, no leading zeros (one spelling per page). */
 const PAGE = /^(?:0|[1-9]\d{0,17})$/;
 /** Longer tokens are refused before any decoding (a real one is a few hundred characters). */
@@ -60,7 +64,7 @@ interface VerifiedPrefix {
   user: string;
   issuedAt: number;
   queryId: string;
-  phase: FollowUpPhase;
+  phase: TokenPhase;
   prefix: string;
 }
 
@@ -110,7 +114,7 @@ export class QueryTokenSigner {
    * "not found" (404); an expired token is "gone" (410), as Trino answers for unknown and purged
    * queries.
    */
-  verifyFollowUp(path: { queryId: string; phase: FollowUpPhase; token: string }, nowMs = Date.now()): FollowUp {
+  verifyFollowUp(path: { queryId: string; phase: TokenPhase; token: string }, nowMs = Date.now()): FollowUp {
     const followUp = this.open(path.token, nowMs);
     if (followUp.queryId !== path.queryId || followUp.phase !== path.phase) throw notIssuedHere();
     if (this.expired(followUp.issuedAt, nowMs)) {
@@ -167,7 +171,7 @@ export class QueryTokenSigner {
     }
     const fields = plaintext.toString('utf8').split('\n');
     if (fields.length !== FIELDS || fields[0] !== version || !PHASES.has(fields[5]!)) throw notIssuedHere();
-    const [, backend, user, issued, queryId, phase, target] = fields as [string, string, string, string, string, FollowUpPhase, string];
+    const [, backend, user, issued, queryId, phase, target] = fields as [string, string, string, string, string, TokenPhase, string];
     const issuedAt = parseInt(issued, 36);
     if (!Number.isFinite(issuedAt)) throw notIssuedHere();
     return { backend, user, issuedAt, queryId, phase, target };

@@ -24,7 +24,7 @@ import type { QueryIdGenerator } from '../protocol/query-id.js';
 import { wrongUser, type QueryTokenSigner } from '../protocol/query-token.js';
 import { detectDialect, headerName, parseSession } from '../protocol/session.js';
 import type { RoutingContext } from '../routing/router.js';
-import { parseFollowUpPath } from '../protocol/uris.js';
+import { parseFollowUpPath, parseSegmentPath } from '../protocol/uris.js';
 import type { Admission } from '../routing/admission.js';
 import type { AdminApi } from './admin-api.js';
 import type { StaticUi } from './static-ui.js';
@@ -179,6 +179,8 @@ export class GatewayServer {
         this.info(res);
       } else if (path.startsWith('/v1/query/')) {
         await this.queryResource(req, res, path);
+      } else if (path.startsWith('/v1/spooled/')) {
+        await this.segment(req, res, path);
       } else if (path === '/metrics') {
         if (req.method !== 'GET') throw new HttpFailure(405, 'Method not allowed');
         const { registry } = this.options.metrics;
@@ -379,6 +381,31 @@ export class GatewayServer {
     await backend.followUp({ method: req.method, followUp, headers: req.headers, search, baseUrl: this.baseUrl(req), dialect, events }, res);
   }
 
+  /**
+   * A spooled segment's download or acknowledgement through a gateway URI (only coordinator-served
+   * segments get one: storage URIs reach clients as they are). The sealed token names the backend,
+   * its own segment path, the action and the user the query runs as, and expires with tokenTtl.
+   * The official clients fetch segments with a separate HTTP client that sends no credentials
+   * (segment URIs are usually pre-signed storage URLs), and Trino serves its own /v1/spooled URIs on
+   * their encrypted identifier alone; so does the gateway on its token. A request that does name
+   * someone (credentials or a user header) must authenticate as that token's user.
+   */
+  private async segment(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    if (req.method !== 'GET') throw new HttpFailure(405, 'Method not allowed');
+    const parsed = parseSegmentPath(path);
+    if (!parsed) throw new HttpFailure(404, 'Segment not found');
+    // Refuses a token not issued here, altered, for another action or expired before anything else.
+    const segment = this.options.signer.verifyFollowUp(parsed);
+    if (namesSomeone(req.headers)) {
+      const identity = await this.options.identity.resolve(req, detectDialect(req.headers), isTls(req));
+      if (identity.principal.user !== segment.user) throw new HttpFailure(403, 'Access Denied: Cannot access a segment of a query started by another user');
+    }
+    const backend = this.backendsByName.get(segment.backend);
+    if (backend?.relaySegment === undefined) throw new HttpFailure(404, 'Segment not found: its backend is no longer configured');
+    this.options.metrics.segmentRelayed(parsed.phase);
+    await backend.relaySegment({ segment, headers: req.headers }, res);
+  }
+
   private async queryResource(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     const queryId = path.slice('/v1/query/'.length);
     if (!/^[A-Za-z0-9_]{1,128}$/.test(queryId)) throw new HttpFailure(404, 'Query not found');
@@ -457,6 +484,11 @@ export class GatewayServer {
     }
     sendText(res, 500, 'Internal gateway error');
   }
+}
+
+/** Whether a request carries credentials or names a user (either header family). */
+function namesSomeone(headers: IncomingMessage['headers']): boolean {
+  return ['authorization', 'x-trino-user', 'x-presto-user', 'x-trino-original-user', 'x-presto-original-user'].some((name) => headers[name] !== undefined);
 }
 
 function isTls(req: ClientRequest): boolean {

@@ -3,7 +3,7 @@
 and print the outcome as one JSON document on stdout.
 
     py_query.py --host H --port P --user U [--catalog C --schema S]
-                [--http-scheme http|https] [--source NAME]
+                [--http-scheme http|https] [--source NAME] [--encoding ENC]
                 [--session KEY=VALUE ...] --sql SQL [--param VALUE ...]
 
 --param values: "i:123" -> int, "f:1.5" -> float, "b:true" -> bool,
@@ -76,6 +76,7 @@ def main(argv):
     ap.add_argument("--password", help="basic authentication (needs https)")
     ap.add_argument("--access-token", help="JWT bearer authentication (needs https)")
     ap.add_argument("--ca-file", help="CA bundle to verify the server certificate")
+    ap.add_argument("--encoding", help="spooling protocol encoding to ask for (json, json+zstd, json+lz4)")
     ap.add_argument("--sql", required=True)
     ap.add_argument("--param", action="append", default=None, metavar="VALUE",
                     help="statement parameter (repeatable); see module doc")
@@ -101,6 +102,8 @@ def main(argv):
         extra["auth"] = JWTAuthentication(args.access_token)
     if args.ca_file is not None:
         extra["verify"] = args.ca_file
+    if args.encoding is not None:
+        extra["encoding"] = args.encoding
     conn = dbapi.connect(
         **extra,
         host=args.host,

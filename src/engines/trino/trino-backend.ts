@@ -14,12 +14,13 @@ import type { QueryIdGenerator } from '../../protocol/query-id.js';
 import type { QueryTokenSigner } from '../../protocol/query-token.js';
 import type { Dialect } from '../../protocol/session.js';
 import type { ViewExpansion } from '../../sql/analyzer/types.js';
-import { followUpUri, infoUri, type FollowUpPhase } from '../../protocol/uris.js';
+import { followUpUri, infoUri, segmentUri, type FollowUpPhase, type SegmentAction } from '../../protocol/uris.js';
+import { rewriteSegmentUris, type SegmentUriRewrite } from '../../protocol/spooled-data.js';
 import { SkippingRewriter, TopLevelValueRewriter } from '../../protocol/uri-rewriter.js';
 import { sendJson, sendNoContent, sendQueryFailure, sendText } from '../../server/respond.js';
 import { quoteIdentifier, quoteString } from '../../sql/quoting.js';
-import type { Backend, CatalogObjects, FollowUpRequest, QueryEndDetails, QueryEndEvents, QueryLookup, QueryOutcome, Submission } from '../backend.js';
-import { backendRequestHeaders, clientResponseHeaders } from './header-translation.js';
+import type { Backend, CatalogObjects, FollowUpRequest, QueryEndDetails, QueryEndEvents, QueryLookup, QueryOutcome, SegmentRequest, Submission } from '../backend.js';
+import { backendRequestHeaders, clientResponseHeaders, segmentRequestHeaders, segmentResponseHeaders } from './header-translation.js';
 import { HeldDocuments } from './held-documents.js';
 
 const REWRITTEN_KEYS = new Set(['nextUri', 'partialCancelUri', 'infoUri']);
@@ -46,6 +47,17 @@ interface BackendResponse {
 }
 /** Largest non-200 body relayed to a client (backends answer those with short text). */
 const MAX_ERROR_BODY = 4096;
+/**
+ * Largest document with spooled segments the gateway reads whole to rewrite their URIs. Such a
+ * document holds segment descriptions and inline segments, bounded by Trino's
+ * protocol.spooling.inlining.max-size (3 MB by default, base64 makes 4 MB).
+ */
+const MAX_SPOOLED_DOCUMENT_BYTES = 64 * 1024 * 1024;
+/** The paths of Trino's coordinator-served segments (CoordinatorSegmentResource). */
+const SEGMENT_PATHS: ReadonlyArray<[SegmentAction, string]> = [
+  ['download', '/v1/spooled/download/'],
+  ['ack', '/v1/spooled/ack/'],
+];
 
 interface RelayContext {
   user: string;
@@ -129,6 +141,8 @@ export class TrinoBackend implements Backend {
   private readonly dialect: Dialect;
   /** Path prefix of the configured URL, for backends mounted below a path. */
   private readonly pathPrefix: string;
+  /** Scheme, host and port of the configured URL: segment URIs there are the coordinator's own. */
+  private readonly origin: string;
   private readonly held = new HeldDocuments(HELD_BUDGET_BYTES, HELD_TTL_MS);
 
   constructor(private readonly options: TrinoBackendOptions) {
@@ -137,6 +151,7 @@ export class TrinoBackend implements Backend {
     this.dialect = config.dialect;
     const url = new URL(config.url);
     this.pathPrefix = url.pathname === '/' ? '' : url.pathname.replace(/\/$/, '');
+    this.origin = url.origin;
     this.pool = new ClientPool(url, {
       maxConnections: MAX_CONNECTIONS,
       maxPerOwner: MAX_CONNECTIONS_PER_USER,
@@ -524,6 +539,13 @@ export class TrinoBackend implements Backend {
 
   private async relayDocument(response: BackendResponse, context: RelayContext, res: ClientResponse): Promise<void> {
     const issuedAt = Math.floor(Date.now() / 1000);
+    // Trino names the negotiated encoding on every answer of a query that may spool: its data
+    // pages may then carry segment URIs, rewritten in a document read whole (see spooled-data.ts).
+    if (response.headers['x-trino-query-data-encoding'] !== undefined || response.headers['x-presto-query-data-encoding'] !== undefined) {
+      const spooled = await this.withSegmentUrisRewritten(response, context, issuedAt, res);
+      if (spooled === undefined) return;
+      response = spooled;
+    }
     let queryId: string | undefined;
     let hasNext = false;
     let hasError = false;
@@ -545,6 +567,85 @@ export class TrinoBackend implements Backend {
     if (relayed === false) return;
     if (queryId !== undefined) context.events.started?.(queryId);
     if (!hasNext) context.events.ended(hasError ? 'failed' : 'finished', relayed === true ? undefined : finalDetails(relayed));
+  }
+
+  /**
+   * The document with its coordinator-served segment URIs replaced by gateway URIs carrying
+   * sealed tokens bound to the user (relaySegment serves them); storage URIs stay as they are, so
+   * those segments never cross the gateway. Undefined when the document could not be read (the
+   * client was answered).
+   */
+  private async withSegmentUrisRewritten(response: BackendResponse, context: RelayContext, issuedAt: number, res: ClientResponse): Promise<BackendResponse | undefined> {
+    let whole: Buffer;
+    try {
+      const read = await readSpooledDocument(response.body, MAX_SPOOLED_DOCUMENT_BYTES);
+      // Statements Trino does not spool (SHOW, DDL, ...) keep JSON array pages: streamed as usual.
+      if (!Buffer.isBuffer(read)) return { ...response, body: read };
+      whole = read;
+    } catch (err) {
+      if (err instanceof DocumentTooLarge) {
+        failQuery(context, res, new QueryFailure(ErrorCodes.BACKEND_PROTOCOL_ERROR, `Backend sent a document with spooled segments larger than ${MAX_SPOOLED_DOCUMENT_BYTES} bytes${this.detail()}`));
+      } else this.failUnavailable('GET', err, context, res);
+      return undefined;
+    }
+    const rewrite: SegmentUriRewrite = (_key, uri, documentQueryId) => {
+      const target = this.segmentTarget(uri);
+      if (target === undefined) return undefined;
+      const queryId = documentQueryId ?? context.fallbackQueryId;
+      const token = this.options.signer.sign({ backend: this.name, user: context.user, issuedAt, queryId, phase: target.action, target: target.path });
+      return segmentUri(context.baseUrl, target.action, queryId, token);
+    };
+    try {
+      const rewritten = rewriteSegmentUris(whole, rewrite);
+      return { ...response, body: [rewritten] };
+    } catch {
+      failQuery(context, res, new QueryFailure(ErrorCodes.BACKEND_PROTOCOL_ERROR, `Backend sent a malformed document with spooled segments${this.detail()}`));
+      return undefined;
+    }
+  }
+
+  /** The action and backend path of a segment URI the coordinator serves; undefined for any other URI (storage, a worker). */
+  private segmentTarget(uri: string): { action: SegmentAction; path: string } | undefined {
+    let url: URL;
+    try {
+      url = new URL(uri);
+    } catch {
+      return undefined;
+    }
+    if (url.origin !== this.origin) return undefined;
+    for (const [action, path] of SEGMENT_PATHS) {
+      if (url.pathname.startsWith(this.pathPrefix + path)) return { action, path: url.pathname + url.search };
+    }
+    return undefined;
+  }
+
+  /**
+   * A segment download or acknowledgement, relayed to the coordinator as the client would have
+   * sent it (with the segment's own headers). Redirects are passed on, not followed: with
+   * COORDINATOR_STORAGE_REDIRECT the client goes to storage itself.
+   */
+  async relaySegment(request: SegmentRequest, res: ClientResponse): Promise<void> {
+    const { segment } = request;
+    let response: PoolResponse;
+    try {
+      response = await this.pool.request({ method: 'GET', path: segment.target, headers: segmentRequestHeaders(request.headers, USER_AGENT), owner: segment.user });
+    } catch (err) {
+      const reason = describeConnectionError(err);
+      this.options.onUnreachable(this.name, reason);
+      sendText(res, 503, `Backend unavailable: ${reason}`);
+      return;
+    }
+    res.writeHead(response.statusCode, segmentResponseHeaders(response.headers));
+    try {
+      for await (const chunk of response.body) {
+        if (!res.write(chunk) && !(await drained(res, this.options.config.clientStallTimeout))) return;
+      }
+    } catch (err) {
+      this.options.log.warn({ backend: this.name, err: (err as Error).message }, 'backend connection broke while relaying a segment');
+      res.destroy();
+      return;
+    }
+    res.end();
   }
 
   /**
@@ -750,6 +851,41 @@ async function* prepend(chunks: Buffer[], body: AsyncIterator<Buffer>): AsyncIte
     // Left early (the client went away): closing the inner body closes its backend connection.
     await body.return?.();
   }
+}
+
+class DocumentTooLarge extends Error {}
+
+/**
+ * Reads a document of a query that negotiated an encoding: whole (up to `limit` bytes) when its
+ * `data` is an object (segments), else, as soon as `data` shows to be an array or the document
+ * has none, the body to stream: what was read, then the rest.
+ */
+async function readSpooledDocument(body: BackendResponse['body'], limit: number): Promise<Buffer | AsyncIterable<Buffer>> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const probe = new TopLevelValueRewriter(new Set(), () => undefined);
+  let segments = false;
+  const iterator = toAsyncIterator(body);
+  for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+    const chunk = next.value;
+    chunks.push(chunk);
+    size += chunk.length;
+    if (size > limit) throw new DocumentTooLarge();
+    if (segments) continue;
+    const { stoppedAt } = probe.pushUntilValueOf(chunk, 'data');
+    if (stoppedAt === -1) continue;
+    if (chunk[stoppedAt] !== OPEN_OBJECT) return prepend(chunks, iterator);
+    segments = true;
+  }
+  return concatenated(chunks);
+}
+
+const OPEN_OBJECT = 0x7b;
+
+function toAsyncIterator(body: BackendResponse['body']): AsyncIterator<Buffer> {
+  if (Symbol.asyncIterator in body) return body[Symbol.asyncIterator]();
+  const iterator = body[Symbol.iterator]();
+  return { next: async () => iterator.next() };
 }
 
 async function readLimited(body: BackendResponse['body']): Promise<string> {
