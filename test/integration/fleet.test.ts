@@ -374,6 +374,41 @@ test('a query queued through one instance cannot be polled or cancelled by anoth
   assert.deepEqual(await finish(queued, b.url), { state: 'FINISHED' });
 });
 
+test('clientTimeout across instances: a query admitted by A whose polls all go to B runs on; once nobody polls it, A abandons it', { timeout: 120_000 }, async () => {
+  const redis = await startRedis();
+  const shared = {
+    backends: [{ name: 'trino1', engine: 'trino', url: trino, group: 'adhoc' }],
+    routing: { defaultGroup: 'adhoc' },
+    queries: { clientTimeout: '4s' },
+    redis: { url: redis.url, keyPrefix: `qgtest:${randomBytes(4).toString('hex')}:` },
+  };
+  const a = await gateway(shared);
+  const b = await gateway(shared);
+  // Far more pages than are read here: Trino waits for the client, on no CPU.
+  const first = await post(a.url, 'SELECT * FROM tpch.sf1.lineitem', USER);
+  assert.equal(first.status, 200, first.text);
+  const id = first.json.id as string;
+  let next = first.json.nextUri as string;
+  const until = Date.now() + 12_000;
+  while (Date.now() < until) {
+    const response = await get(`${b.url}${new URL(next).pathname}`, USER);
+    assert.equal(response.status, 200, response.text);
+    assert.equal(response.json.error, undefined, `polled through B for ${Math.round((Date.now() - until + 12_000) / 1000)} s: ${response.text.slice(0, 300)}`);
+    next = response.json.nextUri as string;
+    assert.ok(next);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+  assert.equal((await backendView(a.url, 'trino1')).running, 1, 'A still holds the slot of a query polled elsewhere');
+  // Nobody polls it any more: A lets it go and cancels it on the backend.
+  await waitFor('A to abandon the query', async () => (await backendView(a.url, 'trino1')).running === 0, 20_000);
+  await waitFor('its history row ABANDONED', async () => {
+    const response = await fetch(`${a.url}/api/queries/${id}`, { headers: ADMIN });
+    return response.status === 200 && ((await response.json()) as { state: string }).state === 'ABANDONED';
+  }, 10_000);
+  const info = (await (await fetch(`${trino}/v1/query/${id}`, { headers: USER })).json()) as { state: string };
+  assert.equal(info.state, 'FAILED', 'cancelled on Trino');
+});
+
 // Opt-in (QUERYGATE_FLEET_LONG=1): not yet passing, see the README's operations section.
 test(`Redis stopped for 60 s under load behind the balancer: queries keep running, shares apply, fleet counts return, no slot stays held`, { skip: !LONG, timeout: 300_000 }, async (t) => {
   const outageMs = 60_000;

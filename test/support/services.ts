@@ -18,7 +18,7 @@ export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 export const TRINO_PORT = Number(process.env.QUERYGATE_TRINO_PORT ?? 18080);
 export const TRINO_URL = `http://127.0.0.1:${TRINO_PORT}`;
 /** The run directory name of the test Trino (scripts/trino/start.sh --name): several engineers' Trinos side by side. */
-const TRINO_NAME = process.env.QUERYGATE_TRINO_NAME ?? 'trino1';
+export const TRINO_NAME = process.env.QUERYGATE_TRINO_NAME ?? 'trino1';
 
 /** Starts (or reuses) the test Trino; resolves when it answers queries. */
 export async function ensureTrino(name = TRINO_NAME, port = TRINO_PORT): Promise<string> {
