@@ -23,12 +23,24 @@ export interface QueuedStatement {
   principal: string;
   sql: string;
   originalSql?: string;
-  /** The request's headers (the session is read from them again). */
+  /** The request's protocol headers (the session is read from them again): see `sharedHeaders`. */
   headers: IncomingHttpHeaders;
   receivedAt: number;
   access?: SubmissionAccess;
   decision: RouteDecision;
   enqueuedAt: number;
+}
+
+/** Headers an engine may use besides the protocol's own (header-translation.ts forwards no others). */
+const SHARED_HEADERS = new Set(['user-agent', 'content-type', 'traceparent', 'tracestate']);
+
+/**
+ * The headers of a queued statement worth sharing: the protocol's (`X-Trino-*`, `X-Presto-*`)
+ * and the few an engine forwards. Credentials (`Authorization`, cookies) never leave the instance
+ * that authenticated the request.
+ */
+export function sharedHeaders(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => name.startsWith('x-trino-') || name.startsWith('x-presto-') || SHARED_HEADERS.has(name)));
 }
 
 /** The backend's own id of a query the gateway knows under another id. */
@@ -38,7 +50,10 @@ export interface BackendQuery {
 }
 
 export interface FleetQueue {
-  /** Shares a queued statement for `ttlMs`; rejects when the shared store is unreachable. */
+  /**
+   * Shares a queued statement for `ttlMs` (again after a failure: a statement already taken is
+   * never brought back); rejects when the shared store is unreachable.
+   */
   put(statement: QueuedStatement, ttlMs: number): Promise<void>;
   /** The queued statement, undefined once taken or expired; rejects when the store is unreachable. */
   get(id: string): Promise<QueuedStatement | undefined>;
@@ -54,23 +69,25 @@ export interface FleetQueue {
 const MAX_LOCAL_ALIASES = 100_000;
 
 export class LocalFleetQueue implements FleetQueue {
-  private readonly statements = new Map<string, { statement: QueuedStatement; until: number }>();
+  /** A taken statement stays as `taken` until it would have expired, so that sharing it again cannot revive it. */
+  private readonly statements = new Map<string, { statement: QueuedStatement | 'taken'; until: number }>();
   private readonly aliases = new Map<string, { query: BackendQuery; until: number }>();
 
   async put(statement: QueuedStatement, ttlMs: number): Promise<void> {
     this.purge();
-    this.statements.set(statement.id, { statement, until: Date.now() + ttlMs });
+    if (!this.statements.has(statement.id)) this.statements.set(statement.id, { statement, until: Date.now() + ttlMs });
   }
 
   async get(id: string): Promise<QueuedStatement | undefined> {
     const entry = this.statements.get(id);
-    return entry !== undefined && entry.until > Date.now() ? entry.statement : undefined;
+    return entry !== undefined && entry.until > Date.now() && entry.statement !== 'taken' ? entry.statement : undefined;
   }
 
   async take(id: string): Promise<boolean> {
     const entry = this.statements.get(id);
-    this.statements.delete(id);
-    return entry !== undefined && entry.until > Date.now();
+    if (entry === undefined || entry.until <= Date.now() || entry.statement === 'taken') return false;
+    entry.statement = 'taken';
+    return true;
   }
 
   async alias(id: string, query: BackendQuery, ttlMs: number): Promise<void> {
@@ -98,7 +115,15 @@ export class LocalFleetQueue implements FleetQueue {
   }
 }
 
-/** Keys `<prefix>queued:<id>` (the statement as JSON) and `<prefix>alias:<id>`, both expiring. */
+/** Takes a statement: marks it taken (until it would have expired); 1 for the one caller that did. */
+const TAKE_SCRIPT = `
+local value = redis.call('GET', KEYS[1])
+if not value or value == 'taken' then return 0 end
+redis.call('SET', KEYS[1], 'taken', 'KEEPTTL')
+return 1
+`;
+
+/** Keys `<prefix>queued:<id>` (the statement as JSON, then `taken`) and `<prefix>alias:<id>`, both expiring. */
 export class RedisFleetQueue implements FleetQueue {
   /** Aliases written or read here, so that polls and lookups of this instance's queries need no round trip. */
   private readonly local = new LocalFleetQueue();
@@ -109,16 +134,16 @@ export class RedisFleetQueue implements FleetQueue {
   ) {}
 
   async put(statement: QueuedStatement, ttlMs: number): Promise<void> {
-    await this.redis.set(`${this.prefix}queued:${statement.id}`, JSON.stringify(statement), 'PX', ttlMs);
+    await this.redis.set(`${this.prefix}queued:${statement.id}`, JSON.stringify(statement), 'PX', ttlMs, 'NX');
   }
 
   async get(id: string): Promise<QueuedStatement | undefined> {
     const text = await this.redis.get(`${this.prefix}queued:${id}`);
-    return text === null ? undefined : parseStatement(text, id);
+    return text === null || text === 'taken' ? undefined : parseStatement(text, id);
   }
 
   async take(id: string): Promise<boolean> {
-    return (await this.redis.del(`${this.prefix}queued:${id}`)) === 1;
+    return (await this.redis.eval(TAKE_SCRIPT, 1, `${this.prefix}queued:${id}`)) === 1;
   }
 
   async alias(id: string, query: BackendQuery, ttlMs: number): Promise<void> {

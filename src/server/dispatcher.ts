@@ -20,7 +20,7 @@ import { parseWait } from '../protocol/query-params.js';
 import type { QueryIdGenerator } from '../protocol/query-id.js';
 import { wrongUser, type QueryTokenSigner } from '../protocol/query-token.js';
 import { parseSession } from '../protocol/session.js';
-import type { FleetQueue, QueuedStatement } from '../cluster/fleet-queue.js';
+import { sharedHeaders, type FleetQueue, type QueuedStatement } from '../cluster/fleet-queue.js';
 import { renderQueryResults } from '../protocol/results.js';
 import { followUpUri, infoUri } from '../protocol/uris.js';
 import { QUEUED_CLIENT_TIMEOUT_MS, type Admission, type Slot, type Ticket } from '../routing/admission.js';
@@ -40,7 +40,12 @@ interface QueuedQuery {
   submission: PendingSubmission;
   createdAt: number;
   lastToken: number;
+  /** In the shared queue (false while the store was unreachable: shared again by the sweeper). */
+  shared: boolean;
 }
+
+/** A poll of a queued query no instance has shared yet reads once more after this (its instance shares it again every second). */
+const SHARE_RETRY_MS = 1_200;
 
 export interface SharedQueueOptions {
   store: FleetQueue;
@@ -104,8 +109,9 @@ export class Dispatcher {
     }
     const id = this.queryIds.next();
     const ticket = this.admission.enqueue(id, decision);
-    this.queued.set(id, { ticket, submission, createdAt: Date.now(), lastToken: 0 });
-    await this.share(id, submission, ticket);
+    const queued = { ticket, submission, createdAt: Date.now(), lastToken: 0, shared: false };
+    this.queued.set(id, queued);
+    queued.shared = await this.share(id, submission, ticket);
     submission.trace?.queued(decision.group);
     this.log.info({ queryId: id, group: decision.group, reason: decision.reason }, 'query waits in the gateway queue');
     this.sendQueued(res, id, submission, 1);
@@ -127,7 +133,7 @@ export class Dispatcher {
     if (queued.submission.principal !== owner) throw new HttpFailure(404, 'Query not found');
     if (method === 'DELETE') {
       this.queued.delete(queryId);
-      this.admission.abandon(queued.ticket, (await this.take(queryId)) === 'mine');
+      this.admission.abandon(queued.ticket, (await this.take(queryId, queued)) === 'mine');
       queued.submission.trace?.ended('abandoned', { canceled: true });
       sendNoContent(res);
       return;
@@ -145,7 +151,7 @@ export class Dispatcher {
     }
     if (ticket.slot) {
       const slot = ticket.slot;
-      const taken = await this.take(queryId);
+      const taken = await this.take(queryId, queued);
       // While the shared queue is unreachable only the instance that queued the query may start it.
       if (taken === 'gone' || (taken === 'unreachable' && ticket.adopted)) {
         ticket.slot = undefined;
@@ -170,21 +176,27 @@ export class Dispatcher {
   }
 
   /** Shares a query that queued here, so that any instance can serve its polls (this one alone when the store is unreachable). */
-  private async share(id: string, submission: PendingSubmission, ticket: Ticket): Promise<void> {
+  private async share(id: string, submission: PendingSubmission, ticket: Ticket): Promise<boolean> {
     const statement: QueuedStatement = {
       id,
       user: submission.user,
       principal: submission.principal,
       sql: submission.sql,
       ...(submission.originalSql !== undefined ? { originalSql: submission.originalSql } : {}),
-      headers: submission.headers,
+      headers: sharedHeaders(submission.headers),
       receivedAt: submission.receivedAt,
       ...(submission.access !== undefined ? { access: submission.access } : {}),
       decision: ticket.decision,
       enqueuedAt: ticket.enqueuedAt,
     };
     const ttlMs = this.admission.queueTimeout(ticket.decision.group) + QUEUED_CLIENT_TIMEOUT_MS;
-    await this.shared.store.put(statement, ttlMs).catch((err: Error) => this.log.warn({ queryId: id, err: err.message }, 'shared queue unreachable: the query can only be polled on this instance'));
+    try {
+      await this.shared.store.put(statement, ttlMs);
+      return true;
+    } catch (err) {
+      this.log.warn({ queryId: id, err: (err as Error).message }, 'shared queue unreachable: the query can only be polled on this instance until it is shared');
+      return false;
+    }
   }
 
   /** A query queued by another instance, polled here: read from the shared queue and joined to this instance's queue. */
@@ -192,6 +204,8 @@ export class Dispatcher {
     let statement: QueuedStatement | undefined;
     try {
       statement = await this.shared.store.get(id);
+      // Queued while the store was unreachable, its instance may not have shared it yet.
+      if (statement === undefined) statement = await new Promise((resolve) => setTimeout(resolve, SHARE_RETRY_MS)).then(() => this.shared.store.get(id));
     } catch {
       throw new HttpFailure(503, 'The gateway queue is unreachable from this instance: retry', { 'Retry-After': '1' });
     }
@@ -209,13 +223,15 @@ export class Dispatcher {
       receivedAt: statement.receivedAt,
       ...(statement.access !== undefined ? { access: statement.access } : {}),
     };
-    const queued = { ticket: this.admission.adopt(id, statement.decision, statement.enqueuedAt), submission, createdAt: statement.enqueuedAt, lastToken: token };
+    const queued = { ticket: this.admission.adopt(id, statement.decision, statement.enqueuedAt), submission, createdAt: statement.enqueuedAt, lastToken: token, shared: true };
     this.queued.set(id, queued);
     return queued;
   }
 
   /** Takes the query out of the shared queue before it starts or is cancelled: 'mine' for one poll in the fleet. */
-  private async take(id: string): Promise<'mine' | 'gone' | 'unreachable'> {
+  private async take(id: string, queued: QueuedQuery): Promise<'mine' | 'gone' | 'unreachable'> {
+    // Not shared yet (queued while the store was unreachable): shared first, so that the take is recorded.
+    if (!queued.shared && !(queued.shared = await this.share(id, queued.submission, queued.ticket))) return 'unreachable';
     try {
       return (await this.shared.store.take(id)) ? 'mine' : 'gone';
     } catch {
@@ -228,10 +244,11 @@ export class Dispatcher {
    * records it in history; a client that polls again before the listener closes gets `failure`.
    */
   failQueued(failure: QueryFailure): void {
-    for (const [id, { ticket, submission, createdAt }] of this.queued) {
+    for (const [id, { ticket, submission, createdAt, shared }] of this.queued) {
       if (ticket.failure !== undefined) continue;
       this.admission.abandon(ticket, true);
-      void this.take(id);
+      // Failed for the fleet: no other instance may start it.
+      if (shared) void this.shared.store.take(id).catch(() => undefined);
       ticket.failure = failure;
       ticket.settle();
       submission.trace?.failed(failure);
@@ -244,6 +261,7 @@ export class Dispatcher {
   sweep(): void {
     this.admission.sweep();
     for (const [id, queued] of this.queued) {
+      if (!queued.shared && !queued.ticket.settled) void this.share(id, queued.submission, queued.ticket).then((shared) => (queued.shared = shared));
       if (queued.ticket.failure === undefined && queued.ticket.slot === undefined && !this.admission.isQueued(queued.ticket)) {
         this.queued.delete(id);
         queued.submission.trace?.ended('abandoned');

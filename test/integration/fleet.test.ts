@@ -409,7 +409,7 @@ test('clientTimeout across instances: a query admitted by A whose polls all go t
   assert.equal(info.state, 'FAILED', 'cancelled on Trino');
 });
 
-// Opt-in (QUERYGATE_FLEET_LONG=1): not yet passing, see the README's operations section.
+// Opt-in (QUERYGATE_FLEET_LONG=1): figures in the README's operations section.
 test(`Redis stopped for 60 s under load behind the balancer: queries keep running, shares apply, fleet counts return, no slot stays held`, { skip: !LONG, timeout: 300_000 }, async (t) => {
   const outageMs = 60_000;
   const redis = await startRedis(OUTAGE_REDIS_PORT);
