@@ -41,7 +41,8 @@ import { BackendPool } from './routing/backend-pool.js';
 import { FleetBackendStates } from './routing/backend-states.js';
 import { RedisBus } from './cluster/redis-bus.js';
 import { ClusterLoad, shareQueryEnds } from './routing/cluster-load.js';
-import { RedisLeaseStore } from './cluster/redis-leases.js';
+import { fleetRedis, RedisLeaseStore } from './cluster/redis-leases.js';
+import { LocalFleetQueue, RedisFleetQueue, type FleetQueue } from './cluster/fleet-queue.js';
 import { HealthChecker } from './routing/health-checker.js';
 import { Router, type RouteDecision, type RoutingContext } from './routing/router.js';
 import { AdminApi } from './server/admin-api.js';
@@ -377,7 +378,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
     ops.tracker.ended(slot.queryId, outcome, details);
     if (outcome === 'abandoned') {
       log.warn({ queryId: slot.queryId, backend: slot.backend.backend.name }, 'client stopped polling: cancelling the query');
-      void slot.backend.backend.abandon(slot.queryId);
+      void slot.backend.backend.abandon(slot.backendQueryId ?? slot.queryId);
     }
   });
   metrics.observeBackends(pool, admission);
@@ -390,12 +391,14 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
     return { kind: request.kind, tables: request.tables.map((t) => `${t.table.catalog}.${t.table.schema}.${t.table.name}`), catalogs: catalogsNamed(request) };
   };
   const placement = new CatalogPlacement(config.backends.map((c, i) => ({ backend: backends[i]!, group: c.group })), log);
-  const dispatcher = new Dispatcher(fromConfig('routing', () => new Router(config)), admission, signer, queryIds, metrics, ops.tracker, analyzeForRouting, log, placement);
+  const fleetQueue = await startFleetQueue(config);
+  const dispatcher = new Dispatcher(fromConfig('routing', () => new Router(config)), admission, signer, queryIds, metrics, ops.tracker, analyzeForRouting, log, { store: fleetQueue, aliasTtlMs: config.security.tokenTtl }, placement);
+  cluster?.onQueuedTakenElsewhere((id) => dispatcher.takenElsewhere(id));
   const reloader = options.configPath === undefined ? undefined : watchConfig(options.configPath, config, { pool, dispatcher, groupLimits, log }, ops.audit);
   const lifecycle = new Lifecycle();
   const sweeper = setInterval(() => dispatcher.sweep(), 1_000);
   sweeper.unref();
-  const reconciler = new HistoryReconciler(ops.store, ops.writer, ops.tracker, new Map(backends.map((b) => [b.name, b])), log);
+  const reconciler = new HistoryReconciler(ops.store, ops.writer, ops.tracker, new Map(backends.map((b) => [b.name, b])), log, (id) => dispatcher.backendQueryOf(id));
   reconciler.start();
   const health = new HealthChecker(pool, config.healthCheck.interval, config.healthCheck.timeout, (backend, healthy, reason) => {
     metrics.backendHealthChanged(backend, healthy);
@@ -484,12 +487,21 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
       await Promise.all([...backends, metadataBackend].map((b) => b.close()));
       await tagRuntime?.close();
       await cluster?.close();
+      await fleetQueue.close();
       bus?.close();
       await ops.close();
       // Last: the spans of queries the drain ended are exported before the process exits.
       await tracing.shutdown();
     },
   };
+}
+
+/** The gateway queue shared through Redis when configured (any instance serves its polls), else this instance's own. */
+async function startFleetQueue(config: GatewayConfig): Promise<FleetQueue> {
+  if (config.redis === undefined) return new LocalFleetQueue();
+  const redis = fleetRedis(config.redis.url);
+  await redis.connect().catch(() => undefined);
+  return new RedisFleetQueue(redis, `${config.redis.keyPrefix}queue:`);
 }
 
 /** Fleet-wide running/queued counts as leases in Redis, when configured; an unreachable Redis is not fatal (local shares, logged). */

@@ -202,6 +202,8 @@ export interface GatewayOptions {
   accessRules?: unknown;
   /** More top-level configuration sections (e.g. `history`). */
   extraConfig?: Record<string, unknown>;
+  /** Flags for node itself (e.g. the heap ceiling `npm start` sets). */
+  nodeArgs?: string[];
 }
 
 /** Runs `node dist/src/cli.js serve` with a generated configuration: one Trino pass-through backend. */
@@ -234,7 +236,7 @@ export async function startGateway(options: GatewayOptions): Promise<Service> {
   writeFileSync(configFile, stringify(config));
   const logFile = join(dir, 'gateway.log');
   const log = openSync(logFile, 'w');
-  const nodeArgs = options.profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', options.profileDir];
+  const nodeArgs = [...(options.nodeArgs ?? []), ...(options.profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', options.profileDir])];
   const child = spawn(process.execPath, [...nodeArgs, join(options.repo ?? REPO, 'dist/src/cli.js'), 'serve', '--config', configFile], {
     stdio: ['ignore', log, log],
   });

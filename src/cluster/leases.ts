@@ -21,6 +21,8 @@ export interface HeldLease {
   queryId?: string;
   /** True when the lease is one of this instance's own slots (counted locally, not as "others"). */
   own: boolean;
+  /** How long ago this instance last served a poll of the query (a duration: no clocks are compared between hosts). */
+  polledAgoMs?: number;
 }
 
 export interface ReleasedLease {
@@ -48,6 +50,8 @@ export interface SyncResult {
   others: Record<string, number>;
   /** Queries held here that ended elsewhere (their leases were dropped in this round). */
   ended: Array<{ queryId: string; outcome: QueryOutcome }>;
+  /** For this instance's own leases of queries: how long ago any instance last served a poll of it. */
+  polledAgoMs: Record<string, number>;
 }
 
 export interface LeaseStore {
@@ -67,6 +71,7 @@ export class LocalLeaseStore implements LeaseStore {
   private readonly pools = new Map<string, Map<string, number>>();
   private readonly instances = new Map<string, number>();
   private readonly tombstones = new Map<string, { outcome: QueryOutcome; until: number }>();
+  private readonly polled = new Map<string, number>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -82,6 +87,11 @@ export class LocalLeaseStore implements LeaseStore {
     }
     const ended: SyncResult['ended'] = [];
     const own = new Map<string, number>();
+    const polledAgoMs: Record<string, number> = {};
+    for (const [queryId, at] of this.polled) if (at <= now - round.tombstoneTtlMs) this.polled.delete(queryId);
+    for (const h of round.held) {
+      if (h.queryId !== undefined && h.polledAgoMs !== undefined) this.polled.set(h.queryId, Math.max(this.polled.get(h.queryId) ?? 0, now - h.polledAgoMs));
+    }
     for (const h of round.held) {
       const tombstone = h.queryId === undefined ? undefined : this.tombstones.get(h.queryId);
       if (tombstone) {
@@ -92,6 +102,8 @@ export class LocalLeaseStore implements LeaseStore {
       const pool = this.pool(h.pool);
       pool.set(h.member, Math.max(pool.get(h.member) ?? 0, expiry));
       if (h.own) own.set(h.pool, (own.get(h.pool) ?? 0) + 1);
+      const polledAt = h.own && h.queryId !== undefined ? this.polled.get(h.queryId) : undefined;
+      if (polledAt !== undefined) polledAgoMs[h.queryId!] = now - polledAt;
     }
     const others: Record<string, number> = {};
     for (const name of round.pools) {
@@ -99,7 +111,7 @@ export class LocalLeaseStore implements LeaseStore {
       purge(pool, now);
       others[name] = Math.max(0, pool.size - (own.get(name) ?? 0));
     }
-    return { instances: this.instances.size, others, ended };
+    return { instances: this.instances.size, others, ended, polledAgoMs };
   }
 
   async close(): Promise<void> {}

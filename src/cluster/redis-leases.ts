@@ -1,7 +1,9 @@
 /**
  * Leases in Redis, for gateway instances on several hosts. Each pool is a sorted set
  * (`<prefix>pool:<name>`: member → expiry), the live instances another (`<prefix>instances`), and
- * an ended query a key (`<prefix>ended:<queryId>` → outcome) that expires after the tombstone TTL.
+ * an ended query a key (`<prefix>ended:<queryId>` → outcome) that expires after the tombstone TTL,
+ * and when each query was last polled on any instance another (`<prefix>polled`: query → time).
+ * Instances send how long ago they served a poll, never a time of their own clock.
  * A round is one Lua script, so it is atomic, and expiry uses Redis's own clock (TIME): no clock
  * comparison between hosts.
  *
@@ -23,8 +25,15 @@ for _, r in ipairs(req.released) do
   redis.call('ZREM', p .. 'pool:' .. r[1], r[2])
   if r[3] ~= '' then redis.call('SET', p .. 'ended:' .. r[3], r[4], 'PX', req.tombstoneTtl) end
 end
+local polledKey = p .. 'polled'
+redis.call('ZREMRANGEBYSCORE', polledKey, '-inf', now - req.tombstoneTtl)
+for _, h in ipairs(req.held) do
+  if h[3] ~= '' and h[5] >= 0 then redis.call('ZADD', polledKey, 'GT', now - h[5], h[3]) end
+end
+redis.call('PEXPIRE', polledKey, req.tombstoneTtl)
 local ended = {}
 local own = {}
+local polled = {}
 for _, h in ipairs(req.held) do
   local outcome = false
   if h[3] ~= '' then outcome = redis.call('GET', p .. 'ended:' .. h[3]) end
@@ -35,7 +44,16 @@ for _, h in ipairs(req.held) do
   else
     redis.call('ZADD', p .. 'pool:' .. h[1], 'GT', expiry, h[2])
     redis.call('PEXPIRE', p .. 'pool:' .. h[1], req.ttl * 2)
-    if h[4] == 1 then own[h[1]] = (own[h[1]] or 0) + 1 end
+    if h[4] == 1 then
+      own[h[1]] = (own[h[1]] or 0) + 1
+      if h[3] ~= '' then
+        local at = redis.call('ZSCORE', polledKey, h[3])
+        if at then
+          table.insert(polled, h[3])
+          table.insert(polled, now - tonumber(at))
+        end
+      end
+    end
   end
 end
 local others = {}
@@ -45,7 +63,7 @@ for _, name in ipairs(req.pools) do
   table.insert(others, name)
   table.insert(others, redis.call('ZCARD', key) - (own[name] or 0))
 end
-return { redis.call('ZCARD', p .. 'instances'), ended, others }
+return { redis.call('ZCARD', p .. 'instances'), ended, others, polled }
 `;
 
 export interface RedisLeaseStoreOptions {
@@ -56,21 +74,30 @@ export interface RedisLeaseStoreOptions {
   connectTimeoutMs?: number;
 }
 
+/**
+ * A connection for the fleet's shared state: commands fail at once while Redis is unreachable (no
+ * offline queue, no retries), and it reconnects quickly in the background; connect() it first.
+ */
+export function fleetRedis(redis: string | RedisOptions, connectTimeoutMs = 2000): Redis {
+  const common: RedisOptions = {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    connectTimeout: connectTimeoutMs,
+    // Reconnect quickly: the fleet's counts come back with the first round after it.
+    retryStrategy: (times) => Math.min(100 * times, 1000),
+    lazyConnect: true,
+  };
+  const connection = typeof redis === 'string' ? new Redis(redis, common) : new Redis({ ...redis, ...common });
+  // Errors surface as rejected commands; the event would otherwise be logged by ioredis as unhandled.
+  connection.on('error', () => undefined);
+  return connection;
+}
+
 export class RedisLeaseStore implements LeaseStore {
   private readonly redis: Redis;
 
   constructor(private readonly options: RedisLeaseStoreOptions) {
-    const common: RedisOptions = {
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      connectTimeout: options.connectTimeoutMs ?? 2000,
-      // Reconnect quickly: the fleet's counts come back with the first round after it.
-      retryStrategy: (times) => Math.min(100 * times, 1000),
-      lazyConnect: true,
-    };
-    this.redis = typeof options.redis === 'string' ? new Redis(options.redis, common) : new Redis({ ...options.redis, ...common });
-    // Errors surface as rejected rounds; the event would otherwise be logged by ioredis as unhandled.
-    this.redis.on('error', () => undefined);
+    this.redis = fleetRedis(options.redis, options.connectTimeoutMs);
   }
 
   /** Connects (up to the connect timeout); an unreachable Redis is not an error here, rounds fail until it is back. */
@@ -83,13 +110,14 @@ export class RedisLeaseStore implements LeaseStore {
       instance: round.instance,
       ttl: round.ttlMs,
       tombstoneTtl: round.tombstoneTtlMs,
-      held: round.held.map((h) => [h.pool, h.member, h.queryId ?? '', h.own ? 1 : 0]),
+      held: round.held.map((h) => [h.pool, h.member, h.queryId ?? '', h.own ? 1 : 0, Math.max(-1, Math.round(h.polledAgoMs ?? -1))]),
       released: round.released.map((r) => [r.pool, r.member, r.ended?.queryId ?? '', r.ended?.outcome ?? '']),
       pools: round.pools,
     };
     // cjson decodes an empty array as an empty object, which ipairs walks as empty all the same.
-    const [instances, ended, others] = (await this.redis.eval(SYNC_SCRIPT, 1, this.options.prefix, JSON.stringify(request))) as [number, string[], Array<string | number>];
-    const result: SyncResult = { instances, others: {}, ended: [] };
+    const [instances, ended, others, polled] = (await this.redis.eval(SYNC_SCRIPT, 1, this.options.prefix, JSON.stringify(request))) as [number, string[], Array<string | number>, Array<string | number>];
+    const result: SyncResult = { instances, others: {}, ended: [], polledAgoMs: {} };
+    for (let i = 0; i + 1 < polled.length; i += 2) result.polledAgoMs[String(polled[i])] = Math.max(0, Number(polled[i + 1]));
     for (let i = 0; i + 1 < others.length; i += 2) result.others[String(others[i])] = Math.max(0, Number(others[i + 1]));
     for (let i = 0; i + 1 < ended.length; i += 2) {
       const outcome = ended[i + 1];

@@ -33,6 +33,8 @@ export interface Submission {
   receivedAt: number;
   /** What access control decided, for history (absent when no access control is configured). */
   access?: SubmissionAccess;
+  /** The id the client already holds (the query waited in the gateway queue): the query keeps it, whatever the backend calls it. */
+  queryId?: string;
   /** The query's spans (the gateway's; engines do not use it). */
   trace?: QueryTrace;
   events: SubmissionEvents;
@@ -68,8 +70,8 @@ export interface QueryEndEvents {
 }
 
 export interface SubmissionEvents extends QueryEndEvents {
-  /** The backend named the query's id. */
-  started(queryId: string): void;
+  /** The query started: its id, and the backend's own when the query keeps an id the gateway gave it. */
+  started(queryId: string, backendQueryId?: string): void;
 }
 
 export interface FollowUpRequest {
@@ -141,8 +143,11 @@ export interface Backend {
    * is the user it runs as.
    */
   cancelQuery(queryId: string, requester: string, headers: IncomingHttpHeaders): Promise<QueryLookup>;
-  /** Writes `GET /v1/query/{id}` for a query this backend owns, when `requester` is the user it runs as. */
-  queryInfo(queryId: string, requester: string, headers: IncomingHttpHeaders, res: ClientResponse): Promise<QueryLookup>;
+  /**
+   * Writes `GET /v1/query/{id}` for a query this backend owns, when `requester` is the user it
+   * runs as; `shownAs`: the id the client knows the query by, when the backend's differs.
+   */
+  queryInfo(queryId: string, requester: string, headers: IncomingHttpHeaders, res: ClientResponse, shownAs?: string): Promise<QueryLookup>;
   close(): Promise<void>;
 }
 

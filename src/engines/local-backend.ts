@@ -161,7 +161,7 @@ export class LocalBackend implements Backend {
   }
 
   private serve(submission: Submission, res: ClientResponse, start: (query: LocalQuery) => Promise<Outcome>): void {
-    const query = new LocalQuery(submission.events, this.options.queryIds.next(), submission.user, submission.principal, submission.session.dialect, submission.sql, submission.access !== undefined);
+    const query = new LocalQuery(submission.events, submission.queryId ?? this.options.queryIds.next(), submission.user, submission.principal, submission.session.dialect, submission.sql, submission.access !== undefined);
     this.queries.set(query.id, query);
     submission.events.started(query.id);
     // Start at once: the first poll then usually finds the first page ready.

@@ -28,6 +28,8 @@ const STATE_TIMEOUT_MS = 2_000;
 export class Slot {
   private released = false;
   queryId: string | undefined;
+  /** The backend's own id of the query, when the gateway knows it under another (it waited in the gateway queue). */
+  backendQueryId: string | undefined;
   lastSeen = Date.now();
   lastChecked = 0;
   /** Run once when the slot is freed (the submission's afterEnd), on whichever path ends the query. */
@@ -66,10 +68,17 @@ export class Ticket {
     readonly id: string,
     readonly decision: RouteDecision,
     readonly enqueuedAt: number,
+    /** Queued by another instance, polled here: counted in the fleet's queue by its lease, not in this instance's. */
+    readonly adopted = false,
   ) {}
 
   get settled(): boolean {
     return this.slot !== undefined || this.failure !== undefined;
+  }
+
+  /** A poll is waiting for this query here: only then may it take a slot (its client may be polling another instance). */
+  get polled(): boolean {
+    return this.wake !== undefined;
   }
 
   /** Resolves when admitted or failed, or after `ms`, whichever comes first. */
@@ -136,6 +145,31 @@ export class Admission {
     return ticket;
   }
 
+  /** Takes into this instance's queue, in arrival order, a query queued by another instance whose client polls here. */
+  adopt(id: string, decision: RouteDecision, enqueuedAt: number): Ticket {
+    const ticket = new Ticket(id, decision, enqueuedAt, true);
+    const later = this.queue.findIndex((t) => t.enqueuedAt > enqueuedAt);
+    this.queue.splice(later === -1 ? this.queue.length : later, 0, ticket);
+    return ticket;
+  }
+
+  /**
+   * A poll of a queued query: waits up to `ms` for a slot (taken only while a poll waits, so
+   * never for a client polling elsewhere), or for its failure.
+   */
+  async poll(ticket: Ticket, ms: number): Promise<void> {
+    ticket.lastPoll = Date.now();
+    if (ticket.adopted) this.pool.cluster?.queuedPolled(ticket.decision.group, ticket.id, QUEUED_CLIENT_TIMEOUT_MS);
+    const waited = ticket.wait(ms);
+    this.drainQueue();
+    await waited;
+  }
+
+  /** How long a query of `group` may wait in the gateway queue. */
+  queueTimeout(group: string): number {
+    return this.limits(group).queueTimeoutMs;
+  }
+
   isQueued(ticket: Ticket): boolean {
     return this.queue.includes(ticket);
   }
@@ -151,13 +185,14 @@ export class Admission {
   }
 
   queuedIn(group: string): number {
-    return this.queue.filter((t) => t.decision.group === group).length;
+    return this.queue.filter((t) => t.decision.group === group && !t.adopted).length;
   }
 
-  /** Connects a slot to the backend's query id, so follow-ups and the end of the query find it. */
-  bind(slot: Slot, queryId: string): void {
+  /** Connects a slot to the query's id (and the backend's, when it differs), so follow-ups and the end of the query find it. */
+  bind(slot: Slot, queryId: string, backendQueryId?: string): void {
     this.unbound.delete(slot);
     slot.queryId = queryId;
+    if (backendQueryId !== queryId) slot.backendQueryId = backendQueryId;
     this.inflight.set(queryId, slot);
     this.pool.bind(slot.backend, slot.lease, queryId);
   }
@@ -199,6 +234,9 @@ export class Admission {
       }
     }
     for (const slot of [...this.inflight.values(), ...this.unbound]) {
+      // Its client may poll another instance: the fleet's last poll counts (leases carry it).
+      const polledElsewhere = slot.queryId === undefined ? undefined : this.pool.cluster?.lastPolled(slot.queryId);
+      if (polledElsewhere !== undefined && polledElsewhere > slot.lastSeen) slot.lastSeen = polledElsewhere;
       if (now - slot.lastSeen > this.clientTimeoutMs) slot.release('abandoned');
       else if (slot.queryId !== undefined && now - slot.lastSeen > IDLE_CHECK_MS && now - slot.lastChecked > IDLE_CHECK_MS) {
         slot.lastChecked = now;
@@ -209,21 +247,31 @@ export class Admission {
 
   /** Frees the slot of a query its backend reports ended (its last poll went to another instance). */
   private async endIfBackendSaysSo(slot: Slot, queryId: string): Promise<void> {
-    const state = await slot.backend.backend.queryState?.(queryId, STATE_TIMEOUT_MS);
+    const state = await slot.backend.backend.queryState?.(slot.backendQueryId ?? queryId, STATE_TIMEOUT_MS);
     if (state !== undefined && state !== 'running') this.end(queryId, state);
   }
 
-  /** A queued query whose client gave up (cancel) leaves the queue; a slot it already holds is freed. */
-  abandon(ticket: Ticket): void {
-    this.remove(ticket);
+  /**
+   * A queued query whose client gave up (cancel) leaves the queue; a slot it already holds is
+   * freed. `taken`: it was cancelled for the fleet, every instance lets it go.
+   */
+  abandon(ticket: Ticket, taken = false): void {
+    this.remove(ticket, taken);
     ticket.slot?.release();
   }
 
-  private remove(ticket: Ticket): void {
+  /** The query started (it leaves the queue of every instance): on this instance, or on another (`elsewhere`). */
+  taken(ticket: Ticket, elsewhere = false): void {
+    const index = this.queue.indexOf(ticket);
+    if (index !== -1) this.queue.splice(index, 1);
+    if (!elsewhere) this.pool.cluster?.queuedRemoved(ticket.decision.group, ticket.id, true);
+  }
+
+  private remove(ticket: Ticket, taken = false): void {
     const index = this.queue.indexOf(ticket);
     if (index === -1) return;
     this.queue.splice(index, 1);
-    this.pool.cluster?.queuedRemoved(ticket.decision.group, ticket.id);
+    this.pool.cluster?.queuedRemoved(ticket.decision.group, ticket.id, taken);
   }
 
   private released(slot: Slot, outcome: QueryOutcome | undefined, details: QueryEndDetails | undefined): void {
@@ -238,7 +286,11 @@ export class Admission {
     this.pool.release(slot.backend, queryId, { queryId, outcome: outcome ?? 'failed' });
   }
 
-  /** Admits waiting queries in arrival order wherever room appeared; a query whose client is gone is dropped instead. */
+  /**
+   * Admits waiting queries in arrival order wherever room appeared, those with a poll waiting
+   * here; a query whose client is gone is dropped instead. The admitted query stays in the queue
+   * until its poll takes it (`taken`) or gives the slot back.
+   */
   private drainQueue(): void {
     const now = Date.now();
     for (const ticket of [...this.queue]) {
@@ -246,10 +298,10 @@ export class Admission {
         this.remove(ticket);
         continue;
       }
+      if (!ticket.polled || ticket.settled) continue;
       const slot = this.tryAdmit(ticket.decision);
       if (!slot) continue;
       slot.steps.unshift('queued in the gateway');
-      this.remove(ticket);
       ticket.slot = slot;
       ticket.settle();
     }

@@ -48,7 +48,12 @@ export interface LiveCount {
 
 interface Held extends HeldLease {
   lastUsed: number;
+  /** A lease held for someone else's query is let go after this long without use (default adoptIdleMs). */
+  idleMs?: number;
 }
+
+/** The tombstone key of a query waiting in a gateway queue (apart from the ids of running queries). */
+const queuedKey = (id: string) => `queued:${id}`;
 
 const backendPool = (name: string) => `backend:${name}`;
 const groupPool = (name: string) => `group:${name}`;
@@ -58,9 +63,12 @@ export class ClusterLoad {
   private readonly held = new Map<string, Held>();
   private released: ReleasedLease[] = [];
   private others = new Map<string, number>();
+  /** This instance's queries: when any instance last served a poll of it, as of the last round (local clock). */
+  private polledAt = new Map<string, number>();
   private readonly watched = new Set<string>();
   private readonly roomListeners: Array<() => void> = [];
   private readonly endListeners: Array<(queryId: string, outcome: QueryOutcome) => void> = [];
+  private readonly takenListeners: Array<(id: string) => void> = [];
   private readonly ttlMs: number;
   private readonly syncMs: number;
   private readonly tombstoneTtlMs: number;
@@ -95,6 +103,11 @@ export class ClusterLoad {
   /** Called for each query held here that ended on another instance. */
   onEndedElsewhere(listener: (queryId: string, outcome: QueryOutcome) => void): void {
     this.endListeners.push(listener);
+  }
+
+  /** Called for each query waiting in a gateway queue here that another instance started or cancelled. */
+  onQueuedTakenElsewhere(listener: (id: string) => void): void {
+    this.takenListeners.push(listener);
   }
 
   get degraded(): boolean {
@@ -157,11 +170,24 @@ export class ClusterLoad {
   }
 
   queuedAdded(group: string, id: string): void {
-    this.hold({ pool: groupPool(group), member: id, own: true });
+    this.hold({ pool: groupPool(group), member: id, queryId: queuedKey(id), own: true });
   }
 
-  queuedRemoved(group: string, id: string): void {
-    this.let(groupPool(group), id);
+  /** A client polled here a query queued by another instance: it keeps counting should that instance die. */
+  queuedPolled(group: string, id: string, idleMs: number): void {
+    const held = this.held.get(`${groupPool(group)}\n${id}`);
+    if (held) held.lastUsed = Date.now();
+    else this.hold({ pool: groupPool(group), member: id, queryId: queuedKey(id), own: false, idleMs });
+  }
+
+  /** The query left the queue; `taken` when it was started or cancelled (every other holder drops it too). */
+  queuedRemoved(group: string, id: string, taken = false): void {
+    this.let(groupPool(group), id, taken ? { queryId: queuedKey(id), outcome: 'finished' } : undefined);
+  }
+
+  /** When a poll of a query this instance admitted was last served by any instance (as of the last round), if known. */
+  lastPolled(queryId: string): number | undefined {
+    return this.up ? this.polledAt.get(queryId) : undefined;
   }
 
   /** Every pool's fleet-wide count (own leases plus the others'), as last read. */
@@ -210,7 +236,7 @@ export class ClusterLoad {
     return this.up ? (this.others.get(pool) ?? 0) : 0;
   }
 
-  private hold(lease: HeldLease): void {
+  private hold(lease: HeldLease & { idleMs?: number }): void {
     this.held.set(`${lease.pool}\n${lease.member}`, { ...lease, lastUsed: Date.now() });
     this.soon();
   }
@@ -230,7 +256,7 @@ export class ClusterLoad {
       instance: this.instanceId,
       ttlMs: this.ttlMs,
       tombstoneTtlMs: this.tombstoneTtlMs,
-      held: [...this.held.values()].map(({ pool, member, queryId, own }) => ({ pool, member, own, ...(queryId !== undefined ? { queryId } : {}) })),
+      held: [...this.held.values()].map(({ pool, member, queryId, own, lastUsed }) => ({ pool, member, own, ...(queryId !== undefined ? { queryId, polledAgoMs: Date.now() - lastUsed } : {}) })),
       released: this.released,
       pools: [...this.watched],
     };
@@ -238,7 +264,7 @@ export class ClusterLoad {
 
   private async round(): Promise<void> {
     const now = Date.now();
-    for (const [key, h] of this.held) if (!h.own && now - h.lastUsed > this.options.adoptIdleMs) this.held.delete(key);
+    for (const [key, h] of this.held) if (!h.own && now - h.lastUsed > (h.idleMs ?? this.options.adoptIdleMs)) this.held.delete(key);
     const request = this.request();
     // Releases are sent once; while the store is unreachable they wait (a tombstone must not be lost).
     this.released = [];
@@ -252,6 +278,8 @@ export class ClusterLoad {
     }
     const before = this.others;
     this.others = new Map(Object.entries(result.others));
+    const received = Date.now();
+    this.polledAt = new Map(Object.entries(result.polledAgoMs).map(([queryId, ago]) => [queryId, received - ago]));
     this.instancesSeen = Math.max(1, result.instances);
     if (!this.up) {
       this.up = true;
@@ -260,7 +288,8 @@ export class ClusterLoad {
     }
     for (const { queryId, outcome } of result.ended) {
       for (const [key, h] of this.held) if (h.queryId === queryId) this.held.delete(key);
-      for (const listener of this.endListeners) listener(queryId, outcome);
+      if (queryId.startsWith(queuedKey(''))) for (const listener of this.takenListeners) listener(queryId.slice(queuedKey('').length));
+      else for (const listener of this.endListeners) listener(queryId, outcome);
     }
     if ([...before].some(([pool, n]) => (this.others.get(pool) ?? 0) < n)) for (const listener of this.roomListeners) listener();
   }

@@ -3,6 +3,11 @@
  * group or of its fallback chain, or hold it in the gateway's queue. A held query answers its
  * client's polls with QUEUED documents (signed follow-ups naming the queue) until it is admitted;
  * the poll that finds it admitted submits it and returns the backend's first document.
+ *
+ * The queue is the fleet's (cluster/fleet-queue.ts): a poll may reach any instance. One that does
+ * not hold the query reads it from the shared queue and adopts it; a slot is only taken while a
+ * poll waits, and the query is taken out of the shared queue (once, fleet-wide) before it starts.
+ * It keeps the id its client was given first: the backend's own id is recorded as its alias.
  */
 import type { ClientResponse } from '../http1/exchange.js';
 import type { Logger } from 'pino';
@@ -14,9 +19,11 @@ import { HttpFailure, QueryFailure, asQueryFailure } from '../protocol/errors.js
 import { parseWait } from '../protocol/query-params.js';
 import type { QueryIdGenerator } from '../protocol/query-id.js';
 import { wrongUser, type QueryTokenSigner } from '../protocol/query-token.js';
+import { parseSession } from '../protocol/session.js';
+import { sharedHeaders, type FleetQueue, type QueuedStatement } from '../cluster/fleet-queue.js';
 import { renderQueryResults } from '../protocol/results.js';
 import { followUpUri, infoUri } from '../protocol/uris.js';
-import type { Admission, Slot, Ticket } from '../routing/admission.js';
+import { QUEUED_CLIENT_TIMEOUT_MS, type Admission, type Slot, type Ticket } from '../routing/admission.js';
 import type { RouteDecision, Router, RoutingContext } from '../routing/router.js';
 import type { CatalogPlacement } from '../catalogs/placement.js';
 import { accessRecord, submittedRecord } from './history-record.js';
@@ -33,6 +40,17 @@ interface QueuedQuery {
   submission: PendingSubmission;
   createdAt: number;
   lastToken: number;
+  /** In the shared queue (false while the store was unreachable: shared again by the sweeper). */
+  shared: boolean;
+}
+
+/** A poll of a queued query no instance has shared yet reads once more after this (its instance shares it again every second). */
+const SHARE_RETRY_MS = 1_200;
+
+export interface SharedQueueOptions {
+  store: FleetQueue;
+  /** How long the backend id of a query that waited in the queue is remembered (the token TTL: no follow-up lives longer). */
+  aliasTtlMs: number;
 }
 
 export class Dispatcher {
@@ -48,8 +66,22 @@ export class Dispatcher {
     /** What the statement touches, for routing rules that look at it (used when no access control ran). */
     private readonly analyzeForRouting: (submission: PendingSubmission) => Promise<{ kind: string; tables: string[]; catalogs: string[] }>,
     private readonly log: Logger,
+    private readonly shared: SharedQueueOptions,
     private readonly placement?: CatalogPlacement,
   ) {}
+
+  /** Another instance started or cancelled a query queued here: it leaves this instance's queue. */
+  takenElsewhere(id: string): void {
+    const queued = this.queued.get(id);
+    if (queued === undefined || queued.ticket.slot !== undefined) return;
+    this.queued.delete(id);
+    this.admission.taken(queued.ticket, true);
+  }
+
+  /** The backend's own id of a query the gateway knows as `id` (it waited in the gateway queue), when it differs. */
+  async backendQueryOf(id: string): Promise<{ backend: string; queryId: string } | undefined> {
+    return this.shared.store.aliasOf(id).catch(() => undefined);
+  }
 
   /** Takes new routing rules (configuration reload); queries already routed keep their route. */
   /** Where a query would be routed now, without admitting it (the admin UI's access simulator). */
@@ -77,32 +109,39 @@ export class Dispatcher {
     }
     const id = this.queryIds.next();
     const ticket = this.admission.enqueue(id, decision);
-    this.queued.set(id, { ticket, submission, createdAt: Date.now(), lastToken: 0 });
+    const queued = { ticket, submission, createdAt: Date.now(), lastToken: 0, shared: false };
+    this.queued.set(id, queued);
+    queued.shared = await this.share(id, submission, ticket);
     submission.trace?.queued(decision.group);
     this.log.info({ queryId: id, group: decision.group, reason: decision.reason }, 'query waits in the gateway queue');
     this.sendQueued(res, id, submission, 1);
   }
 
-  /** A poll or cancel of a query waiting in the gateway queue. */
-  async followUp(method: 'GET' | 'DELETE', queryId: string, token: number, principal: string, search: string, baseUrl: string, res: ClientResponse): Promise<void> {
-    const queued = this.queued.get(queryId);
-    if (!queued) throw new HttpFailure(410, 'Query is gone: it left the gateway queue, or it was queued on another gateway instance that restarted');
-    if (queued.submission.principal !== principal) {
+  /**
+   * A poll or cancel of a query waiting in the gateway queue. `principal` is the caller's, and
+   * `owner` the one sealed in the token: the query's own principal must be both.
+   */
+  async followUp(method: 'GET' | 'DELETE', queryId: string, token: number, principal: string, owner: string, search: string, baseUrl: string, res: ClientResponse): Promise<void> {
+    // Another user's poll is refused before anything is looked up or adopted.
+    if (principal !== owner) {
       if (method === 'DELETE') throw new HttpFailure(403, 'Cannot cancel a query started by another user');
       sendQueryFailure(res, queryId, baseUrl, wrongUser());
       return;
     }
+    const queued = this.queued.get(queryId) ?? (await this.adopt(queryId, token));
+    if (!queued) throw new HttpFailure(410, 'Query is gone: it left the gateway queue');
+    if (queued.submission.principal !== owner) throw new HttpFailure(404, 'Query not found');
     if (method === 'DELETE') {
       this.queued.delete(queryId);
-      this.admission.abandon(queued.ticket);
+      this.admission.abandon(queued.ticket, (await this.take(queryId, queued)) === 'mine');
       queued.submission.trace?.ended('abandoned', { canceled: true });
       sendNoContent(res);
       return;
     }
-    if (token !== queued.lastToken + 1 && token !== queued.lastToken) throw new HttpFailure(404, 'Query not found');
-    queued.ticket.lastPoll = Date.now();
+    // Polls of one query may alternate between instances: an instance only refuses tokens older than one it served.
+    if (token < queued.lastToken) throw new HttpFailure(404, 'Query not found');
     const wait = Math.min(parseWait(new URLSearchParams(search).get('maxWait')) ?? MAX_WAIT_MS, MAX_WAIT_MS);
-    await queued.ticket.wait(wait);
+    await this.admission.poll(queued.ticket, wait);
     const { ticket } = queued;
     if (ticket.failure) {
       this.queued.delete(queryId);
@@ -111,14 +150,93 @@ export class Dispatcher {
       return;
     }
     if (ticket.slot) {
-      this.queued.delete(queryId);
-      this.metrics.queued(ticket.decision.group, (Date.now() - ticket.enqueuedAt) / 1000);
-      queued.submission.trace?.dequeued();
-      await this.dispatch(ticket.slot, ticket.decision, { ...queued.submission, baseUrl }, res);
-      return;
+      const slot = ticket.slot;
+      const taken = await this.take(queryId, queued);
+      // While the shared queue is unreachable only the instance that queued the query may start it.
+      if (taken === 'gone' || (taken === 'unreachable' && ticket.adopted)) {
+        ticket.slot = undefined;
+        slot.release();
+        if (taken === 'gone') {
+          // Started or cancelled through another instance meanwhile (a client polling twice at once).
+          this.queued.delete(queryId);
+          this.admission.taken(ticket, true);
+          throw new HttpFailure(410, 'Query is gone: it left the gateway queue');
+        }
+      } else {
+        this.queued.delete(queryId);
+        this.admission.taken(ticket);
+        this.metrics.queued(ticket.decision.group, (Date.now() - ticket.enqueuedAt) / 1000);
+        queued.submission.trace?.dequeued();
+        await this.dispatch(slot, ticket.decision, { ...queued.submission, baseUrl, queryId }, res);
+        return;
+      }
     }
     queued.lastToken = token;
     this.sendQueued(res, queryId, { ...queued.submission, baseUrl }, token + 1, queued.createdAt);
+  }
+
+  /** Shares a query that queued here, so that any instance can serve its polls (this one alone when the store is unreachable). */
+  private async share(id: string, submission: PendingSubmission, ticket: Ticket): Promise<boolean> {
+    const statement: QueuedStatement = {
+      id,
+      user: submission.user,
+      principal: submission.principal,
+      sql: submission.sql,
+      ...(submission.originalSql !== undefined ? { originalSql: submission.originalSql } : {}),
+      headers: sharedHeaders(submission.headers),
+      receivedAt: submission.receivedAt,
+      ...(submission.access !== undefined ? { access: submission.access } : {}),
+      decision: ticket.decision,
+      enqueuedAt: ticket.enqueuedAt,
+    };
+    const ttlMs = this.admission.queueTimeout(ticket.decision.group) + QUEUED_CLIENT_TIMEOUT_MS;
+    try {
+      await this.shared.store.put(statement, ttlMs);
+      return true;
+    } catch (err) {
+      this.log.warn({ queryId: id, err: (err as Error).message }, 'shared queue unreachable: the query can only be polled on this instance until it is shared');
+      return false;
+    }
+  }
+
+  /** A query queued by another instance, polled here: read from the shared queue and joined to this instance's queue. */
+  private async adopt(id: string, token: number): Promise<QueuedQuery | undefined> {
+    let statement: QueuedStatement | undefined;
+    try {
+      statement = await this.shared.store.get(id);
+      // Queued while the store was unreachable, its instance may not have shared it yet.
+      if (statement === undefined) statement = await new Promise((resolve) => setTimeout(resolve, SHARE_RETRY_MS)).then(() => this.shared.store.get(id));
+    } catch {
+      throw new HttpFailure(503, 'The gateway queue is unreachable from this instance: retry', { 'Retry-After': '1' });
+    }
+    // Another poll may have adopted it while this one read.
+    const known = this.queued.get(id);
+    if (known !== undefined || statement === undefined) return known;
+    const submission: PendingSubmission = {
+      sql: statement.sql,
+      ...(statement.originalSql !== undefined ? { originalSql: statement.originalSql } : {}),
+      session: parseSession(statement.headers),
+      user: statement.user,
+      principal: statement.principal,
+      headers: statement.headers,
+      baseUrl: '',
+      receivedAt: statement.receivedAt,
+      ...(statement.access !== undefined ? { access: statement.access } : {}),
+    };
+    const queued = { ticket: this.admission.adopt(id, statement.decision, statement.enqueuedAt), submission, createdAt: statement.enqueuedAt, lastToken: token, shared: true };
+    this.queued.set(id, queued);
+    return queued;
+  }
+
+  /** Takes the query out of the shared queue before it starts or is cancelled: 'mine' for one poll in the fleet. */
+  private async take(id: string, queued: QueuedQuery): Promise<'mine' | 'gone' | 'unreachable'> {
+    // Not shared yet (queued while the store was unreachable): shared first, so that the take is recorded.
+    if (!queued.shared && !(queued.shared = await this.share(id, queued.submission, queued.ticket))) return 'unreachable';
+    try {
+      return (await this.shared.store.take(id)) ? 'mine' : 'gone';
+    } catch {
+      return 'unreachable';
+    }
   }
 
   /**
@@ -126,9 +244,11 @@ export class Dispatcher {
    * records it in history; a client that polls again before the listener closes gets `failure`.
    */
   failQueued(failure: QueryFailure): void {
-    for (const [id, { ticket, submission, createdAt }] of this.queued) {
+    for (const [id, { ticket, submission, createdAt, shared }] of this.queued) {
       if (ticket.failure !== undefined) continue;
-      this.admission.abandon(ticket);
+      this.admission.abandon(ticket, true);
+      // Failed for the fleet: no other instance may start it.
+      if (shared) void this.shared.store.take(id).catch(() => undefined);
       ticket.failure = failure;
       ticket.settle();
       submission.trace?.failed(failure);
@@ -141,6 +261,7 @@ export class Dispatcher {
   sweep(): void {
     this.admission.sweep();
     for (const [id, queued] of this.queued) {
+      if (!queued.shared && !queued.ticket.settled) void this.share(id, queued.submission, queued.ticket).then((shared) => (queued.shared = shared));
       if (queued.ticket.failure === undefined && queued.ticket.slot === undefined && !this.admission.isQueued(queued.ticket)) {
         this.queued.delete(id);
         queued.submission.trace?.ended('abandoned');
@@ -153,8 +274,11 @@ export class Dispatcher {
     // Follow-ups end the query through the admission, not these events: the slot runs it either way.
     slot.afterEnd = submission.afterEnd;
     const events = {
-      started: (queryId: string) => {
-        this.admission.bind(slot, queryId);
+      started: (queryId: string, backendQueryId?: string) => {
+        this.admission.bind(slot, queryId, backendQueryId);
+        if (backendQueryId !== undefined && backendQueryId !== queryId) {
+          void this.shared.store.alias(queryId, { backend: backend.name, queryId: backendQueryId }, this.shared.aliasTtlMs).catch((err: Error) => this.log.warn({ queryId, backendQueryId, err: err.message }, 'the backend id of a query could not be shared: other instances cannot look it up by its id'));
+        }
         submission.trace?.started(queryId);
         this.tracker.started({ ...this.record(queryId, slot, decision, submission), state: 'RUNNING', startedAt: Date.now() });
         this.log.info({ queryId, group: slot.backend.group, backend: backend.name, rule: decision.rule, reason: decision.reason, steps: slot.steps }, 'query routed');
@@ -178,7 +302,7 @@ export class Dispatcher {
       if (err instanceof HttpFailure) throw err;
       if (!(err instanceof QueryFailure)) this.log.error({ err }, 'statement submission failed');
       const failure = asQueryFailure(err);
-      const id = slot.queryId ?? this.queryIds.next();
+      const id = slot.queryId ?? submission.queryId ?? this.queryIds.next();
       if (slot.queryId === undefined) this.tracker.refused({ ...this.record(id, slot, decision, submission), state: 'FAILED', errorName: failure.errorCode.name, errorMessage: failure.message });
       sendQueryFailure(res, id, submission.baseUrl, failure);
     }

@@ -59,7 +59,7 @@ async function cancel(slot: Slot, failure: QueryFailure, cancelled: string[], lo
     return;
   }
   cancelled.push(queryId);
-  await slot.backend.backend.abandon(queryId, failure);
+  await slot.backend.backend.abandon(slot.backendQueryId ?? queryId, failure);
   // Engines that report the cancellation themselves have released the slot already (release is idempotent).
   slot.release('failed', { errorName: failure.errorCode.name, errorMessage: failure.message, canceled: true });
 }

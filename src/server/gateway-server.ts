@@ -356,7 +356,7 @@ export class GatewayServer {
     const dialect = detectDialect(req.headers);
     const identity = await this.options.identity.resolve(req, dialect, isTls(req));
     if (followUp.backend === QUEUE_BACKEND) {
-      await this.options.dispatcher.followUp(req.method, queryId, Number(followUp.target), identity.principal.user, search, this.baseUrl(req), res);
+      await this.options.dispatcher.followUp(req.method, queryId, Number(followUp.target), identity.principal.user, followUp.user, search, this.baseUrl(req), res);
       return;
     }
     const backend = this.backendsByName.get(followUp.backend);
@@ -414,11 +414,15 @@ export class GatewayServer {
     const identity = await this.options.identity.resolve(req, dialect, isTls(req));
     // Backends are asked as the authenticated user (a password client sends no user header).
     const headers = { ...req.headers, [headerName(dialect, 'User').toLowerCase()]: identity.user };
-    for (const backend of this.options.backends) {
+    // A query that waited in the gateway queue keeps its first id: its backend knows it by another.
+    const alias = await this.options.dispatcher.backendQueryOf(queryId);
+    const aliased = alias === undefined ? undefined : this.backendsByName.get(alias.backend);
+    for (const backend of aliased !== undefined ? [aliased] : this.options.backends) {
+      const backendQueryId = aliased !== undefined ? alias!.queryId : queryId;
       const outcome =
         req.method === 'GET'
-          ? await backend.queryInfo(queryId, identity.user, headers, res)
-          : await backend.cancelQuery(queryId, identity.user, headers);
+          ? await backend.queryInfo(backendQueryId, identity.user, headers, res, queryId)
+          : await backend.cancelQuery(backendQueryId, identity.user, headers);
       if (outcome === 'done') {
         if (req.method === 'DELETE') sendNoContent(res);
         return;

@@ -27,6 +27,8 @@ export class HistoryReconciler {
     private readonly tracker: QueryTracker,
     private readonly backends: ReadonlyMap<string, Backend>,
     private readonly log: Logger,
+    /** The backend's own id of a query recorded under the id the gateway gave it (it waited in the gateway queue). */
+    private readonly backendQueryOf: (id: string) => Promise<{ queryId: string } | undefined> = async () => undefined,
     private readonly minAgeMs = 30_000,
     private readonly periodMs = 15_000,
   ) {}
@@ -50,7 +52,8 @@ export class HistoryReconciler {
       const { items } = await store.searchQueries({ states: ['RUNNING'], to: now - this.minAgeMs, limit: ROWS_PER_ROUND });
       for (const row of items) {
         if (this.tracker.inFlightQuery(row.id) || row.backend === undefined) continue;
-        const state = await this.backends.get(row.backend)?.queryState?.(row.id, STATE_TIMEOUT_MS);
+        const backendQueryId = (await this.backendQueryOf(row.id))?.queryId ?? row.id;
+        const state = await this.backends.get(row.backend)?.queryState?.(backendQueryId, STATE_TIMEOUT_MS);
         if (state !== 'finished' && state !== 'failed') continue;
         this.writer.writeQuery({ ...row, state: FINAL_STATES[state], endedAt: Date.now() });
         fixed++;

@@ -284,7 +284,132 @@ test('kill -9 of an instance behind the balancer: every in-flight query finishes
   }
 });
 
-// Opt-in (QUERYGATE_FLEET_LONG=1): not yet passing, see the README's operations section.
+test('the gateway queue is fleet-wide: queued queries polled alternately through both instances finish, keeping the first id they were given (history, /v1/query), and stay their user\'s', { timeout: 180_000 }, async () => {
+  const postgres = await startPostgres();
+  const redis = await startRedis();
+  const shared = {
+    // One slot for the fleet: most of the queries wait in the gateway queue.
+    backends: [{ name: 'trino1', engine: 'trino', url: trino, group: 'adhoc', maxRunning: 1 }],
+    routingGroups: [{ name: 'adhoc', queueTimeout: '120s' }],
+    routing: { defaultGroup: 'adhoc' },
+    history: { store: 'postgres', connectionString: postgres.url },
+    redis: { url: redis.url, keyPrefix: `qgtest:${randomBytes(4).toString('hex')}:` },
+  };
+  const a = await gateway(shared);
+  const b = await gateway(shared);
+  const balancer = await startBalancer([a.url, b.url]);
+  try {
+    const runs = await Promise.all(
+      Array.from({ length: 6 }, async (_, i) => {
+        const statuses: number[] = [];
+        const ids = new Set<string>();
+        let response = await post(balancer.url, `SELECT count(*) FROM tpch.tiny.lineitem WHERE l_orderkey % ${i + 2} = 0`, USER);
+        const firstId = response.json.id as string;
+        const firstState = (response.json.stats as { state: string } | undefined)?.state;
+        let rows: unknown[] = [];
+        for (;;) {
+          statuses.push(response.status);
+          if (response.status !== 200) break;
+          ids.add(response.json.id as string);
+          rows = rows.concat((response.json.data as unknown[] | undefined) ?? []);
+          const next = response.json.nextUri as string | undefined;
+          if (!next) break;
+          response = await get(next, USER);
+        }
+        return { firstId, firstState, statuses, ids: [...ids], final: response.json, rows };
+      }),
+    );
+    assert.ok(runs.filter((r) => r.firstState === 'QUEUED').length >= 3, `queries queued in the gateway: ${JSON.stringify(runs.map((r) => r.firstState))}`);
+    for (const run of runs) {
+      assert.deepEqual(run.statuses.filter((s) => s !== 200), [], `every poll answered 200 (${run.firstId})`);
+      assert.equal((run.final.stats as { state: string }).state, 'FINISHED', JSON.stringify(run.final));
+      assert.deepEqual(run.ids, [run.firstId], 'one id from the first answer to the last');
+      assert.equal(run.rows.length, 1);
+    }
+    for (const run of runs) {
+      // The id the client was given is the history row's, on either instance, and /v1/query answers for it.
+      await waitFor(`history row ${run.firstId} FINISHED`, async () => {
+        const response = await fetch(`${b.url}/api/queries/${run.firstId}`, { headers: ADMIN });
+        return response.status === 200 && ((await response.json()) as { state: string }).state === 'FINISHED';
+      }, 15_000);
+      for (const base of [a.url, b.url]) {
+        const info = await fetch(`${base}/v1/query/${run.firstId}`, { headers: USER });
+        assert.equal(info.status, 200, `/v1/query/${run.firstId} on ${base}`);
+        assert.equal(((await info.json()) as { queryId: string }).queryId, run.firstId);
+      }
+    }
+  } finally {
+    await balancer.close();
+  }
+});
+
+test('a query queued through one instance cannot be polled or cancelled by another user through the other', { timeout: 60_000 }, async () => {
+  const redis = await startRedis();
+  const shared = {
+    backends: [{ name: 'trino1', engine: 'trino', url: trino, group: 'adhoc', maxRunning: 1 }],
+    routingGroups: [{ name: 'adhoc', queueTimeout: '60s' }],
+    routing: { defaultGroup: 'adhoc' },
+    redis: { url: redis.url, keyPrefix: `qgtest:${randomBytes(4).toString('hex')}:` },
+  };
+  const a = await gateway(shared);
+  const b = await gateway(shared);
+  // Holds the only slot while the second query waits in A's queue.
+  const running = await post(a.url, 'SELECT count(*) FROM tpch.tiny.lineitem', USER);
+  const queued = await post(a.url, 'SELECT 2', USER);
+  assert.equal((queued.json.stats as { state: string }).state, 'QUEUED', queued.text);
+  const next = new URL(queued.json.nextUri as string);
+  const intruder = { 'X-Trino-User': 'mallory' };
+  const stolen = await get(`${b.url}${next.pathname}`, intruder);
+  assert.equal((stolen.json.error as { errorName: string }).errorName, 'PERMISSION_DENIED', stolen.text);
+  const cancel = await get(`${b.url}${next.pathname}`, intruder, 'DELETE');
+  assert.equal(cancel.status, 403);
+  const killed = await fetch(`${b.url}/v1/query/${queued.json.id as string}`, { method: 'DELETE', headers: intruder });
+  assert.equal(killed.status, 410);
+  // A token altered to name another query id is refused before anything is looked up.
+  const [, , , phase, , token] = next.pathname.split('/');
+  const forged = await get(`${b.url}/v1/statement/${phase}/${running.json.id as string}/${token}`, USER);
+  assert.equal(forged.status, 404);
+  // Its owner still polls it through B to the end (once the running query is done).
+  assert.deepEqual(await finish(running, a.url), { state: 'FINISHED' });
+  assert.deepEqual(await finish(queued, b.url), { state: 'FINISHED' });
+});
+
+test('clientTimeout across instances: a query admitted by A whose polls all go to B runs on; once nobody polls it, A abandons it', { timeout: 120_000 }, async () => {
+  const redis = await startRedis();
+  const shared = {
+    backends: [{ name: 'trino1', engine: 'trino', url: trino, group: 'adhoc' }],
+    routing: { defaultGroup: 'adhoc' },
+    queries: { clientTimeout: '4s' },
+    redis: { url: redis.url, keyPrefix: `qgtest:${randomBytes(4).toString('hex')}:` },
+  };
+  const a = await gateway(shared);
+  const b = await gateway(shared);
+  // Far more pages than are read here: Trino waits for the client, on no CPU.
+  const first = await post(a.url, 'SELECT * FROM tpch.sf1.lineitem', USER);
+  assert.equal(first.status, 200, first.text);
+  const id = first.json.id as string;
+  let next = first.json.nextUri as string;
+  const until = Date.now() + 12_000;
+  while (Date.now() < until) {
+    const response = await get(`${b.url}${new URL(next).pathname}`, USER);
+    assert.equal(response.status, 200, response.text);
+    assert.equal(response.json.error, undefined, `polled through B for ${Math.round((Date.now() - until + 12_000) / 1000)} s: ${response.text.slice(0, 300)}`);
+    next = response.json.nextUri as string;
+    assert.ok(next);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+  assert.equal((await backendView(a.url, 'trino1')).running, 1, 'A still holds the slot of a query polled elsewhere');
+  // Nobody polls it any more: A lets it go and cancels it on the backend.
+  await waitFor('A to abandon the query', async () => (await backendView(a.url, 'trino1')).running === 0, 20_000);
+  await waitFor('its history row ABANDONED', async () => {
+    const response = await fetch(`${a.url}/api/queries/${id}`, { headers: ADMIN });
+    return response.status === 200 && ((await response.json()) as { state: string }).state === 'ABANDONED';
+  }, 10_000);
+  const info = (await (await fetch(`${trino}/v1/query/${id}`, { headers: USER })).json()) as { state: string };
+  assert.equal(info.state, 'FAILED', 'cancelled on Trino');
+});
+
+// Opt-in (QUERYGATE_FLEET_LONG=1): figures in the README's operations section.
 test(`Redis stopped for 60 s under load behind the balancer: queries keep running, shares apply, fleet counts return, no slot stays held`, { skip: !LONG, timeout: 300_000 }, async (t) => {
   const outageMs = 60_000;
   const redis = await startRedis(OUTAGE_REDIS_PORT);

@@ -12,9 +12,11 @@ import { pino } from 'pino';
 import { loadConfigFile } from '../../src/config/load.js';
 import { startGateway, type RunningGateway } from '../../src/gateway.js';
 import { get, post, runQuery, type RawResponse } from '../support/protocol-client.js';
-import { REPO, clientEnv, ensureTrino, run, startTestGateway } from '../support/services.js';
+import { REPO, TRINO_NAME, clientEnv, ensureTrino, run, startTestGateway } from '../support/services.js';
 
 const TRINO2_PORT = Number(process.env.QUERYGATE_TRINO2_PORT ?? 18081);
+/** The second Trino's run directory name (the kill test reads its pid there). */
+const TRINO2_NAME = process.env.QUERYGATE_TRINO2_NAME ?? 'trino2';
 const WHERE = 'SELECT node_id FROM system.runtime.nodes';
 /** Runs long enough to hold a slot while a test looks at what happens around it. */
 const LONG = 'SELECT count(*) FROM tpch.sf100.lineitem a CROSS JOIN tpch.sf100.lineitem b';
@@ -61,7 +63,9 @@ const config = () => ({
 async function whereRan(url: string, headers: Record<string, string>): Promise<string> {
   const result = await runQuery(url, WHERE, headers);
   if (result.error) return 'embedded';
-  return (JSON.parse(`[${result.rowsText}]`) as string[][])[0]![0]!.replace('querygate-', '');
+  const node = (JSON.parse(`[${result.rowsText}]`) as string[][])[0]![0]!.replace('querygate-', '');
+  // Trino's node id is its run directory's name: the backend it is configured as here.
+  return node === TRINO_NAME ? 'trino1' : node === TRINO2_NAME ? 'trino2' : node;
 }
 
 /** Starts a long query and polls until Trino runs it; returns its last response. */
@@ -75,14 +79,14 @@ async function startLong(url: string, headers: Record<string, string>): Promise<
 
 before(async () => {
   trino1 = await ensureTrino();
-  trino2 = await ensureTrino('trino2', TRINO2_PORT);
+  trino2 = await ensureTrino(TRINO2_NAME, TRINO2_PORT);
   gateway = await startTestGateway(config());
   second = await startTestGateway(config());
 });
 after(async () => {
   await gateway?.close();
   await second?.close();
-  await run('bash', [`${REPO}scripts/trino/stop.sh`, '--name', 'trino2']);
+  await run('bash', [`${REPO}scripts/trino/stop.sh`, '--name', TRINO2_NAME]);
 });
 
 describe('choosing a group', () => {
@@ -321,7 +325,7 @@ describe('operations', () => {
   test('a backend killed mid-query: its queries fail cleanly, health marks it down, new queries go elsewhere', async () => {
     const headers = { 'X-Trino-User': 'someone' };
     const victim = await startLong(gateway.url, headers);
-    const pid = readFileSync(join(process.env.QUERYGATE_CACHE ?? join(homedir(), '.cache/querygate'), 'run/trino2/trino.pid'), 'utf8').trim();
+    const pid = readFileSync(join(process.env.QUERYGATE_CACHE ?? join(homedir(), '.cache/querygate'), 'run', TRINO2_NAME, 'trino.pid'), 'utf8').trim();
     process.kill(Number(pid), 'SIGKILL');
     let response = victim;
     const started = Date.now();

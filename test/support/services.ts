@@ -17,9 +17,11 @@ export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 
 export const TRINO_PORT = Number(process.env.QUERYGATE_TRINO_PORT ?? 18080);
 export const TRINO_URL = `http://127.0.0.1:${TRINO_PORT}`;
+/** The run directory name of the test Trino (scripts/trino/start.sh --name): several engineers' Trinos side by side. */
+export const TRINO_NAME = process.env.QUERYGATE_TRINO_NAME ?? 'trino1';
 
-/** Starts (or reuses) the test Trino, QUERYGATE_TRINO_NAME (default trino1) on QUERYGATE_TRINO_PORT (default 18080); resolves when it answers queries. */
-export async function ensureTrino(name = process.env.QUERYGATE_TRINO_NAME ?? 'trino1', port = TRINO_PORT): Promise<string> {
+/** Starts (or reuses) the test Trino, TRINO_NAME on TRINO_PORT; resolves when it answers queries. */
+export async function ensureTrino(name = TRINO_NAME, port = TRINO_PORT): Promise<string> {
   await exec('bash', [`${REPO}scripts/trino/start.sh`, '--name', name, '--port', String(port)], { timeout: 300_000 });
   return `http://127.0.0.1:${port}`;
 }

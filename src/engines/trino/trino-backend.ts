@@ -24,6 +24,8 @@ import { backendRequestHeaders, clientResponseHeaders, segmentRequestHeaders, se
 import { HeldDocuments } from './held-documents.js';
 
 const REWRITTEN_KEYS = new Set(['nextUri', 'partialCancelUri', 'infoUri']);
+/** A query that keeps the id the gateway gave it: the document's own `id` too. */
+const ALIASED_KEYS = new Set([...REWRITTEN_KEYS, 'id']);
 const USER_AGENT = 'Querygate';
 /** Documents up to this size are relayed in one write; larger ones are streamed. */
 const SMALL_DOCUMENT_BYTES = 64 * 1024;
@@ -65,7 +67,9 @@ interface RelayContext {
   clientDialect: Dialect;
   /** Query id to report if the backend fails before naming one. */
   fallbackQueryId: string;
-  events: QueryEndEvents & { started?(queryId: string): void };
+  /** The id the client knows the query by, when it is not the backend's (the query waited in the gateway queue). */
+  alias?: string;
+  events: QueryEndEvents & { started?(queryId: string, backendQueryId?: string): void };
   /** A DELETE answered 204 ends the query (not a partial cancel: that stops one stage, the query goes on). */
   endsOnCancel: boolean;
   /** Submissions and polls: how long the backend may take to start answering (see answerDeadline). */
@@ -224,7 +228,8 @@ export class TrinoBackend implements Backend {
       user: submission.principal,
       baseUrl: submission.baseUrl,
       clientDialect: submission.session.dialect,
-      fallbackQueryId: this.options.queryIds.next(),
+      fallbackQueryId: submission.queryId ?? this.options.queryIds.next(),
+      ...(submission.queryId !== undefined ? { alias: submission.queryId } : {}),
       events: submission.events,
       endsOnCancel: true,
     };
@@ -245,6 +250,7 @@ export class TrinoBackend implements Backend {
       endsOnCancel: request.followUp.phase !== 'partialCancel',
     };
     const { target } = request.followUp;
+    if (queryIdOfPath(target) !== request.followUp.queryId) context.alias = request.followUp.queryId;
     if (request.method === 'GET' && request.search === '') {
       const document = this.held.take(target);
       if (document !== undefined) {
@@ -418,11 +424,11 @@ export class TrinoBackend implements Backend {
     }
   }
 
-  async queryInfo(queryId: string, requester: string, headers: IncomingHttpHeaders, res: ClientResponse): Promise<QueryLookup> {
+  async queryInfo(queryId: string, requester: string, headers: IncomingHttpHeaders, res: ClientResponse, shownAs?: string): Promise<QueryLookup> {
     const info = await this.fetchQueryInfo(queryId, headers);
     if (info === undefined) return 'unknown';
     if (info.user !== requester) return 'unknown';
-    sendJson(res, JSON.stringify(info.publicInfo));
+    sendJson(res, JSON.stringify(shownAs === undefined ? info.publicInfo : { ...info.publicInfo, queryId: shownAs }));
     return 'done';
   }
 
@@ -550,11 +556,13 @@ export class TrinoBackend implements Backend {
     let hasNext = false;
     let hasError = false;
     const noticeError = { keys: NOTICED_KEYS, notice: () => (hasError = true) };
-    const rewriter = new TopLevelValueRewriter(REWRITTEN_KEYS, (key, value) => {
+    const { alias } = context;
+    const rewriter = new TopLevelValueRewriter(alias === undefined ? REWRITTEN_KEYS : ALIASED_KEYS, (key, value) => {
+      if (key === 'id') return alias;
       if (key === 'nextUri') hasNext = true;
       const target = upstreamTarget(value);
       queryId ??= target ? queryIdOfPath(target) : undefined;
-      const id = queryId ?? context.fallbackQueryId;
+      const id = alias ?? queryId ?? context.fallbackQueryId;
       if (key === 'infoUri') return infoUri(context.baseUrl, id);
       if (target === undefined) return '';
       const phase: FollowUpPhase = key === 'partialCancelUri' ? 'partialCancel' : target.includes('/queued/') ? 'queued' : 'executing';
@@ -565,7 +573,7 @@ export class TrinoBackend implements Backend {
     for (const [name, value] of clientResponseHeaders(response.headers, context.clientDialect)) headers[name] = value;
     const relayed = await this.relay(response, new SkippingRewriter(rewriter, 'data'), headers, context, res);
     if (relayed === false) return;
-    if (queryId !== undefined) context.events.started?.(queryId);
+    if (queryId !== undefined) context.events.started?.(alias ?? queryId, queryId);
     if (!hasNext) context.events.ended(hasError ? 'failed' : 'finished', relayed === true ? undefined : finalDetails(relayed));
   }
 
