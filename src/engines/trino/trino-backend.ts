@@ -599,7 +599,8 @@ export class TrinoBackend implements Backend {
     const rewrite: SegmentUriRewrite = (_key, uri, documentQueryId) => {
       const target = this.segmentTarget(uri);
       if (target === undefined) return undefined;
-      const queryId = documentQueryId ?? context.fallbackQueryId;
+      // A query that waited in the gateway queue is named by its first id here too, as in its follow-ups.
+      const queryId = context.alias ?? documentQueryId ?? context.fallbackQueryId;
       const token = this.options.signer.sign({ backend: this.name, user: context.user, issuedAt, queryId, phase: target.action, target: target.path });
       return segmentUri(context.baseUrl, target.action, queryId, token);
     };
