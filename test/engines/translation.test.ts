@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { DuckDbEngine } from '../../src/engines/duckdb/duckdb-engine.js';
 import { assertSameTables } from '../../src/engines/duckdb/translation/index.js';
-import { parseQuery } from '../../src/engines/duckdb/translation/syntax.js';
+import { parseTranslatable } from '../../src/engines/duckdb/translation/syntax.js';
 import { parseStatement } from '../../src/sql/analyzer/parser.js';
 import { QueryFailure } from '../../src/protocol/errors.js';
 
@@ -83,8 +83,8 @@ test('failures while running never show DuckDB text', async () => {
 test('a translation that would read other tables than the authorized statement names is refused', () => {
   // The two parsers agree on every corpus statement; this checks the guard itself, on trees that differ.
   const authorized = parseStatement('SELECT n_name FROM nation WHERE n_regionkey IN (SELECT r_regionkey FROM region)');
-  assert.doesNotThrow(() => assertSameTables(authorized, parseQuery('SELECT n_name FROM "NATION" WHERE n_regionkey IN (SELECT r_regionkey FROM region)', [])));
+  assert.doesNotThrow(() => assertSameTables(authorized, parseTranslatable('SELECT n_name FROM "NATION" WHERE n_regionkey IN (SELECT r_regionkey FROM region)', [])));
   for (const other of ['SELECT n_name FROM nation', 'SELECT n_name FROM nation WHERE n_regionkey IN (SELECT r_regionkey FROM supplier)', 'SELECT n_name FROM nation, region, region']) {
-    assert.throws(() => assertSameTables(authorized, parseQuery(other, [])), (err: unknown) => err instanceof QueryFailure && err.errorCode.name === 'NOT_SUPPORTED', other);
+    assert.throws(() => assertSameTables(authorized, parseTranslatable(other, [])), (err: unknown) => err instanceof QueryFailure && err.errorCode.name === 'NOT_SUPPORTED', other);
   }
 });

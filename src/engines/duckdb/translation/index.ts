@@ -7,8 +7,9 @@
  */
 import { ErrorCodes, QueryFailure } from '../../../protocol/errors.js';
 import { parseStatement } from '../../../sql/analyzer/parser.js';
-import { parseQuery } from './syntax.js';
-import { Translator, tableNames, type Translation, type TranslationSession } from './translator.js';
+import type { Statement as AnalyzedStatement } from '../../../sql/analyzer/ast.js';
+import { notSupported, parseTranslatable } from './syntax.js';
+import { Translator, statementTables, type Translation, type TranslationSession } from './translator.js';
 
 export type { Translation, TranslationSession };
 
@@ -22,6 +23,15 @@ const METADATA_SCHEMAS = new Set(['information_schema', 'jdbc', 'metadata', 'run
 const METADATA_CATALOGS = new Set(['system']);
 
 const CACHE_SIZE = 512;
+
+/** The statement kinds of the gateway's parser that the translator renders; every other kind is refused (never run as written). */
+const TRANSLATED_KINDS = new Set<AnalyzedStatement['k']>(['query', 'insert', 'delete', 'update', 'createTable', 'createTableAsSelect', 'createView', 'dropObject', 'createSchema', 'dropSchema']);
+
+/** A statement kind as Trino's SQL names it (`createTableAsSelect` → `CREATE TABLE AS SELECT`, `dropObject` → `DROP MATERIALIZED VIEW`). */
+function describeKind(statement: AnalyzedStatement): string {
+  const kind = 'kind' in statement && typeof statement.kind === 'string' ? statement.kind : statement.k;
+  return kind.replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase();
+}
 
 export class QueryTranslator {
   /** Translations of statements over tables whose columns cannot change (the demo catalog), by statement and session. */
@@ -43,13 +53,16 @@ export class QueryTranslator {
       return hit;
     }
     const statement = parseStatement(sql);
-    if (statement.k !== 'query') return undefined;
+    if (!TRANSLATED_KINDS.has(statement.k)) throw notSupported(`${describeKind(statement)} statements`, { line: 1, column: 1 });
     // A parameter is a Trino expression: its syntax is checked as Trino's.
     for (const text of parameters) parseStatement(`SELECT ${text}`);
-    const query = parseQuery(sql, parameters);
-    assertSameTables(statement, query);
-    const written = tableNames(query);
-    if (written.some((name) => isMetadata(name, session))) return undefined;
+    const translatable = parseTranslatable(sql, parameters);
+    assertSameTables(statement, translatable);
+    const written = statementTables(translatable);
+    if (written.some((name) => isMetadata(name, session))) {
+      if (translatable.k === 'query') return undefined;
+      throw notSupported('Writing to a metadata schema', { line: 1, column: 1 });
+    }
     const names = written.map((name) => qualify(name, session));
     const columns = new Map<string, ReadonlyArray<{ name: string; type: string }> | 'catalog' | 'schema' | 'table'>();
     for (const name of names) {
@@ -57,8 +70,9 @@ export class QueryTranslator {
       const found = await this.columnsOf(...name);
       columns.set(name.join('.'), found.length > 0 ? found : await this.missingPart(name[0], name[1]));
     }
-    const translation = new Translator(session, (c, s, t) => columns.get([c, s, t].join('.')) ?? 'table').translate(query);
-    if (names.every((n) => n !== undefined && this.isFixed(...n))) {
+    const translation = new Translator(session, (c, s, t) => columns.get([c, s, t].join('.')) ?? 'table').translateStatement(translatable);
+    // A write's translation depends on whether its target exists: only queries are cached.
+    if (translatable.k === 'query' && names.every((n) => n !== undefined && this.isFixed(...n))) {
       this.cache.set(key, translation);
       if (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
     }
