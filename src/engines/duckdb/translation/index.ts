@@ -1,14 +1,15 @@
 /**
  * The translation step of the embedded engine: every query is checked with the gateway's Trino
  * parser (so DuckDB-only syntax fails with Trino's syntax error), parsed into the translator's
- * tree, typed against the catalog's Trino column types and rendered as DuckDB SQL. Statements
- * that are not queries, and queries over the metadata schemas (information_schema, system), are
- * left to the engine's other paths (undefined).
+ * tree, typed against the catalog's Trino column types and rendered as DuckDB SQL. Queries and
+ * the writes (INSERT, CREATE TABLE [AS], CREATE VIEW, DELETE, UPDATE, DROP, CREATE SCHEMA) are
+ * translated; every other statement kind is refused with NOT_SUPPORTED. Queries over the metadata
+ * schemas (information_schema, system) are left to the engine's other paths (undefined).
  */
 import { ErrorCodes, QueryFailure } from '../../../protocol/errors.js';
 import { parseStatement } from '../../../sql/analyzer/parser.js';
 import type { Statement as AnalyzedStatement } from '../../../sql/analyzer/ast.js';
-import { notSupported, parseTranslatable } from './syntax.js';
+import { notSupported, parseTranslatable, type Statement } from './syntax.js';
 import { Translator, statementTables, type Translation, type TranslationSession } from './translator.js';
 
 export type { Translation, TranslationSession };
@@ -58,6 +59,7 @@ export class QueryTranslator {
     for (const text of parameters) parseStatement(`SELECT ${text}`);
     const translatable = parseTranslatable(sql, parameters);
     assertSameTables(statement, translatable);
+    assertSameTarget(statement, translatable);
     const written = statementTables(translatable);
     if (written.some((name) => isMetadata(name, session))) {
       if (translatable.k === 'query') return undefined;
@@ -102,6 +104,18 @@ export function assertSameTables(authorized: unknown, translated: unknown): void
   };
   if (written(authorized) !== written(translated)) {
     throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, 'The embedded engine cannot run this query: its translation to DuckDB would not read exactly the tables the statement names');
+  }
+}
+
+/** The object a write names, as each parser read it: access control checked the first, the translation writes the second. */
+function assertSameTarget(authorized: AnalyzedStatement, translated: Statement): void {
+  const named = 'table' in authorized ? authorized.table : 'schema' in authorized ? authorized.schema : undefined;
+  const analyzed = Array.isArray(named) ? named : undefined;
+  const written = translated.k === 'query' ? undefined : 'table' in translated ? translated.table : translated.name;
+  const text = (parts: ReadonlyArray<string | { value: string }> | undefined): string | undefined =>
+    parts?.map((part) => (typeof part === 'string' ? part : part.value).toLowerCase()).join('.');
+  if (text(analyzed) !== text(written)) {
+    throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, 'The embedded engine cannot run this statement: its translation would not write exactly the object the statement names');
   }
 }
 
