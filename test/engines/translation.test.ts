@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { DuckDbEngine } from '../../src/engines/duckdb/duckdb-engine.js';
 import { assertSameTables } from '../../src/engines/duckdb/translation/index.js';
-import { parseQuery } from '../../src/engines/duckdb/translation/syntax.js';
+import { parseTranslatable } from '../../src/engines/duckdb/translation/syntax.js';
 import { parseStatement } from '../../src/sql/analyzer/parser.js';
 import { QueryFailure } from '../../src/protocol/errors.js';
 
@@ -83,8 +83,24 @@ test('failures while running never show DuckDB text', async () => {
 test('a translation that would read other tables than the authorized statement names is refused', () => {
   // The two parsers agree on every corpus statement; this checks the guard itself, on trees that differ.
   const authorized = parseStatement('SELECT n_name FROM nation WHERE n_regionkey IN (SELECT r_regionkey FROM region)');
-  assert.doesNotThrow(() => assertSameTables(authorized, parseQuery('SELECT n_name FROM "NATION" WHERE n_regionkey IN (SELECT r_regionkey FROM region)', [])));
+  assert.doesNotThrow(() => assertSameTables(authorized, parseTranslatable('SELECT n_name FROM "NATION" WHERE n_regionkey IN (SELECT r_regionkey FROM region)', [])));
   for (const other of ['SELECT n_name FROM nation', 'SELECT n_name FROM nation WHERE n_regionkey IN (SELECT r_regionkey FROM supplier)', 'SELECT n_name FROM nation, region, region']) {
-    assert.throws(() => assertSameTables(authorized, parseQuery(other, [])), (err: unknown) => err instanceof QueryFailure && err.errorCode.name === 'NOT_SUPPORTED', other);
+    assert.throws(() => assertSameTables(authorized, parseTranslatable(other, [])), (err: unknown) => err instanceof QueryFailure && err.errorCode.name === 'NOT_SUPPORTED', other);
   }
+});
+
+test('writes keep Trino semantics: typed CREATE TABLE AS, varchar(n) read back, INSERT length checks', async () => {
+  assert.deepEqual(await run('CREATE SCHEMA demo.wt'), { columns: [], rows: '' });
+  assert.deepEqual(await run("CREATE TABLE demo.wt.t AS SELECT 7/2 AS half, 'ab' AS s, 1.5 AS d"), { columns: ['rows bigint'], rows: '[1]' });
+  assert.deepEqual(await run('SELECT * FROM demo.wt.t'), { columns: ['half integer', 's varchar(2)', 'd decimal(2, 1)'], rows: '[3,"ab","1.5"]' });
+  assert.deepEqual(await run("INSERT INTO demo.wt.t (s) VALUES ('xy   ')"), { columns: ['rows bigint'], rows: '[1]' });
+  const cut = await run("INSERT INTO demo.wt.t (s) VALUES ('xyz')");
+  assert.equal('error' in cut && cut.error, 'INVALID_CAST_ARGUMENT');
+  const mismatch = await run("INSERT INTO demo.wt.t (half) VALUES ('x')");
+  assert.equal('error' in mismatch && mismatch.error, 'TYPE_MISMATCH');
+  for (const sql of ['ALTER TABLE demo.wt.t ADD COLUMN c integer', 'TRUNCATE TABLE demo.wt.t', 'EXPLAIN SELECT 1', 'CREATE TABLE demo.wt.c (a char(3))']) {
+    const refused = await run(sql);
+    assert.equal('error' in refused && refused.error, 'NOT_SUPPORTED', sql);
+  }
+  assert.deepEqual(await run('DROP SCHEMA demo.wt CASCADE'), { columns: [], rows: '' });
 });

@@ -12,6 +12,11 @@ import type { RunningGateway } from '../../src/gateway.js';
 import { runQuery, type QueryRun } from '../support/protocol-client.js';
 import { ensureTrino, startTestGateway } from '../support/services.js';
 import { corpus, type Case } from './embedded-differential/corpus.js';
+import { generatedCases } from './embedded-differential/generated.js';
+
+/** Generated statements added to the hand-written corpus: QUERYGATE_EMBEDDED_GENERATED=<n> runs more (the long run), QUERYGATE_EMBEDDED_SEED=<s> another seed. */
+const GENERATED = Number(process.env.QUERYGATE_EMBEDDED_GENERATED ?? 200);
+const SEED = Number(process.env.QUERYGATE_EMBEDDED_SEED ?? 19);
 
 const USER = 'differential';
 let gateway: RunningGateway;
@@ -70,8 +75,9 @@ function difference(c: Case, trino: Outcome, embedded: Outcome): string | undefi
 }
 
 test('the embedded engine answers the corpus exactly as Trino does, or refuses', { timeout: 900_000 }, async () => {
-  const cases = corpus();
-  assert.ok(cases.length >= 500, `the corpus has ${cases.length} statements`);
+  const written = corpus();
+  assert.ok(written.length >= 500, `the corpus has ${written.length} statements`);
+  const cases = [...written, ...generatedCases(SEED, GENERATED).map((c) => ({ ...c, generated: true }))];
   const results: Array<{ c: Case; trino: Outcome; embedded: Outcome }> = [];
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -89,16 +95,21 @@ test('the embedded engine answers the corpus exactly as Trino does, or refuses',
   const accepted = results.filter((r) => !refused.includes(r));
   const disagreements = accepted.flatMap((r) => {
     const why = difference(r.c, r.trino, r.embedded);
-    return why === undefined ? [] : [`${r.c.sql.replace(/\s+/g, ' ')}\n    ${why}`];
+    return why === undefined ? [] : [{ generated: r.c.generated === true, text: `${r.c.sql.replace(/\s+/g, ' ')}\n    ${why}` }];
   });
-  const agreeing = accepted.length - disagreements.length;
   const leaked = results.filter((r) => /duckdb|binder error|catalog error|INT32|INT64/i.test(r.embedded.message ?? ''));
-  console.log(
-    `embedded differential: ${results.length} statements, ${accepted.length} accepted, ${agreeing} agree with Trino ` +
-      `(${((100 * agreeing) / accepted.length).toFixed(1)} % of accepted), ${refused.length} refused (${((100 * refused.length) / results.length).toFixed(1)} %)`,
-  );
+  for (const [part, generated] of [['hand-written', false], [`generated (seed ${SEED})`, true]] as const) {
+    const all = results.filter((r) => (r.c.generated === true) === generated);
+    const partRefused = all.filter((r) => refused.includes(r)).length;
+    const partAccepted = all.length - partRefused;
+    const partAgreeing = partAccepted - disagreements.filter((d) => d.generated === generated).length;
+    console.log(
+      `embedded differential, ${part}: ${all.length} statements, ${partAccepted} accepted, ${partAgreeing} agree with Trino ` +
+        `(${((100 * partAgreeing) / Math.max(1, partAccepted)).toFixed(1)} % of accepted), ${partRefused} refused (${((100 * partRefused) / Math.max(1, all.length)).toFixed(1)} %)`,
+    );
+  }
   if (process.env.QUERYGATE_DIFFERENTIAL_REFUSALS) for (const r of refused) console.log(`refused: ${r.c.sql.replace(/\s+/g, ' ')}\n    ${r.embedded.message}`);
-  for (const d of disagreements) console.log(`disagrees: ${d}`);
-  assert.deepEqual(disagreements, []);
+  for (const d of disagreements) console.log(`disagrees: ${d.text}`);
+  assert.deepEqual(disagreements.map((d) => d.text), []);
   assert.deepEqual(leaked.map((r) => r.embedded.message), []);
 });

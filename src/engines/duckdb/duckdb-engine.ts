@@ -3,7 +3,7 @@
  * catalog and the user's database files, locked down so that statements cannot reach the file
  * system, load extensions or change the engine's configuration.
  */
-import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { ErrorCodes, QueryFailure } from '../../protocol/errors.js';
 import type { ViewExpansion } from '../../sql/analyzer/types.js';
 import type { LocalEngine, LocalExecution, LocalStatement } from '../local-engine.js';
@@ -41,6 +41,24 @@ interface PlanNode {
   names?: string[];
   column_indexes?: Array<{ index: number }>;
   function_data?: { catalog?: unknown; schema?: unknown; table?: unknown };
+}
+
+/**
+ * The declared lengths of a table's varchar(n) columns: DuckDB keeps no length, so the translator
+ * declares each as a CHECK on the column's length (varcharLengthCheck), read back here.
+ */
+async function varcharLengths(connection: DuckDBConnection, catalog: string, schema: string, table: string): Promise<Map<string, number>> {
+  const reader = await connection.runAndReadAll(
+    `SELECT constraint_column_names[1], expression FROM duckdb_constraints()
+     WHERE constraint_type = 'CHECK' AND len(constraint_column_names) = 1 AND lower(database_name) = $1 AND lower(schema_name) = $2 AND lower(table_name) = $3`,
+    [catalog.toLowerCase(), schema.toLowerCase(), table.toLowerCase()],
+  );
+  const lengths = new Map<string, number>();
+  for (const [column, expression] of reader.getRows() as Array<[string, string]>) {
+    const check = /^\(length\((.+)\) <= (\d+)\)$/.exec(expression);
+    if (check && (check[1] === column || check[1] === quoteIdentifier(column))) lengths.set(column, Number(check[2]));
+  }
+  return lengths;
 }
 
 /** Catalog names DuckDB itself uses. */
@@ -119,7 +137,7 @@ export class DuckDbEngine implements LocalEngine {
       const refused = refusal(text);
       if (refused !== undefined) throw refused;
     }
-    // Queries run translated (Trino's semantics, or a refusal); other statements as written.
+    // Statements run translated (Trino's semantics) or are refused; only the metadata schemas' queries run as written.
     const translation = await this.translator.translate(statement.sql, statement.parameters, {
       user: statement.user ?? 'user',
       catalog: statement.catalog,
@@ -130,7 +148,7 @@ export class DuckDbEngine implements LocalEngine {
     const onAbort = (): void => execution.cancel();
     const execution: DuckDbExecution = new DuckDbExecution(connection, translation ? { ...statement, sql: translation.sql, parameters: [] } : statement, {
       redactions: this.redactions,
-      ...(translation ? { columns: translation.columns } : {}),
+      ...(translation ? { translated: true, columns: translation.columns, before: translation.before, updateType: translation.updateType } : {}),
       onClose: () => {
         signal.removeEventListener('abort', onAbort);
         this.executions.delete(execution);
@@ -163,7 +181,8 @@ export class DuckDbEngine implements LocalEngine {
         type: codecFor(prepared.columnType(i), true).type,
       }));
       prepared.destroySync();
-      return columns;
+      const lengths = await varcharLengths(connection, catalog, schema, table);
+      return columns.map((c) => (c.type === 'varchar' && lengths.has(c.name) ? { name: c.name, type: `varchar(${lengths.get(c.name)})` } : c));
     } catch (err) {
       const failure = toQueryFailure(err, { redactions: this.redactions });
       const missing: readonly unknown[] = [ErrorCodes.CATALOG_NOT_FOUND, ErrorCodes.SCHEMA_NOT_FOUND, ErrorCodes.TABLE_NOT_FOUND];

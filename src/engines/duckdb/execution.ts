@@ -71,8 +71,14 @@ function ddlUpdateType(sql: string): string {
 
 export interface ExecutionOptions {
   redactions: ReadonlyArray<readonly [string, string]>;
-  /** The statement is a translation: its output columns as Trino names and types them, and failures never show DuckDB's text. */
-  columns?: Array<{ name: string; type: string }>;
+  /** The statement is a translation: failures never show DuckDB's text. */
+  translated?: boolean;
+  /** A translated query's output columns as Trino names and types them. */
+  columns?: Array<{ name: string; type: string }> | undefined;
+  /** Statements run first, in one transaction with the statement (committed once it succeeded). */
+  before?: string[] | undefined;
+  /** Trino's update type for the statement, when DuckDB's kind of statement would name another. */
+  updateType?: string | undefined;
   /** Called once the connection is closed. */
   onClose: () => void;
 }
@@ -130,7 +136,7 @@ export class DuckDbExecution implements LocalExecution {
       return value;
     } catch (err) {
       if (this.canceled) throw canceledFailure();
-      throw this.options.columns !== undefined && context === this.context ? translatedFailure(err, context) : toQueryFailure(err, context);
+      throw this.options.translated === true && context === this.context ? translatedFailure(err, context) : toQueryFailure(err, context);
     } finally {
       this.busy--;
       if (this.closing && this.busy === 0) this.close();
@@ -156,6 +162,10 @@ export class DuckDbExecution implements LocalExecution {
   async start(): Promise<void> {
     try {
       await this.setUpSession();
+      if (this.options.before !== undefined) {
+        await this.use(() => this.connection.run('BEGIN TRANSACTION'));
+        for (const sql of this.options.before) await this.use(() => this.connection.run(sql));
+      }
       const prepared = await this.prepare();
       let result: DuckDBResult;
       let type: StatementType;
@@ -260,7 +270,9 @@ export class DuckDbExecution implements LocalExecution {
     // Other statements did their work when executed; a row count is all they return.
     const chunk = await this.use(() => result.fetchChunk());
     const count = chunk && chunk.rowCount > 0 && isCount ? Number(chunk.getColumnVector(0).getItem(0)) : undefined;
-    this.updateType = UPDATE_TYPES.get(type) ?? ddlUpdateType(this.statement.sql);
+    // Closing the connection without COMMIT (on any failure) rolls the transaction back.
+    if (this.options.before !== undefined) await this.use(() => this.connection.run('COMMIT'));
+    this.updateType = this.options.updateType ?? UPDATE_TYPES.get(type) ?? ddlUpdateType(this.statement.sql);
     // Trino answers DML and CREATE TABLE AS with a one-row `rows` result and an update count.
     if (count !== undefined) {
       this.updateCount = count;

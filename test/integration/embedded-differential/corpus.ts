@@ -11,6 +11,8 @@ export interface Case {
   sql: string;
   /** The result sums doubles, whose last bits depend on the order of addition: doubles compared to a relative 1e-9. */
   floatOrder?: boolean;
+  /** Made by the seeded generator (generated.ts), reported apart from the hand-written statements. */
+  generated?: boolean;
 }
 
 const INTEGERS = ['0', '1', '-1', '7', '-7', '2147483647', 'CAST(-2147483648 AS integer)', '9223372036854775807', 'CAST(NULL AS integer)'];

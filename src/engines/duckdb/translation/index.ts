@@ -1,14 +1,16 @@
 /**
  * The translation step of the embedded engine: every query is checked with the gateway's Trino
  * parser (so DuckDB-only syntax fails with Trino's syntax error), parsed into the translator's
- * tree, typed against the catalog's Trino column types and rendered as DuckDB SQL. Statements
- * that are not queries, and queries over the metadata schemas (information_schema, system), are
- * left to the engine's other paths (undefined).
+ * tree, typed against the catalog's Trino column types and rendered as DuckDB SQL. Queries and
+ * the writes (INSERT, CREATE TABLE [AS], CREATE VIEW, DELETE, UPDATE, DROP, CREATE SCHEMA) are
+ * translated; every other statement kind is refused with NOT_SUPPORTED. Queries over the metadata
+ * schemas (information_schema, system) are left to the engine's other paths (undefined).
  */
 import { ErrorCodes, QueryFailure } from '../../../protocol/errors.js';
 import { parseStatement } from '../../../sql/analyzer/parser.js';
-import { parseQuery } from './syntax.js';
-import { Translator, tableNames, type Translation, type TranslationSession } from './translator.js';
+import type { Statement as AnalyzedStatement } from '../../../sql/analyzer/ast.js';
+import { notSupported, parseTranslatable, type Statement } from './syntax.js';
+import { Translator, statementTables, type Translation, type TranslationSession } from './translator.js';
 
 export type { Translation, TranslationSession };
 
@@ -22,6 +24,15 @@ const METADATA_SCHEMAS = new Set(['information_schema', 'jdbc', 'metadata', 'run
 const METADATA_CATALOGS = new Set(['system']);
 
 const CACHE_SIZE = 512;
+
+/** The statement kinds of the gateway's parser that the translator renders; every other kind is refused (never run as written). */
+const TRANSLATED_KINDS = new Set<AnalyzedStatement['k']>(['query', 'insert', 'delete', 'update', 'createTable', 'createTableAsSelect', 'createView', 'dropObject', 'createSchema', 'dropSchema']);
+
+/** A statement kind as Trino's SQL names it (`createTableAsSelect` → `CREATE TABLE AS SELECT`, `dropObject` → `DROP MATERIALIZED VIEW`). */
+function describeKind(statement: AnalyzedStatement): string {
+  const kind = 'kind' in statement && typeof statement.kind === 'string' ? statement.kind : statement.k;
+  return kind.replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase();
+}
 
 export class QueryTranslator {
   /** Translations of statements over tables whose columns cannot change (the demo catalog), by statement and session. */
@@ -43,13 +54,17 @@ export class QueryTranslator {
       return hit;
     }
     const statement = parseStatement(sql);
-    if (statement.k !== 'query') return undefined;
+    if (!TRANSLATED_KINDS.has(statement.k)) throw notSupported(`${describeKind(statement)} statements`, { line: 1, column: 1 });
     // A parameter is a Trino expression: its syntax is checked as Trino's.
     for (const text of parameters) parseStatement(`SELECT ${text}`);
-    const query = parseQuery(sql, parameters);
-    assertSameTables(statement, query);
-    const written = tableNames(query);
-    if (written.some((name) => isMetadata(name, session))) return undefined;
+    const translatable = parseTranslatable(sql, parameters);
+    assertSameTables(statement, translatable);
+    assertSameTarget(statement, translatable);
+    const written = statementTables(translatable);
+    if (written.some((name) => isMetadata(name, session))) {
+      if (translatable.k === 'query') return undefined;
+      throw notSupported('Writing to a metadata schema', { line: 1, column: 1 });
+    }
     const names = written.map((name) => qualify(name, session));
     const columns = new Map<string, ReadonlyArray<{ name: string; type: string }> | 'catalog' | 'schema' | 'table'>();
     for (const name of names) {
@@ -57,8 +72,9 @@ export class QueryTranslator {
       const found = await this.columnsOf(...name);
       columns.set(name.join('.'), found.length > 0 ? found : await this.missingPart(name[0], name[1]));
     }
-    const translation = new Translator(session, (c, s, t) => columns.get([c, s, t].join('.')) ?? 'table').translate(query);
-    if (names.every((n) => n !== undefined && this.isFixed(...n))) {
+    const translation = new Translator(session, (c, s, t) => columns.get([c, s, t].join('.')) ?? 'table').translateStatement(translatable);
+    // A write's translation depends on whether its target exists: only queries are cached.
+    if (translatable.k === 'query' && names.every((n) => n !== undefined && this.isFixed(...n))) {
       this.cache.set(key, translation);
       if (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
     }
@@ -88,6 +104,18 @@ export function assertSameTables(authorized: unknown, translated: unknown): void
   };
   if (written(authorized) !== written(translated)) {
     throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, 'The embedded engine cannot run this query: its translation to DuckDB would not read exactly the tables the statement names');
+  }
+}
+
+/** The object a write names, as each parser read it: access control checked the first, the translation writes the second. */
+function assertSameTarget(authorized: AnalyzedStatement, translated: Statement): void {
+  const named = 'table' in authorized ? authorized.table : 'schema' in authorized ? authorized.schema : undefined;
+  const analyzed = Array.isArray(named) ? named : undefined;
+  const written = translated.k === 'query' ? undefined : 'table' in translated ? translated.table : translated.name;
+  const text = (parts: ReadonlyArray<string | { value: string }> | undefined): string | undefined =>
+    parts?.map((part) => (typeof part === 'string' ? part : part.value).toLowerCase()).join('.');
+  if (text(analyzed) !== text(written)) {
+    throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, 'The embedded engine cannot run this statement: its translation would not write exactly the object the statement names');
   }
 }
 

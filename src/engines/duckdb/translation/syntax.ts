@@ -97,6 +97,26 @@ export type Relation = (
   | { k: 'join'; type: 'INNER' | 'LEFT' | 'RIGHT' | 'FULL' | 'CROSS'; left: Relation; right: Relation; on?: Expr; using?: string[] }
 ) & { alias?: string; columns?: string[]; sample?: Sample; pos: Pos };
 
+/** A column of CREATE TABLE: its name as written and its Trino type as written (`varchar(5)`). */
+export interface ColumnDefinition {
+  name: string;
+  type: string;
+  pos: Pos;
+}
+
+/** The statements the translator renders; every other statement kind is refused before parsing. */
+export type Statement =
+  | { k: 'query'; query: Query }
+  | { k: 'insert'; table: string[]; columns?: string[]; query: Query; pos: Pos }
+  | { k: 'createTable'; table: string[]; ifNotExists: boolean; columns: ColumnDefinition[]; pos: Pos }
+  | { k: 'createTableAs'; table: string[]; columns?: string[]; query: Query; withData: boolean; pos: Pos }
+  | { k: 'createView'; table: string[]; replace: boolean; query: Query; pos: Pos }
+  | { k: 'delete'; table: string[]; where?: Expr; pos: Pos }
+  | { k: 'update'; table: string[]; set: Array<{ column: string; value: Expr; pos: Pos }>; where?: Expr; pos: Pos }
+  /** `cascade`: DROP SCHEMA ... CASCADE (RESTRICT, the default in Trino and DuckDB alike, otherwise). */
+  | { k: 'drop'; object: 'TABLE' | 'VIEW' | 'SCHEMA'; name: string[]; ifExists: boolean; cascade: boolean; pos: Pos }
+  | { k: 'createSchema'; name: string[]; ifNotExists: boolean; pos: Pos };
+
 export function notSupported(what: string, pos: Pos): QueryFailure {
   return new QueryFailure(ErrorCodes.NOT_SUPPORTED, `line ${pos.line}:${pos.column}: ${what} is not supported by the embedded engine`, {
     lineNumber: pos.line,
@@ -202,14 +222,141 @@ class TranslationParser {
     return parts;
   }
 
-  statement(): Query {
-    const query = this.query();
+  statement(): Statement {
+    const statement = this.statementBody();
     this.acceptSymbol(';');
     if (this.peek().kind !== 'eof') this.unsupported();
     if (this.parameter !== this.parameters.length) {
       throw new QueryFailure(ErrorCodes.GENERIC_USER_ERROR, `Incorrect number of parameters: expected ${this.parameter} but found ${this.parameters.length}`);
     }
-    return query;
+    return statement;
+  }
+
+  private statementBody(): Statement {
+    const pos = this.pos();
+    if (this.acceptWord('INSERT')) {
+      this.expectWord('INTO');
+      const table = this.qualifiedName();
+      // `(` opens a column list unless it opens the query itself.
+      const columns = this.isSymbol('(') && !this.isWord('SELECT', 1) && !this.isWord('WITH', 1) && !this.isWord('VALUES', 1) ? this.columnList() : undefined;
+      return { k: 'insert', table, query: this.query(), pos, ...(columns ? { columns } : {}) };
+    }
+    if (this.acceptWord('DELETE')) {
+      this.expectWord('FROM');
+      const table = this.qualifiedName();
+      if (!this.isWord('WHERE') && this.peek().kind !== 'eof' && !this.isSymbol(';')) throw notSupported('DELETE with a table alias', this.pos());
+      return { k: 'delete', table, pos, ...(this.acceptWord('WHERE') ? { where: this.expr() } : {}) };
+    }
+    if (this.acceptWord('UPDATE')) {
+      const table = this.qualifiedName();
+      this.expectWord('SET');
+      const set: Array<{ column: string; value: Expr; pos: Pos }> = [];
+      do {
+        const cpos = this.pos();
+        const column = this.identifier();
+        this.expectSymbol('=');
+        set.push({ column, value: this.expr(), pos: cpos });
+      } while (this.acceptSymbol(','));
+      return { k: 'update', table, set, pos, ...(this.acceptWord('WHERE') ? { where: this.expr() } : {}) };
+    }
+    if (this.acceptWord('DROP')) {
+      const objectPos = this.pos();
+      const object = this.next().value;
+      if (object !== 'TABLE' && object !== 'VIEW' && object !== 'SCHEMA') throw notSupported(`DROP ${object}`, objectPos);
+      const ifExists = this.acceptWord('IF');
+      if (ifExists) this.expectWord('EXISTS');
+      const name = this.qualifiedName();
+      const cascade = object === 'SCHEMA' && this.acceptWord('CASCADE');
+      if (object === 'SCHEMA' && !cascade) this.acceptWord('RESTRICT');
+      return { k: 'drop', object, name, ifExists, cascade, pos };
+    }
+    if (this.isWord('CREATE')) return this.create();
+    if (this.isWord('SELECT') || this.isWord('WITH') || this.isWord('VALUES') || this.isSymbol('(')) return { k: 'query', query: this.query() };
+    throw notSupported(`${this.peek().text.toUpperCase()} statements`, pos);
+  }
+
+  private create(): Statement {
+    const pos = this.pos();
+    this.expectWord('CREATE');
+    const replace = this.acceptWord('OR');
+    if (replace) this.expectWord('REPLACE');
+    if (this.acceptWord('SCHEMA')) {
+      if (replace) this.unsupported();
+      const ifNotExists = this.ifNotExists();
+      const name = this.qualifiedName();
+      if (this.isWord('AUTHORIZATION') || this.isWord('WITH')) throw notSupported(`CREATE SCHEMA ... ${this.peek().value}`, this.pos());
+      return { k: 'createSchema', name, ifNotExists, pos };
+    }
+    if (this.acceptWord('VIEW')) {
+      const table = this.qualifiedName();
+      if (!this.isWord('AS')) throw notSupported(`CREATE VIEW ... ${this.peek().text.toUpperCase()}`, this.pos());
+      this.expectWord('AS');
+      return { k: 'createView', table, replace, query: this.query(), pos };
+    }
+    if (!this.acceptWord('TABLE')) throw notSupported(`CREATE ${replace ? 'OR REPLACE ' : ''}${this.peek().text.toUpperCase()}`, this.pos());
+    if (replace) throw notSupported('CREATE OR REPLACE TABLE', pos);
+    const ifNotExists = this.ifNotExists();
+    const table = this.qualifiedName();
+    let columnNames: string[] | undefined;
+    if (this.isSymbol('(')) {
+      // Column definitions (`a integer`), or the column names of CREATE TABLE AS (`(a, b) AS`).
+      const definitions = this.isSymbol(',', 2) || this.isSymbol(')', 2);
+      if (definitions) columnNames = this.columnList();
+      else {
+        const columns = this.columnDefinitions();
+        return { k: 'createTable', table, ifNotExists, columns, pos };
+      }
+    }
+    if (this.isWord('COMMENT') || this.isWord('WITH')) throw notSupported(`CREATE TABLE ... ${this.peek().value}`, this.pos());
+    this.expectWord('AS');
+    if (ifNotExists) throw notSupported('CREATE TABLE IF NOT EXISTS ... AS', pos);
+    const query = this.isSymbol('(') ? this.parenthesizedQuery() : this.query();
+    let withData = true;
+    if (this.acceptWord('WITH')) {
+      withData = !this.acceptWord('NO');
+      this.expectWord('DATA');
+    }
+    return { k: 'createTableAs', table, query, withData, pos, ...(columnNames ? { columns: columnNames } : {}) };
+  }
+
+  /** `(query)` after CREATE TABLE ... AS: parenthesized so that a following WITH [NO] DATA is not taken for the query's. */
+  private parenthesizedQuery(): Query {
+    const pos = this.pos();
+    this.expectSymbol('(');
+    const inner = this.query();
+    this.expectSymbol(')');
+    return { with: [], body: { k: 'nested', query: inner, pos }, orderBy: [], pos };
+  }
+
+  private ifNotExists(): boolean {
+    if (!this.acceptWord('IF')) return false;
+    this.expectWord('NOT');
+    this.expectWord('EXISTS');
+    return true;
+  }
+
+  private columnList(): string[] {
+    this.expectSymbol('(');
+    const names = [this.writtenIdentifier()];
+    while (this.acceptSymbol(',')) names.push(this.writtenIdentifier());
+    this.expectSymbol(')');
+    return names;
+  }
+
+  private columnDefinitions(): ColumnDefinition[] {
+    this.expectSymbol('(');
+    const columns: ColumnDefinition[] = [];
+    do {
+      const pos = this.pos();
+      if (this.isWord('LIKE')) throw notSupported('CREATE TABLE ... LIKE', pos);
+      const name = this.writtenIdentifier();
+      const type = this.typeName();
+      if (!this.isSymbol(',') && !this.isSymbol(')')) throw notSupported(`Column property ${this.peek().text.toUpperCase()}`, this.pos());
+      columns.push({ name, type, pos });
+    } while (this.acceptSymbol(','));
+    this.expectSymbol(')');
+    if (this.peek().kind !== 'eof' && !this.isSymbol(';')) throw notSupported(`CREATE TABLE ... ${this.peek().text.toUpperCase()}`, this.pos());
+    return columns;
   }
 
   /** A whole text that is one expression (a parameter value). */
@@ -815,8 +962,8 @@ class TranslationParser {
   }
 }
 
-/** The query tree of `sql`, which the gateway's Trino parser has accepted as a query, with `parameters` (expression texts) bound to its `?`s. */
-export function parseQuery(sql: string, parameters: readonly string[] = []): Query {
+/** The statement tree of `sql`, which the gateway's Trino parser has accepted, with `parameters` (expression texts) bound to its `?`s. */
+export function parseTranslatable(sql: string, parameters: readonly string[] = []): Statement {
   const bound = parameters.map((text) => new TranslationParser(tokenize(text)).soleExpression());
   return new TranslationParser(tokenize(sql), bound).statement();
 }

@@ -12,7 +12,20 @@
 import { ErrorCodes, QueryFailure } from '../../../protocol/errors.js';
 import { quoteIdentifier, quoteString } from '../../../sql/quoting.js';
 import { DATE_FIELDS, FUNCTIONS, cast, raise, type Typed } from './functions.js';
-import { notSupported, type Expr, type Literal, type Pos, type Query, type QueryBody, type Relation, type SortItem, type Spec, type Window } from './syntax.js';
+import {
+  notSupported,
+  type ColumnDefinition,
+  type Expr,
+  type Literal,
+  type Pos,
+  type Query,
+  type QueryBody,
+  type Relation,
+  type SortItem,
+  type Spec,
+  type Statement,
+  type Window,
+} from './syntax.js';
 import {
   MAX_DECIMAL_PRECISION,
   T,
@@ -25,6 +38,7 @@ import {
   isInteger,
   isNumeric,
   parseTypeName,
+  sameType,
   typeMismatch,
   typeName,
   varchar,
@@ -42,7 +56,17 @@ export type ColumnLookup = (catalog: string, schema: string, table: string) => R
 
 export interface Translation {
   sql: string;
-  columns: Array<{ name: string; type: string }>;
+  /** A query's output columns as Trino names and types them; absent for a statement that answers with a row count or nothing. */
+  columns?: Array<{ name: string; type: string }>;
+  /** Statements run before `sql`, in one transaction with it (CREATE TABLE AS creates its table, then inserts). */
+  before?: string[];
+  /** Trino's update type, when DuckDB's statement is of another kind. */
+  updateType?: string;
+}
+
+/** The DuckDB form of a varchar(n) column: DuckDB ignores a declared length, so a CHECK carries it (read back by the engine's column lookup). */
+export function varcharLengthCheck(column: string, length: number): string {
+  return `CHECK (length(${q(column)}) <= ${length})`;
 }
 
 interface Field {
@@ -70,6 +94,34 @@ class Scope {
 
   cte(name: string): { fields: Field[]; sqlName: string } | undefined {
     return this.ctes.get(name) ?? this.parent?.cte(name);
+  }
+}
+
+/** The tables a statement names: those its query reads (before CTE resolution) and the one it writes. */
+export function statementTables(statement: Statement): string[][] {
+  switch (statement.k) {
+    case 'query':
+      return tableNames(statement.query);
+    case 'insert':
+    case 'createTableAs':
+    case 'createView':
+      return [statement.table, ...tableNames(statement.query)];
+    case 'delete':
+    case 'update': {
+      const select: Query = {
+        with: [],
+        body: { k: 'spec', distinct: false, select: statement.k === 'update' ? statement.set.map((s) => ({ k: 'expr', e: s.value, pos: s.pos })) : [], from: [], groupBy: [], pos: statement.pos, ...(statement.where ? { where: statement.where } : {}) },
+        orderBy: [],
+        pos: statement.pos,
+      };
+      return [statement.table, ...tableNames(select)];
+    }
+    case 'createTable':
+      return [statement.table];
+    case 'drop':
+      return statement.object === 'SCHEMA' ? [] : [statement.name];
+    case 'createSchema':
+      return [];
   }
 }
 
@@ -160,6 +212,209 @@ export class Translator {
       sql,
       columns: fields.map((f, i) => ({ name: f.display ?? f.name ?? `_col${i}`, type: typeName(f.type) })),
     };
+  }
+
+  /** Any statement the syntax recognises: queries and the writes, each with Trino's semantics. */
+  translateStatement(statement: Statement): Translation {
+    switch (statement.k) {
+      case 'query':
+        return this.translate(statement.query);
+      case 'insert':
+        return this.insert(statement);
+      case 'createTable':
+        return this.createTable(statement);
+      case 'createTableAs':
+        return this.createTableAs(statement);
+      case 'createView':
+        return this.createView(statement);
+      case 'delete':
+      case 'update':
+        return this.modify(statement);
+      case 'drop': {
+        const name = statement.object === 'SCHEMA' ? this.qualifySchema(statement.name, statement.pos) : this.qualify(statement.name, statement.pos);
+        if (statement.object !== 'SCHEMA' && !statement.ifExists && this.lookup(...(name as [string, string, string])) === 'table') {
+          // Trino reports a missing view as a user error, a missing table as TABLE_NOT_FOUND.
+          if (statement.object === 'VIEW') throw failure('GENERIC_USER_ERROR', `View '${name.join('.')}' does not exist`, statement.pos);
+          throw failure('TABLE_NOT_FOUND', `Table '${name.join('.')}' does not exist`, statement.pos);
+        }
+        return { sql: `DROP ${statement.object} ${statement.ifExists ? 'IF EXISTS ' : ''}${name.map(q).join('.')}${statement.cascade ? ' CASCADE' : ''}` };
+      }
+      case 'createSchema':
+        return { sql: `CREATE SCHEMA ${statement.ifNotExists ? 'IF NOT EXISTS ' : ''}${this.qualifySchema(statement.name, statement.pos).map(q).join('.')}` };
+    }
+  }
+
+  private qualifySchema(name: string[], pos: Pos): [string, string] {
+    if (name.length === 2) return [name[0]!, name[1]!];
+    if (name.length > 2) throw failure('SYNTAX_ERROR', `Too many parts in schema name: ${name.join('.')}`, pos);
+    if (this.session.catalog === undefined) throw failure('MISSING_CATALOG_NAME', 'Catalog must be specified when session catalog is not set', pos);
+    return [this.session.catalog.toLowerCase(), name[0]!];
+  }
+
+  /** The columns of an existing table, with their Trino types. */
+  private targetColumns(name: [string, string, string], pos: Pos): Array<{ name: string; type: TrinoType }> {
+    const columns = this.lookup(...name);
+    if (columns === 'catalog') throw failure('CATALOG_NOT_FOUND', `Catalog '${name[0]}' not found`, pos);
+    if (columns === 'schema') throw failure('SCHEMA_NOT_FOUND', `Schema '${name[1]}' does not exist`, pos);
+    if (columns === 'table') throw failure('TABLE_NOT_FOUND', `Table '${name.join('.')}' does not exist`, pos);
+    return columns.map((c) => {
+      const type = parseTypeName(c.type);
+      if (!type) throw notSupported(`Writing to column ${c.name} of type ${c.type}`, pos);
+      return { name: c.name.toLowerCase(), type };
+    });
+  }
+
+  /** A table the statement creates: its catalog and schema must exist and the table must not. */
+  private newTable(table: string[], pos: Pos): [string, string, string] {
+    const name = this.qualify(table, pos);
+    const found = this.lookup(...name);
+    if (found === 'catalog') throw failure('CATALOG_NOT_FOUND', `Catalog '${name[0]}' not found`, pos);
+    if (found === 'schema') throw failure('SCHEMA_NOT_FOUND', `Schema '${name[1]}' does not exist`, pos);
+    if (found !== 'table') throw failure('TABLE_ALREADY_EXISTS', `Destination table '${name.join('.')}' already exists`, pos);
+    return name;
+  }
+
+  /**
+   * A value converted to a column's type on INSERT or UPDATE as Trino does: numbers to any
+   * numeric type by CAST, strings to a shorter varchar only by dropping trailing spaces; every
+   * other pair of different types is a mismatch (undefined).
+   */
+  private assignment(v: Typed, to: TrinoType, pos: Pos): string | undefined {
+    const from = v.type;
+    if (from.k === 'unknown') return `CAST(NULL AS ${duckType(to)})`;
+    if (isNumeric(from) && isNumeric(to)) return sameType(from, to) ? v.sql : this.castExpr(v, typeName(to), false, pos).sql;
+    if (from.k === 'varchar' && to.k === 'varchar') {
+      if (to.length === undefined || (from.length !== undefined && from.length <= to.length)) return v.sql;
+      const cut = raise('INVALID_CAST_ARGUMENT', `Cannot truncate non-space characters when casting from ${typeName(from)} to ${typeName(to)} on INSERT`);
+      // Only U+0020 counts as a space here: a tab past the length is an error in Trino.
+      return `(CASE WHEN length(${v.sql}) <= ${to.length} THEN ${v.sql} WHEN rtrim(substr(${v.sql}, ${to.length + 1}), ' ') = '' THEN left(${v.sql}, ${to.length}) ELSE ${cut} END)`;
+    }
+    return from.k === to.k && from.k !== 'decimal' ? v.sql : undefined;
+  }
+
+  private insert(statement: Statement & { k: 'insert' }): Translation {
+    const name = this.qualify(statement.table, statement.pos);
+    const table = this.targetColumns(name, statement.pos);
+    let targets = table;
+    if (statement.columns) {
+      const seen = new Set<string>();
+      targets = statement.columns.map((written) => {
+        const column = written.toLowerCase();
+        if (seen.has(column)) throw failure('DUPLICATE_COLUMN_NAME', `Insert column name is specified more than once: ${column}`, statement.pos);
+        seen.add(column);
+        const found = table.find((c) => c.name === column);
+        if (!found) throw failure('COLUMN_NOT_FOUND', `Insert column name does not exist in target table: ${column}`, statement.pos);
+        return found;
+      });
+    }
+    const source = this.query(statement.query, undefined);
+    const mismatch = (): QueryFailure =>
+      typeMismatch(`Insert query has mismatched column types: Table: [${targets.map((c) => typeName(c.type).replace(', ', ',')).join(', ')}], Query: [${source.fields.map((f) => typeName(f.type).replace(', ', ',')).join(', ')}]`, statement.pos);
+    if (source.fields.length !== targets.length) throw mismatch();
+    const alias = this.alias();
+    const values = targets.map((c, i) => {
+      const field = source.fields[i]!;
+      const value = this.assignment({ sql: `${alias}.${q(outputName(i))}`, type: field.type, expr: PLACEHOLDER }, c.type, statement.pos);
+      if (value === undefined) throw mismatch();
+      return value;
+    });
+    return {
+      sql: `INSERT INTO ${name.map(q).join('.')} (${targets.map((c) => q(c.name)).join(', ')}) SELECT ${values.join(', ')} FROM (${source.sql}) ${alias}`,
+    };
+  }
+
+  /** DuckDB's column definition holding a Trino type exactly, or a refusal. */
+  private columnDefinition(column: string, type: TrinoType, pos: Pos): string {
+    if (type.k === 'unknown') throw failure('COLUMN_TYPE_UNKNOWN', `Column type is unknown: ${column}`, pos);
+    if (type.k === 'varchar' && type.length !== undefined) return `${q(column)} VARCHAR ${varcharLengthCheck(column, type.length)}`;
+    return `${q(column)} ${duckType(type)}`;
+  }
+
+  private createTable(statement: Statement & { k: 'createTable' }): Translation {
+    const name = this.qualify(statement.table, statement.pos);
+    const found = this.lookup(...name);
+    if (found === 'catalog') throw failure('CATALOG_NOT_FOUND', `Catalog '${name[0]}' not found`, statement.pos);
+    if (found === 'schema') throw failure('SCHEMA_NOT_FOUND', `Schema '${name[1]}' does not exist`, statement.pos);
+    if (found !== 'table' && !statement.ifNotExists) throw failure('TABLE_ALREADY_EXISTS', `Table '${name.join('.')}' already exists`, statement.pos);
+    const seen = new Set<string>();
+    const definitions = statement.columns.map((c: ColumnDefinition) => {
+      const column = c.name.toLowerCase();
+      if (seen.has(column)) throw failure('DUPLICATE_COLUMN_NAME', `Column name '${column}' specified more than once`, c.pos);
+      seen.add(column);
+      const type = parseTypeName(c.type);
+      if (!type) throw notSupported(`Column type ${c.type}`, c.pos);
+      return this.columnDefinition(column, type, c.pos);
+    });
+    return { sql: `CREATE TABLE ${statement.ifNotExists ? 'IF NOT EXISTS ' : ''}${name.map(q).join('.')} (${definitions.join(', ')})`, updateType: 'CREATE TABLE' };
+  }
+
+  /** The output columns of a query that becomes a table or view: each needs a name, once. */
+  private namedColumns(fields: Field[], columns: string[] | undefined, pos: Pos): Array<{ name: string; type: TrinoType }> {
+    if (columns && columns.length !== fields.length) {
+      throw failure('MISMATCHED_COLUMN_ALIASES', `Column alias list has ${columns.length} entries but relation has ${fields.length} columns`, pos);
+    }
+    const seen = new Set<string>();
+    return fields.map((f, i) => {
+      const name = (columns?.[i] ?? f.display ?? f.name)?.toLowerCase();
+      if (name === undefined) throw failure('MISSING_COLUMN_NAME', `Column name not specified at position ${i + 1}`, pos);
+      if (seen.has(name)) throw failure('DUPLICATE_COLUMN_NAME', `Column name '${name}' specified more than once`, pos);
+      seen.add(name);
+      return { name, type: f.type };
+    });
+  }
+
+  private createTableAs(statement: Statement & { k: 'createTableAs' }): Translation {
+    const name = this.newTable(statement.table, statement.pos);
+    const source = this.query(statement.query, undefined);
+    const columns = this.namedColumns(source.fields, statement.columns, statement.pos);
+    const definitions = columns.map((c) => this.columnDefinition(c.name, c.type, statement.pos));
+    const target = name.map(q).join('.');
+    const alias = this.alias();
+    const select = `SELECT ${columns.map((_, i) => `${alias}.${q(outputName(i))}`).join(', ')} FROM (${source.sql}) ${alias}${statement.withData ? '' : ' LIMIT 0'}`;
+    return {
+      before: [`CREATE TABLE ${target} (${definitions.join(', ')})`],
+      sql: `INSERT INTO ${target} (${columns.map((c) => q(c.name)).join(', ')}) ${select}`,
+      updateType: 'CREATE TABLE',
+    };
+  }
+
+  private createView(statement: Statement & { k: 'createView' }): Translation {
+    const name = this.qualify(statement.table, statement.pos);
+    const source = this.query(statement.query, undefined);
+    const columns = this.namedColumns(source.fields, undefined, statement.pos);
+    for (const c of columns) {
+      // A view's columns get DuckDB's types, which have no length: the view could not report varchar(n).
+      if (c.type.k === 'varchar' && c.type.length !== undefined) throw notSupported(`A view column of type ${typeName(c.type)} (${c.name})`, statement.pos);
+      if (c.type.k === 'unknown') throw failure('COLUMN_TYPE_UNKNOWN', `Column type is unknown: ${c.name}`, statement.pos);
+    }
+    const alias = this.alias();
+    const select = `SELECT ${columns.map((c, i) => `${alias}.${q(outputName(i))} AS ${q(c.name)}`).join(', ')} FROM (${source.sql}) ${alias}`;
+    return { sql: `CREATE ${statement.replace ? 'OR REPLACE ' : ''}VIEW ${name.map(q).join('.')} AS ${select}`, updateType: 'CREATE VIEW' };
+  }
+
+  /** DELETE and UPDATE: the condition and the new values are typed in the scope of the table. */
+  private modify(statement: Statement & { k: 'delete' | 'update' }): Translation {
+    const name = this.qualify(statement.table, statement.pos);
+    const columns = this.targetColumns(name, statement.pos);
+    const alias = this.alias();
+    const scope = new Scope([{ qualifier: name, fields: columns.map((c) => ({ name: c.name, type: c.type, sql: `${alias}.${q(c.name)}` })) }], undefined, new Map());
+    const where = statement.where ? ` WHERE ${this.condition(statement.where, scope, 'WHERE')}` : '';
+    const target = `${name.map(q).join('.')} AS ${alias}`;
+    if (statement.k === 'delete') return { sql: `DELETE FROM ${target}${where}` };
+    const seen = new Set<string>();
+    const assignments = statement.set.map((s) => {
+      const column = columns.find((c) => c.name === s.column);
+      if (!column) throw failure('COLUMN_NOT_FOUND', `The UPDATE SET target column ${s.column} doesn't exist`, s.pos);
+      if (seen.has(s.column)) throw failure('DUPLICATE_COLUMN_NAME', `The UPDATE SET target column ${s.column} is specified more than once`, s.pos);
+      seen.add(s.column);
+      const value = this.expr(s.value, scope);
+      const assigned = this.assignment(value, column.type, s.pos);
+      if (assigned === undefined) {
+        throw typeMismatch(`UPDATE table column types don't match SET expressions: Table: [${typeName(column.type)}], Query: [${typeName(value.type)}]`, s.pos);
+      }
+      return `${q(column.name)} = ${assigned}`;
+    });
+    return { sql: `UPDATE ${target} SET ${assignments.join(', ')}${where}` };
   }
 
   private alias(): string {
