@@ -306,7 +306,9 @@ async function expressionType(input: RewriteInput, table: QualifiedName, text: s
   try {
     const translation = await translator.translate(probe, [], { user: input.identity.user, catalog: table.catalog, schema: table.schema });
     if (translation === undefined) throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, 'it reads a metadata table');
-    return translation.columns[0]!.type;
+    const type = translation.columns?.[0]?.type;
+    if (type === undefined) throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, 'it is not an expression over the table');
+    return type;
   } catch (err) {
     if (!(err instanceof QueryFailure)) throw err;
     if (err.errorCode.name !== ErrorCodes.NOT_SUPPORTED.name) invalidExpression(what, table, err);
