@@ -12,6 +12,8 @@ import { PasswordFileAuthenticator } from './auth/password-file.js';
 import { ConfigError, parseConfigText } from './config/load.js';
 import { applyReload, type ReloadTargets } from './config/reload.js';
 import { ReloadingFile } from './config/reloading-file.js';
+import { parseResourceGroupsFile } from './admission/resource-groups-file.js';
+import { ResourceGroupAdmission, ResourceGroups } from './admission/resource-groups.js';
 import { DUCKDB_RESULTS, type AuthenticatorConfig, type GatewayConfig } from './config/schema.js';
 import { AccessControl, describeAccess, type AccessCheckInput, type AccessOutcome, type MetadataPlanner } from './policy/access-control.js';
 import { MetadataService } from './catalogs/metadata-service.js';
@@ -390,7 +392,15 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
     return { kind: request.kind, tables: request.tables.map((t) => `${t.table.catalog}.${t.table.schema}.${t.table.name}`), catalogs: catalogsNamed(request) };
   };
   const placement = new CatalogPlacement(config.backends.map((c, i) => ({ backend: backends[i]!, group: c.group })), log);
-  const dispatcher = new Dispatcher(fromConfig('routing', () => new Router(config)), admission, signer, queryIds, metrics, ops.tracker, analyzeForRouting, log, placement);
+  const resourceGroupsFile = config.resourceGroups?.file;
+  const resourceGroups =
+    resourceGroupsFile === undefined
+      ? undefined
+      : new ResourceGroups(
+          fromConfig('resourceGroups.file', () => new ReloadingFile(resourceGroupsFile, parseResourceGroupsFile, ...auditedReloads(ops.audit, log, 'resource-groups.reload', resourceGroupsFile))),
+          new ResourceGroupAdmission(cluster),
+        );
+  const dispatcher = new Dispatcher(fromConfig('routing', () => new Router(config)), admission, signer, queryIds, metrics, ops.tracker, analyzeForRouting, log, placement, resourceGroups);
   const reloader = options.configPath === undefined ? undefined : watchConfig(options.configPath, config, { pool, dispatcher, groupLimits, log }, ops.audit);
   const lifecycle = new Lifecycle();
   const sweeper = setInterval(() => dispatcher.sweep(), 1_000);

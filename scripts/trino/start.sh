@@ -16,7 +16,8 @@
 # NAME=DIR: each DIR of jars becomes plugin NAME, e.g. the test-only group provider built by
 # group-provider/build.sh), TRINO_GROUP_PROVIDER_CONFIG (a properties file copied to
 # etc/group-provider.properties, which Trino reads relative to its working directory, the run
-# directory), QUERYGATE_CACHE.
+# directory), TRINO_RESOURCE_GROUPS_CONFIG (likewise copied to etc/resource-groups.properties),
+# QUERYGATE_CACHE.
 set -euo pipefail
 
 QG_SCRIPT="trino/start"
@@ -166,9 +167,12 @@ else
     [ -d "${extra#*=}" ] || qg_die "extra plugin directory not found: ${extra#*=}"
     ln -s "${extra#*=}" "$RUN/plugin/${extra%%=*}"
   done
-  rm -f "$RUN/etc/group-provider.properties"
+  rm -f "$RUN/etc/group-provider.properties" "$RUN/etc/resource-groups.properties"
   if [ -n "${TRINO_GROUP_PROVIDER_CONFIG:-}" ]; then
     cp "$TRINO_GROUP_PROVIDER_CONFIG" "$RUN/etc/group-provider.properties"
+  fi
+  if [ -n "${TRINO_RESOURCE_GROUPS_CONFIG:-}" ]; then
+    cp "$TRINO_RESOURCE_GROUPS_CONFIG" "$RUN/etc/resource-groups.properties"
   fi
 
   # Allow-all unless the caller brings its own access control (the oracle's file access control):

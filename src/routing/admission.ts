@@ -56,23 +56,13 @@ export interface GroupLimits {
   queueTimeoutMs: number;
 }
 
-export class Ticket {
-  slot: Slot | undefined;
-  failure: QueryFailure | undefined;
-  lastPoll = Date.now();
+/** Something a client's poll waits for (admitted or failed): the poll returns when it settles or after its wait. */
+export abstract class Settleable {
   private wake: (() => void) | undefined;
 
-  constructor(
-    readonly id: string,
-    readonly decision: RouteDecision,
-    readonly enqueuedAt: number,
-  ) {}
+  abstract get settled(): boolean;
 
-  get settled(): boolean {
-    return this.slot !== undefined || this.failure !== undefined;
-  }
-
-  /** Resolves when admitted or failed, or after `ms`, whichever comes first. */
+  /** Resolves when settled, or after `ms`, whichever comes first. */
   async wait(ms: number): Promise<void> {
     if (this.settled) return;
     await new Promise<void>((resolve) => {
@@ -87,6 +77,24 @@ export class Ticket {
 
   settle(): void {
     this.wake?.();
+  }
+}
+
+export class Ticket extends Settleable {
+  slot: Slot | undefined;
+  failure: QueryFailure | undefined;
+  lastPoll = Date.now();
+
+  constructor(
+    readonly id: string,
+    readonly decision: RouteDecision,
+    readonly enqueuedAt: number,
+  ) {
+    super();
+  }
+
+  get settled(): boolean {
+    return this.slot !== undefined || this.failure !== undefined;
   }
 }
 

@@ -4,6 +4,7 @@
  * client's polls with QUEUED documents (signed follow-ups naming the queue) until it is admitted;
  * the poll that finds it admitted submits it and returns the backend's first document.
  */
+import { randomUUID } from 'node:crypto';
 import type { ClientResponse } from '../http1/exchange.js';
 import type { Logger } from 'pino';
 import type { QueryEndDetails, QueryOutcome, Submission } from '../engines/backend.js';
@@ -16,9 +17,11 @@ import type { QueryIdGenerator } from '../protocol/query-id.js';
 import { wrongUser, type QueryTokenSigner } from '../protocol/query-token.js';
 import { renderQueryResults } from '../protocol/results.js';
 import { followUpUri, infoUri } from '../protocol/uris.js';
-import type { Admission, Slot, Ticket } from '../routing/admission.js';
+import type { Admission, Settleable, Slot, Ticket } from '../routing/admission.js';
 import type { RouteDecision, Router, RoutingContext } from '../routing/router.js';
 import type { CatalogPlacement } from '../catalogs/placement.js';
+import { queryTypeOf, resourceEstimates, type GroupTicket, type ResourceGroups, type SelectionCriteria } from '../admission/resource-groups.js';
+import { QUEUED_CLIENT_TIMEOUT_MS } from '../routing/admission.js';
 import { accessRecord, submittedRecord } from './history-record.js';
 import { sendJson, sendNoContent, sendQueryFailure } from './respond.js';
 
@@ -28,8 +31,14 @@ const MAX_WAIT_MS = 1000;
 
 type PendingSubmission = Omit<Submission, 'events'>;
 
+/**
+ * A query waiting in the gateway: first for its resource group (`group`, when resource groups are
+ * configured and its group is full), then for a backend slot of its routing group (`ticket`).
+ */
 interface QueuedQuery {
-  ticket: Ticket;
+  group?: GroupTicket;
+  ticket?: Ticket;
+  decision: RouteDecision;
   submission: PendingSubmission;
   createdAt: number;
   lastToken: number;
@@ -49,6 +58,7 @@ export class Dispatcher {
     private readonly analyzeForRouting: (submission: PendingSubmission) => Promise<{ kind: string; tables: string[]; catalogs: string[] }>,
     private readonly log: Logger,
     private readonly placement?: CatalogPlacement,
+    private readonly resourceGroups?: ResourceGroups,
   ) {}
 
   /** Takes new routing rules (configuration reload); queries already routed keep their route. */
@@ -62,7 +72,7 @@ export class Dispatcher {
   }
 
   async submit(submission: PendingSubmission, routing: RoutingContext, res: ClientResponse): Promise<void> {
-    if ((this.router.needsAnalysis || this.placement?.active) && routing.statement === undefined) {
+    if ((this.router.needsAnalysis || this.placement?.active || this.resourceGroups?.needsQueryType) && routing.statement === undefined) {
       // Routing is not a security boundary: a statement the analyzer cannot read simply matches no statement rule.
       const statement = await submission.trace?.stage('analyze', () => this.analyzeForRouting(submission)).catch(() => undefined);
       if (statement) routing = { ...routing, statement };
@@ -70,17 +80,41 @@ export class Dispatcher {
     let decision = submission.trace?.stage('route', () => this.router.route(routing)) ?? this.router.route(routing);
     // A statement naming catalogs goes where they live (catalogs/placement.ts).
     if (this.placement !== undefined) decision = await this.placement.place(routing.statement?.catalogs ?? (routing.catalog !== undefined ? [routing.catalog.toLowerCase()] : []), decision);
+    if (this.resourceGroups) {
+      // Resource groups decide when the query may start; routing (below) where it runs.
+      const group = await this.resourceGroups.admit(randomUUID(), selectionCriteria(routing, submission), queryPriority(submission));
+      submission = withGroupRelease(submission, () => this.resourceGroups!.admission.release(group));
+      if (group.state === 'queued') {
+        const id = this.queryIds.next();
+        this.queued.set(id, { group, decision, submission, createdAt: Date.now(), lastToken: 0 });
+        submission.trace?.queued(group.groupId);
+        this.log.info({ queryId: id, resourceGroup: group.groupId }, 'query waits in its resource group');
+        this.sendQueued(res, id, submission, 1);
+        return;
+      }
+    }
     const slot = this.admission.tryAdmit(decision);
     if (slot) {
       await this.dispatch(slot, decision, submission, res);
       return;
     }
     const id = this.queryIds.next();
-    const ticket = this.admission.enqueue(id, decision);
-    this.queued.set(id, { ticket, submission, createdAt: Date.now(), lastToken: 0 });
+    this.queued.set(id, { ticket: this.enqueueRouted(id, decision, submission), decision, submission, createdAt: Date.now(), lastToken: 0 });
+    this.sendQueued(res, id, submission, 1);
+  }
+
+  /** Queues a query for a backend slot of its routing group; refused (QUERY_QUEUE_FULL) with its resource group let go. */
+  private enqueueRouted(id: string, decision: RouteDecision, submission: PendingSubmission): Ticket {
+    let ticket: Ticket;
+    try {
+      ticket = this.admission.enqueue(id, decision);
+    } catch (err) {
+      submission.afterEnd?.();
+      throw err;
+    }
     submission.trace?.queued(decision.group);
     this.log.info({ queryId: id, group: decision.group, reason: decision.reason }, 'query waits in the gateway queue');
-    this.sendQueued(res, id, submission, 1);
+    return ticket;
   }
 
   /** A poll or cancel of a query waiting in the gateway queue. */
@@ -94,23 +128,46 @@ export class Dispatcher {
     }
     if (method === 'DELETE') {
       this.queued.delete(queryId);
-      this.admission.abandon(queued.ticket);
+      this.abandon(queued);
       queued.submission.trace?.ended('abandoned', { canceled: true });
       sendNoContent(res);
       return;
     }
     if (token !== queued.lastToken + 1 && token !== queued.lastToken) throw new HttpFailure(404, 'Query not found');
-    queued.ticket.lastPoll = Date.now();
+    const now = Date.now();
+    if (queued.group) queued.group.lastPoll = now;
+    if (queued.ticket) queued.ticket.lastPoll = now;
     const wait = Math.min(parseWait(new URLSearchParams(search).get('maxWait')) ?? MAX_WAIT_MS, MAX_WAIT_MS);
-    await queued.ticket.wait(wait);
+    await (queued.ticket ?? (queued.group as Settleable)).wait(wait);
+    if (!queued.ticket && queued.group?.state === 'running') {
+      // Its resource group let it start: now a backend slot of its routing group, or that group's queue.
+      const slot = this.admission.tryAdmit(queued.decision);
+      if (slot) {
+        this.queued.delete(queryId);
+        queued.submission.trace?.dequeued();
+        await this.dispatch(slot, queued.decision, { ...queued.submission, baseUrl }, res);
+        return;
+      }
+      try {
+        queued.ticket = this.enqueueRouted(queryId, queued.decision, queued.submission);
+      } catch (err) {
+        this.queued.delete(queryId);
+        const failure = asQueryFailure(err);
+        queued.submission.trace?.failed(failure);
+        sendQueryFailure(res, queryId, baseUrl, failure);
+        return;
+      }
+    }
     const { ticket } = queued;
-    if (ticket.failure) {
+    const failure = ticket?.failure ?? queued.group?.failure;
+    if (failure) {
       this.queued.delete(queryId);
-      queued.submission.trace?.failed(ticket.failure);
-      sendQueryFailure(res, queryId, baseUrl, ticket.failure);
+      queued.submission.afterEnd?.();
+      queued.submission.trace?.failed(failure);
+      sendQueryFailure(res, queryId, baseUrl, failure);
       return;
     }
-    if (ticket.slot) {
+    if (ticket?.slot) {
       this.queued.delete(queryId);
       this.metrics.queued(ticket.decision.group, (Date.now() - ticket.enqueuedAt) / 1000);
       queued.submission.trace?.dequeued();
@@ -126,11 +183,13 @@ export class Dispatcher {
    * records it in history; a client that polls again before the listener closes gets `failure`.
    */
   failQueued(failure: QueryFailure): void {
-    for (const [id, { ticket, submission, createdAt }] of this.queued) {
-      if (ticket.failure !== undefined) continue;
-      this.admission.abandon(ticket);
-      ticket.failure = failure;
-      ticket.settle();
+    for (const [id, queued] of this.queued) {
+      const { ticket, group, submission, createdAt } = queued;
+      const waiting = ticket ?? group!;
+      if (waiting.failure !== undefined) continue;
+      this.abandon(queued);
+      waiting.failure = failure;
+      waiting.settle();
       submission.trace?.failed(failure);
       // Failed in the gateway queue: no routing to record, and the query counts from when it queued.
       this.tracker.refused({ ...submittedRecord(id, submission), state: 'FAILED', createdAt, errorName: failure.errorCode.name, errorMessage: failure.message });
@@ -140,12 +199,23 @@ export class Dispatcher {
   /** Drops queued queries nobody polls any more; called by the sweeper. */
   sweep(): void {
     this.admission.sweep();
+    this.resourceGroups?.admission.sweep(QUEUED_CLIENT_TIMEOUT_MS);
     for (const [id, queued] of this.queued) {
-      if (queued.ticket.failure === undefined && queued.ticket.slot === undefined && !this.admission.isQueued(queued.ticket)) {
+      const { ticket, group } = queued;
+      const gone = ticket ? ticket.failure === undefined && ticket.slot === undefined && !this.admission.isQueued(ticket) : group!.state === 'done' && group!.failure === undefined;
+      if (gone) {
         this.queued.delete(id);
+        // A query that left the routing queue unadmitted lets go of its resource group too.
+        queued.submission.afterEnd?.();
         queued.submission.trace?.ended('abandoned');
       }
     }
+  }
+
+  /** A waiting query's client gave up (or the instance stops): it leaves both queues and frees what it held. */
+  private abandon(queued: QueuedQuery): void {
+    if (queued.ticket) this.admission.abandon(queued.ticket);
+    queued.submission.afterEnd?.();
   }
 
   private async dispatch(slot: Slot, decision: RouteDecision, submission: PendingSubmission, res: ClientResponse): Promise<void> {
@@ -215,4 +285,38 @@ export class Dispatcher {
   }
 
 
+}
+
+/** What resource group selectors look at, from the routing context (who, source, tags, statement) and the session. */
+function selectionCriteria(routing: RoutingContext, submission: PendingSubmission): SelectionCriteria {
+  return {
+    user: routing.user,
+    groups: routing.groups,
+    authenticatedUser: submission.principal,
+    clientTags: routing.clientTags,
+    estimates: resourceEstimates(submission.session.resourceEstimates),
+    ...(routing.source !== undefined ? { source: routing.source } : {}),
+    ...(routing.statement !== undefined ? { queryType: queryTypeOf(routing.statement.kind) } : {}),
+  };
+}
+
+/** The session's `query_priority` (Trino's default 1), which orders the queries of query_priority and weighted groups. */
+function queryPriority(submission: PendingSubmission): number {
+  const value = Number(submission.session.properties.get('query_priority') ?? '1');
+  return Number.isInteger(value) ? value : 1;
+}
+
+/** The submission, with its resource group let go exactly once whenever it ends (its afterEnd runs on every path that ends a query). */
+function withGroupRelease(submission: PendingSubmission, release: () => void): PendingSubmission {
+  const { afterEnd } = submission;
+  let done = false;
+  return {
+    ...submission,
+    afterEnd: () => {
+      if (done) return;
+      done = true;
+      release();
+      afterEnd?.();
+    },
+  };
 }
