@@ -111,6 +111,8 @@ export class GroupTicket extends Settleable {
   state: 'queued' | 'running' | 'done' = 'queued';
   failure: QueryFailure | undefined;
   lastPoll = Date.now();
+  /** When its groups let it start (epoch ms). */
+  startedAt = 0;
 
   constructor(
     readonly id: string,
@@ -325,6 +327,7 @@ export class ResourceGroupAdmission {
 
   private start(ticket: GroupTicket): void {
     ticket.state = 'running';
+    ticket.startedAt = Date.now();
     for (const g of ticket.path) {
       g.running++;
       this.cluster?.leaseTaken(runningPool(g.id), ticket.id);

@@ -80,10 +80,12 @@ export class Dispatcher {
     let decision = submission.trace?.stage('route', () => this.router.route(routing)) ?? this.router.route(routing);
     // A statement naming catalogs goes where they live (catalogs/placement.ts).
     if (this.placement !== undefined) decision = await this.placement.place(routing.statement?.catalogs ?? (routing.catalog !== undefined ? [routing.catalog.toLowerCase()] : []), decision);
+    let group: GroupTicket | undefined;
     if (this.resourceGroups) {
       // Resource groups decide when the query may start; routing (below) where it runs.
-      const group = await this.resourceGroups.admit(randomUUID(), selectionCriteria(routing, submission), queryPriority(submission));
-      submission = withGroupRelease(submission, () => this.resourceGroups!.admission.release(group));
+      group = await this.resourceGroups.admit(randomUUID(), selectionCriteria(routing, submission), queryPriority(submission));
+      const admitted = group;
+      submission = withGroupRelease(submission, () => this.resourceGroups!.admission.release(admitted));
       if (group.state === 'queued') {
         const id = this.queryIds.next();
         this.queued.set(id, { group, decision, submission, createdAt: Date.now(), lastToken: 0 });
@@ -95,11 +97,11 @@ export class Dispatcher {
     }
     const slot = this.admission.tryAdmit(decision);
     if (slot) {
-      await this.dispatch(slot, decision, submission, res);
+      await this.dispatch(slot, decision, submission, res, group);
       return;
     }
     const id = this.queryIds.next();
-    this.queued.set(id, { ticket: this.enqueueRouted(id, decision, submission), decision, submission, createdAt: Date.now(), lastToken: 0 });
+    this.queued.set(id, { ...(group ? { group } : {}), ticket: this.enqueueRouted(id, decision, submission), decision, submission, createdAt: Date.now(), lastToken: 0 });
     this.sendQueued(res, id, submission, 1);
   }
 
@@ -145,7 +147,7 @@ export class Dispatcher {
       if (slot) {
         this.queued.delete(queryId);
         queued.submission.trace?.dequeued();
-        await this.dispatch(slot, queued.decision, { ...queued.submission, baseUrl }, res);
+        await this.dispatch(slot, queued.decision, { ...queued.submission, baseUrl }, res, queued.group);
         return;
       }
       try {
@@ -171,7 +173,7 @@ export class Dispatcher {
       this.queued.delete(queryId);
       this.metrics.queued(ticket.decision.group, (Date.now() - ticket.enqueuedAt) / 1000);
       queued.submission.trace?.dequeued();
-      await this.dispatch(ticket.slot, ticket.decision, { ...queued.submission, baseUrl }, res);
+      await this.dispatch(ticket.slot, ticket.decision, { ...queued.submission, baseUrl }, res, queued.group);
       return;
     }
     queued.lastToken = token;
@@ -218,8 +220,10 @@ export class Dispatcher {
     queued.submission.afterEnd?.();
   }
 
-  private async dispatch(slot: Slot, decision: RouteDecision, submission: PendingSubmission, res: ClientResponse): Promise<void> {
+  private async dispatch(slot: Slot, decision: RouteDecision, submission: PendingSubmission, res: ClientResponse, group?: GroupTicket): Promise<void> {
     const backend = slot.backend.backend;
+    // History's routing steps name the resource group first: it decided when the query started.
+    if (group) slot.steps.unshift(`resource group ${group.groupId}${group.enqueuedAt < group.startedAt ? `: waited ${group.startedAt - group.enqueuedAt} ms` : ''}`);
     // Follow-ups end the query through the admission, not these events: the slot runs it either way.
     slot.afterEnd = submission.afterEnd;
     const events = {
