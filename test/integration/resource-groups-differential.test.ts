@@ -217,6 +217,17 @@ const SCENARIOS: Array<{ name: string; arrivals: Arrival[] }> = [
     ],
   },
   {
+    name: 'weighted_fair: sub-groups started by their share of the weights (3:1)',
+    arrivals: [
+      { user: 'wf', source: 'wf-heavy' },
+      { user: 'wf', source: 'wf-heavy' },
+      { user: 'wf', source: 'wf-light' },
+      { user: 'wf', source: 'wf-light' },
+      { user: 'wf', source: 'wf-heavy' },
+      { user: 'wf', source: 'wf-heavy' },
+    ],
+  },
+  {
     name: 'client tags before users; no selector matches',
     arrivals: [{ user: 'rg-a', tags: ['rg-tagged'] }, { user: 'nobody', tags: ['rg-tagged', 'x'] }, { user: 'rg-a', tags: ['rg-tagged'] }, { user: 'nobody' }],
   },

@@ -5,7 +5,11 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseResourceGroupsFile } from '../../src/admission/resource-groups-file.js';
 import { ResourceGroupAdmission, queryTypeOf, resourceEstimates, selectGroup, type GroupTicket, type SelectionCriteria } from '../../src/admission/resource-groups.js';
+import { pino } from 'pino';
 import { ReloadingFile } from '../../src/config/reloading-file.js';
+import { checkFiles } from '../../src/config/check.js';
+import { validateConfig } from '../../src/config/load.js';
+import { explainStatement } from '../../src/gateway.js';
 import { LocalLeaseStore } from '../../src/cluster/leases.js';
 import { ClusterLoad } from '../../src/routing/cluster-load.js';
 
@@ -186,4 +190,21 @@ test('a broken resource groups file keeps the last good version in force', async
   file.reload();
   assert.equal(file.value.selectors[0]!.groupText, 'a');
   assert.match(errors[0]!, /not reloaded, keeping the previous version: .*selectors\[0\]\.group: selector refers to nonexistent group 'missing'/);
+});
+
+test('check-config reports a broken resource groups file by setting and path; explain-access names the selected group', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'qg-rg-config-'));
+  const groups = join(dir, 'rg.json');
+  const rules = join(dir, 'rules.json');
+  writeFileSync(rules, JSON.stringify({ catalogs: [{ allow: 'all' }] }));
+  writeFileSync(groups, JSON.stringify({ rootGroups: [leaf('a')], selectors: [{ group: 'b' }] }));
+  const config = validateConfig({ backends: [{ name: 'embedded', engine: 'duckdb' }], accessControl: { rulesFile: rules }, resourceGroups: { file: groups } }, 'test');
+  assert.deepEqual(checkFiles(config), [`resourceGroups.file: ${groups}: selectors[0].group: selector refers to nonexistent group 'b'`]);
+  writeFileSync(groups, JSON.stringify({ rootGroups: [leaf('adhoc-${USER}')], selectors: [{ user: 'ann|bob', group: 'adhoc-${USER}' }] }));
+  assert.deepEqual(checkFiles(config), []);
+  const log = pino({ level: 'silent' });
+  const ann = await explainStatement(config, { user: 'ann', groups: [], sql: 'SELECT 1' }, log);
+  assert.match(ann.text, /\nResource group: adhoc-ann \(selectors\[0\]\)$/);
+  const carol = await explainStatement(config, { user: 'carol', groups: [], sql: 'SELECT 1' }, log);
+  assert.match(carol.text, /\nResource group: none \(No matching resource group found with the configured selection rules: QUERY_REJECTED\)$/);
 });
