@@ -27,6 +27,10 @@ mkdir -p "$conf"
 # Trino's file manager reads the file once, at start: one oracle per file.
 printf 'resource-groups.configuration-manager=file\nresource-groups.config-file=%s\n' "$FILE" >"$conf/resource-groups.properties"
 
-TRINO_EXTRA_PLUGINS="trino-resource-group-managers=$plugin" \
+# The differential keeps several unread result streams RUNNING at once: small output buffers and
+# a larger heap keep them from exhausting memory (1 GB ran out with 1.5 scenarios' queries).
+export TRINO_HEAP="${TRINO_HEAP:-1536M}"
+TRINO_EXTRA_CONFIG="${TRINO_EXTRA_CONFIG:-sink.max-buffer-size=4MB}" \
+  TRINO_EXTRA_PLUGINS="trino-resource-group-managers=$plugin" \
   TRINO_RESOURCE_GROUPS_CONFIG="$conf/resource-groups.properties" \
   exec "$HERE/start.sh" --name "$NAME" --port "$PORT"

@@ -265,17 +265,14 @@ function namedGroups(pattern: RegExp | undefined): string[] {
   return pattern === undefined ? [] : [...pattern.source.matchAll(/\(\?<([a-zA-Z][a-zA-Z0-9]*)>/g)].map((m) => m[1]!);
 }
 
-function sameTemplate(a: NamePart[], b: NamePart[]): boolean {
-  return a.length === b.length && a.every((p, i) => JSON.stringify(p) === JSON.stringify(b[i]));
-}
-
 function parseSelector(raw: unknown, index: number, rootGroups: GroupSpec[]): SelectorSpec {
   const where = `selectors[${index}]`;
   const o = object(raw, where, SELECTOR_KEYS);
   if (o.group === undefined) throw new FileError(`${where}: missing required key 'group'`);
   const groupText = string(o.group, `${where}.group`);
   if (groupText === '') throw new FileError(`${where}.group: resource group id is empty`);
-  const group = groupText.split('.').map((segment) => parseNameTemplate(segment, `${where}.group`));
+  const segments = groupText.split('.');
+  const group = segments.map((segment) => parseNameTemplate(segment, `${where}.group`));
   const user = optionalPattern(o, 'user', where);
   const originalUser = optionalPattern(o, 'originalUser', where);
   const authenticatedUser = optionalPattern(o, 'authenticatedUser', where);
@@ -296,8 +293,9 @@ function parseSelector(raw: unknown, index: number, rootGroups: GroupSpec[]): Se
   }
   const specs: GroupSpec[] = [];
   let level = rootGroups;
-  for (const segment of group) {
-    const spec = level.find((g) => sameTemplate(g.parts, segment));
+  for (const segment of segments) {
+    // Templates are compared as written, as Trino's manager matches a selector's group to the specs.
+    const spec = level.find((g) => g.name === segment);
     if (!spec) throw new FileError(`${where}.group: selector refers to nonexistent group '${groupText}'`);
     specs.push(spec);
     level = spec.subGroups;
