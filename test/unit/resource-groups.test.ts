@@ -10,9 +10,11 @@ import { ReloadingFile } from '../../src/config/reloading-file.js';
 import { checkFiles } from '../../src/config/check.js';
 import { validateConfig } from '../../src/config/load.js';
 import { explainStatement } from '../../src/gateway.js';
-import { LocalLeaseStore } from '../../src/cluster/leases.js';
+import { LocalLeaseStore, type LeaseStore } from '../../src/cluster/leases.js';
+import { RedisLeaseStore } from '../../src/cluster/redis-leases.js';
 import { ClusterLoad } from '../../src/routing/cluster-load.js';
 
+const REDIS_PORT = process.env.QUERYGATE_RG_REDIS_PORT;
 const parse = (value: unknown) => parseResourceGroupsFile(JSON.stringify(value), 'rg.json');
 const leaf = (name: string, extra: Record<string, unknown> = {}) => ({ name, hardConcurrencyLimit: 1, maxQueued: 10, ...extra });
 const who = (user: string, extra: Partial<SelectionCriteria> = {}): SelectionCriteria => ({ user, groups: [], clientTags: [], estimates: {}, ...extra });
@@ -152,11 +154,11 @@ test('scheduling policies order the queue: fair, query_priority, weighted_fair',
   assert.deepEqual(running, ['q2', 'q3', 'q5']);
 });
 
-test('fleet-wide: two admissions sharing a lease store hold one hard limit; without the store each gets its share', async () => {
-  const store = new LocalLeaseStore();
+/** Two instances' admissions sharing one store: one hard limit for both; room made on A starts B's waiting query. */
+async function fleetWide(storeA: LeaseStore, storeB: LeaseStore): Promise<void> {
   const file = parse({ rootGroups: [leaf('g', { hardConcurrencyLimit: 2, maxQueued: 10 })], selectors: [{ group: 'g' }] });
-  const clusterA = new ClusterLoad(store, { adoptIdleMs: 60_000, instanceId: 'a' });
-  const clusterB = new ClusterLoad(store, { adoptIdleMs: 60_000, instanceId: 'b' });
+  const clusterA = new ClusterLoad(storeA, { adoptIdleMs: 60_000, instanceId: 'a' });
+  const clusterB = new ClusterLoad(storeB, { adoptIdleMs: 60_000, instanceId: 'b' });
   await clusterA.refresh();
   await clusterB.refresh();
   const a = new ResourceGroupAdmission(clusterA);
@@ -177,6 +179,37 @@ test('fleet-wide: two admissions sharing a lease store hold one hard limit; with
   assert.equal(third.state, 'running');
   await clusterA.close();
   await clusterB.close();
+}
+
+test('fleet-wide: two admissions sharing the in-process lease store hold one hard limit', async () => {
+  const store = new LocalLeaseStore();
+  await fleetWide(store, store);
+});
+
+test('fleet-wide through a real Redis; with Redis gone each instance admits only its share', { skip: REDIS_PORT === undefined && 'QUERYGATE_RG_REDIS_PORT not set (scripts/redis/start.sh --port N)' }, async () => {
+  const prefix = `qg-rg-test-${process.pid}-${Date.now()}:`;
+  const connect = async (part: string) => {
+    const store = new RedisLeaseStore({ redis: `redis://127.0.0.1:${REDIS_PORT}/0`, prefix: `${prefix}${part}:` });
+    await store.connect();
+    return store;
+  };
+  await fleetWide(await connect('limit'), await connect('limit'));
+  const file = parse({ rootGroups: [leaf('g', { hardConcurrencyLimit: 4, maxQueued: 10 })], selectors: [{ group: 'g' }] });
+  // A fleet of its own (the instances above are still alive in the store for a TTL).
+  const stores = [await connect('share'), await connect('share')];
+  const clusters = stores.map((store, i) => new ClusterLoad(store, { adoptIdleMs: 60_000, instanceId: `i${i}` }));
+  for (const c of clusters) await c.refresh();
+  await clusters[0]!.refresh();
+  assert.equal(clusters[0]!.instances, 2);
+  // Redis gone for instance 0 (its connection closed): it falls back to its share, 4 / 2 instances.
+  await stores[0]!.close();
+  await clusters[0]!.refresh();
+  assert.equal(clusters[0]!.degraded, true);
+  const admission = new ResourceGroupAdmission(clusters[0]);
+  const selection = selectGroup(file, who('u'))!;
+  const states = [1, 2, 3].map((n) => admission.admit(String(n), selection, 1).state);
+  assert.deepEqual(states, ['running', 'running', 'queued']);
+  for (const c of clusters) await c.close();
 });
 
 test('a broken resource groups file keeps the last good version in force', async () => {
