@@ -12,6 +12,8 @@ import { PasswordFileAuthenticator } from './auth/password-file.js';
 import { ConfigError, parseConfigText } from './config/load.js';
 import { applyReload, type ReloadTargets } from './config/reload.js';
 import { ReloadingFile } from './config/reloading-file.js';
+import { parseResourceGroupsFile } from './admission/resource-groups-file.js';
+import { ResourceGroupAdmission, ResourceGroups, noMatchingGroup, queryTypeOf, selectGroup, type Selection, type SelectionCriteria } from './admission/resource-groups.js';
 import { DUCKDB_RESULTS, type AuthenticatorConfig, type GatewayConfig } from './config/schema.js';
 import { AccessControl, describeAccess, type AccessCheckInput, type AccessOutcome, type MetadataPlanner } from './policy/access-control.js';
 import { MetadataService } from './catalogs/metadata-service.js';
@@ -271,10 +273,15 @@ export interface AccessSimulation {
   message?: string;
   checks: Decision['checks'];
   route?: { group: string; reason: string; fallback: string[] };
+  /** The resource group the statement would be selected into (`null`: no selector matches), when resource groups are configured. */
+  resourceGroup?: { id: string; selector: string } | null;
 }
 
+/** The resource group selection `explain-access` and the simulator report. */
+type GroupPreview = (criteria: SelectionCriteria) => Selection | undefined;
+
 /** Evaluates a statement for a user without running it, then where it would be routed if allowed. */
-async function simulateAccess(access: AccessControl, route: (ctx: RoutingContext) => RouteDecision, request: ExplainRequest): Promise<AccessSimulation> {
+async function simulateAccess(access: AccessControl, route: (ctx: RoutingContext) => RouteDecision, request: ExplainRequest, previewGroup?: GroupPreview): Promise<AccessSimulation> {
   const session = parseSession({
     'x-trino-user': request.user,
     ...(request.catalog !== undefined ? { 'x-trino-catalog': request.catalog } : {}),
@@ -291,8 +298,12 @@ async function simulateAccess(access: AccessControl, route: (ctx: RoutingContext
     statement: { kind: outcome.request.kind, tables: describeAccess(outcome).tables },
   });
   const routing = `\nRouting: group ${decision.group} (${decision.reason})${decision.fallback.length > 0 ? `, fallback ${decision.fallback.join(' -> ')}` : ''}`;
+  const selection = previewGroup?.({ user: request.user, groups: request.groups, authenticatedUser: request.user, clientTags: [], estimates: {}, queryType: queryTypeOf(outcome.request.kind) });
+  const resourceGroup = selection === undefined ? null : { id: selection.segments.join('.'), selector: selection.selector.path };
+  const grouping = previewGroup === undefined ? '' : resourceGroup === null ? `\nResource group: none (${noMatchingGroup().message}: QUERY_REJECTED)` : `\nResource group: ${resourceGroup.id} (${resourceGroup.selector})`;
   return {
-    text: text + routing,
+    text: text + routing + grouping,
+    ...(previewGroup !== undefined ? { resourceGroup } : {}),
     allowed: outcome.decision.allowed,
     ...(outcome.decision.message !== undefined ? { message: outcome.decision.message } : {}),
     checks: outcome.decision.checks,
@@ -314,7 +325,9 @@ export async function explainStatement(config: GatewayConfig, request: ExplainRe
     await Promise.all(backends.map((b) => b.start()));
     const access = createAccessControl(config, rules, tagRuntime?.service, new BackendMetadata(backends, log), createGroupFile(config, log))!;
     const router = fromConfig('routing', () => new Router(config));
-    const { text, allowed } = await simulateAccess(access, (ctx) => router.route(ctx), request);
+    const groupsFile = config.resourceGroups?.file;
+    const resourceGroups = groupsFile === undefined ? undefined : fromConfig('resourceGroups.file', () => parseResourceGroupsFile(readFileSync(groupsFile, 'utf8'), groupsFile));
+    const { text, allowed } = await simulateAccess(access, (ctx) => router.route(ctx), request, resourceGroups && ((criteria) => selectGroup(resourceGroups, criteria)));
     return { text, allowed };
   } finally {
     await Promise.all(backends.map((b) => b.close()));
@@ -391,8 +404,16 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
     return { kind: request.kind, tables: request.tables.map((t) => `${t.table.catalog}.${t.table.schema}.${t.table.name}`), catalogs: catalogsNamed(request) };
   };
   const placement = new CatalogPlacement(config.backends.map((c, i) => ({ backend: backends[i]!, group: c.group })), log);
+  const resourceGroupsFile = config.resourceGroups?.file;
+  const resourceGroups =
+    resourceGroupsFile === undefined
+      ? undefined
+      : new ResourceGroups(
+          fromConfig('resourceGroups.file', () => new ReloadingFile(resourceGroupsFile, parseResourceGroupsFile, ...auditedReloads(ops.audit, log, 'resource-groups.reload', resourceGroupsFile))),
+          new ResourceGroupAdmission(cluster),
+        );
   const fleetQueue = await startFleetQueue(config);
-  const dispatcher = new Dispatcher(fromConfig('routing', () => new Router(config)), admission, signer, queryIds, metrics, ops.tracker, analyzeForRouting, log, { store: fleetQueue, aliasTtlMs: config.security.tokenTtl }, placement);
+  const dispatcher = new Dispatcher(fromConfig('routing', () => new Router(config)), admission, signer, queryIds, metrics, ops.tracker, analyzeForRouting, log, { store: fleetQueue, aliasTtlMs: config.security.tokenTtl }, placement, resourceGroups);
   cluster?.onQueuedTakenElsewhere((id) => dispatcher.takenElsewhere(id));
   const reloader = options.configPath === undefined ? undefined : watchConfig(options.configPath, config, { pool, dispatcher, groupLimits, log }, ops.audit);
   const lifecycle = new Lifecycle();
@@ -434,7 +455,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
     users: config.admin.users,
     groups: config.admin.groups,
     ...(rules ? { rules } : {}),
-    ...(access ? { simulate: (request: ExplainRequest) => simulateAccess(access, (ctx) => dispatcher.previewRoute(ctx), request) } : {}),
+    ...(access ? { simulate: (request: ExplainRequest) => simulateAccess(access, (ctx) => dispatcher.previewRoute(ctx), request, resourceGroups && ((criteria) => resourceGroups.select(criteria))) } : {}),
     ...(tagRuntime ? { policy: { service: tagRuntime.service, audit: ops.audit, ...(tagsFile !== undefined ? { managedBy: tagsFile } : {}) } } : {}),
     ...(config.server.publicUrl ? { publicUrl: config.server.publicUrl } : {}),
     log,

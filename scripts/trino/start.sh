@@ -17,7 +17,8 @@
 # group-provider/build.sh), TRINO_GROUP_PROVIDER_CONFIG (a properties file copied to
 # etc/group-provider.properties, which Trino reads relative to its working directory, the run
 # directory), TRINO_SPOOLING_MANAGER_CONFIG (likewise copied to etc/spooling-manager.properties;
-# start-spooling.sh sets it), QUERYGATE_CACHE.
+# start-spooling.sh sets it), TRINO_RESOURCE_GROUPS_CONFIG (likewise copied to
+# etc/resource-groups.properties), QUERYGATE_CACHE.
 set -euo pipefail
 
 QG_SCRIPT="trino/start"
@@ -167,13 +168,17 @@ else
     [ -d "${extra#*=}" ] || qg_die "extra plugin directory not found: ${extra#*=}"
     ln -s "${extra#*=}" "$RUN/plugin/${extra%%=*}"
   done
-  rm -f "$RUN/etc/group-provider.properties" "$RUN/etc/spooling-manager.properties"
+  rm -f "$RUN/etc/group-provider.properties" "$RUN/etc/spooling-manager.properties" "$RUN/etc/resource-groups.properties"
   if [ -n "${TRINO_GROUP_PROVIDER_CONFIG:-}" ]; then
     cp "$TRINO_GROUP_PROVIDER_CONFIG" "$RUN/etc/group-provider.properties"
   fi
-  # Like the group provider, Trino reads etc/spooling-manager.properties relative to the run directory.
+  # Like the group provider, Trino reads etc/spooling-manager.properties and
+  # etc/resource-groups.properties relative to the run directory.
   if [ -n "${TRINO_SPOOLING_MANAGER_CONFIG:-}" ]; then
     cp "$TRINO_SPOOLING_MANAGER_CONFIG" "$RUN/etc/spooling-manager.properties"
+  fi
+  if [ -n "${TRINO_RESOURCE_GROUPS_CONFIG:-}" ]; then
+    cp "$TRINO_RESOURCE_GROUPS_CONFIG" "$RUN/etc/resource-groups.properties"
   fi
 
   # Allow-all unless the caller brings its own access control (the oracle's file access control):

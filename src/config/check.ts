@@ -1,7 +1,7 @@
 /**
  * What `serve` loads from disk at start, checked without listening or connecting: the rules,
  * group, password, JWT key and LDAP CA files, the TLS certificate and key (loaded as a pair), the
- * DuckDB catalog files and the tag policy file. `check-config` reports every problem; `serve`
+ * DuckDB catalog files, the tag policy file and the resource groups file. `check-config` reports every problem; `serve`
  * refuses to start on any (the tag policy file was read only by `querygate policy` before).
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -13,6 +13,7 @@ import { JwtAuthenticator } from '../auth/jwt.js';
 import { parsePasswordFile } from '../auth/password-file.js';
 import { parseRulesFile } from '../policy/rules-file.js';
 import { parsePolicyYaml } from '../policy/tags/document.js';
+import { parseResourceGroupsFile } from '../admission/resource-groups-file.js';
 import type { GatewayConfig } from './schema.js';
 
 /** Every problem found, each naming its setting; empty when everything loads. */
@@ -29,6 +30,8 @@ export function checkFiles(config: GatewayConfig): string[] {
   if (rulesFile !== undefined) attempt('accessControl.rulesFile', () => parseRulesFile(readFileSync(rulesFile, 'utf8'), rulesFile));
   const tagsFile = config.accessControl?.tags?.file;
   if (tagsFile !== undefined) attempt('accessControl.tags.file', () => parsePolicyYaml(readFileSync(tagsFile, 'utf8'), tagsFile));
+  const resourceGroupsFile = config.resourceGroups?.file;
+  if (resourceGroupsFile !== undefined) attempt('resourceGroups.file', () => parseResourceGroupsFile(readFileSync(resourceGroupsFile, 'utf8'), resourceGroupsFile));
   const groupFile = config.authentication.groupFile;
   if (groupFile !== undefined) attempt('authentication.groupFile', () => new GroupFile(groupFile, () => undefined));
   config.authentication.authenticators.forEach((authenticator, i) => {

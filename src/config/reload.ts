@@ -2,7 +2,8 @@
  * Applying a changed configuration file without a restart: routing rules and groups, group
  * limits, and each backend's group, weight, capacity and state (a state is applied only when the
  * file changed it, so an operator's drain through the admin API is not undone by an unrelated
- * edit). Adding or removing backends or changing their engine or address needs a restart, and
+ * edit). Adding or removing backends, changing their engine or address, or naming another
+ * resource groups file needs a restart, and
  * the log says so. A file that does not validate keeps the running configuration.
  */
 import type { Logger } from 'pino';
@@ -56,6 +57,8 @@ export function applyReload(previous: GatewayConfig, next: GatewayConfig, target
     }
   }
   for (const name of before.keys()) if (!next.backends.some((b) => b.name === name)) needsRestart.push(`removed backend '${name}'`);
+  // The resource groups file itself is reloaded when it changes; naming another file (or none) is a restart.
+  if (previous.resourceGroups?.file !== next.resourceGroups?.file) needsRestart.push('resourceGroups.file');
   groupLimits.clear();
   for (const g of next.routingGroups) groupLimits.set(g.name, { maxQueued: g.maxQueued, queueTimeoutMs: g.queueTimeout });
   dispatcher.setRouter(router);

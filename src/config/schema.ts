@@ -414,6 +414,14 @@ export const configSchema = z
       .strict()
       .refine((h) => h.store !== 'postgres' || h.connectionString !== undefined, { message: 'store postgres needs a connectionString' })
       .default({ store: 'sqlite', retention: 30 * 86_400_000 }),
+    /** Trino's resource groups file (resource-groups.configuration-manager=file): when queries may start (see the README). */
+    resourceGroups: z
+      .object({
+        /** The JSON file, in Trino's format; reloaded when it changes (a broken version keeps the last good one). */
+        file: z.string().min(1),
+      })
+      .strict()
+      .optional(),
     redis: z
       .object({
         /** `redis://host:port/db`: shared running/queued counters (and policy invalidations) across gateway instances. */

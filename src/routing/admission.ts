@@ -58,30 +58,18 @@ export interface GroupLimits {
   queueTimeoutMs: number;
 }
 
-export class Ticket {
-  slot: Slot | undefined;
-  failure: QueryFailure | undefined;
-  lastPoll = Date.now();
+/** Something a client's poll waits for (admitted or failed): the poll returns when it settles or after its wait. */
+export abstract class Settleable {
   private wake: (() => void) | undefined;
 
-  constructor(
-    readonly id: string,
-    readonly decision: RouteDecision,
-    readonly enqueuedAt: number,
-    /** Queued by another instance, polled here: counted in the fleet's queue by its lease, not in this instance's. */
-    readonly adopted = false,
-  ) {}
+  abstract get settled(): boolean;
 
-  get settled(): boolean {
-    return this.slot !== undefined || this.failure !== undefined;
-  }
-
-  /** A poll is waiting for this query here: only then may it take a slot (its client may be polling another instance). */
+  /** A poll is waiting for it here (a queued query takes a slot only then: its client may be polling another instance). */
   get polled(): boolean {
     return this.wake !== undefined;
   }
 
-  /** Resolves when admitted or failed, or after `ms`, whichever comes first. */
+  /** Resolves when settled, or after `ms`, whichever comes first. */
   async wait(ms: number): Promise<void> {
     if (this.settled) return;
     await new Promise<void>((resolve) => {
@@ -96,6 +84,26 @@ export class Ticket {
 
   settle(): void {
     this.wake?.();
+  }
+}
+
+export class Ticket extends Settleable {
+  slot: Slot | undefined;
+  failure: QueryFailure | undefined;
+  lastPoll = Date.now();
+
+  constructor(
+    readonly id: string,
+    readonly decision: RouteDecision,
+    readonly enqueuedAt: number,
+    /** Queued by another instance, polled here: counted in the fleet's queue by its lease, not in this instance's. */
+    readonly adopted = false,
+  ) {
+    super();
+  }
+
+  get settled(): boolean {
+    return this.slot !== undefined || this.failure !== undefined;
   }
 }
 

@@ -190,12 +190,43 @@ export class ClusterLoad {
     return this.up ? this.polledAt.get(queryId) : undefined;
   }
 
-  /** Every pool's fleet-wide count (own leases plus the others'), as last read. */
+  /** This instance holds `member` in a pool of its own naming (resource groups: admission/resource-groups.ts). */
+  leaseTaken(pool: string, member: string): void {
+    this.hold({ pool, member, own: true });
+  }
+
+  leaseFreed(pool: string, member: string): void {
+    this.let(pool, member);
+  }
+
+  /** Leases other instances hold in `pool`, as last read (0 while the store is unreachable: limits are then shares). */
+  countElsewhere(pool: string): number {
+    return this.othersIn(pool);
+  }
+
+  /** Counts these pools from the next round on; true when one was not counted before (its count is not known yet). */
+  watchPools(pools: string[]): boolean {
+    let added = false;
+    for (const pool of pools) {
+      if (this.watched.has(pool)) continue;
+      this.watched.add(pool);
+      added = true;
+    }
+    return added;
+  }
+
+  /** Stops counting a pool nobody here needs any more (a templated resource group that went idle). */
+  unwatch(pool: string): void {
+    this.watched.delete(pool);
+  }
+
+  /** Every backend's and routing group's fleet-wide count (own leases plus the others'), as last read. */
   snapshot(): LiveCount[] {
     const own = new Map<string, number>();
     for (const h of this.held.values()) if (h.own) own.set(h.pool, (own.get(h.pool) ?? 0) + 1);
     const counts: LiveCount[] = [];
     for (const pool of new Set([...this.watched, ...own.keys()])) {
+      if (!pool.startsWith('backend:') && !pool.startsWith('group:')) continue;
       const value = (own.get(pool) ?? 0) + this.othersIn(pool);
       const [scope, name] = splitPool(pool);
       if (value > 0) counts.push({ scope, name, metric: scope === 'backend' ? 'running' : 'queued', value });

@@ -8,7 +8,10 @@
  * not hold the query reads it from the shared queue and adopts it; a slot is only taken while a
  * poll waits, and the query is taken out of the shared queue (once, fleet-wide) before it starts.
  * It keeps the id its client was given first: the backend's own id is recorded as its alias.
+ * With resource groups configured the queue stays per instance (a query's resource group slot is
+ * held by the instance that admitted it), so queued queries are not shared.
  */
+import { randomUUID } from 'node:crypto';
 import type { ClientResponse } from '../http1/exchange.js';
 import type { Logger } from 'pino';
 import type { QueryEndDetails, QueryOutcome, Submission } from '../engines/backend.js';
@@ -23,9 +26,10 @@ import { parseSession } from '../protocol/session.js';
 import { sharedHeaders, type FleetQueue, type QueuedStatement } from '../cluster/fleet-queue.js';
 import { renderQueryResults } from '../protocol/results.js';
 import { followUpUri, infoUri } from '../protocol/uris.js';
-import { QUEUED_CLIENT_TIMEOUT_MS, type Admission, type Slot, type Ticket } from '../routing/admission.js';
+import { QUEUED_CLIENT_TIMEOUT_MS, type Admission, type Settleable, type Slot, type Ticket } from '../routing/admission.js';
 import type { RouteDecision, Router, RoutingContext } from '../routing/router.js';
 import type { CatalogPlacement } from '../catalogs/placement.js';
+import { queryTypeOf, resourceEstimates, type GroupTicket, type ResourceGroups, type SelectionCriteria } from '../admission/resource-groups.js';
 import { accessRecord, submittedRecord } from './history-record.js';
 import { sendJson, sendNoContent, sendQueryFailure } from './respond.js';
 
@@ -35,8 +39,14 @@ const MAX_WAIT_MS = 1000;
 
 type PendingSubmission = Omit<Submission, 'events'>;
 
+/**
+ * A query waiting in the gateway: first for its resource group (`group`, when resource groups are
+ * configured and its group is full), then for a backend slot of its routing group (`ticket`).
+ */
 interface QueuedQuery {
-  ticket: Ticket;
+  group?: GroupTicket;
+  ticket?: Ticket;
+  decision: RouteDecision;
   submission: PendingSubmission;
   createdAt: number;
   lastToken: number;
@@ -68,12 +78,13 @@ export class Dispatcher {
     private readonly log: Logger,
     private readonly shared: SharedQueueOptions,
     private readonly placement?: CatalogPlacement,
+    private readonly resourceGroups?: ResourceGroups,
   ) {}
 
   /** Another instance started or cancelled a query queued here: it leaves this instance's queue. */
   takenElsewhere(id: string): void {
     const queued = this.queued.get(id);
-    if (queued === undefined || queued.ticket.slot !== undefined) return;
+    if (queued === undefined || queued.ticket === undefined || queued.ticket.slot !== undefined) return;
     this.queued.delete(id);
     this.admission.taken(queued.ticket, true);
   }
@@ -94,7 +105,7 @@ export class Dispatcher {
   }
 
   async submit(submission: PendingSubmission, routing: RoutingContext, res: ClientResponse): Promise<void> {
-    if ((this.router.needsAnalysis || this.placement?.active) && routing.statement === undefined) {
+    if ((this.router.needsAnalysis || this.placement?.active || this.resourceGroups?.needsQueryType) && routing.statement === undefined) {
       // Routing is not a security boundary: a statement the analyzer cannot read simply matches no statement rule.
       const statement = await submission.trace?.stage('analyze', () => this.analyzeForRouting(submission)).catch(() => undefined);
       if (statement) routing = { ...routing, statement };
@@ -102,19 +113,51 @@ export class Dispatcher {
     let decision = submission.trace?.stage('route', () => this.router.route(routing)) ?? this.router.route(routing);
     // A statement naming catalogs goes where they live (catalogs/placement.ts).
     if (this.placement !== undefined) decision = await this.placement.place(routing.statement?.catalogs ?? (routing.catalog !== undefined ? [routing.catalog.toLowerCase()] : []), decision);
+    let group: GroupTicket | undefined;
+    if (this.resourceGroups) {
+      // Resource groups decide when the query may start; routing (below) where it runs.
+      group = await this.resourceGroups.admit(randomUUID(), selectionCriteria(routing, submission), queryPriority(submission));
+      const admitted = group;
+      submission = withGroupRelease(submission, () => this.resourceGroups!.admission.release(admitted));
+      if (group.state === 'queued') {
+        const id = this.queryIds.next();
+        this.queued.set(id, { group, decision, submission, createdAt: Date.now(), lastToken: 0, shared: false });
+        submission.trace?.queued(group.groupId);
+        this.log.info({ queryId: id, resourceGroup: group.groupId }, 'query waits in its resource group');
+        this.sendQueued(res, id, submission, 1);
+        return;
+      }
+    }
     const slot = this.admission.tryAdmit(decision);
     if (slot) {
-      await this.dispatch(slot, decision, submission, res);
+      await this.dispatch(slot, decision, submission, res, group);
       return;
     }
     const id = this.queryIds.next();
-    const ticket = this.admission.enqueue(id, decision);
-    const queued = { ticket, submission, createdAt: Date.now(), lastToken: 0, shared: false };
+    const ticket = this.enqueueRouted(id, decision, submission);
+    const queued: QueuedQuery = { ...(group ? { group } : {}), ticket, decision, submission, createdAt: Date.now(), lastToken: 0, shared: false };
     this.queued.set(id, queued);
     queued.shared = await this.share(id, submission, ticket);
+    this.sendQueued(res, id, submission, 1);
+  }
+
+  /** Whether queued queries go to the fleet's shared queue (see the top of this file). */
+  private get sharesQueue(): boolean {
+    return this.resourceGroups === undefined;
+  }
+
+  /** Queues a query for a backend slot of its routing group; refused (QUERY_QUEUE_FULL) with its resource group let go. */
+  private enqueueRouted(id: string, decision: RouteDecision, submission: PendingSubmission): Ticket {
+    let ticket: Ticket;
+    try {
+      ticket = this.admission.enqueue(id, decision);
+    } catch (err) {
+      submission.afterEnd?.();
+      throw err;
+    }
     submission.trace?.queued(decision.group);
     this.log.info({ queryId: id, group: decision.group, reason: decision.reason }, 'query waits in the gateway queue');
-    this.sendQueued(res, id, submission, 1);
+    return ticket;
   }
 
   /**
@@ -133,7 +176,7 @@ export class Dispatcher {
     if (queued.submission.principal !== owner) throw new HttpFailure(404, 'Query not found');
     if (method === 'DELETE') {
       this.queued.delete(queryId);
-      this.admission.abandon(queued.ticket, (await this.take(queryId, queued)) === 'mine');
+      this.abandon(queued, (await this.take(queryId, queued)) === 'mine');
       queued.submission.trace?.ended('abandoned', { canceled: true });
       sendNoContent(res);
       return;
@@ -141,15 +184,40 @@ export class Dispatcher {
     // Polls of one query may alternate between instances: an instance only refuses tokens older than one it served.
     if (token < queued.lastToken) throw new HttpFailure(404, 'Query not found');
     const wait = Math.min(parseWait(new URLSearchParams(search).get('maxWait')) ?? MAX_WAIT_MS, MAX_WAIT_MS);
-    await this.admission.poll(queued.ticket, wait);
+    if (queued.ticket) await this.admission.poll(queued.ticket, wait);
+    else {
+      queued.group!.lastPoll = Date.now();
+      await (queued.group as Settleable).wait(wait);
+    }
+    if (!queued.ticket && queued.group?.state === 'running') {
+      // Its resource group let it start: now a backend slot of its routing group, or that group's queue.
+      const slot = this.admission.tryAdmit(queued.decision);
+      if (slot) {
+        this.queued.delete(queryId);
+        queued.submission.trace?.dequeued();
+        await this.dispatch(slot, queued.decision, { ...queued.submission, baseUrl }, res, queued.group);
+        return;
+      }
+      try {
+        queued.ticket = this.enqueueRouted(queryId, queued.decision, queued.submission);
+      } catch (err) {
+        this.queued.delete(queryId);
+        const failure = asQueryFailure(err);
+        queued.submission.trace?.failed(failure);
+        sendQueryFailure(res, queryId, baseUrl, failure);
+        return;
+      }
+    }
     const { ticket } = queued;
-    if (ticket.failure) {
+    const failure = ticket?.failure ?? queued.group?.failure;
+    if (failure) {
       this.queued.delete(queryId);
-      queued.submission.trace?.failed(ticket.failure);
-      sendQueryFailure(res, queryId, baseUrl, ticket.failure);
+      queued.submission.afterEnd?.();
+      queued.submission.trace?.failed(failure);
+      sendQueryFailure(res, queryId, baseUrl, failure);
       return;
     }
-    if (ticket.slot) {
+    if (ticket?.slot) {
       const slot = ticket.slot;
       const taken = await this.take(queryId, queued);
       // While the shared queue is unreachable only the instance that queued the query may start it.
@@ -167,7 +235,7 @@ export class Dispatcher {
         this.admission.taken(ticket);
         this.metrics.queued(ticket.decision.group, (Date.now() - ticket.enqueuedAt) / 1000);
         queued.submission.trace?.dequeued();
-        await this.dispatch(slot, ticket.decision, { ...queued.submission, baseUrl, queryId }, res);
+        await this.dispatch(slot, ticket.decision, { ...queued.submission, baseUrl, queryId }, res, queued.group);
         return;
       }
     }
@@ -177,6 +245,7 @@ export class Dispatcher {
 
   /** Shares a query that queued here, so that any instance can serve its polls (this one alone when the store is unreachable). */
   private async share(id: string, submission: PendingSubmission, ticket: Ticket): Promise<boolean> {
+    if (!this.sharesQueue) return false;
     const statement: QueuedStatement = {
       id,
       user: submission.user,
@@ -223,13 +292,14 @@ export class Dispatcher {
       receivedAt: statement.receivedAt,
       ...(statement.access !== undefined ? { access: statement.access } : {}),
     };
-    const queued = { ticket: this.admission.adopt(id, statement.decision, statement.enqueuedAt), submission, createdAt: statement.enqueuedAt, lastToken: token, shared: true };
+    const queued: QueuedQuery = { ticket: this.admission.adopt(id, statement.decision, statement.enqueuedAt), decision: statement.decision, submission, createdAt: statement.enqueuedAt, lastToken: token, shared: true };
     this.queued.set(id, queued);
     return queued;
   }
 
   /** Takes the query out of the shared queue before it starts or is cancelled: 'mine' for one poll in the fleet. */
   private async take(id: string, queued: QueuedQuery): Promise<'mine' | 'gone' | 'unreachable'> {
+    if (!this.sharesQueue || queued.ticket === undefined) return 'mine';
     // Not shared yet (queued while the store was unreachable): shared first, so that the take is recorded.
     if (!queued.shared && !(queued.shared = await this.share(id, queued.submission, queued.ticket))) return 'unreachable';
     try {
@@ -244,13 +314,15 @@ export class Dispatcher {
    * records it in history; a client that polls again before the listener closes gets `failure`.
    */
   failQueued(failure: QueryFailure): void {
-    for (const [id, { ticket, submission, createdAt, shared }] of this.queued) {
-      if (ticket.failure !== undefined) continue;
-      this.admission.abandon(ticket, true);
+    for (const [id, queued] of this.queued) {
+      const { ticket, group, submission, createdAt, shared } = queued;
+      const waiting = ticket ?? group!;
+      if (waiting.failure !== undefined) continue;
+      this.abandon(queued, true);
       // Failed for the fleet: no other instance may start it.
       if (shared) void this.shared.store.take(id).catch(() => undefined);
-      ticket.failure = failure;
-      ticket.settle();
+      waiting.failure = failure;
+      waiting.settle();
       submission.trace?.failed(failure);
       // Failed in the gateway queue: no routing to record, and the query counts from when it queued.
       this.tracker.refused({ ...submittedRecord(id, submission), state: 'FAILED', createdAt, errorName: failure.errorCode.name, errorMessage: failure.message });
@@ -260,17 +332,30 @@ export class Dispatcher {
   /** Drops queued queries nobody polls any more; called by the sweeper. */
   sweep(): void {
     this.admission.sweep();
+    this.resourceGroups?.admission.sweep(QUEUED_CLIENT_TIMEOUT_MS);
     for (const [id, queued] of this.queued) {
-      if (!queued.shared && !queued.ticket.settled) void this.share(id, queued.submission, queued.ticket).then((shared) => (queued.shared = shared));
-      if (queued.ticket.failure === undefined && queued.ticket.slot === undefined && !this.admission.isQueued(queued.ticket)) {
+      const { ticket, group } = queued;
+      if (this.sharesQueue && ticket !== undefined && !queued.shared && !ticket.settled) void this.share(id, queued.submission, ticket).then((shared) => (queued.shared = shared));
+      const gone = ticket ? ticket.failure === undefined && ticket.slot === undefined && !this.admission.isQueued(ticket) : group!.state === 'done' && group!.failure === undefined;
+      if (gone) {
         this.queued.delete(id);
+        // A query that left the routing queue unadmitted lets go of its resource group too.
+        queued.submission.afterEnd?.();
         queued.submission.trace?.ended('abandoned');
       }
     }
   }
 
-  private async dispatch(slot: Slot, decision: RouteDecision, submission: PendingSubmission, res: ClientResponse): Promise<void> {
+  /** A waiting query's client gave up (or the instance stops): it leaves both queues and frees what it held. */
+  private abandon(queued: QueuedQuery, taken = false): void {
+    if (queued.ticket) this.admission.abandon(queued.ticket, taken);
+    queued.submission.afterEnd?.();
+  }
+
+  private async dispatch(slot: Slot, decision: RouteDecision, submission: PendingSubmission, res: ClientResponse, group?: GroupTicket): Promise<void> {
     const backend = slot.backend.backend;
+    // History's routing steps name the resource group first: it decided when the query started.
+    if (group) slot.steps.unshift(`resource group ${group.groupId}${group.enqueuedAt < group.startedAt ? `: waited ${group.startedAt - group.enqueuedAt} ms` : ''}`);
     // Follow-ups end the query through the admission, not these events: the slot runs it either way.
     slot.afterEnd = submission.afterEnd;
     const events = {
@@ -339,4 +424,38 @@ export class Dispatcher {
   }
 
 
+}
+
+/** What resource group selectors look at, from the routing context (who, source, tags, statement) and the session. */
+function selectionCriteria(routing: RoutingContext, submission: PendingSubmission): SelectionCriteria {
+  return {
+    user: routing.user,
+    groups: routing.groups,
+    authenticatedUser: submission.principal,
+    clientTags: routing.clientTags,
+    estimates: resourceEstimates(submission.session.resourceEstimates),
+    ...(routing.source !== undefined ? { source: routing.source } : {}),
+    ...(routing.statement !== undefined ? { queryType: queryTypeOf(routing.statement.kind) } : {}),
+  };
+}
+
+/** The session's `query_priority` (Trino's default 1), which orders the queries of query_priority and weighted groups. */
+function queryPriority(submission: PendingSubmission): number {
+  const value = Number(submission.session.properties.get('query_priority') ?? '1');
+  return Number.isInteger(value) ? value : 1;
+}
+
+/** The submission, with its resource group let go exactly once whenever it ends (its afterEnd runs on every path that ends a query). */
+function withGroupRelease(submission: PendingSubmission, release: () => void): PendingSubmission {
+  const { afterEnd } = submission;
+  let done = false;
+  return {
+    ...submission,
+    afterEnd: () => {
+      if (done) return;
+      done = true;
+      release();
+      afterEnd?.();
+    },
+  };
 }

@@ -37,6 +37,7 @@ for (const [benchmark, ok] of [
   ['rewriter', /smoke: OK/],
   ['translation', /smoke: OK/],
   ['tag-authorization', /smoke: OK/],
+  ['resource-groups', /smoke: OK/],
   ['poll-throughput', /smoke: OK \(no errors\)/],
   ['tracing', /smoke: OK \(20 iterations, \d+ spans exported\)/],
 ] as const) {

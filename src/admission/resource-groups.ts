@@ -1,0 +1,482 @@
+/**
+ * Resource groups at the gateway: WHEN a query may start (routing decides WHERE it runs).
+ *
+ * A query is selected into a group by the first selector that matches (Trino's file manager), the
+ * group's name templates expanded (`global.adhoc.${USER}` → `global.adhoc.alice`). It starts at
+ * once when every group on its path is under its `hardConcurrencyLimit`; otherwise it waits in
+ * its leaf group's queue, or is refused with QUERY_QUEUE_FULL (`Too many queued queries for
+ * "global.adhoc.alice"`) when a group on its path also has `maxQueued` queries waiting. This is
+ * Trino's InternalResourceGroup.run: a query that may run starts even when another group on its
+ * path has a full queue.
+ *
+ * When a query ends the waiting queries are started from the roots down, as Trino's scheduler
+ * does: a group with room picks among its eligible sub-groups (those with room and a waiting
+ * query below them) by its scheduling policy, and a leaf picks among its queries:
+ * - `fair`: sub-groups take turns in the order they became eligible (a group that started one goes
+ *   to the back); queries in arrival order;
+ * - `weighted_fair`: the sub-group whose running queries are furthest below its share of the
+ *   weights (Trino's WeightedFairQueue, ties to the one eligible longest); queries by
+ *   `query_priority`, then arrival;
+ * - `weighted`: a sub-group at random in proportion to its weight (times 2^31-1 while it is under
+ *   its softConcurrencyLimit), a query at random in proportion to its `query_priority`;
+ * - `query_priority`: the sub-group holding the highest `query_priority`, the query with the highest
+ *   priority, ties in arrival order.
+ *
+ * Fleet-wide: every running and every queued query is a lease in each group on its path
+ * (`rg-running:<group>`, `rg-queued:<group>`, cluster/leases.ts), so the limits count the other
+ * instances' queries; without the shared store each limit is cut to this instance's share, as for
+ * the backends' `maxRunning`. The order of the queue is kept per instance: each instance starts
+ * its own waiting queries in its policy's order when the fleet-wide count leaves room.
+ *
+ * Not enforced: `softMemoryLimit`, `softCpuLimit`, `hardCpuLimit` (parsed and validated; see the
+ * README's "Resource groups" for why and what would be needed).
+ */
+import { ErrorCodes, QueryFailure } from '../protocol/errors.js';
+import type { ClusterLoad } from '../routing/cluster-load.js';
+import { Settleable } from '../routing/admission.js';
+import { parseAirliftDataSize, parseAirliftDuration, type GroupSpec, type NamePart, type ResourceGroupsFile, type SelectorSpec } from './resource-groups-file.js';
+
+export interface SelectionCriteria {
+  user: string;
+  /** The user's groups (userGroup selectors). */
+  groups: string[];
+  /** The authenticated principal (authenticatedUser selectors; Trino's originalUser is the session user before SET SESSION AUTHORIZATION). */
+  authenticatedUser?: string;
+  originalUser?: string;
+  source?: string;
+  clientTags: string[];
+  /** Trino's QueryType name, when the statement was analyzed. */
+  queryType?: string;
+  /** From X-Trino-Resource-Estimate. */
+  estimates: { executionTimeMs?: number; cpuTimeMs?: number; peakMemoryBytes?: number };
+}
+
+export interface Selection {
+  /** Group id segments, root first (`['global', 'adhoc', 'alice']`). */
+  segments: string[];
+  /** The specs along the path, root first. */
+  specs: GroupSpec[];
+  selector: SelectorSpec;
+}
+
+/** Trino's error when no selector matches. */
+export function noMatchingGroup(): QueryFailure {
+  return new QueryFailure(ErrorCodes.QUERY_REJECTED, 'No matching resource group found with the configured selection rules');
+}
+
+/** The first selector matching `criteria`, with the group id expanded; undefined when none does. */
+export function selectGroup(file: ResourceGroupsFile, criteria: SelectionCriteria): Selection | undefined {
+  for (const selector of file.selectors) {
+    const variables = matchSelector(selector, criteria);
+    if (!variables) continue;
+    return { segments: selector.group.map((segment) => expand(segment, variables)), specs: selector.specs, selector };
+  }
+  return undefined;
+}
+
+function matchSelector(selector: SelectorSpec, criteria: SelectionCriteria): Map<string, string> | undefined {
+  const variables = new Map<string, string>();
+  const pattern = (regex: RegExp | undefined, value: string): boolean => {
+    if (regex === undefined) return true;
+    const match = regex.exec(value);
+    if (!match) return false;
+    for (const [name, captured] of Object.entries(match.groups ?? {})) if (captured !== undefined) variables.set(name, captured);
+    return true;
+  };
+  if (!pattern(selector.user, criteria.user)) return undefined;
+  if (selector.userGroup !== undefined && !criteria.groups.some((g) => selector.userGroup!.test(g))) return undefined;
+  if (!pattern(selector.originalUser, criteria.originalUser ?? criteria.user)) return undefined;
+  if (!pattern(selector.authenticatedUser, criteria.authenticatedUser ?? '')) return undefined;
+  if (!pattern(selector.source, criteria.source ?? '')) return undefined;
+  if (selector.clientTags !== undefined && !selector.clientTags.every((t) => criteria.clientTags.includes(t))) return undefined;
+  if (selector.queryType !== undefined && selector.queryType !== (criteria.queryType ?? '')) return undefined;
+  const estimate = selector.resourceEstimate;
+  if (estimate !== undefined) {
+    const within = (range: { min?: number; max?: number } | undefined, value: number | undefined) =>
+      range === undefined || (value !== undefined && (range.min === undefined || value >= range.min) && (range.max === undefined || value <= range.max));
+    if (!within(estimate.executionTime, criteria.estimates.executionTimeMs) || !within(estimate.cpuTime, criteria.estimates.cpuTimeMs) || !within(estimate.peakMemory, criteria.estimates.peakMemoryBytes)) return undefined;
+  }
+  // Named groups of the patterns come first; USER and SOURCE only fill what they left (Trino's putIfAbsent).
+  if (!variables.has('USER')) variables.set('USER', criteria.user);
+  if (!variables.has('SOURCE')) variables.set('SOURCE', criteria.source ?? '');
+  return variables;
+}
+
+function expand(parts: NamePart[], variables: Map<string, string>): string {
+  return parts.map((p) => ('text' in p ? p.text : p.lowerCase ? (variables.get(p.variable) ?? '').toLowerCase() : (variables.get(p.variable) ?? ''))).join('');
+}
+
+/** A query in the resource groups: waiting in its leaf group's queue, running, or done. */
+export class GroupTicket extends Settleable {
+  state: 'queued' | 'running' | 'done' = 'queued';
+  failure: QueryFailure | undefined;
+  lastPoll = Date.now();
+  /** When its groups let it start (epoch ms). */
+  startedAt = 0;
+
+  constructor(
+    readonly id: string,
+    /** The groups on the query's path, root first. */
+    readonly path: GroupNode[],
+    readonly priority: number,
+    readonly sequence: number,
+    readonly enqueuedAt: number,
+  ) {
+    super();
+  }
+
+  get groupId(): string {
+    return this.path.at(-1)!.id;
+  }
+
+  get settled(): boolean {
+    return this.state !== 'queued' || this.failure !== undefined;
+  }
+}
+
+/** One group as it runs: counts include every descendant, as Trino's do. */
+export class GroupNode {
+  readonly children = new Map<string, GroupNode>();
+  running = 0;
+  queued = 0;
+  /** Queries waiting here (leaf groups only), in arrival order. */
+  readonly queue: GroupTicket[] = [];
+  /** Sub-groups in the order they became eligible to start a query (fair and weighted_fair turns). */
+  turns: GroupNode[] = [];
+
+  readonly id: string;
+
+  constructor(
+    readonly name: string,
+    public spec: GroupSpec,
+    readonly parent: GroupNode | undefined,
+  ) {
+    this.id = parent ? `${parent.id}.${name}` : name;
+  }
+}
+
+const runningPool = (id: string) => `rg-running:${id}`;
+const queuedPool = (id: string) => `rg-queued:${id}`;
+/** Trino adds this factor to the weight of a sub-group under its softConcurrencyLimit (weighted policy). */
+const UNDER_SOFT_LIMIT_BOOST = 2 ** 31 - 1;
+
+export class ResourceGroupAdmission {
+  private readonly roots = new Map<string, GroupNode>();
+  private sequence = 0;
+
+  constructor(
+    private readonly cluster?: ClusterLoad,
+    private readonly random: () => number = Math.random,
+  ) {
+    cluster?.onRoomElsewhere(() => this.startWaiting());
+  }
+
+  /** Before the first query of a group is admitted here, the other instances' leases in its pools are read (one round). */
+  async prepare(selection: Selection): Promise<void> {
+    if (!this.cluster) return;
+    const ids = selection.segments.map((_, i) => selection.segments.slice(0, i + 1).join('.'));
+    if (this.cluster.watchPools(ids.flatMap((id) => [runningPool(id), queuedPool(id)]))) await this.cluster.refresh();
+  }
+
+  /**
+   * Admits a selected query: running at once, or waiting in its leaf group's queue (its ticket
+   * settles when it starts). Refused with QUERY_QUEUE_FULL when it can neither run nor wait.
+   */
+  admit(id: string, selection: Selection, priority: number): GroupTicket {
+    const path = this.nodes(selection);
+    const canRun = path.every((g) => this.canRunMore(g));
+    const canQueue = path.every((g) => this.queuedIn(g) < this.limit(g.spec.maxQueued));
+    if (!canRun && !canQueue) throw new QueryFailure(ErrorCodes.QUERY_QUEUE_FULL, `Too many queued queries for "${path.at(-1)!.id}"`);
+    const ticket = new GroupTicket(id, path, priority, ++this.sequence, Date.now());
+    if (canRun) {
+      this.start(ticket);
+    } else {
+      const leaf = path.at(-1)!;
+      leaf.queue.push(ticket);
+      for (const g of path) {
+        g.queued++;
+        this.cluster?.leaseTaken(queuedPool(g.id), id);
+      }
+      // Groups that became eligible to start a query join their parent's turns (Trino's updateEligibility).
+      for (const g of [...path].reverse()) if (g.parent) this.refreshTurns(g.parent);
+    }
+    return ticket;
+  }
+
+  /** The query ended, or its client gave up while it waited: frees what it held and starts the next waiting ones. */
+  release(ticket: GroupTicket): void {
+    if (ticket.state === 'done') return;
+    const wasRunning = ticket.state === 'running';
+    ticket.state = 'done';
+    if (wasRunning) {
+      for (const g of ticket.path) {
+        g.running--;
+        this.cluster?.leaseFreed(runningPool(g.id), ticket.id);
+      }
+    } else {
+      this.unqueue(ticket);
+    }
+    this.forgetIdle(ticket.path);
+    if (wasRunning) this.startWaiting();
+  }
+
+  /** Drops waiting queries whose client stopped polling (`idleMs`). */
+  sweep(idleMs: number, now = Date.now()): GroupTicket[] {
+    const dropped: GroupTicket[] = [];
+    for (const root of this.roots.values()) {
+      for (const leaf of leaves(root)) for (const ticket of [...leaf.queue]) if (now - ticket.lastPoll > idleMs) dropped.push(ticket);
+    }
+    for (const ticket of dropped) this.release(ticket);
+    return dropped;
+  }
+
+  /** Running and queued counts of every live group, for the admin API and metrics (this instance's own plus the fleet's, as last read). */
+  snapshot(): Array<{ id: string; running: number; queued: number; hardConcurrencyLimit: number; maxQueued: number }> {
+    const result: Array<{ id: string; running: number; queued: number; hardConcurrencyLimit: number; maxQueued: number }> = [];
+    const walk = (g: GroupNode) => {
+      result.push({ id: g.id, running: this.runningIn(g), queued: this.queuedIn(g), hardConcurrencyLimit: g.spec.hardConcurrencyLimit, maxQueued: g.spec.maxQueued });
+      for (const child of g.children.values()) walk(child);
+    };
+    for (const root of this.roots.values()) walk(root);
+    return result;
+  }
+
+  /** Starts waiting queries while some group has room, root by root. */
+  startWaiting(): void {
+    for (const root of this.roots.values()) {
+      while (this.startNext(root)) {
+        // one more started; try again
+      }
+    }
+  }
+
+  private startNext(group: GroupNode): boolean {
+    if (!this.canRunMore(group)) return false;
+    if (group.children.size === 0) {
+      const ticket = this.nextQuery(group);
+      if (!ticket) return false;
+      this.unqueue(ticket);
+      this.start(ticket);
+      return true;
+    }
+    this.refreshTurns(group);
+    const child = this.nextSubGroup(group);
+    if (!child) return false;
+    if (!this.startNext(child)) return false;
+    // It took its turn: to the back, if it still has queries waiting.
+    group.turns = group.turns.filter((c) => c !== child);
+    if (this.eligible(child)) group.turns.push(child);
+    return true;
+  }
+
+  private nextSubGroup(group: GroupNode): GroupNode | undefined {
+    const candidates = group.turns;
+    if (candidates.length === 0) return undefined;
+    switch (group.spec.schedulingPolicy) {
+      case 'fair':
+        return candidates[0];
+      case 'query_priority':
+        return maxBy(candidates, (c) => highestPriority(c));
+      case 'weighted_fair': {
+        // Trino's WeightedFairQueue: the smallest ratio of actual to expected share; ties to the first in line.
+        const totalShare = candidates.reduce((sum, c) => sum + c.spec.schedulingWeight, 0);
+        const totalUtilization = candidates.reduce((sum, c) => sum + this.runningIn(c), 1);
+        let winner: GroupNode | undefined;
+        let winnerDelta = 1;
+        for (const c of candidates) {
+          const delta = this.runningIn(c) / totalUtilization / (c.spec.schedulingWeight / totalShare);
+          if (delta < winnerDelta || (delta === winnerDelta && winner === undefined)) {
+            winner = c;
+            winnerDelta = delta;
+          }
+        }
+        return winner;
+      }
+      case 'weighted':
+        return pickWeighted(candidates, (c) => (this.runningIn(c) >= c.spec.softConcurrencyLimit ? c.spec.schedulingWeight : UNDER_SOFT_LIMIT_BOOST * c.spec.schedulingWeight), this.random);
+    }
+  }
+
+  private nextQuery(leaf: GroupNode): GroupTicket | undefined {
+    switch (leaf.spec.schedulingPolicy) {
+      case 'fair':
+        return leaf.queue[0];
+      case 'weighted':
+        return pickWeighted(leaf.queue, (t) => t.priority, this.random);
+      case 'weighted_fair':
+      case 'query_priority':
+        return maxBy(leaf.queue, (t) => t.priority);
+    }
+  }
+
+  /**
+   * Keeps `turns` to the eligible sub-groups: those no longer eligible leave, those that became
+   * eligible (room freed, a query arrived) join at the back, the longest-waiting first.
+   */
+  private refreshTurns(group: GroupNode): void {
+    const eligible = [...group.children.values()].filter((c) => this.eligible(c));
+    group.turns = group.turns.filter((c) => eligible.includes(c));
+    const joining = eligible.filter((c) => !group.turns.includes(c)).sort((a, b) => oldestWaiting(a) - oldestWaiting(b));
+    group.turns.push(...joining);
+  }
+
+  private eligible(group: GroupNode): boolean {
+    if (group.queued === 0 || !this.canRunMore(group)) return false;
+    return group.children.size === 0 || [...group.children.values()].some((c) => this.eligible(c));
+  }
+
+  private start(ticket: GroupTicket): void {
+    ticket.state = 'running';
+    ticket.startedAt = Date.now();
+    for (const g of ticket.path) {
+      g.running++;
+      this.cluster?.leaseTaken(runningPool(g.id), ticket.id);
+    }
+    ticket.settle();
+  }
+
+  private unqueue(ticket: GroupTicket): void {
+    const leaf = ticket.path.at(-1)!;
+    const index = leaf.queue.indexOf(ticket);
+    if (index === -1) return;
+    leaf.queue.splice(index, 1);
+    for (const g of ticket.path) {
+      g.queued--;
+      this.cluster?.leaseFreed(queuedPool(g.id), ticket.id);
+    }
+  }
+
+  private canRunMore(group: GroupNode): boolean {
+    return this.runningIn(group) < this.limit(group.spec.hardConcurrencyLimit);
+  }
+
+  private runningIn(group: GroupNode): number {
+    return group.running + (this.cluster?.countElsewhere(runningPool(group.id)) ?? 0);
+  }
+
+  private queuedIn(group: GroupNode): number {
+    return group.queued + (this.cluster?.countElsewhere(queuedPool(group.id)) ?? 0);
+  }
+
+  private limit(value: number): number {
+    return this.cluster?.share(value) ?? value;
+  }
+
+  /** The runtime groups on the selection's path, created on first use; their limits follow the file version that selected the query. */
+  private nodes(selection: Selection): GroupNode[] {
+    const path: GroupNode[] = [];
+    let level = this.roots;
+    let parent: GroupNode | undefined;
+    selection.segments.forEach((name, i) => {
+      const spec = selection.specs[i]!;
+      let node = level.get(name);
+      if (!node) level.set(name, (node = new GroupNode(name, spec, parent)));
+      node.spec = spec;
+      path.push(node);
+      parent = node;
+      level = node.children;
+    });
+    return path;
+  }
+
+  /** Forgets groups with nothing running or waiting (templated groups per user would otherwise pile up). */
+  private forgetIdle(path: GroupNode[]): void {
+    for (const g of [...path].reverse()) {
+      if (g.running > 0 || g.queued > 0 || g.children.size > 0) return;
+      (g.parent?.children ?? this.roots).delete(g.name);
+      if (g.parent) g.parent.turns = g.parent.turns.filter((c) => c !== g);
+      this.cluster?.unwatch(runningPool(g.id));
+      this.cluster?.unwatch(queuedPool(g.id));
+    }
+  }
+}
+
+function leaves(group: GroupNode): GroupNode[] {
+  return group.children.size === 0 ? [group] : [...group.children.values()].flatMap(leaves);
+}
+
+function oldestWaiting(group: GroupNode): number {
+  return Math.min(Infinity, ...leaves(group).flatMap((leaf) => leaf.queue.map((t) => t.sequence)));
+}
+
+function highestPriority(group: GroupNode): number {
+  return Math.max(-Infinity, ...leaves(group).flatMap((leaf) => leaf.queue.map((t) => t.priority)));
+}
+
+/** The first item with the largest key (ties keep their order). */
+function maxBy<T>(items: T[], key: (item: T) => number): T | undefined {
+  let best: T | undefined;
+  let bestKey = -Infinity;
+  for (const item of items) {
+    const k = key(item);
+    if (best === undefined || k > bestKey) {
+      best = item;
+      bestKey = k;
+    }
+  }
+  return best;
+}
+
+function pickWeighted<T>(items: T[], weight: (item: T) => number, random: () => number): T | undefined {
+  const total = items.reduce((sum, item) => sum + Math.max(0, weight(item)), 0);
+  if (total <= 0) return items[0];
+  let point = random() * total;
+  for (const item of items) {
+    point -= Math.max(0, weight(item));
+    if (point < 0) return item;
+  }
+  return items.at(-1);
+}
+
+/** Trino's QueryType of an analyzed statement (the gateway analyzer's kind), for `queryType` selectors. */
+export function queryTypeOf(kind: string): string {
+  if (kind === 'query') return 'SELECT';
+  if (kind === 'explain' || kind === 'explainAnalyze') return 'EXPLAIN';
+  if (kind.startsWith('show') || kind.startsWith('describe')) return 'DESCRIBE';
+  if (kind === 'insert' || kind === 'createTableAsSelect' || kind === 'refreshMaterializedView') return 'INSERT';
+  if (kind === 'update' || kind === 'delete' || kind === 'merge' || kind === 'analyze') return kind.toUpperCase();
+  if (kind === 'alterTableExecute') return 'ALTER_TABLE_EXECUTE';
+  return 'DATA_DEFINITION';
+}
+
+/** X-Trino-Resource-Estimate values (`EXECUTION_TIME=1h`, `PEAK_MEMORY=2GB`); an unreadable value is absent, as if not sent. */
+export function resourceEstimates(values: Map<string, string>): SelectionCriteria['estimates'] {
+  const estimates: SelectionCriteria['estimates'] = {};
+  const read = <T>(key: string, parse: (text: string) => T | undefined) => {
+    const text = values.get(key);
+    return text === undefined ? undefined : parse(text);
+  };
+  const executionTimeMs = read('EXECUTION_TIME', parseAirliftDuration);
+  const cpuTimeMs = read('CPU_TIME', parseAirliftDuration);
+  const peakMemoryBytes = read('PEAK_MEMORY', parseAirliftDataSize);
+  if (executionTimeMs !== undefined) estimates.executionTimeMs = executionTimeMs;
+  if (cpuTimeMs !== undefined) estimates.cpuTimeMs = cpuTimeMs;
+  if (peakMemoryBytes !== undefined) estimates.peakMemoryBytes = peakMemoryBytes;
+  return estimates;
+}
+
+/** The resource groups in force: the file (reloaded when it changes, the last good version kept) and the admission state. */
+export class ResourceGroups {
+  constructor(
+    private readonly file: { readonly value: ResourceGroupsFile },
+    readonly admission: ResourceGroupAdmission,
+  ) {}
+
+  /** Whether selection needs the statement's query type (the statement is then analyzed before admission). */
+  get needsQueryType(): boolean {
+    return this.file.value.selectors.some((s) => s.queryType !== undefined);
+  }
+
+  /** The group a query would be selected into (explain-access, the simulator), or undefined when no selector matches. */
+  select(criteria: SelectionCriteria): Selection | undefined {
+    return selectGroup(this.file.value, criteria);
+  }
+
+  /** Selects and admits: the ticket is running or waiting; refused (QUERY_REJECTED, QUERY_QUEUE_FULL) with Trino's errors. */
+  async admit(id: string, criteria: SelectionCriteria, priority: number): Promise<GroupTicket> {
+    const selection = this.select(criteria);
+    if (!selection) throw noMatchingGroup();
+    await this.admission.prepare(selection);
+    return this.admission.admit(id, selection, priority);
+  }
+}

@@ -1,0 +1,243 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { parseResourceGroupsFile } from '../../src/admission/resource-groups-file.js';
+import { ResourceGroupAdmission, queryTypeOf, resourceEstimates, selectGroup, type GroupTicket, type SelectionCriteria } from '../../src/admission/resource-groups.js';
+import { pino } from 'pino';
+import { ReloadingFile } from '../../src/config/reloading-file.js';
+import { checkFiles } from '../../src/config/check.js';
+import { validateConfig } from '../../src/config/load.js';
+import { explainStatement } from '../../src/gateway.js';
+import { LocalLeaseStore, type LeaseStore } from '../../src/cluster/leases.js';
+import { RedisLeaseStore } from '../../src/cluster/redis-leases.js';
+import { ClusterLoad } from '../../src/routing/cluster-load.js';
+
+const REDIS_PORT = process.env.QUERYGATE_RG_REDIS_PORT;
+const parse = (value: unknown) => parseResourceGroupsFile(JSON.stringify(value), 'rg.json');
+const leaf = (name: string, extra: Record<string, unknown> = {}) => ({ name, hardConcurrencyLimit: 1, maxQueued: 10, ...extra });
+const who = (user: string, extra: Partial<SelectionCriteria> = {}): SelectionCriteria => ({ user, groups: [], clientTags: [], estimates: {}, ...extra });
+
+test('bad resource groups files are refused with the JSON path of the mistake', () => {
+  const cases: Array<[unknown, RegExp]> = [
+    [{ rootGroups: [], selectors: [], extra: 1 }, /rg\.json: \(top level\): unknown key 'extra'/],
+    [{ rootGroups: [leaf('a', { maxQueud: 3 })], selectors: [] }, /rootGroups\[0\]: unknown key 'maxQueud'/],
+    [{ rootGroups: [leaf('a', { subGroups: [{ name: 'b', hardConcurrencyLimit: 1 }] })], selectors: [] }, /rootGroups\[0\]\.subGroups\[0\]: missing required key 'maxQueued'/],
+    [{ rootGroups: [leaf('a', { hardConcurrencyLimit: '5' })], selectors: [] }, /rootGroups\[0\]\.hardConcurrencyLimit: must be an integer >= 0/],
+    [{ rootGroups: [leaf('a', { maxQueued: -1 })], selectors: [] }, /rootGroups\[0\]\.maxQueued: must be an integer >= 0/],
+    [{ rootGroups: [leaf('a.b')], selectors: [] }, /rootGroups\[0\]\.name: invalid resource group name 'a\.b': it contains a '\.'/],
+    [{ rootGroups: [leaf('${USER')], selectors: [] }, /rootGroups\[0\]\.name: invalid resource group name '\$\{USER'/],
+    [{ rootGroups: [leaf('a'), leaf('a')], selectors: [] }, /rootGroups\[1\]\.name: duplicated group 'a'/],
+    [{ rootGroups: [leaf('a', { softMemoryLimit: '120%' })], selectors: [] }, /rootGroups\[0\]\.softMemoryLimit: percentage is over 100%/],
+    [{ rootGroups: [leaf('a', { softMemoryLimit: '1 gigabyte' })], selectors: [] }, /rootGroups\[0\]\.softMemoryLimit: '1 gigabyte' is not a data size/],
+    [{ rootGroups: [leaf('a', { schedulingPolicy: 'random' })], selectors: [] }, /rootGroups\[0\]\.schedulingPolicy: must be one of fair, weighted, weighted_fair, query_priority/],
+    [{ rootGroups: [leaf('a', { hardCpuLimit: '1h' })], selectors: [] }, /rootGroups\[0\]: cpuQuotaPeriod must be specified/],
+    [{ cpuQuotaPeriod: '1h', rootGroups: [leaf('a', { softCpuLimit: '1h' })], selectors: [] }, /rootGroups\[0\]\.softCpuLimit: must specify hardCpuLimit/],
+    [{ rootGroups: [leaf('a', { softConcurrencyLimit: 2 })], selectors: [] }, /rootGroups\[0\]\.softConcurrencyLimit: hardConcurrencyLimit must be greater than or equal to softConcurrencyLimit/],
+    [{ rootGroups: [leaf('a', { subGroups: [leaf('b', { schedulingWeight: 2 }), leaf('c')] })], selectors: [] }, /rootGroups\[0\]\.subGroups: must specify schedulingWeight for all sub-groups of 'a' or none/],
+    [{ rootGroups: [leaf('a', { subGroups: [leaf('b', { schedulingWeight: 2 })] })], selectors: [] }, /rootGroups\[0\]\.schedulingPolicy: must be 'weighted' or 'weighted_fair'/],
+    [{ rootGroups: [leaf('a', { schedulingPolicy: 'query_priority', subGroups: [leaf('b', { schedulingPolicy: 'fair' })] })], selectors: [] }, /rootGroups\[0\]\.subGroups\[0\]\.schedulingPolicy: the parent group uses query_priority/],
+    [{ rootGroups: [leaf('a')], selectors: [{ group: 'b' }] }, /selectors\[0\]\.group: selector refers to nonexistent group 'b'/],
+    [{ rootGroups: [leaf('a', { subGroups: [leaf('b')] })], selectors: [{ group: 'a' }] }, /selectors\[0\]\.group: 'a' has sub-groups/],
+    [{ rootGroups: [leaf('${TEAM}')], selectors: [{ group: '${TEAM}' }] }, /selectors\[0\]\.group: unresolved variable 'TEAM' in resource group id '\$\{TEAM\}', available: USER, SOURCE/],
+    [{ rootGroups: [leaf('a')], selectors: [{ user: '(', group: 'a' }] }, /selectors\[0\]\.user: invalid regular expression/],
+    [{ rootGroups: [leaf('a')], selectors: [{ queryType: 'SHOW', group: 'a' }] }, /selectors\[0\]\.queryType: selector specifies an invalid query type 'SHOW'/],
+    [{ rootGroups: [leaf('a')], selectors: [{ clientTags: [1], group: 'a' }] }, /selectors\[0\]\.clientTags\[0\]: must be a string/],
+    [{ rootGroups: [leaf('a')], selectors: [{ selectorResourceEstimate: { executionTime: { min: '1h', max: '1m' } }, group: 'a' }] }, /selectors\[0\]\.selectorResourceEstimate\.executionTime: min is greater than max/],
+    [{ rootGroups: [leaf('a')] }, /\(top level\): missing required key 'selectors'/],
+  ];
+  for (const [file, error] of cases) assert.throws(() => parse(file), error, JSON.stringify(file));
+  assert.throws(() => parseResourceGroupsFile('{"rootGroups": [', 'rg.json'), /rg\.json is not valid JSON/);
+});
+
+test('selectors: first match wins, templates expand from USER, SOURCE and named groups, as in Trino', () => {
+  const file = parse({
+    rootGroups: [
+      leaf('global', {
+        hardConcurrencyLimit: 10,
+        subGroups: [leaf('user-${USER}'), leaf('team-${team}'), leaf('${toLowerCase(USER)}'), leaf('pipeline-${SOURCE}'), leaf('other')],
+      }),
+    ],
+    selectors: [
+      { source: 'pipeline-.*', queryType: 'insert', group: 'global.pipeline-${SOURCE}' },
+      { user: '(?<team>[a-z]+)_bot', group: 'global.team-${team}' },
+      { userGroup: 'admins', group: 'global.user-${USER}' },
+      { clientTags: ['loud', 'big'], group: 'global.${toLowerCase(USER)}' },
+      { selectorResourceEstimate: { executionTime: { max: '10m' }, peakMemory: { min: '1GB' } }, group: 'global.other' },
+    ],
+  });
+  const id = (criteria: SelectionCriteria) => selectGroup(file, criteria)?.segments.join('.');
+  assert.equal(id(who('x', { source: 'pipeline-7', queryType: 'INSERT' })), 'global.pipeline-pipeline-7');
+  assert.equal(id(who('x', { source: 'pipeline-7', queryType: 'SELECT' })), undefined);
+  assert.equal(id(who('sales_bot')), 'global.team-sales');
+  assert.equal(id(who('Ann', { groups: ['users', 'admins'] })), 'global.user-Ann');
+  assert.equal(id(who('Ann', { clientTags: ['big', 'loud', 'x'] })), 'global.ann');
+  assert.equal(id(who('Ann', { clientTags: ['big'] })), undefined);
+  assert.equal(id(who('Ann', { estimates: resourceEstimates(new Map([['EXECUTION_TIME', '5m'], ['PEAK_MEMORY', '2GB']])) })), 'global.other');
+  assert.equal(id(who('Ann', { estimates: resourceEstimates(new Map([['EXECUTION_TIME', '5m']])) })), undefined);
+  assert.equal(queryTypeOf('query'), 'SELECT');
+  assert.equal(queryTypeOf('showTables'), 'DESCRIBE');
+  assert.equal(queryTypeOf('createTableAsSelect'), 'INSERT');
+  assert.equal(queryTypeOf('createTable'), 'DATA_DEFINITION');
+});
+
+/** Admits queries in order and returns the admission, the tickets and the order in which queries started. */
+function run(fileJson: unknown, arrivals: Array<{ user: string; source?: string; priority?: number }>) {
+  const file = parse(fileJson);
+  const admission = new ResourceGroupAdmission();
+  const started: string[] = [];
+  const tickets = new Map<string, GroupTicket>();
+  const refused: string[] = [];
+  arrivals.forEach((a, i) => {
+    const name = `q${i}`;
+    try {
+      const ticket = admission.admit(name, selectGroup(file, who(a.user, a.source !== undefined ? { source: a.source } : {}))!, a.priority ?? 1);
+      tickets.set(name, ticket);
+      if (ticket.state === 'running') started.push(name);
+    } catch (err) {
+      refused.push(`${name}: ${(err as Error).message}`);
+    }
+  });
+  /** Ends running queries one at a time (oldest first) until none runs, noting what starts. */
+  const drain = () => {
+    for (;;) {
+      const next = [...tickets.entries()].find(([, t]) => t.state === 'running');
+      if (!next) return;
+      admission.release(next[1]);
+      for (const [name, t] of tickets) if (t.state === 'running' && !started.includes(name)) started.push(name);
+    }
+  };
+  return { admission, tickets, started, refused, drain };
+}
+
+test('admission: hard limits on the whole path, queue limits, QUERY_QUEUE_FULL with Trino\'s text', () => {
+  const { started, refused, tickets, drain } = run(
+    { rootGroups: [leaf('root', { hardConcurrencyLimit: 2, maxQueued: 3, subGroups: [leaf('${USER}', { hardConcurrencyLimit: 1, maxQueued: 2 })] })], selectors: [{ group: 'root.${USER}' }] },
+    [{ user: 'a' }, { user: 'a' }, { user: 'a' }, { user: 'a' }, { user: 'b' }, { user: 'c' }, { user: 'c' }],
+  );
+  // a: one runs, two wait, the fourth finds a full queue; b runs (root 2/2); c waits (root's queue 3/3); c's second: root full and root queue full.
+  assert.deepEqual(started, ['q0', 'q4']);
+  assert.deepEqual(refused, ['q3: Too many queued queries for "root.a"', 'q6: Too many queued queries for "root.c"']);
+  assert.deepEqual([...tickets].filter(([, t]) => t.state === 'queued').map(([n]) => n), ['q1', 'q2', 'q5']);
+  drain();
+  // fair: sub-groups take turns in the order they became eligible: c when q5 arrived (it had room, root had none),
+  // a only when q0 ended (a was at its own limit), so c's q5 starts before a's q1.
+  assert.deepEqual(started, ['q0', 'q4', 'q5', 'q1', 'q2']);
+});
+
+test('scheduling policies order the queue: fair, query_priority, weighted_fair', () => {
+  const fair = run({ rootGroups: [leaf('g', { maxQueued: 10 })], selectors: [{ group: 'g' }] }, [{ user: 'a' }, { user: 'b' }, { user: 'c' }, { user: 'd' }]);
+  fair.drain();
+  assert.deepEqual(fair.started, ['q0', 'q1', 'q2', 'q3']);
+
+  const priority = run({ rootGroups: [leaf('g', { schedulingPolicy: 'query_priority' })], selectors: [{ group: 'g' }] }, [
+    { user: 'a', priority: 1 },
+    { user: 'b', priority: 1 },
+    { user: 'c', priority: 5 },
+    { user: 'd', priority: 3 },
+    { user: 'e', priority: 5 },
+  ]);
+  priority.drain();
+  assert.deepEqual(priority.started, ['q0', 'q2', 'q4', 'q3', 'q1']);
+
+  const weighted = run(
+    { rootGroups: [leaf('root', { hardConcurrencyLimit: 3, schedulingPolicy: 'weighted_fair', subGroups: [leaf('heavy', { hardConcurrencyLimit: 3, schedulingWeight: 2 }), leaf('light', { hardConcurrencyLimit: 3, schedulingWeight: 1 })] })], selectors: [{ user: 'h', group: 'root.heavy' }, { group: 'root.light' }] },
+    [{ user: 'h' }, { user: 'h' }, { user: 'h' }, { user: 'h' }, { user: 'h' }, { user: 'l' }, { user: 'l' }, { user: 'l' }],
+  );
+  // Three heavy queries run; when one ends, light (0 running, weight 1) is furthest below its share, then heavy again at 2:1.
+  assert.deepEqual(weighted.started, ['q0', 'q1', 'q2']);
+  weighted.admission.release(weighted.tickets.get('q0')!);
+  weighted.admission.release(weighted.tickets.get('q1')!);
+  assert.deepEqual(weighted.started.length, 3);
+  const running = [...weighted.tickets].filter(([, t]) => t.state === 'running').map(([n]) => n);
+  assert.deepEqual(running, ['q2', 'q3', 'q5']);
+});
+
+/** Two instances' admissions sharing one store: one hard limit for both; room made on A starts B's waiting query. */
+async function fleetWide(storeA: LeaseStore, storeB: LeaseStore): Promise<void> {
+  const file = parse({ rootGroups: [leaf('g', { hardConcurrencyLimit: 2, maxQueued: 10 })], selectors: [{ group: 'g' }] });
+  const clusterA = new ClusterLoad(storeA, { adoptIdleMs: 60_000, instanceId: 'a' });
+  const clusterB = new ClusterLoad(storeB, { adoptIdleMs: 60_000, instanceId: 'b' });
+  await clusterA.refresh();
+  await clusterB.refresh();
+  const a = new ResourceGroupAdmission(clusterA);
+  const b = new ResourceGroupAdmission(clusterB);
+  const selection = selectGroup(file, who('u'))!;
+  await a.prepare(selection);
+  const first = a.admit('1', selection, 1);
+  const second = a.admit('2', selection, 1);
+  await clusterA.refresh();
+  await b.prepare(selection);
+  await clusterB.refresh();
+  const third = b.admit('3', selection, 1);
+  assert.deepEqual([first.state, second.state, third.state], ['running', 'running', 'queued']);
+  a.release(first);
+  await clusterA.refresh();
+  await clusterB.refresh();
+  // B learns of the room in its next round and starts its waiting query.
+  assert.equal(third.state, 'running');
+  await clusterA.close();
+  await clusterB.close();
+}
+
+test('fleet-wide: two admissions sharing the in-process lease store hold one hard limit', async () => {
+  const store = new LocalLeaseStore();
+  await fleetWide(store, store);
+});
+
+test('fleet-wide through a real Redis; with Redis gone each instance admits only its share', { skip: REDIS_PORT === undefined && 'QUERYGATE_RG_REDIS_PORT not set (scripts/redis/start.sh --port N)' }, async () => {
+  const prefix = `qg-rg-test-${process.pid}-${Date.now()}:`;
+  const connect = async (part: string) => {
+    const store = new RedisLeaseStore({ redis: `redis://127.0.0.1:${REDIS_PORT}/0`, prefix: `${prefix}${part}:` });
+    await store.connect();
+    return store;
+  };
+  await fleetWide(await connect('limit'), await connect('limit'));
+  const file = parse({ rootGroups: [leaf('g', { hardConcurrencyLimit: 4, maxQueued: 10 })], selectors: [{ group: 'g' }] });
+  // A fleet of its own (the instances above are still alive in the store for a TTL).
+  const stores = [await connect('share'), await connect('share')];
+  const clusters = stores.map((store, i) => new ClusterLoad(store, { adoptIdleMs: 60_000, instanceId: `i${i}` }));
+  for (const c of clusters) await c.refresh();
+  await clusters[0]!.refresh();
+  assert.equal(clusters[0]!.instances, 2);
+  // Redis gone for instance 0 (its connection closed): it falls back to its share, 4 / 2 instances.
+  await stores[0]!.close();
+  await clusters[0]!.refresh();
+  assert.equal(clusters[0]!.degraded, true);
+  const admission = new ResourceGroupAdmission(clusters[0]);
+  const selection = selectGroup(file, who('u'))!;
+  const states = [1, 2, 3].map((n) => admission.admit(String(n), selection, 1).state);
+  assert.deepEqual(states, ['running', 'running', 'queued']);
+  for (const c of clusters) await c.close();
+});
+
+test('a broken resource groups file keeps the last good version in force', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'qg-rg-'));
+  const path = join(dir, 'rg.json');
+  writeFileSync(path, JSON.stringify({ rootGroups: [leaf('a')], selectors: [{ group: 'a' }] }));
+  const errors: string[] = [];
+  const file = new ReloadingFile(path, parseResourceGroupsFile, (m) => errors.push(m));
+  writeFileSync(path, JSON.stringify({ rootGroups: [leaf('a')], selectors: [{ group: 'missing' }] }));
+  utimesSync(path, new Date(), new Date(Date.now() + 5000));
+  file.reload();
+  assert.equal(file.value.selectors[0]!.groupText, 'a');
+  assert.match(errors[0]!, /not reloaded, keeping the previous version: .*selectors\[0\]\.group: selector refers to nonexistent group 'missing'/);
+});
+
+test('check-config reports a broken resource groups file by setting and path; explain-access names the selected group', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'qg-rg-config-'));
+  const groups = join(dir, 'rg.json');
+  const rules = join(dir, 'rules.json');
+  writeFileSync(rules, JSON.stringify({ catalogs: [{ allow: 'all' }] }));
+  writeFileSync(groups, JSON.stringify({ rootGroups: [leaf('a')], selectors: [{ group: 'b' }] }));
+  const config = validateConfig({ backends: [{ name: 'embedded', engine: 'duckdb' }], accessControl: { rulesFile: rules }, resourceGroups: { file: groups } }, 'test');
+  assert.deepEqual(checkFiles(config), [`resourceGroups.file: ${groups}: selectors[0].group: selector refers to nonexistent group 'b'`]);
+  writeFileSync(groups, JSON.stringify({ rootGroups: [leaf('adhoc-${USER}')], selectors: [{ user: 'ann|bob', group: 'adhoc-${USER}' }] }));
+  assert.deepEqual(checkFiles(config), []);
+  const log = pino({ level: 'silent' });
+  const ann = await explainStatement(config, { user: 'ann', groups: [], sql: 'SELECT 1' }, log);
+  assert.match(ann.text, /\nResource group: adhoc-ann \(selectors\[0\]\)$/);
+  const carol = await explainStatement(config, { user: 'carol', groups: [], sql: 'SELECT 1' }, log);
+  assert.match(carol.text, /\nResource group: none \(No matching resource group found with the configured selection rules: QUERY_REJECTED\)$/);
+});
