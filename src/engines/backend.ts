@@ -100,6 +100,11 @@ export interface Backend {
   viewOf?(catalog: string, schema: string, table: string): Promise<ViewExpansion | undefined>;
   /** Every catalog the backend serves, described for metadata (the embedded engine: the gateway answers its metadata). */
   describeCatalogs?(): Promise<CatalogDescription[]>;
+  /**
+   * Runs a query the gateway itself composed (never a client's text) on an engine whose metadata
+   * the gateway answers, returning every row decoded: the metadata service computes SHOW STATS so.
+   */
+  internalRows?(sql: string, signal: AbortSignal): Promise<{ columns: Array<{ name: string; type: string }>; rows: unknown[][] }>;
   /** Every schema, table and column of a catalog (absent: its information_schema cannot be filtered). */
   objectsOf?(catalog: string): Promise<CatalogObjects>;
   /** The unfiltered answer of a SHOW statement, run as the gateway (absent: SHOW cannot be filtered there). */

@@ -19,7 +19,7 @@ export const TRINO_PORT = Number(process.env.QUERYGATE_TRINO_PORT ?? 18080);
 export const TRINO_URL = `http://127.0.0.1:${TRINO_PORT}`;
 
 /** Starts (or reuses) the test Trino; resolves when it answers queries. */
-export async function ensureTrino(name = 'trino1', port = TRINO_PORT): Promise<string> {
+export async function ensureTrino(name = process.env.QUERYGATE_TRINO_NAME ?? 'trino1', port = TRINO_PORT): Promise<string> {
   await exec('bash', [`${REPO}scripts/trino/start.sh`, '--name', name, '--port', String(port)], { timeout: 300_000 });
   return `http://127.0.0.1:${port}`;
 }
