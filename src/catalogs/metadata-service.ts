@@ -42,6 +42,7 @@ import {
 } from './metadata-tables.js';
 import type { CatalogDescription } from './model.js';
 import type { ScratchTable } from './scratch.js';
+import { lastKnownCatalogs } from './placement.js';
 import { STATS_COLUMNS, statisticsQuery, statisticsRows } from './statistics.js';
 import {
   catalogOf,
@@ -124,7 +125,8 @@ export class MetadataService {
     const systemServed = this.federated || visible !== undefined;
     // Without Trino backends every catalog is the gateway's to answer for (an unknown one: CATALOG_NOT_FOUND).
     const allEmbedded = this.backends.every((b) => b.describeCatalogs !== undefined);
-    const describedHere = async (catalog: string) => (catalog === 'system' ? systemServed : allEmbedded || (await this.embeddedCatalogs()).has(catalog));
+    // `system` is described by the gateway only across several backends; a single Trino's own `system` (filtered by access control) is read from it.
+    const describedHere = async (catalog: string) => (catalog === 'system' ? this.federated : allEmbedded || (await this.embeddedCatalogs()).has(catalog));
     switch (statement.k) {
       case 'showCatalogs':
         if (!systemServed) return undefined;
@@ -435,7 +437,7 @@ export class MetadataService {
           this.trinoCatalogs.set(backend.name, { catalogs, at: Date.now() });
         }
       } catch (err) {
-        namespace.unavailable.set(backend.name, { reason: (err as Error).message, catalogs: cached?.catalogs ?? [] });
+        namespace.unavailable.set(backend.name, { reason: (err as Error).message, catalogs: lastKnownCatalogs(backend, cached?.catalogs) });
         continue;
       }
       for (const c of catalogs) {

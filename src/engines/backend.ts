@@ -92,6 +92,8 @@ export interface Backend {
   probe(timeoutMs: number): Promise<string | undefined>;
   /** The catalogs the backend serves (for access control's name resolution). */
   catalogs(): Promise<string[]>;
+  /** Catalogs the configuration says the backend serves (reported unavailable, not unknown, while it is down). */
+  readonly declaredCatalogs?: readonly string[];
   /** Real column names of a table or view, in order; undefined when it does not exist. */
   columnsOf(catalog: string, schema: string, table: string): Promise<string[] | undefined>;
   /** The same columns with their Trino types (for row filters and column masks). */

@@ -7,6 +7,9 @@
  * are counted and reported (the README gives the figures and why they differ).
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { RunningGateway } from '../../src/gateway.js';
 import { runQuery } from '../support/protocol-client.js';
@@ -16,14 +19,30 @@ const TABLES = ['customer', 'lineitem', 'nation', 'orders', 'part', 'partsupp', 
 const QUERIES = ['SELECT * FROM {t}.nation', 'SELECT n_name, n_regionkey FROM {t}.nation WHERE n_regionkey > 2', 'SELECT * FROM {t}.orders WHERE o_orderstatus = \'F\''];
 const FIELDS = ['column_name', 'data_size', 'distinct_values_count', 'nulls_fraction', 'row_count', 'low_value', 'high_value'];
 
+/** ann reads demo.tpch.nation with n_name masked; everyone else reads everything. */
+const MASKING_RULES = {
+  catalogs: [{ allow: 'all' }],
+  tables: [
+    { user: 'ann', catalog: 'demo', schema: 'tpch', table: 'nation', privileges: ['SELECT'], columns: [{ name: 'n_name', mask: "'masked'" }] },
+    { privileges: ['SELECT', 'INSERT', 'DELETE', 'UPDATE', 'OWNERSHIP', 'GRANT_SELECT'] },
+  ],
+};
+
 let trino: string;
 let embedded: RunningGateway;
+let governed: RunningGateway;
 
 before(async () => {
   trino = await ensureTrino();
   embedded = await startTestGateway({ backends: [{ name: 'embedded', engine: 'duckdb' }] });
+  const rulesFile = join(mkdtempSync(join(tmpdir(), 'qg-md-stats-')), 'rules.json');
+  writeFileSync(rulesFile, JSON.stringify(MASKING_RULES));
+  governed = await startTestGateway({ accessControl: { rulesFile }, backends: [{ name: 'embedded', engine: 'duckdb' }] });
 });
-after(async () => embedded?.close());
+after(async () => {
+  await embedded?.close();
+  await governed?.close();
+});
 
 interface Stats {
   columns: string;
@@ -77,4 +96,13 @@ test('SHOW STATS of what does not exist fails as on Trino', async () => {
     // Messages compared with the catalog names substituted (`demo` is one character shorter than `tpch.tiny` is after `demo.tpch`: positions before the name agree).
     assert.equal(String(ours.error?.message).replaceAll('demo.tpch', 'tpch.tiny').replace("'demo", "'tpch"), expected.error?.message, template);
   }
+});
+
+test('SHOW STATS FOR a query reading a masked column is refused on the embedded engine, not summarised unmasked', async () => {
+  const sql = 'SHOW STATS FOR (SELECT n_name FROM demo.tpch.nation)';
+  const masked = await runQuery(governed.url, sql, { 'X-Trino-User': 'ann' });
+  assert.equal(masked.error?.errorName, 'NOT_SUPPORTED', JSON.stringify(masked.error?.message ?? masked.rowsText));
+  const unmasked = await runQuery(governed.url, sql, { 'X-Trino-User': 'bob' });
+  assert.equal(unmasked.error, undefined, JSON.stringify(unmasked.error?.message));
+  assert.equal(unmasked.rowCount, 2);
 });
