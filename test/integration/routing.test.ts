@@ -15,6 +15,7 @@ import { get, post, runQuery, type RawResponse } from '../support/protocol-clien
 import { REPO, clientEnv, ensureTrino, run, startTestGateway } from '../support/services.js';
 
 const TRINO2_PORT = Number(process.env.QUERYGATE_TRINO2_PORT ?? 18081);
+const TRINO2_NAME = process.env.QUERYGATE_TRINO2_NAME ?? 'trino2';
 const WHERE = 'SELECT node_id FROM system.runtime.nodes';
 /** Runs long enough to hold a slot while a test looks at what happens around it. */
 const LONG = 'SELECT count(*) FROM tpch.sf100.lineitem a CROSS JOIN tpch.sf100.lineitem b';
@@ -75,14 +76,14 @@ async function startLong(url: string, headers: Record<string, string>): Promise<
 
 before(async () => {
   trino1 = await ensureTrino();
-  trino2 = await ensureTrino('trino2', TRINO2_PORT);
+  trino2 = await ensureTrino(TRINO2_NAME, TRINO2_PORT);
   gateway = await startTestGateway(config());
   second = await startTestGateway(config());
 });
 after(async () => {
   await gateway?.close();
   await second?.close();
-  await run('bash', [`${REPO}scripts/trino/stop.sh`, '--name', 'trino2']);
+  await run('bash', [`${REPO}scripts/trino/stop.sh`, '--name', TRINO2_NAME]);
 });
 
 describe('choosing a group', () => {
