@@ -16,6 +16,8 @@ import { REPO, clientEnv, ensureTrino, run, startTestGateway } from '../support/
 
 const TRINO2_PORT = Number(process.env.QUERYGATE_TRINO2_PORT ?? 18081);
 const TRINO2_NAME = process.env.QUERYGATE_TRINO2_NAME ?? 'trino2';
+/** Trino's node id (`querygate-<instance name>`) → the backend name the tests expect. */
+const BACKEND_OF_NODE: Record<string, string> = { [`querygate-${process.env.QUERYGATE_TRINO_NAME ?? 'trino1'}`]: 'trino1', [`querygate-${TRINO2_NAME}`]: 'trino2' };
 const WHERE = 'SELECT node_id FROM system.runtime.nodes';
 /** Runs long enough to hold a slot while a test looks at what happens around it. */
 const LONG = 'SELECT count(*) FROM tpch.sf100.lineitem a CROSS JOIN tpch.sf100.lineitem b';
@@ -62,7 +64,8 @@ const config = () => ({
 async function whereRan(url: string, headers: Record<string, string>): Promise<string> {
   const result = await runQuery(url, WHERE, headers);
   if (result.error) return 'embedded';
-  return (JSON.parse(`[${result.rowsText}]`) as string[][])[0]![0]!.replace('querygate-', '');
+  const node = (JSON.parse(`[${result.rowsText}]`) as string[][])[0]![0]!;
+  return BACKEND_OF_NODE[node] ?? node;
 }
 
 /** Starts a long query and polls until Trino runs it; returns its last response. */
@@ -322,7 +325,7 @@ describe('operations', () => {
   test('a backend killed mid-query: its queries fail cleanly, health marks it down, new queries go elsewhere', async () => {
     const headers = { 'X-Trino-User': 'someone' };
     const victim = await startLong(gateway.url, headers);
-    const pid = readFileSync(join(process.env.QUERYGATE_CACHE ?? join(homedir(), '.cache/querygate'), 'run/trino2/trino.pid'), 'utf8').trim();
+    const pid = readFileSync(join(process.env.QUERYGATE_CACHE ?? join(homedir(), '.cache/querygate'), `run/${TRINO2_NAME}/trino.pid`), 'utf8').trim();
     process.kill(Number(pid), 'SIGKILL');
     let response = victim;
     const started = Date.now();
