@@ -87,7 +87,7 @@ test('a catalog configured for a backend that was never reached: BACKEND_UNAVAIL
   }
 });
 
-test('once the backend is up its catalogs work; when it stops again, also those it served but were not configured are unavailable', { timeout: 900_000 }, async () => {
+test('once the backend is up its catalogs work; when it stops again they are unavailable again', { timeout: 900_000 }, async () => {
   await start();
   for (const gateway of [plain, governed]) {
     await eventually(gateway.url, 'SELECT count(*) FROM tpch.tiny.nation', /^rows \[25\]$/);
@@ -95,7 +95,7 @@ test('once the backend is up its catalogs work; when it stops again, also those 
   }
   await stop();
   for (const gateway of [plain, governed]) {
-    for (const sql of [...NEEDS_TPCH, 'SELECT count(*) FROM memory.information_schema.schemata']) await eventually(gateway.url, sql, UNAVAILABLE);
+    for (const sql of NEEDS_TPCH) await eventually(gateway.url, sql, UNAVAILABLE);
     assert.equal(await outcome(gateway.url, 'SELECT count(*) FROM demo.tpch.nation'), 'rows [25]');
   }
 });
