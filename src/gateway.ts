@@ -429,7 +429,14 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
   await health.probeAll();
   health.start();
   // One catalog namespace across backends: metadata statements the gateway answers itself, served by its own backend.
-  const metadataService = new MetadataService(backends, log);
+  const metadataService = new MetadataService(backends, log, {
+    live: () => ops.tracker.inFlight(),
+    recent: async (limit) => {
+      // Queries that just ended are still in the writer's queue.
+      await ops.writer.flush();
+      return (await (await ops.openStore()).searchQueries({ limit })).items;
+    },
+  });
   const metadataBackend = new LocalBackend({ name: METADATA_BACKEND, engine: new MetadataEngine(), signer, queryIds, clientTimeoutMs: config.queries.clientTimeout, results: DUCKDB_RESULTS });
   await metadataBackend.start();
   const access = createAccessControl(config, rules, tagRuntime?.service, metadata, groupFile, (input, outcome) => {

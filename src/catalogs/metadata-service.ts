@@ -16,6 +16,7 @@
 import type { Logger } from 'pino';
 import type { Backend } from '../engines/backend.js';
 import type { LocalExecution } from '../engines/local-engine.js';
+import { embeddedBindingRefusal } from '../engines/duckdb/binding.js';
 import { ErrorCodes, QueryFailure } from '../protocol/errors.js';
 import type { QuerySession } from '../protocol/session.js';
 import { column, type Column } from '../protocol/types.js';
@@ -26,9 +27,23 @@ import { tokenize } from '../sql/lexer.js';
 import { quoteIdentifier, quoteString } from '../sql/quoting.js';
 import { classifyStatement } from '../sql/session-statement.js';
 import { tableReferences } from '../sql/table-references.js';
-import { informationSchemaRows, informationSchemaTable, systemCatalogDescription, systemRows, systemTable, type MetadataColumn, type MetadataTable, type Row } from './metadata-tables.js';
+import { hasCapability } from '../protocol/session.js';
+import type { QueryRecord } from '../tracking/types.js';
+import {
+  informationSchemaRows,
+  informationSchemaTable,
+  runtimeQueryRow,
+  systemCatalogDescription,
+  systemRows,
+  systemTable,
+  type MetadataColumn,
+  type MetadataTable,
+  type Row,
+} from './metadata-tables.js';
 import type { CatalogDescription } from './model.js';
 import type { ScratchTable } from './scratch.js';
+import { lastKnownCatalogs } from './placement.js';
+import { STATS_COLUMNS, statisticsQuery, statisticsRows } from './statistics.js';
 import {
   catalogOf,
   schemaNotFound,
@@ -48,6 +63,17 @@ import {
 const SAME_FUNCTIONS = new Set(['upper', 'lower', 'coalesce', 'concat', 'substr', 'substring', 'length', 'trim', 'ltrim', 'rtrim', 'replace', 'count', 'min', 'max', 'nullif', 'strpos', 'starts_with']);
 
 const SYSTEM_SCHEMAS = new Set(['jdbc', 'metadata', 'runtime']);
+
+/** The gateway's own queries, which system.runtime.queries lists. */
+export interface QueryHistory {
+  /** Queries in flight through this instance. */
+  live(): QueryRecord[];
+  /** The newest `limit` queries of the history the fleet shares (every instance's). */
+  recent(limit: number): Promise<QueryRecord[]>;
+}
+
+/** How many of the newest history records system.runtime.queries lists (besides the live ones). */
+const RUNTIME_QUERIES_HISTORY = 1000;
 
 /** A statement the gateway answers: run it when the query starts. */
 export interface MetadataAnswer {
@@ -72,6 +98,7 @@ export class MetadataService {
   constructor(
     private readonly backends: readonly Backend[],
     private readonly log: Logger,
+    private readonly history?: QueryHistory,
   ) {}
 
   /** The fleet has catalogs on more than one backend or on the embedded engine: `system` spans them. */
@@ -94,10 +121,12 @@ export class MetadataService {
       return undefined;
     }
     const names: SessionNames = { ...(session.catalog !== undefined ? { catalog: session.catalog } : {}), ...(session.schema !== undefined ? { schema: session.schema } : {}) };
+    const parametric = hasCapability(session, 'PARAMETRIC_DATETIME');
     const systemServed = this.federated || visible !== undefined;
     // Without Trino backends every catalog is the gateway's to answer for (an unknown one: CATALOG_NOT_FOUND).
     const allEmbedded = this.backends.every((b) => b.describeCatalogs !== undefined);
-    const describedHere = async (catalog: string) => (catalog === 'system' ? systemServed : allEmbedded || (await this.embeddedCatalogs()).has(catalog));
+    // `system` is described by the gateway only across several backends; a single Trino's own `system` (filtered by access control) is read from it.
+    const describedHere = async (catalog: string) => (catalog === 'system' ? this.federated : allEmbedded || (await this.embeddedCatalogs()).has(catalog));
     switch (statement.k) {
       case 'showCatalogs':
         if (!systemServed) return undefined;
@@ -148,14 +177,39 @@ export class MetadataService {
           return single('Create Schema', showCreateSchemaText(description, schema));
         });
       }
-      case 'showFunctions':
-      case 'showSession':
       case 'showStats': {
-        // Only where the session's catalog (or the named one) is the embedded engine's: elsewhere Trino answers.
-        const catalog = statement.k === 'showStats' && statement.table !== undefined ? tableOf(statement.table, names).catalog : names.catalog?.toLowerCase();
+        if (statement.table !== undefined) {
+          const { catalog, schema, table } = tableOf(statement.table, names);
+          if (!(await describedHere(catalog))) return undefined;
+          return this.deferred(async (signal) => {
+            // Trino names no position in SHOW STATS' errors.
+            if (!(await this.describe(catalog)).schemas.includes(schema)) throw new QueryFailure(ErrorCodes.SCHEMA_NOT_FOUND, `Schema '${schema}' does not exist`);
+            const description = await this.tableDescription(catalog, schema, table, visible, () => new QueryFailure(ErrorCodes.TABLE_NOT_FOUND, `Table '${catalog}.${schema}.${table}' does not exist`));
+            const source = [catalog, schema, table].map(quoteIdentifier).join('.');
+            return this.statistics(catalog, source, description.columns, signal);
+          });
+        }
+        const { query, before } = parenthesizedQuery(resolved.sql);
+        const catalogs = new Set(tableReferences(query).map((ref) => resolve(ref.parts, names)?.catalog));
+        if (catalogs.size === 0 || [...catalogs].some((c) => c === undefined || c === 'system')) return undefined;
+        for (const c of catalogs) if (!(await describedHere(c!))) return undefined;
+        return this.deferred(async (signal) => {
+          // Access control analyzed the query as Trino SQL: what DuckDB would bind differently is refused, as for any governed query.
+          const refused = visible === undefined ? undefined : embeddedBindingRefusal(query, names);
+          if (refused !== undefined) throw refused;
+          const backend = await this.embeddedBackendOf([...catalogs][0]!);
+          // The query's own columns (it is run once for them, reading no rows), then its statistics.
+          const { columns } = await backend.internalRows!(`${sameLayout(before, 'SELECT * FROM (')}${query}) LIMIT 0`, signal);
+          return this.statistics([...catalogs][0]!, `(${query}) AS q`, columns, signal);
+        });
+      }
+      case 'showFunctions':
+      case 'showSession': {
+        // Only where the session's catalog is the embedded engine's: elsewhere Trino answers.
+        const catalog = names.catalog?.toLowerCase();
         if (catalog === undefined ? this.backends.some((b) => b.describeCatalogs === undefined) : !(await describedHere(catalog))) return undefined;
-        const what = statement.k === 'showFunctions' ? 'SHOW FUNCTIONS' : statement.k === 'showSession' ? 'SHOW SESSION' : 'SHOW STATS';
-        throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, `${what} is not supported on the embedded engine: its functions, session properties and statistics are DuckDB's, which Trino's answer would not describe`);
+        const what = statement.k === 'showFunctions' ? 'SHOW FUNCTIONS' : 'SHOW SESSION';
+        throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, `${what} is not supported on the embedded engine: its functions and session properties are DuckDB's, which Trino's answer would not describe`);
       }
       case 'describePrepared': {
         if (this.backends.some((b) => b.describeCatalogs === undefined)) return undefined;
@@ -168,10 +222,12 @@ export class MetadataService {
           if (name === undefined) continue;
           if (name.schema === 'information_schema' && (await describedHere(name.catalog))) ours = true;
           // system.runtime describes the engine a query runs on: the gateway's backends only where no Trino has its own.
-          if (name.catalog === 'system' && SYSTEM_SCHEMAS.has(name.schema) && systemServed && (name.schema !== 'runtime' || allEmbedded)) ours = true;
+          // Its queries are the gateway's own wherever it serves `system` (a Trino's would list every user's, unfiltered by the queries rules).
+          const runtimeOurs = name.schema !== 'runtime' || allEmbedded || name.table === 'queries';
+          if (name.catalog === 'system' && SYSTEM_SCHEMAS.has(name.schema) && systemServed && runtimeOurs) ours = true;
         }
         if (!ours) return undefined;
-        return this.answerQuery(resolved.sql, resolved.parameters, names, visible);
+        return { execute: (signal) => this.evaluate(resolved.sql, resolved.parameters, names, visible, signal, undefined, parametric) };
       }
       default:
         return undefined;
@@ -201,6 +257,7 @@ export class MetadataService {
     visible: MetadataVisibility | undefined,
     signal: AbortSignal = new AbortController().signal,
     retype?: (columns: Column[], rows: string[]) => Column[],
+    parametric = true,
   ): Promise<LocalExecution> {
     checkConstructs(sql);
     const tokens = tokenize(sql);
@@ -237,7 +294,8 @@ export class MetadataService {
     for (const e of edits) rewritten = rewritten.slice(0, e.start) + e.text + rewritten.slice(e.end);
     const { evaluateOverRows } = await import('./scratch.js');
     const execution = await evaluateOverRows(rewritten, parameters, [...scratch.values()], signal);
-    const columns = trinoColumnNames(sql, execution.columns);
+    // The scratch engine prints timestamps at millisecond precision: Trino's timestamp(3), named as the client's capabilities ask.
+    const columns = trinoColumnNames(sql, execution.columns).map((c) => (c.type === 'timestamp with time zone' && parametric ? column(c.name, 'timestamp(3) with time zone') : c));
     if (retype === undefined) return withColumns(execution, columns);
     const rows = [...scratch.values()].flatMap((t) => t.rows.map((r) => String(r[0])));
     return withColumns(execution, retype(columns, rows));
@@ -278,6 +336,7 @@ export class MetadataService {
 
   /** system.jdbc.types, table_types, runtime.nodes and the always-empty tables. */
   private async catalogIndependentRows(namespace: Namespace, definition: MetadataTable): Promise<Row[]> {
+    if (definition.schema === 'runtime' && definition.name === 'queries') return this.runtimeQueries();
     if (definition.schema === 'runtime') {
       return this.backends.map((b) => [b.name, null, null, true, namespace.unavailable.has(b.name) ? 'inactive' : 'active']);
     }
@@ -287,6 +346,21 @@ export class MetadataService {
       return (await trino.showRows!(`SELECT * FROM system.jdbc.types`, {})).rows;
     }
     return systemRows(definition.schema, definition.name, []);
+  }
+
+  /** The gateway's live queries and its newest history, live first (a query both live and in history is listed once). */
+  private async runtimeQueries(): Promise<Row[]> {
+    if (this.history === undefined) return [];
+    const live = this.history.live();
+    let recent: QueryRecord[];
+    try {
+      recent = await this.history.recent(RUNTIME_QUERIES_HISTORY);
+    } catch (err) {
+      throw new QueryFailure(ErrorCodes.GENERIC_INTERNAL_ERROR, `system.runtime.queries cannot be listed: the query history cannot be read (${(err as Error).message})`);
+    }
+    const seen = new Set(live.map((q) => q.id));
+    const now = Date.now();
+    return [...live, ...recent.filter((q) => !seen.has(q.id))].map((q) => runtimeQueryRow(q, now));
   }
 
   private async fromTrino(namespace: Namespace, catalog: string, definition: MetadataTable, sql: string): Promise<Row[]> {
@@ -306,10 +380,25 @@ export class MetadataService {
     throw new QueryFailure(ErrorCodes.BACKEND_UNAVAILABLE, `Backend ${names} serving catalog ${catalog} is unavailable${failure ? ` (${failure.message})` : ''}: ${definition.schema}.${definition.name} cannot be read`);
   }
 
-  private async tableDescription(catalog: string, schema: string, table: string, visible: MetadataVisibility | undefined) {
+  /** SHOW STATS of `source` (a table, or a query with an alias) computed by the embedded engine serving `catalog`. */
+  private async statistics(catalog: string, source: string, columns: ReadonlyArray<{ name: string; type: string }>, signal: AbortSignal): Promise<LocalExecution> {
+    const backend = await this.embeddedBackendOf(catalog);
+    const { rows } = await backend.internalRows!(statisticsQuery(source, columns), signal);
+    const { evaluateOverRows } = await import('./scratch.js');
+    return evaluateOverRows('SELECT * FROM s', [], [{ name: 's', columns: STATS_COLUMNS, rows: statisticsRows(columns, rows[0]!) }], signal);
+  }
+
+  private async embeddedBackendOf(catalog: string): Promise<Backend> {
+    for (const backend of this.backends) {
+      if (backend.internalRows !== undefined && (await backend.catalogs()).some((c) => c.toLowerCase() === catalog)) return backend;
+    }
+    throw new QueryFailure(ErrorCodes.CATALOG_NOT_FOUND, `Catalog '${catalog}' not found`);
+  }
+
+  private async tableDescription(catalog: string, schema: string, table: string, visible: MetadataVisibility | undefined, missing = () => tableNotFound(catalog, schema, table)) {
     const description = await this.describe(catalog);
     const found = description.tables.find((t) => t.schema === schema && t.name === table);
-    if (found === undefined || (visible !== undefined && !visible.table({ catalog, schema, name: table }))) throw tableNotFound(catalog, schema, table);
+    if (found === undefined || (visible !== undefined && !visible.table({ catalog, schema, name: table }))) throw missing();
     if (visible === undefined) return found;
     return { ...found, columns: found.columns.filter((c) => visible.column({ catalog, schema, name: table }, c.name)) };
   }
@@ -348,7 +437,7 @@ export class MetadataService {
           this.trinoCatalogs.set(backend.name, { catalogs, at: Date.now() });
         }
       } catch (err) {
-        namespace.unavailable.set(backend.name, { reason: (err as Error).message, catalogs: cached?.catalogs ?? [] });
+        namespace.unavailable.set(backend.name, { reason: (err as Error).message, catalogs: lastKnownCatalogs(backend, cached?.catalogs) });
         continue;
       }
       for (const c of catalogs) {
@@ -371,6 +460,7 @@ function unavailableOrMissing(namespace: Namespace, catalog: string): QueryFailu
 
 function isVisible(row: Row, definition: MetadataTable, catalog: string, visible: MetadataVisibility): boolean {
   const { keys } = definition;
+  if (keys.queryOwner !== undefined) return visible.query(String(row[keys.queryOwner]));
   const c = keys.catalog === undefined ? catalog : String(row[keys.catalog]);
   if (!visible.catalog(c)) return false;
   if (keys.schema === undefined) return true;
@@ -414,6 +504,22 @@ function resolvePrepared(sql: string, session: QuerySession): { sql: string; par
     default:
       return undefined;
   }
+}
+
+/** The query of `SHOW STATS FOR ( query )` (the text between the first and the last parenthesis) and the text before it. */
+function parenthesizedQuery(sql: string): { query: string; before: string } {
+  const tokens = tokenize(sql);
+  const open = tokens.find((t) => t.text === '(')!;
+  const close = [...tokens].reverse().find((t) => t.text === ')')!;
+  return { query: sql.slice(open.end, close.start), before: sql.slice(0, open.end) };
+}
+
+/** `head`, placed so that what follows starts where it followed `before` (errors then point where the client wrote it). */
+function sameLayout(before: string, head: string): string {
+  const lastLine = before.length - before.lastIndexOf('\n') - 1;
+  if (lastLine < head.length) return head;
+  const blank = before.replace(/[^\n]/g, ' ');
+  return blank.slice(0, blank.length - head.length) + head;
 }
 
 /** Refuses constructs the scratch engine might read differently from Trino. */

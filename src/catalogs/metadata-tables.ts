@@ -5,6 +5,8 @@
  */
 import type { CatalogDescription, ColumnDescription, TableDescription } from './model.js';
 import { JDBC_TYPE_ROWS } from './jdbc-types.js';
+import { ErrorCodes, type ErrorCode } from '../protocol/errors.js';
+import type { QueryRecord } from '../tracking/types.js';
 
 export interface MetadataColumn {
   name: string;
@@ -19,6 +21,8 @@ export interface RowKeys {
   schema?: number;
   table?: number;
   column?: number;
+  /** The user who runs the query the row describes (filtered by the `queries` rules). */
+  queryOwner?: number;
 }
 
 export interface MetadataTable {
@@ -31,6 +35,7 @@ export interface MetadataTable {
 const v = (name: string, hidden = false): MetadataColumn => (hidden ? { name, type: 'varchar', hidden } : { name, type: 'varchar' });
 const b = (name: string): MetadataColumn => ({ name, type: 'bigint' });
 const bool = (name: string): MetadataColumn => ({ name, type: 'boolean' });
+const instant = (name: string): MetadataColumn => ({ name, type: 'timestamp(3) with time zone' });
 
 function table(schema: MetadataTable['schema'], name: string, columns: MetadataColumn[], keys: RowKeys = {}): MetadataTable {
   return { schema, name, columns, keys };
@@ -104,6 +109,15 @@ export const SYSTEM_TABLES: readonly MetadataTable[] = [
   table('metadata', 'catalogs', [v('catalog_name'), v('connector_id'), v('connector_name'), v('state')], { catalog: 0 }),
   table('metadata', 'table_comments', [v('catalog_name'), v('schema_name'), v('table_name'), v('comment')], { catalog: 0, schema: 1, table: 2 }),
   table('runtime', 'nodes', [v('node_id'), v('http_uri'), v('node_version'), bool('coordinator'), v('state')]),
+  table(
+    'runtime',
+    'queries',
+    [
+      v('query_id'), v('state'), v('user'), v('source'), v('query'), { name: 'resource_group_id', type: 'array(varchar)' }, b('queued_time_ms'), b('analysis_time_ms'),
+      b('planning_time_ms'), instant('created'), instant('started'), instant('last_heartbeat'), instant('end'), v('error_type'), v('error_code'),
+    ],
+    { queryOwner: 2 },
+  ),
 ];
 
 export function informationSchemaTable(name: string): MetadataTable | undefined {
@@ -241,5 +255,33 @@ function jdbcColumnRow(catalog: string, t: TableDescription, col: ColumnDescript
     catalog, t.schema, t.name, col.name, code, type, size, 0, digits, radix,
     col.nullable ? 1 : 0, col.comment, null, null, null, octets, position, col.nullable ? 'YES' : 'NO',
     null, null, null, null, null, null,
+  ];
+}
+
+/**
+ * One system.runtime.queries row for a query of the gateway's history. Trino's states have no
+ * CANCELED or ABANDONED: such a query FAILED with USER_CANCELED or ABANDONED_QUERY, as Trino
+ * reports it. The gateway does not analyse or plan on the engine's behalf: those times are null.
+ */
+export function runtimeQueryRow(query: QueryRecord, now: number): Row {
+  const cause = query.state === 'CANCELED' ? 'USER_CANCELED' : query.state === 'ABANDONED' ? 'ABANDONED_QUERY' : query.errorName;
+  const error = cause === undefined ? undefined : (ErrorCodes as Record<string, ErrorCode>)[cause];
+  const ended = query.state !== 'QUEUED' && query.state !== 'RUNNING';
+  return [
+    query.id,
+    ended && query.state !== 'FINISHED' ? 'FAILED' : query.state,
+    query.user,
+    query.source ?? null,
+    query.statement,
+    query.routingGroup === undefined ? null : [query.routingGroup],
+    query.startedAt === undefined ? null : query.startedAt - query.createdAt,
+    null,
+    null,
+    query.createdAt,
+    query.startedAt ?? null,
+    query.endedAt ?? now,
+    query.endedAt ?? null,
+    cause === undefined ? null : (error?.type ?? null),
+    cause ?? null,
   ];
 }

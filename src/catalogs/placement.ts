@@ -14,6 +14,16 @@ import type { RouteDecision } from '../routing/router.js';
 const CATALOGS_TTL_MS = 10_000;
 const FAILURE_TTL_MS = 2_000;
 
+/** What a backend that cannot be reached serves as far as the gateway knows: the catalogs last seen on it and those configured for it. */
+export function lastKnownCatalogs(backend: Backend, seen: readonly string[] = []): string[] {
+  return [...new Set([...seen, ...(backend.declaredCatalogs ?? [])])];
+}
+
+/** The message of a statement needing a catalog whose backends are down. */
+export function catalogUnavailable(catalog: string, backends: readonly string[]): string {
+  return `Catalog ${catalog} is served by backend ${backends.join(', ')}, which is unavailable`;
+}
+
 /** The catalogs a statement names (tables, SHOW ... FROM, schemas), `system` aside (every engine has one). */
 export function catalogsNamed(request: AccessRequest): string[] {
   const names = new Set([...request.tables.map((t) => t.table.catalog), ...request.catalogs, ...request.schemas.map((s) => s.catalog)]);
@@ -57,7 +67,7 @@ export class CatalogPlacement {
     const unknown = catalogs.filter((c) => !servers.has(c));
     for (const c of unknown) {
       const down = lost.get(c);
-      if (down !== undefined) throw new QueryFailure(ErrorCodes.BACKEND_UNAVAILABLE, `Catalog ${c} is served by backend ${down.join(', ')}, which is unavailable`);
+      if (down !== undefined) throw new QueryFailure(ErrorCodes.BACKEND_UNAVAILABLE, catalogUnavailable(c, down));
     }
     // An unknown catalog: the chosen group's engine reports it as Trino does.
     if (unknown.length > 0) return decision;
@@ -81,7 +91,7 @@ export class CatalogPlacement {
       entry = { catalogs: await backend.catalogs(), reachable: true, at: Date.now() };
     } catch (err) {
       this.log.warn({ backend: backend.name, err: (err as Error).message }, 'could not list the catalogs of a backend for routing');
-      entry = { catalogs: cached?.catalogs ?? [], reachable: false, at: Date.now() };
+      entry = { catalogs: lastKnownCatalogs(backend, cached?.catalogs), reachable: false, at: Date.now() };
     }
     this.known.set(backend.name, entry);
     return entry;

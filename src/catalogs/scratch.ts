@@ -5,7 +5,7 @@
  * runs there. The client's WHERE / LIKE ... ESCAPE / ORDER BY are thus evaluated by an engine,
  * not re-implemented; the caller admits only constructs that read the same in both dialects.
  */
-import { DuckDBInstance, type DuckDBAppender } from '@duckdb/node-api';
+import { DuckDBInstance, LIST, VARCHAR, timestampTZValue, type DuckDBAppender } from '@duckdb/node-api';
 import { canceledFailure, toQueryFailure } from '../engines/duckdb/errors.js';
 import { DuckDbExecution } from '../engines/duckdb/execution.js';
 import type { LocalExecution } from '../engines/local-engine.js';
@@ -19,12 +19,25 @@ export interface ScratchTable {
   rows: readonly Row[];
 }
 
-const DUCKDB_TYPES: Readonly<Record<string, string>> = { varchar: 'VARCHAR', bigint: 'BIGINT', boolean: 'BOOLEAN' };
+const DUCKDB_TYPES: Readonly<Record<string, string>> = {
+  varchar: 'VARCHAR',
+  bigint: 'BIGINT',
+  boolean: 'BOOLEAN',
+  double: 'DOUBLE',
+  // Epoch milliseconds; printed with millisecond precision (the execution is not parametric).
+  'timestamp(3) with time zone': 'TIMESTAMPTZ',
+  'array(varchar)': 'VARCHAR[]',
+};
+
+const VARCHAR_LIST = LIST(VARCHAR);
 
 function append(appender: DuckDBAppender, type: string, value: unknown): void {
   if (value === null || value === undefined) appender.appendNull();
   else if (type === 'bigint') appender.appendBigInt(BigInt(value as number | string));
   else if (type === 'boolean') appender.appendBoolean(value === true);
+  else if (type === 'double') appender.appendDouble(Number(value));
+  else if (type === 'timestamp(3) with time zone') appender.appendTimestampTZ(timestampTZValue(BigInt(value as number) * 1000n));
+  else if (type === 'array(varchar)') appender.appendList((value as string[]).map(String), VARCHAR_LIST);
   else appender.appendVarchar(String(value));
 }
 
@@ -61,7 +74,8 @@ export async function evaluateOverRows(sql: string, parameters: string[], tables
     instance.closeSync();
     throw canceledFailure();
   }
-  const execution = new DuckDbExecution(connection, { sql, parameters, parametricDatetime: true }, { redactions: [], onClose: () => instance.closeSync() });
+  // Not parametric: timestamps print with millisecond precision, as Trino prints timestamp(3); the caller names the type.
+  const execution = new DuckDbExecution(connection, { sql, parameters, parametricDatetime: false }, { redactions: [], onClose: () => instance.closeSync() });
   const onAbort = (): void => execution.cancel();
   signal.addEventListener('abort', onAbort, { once: true });
   await execution.start();

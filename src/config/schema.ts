@@ -92,6 +92,12 @@ const trinoBackend = z
     maxRunning: z.number().int().min(1).default(100),
 
     url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }),
+    /**
+     * Catalogs the backend serves, known without asking it: a statement naming one while the
+     * backend is down fails with BACKEND_UNAVAILABLE naming the backend, even if the gateway has
+     * not reached the backend since it started (otherwise only catalogs seen while it was up are).
+     */
+    catalogs: z.array(z.string().regex(/^[a-z0-9_][a-z0-9_-]{0,127}$/, 'must be a lower-case catalog name')).default([]),
     /** The header family the backend speaks: `presto` for PrestoSQL/prestodb servers. */
     dialect: z.enum(['trino', 'presto']).default('trino'),
     connectTimeout: duration.default(5_000),

@@ -100,6 +100,8 @@ export interface Backend {
   probe(timeoutMs: number): Promise<string | undefined>;
   /** The catalogs the backend serves (for access control's name resolution). */
   catalogs(): Promise<string[]>;
+  /** Catalogs the configuration says the backend serves (reported unavailable, not unknown, while it is down). */
+  readonly declaredCatalogs?: readonly string[];
   /** Real column names of a table or view, in order; undefined when it does not exist. */
   columnsOf(catalog: string, schema: string, table: string): Promise<string[] | undefined>;
   /** The same columns with their Trino types (for row filters and column masks). */
@@ -110,6 +112,11 @@ export interface Backend {
   viewOf?(catalog: string, schema: string, table: string): Promise<ViewExpansion | undefined>;
   /** Every catalog the backend serves, described for metadata (the embedded engine: the gateway answers its metadata). */
   describeCatalogs?(): Promise<CatalogDescription[]>;
+  /**
+   * Runs a query the gateway itself composed (never a client's text) on an engine whose metadata
+   * the gateway answers, returning every row decoded: the metadata service computes SHOW STATS so.
+   */
+  internalRows?(sql: string, signal: AbortSignal): Promise<{ columns: Array<{ name: string; type: string }>; rows: unknown[][] }>;
   /** Every schema, table and column of a catalog (absent: its information_schema cannot be filtered). */
   objectsOf?(catalog: string): Promise<CatalogObjects>;
   /** The unfiltered answer of a SHOW statement, run as the gateway (absent: SHOW cannot be filtered there). */

@@ -112,10 +112,21 @@ export class LocalBackend implements Backend {
     // Only engines that describe their catalogs have their metadata answered by the gateway
     // (the metadata service tells such backends from Trino-like ones by this member).
     const describe = options.engine.describeCatalogs?.bind(options.engine);
-    if (describe !== undefined) this.describeCatalogs = describe;
+    if (describe !== undefined) {
+      this.describeCatalogs = describe;
+      this.internalRows = (sql, signal) => this.readAll(sql, signal);
+    }
   }
 
   readonly describeCatalogs?: () => Promise<CatalogDescription[]>;
+  readonly internalRows?: (sql: string, signal: AbortSignal) => Promise<{ columns: Array<{ name: string; type: string }>; rows: unknown[][] }>;
+
+  private async readAll(sql: string, signal: AbortSignal): Promise<{ columns: Array<{ name: string; type: string }>; rows: unknown[][] }> {
+    const execution = await this.options.engine.execute({ sql, parameters: [], parametricDatetime: true }, signal);
+    const rows: unknown[][] = [];
+    for (let page = await execution.nextPage(1 << 20); page !== null; page = await execution.nextPage(1 << 20)) rows.push(...(JSON.parse(`[${page.rowsJson}]`) as unknown[][]));
+    return { columns: execution.columns.map((c) => ({ name: c.name, type: c.type })), rows };
+  }
 
   async probe(timeoutMs: number): Promise<string | undefined> {
     return this.options.engine.probe?.(AbortSignal.timeout(timeoutMs));
@@ -218,16 +229,9 @@ export class LocalBackend implements Backend {
   async catalogs(): Promise<string[]> {
     const listed = this.options.engine.catalogNames?.();
     if (listed !== undefined) return listed;
-    const execution = await this.options.engine.execute(
-      // DuckDB's own in-memory and temporary databases are no catalogs of the gateway's namespace.
-      { sql: "SELECT DISTINCT catalog_name FROM information_schema.schemata WHERE catalog_name NOT IN ('memory', 'temp') ORDER BY 1", parameters: [], parametricDatetime: false },
-      new AbortController().signal,
-    );
-    const names: string[] = [];
-    for (let page = await execution.nextPage(64 * 1024); page !== null; page = await execution.nextPage(64 * 1024)) {
-      names.push(...(JSON.parse(`[${page.rowsJson}]`) as string[][]).map((row) => row[0]!));
-    }
-    return names;
+    // DuckDB's own in-memory and temporary databases are no catalogs of the gateway's namespace.
+    const sql = "SELECT DISTINCT catalog_name FROM information_schema.schemata WHERE catalog_name NOT IN ('memory', 'temp') ORDER BY 1";
+    return (await this.readAll(sql, new AbortController().signal)).rows.map((row) => String(row[0]));
   }
 
   async columnsOf(catalog: string, schema: string, table: string): Promise<string[] | undefined> {

@@ -133,7 +133,11 @@ export class AccessControl {
     const sessionNames = { ...(session.catalog !== undefined ? { catalog: session.catalog } : {}), ...(session.schema !== undefined ? { schema: session.schema } : {}) };
     const visible = metadataVisibility(rules, identity);
     const metadataAnswer = await this.gatewayMetadata?.plan(input.sql, session, visible);
-    if (metadataAnswer !== undefined) return { ...outcome, metadataAnswer };
+    if (metadataAnswer !== undefined) {
+      // The answer is computed from the statement as written: rows a filter or mask would change must not be summarised (SHOW STATS FOR a query).
+      if (outcome.filtersAndMasks !== undefined) throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, 'SHOW STATS is not supported for a query reading a table with a row filter or column mask on the embedded engine');
+      return { ...outcome, metadataAnswer };
+    }
     if (listsMetadata(outcome.request)) {
       return { ...outcome, rewrittenSql: await filteredShowStatement(outcome.request, input.sql, sessionNames, lister, visible) };
     }

@@ -854,6 +854,8 @@ export interface MetadataVisibility {
   schema(catalog: string, schema: string): boolean;
   table(table: QualifiedName): boolean;
   column(table: QualifiedName, column: string): boolean;
+  /** Whether a query run by `owner` may be listed (system.runtime.queries): Trino's filterViewQueryOwnedBy. */
+  query(owner: string): boolean;
 }
 
 /**
@@ -879,5 +881,6 @@ export function metadataVisibility(rules: AccessRules, identity: AccessIdentity)
       const { rule } = ev.tableRule(q);
       return rule !== null && !rule.deniedColumns.has(column);
     },
+    query: (owner) => queryAccess(rules, identity, 'view', owner).allowed,
   };
 }

@@ -8,6 +8,8 @@ import type { Logger } from 'pino';
 import type { Backend, CatalogObjects } from '../engines/backend.js';
 import type { MetadataProvider, QualifiedName, ViewExpansion } from '../sql/analyzer/index.js';
 import type { ShowAnswer, ShowLister } from './metadata-filter.js';
+import { catalogUnavailable, lastKnownCatalogs } from '../catalogs/placement.js';
+import { ErrorCodes, QueryFailure } from '../protocol/errors.js';
 
 const COLUMNS_TTL_MS = 60_000;
 const CATALOGS_TTL_MS = 60_000;
@@ -21,6 +23,8 @@ function varcharLength(type: string | undefined): number {
 
 export class BackendMetadata implements MetadataProvider, ShowLister {
   private catalogOwners = new Map<string, Backend>();
+  /** Catalogs of backends that could not be asked at the last look, with those backends' names. */
+  private unreachable = new Map<string, string[]>();
   private catalogsLoadedAt = 0;
   private readonly columns = new Map<string, { value: Array<{ name: string; type: string }> | undefined; expiresAt: number }>();
   private readonly views = new Map<string, { value: ViewExpansion | undefined; expiresAt: number }>();
@@ -140,19 +144,26 @@ export class BackendMetadata implements MetadataProvider, ShowLister {
     const age = Date.now() - this.catalogsLoadedAt;
     // An unknown catalog may be new: look again, but not more than every few seconds.
     if (age > CATALOGS_TTL_MS || (!this.catalogOwners.has(catalog) && age > UNKNOWN_CATALOG_RECHECK_MS)) await this.loadCatalogs();
-    return this.catalogOwners.get(catalog);
+    const owner = this.catalogOwners.get(catalog);
+    const down = this.unreachable.get(catalog);
+    if (owner === undefined && down !== undefined) throw new QueryFailure(ErrorCodes.BACKEND_UNAVAILABLE, catalogUnavailable(catalog, down));
+    return owner;
   }
 
   private async loadCatalogs(): Promise<void> {
     const owners = new Map<string, Backend>();
+    const unreachable = new Map<string, string[]>();
     for (const backend of this.backends) {
       try {
         for (const catalog of await backend.catalogs()) if (!owners.has(catalog)) owners.set(catalog, backend);
       } catch (err) {
         this.log.warn({ backend: backend.name, err: (err as Error).message }, 'could not list catalogs for access control');
+        const seen = [...this.catalogOwners].filter(([, b]) => b === backend).map(([c]) => c);
+        for (const c of lastKnownCatalogs(backend, seen)) unreachable.set(c, [...(unreachable.get(c) ?? []), backend.name]);
       }
     }
     this.catalogOwners = owners;
+    this.unreachable = unreachable;
     this.catalogsLoadedAt = Date.now();
   }
 }

@@ -18,7 +18,7 @@ import type { QueryEndDetails, QueryOutcome, Submission } from '../engines/backe
 import type { GatewayMetrics } from '../observability/metrics.js';
 import type { QueryTracker } from '../tracking/query-tracker.js';
 import type { QueryRecord } from '../tracking/types.js';
-import { HttpFailure, QueryFailure, asQueryFailure } from '../protocol/errors.js';
+import { ErrorCodes, HttpFailure, QueryFailure, asQueryFailure } from '../protocol/errors.js';
 import { parseWait } from '../protocol/query-params.js';
 import type { QueryIdGenerator } from '../protocol/query-id.js';
 import { wrongUser, type QueryTokenSigner } from '../protocol/query-token.js';
@@ -107,7 +107,11 @@ export class Dispatcher {
   async submit(submission: PendingSubmission, routing: RoutingContext, res: ClientResponse): Promise<void> {
     if ((this.router.needsAnalysis || this.placement?.active || this.resourceGroups?.needsQueryType) && routing.statement === undefined) {
       // Routing is not a security boundary: a statement the analyzer cannot read simply matches no statement rule.
-      const statement = await submission.trace?.stage('analyze', () => this.analyzeForRouting(submission)).catch(() => undefined);
+      // One that needs a catalog only a backend that is down serves cannot run anywhere: that is the answer.
+      const statement = await submission.trace?.stage('analyze', () => this.analyzeForRouting(submission)).catch((err: unknown) => {
+        if (err instanceof QueryFailure && err.errorCode === ErrorCodes.BACKEND_UNAVAILABLE) throw err;
+        return undefined;
+      });
       if (statement) routing = { ...routing, statement };
     }
     let decision = submission.trace?.stage('route', () => this.router.route(routing)) ?? this.router.route(routing);

@@ -11,6 +11,7 @@ import type { Backend } from '../../src/engines/backend.js';
 import type { MetadataVisibility } from '../../src/policy/decision.js';
 import { QueryFailure } from '../../src/protocol/errors.js';
 import { parseSession } from '../../src/protocol/session.js';
+import type { QueryRecord } from '../../src/tracking/types.js';
 
 const DEMO: CatalogDescription = {
   name: 'demo',
@@ -39,7 +40,15 @@ const embedded = {
   catalogs: async () => ['demo'],
 } as unknown as Backend;
 
-const service = new MetadataService([embedded], pino({ level: 'silent' }));
+const HISTORY: QueryRecord[] = [
+  { id: 'q_done', user: 'ann', statement: 'SELECT 1', state: 'FINISHED', createdAt: 1_000, startedAt: 1_250, endedAt: 2_000, routingGroup: 'bi', source: 'jdbc' },
+  { id: 'q_gone', user: 'bob', statement: 'SELECT 2', state: 'CANCELED', createdAt: 3_000, startedAt: 3_000, endedAt: 4_000 },
+  { id: 'q_left', user: 'bob', statement: 'SELECT 3', state: 'ABANDONED', createdAt: 5_000, endedAt: 6_000 },
+  { id: 'q_bad', user: 'cy', statement: 'SELECT x', state: 'FAILED', createdAt: 7_000, endedAt: 7_500, errorName: 'COLUMN_NOT_FOUND' },
+];
+const LIVE: QueryRecord = { id: 'q_live', user: 'ann', statement: 'SELECT 4', state: 'RUNNING', createdAt: 8_000, startedAt: 8_001 };
+
+const service = new MetadataService([embedded], pino({ level: 'silent' }), { live: () => [LIVE], recent: async () => [{ ...LIVE, state: 'QUEUED' }, ...HISTORY] });
 const session = parseSession({ 'x-trino-user': 'ann', 'x-trino-catalog': 'demo', 'x-trino-schema': 'shop' });
 
 async function answer(sql: string, visible?: MetadataVisibility): Promise<{ columns: string[]; rows: unknown[][] }> {
@@ -86,6 +95,7 @@ test('only what the user may see is listed, on every path', async () => {
     schema: () => true,
     table: (t) => t.name !== 'v_orders',
     column: (_t, c) => c !== 'secret',
+    query: () => true,
   };
   assert.deepEqual((await answer('SHOW TABLES', visible)).rows, [['orders']]);
   assert.deepEqual((await answer('DESCRIBE orders', visible)).rows, [['id', 'bigint', '', '']]);
@@ -105,4 +115,26 @@ test('what the scratch engine might evaluate differently from Trino is refused',
 test('statements that are not metadata are not the service’s', async () => {
   assert.equal(await service.plan('SELECT * FROM demo.shop.orders', session, undefined), undefined);
   assert.equal(await service.plan('SET SESSION a = 1', session, undefined), undefined);
+});
+
+test('system.runtime.queries: the gateway’s queries in Trino’s shape, filtered by the queries rules', async () => {
+  const all = await answer('SELECT query_id, state, "user", source, query, resource_group_id, queued_time_ms, analysis_time_ms, created, started, "end", error_type, error_code FROM system.runtime.queries ORDER BY created');
+  assert.deepEqual(all.columns, [
+    'query_id varchar', 'state varchar', 'user varchar', 'source varchar', 'query varchar', 'resource_group_id array(varchar)', 'queued_time_ms bigint', 'analysis_time_ms bigint',
+    'created timestamp with time zone', 'started timestamp with time zone', 'end timestamp with time zone', 'error_type varchar', 'error_code varchar',
+  ]);
+  assert.deepEqual(all.rows, [
+    ['q_done', 'FINISHED', 'ann', 'jdbc', 'SELECT 1', ['bi'], 250, null, '1970-01-01 00:00:01.000 UTC', '1970-01-01 00:00:01.250 UTC', '1970-01-01 00:00:02.000 UTC', null, null],
+    // Trino has no CANCELED or ABANDONED state: such queries failed, with the error Trino reports.
+    ['q_gone', 'FAILED', 'bob', null, 'SELECT 2', null, 0, null, '1970-01-01 00:00:03.000 UTC', '1970-01-01 00:00:03.000 UTC', '1970-01-01 00:00:04.000 UTC', 'USER_ERROR', 'USER_CANCELED'],
+    ['q_left', 'FAILED', 'bob', null, 'SELECT 3', null, null, null, '1970-01-01 00:00:05.000 UTC', null, '1970-01-01 00:00:06.000 UTC', 'USER_ERROR', 'ABANDONED_QUERY'],
+    ['q_bad', 'FAILED', 'cy', null, 'SELECT x', null, null, null, '1970-01-01 00:00:07.000 UTC', null, '1970-01-01 00:00:07.500 UTC', 'USER_ERROR', 'COLUMN_NOT_FOUND'],
+    // Live and in history: listed once, as live.
+    ['q_live', 'RUNNING', 'ann', null, 'SELECT 4', null, 1, null, '1970-01-01 00:00:08.000 UTC', '1970-01-01 00:00:08.001 UTC', null, null, null],
+  ]);
+  const parametric = parseSession({ 'x-trino-user': 'ann', 'x-trino-client-capabilities': 'PARAMETRIC_DATETIME' });
+  const planned = await service.plan('SELECT created FROM system.runtime.queries', parametric, undefined);
+  assert.deepEqual((await planned!.execute(new AbortController().signal)).columns.map((c) => c.type), ['timestamp(3) with time zone']);
+  const onlyBob: MetadataVisibility = { catalog: () => true, schema: () => true, table: () => true, column: () => true, query: (owner) => owner === 'bob' };
+  assert.deepEqual((await answer('SELECT query_id FROM system.runtime.queries ORDER BY 1', onlyBob)).rows, [['q_gone'], ['q_left']]);
 });

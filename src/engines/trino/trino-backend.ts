@@ -141,6 +141,7 @@ export function expandView(tables: ReferencedTable[], probeUser: string): ViewEx
 export class TrinoBackend implements Backend {
   readonly engine = 'trino' as const;
   readonly name: string;
+  readonly declaredCatalogs: readonly string[];
   private readonly pool: ClientPool;
   private readonly dialect: Dialect;
   /** Path prefix of the configured URL, for backends mounted below a path. */
@@ -153,6 +154,7 @@ export class TrinoBackend implements Backend {
     const { config } = options;
     this.name = config.name;
     this.dialect = config.dialect;
+    this.declaredCatalogs = config.catalogs;
     const url = new URL(config.url);
     this.pathPrefix = url.pathname === '/' ? '' : url.pathname.replace(/\/$/, '');
     this.origin = url.origin;

@@ -1,0 +1,101 @@
+/**
+ * Metadata of a backend that is down (issue 20, bad input): a statement needing a catalog whose
+ * Trino backend cannot be reached fails with BACKEND_UNAVAILABLE naming the backend, not
+ * TABLE_NOT_FOUND or CATALOG_NOT_FOUND, while the embedded engine's catalogs keep working. The
+ * gateway knows a catalog's backend from the backend's `catalogs:` setting (even before it ever
+ * reached the backend) and from what it saw while the backend was up. With and without access
+ * control (whose analysis looks the catalog up first). A real Trino, started and stopped here.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { after, before, test } from 'node:test';
+import type { RunningGateway } from '../../src/gateway.js';
+import { runQuery } from '../support/protocol-client.js';
+import { REPO, startTestGateway } from '../support/services.js';
+
+const exec = promisify(execFile);
+const PORT = Number(process.env.QUERYGATE_TRINO2_PORT ?? 18081);
+const NAME = process.env.QUERYGATE_TRINO2_NAME ?? 'trino2';
+const URL = `http://127.0.0.1:${PORT}`;
+
+const stop = () => exec('bash', [join(REPO, 'scripts', 'trino', 'stop.sh'), '--name', NAME], { timeout: 120_000 });
+const start = () => exec('bash', [join(REPO, 'scripts', 'trino', 'start.sh'), '--name', NAME, '--port', String(PORT)], { timeout: 600_000 });
+
+let plain: RunningGateway;
+let governed: RunningGateway;
+
+function config(extra: Record<string, unknown> = {}) {
+  return {
+    ...extra,
+    backends: [
+      { name: 'embedded', engine: 'duckdb', group: 'local' },
+      { name: 'down-trino', engine: 'trino', url: URL, group: 'cluster', catalogs: ['tpch'] },
+    ],
+    routing: { defaultGroup: 'local' },
+  };
+}
+
+before(async () => {
+  await stop();
+  plain = await startTestGateway(config());
+  const rulesFile = join(mkdtempSync(join(tmpdir(), 'qg-md-down-')), 'rules.json');
+  writeFileSync(rulesFile, JSON.stringify({ catalogs: [{ allow: 'all' }] }));
+  governed = await startTestGateway(config({ accessControl: { rulesFile } }));
+});
+after(async () => {
+  await plain?.close();
+  await governed?.close();
+  await stop();
+});
+
+async function outcome(url: string, sql: string): Promise<string> {
+  const result = await runQuery(url, sql, { 'X-Trino-User': 'alice' });
+  return result.error ? `${String(result.error.errorName)}: ${String(result.error.message)}` : `rows ${result.rowsText}`;
+}
+
+/** Polls until the answer matches (catalog lists are cached for a few seconds). */
+async function eventually(url: string, sql: string, expected: RegExp): Promise<string> {
+  let last = '';
+  for (let i = 0; i < 60; i++) {
+    last = await outcome(url, sql);
+    if (expected.test(last)) return last;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+  assert.fail(`${sql}: expected ${expected}, last answer ${last}`);
+}
+
+const NEEDS_TPCH = [
+  'SELECT count(*) FROM tpch.tiny.nation',
+  'SHOW SCHEMAS FROM tpch',
+  'SHOW TABLES FROM tpch.tiny',
+  'DESCRIBE tpch.tiny.nation',
+  "SELECT count(*) FROM tpch.information_schema.tables WHERE table_schema = 'tiny'",
+];
+const UNAVAILABLE = /^BACKEND_UNAVAILABLE: .*down-trino/;
+
+test('a catalog configured for a backend that was never reached: BACKEND_UNAVAILABLE naming it; other catalogs work', { timeout: 120_000 }, async () => {
+  for (const gateway of [plain, governed]) {
+    for (const sql of NEEDS_TPCH) assert.match(await outcome(gateway.url, sql), UNAVAILABLE, sql);
+    assert.equal(await outcome(gateway.url, 'SELECT count(*) FROM demo.tpch.nation'), 'rows [25]');
+    assert.equal(await outcome(gateway.url, "SELECT count(*) FROM demo.information_schema.tables WHERE table_schema = 'tpch'"), 'rows [8]');
+    // A catalog no backend declares or serves is still unknown.
+    assert.match(await outcome(gateway.url, 'SELECT * FROM nowhere.s.t'), /^(CATALOG_NOT_FOUND|TABLE_NOT_FOUND): /);
+  }
+});
+
+test('once the backend is up its catalogs work; when it stops again they are unavailable again', { timeout: 900_000 }, async () => {
+  await start();
+  for (const gateway of [plain, governed]) {
+    await eventually(gateway.url, 'SELECT count(*) FROM tpch.tiny.nation', /^rows \[25\]$/);
+    assert.match(await outcome(gateway.url, "SELECT count(*) FROM memory.information_schema.schemata WHERE schema_name = 'default'"), /^rows \[1\]$/);
+  }
+  await stop();
+  for (const gateway of [plain, governed]) {
+    for (const sql of NEEDS_TPCH) await eventually(gateway.url, sql, UNAVAILABLE);
+    assert.equal(await outcome(gateway.url, 'SELECT count(*) FROM demo.tpch.nation'), 'rows [25]');
+  }
+});
