@@ -34,6 +34,11 @@ export class Slot {
   lastChecked = 0;
   /** Run once when the slot is freed (the submission's afterEnd), on whichever path ends the query. */
   afterEnd: (() => void) | undefined;
+  /**
+   * Why the gateway itself is cancelling the query (the drain deadline): recorded whichever path
+   * ends it first, e.g. a client's poll answered with the backend's USER_CANCELED that follows.
+   */
+  cancelledBy: { errorName: string; errorMessage: string } | undefined;
 
   constructor(
     readonly backend: PooledBackend,
@@ -49,7 +54,8 @@ export class Slot {
     if (this.released) return;
     this.released = true;
     this.afterEnd?.();
-    this.onRelease(this, outcome, details);
+    if (this.cancelledBy !== undefined) this.onRelease(this, 'failed', { ...details, ...this.cancelledBy, canceled: true });
+    else this.onRelease(this, outcome, details);
   }
 }
 

@@ -59,9 +59,11 @@ async function cancel(slot: Slot, failure: QueryFailure, cancelled: string[], lo
     return;
   }
   cancelled.push(queryId);
+  // Set before the backend cancels: a poll may then end the query first, with the backend's reason.
+  slot.cancelledBy = { errorName: failure.errorCode.name, errorMessage: failure.message };
   await slot.backend.backend.abandon(slot.backendQueryId ?? queryId, failure);
   // Engines that report the cancellation themselves have released the slot already (release is idempotent).
-  slot.release('failed', { errorName: failure.errorCode.name, errorMessage: failure.message, canceled: true });
+  slot.release('failed');
 }
 
 async function until(done: () => boolean, deadline: number): Promise<void> {
