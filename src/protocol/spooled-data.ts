@@ -6,7 +6,7 @@
  * document held whole and replaces the ones the caller wants replaced; everything else in the
  * document keeps its exact bytes, and inside `data` only segment `uri`/`ackUri` values change.
  */
-import { TopLevelValueRewriter } from './uri-rewriter.js';
+import { BACKSLASH, CLOSE_ARRAY, CLOSE_OBJECT, OPEN_ARRAY, OPEN_OBJECT, QUOTE, TopLevelValueRewriter } from './uri-rewriter.js';
 
 /** The URI fields of a spooled segment. */
 export type SegmentUriKey = 'uri' | 'ackUri';
@@ -60,13 +60,6 @@ export function rewriteSegmentUris(document: Buffer, rewrite: SegmentUriRewrite)
   if (!changed) return document;
   return Buffer.concat([document.subarray(0, start), Buffer.from(JSON.stringify(data), 'utf8'), document.subarray(end)]);
 }
-
-const OPEN_OBJECT = 0x7b;
-const CLOSE_OBJECT = 0x7d;
-const OPEN_ARRAY = 0x5b;
-const CLOSE_ARRAY = 0x5d;
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
 
 /** Index just past the object or array that starts at `start` (strings may hold any bracket). */
 function endOfValue(document: Buffer, start: number): number {
