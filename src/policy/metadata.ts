@@ -79,8 +79,7 @@ export class BackendMetadata implements MetadataProvider, ShowLister {
     const cached = cache.get(key);
     if (cached && cached.expiresAt > now) return cached.value;
     const generation = this.generation;
-    const owner = await this.ownerOf(table.catalog);
-    const value = owner === undefined ? undefined : await lookup(owner);
+    const value = await this.askOwner(table.catalog, lookup);
     if (generation !== this.generation) return value;
     if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value!);
     cache.set(key, { value, expiresAt: now + COLUMNS_TTL_MS });
@@ -88,10 +87,7 @@ export class BackendMetadata implements MetadataProvider, ShowLister {
   }
 
   async showRows(catalog: string | undefined, sql: string, session: { catalog?: string; schema?: string }): Promise<ShowAnswer | undefined> {
-    if (catalog !== undefined) {
-      const owner = await this.ownerOf(catalog);
-      return owner?.showRows === undefined ? undefined : await owner.showRows(sql, session);
-    }
+    if (catalog !== undefined) return this.askOwner(catalog, (owner) => owner.showRows?.(sql, session));
     // SHOW CATALOGS: every backend's catalogs, each backend answering the statement itself.
     let columns = [{ name: 'Catalog', type: 'varchar' }];
     const names = new Set<string>();
@@ -112,8 +108,7 @@ export class BackendMetadata implements MetadataProvider, ShowLister {
 
   /** Every schema, table and column of a catalog; undefined when its backend cannot list them. */
   async objectsOf(catalog: string): Promise<CatalogObjects | undefined> {
-    const owner = await this.ownerOf(catalog);
-    return owner?.objectsOf === undefined ? undefined : await owner.objectsOf(catalog);
+    return this.askOwner(catalog, (owner) => owner.objectsOf?.(catalog));
   }
 
   /** Who runs `queryId`, asked of every backend that can tell (never cached: queries come and go). */
@@ -138,6 +133,24 @@ export class BackendMetadata implements MetadataProvider, ShowLister {
     this.views.clear();
     this.expressionTypes.clear();
     this.catalogsLoadedAt = 0;
+  }
+
+  /**
+   * Asks the backend serving `catalog`; undefined when no backend serves it. A backend that cannot
+   * be reached (it went down since its catalogs were listed) fails the statement with
+   * BACKEND_UNAVAILABLE naming it, and its catalogs are listed again at the next look.
+   */
+  private async askOwner<T>(catalog: string, ask: (owner: Backend) => Promise<T | undefined> | undefined): Promise<T | undefined> {
+    const owner = await this.ownerOf(catalog);
+    if (owner === undefined) return undefined;
+    try {
+      return await ask(owner);
+    } catch (err) {
+      if (err instanceof QueryFailure) throw err;
+      this.log.warn({ backend: owner.name, catalog, err: (err as Error).message }, 'could not read metadata for access control');
+      this.catalogsLoadedAt = 0;
+      throw new QueryFailure(ErrorCodes.BACKEND_UNAVAILABLE, catalogUnavailable(catalog, [owner.name]));
+    }
   }
 
   private async ownerOf(catalog: string): Promise<Backend | undefined> {
