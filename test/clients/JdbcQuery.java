@@ -98,6 +98,44 @@ public final class JdbcQuery {
         }
         System.out.println(out);
         System.out.flush();
+        exitWhenDriverIdle();
+    }
+
+    /**
+     * Exits once the driver's HTTP threads have nothing left to send. The driver acknowledges
+     * spooled segments asynchronously on OkHttp's dispatcher, whose idle non-daemon threads would
+     * keep the JVM alive for their 60 s keep-alive after main returns; exiting while an
+     * acknowledgement is still in flight would instead lose it. An idle pool thread waits for work
+     * in ThreadPoolExecutor.getTask.
+     */
+    static void exitWhenDriverIdle() {
+        for (int i = 0; i < 600; i++) {
+            boolean busy = false;
+            for (java.util.Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
+                String name = e.getKey().getName();
+                if (!name.startsWith("OkHttp Dispatcher") && !name.startsWith("Trino JDBC worker")) {
+                    continue;
+                }
+                boolean idle = false;
+                for (StackTraceElement frame : e.getValue()) {
+                    if (frame.getMethodName().equals("getTask") && frame.getClassName().equals("java.util.concurrent.ThreadPoolExecutor")) {
+                        idle = true;
+                        break;
+                    }
+                }
+                busy |= !idle;
+            }
+            if (!busy) {
+                break;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        System.exit(0);
     }
 
     /** Prints the driver's error as one JSON line (message, code, SQL state) and exits with 2. */
