@@ -18,7 +18,7 @@ import { DUCKDB_RESULTS, type AuthenticatorConfig, type GatewayConfig } from './
 import { AccessControl, describeAccess, type AccessCheckInput, type AccessOutcome, type MetadataPlanner } from './policy/access-control.js';
 import { MetadataService } from './catalogs/metadata-service.js';
 import { METADATA_BACKEND, MetadataEngine } from './catalogs/metadata-engine.js';
-import { CatalogPlacement, catalogsNamed } from './catalogs/placement.js';
+import { CatalogPlacement, catalogsNamed, catalogsReferenced } from './catalogs/placement.js';
 import type { Decision } from './policy/decision.js';
 import type { AccessRules } from './policy/file-rules.js';
 import { startTagService } from './policy/tags/setup.js';
@@ -46,7 +46,8 @@ import { ClusterLoad, shareQueryEnds } from './routing/cluster-load.js';
 import { fleetRedis, RedisLeaseStore } from './cluster/redis-leases.js';
 import { LocalFleetQueue, RedisFleetQueue, type FleetQueue } from './cluster/fleet-queue.js';
 import { HealthChecker } from './routing/health-checker.js';
-import { Router, type RouteDecision, type RoutingContext } from './routing/router.js';
+import { Router, type RouteDecision, type RoutingAnalysis, type RoutingContext } from './routing/router.js';
+import { ErrorCodes, QueryFailure } from './protocol/errors.js';
 import { AdminApi } from './server/admin-api.js';
 import { Dispatcher } from './server/dispatcher.js';
 import { drain, type DrainOutcome } from './server/drain.js';
@@ -398,10 +399,17 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
   cluster?.onEndedElsewhere((queryId, outcome) => admission.end(queryId, outcome));
   const announceEnded = bus === undefined ? undefined : await shareQueryEnds(bus, `${config.redis!.keyPrefix}query-ended`, (queryId, outcome) => admission.end(queryId, outcome));
   const metadata = new BackendMetadata(backends, log);
-  const analyzeForRouting = async (submission: { sql: string; session: QuerySession }) => {
+  const analyzeForRouting = async (submission: { sql: string; session: QuerySession }): Promise<RoutingAnalysis> => {
     const { session } = submission;
-    const request = await analyze(submission.sql, { ...(session.catalog ? { catalog: session.catalog } : {}), ...(session.schema ? { schema: session.schema } : {}) }, metadata, session.preparedStatements);
-    return { kind: request.kind, tables: request.tables.map((t) => `${t.table.catalog}.${t.table.schema}.${t.table.name}`), catalogs: catalogsNamed(request) };
+    try {
+      const request = await analyze(submission.sql, { ...(session.catalog ? { catalog: session.catalog } : {}), ...(session.schema ? { schema: session.schema } : {}) }, metadata, session.preparedStatements);
+      const catalogs = catalogsNamed(request);
+      return { statement: { kind: request.kind, tables: request.tables.map((t) => `${t.table.catalog}.${t.table.schema}.${t.table.name}`), catalogs }, catalogs };
+    } catch (err) {
+      // A statement needing a catalog only a backend that is down serves cannot run anywhere: that is the answer.
+      if (err instanceof QueryFailure && err.errorCode === ErrorCodes.BACKEND_UNAVAILABLE) throw err;
+      return { catalogs: catalogsReferenced(submission.sql, session.catalog) };
+    }
   };
   const placement = new CatalogPlacement(config.backends.map((c, i) => ({ backend: backends[i]!, group: c.group })), log);
   const resourceGroupsFile = config.resourceGroups?.file;

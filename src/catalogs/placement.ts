@@ -10,6 +10,7 @@ import type { Backend } from '../engines/backend.js';
 import { ErrorCodes, QueryFailure } from '../protocol/errors.js';
 import type { AccessRequest } from '../sql/analyzer/index.js';
 import type { RouteDecision } from '../routing/router.js';
+import { tableReferences } from '../sql/table-references.js';
 
 const CATALOGS_TTL_MS = 10_000;
 const FAILURE_TTL_MS = 2_000;
@@ -22,6 +23,23 @@ export function lastKnownCatalogs(backend: Backend, seen: readonly string[] = []
 /** The message of a statement needing a catalog whose backends are down. */
 export function catalogUnavailable(catalog: string, backends: readonly string[]): string {
   return `Catalog ${catalog} is served by backend ${backends.join(', ')}, which is unavailable`;
+}
+
+/**
+ * The catalogs the tables of `sql` name (unqualified ones: the session's), `system` aside, for a
+ * statement the analyzer could not read (an unknown table, say): its catalogs still decide which
+ * engine answers it. Empty when it does not parse.
+ */
+export function catalogsReferenced(sql: string, sessionCatalog: string | undefined): string[] {
+  let references: ReturnType<typeof tableReferences>;
+  try {
+    references = tableReferences(sql);
+  } catch {
+    return [];
+  }
+  const names = new Set(references.map((r) => (r.parts.length === 3 ? r.parts[0]! : sessionCatalog?.toLowerCase())).filter((c): c is string => c !== undefined));
+  names.delete('system');
+  return [...names];
 }
 
 /** The catalogs a statement names (tables, SHOW ... FROM, schemas), `system` aside (every engine has one). */

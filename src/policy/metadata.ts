@@ -171,7 +171,11 @@ export class BackendMetadata implements MetadataProvider, ShowLister {
         for (const catalog of await backend.catalogs()) if (!owners.has(catalog)) owners.set(catalog, backend);
       } catch (err) {
         this.log.warn({ backend: backend.name, err: (err as Error).message }, 'could not list catalogs for access control');
-        const seen = [...this.catalogOwners].filter(([, b]) => b === backend).map(([c]) => c);
+        // What it served at the last look, or was already remembered for while it was down.
+        const seen = [
+          ...[...this.catalogOwners].filter(([, b]) => b === backend).map(([c]) => c),
+          ...[...this.unreachable].filter(([, names]) => names.includes(backend.name)).map(([c]) => c),
+        ];
         for (const c of lastKnownCatalogs(backend, seen)) unreachable.set(c, [...(unreachable.get(c) ?? []), backend.name]);
       }
     }

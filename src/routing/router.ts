@@ -19,7 +19,23 @@ export interface RoutingContext {
   /** X-Trino-Routing-Group. */
   routingGroupHeader?: string;
   /** From the statement analysis, when it ran (catalogs: what it names, for catalog placement). */
-  statement?: { kind: string; tables: string[]; catalogs?: string[] };
+  statement?: StatementFacts;
+}
+
+export interface StatementFacts {
+  kind: string;
+  tables: string[];
+  catalogs?: string[];
+}
+
+/**
+ * The analysis routing asks for: the statement's facts when the analyzer can read it (routing is
+ * not a security boundary: one it cannot read matches no statement rule) and, either way, the
+ * catalogs it names, which decide where it can run.
+ */
+export interface RoutingAnalysis {
+  statement?: StatementFacts;
+  catalogs: string[];
 }
 
 export interface RouteDecision {

@@ -18,7 +18,7 @@ import type { QueryEndDetails, QueryOutcome, Submission } from '../engines/backe
 import type { GatewayMetrics } from '../observability/metrics.js';
 import type { QueryTracker } from '../tracking/query-tracker.js';
 import type { QueryRecord } from '../tracking/types.js';
-import { ErrorCodes, HttpFailure, QueryFailure, asQueryFailure } from '../protocol/errors.js';
+import { HttpFailure, QueryFailure, asQueryFailure } from '../protocol/errors.js';
 import { parseWait } from '../protocol/query-params.js';
 import type { QueryIdGenerator } from '../protocol/query-id.js';
 import { wrongUser, type QueryTokenSigner } from '../protocol/query-token.js';
@@ -27,7 +27,7 @@ import { sharedHeaders, type FleetQueue, type QueuedStatement } from '../cluster
 import { renderQueryResults } from '../protocol/results.js';
 import { followUpUri, infoUri } from '../protocol/uris.js';
 import { QUEUED_CLIENT_TIMEOUT_MS, type Admission, type Settleable, type Slot, type Ticket } from '../routing/admission.js';
-import type { RouteDecision, Router, RoutingContext } from '../routing/router.js';
+import type { RouteDecision, Router, RoutingAnalysis, RoutingContext } from '../routing/router.js';
 import type { CatalogPlacement } from '../catalogs/placement.js';
 import { queryTypeOf, resourceEstimates, type GroupTicket, type ResourceGroups, type SelectionCriteria } from '../admission/resource-groups.js';
 import { accessRecord, submittedRecord } from './history-record.js';
@@ -74,7 +74,7 @@ export class Dispatcher {
     private readonly metrics: GatewayMetrics,
     private readonly tracker: QueryTracker,
     /** What the statement touches, for routing rules that look at it (used when no access control ran). */
-    private readonly analyzeForRouting: (submission: PendingSubmission) => Promise<{ kind: string; tables: string[]; catalogs: string[] }>,
+    private readonly analyzeForRouting: (submission: PendingSubmission) => Promise<RoutingAnalysis>,
     private readonly log: Logger,
     private readonly shared: SharedQueueOptions,
     private readonly placement?: CatalogPlacement,
@@ -105,18 +105,15 @@ export class Dispatcher {
   }
 
   async submit(submission: PendingSubmission, routing: RoutingContext, res: ClientResponse): Promise<void> {
+    let catalogs = routing.statement?.catalogs;
     if ((this.router.needsAnalysis || this.placement?.active || this.resourceGroups?.needsQueryType) && routing.statement === undefined) {
-      // Routing is not a security boundary: a statement the analyzer cannot read simply matches no statement rule.
-      // One that needs a catalog only a backend that is down serves cannot run anywhere: that is the answer.
-      const statement = await submission.trace?.stage('analyze', () => this.analyzeForRouting(submission)).catch((err: unknown) => {
-        if (err instanceof QueryFailure && err.errorCode === ErrorCodes.BACKEND_UNAVAILABLE) throw err;
-        return undefined;
-      });
-      if (statement) routing = { ...routing, statement };
+      const analysis = await (submission.trace?.stage('analyze', () => this.analyzeForRouting(submission)) ?? this.analyzeForRouting(submission));
+      if (analysis.statement) routing = { ...routing, statement: analysis.statement };
+      catalogs = analysis.catalogs;
     }
     let decision = submission.trace?.stage('route', () => this.router.route(routing)) ?? this.router.route(routing);
     // A statement naming catalogs goes where they live (catalogs/placement.ts).
-    if (this.placement !== undefined) decision = await this.placement.place(routing.statement?.catalogs ?? (routing.catalog !== undefined ? [routing.catalog.toLowerCase()] : []), decision);
+    if (this.placement !== undefined) decision = await this.placement.place(catalogs ?? (routing.catalog !== undefined ? [routing.catalog.toLowerCase()] : []), decision);
     let group: GroupTicket | undefined;
     if (this.resourceGroups) {
       // Resource groups decide when the query may start; routing (below) where it runs.

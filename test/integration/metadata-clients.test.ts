@@ -170,6 +170,39 @@ describe('one namespace across engines', () => {
     assert.deepEqual(await rowsOf("SELECT table_name FROM tpch.information_schema.tables WHERE table_schema = 'tiny' AND table_name = 'nation'"), [['nation']]);
   });
 
+  test('a statement naming a missing schema or table of a Trino catalog gets Trino’s own error, not the embedded engine’s', async () => {
+    // The analyzer cannot read such a statement, yet its catalog still decides which engine answers
+    // (the embedded engine has a DuckDB database called memory of its own, and answered these
+    // with SCHEMA_NOT_FOUND before).
+    const answer = async (url: string, sql: string) => {
+      const result = await runQuery(url, sql, { 'X-Trino-User': 'alice' });
+      return result.error ? `${String(result.error.errorName)}: ${String(result.error.message)}` : (JSON.parse(`[${result.rowsText}]`) as unknown[][]);
+    };
+    const embeddedFirst = await startTestGateway({
+      backends: [
+        { name: 'embedded', engine: 'duckdb', group: 'local' },
+        { name: 'trino1', engine: 'trino', url: trinoUrl, group: 'cluster' },
+      ],
+      routing: { defaultGroup: 'local' },
+    });
+    try {
+      for (const sql of [
+        'SELECT * FROM memory.default.missing_table',
+        'SELECT * FROM memory.missing_schema.t',
+        'SELECT n_name FROM tpch.tiny.missing_table',
+        'SELECT * FROM tpch.missing_schema.nation',
+        'SELECT missing_column FROM tpch.tiny.nation',
+        'SELECT count(*) FROM tpch.tiny.nation n JOIN tpch.tiny.missing_table m ON true',
+      ]) {
+        const expected = await answer(trinoUrl, sql);
+        assert.match(String(expected), /^(TABLE_NOT_FOUND|SCHEMA_NOT_FOUND|COLUMN_NOT_FOUND): /, sql);
+        for (const gateway of [gateways.both!, embeddedFirst]) assert.deepEqual(await answer(gateway.url, sql), expected, sql);
+      }
+    } finally {
+      await embeddedFirst.close();
+    }
+  });
+
   test('a statement joining catalogs on different engines is refused, naming the catalogs and engines', async () => {
     const refused = String(await rowsOf('SELECT count(*) FROM demo.tpch.nation d JOIN tpch.tiny.nation t ON d.n_nationkey = t.n_nationkey'));
     assert.match(refused, /^NOT_SUPPORTED: Catalogs on different engines cannot be used in one statement: /);
