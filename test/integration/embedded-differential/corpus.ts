@@ -297,6 +297,45 @@ function analyticalCases(): Case[] {
   return [...plain.map((sql) => ({ sql })), ...floatOrder.map((sql) => ({ sql, floatOrder: true }))];
 }
 
+/**
+ * Queries over the metadata tables, which the gateway's metadata service answers with the
+ * translator's semantics: rows both engines hold alike (information_schema's own tables, the
+ * system catalog's jdbc and metadata tables) under Trino's operators, functions and aggregates.
+ */
+function metadataCases(): Case[] {
+  const own = "FROM information_schema.columns WHERE table_schema = 'information_schema'";
+  return [
+    "SELECT table_name, length(table_name), upper(table_name), table_name || '!' FROM information_schema.tables WHERE table_schema = 'information_schema' ORDER BY 1",
+    "SELECT 7/2, 1.5 * 2, DECIMAL '123.45', -0e0, 1e0 / 0e0, nan() = nan() FROM information_schema.schemata WHERE schema_name = 'information_schema'",
+    "SELECT 1/0 FROM information_schema.schemata WHERE schema_name = 'information_schema'",
+    `SELECT count(*), count(DISTINCT table_name), min(column_name), max(ordinal_position), sum(ordinal_position), avg(ordinal_position) ${own}`,
+    `SELECT column_name, ordinal_position / 2, ordinal_position % 3, is_nullable, data_type ${own} AND table_name = 'columns' ORDER BY ordinal_position`,
+    `SELECT table_name, count(*) AS n ${own} GROUP BY table_name ORDER BY n DESC, table_name`,
+    `SELECT CASE WHEN ordinal_position > 3 THEN 'late' ELSE 'early' END, count(*) ${own} GROUP BY 1 ORDER BY 1`,
+    `SELECT column_name, column_default, comment, extra_info ${own} AND table_name = 'tables' ORDER BY 1`,
+    "SELECT substr(table_name, 2, 3), strpos(table_name, 'e'), replace(table_name, '_', '-'), split_part(table_name, '_', 2) FROM information_schema.tables WHERE table_schema = 'information_schema' ORDER BY table_name",
+    "SELECT table_name FROM information_schema.tables WHERE table_schema = 'information_schema' ORDER BY length(table_name), 1 LIMIT 3",
+    "SELECT t.table_name, count(c.column_name) FROM information_schema.tables t JOIN information_schema.columns c ON c.table_name = t.table_name AND c.table_schema = t.table_schema WHERE t.table_schema = 'information_schema' GROUP BY t.table_name ORDER BY 1",
+    "SELECT table_catalog = current_catalog, current_user FROM information_schema.tables WHERE table_name = 'columns' AND table_schema = 'information_schema'",
+    "SELECT coalesce(nullif(table_name, 'roles'), '-'), if(table_name LIKE '%s', 1, 2.5) FROM information_schema.tables WHERE table_schema = 'information_schema' ORDER BY 1",
+    'SELECT schema_name FROM system.information_schema.schemata ORDER BY schema_name',
+    "SELECT DISTINCT table_schema FROM system.information_schema.columns ORDER BY 1",
+    "SELECT sum(length(column_name)), count_if(column_name LIKE '%name%'), bool_and(ordinal_position > 0) FROM system.information_schema.columns WHERE table_schema = 'jdbc'",
+    "SELECT table_schem, table_catalog FROM system.jdbc.schemas WHERE table_catalog = 'system' ORDER BY 1",
+    "SELECT table_cat, table_schem, table_name, table_type FROM system.jdbc.tables WHERE table_cat = 'system' AND table_schem = 'jdbc' ORDER BY 3",
+    'SELECT * FROM system.jdbc.table_types ORDER BY 1',
+    "SELECT type_name, data_type, precision, nullable, data_type / 1000 FROM system.jdbc.types WHERE type_name LIKE 'var%' ORDER BY 1",
+    'SELECT count(*), max(data_type), min(type_name) FROM system.jdbc.types',
+    "SELECT catalog_name FROM system.metadata.catalogs WHERE catalog_name = 'system'",
+    "SELECT state, 1 FROM system.runtime.queries WHERE query = 'no such query text'",
+    // Refused: not mapped, or metadata and data in one statement (answered by different engines).
+    'SELECT regexp_like(table_name, \'a\') FROM information_schema.tables',
+    'SELECT n_name FROM nation, information_schema.schemata',
+    // DuckDB-only syntax: a syntax error on both.
+    'SELECT table_name::varchar FROM information_schema.tables',
+  ].map((sql) => ({ sql }));
+}
+
 /** Statements the embedded engine refuses today (each a documented gap) and DuckDB-only syntax, which Trino rejects too. */
 function refusalCases(): Case[] {
   return [
@@ -319,6 +358,7 @@ export function corpus(): Case[] {
     ...castCases(),
     ...conditionalCases(),
     ...sessionCases(),
+    ...metadataCases(),
     ...refusalCases(),
   ];
 }

@@ -34,6 +34,7 @@ import {
   decimal,
   duckType,
   isExactNumeric,
+  isComparable,
   isFloating,
   isInteger,
   isNumeric,
@@ -53,6 +54,19 @@ export interface TranslationSession {
 
 /** Trino column types of a table (`catalog.schema.table`, lower-cased), or which part of its name names nothing. */
 export type ColumnLookup = (catalog: string, schema: string, table: string) => ReadonlyArray<{ name: string; type: string }> | 'catalog' | 'schema' | 'table';
+
+/** How a query reads tables other than the engine's own (the gateway's metadata tables, evaluated over rows it loads). */
+export interface TableSource {
+  /** DuckDB's relation for a qualified table name. */
+  relation(name: [string, string, string]): string;
+  /** DuckDB's type for the values of a column type the translator carries without modelling it, or undefined to refuse the column. */
+  carriedType(type: string): string | undefined;
+}
+
+const ENGINE_TABLES: TableSource = {
+  relation: (name) => name.map(quoteIdentifier).join('.'),
+  carriedType: () => undefined,
+};
 
 export interface Translation {
   sql: string;
@@ -204,6 +218,7 @@ export class Translator {
   constructor(
     private readonly session: TranslationSession,
     private readonly lookup: ColumnLookup,
+    private readonly tables: TableSource = ENGINE_TABLES,
   ) {}
 
   translate(query: Query): Translation {
@@ -459,7 +474,7 @@ export class Translator {
     const rendered = orderBy.map((item) => {
       const index = this.outputIndex(item.e, outputs);
       if (index === undefined) throw notSupported('ORDER BY on an expression over a set operation or VALUES', item.e.pos);
-      return this.sortKey(q(outputName(index)), item);
+      return this.sortKey(q(outputName(index)), outputs[index]!.type, item);
     });
     return { ...result, orderBy: rendered };
   }
@@ -513,7 +528,8 @@ export class Translator {
     return undefined;
   }
 
-  private sortKey(sql: string, item: SortItem): string {
+  private sortKey(sql: string, type: TrinoType, item: SortItem): string {
+    if (!isComparable(type)) throw notSupported(`Ordering by a value of type ${typeName(type)}`, item.e.pos);
     // Trino sorts nulls last unless told otherwise, in both directions.
     return `${sql} ${item.descending ? 'DESC' : 'ASC'} NULLS ${item.nullsFirst ? 'FIRST' : 'LAST'}`;
   }
@@ -557,8 +573,9 @@ export class Translator {
     if (spec.having) sql += ` HAVING ${this.condition(spec.having, scope, 'HAVING')}`;
     const rendered = orderBy.map((item) => {
       const index = this.outputIndex(item.e, fields);
-      if (index !== undefined) return this.sortKey(q(outputName(index)), item);
-      return this.sortKey(this.expr(item.e, scope).sql, item);
+      if (index !== undefined) return this.sortKey(q(outputName(index)), fields[index]!.type, item);
+      const key = this.expr(item.e, scope);
+      return this.sortKey(key.sql, key.type, item);
     });
     return { sql, fields, orderBy: rendered };
   }
@@ -603,11 +620,12 @@ export class Translator {
         if (columns === 'schema') throw failure('SCHEMA_NOT_FOUND', `Schema '${name[1]}' does not exist`, r.pos);
         if (columns === 'table') throw failure('TABLE_NOT_FOUND', `Table '${name.join('.')}' does not exist`, r.pos);
         fields = columns.map((c) => {
-          const type = parseTypeName(c.type);
+          const duck = this.tables.carriedType(c.type);
+          const type = parseTypeName(c.type) ?? (duck === undefined ? undefined : { k: 'carried' as const, name: c.type, duck });
           if (!type) throw notSupported(`Column ${c.name} of type ${c.type}`, r.pos);
           return { name: c.name.toLowerCase(), type, sql: `${alias}.${q(c.name)}` };
         });
-        sql = `${name.map(q).join('.')} ${alias}`;
+        sql = `${this.tables.relation(name)} ${alias}`;
         qualifier = name;
       }
     }
@@ -933,6 +951,7 @@ export class Translator {
     const type = commonType(a.type, b.type);
     if (!type) throw typeMismatch(`Cannot apply operator: ${typeName(a.type)} ${op} ${typeName(b.type)}`, pos);
     if (type.k === 'unknown') return { sql: 'CAST(NULL AS BOOLEAN)', type: T.boolean };
+    if (!isComparable(type)) throw notSupported(`Comparing values of type ${typeName(type)}`, pos);
     const x = cast(a, type);
     const y = cast(b, type);
     const sql = `(${x} ${op} ${y})`;
@@ -1016,7 +1035,10 @@ export class Translator {
       if (isFloating(t.type)) throw notSupported('PARTITION BY a real or double expression', p.pos);
       return t.sql;
     });
-    const order = over.orderBy.map((s) => this.sortKey(this.expr(s.e, scope).sql, s));
+    const order = over.orderBy.map((s) => {
+      const key = this.expr(s.e, scope);
+      return this.sortKey(key.sql, key.type, s);
+    });
     return ` OVER (${partition.length ? `PARTITION BY ${partition.join(', ')}` : ''}${order.length ? ` ORDER BY ${order.join(', ')}` : ''})`;
   }
 
