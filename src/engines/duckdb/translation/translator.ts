@@ -823,6 +823,12 @@ export class Translator {
       }
       case 'string':
         return { sql: quoteString(lit.value), type: varchar([...lit.value].length) };
+      case 'binary': {
+        // Trino ignores white space in the digits and rejects anything else that is not an even number of hex digits (refused here).
+        const hex = lit.hex.replace(/\s/g, '');
+        if (!/^([0-9a-fA-F]{2})*$/.test(hex)) throw notSupported(`Binary literal X'${lit.hex}'`, pos);
+        return { sql: `from_hex('${hex}')`, type: T.varbinary };
+      }
       case 'boolean':
         return { sql: lit.value ? 'true' : 'false', type: T.boolean };
       case 'null':
@@ -942,6 +948,11 @@ export class Translator {
   }
 
   private concat(a: Typed, b: Typed, pos: Pos): { sql: string; type: TrinoType } {
+    if (a.type.k === 'varbinary' || b.type.k === 'varbinary') {
+      // With a null Trino cannot choose between varbinary and array concatenation (AMBIGUOUS_FUNCTION_CALL): refused.
+      if (a.type.k !== b.type.k) throw notSupported(`|| on ${typeName(a.type)} and ${typeName(b.type)}`, pos);
+      return { sql: `(${a.sql} || ${b.sql})`, type: T.varbinary };
+    }
     for (const v of [a, b]) if (v.type.k !== 'varchar' && v.type.k !== 'unknown') throw notSupported(`|| on ${typeName(v.type)}`, pos);
     // Trino types || as an unbounded varchar.
     return { sql: `(${cast(a, T.varchar)} || ${cast(b, T.varchar)})`, type: varchar() };
@@ -988,10 +999,13 @@ export class Translator {
       (from.k === 'boolean' && (isInteger(to) || to.k === 'boolean' || to.k === 'varchar')) ||
       (isInteger(from) && to.k === 'boolean') ||
       ((isExactNumeric(from) || from.k === 'date' || from.k === 'varchar') && to.k === 'varchar') ||
-      (from.k === 'date' && to.k === 'date');
+      (from.k === 'date' && to.k === 'date') ||
+      (from.k === 'varchar' && to.k === 'varbinary');
     if (!supported) throw notSupported(`CAST from ${typeName(from)} to ${typeName(to)}`, pos);
     if (to.k === 'decimal' && isFloating(from)) throw notSupported(`CAST from ${typeName(from)} to decimal`, pos);
     if (to.k === 'real' || from.k === 'real') throw notSupported(`CAST involving real`, pos);
+    // A string's UTF-8 bytes, as Trino's cast (and to_utf8) gives them.
+    if (to.k === 'varbinary') return { sql: `encode(${arg.sql})`, type: to };
     if (isFloating(from) && isInteger(to)) {
       // Trino rounds half away from zero; DuckDB's cast rounds half to even.
       const nan = safe ? 'NULL' : raise('INVALID_CAST_ARGUMENT', `Cannot cast double NaN to ${typeName(to)}`);

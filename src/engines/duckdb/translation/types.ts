@@ -6,7 +6,7 @@ import { ErrorCodes, QueryFailure } from '../../../protocol/errors.js';
 import type { Pos } from './syntax.js';
 
 export type TrinoType =
-  | { k: 'tinyint' | 'smallint' | 'integer' | 'bigint' | 'real' | 'double' | 'boolean' | 'date' | 'unknown' }
+  | { k: 'tinyint' | 'smallint' | 'integer' | 'bigint' | 'real' | 'double' | 'boolean' | 'date' | 'varbinary' | 'unknown' }
   | { k: 'decimal'; p: number; s: number }
   /** `length` undefined: unbounded varchar. */
   | { k: 'varchar'; length?: number }
@@ -26,6 +26,7 @@ export const T = {
   double: { k: 'double' },
   boolean: { k: 'boolean' },
   date: { k: 'date' },
+  varbinary: { k: 'varbinary' },
   unknown: { k: 'unknown' },
   varchar: { k: 'varchar' },
 } as const satisfies Record<string, TrinoType>;
@@ -77,6 +78,8 @@ export function duckType(t: TrinoType): string {
       return 'VARCHAR';
     case 'real':
       return 'FLOAT';
+    case 'varbinary':
+      return 'BLOB';
     case 'unknown':
       return 'INTEGER';
     case 'carried':
