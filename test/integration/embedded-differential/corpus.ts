@@ -176,6 +176,19 @@ function castCases(): Case[] {
   const cases: Case[] = [];
   for (const s of sources) for (const t of targets) cases.push({ sql: `SELECT CAST(${s} AS ${t})` });
   for (const s of ['1e10', "'abc'", '2.5e0']) cases.push({ sql: `SELECT TRY_CAST(${s} AS integer)` });
+  // Casts between booleans and numbers, and casts Trino does not have (TYPE_MISMATCH).
+  for (const c of [
+    'CAST(true AS decimal(2,2))', 'TRY_CAST(true AS decimal(2,2))', 'CAST(false AS decimal(3,2))', 'CAST(true AS double)', 'CAST(nan() AS boolean)', 'CAST(-0e0 AS boolean)',
+    'CAST(infinity() AS boolean)', 'CAST(0.00 AS boolean)', 'CAST(-0.01 AS boolean)', 'CAST(CAST(NULL AS double) AS boolean)', "CAST(X'01' AS integer)", "CAST(DATE '2024-01-01' AS varbinary)",
+    "TRY_CAST(DATE '2024-01-01' AS double)", 'CAST(true AS date)', 'CAST(CAST(NULL AS integer) AS date)',
+  ]) {
+    cases.push({ sql: `SELECT ${c}` });
+  }
+  // Functions called with argument types no Trino signature takes (FUNCTION_NOT_FOUND).
+  for (const c of ['lower(1)', "sqrt(DATE '2024-01-01')", 'day_of_week(1.5e0)', "year('2024-01-01')", 'length(true)', 'reverse(1)', "abs('1')", 'round(true)', "upper(X'01')", 'mod(1.5e0, true)']) {
+    cases.push({ sql: `SELECT ${c}` });
+  }
+  for (const c of ['1 || 2', "'a' || 1", "DATE '2024-01-01' || 'x'", "true || 'x'"]) cases.push({ sql: `SELECT ${c}` });
   return cases;
 }
 

@@ -512,3 +512,29 @@ function pad(duck: string): FunctionMapping {
     },
   };
 }
+
+const NUMBER_KINDS: ReadonlyArray<TrinoType['k']> = ['tinyint', 'smallint', 'integer', 'bigint', 'real', 'double', 'decimal'];
+
+/** Argument types of a kind no signature of the function takes (`kinds`): Trino fails with FUNCTION_NOT_FOUND. */
+function rejecting(kinds: ReadonlyArray<TrinoType['k']>): (types: TrinoType[]) => boolean {
+  return (types) => types.some((t) => kinds.includes(t.k));
+}
+
+const NOT_NUMBERS = rejecting(['varchar', 'date', 'boolean', 'varbinary']);
+const NOT_DATES = rejecting([...NUMBER_KINDS, 'varchar', 'boolean', 'varbinary']);
+const NOT_STRINGS = rejecting([...NUMBER_KINDS, 'date', 'boolean', 'varbinary']);
+const NOT_STRINGS_OR_BYTES = rejecting([...NUMBER_KINDS, 'date', 'boolean']);
+
+/**
+ * Functions whose Trino signatures take none of some argument kinds (math: numbers only; date
+ * fields: dates and times; string functions: strings, some also varbinary). Called with such an
+ * argument, Trino fails with FUNCTION_NOT_FOUND and so does the translation, instead of refusing.
+ */
+export const TRINO_REJECTS: Readonly<Record<string, (types: TrinoType[]) => boolean>> = {
+  ...Object.fromEntries(
+    ['abs', 'ceil', 'ceiling', 'floor', 'round', 'sign', 'sqrt', 'exp', 'ln', 'log2', 'log10', 'power', 'pow', 'is_nan', 'is_finite', 'is_infinite', 'mod'].map((name) => [name, NOT_NUMBERS]),
+  ),
+  ...Object.fromEntries(Object.keys(DATE_FIELDS).map((name) => [name, NOT_DATES])),
+  ...Object.fromEntries(['lower', 'upper', 'ltrim', 'rtrim', 'trim'].map((name) => [name, NOT_STRINGS])),
+  ...Object.fromEntries(['length', 'reverse'].map((name) => [name, NOT_STRINGS_OR_BYTES])),
+};

@@ -11,7 +11,7 @@
  */
 import { ErrorCodes, QueryFailure } from '../../../protocol/errors.js';
 import { quoteIdentifier, quoteString } from '../../../sql/quoting.js';
-import { DATE_FIELDS, FUNCTIONS, cast, raise, type Typed } from './functions.js';
+import { DATE_FIELDS, FUNCTIONS, TRINO_REJECTS, cast, raise, type Typed } from './functions.js';
 import {
   notSupported,
   type ColumnDefinition,
@@ -191,6 +191,13 @@ export function tableNames(query: Query): string[][] {
   };
   visitQuery(query);
   return found;
+}
+
+/** Whether Trino has a cast between the types: none between dates and numbers or booleans, nor between varbinary and those. */
+function hasTrinoCast(from: TrinoType, to: TrinoType): boolean {
+  const without = (a: TrinoType, b: TrinoType): boolean =>
+    (a.k === 'date' && (isNumeric(b) || b.k === 'boolean')) || (a.k === 'varbinary' && (isNumeric(b) || b.k === 'boolean' || b.k === 'date'));
+  return !without(from, to) && !without(to, from);
 }
 
 function failure(code: keyof typeof ErrorCodes, message: string, pos: Pos): QueryFailure {
@@ -953,6 +960,10 @@ export class Translator {
       if (a.type.k !== b.type.k) throw notSupported(`|| on ${typeName(a.type)} and ${typeName(b.type)}`, pos);
       return { sql: `(${a.sql} || ${b.sql})`, type: T.varbinary };
     }
+    // Trino has no concatenation of numbers, dates or booleans (nor an implicit cast of them to varchar).
+    if ([a, b].some((v) => isNumeric(v.type) || v.type.k === 'date' || v.type.k === 'boolean')) {
+      throw failure('FUNCTION_NOT_FOUND', `Unexpected parameters (${typeName(a.type)}, ${typeName(b.type)}) for function concat`, pos);
+    }
     for (const v of [a, b]) if (v.type.k !== 'varchar' && v.type.k !== 'unknown') throw notSupported(`|| on ${typeName(v.type)}`, pos);
     // Trino types || as an unbounded varchar.
     return { sql: `(${cast(a, T.varchar)} || ${cast(b, T.varchar)})`, type: varchar() };
@@ -994,6 +1005,11 @@ export class Translator {
     const from = arg.type;
     const fn = safe ? 'TRY_CAST' : 'CAST';
     if (from.k === 'unknown') return { sql: `CAST(NULL AS ${duckType(to)})`, type: to };
+    if (!hasTrinoCast(from, to)) throw typeMismatch(`Cannot cast ${typeName(from)} to ${typeName(to)}`, pos);
+    // Trino's casts between booleans and the other numbers: true is 1, a number is true when not 0 (NaN too).
+    if (from.k === 'boolean' && (to.k === 'double' || to.k === 'decimal')) return { sql: `${fn}(CAST(${arg.sql} AS INTEGER) AS ${duckType(to)})`, type: to };
+    if (to.k === 'boolean' && from.k === 'decimal') return { sql: `(${arg.sql} <> 0)`, type: to };
+    if (to.k === 'boolean' && from.k === 'double') return { sql: `(${arg.sql} <> 0 OR isnan(${arg.sql}))`, type: to };
     const supported =
       (isNumeric(from) && isNumeric(to)) ||
       (from.k === 'boolean' && (isInteger(to) || to.k === 'boolean' || to.k === 'varchar')) ||
@@ -1038,6 +1054,9 @@ export class Translator {
     if (e.over && mapping.kind === 'scalar') throw notSupported(`OVER with the scalar function ${e.name}`, e.pos);
     if (!e.over && mapping.kind === 'window') throw failure('MISSING_OVER', `Window function ${e.name} requires an OVER clause`, e.pos);
     const result = mapping.translate(args, over);
+    if (!result && TRINO_REJECTS[e.name]?.(args.map((a) => a.type))) {
+      throw failure('FUNCTION_NOT_FOUND', `Unexpected parameters (${args.map((a) => typeName(a.type)).join(', ')}) for function ${e.name}`, e.pos);
+    }
     if (!result) throw notSupported(`Function ${e.name}(${args.map((a) => typeName(a.type)).join(', ')})`, e.pos);
     return { sql: e.distinct ? result.sql.replaceAll(`${e.name}(`, `${e.name}(DISTINCT `) : result.sql, type: result.type };
   }
