@@ -17,11 +17,13 @@ import type { Logger } from 'pino';
 import type { Backend } from '../engines/backend.js';
 import type { LocalExecution } from '../engines/local-engine.js';
 import { embeddedBindingRefusal } from '../engines/duckdb/binding.js';
+import { parseTranslatable } from '../engines/duckdb/translation/syntax.js';
+import { Translator } from '../engines/duckdb/translation/translator.js';
 import { ErrorCodes, QueryFailure } from '../protocol/errors.js';
 import type { QuerySession } from '../protocol/session.js';
 import { column, type Column } from '../protocol/types.js';
 import type { MetadataVisibility } from '../policy/decision.js';
-import type { Ident, QueryBody, Statement } from '../sql/analyzer/ast.js';
+import type { Statement } from '../sql/analyzer/ast.js';
 import { parseStatement } from '../sql/analyzer/index.js';
 import { tokenize } from '../sql/lexer.js';
 import { quoteIdentifier, quoteString } from '../sql/quoting.js';
@@ -32,6 +34,7 @@ import type { QueryRecord } from '../tracking/types.js';
 import {
   informationSchemaRows,
   informationSchemaTable,
+  METADATA_DUCKDB_TYPES,
   runtimeQueryRow,
   systemCatalogDescription,
   systemRows,
@@ -59,8 +62,10 @@ import {
   type SessionNames,
 } from './show-statements.js';
 
-/** Functions that read the same in Trino and in the scratch engine, for queries over metadata. */
-const SAME_FUNCTIONS = new Set(['upper', 'lower', 'coalesce', 'concat', 'substr', 'substring', 'length', 'trim', 'ltrim', 'rtrim', 'replace', 'count', 'min', 'max', 'nullif', 'strpos', 'starts_with']);
+/** The session's names, and its user (current_user in a query over metadata). */
+interface MetadataSession extends SessionNames {
+  user: string;
+}
 
 const SYSTEM_SCHEMAS = new Set(['jdbc', 'metadata', 'runtime']);
 
@@ -120,7 +125,7 @@ export class MetadataService {
     } catch {
       return undefined;
     }
-    const names: SessionNames = { ...(session.catalog !== undefined ? { catalog: session.catalog } : {}), ...(session.schema !== undefined ? { schema: session.schema } : {}) };
+    const names: MetadataSession = { user: session.user ?? 'user', ...(session.catalog !== undefined ? { catalog: session.catalog } : {}), ...(session.schema !== undefined ? { schema: session.schema } : {}) };
     const parametric = hasCapability(session, 'PARAMETRIC_DATETIME');
     const systemServed = this.federated || visible !== undefined;
     // Without Trino backends every catalog is the gateway's to answer for (an unknown one: CATALOG_NOT_FOUND).
@@ -242,7 +247,7 @@ export class MetadataService {
   private answerQuery(
     sql: string,
     parameters: string[],
-    names: SessionNames,
+    names: MetadataSession,
     visible: MetadataVisibility | undefined,
     retype?: (columns: Column[], rows: string[]) => Column[],
   ): MetadataAnswer {
@@ -253,18 +258,16 @@ export class MetadataService {
   private async evaluate(
     sql: string,
     parameters: string[],
-    names: SessionNames,
+    names: MetadataSession,
     visible: MetadataVisibility | undefined,
     signal: AbortSignal = new AbortController().signal,
     retype?: (columns: Column[], rows: string[]) => Column[],
     parametric = true,
   ): Promise<LocalExecution> {
-    checkConstructs(sql);
     const tokens = tokenize(sql);
     const mentions = (column: string) => tokens.some((t) => (t.kind === 'word' || t.kind === 'quoted') && t.value.toLowerCase() === column);
     const star = tokens.some((t) => t.text === '*');
     const scratch = new Map<string, ScratchTable>();
-    const edits: Array<{ start: number; end: number; text: string }> = [];
     for (const ref of tableReferences(sql)) {
       const name = resolve(ref.parts, names);
       if (name === undefined) throw new QueryFailure(ErrorCodes.MISSING_SCHEMA_NAME, 'line 1:1: Schema must be specified when session schema is not set');
@@ -282,20 +285,22 @@ export class MetadataService {
       const hidden = definition.columns.filter((c) => c.hidden && mentions(c.name));
       if (hidden.length > 0 && star) throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, `SELECT * together with the hidden columns of ${display} is not supported by the gateway`);
       const columns = definition.columns.filter((c) => !c.hidden || hidden.includes(c));
-      let table = scratch.get(display);
-      if (table === undefined) {
-        table = { name: `m${scratch.size}`, columns, rows: projectColumns(definition, columns, await this.rows(definition, name.catalog, visible)) };
-        scratch.set(display, table);
+      if (!scratch.has(display)) {
+        scratch.set(display, { name: `m${scratch.size}`, columns, rows: projectColumns(definition, columns, await this.rows(definition, name.catalog, visible)) });
       }
-      edits.push({ start: ref.start, end: ref.end, text: `${quoteIdentifier(table.name)}${ref.alias ? '' : ` AS ${quoteIdentifier(name.table)}`}` });
     }
-    edits.sort((x, y) => y.start - x.start);
-    let rewritten = sql;
-    for (const e of edits) rewritten = rewritten.slice(0, e.start) + e.text + rewritten.slice(e.end);
+    // The query runs with Trino's semantics, translated as the embedded engine translates queries (or refused).
+    const statement = parseTranslatable(sql, parameters);
+    if (statement.k !== 'query') throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, 'Only queries are supported over metadata tables answered by the gateway');
+    const tableOf = (name: [string, string, string]): ScratchTable | undefined => scratch.get(name.join('.'));
+    const translation = new Translator(names, (...name) => tableOf(name)?.columns ?? 'table', {
+      relation: (name) => quoteIdentifier(tableOf(name)!.name),
+      carriedType: (type) => METADATA_DUCKDB_TYPES[type],
+    }).translate(statement.query);
     const { evaluateOverRows } = await import('./scratch.js');
-    const execution = await evaluateOverRows(rewritten, parameters, [...scratch.values()], signal);
-    // The scratch engine prints timestamps at millisecond precision: Trino's timestamp(3), named as the client's capabilities ask.
-    const columns = trinoColumnNames(sql, execution.columns).map((c) => (c.type === 'timestamp with time zone' && parametric ? column(c.name, 'timestamp(3) with time zone') : c));
+    const execution = await evaluateOverRows(translation.sql, [...scratch.values()], signal, translation.columns);
+    // The scratch engine prints timestamps at millisecond precision (Trino's timestamp(3)), named as the client's capabilities ask.
+    const columns = execution.columns.map((c) => (c.type === 'timestamp(3) with time zone' && !parametric ? column(c.name, 'timestamp with time zone') : c));
     if (retype === undefined) return withColumns(execution, columns);
     const rows = [...scratch.values()].flatMap((t) => t.rows.map((r) => String(r[0])));
     return withColumns(execution, retype(columns, rows));
@@ -385,7 +390,7 @@ export class MetadataService {
     const backend = await this.embeddedBackendOf(catalog);
     const { rows } = await backend.internalRows!(statisticsQuery(source, columns), signal);
     const { evaluateOverRows } = await import('./scratch.js');
-    return evaluateOverRows('SELECT * FROM s', [], [{ name: 's', columns: STATS_COLUMNS, rows: statisticsRows(columns, rows[0]!) }], signal);
+    return evaluateOverRows('SELECT * FROM s', [{ name: 's', columns: STATS_COLUMNS, rows: statisticsRows(columns, rows[0]!) }], signal);
   }
 
   private async embeddedBackendOf(catalog: string): Promise<Backend> {
@@ -522,67 +527,6 @@ function sameLayout(before: string, head: string): string {
   return blank.slice(0, blank.length - head.length) + head;
 }
 
-/** Refuses constructs the scratch engine might read differently from Trino. */
-function checkConstructs(sql: string): void {
-  const stack: unknown[] = [parseStatement(sql)];
-  while (stack.length > 0) {
-    const node = stack.pop();
-    if (Array.isArray(node)) {
-      stack.push(...node);
-      continue;
-    }
-    if (typeof node !== 'object' || node === null) continue;
-    const n = node as Record<string, unknown>;
-    if (n.k === 'call' && n.special !== true && Array.isArray(n.name)) {
-      const name = (n.name as Array<{ value: string }>).map((p) => p.value).join('.');
-      if (!SAME_FUNCTIONS.has(name)) throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, `Function ${name} is not supported in queries over metadata tables answered by the gateway`);
-    }
-    if (n.k === 'tableFunction' || n.k === 'unnest' || n.k === 'jsonTable' || n.k === 'lambda') {
-      throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, `${String(n.k)} is not supported in queries over metadata tables answered by the gateway`);
-    }
-    for (const v of Object.values(n)) if (typeof v === 'object' && v !== null) stack.push(v);
-  }
-}
-
-/**
- * Output column names as Trino gives them: a column reference or alias as written (case kept),
- * another unaliased expression `_col<position>`; columns of `*` by their table's names.
- */
-function trinoColumnNames(sql: string, columns: Column[]): Column[] {
-  const statement = parseStatement(sql);
-  if (statement.k !== 'query') return columns;
-  let body: QueryBody = statement.query.body;
-  while (body.k === 'setop' || body.k === 'nested') body = body.k === 'setop' ? body.terms[0]! : body.query.body;
-  if (body.k !== 'spec') return columns;
-  const stars = body.select.filter((item) => item.k === 'star').length;
-  if (stars > 1) return columns;
-  const tokens = tokenize(sql);
-  const written = (ident: Ident): string => {
-    const token = tokens.find((t) => t.line === ident.pos.line && t.column === ident.pos.column);
-    return token === undefined ? ident.value : token.kind === 'quoted' ? token.value : token.text;
-  };
-  const expansion = columns.length - (body.select.length - stars);
-  const renamed = [...columns];
-  let position = 0;
-  for (const item of body.select) {
-    if (item.k === 'star') {
-      position += expansion;
-      continue;
-    }
-    const name =
-      item.alias !== undefined
-        ? written(item.alias)
-        : item.e.k === 'ref'
-          ? written(item.e.parts[item.e.parts.length - 1]!)
-          : item.e.k === 'deref'
-            ? written(item.e.field)
-            : `_col${position}`;
-    renamed[position] = column(name, columns[position]!.type);
-    position++;
-  }
-  return renamed;
-}
-
 function longest(names: string[]): number {
   return names.reduce((n, s) => Math.max(n, [...s].length), 0);
 }
@@ -591,7 +535,7 @@ function longest(names: string[]): number {
 async function single(name: string, text: string): Promise<LocalExecution> {
   // Loaded when first needed: a Trino-only gateway need not load the native engine.
   const { evaluateOverRows } = await import('./scratch.js');
-  const execution = await evaluateOverRows(`SELECT ${quoteIdentifier(name)} FROM t`, [], [{ name: 't', columns: [{ name, type: 'varchar' }], rows: [[text]] }], new AbortController().signal);
+  const execution = await evaluateOverRows(`SELECT ${quoteIdentifier(name)} FROM t`, [{ name: 't', columns: [{ name, type: 'varchar' }], rows: [[text]] }], new AbortController().signal);
   return withColumns(execution, [column(execution.columns[0]!.name, `varchar(${[...text].length})`)]);
 }
 

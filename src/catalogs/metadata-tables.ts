@@ -35,6 +35,17 @@ export interface MetadataTable {
 const v = (name: string, hidden = false): MetadataColumn => (hidden ? { name, type: 'varchar', hidden } : { name, type: 'varchar' });
 const b = (name: string): MetadataColumn => ({ name, type: 'bigint' });
 const bool = (name: string): MetadataColumn => ({ name, type: 'boolean' });
+/** DuckDB's type holding each column type of the metadata tables, as the scratch engine loads them. */
+export const METADATA_DUCKDB_TYPES: Readonly<Record<string, string>> = {
+  varchar: 'VARCHAR',
+  bigint: 'BIGINT',
+  boolean: 'BOOLEAN',
+  double: 'DOUBLE',
+  // Epoch milliseconds; printed with millisecond precision (the execution is not parametric).
+  'timestamp(3) with time zone': 'TIMESTAMPTZ',
+  'array(varchar)': 'VARCHAR[]',
+};
+
 const instant = (name: string): MetadataColumn => ({ name, type: 'timestamp(3) with time zone' });
 
 function table(schema: MetadataTable['schema'], name: string, columns: MetadataColumn[], keys: RowKeys = {}): MetadataTable {

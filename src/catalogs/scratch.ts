@@ -10,7 +10,7 @@ import { canceledFailure, toQueryFailure } from '../engines/duckdb/errors.js';
 import { DuckDbExecution } from '../engines/duckdb/execution.js';
 import type { LocalExecution } from '../engines/local-engine.js';
 import { quoteIdentifier } from '../sql/quoting.js';
-import type { MetadataColumn, Row } from './metadata-tables.js';
+import { METADATA_DUCKDB_TYPES, type MetadataColumn, type Row } from './metadata-tables.js';
 
 export interface ScratchTable {
   /** The name the rewritten query uses. */
@@ -18,16 +18,6 @@ export interface ScratchTable {
   columns: readonly MetadataColumn[];
   rows: readonly Row[];
 }
-
-const DUCKDB_TYPES: Readonly<Record<string, string>> = {
-  varchar: 'VARCHAR',
-  bigint: 'BIGINT',
-  boolean: 'BOOLEAN',
-  double: 'DOUBLE',
-  // Epoch milliseconds; printed with millisecond precision (the execution is not parametric).
-  'timestamp(3) with time zone': 'TIMESTAMPTZ',
-  'array(varchar)': 'VARCHAR[]',
-};
 
 const VARCHAR_LIST = LIST(VARCHAR);
 
@@ -41,7 +31,13 @@ function append(appender: DuckDBAppender, type: string, value: unknown): void {
   else appender.appendVarchar(String(value));
 }
 
-export async function evaluateOverRows(sql: string, parameters: string[], tables: readonly ScratchTable[], signal: AbortSignal): Promise<LocalExecution> {
+/** Runs `sql` over `tables`; `translated` gives the output columns of a query the translator rendered (its errors are then Trino's). */
+export async function evaluateOverRows(
+  sql: string,
+  tables: readonly ScratchTable[],
+  signal: AbortSignal,
+  translated?: Array<{ name: string; type: string }>,
+): Promise<LocalExecution> {
   const instance = await DuckDBInstance.create(':memory:', {
     autoinstall_known_extensions: 'false',
     autoload_known_extensions: 'false',
@@ -54,7 +50,7 @@ export async function evaluateOverRows(sql: string, parameters: string[], tables
     connection = await instance.connect();
     await connection.run('SET enable_external_access = false');
     for (const table of tables) {
-      const columns = table.columns.map((c) => `${quoteIdentifier(c.name)} ${DUCKDB_TYPES[c.type] ?? 'VARCHAR'}`);
+      const columns = table.columns.map((c) => `${quoteIdentifier(c.name)} ${METADATA_DUCKDB_TYPES[c.type] ?? 'VARCHAR'}`);
       await connection.run(`CREATE TABLE ${quoteIdentifier(table.name)} (${columns.join(', ')})`);
       const appender = await connection.createAppender(table.name);
       for (const row of table.rows) {
@@ -75,7 +71,11 @@ export async function evaluateOverRows(sql: string, parameters: string[], tables
     throw canceledFailure();
   }
   // Not parametric: timestamps print with millisecond precision, as Trino prints timestamp(3); the caller names the type.
-  const execution = new DuckDbExecution(connection, { sql, parameters, parametricDatetime: false }, { redactions: [], onClose: () => instance.closeSync() });
+  const execution = new DuckDbExecution(
+    connection,
+    { sql, parameters: [], parametricDatetime: false },
+    { redactions: [], onClose: () => instance.closeSync(), ...(translated ? { translated: true, columns: translated } : {}) },
+  );
   const onAbort = (): void => execution.cancel();
   signal.addEventListener('abort', onAbort, { once: true });
   await execution.start();

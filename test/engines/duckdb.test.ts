@@ -300,10 +300,19 @@ describe('DuckDB engine', () => {
       ]) {
         await failure(run(engine, sql));
       }
-      // The engine still works and is unchanged (read through a query of a metadata schema, which runs as written).
+      // The engine still works and is unchanged (its settings read on a connection of its own instance: no statement runs as written).
       assert.equal((await run(engine, 'SELECT count(*) FROM nation')).rowsJson, '[25]');
-      const settings = `SELECT DISTINCT current_setting('enable_external_access'), current_setting('lock_configuration') FROM information_schema.schemata`;
-      assert.equal((await run(engine, settings)).rowsJson, '[false,true]');
+      const connection = await (engine as unknown as { instance: DuckDBInstance }).instance.connect();
+      const settings = await connection.runAndReadAll(`SELECT current_setting('enable_external_access'), current_setting('lock_configuration')`);
+      connection.disconnectSync();
+      assert.deepEqual(settings.getRows(), [[false, true]]);
+    });
+
+    test('queries over the metadata schemas are refused: the gateway answers them, DuckDB would answer differently', async () => {
+      for (const sql of ['SELECT count(*) FROM information_schema.schemata', 'SELECT 7/2 FROM demo.information_schema.tables', 'SELECT * FROM system.jdbc.catalogs', 'SELECT * FROM system.runtime.nodes']) {
+        const err = await fails(engine, sql, ErrorCodes.NOT_SUPPORTED);
+        assert.match(err.message, /Reading a metadata schema/);
+      }
     });
   });
 

@@ -103,9 +103,12 @@ test('the embedded engine answers the corpus exactly as Trino does, or refuses',
     const partRefused = all.filter((r) => refused.includes(r)).length;
     const partAccepted = all.length - partRefused;
     const partAgreeing = partAccepted - disagreements.filter((d) => d.generated === generated).length;
+    // Agreeing on an error (the statement is wrong in Trino too) is reported apart from agreeing on a result.
+    const partErrors = all.filter((r) => !refused.includes(r) && r.trino.error !== undefined && r.trino.error === r.embedded.error).length;
     console.log(
       `embedded differential, ${part}: ${all.length} statements, ${partAccepted} accepted, ${partAgreeing} agree with Trino ` +
-        `(${((100 * partAgreeing) / Math.max(1, partAccepted)).toFixed(1)} % of accepted), ${partRefused} refused (${((100 * partRefused) / Math.max(1, all.length)).toFixed(1)} %)`,
+        `(${((100 * partAgreeing) / Math.max(1, partAccepted)).toFixed(1)} % of accepted; ${partErrors} of them on the same error), ` +
+        `${partRefused} refused (${((100 * partRefused) / Math.max(1, all.length)).toFixed(1)} %)`,
     );
   }
   if (process.env.QUERYGATE_DIFFERENTIAL_REFUSALS) for (const r of refused) console.log(`refused: ${r.c.sql.replace(/\s+/g, ' ')}\n    ${r.embedded.message}`);

@@ -103,9 +103,17 @@ test('only what the user may see is listed, on every path', async () => {
   await assert.rejects(answer('DESCRIBE v_orders', visible), /TABLE_NOT_FOUND|does not exist/);
 });
 
-test('what the scratch engine might evaluate differently from Trino is refused', async () => {
-  assert.match(await refusal('SELECT regexp_like(table_name, \'o\') FROM information_schema.tables'), /^NOT_SUPPORTED: Function regexp_like/);
-  assert.match(await refusal('SELECT * FROM information_schema.tables CROSS JOIN UNNEST(ARRAY[1])'), /^NOT_SUPPORTED: unnest/);
+test('queries over metadata run with Trino\'s semantics, as the embedded engine translates them', async () => {
+  const typed = await answer("SELECT 7/2, DECIMAL '1.50', count(*) > 0, current_user FROM information_schema.schemata");
+  assert.deepEqual(typed, { columns: ['_col0 integer', '_col1 decimal(3, 2)', '_col2 boolean', '_col3 varchar'], rows: [[3, '1.50', true, 'ann']] });
+  assert.match(await refusal('SELECT 1/0 FROM information_schema.schemata'), /^DIVISION_BY_ZERO: Division by zero/);
+});
+
+test('what the translation cannot render exactly is refused', async () => {
+  assert.match(await refusal('SELECT approx_distinct(table_name) FROM information_schema.tables'), /^NOT_SUPPORTED: line 1:8: Function approx_distinct is not supported/);
+  assert.match(await refusal('SELECT * FROM information_schema.tables CROSS JOIN UNNEST(ARRAY[1])'), /^NOT_SUPPORTED: line 1:\d+: .*not supported/);
+  assert.match(await refusal('SELECT query_id FROM system.runtime.queries ORDER BY resource_group_id'), /^NOT_SUPPORTED: line 1:\d+: Ordering by a value of type array\(varchar\) is not supported/);
+  assert.match(await refusal("SELECT query_id FROM system.runtime.queries WHERE resource_group_id = resource_group_id"), /^NOT_SUPPORTED: line 1:\d+: Comparing values of type array\(varchar\) is not supported/);
   assert.match(await refusal('SELECT * FROM information_schema.tables t JOIN demo.shop.orders o ON true'), /^NOT_SUPPORTED: A query over metadata tables cannot also read demo\.shop\.orders/);
   assert.match(await refusal('SELECT *, comment FROM information_schema.columns'), /^NOT_SUPPORTED: SELECT \* together with the hidden columns/);
   assert.match(await refusal('SHOW FUNCTIONS'), /^NOT_SUPPORTED: SHOW FUNCTIONS is not supported on the embedded engine/);

@@ -72,6 +72,8 @@ export class DuckDbEngine implements LocalEngine {
   /** Catalog file paths never shown to clients: errors name the catalog instead. */
   private readonly redactions: Array<readonly [string, string]>;
   private instance: DuckDBInstance | undefined;
+  /** The catalogs DuckDB lists, read at start (no statement can attach or detach one). */
+  private catalogList: string[] = [];
   private readonly executions = new Set<DuckDbExecution>();
   private idle: (() => void) | undefined;
   private readonly translator = new QueryTranslator(
@@ -116,6 +118,9 @@ export class DuckDbEngine implements LocalEngine {
         step = `attaching catalog '${catalog.name}' (${catalog.path})`;
         await setup.run(`ATTACH ${quoteString(catalog.path)} AS ${quoteIdentifier(catalog.name)}${catalog.readOnly ? ' (READ_ONLY)' : ''}`);
       }
+      // DuckDB's own in-memory and temporary databases are no catalogs of the gateway's namespace.
+      const listed = await setup.runAndReadAll("SELECT DISTINCT catalog_name FROM information_schema.schemata WHERE catalog_name NOT IN ('memory', 'temp') ORDER BY 1");
+      this.catalogList = listed.getRows().map((row) => String(row[0]));
       step = 'locking the configuration';
       // Irreversible: no file access, no configuration changes for the rest of the instance's
       // life. TimeZone stays settable: it is per connection and sessions need it.
@@ -137,7 +142,7 @@ export class DuckDbEngine implements LocalEngine {
       const refused = refusal(text);
       if (refused !== undefined) throw refused;
     }
-    // Statements run translated (Trino's semantics) or are refused; only the metadata schemas' queries run as written.
+    // Statements run translated (Trino's semantics) or are refused, never as written.
     const translation = await this.translator.translate(statement.sql, statement.parameters, {
       user: statement.user ?? 'user',
       catalog: statement.catalog,
@@ -146,9 +151,12 @@ export class DuckDbEngine implements LocalEngine {
     if (signal.aborted) throw canceledFailure();
     const connection = await instance.connect();
     const onAbort = (): void => execution.cancel();
-    const execution: DuckDbExecution = new DuckDbExecution(connection, translation ? { ...statement, sql: translation.sql, parameters: [] } : statement, {
+    const execution: DuckDbExecution = new DuckDbExecution(connection, { ...statement, sql: translation.sql, parameters: [] }, {
       redactions: this.redactions,
-      ...(translation ? { translated: true, columns: translation.columns, before: translation.before, updateType: translation.updateType } : {}),
+      translated: true,
+      columns: translation.columns,
+      before: translation.before,
+      updateType: translation.updateType,
       onClose: () => {
         signal.removeEventListener('abort', onAbort);
         this.executions.delete(execution);
@@ -188,6 +196,21 @@ export class DuckDbEngine implements LocalEngine {
       const missing: readonly unknown[] = [ErrorCodes.CATALOG_NOT_FOUND, ErrorCodes.SCHEMA_NOT_FOUND, ErrorCodes.TABLE_NOT_FOUND];
       if (missing.includes(failure.errorCode)) return [];
       throw failure;
+    } finally {
+      connection.disconnectSync();
+    }
+  }
+
+  catalogNames(): string[] {
+    return [...this.catalogList];
+  }
+
+  /** Whether a schema exists, read from DuckDB directly: the engine runs no client statement over its own metadata schemas. */
+  async schemaExists(catalog: string, schema: string): Promise<boolean> {
+    const connection = await this.started().connect();
+    try {
+      const found = await connection.runAndReadAll('SELECT count(*) FROM information_schema.schemata WHERE catalog_name = $1 AND schema_name = $2', [catalog, schema]);
+      return Number(found.getRows()[0]![0]) > 0;
     } finally {
       connection.disconnectSync();
     }

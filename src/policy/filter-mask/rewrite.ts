@@ -305,7 +305,6 @@ async function expressionType(input: RewriteInput, table: QualifiedName, text: s
   );
   try {
     const translation = await translator.translate(probe, [], { user: input.identity.user, catalog: table.catalog, schema: table.schema });
-    if (translation === undefined) throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, 'it reads a metadata table');
     const type = translation.columns?.[0]?.type;
     if (type === undefined) throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, 'it is not an expression over the table');
     return type;

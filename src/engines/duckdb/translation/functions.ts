@@ -5,6 +5,8 @@
  * argument types its entry does not accept, is refused. The README's function list is generated
  * from this table (scripts/function-list.mjs).
  */
+import { quoteString } from '../../../sql/quoting.js';
+import { translateRegex, type RegexTranslation } from './regex.js';
 import type { Expr } from './syntax.js';
 import {
   T,
@@ -138,7 +140,40 @@ function ranking(name: string): FunctionMapping {
   return { kind: 'window', signatures: `${name}()`, translate: (args, over) => (args.length === 0 ? { sql: `${name}()${over}`, type: T.bigint } : undefined) };
 }
 
-const comparable = (t: TrinoType): boolean => isNumeric(t) || t.k === 'varchar' || t.k === 'date' || t.k === 'boolean';
+/**
+ * Trino's avg of decimal(p,s): the exact sum over the count, rounded half away from zero to scale
+ * s, of type decimal(p,s) (DuckDB's avg is a double). The sum's unscaled digits are divided as a
+ * 128-bit integer; with p ≤ 18 the sum cannot overflow it.
+ */
+function decimalAverage(x: Typed, type: { p: number; s: number }, over: string): { sql: string; type: TrinoType } {
+  const unscaledSum = `CAST(replace(CAST(sum(${x.sql})${over} AS VARCHAR), '.', '') AS HUGEINT)`;
+  const count = `count(${x.sql})${over}`;
+  const rounded = `sign(${unscaledSum}) * (abs(${unscaledSum}) // ${count} + CASE WHEN 2 * (abs(${unscaledSum}) % ${count}) >= ${count} THEN 1 ELSE 0 END)`;
+  const unit = `CAST('${(10 ** -type.s).toFixed(type.s)}' AS DECIMAL(${type.s + 1},${type.s}))`;
+  const result = decimal(type.p, type.s);
+  return { sql: `(CASE WHEN ${count} = 0 THEN NULL ELSE CAST(CAST(${rounded} AS DECIMAL(38,0)) * ${unit} AS ${duckType(result)}) END)`, type: result };
+}
+
+/** A function of one varbinary argument. */
+function binaryFunction(signature: string, render: (bytes: string) => string, type: TrinoType): FunctionMapping {
+  return {
+    kind: 'scalar',
+    signatures: signature,
+    translate: ([b, ...rest]) => (b && rest.length === 0 && (b.type.k === 'varbinary' || b.type.k === 'unknown') ? { sql: render(cast(b, T.varbinary)), type } : undefined),
+  };
+}
+
+/** A string argument and a literal pattern RE2 reads as Trino's Joni does (regex.ts), or undefined. */
+function regexArguments(s: Typed | undefined, p: Typed | undefined, allowEnd: boolean): RegexTranslation | undefined {
+  const literal = p && stringLiteral(p);
+  if (!s || !isString(s.type) || literal === undefined) return undefined;
+  return translateRegex(literal, allowEnd);
+}
+
+const REGEX_SUBSET = 'literal pattern of characters, escaped punctuation, ., classes, groups, |, quantifiers, ^';
+
+// Both engines order varbinary bytewise (unsigned), a shorter prefix first.
+const comparable = (t: TrinoType): boolean => isNumeric(t) || t.k === 'varchar' || t.k === 'date' || t.k === 'boolean' || t.k === 'varbinary';
 
 export const FUNCTIONS: Record<string, FunctionMapping> = {
   // Aggregates. count(*) is handled by the translator.
@@ -152,12 +187,14 @@ export const FUNCTIONS: Record<string, FunctionMapping> = {
     // DuckDB sums integers in 128 bits; Trino's bigint sum fails on overflow.
     return { sql: `(CASE WHEN ${total} NOT BETWEEN -9223372036854775808 AND 9223372036854775807 THEN ${raise('NUMERIC_VALUE_OUT_OF_RANGE', 'bigint addition overflow')} ELSE CAST(${total} AS BIGINT) END)`, type };
   }),
-  avg: aggregate('avg(integer types) → double, avg(double)', ([x, ...rest], over) => {
-    if (!x || rest.length > 0 || !(isInteger(x.type) || x.type.k === 'double')) return undefined;
+  avg: aggregate('avg(integer types) → double, avg(double), avg(decimal(p,s)) → decimal(p,s) for p ≤ 18', ([x, ...rest], over) => {
+    if (!x || rest.length > 0) return undefined;
+    if (x.type.k === 'decimal') return x.type.p <= 18 ? decimalAverage(x, x.type, over) : undefined;
+    if (!(isInteger(x.type) || x.type.k === 'double')) return undefined;
     return { sql: `avg(${cast(x, T.double)})${over}`, type: T.double };
   }),
-  min: aggregate('min(x) for numbers but real, varchar, date, boolean', ([x, ...rest], over) => (x && rest.length === 0 && comparable(x.type) && x.type.k !== 'real' ? { sql: `min(${x.sql})${over}`, type: x.type } : undefined)),
-  max: aggregate('max(x) for numbers but real, varchar, date, boolean', ([x, ...rest], over) => {
+  min: aggregate('min(x) for numbers but real, varchar, date, boolean, varbinary', ([x, ...rest], over) => (x && rest.length === 0 && comparable(x.type) && x.type.k !== 'real' ? { sql: `min(${x.sql})${over}`, type: x.type } : undefined)),
+  max: aggregate('max(x) for numbers but real, varchar, date, boolean, varbinary', ([x, ...rest], over) => {
     if (!x || rest.length > 0 || !comparable(x.type) || x.type.k === 'real') return undefined;
     // Trino's max of doubles passes over NaN unless every value is NaN; DuckDB orders NaN above all.
     if (x.type.k === 'double') return { sql: `coalesce(max(${x.sql}) FILTER (WHERE NOT isnan(${x.sql}))${over}, max(${x.sql})${over})`, type: x.type };
@@ -230,7 +267,25 @@ export const FUNCTIONS: Record<string, FunctionMapping> = {
   least: extremum('least'),
 
   // Strings.
-  length: { kind: 'scalar', signatures: 'length(varchar)', translate: ([s, ...rest]) => (s && rest.length === 0 && isString(s.type) ? { sql: `CAST(length(${cast(s, T.varchar)}) AS BIGINT)`, type: T.bigint } : undefined) },
+  length: {
+    kind: 'scalar',
+    signatures: 'length(varchar), length(varbinary)',
+    translate: ([s, ...rest]) => {
+      if (!s || rest.length > 0) return undefined;
+      if (s.type.k === 'varbinary') return { sql: `octet_length(${s.sql})`, type: T.bigint };
+      return isString(s.type) ? { sql: `CAST(length(${cast(s, T.varchar)}) AS BIGINT)`, type: T.bigint } : undefined;
+    },
+  },
+  to_hex: binaryFunction('to_hex(varbinary) → varchar (upper-case digits)', (b) => `hex(${b})`, varchar()),
+  to_base64: binaryFunction('to_base64(varbinary) → varchar', (b) => `to_base64(${b})`, varchar()),
+  md5: binaryFunction('md5(varbinary) → varbinary', (b) => `unhex(md5(${b}))`, T.varbinary),
+  sha1: binaryFunction('sha1(varbinary) → varbinary', (b) => `unhex(sha1(${b}))`, T.varbinary),
+  sha256: binaryFunction('sha256(varbinary) → varbinary', (b) => `unhex(sha256(${b}))`, T.varbinary),
+  to_utf8: {
+    kind: 'scalar',
+    signatures: 'to_utf8(varchar) → varbinary',
+    translate: ([s, ...rest]) => (s && rest.length === 0 && isString(s.type) ? { sql: `encode(${cast(s, T.varchar)})`, type: T.varbinary } : undefined),
+  },
   lower: sameString('lower'),
   upper: {
     kind: 'scalar',
@@ -268,6 +323,43 @@ export const FUNCTIONS: Record<string, FunctionMapping> = {
       const length = x === undefined || z === undefined ? undefined : x + z * (x + 1);
       const type = length === undefined || length > 2147483647 ? varchar() : varchar(length);
       return { sql: `replace(${cast(s, T.varchar)}, ${search!.sql}, ${by ? cast(by, T.varchar) : "''"})`, type };
+    },
+  },
+  regexp_like: {
+    kind: 'scalar',
+    signatures: `regexp_like(varchar, ${REGEX_SUBSET}, $)`,
+    translate: ([s, p, ...rest]) => {
+      const regex = rest.length === 0 ? regexArguments(s, p, true) : undefined;
+      return regex && { sql: `regexp_matches(${cast(s!, T.varchar)}, ${quoteString(regex.pattern)})`, type: T.boolean };
+    },
+  },
+  regexp_extract: {
+    kind: 'scalar',
+    signatures: `regexp_extract(varchar, ${REGEX_SUBSET}): the first match, null when none`,
+    translate: ([s, p, ...rest]) => {
+      const regex = rest.length === 0 ? regexArguments(s, p, false) : undefined;
+      if (!regex) return undefined;
+      const text = cast(s!, T.varchar);
+      const pattern = quoteString(regex.pattern);
+      // DuckDB gives '' where Trino gives null: no match.
+      return { sql: `(CASE WHEN regexp_matches(${text}, ${pattern}) THEN regexp_extract(${text}, ${pattern}) END)`, type: s!.type.k === 'varchar' ? s!.type : varchar(0) };
+    },
+  },
+  regexp_replace: {
+    kind: 'scalar',
+    signatures: `regexp_replace(varchar, ${REGEX_SUBSET}, never matching '' [, literal replacement without $ or \\])`,
+    translate: ([s, p, by, ...rest]) => {
+      const regex = rest.length === 0 ? regexArguments(s, p, false) : undefined;
+      // After a match, Java also finds an empty match where RE2 does not: patterns matching '' are refused.
+      if (!regex || regex.matchesEmpty) return undefined;
+      const replacement = by === undefined ? '' : stringLiteral(by);
+      if (replacement === undefined || /[$\\]/.test(replacement)) return undefined;
+      // Trino's result type: varchar(x + max(x * y / 2, y) * (x + 1)) for varchar(x) and a varchar(y) replacement.
+      const x = s!.type.k === 'varchar' ? s!.type.length : 0;
+      const y = [...replacement].length;
+      const length = x === undefined ? undefined : x + Math.max(Math.floor((x * y) / 2), y) * (x + 1);
+      const type = length === undefined || length > 2147483647 ? varchar() : varchar(length);
+      return { sql: `regexp_replace(${cast(s!, T.varchar)}, ${quoteString(regex.pattern)}, ${quoteString(replacement)}, 'g')`, type };
     },
   },
   strpos: {
@@ -421,3 +513,29 @@ function pad(duck: string): FunctionMapping {
     },
   };
 }
+
+const NUMBER_KINDS: ReadonlyArray<TrinoType['k']> = ['tinyint', 'smallint', 'integer', 'bigint', 'real', 'double', 'decimal'];
+
+/** Argument types of a kind no signature of the function takes (`kinds`): Trino fails with FUNCTION_NOT_FOUND. */
+function rejecting(kinds: ReadonlyArray<TrinoType['k']>): (types: TrinoType[]) => boolean {
+  return (types) => types.some((t) => kinds.includes(t.k));
+}
+
+const NOT_NUMBERS = rejecting(['varchar', 'date', 'boolean', 'varbinary']);
+const NOT_DATES = rejecting([...NUMBER_KINDS, 'varchar', 'boolean', 'varbinary']);
+const NOT_STRINGS = rejecting([...NUMBER_KINDS, 'date', 'boolean', 'varbinary']);
+const NOT_STRINGS_OR_BYTES = rejecting([...NUMBER_KINDS, 'date', 'boolean']);
+
+/**
+ * Functions whose Trino signatures take none of some argument kinds (math: numbers only; date
+ * fields: dates and times; string functions: strings, some also varbinary). Called with such an
+ * argument, Trino fails with FUNCTION_NOT_FOUND and so does the translation, instead of refusing.
+ */
+export const TRINO_REJECTS: Readonly<Record<string, (types: TrinoType[]) => boolean>> = {
+  ...Object.fromEntries(
+    ['abs', 'ceil', 'ceiling', 'floor', 'round', 'sign', 'sqrt', 'exp', 'ln', 'log2', 'log10', 'power', 'pow', 'is_nan', 'is_finite', 'is_infinite', 'mod'].map((name) => [name, NOT_NUMBERS]),
+  ),
+  ...Object.fromEntries(Object.keys(DATE_FIELDS).map((name) => [name, NOT_DATES])),
+  ...Object.fromEntries(['lower', 'upper', 'ltrim', 'rtrim', 'trim'].map((name) => [name, NOT_STRINGS])),
+  ...Object.fromEntries(['length', 'reverse'].map((name) => [name, NOT_STRINGS_OR_BYTES])),
+};

@@ -3,8 +3,9 @@
  * parser (so DuckDB-only syntax fails with Trino's syntax error), parsed into the translator's
  * tree, typed against the catalog's Trino column types and rendered as DuckDB SQL. Queries and
  * the writes (INSERT, CREATE TABLE [AS], CREATE VIEW, DELETE, UPDATE, DROP, CREATE SCHEMA) are
- * translated; every other statement kind is refused with NOT_SUPPORTED. Queries over the metadata
- * schemas (information_schema, system) are left to the engine's other paths (undefined).
+ * translated; every other statement kind is refused with NOT_SUPPORTED. The metadata schemas
+ * (information_schema, system) are the gateway's metadata service's to answer (it translates
+ * their queries too): DuckDB's own would differ, so statements reading them are refused here.
  */
 import { ErrorCodes, QueryFailure } from '../../../protocol/errors.js';
 import { parseStatement } from '../../../sql/analyzer/parser.js';
@@ -36,7 +37,7 @@ function describeKind(statement: AnalyzedStatement): string {
 
 export class QueryTranslator {
   /** Translations of statements over tables whose columns cannot change (the demo catalog), by statement and session. */
-  private readonly cache = new Map<string, Translation | undefined>();
+  private readonly cache = new Map<string, Translation>();
 
   constructor(
     private readonly columnsOf: ColumnSource,
@@ -45,10 +46,10 @@ export class QueryTranslator {
     private readonly isFixed: (catalog: string, schema: string, table: string) => boolean,
   ) {}
 
-  async translate(sql: string, parameters: readonly string[], session: TranslationSession): Promise<Translation | undefined> {
+  async translate(sql: string, parameters: readonly string[], session: TranslationSession): Promise<Translation> {
     const key = JSON.stringify([sql, parameters, session.user, session.catalog, session.schema]);
     if (this.cache.has(key)) {
-      const hit = this.cache.get(key);
+      const hit = this.cache.get(key)!;
       this.cache.delete(key);
       this.cache.set(key, hit);
       return hit;
@@ -62,8 +63,7 @@ export class QueryTranslator {
     assertSameTarget(statement, translatable);
     const written = statementTables(translatable);
     if (written.some((name) => isMetadata(name, session))) {
-      if (translatable.k === 'query') return undefined;
-      throw notSupported('Writing to a metadata schema', { line: 1, column: 1 });
+      throw notSupported(translatable.k === 'query' ? 'Reading a metadata schema (information_schema, system) on the engine itself' : 'Writing to a metadata schema', { line: 1, column: 1 });
     }
     const names = written.map((name) => qualify(name, session));
     const columns = new Map<string, ReadonlyArray<{ name: string; type: string }> | 'catalog' | 'schema' | 'table'>();
@@ -119,7 +119,7 @@ function assertSameTarget(authorized: AnalyzedStatement, translated: Statement):
   }
 }
 
-/** A table of the metadata schemas, which the engine's metadata path answers. */
+/** A table of the metadata schemas, which the gateway's metadata service answers. */
 function isMetadata(name: string[], session: TranslationSession): boolean {
   const schema = name.length >= 2 ? name[name.length - 2]! : session.schema?.toLowerCase();
   const catalog = name.length >= 3 ? name[name.length - 3]! : session.catalog?.toLowerCase();

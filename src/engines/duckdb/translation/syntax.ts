@@ -19,6 +19,8 @@ export type Literal =
   | { k: 'decimal'; text: string }
   | { k: 'double'; text: string }
   | { k: 'string'; value: string }
+  /** `X'..'`: the hexadecimal digits as written (spaces included). */
+  | { k: 'binary'; hex: string }
   | { k: 'boolean'; value: boolean }
   | { k: 'null' }
   /** A typed literal: DATE '...', DECIMAL '...', BIGINT '...' and the other integer types. */
@@ -752,8 +754,8 @@ class TranslationParser {
     }
     if (t.kind === 'string') {
       if (/^[uU]&/.test(t.text)) throw notSupported('Unicode string literal', pos);
-      if (/^[xX]'/.test(t.text)) throw notSupported('Binary literal', pos);
       this.next();
+      if (/^[xX]'/.test(t.text)) return lit({ k: 'binary', hex: t.value });
       return lit({ k: 'string', value: t.value });
     }
     if (t.kind === 'symbol') {

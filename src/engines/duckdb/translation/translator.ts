@@ -11,7 +11,7 @@
  */
 import { ErrorCodes, QueryFailure } from '../../../protocol/errors.js';
 import { quoteIdentifier, quoteString } from '../../../sql/quoting.js';
-import { DATE_FIELDS, FUNCTIONS, cast, raise, type Typed } from './functions.js';
+import { DATE_FIELDS, FUNCTIONS, TRINO_REJECTS, cast, raise, type Typed } from './functions.js';
 import {
   notSupported,
   type ColumnDefinition,
@@ -34,6 +34,7 @@ import {
   decimal,
   duckType,
   isExactNumeric,
+  isComparable,
   isFloating,
   isInteger,
   isNumeric,
@@ -53,6 +54,19 @@ export interface TranslationSession {
 
 /** Trino column types of a table (`catalog.schema.table`, lower-cased), or which part of its name names nothing. */
 export type ColumnLookup = (catalog: string, schema: string, table: string) => ReadonlyArray<{ name: string; type: string }> | 'catalog' | 'schema' | 'table';
+
+/** How a query reads tables other than the engine's own (the gateway's metadata tables, evaluated over rows it loads). */
+export interface TableSource {
+  /** DuckDB's relation for a qualified table name. */
+  relation(name: [string, string, string]): string;
+  /** DuckDB's type for the values of a column type the translator carries without modelling it, or undefined to refuse the column. */
+  carriedType(type: string): string | undefined;
+}
+
+const ENGINE_TABLES: TableSource = {
+  relation: (name) => name.map(quoteIdentifier).join('.'),
+  carriedType: () => undefined,
+};
 
 export interface Translation {
   sql: string;
@@ -179,6 +193,13 @@ export function tableNames(query: Query): string[][] {
   return found;
 }
 
+/** Whether Trino has a cast between the types: none between dates and numbers or booleans, nor between varbinary and those. */
+function hasTrinoCast(from: TrinoType, to: TrinoType): boolean {
+  const without = (a: TrinoType, b: TrinoType): boolean =>
+    (a.k === 'date' && (isNumeric(b) || b.k === 'boolean')) || (a.k === 'varbinary' && (isNumeric(b) || b.k === 'boolean' || b.k === 'date'));
+  return !without(from, to) && !without(to, from);
+}
+
 function failure(code: keyof typeof ErrorCodes, message: string, pos: Pos): QueryFailure {
   return new QueryFailure(ErrorCodes[code], `line ${pos.line}:${pos.column}: ${message}`, { lineNumber: pos.line, columnNumber: pos.column });
 }
@@ -204,6 +225,7 @@ export class Translator {
   constructor(
     private readonly session: TranslationSession,
     private readonly lookup: ColumnLookup,
+    private readonly tables: TableSource = ENGINE_TABLES,
   ) {}
 
   translate(query: Query): Translation {
@@ -326,6 +348,8 @@ export class Translator {
   /** DuckDB's column definition holding a Trino type exactly, or a refusal. */
   private columnDefinition(column: string, type: TrinoType, pos: Pos): string {
     if (type.k === 'unknown') throw failure('COLUMN_TYPE_UNKNOWN', `Column type is unknown: ${column}`, pos);
+    // Written varbinary columns are not compared with Trino by the write differential yet.
+    if (type.k === 'varbinary') throw notSupported(`Column ${column} of type varbinary`, pos);
     if (type.k === 'varchar' && type.length !== undefined) return `${q(column)} VARCHAR ${varcharLengthCheck(column, type.length)}`;
     return `${q(column)} ${duckType(type)}`;
   }
@@ -386,6 +410,7 @@ export class Translator {
       // A view's columns get DuckDB's types, which have no length: the view could not report varchar(n).
       if (c.type.k === 'varchar' && c.type.length !== undefined) throw notSupported(`A view column of type ${typeName(c.type)} (${c.name})`, statement.pos);
       if (c.type.k === 'unknown') throw failure('COLUMN_TYPE_UNKNOWN', `Column type is unknown: ${c.name}`, statement.pos);
+      if (c.type.k === 'varbinary') throw notSupported(`A view column of type varbinary (${c.name})`, statement.pos);
     }
     const alias = this.alias();
     const select = `SELECT ${columns.map((c, i) => `${alias}.${q(outputName(i))} AS ${q(c.name)}`).join(', ')} FROM (${source.sql}) ${alias}`;
@@ -459,7 +484,7 @@ export class Translator {
     const rendered = orderBy.map((item) => {
       const index = this.outputIndex(item.e, outputs);
       if (index === undefined) throw notSupported('ORDER BY on an expression over a set operation or VALUES', item.e.pos);
-      return this.sortKey(q(outputName(index)), item);
+      return this.sortKey(q(outputName(index)), outputs[index]!.type, item);
     });
     return { ...result, orderBy: rendered };
   }
@@ -513,7 +538,8 @@ export class Translator {
     return undefined;
   }
 
-  private sortKey(sql: string, item: SortItem): string {
+  private sortKey(sql: string, type: TrinoType, item: SortItem): string {
+    if (!isComparable(type)) throw notSupported(`Ordering by a value of type ${typeName(type)}`, item.e.pos);
     // Trino sorts nulls last unless told otherwise, in both directions.
     return `${sql} ${item.descending ? 'DESC' : 'ASC'} NULLS ${item.nullsFirst ? 'FIRST' : 'LAST'}`;
   }
@@ -557,8 +583,9 @@ export class Translator {
     if (spec.having) sql += ` HAVING ${this.condition(spec.having, scope, 'HAVING')}`;
     const rendered = orderBy.map((item) => {
       const index = this.outputIndex(item.e, fields);
-      if (index !== undefined) return this.sortKey(q(outputName(index)), item);
-      return this.sortKey(this.expr(item.e, scope).sql, item);
+      if (index !== undefined) return this.sortKey(q(outputName(index)), fields[index]!.type, item);
+      const key = this.expr(item.e, scope);
+      return this.sortKey(key.sql, key.type, item);
     });
     return { sql, fields, orderBy: rendered };
   }
@@ -603,11 +630,12 @@ export class Translator {
         if (columns === 'schema') throw failure('SCHEMA_NOT_FOUND', `Schema '${name[1]}' does not exist`, r.pos);
         if (columns === 'table') throw failure('TABLE_NOT_FOUND', `Table '${name.join('.')}' does not exist`, r.pos);
         fields = columns.map((c) => {
-          const type = parseTypeName(c.type);
+          const duck = this.tables.carriedType(c.type);
+          const type = parseTypeName(c.type) ?? (duck === undefined ? undefined : { k: 'carried' as const, name: c.type, duck });
           if (!type) throw notSupported(`Column ${c.name} of type ${c.type}`, r.pos);
           return { name: c.name.toLowerCase(), type, sql: `${alias}.${q(c.name)}` };
         });
-        sql = `${name.map(q).join('.')} ${alias}`;
+        sql = `${this.tables.relation(name)} ${alias}`;
         qualifier = name;
       }
     }
@@ -805,6 +833,12 @@ export class Translator {
       }
       case 'string':
         return { sql: quoteString(lit.value), type: varchar([...lit.value].length) };
+      case 'binary': {
+        // Trino ignores white space in the digits and rejects anything else that is not an even number of hex digits (refused here).
+        const hex = lit.hex.replace(/\s/g, '');
+        if (!/^([0-9a-fA-F]{2})*$/.test(hex)) throw notSupported(`Binary literal X'${lit.hex}'`, pos);
+        return { sql: `from_hex('${hex}')`, type: T.varbinary };
+      }
       case 'boolean':
         return { sql: lit.value ? 'true' : 'false', type: T.boolean };
       case 'null':
@@ -924,6 +958,15 @@ export class Translator {
   }
 
   private concat(a: Typed, b: Typed, pos: Pos): { sql: string; type: TrinoType } {
+    if (a.type.k === 'varbinary' || b.type.k === 'varbinary') {
+      // With a null Trino cannot choose between varbinary and array concatenation (AMBIGUOUS_FUNCTION_CALL): refused.
+      if (a.type.k !== b.type.k) throw notSupported(`|| on ${typeName(a.type)} and ${typeName(b.type)}`, pos);
+      return { sql: `(${a.sql} || ${b.sql})`, type: T.varbinary };
+    }
+    // Trino has no concatenation of numbers, dates or booleans (nor an implicit cast of them to varchar).
+    if ([a, b].some((v) => isNumeric(v.type) || v.type.k === 'date' || v.type.k === 'boolean')) {
+      throw failure('FUNCTION_NOT_FOUND', `Unexpected parameters (${typeName(a.type)}, ${typeName(b.type)}) for function concat`, pos);
+    }
     for (const v of [a, b]) if (v.type.k !== 'varchar' && v.type.k !== 'unknown') throw notSupported(`|| on ${typeName(v.type)}`, pos);
     // Trino types || as an unbounded varchar.
     return { sql: `(${cast(a, T.varchar)} || ${cast(b, T.varchar)})`, type: varchar() };
@@ -933,6 +976,7 @@ export class Translator {
     const type = commonType(a.type, b.type);
     if (!type) throw typeMismatch(`Cannot apply operator: ${typeName(a.type)} ${op} ${typeName(b.type)}`, pos);
     if (type.k === 'unknown') return { sql: 'CAST(NULL AS BOOLEAN)', type: T.boolean };
+    if (!isComparable(type)) throw notSupported(`Comparing values of type ${typeName(type)}`, pos);
     const x = cast(a, type);
     const y = cast(b, type);
     const sql = `(${x} ${op} ${y})`;
@@ -964,15 +1008,23 @@ export class Translator {
     const from = arg.type;
     const fn = safe ? 'TRY_CAST' : 'CAST';
     if (from.k === 'unknown') return { sql: `CAST(NULL AS ${duckType(to)})`, type: to };
+    if (!hasTrinoCast(from, to)) throw typeMismatch(`Cannot cast ${typeName(from)} to ${typeName(to)}`, pos);
+    // Trino's casts between booleans and the other numbers: true is 1, a number is true when not 0 (NaN too).
+    if (from.k === 'boolean' && (to.k === 'double' || to.k === 'decimal')) return { sql: `${fn}(CAST(${arg.sql} AS INTEGER) AS ${duckType(to)})`, type: to };
+    if (to.k === 'boolean' && from.k === 'decimal') return { sql: `(${arg.sql} <> 0)`, type: to };
+    if (to.k === 'boolean' && from.k === 'double') return { sql: `(${arg.sql} <> 0 OR isnan(${arg.sql}))`, type: to };
     const supported =
       (isNumeric(from) && isNumeric(to)) ||
       (from.k === 'boolean' && (isInteger(to) || to.k === 'boolean' || to.k === 'varchar')) ||
       (isInteger(from) && to.k === 'boolean') ||
       ((isExactNumeric(from) || from.k === 'date' || from.k === 'varchar') && to.k === 'varchar') ||
-      (from.k === 'date' && to.k === 'date');
+      (from.k === 'date' && to.k === 'date') ||
+      (from.k === 'varchar' && to.k === 'varbinary');
     if (!supported) throw notSupported(`CAST from ${typeName(from)} to ${typeName(to)}`, pos);
     if (to.k === 'decimal' && isFloating(from)) throw notSupported(`CAST from ${typeName(from)} to decimal`, pos);
     if (to.k === 'real' || from.k === 'real') throw notSupported(`CAST involving real`, pos);
+    // A string's UTF-8 bytes, as Trino's cast (and to_utf8) gives them.
+    if (to.k === 'varbinary') return { sql: `encode(${arg.sql})`, type: to };
     if (isFloating(from) && isInteger(to)) {
       // Trino rounds half away from zero; DuckDB's cast rounds half to even.
       const nan = safe ? 'NULL' : raise('INVALID_CAST_ARGUMENT', `Cannot cast double NaN to ${typeName(to)}`);
@@ -1005,6 +1057,9 @@ export class Translator {
     if (e.over && mapping.kind === 'scalar') throw notSupported(`OVER with the scalar function ${e.name}`, e.pos);
     if (!e.over && mapping.kind === 'window') throw failure('MISSING_OVER', `Window function ${e.name} requires an OVER clause`, e.pos);
     const result = mapping.translate(args, over);
+    if (!result && TRINO_REJECTS[e.name]?.(args.map((a) => a.type))) {
+      throw failure('FUNCTION_NOT_FOUND', `Unexpected parameters (${args.map((a) => typeName(a.type)).join(', ')}) for function ${e.name}`, e.pos);
+    }
     if (!result) throw notSupported(`Function ${e.name}(${args.map((a) => typeName(a.type)).join(', ')})`, e.pos);
     return { sql: e.distinct ? result.sql.replaceAll(`${e.name}(`, `${e.name}(DISTINCT `) : result.sql, type: result.type };
   }
@@ -1016,7 +1071,10 @@ export class Translator {
       if (isFloating(t.type)) throw notSupported('PARTITION BY a real or double expression', p.pos);
       return t.sql;
     });
-    const order = over.orderBy.map((s) => this.sortKey(this.expr(s.e, scope).sql, s));
+    const order = over.orderBy.map((s) => {
+      const key = this.expr(s.e, scope);
+      return this.sortKey(key.sql, key.type, s);
+    });
     return ` OVER (${partition.length ? `PARTITION BY ${partition.join(', ')}` : ''}${order.length ? ` ORDER BY ${order.join(', ')}` : ''})`;
   }
 

@@ -6,10 +6,16 @@ import { ErrorCodes, QueryFailure } from '../../../protocol/errors.js';
 import type { Pos } from './syntax.js';
 
 export type TrinoType =
-  | { k: 'tinyint' | 'smallint' | 'integer' | 'bigint' | 'real' | 'double' | 'boolean' | 'date' | 'unknown' }
+  | { k: 'tinyint' | 'smallint' | 'integer' | 'bigint' | 'real' | 'double' | 'boolean' | 'date' | 'varbinary' | 'unknown' }
   | { k: 'decimal'; p: number; s: number }
   /** `length` undefined: unbounded varchar. */
-  | { k: 'varchar'; length?: number };
+  | { k: 'varchar'; length?: number }
+  /**
+   * A type the translator does not model, of a column whose values it only carries through
+   * (selected, tested for null, counted; compared only where DuckDB compares as Trino does). Only
+   * the metadata tables declare such columns; `duck` is DuckDB's type holding them.
+   */
+  | { k: 'carried'; name: string; duck: string };
 
 export const T = {
   tinyint: { k: 'tinyint' },
@@ -20,6 +26,7 @@ export const T = {
   double: { k: 'double' },
   boolean: { k: 'boolean' },
   date: { k: 'date' },
+  varbinary: { k: 'varbinary' },
   unknown: { k: 'unknown' },
   varchar: { k: 'varchar' },
 } as const satisfies Record<string, TrinoType>;
@@ -58,6 +65,7 @@ export function varchar(length?: number): TrinoType {
 export function typeName(t: TrinoType): string {
   if (t.k === 'decimal') return `decimal(${t.p}, ${t.s})`;
   if (t.k === 'varchar') return t.length === undefined ? 'varchar' : `varchar(${t.length})`;
+  if (t.k === 'carried') return t.name;
   return t.k;
 }
 
@@ -70,8 +78,12 @@ export function duckType(t: TrinoType): string {
       return 'VARCHAR';
     case 'real':
       return 'FLOAT';
+    case 'varbinary':
+      return 'BLOB';
     case 'unknown':
       return 'INTEGER';
+    case 'carried':
+      return t.duck;
     default:
       return t.k.toUpperCase();
   }
@@ -113,8 +125,18 @@ export function commonType(a: TrinoType, b: TrinoType): TrinoType | undefined {
     return decimal(Math.min(MAX_DECIMAL_PRECISION, s + Math.max(x.p - x.s, y.p - y.s)), s);
   }
   if (isNumeric(a) && isNumeric(b)) return a.k === 'double' || b.k === 'double' ? T.double : T.real;
+  if (a.k === 'carried' || b.k === 'carried') return sameType(a, b) ? a : undefined;
   if (a.k === b.k && a.k !== 'decimal') return a;
   return undefined;
+}
+
+/**
+ * Whether DuckDB compares and orders values of the type as Trino does. Of the carried types only
+ * `timestamp(p) with time zone` (both compare instants); arrays are not (Trino's array equality
+ * with a null element is null, DuckDB's is not).
+ */
+export function isComparable(t: TrinoType): boolean {
+  return t.k !== 'carried' || /^timestamp\(\d+\) with time zone$/.test(t.name);
 }
 
 export function sameType(a: TrinoType, b: TrinoType): boolean {
