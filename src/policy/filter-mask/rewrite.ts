@@ -36,6 +36,7 @@ import { quoteIdentifier } from '../../sql/quoting.js';
 import { authorize, firstTableRule, type AccessIdentity, type Decision } from '../decision.js';
 import type { AccessRules, ExpressionEnvironment, TableRule } from '../file-rules.js';
 import { coercible, isBooleanType, renderExpression, type RuleExpression } from './expression.js';
+import type { PreparedExpression, PreparedExpressionCache } from './prepared.js';
 
 export interface RewriteInput {
   rules: AccessRules;
@@ -60,6 +61,8 @@ export interface RewriteInput {
   addedRestrictions?: (table: QualifiedName) => Promise<AddedRestriction | undefined>;
   /** Whether the rules file's filter and masks apply to a table (default: always). */
   rulesFileApplies?: (table: QualifiedName) => boolean;
+  /** Filters and masks analyzed over their tables by earlier statements (none: each is analyzed again). */
+  preparedExpressions?: PreparedExpressionCache;
 }
 
 /** Filters and masks from a source other than the rules file, with their source for messages. */
@@ -264,20 +267,29 @@ function invalidExpression(what: string, table: QualifiedName, err: unknown): ne
  * typed by the engine serving the table.
  */
 async function boundExpression(input: RewriteInput, table: QualifiedName, expression: RuleExpression, environment: ExpressionEnvironment | undefined, what: string): Promise<{ text: string; type: string }> {
-  const text = renderExpression(expression, input.identity.user);
+  const prepared = await preparedExpression(input, table, renderExpression(expression, input.identity.user), what);
+  const reader: AccessIdentity = environment?.user === undefined ? input.identity : { user: environment.user, groups: input.groupsOf?.(environment.user) ?? [] };
+  const decision = environment?.user === undefined && input.authorizeReads !== undefined ? input.authorizeReads(prepared.request) : authorize(input.rules, reader, prepared.request);
+  if (!decision.allowed) throw new QueryFailure(ErrorCodes.PERMISSION_DENIED, decision.message ?? 'Access Denied');
+  if (prepared.unnamedRead) throw notSupported(`The ${what} reads a table where the gateway cannot name it (time travel), which it does not support in a row filter or column mask`);
+  for (const r of prepared.inner) {
+    if ((await input.metadata.viewOf?.(r.table)) !== undefined) throw notSupported(`The ${what} reads the view ${display(r.table)}, which the gateway does not support in a row filter or column mask`);
+    if ((await restrictionOf(input, reader, r.table)) !== undefined) throw notSupported(`The ${what} reads ${display(r.table)}, which has a row filter or column mask of its own: not supported by the gateway`);
+  }
+  return { text: prepared.text, type: await expressionType(input, table, prepared, what) };
+}
+
+/** The expression analyzed over the table (kept in input.preparedExpressions between statements). */
+async function preparedExpression(input: RewriteInput, table: QualifiedName, text: string, what: string): Promise<PreparedExpression> {
+  const cache = input.preparedExpressions;
+  const columnTypes = (t: QualifiedName) => input.columnTypes(t);
+  const kept = await cache?.get(input.rules.version, table, text, columnTypes);
+  if (kept !== undefined) return kept;
   const prefix = 'SELECT (';
   const probe = `${prefix}${text}) FROM ${qualified(table)}`;
   const inExpression = (r: TableReference) => r.span !== undefined && r.span.start < prefix.length + text.length;
   const request = await analyze(probe, { catalog: table.catalog, schema: table.schema }, input.metadata).catch((err: unknown) => invalidExpression(what, table, err));
-  const reader: AccessIdentity = environment?.user === undefined ? input.identity : { user: environment.user, groups: input.groupsOf?.(environment.user) ?? [] };
-  const decision = environment?.user === undefined && input.authorizeReads !== undefined ? input.authorizeReads(request) : authorize(input.rules, reader, request);
-  if (!decision.allowed) throw new QueryFailure(ErrorCodes.PERMISSION_DENIED, decision.message ?? 'Access Denied');
   const inner = (request.references ?? []).filter(inExpression);
-  if ((request.references ?? []).some((r) => r.span === undefined)) throw notSupported(`The ${what} reads a table where the gateway cannot name it (time travel), which it does not support in a row filter or column mask`);
-  for (const r of inner) {
-    if ((await input.metadata.viewOf?.(r.table)) !== undefined) throw notSupported(`The ${what} reads the view ${display(r.table)}, which the gateway does not support in a row filter or column mask`);
-    if ((await restrictionOf(input, reader, r.table)) !== undefined) throw notSupported(`The ${what} reads ${display(r.table)}, which has a row filter or column mask of its own: not supported by the gateway`);
-  }
   let qualifiedText = '';
   let at = prefix.length;
   for (const r of [...inner].sort((a, b) => a.span!.start - b.span!.start)) {
@@ -285,19 +297,27 @@ async function boundExpression(input: RewriteInput, table: QualifiedName, expres
     at = r.span!.end;
   }
   qualifiedText += probe.slice(at, prefix.length + text.length);
-  return { text: qualifiedText, type: await expressionType(input, table, qualifiedText, what) };
+  const prepared: PreparedExpression = { request, text: qualifiedText, inner, unnamedRead: (request.references ?? []).some((r) => r.span === undefined) };
+  await cache?.set(input.rules.version, table, text, prepared, columnTypes);
+  return prepared;
 }
 
-/** The expression's Trino type from the engine serving the table, or else from the embedded engine's translator. */
-async function expressionType(input: RewriteInput, table: QualifiedName, text: string, what: string): Promise<string> {
-  const probe = `SELECT (${text}) FROM ${qualified(table)}`;
+/** The expression's Trino type from the engine serving the table, or else from the embedded engine's translator (kept with the prepared expression). */
+async function expressionType(input: RewriteInput, table: QualifiedName, prepared: PreparedExpression, what: string): Promise<string> {
   let engineType: string | undefined;
   try {
-    engineType = await input.expressionType?.(table, text);
+    engineType = await input.expressionType?.(table, prepared.text);
   } catch (err) {
     invalidExpression(what, table, err);
   }
   if (engineType !== undefined) return engineType;
+  prepared.translatorType ??= await translatorType(input, table, prepared.text, what);
+  return prepared.translatorType;
+}
+
+/** The embedded engine's translator's type of an expression over the table; throws its refusal naming the rule. */
+async function translatorType(input: RewriteInput, table: QualifiedName, text: string, what: string): Promise<string> {
+  const probe = `SELECT (${text}) FROM ${qualified(table)}`;
   const translator = new QueryTranslator(
     async (catalog, schema, name) => (await input.columnTypes({ catalog, schema, name })) ?? [],
     async () => 'table',
