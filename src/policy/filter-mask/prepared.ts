@@ -37,7 +37,8 @@ interface Entry {
 
 const MAX_ENTRIES = 10_000;
 
-function sameColumns(a: ColumnTypes | undefined, b: ColumnTypes): boolean {
+/** The same column names and types, in the same order. */
+export function sameColumns(a: ColumnTypes | undefined, b: ColumnTypes): boolean {
   return a !== undefined && a.length === b.length && a.every((c, i) => c.name === b[i]!.name && c.type === b[i]!.type);
 }
 

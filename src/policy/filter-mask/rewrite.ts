@@ -14,9 +14,10 @@
  *   the query with that user's denial. CURRENT_USER inside them is the querying user (a literal).
  *   The engine serving the table types it (the embedded translator when the engine does not), and
  *   a filter must be boolean, a mask coercible to its column's type.
- * - Reads inside SECURITY DEFINER views are the owner's: the owner's rule decides, as in Trino.
- *   A view whose reads need a filter or mask (SECURITY INVOKER views, or an owner's filtered rule)
- *   is refused: the gateway cannot rewrite a stored view definition.
+ * - A SECURITY INVOKER view whose reads need a filter or mask is replaced by its stored text (from
+ *   the engine) with those applied, when that text is exactly the view (expandedViews); otherwise
+ *   refused. Reads inside SECURITY DEFINER views are the owner's: the owner's rule decides, as in
+ *   Trino, and a read the owner's rule filters or masks is refused.
  * - Writes: Trino refuses INSERT and DELETE on tables with masks, UPDATE on tables with a filter or
  *   masks, MERGE on tables with a filter (the same messages here). INSERT and DELETE with a filter
  *   only (Trino checks inserted rows, filters deleted ones) and MERGE with masks only are refused by
@@ -36,7 +37,7 @@ import { quoteIdentifier } from '../../sql/quoting.js';
 import { authorize, firstTableRule, type AccessIdentity, type Decision } from '../decision.js';
 import type { AccessRules, ExpressionEnvironment, TableRule } from '../file-rules.js';
 import { coercible, isBooleanType, renderExpression, type RuleExpression } from './expression.js';
-import type { PreparedExpression, PreparedExpressionCache } from './prepared.js';
+import { sameColumns, type PreparedExpression, type PreparedExpressionCache } from './prepared.js';
 
 export interface RewriteInput {
   rules: AccessRules;
@@ -147,17 +148,23 @@ export async function rewriteForFiltersAndMasks(input: RewriteInput): Promise<Fi
     const refusal = [writes.order, writes.order === 'filter' ? 'masks' : 'filter'].find((which) => (which === 'filter' ? restriction.filters.length > 0 : restriction.masks.size > 0));
     if (refusal !== undefined) throw notSupported(writes[refusal as 'filter' | 'masks']);
   }
+  // SECURITY INVOKER views whose reads need a filter or mask: their stored text, with those applied, replaces them.
+  const views = (request.viewReads ?? []).length === 0 ? new Map<string, ExpandedView>() : await expandedViews(input, request.references ?? []);
   for (const r of request.viewReads ?? []) {
+    if (r.viewOwner === undefined && [...views.values()].some((v) => v.reads.has(keyOf(r.table)))) continue;
     const reader = r.viewOwner === undefined ? identity : { user: r.viewOwner, groups: input.groupsOf?.(r.viewOwner) ?? [] };
     const restriction = await restrictionOf(input, reader, r.table);
     if (restriction !== undefined && (restriction.filters.length > 0 || r.columns.some((c) => restriction.masks.has(c)))) {
-      throw notSupported(`${display(r.table)} is read inside a view and has a row filter or column mask (${restriction.source}): the gateway cannot apply it inside a view`);
+      const where = r.viewOwner === undefined ? 'inside a view' : `inside a SECURITY DEFINER view, as its owner ${r.viewOwner},`;
+      throw notSupported(`${display(r.table)} is read ${where} and has a row filter or column mask (${restriction.source}): the gateway cannot apply it there`);
     }
   }
-  const references: Array<{ ref: TableReference; rule: Restriction }> = [];
+  const references: Array<{ ref: TableReference; source: string; restriction?: Restriction }> = [];
   for (const ref of request.references ?? []) {
-    const rule = await restrictionOf(input, identity, ref.table);
-    if (rule !== undefined) references.push({ ref, rule });
+    const view = views.get(keyOf(ref.table));
+    const restriction = view === undefined ? await restrictionOf(input, identity, ref.table) : undefined;
+    if (view !== undefined) references.push({ ref, source: view.source });
+    else if (restriction !== undefined) references.push({ ref, source: restriction.source, restriction });
   }
   const rewritten = new Set(references.map((r) => keyOf(r.ref.table)));
   // SHOW STATS FOR <table> reads no rows: Trino answers it for a filtered table (the query form is rewritten).
@@ -170,10 +177,10 @@ export async function rewriteForFiltersAndMasks(input: RewriteInput): Promise<Fi
   if (references.length === 0) return undefined;
 
   const derived = new Map<string, string>();
-  for (const { ref, rule } of references) {
-    if (ref.span === undefined) throw notSupported(`${display(ref.table)} has a row filter or column mask (${rule.source}) and is read where the gateway cannot apply it (time travel)`);
+  for (const { ref, source, restriction } of references) {
+    if (ref.span === undefined) throw notSupported(`${display(ref.table)} has a row filter or column mask (${source}) and is read where the gateway cannot apply it (time travel)`);
     const key = keyOf(ref.table);
-    if (!derived.has(key)) derived.set(key, await derivedTable(input, ref.table, rule));
+    if (!derived.has(key)) derived.set(key, restriction === undefined ? views.get(key)!.text : await derivedTable(input, ref.table, restriction));
   }
 
   // EXECUTE and EXECUTE IMMEDIATE: the references are in the text they run.
@@ -182,8 +189,78 @@ export async function rewriteForFiltersAndMasks(input: RewriteInput): Promise<Fi
     throw notSupported(`EXPLAIN of a prepared statement that reads a table with a row filter or column mask (${display(references[0]!.ref.table)}) is not supported by the gateway`);
   }
   const spliced = splice(executed ?? input.sql, references.map((r) => r.ref), derived);
-  const applied = [...new Map(references.map((r) => [keyOf(r.ref.table), { table: display(r.ref.table), rule: r.rule.source }])).values()];
+  const applied = [...new Map(references.map((r) => [keyOf(r.ref.table), { table: display(r.ref.table), rule: r.source }])).values()];
   return { sql: executed === undefined ? spliced : bindParameters(spliced, input.sql), applied };
+}
+
+/** A view read through its stored text, with the filters and masks of the tables it reads applied. */
+interface ExpandedView {
+  /** `(<stored text, rewritten>)`. */
+  text: string;
+  /** The tables it reads (keyOf). */
+  reads: ReadonlySet<string>;
+  source: string;
+}
+
+/** Session-dependent functions a view's text would evaluate in the caller's session once expanded, not the view's. */
+const VIEW_SESSION_WORDS = new Set(['CURRENT_CATALOG', 'CURRENT_SCHEMA', 'CURRENT_PATH']);
+
+/**
+ * The views among the references whose reads need a filter or mask for the caller, expanded as
+ * Trino expands a SECURITY INVOKER view: its stored text, read in the view's catalog and schema as
+ * the caller, each filtered or masked table in it replaced by its derived table. Exact only when
+ * the stored text is the view (checked, else refused): run in the view's catalog and schema it
+ * reads the tables the engine's own expansion reports and gives the view's columns, names and
+ * types; no nested view; no function that depends on the session's catalog, schema or path. A
+ * SECURITY DEFINER view's reads are its owner's (left to the caller, which refuses them) and a view
+ * with a filter or mask of its own is refused.
+ */
+async function expandedViews(input: RewriteInput, references: readonly TableReference[]): Promise<Map<string, ExpandedView>> {
+  const views = new Map<string, ExpandedView>();
+  for (const ref of references) {
+    const key = keyOf(ref.table);
+    if (views.has(key)) continue;
+    const expansion = await input.metadata.viewOf?.(ref.table);
+    if (expansion === undefined) continue;
+    const restricted: string[] = [];
+    for (const r of expansion.reads) {
+      if (r.viewOwner !== undefined) continue;
+      const restriction = await restrictionOf(input, input.identity, r.table);
+      if (restriction !== undefined && (restriction.filters.length > 0 || r.columns.some((c) => restriction.masks.has(c)))) restricted.push(restriction.source);
+    }
+    if (restricted.length === 0) continue;
+    const view = display(ref.table);
+    const refuse = (why: string) => notSupported(`The view ${view} reads tables with a row filter or column mask (${[...new Set(restricted)].join(' + ')}), and ${why}: the gateway cannot apply them inside it`);
+    if (expansion.reads.some((r) => r.viewOwner !== undefined)) throw refuse('reads through a SECURITY DEFINER view');
+    const own = await restrictionOf(input, input.identity, ref.table);
+    if (own !== undefined) throw refuse(`has a row filter or column mask of its own (${own.source})`);
+    const definition = await input.metadata.viewDefinitionOf?.(ref.table);
+    if (definition === undefined) throw refuse('its stored text cannot be read from the engine serving it');
+    if (definition.bodyColumns === undefined || !sameColumns(definition.columns, definition.bodyColumns)) {
+      throw refuse("its stored text run in the view's catalog and schema does not give the view's columns (created in another catalog or schema, or stale)");
+    }
+    if (tokenize(definition.sql).some((t) => t.kind === 'word' && VIEW_SESSION_WORDS.has(t.value))) throw refuse("its text calls a function of the session's catalog, schema or path");
+    const body = await analyze(definition.sql, { catalog: ref.table.catalog, schema: ref.table.schema }, input.metadata).catch((err: unknown) => {
+      throw refuse(`its stored text cannot be analyzed by the gateway (${(err as Error).message})`);
+    });
+    if ((body.viewReads ?? []).length > 0) throw refuse('it reads another view');
+    const tablesOf = (keys: Iterable<string>) => [...new Set(keys)].sort().join('\n');
+    const reads = new Set(expansion.reads.map((r) => keyOf(r.table)));
+    if (tablesOf(body.tables.filter((t) => t.privilege === 'SELECT').map((t) => keyOf(t.table))) !== tablesOf(reads)) {
+      throw refuse('its stored text, read in its catalog and schema, names other tables than the engine reads for it');
+    }
+    const inner: TableReference[] = [];
+    const derived = new Map<string, string>();
+    for (const r of body.references ?? []) {
+      const restriction = await restrictionOf(input, input.identity, r.table);
+      if (restriction === undefined) continue;
+      if (r.span === undefined || r.text !== undefined) throw refuse(`it reads ${display(r.table)} where the gateway cannot name it`);
+      inner.push(r);
+      if (!derived.has(keyOf(r.table))) derived.set(keyOf(r.table), await derivedTable(input, r.table, restriction));
+    }
+    views.set(key, { text: `(${splice(definition.sql, inner, derived)})`, reads, source: `view ${view}: ${[...new Set(restricted)].join(' + ')}` });
+  }
+  return views;
 }
 
 /**
