@@ -12,7 +12,7 @@ import { after, before, test } from 'node:test';
 import { isDeepStrictEqual } from 'node:util';
 import type { RunningGateway } from '../../src/gateway.js';
 import { runStatement } from '../governance/client.js';
-import { FILTER_MASK_CORPUS, FILTER_MASK_FIXTURES, FILTER_MASK_RULES, FILTER_MASK_USERS, comparable, ensureFilterMaskOracle, sessionHeaders } from '../governance/filter-mask-corpus.js';
+import { FILTER_MASK_CORPUS, FILTER_MASK_FIXTURES, FILTER_MASK_OWNED_FIXTURES, FILTER_MASK_RULES, FILTER_MASK_USERS, comparable, ensureFilterMaskOracle, sessionHeaders } from '../governance/filter-mask-corpus.js';
 import { ensureTrino, startTestGateway } from '../support/services.js';
 
 let oracle: string;
@@ -28,9 +28,9 @@ before(async () => {
     routing: { defaultGroup: 'cluster' },
     admin: { users: ['ops'] },
   });
-  for (const sql of FILTER_MASK_FIXTURES) {
+  for (const { sql, user } of [...FILTER_MASK_FIXTURES.map((sql) => ({ sql, user: 'admin' })), ...FILTER_MASK_OWNED_FIXTURES]) {
     for (const base of [oracle, backend]) {
-      const outcome = await runStatement(base, sql, [['X-Trino-User', 'admin']]);
+      const outcome = await runStatement(base, sql, [['X-Trino-User', user]]);
       assert.ok(outcome.ok, `fixture ${sql} on ${base}: ${outcome.errorName}: ${outcome.message}`);
     }
   }

@@ -66,10 +66,10 @@ const RULES = rules({
   ],
 });
 
-async function rewrite(views: Record<string, View>, sql: string) {
+async function rewrite(views: Record<string, View>, sql: string, user = 'ann') {
   const metadata = metadataWith(views);
   const request = await analyze(sql, SESSION, metadata);
-  return rewriteForFiltersAndMasks({ rules: RULES, identity: who('ann'), request, sql, columnTypes: async (t) => TYPES[`${t.catalog}.${t.schema}.${t.name}`], metadata });
+  return rewriteForFiltersAndMasks({ rules: RULES, identity: who(user), request, sql, columnTypes: async (t) => TYPES[`${t.catalog}.${t.schema}.${t.name}`], metadata });
 }
 
 const NATION = `(SELECT "n_nationkey", CAST(('***') AS varchar(25)) AS "n_name", "n_regionkey" FROM "tpch"."tiny"."nation" WHERE n_regionkey = 1)`;
@@ -101,11 +101,30 @@ test('a view whose text would not read exactly what the view reads is refused, s
   await refused(view(JOIN, { bodyColumns: [VIEW_COLUMNS[0]!, { name: 'r_name', type: 'varchar' }] }), /does not give the view's columns/);
   await refused(view(JOIN.replace('n.n_name', 'concat(n.n_name, current_schema) n_name')), /calls a function of the session's catalog, schema or path/);
   await refused(view('SELECT n_name, n_name r_name FROM tpch.tiny.nation'), /names other tables than the engine reads for it/);
-  await refused(view(JOIN, {}, [{ table: { catalog: 'tpch', schema: 'tiny', name: 'nation' }, columns: ['n_name'] }, { table: { catalog: 'tpch', schema: 'tiny', name: 'region' }, columns: ['r_name'], viewOwner: 'owner' }]), /reads through a SECURITY DEFINER view/);
+  await refused(view(JOIN, {}, [{ table: { catalog: 'tpch', schema: 'tiny', name: 'nation' }, columns: ['n_name'] }, { table: { catalog: 'tpch', schema: 'tiny', name: 'region' }, columns: ['r_name'], viewOwner: 'owner' }]), /reads them as more than one identity/);
   await assert.rejects(rewrite({ 'memory.fm.v_own': view(JOIN) }, 'SELECT * FROM memory.fm.v_own'), /has a row filter or column mask of its own \(tables\[1\]\)/);
 });
 
-test("a SECURITY DEFINER view's reads are its owner's: refused when the owner's rule filters them", async () => {
-  const definer = view(JOIN, {}, [{ table: { catalog: 'tpch', schema: 'tiny', name: 'nation' }, columns: ['n_name'], viewOwner: 'ann' }]);
-  await assert.rejects(rewrite({ 'memory.fm.v': definer }, 'SELECT * FROM memory.fm.v'), /tpch\.tiny\.nation is read inside a SECURITY DEFINER view, as its owner ann, and has a row filter or column mask/);
+test("a SECURITY DEFINER view is read through its stored text with its owner's filters and masks, CURRENT_USER still the caller", async () => {
+  const owned = rules({
+    tables: [
+      { user: 'owner', catalog: 'tpch', table: 'nation', privileges: ['SELECT', 'GRANT_SELECT'], filter: "n_regionkey = 1 OR current_user = 'boss'" },
+      { user: 'owner', catalog: 'tpch', table: 'region', privileges: ['SELECT', 'GRANT_SELECT'] },
+      { user: 'ann', catalog: 'tpch', table: 'nation', privileges: ['SELECT'], filter: 'n_regionkey = 2' },
+      { privileges: ['SELECT'] },
+    ],
+  });
+  const reads = [
+    { table: { catalog: 'tpch', schema: 'tiny', name: 'nation' }, columns: ['n_name', 'n_regionkey'], viewOwner: 'owner' },
+    { table: { catalog: 'tpch', schema: 'tiny', name: 'region' }, columns: ['r_name', 'r_regionkey'], viewOwner: 'owner' },
+  ];
+  const metadata = metadataWith({ 'memory.fm.v': view('SELECT n_name, r_name FROM tpch.tiny.nation, tpch.tiny.region', {}, reads) });
+  const sql = 'SELECT * FROM memory.fm.v';
+  const rewritten = await rewriteForFiltersAndMasks({ rules: owned, identity: who('ann'), request: await analyze(sql, SESSION, metadata), sql, columnTypes: async (t) => TYPES[`${t.catalog}.${t.schema}.${t.name}`], metadata });
+  // The owner's filter, not ann's; current_user is ann.
+  assert.equal(
+    rewritten?.sql,
+    `SELECT * FROM (SELECT n_name, r_name FROM (SELECT "n_nationkey", "n_name", "n_regionkey" FROM "tpch"."tiny"."nation" WHERE n_regionkey = 1 OR 'ann' = 'boss') AS nation, tpch.tiny.region) AS v`,
+  );
+  assert.deepEqual(rewritten?.applied, [{ table: 'memory.fm.v', rule: 'view memory.fm.v (as its owner owner): tables[0]' }]);
 });

@@ -14,10 +14,10 @@
  *   the query with that user's denial. CURRENT_USER inside them is the querying user (a literal).
  *   The engine serving the table types it (the embedded translator when the engine does not), and
  *   a filter must be boolean, a mask coercible to its column's type.
- * - A SECURITY INVOKER view whose reads need a filter or mask is replaced by its stored text (from
- *   the engine) with those applied, when that text is exactly the view (expandedViews); otherwise
- *   refused. Reads inside SECURITY DEFINER views are the owner's: the owner's rule decides, as in
- *   Trino, and a read the owner's rule filters or masks is refused.
+ * - A view whose reads need a filter or mask is replaced by its stored text (from the engine) with
+ *   those applied, when that text is exactly the view (expandedViews); otherwise refused. Inside a
+ *   SECURITY INVOKER view they are the caller's, inside a SECURITY DEFINER view the owner's (its
+ *   rule decides, as in Trino; CURRENT_USER stays the caller).
  * - Writes: Trino refuses INSERT and DELETE on tables with masks, UPDATE on tables with a filter or
  *   masks, MERGE on tables with a filter (the same messages here). INSERT and DELETE with a filter
  *   only (Trino checks inserted rows, filters deleted ones) and MERGE with masks only are refused by
@@ -107,13 +107,13 @@ function masksOf(rule: TableRule): Array<{ column: string; mask: RuleExpression;
   return rule.columns.flatMap((c) => (c.maskExpression ? [{ column: c.name, mask: c.maskExpression, ...(c.maskEnvironment ? { environment: c.maskEnvironment } : {}) }] : []));
 }
 
-/** The rules file's restriction of a read by `reader`, plus the added ones (the querying user's): undefined when none. */
-async function restrictionOf(input: RewriteInput, reader: AccessIdentity, table: QualifiedName): Promise<Restriction | undefined> {
+/** The rules file's restriction of a read by `reader`, plus (unless `withAdded` is false) the added ones (the querying user's): undefined when none. */
+async function restrictionOf(input: RewriteInput, reader: AccessIdentity, table: QualifiedName, withAdded = true): Promise<Restriction | undefined> {
   if (table.schema === 'information_schema') return undefined;
   const rule = (input.rulesFileApplies?.(table) ?? true) ? restrictingRule(input.rules, reader, table) : undefined;
   const filters: Restriction['filters'] = rule?.filterExpression ? [{ expression: rule.filterExpression, ...(rule.filterEnvironment ? { environment: rule.filterEnvironment } : {}), source: rule.path }] : [];
   const masks: Restriction['masks'] = new Map(rule ? masksOf(rule).map((m) => [m.column, { ...m, source: rule.path }]) : []);
-  const added = await input.addedRestrictions?.(table);
+  const added = withAdded ? await input.addedRestrictions?.(table) : undefined;
   if (added !== undefined) {
     filters.push(...added.filters);
     for (const [column, mask] of added.masks) if (!masks.has(column)) masks.set(column, mask);
@@ -151,7 +151,7 @@ export async function rewriteForFiltersAndMasks(input: RewriteInput): Promise<Fi
   // SECURITY INVOKER views whose reads need a filter or mask: their stored text, with those applied, replaces them.
   const views = (request.viewReads ?? []).length === 0 ? new Map<string, ExpandedView>() : await expandedViews(input, request.references ?? []);
   for (const r of request.viewReads ?? []) {
-    if (r.viewOwner === undefined && [...views.values()].some((v) => v.reads.has(keyOf(r.table)))) continue;
+    if ([...views.values()].some((v) => v.owner?.user === r.viewOwner && v.reads.has(keyOf(r.table)))) continue;
     const reader = r.viewOwner === undefined ? identity : { user: r.viewOwner, groups: input.groupsOf?.(r.viewOwner) ?? [] };
     const restriction = await restrictionOf(input, reader, r.table);
     if (restriction !== undefined && (restriction.filters.length > 0 || r.columns.some((c) => restriction.masks.has(c)))) {
@@ -199,6 +199,8 @@ interface ExpandedView {
   text: string;
   /** The tables it reads (keyOf). */
   reads: ReadonlySet<string>;
+  /** A SECURITY DEFINER view's owner, as whom its tables are read. */
+  owner?: AccessIdentity;
   source: string;
 }
 
@@ -206,14 +208,15 @@ interface ExpandedView {
 const VIEW_SESSION_WORDS = new Set(['CURRENT_CATALOG', 'CURRENT_SCHEMA', 'CURRENT_PATH']);
 
 /**
- * The views among the references whose reads need a filter or mask for the caller, expanded as
- * Trino expands a SECURITY INVOKER view: its stored text, read in the view's catalog and schema as
- * the caller, each filtered or masked table in it replaced by its derived table. Exact only when
- * the stored text is the view (checked, else refused): run in the view's catalog and schema it
- * reads the tables the engine's own expansion reports and gives the view's columns, names and
- * types; no nested view; no function that depends on the session's catalog, schema or path. A
- * SECURITY DEFINER view's reads are its owner's (left to the caller, which refuses them) and a view
- * with a filter or mask of its own is refused.
+ * The views among the references whose reads need a filter or mask, expanded as Trino expands
+ * them: the stored text, read in the view's catalog and schema, each filtered or masked table in it
+ * replaced by its derived table: the caller's filters and masks in a SECURITY INVOKER view, the
+ * owner's in a SECURITY DEFINER view (their reads checked as the owner, CURRENT_USER still the
+ * caller: Trino 483 does so). Exact only when the stored text is the view (checked, else refused):
+ * run in the view's catalog and schema it reads the tables the engine's own expansion reports and
+ * gives the view's columns, names and types; no nested view; no function that depends on the
+ * session's catalog, schema or path. A view with a filter or mask of its own is refused, and so
+ * are tag grants' filters inside a definer view (Trino has nothing to compare them with).
  */
 async function expandedViews(input: RewriteInput, references: readonly TableReference[]): Promise<Map<string, ExpandedView>> {
   const views = new Map<string, ExpandedView>();
@@ -222,16 +225,22 @@ async function expandedViews(input: RewriteInput, references: readonly TableRefe
     if (views.has(key)) continue;
     const expansion = await input.metadata.viewOf?.(ref.table);
     if (expansion === undefined) continue;
+    const owners = new Set(expansion.reads.map((r) => r.viewOwner));
+    const ownerName = [...owners][0];
+    const owner = ownerName === undefined ? undefined : { user: ownerName, groups: input.groupsOf?.(ownerName) ?? [] };
+    const reader = owner ?? input.identity;
     const restricted: string[] = [];
     for (const r of expansion.reads) {
-      if (r.viewOwner !== undefined) continue;
-      const restriction = await restrictionOf(input, input.identity, r.table);
+      const restriction = await restrictionOf(input, r.viewOwner === undefined ? input.identity : { user: r.viewOwner, groups: input.groupsOf?.(r.viewOwner) ?? [] }, r.table, r.viewOwner === undefined);
       if (restriction !== undefined && (restriction.filters.length > 0 || r.columns.some((c) => restriction.masks.has(c)))) restricted.push(restriction.source);
     }
     if (restricted.length === 0) continue;
     const view = display(ref.table);
     const refuse = (why: string) => notSupported(`The view ${view} reads tables with a row filter or column mask (${[...new Set(restricted)].join(' + ')}), and ${why}: the gateway cannot apply them inside it`);
-    if (expansion.reads.some((r) => r.viewOwner !== undefined)) throw refuse('reads through a SECURITY DEFINER view');
+    if (owners.size > 1) throw refuse('reads them as more than one identity (through a view of the other security mode)');
+    for (const r of owner === undefined ? [] : expansion.reads) {
+      if ((await input.addedRestrictions?.(r.table)) !== undefined) throw refuse(`a tag grant of the caller restricts ${display(r.table)}, read inside it as its owner ${owner!.user}`);
+    }
     const own = await restrictionOf(input, input.identity, ref.table);
     if (own !== undefined) throw refuse(`has a row filter or column mask of its own (${own.source})`);
     const definition = await input.metadata.viewDefinitionOf?.(ref.table);
@@ -252,13 +261,14 @@ async function expandedViews(input: RewriteInput, references: readonly TableRefe
     const inner: TableReference[] = [];
     const derived = new Map<string, string>();
     for (const r of body.references ?? []) {
-      const restriction = await restrictionOf(input, input.identity, r.table);
+      const restriction = await restrictionOf(input, reader, r.table, owner === undefined);
       if (restriction === undefined) continue;
       if (r.span === undefined || r.text !== undefined) throw refuse(`it reads ${display(r.table)} where the gateway cannot name it`);
       inner.push(r);
-      if (!derived.has(keyOf(r.table))) derived.set(keyOf(r.table), await derivedTable(input, r.table, restriction));
+      if (!derived.has(keyOf(r.table))) derived.set(keyOf(r.table), await derivedTable(input, r.table, restriction, owner));
     }
-    views.set(key, { text: `(${splice(definition.sql, inner, derived)})`, reads, source: `view ${view}: ${[...new Set(restricted)].join(' + ')}` });
+    const applied = `view ${view}${owner === undefined ? '' : ` (as its owner ${owner.user})`}: ${[...new Set(restricted)].join(' + ')}`;
+    views.set(key, { text: `(${splice(definition.sql, inner, derived)})`, reads, ...(owner !== undefined ? { owner } : {}), source: applied });
   }
   return views;
 }
@@ -297,14 +307,17 @@ function bindParameters(statement: string, execute: string): string {
   return out + statement.slice(at);
 }
 
-/** `(SELECT ... FROM <table> WHERE <filters>)` for one table, its expressions checked against it. */
-async function derivedTable(input: RewriteInput, table: QualifiedName, restriction: Restriction): Promise<string> {
+/**
+ * `(SELECT ... FROM <table> WHERE <filters>)` for one table, its expressions checked against it;
+ * `owner`: read inside a SECURITY DEFINER view, whose owner's rights check the expressions' reads.
+ */
+async function derivedTable(input: RewriteInput, table: QualifiedName, restriction: Restriction, owner?: AccessIdentity): Promise<string> {
   const columns = await input.columnTypes(table);
   if (columns === undefined) throw new QueryFailure(ErrorCodes.TABLE_NOT_FOUND, `Table '${display(table)}' does not exist`);
   const types = new Map(columns.map((c) => [c.name, c.type]));
   const filters: string[] = [];
   for (const f of restriction.filters) {
-    const bound = await boundExpression(input, table, f.expression, f.environment, `row filter of ${f.source}`);
+    const bound = await boundExpression(input, table, f.expression, f.environment, `row filter of ${f.source}`, owner);
     if (!isBooleanType(bound.type)) throw new QueryFailure(ErrorCodes.TYPE_MISMATCH, `Invalid row filter of ${f.source} for table ${display(table)}: the filter has type ${bound.type}, not boolean`);
     filters.push(bound.text);
   }
@@ -312,7 +325,7 @@ async function derivedTable(input: RewriteInput, table: QualifiedName, restricti
   for (const [column, m] of restriction.masks) {
     const columnType = types.get(column);
     if (columnType === undefined) continue;
-    const bound = await boundExpression(input, table, m.mask, m.environment, `mask of column ${column} of ${m.source}`);
+    const bound = await boundExpression(input, table, m.mask, m.environment, `mask of column ${column} of ${m.source}`, owner);
     // Trino's check and message (a mask must be coercible to the column's type).
     if (!coercible(bound.type, columnType)) throw new QueryFailure(ErrorCodes.TYPE_MISMATCH, `Expected column mask for '${display(table)}.${column}' to be of type ${columnType}, but was ${bound.type}`);
     masks.set(column, bound.text);
@@ -339,14 +352,16 @@ function invalidExpression(what: string, table: QualifiedName, err: unknown): ne
 /**
  * A filter or mask made ready for one table, as Trino evaluates it: analyzed over the table (so a
  * column it names must exist), its reads (the table's columns, its subqueries' tables) checked as
- * its environment user or else the querying user, the tables of its subqueries named in full
- * with the table's catalog and schema (Trino resolves them there, not in the session's), and
- * typed by the engine serving the table.
+ * its environment user or else the querying user (inside a SECURITY DEFINER view: its owner), the
+ * tables of its subqueries named in full with the table's catalog and schema (Trino resolves them
+ * there, not in the session's), and typed by the engine serving the table. CURRENT_USER is the
+ * querying user even inside a definer view (as Trino 483 evaluates the owner's masks).
  */
-async function boundExpression(input: RewriteInput, table: QualifiedName, expression: RuleExpression, environment: ExpressionEnvironment | undefined, what: string): Promise<{ text: string; type: string }> {
+async function boundExpression(input: RewriteInput, table: QualifiedName, expression: RuleExpression, environment: ExpressionEnvironment | undefined, what: string, owner?: AccessIdentity): Promise<{ text: string; type: string }> {
   const prepared = await preparedExpression(input, table, renderExpression(expression, input.identity.user), what);
-  const reader: AccessIdentity = environment?.user === undefined ? input.identity : { user: environment.user, groups: input.groupsOf?.(environment.user) ?? [] };
-  const decision = environment?.user === undefined && input.authorizeReads !== undefined ? input.authorizeReads(prepared.request) : authorize(input.rules, reader, prepared.request);
+  const reader: AccessIdentity = environment?.user === undefined ? (owner ?? input.identity) : { user: environment.user, groups: input.groupsOf?.(environment.user) ?? [] };
+  const asQueryingUser = environment?.user === undefined && owner === undefined;
+  const decision = asQueryingUser && input.authorizeReads !== undefined ? input.authorizeReads(prepared.request) : authorize(input.rules, reader, prepared.request);
   if (!decision.allowed) throw new QueryFailure(ErrorCodes.PERMISSION_DENIED, decision.message ?? 'Access Denied');
   if (prepared.unnamedRead) throw notSupported(`The ${what} reads a table where the gateway cannot name it (time travel), which it does not support in a row filter or column mask`);
   for (const r of prepared.inner) {
