@@ -110,6 +110,9 @@ const FUNCTION_ARGUMENTS: Record<string, string[]> = {
   substring: ["'abcdef', 3", "'abcdef', 1, 100"],
   concat: ["'a', 'b'", "'a', 'b', 'c'", "'a', CAST(NULL AS varchar)", "'', ''", "'ü', '日本'"],
   replace: ["'abcabc', 'b'", "'abcabc', 'b', 'XY'", "'aaa', 'aa', 'b'", "CAST(NULL AS varchar), 'a', 'b'", "'ünï', 'ï', 'i'"],
+  // Patterns both engines read alike (translation/regex.ts); a newline, CR and NEL in subjects; `$`, `\\w`, an empty match and `$1` are refused.
+  regexp_like: ["'abc', 'b'", "'abc', '^b'", "'abc', '^a[b-c]+'", "'ab\n', 'b.'", "'\r', '^.'", "'\u0085x', '^.x'", "'x\ny', 'x.y'", "'ünï', '^.n'", "'aaa', 'a{2}'", "'abc', 'a|z'", "'abc', '(x|b)c'", "CAST(NULL AS varchar), 'a'", "'abc', 'B'", "'a b', '[ ]'", "'abc', '[^a-b]'", "'ab\n', 'b$'", "'abc', '\\w'"],
+  regexp_replace: ["'abcabc', 'b'", "'abcabc', 'b', 'XY'", "'abcabc', '[ac]+', '-'", "'baaac', 'a*', 'X'", "'baaac', 'a+?', 'X'", "'ünïcödé', '[a-z]', '*'", "'aXbXc', 'X', '$1'", "CAST(NULL AS varchar), 'a', 'b'", "'a\nb\r\u0085c', '.', '_'", "'abc', '(a)(b)', 'z'", "'hello world', 'o w|l+', '#'", "'aaaa', 'a{2,3}?', '.'"],
   strpos: ["'abcabc', 'c'", "'abc', ''", "'abc', 'z'", "'日本語', '語'", "CAST(NULL AS varchar), 'a'"],
   starts_with: ["'abc', 'ab'", "'abc', ''", "'abc', 'b'", "'', 'a'"],
   lpad: ["'abc', 5, '*'", "'abc', 2, '*'", "'abc', 7, 'xy'", "'abc', 0, '*'", "'ü', 3, 'é'", "'abc', -1, '*'"],

@@ -5,6 +5,7 @@
  * argument types its entry does not accept, is refused. The README's function list is generated
  * from this table (scripts/function-list.mjs).
  */
+import { portablePattern } from './regex.js';
 import type { Expr } from './syntax.js';
 import {
   T,
@@ -268,6 +269,32 @@ export const FUNCTIONS: Record<string, FunctionMapping> = {
       const length = x === undefined || z === undefined ? undefined : x + z * (x + 1);
       const type = length === undefined || length > 2147483647 ? varchar() : varchar(length);
       return { sql: `replace(${cast(s, T.varchar)}, ${search!.sql}, ${by ? cast(by, T.varchar) : "''"})`, type };
+    },
+  },
+  regexp_like: {
+    kind: 'scalar',
+    signatures: 'regexp_like(varchar, literal pattern both engines read alike: see translation/regex.ts)',
+    translate: ([s, pattern, ...rest]) => {
+      const literal = pattern && stringLiteral(pattern);
+      if (!s || !isString(s.type) || literal === undefined || rest.length > 0 || portablePattern(literal) === undefined) return undefined;
+      // Trino's regexp_like finds the pattern anywhere, as DuckDB's regexp_matches does.
+      return { sql: `regexp_matches(${cast(s, T.varchar)}, ${pattern!.sql})`, type: T.boolean };
+    },
+  },
+  regexp_replace: {
+    kind: 'scalar',
+    signatures: 'regexp_replace(varchar, literal pattern read alike that cannot match the empty string[, literal replacement without $ or \\])',
+    translate: ([s, pattern, by, ...rest]) => {
+      const literal = pattern && stringLiteral(pattern);
+      const replacement = by === undefined ? '' : stringLiteral(by);
+      // Where a match may be empty the engines resume differently ('baaac', 'a*': Trino XbXXcX, DuckDB XbXcX); $ and \ in a replacement name groups, differently.
+      if (!s || !isString(s.type) || literal === undefined || replacement === undefined || /[$\\]/.test(replacement) || rest.length > 0 || portablePattern(literal)?.matchesEmpty !== false) return undefined;
+      // Trino's result type: varchar(x) without a replacement, else varchar(x + max(x * y / 2, y) * (x + 1)) for varchar(x) and a replacement of y characters.
+      const x = s.type.k === 'varchar' ? s.type.length : undefined;
+      const y = [...replacement].length;
+      const length = x === undefined ? undefined : by === undefined ? x : x + Math.max(Math.floor((x * y) / 2), y) * (x + 1);
+      const type = length === undefined || length > 2147483647 ? varchar() : varchar(length);
+      return { sql: `regexp_replace(${cast(s, T.varchar)}, ${pattern!.sql}, ${by === undefined ? "''" : by.sql}, 'g')`, type };
     },
   },
   strpos: {
