@@ -148,7 +148,7 @@ export async function rewriteForFiltersAndMasks(input: RewriteInput): Promise<Fi
     const refusal = [writes.order, writes.order === 'filter' ? 'masks' : 'filter'].find((which) => (which === 'filter' ? restriction.filters.length > 0 : restriction.masks.size > 0));
     if (refusal !== undefined) throw notSupported(writes[refusal as 'filter' | 'masks']);
   }
-  // SECURITY INVOKER views whose reads need a filter or mask: their stored text, with those applied, replaces them.
+  // Views whose reads need a filter or mask: their stored text, with those applied, replaces them.
   const views = (request.viewReads ?? []).length === 0 ? new Map<string, ExpandedView>() : await expandedViews(input, request.references ?? []);
   for (const r of request.viewReads ?? []) {
     if ([...views.values()].some((v) => v.owner?.user === r.viewOwner && v.reads.has(keyOf(r.table)))) continue;
@@ -206,6 +206,8 @@ interface ExpandedView {
 
 /** Session-dependent functions a view's text would evaluate in the caller's session once expanded, not the view's. */
 const VIEW_SESSION_WORDS = new Set(['CURRENT_CATALOG', 'CURRENT_SCHEMA', 'CURRENT_PATH']);
+/** And in a SECURITY DEFINER view's text, whose identity (the owner's or the caller's) was not checked against Trino. */
+const DEFINER_SESSION_WORDS = new Set([...VIEW_SESSION_WORDS, 'CURRENT_USER', 'CURRENT_GROUPS']);
 
 /**
  * The views among the references whose reads need a filter or mask, expanded as Trino expands
@@ -248,7 +250,8 @@ async function expandedViews(input: RewriteInput, references: readonly TableRefe
     if (definition.bodyColumns === undefined || !sameColumns(definition.columns, definition.bodyColumns)) {
       throw refuse("its stored text run in the view's catalog and schema does not give the view's columns (created in another catalog or schema, or stale)");
     }
-    if (tokenize(definition.sql).some((t) => t.kind === 'word' && VIEW_SESSION_WORDS.has(t.value))) throw refuse("its text calls a function of the session's catalog, schema or path");
+    const sessionWords = owner === undefined ? VIEW_SESSION_WORDS : DEFINER_SESSION_WORDS;
+    if (tokenize(definition.sql).some((t) => t.kind === 'word' && sessionWords.has(t.value))) throw refuse(`its text calls a function of the session (${[...sessionWords].join(', ').toLowerCase()})`);
     const body = await analyze(definition.sql, { catalog: ref.table.catalog, schema: ref.table.schema }, input.metadata).catch((err: unknown) => {
       throw refuse(`its stored text cannot be analyzed by the gateway (${(err as Error).message})`);
     });
