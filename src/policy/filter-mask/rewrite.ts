@@ -66,6 +66,9 @@ export interface RewriteInput {
   preparedExpressions?: PreparedExpressionCache;
 }
 
+/** What analyzing and typing a filter or mask over a table needs (the querying user only names CURRENT_USER). */
+type ExpressionContext = Pick<RewriteInput, 'rules' | 'identity' | 'columnTypes' | 'metadata' | 'expressionType' | 'preparedExpressions'>;
+
 /** Filters and masks from a source other than the rules file, with their source for messages. */
 export interface AddedRestriction {
   filters: Array<{ expression: RuleExpression; source: string }>;
@@ -321,7 +324,7 @@ async function derivedTable(input: RewriteInput, table: QualifiedName, restricti
   const filters: string[] = [];
   for (const f of restriction.filters) {
     const bound = await boundExpression(input, table, f.expression, f.environment, `row filter of ${f.source}`, owner);
-    if (!isBooleanType(bound.type)) throw new QueryFailure(ErrorCodes.TYPE_MISMATCH, `Invalid row filter of ${f.source} for table ${display(table)}: the filter has type ${bound.type}, not boolean`);
+    checkFilterType(bound.type, f.source, table);
     filters.push(bound.text);
   }
   const masks = new Map<string, string>();
@@ -329,8 +332,7 @@ async function derivedTable(input: RewriteInput, table: QualifiedName, restricti
     const columnType = types.get(column);
     if (columnType === undefined) continue;
     const bound = await boundExpression(input, table, m.mask, m.environment, `mask of column ${column} of ${m.source}`, owner);
-    // Trino's check and message (a mask must be coercible to the column's type).
-    if (!coercible(bound.type, columnType)) throw new QueryFailure(ErrorCodes.TYPE_MISMATCH, `Expected column mask for '${display(table)}.${column}' to be of type ${columnType}, but was ${bound.type}`);
+    checkMaskType(bound.type, table, column, columnType);
     masks.set(column, bound.text);
   }
   const select = columns.map((c) => {
@@ -340,6 +342,35 @@ async function derivedTable(input: RewriteInput, table: QualifiedName, restricti
   });
   const where = filters.length === 0 ? '' : ` WHERE ${filters.length === 1 ? filters[0]! : filters.map((f) => `(${f})`).join(' AND ')}`;
   return `(SELECT ${select.join(', ')} FROM ${qualified(table)}${where})`;
+}
+
+function checkFilterType(type: string, source: string, table: QualifiedName): void {
+  if (!isBooleanType(type)) throw new QueryFailure(ErrorCodes.TYPE_MISMATCH, `Invalid row filter of ${source} for table ${display(table)}: the filter has type ${type}, not boolean`);
+}
+
+/** Trino's check and message: a mask must be coercible to its column's type. */
+function checkMaskType(type: string, table: QualifiedName, column: string, columnType: string): void {
+  if (!coercible(type, columnType)) throw new QueryFailure(ErrorCodes.TYPE_MISMATCH, `Expected column mask for '${display(table)}.${column}' to be of type ${columnType}, but was ${type}`);
+}
+
+/**
+ * Checks a rule's filter and masks over one table as a statement reading it would, without the
+ * checks that depend on who reads: each analyzed over the table (its columns must exist) and typed
+ * by the engine serving it (a filter boolean, a mask coercible to its column's type). Throws the
+ * QueryFailure a statement would get.
+ */
+export async function checkRuleOverTable(context: ExpressionContext, table: QualifiedName, rule: TableRule): Promise<void> {
+  const columns = await context.columnTypes(table);
+  if (columns === undefined) throw new QueryFailure(ErrorCodes.TABLE_NOT_FOUND, `Table '${display(table)}' does not exist`);
+  const typeOf = async (expression: RuleExpression, what: string) => {
+    const prepared = await preparedExpression(context, table, renderExpression(expression, context.identity.user), what);
+    return expressionType(context, table, prepared, what);
+  };
+  if (rule.filterExpression !== undefined) checkFilterType(await typeOf(rule.filterExpression, `row filter of ${rule.path}`), rule.path, table);
+  for (const m of masksOf(rule)) {
+    const columnType = columns.find((c) => c.name === m.column)?.type;
+    if (columnType !== undefined) checkMaskType(await typeOf(m.mask, `mask of column ${m.column} of ${rule.path}`), table, m.column, columnType);
+  }
 }
 
 function qualified(table: QualifiedName): string {
@@ -375,7 +406,7 @@ async function boundExpression(input: RewriteInput, table: QualifiedName, expres
 }
 
 /** The expression analyzed over the table (kept in input.preparedExpressions between statements). */
-async function preparedExpression(input: RewriteInput, table: QualifiedName, text: string, what: string): Promise<PreparedExpression> {
+async function preparedExpression(input: ExpressionContext, table: QualifiedName, text: string, what: string): Promise<PreparedExpression> {
   const cache = input.preparedExpressions;
   const columnTypes = (t: QualifiedName) => input.columnTypes(t);
   const kept = await cache?.get(input.rules.version, table, text, columnTypes);
@@ -398,7 +429,7 @@ async function preparedExpression(input: RewriteInput, table: QualifiedName, tex
 }
 
 /** The expression's Trino type from the engine serving the table, or else from the embedded engine's translator (kept with the prepared expression). */
-async function expressionType(input: RewriteInput, table: QualifiedName, prepared: PreparedExpression, what: string): Promise<string> {
+async function expressionType(input: ExpressionContext, table: QualifiedName, prepared: PreparedExpression, what: string): Promise<string> {
   let engineType: string | undefined;
   try {
     engineType = await input.expressionType?.(table, prepared.text);
@@ -411,7 +442,7 @@ async function expressionType(input: RewriteInput, table: QualifiedName, prepare
 }
 
 /** The embedded engine's translator's type of an expression over the table; throws its refusal naming the rule. */
-async function translatorType(input: RewriteInput, table: QualifiedName, text: string, what: string): Promise<string> {
+async function translatorType(input: ExpressionContext, table: QualifiedName, text: string, what: string): Promise<string> {
   const probe = `SELECT (${text}) FROM ${qualified(table)}`;
   const translator = new QueryTranslator(
     async (catalog, schema, name) => (await input.columnTypes({ catalog, schema, name })) ?? [],
