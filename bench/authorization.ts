@@ -1,18 +1,31 @@
 /**
  * Authorization cost per statement over the analyzer bench corpus (not a test):
- *   node dist/bench/authorization.js
+ *   node dist/bench/authorization.js [--baseline <built checkout>]...
  * Reports analysis + decision (cold: first time in the process; warm: repeated, uncached),
  * decision alone, cache key computation, and a cached lookup (key + LRU hit); then the same policy
  * with row filters and column masks on nation, customer and orders: analysis + decision + rewrite,
- * cold and warm, over the statements that read those tables.
+ * cold and warm, over the statements that read those tables. `--baseline` runs the same bench of
+ * an earlier build first (its own process, one after the other) and prints both, for a before/after
+ * in one run.
  */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { analyze, type AccessRequest } from '../src/sql/analyzer/index.js';
 import { authorize, type AccessIdentity, type Decision } from '../src/policy/decision.js';
 import { DecisionCache, decisionKey } from '../src/policy/decision-cache.js';
 import { parseAccessRules } from '../src/policy/file-rules.js';
+import { PreparedExpressionCache } from '../src/policy/filter-mask/prepared.js';
 import { rewriteForFiltersAndMasks, withFilterMaskReads } from '../src/policy/filter-mask/rewrite.js';
 import { QueryFailure } from '../src/protocol/errors.js';
 import { BENCH_SESSION, BENCH_STATEMENTS, benchMetadata } from '../test/sql/bench-data.js';
+
+const { values: flags } = parseArgs({ options: { baseline: { type: 'string', multiple: true } } });
+for (const checkout of flags.baseline ?? []) {
+  console.log(`--- baseline: ${checkout}`);
+  console.log(execFileSync(process.execPath, [join(checkout, 'dist', 'bench', 'authorization.js')], { cwd: checkout, encoding: 'utf8' }));
+}
+if (flags.baseline !== undefined) console.log(`--- this build: ${process.cwd()}`);
 
 function pct(xs: number[], p: number): number {
   const s = xs.slice().sort((a, b) => a - b);
@@ -109,11 +122,14 @@ console.log(`cache: ${JSON.stringify(cache.stats())}`);
 const columnTypes = async (t: { catalog: string; schema: string; name: string }) =>
   (await meta.columnsOf(t))?.map((name) => ({ name, type: name.endsWith('key') ? 'bigint' : 'varchar(100)' }));
 
+// Filters and masks analyzed over their tables, kept between statements as the gateway keeps them.
+let preparedExpressions = new PreparedExpressionCache();
+
 async function rewritten(sql: string): Promise<'rewritten' | 'unchanged' | 'refused'> {
   const request = withFilterMaskReads(filteredRules, identity, await analyze(sql, BENCH_SESSION, meta, prepared));
   if (!authorize(filteredRules, identity, request, BENCH_SESSION).allowed) return 'refused';
   try {
-    return (await rewriteForFiltersAndMasks({ rules: filteredRules, identity, request, sql, columnTypes, metadata: meta })) === undefined ? 'unchanged' : 'rewritten';
+    return (await rewriteForFiltersAndMasks({ rules: filteredRules, identity, request, sql, columnTypes, metadata: meta, preparedExpressions })) === undefined ? 'unchanged' : 'rewritten';
   } catch (err) {
     if (err instanceof QueryFailure) return 'refused';
     throw err;
@@ -135,11 +151,20 @@ for (const sql of restricted) {
   await rewritten(sql);
   filteredWarm.push(performance.now() - t);
 }
+// Every filter and mask analyzed again (an empty expression cache for each statement).
+const unprepared: number[] = [];
+for (const sql of restricted) {
+  preparedExpressions = new PreparedExpressionCache();
+  const t = performance.now();
+  await rewritten(sql);
+  unprepared.push(performance.now() - t);
+}
 const coldRestricted = BENCH_STATEMENTS.flatMap((sql, i) => (outcomes.get(sql) === 'rewritten' ? [filteredCold[i]!] : []));
 const count = (o: string) => [...outcomes.values()].filter((x) => x === o).length;
 console.log(`\nwith row filters and column masks: ${count('rewritten')} statements rewritten, ${count('unchanged')} unchanged, ${count('refused')} refused`);
 report('analysis + decision + rewrite, cold', coldRestricted);
 report('analysis + decision + rewrite, warm (uncached)', filteredWarm);
+report('  the same, filters and masks analyzed again', unprepared);
 // The decision cache holds the rewritten text with the decision: a hit is the same lookup.
 const cachedRestricted = restricted.map((sql) => {
   const t = performance.now();

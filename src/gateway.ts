@@ -21,6 +21,7 @@ import { METADATA_BACKEND, MetadataEngine } from './catalogs/metadata-engine.js'
 import { CatalogPlacement, catalogsNamed, catalogsReferenced } from './catalogs/placement.js';
 import type { Decision } from './policy/decision.js';
 import type { AccessRules } from './policy/file-rules.js';
+import { ruleExpressionErrors } from './policy/filter-mask/load-check.js';
 import { startTagService } from './policy/tags/setup.js';
 import type { TagService } from './policy/tags/service.js';
 import { BackendMetadata } from './policy/metadata.js';
@@ -353,8 +354,16 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
   const bus = config.redis === undefined ? undefined : await RedisBus.connect(config.redis.url, log);
   const rulesFile = config.accessControl?.rulesFile;
   // One rules file for impersonation and statement authorization, reloaded when it changes.
+  // Set once the backends are up: filters and masks are then checked against the tables they name.
+  let ruleMetadata: BackendMetadata | undefined;
+  const checkRuleExpressions = async (value: AccessRules) => {
+    const errors = ruleMetadata === undefined ? [] : await ruleExpressionErrors(value, ruleMetadata);
+    if (errors.length > 0) throw new Error(errors.join('; '));
+  };
   const rules =
-    rulesFile === undefined ? undefined : fromConfig('accessControl.rulesFile', () => new ReloadingFile(rulesFile, warningParser(log), ...auditedReloads(ops.audit, log, 'rules.reload', rulesFile)));
+    rulesFile === undefined
+      ? undefined
+      : fromConfig('accessControl.rulesFile', () => new ReloadingFile(rulesFile, warningParser(log), ...auditedReloads(ops.audit, log, 'rules.reload', rulesFile), checkRuleExpressions));
   const tagRuntime = config.accessControl?.tags === undefined ? undefined : await startTagService(config, log, bus);
   if (rules === undefined && tagRuntime === undefined) log.warn('no accessControl is configured: every statement is allowed (allow-all)');
   const groupFile = createGroupFile(config, log);
@@ -399,6 +408,10 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
   cluster?.onEndedElsewhere((queryId, outcome) => admission.end(queryId, outcome));
   const announceEnded = bus === undefined ? undefined : await shareQueryEnds(bus, `${config.redis!.keyPrefix}query-ended`, (queryId, outcome) => admission.end(queryId, outcome));
   const metadata = new BackendMetadata(backends, log);
+  ruleMetadata = metadata;
+  if (rules !== undefined) await rules.checkCurrent().catch((err: unknown) => {
+    throw new ConfigError(`accessControl.rulesFile: ${(err as Error).message}`);
+  });
   const analyzeForRouting = async (submission: { sql: string; session: QuerySession }): Promise<RoutingAnalysis> => {
     const { session } = submission;
     try {

@@ -1,7 +1,9 @@
 /**
  * A file parsed at start and re-parsed when it changes (checked at most once a second, on use).
  * The first parse must succeed; a broken later version keeps the last good value in force and is
- * reported, so an operator's typo never locks everyone out or lets everyone in.
+ * reported, so an operator's typo never locks everyone out or lets everyone in. With `check`, a
+ * parsed version is also checked (asynchronously, against something outside the file) before it
+ * is taken; until then, and if it fails, the previous version stays in force.
  */
 import { readFileSync, statSync } from 'node:fs';
 
@@ -17,6 +19,7 @@ export class ReloadingFile<T> {
     private readonly parse: (text: string, path: string) => T,
     private readonly onReloadError: (message: string) => void,
     private readonly onReloaded: () => void = () => undefined,
+    private readonly check?: (value: T) => Promise<void>,
   ) {
     this.current = parse(readFileSync(path, 'utf8'), path);
     this.mtimeMs = statSync(path).mtimeMs;
@@ -41,11 +44,32 @@ export class ReloadingFile<T> {
     try {
       const mtimeMs = statSync(this.path).mtimeMs;
       if (mtimeMs === this.mtimeMs && !force) return;
-      this.current = this.parse(readFileSync(this.path, 'utf8'), this.path);
+      const next = this.parse(readFileSync(this.path, 'utf8'), this.path);
       this.mtimeMs = mtimeMs;
-      this.onReloaded();
+      if (this.check === undefined) this.take(next);
+      else {
+        this.check(next).then(
+          // A later version read meanwhile wins.
+          () => this.mtimeMs === mtimeMs && this.take(next),
+          (err: unknown) => this.refuse(err),
+        );
+      }
     } catch (err) {
-      this.onReloadError(`${this.path} not reloaded, keeping the previous version: ${(err as Error).message}`);
+      this.refuse(err);
     }
+  }
+
+  /** Runs the check on the version in force (at start: its failure is the caller's to report). */
+  async checkCurrent(): Promise<void> {
+    await this.check?.(this.current);
+  }
+
+  private take(next: T): void {
+    this.current = next;
+    this.onReloaded();
+  }
+
+  private refuse(err: unknown): void {
+    this.onReloadError(`${this.path} not reloaded, keeping the previous version: ${(err as Error).message}`);
   }
 }

@@ -9,7 +9,7 @@ import type { ClientResponse } from '../http1/exchange.js';
 import type { QueryFailure } from '../protocol/errors.js';
 import type { FollowUp } from '../protocol/query-token.js';
 import type { QuerySession } from '../protocol/session.js';
-import type { ViewExpansion } from '../sql/analyzer/types.js';
+import type { ViewDefinition, ViewExpansion } from '../sql/analyzer/types.js';
 import type { BackendStats } from '../tracking/types.js';
 import type { CatalogDescription } from '../catalogs/model.js';
 
@@ -110,6 +110,8 @@ export interface Backend {
   expressionTypeOf?(catalog: string, schema: string, table: string, expression: string): Promise<string>;
   /** What reading a view reads underneath, as the engine expands it; undefined for a table. */
   viewOf?(catalog: string, schema: string, table: string): Promise<ViewExpansion | undefined>;
+  /** A view's stored definition (for row filters and column masks inside it); undefined for a table. */
+  viewDefinitionOf?(catalog: string, schema: string, table: string): Promise<ViewDefinition | undefined>;
   /** Every catalog the backend serves, described for metadata (the embedded engine: the gateway answers its metadata). */
   describeCatalogs?(): Promise<CatalogDescription[]>;
   /**

@@ -13,6 +13,7 @@ import type { ReloadingFile } from '../config/reloading-file.js';
 import { ErrorCodes, QueryFailure } from '../protocol/errors.js';
 import type { QuerySession } from '../protocol/session.js';
 import { analyze, type AccessRequest, type MetadataProvider, type QualifiedName, type StatementKind } from '../sql/analyzer/index.js';
+import { PreparedExpressionCache } from './filter-mask/prepared.js';
 import { rewriteForFiltersAndMasks, withFilterMaskReads, type FilterMaskRewrite } from './filter-mask/rewrite.js';
 import { DecisionCache, decisionKey } from './decision-cache.js';
 import { authorize, metadataVisibility, type AccessIdentity, type AuthorizeContext, type Decision, type MetadataVisibility } from './decision.js';
@@ -61,6 +62,8 @@ export interface AccessCheckInput {
 
 export class AccessControl {
   private readonly cache = new DecisionCache<AccessOutcome>();
+  /** Filters and masks analyzed over their tables, reused by uncached decisions. */
+  private readonly preparedExpressions = new PreparedExpressionCache();
   private cachedVersion = -1;
   private cachedTagVersion = -1;
   /** Counts objectsChanged(): a decision reached across a change is not cached. */
@@ -218,6 +221,7 @@ export class AccessControl {
       metadata: this.metadata,
       ...(this.metadata.expressionTypeOf !== undefined ? { expressionType: (table: QualifiedName, expression: string) => this.metadata.expressionTypeOf!(table, expression) } : {}),
       authorizeReads: decide,
+      preparedExpressions: this.preparedExpressions,
       ...(this.groupsOf !== undefined ? { groupsOf: this.groupsOf } : {}),
       ...(tagPolicy !== undefined ? tagDataFilters(tagPolicy, tagSubject(input), tagChecks!, this.tags!.mode, (table) => this.columnTypes(table)) : {}),
     });

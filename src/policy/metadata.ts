@@ -6,7 +6,7 @@
  */
 import type { Logger } from 'pino';
 import type { Backend, CatalogObjects } from '../engines/backend.js';
-import type { MetadataProvider, QualifiedName, ViewExpansion } from '../sql/analyzer/index.js';
+import type { MetadataProvider, QualifiedName, ViewDefinition, ViewExpansion } from '../sql/analyzer/index.js';
 import type { ShowAnswer, ShowLister } from './metadata-filter.js';
 import { catalogUnavailable, lastKnownCatalogs } from '../catalogs/placement.js';
 import { ErrorCodes, QueryFailure } from '../protocol/errors.js';
@@ -28,6 +28,7 @@ export class BackendMetadata implements MetadataProvider, ShowLister {
   private catalogsLoadedAt = 0;
   private readonly columns = new Map<string, { value: Array<{ name: string; type: string }> | undefined; expiresAt: number }>();
   private readonly views = new Map<string, { value: ViewExpansion | undefined; expiresAt: number }>();
+  private readonly viewDefinitions = new Map<string, { value: ViewDefinition | undefined; expiresAt: number }>();
   private readonly expressionTypes = new Map<string, { value: string | undefined; expiresAt: number }>();
   /** Bumped by invalidate(): an answer looked up before a schema change is not cached after it. */
   private generation = 0;
@@ -61,6 +62,11 @@ export class BackendMetadata implements MetadataProvider, ShowLister {
    */
   async viewOf(table: QualifiedName): Promise<ViewExpansion | undefined> {
     return this.perTable(this.views, table, (owner) => owner.viewOf?.(table.catalog, table.schema, table.name));
+  }
+
+  /** A view's stored definition from the backend serving the catalog (cached like the expansion). */
+  async viewDefinitionOf(table: QualifiedName): Promise<ViewDefinition | undefined> {
+    return this.perTable(this.viewDefinitions, table, (owner) => owner.viewDefinitionOf?.(table.catalog, table.schema, table.name));
   }
 
   /**
@@ -131,6 +137,7 @@ export class BackendMetadata implements MetadataProvider, ShowLister {
     this.generation++;
     this.columns.clear();
     this.views.clear();
+    this.viewDefinitions.clear();
     this.expressionTypes.clear();
     this.catalogsLoadedAt = 0;
   }

@@ -30,12 +30,19 @@ export async function ensureFilterMaskOracle(): Promise<string> {
  */
 export const FILTER_MASK_USERS = ['ann', 'bob', 'carl', 'dora', 'eve', 'gus', 'hal', 'admin', 'zed'] as const;
 
-/** Views both engines get (created as admin, so SECURITY DEFINER views read as admin). */
+/** Views both engines get (created as admin, so SECURITY DEFINER views read as admin, unless made by another user: FILTER_MASK_OWNED_FIXTURES). */
 export const FILTER_MASK_FIXTURES = [
   'CREATE SCHEMA IF NOT EXISTS memory.fm',
   'CREATE OR REPLACE VIEW memory.fm.v_cust AS SELECT c_custkey, c_name, c_phone, c_nationkey FROM tpch.tiny.customer',
   'CREATE OR REPLACE VIEW memory.fm.v_nat_definer AS SELECT n_name, n_regionkey FROM tpch.tiny.nation',
+  // SECURITY INVOKER views: the caller's filters and masks apply to the tables inside.
+  'CREATE OR REPLACE VIEW memory.fm.v_inv SECURITY INVOKER AS SELECT c_custkey, c_name, c_phone, c_acctbal, c_nationkey FROM tpch.tiny.customer',
+  'CREATE OR REPLACE VIEW memory.fm.v_inv_join SECURITY INVOKER AS SELECT n.n_name, r.r_name, r.r_comment, n.n_comment FROM tpch.tiny.nation n JOIN tpch.tiny.region r ON n.n_regionkey = r.r_regionkey',
+  "CREATE OR REPLACE VIEW memory.fm.v_inv_agg SECURITY INVOKER AS SELECT n_regionkey, count(*) AS nations, max(n_comment) AS last_comment, upper(n_name) AS \"Upper_Name\" FROM tpch.tiny.nation WHERE n_nationkey <> 7 GROUP BY n_regionkey, n_name",
 ];
+
+/** Views made by another user: a SECURITY DEFINER view of carl's reads customer with carl's filter and masks (his c_name mask tests current_user). */
+export const FILTER_MASK_OWNED_FIXTURES = [{ user: 'carl', sql: 'CREATE OR REPLACE VIEW memory.fm.v_def_carl SECURITY DEFINER AS SELECT c_custkey, c_name, c_acctbal, c_nationkey FROM tpch.tiny.customer' }];
 
 export interface FilterMaskCase {
   sql: string;
@@ -104,6 +111,18 @@ export const FILTER_MASK_CORPUS: readonly FilterMaskCase[] = [
   { sql: 'SELECT c_phone, count(*) FROM memory.fm.v_cust GROUP BY c_phone' },
   { sql: 'SELECT v.c_name, n.n_name FROM memory.fm.v_cust v JOIN nation n ON v.c_nationkey = n.n_nationkey ORDER BY v.c_custkey LIMIT 10', ordered: true },
   { sql: 'SELECT count(*) FROM memory.fm.v_nat_definer' },
+  // invoker views over filtered and masked tables (customer; nation and region joined; an aggregate)
+  { sql: 'SELECT c_custkey, c_name, c_phone, c_acctbal FROM memory.fm.v_inv ORDER BY c_custkey LIMIT 20', ordered: true },
+  { sql: 'SELECT count(*), sum(c_acctbal), min(c_phone) FROM memory.fm.v_inv' },
+  { sql: "SELECT v_inv.c_name FROM memory.fm.v_inv WHERE c_phone = '***' ORDER BY c_custkey LIMIT 5", ordered: true },
+  { sql: 'SELECT v.c_name, n.n_name FROM memory.fm.v_inv v JOIN nation n ON v.c_nationkey = n.n_nationkey ORDER BY v.c_custkey LIMIT 10', ordered: true },
+  { sql: 'SELECT * FROM memory.fm.v_inv_join' },
+  { sql: 'WITH x AS (SELECT * FROM memory.fm.v_inv_join) SELECT r_name, count(*), max(n_comment) FROM x GROUP BY r_name' },
+  { sql: 'SELECT * FROM memory.fm.v_inv_agg' },
+  // a definer view of carl's: carl's filter and masks for every reader, current_user the reader
+  { sql: 'SELECT c_custkey, c_name, c_acctbal FROM memory.fm.v_def_carl ORDER BY c_custkey LIMIT 10', ordered: true },
+  { sql: 'SELECT count(*), count(DISTINCT c_name), sum(c_acctbal) FROM memory.fm.v_def_carl' },
+  { sql: 'SELECT d.c_name, i.c_phone FROM memory.fm.v_def_carl d JOIN memory.fm.v_inv i ON d.c_custkey = i.c_custkey ORDER BY d.c_custkey LIMIT 10', ordered: true },
 ];
 
 export function sessionHeaders(user: string): HeaderLines {

@@ -10,8 +10,9 @@
  * is not compared (the embedded engine names it after the expression), and a statement the engine
  * answers differently for admin (who has no filter or mask: a construct the engine refuses or
  * reads otherwise) is reported, not compared. A rule whose expression the embedded translator
- * cannot run exactly (regexp_like, regexp_replace) refuses the read as a configuration error
- * naming the rule: those pairs are counted apart, and must be refused, never answered.
+ * cannot run exactly (a function it does not map, a regular expression outside the subset both
+ * engines read alike) refuses the read as a configuration error naming the rule: those pairs are
+ * counted apart, and must be refused, never answered.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
@@ -56,8 +57,8 @@ function compared(trino: Outcome, ours: Outcome, ordered: boolean): [unknown, un
 test(`the embedded engine answers as Trino enforces the rules (${CASES.length * FILTER_MASK_USERS.length} pairs)`, { timeout: 1_800_000 }, async () => {
   const disagreements: string[] = [];
   const engineDifferences: string[] = [];
-  // Pairs whose rule uses a function the embedded translator cannot map exactly (hal's regexp_*):
-  // refused as a configuration error naming the rule, never answered differently.
+  // Pairs whose rule uses a function the embedded translator cannot map exactly: refused as a
+  // configuration error naming the rule, never answered differently.
   let refusedByDesign = 0;
   let agreed = 0;
   let answered = 0;

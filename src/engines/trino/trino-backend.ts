@@ -13,7 +13,7 @@ import { parseWait } from '../../protocol/query-params.js';
 import type { QueryIdGenerator } from '../../protocol/query-id.js';
 import type { QueryTokenSigner } from '../../protocol/query-token.js';
 import type { Dialect } from '../../protocol/session.js';
-import type { ViewExpansion } from '../../sql/analyzer/types.js';
+import type { ViewDefinition, ViewExpansion } from '../../sql/analyzer/types.js';
 import { followUpUri, infoUri, segmentUri, type FollowUpPhase, type SegmentAction } from '../../protocol/uris.js';
 import { rewriteSegmentUris, type SegmentUriRewrite } from '../../protocol/spooled-data.js';
 import { SkippingRewriter, TopLevelValueRewriter } from '../../protocol/uri-rewriter.js';
@@ -363,6 +363,31 @@ export class TrinoBackend implements Backend {
     const info = (await response.body.json()) as { referencedTables?: ReferencedTable[] };
     if (!Array.isArray(info.referencedTables)) throw new QueryFailure(ErrorCodes.BACKEND_PROTOCOL_ERROR, 'View expansion: the backend reported no referenced tables');
     return expandView(info.referencedTables, INTERNAL_USER);
+  }
+
+  /**
+   * A view's stored text (`information_schema.views`, as Trino keeps it: formatted, comments
+   * dropped), the columns reading the view gives, and those its text gives when run in the view's
+   * own catalog and schema (both over no rows, as the gateway's own user: only the types are read).
+   */
+  async viewDefinitionOf(catalog: string, schema: string, name: string): Promise<ViewDefinition | undefined> {
+    const rows = await this.internalQuery(
+      `SELECT view_definition FROM ${quoteIdentifier(catalog)}.information_schema.views WHERE table_schema = ${quoteString(schema)} AND table_name = ${quoteString(name)}`,
+    );
+    if (rows.length === 0) return undefined;
+    const sql = String(rows[0]![0]);
+    let columns: ViewDefinition['columns'] | undefined;
+    await this.internalQuery(`SELECT * FROM ${quoteIdentifier(catalog)}.${quoteIdentifier(schema)}.${quoteIdentifier(name)} WHERE false`, { onColumns: (c) => (columns = c) });
+    if (columns === undefined) throw new QueryFailure(ErrorCodes.BACKEND_PROTOCOL_ERROR, 'View definition: the backend described no columns');
+    let bodyColumns: ViewDefinition['columns'] | undefined;
+    try {
+      await this.internalQuery(`SELECT * FROM (\n${sql}\n) WHERE false`, { catalog, schema, onColumns: (c) => (bodyColumns = c) });
+    } catch (err) {
+      // The text does not run in the view's catalog and schema: it was created elsewhere.
+      if (!(err instanceof QueryFailure) || err.errorCode.type !== 'USER_ERROR') throw err;
+      bodyColumns = undefined;
+    }
+    return { sql, columns, ...(bodyColumns !== undefined ? { bodyColumns } : {}) };
   }
 
   /**

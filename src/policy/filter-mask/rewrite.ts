@@ -14,9 +14,10 @@
  *   the query with that user's denial. CURRENT_USER inside them is the querying user (a literal).
  *   The engine serving the table types it (the embedded translator when the engine does not), and
  *   a filter must be boolean, a mask coercible to its column's type.
- * - Reads inside SECURITY DEFINER views are the owner's: the owner's rule decides, as in Trino.
- *   A view whose reads need a filter or mask (SECURITY INVOKER views, or an owner's filtered rule)
- *   is refused: the gateway cannot rewrite a stored view definition.
+ * - A view whose reads need a filter or mask is replaced by its stored text (from the engine) with
+ *   those applied, when that text is exactly the view (expandedViews); otherwise refused. Inside a
+ *   SECURITY INVOKER view they are the caller's, inside a SECURITY DEFINER view the owner's (its
+ *   rule decides, as in Trino; CURRENT_USER stays the caller).
  * - Writes: Trino refuses INSERT and DELETE on tables with masks, UPDATE on tables with a filter or
  *   masks, MERGE on tables with a filter (the same messages here). INSERT and DELETE with a filter
  *   only (Trino checks inserted rows, filters deleted ones) and MERGE with masks only are refused by
@@ -36,6 +37,7 @@ import { quoteIdentifier } from '../../sql/quoting.js';
 import { authorize, firstTableRule, type AccessIdentity, type Decision } from '../decision.js';
 import type { AccessRules, ExpressionEnvironment, TableRule } from '../file-rules.js';
 import { coercible, isBooleanType, renderExpression, type RuleExpression } from './expression.js';
+import { sameColumns, type PreparedExpression, type PreparedExpressionCache } from './prepared.js';
 
 export interface RewriteInput {
   rules: AccessRules;
@@ -60,7 +62,12 @@ export interface RewriteInput {
   addedRestrictions?: (table: QualifiedName) => Promise<AddedRestriction | undefined>;
   /** Whether the rules file's filter and masks apply to a table (default: always). */
   rulesFileApplies?: (table: QualifiedName) => boolean;
+  /** Filters and masks analyzed over their tables by earlier statements (none: each is analyzed again). */
+  preparedExpressions?: PreparedExpressionCache;
 }
+
+/** What analyzing and typing a filter or mask over a table needs (the querying user only names CURRENT_USER). */
+type ExpressionContext = Pick<RewriteInput, 'rules' | 'identity' | 'columnTypes' | 'metadata' | 'expressionType' | 'preparedExpressions'>;
 
 /** Filters and masks from a source other than the rules file, with their source for messages. */
 export interface AddedRestriction {
@@ -103,13 +110,13 @@ function masksOf(rule: TableRule): Array<{ column: string; mask: RuleExpression;
   return rule.columns.flatMap((c) => (c.maskExpression ? [{ column: c.name, mask: c.maskExpression, ...(c.maskEnvironment ? { environment: c.maskEnvironment } : {}) }] : []));
 }
 
-/** The rules file's restriction of a read by `reader`, plus the added ones (the querying user's): undefined when none. */
-async function restrictionOf(input: RewriteInput, reader: AccessIdentity, table: QualifiedName): Promise<Restriction | undefined> {
+/** The rules file's restriction of a read by `reader`, plus (unless `withAdded` is false) the added ones (the querying user's): undefined when none. */
+async function restrictionOf(input: RewriteInput, reader: AccessIdentity, table: QualifiedName, withAdded = true): Promise<Restriction | undefined> {
   if (table.schema === 'information_schema') return undefined;
   const rule = (input.rulesFileApplies?.(table) ?? true) ? restrictingRule(input.rules, reader, table) : undefined;
   const filters: Restriction['filters'] = rule?.filterExpression ? [{ expression: rule.filterExpression, ...(rule.filterEnvironment ? { environment: rule.filterEnvironment } : {}), source: rule.path }] : [];
   const masks: Restriction['masks'] = new Map(rule ? masksOf(rule).map((m) => [m.column, { ...m, source: rule.path }]) : []);
-  const added = await input.addedRestrictions?.(table);
+  const added = withAdded ? await input.addedRestrictions?.(table) : undefined;
   if (added !== undefined) {
     filters.push(...added.filters);
     for (const [column, mask] of added.masks) if (!masks.has(column)) masks.set(column, mask);
@@ -144,17 +151,23 @@ export async function rewriteForFiltersAndMasks(input: RewriteInput): Promise<Fi
     const refusal = [writes.order, writes.order === 'filter' ? 'masks' : 'filter'].find((which) => (which === 'filter' ? restriction.filters.length > 0 : restriction.masks.size > 0));
     if (refusal !== undefined) throw notSupported(writes[refusal as 'filter' | 'masks']);
   }
+  // Views whose reads need a filter or mask: their stored text, with those applied, replaces them.
+  const views = (request.viewReads ?? []).length === 0 ? new Map<string, ExpandedView>() : await expandedViews(input, request.references ?? []);
   for (const r of request.viewReads ?? []) {
+    if ([...views.values()].some((v) => v.owner?.user === r.viewOwner && v.reads.has(keyOf(r.table)))) continue;
     const reader = r.viewOwner === undefined ? identity : { user: r.viewOwner, groups: input.groupsOf?.(r.viewOwner) ?? [] };
     const restriction = await restrictionOf(input, reader, r.table);
     if (restriction !== undefined && (restriction.filters.length > 0 || r.columns.some((c) => restriction.masks.has(c)))) {
-      throw notSupported(`${display(r.table)} is read inside a view and has a row filter or column mask (${restriction.source}): the gateway cannot apply it inside a view`);
+      const where = r.viewOwner === undefined ? 'inside a view' : `inside a SECURITY DEFINER view, as its owner ${r.viewOwner},`;
+      throw notSupported(`${display(r.table)} is read ${where} and has a row filter or column mask (${restriction.source}): the gateway cannot apply it there`);
     }
   }
-  const references: Array<{ ref: TableReference; rule: Restriction }> = [];
+  const references: Array<{ ref: TableReference; source: string; restriction?: Restriction }> = [];
   for (const ref of request.references ?? []) {
-    const rule = await restrictionOf(input, identity, ref.table);
-    if (rule !== undefined) references.push({ ref, rule });
+    const view = views.get(keyOf(ref.table));
+    const restriction = view === undefined ? await restrictionOf(input, identity, ref.table) : undefined;
+    if (view !== undefined) references.push({ ref, source: view.source });
+    else if (restriction !== undefined) references.push({ ref, source: restriction.source, restriction });
   }
   const rewritten = new Set(references.map((r) => keyOf(r.ref.table)));
   // SHOW STATS FOR <table> reads no rows: Trino answers it for a filtered table (the query form is rewritten).
@@ -167,10 +180,10 @@ export async function rewriteForFiltersAndMasks(input: RewriteInput): Promise<Fi
   if (references.length === 0) return undefined;
 
   const derived = new Map<string, string>();
-  for (const { ref, rule } of references) {
-    if (ref.span === undefined) throw notSupported(`${display(ref.table)} has a row filter or column mask (${rule.source}) and is read where the gateway cannot apply it (time travel)`);
+  for (const { ref, source, restriction } of references) {
+    if (ref.span === undefined) throw notSupported(`${display(ref.table)} has a row filter or column mask (${source}) and is read where the gateway cannot apply it (time travel)`);
     const key = keyOf(ref.table);
-    if (!derived.has(key)) derived.set(key, await derivedTable(input, ref.table, rule));
+    if (!derived.has(key)) derived.set(key, restriction === undefined ? views.get(key)!.text : await derivedTable(input, ref.table, restriction));
   }
 
   // EXECUTE and EXECUTE IMMEDIATE: the references are in the text they run.
@@ -179,8 +192,91 @@ export async function rewriteForFiltersAndMasks(input: RewriteInput): Promise<Fi
     throw notSupported(`EXPLAIN of a prepared statement that reads a table with a row filter or column mask (${display(references[0]!.ref.table)}) is not supported by the gateway`);
   }
   const spliced = splice(executed ?? input.sql, references.map((r) => r.ref), derived);
-  const applied = [...new Map(references.map((r) => [keyOf(r.ref.table), { table: display(r.ref.table), rule: r.rule.source }])).values()];
+  const applied = [...new Map(references.map((r) => [keyOf(r.ref.table), { table: display(r.ref.table), rule: r.source }])).values()];
   return { sql: executed === undefined ? spliced : bindParameters(spliced, input.sql), applied };
+}
+
+/** A view read through its stored text, with the filters and masks of the tables it reads applied. */
+interface ExpandedView {
+  /** `(<stored text, rewritten>)`. */
+  text: string;
+  /** The tables it reads (keyOf). */
+  reads: ReadonlySet<string>;
+  /** A SECURITY DEFINER view's owner, as whom its tables are read. */
+  owner?: AccessIdentity;
+  source: string;
+}
+
+/** Session-dependent functions a view's text would evaluate in the caller's session once expanded, not the view's. */
+const VIEW_SESSION_WORDS = new Set(['CURRENT_CATALOG', 'CURRENT_SCHEMA', 'CURRENT_PATH']);
+/** And in a SECURITY DEFINER view's text, whose identity (the owner's or the caller's) was not checked against Trino. */
+const DEFINER_SESSION_WORDS = new Set([...VIEW_SESSION_WORDS, 'CURRENT_USER', 'CURRENT_GROUPS']);
+
+/**
+ * The views among the references whose reads need a filter or mask, expanded as Trino expands
+ * them: the stored text, read in the view's catalog and schema, each filtered or masked table in it
+ * replaced by its derived table: the caller's filters and masks in a SECURITY INVOKER view, the
+ * owner's in a SECURITY DEFINER view (their reads checked as the owner, CURRENT_USER still the
+ * caller: Trino 483 does so). Exact only when the stored text is the view (checked, else refused):
+ * run in the view's catalog and schema it reads the tables the engine's own expansion reports and
+ * gives the view's columns, names and types; no nested view; no function that depends on the
+ * session's catalog, schema or path. A view with a filter or mask of its own is refused, and so
+ * are tag grants' filters inside a definer view (Trino has nothing to compare them with).
+ */
+async function expandedViews(input: RewriteInput, references: readonly TableReference[]): Promise<Map<string, ExpandedView>> {
+  const views = new Map<string, ExpandedView>();
+  for (const ref of references) {
+    const key = keyOf(ref.table);
+    if (views.has(key)) continue;
+    const expansion = await input.metadata.viewOf?.(ref.table);
+    if (expansion === undefined) continue;
+    const owners = new Set(expansion.reads.map((r) => r.viewOwner));
+    const ownerName = [...owners][0];
+    const owner = ownerName === undefined ? undefined : { user: ownerName, groups: input.groupsOf?.(ownerName) ?? [] };
+    const reader = owner ?? input.identity;
+    const restricted: string[] = [];
+    for (const r of expansion.reads) {
+      const restriction = await restrictionOf(input, r.viewOwner === undefined ? input.identity : { user: r.viewOwner, groups: input.groupsOf?.(r.viewOwner) ?? [] }, r.table, r.viewOwner === undefined);
+      if (restriction !== undefined && (restriction.filters.length > 0 || r.columns.some((c) => restriction.masks.has(c)))) restricted.push(restriction.source);
+    }
+    if (restricted.length === 0) continue;
+    const view = display(ref.table);
+    const refuse = (why: string) => notSupported(`The view ${view} reads tables with a row filter or column mask (${[...new Set(restricted)].join(' + ')}), and ${why}: the gateway cannot apply them inside it`);
+    if (owners.size > 1) throw refuse('reads them as more than one identity (through a view of the other security mode)');
+    for (const r of owner === undefined ? [] : expansion.reads) {
+      if ((await input.addedRestrictions?.(r.table)) !== undefined) throw refuse(`a tag grant of the caller restricts ${display(r.table)}, read inside it as its owner ${owner!.user}`);
+    }
+    const own = await restrictionOf(input, input.identity, ref.table);
+    if (own !== undefined) throw refuse(`has a row filter or column mask of its own (${own.source})`);
+    const definition = await input.metadata.viewDefinitionOf?.(ref.table);
+    if (definition === undefined) throw refuse('its stored text cannot be read from the engine serving it');
+    if (definition.bodyColumns === undefined || !sameColumns(definition.columns, definition.bodyColumns)) {
+      throw refuse("its stored text run in the view's catalog and schema does not give the view's columns (created in another catalog or schema, or stale)");
+    }
+    const sessionWords = owner === undefined ? VIEW_SESSION_WORDS : DEFINER_SESSION_WORDS;
+    if (tokenize(definition.sql).some((t) => t.kind === 'word' && sessionWords.has(t.value))) throw refuse(`its text calls a function of the session (${[...sessionWords].join(', ').toLowerCase()})`);
+    const body = await analyze(definition.sql, { catalog: ref.table.catalog, schema: ref.table.schema }, input.metadata).catch((err: unknown) => {
+      throw refuse(`its stored text cannot be analyzed by the gateway (${(err as Error).message})`);
+    });
+    if ((body.viewReads ?? []).length > 0) throw refuse('it reads another view');
+    const tablesOf = (keys: Iterable<string>) => [...new Set(keys)].sort().join('\n');
+    const reads = new Set(expansion.reads.map((r) => keyOf(r.table)));
+    if (tablesOf(body.tables.filter((t) => t.privilege === 'SELECT').map((t) => keyOf(t.table))) !== tablesOf(reads)) {
+      throw refuse('its stored text, read in its catalog and schema, names other tables than the engine reads for it');
+    }
+    const inner: TableReference[] = [];
+    const derived = new Map<string, string>();
+    for (const r of body.references ?? []) {
+      const restriction = await restrictionOf(input, reader, r.table, owner === undefined);
+      if (restriction === undefined) continue;
+      if (r.span === undefined || r.text !== undefined) throw refuse(`it reads ${display(r.table)} where the gateway cannot name it`);
+      inner.push(r);
+      if (!derived.has(keyOf(r.table))) derived.set(keyOf(r.table), await derivedTable(input, r.table, restriction, owner));
+    }
+    const applied = `view ${view}${owner === undefined ? '' : ` (as its owner ${owner.user})`}: ${[...new Set(restricted)].join(' + ')}`;
+    views.set(key, { text: `(${splice(definition.sql, inner, derived)})`, reads, ...(owner !== undefined ? { owner } : {}), source: applied });
+  }
+  return views;
 }
 
 /**
@@ -217,24 +313,26 @@ function bindParameters(statement: string, execute: string): string {
   return out + statement.slice(at);
 }
 
-/** `(SELECT ... FROM <table> WHERE <filters>)` for one table, its expressions checked against it. */
-async function derivedTable(input: RewriteInput, table: QualifiedName, restriction: Restriction): Promise<string> {
+/**
+ * `(SELECT ... FROM <table> WHERE <filters>)` for one table, its expressions checked against it;
+ * `owner`: read inside a SECURITY DEFINER view, whose owner's rights check the expressions' reads.
+ */
+async function derivedTable(input: RewriteInput, table: QualifiedName, restriction: Restriction, owner?: AccessIdentity): Promise<string> {
   const columns = await input.columnTypes(table);
   if (columns === undefined) throw new QueryFailure(ErrorCodes.TABLE_NOT_FOUND, `Table '${display(table)}' does not exist`);
   const types = new Map(columns.map((c) => [c.name, c.type]));
   const filters: string[] = [];
   for (const f of restriction.filters) {
-    const bound = await boundExpression(input, table, f.expression, f.environment, `row filter of ${f.source}`);
-    if (!isBooleanType(bound.type)) throw new QueryFailure(ErrorCodes.TYPE_MISMATCH, `Invalid row filter of ${f.source} for table ${display(table)}: the filter has type ${bound.type}, not boolean`);
+    const bound = await boundExpression(input, table, f.expression, f.environment, `row filter of ${f.source}`, owner);
+    checkFilterType(bound.type, f.source, table);
     filters.push(bound.text);
   }
   const masks = new Map<string, string>();
   for (const [column, m] of restriction.masks) {
     const columnType = types.get(column);
     if (columnType === undefined) continue;
-    const bound = await boundExpression(input, table, m.mask, m.environment, `mask of column ${column} of ${m.source}`);
-    // Trino's check and message (a mask must be coercible to the column's type).
-    if (!coercible(bound.type, columnType)) throw new QueryFailure(ErrorCodes.TYPE_MISMATCH, `Expected column mask for '${display(table)}.${column}' to be of type ${columnType}, but was ${bound.type}`);
+    const bound = await boundExpression(input, table, m.mask, m.environment, `mask of column ${column} of ${m.source}`, owner);
+    checkMaskType(bound.type, table, column, columnType);
     masks.set(column, bound.text);
   }
   const select = columns.map((c) => {
@@ -244,6 +342,35 @@ async function derivedTable(input: RewriteInput, table: QualifiedName, restricti
   });
   const where = filters.length === 0 ? '' : ` WHERE ${filters.length === 1 ? filters[0]! : filters.map((f) => `(${f})`).join(' AND ')}`;
   return `(SELECT ${select.join(', ')} FROM ${qualified(table)}${where})`;
+}
+
+function checkFilterType(type: string, source: string, table: QualifiedName): void {
+  if (!isBooleanType(type)) throw new QueryFailure(ErrorCodes.TYPE_MISMATCH, `Invalid row filter of ${source} for table ${display(table)}: the filter has type ${type}, not boolean`);
+}
+
+/** Trino's check and message: a mask must be coercible to its column's type. */
+function checkMaskType(type: string, table: QualifiedName, column: string, columnType: string): void {
+  if (!coercible(type, columnType)) throw new QueryFailure(ErrorCodes.TYPE_MISMATCH, `Expected column mask for '${display(table)}.${column}' to be of type ${columnType}, but was ${type}`);
+}
+
+/**
+ * Checks a rule's filter and masks over one table as a statement reading it would, without the
+ * checks that depend on who reads: each analyzed over the table (its columns must exist) and typed
+ * by the engine serving it (a filter boolean, a mask coercible to its column's type). Throws the
+ * QueryFailure a statement would get.
+ */
+export async function checkRuleOverTable(context: ExpressionContext, table: QualifiedName, rule: TableRule): Promise<void> {
+  const columns = await context.columnTypes(table);
+  if (columns === undefined) throw new QueryFailure(ErrorCodes.TABLE_NOT_FOUND, `Table '${display(table)}' does not exist`);
+  const typeOf = async (expression: RuleExpression, what: string) => {
+    const prepared = await preparedExpression(context, table, renderExpression(expression, context.identity.user), what);
+    return expressionType(context, table, prepared, what);
+  };
+  if (rule.filterExpression !== undefined) checkFilterType(await typeOf(rule.filterExpression, `row filter of ${rule.path}`), rule.path, table);
+  for (const m of masksOf(rule)) {
+    const columnType = columns.find((c) => c.name === m.column)?.type;
+    if (columnType !== undefined) checkMaskType(await typeOf(m.mask, `mask of column ${m.column} of ${rule.path}`), table, m.column, columnType);
+  }
 }
 
 function qualified(table: QualifiedName): string {
@@ -259,25 +386,36 @@ function invalidExpression(what: string, table: QualifiedName, err: unknown): ne
 /**
  * A filter or mask made ready for one table, as Trino evaluates it: analyzed over the table (so a
  * column it names must exist), its reads (the table's columns, its subqueries' tables) checked as
- * its environment user or else the querying user, the tables of its subqueries named in full
- * with the table's catalog and schema (Trino resolves them there, not in the session's), and
- * typed by the engine serving the table.
+ * its environment user or else the querying user (inside a SECURITY DEFINER view: its owner), the
+ * tables of its subqueries named in full with the table's catalog and schema (Trino resolves them
+ * there, not in the session's), and typed by the engine serving the table. CURRENT_USER is the
+ * querying user even inside a definer view (as Trino 483 evaluates the owner's masks).
  */
-async function boundExpression(input: RewriteInput, table: QualifiedName, expression: RuleExpression, environment: ExpressionEnvironment | undefined, what: string): Promise<{ text: string; type: string }> {
-  const text = renderExpression(expression, input.identity.user);
+async function boundExpression(input: RewriteInput, table: QualifiedName, expression: RuleExpression, environment: ExpressionEnvironment | undefined, what: string, owner?: AccessIdentity): Promise<{ text: string; type: string }> {
+  const prepared = await preparedExpression(input, table, renderExpression(expression, input.identity.user), what);
+  const reader: AccessIdentity = environment?.user === undefined ? (owner ?? input.identity) : { user: environment.user, groups: input.groupsOf?.(environment.user) ?? [] };
+  const asQueryingUser = environment?.user === undefined && owner === undefined;
+  const decision = asQueryingUser && input.authorizeReads !== undefined ? input.authorizeReads(prepared.request) : authorize(input.rules, reader, prepared.request);
+  if (!decision.allowed) throw new QueryFailure(ErrorCodes.PERMISSION_DENIED, decision.message ?? 'Access Denied');
+  if (prepared.unnamedRead) throw notSupported(`The ${what} reads a table where the gateway cannot name it (time travel), which it does not support in a row filter or column mask`);
+  for (const r of prepared.inner) {
+    if ((await input.metadata.viewOf?.(r.table)) !== undefined) throw notSupported(`The ${what} reads the view ${display(r.table)}, which the gateway does not support in a row filter or column mask`);
+    if ((await restrictionOf(input, reader, r.table)) !== undefined) throw notSupported(`The ${what} reads ${display(r.table)}, which has a row filter or column mask of its own: not supported by the gateway`);
+  }
+  return { text: prepared.text, type: await expressionType(input, table, prepared, what) };
+}
+
+/** The expression analyzed over the table (kept in input.preparedExpressions between statements). */
+async function preparedExpression(input: ExpressionContext, table: QualifiedName, text: string, what: string): Promise<PreparedExpression> {
+  const cache = input.preparedExpressions;
+  const columnTypes = (t: QualifiedName) => input.columnTypes(t);
+  const kept = await cache?.get(input.rules.version, table, text, columnTypes);
+  if (kept !== undefined) return kept;
   const prefix = 'SELECT (';
   const probe = `${prefix}${text}) FROM ${qualified(table)}`;
   const inExpression = (r: TableReference) => r.span !== undefined && r.span.start < prefix.length + text.length;
   const request = await analyze(probe, { catalog: table.catalog, schema: table.schema }, input.metadata).catch((err: unknown) => invalidExpression(what, table, err));
-  const reader: AccessIdentity = environment?.user === undefined ? input.identity : { user: environment.user, groups: input.groupsOf?.(environment.user) ?? [] };
-  const decision = environment?.user === undefined && input.authorizeReads !== undefined ? input.authorizeReads(request) : authorize(input.rules, reader, request);
-  if (!decision.allowed) throw new QueryFailure(ErrorCodes.PERMISSION_DENIED, decision.message ?? 'Access Denied');
   const inner = (request.references ?? []).filter(inExpression);
-  if ((request.references ?? []).some((r) => r.span === undefined)) throw notSupported(`The ${what} reads a table where the gateway cannot name it (time travel), which it does not support in a row filter or column mask`);
-  for (const r of inner) {
-    if ((await input.metadata.viewOf?.(r.table)) !== undefined) throw notSupported(`The ${what} reads the view ${display(r.table)}, which the gateway does not support in a row filter or column mask`);
-    if ((await restrictionOf(input, reader, r.table)) !== undefined) throw notSupported(`The ${what} reads ${display(r.table)}, which has a row filter or column mask of its own: not supported by the gateway`);
-  }
   let qualifiedText = '';
   let at = prefix.length;
   for (const r of [...inner].sort((a, b) => a.span!.start - b.span!.start)) {
@@ -285,19 +423,27 @@ async function boundExpression(input: RewriteInput, table: QualifiedName, expres
     at = r.span!.end;
   }
   qualifiedText += probe.slice(at, prefix.length + text.length);
-  return { text: qualifiedText, type: await expressionType(input, table, qualifiedText, what) };
+  const prepared: PreparedExpression = { request, text: qualifiedText, inner, unnamedRead: (request.references ?? []).some((r) => r.span === undefined) };
+  await cache?.set(input.rules.version, table, text, prepared, columnTypes);
+  return prepared;
 }
 
-/** The expression's Trino type from the engine serving the table, or else from the embedded engine's translator. */
-async function expressionType(input: RewriteInput, table: QualifiedName, text: string, what: string): Promise<string> {
-  const probe = `SELECT (${text}) FROM ${qualified(table)}`;
+/** The expression's Trino type from the engine serving the table, or else from the embedded engine's translator (kept with the prepared expression). */
+async function expressionType(input: ExpressionContext, table: QualifiedName, prepared: PreparedExpression, what: string): Promise<string> {
   let engineType: string | undefined;
   try {
-    engineType = await input.expressionType?.(table, text);
+    engineType = await input.expressionType?.(table, prepared.text);
   } catch (err) {
     invalidExpression(what, table, err);
   }
   if (engineType !== undefined) return engineType;
+  prepared.translatorType ??= await translatorType(input, table, prepared.text, what);
+  return prepared.translatorType;
+}
+
+/** The embedded engine's translator's type of an expression over the table; throws its refusal naming the rule. */
+async function translatorType(input: ExpressionContext, table: QualifiedName, text: string, what: string): Promise<string> {
+  const probe = `SELECT (${text}) FROM ${qualified(table)}`;
   const translator = new QueryTranslator(
     async (catalog, schema, name) => (await input.columnTypes({ catalog, schema, name })) ?? [],
     async () => 'table',

@@ -185,6 +185,18 @@ export interface ViewExpansion {
   }>;
 }
 
+/**
+ * A view's stored definition, for applying row filters and column masks inside it: the text as
+ * the engine keeps it, the columns reading the view gives, and the columns its text gives when run
+ * in the view's own catalog and schema (undefined when it does not run there: the engine resolved
+ * its names elsewhere).
+ */
+export interface ViewDefinition {
+  sql: string;
+  columns: Array<{ name: string; type: string }>;
+  bodyColumns?: Array<{ name: string; type: string }>;
+}
+
 export interface MetadataProvider {
   /** Real column names of a table or view, in order; undefined when the table does not exist. */
   columnsOf(table: QualifiedName): Promise<string[] | undefined>;
@@ -193,6 +205,8 @@ export interface MetadataProvider {
    * as a table: only for engines that have no views.
    */
   viewOf?(table: QualifiedName): Promise<ViewExpansion | undefined>;
+  /** A view's stored definition (undefined for a table, or an engine that cannot give it). */
+  viewDefinitionOf?(table: QualifiedName): Promise<ViewDefinition | undefined>;
   /** The users running a query id on the backends (for kill_query); empty when none has it. */
   queryOwners?(queryId: string): Promise<string[]>;
   /** Columns with their Trino types, in order (for row filters and column masks); undefined when the table does not exist. */

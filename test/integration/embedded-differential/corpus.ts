@@ -130,6 +130,8 @@ const FUNCTION_ARGUMENTS: Record<string, string[]> = {
     "'😀x', '^.x$'", "'abc', '[a-c]+$'", "'ABC', '[a-c]'", "'a.c', 'a\\.c'", "'abc', 'a\\.c'", "'abbb', 'ab{2,3}'", "'abc', '(x|b)c'", "'abc', '(?:a|z)b?c'",
     "'', ''", "'abc', ''", "CAST(NULL AS varchar), 'a'", "'a-b', '^[a\\-]+$'", "'a-b', '^[-a]+'", "'abc', 'a*?'", "'x]', '[^a-z]'", "'éè', '^[à-ÿ]{2}$'",
     "'abc', '\\d'", "'abc', '(?i)A'", "'abc', 'a++'", "'abc', '('", "'abc', '[z-a]'", "'abc', 'a{2'",
+    // From a second review of the subset: newline, CR and NEL subjects (`\\w` refused).
+    "'abc', '^a[b-c]+'", "'ab\n', 'b.'", "'\r', '^.'", "'\u0085x', '^.x'", "'x\ny', 'x.y'", "'ünï', '^.n'", "'aaa', 'a{2}'", "'abc', 'a|z'", "'abc', 'B'", "'a b', '[ ]'", "'abc', '[^a-b]'", "'abc', '\\w'"
   ],
   regexp_extract: [
     "'abc123def45', '[0-9]+'", "'abc', 'z'", "'abc', 'x*'", "'aaa', 'a+?'", "'日本語テキスト', '語.'", "CAST(NULL AS varchar), 'a'", "'a\nb', '.+'", "'abcabc', '(b|c)+'",
@@ -139,6 +141,8 @@ const FUNCTION_ARGUMENTS: Record<string, string[]> = {
     "'abcabc', 'b'", "'abcabc', 'b', 'XY'", "'aaa', 'a', 'bb'", "'abab', '(a|b)c?', '-'", "'日本語', '本', 'ü'", "CAST(NULL AS varchar), 'a', 'b'", "'a.b.c', '\\.', ''",
     "'Hello World', '[^a-z ]'", "'abcde', 'b.d', 'yyy'", "'', 'a', 'xyz'", "'abcdefgh', 'b', 'XYZ'", "CAST('abc' AS varchar(10)), 'b', 'X'", "CAST('abc' AS varchar), 'b', 'X'",
     "'abc', 'x*', '-'", "'abab', 'a|', '-'", "'abc', 'b', '$0$0'",
+    // From a second review of the subset: newline, CR and NEL subjects (an empty-matching pattern and `$1` refused).
+    "'abcabc', '[ac]+', '-'", "'baaac', 'a*', 'X'", "'baaac', 'a+?', 'X'", "'ünïcödé', '[a-z]', '*'", "'aXbXc', 'X', '$1'", "'a\nb\r\u0085c', '.', '_'", "'abc', '(a)(b)', 'z'", "'hello world', 'o w|l+', '#'", "'aaaa', 'a{2,3}?', '.'"
   ],
   year: DATES,
   quarter: DATES,
