@@ -13,6 +13,8 @@ import { ConfigError, parseConfigText } from './config/load.js';
 import { applyReload, type ReloadTargets } from './config/reload.js';
 import { ReloadingFile } from './config/reloading-file.js';
 import { parseResourceGroupsFile } from './admission/resource-groups-file.js';
+import { Guardrails, type GuardrailAction } from './admission/guardrails.js';
+import { RunawayMonitor } from './admission/runaway-monitor.js';
 import { ResourceGroupAdmission, ResourceGroups, noMatchingGroup, queryTypeOf, selectGroup, type Selection, type SelectionCriteria } from './admission/resource-groups.js';
 import { DUCKDB_RESULTS, type AuthenticatorConfig, type GatewayConfig } from './config/schema.js';
 import { AccessControl, describeAccess, type AccessCheckInput, type AccessOutcome, type MetadataPlanner } from './policy/access-control.js';
@@ -48,7 +50,8 @@ import { LocalFleetQueue, RedisFleetQueue, type FleetQueue } from './cluster/fle
 import { HealthChecker } from './routing/health-checker.js';
 import { Router, type RouteDecision, type RoutingContext } from './routing/router.js';
 import { AdminApi } from './server/admin-api.js';
-import { Dispatcher } from './server/dispatcher.js';
+import { Dispatcher, guardrailStep, type GuardrailRuntime } from './server/dispatcher.js';
+import type { QueryTracker } from './tracking/query-tracker.js';
 import { drain, type DrainOutcome } from './server/drain.js';
 import { GatewayServer } from './server/gateway-server.js';
 import { Lifecycle, readiness } from './server/probes.js';
@@ -413,9 +416,11 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
           new ResourceGroupAdmission(cluster),
         );
   const fleetQueue = await startFleetQueue(config);
-  const dispatcher = new Dispatcher(fromConfig('routing', () => new Router(config)), admission, signer, queryIds, metrics, ops.tracker, analyzeForRouting, log, { store: fleetQueue, aliasTtlMs: config.security.tokenTtl }, placement, resourceGroups);
+  const guardrails = startGuardrails(config, cluster, metrics, ops.audit, ops.tracker, log);
+  if (resourceGroups === undefined && guardrails?.rules.namesResourceGroups) log.warn('guardrails name resource groups, but no resourceGroups.file is configured: those guardrails never apply');
+  const dispatcher = new Dispatcher(fromConfig('routing', () => new Router(config)), admission, signer, queryIds, metrics, ops.tracker, analyzeForRouting, log, { store: fleetQueue, aliasTtlMs: config.security.tokenTtl }, placement, resourceGroups, guardrails);
   cluster?.onQueuedTakenElsewhere((id) => dispatcher.takenElsewhere(id));
-  const reloader = options.configPath === undefined ? undefined : watchConfig(options.configPath, config, { pool, dispatcher, groupLimits, log }, ops.audit);
+  const reloader = options.configPath === undefined ? undefined : watchConfig(options.configPath, config, { pool, dispatcher, groupLimits, log, ...(guardrails ? { guardrails: guardrails.rules } : {}) }, ops.audit);
   const lifecycle = new Lifecycle();
   const sweeper = setInterval(() => dispatcher.sweep(), 1_000);
   sweeper.unref();
@@ -507,6 +512,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
     },
     async close() {
       clearInterval(sweeper);
+      guardrails?.monitor.stop();
       clearInterval(reloader?.timer);
       health.stop();
       backendStates.stop();
@@ -530,6 +536,27 @@ async function startFleetQueue(config: GatewayConfig): Promise<FleetQueue> {
   const redis = fleetRedis(config.redis.url);
   await redis.connect().catch(() => undefined);
   return new RedisFleetQueue(redis, `${config.redis.keyPrefix}queue:`);
+}
+
+/**
+ * The guardrails of the configuration, with their runaway monitor; every action is logged,
+ * counted, put into the audit trail and (for a query that runs) into its history.
+ */
+function startGuardrails(config: GatewayConfig, cluster: ClusterLoad | undefined, metrics: GatewayMetrics, audit: AuditTrail, tracker: QueryTracker, log: Logger): GuardrailRuntime | undefined {
+  if (config.guardrails.rules.length === 0) return undefined;
+  const report = (action: GuardrailAction, query: { user: string; queryId?: string; resourceGroup?: string; routingGroup?: string }) => {
+    metrics.guardrailActed(action.guardrail, action.kind, action.check, action.action, query.routingGroup ?? '');
+    const details = { guardrail: action.guardrail, kind: action.kind, check: action.check, limit: action.limit, measured: action.measured, message: action.message, user: query.user, ...(query.resourceGroup !== undefined ? { resourceGroup: query.resourceGroup } : {}) };
+    (action.action === 'warn' ? log.warn.bind(log) : log.info.bind(log))({ ...details, queryId: query.queryId, action: action.action }, 'guardrail acted');
+    audit.record({ actor: 'system', action: `guardrail.${action.action}`, target: query.queryId ?? query.user, outcome: action.action === 'warn' ? 'warned' : action.action === 'deny' ? 'denied' : 'killed', details });
+  };
+  const monitor = new RunawayMonitor(config.guardrails.checkInterval, (queryId, action) => {
+    const record = tracker.inFlightQuery(queryId);
+    tracker.note(queryId, guardrailStep(action));
+    report(action, { user: record?.user ?? '', queryId, ...(record?.routingGroup !== undefined ? { routingGroup: record.routingGroup } : {}) });
+  }, log);
+  monitor.start();
+  return { rules: new Guardrails(config.guardrails.rules, cluster), monitor, acted: report };
 }
 
 /** Fleet-wide running/queued counts as leases in Redis, when configured; an unreachable Redis is not fatal (local shares, logged). */

@@ -30,6 +30,10 @@ import { QUEUED_CLIENT_TIMEOUT_MS, type Admission, type Settleable, type Slot, t
 import type { RouteDecision, Router, RoutingContext } from '../routing/router.js';
 import type { CatalogPlacement } from '../catalogs/placement.js';
 import { queryTypeOf, resourceEstimates, type GroupTicket, type ResourceGroups, type SelectionCriteria } from '../admission/resource-groups.js';
+import type { GuardrailAction, GuardrailHold, Guardrails } from '../admission/guardrails.js';
+import type { RunawayMonitor } from '../admission/runaway-monitor.js';
+import { parseStatement } from '../sql/analyzer/index.js';
+import type { Statement } from '../sql/analyzer/ast.js';
 import { accessRecord, submittedRecord } from './history-record.js';
 import { sendJson, sendNoContent, sendQueryFailure } from './respond.js';
 
@@ -45,6 +49,8 @@ type PendingSubmission = Omit<Submission, 'events'>;
  */
 interface QueuedQuery {
   group?: GroupTicket;
+  /** What the guardrails hold for it, and the runaway guardrails that watch it once it runs. */
+  guard?: GuardrailHold;
   ticket?: Ticket;
   decision: RouteDecision;
   submission: PendingSubmission;
@@ -63,6 +69,14 @@ export interface SharedQueueOptions {
   aliasTtlMs: number;
 }
 
+/** The guardrails in force, their runaway monitor, and where their actions are reported. */
+export interface GuardrailRuntime {
+  rules: Guardrails;
+  monitor: RunawayMonitor;
+  /** A pre-start guardrail acted on a statement (a warning, or a refusal about to be thrown). */
+  acted(action: GuardrailAction, query: { user: string; resourceGroup?: string; routingGroup: string }): void;
+}
+
 export class Dispatcher {
   private readonly queued = new Map<string, QueuedQuery>();
 
@@ -79,6 +93,7 @@ export class Dispatcher {
     private readonly shared: SharedQueueOptions,
     private readonly placement?: CatalogPlacement,
     private readonly resourceGroups?: ResourceGroups,
+    private readonly guardrails?: GuardrailRuntime,
   ) {}
 
   /** Another instance started or cancelled a query queued here: it leaves this instance's queue. */
@@ -87,6 +102,8 @@ export class Dispatcher {
     if (queued === undefined || queued.ticket === undefined || queued.ticket.slot !== undefined) return;
     this.queued.delete(id);
     this.admission.taken(queued.ticket, true);
+    // The instance that starts it watches it (adopt): what the guardrails hold here is let go.
+    queued.guard?.release();
   }
 
   /** The backend's own id of a query the gateway knows as `id` (it waited in the gateway queue), when it differs. */
@@ -105,7 +122,7 @@ export class Dispatcher {
   }
 
   async submit(submission: PendingSubmission, routing: RoutingContext, res: ClientResponse): Promise<void> {
-    if ((this.router.needsAnalysis || this.placement?.active || this.resourceGroups?.needsQueryType) && routing.statement === undefined) {
+    if ((this.router.needsAnalysis || this.placement?.active || this.resourceGroups?.needsQueryType || this.guardrails?.rules.needsAnalysis) && routing.statement === undefined) {
       // Routing is not a security boundary: a statement the analyzer cannot read simply matches no statement rule.
       // One that needs a catalog only a backend that is down serves cannot run anywhere: that is the answer.
       const statement = await submission.trace?.stage('analyze', () => this.analyzeForRouting(submission)).catch((err: unknown) => {
@@ -118,14 +135,24 @@ export class Dispatcher {
     // A statement naming catalogs goes where they live (catalogs/placement.ts).
     if (this.placement !== undefined) decision = await this.placement.place(routing.statement?.catalogs ?? (routing.catalog !== undefined ? [routing.catalog.toLowerCase()] : []), decision);
     let group: GroupTicket | undefined;
+    let guarded: GuardrailHold | undefined;
+    if (this.guardrails) {
+      guarded = await this.guard(submission, routing, decision);
+      submission = withReleaseAtEnd(submission, guarded.release);
+    }
     if (this.resourceGroups) {
       // Resource groups decide when the query may start; routing (below) where it runs.
-      group = await this.resourceGroups.admit(randomUUID(), selectionCriteria(routing, submission), queryPriority(submission));
+      try {
+        group = await this.resourceGroups.admit(randomUUID(), selectionCriteria(routing, submission), queryPriority(submission));
+      } catch (err) {
+        submission.afterEnd?.();
+        throw err;
+      }
       const admitted = group;
-      submission = withGroupRelease(submission, () => this.resourceGroups!.admission.release(admitted));
+      submission = withReleaseAtEnd(submission, () => this.resourceGroups!.admission.release(admitted));
       if (group.state === 'queued') {
         const id = this.queryIds.next();
-        this.queued.set(id, { group, decision, submission, createdAt: Date.now(), lastToken: 0, shared: false });
+        this.queued.set(id, { group, ...(guarded ? { guard: guarded } : {}), decision, submission, createdAt: Date.now(), lastToken: 0, shared: false });
         submission.trace?.queued(group.groupId);
         this.log.info({ queryId: id, resourceGroup: group.groupId }, 'query waits in its resource group');
         this.sendQueued(res, id, submission, 1);
@@ -134,15 +161,25 @@ export class Dispatcher {
     }
     const slot = this.admission.tryAdmit(decision);
     if (slot) {
-      await this.dispatch(slot, decision, submission, res, group);
+      await this.dispatch(slot, decision, submission, res, group, guarded);
       return;
     }
     const id = this.queryIds.next();
     const ticket = this.enqueueRouted(id, decision, submission);
-    const queued: QueuedQuery = { ...(group ? { group } : {}), ticket, decision, submission, createdAt: Date.now(), lastToken: 0, shared: false };
+    const queued: QueuedQuery = { ...(group ? { group } : {}), ...(guarded ? { guard: guarded } : {}), ticket, decision, submission, createdAt: Date.now(), lastToken: 0, shared: false };
     this.queued.set(id, queued);
     queued.shared = await this.share(id, submission, ticket);
     this.sendQueued(res, id, submission, 1);
+  }
+
+  /** The pre-start guardrails, in the statement's resource group (selected, not yet admitted) and routing group. */
+  private async guard(submission: PendingSubmission, routing: RoutingContext, decision: RouteDecision): Promise<GuardrailHold> {
+    const runtime = this.guardrails!;
+    const selection = this.resourceGroups?.select(selectionCriteria(routing, submission));
+    const scope = { user: submission.user, routingGroup: decision.group, ...(selection ? { resourceGroup: selection.segments.join('.') } : {}) };
+    const { catalog, schema } = submission.session;
+    const analysis = routing.statement === undefined ? undefined : { kind: routing.statement.kind, tables: routing.statement.tables, ...treeOf(submission.sql) };
+    return runtime.rules.admit({ ...scope, sql: submission.sql, ...(catalog !== undefined ? { catalog } : {}), ...(schema !== undefined ? { schema } : {}), ...(analysis ? { analysis } : {}) }, (action) => runtime.acted(action, scope));
   }
 
   /** Whether queued queries go to the fleet's shared queue (see the top of this file). */
@@ -199,7 +236,7 @@ export class Dispatcher {
       if (slot) {
         this.queued.delete(queryId);
         queued.submission.trace?.dequeued();
-        await this.dispatch(slot, queued.decision, { ...queued.submission, baseUrl }, res, queued.group);
+        await this.dispatch(slot, queued.decision, { ...queued.submission, baseUrl }, res, queued.group, queued.guard);
         return;
       }
       try {
@@ -239,7 +276,7 @@ export class Dispatcher {
         this.admission.taken(ticket);
         this.metrics.queued(ticket.decision.group, (Date.now() - ticket.enqueuedAt) / 1000);
         queued.submission.trace?.dequeued();
-        await this.dispatch(slot, ticket.decision, { ...queued.submission, baseUrl, queryId }, res, queued.group);
+        await this.dispatch(slot, ticket.decision, { ...queued.submission, baseUrl, queryId }, res, queued.group, queued.guard);
         return;
       }
     }
@@ -296,7 +333,10 @@ export class Dispatcher {
       receivedAt: statement.receivedAt,
       ...(statement.access !== undefined ? { access: statement.access } : {}),
     };
-    const queued: QueuedQuery = { ticket: this.admission.adopt(id, statement.decision, statement.enqueuedAt), decision: statement.decision, submission, createdAt: statement.enqueuedAt, lastToken: token, shared: true };
+    // Started here, it is watched here by the runaway guardrails (the duplicate and rate counts stay with the instance that admitted it, until it is taken).
+    const runaway = this.guardrails?.rules.runawayRules({ user: statement.user, routingGroup: statement.decision.group });
+    const guard = runaway === undefined ? {} : { guard: { warnings: [], runaway, release: () => undefined } };
+    const queued: QueuedQuery = { ticket: this.admission.adopt(id, statement.decision, statement.enqueuedAt), ...guard, decision: statement.decision, submission, createdAt: statement.enqueuedAt, lastToken: token, shared: true };
     this.queued.set(id, queued);
     return queued;
   }
@@ -356,15 +396,25 @@ export class Dispatcher {
     queued.submission.afterEnd?.();
   }
 
-  private async dispatch(slot: Slot, decision: RouteDecision, submission: PendingSubmission, res: ClientResponse, group?: GroupTicket): Promise<void> {
+  private async dispatch(slot: Slot, decision: RouteDecision, submission: PendingSubmission, res: ClientResponse, group?: GroupTicket, guard?: GuardrailHold): Promise<void> {
     const backend = slot.backend.backend;
     // History's routing steps name the resource group first: it decided when the query started.
     if (group) slot.steps.unshift(`resource group ${group.groupId}${group.enqueuedAt < group.startedAt ? `: waited ${group.startedAt - group.enqueuedAt} ms` : ''}`);
+    for (const warning of guard?.warnings ?? []) slot.steps.push(guardrailStep(warning));
+    let watchedAs: string | undefined;
     // Follow-ups end the query through the admission, not these events: the slot runs it either way.
-    slot.afterEnd = submission.afterEnd;
+    const { afterEnd } = submission;
+    slot.afterEnd = () => {
+      if (watchedAs !== undefined) this.guardrails?.monitor.unwatch(watchedAs);
+      afterEnd?.();
+    };
     const events = {
       started: (queryId: string, backendQueryId?: string) => {
         this.admission.bind(slot, queryId, backendQueryId);
+        if (guard !== undefined && guard.runaway.length > 0 && watchedAs === undefined) {
+          watchedAs = queryId;
+          this.guardrails!.monitor.watch(queryId, backend, backendQueryId ?? queryId, guard.runaway);
+        }
         if (backendQueryId !== undefined && backendQueryId !== queryId) {
           void this.shared.store.alias(queryId, { backend: backend.name, queryId: backendQueryId }, this.shared.aliasTtlMs).catch((err: Error) => this.log.warn({ queryId, backendQueryId, err: err.message }, 'the backend id of a query could not be shared: other instances cannot look it up by its id'));
         }
@@ -443,14 +493,28 @@ function selectionCriteria(routing: RoutingContext, submission: PendingSubmissio
   };
 }
 
+/** The statement's syntax tree, when the gateway's parser reads it (preflight guardrails refuse what it cannot). */
+function treeOf(sql: string): { tree?: Statement } {
+  try {
+    return { tree: parseStatement(sql) };
+  } catch {
+    return {};
+  }
+}
+
 /** The session's `query_priority` (Trino's default 1), which orders the queries of query_priority and weighted groups. */
 function queryPriority(submission: PendingSubmission): number {
   const value = Number(submission.session.properties.get('query_priority') ?? '1');
   return Number.isInteger(value) ? value : 1;
 }
 
-/** The submission, with its resource group let go exactly once whenever it ends (its afterEnd runs on every path that ends a query). */
-function withGroupRelease(submission: PendingSubmission, release: () => void): PendingSubmission {
+/** How history's routing steps record a guardrail's action. */
+export function guardrailStep(action: GuardrailAction): string {
+  return `guardrail ${action.guardrail} (${action.kind} ${action.check}): ${action.action}: measured ${action.measured}, limit ${action.limit}`;
+}
+
+/** The submission, with `release` run exactly once whenever it ends (its afterEnd runs on every path that ends a query). */
+function withReleaseAtEnd(submission: PendingSubmission, release: () => void): PendingSubmission {
   const { afterEnd } = submission;
   let done = false;
   return {

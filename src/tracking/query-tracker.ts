@@ -31,6 +31,12 @@ export class QueryTracker {
     this.writer.writeQuery(record);
   }
 
+  /** Adds a step to an in-flight query's routing steps (a guardrail acted on it while it ran): recorded when it ends. */
+  note(id: string, step: string): void {
+    const record = this.live.get(id);
+    if (record) record.routingSteps = [...(record.routingSteps ?? []), step];
+  }
+
   /** A statement refused before it reached a backend (access denied, routing refused, ...). */
   refused(record: QueryRecord): void {
     this.writer.writeQuery({ ...record, endedAt: record.endedAt ?? Date.now() });
