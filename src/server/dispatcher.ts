@@ -178,7 +178,7 @@ export class Dispatcher {
     const selection = this.resourceGroups?.select(selectionCriteria(routing, submission));
     const scope = { user: submission.user, routingGroup: decision.group, ...(selection ? { resourceGroup: selection.segments.join('.') } : {}) };
     const { catalog, schema } = submission.session;
-    const analysis = routing.statement === undefined ? undefined : { kind: routing.statement.kind, tables: routing.statement.tables, ...treeOf(submission.sql) };
+    const analysis = routing.statement === undefined ? undefined : { kind: routing.statement.kind, tables: routing.statement.tables, ...treeOf(submission.sql, submission.session.preparedStatements) };
     return runtime.rules.admit({ ...scope, sql: submission.sql, ...(catalog !== undefined ? { catalog } : {}), ...(schema !== undefined ? { schema } : {}), ...(analysis ? { analysis } : {}) }, (action) => runtime.acted(action, scope));
   }
 
@@ -493,10 +493,20 @@ function selectionCriteria(routing: RoutingContext, submission: PendingSubmissio
   };
 }
 
-/** The statement's syntax tree, when the gateway's parser reads it (preflight guardrails refuse what it cannot). */
-function treeOf(sql: string): { tree?: Statement } {
+/**
+ * The syntax tree of what the statement runs (for EXECUTE, the prepared statement; for EXECUTE
+ * IMMEDIATE, its text), when the gateway's parser reads it: preflight guardrails refuse what it cannot.
+ */
+function treeOf(sql: string, prepared: Map<string, string>): { tree?: Statement } {
   try {
-    return { tree: parseStatement(sql) };
+    let tree = parseStatement(sql);
+    const text = tree.k === 'executeImmediate' ? tree.sql : tree.k === 'execute' ? prepared.get(tree.name) : undefined;
+    if (tree.k === 'execute' || tree.k === 'executeImmediate') {
+      if (text === undefined) return {};
+      tree = parseStatement(text);
+    }
+    // Trino prepares no EXECUTE: one level is all there is to read.
+    return tree.k === 'execute' || tree.k === 'executeImmediate' ? {} : { tree };
   } catch {
     return {};
   }

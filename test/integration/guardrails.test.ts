@@ -151,6 +151,11 @@ test('pre-flight checks refuse a read of lineitem without LIMIT and a statement 
   const unbounded = (await post(gateway.url, LONG, { 'X-Trino-User': 'gr-pre' })).json as unknown as Doc;
   assert.equal(unbounded.error?.errorName, 'QUERY_REJECTED');
   assert.equal(unbounded.error?.message, "A query reading tpch.sf1.lineitem needs a LIMIT (guardrail 'lineitem-needs-limit')");
+  // What EXECUTE and EXECUTE IMMEDIATE run is checked.
+  const prepared = (await post(gateway.url, 'EXECUTE unbounded', { 'X-Trino-User': 'gr-pre', 'X-Trino-Prepared-Statement': `unbounded=${encodeURIComponent(LONG)}` })).json as unknown as Doc;
+  assert.equal(prepared.error?.message, "A query reading tpch.sf1.lineitem needs a LIMIT (guardrail 'lineitem-needs-limit')");
+  const immediate = (await post(gateway.url, `EXECUTE IMMEDIATE '${LONG}'`, { 'X-Trino-User': 'gr-pre' })).json as unknown as Doc;
+  assert.equal(immediate.error?.message, "A query reading tpch.sf1.lineitem needs a LIMIT (guardrail 'lineitem-needs-limit')");
   const bounded = await runQuery(gateway.url, `${LONG} LIMIT 5`, { 'X-Trino-User': 'gr-pre' });
   assert.equal(bounded.error, undefined);
   assert.equal(bounded.rowCount, 5);
@@ -158,6 +163,8 @@ test('pre-flight checks refuse a read of lineitem without LIMIT and a statement 
   assert.equal(joins.error?.message, "The statement has 2 joins, more than the 1 allowed (guardrail 'lineitem-needs-limit')");
   const oneJoin = await runQuery(gateway.url, 'SELECT count(*) FROM tpch.tiny.nation n JOIN tpch.tiny.region r ON n.n_regionkey = r.r_regionkey', { 'X-Trino-User': 'gr-pre' });
   assert.equal(oneJoin.error, undefined);
+  const preparedJoins = (await post(gateway.url, 'EXECUTE joins', { 'X-Trino-User': 'gr-pre', 'X-Trino-Prepared-Statement': `joins=${encodeURIComponent('SELECT count(*) FROM tpch.tiny.nation n JOIN tpch.tiny.region r ON n.n_regionkey = r.r_regionkey JOIN tpch.tiny.customer c ON c.c_nationkey = n.n_nationkey')}` })).json as unknown as Doc;
+  assert.equal(preparedJoins.error?.message, "The statement has 2 joins, more than the 1 allowed (guardrail 'lineitem-needs-limit')");
 });
 
 test('on the embedded engine a runaway query is killed with its own accounting (elapsed time, output rows)', async () => {
