@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import { pino } from 'pino';
 import { Guardrails, duplicateKey, exceeded, failureOfKillMessage, killMessage, preflightViolations, type GuardedStatement, type GuardrailAction, type LiveStats, type RunawayRule } from '../../src/admission/guardrails.js';
 import { RunawayMonitor } from '../../src/admission/runaway-monitor.js';
-import { LocalLeaseStore } from '../../src/cluster/leases.js';
+import { LocalLeaseStore, type LeaseStore } from '../../src/cluster/leases.js';
+import { RedisLeaseStore } from '../../src/cluster/redis-leases.js';
 import { validateConfig } from '../../src/config/load.js';
 import type { GuardrailConfig } from '../../src/config/schema.js';
 import type { Backend } from '../../src/engines/backend.js';
@@ -13,6 +14,7 @@ import { ClusterLoad } from '../../src/routing/cluster-load.js';
 import { parseStatement } from '../../src/sql/analyzer/index.js';
 
 const silent = pino({ level: 'silent' });
+const REDIS_PORT = process.env.QUERYGATE_RG_REDIS_PORT;
 
 /** Validated guardrails of a configuration. */
 function rules(...raw: unknown[]): GuardrailConfig[] {
@@ -120,10 +122,10 @@ test('pre-flight checks: read-only, LIMIT and WHERE on named tables, tables and 
   assert.deepEqual(checks({ user: 'u', routingGroup: 'default', sql: 'SELEC 1' }), ['analysis: not analyzed']);
 });
 
-test('duplicates and rate limits count across instances sharing the lease store, and let go when queries end', async () => {
-  const store = new LocalLeaseStore();
-  const clusterA = new ClusterLoad(store, { adoptIdleMs: 60_000, instanceId: 'a' });
-  const clusterB = new ClusterLoad(store, { adoptIdleMs: 60_000, instanceId: 'b' });
+/** Two instances, each with its store (the same one, or two connections to one Redis), admit alice's queries. */
+async function fleetWide(storeA: LeaseStore, storeB: LeaseStore): Promise<void> {
+  const clusterA = new ClusterLoad(storeA, { adoptIdleMs: 60_000, instanceId: 'a' });
+  const clusterB = new ClusterLoad(storeB, { adoptIdleMs: 60_000, instanceId: 'b' });
   await clusterA.refresh();
   await clusterB.refresh();
   const configs = rules({ name: 'dup', action: 'deny', duplicates: { per: 'user' } }, { name: 'rate', action: 'deny', rateLimit: { per: 'user', concurrent: 2, queriesPerMinute: 3 } });
@@ -152,6 +154,21 @@ test('duplicates and rate limits count across instances sharing the lease store,
   assert.deepEqual(actions.map((x) => `${x.guardrail}/${x.check}/${x.action}`), ['dup/per user/deny']);
   await clusterA.close();
   await clusterB.close();
+}
+
+test('duplicates and rate limits count across instances sharing the lease store, and let go when queries end', async () => {
+  const store = new LocalLeaseStore();
+  await fleetWide(store, store);
+});
+
+test('duplicates and rate limits count across instances through a real Redis', { skip: REDIS_PORT === undefined && 'QUERYGATE_RG_REDIS_PORT not set (scripts/redis/start.sh --port N)' }, async () => {
+  const prefix = `qg-guardrails-test-${process.pid}-${Date.now()}:`;
+  const connect = async () => {
+    const store = new RedisLeaseStore({ redis: `redis://127.0.0.1:${REDIS_PORT}/0`, prefix });
+    await store.connect();
+    return store;
+  };
+  await fleetWide(await connect(), await connect());
 });
 
 test('a warn guardrail lets the query start and reports what it saw', async () => {
