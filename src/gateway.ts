@@ -13,7 +13,7 @@ import { ConfigError, parseConfigText } from './config/load.js';
 import { applyReload, type ReloadTargets } from './config/reload.js';
 import { ReloadingFile } from './config/reloading-file.js';
 import { parseResourceGroupsFile } from './admission/resource-groups-file.js';
-import { Guardrails, type GuardrailAction } from './admission/guardrails.js';
+import { Guardrails, guardrailRecord, type GuardrailAction } from './admission/guardrails.js';
 import { RunawayMonitor } from './admission/runaway-monitor.js';
 import { ResourceGroupAdmission, ResourceGroups, noMatchingGroup, queryTypeOf, selectGroup, type Selection, type SelectionCriteria } from './admission/resource-groups.js';
 import { DUCKDB_RESULTS, type AuthenticatorConfig, type GatewayConfig } from './config/schema.js';
@@ -50,7 +50,7 @@ import { LocalFleetQueue, RedisFleetQueue, type FleetQueue } from './cluster/fle
 import { HealthChecker } from './routing/health-checker.js';
 import { Router, type RouteDecision, type RoutingContext } from './routing/router.js';
 import { AdminApi } from './server/admin-api.js';
-import { Dispatcher, guardrailStep, type GuardrailRuntime } from './server/dispatcher.js';
+import { Dispatcher, type GuardrailRuntime } from './server/dispatcher.js';
 import type { QueryTracker } from './tracking/query-tracker.js';
 import { drain, type DrainOutcome } from './server/drain.js';
 import { GatewayServer } from './server/gateway-server.js';
@@ -552,7 +552,7 @@ function startGuardrails(config: GatewayConfig, cluster: ClusterLoad | undefined
   };
   const monitor = new RunawayMonitor(config.guardrails.checkInterval, (queryId, action) => {
     const record = tracker.inFlightQuery(queryId);
-    tracker.note(queryId, guardrailStep(action));
+    tracker.guardrailActed(queryId, guardrailRecord(action));
     report(action, { user: record?.user ?? '', queryId, ...(record?.routingGroup !== undefined ? { routingGroup: record.routingGroup } : {}) });
   }, log);
   monitor.start();

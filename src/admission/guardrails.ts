@@ -21,6 +21,7 @@ import { ErrorCodes, QueryFailure, type ErrorCode } from '../protocol/errors.js'
 import type { ClusterLoad } from '../routing/cluster-load.js';
 import { tokenize } from '../sql/lexer.js';
 import type { Statement } from '../sql/analyzer/ast.js';
+import type { GuardrailRecord } from '../tracking/types.js';
 
 export type GuardrailKind = 'runaway' | 'duplicates' | 'preflight' | 'rateLimit';
 
@@ -36,6 +37,19 @@ export interface GuardrailAction {
   /** What was measured (`12.31s`, `6`, `no LIMIT`). */
   measured: string;
   message: string;
+}
+
+/** A statement a `deny` guardrail refused (QUERY_REJECTED, the guardrail's message). */
+export class GuardrailRefusal extends QueryFailure {
+  constructor(readonly action: GuardrailAction) {
+    super(ErrorCodes.QUERY_REJECTED, action.message);
+  }
+}
+
+/** What history keeps of an action (its message is the query's error, or the log's). */
+export function guardrailRecord(action: GuardrailAction): GuardrailRecord {
+  const { guardrail, kind, check, action: taken, limit, measured } = action;
+  return { guardrail, kind, check, action: taken, limit, measured };
 }
 
 /** Where a query is: who runs it, and the groups that scope guardrails. */
@@ -388,7 +402,7 @@ export class Guardrails {
     const warnings: GuardrailAction[] = [];
     const act = (action: GuardrailAction) => {
       onAction(action);
-      if (action.action === 'deny') throw new QueryFailure(ErrorCodes.QUERY_REJECTED, action.message);
+      if (action.action === 'deny') throw new GuardrailRefusal(action);
       warnings.push(action);
     };
     for (const g of applicable) {

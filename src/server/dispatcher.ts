@@ -30,7 +30,7 @@ import { QUEUED_CLIENT_TIMEOUT_MS, type Admission, type Settleable, type Slot, t
 import type { RouteDecision, Router, RoutingContext } from '../routing/router.js';
 import type { CatalogPlacement } from '../catalogs/placement.js';
 import { queryTypeOf, resourceEstimates, type GroupTicket, type ResourceGroups, type SelectionCriteria } from '../admission/resource-groups.js';
-import type { GuardrailAction, GuardrailHold, Guardrails } from '../admission/guardrails.js';
+import { guardrailRecord, type GuardrailAction, type GuardrailHold, type Guardrails } from '../admission/guardrails.js';
 import type { RunawayMonitor } from '../admission/runaway-monitor.js';
 import { parseStatement } from '../sql/analyzer/index.js';
 import type { Statement } from '../sql/analyzer/ast.js';
@@ -400,7 +400,6 @@ export class Dispatcher {
     const backend = slot.backend.backend;
     // History's routing steps name the resource group first: it decided when the query started.
     if (group) slot.steps.unshift(`resource group ${group.groupId}${group.enqueuedAt < group.startedAt ? `: waited ${group.startedAt - group.enqueuedAt} ms` : ''}`);
-    for (const warning of guard?.warnings ?? []) slot.steps.push(guardrailStep(warning));
     let watchedAs: string | undefined;
     // Follow-ups end the query through the admission, not these events: the slot runs it either way.
     const { afterEnd } = submission;
@@ -419,14 +418,14 @@ export class Dispatcher {
           void this.shared.store.alias(queryId, { backend: backend.name, queryId: backendQueryId }, this.shared.aliasTtlMs).catch((err: Error) => this.log.warn({ queryId, backendQueryId, err: err.message }, 'the backend id of a query could not be shared: other instances cannot look it up by its id'));
         }
         submission.trace?.started(queryId);
-        this.tracker.started({ ...this.record(queryId, slot, decision, submission), state: 'RUNNING', startedAt: Date.now() });
+        this.tracker.started({ ...this.record(queryId, slot, decision, submission, group, guard), state: 'RUNNING', startedAt: Date.now() });
         this.log.info({ queryId, group: slot.backend.group, backend: backend.name, rule: decision.rule, reason: decision.reason, steps: slot.steps }, 'query routed');
       },
       ended: (outcome: QueryOutcome, details?: QueryEndDetails) => {
         // Failed before the backend named it (unreachable, hung): history keeps the id the client was given.
         if (slot.queryId === undefined && details?.queryId !== undefined) {
           const { errorName, errorMessage } = details;
-          this.tracker.refused({ ...this.record(details.queryId, slot, decision, submission), state: 'FAILED', ...(errorName !== undefined ? { errorName } : {}), ...(errorMessage !== undefined ? { errorMessage } : {}) });
+          this.tracker.refused({ ...this.record(details.queryId, slot, decision, submission, group, guard), state: 'FAILED', ...(errorName !== undefined ? { errorName } : {}), ...(errorMessage !== undefined ? { errorMessage } : {}) });
         }
         slot.release(outcome, details);
       },
@@ -442,14 +441,17 @@ export class Dispatcher {
       if (!(err instanceof QueryFailure)) this.log.error({ err }, 'statement submission failed');
       const failure = asQueryFailure(err);
       const id = slot.queryId ?? submission.queryId ?? this.queryIds.next();
-      if (slot.queryId === undefined) this.tracker.refused({ ...this.record(id, slot, decision, submission), state: 'FAILED', errorName: failure.errorCode.name, errorMessage: failure.message });
+      if (slot.queryId === undefined) this.tracker.refused({ ...this.record(id, slot, decision, submission, group, guard), state: 'FAILED', errorName: failure.errorCode.name, errorMessage: failure.message });
       sendQueryFailure(res, id, submission.baseUrl, failure);
     }
   }
 
   /** What history records of a query dispatched to `slot`. */
-  private record(id: string, slot: Slot, decision: RouteDecision, submission: PendingSubmission): QueryRecord {
+  private record(id: string, slot: Slot, decision: RouteDecision, submission: PendingSubmission, group: GroupTicket | undefined, guard: GuardrailHold | undefined): QueryRecord {
+    const warnings = guard?.warnings ?? [];
     return {
+      ...(group ? { resourceGroup: group.groupId } : {}),
+      ...(warnings.length > 0 ? { guardrails: warnings.map(guardrailRecord) } : {}),
       ...submittedRecord(id, submission),
       ...accessRecord(submission),
       routingGroup: slot.backend.group,
@@ -516,11 +518,6 @@ function treeOf(sql: string, prepared: Map<string, string>): { tree?: Statement 
 function queryPriority(submission: PendingSubmission): number {
   const value = Number(submission.session.properties.get('query_priority') ?? '1');
   return Number.isInteger(value) ? value : 1;
-}
-
-/** How history's routing steps record a guardrail's action. */
-export function guardrailStep(action: GuardrailAction): string {
-  return `guardrail ${action.guardrail} (${action.kind} ${action.check}): ${action.action}: measured ${action.measured}, limit ${action.limit}`;
 }
 
 /** The submission, with `release` run exactly once whenever it ends (its afterEnd runs on every path that ends a query). */

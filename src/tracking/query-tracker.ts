@@ -6,7 +6,7 @@
  */
 import type { QueryEndDetails, QueryOutcome } from '../engines/backend.js';
 import type { BufferedHistoryWriter } from './buffered-writer.js';
-import type { QueryRecord, QueryState } from './types.js';
+import type { GuardrailRecord, QueryRecord, QueryState } from './types.js';
 
 const END_STATES: Record<QueryOutcome, QueryState> = { finished: 'FINISHED', failed: 'FAILED', abandoned: 'ABANDONED' };
 
@@ -31,10 +31,10 @@ export class QueryTracker {
     this.writer.writeQuery(record);
   }
 
-  /** Adds a step to an in-flight query's routing steps (a guardrail acted on it while it ran): recorded when it ends. */
-  note(id: string, step: string): void {
+  /** A guardrail acted on an in-flight query (a runaway warning or kill): recorded when it ends. */
+  guardrailActed(id: string, action: GuardrailRecord): void {
     const record = this.live.get(id);
-    if (record) record.routingSteps = [...(record.routingSteps ?? []), step];
+    if (record) record.guardrails = [...(record.guardrails ?? []), action];
   }
 
   /** A statement refused before it reached a backend (access denied, routing refused, ...). */

@@ -5,6 +5,9 @@
  * the metrics.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { RunningGateway } from '../../src/gateway.js';
 import { get, post, runQuery } from '../support/protocol-client.js';
@@ -16,17 +19,37 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let gateway: RunningGateway;
 
+/** Team members share one resource group; everyone else has their own. */
+const RESOURCE_GROUPS = {
+  rootGroups: [
+    {
+      name: 'global',
+      hardConcurrencyLimit: 100,
+      maxQueued: 100,
+      subGroups: [
+        { name: 'team', hardConcurrencyLimit: 10, maxQueued: 10 },
+        { name: '${USER}', hardConcurrencyLimit: 10, maxQueued: 10 },
+      ],
+    },
+  ],
+  selectors: [{ user: 'gr-team-.*', group: 'global.team' }, { group: 'global.${USER}' }],
+};
+
 before(async () => {
   await ensureTrino();
+  const resourceGroupsFile = join(mkdtempSync(join(tmpdir(), 'qg-guardrails-')), 'resource-groups.json');
+  writeFileSync(resourceGroupsFile, JSON.stringify(RESOURCE_GROUPS));
   gateway = await startTestGateway({
     backends: [{ name: 'trino1', engine: 'trino', url: TRINO_URL, group: 'cluster' }],
     admin: { users: ['ops'] },
+    resourceGroups: { file: resourceGroupsFile },
     guardrails: {
       checkInterval: '500ms',
       rules: [
         { name: 'runaway-elapsed', action: 'kill', user: 'gr-runaway', runaway: { elapsed: '3s' } },
         { name: 'runaway-scan', action: 'kill', user: 'gr-scan', runaway: { scannedRows: 100_000 } },
         { name: 'no-duplicates', action: 'deny', user: 'gr-dup', duplicates: { per: 'user' } },
+        { name: 'team-duplicates', action: 'deny', resourceGroup: 'global.te*', duplicates: { per: 'resourceGroup' } },
         { name: 'one-at-a-time', action: 'deny', user: 'gr-rate', rateLimit: { per: 'user', concurrent: 1 } },
         { name: 'lineitem-needs-limit', action: 'deny', user: 'gr-pre', routingGroup: 'cluster', preflight: { requireLimit: ['tpch.sf1.lineitem'], maxJoins: 1 } },
       ],
@@ -74,7 +97,15 @@ async function trinoRecord(queryId: string): Promise<{ state: string; errorCode:
   return { state, errorCode };
 }
 
-async function historyOf(queryId: string): Promise<{ state: string; errorName?: string; errorMessage?: string; routingSteps?: string[] }> {
+interface History {
+  state: string;
+  errorName?: string;
+  errorMessage?: string;
+  resourceGroup?: string;
+  guardrails?: Array<Record<string, string>>;
+}
+
+async function historyOf(queryId: string): Promise<History> {
   // History is written off the response path: wait for the end record.
   for (let i = 0; i < 40; i++) {
     const res = await get(`${gateway.url}/api/queries/${queryId}`, ADMIN);
@@ -95,7 +126,11 @@ test('a query over its elapsed time limit is killed on Trino, and its client get
   const history = await historyOf(first.id);
   assert.equal(history.state, 'FAILED');
   assert.equal(history.errorName, 'EXCEEDED_TIME_LIMIT');
-  assert.ok(history.routingSteps?.some((s) => s.startsWith('guardrail runaway-elapsed (runaway elapsed): kill: measured ')), JSON.stringify(history.routingSteps));
+  assert.equal(history.resourceGroup, 'global.gr-runaway');
+  assert.equal(history.guardrails?.length, 1);
+  const { measured, ...kill } = history.guardrails![0]!;
+  assert.deepEqual(kill, { guardrail: 'runaway-elapsed', kind: 'runaway', check: 'elapsed', action: 'kill', limit: '3.00s' });
+  assert.match(measured!, /^\d+\.\d\ds$/);
   const audit = (await get(`${gateway.url}/api/audit?action=guardrail.kill`, ADMIN)).json as { items: Array<{ target: string; details: { guardrail: string; limit: string } }> };
   assert.ok(audit.items.some((e) => e.target === first.id && e.details.guardrail === 'runaway-elapsed' && e.details.limit === '3.00s'), JSON.stringify(audit));
   const metrics = (await get(`${gateway.url}/metrics`)).text;
@@ -118,6 +153,8 @@ test('a duplicate of a running statement is refused; another statement, or the s
     const duplicate = (await post(gateway.url, 'select *  FROM tpch.sf1.lineitem -- again', { 'X-Trino-User': 'gr-dup' })).json as unknown as Doc;
     assert.equal(duplicate.error?.errorName, 'QUERY_REJECTED');
     assert.equal(duplicate.error?.message, "An identical statement of user gr-dup is already running (guardrail 'no-duplicates')");
+    const refused = await historyOf(duplicate.id);
+    assert.deepEqual([refused.state, refused.errorName, refused.guardrails], ['FAILED', 'QUERY_REJECTED', [{ guardrail: 'no-duplicates', kind: 'duplicates', check: 'per user', action: 'deny', limit: '0 identical running', measured: '1 running' }]]);
     const other = await runQuery(gateway.url, 'SELECT count(*) FROM tpch.tiny.nation', { 'X-Trino-User': 'gr-dup' });
     assert.equal(other.error, undefined);
     // Another user's identical statement is not a duplicate of this user's.
@@ -131,6 +168,20 @@ test('a duplicate of a running statement is refused; another statement, or the s
   const again = await started('gr-dup');
   assert.equal(again.error, undefined);
   await cancel(again, 'gr-dup');
+});
+
+test('duplicates per resource group: two members of one team share it, a user of another group does not', async () => {
+  const first = await started('gr-team-a');
+  try {
+    const duplicate = (await post(gateway.url, LONG, { 'X-Trino-User': 'gr-team-b' })).json as unknown as Doc;
+    assert.equal(duplicate.error?.message, "An identical statement of resource group global.team is already running (guardrail 'team-duplicates')");
+    const outsider = await started('gr-outsider');
+    assert.equal(outsider.error, undefined);
+    await cancel(outsider, 'gr-outsider');
+  } finally {
+    await cancel(first, 'gr-team-a');
+  }
+  assert.equal((await historyOf(first.id)).resourceGroup, 'global.team');
 });
 
 test('a user at its concurrency limit is refused until its running query ends', async () => {
