@@ -30,8 +30,8 @@ import { QUEUED_CLIENT_TIMEOUT_MS, type Admission, type Settleable, type Slot, t
 import type { RouteDecision, Router, RoutingContext } from '../routing/router.js';
 import type { CatalogPlacement } from '../catalogs/placement.js';
 import { queryTypeOf, resourceEstimates, type GroupTicket, type ResourceGroups, type SelectionCriteria } from '../admission/resource-groups.js';
-import { guardrailRecord, type GuardrailAction, type GuardrailHold, type Guardrails } from '../admission/guardrails.js';
-import type { RunawayMonitor } from '../admission/runaway-monitor.js';
+import { guardrailRecord, type GuardrailAction, type GuardrailHold, type Guardrails, type LiveStats } from '../admission/guardrails.js';
+import type { LiveQueryMonitor } from '../admission/live-query-monitor.js';
 import { parseStatement } from '../sql/analyzer/index.js';
 import type { Statement } from '../sql/analyzer/ast.js';
 import { accessRecord, submittedRecord } from './history-record.js';
@@ -69,10 +69,9 @@ export interface SharedQueueOptions {
   aliasTtlMs: number;
 }
 
-/** The guardrails in force, their runaway monitor, and where their actions are reported. */
+/** The guardrails in force, and where their actions are reported. */
 export interface GuardrailRuntime {
   rules: Guardrails;
-  monitor: RunawayMonitor;
   /** A pre-start guardrail acted on a statement (a warning, or a refusal about to be thrown). */
   acted(action: GuardrailAction, query: { user: string; resourceGroup?: string; routingGroup: string }): void;
 }
@@ -93,6 +92,8 @@ export class Dispatcher {
     private readonly shared: SharedQueueOptions,
     private readonly placement?: CatalogPlacement,
     private readonly resourceGroups?: ResourceGroups,
+    /** Reads running queries' live statistics, for runaway guardrails and resource groups' CPU quotas. */
+    private readonly monitor?: LiveQueryMonitor,
     private readonly guardrails?: GuardrailRuntime,
   ) {}
 
@@ -377,6 +378,7 @@ export class Dispatcher {
   sweep(): void {
     this.admission.sweep();
     this.resourceGroups?.admission.sweep(QUEUED_CLIENT_TIMEOUT_MS);
+    this.resourceGroups?.admission.generateCpuQuota();
     for (const [id, queued] of this.queued) {
       const { ticket, group } = queued;
       if (this.sharesQueue && ticket !== undefined && !queued.shared && !ticket.settled) void this.share(id, queued.submission, ticket).then((shared) => (queued.shared = shared));
@@ -403,16 +405,22 @@ export class Dispatcher {
     let watchedAs: string | undefined;
     // Follow-ups end the query through the admission, not these events: the slot runs it either way.
     const { afterEnd } = submission;
-    slot.afterEnd = () => {
-      if (watchedAs !== undefined) this.guardrails?.monitor.unwatch(watchedAs);
+    slot.afterEnd = (details) => {
+      if (watchedAs !== undefined) this.monitor?.unwatch(watchedAs);
+      // The CPU of its final statistics, which the last reading may not have seen yet (Trino adds up its tasks' CPU late).
+      const finalCpuMs = details?.stats?.cpuMs;
+      if (group?.cpuLimited && finalCpuMs !== undefined) this.resourceGroups!.admission.chargeCpu(group, finalCpuMs);
       afterEnd?.();
     };
     const events = {
       started: (queryId: string, backendQueryId?: string) => {
         this.admission.bind(slot, queryId, backendQueryId);
-        if (guard !== undefined && guard.runaway.length > 0 && watchedAs === undefined) {
+        const runaway = guard?.runaway ?? [];
+        // The CPU its engine reports is charged to its resource groups when one has a CPU quota.
+        const meter = group?.cpuLimited ? (stats: LiveStats) => stats.cpuMs !== undefined && this.resourceGroups!.admission.chargeCpu(group, stats.cpuMs) : undefined;
+        if (this.monitor !== undefined && (runaway.length > 0 || meter !== undefined) && watchedAs === undefined) {
           watchedAs = queryId;
-          this.guardrails!.monitor.watch(queryId, backend, backendQueryId ?? queryId, guard.runaway);
+          this.monitor.watch(queryId, backend, backendQueryId ?? queryId, runaway, meter);
         }
         if (backendQueryId !== undefined && backendQueryId !== queryId) {
           void this.shared.store.alias(queryId, { backend: backend.name, queryId: backendQueryId }, this.shared.aliasTtlMs).catch((err: Error) => this.log.warn({ queryId, backendQueryId, err: err.message }, 'the backend id of a query could not be shared: other instances cannot look it up by its id'));

@@ -19,8 +19,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let gateway: RunningGateway;
 
-/** Team members share one resource group; everyone else has their own. */
+/** Team members share one resource group, gr-cpu has a CPU quota; everyone else has their own group. */
 const RESOURCE_GROUPS = {
+  // 300 ms of CPU an hour: 1 ms regained per second (Trino's minimum rate).
+  cpuQuotaPeriod: '1h',
   rootGroups: [
     {
       name: 'global',
@@ -28,11 +30,12 @@ const RESOURCE_GROUPS = {
       maxQueued: 100,
       subGroups: [
         { name: 'team', hardConcurrencyLimit: 10, maxQueued: 10 },
+        { name: 'cpu', hardConcurrencyLimit: 10, maxQueued: 10, hardCpuLimit: '300ms' },
         { name: '${USER}', hardConcurrencyLimit: 10, maxQueued: 10 },
       ],
     },
   ],
-  selectors: [{ user: 'gr-team-.*', group: 'global.team' }, { group: 'global.${USER}' }],
+  selectors: [{ user: 'gr-team-.*', group: 'global.team' }, { user: 'gr-cpu', group: 'global.cpu' }, { group: 'global.${USER}' }],
 };
 
 before(async () => {
@@ -182,6 +185,25 @@ test('duplicates per resource group: two members of one team share it, a user of
     await cancel(first, 'gr-team-a');
   }
   assert.equal((await historyOf(first.id)).resourceGroup, 'global.team');
+});
+
+test("a resource group over its hard CPU limit (Trino's CPU of its queries) queues the next query", async () => {
+  const heavy = await runQuery(gateway.url, 'SELECT count(*), sum(o_totalprice) FROM tpch.sf1.orders', { 'X-Trino-User': 'gr-cpu' });
+  assert.equal(heavy.error, undefined);
+  const reported = (heavy.last.stats as { cpuTimeMillis: number }).cpuTimeMillis;
+  const groups = (await get(`${gateway.url}/api/resource-groups`, ADMIN)).json as { items: Array<{ id: string; cpuUsageMs: number; running: number }> };
+  const cpu = groups.items.find((g) => g.id === 'global.cpu');
+  // Charged from the statistics read while it ran: at most what Trino reported at its end.
+  assert.ok(cpu !== undefined && cpu.cpuUsageMs > 300 && cpu.cpuUsageMs <= reported, `usage ${cpu?.cpuUsageMs}, Trino reported ${reported}`);
+  let next = (await post(gateway.url, 'SELECT 1', { 'X-Trino-User': 'gr-cpu' })).json as unknown as Doc & { stats: { state: string } };
+  for (let poll = 0; poll < 3; poll++) {
+    assert.equal(next.stats.state, 'QUEUED');
+    assert.match(next.nextUri!, /\/v1\/statement\/queued\//);
+    next = (await get(next.nextUri!, { 'X-Trino-User': 'gr-cpu' })).json as never;
+  }
+  await cancel(next, 'gr-cpu');
+  // Another group is not held back.
+  assert.equal((await runQuery(gateway.url, 'SELECT 1', { 'X-Trino-User': 'gr-other-cpu' })).error, undefined);
 });
 
 test('a user at its concurrency limit is refused until its running query ends', async () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { pino } from 'pino';
 import { Guardrails, duplicateKey, exceeded, failureOfKillMessage, killMessage, preflightViolations, type GuardedStatement, type GuardrailAction, type LiveStats, type RunawayRule } from '../../src/admission/guardrails.js';
-import { RunawayMonitor } from '../../src/admission/runaway-monitor.js';
+import { LiveQueryMonitor } from '../../src/admission/live-query-monitor.js';
 import { LocalLeaseStore, type LeaseStore } from '../../src/cluster/leases.js';
 import { RedisLeaseStore } from '../../src/cluster/redis-leases.js';
 import { validateConfig } from '../../src/config/load.js';
@@ -205,7 +205,7 @@ function fakeBackend(reported: Array<keyof LiveStats>) {
 
 test('the runaway monitor warns once per limit and kills once, on the backend, with the limit\'s error', async () => {
   const acted: Array<[string, GuardrailAction]> = [];
-  const monitor = new RunawayMonitor(1000, (id, action) => acted.push([id, action]), silent);
+  const monitor = new LiveQueryMonitor(1000, (id, action) => acted.push([id, action]), silent);
   const fake = fakeBackend(['elapsedMs', 'outputRows']);
   monitor.watch('q1', fake.backend, 'b1', [runaway({ elapsed: 1000 }, 'warn'), runaway({ outputRows: 10 }, 'kill')]);
   fake.stats = { elapsedMs: 500, outputRows: 1 };
