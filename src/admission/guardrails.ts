@@ -15,7 +15,7 @@
  * recently started) query is a lease in a pool of the lease store (cluster/leases.ts), as the
  * resource groups' counts are; without Redis they count this instance.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { GuardrailConfig, RunawayLimitsConfig } from '../config/schema.js';
 import { ErrorCodes, QueryFailure, type ErrorCode } from '../protocol/errors.js';
 import type { ClusterLoad } from '../routing/cluster-load.js';
@@ -357,7 +357,6 @@ class LeaseCounts {
 export class Guardrails {
   private rules: CompiledGuardrail[];
   private readonly leases: LeaseCounts;
-  private sequence = 0;
 
   constructor(configs: GuardrailConfig[], cluster?: ClusterLoad) {
     this.rules = configs.map(compile);
@@ -390,7 +389,8 @@ export class Guardrails {
    */
   async admit(statement: GuardedStatement, onAction: (action: GuardrailAction) => void): Promise<GuardrailHold> {
     const applicable = this.rules.filter((r) => applies(r, statement));
-    const member = `q${++this.sequence}:${Math.random().toString(36).slice(2, 10)}`;
+    // Unique across the fleet: leases of every instance share the pools.
+    const member = randomUUID();
     const keyOf = (per: 'user' | 'resourceGroup') => (per === 'user' ? `user:${statement.user}` : `rg:${statement.resourceGroup ?? ''}`);
     const pools = {
       duplicate: (g: CompiledGuardrail) => `guardrail:${g.config.name}:dup:${keyOf(g.config.duplicates!.per)}:${duplicateKey(statement.sql, statement.catalog, statement.schema)}`,
