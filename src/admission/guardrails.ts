@@ -392,8 +392,9 @@ export class Guardrails {
     // Unique across the fleet: leases of every instance share the pools.
     const member = randomUUID();
     const keyOf = (per: 'user' | 'resourceGroup') => (per === 'user' ? `user:${statement.user}` : `rg:${statement.resourceGroup ?? ''}`);
+    const sameStatement = applicable.some((g) => g.kind === 'duplicates') ? duplicateKey(statement.sql, statement.catalog, statement.schema) : '';
     const pools = {
-      duplicate: (g: CompiledGuardrail) => `guardrail:${g.config.name}:dup:${keyOf(g.config.duplicates!.per)}:${duplicateKey(statement.sql, statement.catalog, statement.schema)}`,
+      duplicate: (g: CompiledGuardrail) => `guardrail:${g.config.name}:dup:${keyOf(g.config.duplicates!.per)}:${sameStatement}`,
       running: (g: CompiledGuardrail) => `guardrail:${g.config.name}:running:${keyOf(g.config.rateLimit!.per)}`,
       started: (g: CompiledGuardrail) => `guardrail:${g.config.name}:started:${keyOf(g.config.rateLimit!.per)}`,
     };
