@@ -9,7 +9,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { RunningGateway } from '../../src/gateway.js';
+import { pino } from 'pino';
+import { loadConfigFile } from '../../src/config/load.js';
+import { startGateway, type RunningGateway } from '../../src/gateway.js';
 import { get, post, runQuery } from '../support/protocol-client.js';
 import { TRINO_URL, ensureTrino, startTestGateway } from '../support/services.js';
 
@@ -260,5 +262,38 @@ test('on the embedded engine a runaway query is killed with its own accounting (
     assert.match(big.error!.message, /output rows limit of 1000 of guardrail 'embedded-output' \(measured \d+\)/);
   } finally {
     await embedded.close();
+  }
+});
+
+test('guardrails follow the configuration file on reload; a bad value is refused with its path and the last good rules stay', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'qg-guardrails-reload-'));
+  const path = join(dir, 'gateway.yaml');
+  const write = (maxTables: number) =>
+    writeFileSync(
+      path,
+      `server: { host: 127.0.0.1, port: 0 }\nlogging: { level: silent }\ndataDir: "${dir}"\nadmin: { users: [ops] }\n` +
+        `backends:\n  - { name: embedded, engine: duckdb, demo: true }\n` +
+        `guardrails:\n  rules:\n    - { name: few-tables, action: deny, preflight: { maxTables: ${maxTables} } }\n`,
+    );
+  write(1);
+  const reloading = await startGateway(loadConfigFile(path), pino({ level: 'silent' }), { configPath: path });
+  const twoTables = async () => (await runQuery(reloading.url, 'SELECT count(*) FROM demo.tpch.nation, demo.tpch.region', { 'X-Trino-User': 'gr-reload' })).error as Doc['error'];
+  try {
+    assert.equal((await twoTables())?.message, "The statement reads 2 tables, more than the 1 allowed (guardrail 'few-tables')");
+    write(5);
+    reloading.reload();
+    assert.equal(await twoTables(), undefined, 'the new limit applies');
+    write(0);
+    reloading.reload();
+    assert.equal(await twoTables(), undefined, 'a refused file keeps the last good rules');
+    let refusal: { details: { message: string } } | undefined;
+    for (let i = 0; i < 40 && refusal === undefined; i++) {
+      const audit = (await get(`${reloading.url}/api/audit?action=config.reload&outcome=failure`, ADMIN)).json as { items: Array<{ details: { message: string } }> };
+      refusal = audit.items[0];
+      if (refusal === undefined) await sleep(250);
+    }
+    assert.match(refusal!.details.message, /guardrails\.rules\[0\]\.preflight\.maxTables/);
+  } finally {
+    await reloading.close();
   }
 });
