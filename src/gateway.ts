@@ -13,6 +13,8 @@ import { ConfigError, parseConfigText } from './config/load.js';
 import { applyReload, type ReloadTargets } from './config/reload.js';
 import { ReloadingFile } from './config/reloading-file.js';
 import { parseResourceGroupsFile } from './admission/resource-groups-file.js';
+import { Guardrails, guardrailRecord, type GuardrailAction } from './admission/guardrails.js';
+import { LiveQueryMonitor } from './admission/live-query-monitor.js';
 import { ResourceGroupAdmission, ResourceGroups, noMatchingGroup, queryTypeOf, selectGroup, type Selection, type SelectionCriteria } from './admission/resource-groups.js';
 import { DUCKDB_RESULTS, type AuthenticatorConfig, type GatewayConfig } from './config/schema.js';
 import { AccessControl, describeAccess, type AccessCheckInput, type AccessOutcome, type MetadataPlanner } from './policy/access-control.js';
@@ -50,7 +52,8 @@ import { HealthChecker } from './routing/health-checker.js';
 import { Router, type RouteDecision, type RoutingAnalysis, type RoutingContext } from './routing/router.js';
 import { ErrorCodes, QueryFailure } from './protocol/errors.js';
 import { AdminApi } from './server/admin-api.js';
-import { Dispatcher } from './server/dispatcher.js';
+import { Dispatcher, type GuardrailRuntime } from './server/dispatcher.js';
+import type { QueryTracker } from './tracking/query-tracker.js';
 import { drain, type DrainOutcome } from './server/drain.js';
 import { GatewayServer } from './server/gateway-server.js';
 import { Lifecycle, readiness } from './server/probes.js';
@@ -434,9 +437,13 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
           new ResourceGroupAdmission(cluster),
         );
   const fleetQueue = await startFleetQueue(config);
-  const dispatcher = new Dispatcher(fromConfig('routing', () => new Router(config)), admission, signer, queryIds, metrics, ops.tracker, analyzeForRouting, log, { store: fleetQueue, aliasTtlMs: config.security.tokenTtl }, placement, resourceGroups);
+  const guardrails = startGuardrails(config, cluster, metrics, ops.audit, log);
+  if (resourceGroups === undefined && guardrails?.rules.namesResourceGroups) log.warn('guardrails name resource groups, but no resourceGroups.file is configured: those guardrails never apply');
+  // Runaway guardrails and resource groups' CPU quotas read running queries' statistics.
+  const monitor = guardrails === undefined && resourceGroups === undefined ? undefined : startMonitor(config, metrics, ops.audit, ops.tracker, log);
+  const dispatcher = new Dispatcher(fromConfig('routing', () => new Router(config)), admission, signer, queryIds, metrics, ops.tracker, analyzeForRouting, log, { store: fleetQueue, aliasTtlMs: config.security.tokenTtl }, placement, resourceGroups, monitor, guardrails);
   cluster?.onQueuedTakenElsewhere((id) => dispatcher.takenElsewhere(id));
-  const reloader = options.configPath === undefined ? undefined : watchConfig(options.configPath, config, { pool, dispatcher, groupLimits, log }, ops.audit);
+  const reloader = options.configPath === undefined ? undefined : watchConfig(options.configPath, config, { pool, dispatcher, groupLimits, log, ...(guardrails ? { guardrails: guardrails.rules } : {}) }, ops.audit);
   const lifecycle = new Lifecycle();
   const sweeper = setInterval(() => dispatcher.sweep(), 1_000);
   sweeper.unref();
@@ -483,6 +490,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
     users: config.admin.users,
     groups: config.admin.groups,
     ...(rules ? { rules } : {}),
+    ...(resourceGroups ? { resourceGroups: () => resourceGroups.admission.snapshot() } : {}),
     ...(access ? { simulate: (request: ExplainRequest) => simulateAccess(access, (ctx) => dispatcher.previewRoute(ctx), request, resourceGroups && ((criteria) => resourceGroups.select(criteria))) } : {}),
     ...(tagRuntime ? { policy: { service: tagRuntime.service, audit: ops.audit, ...(tagsFile !== undefined ? { managedBy: tagsFile } : {}) } } : {}),
     ...(config.server.publicUrl ? { publicUrl: config.server.publicUrl } : {}),
@@ -528,6 +536,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
     },
     async close() {
       clearInterval(sweeper);
+      monitor?.stop();
       clearInterval(reloader?.timer);
       health.stop();
       backendStates.stop();
@@ -551,6 +560,36 @@ async function startFleetQueue(config: GatewayConfig): Promise<FleetQueue> {
   const redis = fleetRedis(config.redis.url);
   await redis.connect().catch(() => undefined);
   return new RedisFleetQueue(redis, `${config.redis.keyPrefix}queue:`);
+}
+
+type GuardrailReport = (action: GuardrailAction, query: { user: string; queryId?: string; resourceGroup?: string; routingGroup?: string }) => void;
+
+/** Every guardrail action is logged, counted, and put into the audit trail. */
+function guardrailReport(metrics: GatewayMetrics, audit: AuditTrail, log: Logger): GuardrailReport {
+  return (action, query) => {
+    metrics.guardrailActed(action.guardrail, action.kind, action.check, action.action, query.routingGroup ?? '');
+    const details = { guardrail: action.guardrail, kind: action.kind, check: action.check, limit: action.limit, measured: action.measured, message: action.message, user: query.user, ...(query.resourceGroup !== undefined ? { resourceGroup: query.resourceGroup } : {}) };
+    (action.action === 'warn' ? log.warn.bind(log) : log.info.bind(log))({ ...details, queryId: query.queryId, action: action.action }, 'guardrail acted');
+    audit.record({ actor: 'system', action: `guardrail.${action.action}`, target: query.queryId ?? query.user, outcome: action.action === 'warn' ? 'warned' : action.action === 'deny' ? 'denied' : 'killed', details });
+  };
+}
+
+/** The guardrails of the configuration (none: undefined). */
+function startGuardrails(config: GatewayConfig, cluster: ClusterLoad | undefined, metrics: GatewayMetrics, audit: AuditTrail, log: Logger): GuardrailRuntime | undefined {
+  if (config.guardrails.rules.length === 0) return undefined;
+  return { rules: new Guardrails(config.guardrails.rules, cluster), acted: guardrailReport(metrics, audit, log) };
+}
+
+/** The monitor of running queries; a runaway guardrail's action is also kept in the query's history. */
+function startMonitor(config: GatewayConfig, metrics: GatewayMetrics, audit: AuditTrail, tracker: QueryTracker, log: Logger): LiveQueryMonitor {
+  const report = guardrailReport(metrics, audit, log);
+  const monitor = new LiveQueryMonitor(config.guardrails.checkInterval, (queryId, action) => {
+    const record = tracker.inFlightQuery(queryId);
+    tracker.guardrailActed(queryId, guardrailRecord(action));
+    report(action, { user: record?.user ?? '', queryId, ...(record?.routingGroup !== undefined ? { routingGroup: record.routingGroup } : {}), ...(record?.resourceGroup !== undefined ? { resourceGroup: record.resourceGroup } : {}) });
+  }, log);
+  monitor.start();
+  return monitor;
 }
 
 /** Fleet-wide running/queued counts as leases in Redis, when configured; an unreachable Redis is not fatal (local shares, logged). */

@@ -42,6 +42,8 @@ export interface GroupSpec {
   softMemoryLimit?: { bytes: number } | { fraction: number };
   softCpuLimitMs?: number;
   hardCpuLimitMs?: number;
+  /** CPU quota regained per second (ms), with hardCpuLimitMs: Trino's cpuQuotaGenerationMillisPerSecond, hardCpuLimit / cpuQuotaPeriod. */
+  cpuQuotaPerSecondMs?: number;
   subGroups: GroupSpec[];
 }
 
@@ -228,7 +230,7 @@ function parseGroup(raw: unknown, where: string, cpuQuotaPeriodMs: number | unde
     schedulingWeight,
     ...(softMemoryLimit ? { softMemoryLimit } : {}),
     ...(softCpuLimitMs !== undefined ? { softCpuLimitMs } : {}),
-    ...(hardCpuLimitMs !== undefined ? { hardCpuLimitMs } : {}),
+    ...(hardCpuLimitMs !== undefined ? { hardCpuLimitMs, cpuQuotaPerSecondMs: Math.max(1, Math.floor((1000 * hardCpuLimitMs) / cpuQuotaPeriodMs!)) } : {}),
     subGroups,
   };
 }

@@ -28,8 +28,10 @@
  * the backends' `maxRunning`. The order of the queue is kept per instance: each instance starts
  * its own waiting queries in its policy's order when the fleet-wide count leaves room.
  *
- * Not enforced: `softMemoryLimit`, `softCpuLimit`, `hardCpuLimit` (parsed and validated; see the
- * README's "Resource groups" for why and what would be needed).
+ * CPU quotas (`hardCpuLimit`, `softCpuLimit`, `cpuQuotaPeriod`) as Trino's InternalResourceGroup
+ * applies them, from the CPU the engines report per query (chargeCpu, fed by the live query
+ * monitor while the query runs and by its final statistics at its end), counted per instance.
+ * Not enforced: `softMemoryLimit` (parsed and validated; see the README's "Resource groups").
  */
 import { ErrorCodes, QueryFailure } from '../protocol/errors.js';
 import type { ClusterLoad } from '../routing/cluster-load.js';
@@ -113,6 +115,8 @@ export class GroupTicket extends Settleable {
   lastPoll = Date.now();
   /** When its groups let it start (epoch ms). */
   startedAt = 0;
+  /** The CPU (ms) its engine reported last, already charged to its groups. */
+  cpuChargedMs = 0;
 
   constructor(
     readonly id: string,
@@ -132,6 +136,11 @@ export class GroupTicket extends Settleable {
   get settled(): boolean {
     return this.state !== 'queued' || this.failure !== undefined;
   }
+
+  /** Whether a group on its path has a CPU quota (its engine's CPU reports are then charged to them). */
+  get cpuLimited(): boolean {
+    return this.path.some((g) => g.spec.hardCpuLimitMs !== undefined);
+  }
 }
 
 /** One group as it runs: counts include every descendant, as Trino's do. */
@@ -143,6 +152,8 @@ export class GroupNode {
   readonly queue: GroupTicket[] = [];
   /** Sub-groups in the order they became eligible to start a query (fair and weighted_fair turns). */
   turns: GroupNode[] = [];
+  /** CPU (ms) its queries used, regained at its quota rate (Trino's cpuUsageMillis); this instance's queries only. */
+  cpuUsageMs = 0;
 
   readonly id: string;
 
@@ -163,6 +174,7 @@ const UNDER_SOFT_LIMIT_BOOST = 2 ** 31 - 1;
 export class ResourceGroupAdmission {
   private readonly roots = new Map<string, GroupNode>();
   private sequence = 0;
+  private lastQuotaGeneration = Date.now();
 
   constructor(
     private readonly cluster?: ClusterLoad,
@@ -220,6 +232,40 @@ export class ResourceGroupAdmission {
     if (wasRunning) this.startWaiting();
   }
 
+  /**
+   * A running query's CPU so far, as its engine last reported it: the increase is charged to every
+   * group on its path (Trino charges the CPU of its running queries to their groups as they run).
+   */
+  chargeCpu(ticket: GroupTicket, cpuMs: number): void {
+    const increase = cpuMs - ticket.cpuChargedMs;
+    if (ticket.state !== 'running' || increase <= 0) return;
+    ticket.cpuChargedMs = cpuMs;
+    for (const g of ticket.path) g.cpuUsageMs += increase;
+  }
+
+  /**
+   * Trino's quota generation, once per whole second elapsed since the last: each group's CPU usage
+   * goes down by its quota rate times the seconds (to 0 at least; a group without a CPU limit keeps
+   * none), and waiting queries start where that made room.
+   */
+  generateCpuQuota(now = Date.now()): void {
+    const seconds = Math.floor((now - this.lastQuotaGeneration) / 1000);
+    if (seconds <= 0) return;
+    this.lastQuotaGeneration += seconds * 1000;
+    let regained = false;
+    const walk = (g: GroupNode) => {
+      const rate = g.spec.cpuQuotaPerSecondMs;
+      const before = g.cpuUsageMs;
+      g.cpuUsageMs = rate === undefined ? 0 : Math.max(0, before - seconds * rate);
+      if (g.cpuUsageMs < before) regained = true;
+      for (const child of [...g.children.values()]) walk(child);
+    };
+    for (const root of [...this.roots.values()]) walk(root);
+    if (!regained) return;
+    for (const root of [...this.roots.values()]) for (const leaf of leaves(root)) this.forgetIdle(pathOf(leaf));
+    this.startWaiting();
+  }
+
   /** Drops waiting queries whose client stopped polling (`idleMs`). */
   sweep(idleMs: number, now = Date.now()): GroupTicket[] {
     const dropped: GroupTicket[] = [];
@@ -231,10 +277,10 @@ export class ResourceGroupAdmission {
   }
 
   /** Running and queued counts of every live group, for the admin API and metrics (this instance's own plus the fleet's, as last read). */
-  snapshot(): Array<{ id: string; running: number; queued: number; hardConcurrencyLimit: number; maxQueued: number }> {
-    const result: Array<{ id: string; running: number; queued: number; hardConcurrencyLimit: number; maxQueued: number }> = [];
+  snapshot(): Array<{ id: string; running: number; queued: number; hardConcurrencyLimit: number; maxQueued: number; cpuUsageMs: number }> {
+    const result: Array<{ id: string; running: number; queued: number; hardConcurrencyLimit: number; maxQueued: number; cpuUsageMs: number }> = [];
     const walk = (g: GroupNode) => {
-      result.push({ id: g.id, running: this.runningIn(g), queued: this.queuedIn(g), hardConcurrencyLimit: g.spec.hardConcurrencyLimit, maxQueued: g.spec.maxQueued });
+      result.push({ id: g.id, running: this.runningIn(g), queued: this.queuedIn(g), hardConcurrencyLimit: g.spec.hardConcurrencyLimit, maxQueued: g.spec.maxQueued, cpuUsageMs: g.cpuUsageMs });
       for (const child of g.children.values()) walk(child);
     };
     for (const root of this.roots.values()) walk(root);
@@ -346,8 +392,21 @@ export class ResourceGroupAdmission {
     }
   }
 
+  /**
+   * Trino's canRunMore: not at or over the hard CPU limit, and under the concurrency limit, which
+   * over the soft CPU limit shrinks with the usage, linearly from one less than the hard
+   * concurrency limit down to 1 at the hard CPU limit.
+   */
   private canRunMore(group: GroupNode): boolean {
-    return this.runningIn(group) < this.limit(group.spec.hardConcurrencyLimit);
+    const { hardCpuLimitMs, softCpuLimitMs } = group.spec;
+    const usage = group.cpuUsageMs;
+    if (hardCpuLimitMs !== undefined && usage >= hardCpuLimitMs) return false;
+    let limit = this.limit(group.spec.hardConcurrencyLimit);
+    if (softCpuLimitMs !== undefined && hardCpuLimitMs !== undefined && usage >= softCpuLimitMs) {
+      const penalty = (usage - softCpuLimitMs) / (hardCpuLimitMs - softCpuLimitMs);
+      limit = Math.max(1, Math.min(limit - 1, Math.floor(limit * (1 - penalty))));
+    }
+    return this.runningIn(group) < limit;
   }
 
   private runningIn(group: GroupNode): number {
@@ -379,16 +438,23 @@ export class ResourceGroupAdmission {
     return path;
   }
 
-  /** Forgets groups with nothing running or waiting (templated groups per user would otherwise pile up). */
+  /** Forgets groups with nothing running or waiting and no CPU usage left (templated groups per user would otherwise pile up). */
   private forgetIdle(path: GroupNode[]): void {
     for (const g of [...path].reverse()) {
-      if (g.running > 0 || g.queued > 0 || g.children.size > 0) return;
+      if (g.running > 0 || g.queued > 0 || g.children.size > 0 || g.cpuUsageMs > 0) return;
       (g.parent?.children ?? this.roots).delete(g.name);
       if (g.parent) g.parent.turns = g.parent.turns.filter((c) => c !== g);
       this.cluster?.unwatch(runningPool(g.id));
       this.cluster?.unwatch(queuedPool(g.id));
     }
   }
+}
+
+/** The groups from the root down to `group`. */
+function pathOf(group: GroupNode): GroupNode[] {
+  const path: GroupNode[] = [];
+  for (let g: GroupNode | undefined = group; g !== undefined; g = g.parent) path.unshift(g);
+  return path;
 }
 
 function leaves(group: GroupNode): GroupNode[] {

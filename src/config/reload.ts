@@ -11,12 +11,15 @@ import type { BackendPool } from '../routing/backend-pool.js';
 import type { GroupLimits } from '../routing/admission.js';
 import { Router } from '../routing/router.js';
 import type { Dispatcher } from '../server/dispatcher.js';
+import type { Guardrails } from '../admission/guardrails.js';
 import type { BackendConfig, GatewayConfig } from './schema.js';
 
 export interface ReloadTargets {
   pool: BackendPool;
   dispatcher: Dispatcher;
   groupLimits: Map<string, GroupLimits>;
+  /** Absent when the gateway started without guardrails (adding the first ones needs a restart). */
+  guardrails?: Guardrails;
   log: Logger;
 }
 
@@ -27,7 +30,7 @@ function sameEndpoint(a: BackendConfig, b: BackendConfig): boolean {
 }
 
 export function applyReload(previous: GatewayConfig, next: GatewayConfig, targets: ReloadTargets): void {
-  const { pool, dispatcher, groupLimits, log } = targets;
+  const { pool, dispatcher, groupLimits, guardrails, log } = targets;
   let router: Router;
   try {
     router = new Router(next);
@@ -62,6 +65,10 @@ export function applyReload(previous: GatewayConfig, next: GatewayConfig, target
   groupLimits.clear();
   for (const g of next.routingGroups) groupLimits.set(g.name, { maxQueued: g.maxQueued, queueTimeoutMs: g.queueTimeout });
   dispatcher.setRouter(router);
+  // Queries already admitted keep what they hold; new ones meet the new guardrails.
+  if (guardrails) guardrails.setRules(next.guardrails.rules);
+  else if (next.guardrails.rules.length > 0) needsRestart.push('guardrails (the gateway started without any)');
+  if (previous.guardrails.checkInterval !== next.guardrails.checkInterval) needsRestart.push('guardrails.checkInterval');
   log.info({ rules: next.routing.rules.length, groups: next.routingGroups.length }, 'configuration reloaded');
   if (needsRestart.length > 0) log.warn(`configuration changes that take effect only after a restart: ${needsRestart.join(', ')}`);
 }

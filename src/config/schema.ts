@@ -264,6 +264,84 @@ const routingRule = z
   })
   .strict();
 
+/** Limits of a runaway guardrail, each measured from the engine's live statistics of a running query. */
+const runawayLimits = z
+  .object({
+    /** Time since the engine received the query. */
+    elapsed: duration.optional(),
+    /** Time the query waited in the engine's own queue. */
+    queued: duration.optional(),
+    cpuTime: duration.optional(),
+    /** Physical input bytes and rows read (Trino's physicalInputDataSize and physicalInputPositions). */
+    scannedBytes: dataSize.optional(),
+    scannedRows: z.number().int().min(1).optional(),
+    /** Peak total memory reservation. */
+    peakMemory: dataSize.optional(),
+    outputRows: z.number().int().min(1).optional(),
+    outputBytes: dataSize.optional(),
+  })
+  .strict()
+  .refine((limits) => Object.keys(limits).length > 0, { message: 'give at least one limit (elapsed, queued, cpuTime, scannedBytes, scannedRows, peakMemory, outputRows, outputBytes)' });
+
+/** Whose queries a duplicate or rate-limit guardrail counts together. */
+const guardrailKey = z.enum(['user', 'resourceGroup']);
+
+const guardrail = z
+  .object({
+    /** Named in errors, history, the audit trail and metrics. */
+    name,
+    /** `warn` logs and records; `deny` refuses the query before it starts; `kill` cancels a runaway query on its backend. */
+    action: z.enum(['warn', 'deny', 'kill']),
+    /** Only queries selected into a resource group whose id matches (`*`: any characters), e.g. `global.adhoc-*`. */
+    resourceGroup: z.string().min(1).optional(),
+    /** Only queries routed to this routing group. */
+    routingGroup: name.optional(),
+    /** Only these users (a regular expression matched against the whole name). */
+    user: z.string().min(1).optional(),
+    runaway: runawayLimits.optional(),
+    /** The same statement (normalized fingerprint) while an identical one of the same user (or resource group) runs. */
+    duplicates: z.object({ per: guardrailKey.default('user') }).strict().optional(),
+    /** Checks of the analyzed statement before it starts. */
+    preflight: z
+      .object({
+        /** Only SELECT, SHOW, DESCRIBE and EXPLAIN. */
+        readOnly: z.literal(true).optional(),
+        /** Tables (`catalog.schema.table`) a query may read only with a LIMIT on the query. */
+        requireLimit: z.array(z.string().regex(/^[^.]+\.[^.]+\.[^.]+$/, 'must be catalog.schema.table')).min(1).optional(),
+        /** Tables a query may read only with a WHERE clause on the query that reads them. */
+        requirePredicate: z.array(z.string().regex(/^[^.]+\.[^.]+\.[^.]+$/, 'must be catalog.schema.table')).min(1).optional(),
+        maxTables: z.number().int().min(1).optional(),
+        maxJoins: z.number().int().min(0).optional(),
+      })
+      .strict()
+      .refine((checks) => Object.keys(checks).length > 0, { message: 'give at least one check (readOnly, requireLimit, requirePredicate, maxTables, maxJoins)' })
+      .optional(),
+    /** Queries started per minute and running at once, per user or per resource group, counted across the fleet. */
+    rateLimit: z
+      .object({ per: guardrailKey, queriesPerMinute: z.number().int().min(1).optional(), concurrent: z.number().int().min(1).optional() })
+      .strict()
+      .refine((limit) => limit.queriesPerMinute !== undefined || limit.concurrent !== undefined, { message: 'give queriesPerMinute, concurrent, or both' })
+      .optional(),
+  })
+  .strict()
+  .superRefine((g, ctx) => {
+    const kinds = (['runaway', 'duplicates', 'preflight', 'rateLimit'] as const).filter((k) => g[k] !== undefined);
+    if (kinds.length !== 1) {
+      ctx.addIssue({ code: 'custom', message: `give exactly one of runaway, duplicates, preflight, rateLimit (got ${kinds.length === 0 ? 'none' : kinds.join(', ')})` });
+      return;
+    }
+    const kind = kinds[0]!;
+    if (kind === 'runaway' && g.action === 'deny') ctx.addIssue({ code: 'custom', path: ['action'], message: 'a runaway guardrail acts with warn or kill (it measures queries already running)' });
+    if (kind !== 'runaway' && g.action === 'kill') ctx.addIssue({ code: 'custom', path: ['action'], message: `a ${kind} guardrail acts with warn or deny (it decides before the query starts)` });
+    if (g.user !== undefined) {
+      try {
+        new RegExp(g.user);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', path: ['user'], message: `not a regular expression: ${(err as Error).message}` });
+      }
+    }
+  });
+
 /** Kubernetes' default terminationGracePeriodSeconds is 30 s: the drain ends before the kubelet's SIGKILL. */
 const DEFAULT_DRAIN_TIMEOUT_MS = 25_000;
 
@@ -428,6 +506,15 @@ export const configSchema = z
       })
       .strict()
       .optional(),
+    /** Guardrails (see the README's "Guardrails"): runaway queries, duplicates, pre-flight checks and rate limits. */
+    guardrails: z
+      .object({
+        /** How often the live statistics of queries under a runaway guardrail are read from their engines. */
+        checkInterval: duration.default(1_000),
+        rules: z.array(guardrail).default([]),
+      })
+      .strict()
+      .default({ checkInterval: 1_000, rules: [] }),
     redis: z
       .object({
         /** `redis://host:port/db`: shared running/queued counters (and policy invalidations) across gateway instances. */
@@ -471,6 +558,7 @@ export const configSchema = z
       ctx.addIssue({ code: 'custom', path: ['server', 'httpEnabled'], message: 'HTTP is disabled and no server.tls is configured: nothing would listen' });
     }
     checkRouting(config, ctx);
+    checkGuardrails(config, ctx);
   });
 
 type RawConfig = {
@@ -520,7 +608,22 @@ function checkRouting(config: RawConfig, ctx: z.RefinementCtx): void {
   }
 }
 
+/** Guardrail names are unique (history and metrics name them) and their routing groups exist. */
+function checkGuardrails(config: { backends: Array<{ group: string }>; guardrails: { rules: Array<{ name: string; routingGroup?: string | undefined }> } }, ctx: z.RefinementCtx): void {
+  const served = new Set(config.backends.map((b) => b.group));
+  const seen = new Set<string>();
+  config.guardrails.rules.forEach((g, i) => {
+    if (seen.has(g.name)) ctx.addIssue({ code: 'custom', path: ['guardrails', 'rules', i, 'name'], message: `duplicate guardrail name '${g.name}'` });
+    seen.add(g.name);
+    if (g.routingGroup !== undefined && !served.has(g.routingGroup)) {
+      ctx.addIssue({ code: 'custom', path: ['guardrails', 'rules', i, 'routingGroup'], message: `unknown routing group '${g.routingGroup}' (groups: ${[...served].sort().join(', ')})` });
+    }
+  });
+}
+
 export type GatewayConfig = z.output<typeof configSchema>;
+export type GuardrailConfig = GatewayConfig['guardrails']['rules'][number];
+export type RunawayLimitsConfig = NonNullable<GuardrailConfig['runaway']>;
 export type RoutingRuleConfig = GatewayConfig['routing']['rules'][number];
 export type RoutingGroupConfig = GatewayConfig['routingGroups'][number];
 export type BackendConfig = GatewayConfig['backends'][number];

@@ -12,6 +12,7 @@ import type { QuerySession } from '../protocol/session.js';
 import type { ViewDefinition, ViewExpansion } from '../sql/analyzer/types.js';
 import type { BackendStats } from '../tracking/types.js';
 import type { CatalogDescription } from '../catalogs/model.js';
+import type { LiveStats } from '../admission/guardrails.js';
 
 export interface Submission {
   /** What the engine runs. */
@@ -135,6 +136,12 @@ export interface Backend {
    * undefined when the backend does not know it or cannot be asked in `timeoutMs`.
    */
   queryState?(queryId: string, timeoutMs: number): Promise<QueryOutcome | 'running' | undefined>;
+  /** The statistics `liveStats` reports (runaway guardrails on the others cannot hold on this engine). */
+  readonly liveStatsReported?: ReadonlySet<keyof LiveStats>;
+  /** A running query's statistics as the engine accounts them now, asked as the gateway; undefined when unknown or not answered in `timeoutMs`. */
+  liveStats?(queryId: string, timeoutMs: number): Promise<LiveStats | undefined>;
+  /** Ends a running query on the engine with `failure` (a runaway guardrail): its client gets `failure` as the query's error. */
+  kill?(queryId: string, failure: QueryFailure): Promise<void>;
   /** Queries running or queued on the backend, from everyone, when the engine can tell. */
   reportedLoad?(timeoutMs: number): Promise<number | undefined>;
   /** The backend itself reports too many queries waiting (an Athena workgroup past maxQueued): routing passes it over. */

@@ -15,6 +15,7 @@ import { formEncode, hasCapability, headerName, type Dialect, type QuerySession 
 import { followUpUri, infoUri } from '../protocol/uris.js';
 import { sendJson, sendNoContent, type HeaderList } from '../server/respond.js';
 import type { ViewExpansion } from '../sql/analyzer/types.js';
+import type { LiveStats } from '../admission/guardrails.js';
 import type { CatalogDescription } from '../catalogs/model.js';
 import { informationSchemaTable, systemTable } from '../catalogs/metadata-tables.js';
 import { quoteString } from '../sql/quoting.js';
@@ -38,6 +39,8 @@ class LocalQuery {
   lastPollAt = Date.now();
   finishedAt: number | undefined;
   processedRows = 0;
+  /** Bytes of the result pages built (their JSON rows). */
+  outputBytes = 0;
   error: QueryFailure | undefined;
   outcome: Outcome | undefined;
   readonly abort = new AbortController();
@@ -250,6 +253,20 @@ export class LocalBackend implements Backend {
     return this.options.engine.viewReads(catalog, schema, name);
   }
 
+  /** The engine runs a query as soon as it arrives and accounts no CPU, scan or memory per query: times and output only. */
+  readonly liveStatsReported: ReadonlySet<keyof LiveStats> = new Set<keyof LiveStats>(['elapsedMs', 'queuedMs', 'outputRows', 'outputBytes']);
+
+  async liveStats(queryId: string): Promise<LiveStats | undefined> {
+    const query = this.queries.get(queryId);
+    if (!query || query.done) return undefined;
+    const now = Date.now();
+    return { elapsedMs: now - query.createdAt, queuedMs: (query.startedAt ?? now) - query.createdAt, outputRows: query.processedRows, outputBytes: query.outputBytes };
+  }
+
+  async kill(queryId: string, failure: QueryFailure): Promise<void> {
+    await this.abandon(queryId, failure);
+  }
+
   async abandon(queryId: string, reason?: QueryFailure): Promise<void> {
     const query = this.queries.get(queryId);
     if (query) this.cancel(query, reason ?? new QueryFailure(ErrorCodes.ABANDONED_QUERY, `Query ${query.id} was abandoned: its client stopped polling`));
@@ -451,6 +468,7 @@ export class LocalBackend implements Backend {
       }
       query.retained = size;
       query.processedRows += page.rowCount;
+      query.outputBytes += size;
     }
     const doc = this.document(query, baseUrl, page === null ? undefined : token + 1);
     doc.columns = execution.columns;

@@ -54,7 +54,7 @@ export interface PoolOptions {
 }
 
 export interface PoolRequest {
-  method: 'GET' | 'POST' | 'DELETE' | 'HEAD';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'HEAD';
   path: string;
   headers: HeaderValues;
   body?: string;

@@ -62,6 +62,7 @@ export class GatewayMetrics {
   private readonly analysisRefusals: Counter<'error_name'>;
   private readonly healthTransitions: Counter<'backend' | 'to'>;
   private readonly segmentRequests: Counter<'action'>;
+  private readonly guardrailActions: Counter<'guardrail' | 'kind' | 'check' | 'action' | 'routing_group'>;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'querygate_' });
@@ -109,6 +110,17 @@ export class GatewayMetrics {
       labelNames: ['action'],
       registers: [this.registry],
     });
+    this.guardrailActions = new Counter({
+      name: 'querygate_guardrail_actions_total',
+      // Resource group ids are not a label: templated per-user groups would be unbounded (they are in history and the audit trail).
+      help: 'Guardrail actions (warn, deny, kill), by guardrail, kind, the limit or check that acted, and routing group',
+      labelNames: ['guardrail', 'kind', 'check', 'action', 'routing_group'],
+      registers: [this.registry],
+    });
+  }
+
+  guardrailActed(guardrail: string, kind: string, check: string, action: string, routingGroup: string): void {
+    this.guardrailActions.inc({ guardrail, kind, check, action, routing_group: routingGroup });
   }
 
   /** Gauges read at scrape time from the live state of backends and queues. */

@@ -32,8 +32,8 @@ export class Slot {
   backendQueryId: string | undefined;
   lastSeen = Date.now();
   lastChecked = 0;
-  /** Run once when the slot is freed (the submission's afterEnd), on whichever path ends the query. */
-  afterEnd: (() => void) | undefined;
+  /** Run once when the slot is freed (the submission's afterEnd), on whichever path ends the query, with what the engine told of its end. */
+  afterEnd: ((details: QueryEndDetails | undefined) => void) | undefined;
   /**
    * Why the gateway itself is cancelling the query (the drain deadline): recorded whichever path
    * ends it first, e.g. a client's poll answered with the backend's USER_CANCELED that follows.
@@ -53,7 +53,7 @@ export class Slot {
   release(outcome?: QueryOutcome, details?: QueryEndDetails): void {
     if (this.released) return;
     this.released = true;
-    this.afterEnd?.();
+    this.afterEnd?.(details);
     if (this.cancelledBy !== undefined) this.onRelease(this, 'failed', { ...details, ...this.cancelledBy, canceled: true });
     else this.onRelease(this, outcome, details);
   }

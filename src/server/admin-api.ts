@@ -8,6 +8,7 @@
  * session cookie. Cookie-authenticated changes must carry the session's CSRF token; every change
  * from a browser must come from the gateway's own origin. Errors are JSON: `{error, field?}`.
  */
+import type { ResourceGroupAdmission } from '../admission/resource-groups.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -93,6 +94,8 @@ export interface AdminApiOptions {
   groups: string[];
   /** The access rules in force, when access control is configured. */
   rules?: ReloadingFile<AccessRules>;
+  /** Every live resource group's counts, limits and CPU usage, when resource groups are configured. */
+  resourceGroups?: () => ReturnType<ResourceGroupAdmission['snapshot']>;
   /** The access simulator, when access control is configured. */
   simulate?: (request: ExplainRequest) => Promise<AccessSimulation>;
   /** The public address, when configured: browsers' Origin may name it. */

@@ -174,6 +174,13 @@ export function adminRoutes(options: AdminApiOptions): ApiRoute[] {
     },
     {
       method: 'GET',
+      path: '/api/resource-groups',
+      summary: "Resource groups with queries running, waiting or CPU usage left on this instance: running and queued (the fleet's), limits, CPU usage (this instance's)",
+      tag: 'queries',
+      run: async () => ({ body: { configured: options.resourceGroups !== undefined, items: options.resourceGroups?.() ?? [] } }),
+    },
+    {
+      method: 'GET',
       path: '/api/queries/top',
       summary: 'Top users, tables or statement fingerprints by query count',
       tag: 'queries',

@@ -30,6 +30,10 @@ import { QUEUED_CLIENT_TIMEOUT_MS, type Admission, type Settleable, type Slot, t
 import type { RouteDecision, Router, RoutingAnalysis, RoutingContext } from '../routing/router.js';
 import type { CatalogPlacement } from '../catalogs/placement.js';
 import { queryTypeOf, resourceEstimates, type GroupTicket, type ResourceGroups, type SelectionCriteria } from '../admission/resource-groups.js';
+import { guardrailRecord, type GuardrailAction, type GuardrailHold, type Guardrails, type LiveStats } from '../admission/guardrails.js';
+import type { LiveQueryMonitor } from '../admission/live-query-monitor.js';
+import { parseStatement } from '../sql/analyzer/index.js';
+import type { Statement } from '../sql/analyzer/ast.js';
 import { accessRecord, submittedRecord } from './history-record.js';
 import { sendJson, sendNoContent, sendQueryFailure } from './respond.js';
 
@@ -45,6 +49,8 @@ type PendingSubmission = Omit<Submission, 'events'>;
  */
 interface QueuedQuery {
   group?: GroupTicket;
+  /** What the guardrails hold for it, and the runaway guardrails that watch it once it runs. */
+  guard?: GuardrailHold;
   ticket?: Ticket;
   decision: RouteDecision;
   submission: PendingSubmission;
@@ -63,6 +69,13 @@ export interface SharedQueueOptions {
   aliasTtlMs: number;
 }
 
+/** The guardrails in force, and where their actions are reported. */
+export interface GuardrailRuntime {
+  rules: Guardrails;
+  /** A pre-start guardrail acted on a statement (a warning, or a refusal about to be thrown). */
+  acted(action: GuardrailAction, query: { user: string; resourceGroup?: string; routingGroup: string }): void;
+}
+
 export class Dispatcher {
   private readonly queued = new Map<string, QueuedQuery>();
 
@@ -79,6 +92,9 @@ export class Dispatcher {
     private readonly shared: SharedQueueOptions,
     private readonly placement?: CatalogPlacement,
     private readonly resourceGroups?: ResourceGroups,
+    /** Reads running queries' live statistics, for runaway guardrails and resource groups' CPU quotas. */
+    private readonly monitor?: LiveQueryMonitor,
+    private readonly guardrails?: GuardrailRuntime,
   ) {}
 
   /** Another instance started or cancelled a query queued here: it leaves this instance's queue. */
@@ -87,6 +103,8 @@ export class Dispatcher {
     if (queued === undefined || queued.ticket === undefined || queued.ticket.slot !== undefined) return;
     this.queued.delete(id);
     this.admission.taken(queued.ticket, true);
+    // The instance that starts it watches it (adopt): what the guardrails hold here is let go.
+    queued.guard?.release();
   }
 
   /** The backend's own id of a query the gateway knows as `id` (it waited in the gateway queue), when it differs. */
@@ -106,7 +124,7 @@ export class Dispatcher {
 
   async submit(submission: PendingSubmission, routing: RoutingContext, res: ClientResponse): Promise<void> {
     let catalogs = routing.statement?.catalogs;
-    if ((this.router.needsAnalysis || this.placement?.active || this.resourceGroups?.needsQueryType) && routing.statement === undefined) {
+    if ((this.router.needsAnalysis || this.placement?.active || this.resourceGroups?.needsQueryType || this.guardrails?.rules.needsAnalysis) && routing.statement === undefined) {
       const analysis = await (submission.trace?.stage('analyze', () => this.analyzeForRouting(submission)) ?? this.analyzeForRouting(submission));
       if (analysis.statement) routing = { ...routing, statement: analysis.statement };
       catalogs = analysis.catalogs;
@@ -115,14 +133,24 @@ export class Dispatcher {
     // A statement naming catalogs goes where they live (catalogs/placement.ts).
     if (this.placement !== undefined) decision = await this.placement.place(catalogs ?? (routing.catalog !== undefined ? [routing.catalog.toLowerCase()] : []), decision);
     let group: GroupTicket | undefined;
+    let guarded: GuardrailHold | undefined;
+    if (this.guardrails) {
+      guarded = await this.guard(submission, routing, decision);
+      submission = withReleaseAtEnd(submission, guarded.release);
+    }
     if (this.resourceGroups) {
       // Resource groups decide when the query may start; routing (below) where it runs.
-      group = await this.resourceGroups.admit(randomUUID(), selectionCriteria(routing, submission), queryPriority(submission));
+      try {
+        group = await this.resourceGroups.admit(randomUUID(), selectionCriteria(routing, submission), queryPriority(submission));
+      } catch (err) {
+        submission.afterEnd?.();
+        throw err;
+      }
       const admitted = group;
-      submission = withGroupRelease(submission, () => this.resourceGroups!.admission.release(admitted));
+      submission = withReleaseAtEnd(submission, () => this.resourceGroups!.admission.release(admitted));
       if (group.state === 'queued') {
         const id = this.queryIds.next();
-        this.queued.set(id, { group, decision, submission, createdAt: Date.now(), lastToken: 0, shared: false });
+        this.queued.set(id, { group, ...(guarded ? { guard: guarded } : {}), decision, submission, createdAt: Date.now(), lastToken: 0, shared: false });
         submission.trace?.queued(group.groupId);
         this.log.info({ queryId: id, resourceGroup: group.groupId }, 'query waits in its resource group');
         this.sendQueued(res, id, submission, 1);
@@ -131,15 +159,25 @@ export class Dispatcher {
     }
     const slot = this.admission.tryAdmit(decision);
     if (slot) {
-      await this.dispatch(slot, decision, submission, res, group);
+      await this.dispatch(slot, decision, submission, res, group, guarded);
       return;
     }
     const id = this.queryIds.next();
     const ticket = this.enqueueRouted(id, decision, submission);
-    const queued: QueuedQuery = { ...(group ? { group } : {}), ticket, decision, submission, createdAt: Date.now(), lastToken: 0, shared: false };
+    const queued: QueuedQuery = { ...(group ? { group } : {}), ...(guarded ? { guard: guarded } : {}), ticket, decision, submission, createdAt: Date.now(), lastToken: 0, shared: false };
     this.queued.set(id, queued);
     queued.shared = await this.share(id, submission, ticket);
     this.sendQueued(res, id, submission, 1);
+  }
+
+  /** The pre-start guardrails, in the statement's resource group (selected, not yet admitted) and routing group. */
+  private async guard(submission: PendingSubmission, routing: RoutingContext, decision: RouteDecision): Promise<GuardrailHold> {
+    const runtime = this.guardrails!;
+    const selection = this.resourceGroups?.select(selectionCriteria(routing, submission));
+    const scope = { user: submission.user, routingGroup: decision.group, ...(selection ? { resourceGroup: selection.segments.join('.') } : {}) };
+    const { catalog, schema } = submission.session;
+    const analysis = routing.statement === undefined ? undefined : { kind: routing.statement.kind, tables: routing.statement.tables, ...treeOf(submission.sql, submission.session.preparedStatements) };
+    return runtime.rules.admit({ ...scope, sql: submission.sql, ...(catalog !== undefined ? { catalog } : {}), ...(schema !== undefined ? { schema } : {}), ...(analysis ? { analysis } : {}) }, (action) => runtime.acted(action, scope));
   }
 
   /** Whether queued queries go to the fleet's shared queue (see the top of this file). */
@@ -196,7 +234,7 @@ export class Dispatcher {
       if (slot) {
         this.queued.delete(queryId);
         queued.submission.trace?.dequeued();
-        await this.dispatch(slot, queued.decision, { ...queued.submission, baseUrl }, res, queued.group);
+        await this.dispatch(slot, queued.decision, { ...queued.submission, baseUrl }, res, queued.group, queued.guard);
         return;
       }
       try {
@@ -236,7 +274,7 @@ export class Dispatcher {
         this.admission.taken(ticket);
         this.metrics.queued(ticket.decision.group, (Date.now() - ticket.enqueuedAt) / 1000);
         queued.submission.trace?.dequeued();
-        await this.dispatch(slot, ticket.decision, { ...queued.submission, baseUrl, queryId }, res, queued.group);
+        await this.dispatch(slot, ticket.decision, { ...queued.submission, baseUrl, queryId }, res, queued.group, queued.guard);
         return;
       }
     }
@@ -293,7 +331,10 @@ export class Dispatcher {
       receivedAt: statement.receivedAt,
       ...(statement.access !== undefined ? { access: statement.access } : {}),
     };
-    const queued: QueuedQuery = { ticket: this.admission.adopt(id, statement.decision, statement.enqueuedAt), decision: statement.decision, submission, createdAt: statement.enqueuedAt, lastToken: token, shared: true };
+    // Started here, it is watched here by the runaway guardrails (the duplicate and rate counts stay with the instance that admitted it, until it is taken).
+    const runaway = this.guardrails?.rules.runawayRules({ user: statement.user, routingGroup: statement.decision.group });
+    const guard = runaway === undefined ? {} : { guard: { warnings: [], runaway, release: () => undefined } };
+    const queued: QueuedQuery = { ticket: this.admission.adopt(id, statement.decision, statement.enqueuedAt), ...guard, decision: statement.decision, submission, createdAt: statement.enqueuedAt, lastToken: token, shared: true };
     this.queued.set(id, queued);
     return queued;
   }
@@ -334,6 +375,7 @@ export class Dispatcher {
   sweep(): void {
     this.admission.sweep();
     this.resourceGroups?.admission.sweep(QUEUED_CLIENT_TIMEOUT_MS);
+    this.resourceGroups?.admission.generateCpuQuota();
     for (const [id, queued] of this.queued) {
       const { ticket, group } = queued;
       if (this.sharesQueue && ticket !== undefined && !queued.shared && !ticket.settled) void this.share(id, queued.submission, ticket).then((shared) => (queued.shared = shared));
@@ -353,27 +395,42 @@ export class Dispatcher {
     queued.submission.afterEnd?.();
   }
 
-  private async dispatch(slot: Slot, decision: RouteDecision, submission: PendingSubmission, res: ClientResponse, group?: GroupTicket): Promise<void> {
+  private async dispatch(slot: Slot, decision: RouteDecision, submission: PendingSubmission, res: ClientResponse, group?: GroupTicket, guard?: GuardrailHold): Promise<void> {
     const backend = slot.backend.backend;
     // History's routing steps name the resource group first: it decided when the query started.
     if (group) slot.steps.unshift(`resource group ${group.groupId}${group.enqueuedAt < group.startedAt ? `: waited ${group.startedAt - group.enqueuedAt} ms` : ''}`);
+    let watchedAs: string | undefined;
     // Follow-ups end the query through the admission, not these events: the slot runs it either way.
-    slot.afterEnd = submission.afterEnd;
+    const { afterEnd } = submission;
+    slot.afterEnd = (details) => {
+      if (watchedAs !== undefined) this.monitor?.unwatch(watchedAs);
+      // The CPU of its final statistics, which the last reading may not have seen yet (Trino adds up its tasks' CPU late).
+      const finalCpuMs = details?.stats?.cpuMs;
+      if (group?.cpuLimited && finalCpuMs !== undefined) this.resourceGroups!.admission.chargeCpu(group, finalCpuMs);
+      afterEnd?.();
+    };
     const events = {
       started: (queryId: string, backendQueryId?: string) => {
         this.admission.bind(slot, queryId, backendQueryId);
+        const runaway = guard?.runaway ?? [];
+        // The CPU its engine reports is charged to its resource groups when one has a CPU quota.
+        const meter = group?.cpuLimited ? (stats: LiveStats) => stats.cpuMs !== undefined && this.resourceGroups!.admission.chargeCpu(group, stats.cpuMs) : undefined;
+        if (this.monitor !== undefined && (runaway.length > 0 || meter !== undefined) && watchedAs === undefined) {
+          watchedAs = queryId;
+          this.monitor.watch(queryId, backend, backendQueryId ?? queryId, runaway, meter);
+        }
         if (backendQueryId !== undefined && backendQueryId !== queryId) {
           void this.shared.store.alias(queryId, { backend: backend.name, queryId: backendQueryId }, this.shared.aliasTtlMs).catch((err: Error) => this.log.warn({ queryId, backendQueryId, err: err.message }, 'the backend id of a query could not be shared: other instances cannot look it up by its id'));
         }
         submission.trace?.started(queryId);
-        this.tracker.started({ ...this.record(queryId, slot, decision, submission), state: 'RUNNING', startedAt: Date.now() });
+        this.tracker.started({ ...this.record(queryId, slot, decision, submission, group, guard), state: 'RUNNING', startedAt: Date.now() });
         this.log.info({ queryId, group: slot.backend.group, backend: backend.name, rule: decision.rule, reason: decision.reason, steps: slot.steps }, 'query routed');
       },
       ended: (outcome: QueryOutcome, details?: QueryEndDetails) => {
         // Failed before the backend named it (unreachable, hung): history keeps the id the client was given.
         if (slot.queryId === undefined && details?.queryId !== undefined) {
           const { errorName, errorMessage } = details;
-          this.tracker.refused({ ...this.record(details.queryId, slot, decision, submission), state: 'FAILED', ...(errorName !== undefined ? { errorName } : {}), ...(errorMessage !== undefined ? { errorMessage } : {}) });
+          this.tracker.refused({ ...this.record(details.queryId, slot, decision, submission, group, guard), state: 'FAILED', ...(errorName !== undefined ? { errorName } : {}), ...(errorMessage !== undefined ? { errorMessage } : {}) });
         }
         slot.release(outcome, details);
       },
@@ -389,14 +446,17 @@ export class Dispatcher {
       if (!(err instanceof QueryFailure)) this.log.error({ err }, 'statement submission failed');
       const failure = asQueryFailure(err);
       const id = slot.queryId ?? submission.queryId ?? this.queryIds.next();
-      if (slot.queryId === undefined) this.tracker.refused({ ...this.record(id, slot, decision, submission), state: 'FAILED', errorName: failure.errorCode.name, errorMessage: failure.message });
+      if (slot.queryId === undefined) this.tracker.refused({ ...this.record(id, slot, decision, submission, group, guard), state: 'FAILED', errorName: failure.errorCode.name, errorMessage: failure.message });
       sendQueryFailure(res, id, submission.baseUrl, failure);
     }
   }
 
   /** What history records of a query dispatched to `slot`. */
-  private record(id: string, slot: Slot, decision: RouteDecision, submission: PendingSubmission): QueryRecord {
+  private record(id: string, slot: Slot, decision: RouteDecision, submission: PendingSubmission, group: GroupTicket | undefined, guard: GuardrailHold | undefined): QueryRecord {
+    const warnings = guard?.warnings ?? [];
     return {
+      ...(group ? { resourceGroup: group.groupId } : {}),
+      ...(warnings.length > 0 ? { guardrails: warnings.map(guardrailRecord) } : {}),
       ...submittedRecord(id, submission),
       ...accessRecord(submission),
       routingGroup: slot.backend.group,
@@ -440,14 +500,33 @@ function selectionCriteria(routing: RoutingContext, submission: PendingSubmissio
   };
 }
 
+/**
+ * The syntax tree of what the statement runs (for EXECUTE, the prepared statement; for EXECUTE
+ * IMMEDIATE, its text), when the gateway's parser reads it: preflight guardrails refuse what it cannot.
+ */
+function treeOf(sql: string, prepared: Map<string, string>): { tree?: Statement } {
+  try {
+    let tree = parseStatement(sql);
+    const text = tree.k === 'executeImmediate' ? tree.sql : tree.k === 'execute' ? prepared.get(tree.name) : undefined;
+    if (tree.k === 'execute' || tree.k === 'executeImmediate') {
+      if (text === undefined) return {};
+      tree = parseStatement(text);
+    }
+    // Trino prepares no EXECUTE: one level is all there is to read.
+    return tree.k === 'execute' || tree.k === 'executeImmediate' ? {} : { tree };
+  } catch {
+    return {};
+  }
+}
+
 /** The session's `query_priority` (Trino's default 1), which orders the queries of query_priority and weighted groups. */
 function queryPriority(submission: PendingSubmission): number {
   const value = Number(submission.session.properties.get('query_priority') ?? '1');
   return Number.isInteger(value) ? value : 1;
 }
 
-/** The submission, with its resource group let go exactly once whenever it ends (its afterEnd runs on every path that ends a query). */
-function withGroupRelease(submission: PendingSubmission, release: () => void): PendingSubmission {
+/** The submission, with `release` run exactly once whenever it ends (its afterEnd runs on every path that ends a query). */
+function withReleaseAtEnd(submission: PendingSubmission, release: () => void): PendingSubmission {
   const { afterEnd } = submission;
   let done = false;
   return {

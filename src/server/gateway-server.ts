@@ -32,6 +32,7 @@ import { QUEUE_BACKEND, type Dispatcher } from './dispatcher.js';
 import { shuttingDown } from './drain.js';
 import type { Lifecycle, Readiness } from './probes.js';
 import { sendJson, sendNoContent, sendQueryFailure, sendText } from './respond.js';
+import { GuardrailRefusal, guardrailRecord } from '../admission/guardrails.js';
 
 export interface GatewayServerOptions {
   backends: Backend[];
@@ -291,6 +292,7 @@ export class GatewayServer {
         createdAt: submittedAt,
         errorName: failure.errorCode.name,
         errorMessage: failure.message,
+        ...(err instanceof GuardrailRefusal ? { guardrails: [guardrailRecord(err.action)] } : {}),
       });
       sendQueryFailure(res, queryId, baseUrl, failure);
     }

@@ -6,7 +6,7 @@
  */
 import type { QueryEndDetails, QueryOutcome } from '../engines/backend.js';
 import type { BufferedHistoryWriter } from './buffered-writer.js';
-import type { QueryRecord, QueryState } from './types.js';
+import type { GuardrailRecord, QueryRecord, QueryState } from './types.js';
 
 const END_STATES: Record<QueryOutcome, QueryState> = { finished: 'FINISHED', failed: 'FAILED', abandoned: 'ABANDONED' };
 
@@ -29,6 +29,12 @@ export class QueryTracker {
     if (details.errorMessage !== undefined) record.errorMessage = details.errorMessage;
     if (details.stats !== undefined) record.stats = details.stats;
     this.writer.writeQuery(record);
+  }
+
+  /** A guardrail acted on an in-flight query (a runaway warning or kill): recorded when it ends. */
+  guardrailActed(id: string, action: GuardrailRecord): void {
+    const record = this.live.get(id);
+    if (record) record.guardrails = [...(record.guardrails ?? []), action];
   }
 
   /** A statement refused before it reached a backend (access denied, routing refused, ...). */

@@ -91,11 +91,17 @@ function backendStates(t: Types): string[] {
   return [`CREATE TABLE IF NOT EXISTS backend_states (name TEXT NOT NULL PRIMARY KEY, state TEXT NOT NULL, changed_at ${t.int} NOT NULL, changed_by TEXT NOT NULL)`];
 }
 
+/** The resource group a query was selected into, and what guardrails did to it. */
+function guardrailColumns(t: Types): string[] {
+  return [`ALTER TABLE query_history ADD COLUMN resource_group TEXT`, `ALTER TABLE query_history ADD COLUMN guardrail_actions ${t.json}`];
+}
+
 export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'query history, tables touched, audit events', statements: tables({ int: 'INTEGER', json: 'TEXT' }) },
   { version: 2, name: 'routing rule and steps', statements: routingColumns({ int: 'INTEGER', json: 'TEXT' }) },
   { version: 3, name: 'engine time and engine queue time', statements: engineTimeColumns({ int: 'INTEGER', json: 'TEXT' }) },
   { version: 4, name: 'backend states', statements: backendStates({ int: 'INTEGER', json: 'TEXT' }) },
+  { version: 5, name: 'resource group and guardrail actions', statements: guardrailColumns({ int: 'INTEGER', json: 'TEXT' }) },
 ];
 
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
@@ -121,4 +127,5 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   { version: 3, name: 'routing rule and steps', statements: routingColumns({ int: 'BIGINT', json: 'JSONB' }) },
   { version: 4, name: 'engine time and engine queue time', statements: engineTimeColumns({ int: 'BIGINT', json: 'JSONB' }) },
   { version: 5, name: 'backend states', statements: backendStates({ int: 'BIGINT', json: 'JSONB' }) },
+  { version: 6, name: 'resource group and guardrail actions', statements: guardrailColumns({ int: 'BIGINT', json: 'JSONB' }) },
 ];

@@ -43,6 +43,8 @@ export const HISTORY_COLUMNS: readonly Column[] = [
   { name: 'backend', kind: 'text', get: (r) => r.backend },
   { name: 'routing_rule', kind: 'text', get: (r) => r.routingRule },
   { name: 'routing_steps', kind: 'json', get: (r) => json(r.routingSteps) },
+  { name: 'resource_group', kind: 'text', get: (r) => r.resourceGroup },
+  { name: 'guardrail_actions', kind: 'json', get: (r) => json(r.guardrails) },
   { name: 'state', kind: 'text', get: (r) => r.state },
   { name: 'created_at', kind: 'int', get: (r) => r.createdAt },
   { name: 'started_at', kind: 'int', get: (r) => r.startedAt },
@@ -338,6 +340,8 @@ export function decodeQueryRow(dialect: Dialect, row: Row, tables: string[] | un
   set('backend', str(row.backend));
   set('routingRule', str(row.routing_rule));
   set('routingSteps', decodeJson(dialect, row.routing_steps) as string[] | undefined);
+  set('resourceGroup', str(row.resource_group));
+  set('guardrails', decodeJson(dialect, row.guardrail_actions) as QueryRecord['guardrails'] | undefined);
   set('startedAt', num(row.started_at));
   set('endedAt', num(row.ended_at));
   set('errorName', str(row.error_name));

@@ -25,6 +25,17 @@ export interface BackendStats {
   engineQueuedMs?: number;
 }
 
+/** One guardrail action on a query, as history keeps it. */
+export interface GuardrailRecord {
+  guardrail: string;
+  kind: string;
+  /** The limit or check that acted (`elapsed`, `concurrent`, `requireLimit`). */
+  check: string;
+  action: string;
+  limit: string;
+  measured: string;
+}
+
 /** The access-control decision for the query and the rule (any JSON) that made it. */
 export interface AccessDecision {
   decision: string;
@@ -50,6 +61,10 @@ export interface QueryRecord {
   routingRule?: string;
   /** Each group tried, in order, and what happened there (`reserved: full or unavailable`, `shared: trino-b`). */
   routingSteps?: string[];
+  /** The resource group the query was selected into (`global.adhoc-alice`), when resource groups are configured. */
+  resourceGroup?: string;
+  /** What guardrails did to the query: warnings, the refusal, the kill. */
+  guardrails?: GuardrailRecord[];
   backend?: string;
   state: QueryState;
   /** Epoch milliseconds. */

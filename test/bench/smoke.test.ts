@@ -38,6 +38,7 @@ for (const [benchmark, ok] of [
   ['translation', /smoke: OK/],
   ['tag-authorization', /smoke: OK/],
   ['resource-groups', /smoke: OK/],
+  ['guardrails', /smoke: OK/],
   ['poll-throughput', /smoke: OK \(no errors\)/],
   ['tracing', /smoke: OK \(20 iterations, \d+ spans exported\)/],
 ] as const) {

@@ -233,6 +233,13 @@ test('an operator runs the gateway from the browser', { timeout: 300_000 }, asyn
     await screenshot('audit-filtered');
   });
 
+  await t.test('the resource groups page says when no resource groups file is configured', async () => {
+    await nav('Resource groups');
+    await page.getByRole('heading', { name: 'Resource groups' }).waitFor();
+    await page.getByText('No resource groups file is configured (resourceGroups.file).').waitFor();
+    await screenshot('resource-groups');
+  });
+
   await t.test('sign out: the session cookie no longer works', async () => {
     const cookie = (await context.cookies()).find((c) => c.name === 'querygate_session')!;
     await page.getByRole('button', { name: 'Sign out' }).click();

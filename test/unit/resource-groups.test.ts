@@ -241,3 +241,34 @@ test('check-config reports a broken resource groups file by setting and path; ex
   const carol = await explainStatement(config, { user: 'carol', groups: [], sql: 'SELECT 1' }, log);
   assert.match(carol.text, /\nResource group: none \(No matching resource group found with the configured selection rules: QUERY_REJECTED\)$/);
 });
+
+test("CPU quotas as Trino's: a group at its hard CPU limit queues new queries until its usage is regained; over the soft limit its concurrency shrinks", () => {
+  // hardCpuLimit 10s per minute: 166 ms of CPU regained per second (Trino's floor(1000 * 10000 / 60000)).
+  const file = parse({ cpuQuotaPeriod: '1m', rootGroups: [leaf('g', { hardConcurrencyLimit: 3, softCpuLimit: '5s', hardCpuLimit: '10s' })], selectors: [{ group: 'g' }] });
+  const start = Date.now();
+  const admission = new ResourceGroupAdmission();
+  const admit = (id: string) => admission.admit(id, selectGroup(file, who('alice'))!, 1);
+  const first = admit('q1');
+  assert.equal(first.cpuLimited, true);
+  admission.chargeCpu(first, 4_000);
+  // Under the soft limit: all three slots.
+  assert.equal(admit('q2').state, 'running');
+  admission.chargeCpu(first, 12_000);
+  const waiting = admit('q3');
+  assert.equal(waiting.state, 'queued', 'at its hard CPU limit, a group with room queues');
+  admission.generateCpuQuota(start + 500);
+  assert.equal(waiting.state, 'queued', 'quota is regained per whole second');
+  // 13 s regain 13 * 166 = 2158 ms: 9842 ms used, under the hard limit but over the soft one, where
+  // the limit is max(1, min(3 - 1, floor(3 * (1 - 4842 / 5000)))) = 1, and two run.
+  admission.generateCpuQuota(start + 13_000);
+  assert.equal(waiting.state, 'queued');
+  assert.equal(admission.snapshot()[0]!.cpuUsageMs, 9_842);
+  admission.release(first);
+  admission.generateCpuQuota(start + 60_000);
+  // 47 s more: usage 9842 - 47 * 166 = 2040, under the soft limit: three may run again.
+  assert.equal(waiting.state, 'running');
+  // CPU reported again for the same query is charged once.
+  admission.chargeCpu(waiting, 100);
+  admission.chargeCpu(waiting, 100);
+  assert.equal(admission.snapshot()[0]!.cpuUsageMs, 2_140);
+});

@@ -9,6 +9,7 @@ import { LoginPage } from './pages/Login';
 import { OverviewPage } from './pages/Overview';
 import { QueriesPage } from './pages/Queries';
 import { QueryPage } from './pages/Query';
+import { ResourceGroupsPage } from './pages/ResourceGroups';
 import { Link, useLocation } from './router';
 import type { SessionInfo } from './types';
 
@@ -16,6 +17,7 @@ const NAV = [
   { to: '/', label: 'Overview' },
   { to: '/queries', label: 'Queries' },
   { to: '/backends', label: 'Backends' },
+  { to: '/resource-groups', label: 'Resource groups' },
   { to: '/access', label: 'Access' },
   { to: '/audit', label: 'Audit' },
 ];
@@ -109,6 +111,7 @@ function Page(props: { path: string }) {
   if (path === '/queries') return <QueriesPage />;
   if (path.startsWith('/queries/')) return <QueryPage id={decodeURIComponent(path.slice('/queries/'.length))} />;
   if (path === '/backends') return <BackendsPage />;
+  if (path === '/resource-groups') return <ResourceGroupsPage />;
   if (path === '/access') return <AccessPage />;
   if (path === '/audit') return <AuditPage />;
   return (

@@ -8,7 +8,8 @@ import { drained, type ClientResponse } from '../../http1/exchange.js';
 import { BackendRequestError, ClientPool, InvalidRequestHeader, ResponseBody, type PoolResponse } from '../../http1/client-pool.js';
 import type { HeaderValues } from '../../http1/response-parser.js';
 import type { TrinoBackendConfig } from '../../config/schema.js';
-import { ErrorCodes, QueryFailure } from '../../protocol/errors.js';
+import { ErrorCodes, QueryFailure, toQueryError } from '../../protocol/errors.js';
+import { failureOfKillMessage, killMessage, type LiveStats } from '../../admission/guardrails.js';
 import { parseWait } from '../../protocol/query-params.js';
 import type { QueryIdGenerator } from '../../protocol/query-id.js';
 import type { QueryTokenSigner } from '../../protocol/query-token.js';
@@ -22,6 +23,7 @@ import { quoteIdentifier, quoteString } from '../../sql/quoting.js';
 import type { Backend, CatalogObjects, FollowUpRequest, QueryEndDetails, QueryEndEvents, QueryLookup, QueryOutcome, SegmentRequest, Submission } from '../backend.js';
 import { backendRequestHeaders, clientResponseHeaders, segmentRequestHeaders, segmentResponseHeaders } from './header-translation.js';
 import { HeldDocuments } from './held-documents.js';
+import { parseAirliftDataSize, parseAirliftDuration } from '../../admission/resource-groups-file.js';
 
 const REWRITTEN_KEYS = new Set(['nextUri', 'partialCancelUri', 'infoUri']);
 /** A query that keeps the id the gateway gave it: the document's own `id` too. */
@@ -438,6 +440,34 @@ export class TrinoBackend implements Backend {
     return info.state === 'FINISHED' ? 'finished' : info.state === 'FAILED' ? 'failed' : 'running';
   }
 
+  readonly liveStatsReported: ReadonlySet<keyof LiveStats> = new Set<keyof LiveStats>(['elapsedMs', 'queuedMs', 'cpuMs', 'scannedBytes', 'scannedRows', 'peakMemoryBytes', 'outputRows', 'outputBytes']);
+
+  /** From the query's pruned QueryInfo (no stage details: about 12 kB), which has every figure, output included. */
+  async liveStats(queryId: string, timeoutMs: number): Promise<LiveStats | undefined> {
+    const info = (await this.askAsGateway(`/v1/query/${encodeURIComponent(queryId)}?pruned=true`, timeoutMs)) as { queryStats?: Record<string, unknown> } | undefined;
+    return info?.queryStats === undefined ? undefined : liveStatsOf(info.queryStats);
+  }
+
+  /**
+   * Trino's kill (`PUT /v1/query/{id}/killed`, as system.runtime.kill_query): the query fails
+   * there with ADMINISTRATIVELY_KILLED and "Query killed. Message: <message>"; the message names
+   * the guardrail's error, which the relay gives the client instead (guardrailError).
+   */
+  async kill(queryId: string, failure: QueryFailure): Promise<void> {
+    try {
+      const response = await this.pool.request({
+        method: 'PUT',
+        path: `${this.pathPrefix}/v1/query/${encodeURIComponent(queryId)}/killed`,
+        headers: { [this.dialect === 'trino' ? 'x-trino-user' : 'x-presto-user']: INTERNAL_USER, 'content-type': 'text/plain; charset=utf-8' },
+        body: killMessage(failure),
+      });
+      await response.body.dump();
+      if (response.statusCode >= 300) this.options.log.warn({ backend: this.name, queryId, status: response.statusCode }, 'a guardrail could not kill a query');
+    } catch (err) {
+      this.options.log.warn({ backend: this.name, queryId, reason: describeConnectionError(err) }, 'a guardrail could not kill a query');
+    }
+  }
+
   async abandon(queryId: string): Promise<void> {
     try {
       const response = await this.pool.request({
@@ -598,7 +628,7 @@ export class TrinoBackend implements Backend {
     }, noticeError);
     const headers: OutgoingHttpHeaders = { 'content-type': 'application/json' };
     for (const [name, value] of clientResponseHeaders(response.headers, context.clientDialect)) headers[name] = value;
-    const relayed = await this.relay(response, new SkippingRewriter(rewriter, 'data'), headers, context, res);
+    const relayed = await this.relay(response, new SkippingRewriter(rewriter, 'data'), headers, context, res, (body) => (hasError ? guardrailError(body) : body));
     if (relayed === false) return;
     if (queryId !== undefined) context.events.started?.(alias ?? queryId, queryId);
     if (!hasNext) context.events.ended(hasError ? 'failed' : 'finished', relayed === true ? undefined : finalDetails(relayed));
@@ -698,9 +728,11 @@ export class TrinoBackend implements Backend {
     headers: OutgoingHttpHeaders,
     context: RelayContext,
     res: ClientResponse,
+    /** What a document read whole becomes before it is sent (an error document: see guardrailError). */
+    finish: (body: Buffer) => Buffer = (body) => body,
   ): Promise<Buffer | boolean> {
     const whole = wholeBody(response.body);
-    if (whole !== undefined) return this.sendWhole(rewriter.push(whole), rewriter, headers, context, res);
+    if (whole !== undefined) return this.sendWhole(rewriter.push(whole), rewriter, headers, context, res, finish);
     let held: Buffer[] | undefined = [];
     let heldBytes = 0;
     try {
@@ -732,7 +764,7 @@ export class TrinoBackend implements Backend {
       res.destroy();
       return false;
     }
-    if (held !== undefined) return this.sendWhole(held, rewriter, headers, context, res);
+    if (held !== undefined) return this.sendWhole(held, rewriter, headers, context, res, finish);
     if (!rewriter.complete) {
       // A truncated document must not look complete to the client.
       res.destroy();
@@ -743,12 +775,12 @@ export class TrinoBackend implements Backend {
   }
 
   /** Sends a document held whole (its rewritten pieces) in one write with a Content-Length. */
-  private sendWhole(pieces: Buffer[], rewriter: SkippingRewriter, headers: OutgoingHttpHeaders, context: RelayContext, res: ClientResponse): Buffer | false {
+  private sendWhole(pieces: Buffer[], rewriter: SkippingRewriter, headers: OutgoingHttpHeaders, context: RelayContext, res: ClientResponse, finish: (body: Buffer) => Buffer): Buffer | false {
     if (!rewriter.complete) {
       this.failUnavailable('GET', new Error('truncated document'), context, res);
       return false;
     }
-    const body = concatenated(pieces);
+    const body = finish(concatenated(pieces));
     headers['content-length'] = body.length;
     res.writeHead(200, headers);
     res.end(body);
@@ -947,6 +979,44 @@ function publicQueryInfo(info: Record<string, unknown>): Record<string, unknown>
   if (info.errorCode !== undefined) out.errorCode = info.errorCode;
   if (info.errorType !== undefined) out.errorType = info.errorType;
   return out;
+}
+
+/**
+ * An error document of a query a guardrail killed (ADMINISTRATIVELY_KILLED, the kill message
+ * naming the guardrail's error) with that error instead, as the gateway would have sent it;
+ * any other document as it is.
+ */
+export function guardrailError(document: Buffer): Buffer {
+  let doc: { error?: { errorName?: unknown; message?: unknown } };
+  try {
+    doc = JSON.parse(document.toString('utf8')) as typeof doc;
+  } catch {
+    return document;
+  }
+  const { error } = doc;
+  if (error?.errorName !== 'ADMINISTRATIVELY_KILLED' || typeof error.message !== 'string') return document;
+  const failure = failureOfKillMessage(error.message);
+  return failure === undefined ? document : Buffer.from(JSON.stringify({ ...doc, error: toQueryError(failure) }));
+}
+
+/** Trino's QueryStats figures as the runaway guardrails read them (durations like `1.50s`, sizes like `12.3MB`). */
+export function liveStatsOf(stats: Record<string, unknown>): LiveStats {
+  const live: LiveStats = {};
+  const set = (key: keyof LiveStats, value: number | undefined) => {
+    if (value !== undefined) live[key] = value;
+  };
+  const duration = (key: string) => (typeof stats[key] === 'string' ? parseAirliftDuration(stats[key]) : undefined);
+  const size = (key: string) => (typeof stats[key] === 'string' ? parseAirliftDataSize(stats[key]) : undefined);
+  const count = (key: string) => (typeof stats[key] === 'number' ? stats[key] : undefined);
+  set('elapsedMs', duration('elapsedTime'));
+  set('queuedMs', duration('queuedTime'));
+  set('cpuMs', duration('totalCpuTime'));
+  set('scannedBytes', size('physicalInputDataSize'));
+  set('scannedRows', count('physicalInputPositions'));
+  set('peakMemoryBytes', size('peakTotalMemoryReservation'));
+  set('outputRows', count('outputPositions'));
+  set('outputBytes', size('outputDataSize'));
+  return live;
 }
 
 /** Error and statistics of a query's final document (small: it carries no data). */

@@ -77,6 +77,18 @@ export function QueryPage(props: { id: string }) {
                     '—'
                   )}
                 </Field>
+                {q.resourceGroup && <Field label="Resource group">{q.resourceGroup}</Field>}
+                {q.guardrails && q.guardrails.length > 0 && (
+                  <Field label="Guardrails">
+                    <ol className="steps">
+                      {q.guardrails.map((g, i) => (
+                        <li key={i}>
+                          {g.guardrail} ({g.kind} {g.check}): <strong>{g.action}</strong>, measured {g.measured}, limit {g.limit}
+                        </li>
+                      ))}
+                    </ol>
+                  </Field>
+                )}
                 <Field label="Backend">{q.backend ?? 'not routed'}</Field>
                 {q.tables && q.tables.length > 0 && <Field label="Tables">{q.tables.join(', ')}</Field>}
               </dl>
