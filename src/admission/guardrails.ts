@@ -3,7 +3,7 @@
  * resource groups do, each scoped by resource group (pattern on the selected group's id), routing
  * group and user, each with the action `warn` (logged, counted, recorded), `deny` (refused before
  * it starts) or `kill` (cancelled on its backend while it runs):
- * - runaway: limits on a running query's live statistics (runaway-monitor.ts measures and kills);
+ * - runaway: limits on a running query's live statistics (live-query-monitor.ts measures and kills);
  * - duplicates: the same statement (same text once comments, whitespace and case of keywords are
  *   normalized, same session catalog and schema) while an identical one of the same user (or
  *   resource group) runs;
