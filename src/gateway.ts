@@ -23,7 +23,7 @@ import { METADATA_BACKEND, MetadataEngine } from './catalogs/metadata-engine.js'
 import { CatalogPlacement, catalogsNamed, catalogsReferenced } from './catalogs/placement.js';
 import type { Decision } from './policy/decision.js';
 import type { AccessRules } from './policy/file-rules.js';
-import { ruleExpressionErrors } from './policy/filter-mask/load-check.js';
+import { ruleExpressionErrors, rulesCheckedAtLoad } from './policy/filter-mask/load-check.js';
 import { startTagService } from './policy/tags/setup.js';
 import type { TagService } from './policy/tags/service.js';
 import { BackendMetadata } from './policy/metadata.js';
@@ -359,9 +359,11 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
   // One rules file for impersonation and statement authorization, reloaded when it changes.
   // Set once the backends are up: filters and masks are then checked against the tables they name.
   let ruleMetadata: BackendMetadata | undefined;
-  const checkRuleExpressions = async (value: AccessRules) => {
-    const errors = ruleMetadata === undefined ? [] : await ruleExpressionErrors(value, ruleMetadata);
-    if (errors.length > 0) throw new Error(errors.join('; '));
+  const checkRuleExpressions = (value: AccessRules): Promise<void> | undefined => {
+    if (ruleMetadata === undefined || rulesCheckedAtLoad(value).length === 0) return undefined;
+    return ruleExpressionErrors(value, ruleMetadata).then((errors) => {
+      if (errors.length > 0) throw new Error(errors.join('; '));
+    });
   };
   const rules =
     rulesFile === undefined

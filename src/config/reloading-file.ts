@@ -2,8 +2,10 @@
  * A file parsed at start and re-parsed when it changes (checked at most once a second, on use).
  * The first parse must succeed; a broken later version keeps the last good value in force and is
  * reported, so an operator's typo never locks everyone out or lets everyone in. With `check`, a
- * parsed version is also checked (asynchronously, against something outside the file) before it
- * is taken; until then, and if it fails, the previous version stays in force.
+ * parsed version that needs it is also checked (asynchronously, against something outside the
+ * file) before it is taken; until then, and if it fails, the previous version stays in force. A
+ * version the check has nothing to look at (it returns no promise) is taken at once, like one
+ * without a check: the request that noticed the change already sees it.
  */
 import { readFileSync, statSync } from 'node:fs';
 
@@ -19,7 +21,7 @@ export class ReloadingFile<T> {
     private readonly parse: (text: string, path: string) => T,
     private readonly onReloadError: (message: string) => void,
     private readonly onReloaded: () => void = () => undefined,
-    private readonly check?: (value: T) => Promise<void>,
+    private readonly check?: (value: T) => Promise<void> | undefined,
   ) {
     this.current = parse(readFileSync(path, 'utf8'), path);
     this.mtimeMs = statSync(path).mtimeMs;
@@ -46,9 +48,10 @@ export class ReloadingFile<T> {
       if (mtimeMs === this.mtimeMs && !force) return;
       const next = this.parse(readFileSync(this.path, 'utf8'), this.path);
       this.mtimeMs = mtimeMs;
-      if (this.check === undefined) this.take(next);
+      const checking = this.check?.(next);
+      if (checking === undefined) this.take(next);
       else {
-        this.check(next).then(
+        checking.then(
           // A later version read meanwhile wins.
           () => this.mtimeMs === mtimeMs && this.take(next),
           (err: unknown) => this.refuse(err),

@@ -13,6 +13,17 @@ import { checkRuleOverTable, type RewriteInput } from './rewrite.js';
 
 const PLAIN_NAME = /^[a-z0-9_]+$/;
 
+/** The tables rules with a filter or masks that name one table by its plain name, with that table. */
+export function rulesCheckedAtLoad(rules: AccessRules) {
+  return (rules.tables ?? []).flatMap((rule) => {
+    if (rule.filterExpression === undefined && rule.maskedColumns.size === 0) return [];
+    const source = rule.source as { catalog?: unknown; schema?: unknown; table?: unknown };
+    const names = [source.catalog, source.schema, source.table];
+    if (!names.every((n): n is string => typeof n === 'string' && PLAIN_NAME.test(n))) return [];
+    return [{ rule, table: { catalog: names[0]!, schema: names[1]!, name: names[2]! } }];
+  });
+}
+
 /** The rules' configuration errors over the tables they name (`tables[3]: ...`); empty when none. */
 export async function ruleExpressionErrors(
   rules: AccessRules,
@@ -27,12 +38,7 @@ export async function ruleExpressionErrors(
     metadata,
     ...(metadata.expressionTypeOf !== undefined ? { expressionType: metadata.expressionTypeOf.bind(metadata) } : {}),
   };
-  for (const rule of rules.tables ?? []) {
-    if (rule.filterExpression === undefined && rule.maskedColumns.size === 0) continue;
-    const source = rule.source as { catalog?: unknown; schema?: unknown; table?: unknown };
-    const names = [source.catalog, source.schema, source.table];
-    if (!names.every((n): n is string => typeof n === 'string' && PLAIN_NAME.test(n))) continue;
-    const table = { catalog: names[0]!, schema: names[1]!, name: names[2]! };
+  for (const { rule, table } of rulesCheckedAtLoad(rules)) {
     try {
       if ((await metadata.columnTypesOf(table)) === undefined) continue;
       await checkRuleOverTable(context, table, rule);
