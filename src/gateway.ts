@@ -52,6 +52,7 @@ import { AdminApi } from './server/admin-api.js';
 import { Dispatcher } from './server/dispatcher.js';
 import { drain, type DrainOutcome } from './server/drain.js';
 import { GatewayServer } from './server/gateway-server.js';
+import { workerCount } from './server/workers.js';
 import { Lifecycle, readiness } from './server/probes.js';
 import { StaticUi } from './server/static-ui.js';
 import { UiSessions } from './server/ui-session.js';
@@ -209,7 +210,7 @@ export async function createBackends(config: GatewayConfig, deps: BackendDepende
       backends.push(
         new LocalBackend({
           name: backend.name,
-          engine: new DuckDbEngine({ demo: backend.demo, catalogs: backend.catalogs, ...(backend.threads ? { threads: backend.threads } : {}) }),
+          engine: new DuckDbEngine({ demo: backend.demo, catalogs: backend.catalogs, ...(backend.threads ? { threads: backend.threads } : {}), oneOfWorkers: workerCount(config) > 1 }),
           signer: deps.signer,
           queryIds: deps.queryIds,
           clientTimeoutMs: config.queries.clientTimeout,
@@ -525,7 +526,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
   if (worker) await server.listen({ forwardedFrom: 'workers', path: worker.socketPath });
   const httpPort = config.server.httpEnabled ? (await server.listen({ port: config.server.port, host: config.server.host })).port : undefined;
   const httpsPort = tls && tlsMaterial ? (await server.listen({ port: tls.port, host: config.server.host, tls: tlsMaterial })).port : undefined;
-  log.info({ httpPort, httpsPort, backends: config.backends.map((b) => `${b.name} (${b.engine}, group ${b.group})`) }, 'querygate is listening');
+  log.info({ httpPort, httpsPort, instanceId: queryIds.instanceId, backends: config.backends.map((b) => `${b.name} (${b.engine}, group ${b.group})`) }, 'querygate is listening');
   lifecycle.serving();
   return {
     port: httpPort ?? httpsPort!,
