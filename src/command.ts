@@ -208,7 +208,11 @@ async function main(): Promise<void> {
   }
   if (options.port !== undefined) config.server.port = options.port;
   const workers = workerCount(config);
-  if (workers > 1 && cluster.isPrimary) process.exit(await runWorkers(config, workers, createLogger(config).child({ role: 'primary' })));
+  if (workers > 1 && cluster.isPrimary) {
+    // The primary's few lines (workers started, exited, restarted) are logged whatever the level set for queries.
+    const primaryLog = createLogger({ ...config, logging: { ...config.logging, level: config.logging.level === 'debug' || config.logging.level === 'trace' ? config.logging.level : 'info' } });
+    process.exit(await runWorkers(config, workers, primaryLog.child({ role: 'primary' })));
+  }
   const place = workerOfHost();
   const log = place === undefined ? createLogger(config) : createLogger(config).child({ worker: place.index });
   const host = place === undefined ? undefined : new InHostClient();

@@ -396,7 +396,7 @@ export class GatewayServer {
       return;
     }
     const { admission } = this.options;
-    admission.touch(queryId, backend.name);
+    admission.touch(queryId, backend.name, backend.engine === 'trino');
     const { tracker } = this.options;
     const events = {
       // A query admitted through another instance has no slot here: record its end directly.

@@ -152,36 +152,6 @@ test('a writing statement on the embedded engine is refused with NOT_SUPPORTED (
   assert.match(error?.message ?? '', /server\.workers/);
 });
 
-test('a killed worker is restarted; its Trino queries finish through the other worker, its embedded query is gone, its slot is freed', { timeout: 120_000 }, async () => {
-  const instances = gateway.instanceIds();
-  const pids = gateway.workerPids();
-  const embedded = await submit('SELECT 1', 'alice', EMBEDDED);
-  const doomed = [...instances].find(([, instanceId]) => instanceId === workerOf(embedded.json.id as string))![0];
-  // Two connections, two workers: one of these Trino queries was admitted by the worker killed.
-  const trino = [await submit('SELECT count(*) FROM tpch.sf1.lineitem'), await submit('SELECT count(*) FROM tpch.sf1.orders')];
-  process.kill(pids.get(doomed)!, 'SIGKILL');
-  for (const run of trino) {
-    const { last, statuses } = await follow(run);
-    assert.equal(stateOf(last), 'FINISHED', JSON.stringify(last));
-    assert.ok(statuses.every((s) => s === 200), `statuses ${statuses.join(',')}`);
-  }
-  // As after an instance's kill -9: its embedded query is gone with it.
-  assert.equal((await follow(embedded)).last.httpStatus, 410);
-  // The host's only embedded slot was the dead worker's: its lease lapses, and the next query runs.
-  const next = await follow(await submit('SELECT 3', 'alice', EMBEDDED));
-  assert.equal(stateOf(next.last), 'FINISHED', JSON.stringify(next.last));
-  while (gateway.workerPids().get(doomed) === pids.get(doomed)) await new Promise((r) => setTimeout(r, 200));
-  assert.match(gateway.output(), /worker exited unexpectedly: restarting it/);
-  const serving = new Set<string>();
-  for (let attempt = 0; serving.size < 2; attempt++) {
-    const run = await submit('SELECT * FROM nation', 'alice', EMBEDDED);
-    serving.add(workerOf(run.json.id as string));
-    assert.equal(stateOf((await follow(run)).last), 'FINISHED');
-    // As in submitOnOtherWorker: the connections' parity must not keep the POSTs on one worker.
-    if (attempt % 2 === 0) await freshRequest('GET', `${gateway.url}/v1/info`);
-  }
-});
-
 test('SIGTERM to the primary drains every worker: not ready, new statements refused with 503, in-flight queries finish, then it exits', { timeout: 120_000 }, async () => {
   const embedded = await submit('SELECT * FROM nation', 'alice', EMBEDDED);
   const trino = await submitOnOtherWorker(embedded.json.id as string, 'SELECT * FROM tpch.tiny.nation', {});

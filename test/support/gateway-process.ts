@@ -20,10 +20,6 @@ export interface GatewayProcess {
   child: ChildProcess;
   /** Everything the process wrote (JSON log lines). */
   output(): string;
-  /** Worker index → pid, of the workers that reported their start (the latest per index). */
-  workerPids(): Map<number, number>;
-  /** Worker index → the instance id ending its query ids (the latest per index). */
-  instanceIds(): Map<number, string>;
   /** Resolves with the exit code once the process has exited. */
   exited: Promise<number | null>;
   /** Stops it: SIGTERM, then a second one (stop at once), then waits for the exit. */
@@ -62,8 +58,6 @@ export async function startGatewayProcess(config: Record<string, unknown>): Prom
     ...(tlsPort !== undefined ? { tlsUrl: `https://127.0.0.1:${tlsPort}` } : {}),
     child,
     output: () => output,
-    instanceIds: () => new Map(lines().flatMap((l) => (l.msg === 'querygate is listening' ? [[(l.worker as number | undefined) ?? 1, l.instanceId as string] as const] : []))),
-    workerPids: () => new Map(lines().flatMap((l) => (l.msg === 'worker started' ? [[l.worker as number, l.pid as number] as const] : []))),
     exited,
     async close() {
       if (child.exitCode === null) {
