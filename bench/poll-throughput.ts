@@ -24,6 +24,7 @@ const FLAGS = {
   profile: { kind: 'string', help: 'write a V8 CPU profile of the gateway into this directory' },
   json: { kind: 'string', help: 'also write the results to this JSON file' },
   baseline: { kind: 'string', help: 'a further target: the gateway of another built checkout (before/after in one run)' },
+  workers: { kind: 'number', help: 'a further target: the gateway with server.workers at this number (1 and N side by side)' },
 } satisfies FlagSpec;
 
 interface WrkResult {
@@ -95,9 +96,11 @@ async function main(): Promise<void> {
     const gateway = await startGateway({ backendUrl: fake.url, passwordAuth, ...(tls ? { tls } : {}), ...(flags.profile ? { profileDir: flags.profile } : {}) });
     const proxy = await startNodeProxy(fake.url);
     const baseline = flags.baseline === undefined ? undefined : await startGateway({ backendUrl: fake.url, repo: flags.baseline, passwordAuth, ...(tls ? { tls } : {}) });
+    const workers = flags.workers === undefined ? undefined : await startGateway({ backendUrl: fake.url, workers: flags.workers, passwordAuth, ...(tls ? { tls } : {}) });
+    const workersName = `gateway x${flags.workers} workers`;
     client = new BenchClient(BENCH_USER, {
       ...(tls ? { ca: tls.ca } : {}),
-      ...(passwordAuth ? { credentials: { origins: [gateway, baseline].flatMap((g) => (g ? [g.url] : [])), password: BENCH_PASSWORD } } : {}),
+      ...(passwordAuth ? { credentials: { origins: [gateway, baseline, workers].flatMap((g) => (g ? [g.url] : [])), password: BENCH_PASSWORD } } : {}),
     });
     const userHeader = `X-Trino-User: ${BENCH_USER}`;
     const basic = `Authorization: Basic ${Buffer.from(`${BENCH_USER}:${BENCH_PASSWORD}`).toString('base64')}`;
@@ -108,6 +111,7 @@ async function main(): Promise<void> {
       { name: 'gateway', uri: await pollTarget(client, gateway.url), headers: gatewayHeaders },
       { name: 'node-proxy', uri: await pollTarget(client, proxy.url), headers: [userHeader] },
       ...(baseline ? [{ name: 'baseline gateway', uri: await pollTarget(client, baseline.url), headers: gatewayHeaders }] : []),
+      ...(workers ? [{ name: workersName, uri: await pollTarget(client, workers.url), headers: gatewayHeaders }] : []),
     ];
     await client.close();
     const variant = passwordAuth ? 'nginx and gateway over HTTPS, gateway with password authentication' : tls ? 'nginx and gateway over HTTPS' : 'plain HTTP';
@@ -131,6 +135,7 @@ async function main(): Promise<void> {
     }
     await gateway.stop();
     await baseline?.stop();
+    await workers?.stop();
 
     const med = (name: string, key: keyof WrkResult) => median(results.get(name)!.map((x) => x[key]));
     const perRound = (a: string, b: string) => median(results.get(a)!.map((x, i) => x.rps / results.get(b)![i]!.rps));
@@ -155,6 +160,10 @@ async function main(): Promise<void> {
         `${pct(med('gateway', 'rps') / med('node-proxy', 'rps'))} of node-proxy; ` +
         `nginx = ${pct(med('nginx', 'rps') / med('direct', 'rps'))} of direct, node-proxy = ${pct(med('node-proxy', 'rps') / med('nginx', 'rps'))} of nginx`,
     );
+    if (workers) {
+      const latency = (key: 'p50ms' | 'p99ms') => `${fixed(med(workersName, key))} vs ${fixed(med('gateway', key))} ms`;
+      console.log(`${workersName} / gateway (1 process): ${(med(workersName, 'rps') / med('gateway', 'rps')).toFixed(2)} (per-round median ${perRound(workersName, 'gateway').toFixed(2)}); p50 ${latency('p50ms')}, p99 ${latency('p99ms')}`);
+    }
     if (baseline) console.log(`gateway / baseline gateway: ${(med('gateway', 'rps') / med('baseline gateway', 'rps')).toFixed(2)} (per-round median ${perRound('gateway', 'baseline gateway').toFixed(2)})`);
     console.log(`target: gateway >= 80% of nginx: ${gatewayVsNginx >= 0.8 ? 'met' : 'NOT met'}`);
     console.log(loadLine());

@@ -7,6 +7,10 @@ import { ConfigError, defaultConfig, loadConfigFile } from './config/load.js';
 import type { GatewayConfig } from './config/schema.js';
 import { createLogger, explainStatement, startGateway } from './gateway.js';
 import { policyCommand, type PolicySubcommand } from './policy/tags/cli.js';
+import { InHostClient } from './cluster/in-host.js';
+import { runWorkers, workerCount, workerOfHost } from './server/workers.js';
+import { rmSync } from 'node:fs';
+import cluster from 'node:cluster';
 
 const USAGE = `Usage:
   querygate serve [--config FILE] [--port N]   run the gateway (default: embedded DuckDB on port 8080)
@@ -203,10 +207,23 @@ async function main(): Promise<void> {
     }
   }
   if (options.port !== undefined) config.server.port = options.port;
-  const log = createLogger(config);
+  const workers = workerCount(config);
+  if (workers > 1 && cluster.isPrimary) {
+    // The primary's few lines (workers started, exited, restarted) are logged whatever the level set for queries.
+    const primaryLog = createLogger({ ...config, logging: { ...config.logging, level: config.logging.level === 'debug' || config.logging.level === 'trace' ? config.logging.level : 'info' } });
+    process.exit(await runWorkers(config, workers, primaryLog.child({ role: 'primary' })));
+  }
+  const place = workerOfHost();
+  const log = place === undefined ? createLogger(config) : createLogger(config).child({ worker: place.index });
+  const host = place === undefined ? undefined : new InHostClient();
+  // A worker that crashed left its socket behind.
+  if (place !== undefined) rmSync(place.socketPath, { force: true });
   let gateway;
   try {
-    gateway = await startGateway(config, log, options.config === undefined ? {} : { configPath: options.config });
+    gateway = await startGateway(config, log, {
+      ...(options.config === undefined ? {} : { configPath: options.config }),
+      ...(place && host ? { worker: { host, ...place } } : {}),
+    });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (err instanceof ConfigError) {
@@ -238,9 +255,24 @@ async function main(): Promise<void> {
         },
       );
   };
-  process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGHUP', () => gateway.reload());
+  if (host === undefined) {
+    process.on('SIGINT', () => stop('SIGINT'));
+    return;
+  }
+  // A worker follows its primary: a terminal's Ctrl-C reaches every process of the group, and the
+  // primary turns it into the drain (a SIGTERM sent to one worker drains that one alone).
+  process.on('SIGINT', () => undefined);
+  host.onCommand('drain', () => stop('drain (primary)'));
+  host.onCommand('stop', () => {
+    stopping = true;
+    stop('stop (primary)');
+  });
+  host.onCommand('reload', () => gateway.reload());
+  // The primary is gone (killed): nobody restarts or drains this worker, so it drains itself.
+  process.on('disconnect', () => stop('primary exited'));
+  host.started();
 }
 
 await main();

@@ -44,7 +44,8 @@ import { HistoryReconciler } from './tracking/reconciler.js';
 import { Admission } from './routing/admission.js';
 import { BackendPool } from './routing/backend-pool.js';
 import { FleetBackendStates } from './routing/backend-states.js';
-import { RedisBus } from './cluster/redis-bus.js';
+import { RedisBus, type MessageBus } from './cluster/redis-bus.js';
+import type { InHostClient } from './cluster/in-host.js';
 import { ClusterLoad, shareQueryEnds } from './routing/cluster-load.js';
 import { fleetRedis, RedisLeaseStore } from './cluster/redis-leases.js';
 import { LocalFleetQueue, RedisFleetQueue, type FleetQueue } from './cluster/fleet-queue.js';
@@ -56,6 +57,7 @@ import { Dispatcher, type GuardrailRuntime } from './server/dispatcher.js';
 import type { QueryTracker } from './tracking/query-tracker.js';
 import { drain, type DrainOutcome } from './server/drain.js';
 import { GatewayServer } from './server/gateway-server.js';
+import { workerCount } from './server/workers.js';
 import { Lifecycle, readiness } from './server/probes.js';
 import { StaticUi } from './server/static-ui.js';
 import { UiSessions } from './server/ui-session.js';
@@ -104,9 +106,9 @@ function createAuthenticator(config: AuthenticatorConfig, index: number, log: Lo
 }
 
 /** History and audit; a store that cannot be opened (corrupt or locked SQLite file) stops the start. */
-async function startOperationsFromConfig(config: GatewayConfig, log: Logger): Promise<Operations> {
+async function startOperationsFromConfig(config: GatewayConfig, log: Logger, spillFileName?: string): Promise<Operations> {
   try {
-    return await startOperations(config, log);
+    return await startOperations(config, log, spillFileName);
   } catch (err) {
     throw new ConfigError(`history: ${(err as Error).message}`);
   }
@@ -213,7 +215,7 @@ export async function createBackends(config: GatewayConfig, deps: BackendDepende
       backends.push(
         new LocalBackend({
           name: backend.name,
-          engine: new DuckDbEngine({ demo: backend.demo, catalogs: backend.catalogs, ...(backend.threads ? { threads: backend.threads } : {}) }),
+          engine: new DuckDbEngine({ demo: backend.demo, catalogs: backend.catalogs, ...(backend.threads ? { threads: backend.threads } : {}), oneOfWorkers: workerCount(config) > 1 }),
           signer: deps.signer,
           queryIds: deps.queryIds,
           clientTimeoutMs: config.queries.clientTimeout,
@@ -343,18 +345,36 @@ export async function explainStatement(config: GatewayConfig, request: ExplainRe
 export interface StartOptions {
   /** The configuration file: watched, and routing and backend settings re-applied when it changes. */
   configPath?: string;
+  /** This gateway is one of the host's worker processes (server.workers > 1). */
+  worker?: WorkerOptions;
+}
+
+export interface WorkerOptions {
+  /** The host's shared state, held by the primary process. */
+  host: InHostClient;
+  /** 1..workers: names this worker's own files (its history spill file). */
+  index: number;
+  /** Where this worker takes requests the others forward to it. */
+  socketPath: string;
 }
 
 export async function startGateway(config: GatewayConfig, log: Logger = createLogger(config), options: StartOptions = {}): Promise<RunningGateway> {
   const queryIds = new QueryIdGenerator();
+  const { worker } = options;
+  // The host's workers share one key when none is configured: a follow-up may reach any of them.
+  const joined = worker === undefined ? undefined : await worker.host.register(queryIds.instanceId, worker.socketPath);
+  const tokenSecret = config.security.tokenSecret ?? joined?.tokenSecret;
   if (config.security.tokenSecret === undefined) {
-    log.warn('security.tokenSecret is not set: follow-up URIs are signed with a random key, so they stop working when this instance restarts and no other instance can serve them');
+    const holder = worker === undefined ? 'this instance restarts' : 'the gateway (its primary process) restarts';
+    log.warn(`security.tokenSecret is not set: follow-up URIs are signed with a random key, so they stop working when ${holder} and no other instance can serve them`);
   }
   const metrics = new GatewayMetrics();
   const tracing = await startTracing(config.tracing);
-  const ops = await startOperationsFromConfig(config, log);
-  // One pair of Redis connections for every message between instances.
-  const bus = config.redis === undefined ? undefined : await RedisBus.connect(config.redis.url, log);
+  const ops = await startOperationsFromConfig(config, log, worker === undefined ? undefined : `history-spill-worker-${worker.index}.jsonl`);
+  // Every message between instances: one pair of Redis connections, or the host's primary for its workers.
+  const redisBus = config.redis === undefined ? undefined : await RedisBus.connect(config.redis.url, log);
+  const bus: MessageBus | undefined = redisBus ?? worker?.host.bus;
+  const channelPrefix = config.redis?.keyPrefix ?? '';
   const rulesFile = config.accessControl?.rulesFile;
   // One rules file for impersonation and statement authorization, reloaded when it changes.
   // Set once the backends are up: filters and masks are then checked against the tables they name.
@@ -369,13 +389,13 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
     rulesFile === undefined
       ? undefined
       : fromConfig('accessControl.rulesFile', () => new ReloadingFile(rulesFile, warningParser(log), ...auditedReloads(ops.audit, log, 'rules.reload', rulesFile), checkRuleExpressions));
-  const tagRuntime = config.accessControl?.tags === undefined ? undefined : await startTagService(config, log, bus);
+  const tagRuntime = config.accessControl?.tags === undefined ? undefined : await startTagService(config, log, bus && { bus, channelPrefix });
   if (rules === undefined && tagRuntime === undefined) log.warn('no accessControl is configured: every statement is allowed (allow-all)');
   const groupFile = createGroupFile(config, log);
   const identity = createIdentity(config, rules, groupFile, metrics, ops.audit, log);
   const tls = config.server.tls;
   const tlsMaterial = tls === undefined ? undefined : fromConfig('server.tls', () => ({ cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) }));
-  const signer = new QueryTokenSigner(config.security.tokenSecret, config.security.tokenTtl);
+  const signer = new QueryTokenSigner(tokenSecret, config.security.tokenTtl);
   // Filled below; engines report unreachable backends to it (passive health detection).
   let pool: BackendPool | undefined;
   const onUnreachable = (name: string, reason: string) => {
@@ -385,7 +405,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
   };
   const backends = await createBackends(config, { signer, queryIds, onUnreachable, log });
   await Promise.all(backends.map((b) => b.start()));
-  const cluster = await startClusterLoad(config, log);
+  const cluster = await startClusterLoad(config, log, worker?.host);
   pool = new BackendPool(
     config.backends.map((c, i) => ({ backend: backends[i]!, group: c.group, weight: c.weight, maxRunning: c.maxRunning, state: c.state })),
     config.healthCheck,
@@ -411,7 +431,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
   });
   metrics.observeBackends(pool, admission);
   cluster?.onEndedElsewhere((queryId, outcome) => admission.end(queryId, outcome));
-  const announceEnded = bus === undefined ? undefined : await shareQueryEnds(bus, `${config.redis!.keyPrefix}query-ended`, (queryId, outcome) => admission.end(queryId, outcome));
+  const announceEnded = bus === undefined ? undefined : await shareQueryEnds(bus, `${channelPrefix}query-ended`, (queryId, outcome) => admission.end(queryId, outcome));
   const metadata = new BackendMetadata(backends, log);
   ruleMetadata = metadata;
   if (rules !== undefined) await rules.checkCurrent().catch((err: unknown) => {
@@ -438,7 +458,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
           fromConfig('resourceGroups.file', () => new ReloadingFile(resourceGroupsFile, parseResourceGroupsFile, ...auditedReloads(ops.audit, log, 'resource-groups.reload', resourceGroupsFile))),
           new ResourceGroupAdmission(cluster),
         );
-  const fleetQueue = await startFleetQueue(config);
+  const fleetQueue = await startFleetQueue(config, worker?.host);
   const guardrails = startGuardrails(config, cluster, metrics, ops.audit, log);
   if (resourceGroups === undefined && guardrails?.rules.namesResourceGroups) log.warn('guardrails name resource groups, but no resourceGroups.file is configured: those guardrails never apply');
   // Runaway guardrails and resource groups' CPU quotas read running queries' statistics.
@@ -481,10 +501,19 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
     });
   }, metadataService);
   if (access) metrics.observeDecisionCache(() => access.cacheStats);
+  // Cached table and view metadata is forgotten everywhere when a statement changes objects anywhere.
+  const objectsChangedChannel = `${channelPrefix}objects-changed`;
+  if (bus && access) await bus.subscribe(objectsChangedChannel, () => access.objectsChanged());
+  const sessions = new UiSessions(tokenSecret, config.ui.sessionTtl, bus && ((id, expiresAt) => void bus.publish(`${channelPrefix}ui-session-revoked`, JSON.stringify({ id, expiresAt }))));
+  await bus?.subscribe(`${channelPrefix}ui-session-revoked`, (message) => {
+    const revoked = parseRevocation(message);
+    if (revoked) sessions.revokedElsewhere(revoked.id, revoked.expiresAt);
+  });
+  worker?.host.serveLiveQueries(() => ops.tracker.inFlight());
   const tagsFile = config.accessControl?.tags?.file;
   const admin = new AdminApi({
     identity,
-    sessions: new UiSessions(config.security.tokenSecret, config.ui.sessionTtl),
+    sessions,
     pool,
     backendStates,
     admission,
@@ -496,6 +525,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
     ...(access ? { simulate: (request: ExplainRequest) => simulateAccess(access, (ctx) => dispatcher.previewRoute(ctx), request, resourceGroups && ((criteria) => resourceGroups.select(criteria))) } : {}),
     ...(tagRuntime ? { policy: { service: tagRuntime.service, audit: ops.audit, ...(tagsFile !== undefined ? { managedBy: tagsFile } : {}) } } : {}),
     ...(config.server.publicUrl ? { publicUrl: config.server.publicUrl } : {}),
+    ...(worker ? { liveElsewhere: () => worker.host.liveElsewhere() } : {}),
     log,
   });
   const server = new GatewayServer({
@@ -518,13 +548,16 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
     tracker: ops.tracker,
     ...(access ? { access } : {}),
     ...(announceEnded ? { announceEnded } : {}),
+    ...(bus && access ? { announceObjectsChanged: () => void bus.publish(objectsChangedChannel, '') } : {}),
+    ...(worker ? { ownerOf: (queryId: string) => worker.host.ownerOf(queryId, queryIds.instanceId) } : {}),
     lifecycle,
     readiness: () => readiness(lifecycle, pool, admission),
     log,
   });
+  if (worker) await server.listen({ forwardedFrom: 'workers', path: worker.socketPath });
   const httpPort = config.server.httpEnabled ? (await server.listen({ port: config.server.port, host: config.server.host })).port : undefined;
   const httpsPort = tls && tlsMaterial ? (await server.listen({ port: tls.port, host: config.server.host, tls: tlsMaterial })).port : undefined;
-  log.info({ httpPort, httpsPort, backends: config.backends.map((b) => `${b.name} (${b.engine}, group ${b.group})`) }, 'querygate is listening');
+  log.info({ httpPort, httpsPort, instanceId: queryIds.instanceId, backends: config.backends.map((b) => `${b.name} (${b.engine}, group ${b.group})`) }, 'querygate is listening');
   lifecycle.serving();
   return {
     port: httpPort ?? httpsPort!,
@@ -548,7 +581,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
       await tagRuntime?.close();
       await cluster?.close();
       await fleetQueue.close();
-      bus?.close();
+      redisBus?.close();
       await ops.close();
       // Last: the spans of queries the drain ended are exported before the process exits.
       await tracing.shutdown();
@@ -556,9 +589,9 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
   };
 }
 
-/** The gateway queue shared through Redis when configured (any instance serves its polls), else this instance's own. */
-async function startFleetQueue(config: GatewayConfig): Promise<FleetQueue> {
-  if (config.redis === undefined) return new LocalFleetQueue();
+/** The gateway queue shared through Redis when configured (any instance serves its polls), else the host's, else this instance's own. */
+async function startFleetQueue(config: GatewayConfig, host: InHostClient | undefined): Promise<FleetQueue> {
+  if (config.redis === undefined) return host?.queue ?? new LocalFleetQueue();
   const redis = fleetRedis(config.redis.url);
   await redis.connect().catch(() => undefined);
   return new RedisFleetQueue(redis, `${config.redis.keyPrefix}queue:`);
@@ -594,13 +627,32 @@ function startMonitor(config: GatewayConfig, metrics: GatewayMetrics, audit: Aud
   return monitor;
 }
 
-/** Fleet-wide running/queued counts as leases in Redis, when configured; an unreachable Redis is not fatal (local shares, logged). */
-async function startClusterLoad(config: GatewayConfig, log: Logger): Promise<ClusterLoad | undefined> {
-  if (config.redis === undefined) return undefined;
-  const store = new RedisLeaseStore({ redis: config.redis.url, prefix: `${config.redis.keyPrefix}fleet:` });
-  await store.connect();
+/**
+ * Fleet-wide running/queued counts as leases in Redis, when configured (an unreachable Redis is
+ * not fatal: local shares, logged), else in the host's primary process for its workers.
+ */
+async function startClusterLoad(config: GatewayConfig, log: Logger, host: InHostClient | undefined): Promise<ClusterLoad | undefined> {
+  let store;
+  if (config.redis !== undefined) {
+    store = new RedisLeaseStore({ redis: config.redis.url, prefix: `${config.redis.keyPrefix}fleet:` });
+    await store.connect();
+  } else if (host !== undefined) {
+    store = host.leases;
+  } else {
+    return undefined;
+  }
   const cluster = new ClusterLoad(store, { adoptIdleMs: config.queries.clientTimeout, log });
   await cluster.refresh();
   cluster.start();
   return cluster;
+}
+
+/** A logout announced on the bus, or undefined when the message is not one. */
+function parseRevocation(message: string): { id: string; expiresAt: number } | undefined {
+  try {
+    const value = JSON.parse(message) as { id?: unknown; expiresAt?: unknown };
+    return typeof value.id === 'string' && typeof value.expiresAt === 'number' ? { id: value.id, expiresAt: value.expiresAt } : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -204,13 +204,15 @@ export interface GatewayOptions {
   extraConfig?: Record<string, unknown>;
   /** Flags for node itself (e.g. the heap ceiling `npm start` sets). */
   nodeArgs?: string[];
+  /** server.workers: worker processes on the one port (default 1). */
+  workers?: number;
 }
 
 /** Runs `node dist/src/cli.js serve` with a generated configuration: one Trino pass-through backend. */
 export async function startGateway(options: GatewayOptions): Promise<Service> {
   const dir = makeTempDir('querygate-bench-gw-');
   const port = await freePort();
-  const server: Record<string, unknown> = { host: '127.0.0.1', port };
+  const server: Record<string, unknown> = { host: '127.0.0.1', port, ...(options.workers === undefined ? {} : { workers: options.workers }) };
   if (options.tls) Object.assign(server, { httpEnabled: false, tls: { port, certFile: options.tls.certFile, keyFile: options.tls.keyFile } });
   const config: Record<string, unknown> = {
     server,
@@ -244,6 +246,11 @@ export async function startGateway(options: GatewayOptions): Promise<Service> {
   children.add(child);
   const service = register('gateway', `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`, child);
   await waitForHttp(`${service.url}/v1/info`, child, () => `gateway log:\n${tail(logFile)}`, options.tls?.ca);
+  // The first worker answers before the others have started: measured only once all of them serve.
+  while ((options.workers ?? 1) > 1 && readFileSync(logFile, 'utf8').split('"msg":"worker started"').length - 1 < options.workers!) {
+    if (child.exitCode !== null) throw new BenchError(`gateway exited: ${tail(logFile)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   return service;
 }
 

@@ -10,7 +10,15 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 
-export class RedisBus {
+/** Messages between instances: Redis pub/sub across hosts, the primary process between one host's workers (in-host.ts). */
+export interface MessageBus {
+  /** Calls `onMessage` with every message published on `channel`, by any instance (this one too). */
+  subscribe(channel: string, onMessage: (message: string) => void): Promise<void>;
+  /** False when the message could not be sent. */
+  publish(channel: string, message: string): Promise<boolean>;
+}
+
+export class RedisBus implements MessageBus {
   private readonly handlers = new Map<string, (message: string) => void>();
 
   private constructor(

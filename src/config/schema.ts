@@ -369,6 +369,11 @@ export const configSchema = z
           .optional(),
         /** On SIGTERM/SIGINT, how long in-flight queries may run on before they are cancelled on their backends. */
         drainTimeout: duration.default(DEFAULT_DRAIN_TIMEOUT_MS),
+        /**
+         * Worker processes serving the port (node:cluster), `auto` for one per core. Default 1: one
+         * process, as embedded in tests and `npm start`; more share state through the primary process.
+         */
+        workers: z.union([z.number().int().min(1).max(1024), z.literal('auto')]).default(1),
       })
       .strict()
       .default({
@@ -380,6 +385,7 @@ export const configSchema = z
         exposeBackendDetails: false,
         httpEnabled: true,
         drainTimeout: DEFAULT_DRAIN_TIMEOUT_MS,
+        workers: 1,
       }),
     authentication: z
       .object({

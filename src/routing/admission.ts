@@ -212,10 +212,12 @@ export class Admission {
   }
 
   /** A poll of `queryId` on `backend` reached this instance (its lease is kept alive here too, wherever it was admitted). */
-  touch(queryId: string, backend: string): void {
+  touch(queryId: string, backend: string, servedFromAnyInstance: boolean): void {
     const slot = this.inflight.get(queryId);
     if (slot) slot.lastSeen = Date.now();
-    this.pool.cluster?.pollServed(backend, queryId);
+    // An embedded engine's query lives in the instance running it: a poll of one elsewhere (its
+    // instance died: 410) must not take over its lease, or the slot would stay taken.
+    if (slot || servedFromAnyInstance) this.pool.cluster?.pollServed(backend, queryId);
   }
 
   /**

@@ -20,7 +20,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { RedisBus } from '../cluster/redis-bus.js';
+import type { MessageBus } from '../cluster/redis-bus.js';
 import type { HeldLease, LeaseStore, ReleasedLease } from '../cluster/leases.js';
 import { isOutcome } from '../cluster/leases.js';
 import type { QueryOutcome } from '../engines/backend.js';
@@ -348,7 +348,7 @@ function splitPool(pool: string): ['backend' | 'group', string] {
  * Announcements lost while Redis is down change nothing for the counts (the tombstone and the
  * leases converge). Returns the function that announces an end.
  */
-export async function shareQueryEnds(bus: RedisBus, channel: string, onEndedElsewhere: (queryId: string, outcome: QueryOutcome) => void): Promise<(queryId: string, outcome: QueryOutcome) => void> {
+export async function shareQueryEnds(bus: MessageBus, channel: string, onEndedElsewhere: (queryId: string, outcome: QueryOutcome) => void): Promise<(queryId: string, outcome: QueryOutcome) => void> {
   await bus.subscribe(channel, (message) => {
     const ended = parseAnnouncement(message);
     if (ended) onEndedElsewhere(ended.queryId, ended.outcome);

@@ -21,6 +21,7 @@ import type { Admission } from '../routing/admission.js';
 import type { FleetBackendStates } from '../routing/backend-states.js';
 import type { BackendPool } from '../routing/backend-pool.js';
 import type { Operations } from '../tracking/operations.js';
+import type { QueryRecord } from '../tracking/types.js';
 import { ValidationError, type RawParams } from '../tracking/validation.js';
 import { adminRoutes } from './admin-routes.js';
 import { openApiDocument } from './openapi.js';
@@ -102,6 +103,8 @@ export interface AdminApiOptions {
   publicUrl?: string;
   /** `/api/policy/...`, when tag-based access control is configured. */
   policy?: PolicyApiOptions;
+  /** With several workers on the host: the live queries of the others. */
+  liveElsewhere?: () => Promise<QueryRecord[]>;
   log: Logger;
 }
 

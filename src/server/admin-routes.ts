@@ -168,9 +168,12 @@ export function adminRoutes(options: AdminApiOptions): ApiRoute[] {
     {
       method: 'GET',
       path: '/api/queries/live',
-      summary: 'Queries in flight through this gateway instance, newest first',
+      summary: 'Queries in flight through this gateway instance (all its workers), newest first',
       tag: 'queries',
-      run: async () => ({ body: { items: operations.tracker.inFlight() } }),
+      run: async () => {
+        const elsewhere = (await options.liveElsewhere?.().catch(() => [])) ?? [];
+        return { body: { items: [...operations.tracker.inFlight(), ...elsewhere].sort((a, b) => b.createdAt - a.createdAt) } };
+      },
     },
     {
       method: 'GET',

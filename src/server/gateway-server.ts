@@ -33,6 +33,7 @@ import { shuttingDown } from './drain.js';
 import type { Lifecycle, Readiness } from './probes.js';
 import { sendJson, sendNoContent, sendQueryFailure, sendText } from './respond.js';
 import { GuardrailRefusal, guardrailRecord } from '../admission/guardrails.js';
+import { FORWARDED_PROTO_HEADER, forwardToWorker } from './worker-forwarding.js';
 
 export interface GatewayServerOptions {
   backends: Backend[];
@@ -61,15 +62,22 @@ export interface GatewayServerOptions {
   metadata?: { service: MetadataService; backend: LocalBackend };
   /** Tells the instance that admitted a query that it ended here (QueryEndChannel, with Redis). */
   announceEnded?: (queryId: string, outcome: QueryOutcome) => void;
+  /** Tells the other instances (workers) that tables or views changed: they forget cached metadata too. */
+  announceObjectsChanged?: () => void;
+  /** With several workers on the host: the socket of the other worker holding a query, if one does. */
+  ownerOf?: (queryId: string) => string | undefined;
   log: Logger;
 }
 
-export interface Listener {
-  port: number;
-  host: string;
-  /** Certificate and key (PEM) for HTTPS; plain HTTP without them. */
-  tls?: { cert: Buffer; key: Buffer };
-}
+export type Listener =
+  | {
+      port: number;
+      host: string;
+      /** Certificate and key (PEM) for HTTPS; plain HTTP without them. */
+      tls?: { cert: Buffer; key: Buffer };
+    }
+  /** A worker's own socket, taking the requests other workers forward to it (worker-forwarding.ts). */
+  | { forwardedFrom: 'workers'; path: string };
 
 const HOST_HEADER = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
 
@@ -78,6 +86,8 @@ export class GatewayServer {
   private readonly frontDoors: FrontDoor[] = [];
   private readonly backendsByName: Map<string, Backend>;
   private readonly startedAt = Date.now();
+  /** Connections of the forwarding socket: only there is the forwarder's word on TLS taken. */
+  private readonly forwardedConnections = new WeakSet<object>();
 
   constructor(private readonly options: GatewayServerOptions) {
     this.backendsByName = new Map(options.backends.map((b) => [b.name, b]));
@@ -85,6 +95,7 @@ export class GatewayServer {
 
   /** Starts one listener; call once per port (plain HTTP and/or HTTPS). */
   listen(listener: Listener): Promise<AddressInfo> {
+    const tls = 'tls' in listener ? listener.tls : undefined;
     const serverOptions = {
       // Prepared statements travel in headers; large ones need more than Node's 16 kB default.
       maxHeaderSize: 256 * 1024,
@@ -96,12 +107,12 @@ export class GatewayServer {
     const handler = (req: IncomingMessage, res: ServerResponse) => {
       this.handle(req, res).catch((err: unknown) => this.internalError(res, err));
     };
-    const server: Server = listener.tls ? createTlsServer({ ...serverOptions, ...listener.tls }, handler) : createServer(serverOptions, handler);
+    const server: Server = tls ? createTlsServer({ ...serverOptions, ...tls }, handler) : createServer(serverOptions, handler);
     // Beyond this many open connections (on this listener), new ones are closed as they arrive.
     server.maxConnections = this.options.maxConnections;
     // Connections reach the front door first; node:http's own connection handling serves what
     // the front door hands off (request-head.ts, front-door.ts).
-    const event = listener.tls ? 'secureConnection' : 'connection';
+    const event = tls ? 'secureConnection' : 'connection';
     const [nodeConnection] = server.listeners(event) as Array<(socket: Socket) => void>;
     if (nodeConnection === undefined) throw new Error(`node:http registered no ${event} listener`);
     const frontDoor = new FrontDoor({
@@ -118,15 +129,22 @@ export class GatewayServer {
       keepAliveTimeout: serverOptions.keepAliveTimeout,
     });
     server.off(event, nodeConnection);
-    server.on(event, (socket: Socket) => frontDoor.accept(socket));
+    const forwarded = 'forwardedFrom' in listener;
+    server.on(event, (socket: Socket) => {
+      if (forwarded) this.forwardedConnections.add(socket);
+      frontDoor.accept(socket);
+    });
     this.servers.push(server);
     this.frontDoors.push(frontDoor);
     return new Promise((resolve, reject) => {
       server.once('error', reject);
-      server.listen(listener.port, listener.host, () => {
+      const listening = () => {
         server.off('error', reject);
         resolve(server.address() as AddressInfo);
-      });
+      };
+      // A worker's own socket is its alone (exclusive: node:cluster would share it between workers).
+      if (forwarded) server.listen({ path: listener.path, exclusive: true }, listening);
+      else server.listen(listener.port, listener.host, listening);
     });
   }
 
@@ -159,10 +177,16 @@ export class GatewayServer {
           trace.failed(err);
           throw err;
         });
-      } else {
+      } else if (!(await this.forwardedToOwner(req, res, parseFollowUpPath(path)?.queryId))) {
         await this.followUp(req, res, path, search, receivedAt);
       }
     });
+  }
+
+  /** True when another worker of this host holds the query and answered the request (worker-forwarding.ts). */
+  private async forwardedToOwner(req: ClientRequest, res: ClientResponse, queryId: string | undefined): Promise<boolean> {
+    const socketPath = queryId === undefined ? undefined : this.options.ownerOf?.(queryId);
+    return socketPath !== undefined && (await forwardToWorker(req, res, socketPath, this.isTls(req)));
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -179,7 +203,7 @@ export class GatewayServer {
       } else if (path === '/v1/info') {
         this.info(res);
       } else if (path.startsWith('/v1/query/')) {
-        await this.queryResource(req, res, path);
+        if (!(await this.forwardedToOwner(req, res, path.slice('/v1/query/'.length)))) await this.queryResource(req, res, path);
       } else if (path.startsWith('/v1/spooled/')) {
         await this.segment(req, res, path);
       } else if (path === '/metrics') {
@@ -187,7 +211,7 @@ export class GatewayServer {
         const { registry } = this.options.metrics;
         sendText(res, 200, await registry.metrics(), { 'Content-Type': registry.contentType });
       } else if (path.startsWith('/api/')) {
-        await this.options.admin.handle(req, res, path, search, isTls(req));
+        if (!(await this.forwardedToOwner(req, res, ADMIN_CANCEL_PATH.exec(path)?.[1]))) await this.options.admin.handle(req, res, path, search, this.isTls(req));
       } else if (path === '/' || path === '/ui' || path.startsWith('/ui/')) {
         await this.options.ui.handle(req, res, path, search);
       } else {
@@ -213,7 +237,7 @@ export class GatewayServer {
     // Who is asking comes first: nothing is decoded (prepared statements) or read (the body) for a stranger.
     let identity: Identity;
     try {
-      identity = await trace.stage('authenticate', () => this.options.identity.resolve(req, detectDialect(req.headers), isTls(req)));
+      identity = await trace.stage('authenticate', () => this.options.identity.resolve(req, detectDialect(req.headers), this.isTls(req)));
     } catch (err) {
       if (!(err instanceof ImpersonationDenied)) throw err;
       trace.failed(err);
@@ -258,7 +282,7 @@ export class GatewayServer {
         sql: access?.rewrittenSql ?? sql,
         ...(access?.rewrittenSql !== undefined ? { originalSql: sql } : {}),
         // Cached table and view metadata would be stale once the change is made: a replaced view must be checked by its new definition.
-        ...(access !== undefined && changesObjects(access.request) ? { afterEnd: () => this.options.access?.objectsChanged() } : {}),
+        ...(access !== undefined && changesObjects(access.request) ? { afterEnd: () => this.objectsChanged() } : {}),
         session,
         user: identity.user,
         principal: identity.principal.user,
@@ -296,6 +320,11 @@ export class GatewayServer {
       });
       sendQueryFailure(res, queryId, baseUrl, failure);
     }
+  }
+
+  private objectsChanged(): void {
+    this.options.access?.objectsChanged();
+    this.options.announceObjectsChanged?.();
   }
 
   /** A metadata statement answered by the gateway: no routing or admission, recorded in history like any query. */
@@ -356,7 +385,7 @@ export class GatewayServer {
     const followUp = this.options.signer.verifyFollowUp(parsed);
     const { queryId } = followUp;
     const dialect = detectDialect(req.headers);
-    const identity = await this.options.identity.resolve(req, dialect, isTls(req));
+    const identity = await this.options.identity.resolve(req, dialect, this.isTls(req));
     if (followUp.backend === QUEUE_BACKEND) {
       await this.options.dispatcher.followUp(req.method, queryId, Number(followUp.target), identity.principal.user, followUp.user, search, this.baseUrl(req), res);
       return;
@@ -369,7 +398,7 @@ export class GatewayServer {
       return;
     }
     const { admission } = this.options;
-    admission.touch(queryId, backend.name);
+    admission.touch(queryId, backend.name, backend.engine === 'trino');
     const { tracker } = this.options;
     const events = {
       // A query admitted through another instance has no slot here: record its end directly.
@@ -399,7 +428,7 @@ export class GatewayServer {
     // Refuses a token not issued here, altered, for another action or expired before anything else.
     const segment = this.options.signer.verifyFollowUp(parsed);
     if (namesSomeone(req.headers)) {
-      const identity = await this.options.identity.resolve(req, detectDialect(req.headers), isTls(req));
+      const identity = await this.options.identity.resolve(req, detectDialect(req.headers), this.isTls(req));
       if (identity.principal.user !== segment.user) throw new HttpFailure(403, 'Access Denied: Cannot access a segment of a query started by another user');
     }
     const backend = this.backendsByName.get(segment.backend);
@@ -413,7 +442,7 @@ export class GatewayServer {
     if (!/^[A-Za-z0-9_]{1,128}$/.test(queryId)) throw new HttpFailure(404, 'Query not found');
     if (req.method !== 'GET' && req.method !== 'DELETE') throw new HttpFailure(405, 'Method not allowed');
     const dialect = detectDialect(req.headers);
-    const identity = await this.options.identity.resolve(req, dialect, isTls(req));
+    const identity = await this.options.identity.resolve(req, dialect, this.isTls(req));
     // Backends are asked as the authenticated user (a password client sends no user header).
     const headers = { ...req.headers, [headerName(dialect, 'User').toLowerCase()]: identity.user };
     // A query that waited in the gateway queue keeps its first id: its backend knows it by another.
@@ -477,10 +506,16 @@ export class GatewayServer {
     if (this.options.publicUrl !== undefined) return this.options.publicUrl.replace(/\/$/, '');
     const host = req.headers.host;
     if (host === undefined || !HOST_HEADER.test(host)) throw new HttpFailure(400, 'Missing or invalid Host header');
-    return `${isTls(req) ? 'https' : 'http'}://${host}`;
+    return `${this.isTls(req) ? 'https' : 'http'}://${host}`;
   }
 
 
+
+  /** Over TLS: the client's own connection, or, forwarded by another worker, the one it came in on. */
+  private isTls(req: ClientRequest): boolean {
+    if ((req.socket as { encrypted?: boolean }).encrypted === true) return true;
+    return this.forwardedConnections.has(req.socket) && req.headers[FORWARDED_PROTO_HEADER] === 'https';
+  }
 
   private internalError(res: ClientResponse, err: unknown): void {
     this.options.log.error({ err }, 'request failed');
@@ -497,9 +532,8 @@ function namesSomeone(headers: IncomingMessage['headers']): boolean {
   return ['authorization', 'x-trino-user', 'x-presto-user', 'x-trino-original-user', 'x-presto-original-user'].some((name) => headers[name] !== undefined);
 }
 
-function isTls(req: ClientRequest): boolean {
-  return (req.socket as { encrypted?: boolean }).encrypted === true;
-}
+/** The admin API's cancel of a live query, which only the worker running it can do. */
+const ADMIN_CANCEL_PATH = /^\/api\/queries\/([A-Za-z0-9_]{1,128})\/cancel$/;
 
 /** A request target's path and its query string (without the `?`). */
 function splitUrl(url: string): { path: string; search: string } {

@@ -2,7 +2,8 @@
  * Web UI sessions: a signed cookie holding who logged in, until when, and a session id. Any
  * gateway instance with the same `security.tokenSecret` verifies it without a shared store. The
  * CSRF token is derived from the session id with the same key, so it needs no storage either.
- * Logout revokes the session id in this instance's memory until the session would have expired.
+ * Logout revokes the session id in memory until the session would have expired, here and, through
+ * `announceRevoked` (the message bus), in the other instances and workers.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -31,6 +32,7 @@ export class UiSessions {
   constructor(
     secret: string | undefined,
     readonly ttlMs: number,
+    private readonly announceRevoked?: (id: string, expiresAt: number) => void,
   ) {
     // A key of its own, derived from the shared secret: a follow-up token never verifies as a session.
     this.key = createHmac('sha256', secret === undefined ? randomBytes(32) : Buffer.from(secret, 'utf8')).update('querygate ui session v1').digest();
@@ -74,10 +76,16 @@ export class UiSessions {
   }
 
   revoke(session: UiSession, now = Date.now()): void {
-    for (const [id, expiresAt] of this.revoked) if (expiresAt <= now) this.revoked.delete(id);
+    this.revokedElsewhere(session.id, session.expiresAt, now);
+    this.announceRevoked?.(session.id, session.expiresAt);
+  }
+
+  /** A logout another instance or worker announced (or this one's own). */
+  revokedElsewhere(id: string, expiresAt: number, now = Date.now()): void {
+    for (const [revokedId, until] of this.revoked) if (until <= now) this.revoked.delete(revokedId);
     // Bounded: past the limit the oldest revocations go first (they expire first too).
     if (this.revoked.size >= MAX_REVOKED) this.revoked.delete(this.revoked.keys().next().value!);
-    this.revoked.set(session.id, session.expiresAt);
+    this.revoked.set(id, expiresAt);
   }
 
   private mac(text: string): Buffer {

@@ -25,7 +25,8 @@ export interface Operations {
   close(): Promise<void>;
 }
 
-export async function startOperations(config: GatewayConfig, log: Logger): Promise<Operations> {
+/** `spillFileName`: each worker process of a host has its own (a spill file has one writer). */
+export async function startOperations(config: GatewayConfig, log: Logger, spillFileName = 'history-spill.jsonl'): Promise<Operations> {
   const { history } = config;
   let store: TrackingStore | undefined;
   let retention: RetentionJob | undefined;
@@ -53,7 +54,7 @@ export async function startOperations(config: GatewayConfig, log: Logger): Promi
   else void open().catch(() => undefined);
   const writer = new BufferedHistoryWriter({
     store: store ?? open,
-    spillFile: join(config.dataDir, 'history-spill.jsonl'),
+    spillFile: join(config.dataDir, spillFileName),
     logger: log,
   });
   const sinks = [new StoreAuditSink(writer), ...(config.audit.file ? [new JsonLinesAuditSink({ target: config.audit.file, onError: (err) => log.error({ err: err.message }, 'audit line not written') })] : [])];

@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { pino } from 'pino';
 import { validateConfig } from '../../src/config/load.js';
 import { startGateway, type RunningGateway } from '../../src/gateway.js';
+import { startGatewayProcess } from './gateway-process.js';
 
 const exec = promisify(execFile);
 export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
@@ -28,19 +29,39 @@ export async function ensureTrino(name = TRINO_NAME, port = TRINO_PORT): Promise
 
 export const TEST_SECRET = 'integration-test-secret-0123456789abcdef';
 
+/**
+ * Worker processes of the gateways tests start (QUERYGATE_TEST_WORKERS=2): then each is
+ * `querygate serve` in its own process with `server.workers` at that number, not an in-process
+ * gateway; a test that reloads a configuration file or drains in-process still gets one process.
+ */
+const TEST_WORKERS = Number(process.env.QUERYGATE_TEST_WORKERS ?? 1);
+
 export async function startTestGateway(config: Record<string, unknown>, options: { configPath?: string } = {}): Promise<RunningGateway> {
-  const validated = validateConfig(
-    {
-      server: { port: 0, host: '127.0.0.1' },
-      security: { tokenSecret: TEST_SECRET },
-      logging: { level: 'warn' },
-      // Each gateway its own history file: SQLite is opened exclusively by one gateway.
-      dataDir: mkdtempSync(join(tmpdir(), 'qg-data-')),
-      ...config,
-    },
-    'test',
-  );
+  const settings = {
+    server: { port: 0, host: '127.0.0.1' },
+    security: { tokenSecret: TEST_SECRET },
+    logging: { level: 'warn' },
+    // Each gateway its own history file: SQLite is opened exclusively by one gateway.
+    dataDir: mkdtempSync(join(tmpdir(), 'qg-data-')),
+    ...config,
+  };
+  const validated = validateConfig(settings, 'test');
+  if (TEST_WORKERS > 1 && options.configPath === undefined) return startWorkersGateway(settings);
   return startGateway(validated, pino({ level: process.env.QUERYGATE_TEST_LOG ?? 'silent' }), options);
+}
+
+async function startWorkersGateway(settings: Record<string, unknown>): Promise<RunningGateway> {
+  const server = { ...(settings.server as Record<string, unknown>), workers: TEST_WORKERS };
+  // The process's start is read from its info lines.
+  const gateway = await startGatewayProcess({ ...settings, server, logging: { level: 'info' } });
+  return {
+    port: gateway.port,
+    url: gateway.url,
+    ...(gateway.tlsUrl !== undefined ? { tlsUrl: gateway.tlsUrl } : {}),
+    drain: () => Promise.reject(new Error('drain() is in-process only: with QUERYGATE_TEST_WORKERS the gateway is drained by SIGTERM')),
+    reload: () => void gateway.child.kill('SIGHUP'),
+    close: () => gateway.close(),
+  };
 }
 
 /** Environment of the real clients installed by scripts/clients/install.sh. */

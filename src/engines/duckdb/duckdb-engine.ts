@@ -31,6 +31,11 @@ export interface DuckDbEngineOptions {
   catalogs?: DuckDbCatalog[];
   /** DuckDB worker threads; DuckDB's default is one per core. */
   threads?: number;
+  /**
+   * One of several worker processes' engines (server.workers > 1): each has its own copy, so a
+   * write would reach one worker's only; writes are refused and catalog files attached read-only.
+   */
+  oneOfWorkers?: boolean;
 }
 
 /** The parts of a json_serialize_plan node read for view expansion. */
@@ -69,6 +74,7 @@ export class DuckDbEngine implements LocalEngine {
   private readonly demo: boolean;
   private readonly catalogs: DuckDbCatalog[];
   private readonly threads: number | undefined;
+  private readonly oneOfWorkers: boolean;
   /** Catalog file paths never shown to clients: errors name the catalog instead. */
   private readonly redactions: Array<readonly [string, string]>;
   private instance: DuckDBInstance | undefined;
@@ -86,6 +92,7 @@ export class DuckDbEngine implements LocalEngine {
     this.demo = options.demo ?? true;
     this.catalogs = options.catalogs ?? [];
     this.threads = options.threads;
+    this.oneOfWorkers = options.oneOfWorkers ?? false;
     this.redactions = this.catalogs.map((c) => [c.path, `<catalog ${c.name}>`] as const);
   }
 
@@ -116,7 +123,7 @@ export class DuckDbEngine implements LocalEngine {
       if (this.demo) for (const sql of DEMO_STATEMENTS) await setup.run(sql);
       for (const catalog of this.catalogs) {
         step = `attaching catalog '${catalog.name}' (${catalog.path})`;
-        await setup.run(`ATTACH ${quoteString(catalog.path)} AS ${quoteIdentifier(catalog.name)}${catalog.readOnly ? ' (READ_ONLY)' : ''}`);
+        await setup.run(`ATTACH ${quoteString(catalog.path)} AS ${quoteIdentifier(catalog.name)}${catalog.readOnly || this.oneOfWorkers ? ' (READ_ONLY)' : ''}`);
       }
       // DuckDB's own in-memory and temporary databases are no catalogs of the gateway's namespace.
       const listed = await setup.runAndReadAll("SELECT DISTINCT catalog_name FROM information_schema.schemata WHERE catalog_name NOT IN ('memory', 'temp') ORDER BY 1");
@@ -148,6 +155,9 @@ export class DuckDbEngine implements LocalEngine {
       catalog: statement.catalog,
       schema: statement.schema,
     });
+    if (translation?.writes === true && this.oneOfWorkers) {
+      throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, 'Writing through the embedded engine is not supported with server.workers > 1: each worker process has its own copy of the engine, so the write would reach one of them only');
+    }
     if (signal.aborted) throw canceledFailure();
     const connection = await instance.connect();
     const onAbort = (): void => execution.cancel();

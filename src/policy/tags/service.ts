@@ -12,7 +12,7 @@
  * retries. Decisions never wait on a store that answers nothing for longer than its timeouts.
  */
 import type { Logger } from 'pino';
-import type { RedisBus } from '../../cluster/redis-bus.js';
+import type { MessageBus } from '../../cluster/redis-bus.js';
 import type { TagPolicyDocument } from './document.js';
 import { validatePolicy } from './document.js';
 import { TagPolicy } from './engine.js';
@@ -22,7 +22,7 @@ export interface TagServiceOptions {
   store: TagStore;
   pollIntervalMs: number;
   /** Where changes are announced to other instances and heard from them (`<keyPrefix>tag-policy`). */
-  announcements?: { bus: RedisBus; channel: string };
+  announcements?: { bus: MessageBus; channel: string };
   log: Logger;
 }
 

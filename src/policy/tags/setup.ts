@@ -3,7 +3,7 @@
  * (history.db under dataDir, or history.connectionString), so one setting says where state lives.
  */
 import type { Logger } from 'pino';
-import { RedisBus } from '../../cluster/redis-bus.js';
+import { RedisBus, type MessageBus } from '../../cluster/redis-bus.js';
 import { ConfigError } from '../../config/load.js';
 import type { GatewayConfig } from '../../config/schema.js';
 import { openTagStore, SqliteTagStore, type TagStore } from './store.js';
@@ -26,17 +26,17 @@ async function openTagStoreFromConfig(config: GatewayConfig, log: Logger): Promi
  * The running service and what it owns (the store; the Redis bus when it had to connect its own);
  * `close` closes them. A gateway passes the bus its instance shares; commands leave it to this.
  */
-export async function startTagService(config: GatewayConfig, log: Logger, sharedBus?: RedisBus): Promise<{ service: TagService; close(): Promise<void> }> {
+export async function startTagService(config: GatewayConfig, log: Logger, sharedBus?: { bus: MessageBus; channelPrefix: string }): Promise<{ service: TagService; close(): Promise<void> }> {
   const tags = config.accessControl?.tags;
   if (tags === undefined) throw new ConfigError('accessControl.tags is not configured');
   const store = await openTagStoreFromConfig(config, log);
   const ownBus = sharedBus === undefined && config.redis !== undefined ? await RedisBus.connect(config.redis.url, log) : undefined;
-  const bus = sharedBus ?? ownBus;
+  const bus = sharedBus ?? (ownBus && { bus: ownBus, channelPrefix: config.redis!.keyPrefix });
   try {
     const service = await TagService.start({
       store,
       pollIntervalMs: tags.pollInterval,
-      ...(bus && config.redis ? { announcements: { bus, channel: `${config.redis.keyPrefix}tag-policy` } } : {}),
+      ...(bus ? { announcements: { bus: bus.bus, channel: `${bus.channelPrefix}tag-policy` } } : {}),
       log,
     });
     return {

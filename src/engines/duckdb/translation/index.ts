@@ -72,7 +72,8 @@ export class QueryTranslator {
       const found = await this.columnsOf(...name);
       columns.set(name.join('.'), found.length > 0 ? found : await this.missingPart(name[0], name[1]));
     }
-    const translation = new Translator(session, (c, s, t) => columns.get([c, s, t].join('.')) ?? 'table').translateStatement(translatable);
+    const translated = new Translator(session, (c, s, t) => columns.get([c, s, t].join('.')) ?? 'table').translateStatement(translatable);
+    const translation = translatable.k === 'query' ? translated : { ...translated, writes: true };
     // A write's translation depends on whether its target exists: only queries are cached.
     if (translatable.k === 'query' && names.every((n) => n !== undefined && this.isFixed(...n))) {
       this.cache.set(key, translation);

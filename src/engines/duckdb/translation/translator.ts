@@ -76,6 +76,8 @@ export interface Translation {
   before?: string[];
   /** Trino's update type, when DuckDB's statement is of another kind. */
   updateType?: string;
+  /** The statement changes data or objects (anything but a query). */
+  writes?: boolean;
 }
 
 /** The DuckDB form of a varchar(n) column: DuckDB ignores a declared length, so a CHECK carries it (read back by the engine's column lookup). */

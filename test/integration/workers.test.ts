@@ -1,0 +1,177 @@
+/**
+ * `server.workers: 2` as an operator runs it: `querygate serve` in its own process in front of
+ * the embedded engine and the shared Trino, every request on a connection of its own, so the
+ * primary hands them to both workers in turn. No Redis: the host's state is held by the primary.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { RawResponse } from '../support/protocol-client.js';
+import { freshRequest, startGatewayProcess, type GatewayProcess } from '../support/gateway-process.js';
+import { TRINO_URL, ensureTrino } from '../support/services.js';
+
+const DRAIN_TIMEOUT_S = 3;
+const EMBEDDED = { 'X-Trino-Routing-Group': 'local', 'X-Trino-Catalog': 'demo', 'X-Trino-Schema': 'tpch' };
+
+let gateway: GatewayProcess;
+
+before(async () => {
+  await ensureTrino();
+  gateway = await startGatewayProcess({
+    // No tokenSecret: the primary gives its workers one key, so a follow-up verifies on either.
+    server: { workers: 2, drainTimeout: `${DRAIN_TIMEOUT_S}s` },
+    logging: { level: 'info' },
+    backends: [
+      { name: 'trino1', engine: 'trino', url: TRINO_URL, group: 'trino' },
+      // One embedded query at a time on the whole host: a second one waits in the gateway queue.
+      { name: 'local', engine: 'duckdb', group: 'local', threads: 1, maxRunning: 1 },
+    ],
+    routing: { defaultGroup: 'trino', allowHints: ['local'] },
+    // No authenticator: the user header names the administrator.
+    admin: { users: ['ops'] },
+  });
+});
+
+after(async () => {
+  await gateway?.close();
+});
+
+const workerOf = (queryId: string) => queryId.slice(queryId.lastIndexOf('_') + 1);
+
+async function submit(sql: string, user = 'alice', headers: Record<string, string> = {}): Promise<RawResponse> {
+  const response = await freshRequest('POST', `${gateway.url}/v1/statement`, { 'X-Trino-User': user, ...headers }, sql);
+  assert.equal(response.status, 200, response.text);
+  return response;
+}
+
+/** Follows nextUri to the end, each poll on a new connection; returns the final document, the rows and every poll's status. */
+async function follow(first: RawResponse, user = 'alice'): Promise<{ last: Record<string, unknown>; rows: unknown[][]; statuses: number[] }> {
+  let doc = first.json;
+  const rows: unknown[][] = [];
+  const statuses: number[] = [];
+  for (;;) {
+    if (Array.isArray(doc.data)) rows.push(...(doc.data as unknown[][]));
+    const next = doc.nextUri as string | undefined;
+    if (next === undefined) return { last: doc, rows, statuses };
+    const response = await freshRequest('GET', next, { 'X-Trino-User': user });
+    statuses.push(response.status);
+    if (response.status !== 200) return { last: { httpStatus: response.status, text: response.text }, rows, statuses };
+    doc = response.json;
+  }
+}
+
+const stateOf = (doc: Record<string, unknown>) => (doc.stats as { state?: string } | undefined)?.state;
+
+/** Submits until the answer comes from another worker than `other`'s (the primary alternates connections). */
+async function submitOnOtherWorker(other: string, sql: string, headers: Record<string, string>): Promise<RawResponse> {
+  for (let attempt = 0; ; attempt++) {
+    const response = await submit(sql, 'alice', headers);
+    if (workerOf(response.json.id as string) !== workerOf(other)) return response;
+    // Not wanted: cancelled (following it could wait behind the other's query).
+    await freshRequest('DELETE', response.json.nextUri as string, { 'X-Trino-User': 'alice' });
+    // Connections go to the workers in turn: one more every other attempt, or the POSTs could keep meeting the same worker.
+    if (attempt % 2 === 0) await freshRequest('GET', `${gateway.url}/v1/info`);
+  }
+}
+
+test('both workers take statements, and queries polled through either worker finish with every row', { timeout: 120_000 }, async () => {
+  const runs = await Promise.all([
+    ...Array.from({ length: 4 }, () => submit('SELECT * FROM nation', 'alice', EMBEDDED)),
+    ...Array.from({ length: 4 }, () => submit('SELECT * FROM tpch.tiny.nation')),
+  ]);
+  const workers = new Set(runs.filter((_, i) => i < 4).map((r) => workerOf(r.json.id as string)));
+  assert.equal(workers.size, 2, `embedded queries were all taken by one worker: ${[...workers].join(', ')}`);
+  // Followed together, as clients do: a query waiting in the gateway queue is dropped when nobody polls it.
+  for (const { last, rows, statuses } of await Promise.all(runs.map((run) => follow(run)))) {
+    assert.equal(stateOf(last), 'FINISHED', JSON.stringify(last));
+    assert.equal(rows.length, 25);
+    assert.ok(statuses.every((s) => s === 200), `statuses ${statuses.join(',')}`);
+  }
+});
+
+test("another user's poll of a query is refused through either worker", { timeout: 60_000 }, async () => {
+  const first = await submit('SELECT * FROM nation', 'alice', EMBEDDED);
+  for (let poll = 0; poll < 4; poll++) {
+    const stolen = await freshRequest('GET', first.json.nextUri as string, { 'X-Trino-User': 'mallory' });
+    assert.equal((stolen.json.error as { errorName?: string } | undefined)?.errorName, 'PERMISSION_DENIED', stolen.text);
+  }
+  const cancel = await freshRequest('DELETE', first.json.nextUri as string, { 'X-Trino-User': 'mallory' });
+  assert.equal(cancel.status, 403, cancel.text);
+  assert.equal(stateOf((await follow(first)).last), 'FINISHED');
+});
+
+test('maxRunning holds for the host: the second worker queues while the first runs the only slot', { timeout: 60_000 }, async () => {
+  // A query that runs for minutes on one DuckDB thread: it holds the host's only embedded slot.
+  const holder = await submit('SELECT sum(a.l_quantity * b.l_quantity) FROM lineitem a, lineitem b', 'alice', EMBEDDED);
+  const cancelHolder = () => freshRequest('DELETE', holder.json.nextUri as string, { 'X-Trino-User': 'alice' });
+  try {
+    // A worker reads the others' leases once per round (1 s, cluster-load.ts): until its first
+    // round after the holder's admission it may still admit, as an instance would. Retried until it has read them.
+    // Every query's first answer says QUEUED; one admitted says RUNNING at its first poll, one in the gateway queue still QUEUED.
+    let waiting: RawResponse | undefined;
+    for (let attempt = 0; attempt < 20 && waiting === undefined; attempt++) {
+      const candidate = await submitOnOtherWorker(holder.json.id as string, 'SELECT 2', EMBEDDED);
+      const polled = await freshRequest('GET', candidate.json.nextUri as string, { 'X-Trino-User': 'alice' });
+      if (stateOf(polled.json) === 'QUEUED') waiting = polled;
+      else {
+        await follow(polled);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+    assert.ok(waiting !== undefined, "the other worker kept admitting although the host's only slot was taken");
+    let doc = waiting.json;
+    for (let poll = 0; poll < 3; poll++) {
+      assert.equal(stateOf(doc), 'QUEUED', `admitted on the other worker although the host's only slot is taken: ${JSON.stringify(doc)}`);
+      doc = (await freshRequest('GET', doc.nextUri as string, { 'X-Trino-User': 'alice' })).json;
+    }
+    assert.equal((await cancelHolder()).status, 204);
+    const { last, rows } = await follow({ ...waiting, json: doc });
+    assert.equal(stateOf(last), 'FINISHED', JSON.stringify(last));
+    assert.deepEqual(rows, [[2]]);
+  } finally {
+    await cancelHolder();
+  }
+});
+
+test('the admin API lists the live queries of both workers', { timeout: 60_000 }, async () => {
+  // Not polled further: Trino's queries stay in flight on the workers that took them.
+  const one = await submit('SELECT * FROM tpch.tiny.region');
+  const two = await submit('SELECT * FROM tpch.tiny.region');
+  for (let asked = 0; asked < 2; asked++) {
+    const live = await freshRequest('GET', `${gateway.url}/api/queries/live`, { 'X-Trino-User': 'ops' });
+    assert.equal(live.status, 200, live.text);
+    const ids = (live.json.items as Array<{ id: string }>).map((item) => item.id);
+    assert.ok(ids.includes(one.json.id as string) && ids.includes(two.json.id as string), `live: ${ids.join(', ')}`);
+  }
+  await Promise.all([follow(one), follow(two)]);
+});
+
+test('a writing statement on the embedded engine is refused with NOT_SUPPORTED (each worker has its own engine)', { timeout: 60_000 }, async () => {
+  const { last } = await follow(await submit('CREATE TABLE demo.tpch.written_by_one_worker AS SELECT 1 AS x', 'alice', EMBEDDED));
+  const error = last.error as { errorName?: string; message?: string } | undefined;
+  assert.equal(error?.errorName, 'NOT_SUPPORTED', JSON.stringify(last));
+  assert.match(error?.message ?? '', /server\.workers/);
+});
+
+test('SIGTERM to the primary drains every worker: not ready, new statements refused with 503, in-flight queries finish, then it exits', { timeout: 120_000 }, async () => {
+  const embedded = await submit('SELECT * FROM nation', 'alice', EMBEDDED);
+  const trino = await submitOnOtherWorker(embedded.json.id as string, 'SELECT * FROM tpch.tiny.nation', {});
+  gateway.child.kill('SIGTERM');
+  // Readiness turns false on both workers: every connection, whichever worker takes it, says so.
+  for (let ready = 0; ready < 4; ) {
+    const response = await freshRequest('GET', `${gateway.url}/readyz`);
+    if (response.status === 503) ready++;
+    else await new Promise((r) => setTimeout(r, 50));
+  }
+  for (let i = 0; i < 2; i++) {
+    const refused = await freshRequest('POST', `${gateway.url}/v1/statement`, { 'X-Trino-User': 'alice' }, 'SELECT 1');
+    assert.equal(refused.status, 503);
+    assert.equal(refused.headers.get('retry-after'), '1');
+    assert.equal((refused.json.error as { errorName?: string }).errorName, 'SERVER_SHUTTING_DOWN');
+  }
+  for (const run of [embedded, trino]) {
+    const { last, rows } = await follow(run);
+    assert.equal(stateOf(last), 'FINISHED', JSON.stringify(last));
+    assert.equal(rows.length, 25);
+  }
+  assert.equal(await gateway.exited, 0, gateway.output());
+});
