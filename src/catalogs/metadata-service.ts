@@ -55,6 +55,7 @@ import {
   showColumnsQuery,
   showCreateSchemaText,
   showCreateTableText,
+  showFunctionsQuery,
   showSchemasQuery,
   showTablesQuery,
   tableNotFound,
@@ -68,6 +69,9 @@ interface MetadataSession extends SessionNames {
 }
 
 const SYSTEM_SCHEMAS = new Set(['jdbc', 'metadata', 'runtime']);
+
+/** The name SHOW FUNCTIONS' rewrite reads the embedded engine's functions by (no catalog can hold it: `$` is not a name character). */
+const FUNCTIONS_TABLE = ['$gateway', '$show', '$functions'];
 
 /** The gateway's own queries, which system.runtime.queries lists. */
 export interface QueryHistory {
@@ -213,8 +217,17 @@ export class MetadataService {
         // Only where the session's catalog is the embedded engine's: elsewhere Trino answers.
         const catalog = names.catalog?.toLowerCase();
         if (catalog === undefined ? this.backends.some((b) => b.describeCatalogs === undefined) : !(await describedHere(catalog))) return undefined;
-        const what = statement.k === 'showFunctions' ? 'SHOW FUNCTIONS' : 'SHOW SESSION';
-        throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, `${what} is not supported on the embedded engine: its functions and session properties are DuckDB's, which Trino's answer would not describe`);
+        if (statement.k === 'showSession') throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, "SHOW SESSION is not supported on the embedded engine: its session properties are DuckDB's, which Trino's answer would not describe");
+        if (statement.schema !== undefined) throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, 'SHOW FUNCTIONS FROM a schema is not supported on the embedded engine');
+        const like = statement.like;
+        return this.deferred(async (signal) => {
+          const { EMBEDDED_FUNCTION_ROWS, FUNCTION_COLUMNS } = await import('./show-functions.js');
+          const scratch = new Map([[FUNCTIONS_TABLE.join('.'), { name: 'functions', columns: FUNCTION_COLUMNS, rows: EMBEDDED_FUNCTION_ROWS }]]);
+          // Trino types each varchar column by its longest value over every function, whatever LIKE keeps.
+          const retype = (columns: Column[]) =>
+            columns.map((c, i) => (c.type === 'varchar' ? column(c.name, `varchar(${longest(EMBEDDED_FUNCTION_ROWS.map((r) => String(r[i])))})`) : c));
+          return this.translateOverRows(showFunctionsQuery(FUNCTIONS_TABLE.map(quoteIdentifier).join('.'), like), [], scratch, names, signal, retype);
+        });
       }
       case 'describePrepared': {
         if (this.backends.some((b) => b.describeCatalogs === undefined)) return undefined;
@@ -289,7 +302,19 @@ export class MetadataService {
         scratch.set(display, { name: `m${scratch.size}`, columns, rows: projectColumns(definition, columns, await this.rows(definition, name.catalog, visible)) });
       }
     }
-    // The query runs with Trino's semantics, translated as the embedded engine translates queries (or refused).
+    return this.translateOverRows(sql, parameters, scratch, names, signal, retype, parametric);
+  }
+
+  /** Runs `sql` over `scratch` (tables keyed by `catalog.schema.table`), with Trino's semantics, translated as the embedded engine translates queries (or refused). */
+  private async translateOverRows(
+    sql: string,
+    parameters: string[],
+    scratch: ReadonlyMap<string, ScratchTable>,
+    names: MetadataSession,
+    signal: AbortSignal,
+    retype?: (columns: Column[], rows: string[]) => Column[],
+    parametric = true,
+  ): Promise<LocalExecution> {
     const statement = parseTranslatable(sql, parameters);
     if (statement.k !== 'query') throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, 'Only queries are supported over metadata tables answered by the gateway');
     const tableOf = (name: [string, string, string]): ScratchTable | undefined => scratch.get(name.join('.'));

@@ -116,7 +116,7 @@ test('what the translation cannot render exactly is refused', async () => {
   assert.match(await refusal("SELECT query_id FROM system.runtime.queries WHERE resource_group_id = resource_group_id"), /^NOT_SUPPORTED: line 1:\d+: Comparing values of type array\(varchar\) is not supported/);
   assert.match(await refusal('SELECT * FROM information_schema.tables t JOIN demo.shop.orders o ON true'), /^NOT_SUPPORTED: A query over metadata tables cannot also read demo\.shop\.orders/);
   assert.match(await refusal('SELECT *, comment FROM information_schema.columns'), /^NOT_SUPPORTED: SELECT \* together with the hidden columns/);
-  assert.match(await refusal('SHOW FUNCTIONS'), /^NOT_SUPPORTED: SHOW FUNCTIONS is not supported on the embedded engine/);
+  assert.match(await refusal('SHOW FUNCTIONS FROM demo.shop'), /^NOT_SUPPORTED: SHOW FUNCTIONS FROM a schema is not supported on the embedded engine/);
   assert.match(await refusal('SHOW SCHEMAS FROM nowhere'), /^CATALOG_NOT_FOUND: Catalog 'nowhere' not found/);
 });
 
