@@ -46,6 +46,8 @@ import {
 import type { CatalogDescription } from './model.js';
 import type { ScratchTable } from './scratch.js';
 import { lastKnownCatalogs } from './placement.js';
+import { EMBEDDED_FUNCTION_ROWS, FUNCTION_COLUMNS } from './show-functions.js';
+import { SESSION_COLUMNS, sessionRows } from './show-session.js';
 import { STATS_COLUMNS, statisticsQuery, statisticsRows } from './statistics.js';
 import {
   catalogOf,
@@ -57,6 +59,7 @@ import {
   showCreateTableText,
   showFunctionsQuery,
   showSchemasQuery,
+  showSessionQuery,
   showTablesQuery,
   tableNotFound,
   tableOf,
@@ -69,9 +72,6 @@ interface MetadataSession extends SessionNames {
 }
 
 const SYSTEM_SCHEMAS = new Set(['jdbc', 'metadata', 'runtime']);
-
-/** The name SHOW FUNCTIONS' rewrite reads the embedded engine's functions by (no catalog can hold it: `$` is not a name character). */
-const FUNCTIONS_TABLE = ['$gateway', '$show', '$functions'];
 
 /** The gateway's own queries, which system.runtime.queries lists. */
 export interface QueryHistory {
@@ -217,17 +217,17 @@ export class MetadataService {
         // Only where the session's catalog is the embedded engine's: elsewhere Trino answers.
         const catalog = names.catalog?.toLowerCase();
         if (catalog === undefined ? this.backends.some((b) => b.describeCatalogs === undefined) : !(await describedHere(catalog))) return undefined;
-        if (statement.k === 'showSession') throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, "SHOW SESSION is not supported on the embedded engine: its session properties are DuckDB's, which Trino's answer would not describe");
-        if (statement.schema !== undefined) throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, 'SHOW FUNCTIONS FROM a schema is not supported on the embedded engine');
-        const like = statement.like;
-        return this.deferred(async (signal) => {
-          const { EMBEDDED_FUNCTION_ROWS, FUNCTION_COLUMNS } = await import('./show-functions.js');
-          const scratch = new Map([[FUNCTIONS_TABLE.join('.'), { name: 'functions', columns: FUNCTION_COLUMNS, rows: EMBEDDED_FUNCTION_ROWS }]]);
-          // Trino types each varchar column by its longest value over every function, whatever LIKE keeps.
-          const retype = (columns: Column[]) =>
-            columns.map((c, i) => (c.type === 'varchar' ? column(c.name, `varchar(${longest(EMBEDDED_FUNCTION_ROWS.map((r) => String(r[i])))})`) : c));
-          return this.translateOverRows(showFunctionsQuery(FUNCTIONS_TABLE.map(quoteIdentifier).join('.'), like), [], scratch, names, signal, retype);
-        });
+        if (statement.k === 'showFunctions' && statement.schema !== undefined) throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, 'SHOW FUNCTIONS FROM a schema is not supported on the embedded engine');
+        // Trino's rewrite reads its rows as one table; the name matters only to the translation.
+        const listing =
+          statement.k === 'showFunctions'
+            ? { table: ['$show', '$show', 'functions'], columns: FUNCTION_COLUMNS, rows: EMBEDDED_FUNCTION_ROWS, query: showFunctionsQuery }
+            : { table: ['$show', '$show', 'session'], columns: SESSION_COLUMNS, rows: sessionRows(session.properties), query: showSessionQuery };
+        const scratch = new Map([[listing.table.join('.'), { name: 'listing', columns: listing.columns, rows: listing.rows }]]);
+        // Trino types each varchar column by its longest value over every row, whatever LIKE keeps.
+        const retype = (columns: Column[]) => columns.map((c, i) => (c.type === 'varchar' ? column(c.name, `varchar(${longest(listing.rows.map((r) => String(r[i])))})`) : c));
+        const sql = listing.query(listing.table.map(quoteIdentifier).join('.'), statement.like);
+        return this.deferred((signal) => this.translateOverRows(sql, [], scratch, names, signal, retype));
       }
       case 'describePrepared': {
         if (this.backends.some((b) => b.describeCatalogs === undefined)) return undefined;

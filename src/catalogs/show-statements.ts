@@ -46,6 +46,11 @@ export function showFunctionsQuery(table: string, pattern: LikePattern | undefin
   );
 }
 
+/** Trino's rewrite of SHOW SESSION over the rows of `table` (its columns: show-session.ts). */
+export function showSessionQuery(table: string, pattern: LikePattern | undefined): string {
+  return `SELECT name AS "Name", value AS "Value", default_value AS "Default", type AS "Type", description AS "Description" FROM ${table} WHERE true${like('name', pattern)}`;
+}
+
 export function showColumnsQuery(catalog: string, schema: string, table: string, pattern: LikePattern | undefined): string {
   return (
     `SELECT coalesce(column_name, '') AS "Column", coalesce(data_type, '') AS "Type", coalesce(extra_info, '') AS "Extra", coalesce(comment, '') AS "Comment" ` +
