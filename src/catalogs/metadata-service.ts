@@ -46,6 +46,8 @@ import {
 import type { CatalogDescription } from './model.js';
 import type { ScratchTable } from './scratch.js';
 import { lastKnownCatalogs } from './placement.js';
+import { EMBEDDED_FUNCTION_ROWS, FUNCTION_COLUMNS } from './show-functions.js';
+import { SESSION_COLUMNS, sessionRows } from './show-session.js';
 import { STATS_COLUMNS, statisticsQuery, statisticsRows } from './statistics.js';
 import {
   catalogOf,
@@ -55,7 +57,9 @@ import {
   showColumnsQuery,
   showCreateSchemaText,
   showCreateTableText,
+  showFunctionsQuery,
   showSchemasQuery,
+  showSessionQuery,
   showTablesQuery,
   tableNotFound,
   tableOf,
@@ -213,8 +217,17 @@ export class MetadataService {
         // Only where the session's catalog is the embedded engine's: elsewhere Trino answers.
         const catalog = names.catalog?.toLowerCase();
         if (catalog === undefined ? this.backends.some((b) => b.describeCatalogs === undefined) : !(await describedHere(catalog))) return undefined;
-        const what = statement.k === 'showFunctions' ? 'SHOW FUNCTIONS' : 'SHOW SESSION';
-        throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, `${what} is not supported on the embedded engine: its functions and session properties are DuckDB's, which Trino's answer would not describe`);
+        if (statement.k === 'showFunctions' && statement.schema !== undefined) throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, 'SHOW FUNCTIONS FROM a schema is not supported on the embedded engine');
+        // Trino's rewrite reads its rows as one table; the name matters only to the translation.
+        const listing =
+          statement.k === 'showFunctions'
+            ? { table: ['$show', '$show', 'functions'], columns: FUNCTION_COLUMNS, rows: EMBEDDED_FUNCTION_ROWS, query: showFunctionsQuery }
+            : { table: ['$show', '$show', 'session'], columns: SESSION_COLUMNS, rows: sessionRows(session.properties), query: showSessionQuery };
+        const scratch = new Map([[listing.table.join('.'), { name: 'listing', columns: listing.columns, rows: listing.rows }]]);
+        // Trino types each varchar column by its longest value over every row, whatever LIKE keeps.
+        const retype = (columns: Column[]) => columns.map((c, i) => (c.type === 'varchar' ? column(c.name, `varchar(${longest(listing.rows.map((r) => String(r[i])))})`) : c));
+        const sql = listing.query(listing.table.map(quoteIdentifier).join('.'), statement.like);
+        return this.deferred((signal) => this.translateOverRows(sql, [], scratch, names, signal, retype));
       }
       case 'describePrepared': {
         if (this.backends.some((b) => b.describeCatalogs === undefined)) return undefined;
@@ -289,7 +302,19 @@ export class MetadataService {
         scratch.set(display, { name: `m${scratch.size}`, columns, rows: projectColumns(definition, columns, await this.rows(definition, name.catalog, visible)) });
       }
     }
-    // The query runs with Trino's semantics, translated as the embedded engine translates queries (or refused).
+    return this.translateOverRows(sql, parameters, scratch, names, signal, retype, parametric);
+  }
+
+  /** Runs `sql` over `scratch` (tables keyed by `catalog.schema.table`), with Trino's semantics, translated as the embedded engine translates queries (or refused). */
+  private async translateOverRows(
+    sql: string,
+    parameters: string[],
+    scratch: ReadonlyMap<string, ScratchTable>,
+    names: MetadataSession,
+    signal: AbortSignal,
+    retype?: (columns: Column[], rows: string[]) => Column[],
+    parametric = true,
+  ): Promise<LocalExecution> {
     const statement = parseTranslatable(sql, parameters);
     if (statement.k !== 'query') throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, 'Only queries are supported over metadata tables answered by the gateway');
     const tableOf = (name: [string, string, string]): ScratchTable | undefined => scratch.get(name.join('.'));

@@ -37,6 +37,20 @@ export function showTablesQuery(catalog: string, schema: string, pattern: LikePa
   );
 }
 
+/** Trino's rewrite of SHOW FUNCTIONS over the rows of `table` (its columns: show-functions.ts). */
+export function showFunctionsQuery(table: string, pattern: LikePattern | undefined): string {
+  return (
+    'SELECT function_name AS "Function", return_type AS "Return Type", argument_types AS "Argument Types", ' +
+    `function_type AS "Function Type", deterministic AS "Deterministic", description AS "Description" FROM ${table} WHERE true${like('function_name', pattern)} ` +
+    'ORDER BY lower(function_name), return_type, argument_types, function_type'
+  );
+}
+
+/** Trino's rewrite of SHOW SESSION over the rows of `table` (its columns: show-session.ts). */
+export function showSessionQuery(table: string, pattern: LikePattern | undefined): string {
+  return `SELECT name AS "Name", value AS "Value", default_value AS "Default", type AS "Type", description AS "Description" FROM ${table} WHERE true${like('name', pattern)}`;
+}
+
 export function showColumnsQuery(catalog: string, schema: string, table: string, pattern: LikePattern | undefined): string {
   return (
     `SELECT coalesce(column_name, '') AS "Column", coalesce(data_type, '') AS "Type", coalesce(extra_info, '') AS "Extra", coalesce(comment, '') AS "Comment" ` +

@@ -49,7 +49,7 @@ const HISTORY: QueryRecord[] = [
 const LIVE: QueryRecord = { id: 'q_live', user: 'ann', statement: 'SELECT 4', state: 'RUNNING', createdAt: 8_000, startedAt: 8_001 };
 
 const service = new MetadataService([embedded], pino({ level: 'silent' }), { live: () => [LIVE], recent: async () => [{ ...LIVE, state: 'QUEUED' }, ...HISTORY] });
-const session = parseSession({ 'x-trino-user': 'ann', 'x-trino-catalog': 'demo', 'x-trino-schema': 'shop' });
+const session = parseSession({ 'x-trino-user': 'ann', 'x-trino-catalog': 'demo', 'x-trino-schema': 'shop', 'x-trino-session': 'query_priority=7' });
 
 async function answer(sql: string, visible?: MetadataVisibility): Promise<{ columns: string[]; rows: unknown[][] }> {
   const planned = await service.plan(sql, session, visible);
@@ -116,8 +116,18 @@ test('what the translation cannot render exactly is refused', async () => {
   assert.match(await refusal("SELECT query_id FROM system.runtime.queries WHERE resource_group_id = resource_group_id"), /^NOT_SUPPORTED: line 1:\d+: Comparing values of type array\(varchar\) is not supported/);
   assert.match(await refusal('SELECT * FROM information_schema.tables t JOIN demo.shop.orders o ON true'), /^NOT_SUPPORTED: A query over metadata tables cannot also read demo\.shop\.orders/);
   assert.match(await refusal('SELECT *, comment FROM information_schema.columns'), /^NOT_SUPPORTED: SELECT \* together with the hidden columns/);
-  assert.match(await refusal('SHOW FUNCTIONS'), /^NOT_SUPPORTED: SHOW FUNCTIONS is not supported on the embedded engine/);
+  assert.match(await refusal('SHOW FUNCTIONS FROM demo.shop'), /^NOT_SUPPORTED: SHOW FUNCTIONS FROM a schema is not supported on the embedded engine/);
   assert.match(await refusal('SHOW SCHEMAS FROM nowhere'), /^CATALOG_NOT_FOUND: Catalog 'nowhere' not found/);
+});
+
+test('SHOW FUNCTIONS and SHOW SESSION on the embedded engine: Trino’s rows for what it runs and honours', async () => {
+  const abs = await answer("SHOW FUNCTIONS LIKE 'ab_'");
+  assert.deepEqual(abs.columns.map((c) => c.replace(/\(\d+\)$/, '')), ['Function varchar', 'Return Type varchar', 'Argument Types varchar', 'Function Type varchar', 'Deterministic boolean', 'Description varchar']);
+  // Trino's abs(real) and abs(number) are left out: the mapping table does not take them.
+  assert.deepEqual(abs.rows.map((r) => r[2]), ['bigint', 'decimal(p,s)', 'double', 'integer', 'smallint', 'tinyint']);
+  assert.deepEqual((await answer("SHOW FUNCTIONS LIKE 'regexp%'")).rows, []);
+  assert.deepEqual((await answer('SHOW SESSION')).rows, [['query_priority', '7', '1', 'integer', 'The priority of queries. Larger numbers are higher priority']], 'the session’s value');
+  assert.deepEqual((await answer("SHOW SESSION LIKE 'join%'")).rows, []);
 });
 
 test('statements that are not metadata are not the service’s', async () => {

@@ -178,7 +178,8 @@ const comparable = (t: TrinoType): boolean => isNumeric(t) || t.k === 'varchar' 
 export const FUNCTIONS: Record<string, FunctionMapping> = {
   // Aggregates. count(*) is handled by the translator.
   count: aggregate('count(x)', (args, over) => (args.length === 1 ? { sql: `count(${args[0]!.sql})${over}`, type: T.bigint } : undefined)),
-  count_if: aggregate('count_if(boolean)', ([b, ...rest], over) => (b && rest.length === 0 && (b.type.k === 'boolean' || b.type.k === 'unknown') ? { sql: `CAST(count_if(${cast(b, T.boolean)})${over} AS BIGINT)`, type: T.bigint } : undefined)),
+  // DuckDB's count_if of no true-or-false value is null, Trino's is 0.
+  count_if: aggregate('count_if(boolean)', ([b, ...rest], over) => (b && rest.length === 0 && (b.type.k === 'boolean' || b.type.k === 'unknown') ? { sql: `CAST(coalesce(count_if(${cast(b, T.boolean)})${over}, 0) AS BIGINT)`, type: T.bigint } : undefined)),
   sum: aggregate('sum(integer types) → bigint, sum(decimal(p,s)) → decimal(38,s), sum(double)', ([x, ...rest], over) => {
     const type = x && rest.length === 0 ? sumType(x.type) : undefined;
     if (!type || !x) return undefined;

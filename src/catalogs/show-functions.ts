@@ -1,0 +1,93 @@
+/**
+ * SHOW FUNCTIONS on the embedded engine: Trino 483's own rows (trino-function-rows.ts) for exactly
+ * the signatures the embedded engine runs as Trino does. A row is listed when the mapping table
+ * (functions.ts) accepts every instantiation of its argument types the translator can type, with
+ * a column (not a literal) for each argument, and answers the row's return type. Signatures
+ * accepted only for literal arguments, some precisions or some values are left out: a row claims
+ * its whole signature.
+ */
+import { FUNCTIONS, type Typed } from '../engines/duckdb/translation/functions.js';
+import { T, decimal, parseTypeName, sameType, varchar, type TrinoType } from '../engines/duckdb/translation/types.js';
+import type { MetadataColumn, Row } from './metadata-tables.js';
+import { TRINO_FUNCTION_ROWS, type TrinoFunctionRow } from './trino-function-rows.js';
+
+/** Functions the mapping accepts by type but refuses for some values at run time (upper of 'ß'). */
+const REFUSED_FOR_SOME_VALUES = new Set(['upper']);
+
+/** The columns of Trino's rewrite of SHOW FUNCTIONS, before they are renamed. */
+export const FUNCTION_COLUMNS: readonly MetadataColumn[] = [
+  { name: 'function_name', type: 'varchar' },
+  { name: 'return_type', type: 'varchar' },
+  { name: 'argument_types', type: 'varchar' },
+  { name: 'function_type', type: 'varchar' },
+  { name: 'deterministic', type: 'boolean' },
+  { name: 'description', type: 'varchar' },
+];
+
+type Bindings = Record<string, TrinoType | number | undefined>;
+
+const DECIMALS: ReadonlyArray<[number, number]> = [[1, 0], [10, 2], [18, 18], [19, 4], [38, 0], [38, 38]];
+const VARCHAR_LENGTHS: ReadonlyArray<number | undefined> = [1, 7, undefined];
+/** Every type the translator can give an expression, standing in for a type variable (T, E). */
+const ANY_TYPE: readonly TrinoType[] = [T.tinyint, T.smallint, T.integer, T.bigint, T.real, T.double, T.boolean, T.date, T.varbinary, decimal(10, 2), varchar(3), varchar()];
+
+/** The types one argument pattern of a signature stands for, with the variables each binds; undefined: a type the translator does not model. */
+function instances(pattern: string): Array<{ type: TrinoType; bindings: Bindings }> | undefined {
+  if (/^[A-Z]$/.test(pattern)) return ANY_TYPE.map((type) => ({ type, bindings: { [pattern]: type } }));
+  const vc = /^varchar\(([a-z]\w*)\)$/.exec(pattern);
+  if (vc) return VARCHAR_LENGTHS.map((length) => ({ type: varchar(length), bindings: { [vc[1]!]: length } }));
+  const dec = /^decimal\(([a-z]\w*),([a-z]\w*)\)$/.exec(pattern);
+  if (dec) return DECIMALS.map(([p, s]) => ({ type: decimal(p, s), bindings: { [dec[1]!]: p, [dec[2]!]: s } }));
+  const concrete = parseTypeName(pattern);
+  return concrete === undefined ? undefined : [{ type: concrete, bindings: {} }];
+}
+
+/** The return type pattern with the arguments' bindings; undefined when it names a variable they do not bind. */
+function returnType(pattern: string, bindings: Bindings): TrinoType | undefined {
+  if (/^[A-Z]$/.test(pattern)) return bindings[pattern] as TrinoType | undefined;
+  const vc = /^varchar\(([a-z]\w*)\)$/.exec(pattern);
+  if (vc) return vc[1]! in bindings ? varchar(bindings[vc[1]!] as number | undefined) : undefined;
+  const dec = /^decimal\((\w+),(\w+)\)$/.exec(pattern);
+  if (dec) {
+    const [p, s] = [dec[1]!, dec[2]!].map((part) => (/^\d+$/.test(part) ? Number(part) : bindings[part]));
+    return typeof p === 'number' && typeof s === 'number' ? decimal(p, s) : undefined;
+  }
+  return parseTypeName(pattern);
+}
+
+/** Every combination of the arguments' instances whose shared variables agree. */
+function combinations(patterns: string[]): Array<{ types: TrinoType[]; bindings: Bindings }> | undefined {
+  let out: Array<{ types: TrinoType[]; bindings: Bindings }> = [{ types: [], bindings: {} }];
+  for (const pattern of patterns) {
+    const options = instances(pattern);
+    if (options === undefined) return undefined;
+    out = out.flatMap((c) =>
+      options
+        .filter((o) => Object.entries(o.bindings).every(([k, v]) => !(k in c.bindings) || c.bindings[k] === v))
+        .map((o) => ({ types: [...c.types, o.type], bindings: { ...c.bindings, ...o.bindings } })),
+    );
+  }
+  return out;
+}
+
+function columnArgument(type: TrinoType, i: number): Typed {
+  const name = `a${i}`;
+  return { sql: name, type, expr: { k: 'column', parts: [name], written: name, pos: { line: 1, column: 1 } } };
+}
+
+function runsAsTrino([name, returns, argumentTypes, functionType]: TrinoFunctionRow): boolean {
+  // count(*) is translated by the translator itself, not by the mapping table.
+  if (name === 'count' && argumentTypes === '') return true;
+  const mapping = FUNCTIONS[name];
+  if (mapping === undefined || mapping.kind !== functionType || REFUSED_FOR_SOME_VALUES.has(name)) return false;
+  const cases = combinations(argumentTypes === '' ? [] : argumentTypes.split(', '));
+  if (cases === undefined) return false;
+  return cases.every(({ types, bindings }) => {
+    const expected = returnType(returns, bindings);
+    const result = mapping.translate(types.map(columnArgument), '');
+    return expected !== undefined && result !== undefined && sameType(result.type, expected);
+  });
+}
+
+/** The rows SHOW FUNCTIONS lists on the embedded engine. */
+export const EMBEDDED_FUNCTION_ROWS: readonly Row[] = TRINO_FUNCTION_ROWS.filter(runsAsTrino).map((row) => [...row]);

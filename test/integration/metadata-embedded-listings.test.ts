@@ -1,0 +1,151 @@
+/**
+ * SHOW FUNCTIONS and SHOW SESSION on the embedded engine (issue 20), compared with Trino 483's own.
+ * SHOW FUNCTIONS: every row the gateway lists is one of Trino's rows (all six values equal), in
+ * Trino's order; LIKE ... ESCAPE keeps the same rows as on Trino; the columns are Trino's, each
+ * varchar typed by its longest value over the whole listing as Trino types it; every listed
+ * signature runs on the embedded engine with Trino's result type. SHOW SESSION: the properties the
+ * gateway honours there (query_priority), each row equal to Trino's row of the same name for the
+ * same session.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { RunningGateway } from '../../src/gateway.js';
+import { runQuery } from '../support/protocol-client.js';
+import { ensureTrino, startTestGateway } from '../support/services.js';
+
+type Row = [name: string, returnType: string, argumentTypes: string, functionType: string, deterministic: boolean, description: string];
+type SessionRow = [name: string, value: string, defaultValue: string, type: string, description: string];
+
+const ADMIN = { 'X-Trino-User': 'admin' };
+const HONOURED_SESSION_PROPERTIES = ['query_priority'];
+const SESSIONS: Array<Record<string, string>> = [{}, { 'X-Trino-Session': 'query_priority=05' }, { 'X-Trino-Session': 'query_priority=9,query_max_run_time=1h' }];
+const SESSION_PATTERNS = ["'%'", "'query%'", "'query\\_priority' ESCAPE '\\'", "'query_priority'", "'QUERY%'", "'%priority'", "'nothing%'"];
+const PATTERNS = ["'abs'", "'a%'", "'%\\_%' ESCAPE '\\'", "'day\\_of%' ESCAPE '\\'", "'day_of%'", "'ABS'", "'%'", "'sub%'", "'_'", "'%s'", "'count%'", "'x%'"];
+
+let trino: string;
+let embedded: RunningGateway;
+
+before(async () => {
+  trino = await ensureTrino();
+  embedded = await startTestGateway({ backends: [{ name: 'embedded', engine: 'duckdb' }] });
+});
+after(async () => {
+  await embedded?.close();
+});
+
+async function show<R = Row>(url: string, sql: string, headers: Record<string, string> = {}): Promise<{ columns: Array<{ name: string; type: string }>; rows: R[] }> {
+  const result = await runQuery(url, sql, { ...ADMIN, ...headers });
+  assert.equal(result.error, undefined, `${url}: ${sql}: ${JSON.stringify(result.error?.message)}`);
+  return { columns: result.columns!.map((c) => ({ name: c.name, type: c.type })), rows: JSON.parse(`[${result.rowsText}]`) as R[] };
+}
+
+const key = (row: Row) => JSON.stringify(row);
+const sortKey = (row: Row) => JSON.stringify(row.slice(0, 4));
+
+/** Trino's rows that are also among `ours` (as many times as there), in Trino's order. */
+function trinoRowsAmong(trinoRows: Row[], ours: Row[]): Row[] {
+  const remaining = new Map<string, number>();
+  for (const row of ours) remaining.set(key(row), (remaining.get(key(row)) ?? 0) + 1);
+  return trinoRows.filter((row) => {
+    const left = remaining.get(key(row)) ?? 0;
+    if (left === 0) return false;
+    remaining.set(key(row), left - 1);
+    return true;
+  });
+}
+
+/** The length of column `i`'s longest value. */
+const longest = (rows: ReadonlyArray<readonly unknown[]>, i: number) => rows.reduce((n, r) => Math.max(n, [...String(r[i])].length), 0);
+
+/** Trino's rule for the rewrite's column types: each varchar column is as long as its longest value. */
+function typedAsTrino(rows: Row[]): string[] {
+  return [0, 1, 2, 3].map((i) => `varchar(${longest(rows, i)})`).concat('boolean', `varchar(${longest(rows, 5)})`);
+}
+
+test('SHOW FUNCTIONS on the embedded engine lists Trino’s own rows, in Trino’s order and shape', async () => {
+  const expected = await show(trino, 'SHOW FUNCTIONS');
+  const ours = await show(embedded.url, 'SHOW FUNCTIONS');
+  assert.deepEqual(expected.columns.map((c) => c.type), typedAsTrino(expected.rows), 'Trino types its columns by the longest value');
+  assert.deepEqual(ours.columns.map((c) => c.name), expected.columns.map((c) => c.name));
+  assert.deepEqual(ours.columns.map((c) => c.type), typedAsTrino(ours.rows));
+  const matched = trinoRowsAmong(expected.rows, ours.rows);
+  const unmatched = ours.rows.filter((row) => !matched.some((m) => key(m) === key(row)));
+  assert.deepEqual(unmatched, [], 'every row is one of Trino’s');
+  assert.equal(matched.length, ours.rows.length);
+  // Rows Trino sorts equal (same name, types and kind) may come in either order.
+  assert.deepEqual(ours.rows.map(sortKey), matched.map(sortKey), 'in Trino’s order');
+  console.log(`SHOW FUNCTIONS: embedded ${ours.rows.length} rows of ${new Set(ours.rows.map((r) => r[0])).size} functions, ${matched.length}/${ours.rows.length} equal to a Trino row; Trino lists ${expected.rows.length}`);
+});
+
+test('SHOW FUNCTIONS LIKE ... ESCAPE keeps the rows Trino keeps', async () => {
+  const all = await show(embedded.url, 'SHOW FUNCTIONS');
+  let agreeing = 0;
+  for (const pattern of PATTERNS) {
+    const sql = `SHOW FUNCTIONS LIKE ${pattern}`;
+    const expected = await show(trino, sql);
+    const ours = await show(embedded.url, sql);
+    assert.deepEqual(ours.columns, all.columns, `${sql}: typed over the whole listing, as Trino types it`);
+    assert.deepEqual(ours.rows.map(key).sort(), trinoRowsAmong(expected.rows, all.rows).map(key).sort(), sql);
+    agreeing++;
+  }
+  console.log(`SHOW FUNCTIONS LIKE: ${agreeing}/${PATTERNS.length} patterns keep the rows Trino keeps`);
+  // A bad pattern fails as on Trino, or is refused (NOT_SUPPORTED) where the translation reads LIKE only for a one-character escape.
+  for (const sql of ["SHOW FUNCTIONS LIKE 'a%' ESCAPE 'ab'", "SHOW FUNCTIONS LIKE 'a\\' ESCAPE '\\'", "SHOW FUNCTIONS LIKE 'a' ESCAPE ''"]) {
+    const expected = await runQuery(trino, sql, ADMIN);
+    const ours = await runQuery(embedded.url, sql, ADMIN);
+    console.log(`${sql}: trino ${String(expected.error?.errorName)}: ${String(expected.error?.message)}; embedded ${String(ours.error?.errorName)}: ${String(ours.error?.message)}`);
+    assert.notEqual(expected.error, undefined, sql);
+    if (ours.error?.errorName !== 'NOT_SUPPORTED') assert.deepEqual([ours.error?.errorName, ours.error?.message], [expected.error?.errorName, expected.error?.message], sql);
+  }
+});
+
+/** A value of each argument type the listing names (type variables: bigint; varchar(x): a varchar). */
+function argument(type: string): string {
+  if (/^[A-Z]$/.test(type)) return 'CAST(1 AS bigint)';
+  if (/^varchar\([a-z]\)$/.test(type)) return "CAST('abc' AS varchar(5))";
+  if (/^decimal\([a-z],[a-z]\)$/.test(type)) return "DECIMAL '12.34'";
+  if (type === 'varchar(1)') return "'a'";
+  return `CAST(NULL AS ${type})`;
+}
+
+test('every signature SHOW FUNCTIONS lists runs on the embedded engine with Trino’s result type', async () => {
+  const listed = (await show(embedded.url, 'SHOW FUNCTIONS')).rows;
+  // One call per listed signature, gathered into one statement per function kind.
+  const calls: Record<string, Set<string>> = { scalar: new Set(), aggregate: new Set(), window: new Set() };
+  for (const [name, , args, kind] of listed) {
+    const call = name === 'count' && args === '' ? 'count(*)' : `${name}(${args === '' ? '' : args.split(', ').map(argument).join(', ')})`;
+    calls[kind]!.add(kind === 'window' ? `${call} OVER (ORDER BY x)` : call);
+  }
+  let same = 0;
+  for (const [kind, selected] of Object.entries(calls)) {
+    const sql = `SELECT ${[...selected].join(', ')}${kind === 'scalar' ? '' : ' FROM (VALUES 1) t(x)'}`;
+    const expected = await runQuery(trino, sql, ADMIN);
+    const ours = await runQuery(embedded.url, sql, ADMIN);
+    assert.equal(expected.error, undefined, `${sql} on Trino: ${String(expected.error?.message)}`);
+    assert.equal(ours.error, undefined, `${sql} on the embedded engine: ${String(ours.error?.message)}`);
+    const [expectedRow, ourRow] = [expected, ours].map((r) => (JSON.parse(`[${r.rowsText}]`) as unknown[][])[0]!);
+    [...selected].forEach((call, i) => {
+      assert.deepEqual([ours.columns?.[i]?.type, ourRow[i]], [expected.columns?.[i]?.type, expectedRow[i]], call);
+      same++;
+    });
+  }
+  console.log(`SHOW FUNCTIONS signatures run: ${same}/${Object.values(calls).reduce((n, c) => n + c.size, 0)} calls with Trino’s type and value`);
+});
+
+test('SHOW SESSION on the embedded engine lists the properties the gateway honours, as Trino lists them', async () => {
+  let compared = 0;
+  for (const headers of SESSIONS) {
+    const all = await show<SessionRow>(embedded.url, 'SHOW SESSION', headers);
+    assert.deepEqual(all.rows.map((r) => r[0]), HONOURED_SESSION_PROPERTIES);
+    for (const pattern of SESSION_PATTERNS) {
+      const sql = `SHOW SESSION LIKE ${pattern}`;
+      const expected = await show<SessionRow>(trino, sql, headers);
+      const ours = await show<SessionRow>(embedded.url, sql, headers);
+      assert.deepEqual(ours.columns.map((c) => c.name), expected.columns.map((c) => c.name), sql);
+      assert.deepEqual(ours.columns.map((c) => c.type), [0, 1, 2, 3, 4].map((i) => `varchar(${longest(all.rows, i)})`), `${sql}: typed over every row, as Trino types it`);
+      assert.deepEqual(ours.rows, expected.rows.filter((r) => HONOURED_SESSION_PROPERTIES.includes(r[0])), `${sql} with ${JSON.stringify(headers)}`);
+      compared++;
+    }
+  }
+  console.log(`SHOW SESSION: ${compared}/${SESSIONS.length * SESSION_PATTERNS.length} statements (${SESSION_PATTERNS.length} patterns, ${SESSIONS.length} sessions) keep Trino's rows of the honoured properties`);
+});
