@@ -173,7 +173,7 @@ function regexArguments(s: Typed | undefined, p: Typed | undefined, allowEnd: bo
 const REGEX_SUBSET = 'literal pattern of characters, escaped punctuation, ., classes, groups, |, quantifiers, ^';
 
 // Both engines order varbinary bytewise (unsigned), a shorter prefix first.
-const comparable = (t: TrinoType): boolean => isNumeric(t) || t.k === 'varchar' || t.k === 'date' || t.k === 'boolean' || t.k === 'varbinary';
+const comparable = (t: TrinoType): boolean => isNumeric(t) || t.k === 'varchar' || t.k === 'date' || t.k === 'boolean' || t.k === 'varbinary' || t.k === 'intervalYearToMonth';
 
 export const FUNCTIONS: Record<string, FunctionMapping> = {
   // Aggregates. count(*) is handled by the translator.
@@ -193,8 +193,8 @@ export const FUNCTIONS: Record<string, FunctionMapping> = {
     if (!(isInteger(x.type) || x.type.k === 'double')) return undefined;
     return { sql: `avg(${cast(x, T.double)})${over}`, type: T.double };
   }),
-  min: aggregate('min(x) for numbers but real, varchar, date, boolean, varbinary', ([x, ...rest], over) => (x && rest.length === 0 && comparable(x.type) && x.type.k !== 'real' ? { sql: `min(${x.sql})${over}`, type: x.type } : undefined)),
-  max: aggregate('max(x) for numbers but real, varchar, date, boolean, varbinary', ([x, ...rest], over) => {
+  min: aggregate('min(x) for numbers but real, varchar, date, boolean, varbinary, interval year to month', ([x, ...rest], over) => (x && rest.length === 0 && comparable(x.type) && x.type.k !== 'real' ? { sql: `min(${x.sql})${over}`, type: x.type } : undefined)),
+  max: aggregate('max(x) for numbers but real, varchar, date, boolean, varbinary, interval year to month', ([x, ...rest], over) => {
     if (!x || rest.length > 0 || !comparable(x.type) || x.type.k === 'real') return undefined;
     // Trino's max of doubles passes over NaN unless every value is NaN; DuckDB orders NaN above all.
     if (x.type.k === 'double') return { sql: `coalesce(max(${x.sql}) FILTER (WHERE NOT isnan(${x.sql}))${over}, max(${x.sql})${over})`, type: x.type };
