@@ -191,6 +191,11 @@ const FUNCTION_ARGUMENTS: Record<string, string[]> = {
   year_of_week: [...DATES, "DATE '2021-01-03'"],
   yow: DATES,
   last_day_of_month: DATES,
+  date_format: [
+    "DATE '2024-02-29', '%Y|%m|%d|%e|%c|%y|%j|%a|%b|%M|%W|%H|%i|%s|%S|%f|%p|%T|%r|%%|%h|%k|%l'",
+    "DATE '0099-01-05', '%Y-%y %e.%c %j'", "DATE '2023-12-31', 'Day %j of %Y, a %W in %M'", "DATE '2000-01-01', '%W %M %c/%e'", "DATE '1970-01-01', 'ü''%d''😀 %%Y'",
+    "CAST(NULL AS date), '%Y'", "DATE '2024-02-29' + INTERVAL '999999' DAY, '%Y %j'", "DATE '2024-02-29', '%Q'", "DATE '2024-02-29', 'x%'", "DATE '2024-02-29', '%D'", "DATE '2024-02-29', ''", "'2024-01-01', '%Y'",
+  ],
   date_trunc: ["'day', DATE '2024-02-29'", "'week', DATE '2024-02-29'", "'month', DATE '2024-02-29'", "'quarter', DATE '2024-02-29'", "'year', DATE '2024-02-29'", "'month', CAST(NULL AS date)"],
   date_add: ["'day', 1, DATE '2024-02-28'", "'month', 1, DATE '2024-01-31'", "'year', 1, DATE '2024-02-29'", "'quarter', -1, DATE '2024-05-31'", "'week', 2, DATE '2023-12-25'", "'day', CAST(NULL AS bigint), DATE '2024-01-01'"],
   date_diff: ["'day', DATE '2024-02-28', DATE '2024-03-01'", "'week', DATE '2024-01-01', DATE '2024-02-29'", "'day', DATE '2024-03-01', DATE '2024-02-28'", "'week', DATE '2024-01-07', DATE '2024-01-01'"],
@@ -317,6 +322,7 @@ function analyticalCases(): Case[] {
     'SELECT count(*) FROM customer WHERE c_custkey IN (SELECT o_custkey FROM orders WHERE o_totalprice > 400000)',
     'SELECT c_mktsegment, count(DISTINCT c_nationkey) FROM customer GROUP BY c_mktsegment ORDER BY c_mktsegment',
     'SELECT year(o_orderdate) AS y, quarter(o_orderdate) AS q, count(*) FROM orders GROUP BY year(o_orderdate), quarter(o_orderdate) ORDER BY y, q',
+    "SELECT date_format(o_orderdate, '%Y/%m') AS ym, count(*) FROM orders GROUP BY 1 ORDER BY 1",
     'SELECT date_trunc(\'month\', o_orderdate) AS m, count(*) FROM orders WHERE o_orderdate < DATE \'1993-01-01\' GROUP BY 1 ORDER BY 1',
     'SELECT l_shipmode, count(*) FILTER (WHERE l_returnflag = \'R\') FROM lineitem GROUP BY l_shipmode',
     'SELECT s_name, (SELECT count(*) FROM partsupp WHERE ps_suppkey = s_suppkey) AS parts FROM supplier ORDER BY parts DESC, s_name LIMIT 5',
@@ -432,7 +438,7 @@ function metadataCases(): Case[] {
 function refusalCases(): Case[] {
   return [
     "SELECT X'f'", "SELECT TIMESTAMP '2024-01-01 00:00 UTC'", "SELECT CAST('x' AS char(3))",
-    'SELECT approx_distinct(n_name) FROM nation', "SELECT regexp_like('abc', '\\d')", "SELECT date_format(DATE '2024-01-01', '%Y')",
+    'SELECT approx_distinct(n_name) FROM nation', "SELECT regexp_like('abc', '\\d')", "SELECT date_format(DATE '2024-01-01', '%Q')",
     "SELECT from_iso8601_timestamp('2024-01-01T00:00:00Z')", 'SELECT CAST(NULL AS ARRAY(integer))', "SELECT IPADDRESS '10.0.0.1'",
     'SELECT transform(ARRAY[1, 2], x -> x + 1)', 'SELECT avg(CAST(x AS decimal(20,2))) FROM (VALUES 1) t(x)', 'SELECT 1.0 / 3',
     'SELECT 1::integer', 'SELECT * EXCLUDE (n_name) FROM nation', 'FROM nation SELECT n_name', 'SELECT n_name FROM nation QUALIFY true',
