@@ -37,6 +37,12 @@ test("the issue's statements answer as Trino does", async () => {
     ['SELECT count(*) FROM nation TABLESAMPLE BERNOULLI (0)', ['_col0 bigint'], '[0]'],
     ['SELECT count(*) FROM nation', ['_col0 bigint'], '[25]'],
     ["SELECT DATE '2024-01-31' + INTERVAL '1' MONTH", ['_col0 date'], '["2024-02-29"]'],
+    [
+      "SELECT INTERVAL '2' MONTH, INTERVAL -'1-6' YEAR TO MONTH, INTERVAL '3' YEAR * -2, INTERVAL '1' YEAR - INTERVAL '13' MONTH, DATE '2024-02-29' - INTERVAL '1-0' YEAR TO MONTH",
+      ['_col0 INTERVAL YEAR TO MONTH', '_col1 INTERVAL YEAR TO MONTH', '_col2 INTERVAL YEAR TO MONTH', '_col3 INTERVAL YEAR TO MONTH', '_col4 date'],
+      '["0-2","-1-6","-6-0","-0-1","2023-02-28"]',
+    ],
+    ["SELECT date_format(DATE '2024-02-29', '%W %M %e, %Y (%j) %c/%d/%y %r %%')", ['_col0 varchar'], '["Thursday February 29, 2024 (060) 2/29/24 12:00:00 AM %"]'],
     ['SELECT 1e0 / 0, nan() = nan()', ['_col0 double', '_col1 boolean'], '["Infinity",false]'],
     ["SELECT X'ff', X'00 fF' || X'', to_hex(X'00ff1a'), md5(X'00ff')", ['_col0 varbinary', '_col1 varbinary', '_col2 varchar', '_col3 varbinary'], '["/w==","AP8=","00FF1A","0H0076xjKAB61nx+CpheAA=="]'],
     ['SELECT avg(CAST(n_nationkey AS decimal(10,2))) FROM nation', ['_col0 decimal(10, 2)'], '["12.00"]'],
@@ -49,6 +55,8 @@ test("the issue's statements answer as Trino does", async () => {
   ];
   for (const [sql, columns, rows] of cases) assert.deepEqual(await run(sql), { columns, rows }, sql);
   assert.deepEqual(await run('SELECT 1/0'), { error: 'DIVISION_BY_ZERO', message: 'Division by zero' });
+  assert.deepEqual(await run("SELECT INTERVAL '2147483647' MONTH + INTERVAL '1' MONTH"), { error: 'NUMERIC_VALUE_OUT_OF_RANGE', message: 'interval year to month addition overflow' });
+  assert.deepEqual(await run("SELECT INTERVAL '178956971' YEAR"), { error: 'INVALID_LITERAL', message: 'line 1:8: Invalid INTERVAL YEAR value: 178956971' });
 });
 
 test("the issue's statements the engine cannot answer as Trino does are refused, naming the construct", async () => {
@@ -58,7 +66,13 @@ test("the issue's statements the engine cannot answer as Trino does are refused,
     ['CREATE TABLE demo.tpch.vb (c varbinary)', 'line 1:28: Column c of type varbinary'],
     ["CREATE TABLE demo.tpch.vb AS SELECT X'01' AS c", 'line 1:1: Column c of type varbinary'],
     ["CREATE VIEW demo.tpch.vb AS SELECT X'01' AS c", 'line 1:1: A view column of type varbinary (c)'],
-    ["SELECT INTERVAL '2' MONTH", 'line 1:8: An interval value outside date arithmetic'],
+    ["SELECT INTERVAL '2' DAY", 'line 1:8: An interval day to second outside date arithmetic'],
+    ["SELECT INTERVAL '1' DAY TO SECOND", 'line 1:25: INTERVAL ... TO ... other than YEAR TO MONTH'],
+    ["SELECT INTERVAL '1-12' YEAR TO MONTH", "line 1:8: INTERVAL '1-12' YEAR TO MONTH"],
+    ["SELECT date_format(DATE '2024-02-29', '%Y %Q')", 'line 1:39: date_format specifier %Q'],
+    ["SELECT INTERVAL '3' MONTH * 1.5e0", 'line 1:27: Interval year to month multiplication by double'],
+    ["SELECT DATE '9999-12-31' + INTERVAL '1' MONTH", 'line 1:26: Date arithmetic with a result outside the years 1 to 9999'],
+    ["CREATE TABLE demo.tpch.iv AS SELECT INTERVAL '1' MONTH AS c", 'line 1:1: Column c of type interval year to month'],
     ["SELECT TIMESTAMP '2024-01-01 00:00 UTC'", 'line 1:8: TIMESTAMP literal'],
     ["SELECT CAST('x' AS char(3))", 'line 1:8: CAST to char(3)'],
     ['SELECT avg(CAST(n_nationkey AS decimal(20,2))) FROM nation', 'line 1:8: Function avg(decimal(20, 2))'],

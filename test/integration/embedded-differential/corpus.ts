@@ -76,6 +76,39 @@ function literalCases(): Case[] {
   ].map((x) => ({ sql: `SELECT ${x}` }));
 }
 
+const YEAR_TO_MONTH = ["INTERVAL '2' MONTH", "INTERVAL '-1-6' YEAR TO MONTH", "INTERVAL '3' YEAR", "INTERVAL -'0-11' YEAR TO MONTH", "INTERVAL '0' MONTH", 'CAST(NULL AS INTERVAL YEAR TO MONTH)'];
+
+/** interval year to month: literals and their limits, arithmetic with dates (month ends, leap days, year boundaries), intervals and integers, overflow, comparisons. */
+function intervalCases(): Case[] {
+  const cases: Case[] = [
+    "SELECT INTERVAL '1-6' YEAR TO MONTH, INTERVAL '-2' MONTH, INTERVAL '+1-2' YEAR TO MONTH, INTERVAL '01-02' YEAR TO MONTH, INTERVAL '-0-5' YEAR TO MONTH",
+    "SELECT INTERVAL '2147483647' MONTH, INTERVAL -'2147483647' MONTH, INTERVAL '178956970' YEAR, INTERVAL '178956970-7' YEAR TO MONTH",
+    "SELECT INTERVAL '2147483648' MONTH", "SELECT INTERVAL '-2147483648' MONTH", "SELECT INTERVAL '178956971' YEAR",
+    "SELECT INTERVAL '1-12' YEAR TO MONTH", "SELECT INTERVAL ' 1-2' YEAR TO MONTH", "SELECT INTERVAL '1' DAY TO SECOND",
+    "SELECT INTERVAL '2147483647' MONTH + INTERVAL '1' MONTH", "SELECT INTERVAL '-2147483647' MONTH - INTERVAL '2' MONTH",
+    "SELECT INTERVAL '2147483647' MONTH * 2", "SELECT -(INTERVAL '-2147483647' MONTH - INTERVAL '1' MONTH)", "SELECT INTERVAL '1073741824' MONTH * -2",
+    "SELECT DATE '2024-01-31' + INTERVAL '1' MONTH, DATE '2023-01-31' + INTERVAL '1' MONTH, DATE '2024-03-31' - INTERVAL '1' MONTH, DATE '2024-05-31' + INTERVAL '-1' MONTH",
+    "SELECT DATE '2024-02-29' + INTERVAL '1' YEAR, DATE '2024-02-29' + INTERVAL '4' YEAR, DATE '2024-02-29' - INTERVAL '1-0' YEAR TO MONTH, INTERVAL '1-1' YEAR TO MONTH + DATE '2023-01-31'",
+    "SELECT DATE '2023-12-31' + INTERVAL '1' MONTH, DATE '2024-01-01' - INTERVAL '1' MONTH, DATE '2024-12-31' + INTERVAL '-1-10' YEAR TO MONTH, DATE '1999-12-31' + INTERVAL '0-1' YEAR TO MONTH",
+    "SELECT DATE '0001-01-31' + INTERVAL '1' MONTH, DATE '0001-01-01', DATE '0004-02-29' + INTERVAL '1' YEAR",
+    "SELECT DATE '9999-12-31' + INTERVAL '1' MONTH", "SELECT DATE '2024-01-31' + INTERVAL '2147483647' MONTH", "SELECT CAST(NULL AS date) + INTERVAL '1' MONTH",
+    "SELECT INTERVAL '3' MONTH - DATE '2024-01-01'", "SELECT INTERVAL '3' MONTH + 1", "SELECT INTERVAL '3' MONTH + NULL", "SELECT INTERVAL '1' DAY + INTERVAL '1' MONTH",
+    "SELECT INTERVAL '3' MONTH * 1.5e0", "SELECT INTERVAL '3' MONTH / 2", "SELECT INTERVAL '1' MONTH || 'a'", "SELECT abs(INTERVAL '-1' MONTH)",
+    "SELECT INTERVAL '5' MONTH * CAST(NULL AS integer), INTERVAL '5' MONTH * TINYINT '-3', SMALLINT '4' * INTERVAL '-1-1' YEAR TO MONTH, INTERVAL '2' YEAR * BIGINT '0'",
+    "SELECT INTERVAL '1' MONTH IN (INTERVAL '1' MONTH, INTERVAL '2' MONTH), INTERVAL '13' MONTH BETWEEN INTERVAL '1' YEAR AND INTERVAL '2' YEAR",
+    "SELECT CASE WHEN true THEN INTERVAL '1' MONTH ELSE INTERVAL '2' YEAR END, coalesce(NULL, INTERVAL '5' MONTH), (SELECT INTERVAL '1' YEAR)",
+    "SELECT min(x), max(x), count(x) FROM (VALUES INTERVAL '1' MONTH, INTERVAL '-3' YEAR, NULL) t(x)",
+    "SELECT x, x * 3, -x, x + x FROM (VALUES INTERVAL '1' MONTH, INTERVAL '-3' YEAR, INTERVAL '2-2' YEAR TO MONTH) t(x) ORDER BY x",
+    "SELECT o_orderpriority, max(o_orderdate + INTERVAL '1' MONTH), min(o_orderdate - INTERVAL '1-11' YEAR TO MONTH) FROM orders GROUP BY o_orderpriority ORDER BY 1",
+    "SELECT count(*) FROM orders WHERE o_orderdate + INTERVAL '1-1' YEAR TO MONTH > DATE '1998-01-31'",
+  ].map((sql) => ({ sql }));
+  for (const a of YEAR_TO_MONTH) {
+    cases.push({ sql: `SELECT ${a}, -${a}, ${a} + INTERVAL '1' MONTH, ${a} - INTERVAL '1-1' YEAR TO MONTH, ${a} * 7, DATE '2024-02-29' + ${a}, DATE '2024-01-31' - ${a}` });
+    cases.push({ sql: `SELECT ${a} = INTERVAL '2' MONTH, ${a} < INTERVAL '0' MONTH, ${a} >= INTERVAL '-18' MONTH, ${a} <> INTERVAL '3-0' YEAR TO MONTH` });
+  }
+  return cases;
+}
+
 /** Argument lists for each mapped function; every function in the mapping table has at least one. */
 const FUNCTION_ARGUMENTS: Record<string, string[]> = {
   abs: ['-5', '5', 'CAST(-2147483648 AS integer)', '-2.50', '-0e0', 'nan()', '-infinity()', 'CAST(NULL AS bigint)', '-9223372036854775807'],
@@ -158,6 +191,11 @@ const FUNCTION_ARGUMENTS: Record<string, string[]> = {
   year_of_week: [...DATES, "DATE '2021-01-03'"],
   yow: DATES,
   last_day_of_month: DATES,
+  date_format: [
+    "DATE '2024-02-29', '%Y|%m|%d|%e|%c|%y|%j|%a|%b|%M|%W|%H|%i|%s|%S|%f|%p|%T|%r|%%|%h|%k|%l'",
+    "DATE '0099-01-05', '%Y-%y %e.%c %j'", "DATE '2023-12-31', 'Day %j of %Y, a %W in %M'", "DATE '2000-01-01', '%W %M %c/%e'", "DATE '1970-01-01', 'ü''%d''😀 %%Y'",
+    "CAST(NULL AS date), '%Y'", "DATE '2024-02-29' + INTERVAL '999999' DAY, '%Y %j'", "DATE '2024-02-29', '%Q'", "DATE '2024-02-29', 'x%'", "DATE '2024-02-29', '%D'", "DATE '2024-02-29', ''", "'2024-01-01', '%Y'",
+  ],
   date_trunc: ["'day', DATE '2024-02-29'", "'week', DATE '2024-02-29'", "'month', DATE '2024-02-29'", "'quarter', DATE '2024-02-29'", "'year', DATE '2024-02-29'", "'month', CAST(NULL AS date)"],
   date_add: ["'day', 1, DATE '2024-02-28'", "'month', 1, DATE '2024-01-31'", "'year', 1, DATE '2024-02-29'", "'quarter', -1, DATE '2024-05-31'", "'week', 2, DATE '2023-12-25'", "'day', CAST(NULL AS bigint), DATE '2024-01-01'"],
   date_diff: ["'day', DATE '2024-02-28', DATE '2024-03-01'", "'week', DATE '2024-01-01', DATE '2024-02-29'", "'day', DATE '2024-03-01', DATE '2024-02-28'", "'week', DATE '2024-01-07', DATE '2024-01-01'"],
@@ -284,6 +322,7 @@ function analyticalCases(): Case[] {
     'SELECT count(*) FROM customer WHERE c_custkey IN (SELECT o_custkey FROM orders WHERE o_totalprice > 400000)',
     'SELECT c_mktsegment, count(DISTINCT c_nationkey) FROM customer GROUP BY c_mktsegment ORDER BY c_mktsegment',
     'SELECT year(o_orderdate) AS y, quarter(o_orderdate) AS q, count(*) FROM orders GROUP BY year(o_orderdate), quarter(o_orderdate) ORDER BY y, q',
+    "SELECT date_format(o_orderdate, '%Y/%m') AS ym, count(*) FROM orders GROUP BY 1 ORDER BY 1",
     'SELECT date_trunc(\'month\', o_orderdate) AS m, count(*) FROM orders WHERE o_orderdate < DATE \'1993-01-01\' GROUP BY 1 ORDER BY 1',
     'SELECT l_shipmode, count(*) FILTER (WHERE l_returnflag = \'R\') FROM lineitem GROUP BY l_shipmode',
     'SELECT s_name, (SELECT count(*) FROM partsupp WHERE ps_suppkey = s_suppkey) AS parts FROM supplier ORDER BY parts DESC, s_name LIMIT 5',
@@ -398,8 +437,8 @@ function metadataCases(): Case[] {
 /** Statements the embedded engine refuses today (each a documented gap) and DuckDB-only syntax, which Trino rejects too. */
 function refusalCases(): Case[] {
   return [
-    "SELECT X'f'", "SELECT INTERVAL '2' MONTH", "SELECT TIMESTAMP '2024-01-01 00:00 UTC'", "SELECT CAST('x' AS char(3))",
-    'SELECT approx_distinct(n_name) FROM nation', "SELECT regexp_like('abc', '\\d')", "SELECT date_format(DATE '2024-01-01', '%Y')",
+    "SELECT X'f'", "SELECT TIMESTAMP '2024-01-01 00:00 UTC'", "SELECT CAST('x' AS char(3))",
+    'SELECT approx_distinct(n_name) FROM nation', "SELECT regexp_like('abc', '\\d')", "SELECT date_format(DATE '2024-01-01', '%Q')",
     "SELECT from_iso8601_timestamp('2024-01-01T00:00:00Z')", 'SELECT CAST(NULL AS ARRAY(integer))', "SELECT IPADDRESS '10.0.0.1'",
     'SELECT transform(ARRAY[1, 2], x -> x + 1)', 'SELECT avg(CAST(x AS decimal(20,2))) FROM (VALUES 1) t(x)', 'SELECT 1.0 / 3',
     'SELECT 1::integer', 'SELECT * EXCLUDE (n_name) FROM nation', 'FROM nation SELECT n_name', 'SELECT n_name FROM nation QUALIFY true',
@@ -412,6 +451,7 @@ export function corpus(): Case[] {
     ...analyticalCases(),
     ...aggregateCases(),
     ...literalCases(),
+    ...intervalCases(),
     ...operatorCases(),
     ...functionCases(),
     ...castCases(),

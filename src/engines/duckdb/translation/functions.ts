@@ -7,7 +7,7 @@
  */
 import { quoteString } from '../../../sql/quoting.js';
 import { translateRegex, type RegexTranslation } from './regex.js';
-import type { Expr } from './syntax.js';
+import { notSupported, type Expr } from './syntax.js';
 import {
   T,
   commonType,
@@ -116,6 +116,28 @@ export const DATE_FIELDS: Record<string, string> = {
   yow: 'isoyear',
 };
 
+/**
+ * Trino's date_format specifiers (MySQL's) and the DuckDB strftime text giving the same output
+ * for a date, as the differential checks against Trino; the others are refused.
+ */
+const DATE_FORMAT_SPECIFIERS: Record<string, string> = {
+  Y: '%Y', y: '%y', m: '%m', c: '%-m', d: '%d', e: '%-d', j: '%j', a: '%a', b: '%b', M: '%B', W: '%A',
+  H: '%H', k: '%-H', h: '%I', l: '%-I', i: '%M', s: '%S', S: '%S', f: '%f', p: '%p', T: '%H:%M:%S', r: '%I:%M:%S %p', '%': '%%',
+};
+
+/** A date_format format string as a strftime format, refusing (with its position) a specifier not mapped. */
+function strftimeFormat(format: Typed): string | undefined {
+  const text = stringLiteral(format);
+  if (text === undefined) return undefined;
+  // Trino fails on an empty format (its formatter can neither print nor parse).
+  if (text === '') throw notSupported('date_format with an empty format', format.expr.pos);
+  return text.replace(/%(.?)/gsu, (_, specifier: string) => {
+    const mapped = Object.hasOwn(DATE_FORMAT_SPECIFIERS, specifier) ? DATE_FORMAT_SPECIFIERS[specifier] : undefined;
+    if (mapped === undefined) throw notSupported(`date_format specifier %${specifier}`, format.expr.pos);
+    return mapped;
+  });
+}
+
 /** Units of date_trunc, date_add and date_diff on dates. */
 const DATE_UNITS = new Set(['day', 'week', 'month', 'quarter', 'year']);
 
@@ -173,7 +195,7 @@ function regexArguments(s: Typed | undefined, p: Typed | undefined, allowEnd: bo
 const REGEX_SUBSET = 'literal pattern of characters, escaped punctuation, ., classes, groups, |, quantifiers, ^';
 
 // Both engines order varbinary bytewise (unsigned), a shorter prefix first.
-const comparable = (t: TrinoType): boolean => isNumeric(t) || t.k === 'varchar' || t.k === 'date' || t.k === 'boolean' || t.k === 'varbinary';
+const comparable = (t: TrinoType): boolean => isNumeric(t) || t.k === 'varchar' || t.k === 'date' || t.k === 'boolean' || t.k === 'varbinary' || t.k === 'intervalYearToMonth';
 
 export const FUNCTIONS: Record<string, FunctionMapping> = {
   // Aggregates. count(*) is handled by the translator.
@@ -194,8 +216,8 @@ export const FUNCTIONS: Record<string, FunctionMapping> = {
     if (!(isInteger(x.type) || x.type.k === 'double')) return undefined;
     return { sql: `avg(${cast(x, T.double)})${over}`, type: T.double };
   }),
-  min: aggregate('min(x) for numbers but real, varchar, date, boolean, varbinary', ([x, ...rest], over) => (x && rest.length === 0 && comparable(x.type) && x.type.k !== 'real' ? { sql: `min(${x.sql})${over}`, type: x.type } : undefined)),
-  max: aggregate('max(x) for numbers but real, varchar, date, boolean, varbinary', ([x, ...rest], over) => {
+  min: aggregate('min(x) for numbers but real, varchar, date, boolean, varbinary, interval year to month', ([x, ...rest], over) => (x && rest.length === 0 && comparable(x.type) && x.type.k !== 'real' ? { sql: `min(${x.sql})${over}`, type: x.type } : undefined)),
+  max: aggregate('max(x) for numbers but real, varchar, date, boolean, varbinary, interval year to month', ([x, ...rest], over) => {
     if (!x || rest.length > 0 || !comparable(x.type) || x.type.k === 'real') return undefined;
     // Trino's max of doubles passes over NaN unless every value is NaN; DuckDB orders NaN above all.
     if (x.type.k === 'double') return { sql: `coalesce(max(${x.sql}) FILTER (WHERE NOT isnan(${x.sql}))${over}, max(${x.sql})${over})`, type: x.type };
@@ -395,6 +417,18 @@ export const FUNCTIONS: Record<string, FunctionMapping> = {
   // Dates.
   ...Object.fromEntries(Object.entries(DATE_FIELDS).map(([name, part]) => [name, dateField(part, name)])),
   last_day_of_month: { kind: 'scalar', signatures: 'last_day_of_month(date)', translate: ([d, ...rest]) => (d && rest.length === 0 && d.type.k === 'date' ? { sql: `last_day(${d.sql})`, type: T.date } : undefined) },
+  date_format: {
+    kind: 'scalar',
+    signatures: `date_format(date, literal format) with the specifiers ${Object.keys(DATE_FORMAT_SPECIFIERS).map((x) => `%${x}`).join(' ')}`,
+    translate: ([d, format, ...rest]) => {
+      if (!d || !format || rest.length > 0 || d.type.k !== 'date' || !isString(format.type)) return undefined;
+      const strftime = strftimeFormat(format);
+      if (strftime === undefined) return undefined;
+      // Dates past the year 9999 (reached only by date arithmetic) are not checked against Trino: refused.
+      const refused = raise('NOT_SUPPORTED', 'date_format of a date after the year 9999 is not supported by the embedded engine');
+      return { sql: `(CASE WHEN year(${d.sql}) > 9999 THEN ${refused} ELSE strftime(${d.sql}, ${quoteString(strftime)}) END)`, type: varchar() };
+    },
+  },
   date_trunc: {
     kind: 'scalar',
     signatures: "date_trunc(unit, date) for units 'day', 'week', 'month', 'quarter', 'year'",

@@ -865,8 +865,12 @@ class TranslationParser {
     const unit = this.peek();
     if (unit.kind !== 'word' || !INTERVAL_UNITS.has(unit.value)) this.unsupported();
     this.next();
-    if (this.isWord('TO')) throw notSupported('INTERVAL ... TO ...', this.pos());
-    return { k: 'literal', lit: { k: 'interval', value: t.value, sign, unit: unit.value }, pos };
+    if (!this.isWord('TO')) return { k: 'literal', lit: { k: 'interval', value: t.value, sign, unit: unit.value }, pos };
+    const toPos = this.pos();
+    this.next();
+    if (unit.value !== 'YEAR' || !this.isWord('MONTH')) throw notSupported('INTERVAL ... TO ... other than YEAR TO MONTH', toPos);
+    this.next();
+    return { k: 'literal', lit: { k: 'interval', value: t.value, sign, unit: 'YEAR TO MONTH' }, pos };
   }
 
   private caseExpr(): Expr {
@@ -892,6 +896,12 @@ class TranslationParser {
     let name = t.value.toLowerCase();
     if (name === 'double' && this.isWord('PRECISION')) {
       this.next();
+    }
+    if (name === 'interval' && this.isWord('YEAR') && this.isWord('TO', 1) && this.isWord('MONTH', 2)) {
+      this.next();
+      this.next();
+      this.next();
+      return 'interval year to month';
     }
     if (this.acceptSymbol('(')) {
       const params: string[] = [];

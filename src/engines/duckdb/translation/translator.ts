@@ -30,6 +30,7 @@ import {
   MAX_DECIMAL_PRECISION,
   T,
   asDecimal,
+  columnTypeName,
   commonType,
   decimal,
   duckType,
@@ -232,10 +233,15 @@ export class Translator {
 
   translate(query: Query): Translation {
     const { sql, fields } = this.query(query, undefined);
-    return {
-      sql,
-      columns: fields.map((f, i) => ({ name: f.display ?? f.name ?? `_col${i}`, type: typeName(f.type) })),
-    };
+    const columns = fields.map((f, i) => ({ name: f.display ?? f.name ?? `_col${i}`, type: columnTypeName(f.type) }));
+    if (!fields.some((f) => f.type.k === 'intervalYearToMonth')) return { sql, columns };
+    // Months are carried as integers up to the result, which shows them as Trino does (`-1-6`).
+    const alias = this.alias();
+    const items = fields.map((f, i) => {
+      const column = `${alias}.${q(outputName(i))}`;
+      return `${f.type.k === 'intervalYearToMonth' ? yearToMonthText(column) : column} AS ${q(outputName(i))}`;
+    });
+    return { sql: `SELECT ${items.join(', ')} FROM (${sql}) ${alias}`, columns };
   }
 
   /** Any statement the syntax recognises: queries and the writes, each with Trino's semantics. */
@@ -352,6 +358,7 @@ export class Translator {
     if (type.k === 'unknown') throw failure('COLUMN_TYPE_UNKNOWN', `Column type is unknown: ${column}`, pos);
     // Written varbinary columns are not compared with Trino by the write differential yet.
     if (type.k === 'varbinary') throw notSupported(`Column ${column} of type varbinary`, pos);
+    if (type.k === 'intervalYearToMonth') throw notSupported(`Column ${column} of type ${typeName(type)}`, pos);
     if (type.k === 'varchar' && type.length !== undefined) return `${q(column)} VARCHAR ${varcharLengthCheck(column, type.length)}`;
     return `${q(column)} ${duckType(type)}`;
   }
@@ -412,7 +419,7 @@ export class Translator {
       // A view's columns get DuckDB's types, which have no length: the view could not report varchar(n).
       if (c.type.k === 'varchar' && c.type.length !== undefined) throw notSupported(`A view column of type ${typeName(c.type)} (${c.name})`, statement.pos);
       if (c.type.k === 'unknown') throw failure('COLUMN_TYPE_UNKNOWN', `Column type is unknown: ${c.name}`, statement.pos);
-      if (c.type.k === 'varbinary') throw notSupported(`A view column of type varbinary (${c.name})`, statement.pos);
+      if (c.type.k === 'varbinary' || c.type.k === 'intervalYearToMonth') throw notSupported(`A view column of type ${typeName(c.type)} (${c.name})`, statement.pos);
     }
     const alias = this.alias();
     const select = `SELECT ${columns.map((c, i) => `${alias}.${q(outputName(i))} AS ${q(c.name)}`).join(', ')} FROM (${source.sql}) ${alias}`;
@@ -721,9 +728,10 @@ export class Translator {
       case 'unary': {
         const arg = this.expr(e.arg, scope);
         if (e.op === 'NOT') return { sql: `(NOT ${this.bool(arg, e.pos)})`, type: T.boolean };
-        if (!isNumeric(arg.type) && arg.type.k !== 'unknown') throw typeMismatch(`Cannot negate ${typeName(arg.type)}`, e.pos);
+        if (!isNumeric(arg.type) && arg.type.k !== 'unknown' && arg.type.k !== 'intervalYearToMonth') throw typeMismatch(`Cannot negate ${typeName(arg.type)}`, e.pos);
         if (e.op === '+') return arg;
         if (arg.type.k === 'unknown') return { sql: 'NULL', type: T.unknown };
+        if (arg.type.k === 'intervalYearToMonth') return { sql: checkedMonths(`(- CAST(${arg.sql} AS BIGINT))`, 'negation'), type: arg.type };
         // Trino types a negative integer literal by its value: -2147483648 is an integer.
         if (e.arg.k === 'literal' && e.arg.lit.k === 'integer') return this.literal({ k: 'integer', text: `-${e.arg.lit.text}` }, e.pos);
         // Negating the smallest value of an integer type overflows in both engines.
@@ -733,11 +741,15 @@ export class Translator {
         const args = e.args.map((a) => this.bool(this.expr(a, scope), a.pos));
         return { sql: `(${args.join(` ${e.op} `)})`, type: T.boolean };
       }
-      case 'binary':
-        if (isIntervalLiteral(e.right) || isIntervalLiteral(e.left)) return this.dateArithmetic(e, scope);
-        if (ARITHMETIC.has(e.op)) return this.arithmetic(e.op, this.expr(e.left, scope), this.expr(e.right, scope), e.pos);
-        if (e.op === '||') return this.concat(this.expr(e.left, scope), this.expr(e.right, scope), e.pos);
-        return this.compare(e.op, this.expr(e.left, scope), this.expr(e.right, scope), e.pos);
+      case 'binary': {
+        if (isDayToSecondLiteral(e.right) || isDayToSecondLiteral(e.left)) return this.dateArithmetic(e, scope);
+        const left = this.expr(e.left, scope);
+        const right = this.expr(e.right, scope);
+        if (ARITHMETIC.has(e.op) && (left.type.k === 'intervalYearToMonth' || right.type.k === 'intervalYearToMonth')) return this.yearToMonthArithmetic(e.op, left, right, e.pos);
+        if (ARITHMETIC.has(e.op)) return this.arithmetic(e.op, left, right, e.pos);
+        if (e.op === '||') return this.concat(left, right, e.pos);
+        return this.compare(e.op, left, right, e.pos);
+      }
       case 'isNull': {
         const arg = this.expr(e.arg, scope);
         return { sql: `(${arg.type.k === 'unknown' ? 'NULL' : arg.sql} IS ${e.negated ? 'NOT ' : ''}NULL)`, type: T.boolean };
@@ -846,7 +858,8 @@ export class Translator {
       case 'null':
         return { sql: 'NULL', type: T.unknown };
       case 'interval':
-        throw notSupported('An interval value outside date arithmetic', pos);
+        if (!YEAR_TO_MONTH_UNITS.has(lit.unit)) throw notSupported('An interval day to second outside date arithmetic', pos);
+        return this.yearToMonthLiteral(lit, pos);
       case 'typed':
         if (lit.type === 'decimal') {
           const text = lit.value.trim();
@@ -883,12 +896,28 @@ export class Translator {
     return { sql: `CAST('${text}' AS ${duckType(type)})`, type };
   }
 
+  /**
+   * `INTERVAL '1-6' YEAR TO MONTH`, `INTERVAL '3' YEAR`, `INTERVAL -'2' MONTH`: a count of months,
+   * which Trino holds in an int. Text Trino reads in ways not checked here (spaces, a month part
+   * above 11) is refused.
+   */
+  private yearToMonthLiteral(lit: Literal & { k: 'interval' }, pos: Pos): { sql: string; type: TrinoType } {
+    const m = lit.unit === 'YEAR TO MONTH' ? /^([+-]?)(\d+)-(\d+)$/.exec(lit.value) : /^([+-]?)(\d+)$/.exec(lit.value);
+    if (!m || Number(m[3] ?? 0) > 11) throw notSupported(`INTERVAL '${lit.value}' ${lit.unit}`, pos);
+    const magnitude = BigInt(m[2]!) * (lit.unit === 'MONTH' ? 1n : 12n) + BigInt(m[3] ?? 0);
+    if (magnitude > INT_MAX) throw failure('INVALID_LITERAL', `Invalid INTERVAL ${lit.unit} value: ${lit.value}`, pos);
+    const months = magnitude * BigInt(lit.sign) * (m[1] === '-' ? -1n : 1n);
+    return { sql: `CAST(${months} AS INTEGER)`, type: T.intervalYearToMonth };
+  }
+
   /** DATE 'yyyy-mm-dd' (Trino also accepts a sign and more year digits; those are refused). */
   private dateLiteral(value: string, pos: Pos): { sql: string; type: TrinoType } {
     const m = /^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$/.exec(value);
     if (!m) throw notSupported(`DATE '${value}'`, pos);
     const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-    const probe = new Date(Date.UTC(y, mo - 1, d));
+    const probe = new Date(0);
+    // setUTCFullYear, unlike Date.UTC, reads years 0-99 as written rather than as 1900-1999.
+    probe.setUTCFullYear(y, mo - 1, d);
     if (probe.getUTCFullYear() !== y || probe.getUTCMonth() !== mo - 1 || probe.getUTCDate() !== d) {
       throw failure('INVALID_LITERAL', `'${value}' is not a valid DATE literal`, pos);
     }
@@ -945,16 +974,36 @@ export class Translator {
     return { sql: `(${xs} ${op} ${ys})`, type };
   }
 
-  /** date ± INTERVAL 'n' DAY|MONTH|YEAR and INTERVAL + date: a date, end-of-month clamped as in Trino. */
+  /**
+   * Arithmetic with an interval year to month: interval ± interval, date ± interval, interval +
+   * date, interval × integer, each an int count of months in Trino that fails on overflow.
+   */
+  private yearToMonthArithmetic(op: string, a: Typed, b: Typed, pos: Pos): { sql: string; type: TrinoType } {
+    const months = (v: Typed): boolean => v.type.k === 'intervalYearToMonth';
+    // With a null operand Trino chooses among several operators (date, timestamp, interval): refused.
+    if (a.type.k === 'unknown' || b.type.k === 'unknown') throw notSupported(`NULL ${op} an interval year to month`, pos);
+    if ((op === '+' || op === '-') && months(a) && months(b)) {
+      return { sql: checkedMonths(`(CAST(${a.sql} AS BIGINT) ${op} CAST(${b.sql} AS BIGINT))`, op === '+' ? 'addition' : 'subtraction'), type: T.intervalYearToMonth };
+    }
+    const [date, interval] = months(b) ? [a, b] : [b, a];
+    if (date.type.k === 'date' && (op === '+' || (op === '-' && months(b)))) return shiftDate(date.sql, `${op === '-' ? '-' : ''}CAST(${interval.sql} AS BIGINT)`, pos);
+    if (op === '*' && isInteger(date.type)) {
+      return { sql: checkedMonths(`(CAST(${interval.sql} AS HUGEINT) * CAST(${date.sql} AS HUGEINT))`, 'multiplication'), type: T.intervalYearToMonth };
+    }
+    if ((op === '*' || op === '/') && isNumeric(date.type)) throw notSupported(`Interval year to month ${op === '*' ? 'multiplication' : 'division'} by ${typeName(date.type)}`, pos);
+    throw typeMismatch(`Cannot apply operator: ${typeName(a.type)} ${op} ${typeName(b.type)}`, pos);
+  }
+
+  /** date ± INTERVAL 'n' DAY and INTERVAL 'n' DAY + date: a date. */
   private dateArithmetic(e: Expr & { k: 'binary' }, scope: Scope): { sql: string; type: TrinoType } {
-    const intervalFirst = isIntervalLiteral(e.left);
+    const intervalFirst = isDayToSecondLiteral(e.left);
     const interval = intervalFirst ? e.left : e.right;
     const dateExpr = intervalFirst ? e.right : e.left;
     if ((e.op !== '+' && e.op !== '-') || (intervalFirst && e.op !== '+') || isIntervalLiteral(dateExpr)) throw notSupported(`Interval arithmetic with ${e.op}`, e.pos);
     const date = this.expr(dateExpr, scope);
     if (date.type.k !== 'date') throw notSupported(`${typeName(date.type)} ${e.op} interval`, e.pos);
     const lit = interval.k === 'literal' && interval.lit.k === 'interval' ? interval.lit : undefined;
-    if (!lit || !['DAY', 'MONTH', 'YEAR'].includes(lit.unit) || !/^\s*\d{1,6}\s*$/.test(lit.value)) throw notSupported('This interval in date arithmetic', interval.pos);
+    if (!lit || lit.unit !== 'DAY' || !/^\s*\d{1,6}\s*$/.test(lit.value)) throw notSupported('This interval in date arithmetic', interval.pos);
     const amount = Number(lit.value) * lit.sign * (e.op === '-' ? -1 : 1);
     return { sql: `CAST(${date.sql} + INTERVAL (${amount}) ${lit.unit} AS DATE)`, type: T.date };
   }
@@ -965,8 +1014,8 @@ export class Translator {
       if (a.type.k !== b.type.k) throw notSupported(`|| on ${typeName(a.type)} and ${typeName(b.type)}`, pos);
       return { sql: `(${a.sql} || ${b.sql})`, type: T.varbinary };
     }
-    // Trino has no concatenation of numbers, dates or booleans (nor an implicit cast of them to varchar).
-    if ([a, b].some((v) => isNumeric(v.type) || v.type.k === 'date' || v.type.k === 'boolean')) {
+    // Trino has no concatenation of numbers, dates, booleans or intervals (nor an implicit cast of them to varchar).
+    if ([a, b].some((v) => isNumeric(v.type) || ['date', 'boolean', 'intervalYearToMonth'].includes(v.type.k))) {
       throw failure('FUNCTION_NOT_FOUND', `Unexpected parameters (${typeName(a.type)}, ${typeName(b.type)}) for function concat`, pos);
     }
     for (const v of [a, b]) if (v.type.k !== 'varchar' && v.type.k !== 'unknown') throw notSupported(`|| on ${typeName(v.type)}`, pos);
@@ -1107,8 +1156,37 @@ export class Translator {
 
 const PLACEHOLDER: Expr = { k: 'literal', lit: { k: 'null' }, pos: { line: 1, column: 1 } };
 
+const YEAR_TO_MONTH_UNITS = new Set(['YEAR', 'MONTH', 'YEAR TO MONTH']);
+
 function isIntervalLiteral(e: Expr): boolean {
   return e.k === 'literal' && e.lit.k === 'interval';
+}
+
+function isDayToSecondLiteral(e: Expr): boolean {
+  return e.k === 'literal' && e.lit.k === 'interval' && !YEAR_TO_MONTH_UNITS.has(e.lit.unit);
+}
+
+/** A BIGINT count of months as Trino's int, failing as Trino does when it does not fit. */
+function checkedMonths(sql: string, operation: string): string {
+  const overflow = raise('NUMERIC_VALUE_OUT_OF_RANGE', `interval year to month ${operation} overflow`);
+  return `(CASE WHEN ${sql} NOT BETWEEN -2147483648 AND 2147483647 THEN ${overflow} ELSE CAST(${sql} AS INTEGER) END)`;
+}
+
+/**
+ * A date moved by a BIGINT count of months; DuckDB clamps to the month's end as Trino does
+ * (Jan 31 + 1 month = Feb 29 or 28). Results outside years 1-9999, where DuckDB's range differs
+ * from Trino's, are refused.
+ */
+function shiftDate(date: string, months: string, pos: Pos): { sql: string; type: TrinoType } {
+  const target = `(year(${date}) * 12 + month(${date}) - 1 + ${months})`;
+  const refused = raise('NOT_SUPPORTED', `line ${pos.line}:${pos.column}: Date arithmetic with a result outside the years 1 to 9999 is not supported by the embedded engine`);
+  return { sql: `(CASE WHEN ${target} NOT BETWEEN 12 AND ${9999 * 12 + 11} THEN ${refused} ELSE CAST(${date} + to_months(CAST(${months} AS INTEGER)) AS DATE) END)`, type: T.date };
+}
+
+/** Trino's text of an interval year to month held as months: `[-]years-months`. */
+function yearToMonthText(months: string): string {
+  const magnitude = `abs(CAST(${months} AS BIGINT))`;
+  return `((CASE WHEN ${months} < 0 THEN '-' ELSE '' END) || CAST(${magnitude} // 12 AS VARCHAR) || '-' || CAST(${magnitude} % 12 AS VARCHAR))`;
 }
 
 /** A relation's qualifier matches a written one when the written parts are its last parts (`lineitem`, `tiny.lineitem`). */

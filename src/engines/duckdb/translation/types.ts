@@ -15,7 +15,9 @@ export type TrinoType =
    * (selected, tested for null, counted; compared only where DuckDB compares as Trino does). Only
    * the metadata tables declare such columns; `duck` is DuckDB's type holding them.
    */
-  | { k: 'carried'; name: string; duck: string };
+  | { k: 'carried'; name: string; duck: string }
+  /** Held in DuckDB as an INTEGER count of months, Trino's own representation (a Java int). */
+  | { k: 'intervalYearToMonth' };
 
 export const T = {
   tinyint: { k: 'tinyint' },
@@ -29,6 +31,7 @@ export const T = {
   varbinary: { k: 'varbinary' },
   unknown: { k: 'unknown' },
   varchar: { k: 'varchar' },
+  intervalYearToMonth: { k: 'intervalYearToMonth' },
 } as const satisfies Record<string, TrinoType>;
 
 export const MAX_DECIMAL_PRECISION = 38;
@@ -66,7 +69,13 @@ export function typeName(t: TrinoType): string {
   if (t.k === 'decimal') return `decimal(${t.p}, ${t.s})`;
   if (t.k === 'varchar') return t.length === undefined ? 'varchar' : `varchar(${t.length})`;
   if (t.k === 'carried') return t.name;
+  if (t.k === 'intervalYearToMonth') return 'interval year to month';
   return t.k;
+}
+
+/** A type's name as a result column reports it: Trino 483 reports an interval's in capitals, and names it in lower case in messages. */
+export function columnTypeName(t: TrinoType): string {
+  return t.k === 'intervalYearToMonth' ? typeName(t).toUpperCase() : typeName(t);
 }
 
 /** DuckDB's type holding values of a Trino type. */
@@ -81,6 +90,7 @@ export function duckType(t: TrinoType): string {
     case 'varbinary':
       return 'BLOB';
     case 'unknown':
+    case 'intervalYearToMonth':
       return 'INTEGER';
     case 'carried':
       return t.duck;
@@ -106,6 +116,7 @@ export function parseTypeName(text: string): TrinoType | undefined {
   if (vc) return varchar(Number(vc[1]));
   if (name === 'varchar') return varchar();
   if (name === 'int') return T.integer;
+  if (name === 'interval year to month') return T.intervalYearToMonth;
   if (Object.hasOwn(T, name) && name !== 'unknown') return T[name as keyof typeof T];
   return undefined;
 }
