@@ -379,7 +379,9 @@ test('clientTimeout across instances: a query admitted by A whose polls all go t
   const shared = {
     backends: [{ name: 'trino1', engine: 'trino', url: trino, group: 'adhoc' }],
     routing: { defaultGroup: 'adhoc' },
-    queries: { clientTimeout: '4s' },
+    // Polled every second through B, the query is seen polled by A within a lease round or two;
+    // 8 s leaves room for rounds delayed on a loaded machine (4 s failed there once).
+    queries: { clientTimeout: '8s' },
     redis: { url: redis.url, keyPrefix: `qgtest:${randomBytes(4).toString('hex')}:` },
   };
   const a = await gateway(shared);
@@ -389,18 +391,20 @@ test('clientTimeout across instances: a query admitted by A whose polls all go t
   assert.equal(first.status, 200, first.text);
   const id = first.json.id as string;
   let next = first.json.nextUri as string;
-  const until = Date.now() + 12_000;
+  // Twice the clientTimeout: A would have abandoned it by then if polls through B did not count.
+  const pollingMs = 16_000;
+  const until = Date.now() + pollingMs;
   while (Date.now() < until) {
     const response = await get(`${b.url}${new URL(next).pathname}`, USER);
     assert.equal(response.status, 200, response.text);
-    assert.equal(response.json.error, undefined, `polled through B for ${Math.round((Date.now() - until + 12_000) / 1000)} s: ${response.text.slice(0, 300)}`);
+    assert.equal(response.json.error, undefined, `polled through B for ${Math.round((Date.now() - until + pollingMs) / 1000)} s: ${response.text.slice(0, 300)}`);
     next = response.json.nextUri as string;
     assert.ok(next);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
   }
   assert.equal((await backendView(a.url, 'trino1')).running, 1, 'A still holds the slot of a query polled elsewhere');
   // Nobody polls it any more: A lets it go and cancels it on the backend.
-  await waitFor('A to abandon the query', async () => (await backendView(a.url, 'trino1')).running === 0, 20_000);
+  await waitFor('A to abandon the query', async () => (await backendView(a.url, 'trino1')).running === 0, 30_000);
   await waitFor('its history row ABANDONED', async () => {
     const response = await fetch(`${a.url}/api/queries/${id}`, { headers: ADMIN });
     return response.status === 200 && ((await response.json()) as { state: string }).state === 'ABANDONED';
