@@ -64,7 +64,6 @@ async function startWorkersGateway(settings: Record<string, unknown>): Promise<R
   };
 }
 
-/** Environment of the real clients installed by scripts/clients/install.sh. */
 /** A gateway governed by `rules` (written to a rules file of its own) in front of one Trino. */
 export async function startGovernedTrinoGateway(trinoUrl: string, rules: unknown): Promise<RunningGateway> {
   const rulesFile = join(mkdtempSync(join(tmpdir(), 'qg-rules-')), 'rules.json');
@@ -76,6 +75,7 @@ export async function startGovernedTrinoGateway(trinoUrl: string, rules: unknown
   });
 }
 
+/** Environment of the real clients installed by scripts/clients/install.sh. */
 export async function clientEnv(): Promise<Record<string, string>> {
   const { stdout } = await exec('bash', ['-c', `source "${REPO}scripts/clients/env.sh" && env`], { timeout: 600_000 });
   const env: Record<string, string> = {};
