@@ -20,6 +20,7 @@ import type { CatalogDescription } from '../catalogs/model.js';
 import { informationSchemaTable, systemTable } from '../catalogs/metadata-tables.js';
 import { quoteString } from '../sql/quoting.js';
 import { classifyStatement, type SessionStatement } from '../sql/session-statement.js';
+import { checkEmbeddedSessionReset, embeddedSessionValue } from '../catalogs/show-session.js';
 import { embeddedBindingRefusal } from './duckdb/binding.js';
 import type { Backend, FollowUpRequest, QueryEndEvents, QueryLookup, Submission } from './backend.js';
 import type { LocalEngine, LocalExecution, LocalStatement, ResultPage } from './local-engine.js';
@@ -330,9 +331,14 @@ export class LocalBackend implements Backend {
         await this.assertSchemaExists(catalog, statement.schema, query.abort.signal);
         return { headers: [[h('Set-Catalog'), catalog], [h('Set-Schema'), statement.schema]], updateType: 'USE' };
       }
-      case 'setSession':
-        return { headers: [[h('Set-Session'), `${statement.name}=${formEncode(statement.value)}`]], updateType: 'SET SESSION' };
+      case 'setSession': {
+        let value = statement.value.text;
+        if (this.engine === 'duckdb') value = embeddedSessionValue(statement.name, statement.value, await this.catalogs());
+        else if (statement.value.literal === 'null') throw new QueryFailure(ErrorCodes.INVALID_SESSION_PROPERTY, `Unable to set session property '${statement.name}' to 'null': Session property value must not be null`);
+        return { headers: [[h('Set-Session'), `${statement.name}=${formEncode(value)}`]], updateType: 'SET SESSION' };
+      }
       case 'resetSession':
+        if (this.engine === 'duckdb') checkEmbeddedSessionReset(statement.name, await this.catalogs());
         return { headers: [[h('Clear-Session'), statement.name]], updateType: 'RESET SESSION' };
       case 'prepare':
         // Validate what is being prepared now, as Trino does, rather than on EXECUTE.

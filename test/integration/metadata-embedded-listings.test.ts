@@ -149,3 +149,48 @@ test('SHOW SESSION on the embedded engine lists the properties the gateway honou
   }
   console.log(`SHOW SESSION: ${compared}/${SESSIONS.length * SESSION_PATTERNS.length} statements (${SESSION_PATTERNS.length} patterns, ${SESSIONS.length} sessions) keep Trino's rows of the honoured properties`);
 });
+
+/** What a SET or RESET SESSION statement did: the header it sent back, or its error. */
+async function sessionOutcome(url: string, sql: string): Promise<string> {
+  const result = await runQuery(url, sql, ADMIN);
+  if (result.error !== undefined) return `${String(result.error.errorName)}: ${String(result.error.message)}`;
+  const sent = result.responses.flatMap((r) => ['x-trino-set-session', 'x-trino-clear-session'].map((h) => r.headers.get(h)).filter((v) => v !== null));
+  return `ok ${sent.join(',')}`;
+}
+
+const SESSION_VALUES = [
+  '2', '-1', '0', '-0', '007', '0x10', '0o17', '0b101', '1_000', '2147483647', '-2147483648', '2147483648', '-2147483649', '99999999999999999999',
+  '-99999999999999999999', '-9223372036854775808', '9223372036854775808', '9_223_372_036_854_775_808', '0xFFFFFFFFFFFFFFFFFF',
+  '2.5', '-2.5', '0.5', '.5', '10.00', '2e0', '1.5E3', "'3'", "''", "'it''s'", "'ä'", 'true', 'FALSE', 'null', 'NULL',
+];
+
+test('SET and RESET SESSION on the embedded engine answer as Trino does: names, types and values', async () => {
+  // The embedded catalogs are not Trino's: a catalog property is asked of `demo` here and of `tpch` on Trino.
+  const cases: Array<{ sql: string; onTrino: string }> = [];
+  const both = (sql: string, onTrino = sql) => cases.push({ sql, onTrino });
+  for (const value of SESSION_VALUES) both(`SET SESSION query_priority = ${value}`);
+  for (const value of ['1', "'x'", 'null', 'true']) {
+    both(`SET SESSION no_such_property = ${value}`);
+    both(`SET SESSION demo.some_property = ${value}`, `SET SESSION tpch.some_property = ${value}`);
+    both(`SET SESSION no_such_catalog.some_property = ${value}`);
+  }
+  both('SET SESSION "query_priority" = 3');
+  both('SET SESSION QUERY_PRIORITY = 3');
+  both('SET SESSION "Query_Priority" = 3');
+  both('SET SESSION  query_priority=4');
+  for (const name of ['query_priority', 'no_such_property', 'no_such_catalog.x', '"QUERY_PRIORITY"', 'query_max_run_time']) both(`RESET SESSION ${name}`);
+  both('RESET SESSION demo.some_property', 'RESET SESSION tpch.some_property');
+  // Properties Trino honours and the embedded engine does not: refused there, never kept without effect.
+  const refusedHere = ["SET SESSION query_max_run_time = '1h'", "SET SESSION join_distribution_type = 'BROADCAST'", 'SET SESSION query_priority = 1 + 1'];
+  let agreed = 0;
+  for (const { sql, onTrino } of cases) {
+    const expected = (await sessionOutcome(trino, onTrino)).replaceAll('tpch.', 'demo.');
+    assert.equal(await sessionOutcome(embedded.url, sql), expected, sql);
+    agreed++;
+  }
+  for (const sql of refusedHere) {
+    assert.match(await sessionOutcome(trino, sql), /^ok /, `Trino takes ${sql}`);
+    assert.match(await sessionOutcome(embedded.url, sql), /^NOT_SUPPORTED: /, sql);
+  }
+  console.log(`SET/RESET SESSION: ${agreed}/${cases.length} statements answer as Trino does; ${refusedHere.length} refused (properties Trino honours and the embedded engine does not, an expression value)`);
+});

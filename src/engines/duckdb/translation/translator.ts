@@ -788,18 +788,23 @@ export class Translator {
         for (const [v, pos] of [[arg, e.arg.pos], [pattern, e.pattern.pos]] as const) {
           if (v.type.k !== 'varchar' && v.type.k !== 'unknown') throw typeMismatch(`Left side of LIKE expression must evaluate to a varchar (actual: ${typeName(v.type)})`, pos);
         }
-        let escape = '';
-        if (e.escape) {
-          const esc = this.expr(e.escape, scope);
-          if (e.escape.k !== 'literal' || e.escape.lit.k !== 'string' || [...e.escape.lit.value].length !== 1) throw notSupported('LIKE ... ESCAPE with anything but a one-character literal', e.escape.pos);
-          escape = ` ESCAPE ${esc.sql}`;
-        }
         const p = e.pattern;
-        if (e.escape === undefined && !(p.k === 'literal' && p.lit.k === 'string' && !p.lit.value.includes('\\'))) {
+        const like = (escape: string) => `(${cast(arg, T.varchar)} ${e.negated ? 'NOT ' : ''}LIKE ${cast(pattern, T.varchar)}${escape})`;
+        if (e.escape === undefined) {
           // DuckDB reads no escape character; neither does Trino. Only literal patterns are accepted so the pattern text is known.
           if (!(p.k === 'literal' && p.lit.k === 'string')) throw notSupported('LIKE with a computed pattern', p.pos);
+          return { sql: like(''), type: T.boolean };
         }
-        return { sql: `(${cast(arg, T.varchar)} ${e.negated ? 'NOT ' : ''}LIKE ${cast(pattern, T.varchar)}${escape})`, type: T.boolean };
+        if (e.escape.k !== 'literal' || e.escape.lit.k !== 'string') throw notSupported('LIKE ... ESCAPE with anything but a string literal', e.escape.pos);
+        // Trino checks the escape and the pattern for each row whose value and pattern are not null, and fails on a bad one.
+        const escapeChar = e.escape.lit.value;
+        const rowFailure = (condition: string, message: string, otherwise: string) =>
+          `(CASE WHEN ${arg.sql} IS NULL OR ${pattern.sql} IS NULL THEN NULL WHEN ${condition} THEN ${raise('INVALID_FUNCTION_ARGUMENT', message)} ELSE ${otherwise} END)`;
+        if ([...escapeChar].length !== 1) return { sql: rowFailure('true', 'Escape string must be a single character', 'NULL'), type: T.boolean };
+        const c = /^[!-/:-@[-`{-~]$/.test(escapeChar) ? `\\${escapeChar}` : escapeChar; // RE2 takes a backslash before ASCII punctuation only
+        const well = `(?:[^${c}]|${c}[%_${c}])*`;
+        const malformed = `NOT regexp_full_match(${cast(pattern, T.varchar)}, ${quoteString(well)})`;
+        return { sql: rowFailure(malformed, "Escape character must be followed by '%', '_' or the escape character itself", like(` ESCAPE ${quoteString(escapeChar)}`)), type: T.boolean };
       }
       case 'exists':
         return { sql: `(EXISTS (${this.query(e.query, scope).sql}))`, type: T.boolean };
