@@ -29,7 +29,7 @@ import { tokenize } from '../sql/lexer.js';
 import { quoteIdentifier, quoteString } from '../sql/quoting.js';
 import { classifyStatement } from '../sql/session-statement.js';
 import { tableReferences } from '../sql/table-references.js';
-import { hasCapability } from '../protocol/session.js';
+import { hasCapability, preparedStatement } from '../protocol/session.js';
 import type { QueryRecord } from '../tracking/types.js';
 import {
   informationSchemaRows,
@@ -231,7 +231,30 @@ export class MetadataService {
       }
       case 'describePrepared': {
         if (this.backends.some((b) => b.describeCatalogs === undefined)) return undefined;
-        throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, `DESCRIBE ${statement.kind === 'describeInput' ? 'INPUT' : 'OUTPUT'} is not supported on the embedded engine`);
+        const kind = statement.kind;
+        const name = statement.name;
+        return this.deferred(async () => {
+          const text = preparedStatement(session, name);
+          if (text === undefined) throw new QueryFailure(ErrorCodes.NOT_FOUND, `Prepared statement not found: ${name}`);
+          const parameters = tokenize(text).filter((t) => t.kind === 'symbol' && t.value === '?').length;
+          const { evaluateOverRows } = await import('./scratch.js');
+          // Trino infers each parameter's type from where it stands; the gateway does not.
+          if (kind === 'describeInput' && parameters > 0) throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, 'DESCRIBE INPUT of a statement with parameters is not supported on the embedded engine');
+          const catalogs = tableReferences(text).map((ref) => resolve(ref.parts, names)?.catalog);
+          const backend = catalogs[0] === undefined ? this.backends.find((b) => b.describeOutput !== undefined) : await this.embeddedBackendOf(catalogs[0]);
+          if (backend?.describeOutput === undefined) throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, `DESCRIBE ${kind === 'describeInput' ? 'INPUT' : 'OUTPUT'} is not supported by this engine`);
+          // Described or not, the statement is analyzed as Trino analyzes it (a missing table fails DESCRIBE INPUT too).
+          const described = await backend.describeOutput(text, parameters, names);
+          if (kind === 'describeInput') return evaluateOverRows('SELECT * FROM p', [{ name: 'p', columns: INPUT_COLUMNS, rows: [] }], new AbortController().signal);
+          const rows = described.map((c) => {
+            // DESCRIBE shows a type's display name (`decimal(2,1)`, `interval year to month`), not the protocol's form.
+            const type = c.type.toLowerCase().replaceAll(', ', ',');
+            return [c.name, ...(c.origin ?? ['', '', '']), type, fixedSize(type), c.aliased === true];
+          });
+          const execution = await evaluateOverRows('SELECT * FROM o', [{ name: 'o', columns: OUTPUT_COLUMNS, rows }], new AbortController().signal);
+          // Trino types each varchar column by its longest value; the type size is an integer.
+          return withColumns(execution, OUTPUT_COLUMNS.map((c, i) => column(c.name, c.type === 'varchar' ? `varchar(${longest(rows.map((r) => String(r[i])))})` : i === 5 ? 'integer' : c.type)));
+        });
       }
       case 'query': {
         const references = tableReferences(resolved.sql).map((ref) => ({ ref, name: resolve(ref.parts, names) }));
@@ -528,7 +551,7 @@ function resolvePrepared(sql: string, session: QuerySession): { sql: string; par
     case 'executeImmediate':
       return { sql: statement.sql, parameters: statement.parameters };
     case 'execute': {
-      const text = session.preparedStatements.get(statement.name) ?? [...session.preparedStatements].find(([k]) => k.toLowerCase() === statement.name.toLowerCase())?.[1];
+      const text = preparedStatement(session, statement.name);
       return text === undefined ? undefined : { sql: text, parameters: statement.parameters };
     }
     default:
@@ -554,6 +577,33 @@ function sameLayout(before: string, head: string): string {
 
 function longest(names: string[]): number {
   return names.reduce((n, s) => Math.max(n, [...s].length), 0);
+}
+
+/** DESCRIBE INPUT's columns with no parameter to describe (Trino then types them so). */
+const INPUT_COLUMNS: readonly MetadataColumn[] = [
+  { name: 'Position', type: 'bigint' },
+  { name: 'Type', type: 'varchar' },
+];
+
+/** DESCRIBE OUTPUT's columns; Type Size is shown as Trino's integer. */
+const OUTPUT_COLUMNS: readonly MetadataColumn[] = [
+  ...['Column Name', 'Catalog', 'Schema', 'Table', 'Type'].map((name) => ({ name, type: 'varchar' })),
+  { name: 'Type Size', type: 'bigint' },
+  { name: 'Aliased', type: 'boolean' },
+];
+
+/** The bytes a value of a fixed-width Trino type takes, as DESCRIBE OUTPUT reports it; 0 for variable-width types. */
+function fixedSize(type: string): number {
+  const precision = (pattern: RegExp) => Number(pattern.exec(type)?.[1] ?? 3);
+  if (type === 'boolean' || type === 'tinyint' || type === 'unknown') return 1;
+  if (type === 'smallint') return 2;
+  if (type === 'integer' || type === 'real' || type === 'date' || type === 'interval year to month') return 4;
+  if (type === 'bigint' || type === 'double' || type === 'interval day to second') return 8;
+  if (type.startsWith('decimal(')) return precision(/^decimal\((\d+)/) <= 18 ? 8 : 16;
+  if (/^timestamp\(\d+\) with time zone$/.test(type)) return precision(/\((\d+)\)/) <= 3 ? 8 : 12;
+  if (/^timestamp\(\d+\)$/.test(type)) return precision(/\((\d+)\)/) <= 6 ? 8 : 12;
+  if (/^time\(\d+\)$/.test(type)) return 8;
+  return 0;
 }
 
 /** A one-row, one-column answer (SHOW CREATE), typed varchar(length) as Trino types it. */

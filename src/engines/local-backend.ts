@@ -11,7 +11,7 @@ import type { QueryIdGenerator } from '../protocol/query-id.js';
 import type { QueryTokenSigner } from '../protocol/query-token.js';
 import { parseSize, parseWait } from '../protocol/query-params.js';
 import { renderQueryResults, type QueryDocument, type QueryState } from '../protocol/results.js';
-import { formEncode, hasCapability, headerName, type Dialect, type QuerySession } from '../protocol/session.js';
+import { formEncode, hasCapability, headerName, preparedStatement, type Dialect, type QuerySession } from '../protocol/session.js';
 import { followUpUri, infoUri } from '../protocol/uris.js';
 import { sendJson, sendNoContent, type HeaderList } from '../server/respond.js';
 import type { ViewExpansion } from '../sql/analyzer/types.js';
@@ -23,7 +23,7 @@ import { classifyStatement, type SessionStatement } from '../sql/session-stateme
 import { checkEmbeddedSessionReset, embeddedSessionValue } from '../catalogs/show-session.js';
 import { embeddedBindingRefusal } from './duckdb/binding.js';
 import type { Backend, FollowUpRequest, QueryEndEvents, QueryLookup, Submission } from './backend.js';
-import type { LocalEngine, LocalExecution, LocalStatement, ResultPage } from './local-engine.js';
+import type { DescribeSession, LocalEngine, LocalExecution, LocalStatement, OutputColumn, ResultPage } from './local-engine.js';
 import { PageBudget, type ResultLimits } from './page-budget.js';
 
 const DEFAULT_TARGET_BYTES = 1024 * 1024;
@@ -120,7 +120,11 @@ export class LocalBackend implements Backend {
       this.describeCatalogs = describe;
       this.internalRows = (sql, signal) => this.readAll(sql, signal);
     }
+    const describeOutput = options.engine.describeOutput?.bind(options.engine);
+    if (describeOutput !== undefined) this.describeOutput = describeOutput;
   }
+
+  readonly describeOutput?: (sql: string, parameters: number, session: DescribeSession) => Promise<OutputColumn[]>;
 
   readonly describeCatalogs?: () => Promise<CatalogDescription[]>;
   readonly internalRows?: (sql: string, signal: AbortSignal) => Promise<{ columns: Array<{ name: string; type: string }>; rows: unknown[][] }>;
@@ -345,10 +349,10 @@ export class LocalBackend implements Backend {
         classifyStatement(statement.sql);
         return { headers: [[h('Added-Prepare'), `${formEncode(statement.name)}=${formEncode(statement.sql)}`]], updateType: 'PREPARE' };
       case 'deallocate':
-        if (findPrepared(session, statement.name) === undefined) throw preparedNotFound(statement.name);
+        if (preparedStatement(session, statement.name) === undefined) throw preparedNotFound(statement.name);
         return { headers: [[h('Deallocated-Prepare'), formEncode(statement.name)]], updateType: 'DEALLOCATE' };
       case 'execute': {
-        const sql = findPrepared(session, statement.name);
+        const sql = preparedStatement(session, statement.name);
         if (sql === undefined) throw preparedNotFound(statement.name);
         return { execution: await this.execute(query, session, sql, statement.parameters) };
       }
@@ -543,13 +547,6 @@ export class LocalBackend implements Backend {
 
 function canceled(): QueryFailure {
   return new QueryFailure(ErrorCodes.USER_CANCELED, 'Query was canceled');
-}
-
-function findPrepared(session: QuerySession, name: string): string | undefined {
-  const exact = session.preparedStatements.get(name);
-  if (exact !== undefined) return exact;
-  for (const [key, sql] of session.preparedStatements) if (key.toLowerCase() === name.toLowerCase()) return sql;
-  return undefined;
 }
 
 function preparedNotFound(name: string): QueryFailure {

@@ -56,6 +56,23 @@ export interface ExecutionProgress {
   running(): void;
 }
 
+/** An output column of a query as Trino describes it (DESCRIBE OUTPUT). */
+export interface OutputColumn {
+  name: string;
+  type: string;
+  /** Catalog, schema and table of the table column the output is, read unchanged (also through subqueries). */
+  origin?: readonly [catalog: string, schema: string, table: string] | undefined;
+  /** The query named the column with AS. */
+  aliased?: boolean | undefined;
+}
+
+/** The session a statement is described in. */
+export interface DescribeSession {
+  user: string;
+  catalog?: string | undefined;
+  schema?: string | undefined;
+}
+
 export interface LocalEngine {
   readonly kind: string;
   /** Ready the engine (open files, generate demo data); called once at gateway start. */
@@ -86,5 +103,7 @@ export interface LocalEngine {
    * statements themselves (Athena).
    */
   describeCatalogs?(): Promise<CatalogDescription[]>;
+  /** DESCRIBE OUTPUT of a query with `parameters` placeholders: its output columns as Trino describes them. */
+  describeOutput?(sql: string, parameters: number, session: DescribeSession): Promise<OutputColumn[]>;
   close(): Promise<void>;
 }

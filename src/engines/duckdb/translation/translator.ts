@@ -9,6 +9,7 @@
  * The translator accepts a subset of Trino SQL and refuses the rest with NOT_SUPPORTED naming the
  * construct and its position: a refusal is always preferred to an answer that might differ.
  */
+import type { OutputColumn } from '../../local-engine.js';
 import { ErrorCodes, QueryFailure } from '../../../protocol/errors.js';
 import { quoteIdentifier, quoteString } from '../../../sql/quoting.js';
 import { DATE_FIELDS, FUNCTIONS, TRINO_REJECTS, cast, raise, type Typed } from './functions.js';
@@ -72,7 +73,7 @@ const ENGINE_TABLES: TableSource = {
 export interface Translation {
   sql: string;
   /** A query's output columns as Trino names and types them; absent for a statement that answers with a row count or nothing. */
-  columns?: Array<{ name: string; type: string }>;
+  columns?: OutputColumn[];
   /** Statements run before `sql`, in one transaction with it (CREATE TABLE AS creates its table, then inserts). */
   before?: string[];
   /** Trino's update type, when DuckDB's statement is of another kind. */
@@ -94,6 +95,10 @@ interface Field {
   type: TrinoType;
   /** DuckDB SQL reading the field. */
   sql: string;
+  /** The table whose column the field is, unchanged (DESCRIBE OUTPUT's Catalog, Schema and Table). */
+  origin?: OutputColumn['origin'];
+  /** The select item named the field with AS. */
+  aliased?: boolean;
 }
 
 interface ScopeRelation {
@@ -233,7 +238,7 @@ export class Translator {
 
   translate(query: Query): Translation {
     const { sql, fields } = this.query(query, undefined);
-    const columns = fields.map((f, i) => ({ name: f.display ?? f.name ?? `_col${i}`, type: columnTypeName(f.type) }));
+    const columns = fields.map((f, i) => ({ name: f.display ?? f.name ?? `_col${i}`, type: columnTypeName(f.type), origin: f.origin, aliased: f.aliased }));
     if (!fields.some((f) => f.type.k === 'intervalYearToMonth')) return { sql, columns };
     // Months are carried as integers up to the result, which shows them as Trino does (`-1-6`).
     const alias = this.alias();
@@ -529,7 +534,7 @@ export class Translator {
     };
     const op = `${body.op} ${body.all ? 'ALL' : 'DISTINCT'}`;
     const sql = `(${side(left)}) ${op} (${side(right)})`;
-    return { sql: `SELECT * FROM (${sql}) ${this.alias()}`, fields: left.fields.map((f, i) => ({ name: f.name, display: f.display, type: types[i]!, sql: '' })) };
+    return { sql: `SELECT * FROM (${sql}) ${this.alias()}`, fields: left.fields.map((f, i) => ({ name: f.name, display: f.display, type: types[i]!, sql: '', origin: f.origin, aliased: f.aliased })) };
   }
 
   /** The output column an ORDER BY item names (a bare name of an output or an ordinal), if it does. */
@@ -559,21 +564,22 @@ export class Translator {
     const scope = new Scope(relations, outer, new Map());
     const items: string[] = [];
     const fields: Field[] = [];
-    const push = (display: string | undefined, typed: { sql: string; type: TrinoType }): void => {
+    const push = (display: string | undefined, typed: { sql: string; type: TrinoType }, origin: Field['origin'], aliased: boolean): void => {
       items.push(`${typed.sql} AS ${q(outputName(fields.length))}`);
-      fields.push({ name: display?.toLowerCase(), display, type: typed.type, sql: '' });
+      fields.push({ name: display?.toLowerCase(), display, type: typed.type, sql: '', origin, aliased });
     };
     for (const item of spec.select) {
       if (item.k === 'star') {
         const sources = item.qualifier ? relations.filter((r) => matchesQualifier(r.qualifier, item.qualifier!)) : relations;
         if (item.qualifier && sources.length === 0) throw failure('TABLE_NOT_FOUND', `Table '${item.qualifier.join('.')}' not found`, item.pos);
         if (sources.length === 0) throw failure('COLUMN_NOT_FOUND', 'SELECT * not allowed in queries without FROM clause', item.pos);
-        for (const r of sources) for (const f of r.fields) push(f.display ?? f.name, f);
+        for (const r of sources) for (const f of r.fields) push(f.display ?? f.name, f, f.origin, false);
         continue;
       }
       const typed = this.expr(item.e, scope);
       const name = item.alias ?? (item.e.k === 'column' ? item.e.written : undefined);
-      push(name, { sql: typed.type.k === 'unknown' ? 'NULL' : typed.sql, type: typed.type });
+      const origin = item.e.k === 'column' ? this.column(item.e.parts, scope, item.e.pos).origin : undefined;
+      push(name, { sql: typed.type.k === 'unknown' ? 'NULL' : typed.sql, type: typed.type }, origin, item.alias !== undefined);
     }
     let sql = `SELECT ${spec.distinct ? 'DISTINCT ' : ''}${items.join(', ')}`;
     if (from.length > 0) sql += ` FROM ${from.join(', ')}`;
@@ -624,13 +630,13 @@ export class Translator {
     if (r.k === 'subquery') {
       const inner = this.query(r.query, outer);
       sql = `(${inner.sql}) ${alias}`;
-      fields = inner.fields.map((f, i) => ({ name: f.name, display: f.display, type: f.type, sql: `${alias}.${q(outputName(i))}` }));
+      fields = inner.fields.map((f, i) => ({ name: f.name, display: f.display, type: f.type, sql: `${alias}.${q(outputName(i))}`, origin: f.origin }));
       qualifier = [];
     } else {
       const cte = r.name.length === 1 ? outer.cte(r.name[0]!) : undefined;
       if (cte) {
         sql = `${cte.sqlName} ${alias}`;
-        fields = cte.fields.map((f, i) => ({ name: f.name, display: f.display, type: f.type, sql: `${alias}.${q(outputName(i))}` }));
+        fields = cte.fields.map((f, i) => ({ name: f.name, display: f.display, type: f.type, sql: `${alias}.${q(outputName(i))}`, origin: f.origin }));
         qualifier = r.name;
       } else {
         const name = this.qualify(r.name, r.pos);
@@ -642,7 +648,7 @@ export class Translator {
           const duck = this.tables.carriedType(c.type);
           const type = parseTypeName(c.type) ?? (duck === undefined ? undefined : { k: 'carried' as const, name: c.type, duck });
           if (!type) throw notSupported(`Column ${c.name} of type ${c.type}`, r.pos);
-          return { name: c.name.toLowerCase(), type, sql: `${alias}.${q(c.name)}` };
+          return { name: c.name.toLowerCase(), type, sql: `${alias}.${q(c.name)}`, origin: name as [string, string, string] };
         });
         sql = `${this.tables.relation(name)} ${alias}`;
         qualifier = name;
