@@ -36,7 +36,7 @@ interface Message {
 
 /** Where a message goes: the worker's `process` or the primary's `Worker` handle. */
 interface Port {
-  send(message: Message): unknown;
+  send(message: Message, callback: (err: Error | null) => void): unknown;
   on(event: 'message', listener: (message: unknown) => void): unknown;
   readonly connected?: boolean;
 }
@@ -88,10 +88,13 @@ class Peer {
   }
 
   private send(message: Message): void {
+    // The channel may close meanwhile (the other side is exiting): the request then times out, a
+    // notice is lost (as on Redis pub/sub). Given a callback, node reports that failure to it
+    // instead of as an 'error' event, which would stop the process.
     try {
-      if (this.port.connected !== false) this.port.send(message);
+      if (this.port.connected !== false) this.port.send(message, () => undefined);
     } catch {
-      // The channel closed meanwhile: the request times out, a notice is lost (as on Redis pub/sub).
+      // Closed before the send: as above.
     }
   }
 

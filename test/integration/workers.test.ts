@@ -152,6 +152,62 @@ test('a writing statement on the embedded engine is refused with NOT_SUPPORTED (
   assert.match(error?.message ?? '', /server\.workers/);
 });
 
+/** The process id of the worker whose instance id is `instanceId`, from the gateway's log lines. */
+function pidOfWorker(instanceId: string): number {
+  const lines = gateway.output().split('\n').flatMap((line) => (line.startsWith('{') ? [JSON.parse(line) as Record<string, unknown>] : []));
+  const index = lines.find((l) => l.msg === 'querygate is listening' && l.instanceId === instanceId)?.worker;
+  const pid = lines.filter((l) => l.msg === 'worker started' && l.worker === index).at(-1)?.pid;
+  assert.ok(typeof pid === 'number', `no worker process for instance ${instanceId}`);
+  return pid;
+}
+
+test("a request about another worker's query is verified where it arrives: what fails there never reaches the owner", { timeout: 120_000 }, async () => {
+  const query = await submit('SELECT * FROM nation', 'alice', EMBEDDED);
+  const id = query.json.id as string;
+  const nextUri = query.json.nextUri as string;
+  // One character of the sealed token changed: a token that does not verify.
+  const tokenAt = nextUri.lastIndexOf('/') + 1;
+  const forged = `${nextUri.slice(0, tokenAt + 10)}${nextUri[tokenAt + 10] === 'A' ? 'B' : 'A'}${nextUri.slice(tokenAt + 11)}`;
+  const refusals: Array<{ name: string; send: () => Promise<RawResponse>; status: number }> = [
+    { name: 'follow-up without a user', send: () => freshRequest('GET', nextUri), status: 401 },
+    { name: 'follow-up with a forged token', send: () => freshRequest('GET', forged, { 'X-Trino-User': 'alice' }), status: 404 },
+    { name: "another user's cancel", send: () => freshRequest('DELETE', nextUri, { 'X-Trino-User': 'mallory' }), status: 403 },
+    { name: '/v1/query/{id} without a user', send: () => freshRequest('GET', `${gateway.url}/v1/query/${id}`), status: 401 },
+    { name: 'admin cancel by a non-administrator', send: () => freshRequest('POST', `${gateway.url}/api/queries/${id}/cancel`, { 'X-Trino-User': 'mallory' }), status: 403 },
+  ];
+  // The owner stopped: a request forwarded to it would wait; one refused where it arrived is answered at once.
+  const owner = pidOfWorker(workerOf(id));
+  process.kill(owner, 'SIGSTOP');
+  const answeredWhileStopped = new Map<string, number[]>();
+  let resumed = false;
+  const sent: Array<Promise<unknown>> = [];
+  try {
+    // Four connections of each: the primary hands them to both workers in turn.
+    for (const refusal of refusals) {
+      for (let copy = 0; copy < 4; copy++) {
+        sent.push(
+          refusal.send().then((response) => {
+            if (!resumed) answeredWhileStopped.set(refusal.name, [...(answeredWhileStopped.get(refusal.name) ?? []), response.status]);
+          }),
+        );
+      }
+    }
+    // Bounded: the answers of the worker that runs come at once; 20 s is for a loaded machine.
+    for (let waited = 0; waited < 200 && answeredWhileStopped.size < refusals.length; waited++) await new Promise((r) => setTimeout(r, 100));
+  } finally {
+    resumed = true;
+    process.kill(owner, 'SIGCONT');
+  }
+  await Promise.all(sent);
+  for (const refusal of refusals) {
+    const statuses = answeredWhileStopped.get(refusal.name) ?? [];
+    assert.ok(statuses.length > 0, `${refusal.name}: nothing answered while the owner was stopped (forwarded to it)`);
+    assert.ok(statuses.every((status) => status === refusal.status), `${refusal.name}: ${statuses.join(',')}`);
+  }
+  // The query itself is untouched.
+  assert.equal(stateOf((await follow(query)).last), 'FINISHED');
+});
+
 test('SIGTERM to the primary drains every worker: not ready, new statements refused with 503, in-flight queries finish, then it exits', { timeout: 120_000 }, async () => {
   const embedded = await submit('SELECT * FROM nation', 'alice', EMBEDDED);
   const trino = await submitOnOtherWorker(embedded.json.id as string, 'SELECT * FROM tpch.tiny.nation', {});
