@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Authenticator } from './auth/authenticator.js';
 import { GroupFile } from './auth/group-file.js';
 import { IdentityResolver, type Identity } from './auth/identity.js';
+import type { LoginThrottle } from './auth/login-throttle.js';
 import type { ClientRequest, ClientResponse } from './http1/exchange.js';
 import { JwtAuthenticator } from './auth/jwt.js';
 import { LdapAuthenticator } from './auth/ldap.js';
@@ -129,6 +130,7 @@ function createIdentity(
   metrics: GatewayMetrics,
   audit: AuditTrail,
   log: Logger,
+  throttle: LoginThrottle | undefined,
 ): IdentityResolver {
   const auth = config.authentication;
   const authenticators = auth.authenticators.map((a, i) => createAuthenticator(a, i, log));
@@ -145,6 +147,7 @@ function createIdentity(
     maxFailures: auth.maxFailures,
     maxFailuresPerClient: auth.maxFailuresPerClient,
     failureWindowMs: auth.failureWindow,
+    ...(throttle ? { throttle } : {}),
     allowInsecureOverHttp: auth.allowInsecureOverHttp,
     trustForwardedProto: auth.trustForwardedProto,
     onEvent: (event) => {
@@ -395,7 +398,8 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
   const tagRuntime = config.accessControl?.tags === undefined ? undefined : await startTagService(config, log, bus && { bus, channelPrefix });
   if (rules === undefined && tagRuntime === undefined) log.warn('no accessControl is configured: every statement is allowed (allow-all)');
   const groupFile = createGroupFile(config, log);
-  const identity = createIdentity(config, rules, groupFile, metrics, ops.audit, log);
+  // A host's workers count failures together: N workers must not give a client N times the attempts.
+  const identity = createIdentity(config, rules, groupFile, metrics, ops.audit, log, worker?.host.logins);
   const tls = config.server.tls;
   const tlsMaterial = tls === undefined ? undefined : fromConfig('server.tls', () => ({ cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) }));
   const signer = new QueryTokenSigner(tokenSecret, config.security.tokenTtl);

@@ -5,12 +5,14 @@
  * channel node:cluster opens. It is used when Redis is not configured; with Redis a worker is an
  * instance like any other and shares through Redis.
  *
+ * It also keeps the brute-force lockout's failure counters for every worker (auth/login-throttle.ts).
  * Besides the stores, the primary relays messages (the MessageBus of every worker, as Redis
  * pub/sub does between hosts), knows which worker holds which query (a query id ends with its
  * worker's instance id) and where that worker takes forwarded requests, and gathers the live
  * queries of all workers for the admin API.
  */
 import type { Worker } from 'node:cluster';
+import { LocalLoginThrottle, type LoginAttempt, type LoginThrottle, type LoginThrottleLimits } from '../auth/login-throttle.js';
 import type { QueryRecord } from '../tracking/types.js';
 import { LocalFleetQueue, type BackendQuery, type FleetQueue, type QueuedStatement } from './fleet-queue.js';
 import { LocalLeaseStore, type LeaseStore, type SyncResult, type SyncRound } from './leases.js';
@@ -120,6 +122,14 @@ class Peer {
   }
 }
 
+interface WorkerEntry {
+  peer: Peer;
+  instanceId?: string;
+  socketPath?: string;
+  /** Its credential checks under way, by the id the primary gave them. */
+  openAttempts: Map<number, LoginAttempt>;
+}
+
 /** The workers alive on this host: instance id → the socket path that takes its forwarded requests. */
 export type WorkerDirectory = Record<string, string>;
 
@@ -130,19 +140,25 @@ export type WorkerCommand = 'drain' | 'stop' | 'reload';
 export class InHostState {
   private readonly leases = new LocalLeaseStore();
   private readonly queue = new LocalFleetQueue();
-  private readonly peers = new Map<Worker, { peer: Peer; instanceId?: string; socketPath?: string }>();
+  private readonly logins: LocalLoginThrottle;
+  private readonly peers = new Map<Worker, WorkerEntry>();
+  private nextAttempt = 1;
 
   /**
    * `tokenSecret`: what workers sign follow-up URIs with when the configuration sets none (one key
-   * for the host); `onStarted`: a worker is serving.
+   * for the host); `loginLimits`: the lockout's; `onStarted`: a worker is serving.
    */
   constructor(
     private readonly tokenSecret: string,
+    loginLimits: LoginThrottleLimits,
     private readonly onStarted: (worker: Worker) => void,
-  ) {}
+  ) {
+    this.logins = new LocalLoginThrottle(loginLimits);
+  }
 
   attach(worker: Worker): void {
-    const entry: { peer: Peer; instanceId?: string; socketPath?: string } = {
+    const entry: WorkerEntry = {
+      openAttempts: new Map(),
       peer: new Peer(worker, {
         register: (instanceId: string, socketPath: string) => {
           entry.instanceId = instanceId;
@@ -162,6 +178,19 @@ export class InHostState {
         },
         live: () => this.gatherLive(worker),
         started: () => this.onStarted(worker),
+        'login.begin': (user: string | null, client: string) => {
+          const attempt = this.logins.reserve(user ?? undefined, client);
+          if (attempt === undefined) return null;
+          const id = this.nextAttempt++;
+          entry.openAttempts.set(id, attempt);
+          return { ...attempt, id };
+        },
+        'login.end': (id: number, outcome: { failed: boolean; signedIn: boolean }) => {
+          const attempt = entry.openAttempts.get(id);
+          if (attempt === undefined) return;
+          entry.openAttempts.delete(id);
+          this.logins.end(attempt, outcome);
+        },
       }),
     };
     this.peers.set(worker, entry);
@@ -172,6 +201,8 @@ export class InHostState {
     const entry = this.peers.get(worker);
     if (entry === undefined) return;
     entry.peer.failPending('the worker exited');
+    // Its checks under way end undecided: their slots are not kept.
+    for (const attempt of entry.openAttempts.values()) this.logins.end(attempt, { failed: false, signedIn: false });
     this.peers.delete(worker);
     this.announceWorkers();
   }
@@ -264,6 +295,13 @@ export class InHostClient {
     alias: (id, query, ttlMs) => this.peer.request('queue.alias', [id, query, ttlMs]),
     aliasOf: async (id) => (await this.peer.request<BackendQuery | null>('queue.aliasOf', [id])) ?? undefined,
     close: async () => undefined,
+  };
+
+  /** The host's lockout counters, held by the primary. */
+  readonly logins: LoginThrottle = {
+    // IPC carries JSON: no attempt (throttled) arrives as null, and so is an absent user sent.
+    begin: async (user, client) => (await this.peer.request<LoginAttempt | null>('login.begin', [user ?? null, client])) ?? undefined,
+    end: (attempt, outcome) => this.peer.notify('login.end', [attempt.id, outcome]),
   };
 
   readonly bus: MessageBus = {

@@ -5,7 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { RawResponse } from '../support/protocol-client.js';
+import { htpasswdLine } from '../support/admin-gateway.js';
 import { freshRequest, startGatewayProcess, type GatewayProcess } from '../support/gateway-process.js';
 import { TRINO_URL, ensureTrino } from '../support/services.js';
 
@@ -206,6 +210,31 @@ test("a request about another worker's query is verified where it arrives: what 
   }
   // The query itself is untouched.
   assert.equal(stateOf((await follow(query)).last), 'FINISHED');
+});
+
+test('the brute-force lockout counts the failures of every worker together', { timeout: 120_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'qg-workers-lockout-'));
+  writeFileSync(join(dir, 'password.db'), `${htpasswdLine('dave', 'dave-pw')}\n`);
+  // Credentials over HTTP marked https, as behind a TLS-terminating proxy: no certificates needed.
+  const guarded = await startGatewayProcess({
+    server: { workers: 2 },
+    authentication: { authenticators: [{ type: 'password-file', file: join(dir, 'password.db') }], trustForwardedProto: true, maxFailures: 3, failureWindow: '1m' },
+    backends: [{ name: 'local', engine: 'duckdb', group: 'local' }],
+    routing: { defaultGroup: 'local' },
+  });
+  try {
+    const post = (password: string) =>
+      freshRequest('POST', `${guarded.url}/v1/statement`, { Authorization: `Basic ${Buffer.from(`dave:${password}`).toString('base64')}`, 'X-Forwarded-Proto': 'https' }, 'SELECT 1');
+    // Three failures on connections the primary hands to both workers in turn: neither has three of its own.
+    for (let guess = 0; guess < 3; guess++) assert.equal((await post(`guess-${guess}`)).status, 401);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const locked = await post('dave-pw');
+      assert.equal(locked.status, 401, locked.text);
+      assert.match(locked.text, /Too many failed authentication attempts/);
+    }
+  } finally {
+    await guarded.close();
+  }
 });
 
 test('SIGTERM to the primary drains every worker: not ready, new statements refused with 503, in-flight queries finish, then it exits', { timeout: 120_000 }, async () => {
