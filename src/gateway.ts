@@ -517,6 +517,11 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
     if (revoked) sessions.revokedElsewhere(revoked.id, revoked.expiresAt);
   });
   worker?.host.serveLiveQueries(() => ops.tracker.inFlight());
+  if (worker) {
+    // A scrape through any worker answers the host's figures.
+    worker.host.serveMetrics(() => metrics.registry.getMetricsAsJSON());
+    metrics.joinHost(() => worker.host.metricsElsewhere());
+  }
   // A request about another worker's query, once verified here, is answered by that worker.
   const forwardToOwner =
     worker &&

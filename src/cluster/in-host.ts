@@ -9,10 +9,11 @@
  * Besides the stores, the primary relays messages (the MessageBus of every worker, as Redis
  * pub/sub does between hosts), knows which worker holds which query (a query id ends with its
  * worker's instance id) and where that worker takes forwarded requests, and gathers the live
- * queries of all workers for the admin API.
+ * queries of all workers for the admin API and their figures for /metrics.
  */
 import type { Worker } from 'node:cluster';
 import { LocalLoginThrottle, type LoginAttempt, type LoginThrottle, type LoginThrottleLimits } from '../auth/login-throttle.js';
+import type { RegistryFigures } from '../observability/metrics.js';
 import type { QueryRecord } from '../tracking/types.js';
 import { LocalFleetQueue, type BackendQuery, type FleetQueue, type QueuedStatement } from './fleet-queue.js';
 import { LocalLeaseStore, type LeaseStore, type SyncResult, type SyncRound } from './leases.js';
@@ -176,7 +177,8 @@ export class InHostState {
           for (const { peer } of this.peers.values()) peer.notify('message', [channel, message]);
           return true;
         },
-        live: () => this.gatherLive(worker),
+        live: async () => (await this.gather<QueryRecord[]>('live', worker)).flat(),
+        metrics: () => this.gather<RegistryFigures>('metrics', worker),
         started: () => this.onStarted(worker),
         'login.begin': (user: string | null, client: string) => {
           const attempt = this.logins.reserve(user ?? undefined, client);
@@ -222,11 +224,11 @@ export class InHostState {
     for (const { peer } of this.peers.values()) peer.notify('workers', [directory]);
   }
 
-  /** The live queries of every worker but `asking` (which has its own), each answering within the gather timeout. */
-  private async gatherLive(asking: Worker): Promise<QueryRecord[]> {
+  /** What every worker but `asking` (which has its own) answers to `op`, each within the gather timeout (one that does not is left out). */
+  private async gather<T>(op: 'live' | 'metrics', asking: Worker): Promise<T[]> {
     const others = [...this.peers].filter(([worker]) => worker !== asking);
-    const answers = await Promise.allSettled(others.map(([, { peer }]) => peer.request<QueryRecord[]>('live', [], GATHER_TIMEOUT_MS)));
-    return answers.flatMap((a) => (a.status === 'fulfilled' ? a.value : []));
+    const answers = await Promise.allSettled(others.map(([, { peer }]) => peer.request<T>(op, [], GATHER_TIMEOUT_MS)));
+    return answers.flatMap((a) => (a.status === 'fulfilled' ? [a.value] : []));
   }
 }
 
@@ -236,6 +238,7 @@ export class InHostClient {
   private readonly subscriptions = new Map<string, (message: string) => void>();
   private readonly peer: Peer;
   private liveQueries: () => QueryRecord[] = () => [];
+  private metrics: () => Promise<RegistryFigures> = async () => [];
   private readonly commands = new Map<WorkerCommand, () => void>();
 
   constructor(port: Port = process as unknown as Port) {
@@ -245,6 +248,7 @@ export class InHostClient {
       },
       message: (channel: string, message: string) => this.subscriptions.get(channel)?.(message),
       live: () => this.liveQueries(),
+      metrics: () => this.metrics(),
       drain: () => this.commands.get('drain')?.(),
       stop: () => this.commands.get('stop')?.(),
       reload: () => this.commands.get('reload')?.(),
@@ -275,6 +279,16 @@ export class InHostClient {
   /** Answers the primary's gathering of live queries with this worker's own. */
   serveLiveQueries(live: () => QueryRecord[]): void {
     this.liveQueries = live;
+  }
+
+  /** Answers the primary's gathering of figures for /metrics with this worker's own. */
+  serveMetrics(figures: () => Promise<RegistryFigures>): void {
+    this.metrics = figures;
+  }
+
+  /** The figures of the host's other workers, one registry's each. */
+  metricsElsewhere(): Promise<RegistryFigures[]> {
+    return this.peer.request('metrics', [], GATHER_TIMEOUT_MS * 2);
   }
 
   /** The live queries of the host's other workers. */

@@ -221,8 +221,8 @@ export class GatewayServer {
         await this.segment(req, res, path);
       } else if (path === '/metrics') {
         if (req.method !== 'GET') throw new HttpFailure(405, 'Method not allowed');
-        const { registry } = this.options.metrics;
-        sendText(res, 200, await registry.metrics(), { 'Content-Type': registry.contentType });
+        const { metrics } = this.options;
+        sendText(res, 200, await metrics.exposition(), { 'Content-Type': metrics.registry.contentType });
       } else if (path.startsWith('/api/')) {
         await this.options.admin.handle(req, res, path, search, this.isTls(req), this.vouchedIdentity(req));
       } else if (path === '/' || path === '/ui' || path.startsWith('/ui/')) {

@@ -212,6 +212,27 @@ test("a request about another worker's query is verified where it arrives: what 
   assert.equal(stateOf((await follow(query)).last), 'FINISHED');
 });
 
+/** The sum of a metric's series in one scrape of /metrics, on a connection of its own. */
+async function scraped(name: string): Promise<number> {
+  const response = await freshRequest('GET', `${gateway.url}/metrics`);
+  assert.equal(response.status, 200, response.text);
+  return response.text
+    .split('\n')
+    .filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `))
+    .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+}
+
+test("a scrape of /metrics through either worker answers the host's figures", { timeout: 60_000 }, async () => {
+  const before = await scraped('querygate_queries_total');
+  const runs = await Promise.all(Array.from({ length: 4 }, () => submit('SELECT 1', 'alice', EMBEDDED)));
+  assert.equal(new Set(runs.map((r) => workerOf(r.json.id as string))).size, 2, 'the queries were all taken by one worker');
+  for (const { last } of await Promise.all(runs.map((run) => follow(run)))) assert.equal(stateOf(last), 'FINISHED');
+  // Each scrape on a new connection: the primary hands them to both workers in turn.
+  const after: number[] = [];
+  for (let scrape = 0; scrape < 4; scrape++) after.push(await scraped('querygate_queries_total'));
+  assert.deepEqual(after, after.map(() => before + 4), `before ${before}`);
+});
+
 test('the brute-force lockout counts the failures of every worker together', { timeout: 120_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'qg-workers-lockout-'));
   writeFileSync(join(dir, 'password.db'), `${htpasswdLine('dave', 'dave-pw')}\n`);
