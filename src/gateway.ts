@@ -662,6 +662,8 @@ async function startClusterLoad(config: GatewayConfig, log: Logger, host: InHost
     return undefined;
   }
   const cluster = new ClusterLoad(store, { adoptIdleMs: config.queries.clientTimeout, log });
+  // Without Redis a host's primary tells its workers when a slot is freed.
+  if (config.redis === undefined) host?.onLeasesChanged(() => void cluster.refresh());
   await cluster.refresh();
   cluster.start();
   return cluster;

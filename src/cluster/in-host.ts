@@ -167,7 +167,13 @@ export class InHostState {
           this.announceWorkers();
           return { tokenSecret: this.tokenSecret };
         },
-        sync: (round: SyncRound) => this.leases.sync(round),
+        sync: async (round: SyncRound) => {
+          const result = await this.leases.sync(round);
+          // A slot freed: the other workers read the counts at once, not at their next round (a
+          // worker still counting the slot would queue a statement the host has room for).
+          if (round.released.length > 0) for (const [other, { peer }] of this.peers) if (other !== worker) peer.notify('leases-changed', []);
+          return result;
+        },
         'queue.put': (statement: QueuedStatement, ttlMs: number) => this.queue.put(statement, ttlMs),
         'queue.get': (id: string) => this.queue.get(id),
         'queue.take': (id: string) => this.queue.take(id),
@@ -240,6 +246,7 @@ export class InHostClient {
   private liveQueries: () => QueryRecord[] = () => [];
   private metrics: () => Promise<RegistryFigures> = async () => [];
   private readonly commands = new Map<WorkerCommand, () => void>();
+  private leasesChanged: () => void = () => undefined;
 
   constructor(port: Port = process as unknown as Port) {
     this.peer = new Peer(port, {
@@ -247,6 +254,7 @@ export class InHostClient {
         this.workers = directory;
       },
       message: (channel: string, message: string) => this.subscriptions.get(channel)?.(message),
+      'leases-changed': () => this.leasesChanged(),
       live: () => this.liveQueries(),
       metrics: () => this.metrics(),
       drain: () => this.commands.get('drain')?.(),
@@ -258,6 +266,11 @@ export class InHostClient {
   /** What to do when the primary says so. */
   onCommand(command: WorkerCommand, run: () => void): void {
     this.commands.set(command, run);
+  }
+
+  /** What to do when another worker freed a slot (read the host's counts again). */
+  onLeasesChanged(listener: () => void): void {
+    this.leasesChanged = listener;
   }
 
   /** Tells the primary this worker serves (its start is complete). */
