@@ -233,6 +233,45 @@ test("a scrape of /metrics through either worker answers the host's figures", { 
   assert.deepEqual(after, after.map(() => before + 4), `before ${before}`);
 });
 
+/** Waits, polling every 100 ms for at most `seconds`, until `done` holds; fails naming `what` otherwise. */
+async function waitUntil(what: string, seconds: number, done: () => boolean | Promise<boolean>): Promise<void> {
+  for (let waited = 0; waited < seconds * 10; waited++) {
+    if (await done()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.fail(`${what}: not within ${seconds} s`);
+}
+
+test("a killed worker: its Trino queries finish through the other, its embedded query is gone (410), its slot is freed, it is restarted", { timeout: 180_000 }, async () => {
+  // The host's only embedded slot, held by a query that runs for minutes on the worker to be killed.
+  const holder = await submit('SELECT sum(a.l_quantity * b.l_quantity) FROM lineitem a, lineitem b', 'alice', EMBEDDED);
+  const killed = workerOf(holder.json.id as string);
+  const trino = await Promise.all(Array.from({ length: 4 }, () => submit('SELECT * FROM tpch.tiny.nation')));
+  const starts = () => gateway.output().split('\n').filter((line) => line.includes('"msg":"worker started"')).length;
+  const startsBefore = starts();
+  process.kill(pidOfWorker(killed), 'SIGKILL');
+  // Once the primary knows, it hands no more connections to the dead worker.
+  await waitUntil('the primary saw the worker exit', 30, () => gateway.output().includes('worker exited unexpectedly'));
+  // Every Trino query, whichever worker admitted it, is served by the survivor with every row.
+  for (const { last, rows } of await Promise.all(trino.map((run) => follow(run)))) {
+    assert.equal(stateOf(last), 'FINISHED', JSON.stringify(last));
+    assert.equal(rows.length, 25);
+  }
+  const gone = await freshRequest('GET', holder.json.nextUri as string, { 'X-Trino-User': 'alice' });
+  assert.equal(gone.status, 410, gone.text);
+  // The slot lapses with its lease (5 s): an embedded query is admitted again, not left queued.
+  await waitUntil('an embedded query admitted after the kill', 60, async () => {
+    const { last, rows } = await follow(await submit('SELECT 3', 'alice', EMBEDDED));
+    return stateOf(last) === 'FINISHED' && rows.length === 1;
+  });
+  await waitUntil('the killed worker restarted', 60, () => starts() > startsBefore);
+  await waitUntil('both workers serving again', 60, async () => {
+    const ids = await Promise.all(Array.from({ length: 4 }, () => submit('SELECT 1', 'alice', EMBEDDED)));
+    await Promise.all(ids.map((run) => follow(run)));
+    return new Set(ids.map((run) => workerOf(run.json.id as string))).size === 2;
+  });
+});
+
 test('the brute-force lockout counts the failures of every worker together', { timeout: 120_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'qg-workers-lockout-'));
   writeFileSync(join(dir, 'password.db'), `${htpasswdLine('dave', 'dave-pw')}\n`);
