@@ -246,6 +246,8 @@ export class InHostClient {
   private liveQueries: () => QueryRecord[] = () => [];
   private metrics: () => Promise<RegistryFigures> = async () => [];
   private readonly commands = new Map<WorkerCommand, () => void>();
+  /** Commands the primary sent before this worker could take them. */
+  private readonly pendingCommands = new Set<WorkerCommand>();
   private leasesChanged: () => void = () => undefined;
 
   constructor(port: Port = process as unknown as Port) {
@@ -257,15 +259,22 @@ export class InHostClient {
       'leases-changed': () => this.leasesChanged(),
       live: () => this.liveQueries(),
       metrics: () => this.metrics(),
-      drain: () => this.commands.get('drain')?.(),
-      stop: () => this.commands.get('stop')?.(),
-      reload: () => this.commands.get('reload')?.(),
+      drain: () => this.command('drain'),
+      stop: () => this.command('stop'),
+      reload: () => this.command('reload'),
     });
   }
 
-  /** What to do when the primary says so. */
+  /** What to do when the primary says so; a command that came before (the worker was still starting) runs now. */
   onCommand(command: WorkerCommand, run: () => void): void {
     this.commands.set(command, run);
+    if (this.pendingCommands.delete(command)) run();
+  }
+
+  private command(command: WorkerCommand): void {
+    const run = this.commands.get(command);
+    if (run === undefined) this.pendingCommands.add(command);
+    else run();
   }
 
   /** What to do when another worker freed a slot (read the host's counts again). */
