@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import type { RunningGateway } from '../../src/gateway.js';
 import { QueryTokenSigner } from '../../src/protocol/query-token.js';
 import { get, post, runQuery } from '../support/protocol-client.js';
-import { TEST_SECRET, startTestGateway } from '../support/services.js';
+import { TEST_SECRET, startTestGateway, unlessWorkers } from '../support/services.js';
 
 let gateway: RunningGateway;
 const USER = { 'X-Trino-User': 'alice' };
@@ -168,7 +168,8 @@ test('bad requests get clear answers and the gateway keeps serving', async () =>
   }
 });
 
-test('past server.maxConnections, further connections are closed unanswered until one closes', async () => {
+const perWorkerConnections = unlessWorkers('server.maxConnections holds per worker (each worker has its own listener), so the host takes workers × maxConnections');
+test('past server.maxConnections, further connections are closed unanswered until one closes', perWorkerConnections, async () => {
   const small = await startTestGateway({ server: { port: 0, host: '127.0.0.1', maxConnections: 3 } });
   const port = Number(new URL(small.url).port);
   const sockets: Socket[] = [];
