@@ -1,15 +1,17 @@
 /**
  * Governance of Athena tables with metadata from the Glue Data Catalog (emulated by moto; no real
  * AWS): a rules file's column restriction applies to `SELECT *` because the gateway reads the
- * table's columns (partition keys included) from Glue; an allowed query runs in Athena; a governed
- * read of an Athena view is refused because no API tells what the view reads.
+ * table's columns (partition keys included) from Glue; an allowed query runs in Athena. Athena
+ * views, written to Glue as Athena writes them (`ViewOriginalText` = `/* Presto View: <base64
+ * JSON> *\/`), are expanded through their stored text: the rules apply to the tables they read,
+ * nested views included, as the caller; what cannot be read exactly is refused.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CreateDatabaseCommand, CreateTableCommand, GlueClient } from '@aws-sdk/client-glue';
+import { CreateDatabaseCommand, CreateTableCommand, GlueClient, type TableInput } from '@aws-sdk/client-glue';
 import type { RunningGateway } from '../../src/gateway.js';
 import { AthenaEmulator, MOTO_URL, REGION, athenaBackend, oneInteger, useEmulatorCredentials } from '../support/athena-emulator.js';
 import { runQuery } from '../support/protocol-client.js';
@@ -41,12 +43,19 @@ describe('Athena tables governed with Glue metadata (emulated, no real AWS)', ()
           },
         }),
       );
-      await glue.send(
-        new CreateTableCommand({
-          DatabaseName: SCHEMA,
-          TableInput: { Name: 'customer_names', TableType: 'VIRTUAL_VIEW', ViewOriginalText: '/* Presto View: e30= */', StorageDescriptor: { Columns: [{ Name: 'name', Type: 'string' }] } },
-        }),
-      );
+      const views: Array<TableInput> = [
+        athenaView('customer_names', 'SELECT name FROM customers', [['name', 'varchar']]),
+        athenaView('customer_ids', `SELECT c.id, upper(c.name) AS name FROM "${SCHEMA}"."customers" c WHERE c.dt > '2024'`, [['id', 'integer'], ['name', 'varchar']]),
+        athenaView('customer_ssns', 'SELECT id, ssn FROM customers', [['id', 'integer'], ['ssn', 'varchar']]),
+        athenaView('name_counts', 'SELECT name, count(*) AS n FROM customer_names GROUP BY name', [['name', 'varchar'], ['n', 'bigint']]),
+        athenaView('ssn_counts', 'SELECT count(ssn) AS n FROM customer_ssns', [['n', 'bigint']]),
+        athenaView('loop_a', 'SELECT * FROM loop_b', [['x', 'integer']]),
+        athenaView('loop_b', 'SELECT * FROM loop_a', [['x', 'integer']]),
+        athenaView('federated', 'SELECT 1 AS x FROM t', [['x', 'integer']], 'dynamodb'),
+        { Name: 'hive_view', TableType: 'VIRTUAL_VIEW', ViewOriginalText: 'SELECT name FROM customers', StorageDescriptor: { Columns: [{ Name: 'name', Type: 'string' }] } },
+        { Name: 'empty_definition', TableType: 'VIRTUAL_VIEW', ViewOriginalText: '/* Presto View: e30= */', StorageDescriptor: { Columns: [{ Name: 'name', Type: 'string' }] } },
+      ];
+      for (const view of views) await glue.send(new CreateTableCommand({ DatabaseName: SCHEMA, TableInput: view }));
     } finally {
       glue.destroy();
     }
@@ -58,6 +67,8 @@ describe('Athena tables governed with Glue metadata (emulated, no real AWS)', ()
         tables: [
           { user: 'ann', catalog: 'awsdatacatalog', schema: SCHEMA, table: 'customers', privileges: ['SELECT'], columns: [{ name: 'ssn', allow: false }] },
           { user: 'ann', catalog: 'awsdatacatalog', schema: SCHEMA, privileges: ['SELECT'] },
+          { user: 'bob', catalog: 'awsdatacatalog', schema: SCHEMA, table: 'customers', privileges: ['SELECT'], filter: "dt = '2024-01-01'" },
+          { user: 'bob', catalog: 'awsdatacatalog', schema: SCHEMA, privileges: ['SELECT'] },
         ],
       }),
     );
@@ -80,15 +91,65 @@ describe('Athena tables governed with Glue metadata (emulated, no real AWS)', ()
   });
 
   it('runs an allowed query on Athena, the partition key a column like the others', async () => {
-    await emulator.registerResults([oneInteger('1')]);
+    emulator.serveResult('FROM customers WHERE dt', oneInteger('1'));
     const run = await runQuery(gateway.url, 'SELECT count(*) AS x FROM customers WHERE dt = \'2024-01-01\' AND name <> \'\'', ANN);
     assert.equal(run.error, undefined, JSON.stringify(run.error));
     assert.equal(run.rowsText, '[1]');
   });
 
-  it('refuses a governed read of an Athena view, whose reads no API reports', async () => {
-    const run = await runQuery(gateway.url, 'SELECT name FROM customer_names', ANN);
+  it('expands an Athena view through its stored text: reads of allowed columns run in Athena', async () => {
+    for (const [sql, marker] of [
+      ['SELECT name FROM customer_names /*plain*/', '/*plain*/'],
+      ['SELECT id, name FROM customer_ids /*qualified*/', '/*qualified*/'],
+      ['SELECT name, n FROM name_counts /*nested*/', '/*nested*/'],
+    ] as const) {
+      emulator.serveResult(marker, oneInteger('1'));
+      const run = await runQuery(gateway.url, sql, ANN);
+      assert.equal(run.error, undefined, `${sql}: ${JSON.stringify(run.error)}`);
+      assert.equal(run.rowsText, '[1]');
+    }
+  });
+
+  it('denies a view that reads a restricted column underneath, directly or through another view, before Athena runs it', async () => {
+    const starts = emulator.calls.filter((c) => c.operation === 'StartQueryExecution').length;
+    for (const sql of ['SELECT id FROM customer_ssns', 'SELECT n FROM ssn_counts']) {
+      const run = await runQuery(gateway.url, sql, ANN);
+      assert.equal(run.error?.errorName, 'PERMISSION_DENIED', sql);
+      assert.match(String(run.error?.message), new RegExp(`awsdatacatalog\\.${SCHEMA}\\.customers`), sql);
+    }
+    assert.equal(emulator.calls.filter((c) => c.operation === 'StartQueryExecution').length, starts);
+  });
+
+  it('refuses, as NOT_SUPPORTED, the views it cannot read exactly', async () => {
+    for (const [view, why] of [
+      ['loop_a', /is recursive/],
+      ['federated', /was created in catalog dynamodb/],
+      ['hive_view', /is not an Athena \(Presto\) view/],
+      ['empty_definition', /is not an Athena \(Presto\) view/],
+    ] as const) {
+      const run = await runQuery(gateway.url, `SELECT * FROM ${view}`, ANN);
+      assert.equal(run.error?.errorName, 'NOT_SUPPORTED', view);
+      assert.match(String(run.error?.message), why, view);
+    }
+  });
+
+  it('refuses a view over a table with a row filter, which it cannot apply inside an Athena view', async () => {
+    const run = await runQuery(gateway.url, 'SELECT name FROM customer_names', { ...ANN, 'X-Trino-User': 'bob' });
     assert.equal(run.error?.errorName, 'NOT_SUPPORTED');
-    assert.match(String(run.error?.message), /is an Athena view/);
+    assert.match(String(run.error?.message), /customer_names reads tables with a row filter or column mask/);
   });
 });
+
+/** A view as Athena writes it to Glue: its definition as base64 JSON in ViewOriginalText, Hive types in the storage descriptor. */
+function athenaView(name: string, originalSql: string, columns: Array<[string, string]>, catalog = 'awsdatacatalog'): TableInput {
+  const definition = { originalSql, catalog, schema: SCHEMA, columns: columns.map(([column, type]) => ({ name: column, type })) };
+  const hiveTypes: Record<string, string> = { varchar: 'string', integer: 'int' };
+  return {
+    Name: name,
+    TableType: 'VIRTUAL_VIEW',
+    Parameters: { presto_view: 'true', comment: 'Presto View' },
+    ViewOriginalText: `/* Presto View: ${Buffer.from(JSON.stringify(definition)).toString('base64')} */`,
+    ViewExpandedText: '/* Presto View */',
+    StorageDescriptor: { Columns: columns.map(([column, type]) => ({ Name: column, Type: hiveTypes[type] ?? type })) },
+  };
+}

@@ -1,14 +1,43 @@
 /**
  * Table metadata for governance from the Glue Data Catalog (the catalog Athena reads): the
- * columns of a table, partition keys last as Athena lists them, and whether a relation is a view.
+ * columns of a table, partition keys last as Athena lists them, and what an Athena view reads.
  *
- * What an Athena view reads underneath is not reported by any API (Trino's coordinator reports it
- * for a Trino backend); a governed read of a view is therefore refused rather than guessed.
+ * No API reports what a view reads (Trino's coordinator does for a Trino backend), so an Athena
+ * view is expanded through its stored text, as Trino's Hive connector reads it: Glue keeps
+ * `ViewOriginalText` = `/* Presto View: <base64 JSON> *\/`, the JSON holding the view's SQL and
+ * the catalog and schema it was created in. The gateway analyzes that SQL there (nested views
+ * expanded the same way) and reports the tables and columns it reads. Athena checks those reads
+ * against the caller's own permissions (a view grants no access to its data), so every read is
+ * the caller's, as in a SECURITY INVOKER view. What cannot be read exactly is refused: another
+ * kind of view (Hive views, Data Catalog views, which are SECURITY DEFINER), a view over another
+ * catalog, a recursive view, a text the gateway cannot analyze.
  */
-import { GetTableCommand, type GlueClient } from '@aws-sdk/client-glue';
+import { GetTableCommand, type GlueClient, type Table } from '@aws-sdk/client-glue';
 import { ErrorCodes, QueryFailure } from '../../protocol/errors.js';
-import type { ViewExpansion } from '../../sql/analyzer/types.js';
+import { analyze } from '../../sql/analyzer/index.js';
+import type { MetadataProvider, QualifiedName, ViewExpansion } from '../../sql/analyzer/types.js';
 import { apiFailure } from './errors.js';
+
+/** Athena's name of the Glue Data Catalog, as a view's stored definition names it. */
+const GLUE_CATALOG = 'awsdatacatalog';
+
+/** How Athena (and Trino's Hive connector) stores a view's definition in `ViewOriginalText`. */
+const PRESTO_VIEW_TEXT = /^\/\* Presto View: ([A-Za-z0-9+/=]+) \*\/$/;
+
+/** The stored definition of an Athena view, undefined when the table holds none in Athena's form. */
+function prestoViewDefinition(table: Table): { originalSql: string; catalog: string; schema: string } | undefined {
+  const encoded = PRESTO_VIEW_TEXT.exec(table.ViewOriginalText?.trim() ?? '')?.[1];
+  if (encoded === undefined) return undefined;
+  let doc: unknown;
+  try {
+    doc = JSON.parse(Buffer.from(encoded, 'base64').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  const { originalSql, catalog, schema } = (doc ?? {}) as Record<string, unknown>;
+  if (typeof originalSql !== 'string' || typeof catalog !== 'string' || typeof schema !== 'string') return undefined;
+  return { originalSql, catalog, schema };
+}
 
 /** Hive type names Glue stores, as Trino names them. */
 const HIVE_TYPES: Record<string, string> = { string: 'varchar', int: 'integer', float: 'real', binary: 'varbinary' };
@@ -28,20 +57,48 @@ export class GlueMetadata {
     return columns.map((c) => ({ name: (c.Name ?? '').toLowerCase(), type: trinoType(c.Type ?? '') }));
   }
 
+  /** What reading a view reads underneath (every read the caller's); undefined for a table. */
   async viewReads(catalog: string, schema: string, name: string): Promise<ViewExpansion | undefined> {
-    const found = await this.table(catalog, schema, name);
-    if (found?.TableType !== 'VIRTUAL_VIEW') return undefined;
-    throw new QueryFailure(
-      ErrorCodes.NOT_SUPPORTED,
-      `View ${catalog}.${schema}.${name} is an Athena view: the gateway cannot tell which tables it reads, so governed reads of Athena views are not supported`,
-    );
+    return this.expand({ catalog, schema, name }, []);
   }
 
   close(): void {
     this.glue.destroy();
   }
 
-  private async table(catalog: string, schema: string, table: string) {
+  /** `enclosing`: the views whose text led here, outermost first (a view met again is recursive). */
+  private async expand(view: QualifiedName, enclosing: readonly string[]): Promise<ViewExpansion | undefined> {
+    const found = await this.table(view.catalog, view.schema, view.name);
+    if (found?.TableType !== 'VIRTUAL_VIEW') return undefined;
+    const display = `${view.catalog}.${view.schema}.${view.name}`;
+    const refuse = (why: string) => new QueryFailure(ErrorCodes.NOT_SUPPORTED, `View ${display} ${why}: governed reads of it are not supported by the gateway`);
+    const definition = prestoViewDefinition(found);
+    if (definition === undefined) {
+      throw refuse(found.IsMultiDialectView === true || found.ViewDefinition !== undefined ? 'is a Data Catalog view (SECURITY DEFINER)' : 'is not an Athena (Presto) view');
+    }
+    // Athena writes the Glue Data Catalog's name; the gateway's clients know it by `catalog`.
+    if (definition.catalog.toLowerCase() !== GLUE_CATALOG.toLowerCase() && definition.catalog.toLowerCase() !== this.catalog.toLowerCase()) {
+      throw refuse(`was created in catalog ${definition.catalog}, not in the Glue Data Catalog`);
+    }
+    const key = display.toLowerCase();
+    if (enclosing.includes(key)) throw refuse(`is recursive (${[...enclosing, key].join(' → ')})`);
+    const provider: MetadataProvider = {
+      columnsOf: async (q) => {
+        const columns = await this.columnsOf(q.catalog, q.schema, q.name);
+        return columns.length === 0 ? undefined : columns.map((c) => c.name);
+      },
+      viewOf: (q) => this.expand(q, [...enclosing, key]),
+    };
+    const body = await analyze(definition.originalSql, { catalog: this.catalog, schema: definition.schema }, provider).catch((err: unknown) => {
+      throw refuse(`has a stored text the gateway cannot analyze (${(err as Error).message})`);
+    });
+    if (body.kind !== 'query') throw refuse('has a stored text that is not a query');
+    const outside = body.tables.find((t) => t.table.catalog.toLowerCase() !== this.catalog.toLowerCase());
+    if (outside !== undefined) throw refuse(`reads ${outside.table.catalog}.${outside.table.schema}.${outside.table.name}, outside the Glue Data Catalog`);
+    return { reads: body.tables.filter((t) => t.privilege === 'SELECT').map((t) => ({ table: t.table, columns: t.columns })) };
+  }
+
+  private async table(catalog: string, schema: string, table: string): Promise<Table | undefined> {
     if (catalog.toLowerCase() !== this.catalog.toLowerCase()) return undefined;
     try {
       const { Table } = await this.glue.send(new GetTableCommand({ DatabaseName: schema, Name: table }));
