@@ -115,10 +115,9 @@ export class LocalBackend implements Backend {
     // Only engines that describe their catalogs have their metadata answered by the gateway
     // (the metadata service tells such backends from Trino-like ones by this member).
     const describe = options.engine.describeCatalogs?.bind(options.engine);
-    if (describe !== undefined) {
-      this.describeCatalogs = describe;
-      this.internalRows = (sql, signal) => this.readAll(sql, signal);
-    }
+    if (describe !== undefined) this.describeCatalogs = describe;
+    // The gateway's own queries (SHOW STATS) are DuckDB SQL: Athena answers those statements itself.
+    if (describe !== undefined && this.engine === 'duckdb') this.internalRows = (sql, signal) => this.readAll(sql, signal);
   }
 
   readonly describeCatalogs?: () => Promise<CatalogDescription[]>;

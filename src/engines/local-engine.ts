@@ -83,7 +83,7 @@ export interface LocalEngine {
   /**
    * Every catalog the engine serves, described for metadata (information_schema, system.jdbc,
    * SHOW), which the gateway then answers; absent for engines that answer their metadata
-   * statements themselves (Athena).
+   * statements themselves.
    */
   describeCatalogs?(): Promise<CatalogDescription[]>;
   close(): Promise<void>;

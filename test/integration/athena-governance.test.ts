@@ -11,9 +11,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CreateDatabaseCommand, CreateTableCommand, GlueClient, type TableInput } from '@aws-sdk/client-glue';
 import type { RunningGateway } from '../../src/gateway.js';
-import { AthenaEmulator, MOTO_URL, REGION, athenaBackend, oneInteger, useEmulatorCredentials } from '../support/athena-emulator.js';
+import { AthenaEmulator, athenaBackend, athenaView, createGlueSchema, oneInteger, useEmulatorCredentials } from '../support/athena-emulator.js';
 import { runQuery } from '../support/protocol-client.js';
 import { startTestGateway } from '../support/services.js';
 
@@ -29,36 +28,25 @@ describe('Athena tables governed with Glue metadata (emulated, no real AWS)', ()
     useEmulatorCredentials();
     emulator = await AthenaEmulator.start();
     await emulator.createWorkgroups(['governed-wg']);
-    const glue = new GlueClient({ region: REGION, endpoint: MOTO_URL });
-    try {
-      await glue.send(new CreateDatabaseCommand({ DatabaseInput: { Name: SCHEMA } }));
-      await glue.send(
-        new CreateTableCommand({
-          DatabaseName: SCHEMA,
-          TableInput: {
-            Name: 'customers',
-            TableType: 'EXTERNAL_TABLE',
-            StorageDescriptor: { Columns: [{ Name: 'id', Type: 'int' }, { Name: 'name', Type: 'string' }, { Name: 'ssn', Type: 'string' }] },
-            PartitionKeys: [{ Name: 'dt', Type: 'string' }],
-          },
-        }),
-      );
-      const views: Array<TableInput> = [
-        athenaView('customer_names', 'SELECT name FROM customers', [['name', 'varchar']]),
-        athenaView('customer_ids', `SELECT c.id, upper(c.name) AS name FROM "${SCHEMA}"."customers" c WHERE c.dt > '2024'`, [['id', 'integer'], ['name', 'varchar']]),
-        athenaView('customer_ssns', 'SELECT id, ssn FROM customers', [['id', 'integer'], ['ssn', 'varchar']]),
-        athenaView('name_counts', 'SELECT name, count(*) AS n FROM customer_names GROUP BY name', [['name', 'varchar'], ['n', 'bigint']]),
-        athenaView('ssn_counts', 'SELECT count(ssn) AS n FROM customer_ssns', [['n', 'bigint']]),
-        athenaView('loop_a', 'SELECT * FROM loop_b', [['x', 'integer']]),
-        athenaView('loop_b', 'SELECT * FROM loop_a', [['x', 'integer']]),
-        athenaView('federated', 'SELECT 1 AS x FROM t', [['x', 'integer']], 'dynamodb'),
-        { Name: 'hive_view', TableType: 'VIRTUAL_VIEW', ViewOriginalText: 'SELECT name FROM customers', StorageDescriptor: { Columns: [{ Name: 'name', Type: 'string' }] } },
-        { Name: 'empty_definition', TableType: 'VIRTUAL_VIEW', ViewOriginalText: '/* Presto View: e30= */', StorageDescriptor: { Columns: [{ Name: 'name', Type: 'string' }] } },
-      ];
-      for (const view of views) await glue.send(new CreateTableCommand({ DatabaseName: SCHEMA, TableInput: view }));
-    } finally {
-      glue.destroy();
-    }
+    const view = (name: string, sql: string, columns: Array<[string, string]>, catalog?: string) => athenaView(SCHEMA, name, sql, columns, catalog);
+    await createGlueSchema(SCHEMA, [
+      {
+        Name: 'customers',
+        TableType: 'EXTERNAL_TABLE',
+        StorageDescriptor: { Columns: [{ Name: 'id', Type: 'int' }, { Name: 'name', Type: 'string' }, { Name: 'ssn', Type: 'string' }] },
+        PartitionKeys: [{ Name: 'dt', Type: 'string' }],
+      },
+      view('customer_names', 'SELECT name FROM customers', [['name', 'varchar']]),
+      view('customer_ids', `SELECT c.id, upper(c.name) AS name FROM "${SCHEMA}"."customers" c WHERE c.dt > '2024'`, [['id', 'integer'], ['name', 'varchar']]),
+      view('customer_ssns', 'SELECT id, ssn FROM customers', [['id', 'integer'], ['ssn', 'varchar']]),
+      view('name_counts', 'SELECT name, count(*) AS n FROM customer_names GROUP BY name', [['name', 'varchar'], ['n', 'bigint']]),
+      view('ssn_counts', 'SELECT count(ssn) AS n FROM customer_ssns', [['n', 'bigint']]),
+      view('loop_a', 'SELECT * FROM loop_b', [['x', 'integer']]),
+      view('loop_b', 'SELECT * FROM loop_a', [['x', 'integer']]),
+      view('federated', 'SELECT 1 AS x FROM t', [['x', 'integer']], 'dynamodb'),
+      { Name: 'hive_view', TableType: 'VIRTUAL_VIEW', ViewOriginalText: 'SELECT name FROM customers', StorageDescriptor: { Columns: [{ Name: 'name', Type: 'string' }] } },
+      { Name: 'empty_definition', TableType: 'VIRTUAL_VIEW', ViewOriginalText: '/* Presto View: e30= */', StorageDescriptor: { Columns: [{ Name: 'name', Type: 'string' }] } },
+    ]);
     const rulesFile = join(mkdtempSync(join(tmpdir(), 'qg-athena-rules-')), 'rules.json');
     writeFileSync(
       rulesFile,
@@ -139,17 +127,3 @@ describe('Athena tables governed with Glue metadata (emulated, no real AWS)', ()
     assert.match(String(run.error?.message), /customer_names reads tables with a row filter or column mask/);
   });
 });
-
-/** A view as Athena writes it to Glue: its definition as base64 JSON in ViewOriginalText, Hive types in the storage descriptor. */
-function athenaView(name: string, originalSql: string, columns: Array<[string, string]>, catalog = 'awsdatacatalog'): TableInput {
-  const definition = { originalSql, catalog, schema: SCHEMA, columns: columns.map(([column, type]) => ({ name: column, type })) };
-  const hiveTypes: Record<string, string> = { varchar: 'string', integer: 'int' };
-  return {
-    Name: name,
-    TableType: 'VIRTUAL_VIEW',
-    Parameters: { presto_view: 'true', comment: 'Presto View' },
-    ViewOriginalText: `/* Presto View: ${Buffer.from(JSON.stringify(definition)).toString('base64')} */`,
-    ViewExpandedText: '/* Presto View */',
-    StorageDescriptor: { Columns: columns.map(([column, type]) => ({ Name: column, Type: hiveTypes[type] ?? type })) },
-  };
-}

@@ -20,6 +20,7 @@ import type { AddressInfo } from 'node:net';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { AthenaClient, CreateWorkGroupCommand } from '@aws-sdk/client-athena';
+import { CreateDatabaseCommand, CreateTableCommand, GlueClient, type TableInput } from '@aws-sdk/client-glue';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { toAthenaCsv } from './athena-results.js';
 import { REPO } from './services.js';
@@ -58,6 +59,31 @@ export function oneInteger(value: string): AthenaResult {
   return {
     columnInfo: [{ Name: 'x', Label: 'x', Type: 'integer', Precision: 10, Scale: 0, Nullable: 'UNKNOWN', CaseSensitive: false }],
     rows: [{ Data: [{ VarCharValue: 'x' }] }, { Data: [{ VarCharValue: value }] }],
+  };
+}
+
+/** Creates a database with these tables (and views) in moto's Glue Data Catalog. */
+export async function createGlueSchema(schema: string, tables: TableInput[]): Promise<void> {
+  const glue = new GlueClient({ region: REGION, endpoint: MOTO_URL });
+  try {
+    await glue.send(new CreateDatabaseCommand({ DatabaseInput: { Name: schema } }));
+    for (const table of tables) await glue.send(new CreateTableCommand({ DatabaseName: schema, TableInput: table }));
+  } finally {
+    glue.destroy();
+  }
+}
+
+/** A view as Athena writes it to Glue: its definition as base64 JSON in ViewOriginalText, Hive types in the storage descriptor. */
+export function athenaView(schema: string, name: string, originalSql: string, columns: Array<[string, string]>, catalog = 'awsdatacatalog'): TableInput {
+  const definition = { originalSql, catalog, schema, columns: columns.map(([column, type]) => ({ name: column, type })) };
+  const hiveTypes: Record<string, string> = { varchar: 'string', integer: 'int' };
+  return {
+    Name: name,
+    TableType: 'VIRTUAL_VIEW',
+    Parameters: { presto_view: 'true', comment: 'Presto View' },
+    ViewOriginalText: `/* Presto View: ${Buffer.from(JSON.stringify(definition)).toString('base64')} */`,
+    ViewExpandedText: '/* Presto View */',
+    StorageDescriptor: { Columns: columns.map(([column, type]) => ({ Name: column, Type: hiveTypes[type] ?? type })) },
   };
 }
 

@@ -12,7 +12,8 @@
  * kind of view (Hive views, Data Catalog views, which are SECURITY DEFINER), a view over another
  * catalog, a recursive view, a text the gateway cannot analyze.
  */
-import { GetTableCommand, type GlueClient, type Table } from '@aws-sdk/client-glue';
+import { GetTableCommand, paginateGetDatabases, paginateGetTables, type Column as GlueColumn, type GlueClient, type Table } from '@aws-sdk/client-glue';
+import type { CatalogDescription, TableDescription } from '../../catalogs/model.js';
 import { ErrorCodes, QueryFailure } from '../../protocol/errors.js';
 import { analyze } from '../../sql/analyzer/index.js';
 import type { MetadataProvider, QualifiedName, ViewExpansion } from '../../sql/analyzer/types.js';
@@ -24,8 +25,31 @@ const GLUE_CATALOG = 'awsdatacatalog';
 /** How Athena (and Trino's Hive connector) stores a view's definition in `ViewOriginalText`. */
 const PRESTO_VIEW_TEXT = /^\/\* Presto View: ([A-Za-z0-9+/=]+) \*\/$/;
 
+function describeTable(schema: string, table: Table): TableDescription {
+  const name = table.Name!.toLowerCase();
+  const view = table.TableType === 'VIRTUAL_VIEW' ? prestoViewDefinition(table) : undefined;
+  if (view !== undefined) {
+    return { schema, name, kind: 'VIEW', comment: view.comment ?? null, viewDefinition: view.originalSql, columns: view.columns.map((c) => ({ name: c.name.toLowerCase(), type: c.type, nullable: true, comment: null })) };
+  }
+  const columns = [...(table.StorageDescriptor?.Columns ?? []), ...(table.PartitionKeys ?? [])].map((c: GlueColumn) => ({
+    name: c.Name!.toLowerCase(),
+    type: trinoType(c.Type ?? '', 'metadata'),
+    nullable: true,
+    comment: c.Comment ?? null,
+  }));
+  return { schema, name, kind: table.TableType === 'VIRTUAL_VIEW' ? 'VIEW' : 'TABLE', comment: table.Parameters?.comment ?? null, viewDefinition: table.ViewOriginalText ?? null, columns };
+}
+
+interface PrestoViewDefinition {
+  originalSql: string;
+  catalog: string;
+  schema: string;
+  columns: Array<{ name: string; type: string }>;
+  comment?: string;
+}
+
 /** The stored definition of an Athena view, undefined when the table holds none in Athena's form. */
-function prestoViewDefinition(table: Table): { originalSql: string; catalog: string; schema: string } | undefined {
+function prestoViewDefinition(table: Table): PrestoViewDefinition | undefined {
   const encoded = PRESTO_VIEW_TEXT.exec(table.ViewOriginalText?.trim() ?? '')?.[1];
   if (encoded === undefined) return undefined;
   let doc: unknown;
@@ -34,9 +58,10 @@ function prestoViewDefinition(table: Table): { originalSql: string; catalog: str
   } catch {
     return undefined;
   }
-  const { originalSql, catalog, schema } = (doc ?? {}) as Record<string, unknown>;
+  const { originalSql, catalog, schema, columns, comment } = (doc ?? {}) as Record<string, unknown>;
   if (typeof originalSql !== 'string' || typeof catalog !== 'string' || typeof schema !== 'string') return undefined;
-  return { originalSql, catalog, schema };
+  const described = Array.isArray(columns) && columns.every((c) => typeof c?.name === 'string' && typeof c?.type === 'string') ? (columns as PrestoViewDefinition['columns']) : [];
+  return { originalSql, catalog, schema, columns: described, ...(typeof comment === 'string' ? { comment } : {}) };
 }
 
 /** Hive type names Glue stores, as Trino names them. */
@@ -55,6 +80,34 @@ export class GlueMetadata {
     if (found === undefined) return [];
     const columns = [...(found.StorageDescriptor?.Columns ?? []), ...(found.PartitionKeys ?? [])];
     return columns.map((c) => ({ name: (c.Name ?? '').toLowerCase(), type: trinoType(c.Type ?? '') }));
+  }
+
+  /**
+   * The Glue Data Catalog described for the gateway's metadata service (SHOW, information_schema,
+   * system.jdbc), as Trino's Hive connector shows it: every database a schema, tables with their
+   * columns (partition keys last) in Trino's metadata spelling, Athena views with the columns and
+   * text of their stored definition. Read afresh each time: one GetDatabases call per 100
+   * databases, one GetTables call per 100 tables.
+   */
+  async describe(): Promise<CatalogDescription> {
+    const schemas: string[] = [];
+    try {
+      for await (const page of paginateGetDatabases({ client: this.glue }, {})) for (const database of page.DatabaseList ?? []) schemas.push(database.Name!.toLowerCase());
+    } catch (err) {
+      throw apiFailure(this.workgroup, 'Glue GetDatabases', err);
+    }
+    const perSchema = await Promise.all(
+      schemas.map(async (schema) => {
+        const tables: TableDescription[] = [];
+        try {
+          for await (const page of paginateGetTables({ client: this.glue }, { DatabaseName: schema })) for (const table of page.TableList ?? []) tables.push(describeTable(schema, table));
+        } catch (err) {
+          throw apiFailure(this.workgroup, `Glue GetTables ${schema}`, err);
+        }
+        return tables;
+      }),
+    );
+    return { name: this.catalog, connector: 'hive', schemas: schemas.sort(), tables: perSchema.flat() };
   }
 
   /** What reading a view reads underneath (every read the caller's); undefined for a table. */
@@ -77,7 +130,7 @@ export class GlueMetadata {
       throw refuse(found.IsMultiDialectView === true || found.ViewDefinition !== undefined ? 'is a Data Catalog view (SECURITY DEFINER)' : 'is not an Athena (Presto) view');
     }
     // Athena writes the Glue Data Catalog's name; the gateway's clients know it by `catalog`.
-    if (definition.catalog.toLowerCase() !== GLUE_CATALOG.toLowerCase() && definition.catalog.toLowerCase() !== this.catalog.toLowerCase()) {
+    if (definition.catalog.toLowerCase() !== GLUE_CATALOG && definition.catalog.toLowerCase() !== this.catalog.toLowerCase()) {
       throw refuse(`was created in catalog ${definition.catalog}, not in the Glue Data Catalog`);
     }
     const key = display.toLowerCase();
@@ -110,20 +163,25 @@ export class GlueMetadata {
   }
 }
 
-/** `array<int>` → `array(integer)`, `struct<a:int>` → `row(a integer)`, `map<string,int>` → `map(varchar, integer)`. */
-export function trinoType(hive: string): string {
+/**
+ * `array<int>` → `array(integer)`, `struct<a:int>` → `row(a integer)`, `map<string,int>` →
+ * `map(varchar, integer)`. In metadata's spelling (information_schema, DESCRIBE) row fields are
+ * quoted (`row("a" integer)`) and `timestamp` is the Hive connector's `timestamp(3)`.
+ */
+export function trinoType(hive: string, spelling: 'type' | 'metadata' = 'type'): string {
   const text = hive.trim().toLowerCase();
   const open = text.indexOf('<');
-  if (open < 0) return HIVE_TYPES[text] ?? text;
+  if (open < 0) return spelling === 'metadata' && text === 'timestamp' ? 'timestamp(3)' : (HIVE_TYPES[text] ?? text);
   const outer = text.slice(0, open);
   const inner = splitTopLevel(text.slice(open + 1, text.lastIndexOf('>')));
   if (outer === 'struct') {
     return `row(${inner.map((field) => {
       const colon = field.indexOf(':');
-      return `${field.slice(0, colon).trim()} ${trinoType(field.slice(colon + 1))}`;
+      const name = field.slice(0, colon).trim();
+      return `${spelling === 'metadata' ? `"${name}"` : name} ${trinoType(field.slice(colon + 1), spelling)}`;
     }).join(', ')})`;
   }
-  return `${outer}(${inner.map(trinoType).join(', ')})`;
+  return `${outer}(${inner.map((part) => trinoType(part, spelling)).join(', ')})`;
 }
 
 /** The comma-separated parts of a type's parameters, ignoring commas nested in `<>` or `()`. */
