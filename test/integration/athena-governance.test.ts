@@ -36,7 +36,9 @@ describe('Athena tables governed with Glue metadata (emulated, no real AWS)', ()
         StorageDescriptor: { Columns: [{ Name: 'id', Type: 'int' }, { Name: 'name', Type: 'string' }, { Name: 'ssn', Type: 'string' }] },
         PartitionKeys: [{ Name: 'dt', Type: 'string' }],
       },
+      { Name: 'orders', TableType: 'EXTERNAL_TABLE', StorageDescriptor: { Columns: [{ Name: 'customer_id', Type: 'int' }, { Name: 'total', Type: 'double' }] } },
       view('customer_names', 'SELECT name FROM customers', [['name', 'varchar']]),
+      view('customer_totals', 'SELECT c.name, o.total FROM customers c JOIN orders o ON c.id = o.customer_id', [['name', 'varchar'], ['total', 'double']]),
       view('customer_ids', `SELECT c.id, upper(c.name) AS name FROM "${SCHEMA}"."customers" c WHERE c.dt > '2024'`, [['id', 'integer'], ['name', 'varchar']]),
       view('customer_ssns', 'SELECT id, ssn FROM customers', [['id', 'integer'], ['ssn', 'varchar']]),
       view('name_counts', 'SELECT name, count(*) AS n FROM customer_names GROUP BY name', [['name', 'varchar'], ['n', 'bigint']]),
@@ -121,9 +123,30 @@ describe('Athena tables governed with Glue metadata (emulated, no real AWS)', ()
     }
   });
 
-  it('refuses a view over a table with a row filter, which it cannot apply inside an Athena view', async () => {
-    const run = await runQuery(gateway.url, 'SELECT name FROM customer_names', { ...ANN, 'X-Trino-User': 'bob' });
-    assert.equal(run.error?.errorName, 'NOT_SUPPORTED');
-    assert.match(String(run.error?.message), /customer_names reads tables with a row filter or column mask/);
+  it("applies a table's row filter inside an Athena view, read through the view's stored text", async () => {
+    const BOB = { ...ANN, 'X-Trino-User': 'bob' };
+    for (const [sql, marker] of [
+      ['SELECT name FROM customer_names /*bob-plain*/', '/*bob-plain*/'],
+      ['SELECT id, name FROM customer_ids /*bob-qualified*/', '/*bob-qualified*/'],
+    ] as const) {
+      emulator.serveResult(marker, oneInteger('1'));
+      const run = await runQuery(gateway.url, sql, BOB);
+      assert.equal(run.error, undefined, `${sql}: ${JSON.stringify(run.error)}`);
+      const sent = emulator.calls.find((c) => c.operation === 'StartQueryExecution' && String(c.body.QueryString).includes(marker));
+      assert.match(String(sent?.body.QueryString), /dt = '2024-01-01'/, 'the filter is in the text Athena runs');
+      assert.doesNotMatch(String(sent?.body.QueryString), /FROM customer_(names|ids)\b/, 'the view is read through its text, not by name');
+    }
+    // From another schema: the view's bare names are written in full, or Athena would read default.orders.
+    emulator.serveResult('/*bob-elsewhere*/', oneInteger('1'));
+    const elsewhere = await runQuery(gateway.url, `SELECT name, total FROM ${SCHEMA}.customer_totals /*bob-elsewhere*/`, { ...BOB, 'X-Trino-Schema': 'default' });
+    assert.equal(elsewhere.error, undefined, JSON.stringify(elsewhere.error));
+    const sent = String(emulator.calls.find((c) => c.operation === 'StartQueryExecution' && String(c.body.QueryString).includes('/*bob-elsewhere*/'))?.body.QueryString);
+    assert.match(sent, new RegExp(`JOIN "awsdatacatalog"\\."${SCHEMA}"\\."orders" o`));
+    assert.match(sent, /WHERE dt = '2024-01-01'/);
+
+    const nested = await runQuery(gateway.url, 'SELECT name FROM name_counts', BOB);
+    assert.equal(nested.error?.errorName, 'NOT_SUPPORTED');
+    assert.match(String(nested.error?.message), /reads another view/);
   });
+
 });

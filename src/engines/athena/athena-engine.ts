@@ -31,7 +31,7 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { CatalogDescription } from '../../catalogs/model.js';
 import type { AthenaBackendConfig } from '../../config/schema.js';
 import { ErrorCodes, QueryFailure } from '../../protocol/errors.js';
-import type { ViewExpansion } from '../../sql/analyzer/types.js';
+import type { ViewDefinition, ViewExpansion } from '../../sql/analyzer/types.js';
 import type { ExecutionProgress, LocalEngine, LocalExecution, LocalStatement } from '../local-engine.js';
 import { apiFailure, failedQuery } from './errors.js';
 import { AthenaExecution, ResultPagesSource, type QueryStatistics, type RowSource } from './execution.js';
@@ -175,6 +175,10 @@ export class AthenaEngine implements LocalEngine {
 
   async viewReads(catalog: string, schema: string, name: string): Promise<ViewExpansion | undefined> {
     return this.metadata.viewReads(catalog, schema, name);
+  }
+
+  async viewDefinition(catalog: string, schema: string, name: string): Promise<ViewDefinition | undefined> {
+    return this.metadata.viewDefinition(catalog, schema, name);
   }
 
   /** The Glue Data Catalog, for the metadata statements the gateway answers (SHOW, information_schema, system.jdbc). */

@@ -16,7 +16,10 @@ import { GetTableCommand, paginateGetDatabases, paginateGetTables, type Column a
 import type { CatalogDescription, TableDescription } from '../../catalogs/model.js';
 import { ErrorCodes, QueryFailure } from '../../protocol/errors.js';
 import { analyze } from '../../sql/analyzer/index.js';
-import type { MetadataProvider, QualifiedName, ViewExpansion } from '../../sql/analyzer/types.js';
+import { quoteIdentifier } from '../../sql/quoting.js';
+import type { MetadataProvider, QualifiedName, ViewDefinition, ViewExpansion } from '../../sql/analyzer/types.js';
+import { parseTranslatable } from '../duckdb/translation/syntax.js';
+import { tableNames, Translator } from '../duckdb/translation/translator.js';
 import { apiFailure } from './errors.js';
 
 /** Athena's name of the Glue Data Catalog, as a view's stored definition names it. */
@@ -115,8 +118,68 @@ export class GlueMetadata {
     return this.expand({ catalog, schema, name }, []);
   }
 
+  /**
+   * An Athena view's stored text and declared columns, for applying row filters and column masks
+   * inside it; with the columns its text gives when run in the view's own schema, typed by the
+   * embedded engine's translator (Trino's typing rules over Glue's column types). Those are absent
+   * (and a filter or mask inside the view refused) when the view was created in another schema or
+   * the translator cannot type its text. The text is given with every table name written in full:
+   * the gateway splices it into the caller's statement, which runs in the caller's session, where
+   * a bare name would name another table. Undefined when a name cannot be rewritten so.
+   */
+  async viewDefinition(catalog: string, schema: string, name: string): Promise<ViewDefinition | undefined> {
+    const found = await this.table(catalog, schema, name);
+    const definition = found?.TableType === 'VIRTUAL_VIEW' ? prestoViewDefinition(found) : undefined;
+    if (definition === undefined || definition.schema.toLowerCase() !== schema.toLowerCase()) return undefined;
+    const body = await analyze(definition.originalSql, { catalog: this.catalog, schema }, this.provider([])).catch(() => undefined);
+    const references = [...(body?.references ?? [])].sort((a, b) => (a.span?.start ?? 0) - (b.span?.start ?? 0));
+    if (body === undefined || references.some((r) => r.span === undefined || r.text !== undefined || r.tableArgument === true)) return undefined;
+    let sql = '';
+    let at = 0;
+    for (const r of references) {
+      const written = [r.table.catalog, r.table.schema, r.table.name].map(quoteIdentifier).join('.');
+      sql += `${definition.originalSql.slice(at, r.span!.start)}${r.queryBody ? `TABLE ${written}` : written}`;
+      at = r.span!.end;
+    }
+    sql += definition.originalSql.slice(at);
+    const columns = definition.columns.map((c) => ({ name: c.name.toLowerCase(), type: c.type }));
+    const bodyColumns = await this.bodyColumns(definition.originalSql, schema.toLowerCase());
+    return { sql, columns, ...(bodyColumns !== undefined ? { bodyColumns } : {}) };
+  }
+
+  /** Glue's tables for the analyzer, views expanded (`enclosing`: the views being expanded, outermost first). */
+  private provider(enclosing: readonly string[]): MetadataProvider {
+    return {
+      columnsOf: async (q) => {
+        const columns = await this.columnsOf(q.catalog, q.schema, q.name);
+        return columns.length === 0 ? undefined : columns.map((c) => c.name);
+      },
+      viewOf: (q) => this.expand(q, enclosing),
+    };
+  }
+
   close(): void {
     this.glue.destroy();
+  }
+
+  private async bodyColumns(sql: string, schema: string): Promise<Array<{ name: string; type: string }> | undefined> {
+    try {
+      const statement = parseTranslatable(sql);
+      if (statement.k !== 'query') return undefined;
+      const columns = new Map<string, Array<{ name: string; type: string }>>();
+      for (const parts of tableNames(statement.query)) {
+        const name = (parts.length === 3 ? parts : parts.length === 2 ? [this.catalog, ...parts] : [this.catalog, schema, ...parts]).map((p) => p.toLowerCase());
+        if (!columns.has(name.join('.'))) columns.set(name.join('.'), await this.columnsOf(name[0]!, name[1]!, name[2]!));
+      }
+      const lookup = (...name: [string, string, string]) => {
+        const found = columns.get(name.join('.'));
+        return found === undefined || found.length === 0 ? 'table' : found;
+      };
+      return new Translator({ user: '', catalog: this.catalog, schema }, lookup).translate(statement.query).columns;
+    } catch {
+      // What the translator cannot type is not compared: the view is then refused, never guessed.
+      return undefined;
+    }
   }
 
   /** `enclosing`: the views whose text led here, outermost first (a view met again is recursive). */
@@ -135,14 +198,7 @@ export class GlueMetadata {
     }
     const key = display.toLowerCase();
     if (enclosing.includes(key)) throw refuse(`is recursive (${[...enclosing, key].join(' → ')})`);
-    const provider: MetadataProvider = {
-      columnsOf: async (q) => {
-        const columns = await this.columnsOf(q.catalog, q.schema, q.name);
-        return columns.length === 0 ? undefined : columns.map((c) => c.name);
-      },
-      viewOf: (q) => this.expand(q, [...enclosing, key]),
-    };
-    const body = await analyze(definition.originalSql, { catalog: this.catalog, schema: definition.schema }, provider).catch((err: unknown) => {
+    const body = await analyze(definition.originalSql, { catalog: this.catalog, schema: definition.schema }, this.provider([...enclosing, key])).catch((err: unknown) => {
       throw refuse(`has a stored text the gateway cannot analyze (${(err as Error).message})`);
     });
     if (body.kind !== 'query') throw refuse('has a stored text that is not a query');
