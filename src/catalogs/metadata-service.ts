@@ -439,7 +439,7 @@ export class MetadataService {
   private async describe(catalog: string): Promise<CatalogDescription> {
     const namespace = await this.namespace();
     const description = namespace.described.get(catalog);
-    if (description === undefined) throw new QueryFailure(ErrorCodes.CATALOG_NOT_FOUND, `Catalog '${catalog}' not found`);
+    if (description === undefined) throw unavailableOrMissing(namespace, catalog);
     return description;
   }
 
@@ -468,7 +468,16 @@ export class MetadataService {
     if (this.federated) namespace.described.set('system', systemCatalogDescription());
     for (const backend of this.backends) {
       if (backend.describeCatalogs !== undefined) {
-        for (const d of await backend.describeCatalogs()) if (!namespace.described.has(d.name)) namespace.described.set(d.name, d);
+        let described: CatalogDescription[];
+        try {
+          described = await backend.describeCatalogs();
+        } catch (err) {
+          // Athena's Glue Data Catalog cannot be read: its catalog is unavailable, the others still answer.
+          const served = (await backend.catalogs()).filter((c) => c !== 'system');
+          namespace.unavailable.set(backend.name, { reason: (err as Error).message, catalogs: lastKnownCatalogs(backend, served) });
+          continue;
+        }
+        for (const d of described) if (!namespace.described.has(d.name)) namespace.described.set(d.name, d);
         continue;
       }
       let catalogs: string[];

@@ -149,4 +149,24 @@ describe('Athena metadata answered from Glue (emulated, no real AWS)', () => {
     assert.deepEqual(column(annTables!, 'table_name'), ['orders', 'order_ids']);
     assert.deepEqual(column(annColumns!, 'column_name'), ['id', 'tags', 'info', 'created', 'dt']);
   });
+
+  it("answers the other catalogs' metadata when Glue cannot be reached, and names the backend for Athena's", async () => {
+    const cutOff = await startTestGateway({
+      backends: [
+        { name: 'embedded', engine: 'duckdb', group: 'local' },
+        { ...athenaBackend(emulator, 'athena-down', 'bi-wg', { group: 'athena', maxAttempts: 1 }), endpoint: 'http://127.0.0.1:9' },
+      ],
+      routing: { defaultGroup: 'local' },
+    });
+    try {
+      const embedded = await runQuery(cutOff.url, 'SHOW TABLES FROM demo.tpch', { 'X-Trino-User': 'alice' });
+      assert.equal(embedded.error, undefined, JSON.stringify(embedded.error));
+      assert.ok(embedded.rowsText.includes('"nation"'));
+      const athena = await runQuery(cutOff.url, `SHOW TABLES FROM awsdatacatalog.${SCHEMA}`, { 'X-Trino-User': 'alice' });
+      assert.equal(athena.error?.errorName, 'BACKEND_UNAVAILABLE');
+      assert.match(String(athena.error?.message), /Backend athena-down serving catalog awsdatacatalog is unavailable \(Athena workgroup 'bi-wg' \(Glue GetDatabases\)/);
+    } finally {
+      await cutOff.close();
+    }
+  });
 });
