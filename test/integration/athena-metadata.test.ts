@@ -107,7 +107,7 @@ describe('Athena metadata answered from Glue (emulated, no real AWS)', () => {
       ['tags', 'array(varchar)', '', ''],
       ['info', 'row("a" integer, "b" varchar)', '', ''],
       ['created', 'timestamp(3)', '', ''],
-      ['dt', 'varchar', '', ''],
+      ['dt', 'varchar', 'partition key', ''],
     ]);
     assert.deepEqual(await rows('SHOW COLUMNS FROM order_ids'), [['id', 'bigint', '', '']]);
     assert.deepEqual(await rows(`SELECT table_name, table_type FROM information_schema.tables WHERE table_schema = '${SCHEMA}' ORDER BY 1`), [

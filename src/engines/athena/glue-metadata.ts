@@ -34,12 +34,8 @@ function describeTable(schema: string, table: Table): TableDescription {
   if (view !== undefined) {
     return { schema, name, kind: 'VIEW', comment: view.comment ?? null, viewDefinition: view.originalSql, columns: view.columns.map((c) => ({ name: c.name.toLowerCase(), type: c.type, nullable: true, comment: null })) };
   }
-  const columns = [...(table.StorageDescriptor?.Columns ?? []), ...(table.PartitionKeys ?? [])].map((c: GlueColumn) => ({
-    name: c.Name!.toLowerCase(),
-    type: trinoType(c.Type ?? '', 'metadata'),
-    nullable: true,
-    comment: c.Comment ?? null,
-  }));
+  const column = (c: GlueColumn) => ({ name: c.Name!.toLowerCase(), type: trinoType(c.Type ?? '', 'metadata'), nullable: true, comment: c.Comment ?? null });
+  const columns = [...(table.StorageDescriptor?.Columns ?? []).map(column), ...(table.PartitionKeys ?? []).map((c) => ({ ...column(c), extraInfo: 'partition key' }))];
   return { schema, name, kind: table.TableType === 'VIRTUAL_VIEW' ? 'VIEW' : 'TABLE', comment: table.Parameters?.comment ?? null, viewDefinition: table.ViewOriginalText ?? null, columns };
 }
 
