@@ -137,8 +137,8 @@ export class MetadataService {
     // `system` is described by the gateway only across several backends; a single Trino's own `system` (filtered by access control) is read from it.
     const describedHere = async (catalog: string) => (catalog === 'system' ? this.federated : allEmbedded || (await this.embeddedCatalogs()).has(catalog));
     // SHOW CREATE, SHOW STATS, SHOW FUNCTIONS and SHOW SESSION are answered for the embedded engine only (the gateway runs its own DuckDB SQL for them): Athena answers its own.
-    const embeddedHere = async (catalog: string) => (await describedHere(catalog)) && !(await this.selfAnsweringCatalogs()).has(catalog);
-    const notAllEmbedded = this.backends.some((b) => b.internalRows === undefined);
+    const embeddedHere = async (catalog: string) => (await describedHere(catalog)) && !(await this.athenaCatalogs()).has(catalog);
+    const notAllEmbedded = this.backends.some((b) => b.describeCatalogs === undefined || b.engine === 'athena');
     switch (statement.k) {
       case 'showCatalogs':
         if (!systemServed) return undefined;
@@ -443,11 +443,11 @@ export class MetadataService {
     return description;
   }
 
-  /** Catalogs described for the gateway by an engine that still answers its other statements itself (Athena). */
-  private async selfAnsweringCatalogs(): Promise<Set<string>> {
+  /** Catalogs of Athena backends: described for the gateway, Athena answers their other statements itself. */
+  private async athenaCatalogs(): Promise<Set<string>> {
     const names = new Set<string>();
     for (const backend of this.backends) {
-      if (backend.describeCatalogs === undefined || backend.internalRows !== undefined) continue;
+      if (backend.engine !== 'athena') continue;
       for (const c of await backend.catalogs()) names.add(c.toLowerCase());
     }
     return names;
