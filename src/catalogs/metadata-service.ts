@@ -136,6 +136,9 @@ export class MetadataService {
     const allEmbedded = this.backends.every((b) => b.describeCatalogs !== undefined);
     // `system` is described by the gateway only across several backends; a single Trino's own `system` (filtered by access control) is read from it.
     const describedHere = async (catalog: string) => (catalog === 'system' ? this.federated : allEmbedded || (await this.embeddedCatalogs()).has(catalog));
+    // SHOW CREATE, SHOW STATS, SHOW FUNCTIONS and SHOW SESSION are answered for the embedded engine only (the gateway runs its own DuckDB SQL for them): Athena answers its own.
+    const embeddedHere = async (catalog: string) => (await describedHere(catalog)) && !(await this.athenaCatalogs()).has(catalog);
+    const notAllEmbedded = this.backends.some((b) => b.describeCatalogs === undefined || b.engine === 'athena');
     switch (statement.k) {
       case 'showCatalogs':
         if (!systemServed) return undefined;
@@ -164,7 +167,7 @@ export class MetadataService {
       }
       case 'showCreate': {
         const { catalog, schema, table } = tableOf(statement.table, names);
-        if (!(await describedHere(catalog))) return undefined;
+        if (!(await embeddedHere(catalog))) return undefined;
         return this.deferred(async () => {
           const description = await this.tableDescription(catalog, schema, table, visible);
           if (statement.kind !== 'showCreateTable' || description.kind !== 'TABLE') {
@@ -179,7 +182,7 @@ export class MetadataService {
       }
       case 'showCreateSchema': {
         const { catalog, schema } = schemaOf(statement.schema, names);
-        if (!(await describedHere(catalog))) return undefined;
+        if (!(await embeddedHere(catalog))) return undefined;
         return this.deferred(async () => {
           const description = await this.describe(catalog);
           if (!description.schemas.includes(schema) || (visible !== undefined && !visible.schema(catalog, schema))) throw schemaNotFound(schema);
@@ -189,7 +192,7 @@ export class MetadataService {
       case 'showStats': {
         if (statement.table !== undefined) {
           const { catalog, schema, table } = tableOf(statement.table, names);
-          if (!(await describedHere(catalog))) return undefined;
+          if (!(await embeddedHere(catalog))) return undefined;
           return this.deferred(async (signal) => {
             // Trino names no position in SHOW STATS' errors.
             if (!(await this.describe(catalog)).schemas.includes(schema)) throw new QueryFailure(ErrorCodes.SCHEMA_NOT_FOUND, `Schema '${schema}' does not exist`);
@@ -201,7 +204,7 @@ export class MetadataService {
         const { query, before } = parenthesizedQuery(resolved.sql);
         const catalogs = new Set(tableReferences(query).map((ref) => resolve(ref.parts, names)?.catalog));
         if (catalogs.size === 0 || [...catalogs].some((c) => c === undefined || c === 'system')) return undefined;
-        for (const c of catalogs) if (!(await describedHere(c!))) return undefined;
+        for (const c of catalogs) if (!(await embeddedHere(c!))) return undefined;
         return this.deferred(async (signal) => {
           // Access control analyzed the query as Trino SQL: what DuckDB would bind differently is refused, as for any governed query.
           const refused = visible === undefined ? undefined : embeddedBindingRefusal(query, names);
@@ -216,7 +219,7 @@ export class MetadataService {
       case 'showSession': {
         // Only where the session's catalog is the embedded engine's: elsewhere Trino answers.
         const catalog = names.catalog?.toLowerCase();
-        if (catalog === undefined ? this.backends.some((b) => b.describeCatalogs === undefined) : !(await describedHere(catalog))) return undefined;
+        if (catalog === undefined ? notAllEmbedded : !(await embeddedHere(catalog))) return undefined;
         if (statement.k === 'showFunctions' && statement.schema !== undefined) throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, 'SHOW FUNCTIONS FROM a schema is not supported on the embedded engine');
         // Trino's rewrite reads its rows as one table; the name matters only to the translation.
         const listing =
@@ -230,7 +233,7 @@ export class MetadataService {
         return this.deferred((signal) => this.translateOverRows(sql, [], scratch, names, signal, retype));
       }
       case 'describePrepared': {
-        if (this.backends.some((b) => b.describeCatalogs === undefined)) return undefined;
+        if (notAllEmbedded) return undefined;
         const kind = statement.kind;
         const name = statement.name;
         return this.deferred(async () => {
@@ -459,8 +462,18 @@ export class MetadataService {
   private async describe(catalog: string): Promise<CatalogDescription> {
     const namespace = await this.namespace();
     const description = namespace.described.get(catalog);
-    if (description === undefined) throw new QueryFailure(ErrorCodes.CATALOG_NOT_FOUND, `Catalog '${catalog}' not found`);
+    if (description === undefined) throw unavailableOrMissing(namespace, catalog);
     return description;
+  }
+
+  /** Catalogs of Athena backends: described for the gateway, Athena answers their other statements itself. */
+  private async athenaCatalogs(): Promise<Set<string>> {
+    const names = new Set<string>();
+    for (const backend of this.backends) {
+      if (backend.engine !== 'athena') continue;
+      for (const c of await backend.catalogs()) names.add(c.toLowerCase());
+    }
+    return names;
   }
 
   private async embeddedCatalogs(): Promise<Set<string>> {
@@ -478,7 +491,16 @@ export class MetadataService {
     if (this.federated) namespace.described.set('system', systemCatalogDescription());
     for (const backend of this.backends) {
       if (backend.describeCatalogs !== undefined) {
-        for (const d of await backend.describeCatalogs()) if (!namespace.described.has(d.name)) namespace.described.set(d.name, d);
+        let described: CatalogDescription[];
+        try {
+          described = await backend.describeCatalogs();
+        } catch (err) {
+          // Athena's Glue Data Catalog cannot be read: its catalog is unavailable, the others still answer.
+          const served = (await backend.catalogs()).filter((c) => c !== 'system');
+          namespace.unavailable.set(backend.name, { reason: (err as Error).message, catalogs: lastKnownCatalogs(backend, served) });
+          continue;
+        }
+        for (const d of described) if (!namespace.described.has(d.name)) namespace.described.set(d.name, d);
         continue;
       }
       let catalogs: string[];

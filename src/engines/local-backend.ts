@@ -14,7 +14,7 @@ import { renderQueryResults, type QueryDocument, type QueryState } from '../prot
 import { formEncode, hasCapability, headerName, preparedStatement, type Dialect, type QuerySession } from '../protocol/session.js';
 import { followUpUri, infoUri } from '../protocol/uris.js';
 import { sendJson, sendNoContent, type HeaderList } from '../server/respond.js';
-import type { ViewExpansion } from '../sql/analyzer/types.js';
+import type { ViewDefinition, ViewExpansion } from '../sql/analyzer/types.js';
 import type { LiveStats } from '../admission/guardrails.js';
 import type { CatalogDescription } from '../catalogs/model.js';
 import { informationSchemaTable, systemTable } from '../catalogs/metadata-tables.js';
@@ -116,10 +116,9 @@ export class LocalBackend implements Backend {
     // Only engines that describe their catalogs have their metadata answered by the gateway
     // (the metadata service tells such backends from Trino-like ones by this member).
     const describe = options.engine.describeCatalogs?.bind(options.engine);
-    if (describe !== undefined) {
-      this.describeCatalogs = describe;
-      this.internalRows = (sql, signal) => this.readAll(sql, signal);
-    }
+    if (describe !== undefined) this.describeCatalogs = describe;
+    // The gateway's own queries (SHOW STATS) are DuckDB SQL: Athena answers those statements itself.
+    if (describe !== undefined && this.engine === 'duckdb') this.internalRows = (sql, signal) => this.readAll(sql, signal);
     const describeOutput = options.engine.describeOutput?.bind(options.engine);
     if (describeOutput !== undefined) this.describeOutput = describeOutput;
   }
@@ -256,6 +255,10 @@ export class LocalBackend implements Backend {
 
   async viewOf(catalog: string, schema: string, name: string): Promise<ViewExpansion | undefined> {
     return this.options.engine.viewReads(catalog, schema, name);
+  }
+
+  async viewDefinitionOf(catalog: string, schema: string, name: string): Promise<ViewDefinition | undefined> {
+    return this.options.engine.viewDefinition?.(catalog, schema, name);
   }
 
   /** The engine runs a query as soon as it arrives and accounts no CPU, scan or memory per query: times and output only. */
