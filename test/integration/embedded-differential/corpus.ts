@@ -5,6 +5,7 @@
  * on Trino's tpch.tiny and on the embedded engine's demo.tpch.
  */
 import { FUNCTIONS } from '../../../src/engines/duckdb/translation/functions.js';
+import { shapesCorpus } from './shapes-corpus.js';
 import { TPCH_QUERIES } from './tpch-queries.js';
 
 export interface Case {
@@ -459,5 +460,6 @@ export function corpus(): Case[] {
     ...sessionCases(),
     ...metadataCases(),
     ...refusalCases(),
+    ...shapesCorpus(),
   ];
 }
