@@ -13,6 +13,7 @@ import { ErrorCodes, QueryFailure } from '../../../protocol/errors.js';
 import { quoteIdentifier, quoteString } from '../../../sql/quoting.js';
 import { DATE_FIELDS, FUNCTIONS, TRINO_REJECTS, cast, raise, type Typed } from './functions.js';
 import { groupingArguments, renderGroupingElement } from './grouping.js';
+import { castFromVarchar } from './text-casts.js';
 import { renderFrame } from './windows.js';
 import {
   notSupported,
@@ -1133,6 +1134,8 @@ export class Translator {
     if (from.k === 'boolean' && (to.k === 'double' || to.k === 'decimal')) return { sql: `${fn}(CAST(${arg.sql} AS INTEGER) AS ${duckType(to)})`, type: to };
     if (to.k === 'boolean' && from.k === 'decimal') return { sql: `(${arg.sql} <> 0)`, type: to };
     if (to.k === 'boolean' && from.k === 'double') return { sql: `(${arg.sql} <> 0 OR isnan(${arg.sql}))`, type: to };
+    const fromText = from.k === 'varchar' ? castFromVarchar(arg.sql, to, safe) : undefined;
+    if (fromText !== undefined) return { sql: fromText, type: to };
     const supported =
       (isNumeric(from) && isNumeric(to)) ||
       (from.k === 'boolean' && (isInteger(to) || to.k === 'boolean' || to.k === 'varchar')) ||
