@@ -159,8 +159,37 @@ function textCastCases(): string[] {
   ];
 }
 
+function arrayCases(): string[] {
+  const arrays = ['ARRAY[1, 2, NULL]', 'ARRAY[3, 1, 3]', "ARRAY['a', 'bcd', 'ü', '日本']", 'ARRAY[1, 2.5]', 'ARRAY[1e0, nan(), -0e0, infinity()]', "ARRAY[DATE '2024-02-29']", 'ARRAY[true, NULL]', 'ARRAY[CAST(NULL AS integer)]', 'CAST(NULL AS array(integer))'];
+  const cases = arrays.flatMap((a) => [`SELECT ${a}, cardinality(${a})`, `SELECT element_at(${a}, 1), element_at(${a}, -1), element_at(${a}, 5), element_at(${a}, -5), element_at(${a}, NULL)`]);
+  for (const index of ['1', '3', '4', '0', '-1', 'NULL', 'BIGINT \'2\'']) cases.push(`SELECT ARRAY[10, 20, 30][${index}]`);
+  cases.push(
+    'SELECT ARRAY[]', 'SELECT ARRAY[NULL]', "SELECT ARRAY[1, 'a']", 'SELECT ARRAY[ARRAY[1]]', "SELECT ARRAY[1][1.5]", 'SELECT element_at(ARRAY[1, 2, 3], 0)',
+    'SELECT ARRAY[n_nationkey, n_regionkey] FROM nation ORDER BY n_nationkey LIMIT 3',
+    'SELECT ARRAY[n_name, r_name][2], cardinality(ARRAY[n_name]) FROM nation JOIN region ON n_regionkey = r_regionkey ORDER BY n_name LIMIT 5',
+    'SELECT x[2] FROM (VALUES ARRAY[1, 2], ARRAY[3]) t(x)',
+    'SELECT x FROM (VALUES ARRAY[1, 2], ARRAY[3, NULL], NULL) t(x)',
+    'SELECT ARRAY[1] = ARRAY[1]',
+    'SELECT ARRAY[1] IN (ARRAY[1])',
+  );
+  for (const [a, x] of [['ARRAY[1, NULL]', '2'], ['ARRAY[1, NULL]', '1'], ['ARRAY[1]', 'NULL'], ['ARRAY[1, 2]', '2.0'], ["ARRAY['a', 'ü']", "'ü'"], ["ARRAY['a']", "'A'"], ['CAST(NULL AS array(integer))', '1'], ['ARRAY[1e0, nan()]', 'nan()'], ["ARRAY[DATE '2024-02-29']", "DATE '2024-02-29'"]]) {
+    cases.push(`SELECT contains(${a}, ${x})`);
+  }
+  cases.push(
+    "SELECT array_join(ARRAY[1, NULL, 3], ','), array_join(ARRAY['a', NULL], '-', 'x'), array_join(ARRAY['ü', '日本', ''], ''), array_join(CAST(NULL AS array(integer)), ',')",
+    "SELECT array_join(ARRAY[1, 2], CAST(NULL AS varchar)), array_join(ARRAY[NULL, NULL, 5], ', ', 'n')",
+    "SELECT array_join(ARRAY[1.5, 2], ';')",
+    "SELECT array_sort(ARRAY[3, NULL, 1, 2]), array_sort(ARRAY['b', 'a', 'ü', 'B', '']), array_sort(ARRAY[DATE '2024-02-29', DATE '1970-01-01']), array_sort(ARRAY[true, false, NULL])",
+    'SELECT array_sort(ARRAY[2e0, nan(), -0e0])',
+  );
+  for (const [start, length] of [['2', '2'], ['-2', '5'], ['5', '1'], ['1', '0'], ['-4', '2'], ['-5', '2'], ['0', '1'], ['1', '-1'], ['NULL', '1'], ['2', '9223372036854775807']]) {
+    cases.push(`SELECT slice(ARRAY[1, 2, 3, 4], ${start}, ${length})`);
+  }
+  return cases;
+}
+
 export function shapesCorpus(): Case[] {
-  return [...distinctCases(), ...quantifiedCases(), ...filterCases(), ...groupingCases(), ...usingCases(), ...windowCases(), ...trimCases(), ...textCastCases()].map((sql) => ({
+  return [...distinctCases(), ...quantifiedCases(), ...filterCases(), ...groupingCases(), ...usingCases(), ...windowCases(), ...trimCases(), ...textCastCases(), ...arrayCases()].map((sql) => ({
     sql,
     // Sums of doubles whose last bits depend on the order of addition.
     ...(/o_totalprice|c_acctbal/.test(sql) ? { floatOrder: true } : {}),

@@ -7,6 +7,7 @@
  */
 import { quoteString } from '../../../sql/quoting.js';
 import { translateRegex, type RegexTranslation } from './regex.js';
+import { ARRAY_FUNCTIONS } from './arrays.js';
 import { WINDOW_FUNCTIONS } from './windows.js';
 import { notSupported, type Expr } from './syntax.js';
 import {
@@ -237,6 +238,7 @@ export const FUNCTIONS: Record<string, FunctionMapping> = {
   rank: ranking('rank'),
   dense_rank: ranking('dense_rank'),
   ...WINDOW_FUNCTIONS,
+  ...ARRAY_FUNCTIONS,
 
   // Math.
   abs: {

@@ -46,6 +46,8 @@ export type Expr = { pos: Pos } & (
   | { k: 'extract'; field: string; arg: Expr }
   /** `filter`: the aggregate's FILTER (WHERE ...) condition. */
   | { k: 'call'; name: string; args: Expr[]; distinct: boolean; star: boolean; over?: Window; filter?: Expr }
+  | { k: 'array'; items: Expr[] }
+  | { k: 'subscript'; arg: Expr; index: Expr }
   /** `x op ANY|SOME|ALL (query)`; SOME is read as ANY. */
   | { k: 'quantified'; op: string; quantifier: 'ANY' | 'ALL'; arg: Expr; query: Query }
   | { k: 'session'; name: 'current_user' | 'current_catalog' | 'current_schema' | 'current_date' }
@@ -850,8 +852,13 @@ class TranslationParser {
   }
 
   private postfix(): Expr {
-    const e = this.primary();
-    if (this.isSymbol('[')) throw notSupported('Subscript', this.pos());
+    let e = this.primary();
+    while (this.isSymbol('[')) {
+      const pos = this.pos();
+      this.next();
+      e = { k: 'subscript', arg: e, index: this.expr(), pos };
+      this.expectSymbol(']');
+    }
     if (this.isWord('AT') && this.isWord('TIME', 1)) throw notSupported('AT TIME ZONE', this.pos());
     if (this.isSymbol('.')) throw notSupported('Field reference', this.pos());
     return e;
@@ -939,6 +946,17 @@ class TranslationParser {
       return { k: 'exists', query, pos };
     }
     if (w === 'TRIM' && this.isSymbol('(', 1)) return this.trimForm();
+    if (w === 'ARRAY' && this.isSymbol('[', 1)) {
+      this.next();
+      this.next();
+      const items: Expr[] = [];
+      if (!this.isSymbol(']')) {
+        do items.push(this.expr());
+        while (this.acceptSymbol(','));
+      }
+      this.expectSymbol(']');
+      return { k: 'array', items, pos };
+    }
     if (['ARRAY', 'MAP', 'ROW', 'NORMALIZE', 'LISTAGG', 'JSON_EXISTS', 'JSON_VALUE', 'JSON_QUERY', 'JSON_OBJECT', 'JSON_ARRAY', 'CURRENT_TIME', 'CURRENT_TIMESTAMP', 'LOCALTIME', 'LOCALTIMESTAMP', 'CURRENT_PATH', 'CURRENT_ROLE'].includes(w)) {
       throw notSupported(w, pos);
     }
@@ -1044,6 +1062,11 @@ class TranslationParser {
       this.next();
       this.next();
       return 'interval year to month';
+    }
+    if (name === 'array' && this.acceptSymbol('(')) {
+      const element = this.typeName();
+      this.expectSymbol(')');
+      return `array(${element})`;
     }
     if (this.acceptSymbol('(')) {
       const params: string[] = [];

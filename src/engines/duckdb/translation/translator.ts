@@ -12,6 +12,7 @@
 import { ErrorCodes, QueryFailure } from '../../../protocol/errors.js';
 import { quoteIdentifier, quoteString } from '../../../sql/quoting.js';
 import { DATE_FIELDS, FUNCTIONS, TRINO_REJECTS, cast, raise, type Typed } from './functions.js';
+import { arrayConstructor, subscript } from './arrays.js';
 import { groupingArguments, renderGroupingElement } from './grouping.js';
 import { castFromVarchar } from './text-casts.js';
 import { renderFrame } from './windows.js';
@@ -325,7 +326,7 @@ export class Translator {
       // Only U+0020 counts as a space here: a tab past the length is an error in Trino.
       return `(CASE WHEN length(${v.sql}) <= ${to.length} THEN ${v.sql} WHEN rtrim(substr(${v.sql}, ${to.length + 1}), ' ') = '' THEN left(${v.sql}, ${to.length}) ELSE ${cut} END)`;
     }
-    return from.k === to.k && from.k !== 'decimal' ? v.sql : undefined;
+    return from.k === to.k && from.k !== 'decimal' && (from.k !== 'array' || sameType(from, to)) ? v.sql : undefined;
   }
 
   private insert(statement: Statement & { k: 'insert' }): Translation {
@@ -364,7 +365,7 @@ export class Translator {
     if (type.k === 'unknown') throw failure('COLUMN_TYPE_UNKNOWN', `Column type is unknown: ${column}`, pos);
     // Written varbinary columns are not compared with Trino by the write differential yet.
     if (type.k === 'varbinary') throw notSupported(`Column ${column} of type varbinary`, pos);
-    if (type.k === 'intervalYearToMonth') throw notSupported(`Column ${column} of type ${typeName(type)}`, pos);
+    if (type.k === 'intervalYearToMonth' || type.k === 'array') throw notSupported(`Column ${column} of type ${typeName(type)}`, pos);
     if (type.k === 'varchar' && type.length !== undefined) return `${q(column)} VARCHAR ${varcharLengthCheck(column, type.length)}`;
     return `${q(column)} ${duckType(type)}`;
   }
@@ -425,7 +426,7 @@ export class Translator {
       // A view's columns get DuckDB's types, which have no length: the view could not report varchar(n).
       if (c.type.k === 'varchar' && c.type.length !== undefined) throw notSupported(`A view column of type ${typeName(c.type)} (${c.name})`, statement.pos);
       if (c.type.k === 'unknown') throw failure('COLUMN_TYPE_UNKNOWN', `Column type is unknown: ${c.name}`, statement.pos);
-      if (c.type.k === 'varbinary' || c.type.k === 'intervalYearToMonth') throw notSupported(`A view column of type ${typeName(c.type)} (${c.name})`, statement.pos);
+      if (c.type.k === 'varbinary' || c.type.k === 'intervalYearToMonth' || c.type.k === 'array') throw notSupported(`A view column of type ${typeName(c.type)} (${c.name})`, statement.pos);
     }
     const alias = this.alias();
     const select = `SELECT ${columns.map((c, i) => `${alias}.${q(outputName(i))} AS ${q(c.name)}`).join(', ')} FROM (${source.sql}) ${alias}`;
@@ -527,7 +528,7 @@ export class Translator {
       return type;
     });
     // Which of -0 and 0 stands for both in a DISTINCT set operation differs between the engines.
-    if (types.some(isFloating) && !body.all) throw notSupported(`${body.op} DISTINCT over real or double columns`, body.pos);
+    if (types.some((t) => isFloating(t) || t.k === 'array') && !body.all) throw notSupported(`${body.op} DISTINCT over real, double or array columns`, body.pos);
     const side = (s: { sql: string; fields: Field[] }): string => {
       const alias = this.alias();
       const items = s.fields.map((f, i) => `${this.coerceValue({ sql: `${alias}.${q(outputName(i))}`, type: f.type, expr: PLACEHOLDER }, types[i]!)} AS ${q(outputName(i))}`);
@@ -820,6 +821,7 @@ export class Translator {
           return { sql: `(${e.negated ? 'NOT ' : ''}(${any}))`, type: T.boolean };
         }
         if (type.k === 'unknown') return { sql: 'CAST(NULL AS BOOLEAN)', type: T.boolean };
+        if (!isComparable(type)) throw notSupported(`IN over values of type ${typeName(type)}`, e.pos);
         return { sql: `(${cast(arg, type)} ${e.negated ? 'NOT ' : ''}IN (${list.map((x) => cast(x, type)).join(', ')}))`, type: T.boolean };
       }
       case 'inQuery': {
@@ -828,13 +830,19 @@ export class Translator {
         if (sub.fields.length !== 1) throw failure('NOT_SUPPORTED', 'Multiple columns returned by subquery are not yet supported', e.pos);
         const type = commonType(arg.type, sub.fields[0]!.type);
         if (!type) throw typeMismatch(`Value expression and result of subquery must be of the same type: ${typeName(arg.type)} vs ${typeName(sub.fields[0]!.type)}`, e.pos);
-        if (isFloating(type)) throw notSupported('IN (subquery) over real or double values', e.pos);
+        if (isFloating(type) || !isComparable(type)) throw notSupported(`IN (subquery) over values of type ${typeName(type)}`, e.pos);
         const alias = this.alias();
         const inner = `SELECT ${cast({ sql: `${alias}.${q(outputName(0))}`, type: sub.fields[0]!.type, expr: e }, type)} FROM (${sub.sql}) ${alias}`;
         return { sql: `(${cast(arg, type)} ${e.negated ? 'NOT ' : ''}IN (${inner}))`, type: T.boolean };
       }
       case 'quantified':
         return this.quantified(e, scope);
+      case 'array': {
+        const items = e.items.map((item) => this.expr(item, scope));
+        return arrayConstructor(items, this.commonOf(items, e.pos), e.pos);
+      }
+      case 'subscript':
+        return subscript(this.expr(e.arg, scope), this.expr(e.index, scope), e.pos);
       case 'like': {
         const arg = this.expr(e.arg, scope);
         const pattern = this.expr(e.pattern, scope);
@@ -1199,7 +1207,7 @@ export class Translator {
     const partition = over.partitionBy.map((p) => {
       const t = this.expr(p, scope);
       // DuckDB's window output shows a -0 of a partition key differently from Trino's.
-      if (isFloating(t.type)) throw notSupported('PARTITION BY a real or double expression', p.pos);
+      if (isFloating(t.type) || t.type.k === 'array') throw notSupported('PARTITION BY a real, double or array expression', p.pos);
       return t.sql;
     });
     const order = over.orderBy.map((s) => {
