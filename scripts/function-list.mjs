@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 const { FUNCTIONS } = await import(new URL('../dist/src/engines/duckdb/translation/functions.js', import.meta.url));
 const readme = fileURLToPath(new URL('../README.md', import.meta.url));
-const KINDS = { aggregate: 'Aggregate', window: 'Window (ranking)', scalar: 'Scalar' };
+const KINDS = { aggregate: 'Aggregate', window: 'Window', scalar: 'Scalar' };
 const lines = ['| kind | function | accepted arguments |', '|---|---|---|'];
 for (const kind of Object.keys(KINDS)) {
   for (const [name, mapping] of Object.entries(FUNCTIONS).filter(([, m]) => m.kind === kind).sort(([a], [b]) => a.localeCompare(b))) {

@@ -153,11 +153,21 @@ function textCastCases(): string[] {
   const decided = texts.filter((t) => !javaOnly.has(t));
   return [
     ...types.map((type) => `SELECT s, try_cast(s AS ${type}), TRY_CAST(s AS ${type}) IS NULL FROM (VALUES ${decided.map(literal).join(', ')}, CAST(NULL AS varchar)) t(s)`),
-    ...['integer', 'bigint', 'double', 'boolean'].flatMap((type) => texts.map((t) => `SELECT CAST(${literal(t)} AS ${type})`)),
+    ...['bigint', 'double', 'boolean'].flatMap((type) => texts.map((t) => `SELECT CAST(${literal(t)} AS ${type})`)),
     "SELECT CAST(n_nationkey AS varchar) || '0' AS t, CAST(CAST(n_nationkey AS varchar) || '0' AS integer) FROM nation ORDER BY 2",
     "SELECT sum(CAST(substr(c_phone, 1, 2) AS integer)), count(*) FILTER (WHERE CAST(substr(c_phone, 1, 2) AS double) > 20) FROM customer",
   ];
 }
+
+/** Argument lists of the array functions, for the corpus's one-statement-per-mapped-function check (more in arrayCases). */
+export const ARRAY_FUNCTION_ARGUMENTS: Record<string, string[]> = {
+  cardinality: ['ARRAY[1, NULL, 3]', "ARRAY['']"],
+  element_at: ['ARRAY[1, 2], 2', "ARRAY['x'], -1"],
+  contains: ['ARRAY[1, 2], 2', "ARRAY['x', NULL], 'y'"],
+  array_join: ["ARRAY['x', 'y'], '+'", "ARRAY[7, NULL], '', '?'"],
+  array_sort: ['ARRAY[2, 1, 2]', "ARRAY['z', NULL, 'y']"],
+  slice: ['ARRAY[1, 2, 3], 2, 5', "ARRAY['a', 'b'], -1, 1"],
+};
 
 function arrayCases(): string[] {
   const arrays = ['ARRAY[1, 2, NULL]', 'ARRAY[3, 1, 3]', "ARRAY['a', 'bcd', 'ü', '日本']", 'ARRAY[1, 2.5]', 'ARRAY[1e0, nan(), -0e0, infinity()]', "ARRAY[DATE '2024-02-29']", 'ARRAY[true, NULL]', 'ARRAY[CAST(NULL AS integer)]', 'CAST(NULL AS array(integer))'];
@@ -181,6 +191,22 @@ function arrayCases(): string[] {
     "SELECT array_join(ARRAY[1.5, 2], ';')",
     "SELECT array_sort(ARRAY[3, NULL, 1, 2]), array_sort(ARRAY['b', 'a', 'ü', 'B', '']), array_sort(ARRAY[DATE '2024-02-29', DATE '1970-01-01']), array_sort(ARRAY[true, false, NULL])",
     'SELECT array_sort(ARRAY[2e0, nan(), -0e0])',
+  );
+  cases.push(
+    'SELECT * FROM UNNEST(ARRAY[1, 2, NULL])',
+    'SELECT * FROM UNNEST(ARRAY[3, 1, 3]) AS t',
+    "SELECT * FROM UNNEST(ARRAY['a', 'ü', NULL]) WITH ORDINALITY AS t(x, n)",
+    'SELECT x, n FROM UNNEST(ARRAY[2.5, 1]) WITH ORDINALITY t(x, n) ORDER BY n DESC',
+    'SELECT * FROM UNNEST(CAST(NULL AS array(integer))) t(x)',
+    'SELECT count(*), sum(x) FROM UNNEST(ARRAY[1, 2, 3]) t(x)',
+    'SELECT n_name, x FROM nation CROSS JOIN UNNEST(ARRAY[n_nationkey, n_regionkey]) AS t(x) WHERE n_nationkey < 3 ORDER BY n_name, x',
+    'SELECT n_name, x, i FROM nation, UNNEST(ARRAY[n_name, n_comment]) WITH ORDINALITY u(x, i) WHERE n_nationkey = 1',
+    'SELECT r_name, x FROM region JOIN UNNEST(ARRAY[r_regionkey, 7]) t(x) ON x = r_regionkey ORDER BY 1',
+    'SELECT s, count(*) FROM (VALUES ARRAY[1, 2], ARRAY[2], NULL) v(a) CROSS JOIN UNNEST(a) t(s) GROUP BY s ORDER BY s',
+    'SELECT n_name, x FROM nation LEFT JOIN UNNEST(ARRAY[1]) AS t(x) ON true',
+    'SELECT n_name, x FROM nation JOIN UNNEST(ARRAY[1]) AS t(x) ON true WHERE n_nationkey < 2',
+    'SELECT * FROM UNNEST(ARRAY[1], ARRAY[2, 3])',
+    'SELECT * FROM UNNEST(1)',
   );
   for (const [start, length] of [['2', '2'], ['-2', '5'], ['5', '1'], ['1', '0'], ['-4', '2'], ['-5', '2'], ['0', '1'], ['1', '-1'], ['NULL', '1'], ['2', '9223372036854775807']]) {
     cases.push(`SELECT slice(ARRAY[1, 2, 3, 4], ${start}, ${length})`);

@@ -20,6 +20,17 @@ export function arrayConstructor(items: Typed[], element: TrinoType, pos: Pos): 
   return { sql: `[${items.map((item) => cast(item, element)).join(', ')}]`, type: { k: 'array', element } };
 }
 
+/**
+ * UNNEST(array) [WITH ORDINALITY] as a DuckDB FROM item: a row per element in order (none for a
+ * null or empty array), the position a bigint from 1. Several arrays (zipped by Trino) are refused.
+ */
+export function unnestRelation(args: Typed[], ordinality: boolean, pos: Pos): { sql: string; types: TrinoType[] } {
+  const [array, ...rest] = args;
+  if (!array || rest.length > 0) throw notSupported('UNNEST of several arrays', pos);
+  if (!isArray(array.type)) throw notSupported(`UNNEST of ${typeName(array.type)}`, pos);
+  return { sql: `unnest(${array.sql})${ordinality ? ' WITH ORDINALITY' : ''}`, types: ordinality ? [array.type.element, T.bigint] : [array.type.element] };
+}
+
 /** The error Trino raises for a bad array index, its message built from the values. */
 function indexError(message: string): string {
   return `error('QG:INVALID_FUNCTION_ARGUMENT:' || ${message})`;

@@ -124,6 +124,8 @@ export interface Sample {
 export type Relation = (
   | { k: 'table'; name: string[] }
   | { k: 'subquery'; query: Query }
+  /** UNNEST(array, ...) [WITH ORDINALITY]: lateral, its arguments see the FROM items before it. */
+  | { k: 'unnest'; args: Expr[]; ordinality: boolean }
   /** `using`: the USING columns as written (the output column takes the name as the USING list writes it). */
   | { k: 'join'; type: 'INNER' | 'LEFT' | 'RIGHT' | 'FULL' | 'CROSS'; left: Relation; right: Relation; on?: Expr; using?: string[] }
 ) & { alias?: string; columns?: string[]; sample?: Sample; pos: Pos };
@@ -692,9 +694,17 @@ class TranslationParser {
     const pos = this.pos();
     let rel: Relation;
     if (this.isWord('LATERAL')) throw notSupported('LATERAL', pos);
-    if (this.isWord('UNNEST')) throw notSupported('UNNEST', pos);
     if (this.isWord('TABLE') && this.isSymbol('(', 1)) throw notSupported('Table functions', pos);
-    if (this.acceptSymbol('(')) {
+    if (this.isWord('UNNEST') && this.isSymbol('(', 1)) {
+      this.next();
+      this.next();
+      const args = [this.expr()];
+      while (this.acceptSymbol(',')) args.push(this.expr());
+      this.expectSymbol(')');
+      const ordinality = this.acceptWord('WITH');
+      if (ordinality) this.expectWord('ORDINALITY');
+      rel = { k: 'unnest', args, ordinality, pos };
+    } else if (this.acceptSymbol('(')) {
       if (this.isWord('SELECT') || this.isWord('WITH') || this.isWord('VALUES') || this.isSymbol('(')) {
         const query = this.query();
         this.expectSymbol(')');

@@ -12,7 +12,7 @@
 import { ErrorCodes, QueryFailure } from '../../../protocol/errors.js';
 import { quoteIdentifier, quoteString } from '../../../sql/quoting.js';
 import { DATE_FIELDS, FUNCTIONS, TRINO_REJECTS, cast, raise, type Typed } from './functions.js';
-import { arrayConstructor, subscript } from './arrays.js';
+import { arrayConstructor, subscript, unnestRelation } from './arrays.js';
 import { groupingArguments, renderGroupingElement } from './grouping.js';
 import { castFromVarchar } from './text-casts.js';
 import { renderFrame } from './windows.js';
@@ -168,6 +168,7 @@ export function tableNames(query: Query): string[][] {
   const visitRelation = (r: Relation): void => {
     if (r.k === 'table') found.push(r.name);
     else if (r.k === 'subquery') visitQuery(r.query);
+    else if (r.k === 'unnest') r.args.forEach(visitExpr);
     else {
       visitRelation(r.left);
       visitRelation(r.right);
@@ -632,6 +633,10 @@ export class Translator {
       const left = this.relation(r.left, outer, into);
       const right = this.relation(r.right, outer, into);
       if (r.type === 'CROSS') return `${left} CROSS JOIN ${right}`;
+      if (r.right.k === 'unnest' && r.type !== 'INNER') throw notSupported(`${r.type} JOIN UNNEST`, r.pos);
+      if (r.right.k === 'unnest' && !(r.on?.k === 'literal' && r.on.lit.k === 'boolean' && r.on.lit.value)) {
+        throw failure('NOT_SUPPORTED', 'INNER JOIN involving UNNEST is only supported with condition ON TRUE', r.pos);
+      }
       const scope = new Scope(into, outer, new Map());
       return `${left} ${r.type} JOIN ${right} ON ${this.condition(r.on!, scope, 'JOIN')}`;
     }
@@ -639,7 +644,12 @@ export class Translator {
     let sql: string;
     let fields: Field[];
     let qualifier: string[];
-    if (r.k === 'subquery') {
+    if (r.k === 'unnest') {
+      const unnested = unnestRelation(r.args.map((a) => this.expr(a, new Scope(into, outer, new Map()))), r.ordinality, r.pos);
+      sql = `${unnested.sql} ${alias}(${unnested.types.map((_, i) => q(outputName(i))).join(', ')})`;
+      fields = unnested.types.map((type, i) => ({ name: undefined, type, sql: `${alias}.${q(outputName(i))}` }));
+      qualifier = [];
+    } else if (r.k === 'subquery') {
       const inner = this.query(r.query, outer);
       sql = `(${inner.sql}) ${alias}`;
       fields = inner.fields.map((f, i) => ({ name: f.name, display: f.display, type: f.type, sql: `${alias}.${q(outputName(i))}` }));
