@@ -208,6 +208,27 @@ function arrayCases(): string[] {
     'SELECT * FROM UNNEST(ARRAY[1], ARRAY[2, 3])',
     'SELECT * FROM UNNEST(1)',
   );
+  const lambdaArrays = ['ARRAY[1, NULL, 3]', 'ARRAY[-2, 0]', 'ARRAY[CAST(NULL AS integer)]', 'CAST(NULL AS array(integer))', 'ARRAY[5]'];
+  for (const a of lambdaArrays) {
+    cases.push(
+      `SELECT transform(${a}, x -> x * 2), transform(${a}, x -> x > 0), transform(${a}, x -> coalesce(x, -1) / 2), filter(${a}, x -> x > 0), filter(${a}, x -> x IS NULL)`,
+      `SELECT any_match(${a}, x -> x > 0), all_match(${a}, x -> x > 0), none_match(${a}, x -> x > 0), any_match(${a}, x -> x IS NULL), all_match(${a}, x -> x IS NOT NULL)`,
+    );
+  }
+  cases.push(
+    "SELECT transform(ARRAY['a', 'ü', NULL], s -> upper(s) || '!'), filter(ARRAY['ab', '', 'c'], s -> length(s) > 0), transform(ARRAY[1.5, 2], d -> d * 2)",
+    'SELECT n_name, transform(ARRAY[n_nationkey, n_regionkey], x -> x + n_regionkey) FROM nation WHERE n_nationkey < 4 ORDER BY n_name',
+    'SELECT n_name FROM nation WHERE any_match(ARRAY[n_nationkey, n_regionkey], k -> k = 3) ORDER BY 1',
+    'SELECT transform(ARRAY[2147483647], x -> x + 1)',
+    'SELECT transform(ARRAY[1, 0], x -> 10 / x)',
+    'SELECT transform(ARRAY[1], x -> NULL)',
+    'SELECT filter(ARRAY[1], x -> 1)',
+    'SELECT transform(ARRAY[1], (x, y) -> x)',
+    'SELECT zip_with(ARRAY[1], ARRAY[2], (x, y) -> x + y)',
+    'SELECT reduce(ARRAY[1, 2], 0, (s, x) -> s + x, s -> s)',
+    'SELECT cardinality(filter(ARRAY[1, 2, 3], x -> x > n_regionkey)) FROM nation ORDER BY n_nationkey LIMIT 5',
+    'SELECT transform(transform(ARRAY[1, 2], x -> x + 1), y -> y * y)',
+  );
   for (const [start, length] of [['2', '2'], ['-2', '5'], ['5', '1'], ['1', '0'], ['-4', '2'], ['-5', '2'], ['0', '1'], ['1', '-1'], ['NULL', '1'], ['2', '9223372036854775807']]) {
     cases.push(`SELECT slice(ARRAY[1, 2, 3, 4], ${start}, ${length})`);
   }

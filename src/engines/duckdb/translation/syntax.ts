@@ -47,6 +47,8 @@ export type Expr = { pos: Pos } & (
   /** `filter`: the aggregate's FILTER (WHERE ...) condition. */
   | { k: 'call'; name: string; args: Expr[]; distinct: boolean; star: boolean; over?: Window; filter?: Expr }
   | { k: 'array'; items: Expr[] }
+  /** `(x, y) -> body`, an argument of the lambda functions only. */
+  | { k: 'lambda'; params: string[]; body: Expr }
   | { k: 'subscript'; arg: Expr; index: Expr }
   /** `x op ANY|SOME|ALL (query)`; SOME is read as ANY. */
   | { k: 'quantified'; op: string; quantifier: 'ANY' | 'ALL'; arg: Expr; query: Query }
@@ -1105,16 +1107,9 @@ class TranslationParser {
     else if (!this.isSymbol(')')) {
       if (this.acceptWord('DISTINCT')) call.distinct = true;
       else this.acceptWord('ALL');
-      if (this.isSymbol('(') || this.peek(1).text === '->') {
-        // a lambda's parameter list would start here
-        const save = this.i;
-        if (this.looksLikeLambda()) throw notSupported('Lambda expression', this.pos());
-        this.i = save;
-      }
-      do call.args.push(this.expr());
+      do call.args.push(this.argument());
       while (this.acceptSymbol(','));
       if (this.isWord('ORDER')) throw notSupported('ORDER BY inside a function call', this.pos());
-      if (this.peek().text === '->') throw notSupported('Lambda expression', this.pos());
     }
     this.expectSymbol(')');
     if (this.acceptWord('FILTER')) {
@@ -1128,11 +1123,36 @@ class TranslationParser {
     return call;
   }
 
-  private looksLikeLambda(): boolean {
-    if (this.peek(1).text === '->') return true;
-    if (!this.acceptSymbol('(')) return false;
-    while (this.peek().kind === 'word' || this.peek().kind === 'quoted' || this.isSymbol(',')) this.next();
-    return this.acceptSymbol(')') && this.peek().text === '->';
+  /** A function argument: an expression, or a lambda `x -> body` / `(x, y) -> body`. */
+  private argument(): Expr {
+    const pos = this.pos();
+    const start = this.i;
+    const params = this.lambdaParameters();
+    if (params === undefined) {
+      this.i = start;
+      return this.expr();
+    }
+    return { k: 'lambda', params, body: this.expr(), pos };
+  }
+
+  /** The parameters of a lambda starting here (its `->` consumed), or undefined when none starts here. */
+  private lambdaParameters(): string[] | undefined {
+    const single = this.peek().kind === 'word' || this.peek().kind === 'quoted';
+    if (single && this.peek(1).text === '->') {
+      const name = this.identifier();
+      this.next();
+      return [name];
+    }
+    if (!this.acceptSymbol('(')) return undefined;
+    const params: string[] = [];
+    const isName = (t: Token): boolean => t.kind === 'quoted' || (t.kind === 'word' && !CLAUSE_WORDS.has(t.value));
+    while (isName(this.peek())) {
+      params.push(this.identifier());
+      if (!this.acceptSymbol(',')) break;
+    }
+    if (!this.acceptSymbol(')') || this.peek().text !== '->') return undefined;
+    this.next();
+    return params;
   }
 
   private window(): Window {

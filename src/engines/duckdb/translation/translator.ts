@@ -13,6 +13,7 @@ import { ErrorCodes, QueryFailure } from '../../../protocol/errors.js';
 import { quoteIdentifier, quoteString } from '../../../sql/quoting.js';
 import { DATE_FIELDS, FUNCTIONS, TRINO_REJECTS, cast, raise, type Typed } from './functions.js';
 import { arrayConstructor, subscript, unnestRelation } from './arrays.js';
+import { LAMBDA_FUNCTIONS, lambdaCall } from './lambdas.js';
 import { groupingArguments, renderGroupingElement } from './grouping.js';
 import { castFromVarchar } from './text-casts.js';
 import { renderFrame } from './windows.js';
@@ -853,6 +854,8 @@ export class Translator {
       }
       case 'subscript':
         return subscript(this.expr(e.arg, scope), this.expr(e.index, scope), e.pos);
+      case 'lambda':
+        throw notSupported('A lambda expression outside transform, filter, any_match, all_match and none_match', e.pos);
       case 'like': {
         const arg = this.expr(e.arg, scope);
         const pattern = this.expr(e.pattern, scope);
@@ -1191,6 +1194,12 @@ export class Translator {
     if (e.name === 'count' && e.star) return { sql: filter === undefined ? `count(*)${over}` : `count(CASE WHEN ${filter} THEN 1 END)`, type: T.bigint };
     if (e.name === 'grouping' && !e.over && !e.filter && !e.distinct) {
       return { sql: `CAST(grouping(${groupingArguments(e.args.map((a) => this.expr(a, scope).sql), this.groupingKeys, e.pos)}) AS INTEGER)`, type: T.integer };
+    }
+    if (Object.hasOwn(LAMBDA_FUNCTIONS, e.name) && !e.over && !e.filter && !e.distinct) {
+      return lambdaCall(e.name, e.args, e.pos, (a) => this.expr(a, scope), (body, params) => {
+        const bound = new Scope([{ qualifier: [], fields: params.map((p) => ({ name: p.name, type: p.type, sql: p.sql })) }], scope, new Map());
+        return this.expr(body, bound);
+      }, () => `_l${this.aliases++}`);
     }
     const args = e.args.map((a) => only(this.expr(a, scope)));
     const special = this.specialForm(e.name, args, e.pos);
