@@ -436,7 +436,7 @@ function metadataCases(): Case[] {
   ].map((sql) => ({ sql }));
 }
 
-/** Statements the embedded engine refuses today (each a documented gap) and DuckDB-only syntax, which Trino rejects too. */
+/** The issue's statements the embedded engine refused (most still documented gaps; transform and CAST(NULL AS ARRAY(integer)) are now answered) and DuckDB-only syntax, which Trino rejects too. */
 function refusalCases(): Case[] {
   return [
     "SELECT X'f'", "SELECT TIMESTAMP '2024-01-01 00:00 UTC'", "SELECT CAST('x' AS char(3))",
