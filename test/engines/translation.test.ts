@@ -79,8 +79,16 @@ test("the issue's statements the engine cannot answer as Trino does are refused,
     ['SELECT approx_distinct(n_name) FROM nation', 'line 1:8: Function approx_distinct'],
     ["SELECT regexp_like('abc', '\\d')", 'line 1:8: Function regexp_like(varchar(3), varchar(2))'],
     ["SELECT regexp_replace('abab', 'a|', '-')", 'line 1:8: Function regexp_replace(varchar(4), varchar(2), varchar(1))'],
-    ['SELECT transform(ARRAY[1], x -> x + 1)', 'line 1:18: ARRAY'],
-    ['SELECT CAST(NULL AS ARRAY(integer))', 'line 1:21: Type array(...)'],
+    ['SELECT reduce(ARRAY[1], 0, (s, x) -> s + x, s -> s)', 'line 1:28: A lambda expression outside transform, filter, any_match, all_match and none_match'],
+    ['SELECT CAST(NULL AS ARRAY(ARRAY(integer)))', 'line 1:8: CAST to array(array(integer))'],
+    ['SELECT ARRAY[]', 'line 1:8: An array of unknown'],
+    ['SELECT ARRAY[1] = ARRAY[1]', 'line 1:17: Comparing values of type array(integer)'],
+    ['SELECT NULL = ALL (VALUES 1, 2)', 'line 1:13: Quantified comparison = ALL'],
+    ["SELECT CAST('1d' AS double)", 'A cast of this varchar value to double'],
+    ['SELECT sum(n_nationkey) OVER (ORDER BY n_nationkey RANGE BETWEEN 1 PRECEDING AND CURRENT ROW) FROM nation', 'line 1:66: A RANGE window frame with an offset'],
+    ['SELECT sum(n_nationkey) OVER (ORDER BY n_nationkey GROUPS 1 PRECEDING) FROM nation', 'line 1:52: A GROUPS window frame'],
+    ['SELECT ntile(n_nationkey) OVER (ORDER BY n_nationkey) FROM nation', 'line 1:8: Function ntile(bigint)'],
+    ['SELECT rank() OVER w FROM nation WINDOW w AS (PARTITION BY n_regionkey ORDER BY n_name ROWS 1 PRECEDING) ORDER BY rank() OVER w', 'line 1:127: A named window in ORDER BY'],
   ]) {
     assert.deepEqual(await run(sql!), { error: 'NOT_SUPPORTED', message: `${construct} is not supported by the embedded engine` }, sql);
   }

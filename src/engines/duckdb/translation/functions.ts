@@ -7,6 +7,8 @@
  */
 import { quoteString } from '../../../sql/quoting.js';
 import { translateRegex, type RegexTranslation } from './regex.js';
+import { ARRAY_FUNCTIONS } from './arrays.js';
+import { WINDOW_FUNCTIONS } from './windows.js';
 import { notSupported, type Expr } from './syntax.js';
 import {
   T,
@@ -83,11 +85,15 @@ function doubleFunction(signature: string, render: (x: string[]) => string, arit
 /** Java's Character.isWhitespace, which Trino's trim functions remove (DuckDB's trim removes spaces only). */
 const JAVA_WHITESPACE = "' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13) || chr(28) || chr(29) || chr(30) || chr(31) || chr(5760) || chr(8192) || chr(8193) || chr(8194) || chr(8195) || chr(8196) || chr(8197) || chr(8198) || chr(8200) || chr(8201) || chr(8202) || chr(8232) || chr(8233) || chr(8287) || chr(12288)";
 
+/** trim, ltrim, rtrim: of white space, or of any of the given characters (DuckDB's two-argument form reads them as a set too). */
 function trimFunction(duck: string): FunctionMapping {
   return {
     kind: 'scalar',
-    signatures: `${duck}(varchar)`,
-    translate: ([s, ...rest]) => (s && rest.length === 0 && isString(s.type) ? { sql: `${duck}(${cast(s, T.varchar)}, ${JAVA_WHITESPACE})`, type: s.type.k === 'unknown' ? varchar() : s.type } : undefined),
+    signatures: `${duck}(varchar[, characters varchar])`,
+    translate: ([s, characters, ...rest]) => {
+      if (!s || rest.length > 0 || !isString(s.type) || (characters && !isString(characters.type))) return undefined;
+      return { sql: `${duck}(${cast(s, T.varchar)}, ${characters ? cast(characters, T.varchar) : JAVA_WHITESPACE})`, type: s.type.k === 'unknown' ? varchar() : s.type };
+    },
   };
 }
 
@@ -231,6 +237,8 @@ export const FUNCTIONS: Record<string, FunctionMapping> = {
   row_number: ranking('row_number'),
   rank: ranking('rank'),
   dense_rank: ranking('dense_rank'),
+  ...WINDOW_FUNCTIONS,
+  ...ARRAY_FUNCTIONS,
 
   // Math.
   abs: {

@@ -44,13 +44,41 @@ export type Expr = { pos: Pos } & (
   | { k: 'case'; operand?: Expr; whens: Array<{ when: Expr; then: Expr }>; else?: Expr }
   | { k: 'cast'; arg: Expr; type: string; safe: boolean }
   | { k: 'extract'; field: string; arg: Expr }
-  | { k: 'call'; name: string; args: Expr[]; distinct: boolean; star: boolean; over?: Window }
+  /** `filter`: the aggregate's FILTER (WHERE ...) condition. */
+  | { k: 'call'; name: string; args: Expr[]; distinct: boolean; star: boolean; over?: Window; filter?: Expr }
+  | { k: 'array'; items: Expr[] }
+  /** `(x, y) -> body`, an argument of the lambda functions only. */
+  | { k: 'lambda'; params: string[]; body: Expr }
+  | { k: 'subscript'; arg: Expr; index: Expr }
+  /** `x op ANY|SOME|ALL (query)`; SOME is read as ANY. */
+  | { k: 'quantified'; op: string; quantifier: 'ANY' | 'ALL'; arg: Expr; query: Query }
   | { k: 'session'; name: 'current_user' | 'current_catalog' | 'current_schema' | 'current_date' }
 );
 
 export interface Window {
   partitionBy: Expr[];
   orderBy: SortItem[];
+  frame?: Frame;
+}
+
+/** A window frame bound; an offset is an expression the translator checks. */
+export type FrameBound =
+  | { k: 'UNBOUNDED PRECEDING' | 'CURRENT ROW' | 'UNBOUNDED FOLLOWING'; pos: Pos }
+  | { k: 'PRECEDING' | 'FOLLOWING'; offset: Expr; pos: Pos };
+
+export interface Frame {
+  unit: 'ROWS' | 'RANGE' | 'GROUPS';
+  start: FrameBound;
+  /** Absent: `frame start` alone, which ends at the current row. */
+  end?: FrameBound;
+  pos: Pos;
+}
+
+/** GROUP BY ROLLUP (...), CUBE (...) or GROUPING SETS (...): its sets of expressions, as written. */
+export interface GroupingElement {
+  k: 'ROLLUP' | 'CUBE' | 'GROUPING SETS';
+  sets: Expr[][];
+  pos: Pos;
 }
 
 export interface SortItem {
@@ -81,6 +109,8 @@ export interface Spec {
   from: Relation[];
   where?: Expr;
   groupBy: Expr[];
+  /** ROLLUP, CUBE and GROUPING SETS of the GROUP BY, combined with its plain keys as Trino combines them (every combination). */
+  groupingElements?: GroupingElement[];
   having?: Expr;
   pos: Pos;
 }
@@ -96,6 +126,9 @@ export interface Sample {
 export type Relation = (
   | { k: 'table'; name: string[] }
   | { k: 'subquery'; query: Query }
+  /** UNNEST(array, ...) [WITH ORDINALITY]: lateral, its arguments see the FROM items before it. */
+  | { k: 'unnest'; args: Expr[]; ordinality: boolean }
+  /** `using`: the USING columns as written (the output column takes the name as the USING list writes it). */
   | { k: 'join'; type: 'INNER' | 'LEFT' | 'RIGHT' | 'FULL' | 'CROSS'; left: Relation; right: Relation; on?: Expr; using?: string[] }
 ) & { alias?: string; columns?: string[]; sample?: Sample; pos: Pos };
 
@@ -143,6 +176,8 @@ const COMPARISONS = new Set(['=', '<>', '!=', '<', '>', '<=', '>=']);
 class TranslationParser {
   private i = 0;
   private parameter = 0;
+  /** The named windows referenced in the SELECT being parsed; `extended`: written `OVER (w ...)`. */
+  private windowReferences: Array<{ name: string; window: Window; extended: boolean; pos: Pos }> = [];
 
   constructor(
     private readonly tokens: Token[],
@@ -393,7 +428,9 @@ class TranslationParser {
     const query: Query = { with: withs, body, orderBy: [], pos };
     if (this.acceptWord('ORDER')) {
       this.expectWord('BY');
+      const references = this.windowReferences.length;
       query.orderBy = this.sortItems();
+      if (this.windowReferences.length > references) throw notSupported('A named window in ORDER BY', this.windowReferences[references]!.pos);
     }
     if (this.acceptWord('OFFSET')) {
       query.offset = this.count();
@@ -494,6 +531,9 @@ class TranslationParser {
   private spec(): Spec {
     const pos = this.pos();
     this.expectWord('SELECT');
+    // References to named windows are resolved by this SELECT's WINDOW clause, not an outer one's.
+    const outerReferences = this.windowReferences;
+    this.windowReferences = [];
     let distinct = false;
     if (this.acceptWord('DISTINCT')) distinct = true;
     else this.acceptWord('ALL');
@@ -508,14 +548,85 @@ class TranslationParser {
     if (this.acceptWord('WHERE')) spec.where = this.expr();
     if (this.acceptWord('GROUP')) {
       this.expectWord('BY');
-      for (const word of ['ALL', 'DISTINCT', 'ROLLUP', 'CUBE', 'GROUPING']) if (this.isWord(word)) throw notSupported(`GROUP BY ${word}`, this.pos());
+      for (const word of ['ALL', 'DISTINCT']) if (this.isWord(word)) throw notSupported(`GROUP BY ${word}`, this.pos());
       if (this.isSymbol('(') && this.isSymbol(')', 1)) throw notSupported('GROUP BY ()', this.pos());
-      do spec.groupBy.push(this.expr());
-      while (this.acceptSymbol(','));
+      do {
+        const element = this.groupingElement();
+        if (element) (spec.groupingElements ??= []).push(element);
+        else spec.groupBy.push(this.expr());
+      } while (this.acceptSymbol(','));
     }
     if (this.acceptWord('HAVING')) spec.having = this.expr();
-    if (this.isWord('WINDOW')) throw notSupported('WINDOW clause', this.pos());
+    if (this.isWord('WINDOW')) this.windowClause();
+    else if (this.windowReferences.length > 0) this.unresolvedWindow(this.windowReferences[0]!);
+    this.windowReferences = outerReferences;
     return spec;
+  }
+
+  /** ROLLUP (...), CUBE (...) or GROUPING SETS (...) in a GROUP BY; undefined before a plain key. */
+  private groupingElement(): GroupingElement | undefined {
+    const pos = this.pos();
+    if ((this.isWord('ROLLUP') || this.isWord('CUBE')) && this.isSymbol('(', 1)) {
+      const k = this.next().value as 'ROLLUP' | 'CUBE';
+      this.expectSymbol('(');
+      if (this.isSymbol(')')) throw notSupported(`${k} ()`, pos);
+      const sets: Expr[][] = [];
+      do sets.push([this.expr()]);
+      while (this.acceptSymbol(','));
+      this.expectSymbol(')');
+      return { k, sets, pos };
+    }
+    if (!(this.isWord('GROUPING') && this.isWord('SETS', 1))) return undefined;
+    this.next();
+    this.next();
+    this.expectSymbol('(');
+    const sets: Expr[][] = [];
+    do {
+      if (this.acceptSymbol('(')) {
+        const set: Expr[] = [];
+        if (!this.isSymbol(')')) {
+          do set.push(this.expr());
+          while (this.acceptSymbol(','));
+        }
+        this.expectSymbol(')');
+        sets.push(set);
+      } else sets.push([this.expr()]);
+    } while (this.acceptSymbol(','));
+    this.expectSymbol(')');
+    return { k: 'GROUPING SETS', sets, pos };
+  }
+
+  /**
+   * `WINDOW w AS (...), ...`: each reference to a named window in this SELECT (`OVER w`,
+   * `OVER (w ORDER BY ...)`) becomes the window it names, extended as Trino extends it.
+   */
+  private windowClause(): void {
+    this.expectWord('WINDOW');
+    const named = new Map<string, Window>();
+    do {
+      const pos = this.pos();
+      const name = this.identifier();
+      if (named.has(name)) throw new QueryFailure(ErrorCodes.DUPLICATE_WINDOW_NAME, `line ${pos.line}:${pos.column}: WINDOW name '${name}' specified more than once`);
+      this.expectWord('AS');
+      const references = this.windowReferences.length;
+      named.set(name, this.window());
+      if (this.windowReferences.length > references) throw notSupported('A named window defined from another', pos);
+    } while (this.acceptSymbol(','));
+    for (const reference of this.windowReferences) {
+      const base = named.get(reference.name);
+      if (!base) this.unresolvedWindow(reference);
+      const w = reference.window;
+      if (w.partitionBy.length > 0 || (w.orderBy.length > 0 && base.orderBy.length > 0) || (reference.extended && base.frame)) {
+        throw notSupported('Extending a named window with PARTITION BY, a second ORDER BY or a frame over its frame', reference.pos);
+      }
+      w.partitionBy = base.partitionBy;
+      if (w.orderBy.length === 0) w.orderBy = base.orderBy;
+      if (!w.frame && base.frame) w.frame = base.frame;
+    }
+  }
+
+  private unresolvedWindow(reference: { name: string; pos: Pos }): never {
+    throw new QueryFailure(ErrorCodes.INVALID_WINDOW_REFERENCE, `line ${reference.pos.line}:${reference.pos.column}: Cannot resolve WINDOW name ${reference.name}`);
   }
 
   private selectItem(): SelectItem {
@@ -573,8 +684,8 @@ class TranslationParser {
       if (this.acceptWord('ON')) left = { k: 'join', type, left, right, on: this.expr(), pos };
       else if (this.acceptWord('USING')) {
         this.expectSymbol('(');
-        const using = [this.identifier()];
-        while (this.acceptSymbol(',')) using.push(this.identifier());
+        const using = [this.writtenIdentifier()];
+        while (this.acceptSymbol(',')) using.push(this.writtenIdentifier());
         this.expectSymbol(')');
         left = { k: 'join', type, left, right, using, pos };
       } else this.unsupported();
@@ -585,9 +696,17 @@ class TranslationParser {
     const pos = this.pos();
     let rel: Relation;
     if (this.isWord('LATERAL')) throw notSupported('LATERAL', pos);
-    if (this.isWord('UNNEST')) throw notSupported('UNNEST', pos);
     if (this.isWord('TABLE') && this.isSymbol('(', 1)) throw notSupported('Table functions', pos);
-    if (this.acceptSymbol('(')) {
+    if (this.isWord('UNNEST') && this.isSymbol('(', 1)) {
+      this.next();
+      this.next();
+      const args = [this.expr()];
+      while (this.acceptSymbol(',')) args.push(this.expr());
+      this.expectSymbol(')');
+      const ordinality = this.acceptWord('WITH');
+      if (ordinality) this.expectWord('ORDINALITY');
+      rel = { k: 'unnest', args, ordinality, pos };
+    } else if (this.acceptSymbol('(')) {
       if (this.isWord('SELECT') || this.isWord('WITH') || this.isWord('VALUES') || this.isSymbol('(')) {
         const query = this.query();
         this.expectSymbol(')');
@@ -654,8 +773,15 @@ class TranslationParser {
       const t = this.peek();
       if (t.kind === 'symbol' && COMPARISONS.has(t.text)) {
         this.next();
-        if (this.isWord('ALL') || this.isWord('ANY') || this.isWord('SOME')) throw notSupported(`Quantified comparison ${this.peek().value}`, this.pos());
-        left = { k: 'binary', op: t.text === '!=' ? '<>' : t.text, left, right: this.concatExpr(), pos };
+        const op = t.text === '!=' ? '<>' : t.text;
+        if ((this.isWord('ALL') || this.isWord('ANY') || this.isWord('SOME')) && this.isSymbol('(', 1)) {
+          const quantifier = this.next().value === 'ALL' ? 'ALL' : 'ANY';
+          this.expectSymbol('(');
+          left = { k: 'quantified', op, quantifier, arg: left, query: this.query(), pos };
+          this.expectSymbol(')');
+          continue;
+        }
+        left = { k: 'binary', op, left, right: this.concatExpr(), pos };
         continue;
       }
       if (this.acceptWord('IS')) {
@@ -664,7 +790,11 @@ class TranslationParser {
           left = { k: 'isNull', arg: left, negated, pos };
           continue;
         }
-        if (this.isWord('DISTINCT')) throw notSupported('IS DISTINCT FROM', pos);
+        if (this.acceptWord('DISTINCT')) {
+          this.expectWord('FROM');
+          left = { k: 'binary', op: negated ? 'IS NOT DISTINCT FROM' : 'IS DISTINCT FROM', left, right: this.concatExpr(), pos };
+          continue;
+        }
         throw notSupported(`IS ${negated ? 'NOT ' : ''}${this.peek().text.toUpperCase()}`, pos);
       }
       const negated = this.isWord('NOT') && (this.isWord('BETWEEN', 1) || this.isWord('IN', 1) || this.isWord('LIKE', 1));
@@ -734,8 +864,13 @@ class TranslationParser {
   }
 
   private postfix(): Expr {
-    const e = this.primary();
-    if (this.isSymbol('[')) throw notSupported('Subscript', this.pos());
+    let e = this.primary();
+    while (this.isSymbol('[')) {
+      const pos = this.pos();
+      this.next();
+      e = { k: 'subscript', arg: e, index: this.expr(), pos };
+      this.expectSymbol(']');
+    }
     if (this.isWord('AT') && this.isWord('TIME', 1)) throw notSupported('AT TIME ZONE', this.pos());
     if (this.isSymbol('.')) throw notSupported('Field reference', this.pos());
     return e;
@@ -822,11 +957,19 @@ class TranslationParser {
       this.expectSymbol(')');
       return { k: 'exists', query, pos };
     }
-    if (w === 'TRIM' && this.isSymbol('(', 1)) {
-      const modifier = this.peek(2);
-      if (modifier.kind === 'word' && ['BOTH', 'LEADING', 'TRAILING', 'FROM'].includes(modifier.value)) throw notSupported(`TRIM(${modifier.value} ...)`, pos);
+    if (w === 'TRIM' && this.isSymbol('(', 1)) return this.trimForm();
+    if (w === 'ARRAY' && this.isSymbol('[', 1)) {
+      this.next();
+      this.next();
+      const items: Expr[] = [];
+      if (!this.isSymbol(']')) {
+        do items.push(this.expr());
+        while (this.acceptSymbol(','));
+      }
+      this.expectSymbol(']');
+      return { k: 'array', items, pos };
     }
-    if (['ARRAY', 'MAP', 'ROW', 'NORMALIZE', 'LISTAGG', 'GROUPING', 'JSON_EXISTS', 'JSON_VALUE', 'JSON_QUERY', 'JSON_OBJECT', 'JSON_ARRAY', 'CURRENT_TIME', 'CURRENT_TIMESTAMP', 'LOCALTIME', 'LOCALTIMESTAMP', 'CURRENT_PATH', 'CURRENT_ROLE'].includes(w)) {
+    if (['ARRAY', 'MAP', 'ROW', 'NORMALIZE', 'LISTAGG', 'JSON_EXISTS', 'JSON_VALUE', 'JSON_QUERY', 'JSON_OBJECT', 'JSON_ARRAY', 'CURRENT_TIME', 'CURRENT_TIMESTAMP', 'LOCALTIME', 'LOCALTIMESTAMP', 'CURRENT_PATH', 'CURRENT_ROLE'].includes(w)) {
       throw notSupported(w, pos);
     }
     return this.columnOrCall();
@@ -852,6 +995,35 @@ class TranslationParser {
     }
     this.expectSymbol(')');
     return { k: 'call', name: 'substring', args, distinct: false, star: false, pos };
+  }
+
+  /** TRIM([BOTH | LEADING | TRAILING] [characters] FROM source), or trim(source[, characters]): trim, ltrim or rtrim(source[, characters]). */
+  private trimForm(): Expr {
+    const pos = this.pos();
+    this.next();
+    this.next();
+    let name = 'trim';
+    const specified = this.isWord('LEADING') || this.isWord('TRAILING') || this.isWord('BOTH');
+    if (this.acceptWord('LEADING')) name = 'ltrim';
+    else if (this.acceptWord('TRAILING')) name = 'rtrim';
+    else this.acceptWord('BOTH');
+    const args: Expr[] = [];
+    if (this.isWord('FROM')) {
+      // Trino's grammar takes TRIM(FROM x); its analysis then rejects it.
+      if (!specified) throw new QueryFailure(ErrorCodes.SYNTAX_ERROR, `line ${pos.line}:${pos.column}: The 'trim' function must have specification, char or both arguments when it takes FROM`, { lineNumber: pos.line, columnNumber: pos.column });
+      this.next();
+      args.push(this.expr());
+    }
+    else {
+      const first = this.expr();
+      if (this.acceptWord('FROM')) args.push(this.expr(), first);
+      else {
+        args.push(first);
+        while (this.acceptSymbol(',')) args.push(this.expr());
+      }
+    }
+    this.expectSymbol(')');
+    return { k: 'call', name, args, distinct: false, star: false, pos };
   }
 
   private interval(): Expr {
@@ -903,6 +1075,11 @@ class TranslationParser {
       this.next();
       return 'interval year to month';
     }
+    if (name === 'array' && this.acceptSymbol('(')) {
+      const element = this.typeName();
+      this.expectSymbol(')');
+      return `array(${element})`;
+    }
     if (this.acceptSymbol('(')) {
       const params: string[] = [];
       do {
@@ -930,35 +1107,65 @@ class TranslationParser {
     else if (!this.isSymbol(')')) {
       if (this.acceptWord('DISTINCT')) call.distinct = true;
       else this.acceptWord('ALL');
-      if (this.isSymbol('(') || this.peek(1).text === '->') {
-        // a lambda's parameter list would start here
-        const save = this.i;
-        if (this.looksLikeLambda()) throw notSupported('Lambda expression', this.pos());
-        this.i = save;
-      }
-      do call.args.push(this.expr());
+      do call.args.push(this.argument());
       while (this.acceptSymbol(','));
       if (this.isWord('ORDER')) throw notSupported('ORDER BY inside a function call', this.pos());
-      if (this.peek().text === '->') throw notSupported('Lambda expression', this.pos());
     }
     this.expectSymbol(')');
-    if (this.isWord('FILTER')) throw notSupported('FILTER (WHERE ...)', this.pos());
+    if (this.acceptWord('FILTER')) {
+      this.expectSymbol('(');
+      this.expectWord('WHERE');
+      call.filter = this.expr();
+      this.expectSymbol(')');
+    }
     if (this.isWord('IGNORE') || this.isWord('RESPECT')) throw notSupported('IGNORE/RESPECT NULLS', this.pos());
     if (this.acceptWord('OVER')) call.over = this.window();
     return call;
   }
 
-  private looksLikeLambda(): boolean {
-    if (this.peek(1).text === '->') return true;
-    if (!this.acceptSymbol('(')) return false;
-    while (this.peek().kind === 'word' || this.peek().kind === 'quoted' || this.isSymbol(',')) this.next();
-    return this.acceptSymbol(')') && this.peek().text === '->';
+  /** A function argument: an expression, or a lambda `x -> body` / `(x, y) -> body`. */
+  private argument(): Expr {
+    const pos = this.pos();
+    const start = this.i;
+    const params = this.lambdaParameters();
+    if (params === undefined) {
+      this.i = start;
+      return this.expr();
+    }
+    return { k: 'lambda', params, body: this.expr(), pos };
+  }
+
+  /** The parameters of a lambda starting here (its `->` consumed), or undefined when none starts here. */
+  private lambdaParameters(): string[] | undefined {
+    const single = this.peek().kind === 'word' || this.peek().kind === 'quoted';
+    if (single && this.peek(1).text === '->') {
+      const name = this.identifier();
+      this.next();
+      return [name];
+    }
+    if (!this.acceptSymbol('(')) return undefined;
+    const params: string[] = [];
+    const isName = (t: Token): boolean => t.kind === 'quoted' || (t.kind === 'word' && !CLAUSE_WORDS.has(t.value));
+    while (isName(this.peek())) {
+      params.push(this.identifier());
+      if (!this.acceptSymbol(',')) break;
+    }
+    if (!this.acceptSymbol(')') || this.peek().text !== '->') return undefined;
+    this.next();
+    return params;
   }
 
   private window(): Window {
     const pos = this.pos();
-    if (!this.acceptSymbol('(')) throw notSupported('A named window', pos);
     const w: Window = { partitionBy: [], orderBy: [] };
+    if (!this.acceptSymbol('(')) {
+      this.windowReferences.push({ name: this.identifier(), window: w, extended: false, pos });
+      return w;
+    }
+    const t = this.peek();
+    if (t.kind === 'quoted' || (t.kind === 'word' && !['PARTITION', 'ORDER', 'ROWS', 'RANGE', 'GROUPS'].includes(t.value) && !CLAUSE_WORDS.has(t.value))) {
+      this.windowReferences.push({ name: this.identifier(), window: w, extended: true, pos: this.pos(t) });
+    }
     if (this.acceptWord('PARTITION')) {
       this.expectWord('BY');
       do w.partitionBy.push(this.expr());
@@ -968,9 +1175,36 @@ class TranslationParser {
       this.expectWord('BY');
       w.orderBy = this.sortItems();
     }
-    if (!this.isSymbol(')')) throw notSupported('A window frame', this.pos());
+    if (this.isWord('ROWS') || this.isWord('RANGE') || this.isWord('GROUPS')) w.frame = this.frame();
+    if (!this.isSymbol(')')) this.unsupported();
     this.expectSymbol(')');
     return w;
+  }
+
+  private frame(): Frame {
+    const pos = this.pos();
+    const unit = this.next().value as Frame['unit'];
+    if (!this.acceptWord('BETWEEN')) return { unit, start: this.frameBound(), pos };
+    const start = this.frameBound();
+    this.expectWord('AND');
+    return { unit, start, end: this.frameBound(), pos };
+  }
+
+  private frameBound(): FrameBound {
+    const pos = this.pos();
+    if (this.acceptWord('UNBOUNDED')) {
+      if (this.acceptWord('PRECEDING')) return { k: 'UNBOUNDED PRECEDING', pos };
+      this.expectWord('FOLLOWING');
+      return { k: 'UNBOUNDED FOLLOWING', pos };
+    }
+    if (this.acceptWord('CURRENT')) {
+      this.expectWord('ROW');
+      return { k: 'CURRENT ROW', pos };
+    }
+    const offset = this.expr();
+    if (this.acceptWord('PRECEDING')) return { k: 'PRECEDING', offset, pos };
+    this.expectWord('FOLLOWING');
+    return { k: 'FOLLOWING', offset, pos };
   }
 }
 

@@ -13,6 +13,11 @@ import type { OutputColumn } from '../../local-engine.js';
 import { ErrorCodes, QueryFailure } from '../../../protocol/errors.js';
 import { quoteIdentifier, quoteString } from '../../../sql/quoting.js';
 import { DATE_FIELDS, FUNCTIONS, TRINO_REJECTS, cast, raise, type Typed } from './functions.js';
+import { arrayConstructor, subscript, unnestRelation } from './arrays.js';
+import { LAMBDA_FUNCTIONS, lambdaCall } from './lambdas.js';
+import { groupingArguments, renderGroupingElement } from './grouping.js';
+import { castFromVarchar } from './text-casts.js';
+import { renderFrame } from './windows.js';
 import {
   notSupported,
   type ColumnDefinition,
@@ -159,7 +164,7 @@ export function tableNames(query: Query): string[][] {
     if (b.k === 'spec') {
       b.from.forEach(visitRelation);
       for (const item of b.select) if (item.k === 'expr') visitExpr(item.e);
-      [b.where, b.having, ...b.groupBy].forEach((e) => e && visitExpr(e));
+      [b.where, b.having, ...b.groupBy, ...(b.groupingElements ?? []).flatMap((g) => g.sets.flat())].forEach((e) => e && visitExpr(e));
     } else if (b.k === 'setop') {
       visitBody(b.left);
       visitBody(b.right);
@@ -169,6 +174,7 @@ export function tableNames(query: Query): string[][] {
   const visitRelation = (r: Relation): void => {
     if (r.k === 'table') found.push(r.name);
     else if (r.k === 'subquery') visitQuery(r.query);
+    else if (r.k === 'unnest') r.args.forEach(visitExpr);
     else {
       visitRelation(r.left);
       visitRelation(r.right);
@@ -191,9 +197,10 @@ export function tableNames(query: Query): string[][] {
           }
         }
       } else if ('partitionBy' in value) {
-        const w = value as { partitionBy: Expr[]; orderBy: SortItem[] };
+        const w = value as Window;
         w.partitionBy.forEach(visitExpr);
         w.orderBy.forEach((s) => visitExpr(s.e));
+        for (const bound of [w.frame?.start, w.frame?.end]) if (bound && 'offset' in bound) visitExpr(bound.offset);
       }
     }
   };
@@ -229,6 +236,8 @@ const ARITHMETIC = new Set(['+', '-', '*', '/', '%']);
 
 export class Translator {
   private aliases = 0;
+  /** The GROUP BY expressions (DuckDB SQL) of the SELECT being translated, which grouping() may name; undefined outside a GROUP BY. */
+  private groupingKeys: string[] | undefined;
 
   constructor(
     private readonly session: TranslationSession,
@@ -324,7 +333,7 @@ export class Translator {
       // Only U+0020 counts as a space here: a tab past the length is an error in Trino.
       return `(CASE WHEN length(${v.sql}) <= ${to.length} THEN ${v.sql} WHEN rtrim(substr(${v.sql}, ${to.length + 1}), ' ') = '' THEN left(${v.sql}, ${to.length}) ELSE ${cut} END)`;
     }
-    return from.k === to.k && from.k !== 'decimal' ? v.sql : undefined;
+    return from.k === to.k && from.k !== 'decimal' && (from.k !== 'array' || sameType(from, to)) ? v.sql : undefined;
   }
 
   private insert(statement: Statement & { k: 'insert' }): Translation {
@@ -363,7 +372,7 @@ export class Translator {
     if (type.k === 'unknown') throw failure('COLUMN_TYPE_UNKNOWN', `Column type is unknown: ${column}`, pos);
     // Written varbinary columns are not compared with Trino by the write differential yet.
     if (type.k === 'varbinary') throw notSupported(`Column ${column} of type varbinary`, pos);
-    if (type.k === 'intervalYearToMonth') throw notSupported(`Column ${column} of type ${typeName(type)}`, pos);
+    if (type.k === 'intervalYearToMonth' || type.k === 'array') throw notSupported(`Column ${column} of type ${typeName(type)}`, pos);
     if (type.k === 'varchar' && type.length !== undefined) return `${q(column)} VARCHAR ${varcharLengthCheck(column, type.length)}`;
     return `${q(column)} ${duckType(type)}`;
   }
@@ -424,7 +433,7 @@ export class Translator {
       // A view's columns get DuckDB's types, which have no length: the view could not report varchar(n).
       if (c.type.k === 'varchar' && c.type.length !== undefined) throw notSupported(`A view column of type ${typeName(c.type)} (${c.name})`, statement.pos);
       if (c.type.k === 'unknown') throw failure('COLUMN_TYPE_UNKNOWN', `Column type is unknown: ${c.name}`, statement.pos);
-      if (c.type.k === 'varbinary' || c.type.k === 'intervalYearToMonth') throw notSupported(`A view column of type ${typeName(c.type)} (${c.name})`, statement.pos);
+      if (c.type.k === 'varbinary' || c.type.k === 'intervalYearToMonth' || c.type.k === 'array') throw notSupported(`A view column of type ${typeName(c.type)} (${c.name})`, statement.pos);
     }
     const alias = this.alias();
     const select = `SELECT ${columns.map((c, i) => `${alias}.${q(outputName(i))} AS ${q(c.name)}`).join(', ')} FROM (${source.sql}) ${alias}`;
@@ -526,7 +535,7 @@ export class Translator {
       return type;
     });
     // Which of -0 and 0 stands for both in a DISTINCT set operation differs between the engines.
-    if (types.some(isFloating) && !body.all) throw notSupported(`${body.op} DISTINCT over real or double columns`, body.pos);
+    if (types.some((t) => isFloating(t) || t.k === 'array') && !body.all) throw notSupported(`${body.op} DISTINCT over real, double or array columns`, body.pos);
     const side = (s: { sql: string; fields: Field[] }): string => {
       const alias = this.alias();
       const items = s.fields.map((f, i) => `${this.coerceValue({ sql: `${alias}.${q(outputName(i))}`, type: f.type, expr: PLACEHOLDER }, types[i]!)} AS ${q(outputName(i))}`);
@@ -562,6 +571,10 @@ export class Translator {
     const relations: ScopeRelation[] = [];
     const from = spec.from.map((r) => this.relation(r, outer, relations));
     const scope = new Scope(relations, outer, new Map());
+    const outerGroupingKeys = this.groupingKeys;
+    const elements = (spec.groupingElements ?? []).map((g) => ({ k: g.k, sets: g.sets.map((set) => set.map((e) => this.groupingKey(e, scope))) }));
+    const plainKeys = spec.groupBy.map((e) => (e.k === 'literal' && e.lit.k === 'integer' ? undefined : this.expr(e, scope).sql));
+    this.groupingKeys = spec.groupBy.length + elements.length > 0 ? [...plainKeys.filter((k) => k !== undefined), ...elements.flatMap((g) => g.sets.flat())] : undefined;
     const items: string[] = [];
     const fields: Field[] = [];
     const push = (display: string | undefined, typed: { sql: string; type: TrinoType }, origin: Field['origin'], aliased: boolean): void => {
@@ -584,16 +597,16 @@ export class Translator {
     let sql = `SELECT ${spec.distinct ? 'DISTINCT ' : ''}${items.join(', ')}`;
     if (from.length > 0) sql += ` FROM ${from.join(', ')}`;
     if (spec.where) sql += ` WHERE ${this.condition(spec.where, scope, 'WHERE')}`;
-    if (spec.groupBy.length > 0) {
-      const keys = spec.groupBy.map((e) => {
+    if (spec.groupBy.length + elements.length > 0) {
+      const keys = spec.groupBy.map((e, i) => {
         if (e.k === 'literal' && e.lit.k === 'integer') {
           const n = Number(e.lit.text);
           if (n < 1 || n > fields.length) throw failure('INVALID_COLUMN_REFERENCE', `GROUP BY position ${n} is not in select list`, e.pos);
           return String(n);
         }
-        return this.expr(e, scope).sql;
+        return plainKeys[i]!;
       });
-      sql += ` GROUP BY ${keys.join(', ')}`;
+      sql += ` GROUP BY ${[...keys, ...elements.map(renderGroupingElement)].join(', ')}`;
     }
     if (spec.having) sql += ` HAVING ${this.condition(spec.having, scope, 'HAVING')}`;
     const rendered = orderBy.map((item) => {
@@ -602,7 +615,14 @@ export class Translator {
       const key = this.expr(item.e, scope);
       return this.sortKey(key.sql, key.type, item);
     });
+    this.groupingKeys = outerGroupingKeys;
     return { sql, fields, orderBy: rendered };
+  }
+
+  /** An expression of ROLLUP, CUBE or GROUPING SETS, which Trino takes only as a column. */
+  private groupingKey(e: Expr, scope: Scope): string {
+    if (e.k !== 'column') throw failure('INVALID_COLUMN_REFERENCE', 'GROUP BY expression must be a column reference', e.pos);
+    return this.expr(e, scope).sql;
   }
 
   private condition(e: Expr, scope: Scope, clause: string): string {
@@ -616,10 +636,14 @@ export class Translator {
   /** Renders a FROM item and adds the relations it brings into scope. */
   private relation(r: Relation, outer: Scope, into: ScopeRelation[]): string {
     if (r.k === 'join') {
-      if (r.using) throw notSupported('JOIN ... USING', r.pos);
+      if (r.using) return this.usingJoin(r as Relation & { k: 'join'; using: string[] }, outer, into);
       const left = this.relation(r.left, outer, into);
       const right = this.relation(r.right, outer, into);
       if (r.type === 'CROSS') return `${left} CROSS JOIN ${right}`;
+      if (r.right.k === 'unnest' && r.type !== 'INNER') throw notSupported(`${r.type} JOIN UNNEST`, r.pos);
+      if (r.right.k === 'unnest' && !(r.on?.k === 'literal' && r.on.lit.k === 'boolean' && r.on.lit.value)) {
+        throw failure('NOT_SUPPORTED', 'INNER JOIN involving UNNEST is only supported with condition ON TRUE', r.pos);
+      }
       const scope = new Scope(into, outer, new Map());
       return `${left} ${r.type} JOIN ${right} ON ${this.condition(r.on!, scope, 'JOIN')}`;
     }
@@ -627,7 +651,12 @@ export class Translator {
     let sql: string;
     let fields: Field[];
     let qualifier: string[];
-    if (r.k === 'subquery') {
+    if (r.k === 'unnest') {
+      const unnested = unnestRelation(r.args.map((a) => this.expr(a, new Scope(into, outer, new Map()))), r.ordinality, r.pos);
+      sql = `${unnested.sql} ${alias}(${unnested.types.map((_, i) => q(outputName(i))).join(', ')})`;
+      fields = unnested.types.map((type, i) => ({ name: undefined, type, sql: `${alias}.${q(outputName(i))}` }));
+      qualifier = [];
+    } else if (r.k === 'subquery') {
       const inner = this.query(r.query, outer);
       sql = `(${inner.sql}) ${alias}`;
       fields = inner.fields.map((f, i) => ({ name: f.name, display: f.display, type: f.type, sql: `${alias}.${q(outputName(i))}`, origin: f.origin }));
@@ -669,6 +698,40 @@ export class Translator {
     }
     into.push({ qualifier, fields });
     return sql;
+  }
+
+  /**
+   * JOIN ... USING (k, ...) as Trino scopes it: each USING column once, first, of the two sides'
+   * common type (the left value, the right one for RIGHT JOIN, either for FULL JOIN), reachable
+   * only unqualified; the sides' other columns follow.
+   */
+  private usingJoin(r: Relation & { k: 'join'; using: string[] }, outer: Scope, into: ScopeRelation[]): string {
+    const leftRelations: ScopeRelation[] = [];
+    const rightRelations: ScopeRelation[] = [];
+    const left = this.relation(r.left, outer, leftRelations);
+    const right = this.relation(r.right, outer, rightRelations);
+    const joined: Field[] = [];
+    const conditions: string[] = [];
+    const named = new Set<string>();
+    const column = (relations: ScopeRelation[], name: string, side: string): Field => {
+      const matches = relations.flatMap((relation) => relation.fields.filter((f) => f.name === name));
+      if (matches.length === 0) throw failure('COLUMN_NOT_FOUND', `Column '${name}' is missing from ${side} side of join`, r.pos);
+      if (matches.length > 1) throw failure('AMBIGUOUS_NAME', `Column '${name}' is ambiguous`, r.pos);
+      return matches[0]!;
+    };
+    for (const written of r.using) {
+      const name = written.toLowerCase();
+      if (named.has(name)) throw failure('DUPLICATE_COLUMN_NAME', `Column '${name}' appears multiple times in USING clause`, r.pos);
+      named.add(name);
+      const [l, rr] = [column(leftRelations, name, 'left'), column(rightRelations, name, 'right')].map((f) => ({ sql: f.sql, type: f.type, expr: PLACEHOLDER }));
+      conditions.push(this.compare('=', l!, rr!, r.pos).sql);
+      const type = commonType(l!.type, rr!.type)!;
+      const value = r.type === 'FULL' ? `COALESCE(${cast(l!, type)}, ${cast(rr!, type)})` : cast(r.type === 'RIGHT' ? rr! : l!, type);
+      joined.push({ name, display: written, type, sql: value });
+    }
+    const others = (relations: ScopeRelation[]): ScopeRelation[] => relations.map((relation) => ({ ...relation, fields: relation.fields.filter((f) => !named.has(f.name ?? '')) }));
+    into.push({ qualifier: [], fields: joined }, ...others(leftRelations), ...others(rightRelations));
+    return `${left} ${r.type} JOIN ${right} ON ${conditions.join(' AND ')}`;
   }
 
   private qualify(name: string[], pos: Pos): [string, string, string] {
@@ -775,6 +838,7 @@ export class Translator {
           return { sql: `(${e.negated ? 'NOT ' : ''}(${any}))`, type: T.boolean };
         }
         if (type.k === 'unknown') return { sql: 'CAST(NULL AS BOOLEAN)', type: T.boolean };
+        if (!isComparable(type)) throw notSupported(`IN over values of type ${typeName(type)}`, e.pos);
         return { sql: `(${cast(arg, type)} ${e.negated ? 'NOT ' : ''}IN (${list.map((x) => cast(x, type)).join(', ')}))`, type: T.boolean };
       }
       case 'inQuery': {
@@ -783,11 +847,21 @@ export class Translator {
         if (sub.fields.length !== 1) throw failure('NOT_SUPPORTED', 'Multiple columns returned by subquery are not yet supported', e.pos);
         const type = commonType(arg.type, sub.fields[0]!.type);
         if (!type) throw typeMismatch(`Value expression and result of subquery must be of the same type: ${typeName(arg.type)} vs ${typeName(sub.fields[0]!.type)}`, e.pos);
-        if (isFloating(type)) throw notSupported('IN (subquery) over real or double values', e.pos);
+        if (isFloating(type) || !isComparable(type)) throw notSupported(`IN (subquery) over values of type ${typeName(type)}`, e.pos);
         const alias = this.alias();
         const inner = `SELECT ${cast({ sql: `${alias}.${q(outputName(0))}`, type: sub.fields[0]!.type, expr: e }, type)} FROM (${sub.sql}) ${alias}`;
         return { sql: `(${cast(arg, type)} ${e.negated ? 'NOT ' : ''}IN (${inner}))`, type: T.boolean };
       }
+      case 'quantified':
+        return this.quantified(e, scope);
+      case 'array': {
+        const items = e.items.map((item) => this.expr(item, scope));
+        return arrayConstructor(items, this.commonOf(items, e.pos), e.pos);
+      }
+      case 'subscript':
+        return subscript(this.expr(e.arg, scope), this.expr(e.index, scope), e.pos);
+      case 'lambda':
+        throw notSupported('A lambda expression outside transform, filter, any_match, all_match and none_match', e.pos);
       case 'like': {
         const arg = this.expr(e.arg, scope);
         const pattern = this.expr(e.pattern, scope);
@@ -1019,6 +1093,21 @@ export class Translator {
     return { sql: `CAST(${date.sql} + INTERVAL (${amount}) ${lit.unit} AS DATE)`, type: T.date };
   }
 
+  /** `x op ANY|ALL (query)`: DuckDB's quantified comparison has the standard's null semantics, as Trino's has; NaN is not modelled. */
+  private quantified(e: Expr & { k: 'quantified' }, scope: Scope): { sql: string; type: TrinoType } {
+    const arg = this.expr(e.arg, scope);
+    const sub = this.query(e.query, scope);
+    if (sub.fields.length !== 1) throw failure('NOT_SUPPORTED', 'Multiple columns returned by subquery are not yet supported', e.pos);
+    const type = commonType(arg.type, sub.fields[0]!.type);
+    if (!type) throw typeMismatch(`Value expression and result of subquery must be of the same type for quantified comparison: ${typeName(arg.type)} vs ${typeName(sub.fields[0]!.type)}`, e.pos);
+    if (isFloating(type) || type.k === 'unknown' || !isComparable(type)) throw notSupported(`Quantified comparison ${e.quantifier} over values of type ${typeName(type)}`, e.pos);
+    // Trino answers a null = ALL and <> ANY of a set of several values with false and true, not null.
+    if ((e.op === '=' && e.quantifier === 'ALL') || (e.op === '<>' && e.quantifier === 'ANY')) throw notSupported(`Quantified comparison ${e.op} ${e.quantifier}`, e.pos);
+    const alias = this.alias();
+    const inner = `SELECT ${cast({ sql: `${alias}.${q(outputName(0))}`, type: sub.fields[0]!.type, expr: e }, type)} FROM (${sub.sql}) ${alias}`;
+    return { sql: `(${cast(arg, type)} ${e.op} ${e.quantifier} (${inner}))`, type: T.boolean };
+  }
+
   private concat(a: Typed, b: Typed, pos: Pos): { sql: string; type: TrinoType } {
     if (a.type.k === 'varbinary' || b.type.k === 'varbinary') {
       // With a null Trino cannot choose between varbinary and array concatenation (AMBIGUOUS_FUNCTION_CALL): refused.
@@ -1037,12 +1126,14 @@ export class Translator {
   private compare(op: string, a: Typed, b: Typed, pos: Pos): { sql: string; type: TrinoType } {
     const type = commonType(a.type, b.type);
     if (!type) throw typeMismatch(`Cannot apply operator: ${typeName(a.type)} ${op} ${typeName(b.type)}`, pos);
-    if (type.k === 'unknown') return { sql: 'CAST(NULL AS BOOLEAN)', type: T.boolean };
+    const distinct = op === 'IS DISTINCT FROM' || op === 'IS NOT DISTINCT FROM';
+    if (type.k === 'unknown') return { sql: distinct ? String(op === 'IS NOT DISTINCT FROM') : 'CAST(NULL AS BOOLEAN)', type: T.boolean };
     if (!isComparable(type)) throw notSupported(`Comparing values of type ${typeName(type)}`, pos);
     const x = cast(a, type);
     const y = cast(b, type);
     const sql = `(${x} ${op} ${y})`;
-    if (!isFloating(type)) return { sql, type: T.boolean };
+    // DuckDB's IS DISTINCT FROM takes NaN as not distinct from NaN and -0 as 0, as Trino's does.
+    if (!isFloating(type) || distinct) return { sql, type: T.boolean };
     // DuckDB orders NaN above every number and equal to itself; in Trino (IEEE 754) NaN compares
     // unequal to everything, and null stays null. Written as a conjunction (a disjunction for <>)
     // around the plain comparison, which DuckDB can still use as a join or filter condition.
@@ -1075,6 +1166,8 @@ export class Translator {
     if (from.k === 'boolean' && (to.k === 'double' || to.k === 'decimal')) return { sql: `${fn}(CAST(${arg.sql} AS INTEGER) AS ${duckType(to)})`, type: to };
     if (to.k === 'boolean' && from.k === 'decimal') return { sql: `(${arg.sql} <> 0)`, type: to };
     if (to.k === 'boolean' && from.k === 'double') return { sql: `(${arg.sql} <> 0 OR isnan(${arg.sql}))`, type: to };
+    const fromText = from.k === 'varchar' ? castFromVarchar(arg.sql, to, safe) : undefined;
+    if (fromText !== undefined) return { sql: fromText, type: to };
     const supported =
       (isNumeric(from) && isNumeric(to)) ||
       (from.k === 'boolean' && (isInteger(to) || to.k === 'boolean' || to.k === 'varchar')) ||
@@ -1105,8 +1198,21 @@ export class Translator {
 
   private call(e: Expr & { k: 'call' }, scope: Scope): { sql: string; type: TrinoType } {
     const over = e.over ? this.window(e.over, scope) : '';
-    if (e.name === 'count' && e.star) return { sql: `count(*)${over}`, type: T.bigint };
-    const args = e.args.map((a) => this.expr(a, scope));
+    if (e.filter && e.over) throw failure('NOT_SUPPORTED', 'FILTER is not yet supported for window functions', e.pos);
+    // FILTER (WHERE c): every mapped aggregate skips nulls, so an argument that is null where c is not true leaves exactly the filtered rows.
+    const filter = e.filter && this.condition(e.filter, scope, 'FILTER');
+    const only = (v: Typed): Typed => (filter === undefined || v.type.k === 'unknown' ? v : { ...v, sql: `(CASE WHEN ${filter} THEN ${v.sql} END)` });
+    if (e.name === 'count' && e.star) return { sql: filter === undefined ? `count(*)${over}` : `count(CASE WHEN ${filter} THEN 1 END)`, type: T.bigint };
+    if (e.name === 'grouping' && !e.over && !e.filter && !e.distinct) {
+      return { sql: `CAST(grouping(${groupingArguments(e.args.map((a) => this.expr(a, scope).sql), this.groupingKeys, e.pos)}) AS INTEGER)`, type: T.integer };
+    }
+    if (Object.hasOwn(LAMBDA_FUNCTIONS, e.name) && !e.over && !e.filter && !e.distinct) {
+      return lambdaCall(e.name, e.args, e.pos, (a) => this.expr(a, scope), (body, params) => {
+        const bound = new Scope([{ qualifier: [], fields: params.map((p) => ({ name: p.name, type: p.type, sql: p.sql })) }], scope, new Map());
+        return this.expr(body, bound);
+      }, () => `_l${this.aliases++}`);
+    }
+    const args = e.args.map((a) => only(this.expr(a, scope)));
     const special = this.specialForm(e.name, args, e.pos);
     if (special) {
       if (e.over || e.distinct) throw notSupported(`${e.name} with OVER or DISTINCT`, e.pos);
@@ -1114,6 +1220,7 @@ export class Translator {
     }
     const mapping = Object.hasOwn(FUNCTIONS, e.name) ? FUNCTIONS[e.name] : undefined;
     if (!mapping) throw notSupported(`Function ${e.name}`, e.pos);
+    if (filter !== undefined && mapping.kind !== 'aggregate') throw failure('FUNCTION_NOT_AGGREGATE', 'Filter is only valid for aggregation functions', e.pos);
     if (e.distinct && !['count', 'sum', 'min', 'max'].includes(e.name)) throw notSupported(`${e.name}(DISTINCT ...)`, e.pos);
     if (e.distinct && e.over) throw notSupported(`${e.name}(DISTINCT ...) OVER (...)`, e.pos);
     if (e.over && mapping.kind === 'scalar') throw notSupported(`OVER with the scalar function ${e.name}`, e.pos);
@@ -1130,14 +1237,15 @@ export class Translator {
     const partition = over.partitionBy.map((p) => {
       const t = this.expr(p, scope);
       // DuckDB's window output shows a -0 of a partition key differently from Trino's.
-      if (isFloating(t.type)) throw notSupported('PARTITION BY a real or double expression', p.pos);
+      if (isFloating(t.type) || t.type.k === 'array') throw notSupported('PARTITION BY a real, double or array expression', p.pos);
       return t.sql;
     });
     const order = over.orderBy.map((s) => {
       const key = this.expr(s.e, scope);
       return this.sortKey(key.sql, key.type, s);
     });
-    return ` OVER (${partition.length ? `PARTITION BY ${partition.join(', ')}` : ''}${order.length ? ` ORDER BY ${order.join(', ')}` : ''})`;
+    const frame = over.frame ? renderFrame(over.frame) : '';
+    return ` OVER (${partition.length ? `PARTITION BY ${partition.join(', ')}` : ''}${order.length ? ` ORDER BY ${order.join(', ')}` : ''}${frame})`;
   }
 
   /** coalesce, nullif and if: Trino's special forms with their own typing. */

@@ -17,7 +17,9 @@ export type TrinoType =
    */
   | { k: 'carried'; name: string; duck: string }
   /** Held in DuckDB as an INTEGER count of months, Trino's own representation (a Java int). */
-  | { k: 'intervalYearToMonth' };
+  | { k: 'intervalYearToMonth' }
+  /** A DuckDB list; only of the element types arrays.ts accepts. */
+  | { k: 'array'; element: TrinoType };
 
 export const T = {
   tinyint: { k: 'tinyint' },
@@ -35,6 +37,9 @@ export const T = {
 } as const satisfies Record<string, TrinoType>;
 
 export const MAX_DECIMAL_PRECISION = 38;
+
+/** The element types of the arrays the translator models (arrays.ts). */
+export const ARRAY_ELEMENT_KINDS: ReadonlySet<string> = new Set(['tinyint', 'smallint', 'integer', 'bigint', 'decimal', 'double', 'varchar', 'boolean', 'date']);
 
 const INTEGER_RANK = { tinyint: 1, smallint: 2, integer: 3, bigint: 4 } as const;
 /** The decimal type an integer type widens to (Trino's integer-to-decimal coercion). */
@@ -70,6 +75,7 @@ export function typeName(t: TrinoType): string {
   if (t.k === 'varchar') return t.length === undefined ? 'varchar' : `varchar(${t.length})`;
   if (t.k === 'carried') return t.name;
   if (t.k === 'intervalYearToMonth') return 'interval year to month';
+  if (t.k === 'array') return `array(${typeName(t.element)})`;
   return t.k;
 }
 
@@ -94,6 +100,8 @@ export function duckType(t: TrinoType): string {
       return 'INTEGER';
     case 'carried':
       return t.duck;
+    case 'array':
+      return `${duckType(t.element)}[]`;
     default:
       return t.k.toUpperCase();
   }
@@ -117,6 +125,11 @@ export function parseTypeName(text: string): TrinoType | undefined {
   if (name === 'varchar') return varchar();
   if (name === 'int') return T.integer;
   if (name === 'interval year to month') return T.intervalYearToMonth;
+  const array = /^array\((.+)\)$/.exec(name);
+  if (array) {
+    const element = parseTypeName(array[1]!);
+    return element && ARRAY_ELEMENT_KINDS.has(element.k) ? { k: 'array', element } : undefined;
+  }
   if (Object.hasOwn(T, name) && name !== 'unknown') return T[name as keyof typeof T];
   return undefined;
 }
@@ -137,6 +150,10 @@ export function commonType(a: TrinoType, b: TrinoType): TrinoType | undefined {
   }
   if (isNumeric(a) && isNumeric(b)) return a.k === 'double' || b.k === 'double' ? T.double : T.real;
   if (a.k === 'carried' || b.k === 'carried') return sameType(a, b) ? a : undefined;
+  if (a.k === 'array' || b.k === 'array') {
+    const element = a.k === 'array' && b.k === 'array' ? commonType(a.element, b.element) : undefined;
+    return element && { k: 'array', element };
+  }
   if (a.k === b.k && a.k !== 'decimal') return a;
   return undefined;
 }
@@ -147,6 +164,7 @@ export function commonType(a: TrinoType, b: TrinoType): TrinoType | undefined {
  * with a null element is null, DuckDB's is not).
  */
 export function isComparable(t: TrinoType): boolean {
+  if (t.k === 'array') return false;
   return t.k !== 'carried' || /^timestamp\(\d+\) with time zone$/.test(t.name);
 }
 

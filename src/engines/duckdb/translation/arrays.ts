@@ -1,0 +1,106 @@
+/**
+ * Trino's arrays as DuckDB lists: `ARRAY[...]` constructors, subscripts and the array functions
+ * whose DuckDB counterparts give Trino's values, nulls and errors (1-based indices; a subscript
+ * out of range fails with INVALID_FUNCTION_ARGUMENT as Trino's does, element_at gives null).
+ * Elements are numbers, strings, booleans or dates; arrays of arrays, of intervals, of varbinary
+ * and of unknown (`ARRAY[]`, `ARRAY[NULL]`) are refused, as are comparisons of arrays (Trino's
+ * equality of arrays holding a null is null, DuckDB's is not).
+ */
+import { cast, raise, type FunctionMapping, type Typed } from './functions.js';
+import { notSupported, type Pos } from './syntax.js';
+import { ARRAY_ELEMENT_KINDS, T, commonType, duckType, isFloating, isInteger, typeName, type TrinoType } from './types.js';
+
+type ArrayType = TrinoType & { k: 'array' };
+
+const isArray = (t: TrinoType): t is ArrayType => t.k === 'array';
+
+/** `ARRAY[x, ...]`: the elements coerced to their common type (a mismatch is Trino's TYPE_MISMATCH, raised by `common`). */
+export function arrayConstructor(items: Typed[], element: TrinoType, pos: Pos): { sql: string; type: TrinoType } {
+  if (!ARRAY_ELEMENT_KINDS.has(element.k)) throw notSupported(`An array of ${typeName(element)}`, pos);
+  return { sql: `[${items.map((item) => cast(item, element)).join(', ')}]`, type: { k: 'array', element } };
+}
+
+/**
+ * UNNEST(array) [WITH ORDINALITY] as a DuckDB FROM item: a row per element in order (none for a
+ * null or empty array), the position a bigint from 1. Several arrays (zipped by Trino) are refused.
+ */
+export function unnestRelation(args: Typed[], ordinality: boolean, pos: Pos): { sql: string; types: TrinoType[] } {
+  const [array, ...rest] = args;
+  if (!array || rest.length > 0) throw notSupported('UNNEST of several arrays', pos);
+  if (!isArray(array.type)) throw notSupported(`UNNEST of ${typeName(array.type)}`, pos);
+  return { sql: `unnest(${array.sql})${ordinality ? ' WITH ORDINALITY' : ''}`, types: ordinality ? [array.type.element, T.bigint] : [array.type.element] };
+}
+
+/** The error Trino raises for a bad array index, its message built from the values. */
+function indexError(message: string): string {
+  return `error('QG:INVALID_FUNCTION_ARGUMENT:' || ${message})`;
+}
+
+/** `array[index]`: Trino fails on an index outside 1..cardinality. */
+export function subscript(array: Typed, index: Typed, pos: Pos): { sql: string; type: TrinoType } {
+  if (!isArray(array.type)) throw notSupported(`Subscript of ${typeName(array.type)}`, pos);
+  if (!(isInteger(index.type) || index.type.k === 'unknown')) throw notSupported(`An array subscript of type ${typeName(index.type)}`, pos);
+  const a = array.sql;
+  const i = cast(index, T.bigint);
+  const sql =
+    `(CASE WHEN ${a} IS NULL OR ${i} IS NULL THEN NULL ` +
+    `WHEN ${i} = 0 THEN ${raise('INVALID_FUNCTION_ARGUMENT', 'SQL array indices start at 1')} ` +
+    `WHEN ${i} < 0 THEN ${indexError(`'Array subscript is negative: ' || ${i}`)} ` +
+    `WHEN ${i} > len(${a}) THEN ${indexError(`'Array subscript must be less than or equal to array length: ' || ${i} || ' > ' || len(${a})`)} ` +
+    `ELSE ${a}[${i}] END)`;
+  return { sql, type: array.type.element };
+}
+
+/** A mapping of an array function, translated only for an array first argument. */
+function arrayFunction(signatures: string, translate: (array: Typed & { type: ArrayType }, rest: Typed[]) => { sql: string; type: TrinoType } | undefined): FunctionMapping {
+  return { kind: 'scalar', signatures, translate: ([array, ...rest]) => (array && isArray(array.type) ? translate(array as Typed & { type: ArrayType }, rest) : undefined) };
+}
+
+const isIndex = (t: TrinoType): boolean => isInteger(t) || t.k === 'unknown';
+
+export const ARRAY_FUNCTIONS: Record<string, FunctionMapping> = {
+  cardinality: arrayFunction('cardinality(array) → bigint', (a, rest) => (rest.length === 0 ? { sql: `CAST(len(${a.sql}) AS BIGINT)`, type: T.bigint } : undefined)),
+  element_at: arrayFunction('element_at(array, bigint): null past either end, counted from the end when negative', (a, [index, ...rest]) => {
+    if (!index || rest.length > 0 || !isIndex(index.type)) return undefined;
+    const i = cast(index, T.bigint);
+    return { sql: `(CASE WHEN ${i} = 0 THEN ${raise('INVALID_FUNCTION_ARGUMENT', 'SQL array indices start at 1')} ELSE list_extract(${a.sql}, ${i}) END)`, type: a.type.element };
+  }),
+  contains: arrayFunction('contains(array, x) for elements but double (null when not found and the array holds a null)', (a, [x, ...rest]) => {
+    if (!x || rest.length > 0 || isFloating(a.type.element)) return undefined;
+    const type = commonType(a.type.element, x.type);
+    if (!type || type.k === 'unknown') return undefined;
+    const array = cast(a, { k: 'array', element: type });
+    const value = cast(x, type);
+    return {
+      sql: `(CASE WHEN ${array} IS NULL OR ${value} IS NULL THEN NULL WHEN list_contains(${array}, ${value}) THEN true WHEN list_aggregate(${array}, 'count') < len(${array}) THEN NULL ELSE false END)`,
+      type: T.boolean,
+    };
+  }),
+  array_join: arrayFunction('array_join(array of integers or varchar, varchar[, null replacement varchar])', (a, [separator, replacement, ...rest]) => {
+    const textual = (t: Typed | undefined): boolean => t !== undefined && (t.type.k === 'varchar' || t.type.k === 'unknown');
+    // Trino writes decimals and doubles in its own text forms (2.0, 1.0E0).
+    if (!textual(separator) || rest.length > 0 || (replacement && !textual(replacement)) || !(isInteger(a.type.element) || a.type.element.k === 'varchar')) return undefined;
+    const elements = replacement ? `list_transform(${a.sql}, lambda x: coalesce(CAST(x AS VARCHAR), ${cast(replacement, T.varchar)}))` : a.sql;
+    // DuckDB's array_to_string joins with no separator when it is null; Trino's result is null.
+    const joiner = cast(separator!, T.varchar);
+    return { sql: `(CASE WHEN ${joiner} IS NULL THEN NULL ELSE array_to_string(${elements}, ${joiner}) END)`, type: T.varchar };
+  }),
+  array_sort: arrayFunction('array_sort(array) for elements but double, nulls last', (a, rest) =>
+    rest.length === 0 && !isFloating(a.type.element) ? { sql: `list_sort(${a.sql}, 'ASC', 'NULLS LAST')`, type: a.type } : undefined,
+  ),
+  slice: arrayFunction('slice(array, start bigint, length bigint)', (a, [start, length, ...rest]) => {
+    if (!start || !length || rest.length > 0 || !isIndex(start.type) || !isIndex(length.type)) return undefined;
+    const s = cast(start, T.bigint);
+    const n = cast(length, T.bigint);
+    // A negative start counts from the end; Trino gives an empty array when it lies before the first element.
+    const from = `(CASE WHEN ${s} > 0 THEN ${s} ELSE len(${a.sql}) + ${s} + 1 END)`;
+    const end = `least(len(${a.sql}), ${from} + ${n} - 1)`;
+    const sql =
+      `(CASE WHEN ${s} = 0 THEN ${raise('INVALID_FUNCTION_ARGUMENT', 'SQL array indices start at 1')} ` +
+      `WHEN ${n} < 0 THEN ${indexError(`'length must be greater than or equal to 0'`)} ` +
+      // Trino's end of slice overflows its int arithmetic beyond these (answering an empty array): not modelled.
+      `WHEN ${n} > 2147483647 OR abs(${s}) > 2147483647 THEN ${raise('NOT_SUPPORTED', 'slice with a start or length beyond the int range is not supported by the embedded engine')} ` +
+      `WHEN ${from} < 1 THEN CAST([] AS ${duckType(a.type)}) ELSE list_slice(${a.sql}, ${from}, ${end}) END)`;
+    return { sql, type: a.type };
+  }),
+};
