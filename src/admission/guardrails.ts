@@ -146,19 +146,24 @@ function formatValue(value: number, unit: 'ms' | 'bytes' | 'count'): string {
 }
 
 /** Starts the message a query is killed with on an engine that records a kill message (Trino's kill_query). */
-const KILL_MARKER = 'Querygate guardrail: ';
+const KILL_MARKER = 'Querygate guardrail';
 const KILL_ERRORS = new Map(Object.values(RUNAWAY_LIMITS).map(({ error }) => [error.name, error]));
 
-/** The message a runaway query is killed with on its engine: the error's name, then its message. */
-export function killMessage(failure: QueryFailure): string {
-  return `${KILL_MARKER}${failure.errorCode.name}: ${failure.message}`;
+/**
+ * The message a runaway query is killed with on its engine: the fleet's kill tag (derived from the
+ * token secret: anyone else's kill message, such as a user's `kill_query(id, 'Querygate guardrail:
+ * ...')`, lacks it, so a client cannot choose the error its query ends with), the error's name, its message.
+ */
+export function killMessage(failure: QueryFailure, tag: string): string {
+  return `${KILL_MARKER} ${tag}: ${failure.errorCode.name}: ${failure.message}`;
 }
 
-/** The guardrail's failure, read back from the engine's error message of a query it killed; undefined for any other message. */
-export function failureOfKillMessage(message: string): QueryFailure | undefined {
-  const start = message.indexOf(KILL_MARKER);
+/** The guardrail's failure, read back from the engine's error message of a query this fleet killed; undefined for any other message. */
+export function failureOfKillMessage(message: string, tag: string): QueryFailure | undefined {
+  const marker = `${KILL_MARKER} ${tag}: `;
+  const start = message.indexOf(marker);
   if (start === -1) return undefined;
-  const rest = message.slice(start + KILL_MARKER.length);
+  const rest = message.slice(start + marker.length);
   const colon = rest.indexOf(': ');
   const error = colon === -1 ? undefined : KILL_ERRORS.get(rest.slice(0, colon));
   return error === undefined ? undefined : new QueryFailure(error, rest.slice(colon + 2));

@@ -76,6 +76,8 @@ export class QueryTokenSigner {
   /** Sealed part of a paged token -> what it says (only ever filled with opened or own tokens). */
   private readonly verifiedPrefixes = new Map<string, VerifiedPrefix>();
   private readonly reuseSeconds: number;
+  /** Marks the messages of the fleet's guardrail kills (see killMessage): the same for every instance sharing the secret. */
+  readonly killTag: string;
 
   constructor(
     secret: string | undefined,
@@ -84,6 +86,7 @@ export class QueryTokenSigner {
     const keys = Buffer.from(hkdfSync('sha256', secret ?? randomBytes(32), 'querygate', 'follow-up token keys: aes-256-gcm, nonce', 64));
     this.encryptionKey = keys.subarray(0, 32);
     this.nonceKey = keys.subarray(32);
+    this.killTag = createHmac('sha256', this.nonceKey).update('guardrail kill').digest('base64url').slice(0, 22);
     this.reuseSeconds = Math.min(REUSE_SECONDS, Math.floor(ttlMs / 10_000));
   }
 

@@ -9,6 +9,7 @@ import { validateConfig } from '../../src/config/load.js';
 import type { GuardrailConfig } from '../../src/config/schema.js';
 import type { Backend } from '../../src/engines/backend.js';
 import { guardrailError, liveStatsOf } from '../../src/engines/trino/trino-backend.js';
+import { QueryTokenSigner } from '../../src/protocol/query-token.js';
 import { ErrorCodes, QueryFailure } from '../../src/protocol/errors.js';
 import { ClusterLoad } from '../../src/routing/cluster-load.js';
 import { parseStatement } from '../../src/sql/analyzer/index.js';
@@ -69,19 +70,26 @@ test('each runaway limit fails with the EXCEEDED_* error Trino 483 has for it, n
 });
 
 test("a kill message carries the guardrail's error back through Trino's ADMINISTRATIVELY_KILLED document", () => {
+  const tag = new QueryTokenSigner('a secret', 60_000).killTag;
+  assert.equal(new QueryTokenSigner('a secret', 60_000).killTag, tag, 'every instance sharing the secret knows it');
   const failure = new QueryFailure(ErrorCodes.EXCEEDED_CPU_LIMIT, "Query exceeded the CPU time limit of 1.00s of guardrail 'r' (measured 2.00s)");
-  const read = failureOfKillMessage(`Query killed. Message: ${killMessage(failure)}`);
+  const read = failureOfKillMessage(`Query killed. Message: ${killMessage(failure, tag)}`, tag);
   assert.equal(read?.errorCode, ErrorCodes.EXCEEDED_CPU_LIMIT);
   assert.equal(read?.message, failure.message);
-  const document = Buffer.from(JSON.stringify({ id: 'q1', stats: { state: 'FAILED' }, error: { message: `Query killed. Message: ${killMessage(failure)}`, errorCode: 38, errorName: 'ADMINISTRATIVELY_KILLED', errorType: 'USER_ERROR' } }));
-  const rewritten = JSON.parse(guardrailError(document).toString()) as { id: string; stats: unknown; error: { errorName: string; errorCode: number; errorType: string; message: string } };
+  const document = Buffer.from(JSON.stringify({ id: 'q1', stats: { state: 'FAILED' }, error: { message: `Query killed. Message: ${killMessage(failure, tag)}`, errorCode: 38, errorName: 'ADMINISTRATIVELY_KILLED', errorType: 'USER_ERROR' } }));
+  const rewritten = JSON.parse(guardrailError(document, tag).toString()) as { id: string; stats: unknown; error: { errorName: string; errorCode: number; errorType: string; message: string } };
   assert.equal(rewritten.id, 'q1');
   assert.deepEqual(rewritten.stats, { state: 'FAILED' });
   assert.deepEqual([rewritten.error.errorName, rewritten.error.errorCode, rewritten.error.errorType, rewritten.error.message], ['EXCEEDED_CPU_LIMIT', 131077, 'INSUFFICIENT_RESOURCES', failure.message]);
   // An operator's own kill, or an unknown error name, is relayed as it is.
   const operatorKill = Buffer.from(JSON.stringify({ error: { message: 'Query killed. Message: maintenance', errorName: 'ADMINISTRATIVELY_KILLED' } }));
-  assert.equal(guardrailError(operatorKill), operatorKill);
-  assert.equal(failureOfKillMessage('Query killed. Message: Querygate guardrail: NOT_AN_ERROR: x'), undefined);
+  assert.equal(guardrailError(operatorKill, tag), operatorKill);
+  assert.equal(failureOfKillMessage(`Query killed. Message: Querygate guardrail ${tag}: NOT_AN_ERROR: x`, tag), undefined);
+  // A user's own kill_query(id, message) naming a guardrail error, without the fleet's tag (or with another fleet's), is relayed as it is.
+  for (const message of ['Querygate guardrail: EXCEEDED_CPU_LIMIT: x', killMessage(failure, new QueryTokenSigner('another secret', 60_000).killTag)]) {
+    const forged = Buffer.from(JSON.stringify({ error: { message: `Query killed. Message: ${message}`, errorName: 'ADMINISTRATIVELY_KILLED' } }));
+    assert.equal(guardrailError(forged, tag), forged);
+  }
 });
 
 test("Trino's QueryStats figures are read as the runaway limits measure them", () => {

@@ -459,7 +459,7 @@ export class TrinoBackend implements Backend {
         method: 'PUT',
         path: `${this.pathPrefix}/v1/query/${encodeURIComponent(queryId)}/killed`,
         headers: { [this.dialect === 'trino' ? 'x-trino-user' : 'x-presto-user']: INTERNAL_USER, 'content-type': 'text/plain; charset=utf-8' },
-        body: killMessage(failure),
+        body: killMessage(failure, this.options.signer.killTag),
       });
       await response.body.dump();
       if (response.statusCode >= 300) this.options.log.warn({ backend: this.name, queryId, status: response.statusCode }, 'a guardrail could not kill a query');
@@ -628,7 +628,7 @@ export class TrinoBackend implements Backend {
     }, noticeError);
     const headers: OutgoingHttpHeaders = { 'content-type': 'application/json' };
     for (const [name, value] of clientResponseHeaders(response.headers, context.clientDialect)) headers[name] = value;
-    const relayed = await this.relay(response, new SkippingRewriter(rewriter, 'data'), headers, context, res, (body) => (hasError ? guardrailError(body) : body));
+    const relayed = await this.relay(response, new SkippingRewriter(rewriter, 'data'), headers, context, res, (body) => (hasError ? guardrailError(body, this.options.signer.killTag) : body));
     if (relayed === false) return;
     if (queryId !== undefined) context.events.started?.(alias ?? queryId, queryId);
     if (!hasNext) context.events.ended(hasError ? 'failed' : 'finished', relayed === true ? undefined : finalDetails(relayed));
@@ -982,11 +982,11 @@ function publicQueryInfo(info: Record<string, unknown>): Record<string, unknown>
 }
 
 /**
- * An error document of a query a guardrail killed (ADMINISTRATIVELY_KILLED, the kill message
- * naming the guardrail's error) with that error instead, as the gateway would have sent it;
- * any other document as it is.
+ * An error document of a query a guardrail of this fleet killed (ADMINISTRATIVELY_KILLED, the kill
+ * message carrying the fleet's kill tag and naming the guardrail's error) with that error instead,
+ * as the gateway would have sent it; any other document as it is.
  */
-export function guardrailError(document: Buffer): Buffer {
+export function guardrailError(document: Buffer, killTag: string): Buffer {
   let doc: { error?: { errorName?: unknown; message?: unknown } };
   try {
     doc = JSON.parse(document.toString('utf8')) as typeof doc;
@@ -995,7 +995,7 @@ export function guardrailError(document: Buffer): Buffer {
   }
   const { error } = doc;
   if (error?.errorName !== 'ADMINISTRATIVELY_KILLED' || typeof error.message !== 'string') return document;
-  const failure = failureOfKillMessage(error.message);
+  const failure = failureOfKillMessage(error.message, killTag);
   return failure === undefined ? document : Buffer.from(JSON.stringify({ ...doc, error: toQueryError(failure) }));
 }
 
