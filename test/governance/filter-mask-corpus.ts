@@ -38,11 +38,20 @@ export const FILTER_MASK_FIXTURES = [
   // SECURITY INVOKER views: the caller's filters and masks apply to the tables inside.
   'CREATE OR REPLACE VIEW memory.fm.v_inv SECURITY INVOKER AS SELECT c_custkey, c_name, c_phone, c_acctbal, c_nationkey FROM tpch.tiny.customer',
   'CREATE OR REPLACE VIEW memory.fm.v_inv_join SECURITY INVOKER AS SELECT n.n_name, r.r_name, r.r_comment, n.n_comment FROM tpch.tiny.nation n JOIN tpch.tiny.region r ON n.n_regionkey = r.r_regionkey',
+  // A table named like one of the session's (tpch.tiny.region), other rows: read by v_inv_bare by its bare name.
+  'CREATE TABLE IF NOT EXISTS memory.fm.region AS SELECT r_regionkey, upper(r_name) AS r_name FROM tpch.tiny.region WHERE r_regionkey < 3',
   "CREATE OR REPLACE VIEW memory.fm.v_inv_agg SECURITY INVOKER AS SELECT n_regionkey, count(*) AS nations, max(n_comment) AS last_comment, upper(n_name) AS \"Upper_Name\" FROM tpch.tiny.nation WHERE n_nationkey <> 7 GROUP BY n_regionkey, n_name",
 ];
 
-/** Views made by another user: a SECURITY DEFINER view of carl's reads customer with carl's filter and masks (his c_name mask tests current_user). */
-export const FILTER_MASK_OWNED_FIXTURES = [{ user: 'carl', sql: 'CREATE OR REPLACE VIEW memory.fm.v_def_carl SECURITY DEFINER AS SELECT c_custkey, c_name, c_acctbal, c_nationkey FROM tpch.tiny.customer' }];
+/**
+ * Views made by another user or in a session of their own: a SECURITY DEFINER view of carl's reads
+ * customer with carl's filter and masks (his c_name mask tests current_user); v_inv_bare, made in
+ * memory.fm, names its second table bare (memory.fm.region, not the caller's tpch.tiny.region).
+ */
+export const FILTER_MASK_OWNED_FIXTURES: ReadonlyArray<{ user: string; sql: string; schema?: [catalog: string, schema: string] }> = [
+  { user: 'carl', sql: 'CREATE OR REPLACE VIEW memory.fm.v_def_carl SECURITY DEFINER AS SELECT c_custkey, c_name, c_acctbal, c_nationkey FROM tpch.tiny.customer' },
+  { user: 'admin', sql: 'CREATE OR REPLACE VIEW memory.fm.v_inv_bare SECURITY INVOKER AS SELECT n.n_name, r.r_name FROM tpch.tiny.nation n JOIN region r ON n.n_regionkey = r.r_regionkey', schema: ['memory', 'fm'] },
+];
 
 export interface FilterMaskCase {
   sql: string;
@@ -117,6 +126,9 @@ export const FILTER_MASK_CORPUS: readonly FilterMaskCase[] = [
   { sql: "SELECT v_inv.c_name FROM memory.fm.v_inv WHERE c_phone = '***' ORDER BY c_custkey LIMIT 5", ordered: true },
   { sql: 'SELECT v.c_name, n.n_name FROM memory.fm.v_inv v JOIN nation n ON v.c_nationkey = n.n_nationkey ORDER BY v.c_custkey LIMIT 10', ordered: true },
   { sql: 'SELECT * FROM memory.fm.v_inv_join' },
+  // Expanded in the caller's statement, the view's bare `region` must stay memory.fm.region.
+  { sql: 'SELECT * FROM memory.fm.v_inv_bare' },
+  { sql: 'SELECT r_name, count(*) FROM memory.fm.v_inv_bare GROUP BY r_name' },
   { sql: 'WITH x AS (SELECT * FROM memory.fm.v_inv_join) SELECT r_name, count(*), max(n_comment) FROM x GROUP BY r_name' },
   { sql: 'SELECT * FROM memory.fm.v_inv_agg' },
   // a definer view of carl's: carl's filter and masks for every reader, current_user the reader

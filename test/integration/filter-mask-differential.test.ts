@@ -28,9 +28,10 @@ before(async () => {
     routing: { defaultGroup: 'cluster' },
     admin: { users: ['ops'] },
   });
-  for (const { sql, user } of [...FILTER_MASK_FIXTURES.map((sql) => ({ sql, user: 'admin' })), ...FILTER_MASK_OWNED_FIXTURES]) {
+  for (const { sql, user, schema } of [...FILTER_MASK_FIXTURES.map((sql) => ({ sql, user: 'admin', schema: undefined })), ...FILTER_MASK_OWNED_FIXTURES]) {
     for (const base of [oracle, backend]) {
-      const outcome = await runStatement(base, sql, [['X-Trino-User', user]]);
+      const session: Array<[string, string]> = schema === undefined ? [] : [['X-Trino-Catalog', schema[0]], ['X-Trino-Schema', schema[1]]];
+      const outcome = await runStatement(base, sql, [['X-Trino-User', user], ...session]);
       assert.ok(outcome.ok, `fixture ${sql} on ${base}: ${outcome.errorName}: ${outcome.message}`);
     }
   }

@@ -264,14 +264,18 @@ async function expandedViews(input: RewriteInput, references: readonly TableRefe
     if (tablesOf(body.tables.filter((t) => t.privilege === 'SELECT').map((t) => keyOf(t.table))) !== tablesOf(reads)) {
       throw refuse('its stored text, read in its catalog and schema, names other tables than the engine reads for it');
     }
+    // Every table the text reads is written out in full: spliced into the caller's statement, a bare
+    // name would resolve in the caller's catalog and schema rather than the view's.
     const inner: TableReference[] = [];
     const derived = new Map<string, string>();
     for (const r of body.references ?? []) {
-      const restriction = await restrictionOf(input, reader, r.table, owner === undefined);
-      if (restriction === undefined) continue;
       if (r.span === undefined || r.text !== undefined) throw refuse(`it reads ${display(r.table)} where the gateway cannot name it`);
       inner.push(r);
-      if (!derived.has(keyOf(r.table))) derived.set(keyOf(r.table), await derivedTable(input, r.table, restriction, owner));
+      if (derived.has(keyOf(r.table))) continue;
+      const restriction = await restrictionOf(input, reader, r.table, owner === undefined);
+      // splice() takes a parenthesized text: a query body as is, a table argument without the parentheses.
+      const plain = r.queryBody ? `(TABLE ${qualified(r.table)})` : r.tableArgument ? `(${qualified(r.table)})` : qualified(r.table);
+      derived.set(keyOf(r.table), restriction === undefined ? plain : await derivedTable(input, r.table, restriction, owner));
     }
     const applied = `view ${view}${owner === undefined ? '' : ` (as its owner ${owner.user})`}: ${[...new Set(restricted)].join(' + ')}`;
     views.set(key, { text: `(${splice(definition.sql, inner, derived)})`, reads, ...(owner !== undefined ? { owner } : {}), source: applied });
