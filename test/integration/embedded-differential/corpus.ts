@@ -5,6 +5,7 @@
  * on Trino's tpch.tiny and on the embedded engine's demo.tpch.
  */
 import { FUNCTIONS } from '../../../src/engines/duckdb/translation/functions.js';
+import { datetimeCases } from './datetime-corpus.js';
 import { TPCH_QUERIES } from './tpch-queries.js';
 
 export interface Case {
@@ -13,6 +14,8 @@ export interface Case {
   floatOrder?: boolean;
   /** Made by the seeded generator (generated.ts), reported apart from the hand-written statements. */
   generated?: boolean;
+  /** Request headers sent to both engines with the statement (a session time zone, the PARAMETRIC_DATETIME capability). */
+  headers?: Record<string, string>;
 }
 
 const INTEGERS = ['0', '1', '-1', '7', '-7', '2147483647', 'CAST(-2147483648 AS integer)', '9223372036854775807', 'CAST(NULL AS integer)'];
@@ -459,5 +462,6 @@ export function corpus(): Case[] {
     ...sessionCases(),
     ...metadataCases(),
     ...refusalCases(),
+    ...datetimeCases(),
   ];
 }

@@ -126,7 +126,7 @@ const DATE_FORMAT_SPECIFIERS: Record<string, string> = {
 };
 
 /** A date_format format string as a strftime format, refusing (with its position) a specifier not mapped. */
-function strftimeFormat(format: Typed): string | undefined {
+export function strftimeFormat(format: Typed): string | undefined {
   const text = stringLiteral(format);
   if (text === undefined) return undefined;
   // Trino fails on an empty format (its formatter can neither print nor parse).

@@ -23,7 +23,7 @@ export type Literal =
   | { k: 'binary'; hex: string }
   | { k: 'boolean'; value: boolean }
   | { k: 'null' }
-  /** A typed literal: DATE '...', DECIMAL '...', BIGINT '...' and the other integer types. */
+  /** A typed literal: DATE '...', TIMESTAMP '...', TIME '...', DECIMAL '...', BIGINT '...' and the other integer types. */
   | { k: 'typed'; type: string; value: string }
   | { k: 'interval'; value: string; sign: 1 | -1; unit: string };
 
@@ -45,7 +45,7 @@ export type Expr = { pos: Pos } & (
   | { k: 'cast'; arg: Expr; type: string; safe: boolean }
   | { k: 'extract'; field: string; arg: Expr }
   | { k: 'call'; name: string; args: Expr[]; distinct: boolean; star: boolean; over?: Window }
-  | { k: 'session'; name: 'current_user' | 'current_catalog' | 'current_schema' | 'current_date' }
+  | { k: 'session'; name: 'current_user' | 'current_catalog' | 'current_schema' | 'current_date' | 'localtimestamp' }
 );
 
 export interface Window {
@@ -133,7 +133,7 @@ const CLAUSE_WORDS = new Set([
 ]);
 
 /** Session functions written without parentheses. */
-const SESSION_WORDS = new Set(['CURRENT_USER', 'CURRENT_CATALOG', 'CURRENT_SCHEMA', 'CURRENT_DATE']);
+const SESSION_WORDS = new Set(['CURRENT_USER', 'CURRENT_CATALOG', 'CURRENT_SCHEMA', 'CURRENT_DATE', 'LOCALTIMESTAMP']);
 /** Integer types whose typed literals (`BIGINT '5'`, as the JDBC driver binds setLong) are translated. */
 const INTEGER_LITERALS = new Set(['BIGINT', 'INTEGER', 'SMALLINT', 'TINYINT']);
 const TYPED_LITERALS = new Set(['DATE', 'DECIMAL', 'TIMESTAMP', 'TIME', 'REAL', 'DOUBLE', 'BIGINT', 'INTEGER', 'SMALLINT', 'TINYINT', 'CHAR', 'VARCHAR', 'JSON', 'IPADDRESS', 'UUID']);
@@ -787,7 +787,7 @@ class TranslationParser {
     if (TYPED_LITERALS.has(w) && this.peek(1).kind === 'string') {
       this.next();
       const value = this.next().value;
-      if (w === 'DATE' || w === 'DECIMAL' || INTEGER_LITERALS.has(w)) return lit({ k: 'typed', type: w.toLowerCase(), value });
+      if (w === 'DATE' || w === 'TIMESTAMP' || w === 'TIME' || w === 'DECIMAL' || INTEGER_LITERALS.has(w)) return lit({ k: 'typed', type: w.toLowerCase(), value });
       throw notSupported(`${w} literal`, pos);
     }
     if (w === 'INTERVAL') return this.interval();
@@ -868,9 +868,12 @@ class TranslationParser {
     if (!this.isWord('TO')) return { k: 'literal', lit: { k: 'interval', value: t.value, sign, unit: unit.value }, pos };
     const toPos = this.pos();
     this.next();
-    if (unit.value !== 'YEAR' || !this.isWord('MONTH')) throw notSupported('INTERVAL ... TO ... other than YEAR TO MONTH', toPos);
+    const end = this.peek();
+    const dayToSecond = ['DAY', 'HOUR', 'MINUTE', 'SECOND'];
+    const span = unit.value === 'YEAR' ? end.value === 'MONTH' : dayToSecond.indexOf(end.value) > dayToSecond.indexOf(unit.value) && dayToSecond.includes(unit.value);
+    if (end.kind !== 'word' || !span) throw notSupported(`INTERVAL ... ${unit.value} TO ${end.value}`, toPos);
     this.next();
-    return { k: 'literal', lit: { k: 'interval', value: t.value, sign, unit: 'YEAR TO MONTH' }, pos };
+    return { k: 'literal', lit: { k: 'interval', value: t.value, sign, unit: `${unit.value} TO ${end.value}` }, pos };
   }
 
   private caseExpr(): Expr {
@@ -897,11 +900,13 @@ class TranslationParser {
     if (name === 'double' && this.isWord('PRECISION')) {
       this.next();
     }
-    if (name === 'interval' && this.isWord('YEAR') && this.isWord('TO', 1) && this.isWord('MONTH', 2)) {
-      this.next();
-      this.next();
-      this.next();
-      return 'interval year to month';
+    for (const [from, to] of [['YEAR', 'MONTH'], ['DAY', 'SECOND']] as const) {
+      if (name === 'interval' && this.isWord(from) && this.isWord('TO', 1) && this.isWord(to, 2)) {
+        this.next();
+        this.next();
+        this.next();
+        return `interval ${from.toLowerCase()} to ${to.toLowerCase()}`;
+      }
     }
     if (this.acceptSymbol('(')) {
       const params: string[] = [];

@@ -17,7 +17,11 @@ export type TrinoType =
    */
   | { k: 'carried'; name: string; duck: string }
   /** Held in DuckDB as an INTEGER count of months, Trino's own representation (a Java int). */
-  | { k: 'intervalYearToMonth' };
+  | { k: 'intervalYearToMonth' }
+  /** Held in DuckDB as a BIGINT count of milliseconds, Trino's own representation (a Java long). */
+  | { k: 'intervalDayToSecond' }
+  /** `timestamp(p)` and `time(p)` with p ≤ 6, held as DuckDB TIMESTAMP and TIME (microseconds), always rounded to p digits. */
+  | { k: 'timestamp' | 'time'; p: number };
 
 export const T = {
   tinyint: { k: 'tinyint' },
@@ -32,6 +36,7 @@ export const T = {
   unknown: { k: 'unknown' },
   varchar: { k: 'varchar' },
   intervalYearToMonth: { k: 'intervalYearToMonth' },
+  intervalDayToSecond: { k: 'intervalDayToSecond' },
 } as const satisfies Record<string, TrinoType>;
 
 export const MAX_DECIMAL_PRECISION = 38;
@@ -70,12 +75,14 @@ export function typeName(t: TrinoType): string {
   if (t.k === 'varchar') return t.length === undefined ? 'varchar' : `varchar(${t.length})`;
   if (t.k === 'carried') return t.name;
   if (t.k === 'intervalYearToMonth') return 'interval year to month';
+  if (t.k === 'intervalDayToSecond') return 'interval day to second';
+  if (t.k === 'timestamp' || t.k === 'time') return `${t.k}(${t.p})`;
   return t.k;
 }
 
 /** A type's name as a result column reports it: Trino 483 reports an interval's in capitals, and names it in lower case in messages. */
 export function columnTypeName(t: TrinoType): string {
-  return t.k === 'intervalYearToMonth' ? typeName(t).toUpperCase() : typeName(t);
+  return t.k === 'intervalYearToMonth' || t.k === 'intervalDayToSecond' ? typeName(t).toUpperCase() : typeName(t);
 }
 
 /** DuckDB's type holding values of a Trino type. */
@@ -92,6 +99,11 @@ export function duckType(t: TrinoType): string {
     case 'unknown':
     case 'intervalYearToMonth':
       return 'INTEGER';
+    case 'intervalDayToSecond':
+      return 'BIGINT';
+    case 'timestamp':
+    case 'time':
+      return t.k.toUpperCase();
     case 'carried':
       return t.duck;
     default:
@@ -117,6 +129,10 @@ export function parseTypeName(text: string): TrinoType | undefined {
   if (name === 'varchar') return varchar();
   if (name === 'int') return T.integer;
   if (name === 'interval year to month') return T.intervalYearToMonth;
+  if (name === 'interval day to second') return T.intervalDayToSecond;
+  const datetime = /^(timestamp|time)(?:\((\d+)\))?$/.exec(name);
+  // Precision 7 to 12 (picoseconds) does not fit DuckDB's microseconds: not modelled.
+  if (datetime) return Number(datetime[2] ?? 3) <= 6 ? { k: datetime[1] as 'timestamp' | 'time', p: Number(datetime[2] ?? 3) } : undefined;
   if (Object.hasOwn(T, name) && name !== 'unknown') return T[name as keyof typeof T];
   return undefined;
 }
@@ -136,6 +152,9 @@ export function commonType(a: TrinoType, b: TrinoType): TrinoType | undefined {
     return decimal(Math.min(MAX_DECIMAL_PRECISION, s + Math.max(x.p - x.s, y.p - y.s)), s);
   }
   if (isNumeric(a) && isNumeric(b)) return a.k === 'double' || b.k === 'double' ? T.double : T.real;
+  // A date widens to a timestamp; of two precisions, the finer.
+  if ((a.k === 'timestamp' || a.k === 'date') && (b.k === 'timestamp' || b.k === 'date') && a.k !== b.k) return a.k === 'timestamp' ? a : b;
+  if ((a.k === 'timestamp' && b.k === 'timestamp') || (a.k === 'time' && b.k === 'time')) return a.p >= b.p ? a : b;
   if (a.k === 'carried' || b.k === 'carried') return sameType(a, b) ? a : undefined;
   if (a.k === b.k && a.k !== 'decimal') return a;
   return undefined;

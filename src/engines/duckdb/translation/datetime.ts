@@ -1,0 +1,405 @@
+/**
+ * Trino's `timestamp(p)`, `time(p)` and `interval day to second` on DuckDB. A timestamp or time
+ * of precision p ≤ 6 is a DuckDB TIMESTAMP or TIME (microseconds) whose value is always rounded to
+ * p fraction digits, as Trino's is; an interval day to second is a BIGINT count of milliseconds,
+ * Trino's own representation. Every result column of these types leaves DuckDB as Trino's text of
+ * the value (p digits, or milliseconds for a client without PARAMETRIC_DATETIME), so nothing
+ * depends on how the engine would print DuckDB's types. Precisions 7 to 12 (picoseconds), time
+ * zones and what is not listed here are refused.
+ */
+import { ErrorCodes, QueryFailure } from '../../../protocol/errors.js';
+import { quoteString } from '../../../sql/quoting.js';
+import { DATE_FIELDS, cast, raise, strftimeFormat, type FunctionMapping, type Typed } from './functions.js';
+import { notSupported, type Literal, type Pos } from './syntax.js';
+import { T, isInteger, isNumeric, typeMismatch, typeName, varchar, type TrinoType } from './types.js';
+
+type Timestamp = { k: 'timestamp'; p: number };
+type Time = { k: 'time'; p: number };
+
+/** DuckDB's (and Trino's) microsecond precision: the finest modelled. */
+const MAX_PRECISION = 6;
+const MILLIS_PER_DAY = 86_400_000;
+
+const isTimestamp = (t: TrinoType): t is Timestamp => t.k === 'timestamp';
+const isTime = (t: TrinoType): t is Time => t.k === 'time';
+const timestamp = (p: number): Timestamp => ({ k: 'timestamp', p });
+
+function invalidLiteral(message: string, pos: Pos): QueryFailure {
+  return new QueryFailure(ErrorCodes.INVALID_LITERAL, `line ${pos.line}:${pos.column}: ${message}`, { lineNumber: pos.line, columnNumber: pos.column });
+}
+
+/** Whether a clock time's parts as written (`hh:mm[:ss]`) are within a day. */
+function clock(hour: string, minute: string, second = '00'): boolean {
+  return Number(hour) <= 23 && Number(minute) <= 59 && Number(second) <= 59;
+}
+
+function validDate(year: number, month: number, day: number): boolean {
+  const probe = new Date(0);
+  // setUTCFullYear, unlike Date.UTC, reads years 0-99 as written.
+  probe.setUTCFullYear(year, month - 1, day);
+  return year >= 1 && probe.getUTCFullYear() === year && probe.getUTCMonth() === month - 1 && probe.getUTCDate() === day;
+}
+
+/**
+ * `TIMESTAMP 'yyyy-mm-dd[ hh:mm[:ss[.f...]]]'`, typed `timestamp(p)` by its fraction digits as
+ * Trino types it. Other spellings Trino may read (one-digit fields, a zone) are refused.
+ */
+export function timestampLiteral(value: string, pos: Pos): { sql: string; type: TrinoType } {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?: (\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,12}))?)?)?$/.exec(value);
+  if (!m) throw notSupported(`TIMESTAMP '${value}'`, pos);
+  const [, year, month, day, hour = '00', minute = '00', second = '00', fraction = ''] = m;
+  if (!validDate(Number(year), Number(month), Number(day)) || !clock(hour, minute, second)) {
+    throw invalidLiteral(`'${value}' is not a valid TIMESTAMP literal`, pos);
+  }
+  if (fraction.length > MAX_PRECISION) throw notSupported(`TIMESTAMP literal of precision ${fraction.length}`, pos);
+  return { sql: `TIMESTAMP '${year}-${month}-${day} ${hour}:${minute}:${second}${fraction && `.${fraction}`}'`, type: timestamp(fraction.length) };
+}
+
+/** `TIME 'hh:mm[:ss[.f...]]'`, typed `time(p)` by its fraction digits. */
+export function timeLiteral(value: string, pos: Pos): { sql: string; type: TrinoType } {
+  const m = /^(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,12}))?)?$/.exec(value);
+  if (!m) throw notSupported(`TIME '${value}'`, pos);
+  const [, hour = '', minute = '', second = '00', fraction = ''] = m;
+  if (!clock(hour, minute, second)) throw invalidLiteral(`'${value}' is not a valid TIME literal`, pos);
+  if (fraction.length > MAX_PRECISION) throw notSupported(`TIME literal of precision ${fraction.length}`, pos);
+  return { sql: `TIME '${hour}:${minute}:${second}${fraction && `.${fraction}`}'`, type: { k: 'time', p: fraction.length } };
+}
+
+/** The milliseconds in one of each field of an interval day to second, in order. */
+const FIELD_MILLIS = { DAY: 86_400_000n, HOUR: 3_600_000n, MINUTE: 60_000n, SECOND: 1000n } as const;
+type Field = keyof typeof FIELD_MILLIS;
+const FIELDS = Object.keys(FIELD_MILLIS) as Field[];
+
+/**
+ * `INTERVAL '2 03:04:05.123' DAY TO SECOND`, `INTERVAL '90' MINUTE`, `INTERVAL '1.5' SECOND`: a
+ * count of milliseconds (fraction digits past the third are dropped, as Trino drops them). The
+ * fields after the first are written `d hh:mm:ss` with one or two digits each.
+ */
+export function dayToSecondLiteral(lit: Literal & { k: 'interval' }, pos: Pos): { sql: string; type: TrinoType } {
+  const [from, to = from] = lit.unit.split(' TO ') as [Field, Field?];
+  const fields = FIELDS.slice(FIELDS.indexOf(from), FIELDS.indexOf(to) + 1);
+  // The hours after the days are separated by a space, the other fields by a colon.
+  const pattern = fields.map((f, i) => (i === 0 ? '(\\d+)' : `${f === 'HOUR' ? ' ' : ':'}(\\d{1,2})`)).join('');
+  const m = new RegExp(`^([+-]?)${pattern}${to === 'SECOND' ? '(?:\\.(\\d+))?' : ''}$`).exec(lit.value);
+  if (fields.length === 0 || !m) throw notSupported(`INTERVAL '${lit.value}' ${lit.unit}`, pos);
+  const values = m.slice(2, 2 + fields.length);
+  // Trino holds each field in an int.
+  if (values.some((v) => BigInt(v!) > 2147483647n)) throw invalidLiteral(`Invalid INTERVAL ${lit.unit} value: ${lit.value}`, pos);
+  let millis = fields.reduce((sum, f, i) => sum + BigInt(values[i]!) * FIELD_MILLIS[f], 0n);
+  if (to === 'SECOND') millis += BigInt((m[2 + fields.length] ?? '').padEnd(3, '0').slice(0, 3));
+  if (millis > 9223372036854775807n) throw notSupported(`INTERVAL '${lit.value}' ${lit.unit} (beyond a long of milliseconds)`, pos);
+  const signed = millis * BigInt(lit.sign) * (m[1] === '-' ? -1n : 1n);
+  return { sql: `CAST(${signed} AS BIGINT)`, type: T.intervalDayToSecond };
+}
+
+/** A timestamp rounded (half up, as Trino rounds) from `from` to `to` fraction digits. */
+function roundTimestamp(sql: string, from: number, to: number): string {
+  if (to >= from) return sql;
+  const unit = 10 ** (MAX_PRECISION - to);
+  const shifted = `(epoch_us(${sql}) + ${unit / 2})`;
+  return `make_timestamp(${shifted} - ((${shifted} % ${unit}) + ${unit}) % ${unit})`;
+}
+
+function roundTime(sql: string, from: number, to: number): string {
+  return to >= from ? sql : `CAST(${roundTimestamp(`(DATE '2000-01-01' + ${sql})`, from, to)} AS TIME)`;
+}
+
+/** Beyond the years 1 to 9999 DuckDB's text of a timestamp differs from Trino's: refused when met. */
+function withinYears(sql: string, text: string): string {
+  const refused = raise('NOT_SUPPORTED', 'A timestamp outside the years 1 to 9999 is not supported by the embedded engine');
+  return `(CASE WHEN year(${sql}) NOT BETWEEN 1 AND 9999 THEN ${refused} ELSE ${text} END)`;
+}
+
+/** Trino's text of a timestamp with `digits` fraction digits (the value has no finer ones). */
+function timestampText(sql: string, digits: number): string {
+  return withinYears(sql, `left(strftime(${sql}, '%Y-%m-%d %H:%M:%S.%f'), ${digits === 0 ? 19 : 20 + digits})`);
+}
+
+function timeText(sql: string, digits: number): string {
+  return `left(strftime(DATE '2000-01-01' + ${sql}, '%H:%M:%S.%f'), ${digits === 0 ? 8 : 9 + digits})`;
+}
+
+/** Trino's text of an interval day to second held as milliseconds: `[-]d hh:mm:ss.mmm`. */
+function dayToSecondText(sql: string): string {
+  const magnitude = `abs(CAST(${sql} AS HUGEINT))`;
+  const two = (part: string): string => `lpad(CAST(${part} AS VARCHAR), 2, '0')`;
+  return (
+    `((CASE WHEN ${sql} < 0 THEN '-' ELSE '' END) || CAST(${magnitude} // ${MILLIS_PER_DAY} AS VARCHAR) || ' ' || ` +
+    `${two(`${magnitude} // 3600000 % 24`)} || ':' || ${two(`${magnitude} // 60000 % 60`)} || ':' || ${two(`${magnitude} // 1000 % 60`)} || '.' || ` +
+    `lpad(CAST(${magnitude} % 1000 AS VARCHAR), 3, '0'))`
+  );
+}
+
+/**
+ * A result column of a date/time type as Trino sends it: its text, and its type as Trino names
+ * it. A client without PARAMETRIC_DATETIME gets `timestamp` and `time` rounded to milliseconds.
+ */
+export function datetimeResult(type: TrinoType, column: string, parametric: boolean): { sql: string; type: string } | undefined {
+  if (type.k === 'intervalDayToSecond') return { sql: dayToSecondText(column), type: 'INTERVAL DAY TO SECOND' };
+  if (!isTimestamp(type) && !isTime(type)) return undefined;
+  const digits = parametric ? type.p : 3;
+  const rounded = isTimestamp(type) ? roundTimestamp(column, type.p, digits) : roundTime(column, type.p, digits);
+  return { sql: isTimestamp(type) ? timestampText(rounded, digits) : timeText(rounded, digits), type: parametric ? typeName(type) : type.k };
+}
+
+/** An interval day to second computed in HUGEINT, failing as Trino does when it leaves a long. */
+function checkedMillis(sql: string, operation: string): string {
+  const overflow = raise('NUMERIC_VALUE_OUT_OF_RANGE', `interval day to second ${operation} overflow`);
+  return `(CASE WHEN ${sql} NOT BETWEEN -9223372036854775808 AND 9223372036854775807 THEN ${overflow} ELSE CAST(${sql} AS BIGINT) END)`;
+}
+
+export function negateDayToSecond(arg: Typed): { sql: string; type: TrinoType } {
+  return { sql: checkedMillis(`(- CAST(${arg.sql} AS HUGEINT))`, 'negation'), type: T.intervalDayToSecond };
+}
+
+const DATETIME_KINDS = new Set<TrinoType['k']>(['timestamp', 'time', 'intervalDayToSecond']);
+
+/**
+ * Arithmetic on timestamps and intervals day to second, or undefined when neither operand is one
+ * (a date ± interval is the translator's): timestamp ± interval, interval + timestamp, timestamp
+ * − timestamp, interval ± interval, interval × integer.
+ */
+export function datetimeArithmetic(op: string, a: Typed, b: Typed, pos: Pos): { sql: string; type: TrinoType } | undefined {
+  if (!DATETIME_KINDS.has(a.type.k) && !DATETIME_KINDS.has(b.type.k)) return undefined;
+  if (a.type.k === 'date' || b.type.k === 'date') return undefined;
+  const mismatch = (): QueryFailure => typeMismatch(`Cannot apply operator: ${typeName(a.type)} ${op} ${typeName(b.type)}`, pos);
+  // With a null operand Trino chooses among several operators: refused.
+  if (a.type.k === 'unknown' || b.type.k === 'unknown') throw notSupported(`NULL ${op} a value of type ${typeName(a.type.k === 'unknown' ? b.type : a.type)}`, pos);
+  const [x, y] = [a.type, b.type];
+  if (isTimestamp(x) || isTimestamp(y)) {
+    const [ts, interval] = isTimestamp(x) ? [a, b] : [b, a];
+    const p = (ts.type as Timestamp).p;
+    if (isTimestamp(x) && isTimestamp(y) && op === '-') {
+      // Trino subtracts milliseconds; finer digits would need its exact rounding: refused.
+      if (x.p > 3 || y.p > 3) throw notSupported('Subtracting timestamps of precision above 3', pos);
+      return { sql: `(epoch_ms(${a.sql}) - epoch_ms(${b.sql}))`, type: T.intervalDayToSecond };
+    }
+    const sign = op === '-' ? '-' : '+';
+    if ((op === '+' || (op === '-' && ts === a)) && interval.type.k === 'intervalDayToSecond') {
+      return { sql: `(${ts.sql} ${sign} to_milliseconds(${interval.sql}))`, type: timestamp(Math.max(p, 3)) };
+    }
+    if ((op === '+' || (op === '-' && ts === a)) && interval.type.k === 'intervalYearToMonth') {
+      // DuckDB clamps to the month's end as Trino does (Jan 31 + 1 month = Feb 29 or 28).
+      return { sql: `(${ts.sql} ${sign} to_months(${interval.sql}))`, type: ts.type };
+    }
+    throw mismatch();
+  }
+  if (x.k === 'intervalDayToSecond' && y.k === 'intervalDayToSecond' && (op === '+' || op === '-')) {
+    return { sql: checkedMillis(`(CAST(${a.sql} AS HUGEINT) ${op} CAST(${b.sql} AS HUGEINT))`, op === '+' ? 'addition' : 'subtraction'), type: T.intervalDayToSecond };
+  }
+  if (op === '*' && ((x.k === 'intervalDayToSecond' && isInteger(y)) || (isInteger(x) && y.k === 'intervalDayToSecond'))) {
+    return { sql: checkedMillis(`(CAST(${a.sql} AS HUGEINT) * CAST(${b.sql} AS HUGEINT))`, 'multiplication'), type: T.intervalDayToSecond };
+  }
+  if ((op === '*' || op === '/') && (isNumeric(x) || isNumeric(y)) && (x.k === 'intervalDayToSecond' || y.k === 'intervalDayToSecond')) {
+    throw notSupported(`Interval day to second ${op === '*' ? 'multiplication' : 'division'} by ${typeName(isNumeric(x) ? x : y)}`, pos);
+  }
+  if (isTime(x) || isTime(y)) throw notSupported(`Arithmetic on ${typeName(isTime(x) ? x : y)}`, pos);
+  throw mismatch();
+}
+
+/**
+ * The text a varchar is cast to a date or timestamp from, as Trino reads it: white space around
+ * it, one- or two-digit fields, a year of four digits (up to four in a date), up to six fraction digits. Text that
+ * cannot be a date (it does not start `[sign]digits-digits-digits`) fails as in Trino; text that
+ * might be one in Trino but is not read here (a sign, a longer year, a zone, more digits) is
+ * refused when met.
+ */
+const DATE_TEXT = '^\\s*(\\d{1,4})-(\\d{1,2})-(\\d{1,2})';
+const CLOCK_TEXT = '(?: (\\d{1,2}):(\\d{1,2})(?::(\\d{1,2})(?:\\.(\\d{1,6}))?)?)?';
+const MAYBE_DATE = '^\\s*[+-]?\\d+-\\d+-\\d+';
+
+function parsedText(s: string, to: Timestamp | { k: 'date' }, safe: boolean): string {
+  // Trino reads a date's year of one to four digits, a timestamp's of four only.
+  const pattern = `${to.k === 'date' ? DATE_TEXT : DATE_TEXT.replace('{1,4}', '{4}')}${to.k === 'date' ? '' : CLOCK_TEXT}\\s*$`;
+  const group = (i: number, width: number, fallback = '0'): string => `lpad(coalesce(nullif(regexp_extract(${s}, '${pattern}', ${i}), ''), '${fallback}'), ${width}, '0')`;
+  const date = `${group(1, 4)} || '-' || ${group(2, 2)} || '-' || ${group(3, 2)}`;
+  const fraction = `rpad(regexp_extract(${s}, '${pattern}', 7), 6, '0')`;
+  const canonical = to.k === 'date' ? date : `${date} || ' ' || ${group(4, 2)} || ':' || ${group(5, 2)} || ':' || ${group(6, 2)} || '.' || ${fraction}`;
+  const parsed = to.k === 'date' ? `TRY_CAST(${canonical} AS DATE)` : roundTimestamp(`TRY_CAST(${canonical} AS TIMESTAMP)`, MAX_PRECISION, to.p);
+  // DuckDB would carry an hour 24 or a second 60 over; Trino rejects them.
+  const outOfRange = to.k === 'date' ? 'false' : `CAST(${group(4, 2)} AS INTEGER) > 23 OR CAST(${group(5, 2)} AS INTEGER) > 59 OR CAST(${group(6, 2)} AS INTEGER) > 59`;
+  const invalid = safe ? 'NULL' : `error('QG:INVALID_CAST_ARGUMENT:Value cannot be cast to ${to.k}: ' || ${s})`;
+  const unread = raise('NOT_SUPPORTED', `CAST of this text to ${typeName(to)} is not supported by the embedded engine`);
+  return (
+    `(CASE WHEN ${s} IS NULL THEN NULL WHEN NOT regexp_matches(${s}, '${MAYBE_DATE}${to.k === 'date' ? '\\s*$' : ''}') THEN ${invalid} ` +
+    `WHEN NOT regexp_matches(${s}, '${pattern}') OR ${group(1, 4)} = '0000' THEN ${unread} WHEN ${outOfRange} OR ${parsed} IS NULL THEN ${invalid} ELSE ${parsed} END)`
+  );
+}
+
+/**
+ * CAST between the date/time types and from or to varchar, or undefined when neither side is a
+ * date/time type (or the cast is from varchar to date, handled here too).
+ */
+export function datetimeCast(arg: Typed, to: TrinoType, safe: boolean, pos: Pos): { sql: string; type: TrinoType } | undefined {
+  const from = arg.type;
+  const involved = DATETIME_KINDS.has(from.k) || DATETIME_KINDS.has(to.k);
+  if (!involved && !(from.k === 'varchar' && to.k === 'date')) return undefined;
+  const unsupported = (): QueryFailure => notSupported(`CAST from ${typeName(from)} to ${typeName(to)}`, pos);
+  const noCast = (t: TrinoType): boolean => isNumeric(t) || t.k === 'boolean' || t.k === 'varbinary';
+  if ((DATETIME_KINDS.has(from.k) && noCast(to)) || (DATETIME_KINDS.has(to.k) && noCast(from))) throw typeMismatch(`Cannot cast ${typeName(from)} to ${typeName(to)}`, pos);
+  if (isTimestamp(to)) {
+    if (isTimestamp(from)) return { sql: roundTimestamp(arg.sql, from.p, to.p), type: to };
+    if (from.k === 'date') return { sql: `CAST(${arg.sql} AS TIMESTAMP)`, type: to };
+    if (from.k === 'varchar') return { sql: parsedText(arg.sql, to, safe), type: to };
+  }
+  if (to.k === 'date' && isTimestamp(from)) return { sql: `CAST(${arg.sql} AS DATE)`, type: to };
+  if (to.k === 'date' && from.k === 'varchar') return { sql: parsedText(arg.sql, T.date, safe), type: to };
+  if (isTime(to) && isTime(from)) return { sql: roundTime(arg.sql, from.p, to.p), type: to };
+  if (isTime(to) && isTimestamp(from)) {
+    // Trino 483 gives a time one second early for an instant before 1970 with a fraction of a second: refused.
+    const refused = raise('NOT_SUPPORTED', 'CAST to time of a timestamp before 1970 with a fraction of a second is not supported by the embedded engine');
+    const rounded = roundTimestamp(arg.sql, from.p, to.p);
+    return { sql: `(CASE WHEN epoch_us(${rounded}) < 0 AND epoch_us(${rounded}) % 1000000 <> 0 THEN ${refused} ELSE CAST(${rounded} AS TIME) END)`, type: to };
+  }
+  if ((isTime(to) && from.k === 'date') || (to.k === 'date' && isTime(from))) throw typeMismatch(`Cannot cast ${typeName(from)} to ${typeName(to)}`, pos);
+  if (to.k === 'varchar' && to.length === undefined && from.k === 'intervalDayToSecond') return { sql: dayToSecondText(arg.sql), type: varchar() };
+  if (to.k === 'varchar' && to.length === undefined && (isTimestamp(from) || isTime(from))) {
+    // Trino's cast writes all p digits whatever the client.
+    return { sql: isTimestamp(from) ? timestampText(arg.sql, from.p) : timeText(arg.sql, from.p), type: varchar() };
+  }
+  throw unsupported();
+}
+
+/** Trino's EXTRACT fields of a time of day (a timestamp has these and the date fields). */
+const CLOCK_FIELDS: Record<string, string> = { hour: 'hour', minute: 'minute', second: 'second' };
+
+/** EXTRACT(field FROM timestamp or time), and the clock fields of a date, which Trino rejects. */
+export function extractField(field: string, arg: Typed, pos: Pos): { sql: string; type: TrinoType } | undefined {
+  const t = arg.type;
+  if (t.k === 'date' && Object.hasOwn(CLOCK_FIELDS, field)) throw typeMismatch(`Cannot extract ${field.toUpperCase()} from date`, pos);
+  if (!isTimestamp(t) && !isTime(t)) return undefined;
+  const part = Object.hasOwn(CLOCK_FIELDS, field) ? CLOCK_FIELDS[field] : isTimestamp(t) && Object.hasOwn(DATE_FIELDS, field) ? DATE_FIELDS[field] : undefined;
+  if (part === undefined && isTime(t) && Object.hasOwn(DATE_FIELDS, field)) throw typeMismatch(`Cannot extract ${field.toUpperCase()} from ${typeName(t)}`, pos);
+  if (part === undefined) throw notSupported(`EXTRACT(${field.toUpperCase()} FROM ${typeName(t)})`, pos);
+  return { sql: `CAST(${part}(${arg.sql}) AS BIGINT)`, type: T.bigint };
+}
+
+/** `localtimestamp`: the session zone's wall clock (DuckDB's TimeZone is the session's), as timestamp(3). */
+export function localTimestamp(): { sql: string; type: TrinoType } {
+  return { sql: roundTimestamp('CAST(current_localtimestamp() AS TIMESTAMP)', MAX_PRECISION, 3), type: timestamp(3) };
+}
+
+/** A timestamp argument, or a date Trino coerces to timestamp(0) where only timestamps are taken. */
+function asTimestamp(t: Typed | undefined, dates: boolean): { sql: string; p: number } | undefined {
+  if (t && isTimestamp(t.type)) return { sql: t.sql, p: t.type.p };
+  if (t && dates && t.type.k === 'date') return { sql: cast(t, timestamp(0)), p: 0 };
+  return undefined;
+}
+
+function literalUnit(t: Typed | undefined, units: ReadonlySet<string>): string | undefined {
+  const unit = t?.expr.k === 'literal' && t.expr.lit.k === 'string' ? t.expr.lit.value.toLowerCase() : undefined;
+  return unit !== undefined && units.has(unit) ? unit : undefined;
+}
+
+const UNITS = new Set(['millisecond', 'second', 'minute', 'hour', 'day', 'week', 'month', 'quarter', 'year']);
+const UNIT_MILLIS: Record<string, number> = { millisecond: 1, second: 1000, minute: 60_000, hour: 3_600_000, day: MILLIS_PER_DAY, week: 7 * MILLIS_PER_DAY };
+
+/** The clock-field extractors, of a timestamp, a time, or a date (midnight, as Trino coerces it). */
+function clockField(name: string, render: (x: string) => string): FunctionMapping {
+  return {
+    kind: 'scalar',
+    signatures: `${name}(timestamp(p)), ${name}(time(p)), ${name}(date)`,
+    translate: ([x, ...rest]) => {
+      if (!x || rest.length > 0 || !(isTimestamp(x.type) || isTime(x.type) || x.type.k === 'date')) return undefined;
+      return { sql: `CAST(${render(x.type.k === 'date' ? cast(x, timestamp(0)) : x.sql)} AS BIGINT)`, type: T.bigint };
+    },
+  };
+}
+
+/** min and max of timestamps, times and intervals day to second: DuckDB orders their values as Trino does. */
+function extremeValue(name: string): FunctionMapping {
+  return {
+    kind: 'aggregate',
+    signatures: `${name}(x) for timestamp(p), time(p), interval day to second`,
+    translate: ([x, ...rest], over) => (x && rest.length === 0 && DATETIME_KINDS.has(x.type.k) ? { sql: `${name}(${x.sql})${over}`, type: x.type } : undefined),
+  };
+}
+
+/** Mappings of timestamps and times: new functions, and timestamp forms of the date functions. */
+const DATETIME_FUNCTIONS: Record<string, FunctionMapping> = {
+  ...Object.fromEntries(
+    Object.entries(DATE_FIELDS).map(([name, part]): [string, FunctionMapping] => [
+      name,
+      {
+        kind: 'scalar',
+        signatures: `${name}(timestamp(p))`,
+        translate: ([x, ...rest]) => (x && rest.length === 0 && isTimestamp(x.type) ? { sql: `CAST(${part}(${x.sql}) AS BIGINT)`, type: T.bigint } : undefined),
+      },
+    ]),
+  ),
+  hour: clockField('hour', (x) => `hour(${x})`),
+  minute: clockField('minute', (x) => `minute(${x})`),
+  second: clockField('second', (x) => `second(${x})`),
+  // DuckDB's millisecond() counts from the minute, Trino's from the second.
+  millisecond: clockField('millisecond', (x) => `(microsecond(${x}) % 1000000 // 1000)`),
+  date_trunc: {
+    kind: 'scalar',
+    signatures: `date_trunc(unit, timestamp(p)) for units ${[...UNITS].map((u) => `'${u}'`).join(', ')}`,
+    translate: ([unit, x, ...rest]) => {
+      const u = literalUnit(unit, UNITS);
+      return u && x && rest.length === 0 && isTimestamp(x.type) ? { sql: `date_trunc('${u}', ${x.sql})`, type: x.type } : undefined;
+    },
+  },
+  date_add: {
+    kind: 'scalar',
+    signatures: 'date_add(unit, bigint, timestamp(p)) for the same units, rounded to p digits',
+    translate: ([unit, n, x, ...rest]) => {
+      const u = literalUnit(unit, UNITS);
+      if (!u || !n || !(isInteger(n.type) || n.type.k === 'unknown') || !x || !isTimestamp(x.type) || rest.length > 0) return undefined;
+      const added = `(${x.sql} + to_${u}s(${cast(n, u === 'millisecond' || u === 'second' ? T.bigint : T.integer)}))`;
+      return { sql: roundTimestamp(added, 3, x.type.p), type: x.type };
+    },
+  },
+  date_diff: {
+    kind: 'scalar',
+    signatures: 'date_diff(unit, timestamp(p), timestamp(p)) for the same units and p ≤ 3',
+    translate: ([unit, a, b, ...rest]) => {
+      const u = literalUnit(unit, UNITS);
+      const [x, y] = [asTimestamp(a, false), asTimestamp(b, false)];
+      if (!u || !x || !y || x.p > 3 || y.p > 3 || rest.length > 0) return undefined;
+      // Whole units of elapsed time, truncated toward zero; months and years as whole calendar units, as Joda counts them.
+      const sql = Object.hasOwn(UNIT_MILLIS, u) ? `((epoch_ms(${y.sql}) - epoch_ms(${x.sql})) // ${UNIT_MILLIS[u]})` : `date_sub('${u}', ${x.sql}, ${y.sql})`;
+      return { sql: `CAST(${sql} AS BIGINT)`, type: T.bigint };
+    },
+  },
+  date_format: {
+    kind: 'scalar',
+    signatures: 'date_format(timestamp(p), literal format) with the same specifiers, of the value rounded to milliseconds',
+    translate: ([x, format, ...rest]) => {
+      if (!x || !isTimestamp(x.type) || !format || rest.length > 0) return undefined;
+      const strftime = strftimeFormat(format);
+      // Trino formats the value rounded to milliseconds (%f shows them as microseconds).
+      const rounded = roundTimestamp(x.sql, x.type.p, 3);
+      return strftime === undefined ? undefined : { sql: withinYears(rounded, `strftime(${rounded}, ${quoteString(strftime)})`), type: varchar() };
+    },
+  },
+  min: extremeValue('min'),
+  max: extremeValue('max'),
+  current_timezone: {
+    kind: 'scalar',
+    signatures: 'current_timezone()',
+    translate: (args) => {
+      if (args.length > 0) return undefined;
+      // The execution sets DuckDB's TimeZone from the session's zone (whole-hour offsets as ICU's Etc/GMT∓h): read back as Trino names it.
+      const zone = "current_setting('TimeZone')";
+      const hours = `CAST(regexp_extract(${zone}, '\\d+$') AS INTEGER)`;
+      const offset = `(CASE WHEN starts_with(${zone}, 'Etc/GMT-') THEN '+' ELSE '-' END) || lpad(CAST(${hours} AS VARCHAR), 2, '0') || ':00'`;
+      return { sql: `(CASE WHEN ${zone} IN ('UTC', 'Etc/UTC') THEN 'UTC' WHEN regexp_full_match(${zone}, 'Etc/GMT[+-]\\d+') THEN ${offset} ELSE ${zone} END)`, type: varchar() };
+    },
+  },
+};
+
+/** The functions datetime.ts maps (for the differential's corpus). */
+export const DATETIME_FUNCTION_NAMES: readonly string[] = Object.keys(DATETIME_FUNCTIONS);
+
+/** The function table with the date/time mappings: a function with both tries the timestamp form first. */
+export function withDatetime(base: Record<string, FunctionMapping>): Record<string, FunctionMapping> {
+  const table = { ...base };
+  for (const [name, mapping] of Object.entries(DATETIME_FUNCTIONS)) {
+    const other = Object.hasOwn(base, name) ? base[name] : undefined;
+    table[name] = other
+      ? { kind: other.kind, signatures: `${other.signatures}; ${mapping.signatures}`, translate: (args, over) => mapping.translate(args, over) ?? other.translate(args, over) }
+      : mapping;
+  }
+  return table;
+}
