@@ -155,6 +155,7 @@ export class DuckDbEngine implements LocalEngine {
       catalog: statement.catalog,
       schema: statement.schema,
       parametricDatetime: statement.parametricDatetime,
+      timeZone: statement.timeZone,
     });
     if (translation?.writes === true && this.oneOfWorkers) {
       throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, 'Writing through the embedded engine is not supported with server.workers > 1: each worker process has its own copy of the engine, so the write would reach one of them only');

@@ -141,6 +141,33 @@ function functions(): string[] {
   return sql;
 }
 
+/** timestamp(p) with time zone: literals in zones and offsets (DST gaps and overlaps), AT TIME ZONE, the zone functions, casts, comparisons. */
+function zoned(): string[] {
+  const zones = ['UTC', 'Z', '+00:00', '-00:00', '+05:30', '-08:00', '+14:00', 'America/New_York', 'Europe/Berlin', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'US/Eastern', 'Asia/Calcutta', 'utc', 'GMT', 'Etc/GMT+5', 'Mars/Base', '+5'];
+  return [
+    ...zones.map((z) => `SELECT TIMESTAMP '2024-07-01 12:34:56.789 ${z}', TIMESTAMP '2024-01-01 00:00 ${z}'`),
+    "SELECT TIMESTAMP '2024-03-10 02:30:00 America/New_York'", "SELECT TIMESTAMP '2024-11-03 01:30:00 America/New_York', to_unixtime(TIMESTAMP '2024-11-03 01:30:00 America/New_York')",
+    "SELECT TIMESTAMP '2024-10-27 02:30:00 Europe/Berlin', TIMESTAMP '2024-03-31 02:30:00 Europe/Berlin'", "SELECT TIMESTAMP '2024-04-07 01:45:00 Australia/Lord_Howe'",
+    "SELECT TIMESTAMP '1800-01-01 00:00:00 America/New_York', TIMESTAMP '0001-01-01 12:00:00 UTC', TIMESTAMP '9999-12-31 23:59:59.999999 UTC', TIMESTAMP '2024-02-29 23:59:59.5 +05:30'",
+    "SELECT TIMESTAMP '0001-01-01 00:00:00 +05:00'", "SELECT TIMESTAMP '2024-01-01 00:00:00.1234567 UTC'", "SELECT TIMESTAMP '2024-01-01 00:00:00+05:30', TIMESTAMP '2024-01-01 UTC'",
+    "SELECT TIMESTAMP '2024-01-01 00:00 UTC' AT TIME ZONE 'America/New_York', TIMESTAMP '2024-01-01 00:00 +05:30' AT TIME ZONE '-08:00', TIMESTAMP '2024-06-30 23:00 UTC' AT TIME ZONE 'Asia/Kathmandu'",
+    "SELECT at_timezone(TIMESTAMP '2024-01-01 00:00:00.123456 UTC', 'Europe/Berlin'), at_timezone(CAST(NULL AS timestamp(3) with time zone), 'UTC')",
+    "SELECT TIMESTAMP '2024-01-01 00:00:00' AT TIME ZONE 'UTC'", "SELECT TIMESTAMP '2024-01-01 00:00 UTC' AT TIME ZONE 'Mars/Base'",
+    "SELECT with_timezone(TIMESTAMP '2024-01-01 00:00:00', 'Europe/Berlin'), with_timezone(TIMESTAMP '2024-11-03 01:30:00.5', 'America/New_York'), with_timezone(TIMESTAMP '2024-01-01 10:00:00', '+05:30')",
+    "SELECT with_timezone(TIMESTAMP '2024-03-10 02:30:00', 'America/New_York')", "SELECT with_timezone(TIMESTAMP '2024-04-07 01:45:00', 'Australia/Lord_Howe'), with_timezone(CAST(NULL AS timestamp(0)), 'UTC')",
+    "SELECT to_unixtime(TIMESTAMP '2024-01-01 00:00:00.5 UTC'), to_unixtime(TIMESTAMP '1969-12-31 23:59:59.999 UTC'), to_unixtime(TIMESTAMP '9999-12-31 23:59:59.999 +14:00'), to_unixtime(CAST(NULL AS timestamp(3) with time zone))",
+    "SELECT to_unixtime(TIMESTAMP '2024-01-01 00:00:00.123456 UTC')",
+    "SELECT from_unixtime(1700000000), from_unixtime(0), from_unixtime(-1), from_unixtime(1700000000, 'Asia/Kolkata'), from_unixtime(CAST(NULL AS bigint))", "SELECT from_unixtime(1.5e0)", "SELECT from_unixtime(253402300800)",
+    "SELECT CAST(TIMESTAMP '2024-01-01 00:00 America/New_York' AS timestamp), CAST(TIMESTAMP '2024-01-01 00:00 America/New_York' AS date), CAST(TIMESTAMP '2024-01-01 23:30:00.25 +05:30' AS varchar), CAST(TIMESTAMP '2024-01-01 23:30:00.25 -08:00' AS timestamp(0))",
+    "SELECT CAST(TIMESTAMP '2024-01-01 23:59:59.999 UTC' AS timestamp(0) with time zone)", "SELECT CAST(TIMESTAMP '2024-01-01 00:00:00' AS timestamp(3) with time zone)",
+    "SELECT TIMESTAMP '2024-01-01 00:00 UTC' = TIMESTAMP '2024-01-01 01:00 +01:00', TIMESTAMP '2024-01-01 00:00 UTC' < TIMESTAMP '2024-01-01 00:00 America/New_York', TIMESTAMP '2024-01-01 00:00:00.5 UTC' > TIMESTAMP '2024-01-01 00:00 UTC'",
+    "SELECT TIMESTAMP '2024-01-01 00:00 UTC' = TIMESTAMP '2024-01-01 00:00:00'", "SELECT TIMESTAMP '2024-01-01 00:00 UTC' + INTERVAL '1' DAY",
+    "SELECT x FROM (VALUES TIMESTAMP '2024-01-01 00:00 UTC', TIMESTAMP '2024-01-01 00:30 UTC', NULL) t(x) ORDER BY x DESC", "SELECT x FROM (VALUES TIMESTAMP '2024-01-01 00:00 UTC', TIMESTAMP '2024-01-01 00:00 +01:00') t(x)",
+    "SELECT min(x), max(x), count(DISTINCT x) FROM (VALUES TIMESTAMP '2024-01-01 00:00 America/New_York', TIMESTAMP '2024-07-01 00:00 America/New_York', TIMESTAMP '2024-01-01 00:00 America/New_York') t(x)",
+    "SELECT year(TIMESTAMP '2024-01-01 00:00 UTC')", "SELECT date_trunc('day', TIMESTAMP '2024-01-01 10:00 UTC')",
+  ];
+}
+
 /** The TPC-H dates as timestamps: grouping, filtering and arithmetic over table rows. */
 function tables(): string[] {
   return [
@@ -160,6 +187,8 @@ function session(): Case[] {
     const headers = { ...PARAMETRIC, ...(zone === undefined ? {} : { 'X-Trino-Time-Zone': zone }) };
     return [
       'SELECT current_timezone()',
+      "SELECT current_timestamp > TIMESTAMP '2020-01-01 00:00 UTC', CAST(current_timestamp AS date) = current_date, now() = current_timestamp, CAST(current_timestamp AS timestamp(3)) = localtimestamp",
+      "SELECT date_diff('minute', CAST(current_timestamp AS timestamp(3)), localtimestamp), CAST(current_timestamp AS varchar) LIKE '% ' || current_timezone(), current_timestamp AT TIME ZONE 'UTC' = current_timestamp",
       "SELECT current_date = CAST(localtimestamp AS date), current_date > DATE '2020-01-01', localtimestamp > TIMESTAMP '2020-01-01 00:00:00', date_diff('day', current_date, CAST(localtimestamp AS date))",
       "SELECT CAST(localtimestamp AS timestamp(3)) = localtimestamp, localtimestamp - localtimestamp, date_trunc('day', localtimestamp) = CAST(current_date AS timestamp)",
       "SELECT TIMESTAMP '2024-03-10 02:30:00' + INTERVAL '1' HOUR, CAST(TIMESTAMP '2024-11-03 01:30:00' AS date), hour(TIMESTAMP '2024-03-31 02:30:00')",
@@ -173,10 +202,11 @@ function legacyClient(): Case[] {
     "SELECT TIMESTAMP '2024-01-01 00:00:00.123456', TIMESTAMP '2024-01-01 00:00', TIMESTAMP '2024-12-31 23:59:59.9996', TIMESTAMP '1969-12-31 23:59:59.9995'",
     "SELECT TIME '01:02:03.4', TIME '23:59:59.9996', INTERVAL '2 03:04:05' DAY TO SECOND, CAST(TIMESTAMP '2024-12-31 23:59:59.9996' AS varchar)",
     "SELECT localtimestamp > TIMESTAMP '2020-01-01 00:00:00', x FROM (VALUES TIMESTAMP '2024-02-29 12:00:00.5') t(x)",
+    "SELECT TIMESTAMP '2024-01-01 00:00:00.123456 Europe/Berlin', TIMESTAMP '2024-12-31 23:59:59.9996 +05:30', from_unixtime(0)",
   ].map((sql) => ({ sql }));
 }
 
 export function datetimeCases(): Case[] {
-  const parametric = [...literals(), ...intervals(), ...arithmetic(), ...casts(), ...comparisons(), ...functions(), ...tables()].map((sql) => ({ sql, headers: PARAMETRIC }));
+  const parametric = [...literals(), ...intervals(), ...arithmetic(), ...casts(), ...comparisons(), ...functions(), ...zoned(), ...tables()].map((sql) => ({ sql, headers: PARAMETRIC }));
   return [...parametric, ...session(), ...legacyClient()];
 }

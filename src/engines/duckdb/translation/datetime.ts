@@ -4,8 +4,10 @@
  * p fraction digits, as Trino's is; an interval day to second is a BIGINT count of milliseconds,
  * Trino's own representation. Every result column of these types leaves DuckDB as Trino's text of
  * the value (p digits, or milliseconds for a client without PARAMETRIC_DATETIME), so nothing
- * depends on how the engine would print DuckDB's types. Precisions 7 to 12 (picoseconds), time
- * zones and what is not listed here are refused.
+ * depends on how the engine would print DuckDB's types. A `timestamp(p) with time zone` is a
+ * DuckDB TIMESTAMPTZ (the instant) whose zone the translator knows from the query (a literal's,
+ * the session's, AT TIME ZONE's). Precisions 7 to 12 (picoseconds) and what is not listed here
+ * are refused.
  */
 import { ErrorCodes, QueryFailure } from '../../../protocol/errors.js';
 import { quoteString } from '../../../sql/quoting.js';
@@ -14,6 +16,7 @@ import { notSupported, type Literal, type Pos } from './syntax.js';
 import { T, isInteger, isNumeric, typeMismatch, typeName, varchar, type TrinoType } from './types.js';
 
 type Timestamp = { k: 'timestamp'; p: number };
+type TimestampTz = { k: 'timestampTz'; p: number; zone: string | undefined };
 type Time = { k: 'time'; p: number };
 
 /** DuckDB's (and Trino's) microsecond precision: the finest modelled. */
@@ -22,6 +25,7 @@ const MILLIS_PER_DAY = 86_400_000;
 
 const isTimestamp = (t: TrinoType): t is Timestamp => t.k === 'timestamp';
 const isTime = (t: TrinoType): t is Time => t.k === 'time';
+const isTimestampTz = (t: TrinoType): t is TimestampTz => t.k === 'timestampTz';
 const timestamp = (p: number): Timestamp => ({ k: 'timestamp', p });
 
 function invalidLiteral(message: string, pos: Pos): QueryFailure {
@@ -45,14 +49,103 @@ function validDate(year: number, month: number, day: number): boolean {
  * Trino types it. Other spellings Trino may read (one-digit fields, a zone) are refused.
  */
 export function timestampLiteral(value: string, pos: Pos): { sql: string; type: TrinoType } {
-  const m = /^(\d{4})-(\d{2})-(\d{2})(?: (\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,12}))?)?)?$/.exec(value);
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?: (\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,12}))?)?)?(?: ?([+-]\d{2}:\d{2})| ([A-Za-z]\S*))?$/.exec(value);
   if (!m) throw notSupported(`TIMESTAMP '${value}'`, pos);
-  const [, year, month, day, hour = '00', minute = '00', second = '00', fraction = ''] = m;
+  const [, year, month, day, hour = '00', minute = '00', second = '00', fraction = '', offset, region] = m;
   if (!validDate(Number(year), Number(month), Number(day)) || !clock(hour, minute, second)) {
     throw invalidLiteral(`'${value}' is not a valid TIMESTAMP literal`, pos);
   }
   if (fraction.length > MAX_PRECISION) throw notSupported(`TIMESTAMP literal of precision ${fraction.length}`, pos);
-  return { sql: `TIMESTAMP '${year}-${month}-${day} ${hour}:${minute}:${second}${fraction && `.${fraction}`}'`, type: timestamp(fraction.length) };
+  const written = offset ?? region;
+  if (written === undefined) return { sql: `TIMESTAMP '${year}-${month}-${day} ${hour}:${minute}:${second}${fraction && `.${fraction}`}'`, type: timestamp(fraction.length) };
+  const zone = zoneName(written);
+  if (zone === undefined) throw notSupported(`TIMESTAMP literal with the zone ${written}`, pos);
+  const local = new Date(0);
+  local.setUTCFullYear(Number(year), Number(month) - 1, Number(day));
+  local.setUTCHours(Number(hour), Number(minute), Number(second));
+  const instant = instantOf(local.getTime(), zone);
+  // A local time the zone skips (a DST gap) is not a valid literal in Trino.
+  if (instant === undefined) throw invalidLiteral(`'${value}' is not a valid TIMESTAMP literal`, pos);
+  const utc = new Date(instant);
+  if (utc.getUTCFullYear() < 1 || utc.getUTCFullYear() > 9999) throw notSupported(`TIMESTAMP '${value}' (an instant outside the years 1 to 9999)`, pos);
+  const text = `${utc.toISOString().slice(0, 19).replace('T', ' ')}${fraction && `.${fraction}`}+00`;
+  return { sql: `TIMESTAMPTZ '${text}'`, type: { k: 'timestampTz', p: fraction.length, zone } };
+}
+
+/** `timestamp(p) with time zone` as a CAST target (a column type of that name is the metadata tables' carried type): its zone is the value's. */
+export function zonedCastTarget(text: string): TrinoType | undefined {
+  const m = /^timestamp(?:\((\d+)\))? with time zone$/.exec(text);
+  const p = Number(m?.[1] ?? 3);
+  // A placeholder zone: only a null or a value with its own zone is cast to the type.
+  return m && p <= MAX_PRECISION ? { k: 'timestampTz', p, zone: 'UTC' } : undefined;
+}
+
+/** Trino's name of a zone as written: UTC for its spellings, an offset ±hh:mm, a region; undefined for what Trino would rename (Etc/GMT+5, GMT) or not know. */
+export function zoneName(text: string): string | undefined {
+  if (['UTC', 'Z', 'UT', '+00:00', '-00:00'].includes(text)) return 'UTC';
+  const offset = /^[+-](\d{2}):(\d{2})$/.exec(text);
+  if (offset) return Number(offset[1]) <= 14 && Number(offset[2]) <= 59 ? text : undefined;
+  if (!/^[A-Z][A-Za-z_-]*(\/[A-Z][A-Za-z0-9_+-]*)+$/.test(text) || text.startsWith('Etc/')) return undefined;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: text });
+    return text;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A fixed zone's offset from UTC in minutes (UTC, ±hh:mm), undefined for a region. */
+function fixedOffset(zone: string): number | undefined {
+  if (zone === 'UTC') return 0;
+  const m = /^([+-])(\d{2}):(\d{2})$/.exec(zone);
+  return m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : undefined;
+}
+
+/** A region's offset from UTC in milliseconds at an instant (whole seconds), from the ICU data Node ships. */
+function regionOffset(instant: number, zone: string): number {
+  const format = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+  const parts = Object.fromEntries(format.formatToParts(new Date(instant)).map((p) => [p.type, Number(p.value)]));
+  const wall = new Date(0);
+  wall.setUTCFullYear(parts.year!, parts.month! - 1, parts.day!);
+  wall.setUTCHours(parts.hour!, parts.minute!, parts.second!);
+  return wall.getTime() - instant;
+}
+
+/**
+ * The instant of a local time (epoch milliseconds, whole seconds) in a zone, as Java resolves
+ * it: in a DST overlap the earlier instant; undefined in a gap.
+ */
+function instantOf(local: number, zone: string): number | undefined {
+  const fixed = fixedOffset(zone);
+  if (fixed !== undefined) return local - fixed * 60_000;
+  const candidates = [local - regionOffset(local - MILLIS_PER_DAY, zone), local - regionOffset(local + MILLIS_PER_DAY, zone)];
+  const valid = candidates.filter((instant) => instant + regionOffset(instant, zone) === local);
+  return valid.length === 0 ? undefined : Math.min(...valid);
+}
+
+/** The local time (DuckDB TIMESTAMP) of an instant in a zone. */
+function localTime(instant: string, zone: string): string {
+  const fixed = fixedOffset(zone);
+  if (fixed === undefined) return `timezone(${quoteString(zone)}, ${instant})`;
+  return fixed === 0 ? `timezone('UTC', ${instant})` : `(timezone('UTC', ${instant}) + INTERVAL (${fixed}) MINUTE)`;
+}
+
+/** An instant rounded half up from `from` to `to` fraction digits. */
+function roundInstant(sql: string, from: number, to: number): string {
+  return to >= from ? sql : `timezone('UTC', ${roundTimestamp(`timezone('UTC', ${sql})`, from, to)})`;
+}
+
+const UNKNOWN_ZONE: Pos = { line: 1, column: 1 };
+
+function zoneOf(type: TimestampTz, pos: Pos): string {
+  if (type.zone === undefined) throw notSupported('Values of timestamp with time zone in different zones in one expression', pos);
+  return type.zone;
+}
+
+/** Trino's text of a timestamp with time zone: the local time in its zone, then the zone. */
+function zonedText(sql: string, type: TimestampTz, digits: number, pos: Pos): string {
+  const zone = zoneOf(type, pos);
+  return `(${timestampText(localTime(roundInstant(sql, type.p, digits), zone), digits)} || ${quoteString(` ${zone}`)})`;
 }
 
 /** `TIME 'hh:mm[:ss[.f...]]'`, typed `time(p)` by its fraction digits. */
@@ -136,6 +229,7 @@ function dayToSecondText(sql: string): string {
  */
 export function datetimeResult(type: TrinoType, column: string, parametric: boolean): { sql: string; type: string } | undefined {
   if (type.k === 'intervalDayToSecond') return { sql: dayToSecondText(column), type: 'INTERVAL DAY TO SECOND' };
+  if (isTimestampTz(type)) return { sql: zonedText(column, type, parametric ? type.p : 3, UNKNOWN_ZONE), type: parametric ? typeName(type) : 'timestamp with time zone' };
   if (!isTimestamp(type) && !isTime(type)) return undefined;
   const digits = parametric ? type.p : 3;
   const rounded = isTimestamp(type) ? roundTimestamp(column, type.p, digits) : roundTime(column, type.p, digits);
@@ -152,7 +246,7 @@ export function negateDayToSecond(arg: Typed): { sql: string; type: TrinoType } 
   return { sql: checkedMillis(`(- CAST(${arg.sql} AS HUGEINT))`, 'negation'), type: T.intervalDayToSecond };
 }
 
-const DATETIME_KINDS = new Set<TrinoType['k']>(['timestamp', 'time', 'intervalDayToSecond']);
+const DATETIME_KINDS = new Set<TrinoType['k']>(['timestamp', 'time', 'intervalDayToSecond', 'timestampTz']);
 
 /**
  * Arithmetic on timestamps and intervals day to second, or undefined when neither operand is one
@@ -166,6 +260,7 @@ export function datetimeArithmetic(op: string, a: Typed, b: Typed, pos: Pos): { 
   // With a null operand Trino chooses among several operators: refused.
   if (a.type.k === 'unknown' || b.type.k === 'unknown') throw notSupported(`NULL ${op} a value of type ${typeName(a.type.k === 'unknown' ? b.type : a.type)}`, pos);
   const [x, y] = [a.type, b.type];
+  if (isTimestampTz(x) || isTimestampTz(y)) throw notSupported(`Arithmetic on ${typeName(isTimestampTz(x) ? x : y)}`, pos);
   if (isTimestamp(x) || isTimestamp(y)) {
     const [ts, interval] = isTimestamp(x) ? [a, b] : [b, a];
     const p = (ts.type as Timestamp).p;
@@ -237,6 +332,16 @@ export function datetimeCast(arg: Typed, to: TrinoType, safe: boolean, pos: Pos)
   const unsupported = (): QueryFailure => notSupported(`CAST from ${typeName(from)} to ${typeName(to)}`, pos);
   const noCast = (t: TrinoType): boolean => isNumeric(t) || t.k === 'boolean' || t.k === 'varbinary';
   if ((DATETIME_KINDS.has(from.k) && noCast(to)) || (DATETIME_KINDS.has(to.k) && noCast(from))) throw typeMismatch(`Cannot cast ${typeName(from)} to ${typeName(to)}`, pos);
+  if (isTimestampTz(from)) {
+    const local = (): string => localTime(arg.sql, zoneOf(from, pos));
+    if (isTimestampTz(to)) return { sql: roundInstant(arg.sql, from.p, to.p), type: { ...to, zone: from.zone } };
+    if (isTimestamp(to)) return { sql: roundTimestamp(local(), from.p, to.p), type: to };
+    if (to.k === 'date') return { sql: `CAST(${local()} AS DATE)`, type: to };
+    if (to.k === 'varchar' && to.length === undefined) return { sql: zonedText(arg.sql, from, from.p, pos), type: varchar() };
+    throw unsupported();
+  }
+  // Into a zone: the session's, which DuckDB resolves differently in a DST overlap.
+  if (isTimestampTz(to)) throw unsupported();
   if (isTimestamp(to)) {
     if (isTimestamp(from)) return { sql: roundTimestamp(arg.sql, from.p, to.p), type: to };
     if (from.k === 'date') return { sql: `CAST(${arg.sql} AS TIMESTAMP)`, type: to };
@@ -279,6 +384,69 @@ export function localTimestamp(): { sql: string; type: TrinoType } {
   return { sql: roundTimestamp('CAST(current_localtimestamp() AS TIMESTAMP)', MAX_PRECISION, 3), type: timestamp(3) };
 }
 
+/** The session's zone as Trino names it: the client's, or else the gateway's own (DuckDB's default TimeZone). */
+function sessionZone(timeZone: string | undefined, pos: Pos): string {
+  const own = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const zone = zoneName(timeZone ?? (own === 'Etc/UTC' ? 'UTC' : own));
+  if (zone === undefined) throw notSupported(`The session time zone ${timeZone ?? own}`, pos);
+  return zone;
+}
+
+/** `current_timestamp` and `now()`: the transaction's instant in the session's zone, as timestamp(3) with time zone. */
+export function currentTimestamp(timeZone: string | undefined, pos: Pos): { sql: string; type: TrinoType } {
+  return { sql: roundInstant('get_current_timestamp()', MAX_PRECISION, 3), type: { k: 'timestampTz', p: 3, zone: sessionZone(timeZone, pos) } };
+}
+
+function literalZone(t: Typed | undefined, pos: Pos): string | undefined {
+  if (t === undefined || t.expr.k !== 'literal' || t.expr.lit.k !== 'string') return undefined;
+  const zone = zoneName(t.expr.lit.value);
+  if (zone === undefined) throw notSupported(`The time zone '${t.expr.lit.value}'`, pos);
+  return zone;
+}
+
+/**
+ * The functions that need the session's zone: `now()`, `at_timezone` (and `AT TIME ZONE`) of a
+ * timestamp with time zone, `with_timezone`, `from_unixtime`; undefined for any other call.
+ */
+export function zonedCall(name: string, args: Typed[], timeZone: string | undefined, pos: Pos): { sql: string; type: TrinoType } | undefined {
+  const [x, zoneArgument, ...rest] = args;
+  if (name === 'now' && args.length === 0) return currentTimestamp(timeZone, pos);
+  // A timestamp where Trino takes one with a zone is placed in the session's zone; exactly only for a fixed zone (no DST).
+  const sessionOffset = x && isTimestamp(x.type) && (name === 'to_unixtime' || name === 'at_timezone') ? fixedOffset(sessionZone(timeZone, pos)) : undefined;
+  if (sessionOffset !== undefined && x && isTimestamp(x.type)) {
+    const instant: Typed = { ...x, sql: `timezone('UTC', ${x.sql} - INTERVAL (${sessionOffset}) MINUTE)`, type: { k: 'timestampTz', p: x.type.p, zone: undefined } };
+    return zonedCall(name, [instant, ...args.slice(1)], timeZone, pos) ?? unixTime(instant);
+  }
+  if (name === 'at_timezone' && x && isTimestampTz(x.type) && rest.length === 0) {
+    const zone = literalZone(zoneArgument, pos);
+    return zone === undefined ? undefined : { sql: x.sql, type: { ...x.type, zone } };
+  }
+  if (name === 'with_timezone' && x && isTimestamp(x.type) && rest.length === 0) {
+    const zone = literalZone(zoneArgument, pos);
+    if (zone === undefined) return undefined;
+    const fixed = fixedOffset(zone);
+    const type: TrinoType = { k: 'timestampTz', p: x.type.p, zone };
+    if (fixed !== undefined) return { sql: `timezone('UTC', ${x.sql} - INTERVAL (${fixed}) MINUTE)`, type };
+    // DuckDB takes a local time in a DST overlap at the later instant, Java at the earlier; a local time in a gap is refused.
+    const later = `timezone(${quoteString(zone)}, ${x.sql})`;
+    const gap = raise('NOT_SUPPORTED', 'with_timezone of a local time that the zone skips is not supported by the embedded engine');
+    const earlier = (minutes: number): string => `(${later} - INTERVAL ${minutes} MINUTE)`;
+    const back = (minutes: number): string => `${localTime(earlier(minutes), zone)} = ${x.sql}`;
+    return {
+      sql: `(CASE WHEN ${x.sql} IS NULL THEN NULL WHEN ${localTime(later, zone)} <> ${x.sql} THEN ${gap} WHEN ${back(60)} THEN ${earlier(60)} WHEN ${back(30)} THEN ${earlier(30)} ELSE ${later} END)`,
+      type,
+    };
+  }
+  if (name === 'from_unixtime' && x && isInteger(x.type) && args.length <= 2) {
+    // Whole seconds only: Trino's rounding of a double's fraction is not modelled.
+    const zone = zoneArgument === undefined ? sessionZone(timeZone, pos) : literalZone(zoneArgument, pos);
+    if (zone === undefined) return undefined;
+    const refused = raise('NOT_SUPPORTED', 'from_unixtime outside the years 1 to 9999 is not supported by the embedded engine');
+    return { sql: `(CASE WHEN ${x.sql} NOT BETWEEN -62135596800 AND 253402300799 THEN ${refused} ELSE timezone('UTC', make_timestamp(CAST(${x.sql} AS BIGINT) * 1000000)) END)`, type: { k: 'timestampTz', p: 3, zone } };
+  }
+  return undefined;
+}
+
 /** A timestamp argument, or a date Trino coerces to timestamp(0) where only timestamps are taken. */
 function asTimestamp(t: Typed | undefined, dates: boolean): { sql: string; p: number } | undefined {
   if (t && isTimestamp(t.type)) return { sql: t.sql, p: t.type.p };
@@ -306,11 +474,16 @@ function clockField(name: string, render: (x: string) => string): FunctionMappin
   };
 }
 
+/** to_unixtime of a timestamp with time zone: its epoch milliseconds over 1000, as Trino divides them. */
+function unixTime(x: Typed): { sql: string; type: TrinoType } | undefined {
+  return isTimestampTz(x.type) && x.type.p <= 3 ? { sql: `(CAST(epoch_ms(${x.sql}) AS DOUBLE) / 1000)`, type: T.double } : undefined;
+}
+
 /** min and max of timestamps, times and intervals day to second: DuckDB orders their values as Trino does. */
 function extremeValue(name: string): FunctionMapping {
   return {
     kind: 'aggregate',
-    signatures: `${name}(x) for timestamp(p), time(p), interval day to second`,
+    signatures: `${name}(x) for timestamp(p), time(p), timestamp(p) with time zone, interval day to second`,
     translate: ([x, ...rest], over) => (x && rest.length === 0 && DATETIME_KINDS.has(x.type.k) ? { sql: `${name}(${x.sql})${over}`, type: x.type } : undefined),
   };
 }
@@ -372,6 +545,11 @@ const DATETIME_FUNCTIONS: Record<string, FunctionMapping> = {
       const rounded = roundTimestamp(x.sql, x.type.p, 3);
       return strftime === undefined ? undefined : { sql: withinYears(rounded, `strftime(${rounded}, ${quoteString(strftime)})`), type: varchar() };
     },
+  },
+  to_unixtime: {
+    kind: 'scalar',
+    signatures: 'to_unixtime(timestamp(p) with time zone) for p ≤ 3 (of a timestamp(p) in a session zone without DST too)',
+    translate: ([x, ...rest]) => (x && rest.length === 0 ? unixTime(x) : undefined),
   },
   min: extremeValue('min'),
   max: extremeValue('max'),

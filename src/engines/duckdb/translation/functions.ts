@@ -42,6 +42,8 @@ export interface FunctionMapping {
 
 export function cast(t: Typed, to: TrinoType): string {
   if (t.type.k === 'unknown') return `CAST(NULL AS ${duckType(to)})`;
+  // DuckDB places a local time in a DST overlap at the later instant, Trino at the earlier: refused when met.
+  if (to.k === 'timestampTz' && t.type.k !== 'timestampTz') return raise('NOT_SUPPORTED', 'Comparing or combining a timestamp or date with a timestamp with time zone is not supported by the embedded engine');
   if (duckType(t.type) === duckType(to)) return t.sql;
   return `CAST(${t.sql} AS ${duckType(to)})`;
 }

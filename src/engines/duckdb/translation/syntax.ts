@@ -45,7 +45,7 @@ export type Expr = { pos: Pos } & (
   | { k: 'cast'; arg: Expr; type: string; safe: boolean }
   | { k: 'extract'; field: string; arg: Expr }
   | { k: 'call'; name: string; args: Expr[]; distinct: boolean; star: boolean; over?: Window }
-  | { k: 'session'; name: 'current_user' | 'current_catalog' | 'current_schema' | 'current_date' | 'localtimestamp' }
+  | { k: 'session'; name: 'current_user' | 'current_catalog' | 'current_schema' | 'current_date' | 'localtimestamp' | 'current_timestamp' }
 );
 
 export interface Window {
@@ -133,7 +133,7 @@ const CLAUSE_WORDS = new Set([
 ]);
 
 /** Session functions written without parentheses. */
-const SESSION_WORDS = new Set(['CURRENT_USER', 'CURRENT_CATALOG', 'CURRENT_SCHEMA', 'CURRENT_DATE', 'LOCALTIMESTAMP']);
+const SESSION_WORDS = new Set(['CURRENT_USER', 'CURRENT_CATALOG', 'CURRENT_SCHEMA', 'CURRENT_DATE', 'LOCALTIMESTAMP', 'CURRENT_TIMESTAMP']);
 /** Integer types whose typed literals (`BIGINT '5'`, as the JDBC driver binds setLong) are translated. */
 const INTEGER_LITERALS = new Set(['BIGINT', 'INTEGER', 'SMALLINT', 'TINYINT']);
 const TYPED_LITERALS = new Set(['DATE', 'DECIMAL', 'TIMESTAMP', 'TIME', 'REAL', 'DOUBLE', 'BIGINT', 'INTEGER', 'SMALLINT', 'TINYINT', 'CHAR', 'VARCHAR', 'JSON', 'IPADDRESS', 'UUID']);
@@ -736,7 +736,14 @@ class TranslationParser {
   private postfix(): Expr {
     const e = this.primary();
     if (this.isSymbol('[')) throw notSupported('Subscript', this.pos());
-    if (this.isWord('AT') && this.isWord('TIME', 1)) throw notSupported('AT TIME ZONE', this.pos());
+    if (this.isWord('AT') && this.isWord('TIME', 1) && this.isWord('ZONE', 2)) {
+      // `x AT TIME ZONE zone` is Trino's at_timezone(x, zone).
+      const pos = this.pos();
+      this.next();
+      this.next();
+      this.next();
+      return { k: 'call', name: 'at_timezone', args: [e, this.primary()], distinct: false, star: false, pos };
+    }
     if (this.isSymbol('.')) throw notSupported('Field reference', this.pos());
     return e;
   }
@@ -917,6 +924,12 @@ class TranslationParser {
       } while (this.acceptSymbol(','));
       this.expectSymbol(')');
       name += `(${params.join(',')})`;
+    }
+    if ((name === 'timestamp' || name.startsWith('timestamp(')) && this.isWord('WITH') && this.isWord('TIME', 1) && this.isWord('ZONE', 2)) {
+      this.next();
+      this.next();
+      this.next();
+      return `${name} with time zone`;
     }
     if (this.isWord('WITH') || this.isWord('WITHOUT') || this.isWord('ARRAY')) throw notSupported(`Type ${name} ${this.peek().value}`, pos);
     return name;

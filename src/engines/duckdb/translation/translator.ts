@@ -11,7 +11,20 @@
  */
 import { ErrorCodes, QueryFailure } from '../../../protocol/errors.js';
 import { quoteIdentifier, quoteString } from '../../../sql/quoting.js';
-import { datetimeArithmetic, datetimeCast, datetimeResult, dayToSecondLiteral, extractField, localTimestamp, negateDayToSecond, timeLiteral, timestampLiteral } from './datetime.js';
+import {
+  currentTimestamp,
+  datetimeArithmetic,
+  datetimeCast,
+  datetimeResult,
+  dayToSecondLiteral,
+  extractField,
+  localTimestamp,
+  negateDayToSecond,
+  timeLiteral,
+  timestampLiteral,
+  zonedCall,
+  zonedCastTarget,
+} from './datetime.js';
 import { FUNCTION_TABLE } from './function-table.js';
 import { DATE_FIELDS, TRINO_REJECTS, cast, raise, type Typed } from './functions.js';
 import {
@@ -55,6 +68,8 @@ export interface TranslationSession {
   schema?: string | undefined;
   /** The client sent PARAMETRIC_DATETIME: timestamps and times are shown with their precision (else as milliseconds, typed `timestamp`). */
   parametricDatetime?: boolean | undefined;
+  /** The session's time zone (`X-Trino-Time-Zone`), when the client set one. */
+  timeZone?: string | undefined;
 }
 
 /** Trino column types of a table (`catalog.schema.table`, lower-cased), or which part of its name names nothing. */
@@ -733,6 +748,7 @@ export class Translator {
         // DuckDB's TimeZone is the session's: its current date is the session zone's.
         if (e.name === 'current_date') return { sql: 'current_date', type: T.date };
         if (e.name === 'localtimestamp') return localTimestamp();
+        if (e.name === 'current_timestamp') return currentTimestamp(this.session.timeZone, e.pos);
         const value = e.name === 'current_catalog' ? this.session.catalog : this.session.catalog === undefined ? undefined : this.session.schema;
         return { sql: value === undefined ? 'CAST(NULL AS VARCHAR)' : quoteString(value), type: varchar() };
       }
@@ -1072,7 +1088,7 @@ export class Translator {
   }
 
   private castExpr(arg: Typed, target: string, safe: boolean, pos: Pos): { sql: string; type: TrinoType } {
-    const to = parseTypeName(target);
+    const to = parseTypeName(target) ?? zonedCastTarget(target);
     if (!to) throw notSupported(`CAST to ${target}`, pos);
     const from = arg.type;
     const fn = safe ? 'TRY_CAST' : 'CAST';
@@ -1116,6 +1132,8 @@ export class Translator {
     const over = e.over ? this.window(e.over, scope) : '';
     if (e.name === 'count' && e.star) return { sql: `count(*)${over}`, type: T.bigint };
     const args = e.args.map((a) => this.expr(a, scope));
+    const zoned = e.over || e.distinct ? undefined : zonedCall(e.name, args, this.session.timeZone, e.pos);
+    if (zoned) return zoned;
     const special = this.specialForm(e.name, args, e.pos);
     if (special) {
       if (e.over || e.distinct) throw notSupported(`${e.name} with OVER or DISTINCT`, e.pos);

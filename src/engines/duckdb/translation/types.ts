@@ -21,7 +21,13 @@ export type TrinoType =
   /** Held in DuckDB as a BIGINT count of milliseconds, Trino's own representation (a Java long). */
   | { k: 'intervalDayToSecond' }
   /** `timestamp(p)` and `time(p)` with p ≤ 6, held as DuckDB TIMESTAMP and TIME (microseconds), always rounded to p digits. */
-  | { k: 'timestamp' | 'time'; p: number };
+  | { k: 'timestamp' | 'time'; p: number }
+  /**
+   * `timestamp(p) with time zone`, held as a DuckDB TIMESTAMPTZ (the instant). Trino's value also
+   * carries a zone, which the translator knows statically: `zone` names it, undefined when values
+   * of several zones meet (such a column is not shown).
+   */
+  | { k: 'timestampTz'; p: number; zone: string | undefined };
 
 export const T = {
   tinyint: { k: 'tinyint' },
@@ -77,6 +83,7 @@ export function typeName(t: TrinoType): string {
   if (t.k === 'intervalYearToMonth') return 'interval year to month';
   if (t.k === 'intervalDayToSecond') return 'interval day to second';
   if (t.k === 'timestamp' || t.k === 'time') return `${t.k}(${t.p})`;
+  if (t.k === 'timestampTz') return `timestamp(${t.p}) with time zone`;
   return t.k;
 }
 
@@ -104,6 +111,8 @@ export function duckType(t: TrinoType): string {
     case 'timestamp':
     case 'time':
       return t.k.toUpperCase();
+    case 'timestampTz':
+      return 'TIMESTAMPTZ';
     case 'carried':
       return t.duck;
     default:
@@ -155,6 +164,12 @@ export function commonType(a: TrinoType, b: TrinoType): TrinoType | undefined {
   // A date widens to a timestamp; of two precisions, the finer.
   if ((a.k === 'timestamp' || a.k === 'date') && (b.k === 'timestamp' || b.k === 'date') && a.k !== b.k) return a.k === 'timestamp' ? a : b;
   if ((a.k === 'timestamp' && b.k === 'timestamp') || (a.k === 'time' && b.k === 'time')) return a.p >= b.p ? a : b;
+  // With a zone: the finer precision; the zone only when both have it.
+  const instant = (t: TrinoType): number | undefined => (t.k === 'timestampTz' || t.k === 'timestamp' ? t.p : t.k === 'date' ? 0 : undefined);
+  const [pa, pb] = [instant(a), instant(b)];
+  if ((a.k === 'timestampTz' || b.k === 'timestampTz') && pa !== undefined && pb !== undefined) {
+    return { k: 'timestampTz', p: Math.max(pa, pb), zone: a.k === 'timestampTz' && b.k === 'timestampTz' && a.zone === b.zone ? a.zone : undefined };
+  }
   if (a.k === 'carried' || b.k === 'carried') return sameType(a, b) ? a : undefined;
   if (a.k === b.k && a.k !== 'decimal') return a;
   return undefined;
