@@ -130,6 +130,16 @@ function localTime(instant: string, zone: string): string {
   return fixed === 0 ? `timezone('UTC', ${instant})` : `(timezone('UTC', ${instant}) + INTERVAL (${fixed}) MINUTE)`;
 }
 
+/** ISO 8601's offset of an instant in a zone: `Z` for UTC, else ±hh:mm (a region's offset at that instant). */
+function isoOffset(instant: string, zone: string): string {
+  if (zone === 'UTC') return "'Z'";
+  if (fixedOffset(zone) !== undefined) return quoteString(zone);
+  const minutes = `CAST(date_diff('second', timezone('UTC', ${instant}), ${localTime(instant, zone)}) AS BIGINT)`;
+  const refused = raise('NOT_SUPPORTED', 'to_iso8601 of a zone offset with seconds (local mean time) is not supported by the embedded engine');
+  const two = (n: string): string => `lpad(CAST(${n} AS VARCHAR), 2, '0')`;
+  return `(CASE WHEN ${minutes} % 60 <> 0 THEN ${refused} ELSE (CASE WHEN ${minutes} < 0 THEN '-' ELSE '+' END) || ${two(`abs(${minutes}) // 3600`)} || ':' || ${two(`abs(${minutes}) // 60 % 60`)} END)`;
+}
+
 /** An instant rounded half up from `from` to `to` fraction digits. */
 function roundInstant(sql: string, from: number, to: number): string {
   return to >= from ? sql : `timezone('UTC', ${roundTimestamp(`timezone('UTC', ${sql})`, from, to)})`;
@@ -437,6 +447,7 @@ export function zonedCall(name: string, args: Typed[], timeZone: string | undefi
       type,
     };
   }
+  if (name === 'from_iso8601_timestamp' && x && args.length === 1 && x.expr.k === 'literal' && x.expr.lit.k === 'string') return iso8601Timestamp(x.expr.lit.value, timeZone, pos);
   if (name === 'from_unixtime' && x && isInteger(x.type) && args.length <= 2) {
     // Whole seconds only: Trino's rounding of a double's fraction is not modelled.
     const zone = zoneArgument === undefined ? sessionZone(timeZone, pos) : literalZone(zoneArgument, pos);
@@ -445,6 +456,26 @@ export function zonedCall(name: string, args: Typed[], timeZone: string | undefi
     return { sql: `(CASE WHEN ${x.sql} NOT BETWEEN -62135596800 AND 253402300799 THEN ${refused} ELSE timezone('UTC', make_timestamp(CAST(${x.sql} AS BIGINT) * 1000000)) END)`, type: { k: 'timestampTz', p: 3, zone } };
   }
   return undefined;
+}
+
+/**
+ * from_iso8601_timestamp of a literal: `yyyy-mm-dd[Thh:mm[:ss[.fff]]][Z|±hh:mm]`, in the session's
+ * zone when the text has no offset; other texts are refused.
+ */
+function iso8601Timestamp(text: string, timeZone: string | undefined, pos: Pos): { sql: string; type: TrinoType } {
+  const m = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?))?(Z|[+-]\d{2}:\d{2})?$/.exec(text);
+  if (!m) throw notSupported(`from_iso8601_timestamp('${text}')`, pos);
+  const [, date, time = '00:00', offset] = m;
+  const zone = offset === undefined ? sessionZone(timeZone, pos) : offset === 'Z' ? 'UTC' : zoneName(offset);
+  if (zone === undefined) throw notSupported(`from_iso8601_timestamp('${text}')`, pos);
+  const fraction = time.split('.')[1] ?? '';
+  try {
+    const literal = timestampLiteral(`${date} ${time.split('.')[0]}${fraction && `.${fraction.padEnd(3, '0')}`} ${zone}`, pos);
+    return { sql: literal.sql, type: { k: 'timestampTz', p: 3, zone } };
+  } catch {
+    // An impossible date or a local time in a DST gap: Trino's answer (an error or a shifted time) is not modelled.
+    throw notSupported(`from_iso8601_timestamp('${text}')`, pos);
+  }
 }
 
 /** A timestamp argument, or a date Trino coerces to timestamp(0) where only timestamps are taken. */
@@ -550,6 +581,37 @@ const DATETIME_FUNCTIONS: Record<string, FunctionMapping> = {
     kind: 'scalar',
     signatures: 'to_unixtime(timestamp(p) with time zone) for p ≤ 3 (of a timestamp(p) in a session zone without DST too)',
     translate: ([x, ...rest]) => (x && rest.length === 0 ? unixTime(x) : undefined),
+  },
+  to_iso8601: {
+    kind: 'scalar',
+    signatures: 'to_iso8601(date), to_iso8601(timestamp(p)), to_iso8601(timestamp(p) with time zone)',
+    translate: ([x, ...rest]) => {
+      if (!x || rest.length > 0) return undefined;
+      if (x.type.k === 'date') return { sql: withinYears(x.sql, `strftime(${x.sql}, '%Y-%m-%d')`), type: varchar(16) };
+      const zoned = isTimestampTz(x.type) ? x.type : undefined;
+      if (!isTimestamp(x.type) && !zoned) return undefined;
+      const p = isTimestamp(x.type) ? x.type.p : zoned!.p;
+      const zone = zoned && zoned.zone;
+      if (zoned && zone === undefined) return undefined;
+      const local = zone === undefined ? x.sql : localTime(x.sql, zone);
+      const text = `replace(${timestampText(local, p)}, ' ', 'T')`;
+      if (zone === undefined) return { sql: text, type: varchar(22 + (p > 0 ? p + 1 : 0)) };
+      return { sql: `(${text} || ${isoOffset(x.sql, zone)})`, type: varchar(28 + (p > 0 ? p + 1 : 0)) };
+    },
+  },
+  from_iso8601_date: {
+    kind: 'scalar',
+    signatures: 'from_iso8601_date(varchar) of yyyy-m-d, years 1 to 9999 (week and ordinal dates refused)',
+    translate: ([s, ...rest]) => {
+      if (!s || rest.length > 0 || (s.type.k !== 'varchar' && s.type.k !== 'unknown')) return undefined;
+      const text = cast(s, varchar());
+      const pattern = "'^(\\d{4})-(\\d{1,2})-(\\d{1,2})$'";
+      const part = (i: number, width: number): string => `lpad(regexp_extract(${text}, ${pattern}, ${i}), ${width}, '0')`;
+      const parsed = `TRY_CAST(${part(1, 4)} || '-' || ${part(2, 2)} || '-' || ${part(3, 2)} AS DATE)`;
+      const unread = raise('NOT_SUPPORTED', 'from_iso8601_date of a text other than yyyy-m-d (years 1 to 9999) is not supported by the embedded engine');
+      const invalid = `error('QG:INVALID_FUNCTION_ARGUMENT:Cannot parse "' || ${text} || '"')`;
+      return { sql: `(CASE WHEN ${text} IS NULL THEN NULL WHEN NOT regexp_matches(${text}, ${pattern}) OR ${part(1, 4)} = '0000' THEN ${unread} WHEN ${parsed} IS NULL THEN ${invalid} ELSE ${parsed} END)`, type: T.date };
+    },
   },
   min: extremeValue('min'),
   max: extremeValue('max'),
