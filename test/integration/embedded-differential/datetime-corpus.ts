@@ -126,6 +126,12 @@ const FUNCTION_ARGUMENTS: Record<string, string[]> = {
     "TIMESTAMP '2024-01-01 00:00:59.9996', '%s %f'", "TIMESTAMP '1969-12-31 23:59:59.9996', '%Y %s %f'", "TIMESTAMP '2024-01-01 00:00:59.1235', '%f'",
   ],
   current_timezone: [''],
+  date_parse: [
+    "'2024-02-29 13:04:05', '%Y-%m-%d %H:%i:%s'", "'2024-2-9 1:2:3', '%Y-%m-%d %H:%i:%S'", "'02/29/2024', '%m/%d/%Y'", "'2024-02-29', '%Y-%m-%d'", "'29.02.2024, 23:59', '%d.%m.%Y, %H:%i'",
+    "'2024-02-30', '%Y-%m-%d'", "'2023-02-29', '%Y-%m-%d'", "'2024-02-29 24:00:00', '%Y-%m-%d %H:%i:%s'", "'2024-02-29 23:60:00', '%Y-%m-%d %H:%i:%s'", "'2024-13-01', '%Y-%m-%d'",
+    "'2024-02-29 ', '%Y-%m-%d'", "'x', '%Y-%m-%d'", "'12024-02-29', '%Y-%m-%d'", "'0001-01-01', '%Y-%m-%d'", 'CAST(NULL AS varchar), \'%Y-%m-%d\'',
+    "'20240229', '%Y%m%d'", "'2024-02-29 01:02:03.123', '%Y-%m-%d %H:%i:%s.%f'", "'13:04', '%H:%i'", "'2024-02-29T01:02', '%Y-%m-%dT%H:%i'", "'2024-02-29', '%Y-%m-%e'",
+  ],
   to_iso8601: [
     "DATE '2024-02-29'", "DATE '0099-01-01'", 'CAST(NULL AS date)', "TIMESTAMP '2024-02-29 01:02:03'", "TIMESTAMP '2024-02-29 01:02:03.123456'", "TIMESTAMP '2024-02-29 01:02:03.100'",
     "TIMESTAMP '2024-02-29 01:02:03.5 UTC'", "TIMESTAMP '2024-02-29 01:02:03 +05:30'", "TIMESTAMP '2024-02-29 01:02:03 America/New_York'", "TIMESTAMP '2024-07-01 01:02:03.25 America/New_York'",
@@ -142,7 +148,8 @@ function functions(): string[] {
   const sql: string[] = [];
   // from_iso8601_timestamp takes the session's zone, so the translator maps it apart from the table.
   for (const name of [...DATETIME_FUNCTION_NAMES, 'from_iso8601_timestamp']) {
-    const args = FUNCTION_ARGUMENTS[name] ?? TIMESTAMPS;
+    // The date fields of a timestamp are DuckDB's date parts, as for dates (corpus.ts): a leap day, a year's end, before 1970, null.
+    const args = FUNCTION_ARGUMENTS[name] ?? [TIMESTAMPS[0]!, TIMESTAMPS[1]!, TIMESTAMPS[3]!, TIMESTAMPS[8]!];
     for (const a of args) sql.push(`SELECT ${name}(${a})`);
   }
   for (const field of ['YEAR', 'QUARTER', 'MONTH', 'WEEK', 'DAY', 'DAY_OF_MONTH', 'DAY_OF_WEEK', 'DOW', 'DAY_OF_YEAR', 'DOY', 'YEAR_OF_WEEK', 'YOW', 'HOUR', 'MINUTE', 'SECOND']) {

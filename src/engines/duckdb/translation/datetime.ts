@@ -145,7 +145,8 @@ function roundInstant(sql: string, from: number, to: number): string {
   return to >= from ? sql : `timezone('UTC', ${roundTimestamp(`timezone('UTC', ${sql})`, from, to)})`;
 }
 
-const UNKNOWN_ZONE: Pos = { line: 1, column: 1 };
+/** Where a refusal of a result column points: the statement (a column has no position of its own here). */
+const RESULT_POSITION: Pos = { line: 1, column: 1 };
 
 function zoneOf(type: TimestampTz, pos: Pos): string {
   if (type.zone === undefined) throw notSupported('Values of timestamp with time zone in different zones in one expression', pos);
@@ -239,7 +240,7 @@ function dayToSecondText(sql: string): string {
  */
 export function datetimeResult(type: TrinoType, column: string, parametric: boolean): { sql: string; type: string } | undefined {
   if (type.k === 'intervalDayToSecond') return { sql: dayToSecondText(column), type: 'INTERVAL DAY TO SECOND' };
-  if (isTimestampTz(type)) return { sql: zonedText(column, type, parametric ? type.p : 3, UNKNOWN_ZONE), type: parametric ? typeName(type) : 'timestamp with time zone' };
+  if (isTimestampTz(type)) return { sql: zonedText(column, type, parametric ? type.p : 3, RESULT_POSITION), type: parametric ? typeName(type) : 'timestamp with time zone' };
   if (!isTimestamp(type) && !isTime(type)) return undefined;
   const digits = parametric ? type.p : 3;
   const rounded = isTimestamp(type) ? roundTimestamp(column, type.p, digits) : roundTime(column, type.p, digits);
@@ -304,8 +305,8 @@ export function datetimeArithmetic(op: string, a: Typed, b: Typed, pos: Pos): { 
 
 /**
  * The text a varchar is cast to a date or timestamp from, as Trino reads it: white space around
- * it, one- or two-digit fields, a year of four digits (up to four in a date), up to six fraction digits. Text that
- * cannot be a date (it does not start `[sign]digits-digits-digits`) fails as in Trino; text that
+ * it, one- or two-digit fields, a year of four digits (up to four in a date), up to six
+ * fraction digits. Text that cannot be a date (it does not start `[sign]digits-digits-digits`) fails as in Trino; text that
  * might be one in Trino but is not read here (a sign, a longer year, a zone, more digits) is
  * refused when met.
  */
@@ -316,7 +317,7 @@ const MAYBE_DATE = '^\\s*[+-]?\\d+-\\d+-\\d+';
 function parsedText(s: string, to: Timestamp | { k: 'date' }, safe: boolean): string {
   // Trino reads a date's year of one to four digits, a timestamp's of four only.
   const pattern = `${to.k === 'date' ? DATE_TEXT : DATE_TEXT.replace('{1,4}', '{4}')}${to.k === 'date' ? '' : CLOCK_TEXT}\\s*$`;
-  const group = (i: number, width: number, fallback = '0'): string => `lpad(coalesce(nullif(regexp_extract(${s}, '${pattern}', ${i}), ''), '${fallback}'), ${width}, '0')`;
+  const group = (i: number, width: number): string => `lpad(coalesce(nullif(regexp_extract(${s}, '${pattern}', ${i}), ''), '0'), ${width}, '0')`;
   const date = `${group(1, 4)} || '-' || ${group(2, 2)} || '-' || ${group(3, 2)}`;
   const fraction = `rpad(regexp_extract(${s}, '${pattern}', 7), 6, '0')`;
   const canonical = to.k === 'date' ? date : `${date} || ' ' || ${group(4, 2)} || ':' || ${group(5, 2)} || ':' || ${group(6, 2)} || '.' || ${fraction}`;
@@ -505,6 +506,54 @@ function clockField(name: string, render: (x: string) => string): FunctionMappin
   };
 }
 
+/**
+ * date_parse's MySQL-style specifiers whose parsing DuckDB's strptime does as Trino's Joda
+ * formatter does, with the text each reads (a four-digit year, one or two digits otherwise).
+ */
+const PARSE_SPECIFIERS: Record<string, { strptime: string; pattern: string }> = {
+  Y: { strptime: '%Y', pattern: '\\d{4}' },
+  m: { strptime: '%m', pattern: '\\d{1,2}' },
+  d: { strptime: '%d', pattern: '\\d{1,2}' },
+  H: { strptime: '%H', pattern: '\\d{1,2}' },
+  i: { strptime: '%M', pattern: '\\d{1,2}' },
+  s: { strptime: '%S', pattern: '\\d{1,2}' },
+  S: { strptime: '%S', pattern: '\\d{1,2}' },
+};
+/** Literal characters allowed between specifiers (Joda matches letters case-insensitively: not modelled). */
+const PARSE_SEPARATORS = new Set(['-', '/', ':', '.', ',', ' ']);
+
+/** A date_parse format as a strptime format and the regular expression of the text it reads; undefined for a computed format. */
+function parseFormat(format: Typed): { strptime: string; pattern: string } | undefined {
+  if (format.expr.k !== 'literal' || format.expr.lit.k !== 'string') return undefined;
+  const text = format.expr.lit.value;
+  let strptime = '';
+  let pattern = '';
+  let previousWasField = false;
+  const seen = new Set<string>();
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c !== '%') {
+      if (!PARSE_SEPARATORS.has(c)) throw notSupported(`date_parse format character '${c}'`, format.expr.pos);
+      strptime += c;
+      pattern += c === '.' ? '\\.' : c;
+      previousWasField = false;
+      continue;
+    }
+    const specifier = text[++i] ?? '';
+    const mapped = Object.hasOwn(PARSE_SPECIFIERS, specifier) ? PARSE_SPECIFIERS[specifier] : undefined;
+    if (mapped === undefined) throw notSupported(`date_parse specifier %${specifier}`, format.expr.pos);
+    // Adjacent numbers are split by width in Joda, not modelled here.
+    if (previousWasField) throw notSupported('date_parse with two adjacent specifiers', format.expr.pos);
+    strptime += mapped.strptime;
+    pattern += `(${mapped.pattern})`;
+    previousWasField = true;
+    seen.add(specifier);
+  }
+  // Trino's missing fields default to 1970-01-01 00:00:00, DuckDB's year to 1900.
+  if (!['Y', 'm', 'd'].every((f) => seen.has(f))) throw notSupported('date_parse with a format lacking %Y, %m or %d', format.expr.pos);
+  return { strptime, pattern };
+}
+
 /** to_unixtime of a timestamp with time zone: its epoch milliseconds over 1000, as Trino divides them. */
 function unixTime(x: Typed): { sql: string; type: TrinoType } | undefined {
   return isTimestampTz(x.type) && x.type.p <= 3 ? { sql: `(CAST(epoch_ms(${x.sql}) AS DOUBLE) / 1000)`, type: T.double } : undefined;
@@ -611,6 +660,19 @@ const DATETIME_FUNCTIONS: Record<string, FunctionMapping> = {
       const unread = raise('NOT_SUPPORTED', 'from_iso8601_date of a text other than yyyy-m-d (years 1 to 9999) is not supported by the embedded engine');
       const invalid = `error('QG:INVALID_FUNCTION_ARGUMENT:Cannot parse "' || ${text} || '"')`;
       return { sql: `(CASE WHEN ${text} IS NULL THEN NULL WHEN NOT regexp_matches(${text}, ${pattern}) OR ${part(1, 4)} = '0000' THEN ${unread} WHEN ${parsed} IS NULL THEN ${invalid} ELSE ${parsed} END)`, type: T.date };
+    },
+  },
+  date_parse: {
+    kind: 'scalar',
+    signatures: `date_parse(varchar, literal format) with ${Object.keys(PARSE_SPECIFIERS).map((x) => `%${x}`).join(' ')} (%Y, %m and %d all present, no two adjacent), separated by ${[...PARSE_SEPARATORS].map((c) => `'${c}'`).join(' ')}`,
+    translate: ([s, format, ...rest]) => {
+      const parse = format && rest.length === 0 && s && (s.type.k === 'varchar' || s.type.k === 'unknown') ? parseFormat(format) : undefined;
+      if (!parse) return undefined;
+      const text = cast(s!, varchar());
+      const parsed = `try_strptime(${text}, ${quoteString(parse.strptime)})`;
+      const unread = raise('NOT_SUPPORTED', 'date_parse of a text its format does not match digit for digit is not supported by the embedded engine');
+      const invalid = `error('QG:INVALID_FUNCTION_ARGUMENT:Invalid format: "' || ${text} || '"')`;
+      return { sql: `(CASE WHEN ${text} IS NULL THEN NULL WHEN NOT regexp_full_match(${text}, ${quoteString(parse.pattern)}) THEN ${unread} WHEN ${parsed} IS NULL THEN ${invalid} ELSE ${parsed} END)`, type: timestamp(3) };
     },
   },
   min: extremeValue('min'),
