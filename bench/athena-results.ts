@@ -53,7 +53,7 @@ async function main(): Promise<void> {
       for (let round = 0; round < rounds; round++) {
         for (let k = 0; k < PATHS.length; k++) {
           const side = (round + k) % PATHS.length;
-          await emulator.registerResults([result]);
+          emulator.serveResult(sql, result);
           const started = performance.now();
           const run = await runQuery(gateways[side]!.url, sql, HEADERS);
           const ms = performance.now() - started;

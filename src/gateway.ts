@@ -3,9 +3,12 @@
  */
 import { pino, type Logger } from 'pino';
 import { readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Authenticator } from './auth/authenticator.js';
 import { GroupFile } from './auth/group-file.js';
-import { IdentityResolver } from './auth/identity.js';
+import { IdentityResolver, type Identity } from './auth/identity.js';
+import type { LoginThrottle } from './auth/login-throttle.js';
+import type { ClientRequest, ClientResponse } from './http1/exchange.js';
 import { JwtAuthenticator } from './auth/jwt.js';
 import { LdapAuthenticator } from './auth/ldap.js';
 import { PasswordFileAuthenticator } from './auth/password-file.js';
@@ -52,12 +55,13 @@ import { LocalFleetQueue, RedisFleetQueue, type FleetQueue } from './cluster/fle
 import { HealthChecker } from './routing/health-checker.js';
 import { Router, type RouteDecision, type RoutingAnalysis, type RoutingContext } from './routing/router.js';
 import { ErrorCodes, QueryFailure } from './protocol/errors.js';
-import { AdminApi } from './server/admin-api.js';
+import { AdminApi, type Caller } from './server/admin-api.js';
 import { Dispatcher, type GuardrailRuntime } from './server/dispatcher.js';
 import type { QueryTracker } from './tracking/query-tracker.js';
 import { drain, type DrainOutcome } from './server/drain.js';
 import { GatewayServer } from './server/gateway-server.js';
 import { workerCount } from './server/workers.js';
+import { forwardToWorker } from './server/worker-forwarding.js';
 import { Lifecycle, readiness } from './server/probes.js';
 import { StaticUi } from './server/static-ui.js';
 import { UiSessions } from './server/ui-session.js';
@@ -126,6 +130,7 @@ function createIdentity(
   metrics: GatewayMetrics,
   audit: AuditTrail,
   log: Logger,
+  throttle: LoginThrottle | undefined,
 ): IdentityResolver {
   const auth = config.authentication;
   const authenticators = auth.authenticators.map((a, i) => createAuthenticator(a, i, log));
@@ -142,6 +147,7 @@ function createIdentity(
     maxFailures: auth.maxFailures,
     maxFailuresPerClient: auth.maxFailuresPerClient,
     failureWindowMs: auth.failureWindow,
+    ...(throttle ? { throttle } : {}),
     allowInsecureOverHttp: auth.allowInsecureOverHttp,
     trustForwardedProto: auth.trustForwardedProto,
     onEvent: (event) => {
@@ -392,7 +398,8 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
   const tagRuntime = config.accessControl?.tags === undefined ? undefined : await startTagService(config, log, bus && { bus, channelPrefix });
   if (rules === undefined && tagRuntime === undefined) log.warn('no accessControl is configured: every statement is allowed (allow-all)');
   const groupFile = createGroupFile(config, log);
-  const identity = createIdentity(config, rules, groupFile, metrics, ops.audit, log);
+  // A host's workers count failures together: N workers must not give a client N times the attempts.
+  const identity = createIdentity(config, rules, groupFile, metrics, ops.audit, log, worker?.host.logins);
   const tls = config.server.tls;
   const tlsMaterial = tls === undefined ? undefined : fromConfig('server.tls', () => ({ cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) }));
   const signer = new QueryTokenSigner(tokenSecret, config.security.tokenTtl);
@@ -510,6 +517,18 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
     if (revoked) sessions.revokedElsewhere(revoked.id, revoked.expiresAt);
   });
   worker?.host.serveLiveQueries(() => ops.tracker.inFlight());
+  if (worker) {
+    // A scrape through any worker answers the host's figures.
+    worker.host.serveMetrics(() => metrics.registry.getMetricsAsJSON());
+    metrics.joinHost(() => worker.host.metricsElsewhere());
+  }
+  // A request about another worker's query, once verified here, is answered by that worker.
+  const forwardToOwner =
+    worker &&
+    (async (req: ClientRequest, res: ClientResponse, queryId: string, tls: boolean, identity: Identity | undefined) => {
+      const socketPath = worker.host.ownerOf(queryId, queryIds.instanceId);
+      return socketPath !== undefined && (await forwardToWorker(req, res, socketPath, tls, identity));
+    });
   const tagsFile = config.accessControl?.tags?.file;
   const admin = new AdminApi({
     identity,
@@ -526,6 +545,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
     ...(tagRuntime ? { policy: { service: tagRuntime.service, audit: ops.audit, ...(tagsFile !== undefined ? { managedBy: tagsFile } : {}) } } : {}),
     ...(config.server.publicUrl ? { publicUrl: config.server.publicUrl } : {}),
     ...(worker ? { liveElsewhere: () => worker.host.liveElsewhere() } : {}),
+    ...(forwardToOwner ? { forwardToOwner: (req: IncomingMessage, res: ServerResponse, queryId: string, caller: Caller, tls: boolean) => forwardToOwner(req, res, queryId, tls, caller.identity) } : {}),
     log,
   });
   const server = new GatewayServer({
@@ -549,7 +569,7 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
     ...(access ? { access } : {}),
     ...(announceEnded ? { announceEnded } : {}),
     ...(bus && access ? { announceObjectsChanged: () => void bus.publish(objectsChangedChannel, '') } : {}),
-    ...(worker ? { ownerOf: (queryId: string) => worker.host.ownerOf(queryId, queryIds.instanceId) } : {}),
+    ...(forwardToOwner ? { forwardToOwner } : {}),
     lifecycle,
     readiness: () => readiness(lifecycle, pool, admission),
     log,
@@ -642,6 +662,8 @@ async function startClusterLoad(config: GatewayConfig, log: Logger, host: InHost
     return undefined;
   }
   const cluster = new ClusterLoad(store, { adoptIdleMs: config.queries.clientTimeout, log });
+  // Without Redis a host's primary tells its workers when a slot is freed.
+  if (config.redis === undefined) host?.onLeasesChanged(() => void cluster.refresh());
   await cluster.refresh();
   cluster.start();
   return cluster;

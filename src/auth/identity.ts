@@ -18,6 +18,7 @@ import { headerName, type Dialect } from '../protocol/session.js';
 import { checkImpersonation, type AccessRules } from '../policy/rules-file.js';
 import { AuthenticationError, type Authenticator, type Credentials, type Principal } from './authenticator.js';
 import type { GroupFile } from './group-file.js';
+import { LocalLoginThrottle, type LoginThrottle } from './login-throttle.js';
 
 export interface Identity {
   principal: Principal;
@@ -38,6 +39,8 @@ export interface IdentityOptions {
   maxFailures: number;
   maxFailuresPerClient: number;
   failureWindowMs: number;
+  /** Where the failure counters are kept: this instance's own unless shared (the host's workers share the primary's). */
+  throttle?: LoginThrottle;
   allowInsecureOverHttp: boolean;
   trustForwardedProto: boolean;
   onEvent?: (event: AuthenticationEvent) => void;
@@ -68,45 +71,6 @@ const MAX_CHECKS_IN_FLIGHT_PER_CLIENT = 8;
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 
 /**
- * Failed attempts per key within a window. An attempt reserves its slot before it is checked and
- * gives it back only when it succeeds, so concurrent attempts cannot all slip under the limit
- * while the first of them are still being checked.
- */
-class FailureCounter {
-  private readonly failures = new Map<string, number[]>();
-  private readonly inFlight = new Map<string, number>();
-
-  constructor(
-    private readonly max: number,
-    private readonly windowMs: number,
-  ) {}
-
-  /** Takes a slot for one attempt; false when the key has used up its attempts. */
-  reserve(key: string, now: number): boolean {
-    const recent = (this.failures.get(key) ?? []).filter((t) => now - t < this.windowMs);
-    if (recent.length === 0) this.failures.delete(key);
-    else this.failures.set(key, recent);
-    const inFlight = this.inFlight.get(key) ?? 0;
-    if (recent.length + inFlight >= this.max) return false;
-    this.inFlight.set(key, inFlight + 1);
-    return true;
-  }
-
-  /** Ends an attempt that reserved a slot: a failure keeps it for the window, anything else frees it. */
-  settle(key: string, now: number, failed: boolean): void {
-    const inFlight = this.inFlight.get(key)! - 1;
-    if (inFlight === 0) this.inFlight.delete(key);
-    else this.inFlight.set(key, inFlight);
-    if (!failed) return;
-    const list = this.failures.get(key) ?? [];
-    list.push(now);
-    if (list.length > this.max) list.shift();
-    this.failures.set(key, list);
-    if (this.failures.size > MAX_CACHE_ENTRIES) this.failures.delete(this.failures.keys().next().value!);
-  }
-}
-
-/**
  * A refused impersonation. A new statement answers it as Trino does, as a query that fails
  * with PERMISSION_DENIED; elsewhere (follow-ups, the admin API) it stays an HTTP 403.
  */
@@ -119,24 +83,14 @@ export class ImpersonationDenied extends HttpFailure {
 
 export class IdentityResolver {
   private readonly cache = new Map<string, { principal: Principal; expiresAt: number }>();
-  /** Failures of one user name from one client address: the lockout hits the one guessing. */
-  private readonly userFailures: FailureCounter;
-  /** Failures from one client address, whatever the user name (one address trying many names). */
-  private readonly clientFailures: FailureCounter;
-  /**
-   * User name and address pairs that signed in within the failure window, with when that
-   * expires: they are not held to their address's limit, so an address over it (a load balancer
-   * in front of an attacker) does not lock out the users already known there.
-   */
-  private readonly signedIn = new Map<string, number>();
+  private readonly throttle: LoginThrottle;
   /** Checks under way, by credential hash, and how many distinct ones per client address. */
   private readonly checking = new Map<string, Promise<Principal>>();
   private readonly checksInFlight = new Map<string, number>();
   private readonly challenges: string;
 
   constructor(private readonly options: IdentityOptions) {
-    this.userFailures = new FailureCounter(options.maxFailures, options.failureWindowMs);
-    this.clientFailures = new FailureCounter(options.maxFailuresPerClient, options.failureWindowMs);
+    this.throttle = options.throttle ?? new LocalLoginThrottle(options);
     const kinds = new Set(options.authenticators.map((a) => a.accepts));
     const list: string[] = [];
     if (kinds.has('basic') || kinds.size === 0) list.push('Basic realm="Trino"');
@@ -216,26 +170,21 @@ export class IdentityResolver {
 
   private async check(credentials: Credentials, client: string, key: string, now: number, seconds: () => number): Promise<Principal> {
     const user = credentials.kind === 'basic' ? credentials.user : undefined;
-    const pair = `${user ?? ''}\0${client}`;
-    const knownPair = user !== undefined && (this.signedIn.get(pair) ?? 0) > now;
-    // One address may not fill the password checks' queue; users known there are exempt.
-    const inFlight = this.checksInFlight.get(client) ?? 0;
-    if (!knownPair && inFlight >= MAX_CHECKS_IN_FLIGHT_PER_CLIENT) {
-      this.emit({ outcome: 'throttled', seconds: seconds(), client, ...(user !== undefined ? { user } : {}) });
-      throw this.unauthorized('Too many authentication attempts in progress from this address; try again later');
-    }
-    const userSlot = user === undefined || this.userFailures.reserve(pair, now);
-    const clientSlot = userSlot && (knownPair || this.clientFailures.reserve(client, now));
-    if (!clientSlot) {
-      if (userSlot && user !== undefined) this.userFailures.settle(pair, now, false);
+    const attempt = await this.throttle.begin(user, client);
+    if (attempt === undefined) {
       this.emit({ outcome: 'throttled', seconds: seconds(), client, ...(user !== undefined ? { user } : {}) });
       throw this.unauthorized('Too many failed authentication attempts; try again later');
     }
+    // One address may not fill the password checks' queue; users known there are exempt.
+    const inFlight = this.checksInFlight.get(client) ?? 0;
+    if (!attempt.knownPair && inFlight >= MAX_CHECKS_IN_FLIGHT_PER_CLIENT) {
+      this.throttle.end(attempt, { failed: false, signedIn: false });
+      this.emit({ outcome: 'throttled', seconds: seconds(), client, ...(user !== undefined ? { user } : {}) });
+      throw this.unauthorized('Too many authentication attempts in progress from this address; try again later');
+    }
     this.checksInFlight.set(client, inFlight + 1);
-    const settle = (failed: boolean) => {
-      const at = Date.now();
-      if (user !== undefined) this.userFailures.settle(pair, at, failed);
-      if (!knownPair) this.clientFailures.settle(client, at, failed);
+    const settle = (failed: boolean, signedIn = false) => {
+      this.throttle.end(attempt, { failed, signedIn });
       const left = this.checksInFlight.get(client)! - 1;
       if (left === 0) this.checksInFlight.delete(client);
       else this.checksInFlight.set(client, left);
@@ -250,8 +199,7 @@ export class IdentityResolver {
       try {
         const principal = await authenticator.authenticate(credentials);
         if (CONTROL_CHARS.test(principal.user)) throw new AuthenticationError('Invalid user name');
-        settle(false);
-        if (user !== undefined) this.rememberSignIn(pair, now);
+        settle(false, true);
         this.remember(key, principal, now);
         this.emit({ outcome: 'success', seconds: seconds(), user: principal.user, authenticator: authenticator.name, client });
         return principal;
@@ -313,15 +261,6 @@ export class IdentityResolver {
     const extra = this.options.groupFile?.groupsOf(principal.user) ?? [];
     if (extra.length === 0) return principal;
     return { ...principal, groups: [...new Set([...principal.groups, ...extra])].sort() };
-  }
-
-  private rememberSignIn(pair: string, now: number): void {
-    if (this.signedIn.size >= MAX_CACHE_ENTRIES) {
-      for (const [k, expiresAt] of this.signedIn) if (expiresAt <= now) this.signedIn.delete(k);
-      if (this.signedIn.size >= MAX_CACHE_ENTRIES) this.signedIn.delete(this.signedIn.keys().next().value!);
-    }
-    this.signedIn.delete(pair);
-    this.signedIn.set(pair, now + this.options.failureWindowMs);
   }
 
   private remember(key: string, principal: Principal, now: number): void {

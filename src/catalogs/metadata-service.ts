@@ -29,7 +29,7 @@ import { tokenize } from '../sql/lexer.js';
 import { quoteIdentifier, quoteString } from '../sql/quoting.js';
 import { classifyStatement } from '../sql/session-statement.js';
 import { tableReferences } from '../sql/table-references.js';
-import { hasCapability } from '../protocol/session.js';
+import { hasCapability, preparedStatement } from '../protocol/session.js';
 import type { QueryRecord } from '../tracking/types.js';
 import {
   informationSchemaRows,
@@ -136,6 +136,9 @@ export class MetadataService {
     const allEmbedded = this.backends.every((b) => b.describeCatalogs !== undefined);
     // `system` is described by the gateway only across several backends; a single Trino's own `system` (filtered by access control) is read from it.
     const describedHere = async (catalog: string) => (catalog === 'system' ? this.federated : allEmbedded || (await this.embeddedCatalogs()).has(catalog));
+    // SHOW CREATE, SHOW STATS, SHOW FUNCTIONS and SHOW SESSION are answered for the embedded engine only (the gateway runs its own DuckDB SQL for them): Athena answers its own.
+    const embeddedHere = async (catalog: string) => (await describedHere(catalog)) && !(await this.athenaCatalogs()).has(catalog);
+    const notAllEmbedded = this.backends.some((b) => b.describeCatalogs === undefined || b.engine === 'athena');
     switch (statement.k) {
       case 'showCatalogs':
         if (!systemServed) return undefined;
@@ -164,7 +167,7 @@ export class MetadataService {
       }
       case 'showCreate': {
         const { catalog, schema, table } = tableOf(statement.table, names);
-        if (!(await describedHere(catalog))) return undefined;
+        if (!(await embeddedHere(catalog))) return undefined;
         return this.deferred(async () => {
           const description = await this.tableDescription(catalog, schema, table, visible);
           if (statement.kind !== 'showCreateTable' || description.kind !== 'TABLE') {
@@ -179,7 +182,7 @@ export class MetadataService {
       }
       case 'showCreateSchema': {
         const { catalog, schema } = schemaOf(statement.schema, names);
-        if (!(await describedHere(catalog))) return undefined;
+        if (!(await embeddedHere(catalog))) return undefined;
         return this.deferred(async () => {
           const description = await this.describe(catalog);
           if (!description.schemas.includes(schema) || (visible !== undefined && !visible.schema(catalog, schema))) throw schemaNotFound(schema);
@@ -189,7 +192,7 @@ export class MetadataService {
       case 'showStats': {
         if (statement.table !== undefined) {
           const { catalog, schema, table } = tableOf(statement.table, names);
-          if (!(await describedHere(catalog))) return undefined;
+          if (!(await embeddedHere(catalog))) return undefined;
           return this.deferred(async (signal) => {
             // Trino names no position in SHOW STATS' errors.
             if (!(await this.describe(catalog)).schemas.includes(schema)) throw new QueryFailure(ErrorCodes.SCHEMA_NOT_FOUND, `Schema '${schema}' does not exist`);
@@ -201,7 +204,7 @@ export class MetadataService {
         const { query, before } = parenthesizedQuery(resolved.sql);
         const catalogs = new Set(tableReferences(query).map((ref) => resolve(ref.parts, names)?.catalog));
         if (catalogs.size === 0 || [...catalogs].some((c) => c === undefined || c === 'system')) return undefined;
-        for (const c of catalogs) if (!(await describedHere(c!))) return undefined;
+        for (const c of catalogs) if (!(await embeddedHere(c!))) return undefined;
         return this.deferred(async (signal) => {
           // Access control analyzed the query as Trino SQL: what DuckDB would bind differently is refused, as for any governed query.
           const refused = visible === undefined ? undefined : embeddedBindingRefusal(query, names);
@@ -216,7 +219,7 @@ export class MetadataService {
       case 'showSession': {
         // Only where the session's catalog is the embedded engine's: elsewhere Trino answers.
         const catalog = names.catalog?.toLowerCase();
-        if (catalog === undefined ? this.backends.some((b) => b.describeCatalogs === undefined) : !(await describedHere(catalog))) return undefined;
+        if (catalog === undefined ? notAllEmbedded : !(await embeddedHere(catalog))) return undefined;
         if (statement.k === 'showFunctions' && statement.schema !== undefined) throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, 'SHOW FUNCTIONS FROM a schema is not supported on the embedded engine');
         // Trino's rewrite reads its rows as one table; the name matters only to the translation.
         const listing =
@@ -230,8 +233,31 @@ export class MetadataService {
         return this.deferred((signal) => this.translateOverRows(sql, [], scratch, names, signal, retype));
       }
       case 'describePrepared': {
-        if (this.backends.some((b) => b.describeCatalogs === undefined)) return undefined;
-        throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, `DESCRIBE ${statement.kind === 'describeInput' ? 'INPUT' : 'OUTPUT'} is not supported on the embedded engine`);
+        if (notAllEmbedded) return undefined;
+        const kind = statement.kind;
+        const name = statement.name;
+        return this.deferred(async () => {
+          const text = preparedStatement(session, name);
+          if (text === undefined) throw new QueryFailure(ErrorCodes.NOT_FOUND, `Prepared statement not found: ${name}`);
+          const parameters = tokenize(text).filter((t) => t.kind === 'symbol' && t.value === '?').length;
+          const { evaluateOverRows } = await import('./scratch.js');
+          // Trino infers each parameter's type from where it stands; the gateway does not.
+          if (kind === 'describeInput' && parameters > 0) throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, 'DESCRIBE INPUT of a statement with parameters is not supported on the embedded engine');
+          const catalogs = tableReferences(text).map((ref) => resolve(ref.parts, names)?.catalog);
+          const backend = catalogs[0] === undefined ? this.backends.find((b) => b.describeOutput !== undefined) : await this.embeddedBackendOf(catalogs[0]);
+          if (backend?.describeOutput === undefined) throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, `DESCRIBE ${kind === 'describeInput' ? 'INPUT' : 'OUTPUT'} is not supported by this engine`);
+          // Described or not, the statement is analyzed as Trino analyzes it (a missing table fails DESCRIBE INPUT too).
+          const described = await backend.describeOutput(text, parameters, names);
+          if (kind === 'describeInput') return evaluateOverRows('SELECT * FROM p', [{ name: 'p', columns: INPUT_COLUMNS, rows: [] }], new AbortController().signal);
+          const rows = described.map((c) => {
+            // DESCRIBE shows a type's display name (`decimal(2,1)`, `interval year to month`), not the protocol's form.
+            const type = c.type.toLowerCase().replaceAll(', ', ',');
+            return [c.name, ...(c.origin ?? ['', '', '']), type, fixedSize(type), c.aliased === true];
+          });
+          const execution = await evaluateOverRows('SELECT * FROM o', [{ name: 'o', columns: OUTPUT_COLUMNS, rows }], new AbortController().signal);
+          // Trino types each varchar column by its longest value; the type size is an integer.
+          return withColumns(execution, OUTPUT_COLUMNS.map((c, i) => column(c.name, c.type === 'varchar' ? `varchar(${longest(rows.map((r) => String(r[i])))})` : i === 5 ? 'integer' : c.type)));
+        });
       }
       case 'query': {
         const references = tableReferences(resolved.sql).map((ref) => ({ ref, name: resolve(ref.parts, names) }));
@@ -436,8 +462,18 @@ export class MetadataService {
   private async describe(catalog: string): Promise<CatalogDescription> {
     const namespace = await this.namespace();
     const description = namespace.described.get(catalog);
-    if (description === undefined) throw new QueryFailure(ErrorCodes.CATALOG_NOT_FOUND, `Catalog '${catalog}' not found`);
+    if (description === undefined) throw unavailableOrMissing(namespace, catalog);
     return description;
+  }
+
+  /** Catalogs of Athena backends: described for the gateway, Athena answers their other statements itself. */
+  private async athenaCatalogs(): Promise<Set<string>> {
+    const names = new Set<string>();
+    for (const backend of this.backends) {
+      if (backend.engine !== 'athena') continue;
+      for (const c of await backend.catalogs()) names.add(c.toLowerCase());
+    }
+    return names;
   }
 
   private async embeddedCatalogs(): Promise<Set<string>> {
@@ -455,7 +491,16 @@ export class MetadataService {
     if (this.federated) namespace.described.set('system', systemCatalogDescription());
     for (const backend of this.backends) {
       if (backend.describeCatalogs !== undefined) {
-        for (const d of await backend.describeCatalogs()) if (!namespace.described.has(d.name)) namespace.described.set(d.name, d);
+        let described: CatalogDescription[];
+        try {
+          described = await backend.describeCatalogs();
+        } catch (err) {
+          // Athena's Glue Data Catalog cannot be read: its catalog is unavailable, the others still answer.
+          const served = (await backend.catalogs()).filter((c) => c !== 'system');
+          namespace.unavailable.set(backend.name, { reason: (err as Error).message, catalogs: lastKnownCatalogs(backend, served) });
+          continue;
+        }
+        for (const d of described) if (!namespace.described.has(d.name)) namespace.described.set(d.name, d);
         continue;
       }
       let catalogs: string[];
@@ -528,7 +573,7 @@ function resolvePrepared(sql: string, session: QuerySession): { sql: string; par
     case 'executeImmediate':
       return { sql: statement.sql, parameters: statement.parameters };
     case 'execute': {
-      const text = session.preparedStatements.get(statement.name) ?? [...session.preparedStatements].find(([k]) => k.toLowerCase() === statement.name.toLowerCase())?.[1];
+      const text = preparedStatement(session, statement.name);
       return text === undefined ? undefined : { sql: text, parameters: statement.parameters };
     }
     default:
@@ -554,6 +599,33 @@ function sameLayout(before: string, head: string): string {
 
 function longest(names: string[]): number {
   return names.reduce((n, s) => Math.max(n, [...s].length), 0);
+}
+
+/** DESCRIBE INPUT's columns with no parameter to describe (Trino then types them so). */
+const INPUT_COLUMNS: readonly MetadataColumn[] = [
+  { name: 'Position', type: 'bigint' },
+  { name: 'Type', type: 'varchar' },
+];
+
+/** DESCRIBE OUTPUT's columns; Type Size is shown as Trino's integer. */
+const OUTPUT_COLUMNS: readonly MetadataColumn[] = [
+  ...['Column Name', 'Catalog', 'Schema', 'Table', 'Type'].map((name) => ({ name, type: 'varchar' })),
+  { name: 'Type Size', type: 'bigint' },
+  { name: 'Aliased', type: 'boolean' },
+];
+
+/** The bytes a value of a fixed-width Trino type takes, as DESCRIBE OUTPUT reports it; 0 for variable-width types. */
+function fixedSize(type: string): number {
+  const precision = (pattern: RegExp) => Number(pattern.exec(type)?.[1] ?? 3);
+  if (type === 'boolean' || type === 'tinyint' || type === 'unknown') return 1;
+  if (type === 'smallint') return 2;
+  if (type === 'integer' || type === 'real' || type === 'date' || type === 'interval year to month') return 4;
+  if (type === 'bigint' || type === 'double' || type === 'interval day to second') return 8;
+  if (type.startsWith('decimal(')) return precision(/^decimal\((\d+)/) <= 18 ? 8 : 16;
+  if (/^timestamp\(\d+\) with time zone$/.test(type)) return precision(/\((\d+)\)/) <= 3 ? 8 : 12;
+  if (/^timestamp\(\d+\)$/.test(type)) return precision(/\((\d+)\)/) <= 6 ? 8 : 12;
+  if (/^time\(\d+\)$/.test(type)) return 8;
+  return 0;
 }
 
 /** A one-row, one-column answer (SHOW CREATE), typed varchar(length) as Trino types it. */

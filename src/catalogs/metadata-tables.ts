@@ -193,7 +193,7 @@ export function informationSchemaRows(name: string, catalog: CatalogDescription)
         .filter((t) => t.kind === 'VIEW')
         .map((t) => [c, t.schema, t.name, t.viewDefinition]);
     case 'columns':
-      return allTables(catalog).flatMap((t) => t.columns.map((col, i) => [c, t.schema, t.name, col.name, i + 1, null, col.nullable ? 'YES' : 'NO', col.type, col.comment, null]));
+      return allTables(catalog).flatMap((t) => t.columns.map((col, i) => [c, t.schema, t.name, col.name, i + 1, null, col.nullable ? 'YES' : 'NO', col.type, col.comment, col.extraInfo ?? null]));
     default:
       // table_privileges (the engine keeps no grants) and the roles tables (no catalog roles).
       return [];

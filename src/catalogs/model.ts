@@ -9,6 +9,8 @@ export interface ColumnDescription {
   type: string;
   nullable: boolean;
   comment: string | null;
+  /** What information_schema.columns' extra_info and DESCRIBE's `Extra` say (Trino's Hive connector: `partition key`). */
+  extraInfo?: string;
 }
 
 export interface TableDescription {

@@ -5,12 +5,15 @@
  * channel node:cluster opens. It is used when Redis is not configured; with Redis a worker is an
  * instance like any other and shares through Redis.
  *
+ * It also keeps the brute-force lockout's failure counters for every worker (auth/login-throttle.ts).
  * Besides the stores, the primary relays messages (the MessageBus of every worker, as Redis
  * pub/sub does between hosts), knows which worker holds which query (a query id ends with its
  * worker's instance id) and where that worker takes forwarded requests, and gathers the live
- * queries of all workers for the admin API.
+ * queries of all workers for the admin API and their figures for /metrics.
  */
 import type { Worker } from 'node:cluster';
+import { LocalLoginThrottle, type LoginAttempt, type LoginThrottle, type LoginThrottleLimits } from '../auth/login-throttle.js';
+import type { RegistryFigures } from '../observability/metrics.js';
 import type { QueryRecord } from '../tracking/types.js';
 import { LocalFleetQueue, type BackendQuery, type FleetQueue, type QueuedStatement } from './fleet-queue.js';
 import { LocalLeaseStore, type LeaseStore, type SyncResult, type SyncRound } from './leases.js';
@@ -36,7 +39,7 @@ interface Message {
 
 /** Where a message goes: the worker's `process` or the primary's `Worker` handle. */
 interface Port {
-  send(message: Message): unknown;
+  send(message: Message, callback: (err: Error | null) => void): unknown;
   on(event: 'message', listener: (message: unknown) => void): unknown;
   readonly connected?: boolean;
 }
@@ -88,10 +91,13 @@ class Peer {
   }
 
   private send(message: Message): void {
+    // The channel may close meanwhile (the other side is exiting): the request then times out, a
+    // notice is lost (as on Redis pub/sub). Given a callback, node reports that failure to it
+    // instead of as an 'error' event, which would stop the process.
     try {
-      if (this.port.connected !== false) this.port.send(message);
+      if (this.port.connected !== false) this.port.send(message, () => undefined);
     } catch {
-      // The channel closed meanwhile: the request times out, a notice is lost (as on Redis pub/sub).
+      // Closed before the send: as above.
     }
   }
 
@@ -117,6 +123,14 @@ class Peer {
   }
 }
 
+interface WorkerEntry {
+  peer: Peer;
+  instanceId?: string;
+  socketPath?: string;
+  /** Its credential checks under way, by the id the primary gave them. */
+  openAttempts: Map<number, LoginAttempt>;
+}
+
 /** The workers alive on this host: instance id → the socket path that takes its forwarded requests. */
 export type WorkerDirectory = Record<string, string>;
 
@@ -127,19 +141,25 @@ export type WorkerCommand = 'drain' | 'stop' | 'reload';
 export class InHostState {
   private readonly leases = new LocalLeaseStore();
   private readonly queue = new LocalFleetQueue();
-  private readonly peers = new Map<Worker, { peer: Peer; instanceId?: string; socketPath?: string }>();
+  private readonly logins: LocalLoginThrottle;
+  private readonly peers = new Map<Worker, WorkerEntry>();
+  private nextAttempt = 1;
 
   /**
    * `tokenSecret`: what workers sign follow-up URIs with when the configuration sets none (one key
-   * for the host); `onStarted`: a worker is serving.
+   * for the host); `loginLimits`: the lockout's; `onStarted`: a worker is serving.
    */
   constructor(
     private readonly tokenSecret: string,
+    loginLimits: LoginThrottleLimits,
     private readonly onStarted: (worker: Worker) => void,
-  ) {}
+  ) {
+    this.logins = new LocalLoginThrottle(loginLimits);
+  }
 
   attach(worker: Worker): void {
-    const entry: { peer: Peer; instanceId?: string; socketPath?: string } = {
+    const entry: WorkerEntry = {
+      openAttempts: new Map(),
       peer: new Peer(worker, {
         register: (instanceId: string, socketPath: string) => {
           entry.instanceId = instanceId;
@@ -147,7 +167,13 @@ export class InHostState {
           this.announceWorkers();
           return { tokenSecret: this.tokenSecret };
         },
-        sync: (round: SyncRound) => this.leases.sync(round),
+        sync: async (round: SyncRound) => {
+          const result = await this.leases.sync(round);
+          // A slot freed: the other workers read the counts at once, not at their next round (a
+          // worker still counting the slot would queue a statement the host has room for).
+          if (round.released.length > 0) for (const [other, { peer }] of this.peers) if (other !== worker) peer.notify('leases-changed', []);
+          return result;
+        },
         'queue.put': (statement: QueuedStatement, ttlMs: number) => this.queue.put(statement, ttlMs),
         'queue.get': (id: string) => this.queue.get(id),
         'queue.take': (id: string) => this.queue.take(id),
@@ -157,8 +183,22 @@ export class InHostState {
           for (const { peer } of this.peers.values()) peer.notify('message', [channel, message]);
           return true;
         },
-        live: () => this.gatherLive(worker),
+        live: async () => (await this.gather<QueryRecord[]>('live', worker)).flat(),
+        metrics: () => this.gather<RegistryFigures>('metrics', worker),
         started: () => this.onStarted(worker),
+        'login.begin': (user: string | null, client: string) => {
+          const attempt = this.logins.reserve(user ?? undefined, client);
+          if (attempt === undefined) return null;
+          const id = this.nextAttempt++;
+          entry.openAttempts.set(id, attempt);
+          return { ...attempt, id };
+        },
+        'login.end': (id: number, outcome: { failed: boolean; signedIn: boolean }) => {
+          const attempt = entry.openAttempts.get(id);
+          if (attempt === undefined) return;
+          entry.openAttempts.delete(id);
+          this.logins.end(attempt, outcome);
+        },
       }),
     };
     this.peers.set(worker, entry);
@@ -169,6 +209,8 @@ export class InHostState {
     const entry = this.peers.get(worker);
     if (entry === undefined) return;
     entry.peer.failPending('the worker exited');
+    // Its checks under way end undecided: their slots are not kept.
+    for (const attempt of entry.openAttempts.values()) this.logins.end(attempt, { failed: false, signedIn: false });
     this.peers.delete(worker);
     this.announceWorkers();
   }
@@ -188,11 +230,11 @@ export class InHostState {
     for (const { peer } of this.peers.values()) peer.notify('workers', [directory]);
   }
 
-  /** The live queries of every worker but `asking` (which has its own), each answering within the gather timeout. */
-  private async gatherLive(asking: Worker): Promise<QueryRecord[]> {
+  /** What every worker but `asking` (which has its own) answers to `op`, each within the gather timeout (one that does not is left out). */
+  private async gather<T>(op: 'live' | 'metrics', asking: Worker): Promise<T[]> {
     const others = [...this.peers].filter(([worker]) => worker !== asking);
-    const answers = await Promise.allSettled(others.map(([, { peer }]) => peer.request<QueryRecord[]>('live', [], GATHER_TIMEOUT_MS)));
-    return answers.flatMap((a) => (a.status === 'fulfilled' ? a.value : []));
+    const answers = await Promise.allSettled(others.map(([, { peer }]) => peer.request<T>(op, [], GATHER_TIMEOUT_MS)));
+    return answers.flatMap((a) => (a.status === 'fulfilled' ? [a.value] : []));
   }
 }
 
@@ -202,7 +244,11 @@ export class InHostClient {
   private readonly subscriptions = new Map<string, (message: string) => void>();
   private readonly peer: Peer;
   private liveQueries: () => QueryRecord[] = () => [];
+  private metrics: () => Promise<RegistryFigures> = async () => [];
   private readonly commands = new Map<WorkerCommand, () => void>();
+  /** Commands the primary sent before this worker could take them. */
+  private readonly pendingCommands = new Set<WorkerCommand>();
+  private leasesChanged: () => void = () => undefined;
 
   constructor(port: Port = process as unknown as Port) {
     this.peer = new Peer(port, {
@@ -210,16 +256,30 @@ export class InHostClient {
         this.workers = directory;
       },
       message: (channel: string, message: string) => this.subscriptions.get(channel)?.(message),
+      'leases-changed': () => this.leasesChanged(),
       live: () => this.liveQueries(),
-      drain: () => this.commands.get('drain')?.(),
-      stop: () => this.commands.get('stop')?.(),
-      reload: () => this.commands.get('reload')?.(),
+      metrics: () => this.metrics(),
+      drain: () => this.command('drain'),
+      stop: () => this.command('stop'),
+      reload: () => this.command('reload'),
     });
   }
 
-  /** What to do when the primary says so. */
+  /** What to do when the primary says so; a command that came before (the worker was still starting) runs now. */
   onCommand(command: WorkerCommand, run: () => void): void {
     this.commands.set(command, run);
+    if (this.pendingCommands.delete(command)) run();
+  }
+
+  private command(command: WorkerCommand): void {
+    const run = this.commands.get(command);
+    if (run === undefined) this.pendingCommands.add(command);
+    else run();
+  }
+
+  /** What to do when another worker freed a slot (read the host's counts again). */
+  onLeasesChanged(listener: () => void): void {
+    this.leasesChanged = listener;
   }
 
   /** Tells the primary this worker serves (its start is complete). */
@@ -243,6 +303,16 @@ export class InHostClient {
     this.liveQueries = live;
   }
 
+  /** Answers the primary's gathering of figures for /metrics with this worker's own. */
+  serveMetrics(figures: () => Promise<RegistryFigures>): void {
+    this.metrics = figures;
+  }
+
+  /** The figures of the host's other workers, one registry's each. */
+  metricsElsewhere(): Promise<RegistryFigures[]> {
+    return this.peer.request('metrics', [], GATHER_TIMEOUT_MS * 2);
+  }
+
   /** The live queries of the host's other workers. */
   liveElsewhere(): Promise<QueryRecord[]> {
     return this.peer.request('live', [], GATHER_TIMEOUT_MS * 2);
@@ -261,6 +331,13 @@ export class InHostClient {
     alias: (id, query, ttlMs) => this.peer.request('queue.alias', [id, query, ttlMs]),
     aliasOf: async (id) => (await this.peer.request<BackendQuery | null>('queue.aliasOf', [id])) ?? undefined,
     close: async () => undefined,
+  };
+
+  /** The host's lockout counters, held by the primary. */
+  readonly logins: LoginThrottle = {
+    // IPC carries JSON: no attempt (throttled) arrives as null, and so is an absent user sent.
+    begin: async (user, client) => (await this.peer.request<LoginAttempt | null>('login.begin', [user ?? null, client])) ?? undefined,
+    end: (attempt, outcome) => this.peer.notify('login.end', [attempt.id, outcome]),
   };
 
   readonly bus: MessageBus = {

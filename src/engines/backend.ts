@@ -12,6 +12,7 @@ import type { QuerySession } from '../protocol/session.js';
 import type { ViewDefinition, ViewExpansion } from '../sql/analyzer/types.js';
 import type { BackendStats } from '../tracking/types.js';
 import type { CatalogDescription } from '../catalogs/model.js';
+import type { DescribeSession, OutputColumn } from './local-engine.js';
 import type { LiveStats } from '../admission/guardrails.js';
 
 export interface Submission {
@@ -120,6 +121,8 @@ export interface Backend {
    * the gateway answers, returning every row decoded: the metadata service computes SHOW STATS so.
    */
   internalRows?(sql: string, signal: AbortSignal): Promise<{ columns: Array<{ name: string; type: string }>; rows: unknown[][] }>;
+  /** DESCRIBE OUTPUT of a client's prepared query, on an engine whose metadata the gateway answers. */
+  describeOutput?(sql: string, parameters: number, session: DescribeSession): Promise<OutputColumn[]>;
   /** Every schema, table and column of a catalog (absent: its information_schema cannot be filtered). */
   objectsOf?(catalog: string): Promise<CatalogObjects>;
   /** The unfiltered answer of a SHOW statement, run as the gateway (absent: SHOW cannot be filtered there). */

@@ -11,18 +11,19 @@ import type { QueryIdGenerator } from '../protocol/query-id.js';
 import type { QueryTokenSigner } from '../protocol/query-token.js';
 import { parseSize, parseWait } from '../protocol/query-params.js';
 import { renderQueryResults, type QueryDocument, type QueryState } from '../protocol/results.js';
-import { formEncode, hasCapability, headerName, type Dialect, type QuerySession } from '../protocol/session.js';
+import { formEncode, hasCapability, headerName, preparedStatement, type Dialect, type QuerySession } from '../protocol/session.js';
 import { followUpUri, infoUri } from '../protocol/uris.js';
 import { sendJson, sendNoContent, type HeaderList } from '../server/respond.js';
-import type { ViewExpansion } from '../sql/analyzer/types.js';
+import type { ViewDefinition, ViewExpansion } from '../sql/analyzer/types.js';
 import type { LiveStats } from '../admission/guardrails.js';
 import type { CatalogDescription } from '../catalogs/model.js';
 import { informationSchemaTable, systemTable } from '../catalogs/metadata-tables.js';
 import { quoteString } from '../sql/quoting.js';
 import { classifyStatement, type SessionStatement } from '../sql/session-statement.js';
+import { checkEmbeddedSessionReset, embeddedSessionValue } from '../catalogs/show-session.js';
 import { embeddedBindingRefusal } from './duckdb/binding.js';
 import type { Backend, FollowUpRequest, QueryEndEvents, QueryLookup, Submission } from './backend.js';
-import type { LocalEngine, LocalExecution, LocalStatement, ResultPage } from './local-engine.js';
+import type { DescribeSession, LocalEngine, LocalExecution, LocalStatement, OutputColumn, ResultPage } from './local-engine.js';
 import { PageBudget, type ResultLimits } from './page-budget.js';
 
 const DEFAULT_TARGET_BYTES = 1024 * 1024;
@@ -115,11 +116,14 @@ export class LocalBackend implements Backend {
     // Only engines that describe their catalogs have their metadata answered by the gateway
     // (the metadata service tells such backends from Trino-like ones by this member).
     const describe = options.engine.describeCatalogs?.bind(options.engine);
-    if (describe !== undefined) {
-      this.describeCatalogs = describe;
-      this.internalRows = (sql, signal) => this.readAll(sql, signal);
-    }
+    if (describe !== undefined) this.describeCatalogs = describe;
+    // The gateway's own queries (SHOW STATS) are DuckDB SQL: Athena answers those statements itself.
+    if (describe !== undefined && this.engine === 'duckdb') this.internalRows = (sql, signal) => this.readAll(sql, signal);
+    const describeOutput = options.engine.describeOutput?.bind(options.engine);
+    if (describeOutput !== undefined) this.describeOutput = describeOutput;
   }
+
+  readonly describeOutput?: (sql: string, parameters: number, session: DescribeSession) => Promise<OutputColumn[]>;
 
   readonly describeCatalogs?: () => Promise<CatalogDescription[]>;
   readonly internalRows?: (sql: string, signal: AbortSignal) => Promise<{ columns: Array<{ name: string; type: string }>; rows: unknown[][] }>;
@@ -253,6 +257,10 @@ export class LocalBackend implements Backend {
     return this.options.engine.viewReads(catalog, schema, name);
   }
 
+  async viewDefinitionOf(catalog: string, schema: string, name: string): Promise<ViewDefinition | undefined> {
+    return this.options.engine.viewDefinition?.(catalog, schema, name);
+  }
+
   /** The engine runs a query as soon as it arrives and accounts no CPU, scan or memory per query: times and output only. */
   readonly liveStatsReported: ReadonlySet<keyof LiveStats> = new Set<keyof LiveStats>(['elapsedMs', 'queuedMs', 'outputRows', 'outputBytes']);
 
@@ -330,19 +338,24 @@ export class LocalBackend implements Backend {
         await this.assertSchemaExists(catalog, statement.schema, query.abort.signal);
         return { headers: [[h('Set-Catalog'), catalog], [h('Set-Schema'), statement.schema]], updateType: 'USE' };
       }
-      case 'setSession':
-        return { headers: [[h('Set-Session'), `${statement.name}=${formEncode(statement.value)}`]], updateType: 'SET SESSION' };
+      case 'setSession': {
+        let value = statement.value.text;
+        if (this.engine === 'duckdb') value = embeddedSessionValue(statement.name, statement.value, await this.catalogs());
+        else if (statement.value.literal === 'null') throw new QueryFailure(ErrorCodes.INVALID_SESSION_PROPERTY, `Unable to set session property '${statement.name}' to 'null': Session property value must not be null`);
+        return { headers: [[h('Set-Session'), `${statement.name}=${formEncode(value)}`]], updateType: 'SET SESSION' };
+      }
       case 'resetSession':
+        if (this.engine === 'duckdb') checkEmbeddedSessionReset(statement.name, await this.catalogs());
         return { headers: [[h('Clear-Session'), statement.name]], updateType: 'RESET SESSION' };
       case 'prepare':
         // Validate what is being prepared now, as Trino does, rather than on EXECUTE.
         classifyStatement(statement.sql);
         return { headers: [[h('Added-Prepare'), `${formEncode(statement.name)}=${formEncode(statement.sql)}`]], updateType: 'PREPARE' };
       case 'deallocate':
-        if (findPrepared(session, statement.name) === undefined) throw preparedNotFound(statement.name);
+        if (preparedStatement(session, statement.name) === undefined) throw preparedNotFound(statement.name);
         return { headers: [[h('Deallocated-Prepare'), formEncode(statement.name)]], updateType: 'DEALLOCATE' };
       case 'execute': {
-        const sql = findPrepared(session, statement.name);
+        const sql = preparedStatement(session, statement.name);
         if (sql === undefined) throw preparedNotFound(statement.name);
         return { execution: await this.execute(query, session, sql, statement.parameters) };
       }
@@ -537,13 +550,6 @@ export class LocalBackend implements Backend {
 
 function canceled(): QueryFailure {
   return new QueryFailure(ErrorCodes.USER_CANCELED, 'Query was canceled');
-}
-
-function findPrepared(session: QuerySession, name: string): string | undefined {
-  const exact = session.preparedStatements.get(name);
-  if (exact !== undefined) return exact;
-  for (const [key, sql] of session.preparedStatements) if (key.toLowerCase() === name.toLowerCase()) return sql;
-  return undefined;
 }
 
 function preparedNotFound(name: string): QueryFailure {

@@ -9,7 +9,7 @@
  */
 import type { Column } from '../protocol/types.js';
 import type { QueryEndDetails } from './backend.js';
-import type { ViewExpansion } from '../sql/analyzer/types.js';
+import type { ViewDefinition, ViewExpansion } from '../sql/analyzer/types.js';
 import type { CatalogDescription } from '../catalogs/model.js';
 
 export interface LocalStatement {
@@ -56,6 +56,23 @@ export interface ExecutionProgress {
   running(): void;
 }
 
+/** An output column of a query as Trino describes it (DESCRIBE OUTPUT). */
+export interface OutputColumn {
+  name: string;
+  type: string;
+  /** Catalog, schema and table of the table column the output is, read unchanged (also through subqueries). */
+  origin?: readonly [catalog: string, schema: string, table: string] | undefined;
+  /** The query named the column with AS. */
+  aliased?: boolean | undefined;
+}
+
+/** The session a statement is described in. */
+export interface DescribeSession {
+  user: string;
+  catalog?: string | undefined;
+  schema?: string | undefined;
+}
+
 export interface LocalEngine {
   readonly kind: string;
   /** Ready the engine (open files, generate demo data); called once at gateway start. */
@@ -80,11 +97,15 @@ export interface LocalEngine {
   columnsOf(catalog: string, schema: string, table: string): Promise<Array<{ name: string; type: string }>>;
   /** What reading a view reads underneath, as the engine binds it; undefined for a table. */
   viewReads(catalog: string, schema: string, name: string): Promise<ViewExpansion | undefined>;
+  /** A view's stored definition, for row filters and column masks inside it (absent: the engine cannot give it). */
+  viewDefinition?(catalog: string, schema: string, name: string): Promise<ViewDefinition | undefined>;
   /**
    * Every catalog the engine serves, described for metadata (information_schema, system.jdbc,
    * SHOW), which the gateway then answers; absent for engines that answer their metadata
-   * statements themselves (Athena).
+   * statements themselves.
    */
   describeCatalogs?(): Promise<CatalogDescription[]>;
+  /** DESCRIBE OUTPUT of a query with `parameters` placeholders: its output columns as Trino describes them. */
+  describeOutput?(sql: string, parameters: number, session: DescribeSession): Promise<OutputColumn[]>;
   close(): Promise<void>;
 }

@@ -8,8 +8,13 @@
  * Naming follows Prometheus conventions: base units (seconds, bytes), `_total` only on counters,
  * and totals kept elsewhere (the decision cache's, the history writer's) are exposed as counters
  * set from their source at scrape time, never as gauges.
+ *
+ * With several worker processes on a host (`server.workers`), a scrape answers the host's figures:
+ * the worker that takes it gathers the others' (over the primary) and merges them as prom-client's
+ * cluster aggregation does, summing what each worker counts for itself and taking the highest
+ * (`aggregator: 'max'`), or lowest, of what every worker reads from state they share.
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { AggregatorRegistry, Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type Aggregator } from 'prom-client';
 import type { QueryOutcome } from '../engines/backend.js';
 import type { Admission } from '../routing/admission.js';
 import type { BackendPool } from '../routing/backend-pool.js';
@@ -48,8 +53,13 @@ export function totalFromSource<L extends string>(registry: Registry, name: stri
   });
 }
 
+/** A registry's figures as plain data (what workers send one another). */
+export type RegistryFigures = Awaited<ReturnType<Registry['getMetricsAsJSON']>>;
+
 export class GatewayMetrics {
   readonly registry = new Registry();
+  /** With several workers on the host: the other workers' figures (registry JSON). */
+  private othersOnHost: (() => Promise<RegistryFigures[]>) | undefined;
   private readonly queries: Counter<'group' | 'backend' | 'engine' | 'outcome'>;
   private readonly preparation: Histogram<'kind'>;
   private readonly authentication: Histogram<'outcome'>;
@@ -126,21 +136,23 @@ export class GatewayMetrics {
   /** Gauges read at scrape time from the live state of backends and queues. */
   observeBackends(pool: BackendPool, admission: Admission): void {
     const labels = ['backend', 'group', 'engine'] as const;
-    const each = (name: string, help: string, value: (b: ReturnType<BackendPool['all']>[number]) => number) =>
+    const each = (name: string, help: string, aggregator: Aggregator, value: (b: ReturnType<BackendPool['all']>[number]) => number) =>
       new Gauge({
         name,
         help,
         labelNames: labels,
+        aggregator,
         registers: [this.registry],
         collect() {
           this.reset();
           for (const b of pool.all()) this.set({ backend: b.backend.name, group: b.group, engine: b.backend.engine }, value(b));
         },
       });
-    each('querygate_backend_healthy', '1 when the backend passes health checks', (b) => (b.healthy ? 1 : 0));
-    each('querygate_backend_active', '1 when the backend takes new queries (not draining or inactive)', (b) => (b.state === 'active' ? 1 : 0));
-    each('querygate_backend_running_queries', 'Queries this gateway has running on the backend', (b) => b.running);
-    each('querygate_backend_reported_queries', 'Queued and running queries the backend reports itself', (b) => b.reportedLoad);
+    // Each worker checks health itself: the host's answer is healthy only when every worker finds it so.
+    each('querygate_backend_healthy', '1 when the backend passes health checks', 'min', (b) => (b.healthy ? 1 : 0));
+    each('querygate_backend_active', '1 when the backend takes new queries (not draining or inactive)', 'max', (b) => (b.state === 'active' ? 1 : 0));
+    each('querygate_backend_running_queries', 'Queries this gateway has running on the backend', 'sum', (b) => b.running);
+    each('querygate_backend_reported_queries', 'Queued and running queries the backend reports itself', 'max', (b) => b.reportedLoad);
     new Gauge({
       name: 'querygate_group_queued_queries',
       help: 'Queries waiting in the gateway queue, by routing group',
@@ -217,5 +229,17 @@ export class GatewayMetrics {
 
   requestRejected(status: number, reason = REJECTION_REASONS[status] ?? 'other'): void {
     this.rejected.inc({ status_code: String(status), reason });
+  }
+
+  /** This worker's figures are merged with the other workers' (`gather`) on every scrape. */
+  joinHost(gather: () => Promise<RegistryFigures[]>): void {
+    this.othersOnHost = gather;
+  }
+
+  /** The exposition a scrape gets: this process's figures, or the host's when it is one of several workers. */
+  async exposition(): Promise<string> {
+    if (this.othersOnHost === undefined) return this.registry.metrics();
+    const [own, others] = await Promise.all([this.registry.getMetricsAsJSON(), this.othersOnHost()]);
+    return AggregatorRegistry.aggregate([own, ...others]).metrics();
   }
 }

@@ -34,6 +34,14 @@ export interface QuerySession {
   routingGroup?: string;
 }
 
+/** A prepared statement's text by its name as a statement names it (Trino matches names case-insensitively). */
+export function preparedStatement(session: QuerySession, name: string): string | undefined {
+  const exact = session.preparedStatements.get(name);
+  if (exact !== undefined) return exact;
+  for (const [key, sql] of session.preparedStatements) if (key.toLowerCase() === name.toLowerCase()) return sql;
+  return undefined;
+}
+
 /** Header names of one family; `name('Set-Catalog')` → `X-Trino-Set-Catalog`. */
 export function headerName(dialect: Dialect, suffix: string): string {
   return `${dialect === 'trino' ? 'X-Trino-' : 'X-Presto-'}${suffix}`;

@@ -12,7 +12,7 @@ import type { ResourceGroupAdmission } from '../admission/resource-groups.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { IdentityResolver } from '../auth/identity.js';
+import type { Identity, IdentityResolver } from '../auth/identity.js';
 import type { ReloadingFile } from '../config/reloading-file.js';
 import type { AccessSimulation, ExplainRequest } from '../gateway.js';
 import type { AccessRules } from '../policy/file-rules.js';
@@ -39,10 +39,13 @@ export interface Caller {
   admin: boolean;
   /** Present when the caller came with the UI's session cookie. */
   session?: UiSession;
+  /** Present when the caller came with credentials (or a user header) instead. */
+  identity?: Identity;
 }
 
 export interface ApiContext {
   req: IncomingMessage;
+  res: ServerResponse;
   /** Path parameters, decoded (`{name}` in the route's path). */
   params: Record<string, string>;
   query: RawParams;
@@ -60,6 +63,8 @@ export interface ApiReply {
   /** Sent as is, instead of a JSON body (e.g. the policy as YAML). */
   raw?: { contentType: string; text: string };
   headers?: HeaderList;
+  /** The route has answered on its own (another worker's answer, relayed). */
+  answered?: true;
 }
 
 export interface ApiRoute {
@@ -105,6 +110,11 @@ export interface AdminApiOptions {
   policy?: PolicyApiOptions;
   /** With several workers on the host: the live queries of the others. */
   liveElsewhere?: () => Promise<QueryRecord[]>;
+  /**
+   * With several workers on the host: answers a request about query `queryId` of another worker
+   * by that worker, for a caller authorized here; false when no other worker holds it.
+   */
+  forwardToOwner?: (req: IncomingMessage, res: ServerResponse, queryId: string, caller: Caller, tls: boolean) => Promise<boolean>;
   log: Logger;
 }
 
@@ -126,10 +136,12 @@ export class AdminApi {
     this.document = JSON.stringify(openApiDocument(this.routes));
   }
 
-  async handle(req: IncomingMessage, res: ServerResponse, path: string, search: string, tls: boolean): Promise<void> {
+  /** `vouched`: the caller's identity, established by the worker that forwarded the request here. */
+  async handle(req: IncomingMessage, res: ServerResponse, path: string, search: string, tls: boolean, vouched?: Identity): Promise<void> {
     try {
-      const reply = await this.dispatch(req, path, search, tls);
+      const reply = await this.dispatch(req, res, path, search, tls, vouched);
       const status = reply.status ?? 200;
+      if (reply.answered) return;
       if (reply.raw !== undefined) {
         res.writeHead(status, { 'content-type': reply.raw.contentType, 'cache-control': 'no-store', ...Object.fromEntries(reply.headers ?? []) });
         res.end(reply.raw.text);
@@ -153,7 +165,7 @@ export class AdminApi {
     }
   }
 
-  private async dispatch(req: IncomingMessage, path: string, search: string, tls: boolean): Promise<ApiReply> {
+  private async dispatch(req: IncomingMessage, res: ServerResponse, path: string, search: string, tls: boolean, vouched: Identity | undefined): Promise<ApiReply> {
     const method = req.method ?? 'GET';
     const segments = path.split('/').filter((p) => p !== '');
     let pathMatched = false;
@@ -163,18 +175,18 @@ export class AdminApi {
       pathMatched = true;
       if (route.method !== method) continue;
       if (!SAFE_METHODS.has(method)) this.assertSameOrigin(req);
-      const caller = route.public ? undefined : await this.authorize(req, tls, route.delegated === true);
+      const caller = route.public ? undefined : await this.authorize(req, tls, route.delegated === true, vouched);
       const query = Object.fromEntries(new URLSearchParams(search)) as RawParams;
       const body = route.body === undefined ? undefined : parseBody(route.body, await readJson(req));
-      return route.run({ req, params, query, body, tls, ...(caller ? { caller } : {}) });
+      return route.run({ req, res, params, query, body, tls, ...(caller ? { caller } : {}) });
     }
     if (pathMatched) throw new HttpFailure(405, `Method ${method} is not allowed here`);
     throw new HttpFailure(404, `No API endpoint ${path}: see /api/openapi.json`);
   }
 
   /** Who makes the request; 401 without a valid identity, 403 for a non-administrator unless the route is `delegated`. */
-  private async authorize(req: IncomingMessage, tls: boolean, delegated: boolean): Promise<Caller> {
-    let caller: { user: string; groups: string[]; session?: UiSession };
+  private async authorize(req: IncomingMessage, tls: boolean, delegated: boolean, vouched: Identity | undefined): Promise<Caller> {
+    let caller: { user: string; groups: string[]; session?: UiSession; identity?: Identity };
     const cookie = req.headers.authorization === undefined ? sessionCookie(req) : undefined;
     if (cookie !== undefined) {
       const session = this.options.sessions.verify(cookie);
@@ -186,8 +198,8 @@ export class AdminApi {
     } else if (headerValue(req, UI_HEADER) !== undefined) {
       throw new HttpFailure(401, 'Sign in to continue');
     } else {
-      const { principal } = await this.options.identity.resolve(req, 'trino', tls);
-      caller = { user: principal.user, groups: principal.groups };
+      const identity = vouched ?? (await this.options.identity.resolve(req, 'trino', tls));
+      caller = { user: identity.principal.user, groups: identity.principal.groups, identity };
     }
     if (this.options.users.length === 0 && this.options.groups.length === 0) throw new HttpFailure(403, 'The admin API is closed: configure admin.users or admin.groups');
     const admin = this.isAdmin(caller);

@@ -211,6 +211,8 @@ export function adminRoutes(options: AdminApiOptions): ApiRoute[] {
       params: { id: 'Query id (from /api/queries/live)' },
       run: async (ctx) => {
         const id = ctx.params.id!;
+        // Authorized here: only now may the request reach the worker that runs the query.
+        if (await options.forwardToOwner?.(ctx.req, ctx.res, id, ctx.caller!, ctx.tls)) return { answered: true };
         const actor = adminOf(ctx);
         const record = operations.tracker.inFlightQuery(id);
         if (!record) throw new HttpFailure(404, `Query ${id} is not running through this gateway instance (it may have ended already)`);

@@ -21,7 +21,7 @@ import type { QueryRecord } from '../tracking/types.js';
 import { HttpFailure, QueryFailure, asQueryFailure } from '../protocol/errors.js';
 import { parseWait } from '../protocol/query-params.js';
 import type { QueryIdGenerator } from '../protocol/query-id.js';
-import { wrongUser, type QueryTokenSigner } from '../protocol/query-token.js';
+import type { QueryTokenSigner } from '../protocol/query-token.js';
 import { parseSession } from '../protocol/session.js';
 import { sharedHeaders, type FleetQueue, type QueuedStatement } from '../cluster/fleet-queue.js';
 import { renderQueryResults } from '../protocol/results.js';
@@ -200,16 +200,11 @@ export class Dispatcher {
   }
 
   /**
-   * A poll or cancel of a query waiting in the gateway queue. `principal` is the caller's, and
-   * `owner` the one sealed in the token: the query's own principal must be both.
+   * A poll or cancel of a query waiting in the gateway queue. `owner` is the principal sealed in
+   * the token, already checked to be the caller's (another user's poll is refused before anything
+   * is looked up or adopted); the query's own principal must be it.
    */
-  async followUp(method: 'GET' | 'DELETE', queryId: string, token: number, principal: string, owner: string, search: string, baseUrl: string, res: ClientResponse): Promise<void> {
-    // Another user's poll is refused before anything is looked up or adopted.
-    if (principal !== owner) {
-      if (method === 'DELETE') throw new HttpFailure(403, 'Cannot cancel a query started by another user');
-      sendQueryFailure(res, queryId, baseUrl, wrongUser());
-      return;
-    }
+  async followUp(method: 'GET' | 'DELETE', queryId: string, token: number, owner: string, search: string, baseUrl: string, res: ClientResponse): Promise<void> {
     const queued = this.queued.get(queryId) ?? (await this.adopt(queryId, token));
     if (!queued) throw new HttpFailure(410, 'Query is gone: it left the gateway queue');
     if (queued.submission.principal !== owner) throw new HttpFailure(404, 'Query not found');

@@ -22,7 +22,7 @@ import type { QueryTrace, Tracing } from '../observability/tracing.js';
 import { ErrorCodes, HttpFailure, QueryFailure, asQueryFailure } from '../protocol/errors.js';
 import type { QueryIdGenerator } from '../protocol/query-id.js';
 import { wrongUser, type QueryTokenSigner } from '../protocol/query-token.js';
-import { detectDialect, headerName, parseSession } from '../protocol/session.js';
+import { detectDialect, headerName, parseSession, type Dialect } from '../protocol/session.js';
 import type { RoutingContext } from '../routing/router.js';
 import { parseFollowUpPath, parseSegmentPath } from '../protocol/uris.js';
 import type { Admission } from '../routing/admission.js';
@@ -33,7 +33,7 @@ import { shuttingDown } from './drain.js';
 import type { Lifecycle, Readiness } from './probes.js';
 import { sendJson, sendNoContent, sendQueryFailure, sendText } from './respond.js';
 import { GuardrailRefusal, guardrailRecord } from '../admission/guardrails.js';
-import { FORWARDED_PROTO_HEADER, forwardToWorker } from './worker-forwarding.js';
+import { FORWARDED_PROTO_HEADER, forwardedIdentity } from './worker-forwarding.js';
 
 export interface GatewayServerOptions {
   backends: Backend[];
@@ -64,8 +64,11 @@ export interface GatewayServerOptions {
   announceEnded?: (queryId: string, outcome: QueryOutcome) => void;
   /** Tells the other instances (workers) that tables or views changed: they forget cached metadata too. */
   announceObjectsChanged?: () => void;
-  /** With several workers on the host: the socket of the other worker holding a query, if one does. */
-  ownerOf?: (queryId: string) => string | undefined;
+  /**
+   * With several workers on the host: answers a request about query `queryId`, made by `identity`
+   * (verified here), by the other worker holding that query; false when none does.
+   */
+  forwardToOwner?: (req: ClientRequest, res: ClientResponse, queryId: string, tls: boolean, identity: Identity | undefined) => Promise<boolean>;
   log: Logger;
 }
 
@@ -177,16 +180,26 @@ export class GatewayServer {
           trace.failed(err);
           throw err;
         });
-      } else if (!(await this.forwardedToOwner(req, res, parseFollowUpPath(path)?.queryId))) {
+      } else {
         await this.followUp(req, res, path, search, receivedAt);
       }
     });
   }
 
   /** True when another worker of this host holds the query and answered the request (worker-forwarding.ts). */
-  private async forwardedToOwner(req: ClientRequest, res: ClientResponse, queryId: string | undefined): Promise<boolean> {
-    const socketPath = queryId === undefined ? undefined : this.options.ownerOf?.(queryId);
-    return socketPath !== undefined && (await forwardToWorker(req, res, socketPath, this.isTls(req)));
+  private async forwardedToOwner(req: ClientRequest, res: ClientResponse, queryId: string, identity: Identity): Promise<boolean> {
+    return (await this.options.forwardToOwner?.(req, res, queryId, this.isTls(req), identity)) === true;
+  }
+
+  /** Who makes the request: as another worker of this host established it when it forwarded the request, else authenticated here. */
+  private identityOf(req: ClientRequest, dialect: Dialect): Promise<Identity> {
+    const vouched = this.vouchedIdentity(req);
+    return vouched !== undefined ? Promise.resolve(vouched) : this.options.identity.resolve(req, dialect, this.isTls(req));
+  }
+
+  /** The identity a forwarding worker sends is taken only on the forwarding socket's connections. */
+  private vouchedIdentity(req: ClientRequest): Identity | undefined {
+    return this.forwardedConnections.has(req.socket) ? forwardedIdentity(req) : undefined;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -203,15 +216,15 @@ export class GatewayServer {
       } else if (path === '/v1/info') {
         this.info(res);
       } else if (path.startsWith('/v1/query/')) {
-        if (!(await this.forwardedToOwner(req, res, path.slice('/v1/query/'.length)))) await this.queryResource(req, res, path);
+        await this.queryResource(req, res, path);
       } else if (path.startsWith('/v1/spooled/')) {
         await this.segment(req, res, path);
       } else if (path === '/metrics') {
         if (req.method !== 'GET') throw new HttpFailure(405, 'Method not allowed');
-        const { registry } = this.options.metrics;
-        sendText(res, 200, await registry.metrics(), { 'Content-Type': registry.contentType });
+        const { metrics } = this.options;
+        sendText(res, 200, await metrics.exposition(), { 'Content-Type': metrics.registry.contentType });
       } else if (path.startsWith('/api/')) {
-        if (!(await this.forwardedToOwner(req, res, ADMIN_CANCEL_PATH.exec(path)?.[1]))) await this.options.admin.handle(req, res, path, search, this.isTls(req));
+        await this.options.admin.handle(req, res, path, search, this.isTls(req), this.vouchedIdentity(req));
       } else if (path === '/' || path === '/ui' || path.startsWith('/ui/')) {
         await this.options.ui.handle(req, res, path, search);
       } else {
@@ -385,18 +398,20 @@ export class GatewayServer {
     const followUp = this.options.signer.verifyFollowUp(parsed);
     const { queryId } = followUp;
     const dialect = detectDialect(req.headers);
-    const identity = await this.options.identity.resolve(req, dialect, this.isTls(req));
-    if (followUp.backend === QUEUE_BACKEND) {
-      await this.options.dispatcher.followUp(req.method, queryId, Number(followUp.target), identity.principal.user, followUp.user, search, this.baseUrl(req), res);
-      return;
-    }
-    const backend = this.backendsByName.get(followUp.backend);
-    if (!backend) throw new HttpFailure(404, 'Query not found: its backend is no longer configured');
+    const identity = await this.identityOf(req, dialect);
     if (identity.principal.user !== followUp.user) {
       if (req.method === 'DELETE') throw new HttpFailure(403, 'Cannot cancel a query started by another user');
       sendQueryFailure(res, queryId, this.baseUrl(req), wrongUser());
       return;
     }
+    // Only a verified token of the one asking reaches the worker holding the query.
+    if (await this.forwardedToOwner(req, res, queryId, identity)) return;
+    if (followUp.backend === QUEUE_BACKEND) {
+      await this.options.dispatcher.followUp(req.method, queryId, Number(followUp.target), followUp.user, search, this.baseUrl(req), res);
+      return;
+    }
+    const backend = this.backendsByName.get(followUp.backend);
+    if (!backend) throw new HttpFailure(404, 'Query not found: its backend is no longer configured');
     const { admission } = this.options;
     admission.touch(queryId, backend.name, backend.engine === 'trino');
     const { tracker } = this.options;
@@ -442,7 +457,8 @@ export class GatewayServer {
     if (!/^[A-Za-z0-9_]{1,128}$/.test(queryId)) throw new HttpFailure(404, 'Query not found');
     if (req.method !== 'GET' && req.method !== 'DELETE') throw new HttpFailure(405, 'Method not allowed');
     const dialect = detectDialect(req.headers);
-    const identity = await this.options.identity.resolve(req, dialect, this.isTls(req));
+    const identity = await this.identityOf(req, dialect);
+    if (await this.forwardedToOwner(req, res, queryId, identity)) return;
     // Backends are asked as the authenticated user (a password client sends no user header).
     const headers = { ...req.headers, [headerName(dialect, 'User').toLowerCase()]: identity.user };
     // A query that waited in the gateway queue keeps its first id: its backend knows it by another.
@@ -531,9 +547,6 @@ export class GatewayServer {
 function namesSomeone(headers: IncomingMessage['headers']): boolean {
   return ['authorization', 'x-trino-user', 'x-presto-user', 'x-trino-original-user', 'x-presto-original-user'].some((name) => headers[name] !== undefined);
 }
-
-/** The admin API's cancel of a live query, which only the worker running it can do. */
-const ADMIN_CANCEL_PATH = /^\/api\/queries\/([A-Za-z0-9_]{1,128})\/cancel$/;
 
 /** A request target's path and its query string (without the `?`). */
 function splitUrl(url: string): { path: string; search: string } {

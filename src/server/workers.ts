@@ -42,7 +42,9 @@ export function runWorkers(config: GatewayConfig, count: number, log: Logger): P
   let stopping = false;
   let failed = false;
   let onFirstStarted: (() => void) | undefined;
-  const state = new InHostState(config.security.tokenSecret ?? randomBytes(32).toString('base64url'), (worker) => {
+  const { maxFailures, maxFailuresPerClient, failureWindow } = config.authentication;
+  const loginLimits = { maxFailures, maxFailuresPerClient, failureWindowMs: failureWindow };
+  const state = new InHostState(config.security.tokenSecret ?? randomBytes(32).toString('base64url'), loginLimits, (worker) => {
     startedAt.set(worker, Date.now());
     log.info({ worker: indexOf.get(worker), pid: worker.process.pid }, 'worker started');
     onFirstStarted?.();

@@ -11,7 +11,7 @@ import { syntaxError, tokenize, type Token } from './lexer.js';
 
 export type SessionStatement =
   | { kind: 'use'; catalog?: string; schema: string }
-  | { kind: 'setSession'; name: string; value: string }
+  | { kind: 'setSession'; name: string; value: SessionValue }
   | { kind: 'resetSession'; name: string }
   | { kind: 'prepare'; name: string; sql: string }
   | { kind: 'deallocate'; name: string }
@@ -148,13 +148,30 @@ function assertSingleStatement(tokens: Token[]): void {
   }
 }
 
-function literalValue(cursor: Cursor): string {
+/** A SET SESSION value: the literal's text as the session keeps it, its kind, and where it starts. */
+export interface SessionValue {
+  text: string;
+  literal: 'string' | 'number' | 'boolean' | 'null';
+  line: number;
+  column: number;
+}
+
+/** The value of SET SESSION, which must be the whole rest of the statement. */
+function sessionValue(cursor: Cursor): SessionValue {
   const t = cursor.next();
-  if (t.kind === 'string' && !/^[xX]/.test(t.text)) return t.value;
-  if (t.kind === 'number') return t.text;
-  if (t.kind === 'word' && (t.value === 'TRUE' || t.value === 'FALSE')) return t.value.toLowerCase();
-  if (t.kind === 'symbol' && t.value === '-' && cursor.peek().kind === 'number') return `-${cursor.next().text}`;
-  throw syntaxError(`session property value must be a literal`, t.line, t.column);
+  const at = { line: t.line, column: t.column };
+  let value: SessionValue | undefined;
+  if (t.kind === 'string' && !/^[xX]/.test(t.text)) value = { text: t.value, literal: 'string', ...at };
+  else if (t.kind === 'number') value = { text: t.text, literal: 'number', ...at };
+  else if (t.kind === 'word' && (t.value === 'TRUE' || t.value === 'FALSE')) value = { text: t.value.toLowerCase(), literal: 'boolean', ...at };
+  else if (t.kind === 'word' && t.value === 'NULL') value = { text: 'null', literal: 'null', ...at };
+  else if (t.kind === 'symbol' && t.value === '-' && cursor.peek().kind === 'number') value = { text: `-${cursor.next().text}`, literal: 'number', ...at };
+  cursor.acceptSymbol(';');
+  // Trino evaluates any constant expression here (its parser accepted this one); the gateway keeps literals only.
+  if (value === undefined || cursor.peek().kind !== 'eof') {
+    throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, `line ${t.line}:${t.column}: SET SESSION to anything but a literal value is not supported by the gateway`);
+  }
+  return value;
 }
 
 export function classifyStatement(sql: string): SessionStatement {
@@ -194,20 +211,14 @@ export function classifyStatement(sql: string): SessionStatement {
   if (c.isWord('SET') && c.peek(1).kind === 'word' && c.peek(1).value === 'SESSION') {
     c.next();
     c.next();
-    let name = c.identifier();
-    if (c.acceptSymbol('.')) name = `${name}.${c.identifier()}`;
-    checkPropertyName(name);
+    const name = propertyName(c);
     if (!c.acceptSymbol('=')) throw c.unexpected("'='");
-    const value = literalValue(c);
-    c.expectEnd();
-    return { kind: 'setSession', name, value };
+    return { kind: 'setSession', name, value: sessionValue(c) };
   }
   if (c.isWord('RESET') && c.peek(1).kind === 'word' && c.peek(1).value === 'SESSION') {
     c.next();
     c.next();
-    let name = c.identifier();
-    if (c.acceptSymbol('.')) name = `${name}.${c.identifier()}`;
-    checkPropertyName(name);
+    const name = propertyName(c);
     c.expectEnd();
     return { kind: 'resetSession', name };
   }
@@ -250,11 +261,19 @@ export function classifyStatement(sql: string): SessionStatement {
     c.expectEnd();
     return { kind: 'rollback' };
   }
-  return { kind: 'query', sql: sql.slice(0, c.statementEnd()).trim() };
+  return { kind: 'query', sql: sql.slice(0, c.statementEnd()).trimEnd() };
 }
 
 /** Names that travel back in a response header (a property, a user) cannot hold a control character (a line break). */
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+
+/** A session property's name, `[catalog.]property`: Trino lower-cases it, quoted or not. */
+function propertyName(c: Cursor): string {
+  let name = c.identifier();
+  if (c.acceptSymbol('.')) name = `${name}.${c.identifier()}`;
+  checkPropertyName(name);
+  return name.toLowerCase();
+}
 
 function checkPropertyName(name: string): void {
   if (CONTROL_CHARS.test(name)) throw new QueryFailure(ErrorCodes.INVALID_SESSION_PROPERTY, `Session property ${JSON.stringify(name)} does not exist`);

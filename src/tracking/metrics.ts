@@ -42,6 +42,7 @@ export function registerTrackingMetrics(registry: Registry, sources: TrackingMet
     new Gauge({
       name: `${prefix}history_store_degraded`,
       help: '1 while the tracking store is failing and records are spilled to disk',
+      aggregator: 'max',
       registers: [registry],
       collect() {
         this.set(writer.degraded ? 1 : 0);
@@ -53,6 +54,8 @@ export function registerTrackingMetrics(registry: Registry, sources: TrackingMet
       name: `${prefix}live_queries`,
       help: 'Running and queued queries across gateway instances',
       labelNames: ['scope', 'name', 'metric'],
+      // Every worker of a host reads the same shared counts.
+      aggregator: 'max',
       registers: [registry],
       collect() {
         this.reset();
@@ -62,6 +65,7 @@ export function registerTrackingMetrics(registry: Registry, sources: TrackingMet
     new Gauge({
       name: `${prefix}live_counters_degraded`,
       help: '1 while the shared store is unreachable and each limit falls back to this instance’s share',
+      aggregator: 'max',
       registers: [registry],
       collect() {
         this.set(counters.degraded ? 1 : 0);

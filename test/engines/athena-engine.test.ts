@@ -49,7 +49,7 @@ describe('Athena engine against the emulator (no real AWS)', () => {
   beforeEach(() => emulator.clearFaults());
 
   it("runs with the session's catalog and schema as Athena's execution context", async () => {
-    await emulator.registerResults([oneInteger('7')]);
+    emulator.serveResult('/*context*/', oneInteger('7'));
     const run = await runQuery(gateway.url, 'SELECT 7 AS x /*context*/', SESSION);
     assert.equal(run.error, undefined);
     assert.equal(run.rowsText, '[7]');
@@ -60,7 +60,7 @@ describe('Athena engine against the emulator (no real AWS)', () => {
 
   it("records Athena's data scanned, engine time and queue time in history", async () => {
     emulator.reportStatistics(`/*costly-${RUN}*/`, { DataScannedInBytes: 123_456_789, EngineExecutionTimeInMillis: 4_321, QueryQueueTimeInMillis: 765 });
-    await emulator.registerResults([oneInteger('1')]);
+    emulator.serveResult(`/*costly-${RUN}*/`, oneInteger('1'));
     const run = await runQuery(gateway.url, `SELECT 1 AS x /*costly-${RUN}*/`, USER);
     assert.equal(run.error, undefined);
     let stats: Record<string, number> | undefined;
@@ -104,7 +104,7 @@ describe('Athena engine against the emulator (no real AWS)', () => {
   });
 
   it('retries throttled calls with backoff, and reports throttling once the attempts are exhausted', async () => {
-    await emulator.registerResults([oneInteger('1')]);
+    emulator.serveResult('SELECT 1 AS x', oneInteger('1'));
     emulator.throttle('StartQueryExecution', 2);
     const retried = await runQuery(gateway.url, 'SELECT 1 AS x', USER);
     assert.equal(retried.error, undefined);
@@ -136,20 +136,20 @@ describe('Athena engine against the emulator (no real AWS)', () => {
   }
 
   it('fails a query whose row does not match its declared type, or has too few values, or lacks its header row', async () => {
-    await emulator.registerResults([oneInteger('abc')]);
+    emulator.serveResult('SELECT 1 AS x', oneInteger('abc'));
     const mistyped = await runQuery(gateway.url, 'SELECT 1 AS x', USER);
     assert.match(String(mistyped.error?.message), /Athena returned "abc" for column 'x' of type integer/);
 
     const short = oneInteger('1');
     short.rows.push({ Data: [] });
-    await emulator.registerResults([short]);
+    emulator.serveResult('SELECT 1 AS x', short);
     const shifted = await runQuery(gateway.url, 'SELECT 1 AS x', USER);
     assert.match(String(shifted.error?.message), /result row 2 has 0 values for 1 columns/);
 
     const headless = oneInteger('1');
     headless.rows.shift();
     headless.rows.push({ Data: [{ VarCharValue: '2' }] });
-    await emulator.registerResults([headless]);
+    emulator.serveResult('SELECT 1 AS x', headless);
     const noHeader = await runQuery(gateway.url, 'SELECT 1 AS x', USER);
     assert.match(String(noHeader.error?.message), /the first result row is not the header row/);
   });
@@ -166,7 +166,7 @@ describe('Athena engine against the emulator (no real AWS)', () => {
       backends: [athenaBackend(emulator, 'athena-role', 'engine-wg', { roleArn: 'arn:aws:iam::123456789012:role/querygate-reader' })],
     });
     try {
-      await emulator.registerResults([oneInteger('3')]);
+      emulator.serveResult('SELECT 3 AS x', oneInteger('3'));
       const run = await runQuery(roleGateway.url, 'SELECT 3 AS x', USER);
       assert.equal(run.error, undefined);
       assert.ok(emulator.calls.some((c) => c.operation === 'AssumeRole'));

@@ -120,7 +120,7 @@ describe('Athena engine: result translation against Trino 483 (emulated Athena, 
     for (const sql of datetimes) {
       // Athena's answer does not depend on the client: it is Trino's with precision.
       const athenaForm = await runQuery(trinoUrl, sql, HEADERS);
-      await emulator.registerResults([toAthenaResult(athenaForm.columns ?? [], parseRows(athenaForm.rowsText))]);
+      emulator.serveResult(sql, toAthenaResult(athenaForm.columns ?? [], parseRows(athenaForm.rowsText)));
       const trino = await runQuery(trinoUrl, sql, legacy);
       const through = await runQuery(gateway.url, sql, legacy);
       if (through.error?.errorName === 'NOT_SUPPORTED' && /finer than milliseconds/.test(String(through.error.message))) {
@@ -149,7 +149,7 @@ describe('Athena engine: result translation against Trino 483 (emulated Athena, 
       for (const sql of CORPUS) {
         const trino = await runQuery(trinoUrl, sql, HEADERS);
         assert.equal(trino.error?.message, undefined, `Trino failed ${sql}`);
-        await emulator.registerResults([toAthenaResult(trino.columns ?? [], parseRows(trino.rowsText))]);
+        emulator.serveResult(sql, toAthenaResult(trino.columns ?? [], parseRows(trino.rowsText)));
         const answer = await runQuery(through.url, sql, HEADERS);
         try {
           assert.equal(answer.error?.message, undefined);
@@ -182,7 +182,7 @@ describe('Athena engine: result translation against Trino 483 (emulated Athena, 
       ['SELECT * FROM tpch.tiny.orders ORDER BY o_orderkey LIMIT 1500', true],
     ] as const) {
       const trino = await runQuery(trinoUrl, sql, HEADERS);
-      await emulator.registerResults([toAthenaResult(trino.columns ?? [], parseRows(trino.rowsText))]);
+      emulator.serveResult(sql, toAthenaResult(trino.columns ?? [], parseRows(trino.rowsText)));
       const [heads, files] = [count('HeadObject'), count('GetObject')];
       const answer = await runQuery(autoGateway.url, sql, HEADERS);
       assert.equal(answer.error?.message, undefined);
@@ -193,7 +193,7 @@ describe('Athena engine: result translation against Trino 483 (emulated Athena, 
   });
 
   it('fails a query whose result file is not in Athena\'s CSV form, naming the file', async () => {
-    await emulator.registerResults([toAthenaResult([{ name: 'x', type: 'varchar' }], [['a']])]);
+    emulator.serveResult("SELECT 'a' AS x", toAthenaResult([{ name: 'x', type: 'varchar' }], [['a']]));
     emulator.nextResultFile = '"x"\nunquoted\n';
     const answer = await runQuery(s3Gateway.url, "SELECT 'a' AS x", HEADERS);
     assert.equal(answer.error?.errorName, 'GENERIC_INTERNAL_ERROR');

@@ -3,20 +3,29 @@
  * relay; no real AWS): three workgroups, each a backend of its own routing group, chained
  * reserved → shared → on-demand; the hint `extraCredentials=routing:athena` in the JDBC URL (or
  * X-Trino-Routing-Group) picks the chain, other queries go to Trino. Under load each workgroup
- * takes its maxRunning and the next query moves down the chain; queries Athena reports QUEUED in
- * the reserved workgroup from other clients (past its maxQueued) move new ones on too.
+ * takes its maxRunning and the next query moves down the chain, with clients arriving at once; queries
+ * Athena reports QUEUED in the reserved workgroup from other clients (past its maxQueued) move new
+ * ones on too. Each query's result is bound to a marker in its text, so concurrent clients cannot
+ * receive one another's.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { AthenaClient, StartQueryExecutionCommand, StopQueryExecutionCommand } from '@aws-sdk/client-athena';
 import type { RunningGateway } from '../../src/gateway.js';
 import { AthenaEmulator, REGION, athenaBackend, eventually, oneInteger, useEmulatorCredentials } from '../support/athena-emulator.js';
-import { get, post, type RawResponse } from '../support/protocol-client.js';
+import { get, post } from '../support/protocol-client.js';
 import { clientEnv, ensureTrino, run, startTestGateway } from '../support/services.js';
 
 /** Moto keeps executions while it runs: markers unique to this run keep earlier runs' queries out of the faults. */
 const RUN = Date.now().toString(36);
 const HINTED = { 'X-Trino-User': 'bi', 'X-Trino-Routing-Group': 'athena' };
+
+/** How many times each value occurs. */
+function countBy(values: Array<string | undefined>): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const v of values) counts[String(v)] = (counts[String(v)] ?? 0) + 1;
+  return counts;
+}
 
 describe('Athena workgroups in routing: reserved → shared → on-demand under load (emulated Athena, real JDBC)', () => {
   let emulator: AthenaEmulator;
@@ -58,29 +67,31 @@ describe('Athena workgroups in routing: reserved → shared → on-demand under 
     await emulator?.close();
   });
 
-  it('fills reserved, then shared, then on-demand; the JDBC hint picks the chain and releases move new queries back', async () => {
+  it('fills reserved, then shared, then on-demand under concurrent clients; the JDBC hint picks the chain and releases move new queries back', async () => {
     emulator.holdQueries(`/*held-${RUN}*/`, 'RUNNING');
-    const held: RawResponse[] = [];
-    for (let i = 0; i < 5; i++) {
-      held.push(await post(gateway.url, `SELECT ${i} /*held-${RUN}*/ /*load-${i}*/`, HINTED));
-      await eventually(() => workgroupOf(`load-${i}`) !== undefined, `held query ${i} to start`);
-    }
-    assert.deepEqual([0, 1, 2, 3, 4].map((i) => workgroupOf(`load-${i}`)), ['reserved-wg', 'reserved-wg', 'shared-wg', 'shared-wg', 'ondemand-wg']);
+    // Five clients at once: each workgroup takes its maxRunning, whatever order they arrive in.
+    const held = await Promise.all([0, 1, 2, 3, 4].map((i) => post(gateway.url, `SELECT ${i} /*held-${RUN}*/ /*load-${i}*/`, HINTED)));
+    await eventually(() => [0, 1, 2, 3, 4].every((i) => workgroupOf(`load-${i}`) !== undefined), 'the held queries to start');
+    assert.deepEqual(countBy([0, 1, 2, 3, 4].map((i) => workgroupOf(`load-${i}`))), { 'reserved-wg': 2, 'shared-wg': 2, 'ondemand-wg': 1 });
 
-    await emulator.registerResults([oneInteger('42')]);
-    const hinted = await jdbc('SELECT 42 AS x /*jdbc-while-full*/', true);
-    assert.deepEqual(hinted.rows, [['42']]);
-    assert.equal(workgroupOf('jdbc-while-full'), 'ondemand-wg');
-
-    const unhinted = await jdbc('SELECT count(*) FROM tpch.tiny.nation', false);
-    assert.deepEqual(unhinted.rows, [['25']], 'without the hint the query runs on Trino');
+    // Three hinted JDBC clients and one without the hint, at once, while reserved and shared are full.
+    const markers = ['jdbc-full-a', 'jdbc-full-b', 'jdbc-full-c'].map((m) => `${m}-${RUN}`);
+    markers.forEach((marker, i) => emulator.serveResult(marker, oneInteger(String(40 + i))));
+    const [unhinted, ...hinted] = await Promise.all([
+      jdbc('SELECT count(*) FROM tpch.tiny.nation', false),
+      ...markers.map((marker, i) => jdbc(`SELECT ${40 + i} AS x /*${marker}*/`, true)),
+    ]);
+    assert.deepEqual(unhinted!.rows, [['25']], 'without the hint the query runs on Trino');
+    assert.deepEqual(hinted.map((r) => r.rows), [[['40']], [['41']], [['42']]], 'each client gets its own query\'s result');
+    assert.deepEqual(markers.map(workgroupOf), ['ondemand-wg', 'ondemand-wg', 'ondemand-wg']);
 
     for (const response of held) assert.equal((await get(response.json.nextUri as string, { 'X-Trino-User': 'bi' }, 'DELETE')).status, 204);
-    await emulator.registerResults([oneInteger('7')]);
     await eventually(() => emulator.stoppedIds().length >= 5, 'the held queries to be stopped');
-    const after = await jdbc('SELECT 7 AS x /*jdbc-after-release*/', true);
-    assert.deepEqual(after.rows, [['7']]);
-    assert.equal(workgroupOf('jdbc-after-release'), 'reserved-wg');
+    const released = ['jdbc-after-a', 'jdbc-after-b'].map((m) => `${m}-${RUN}`);
+    released.forEach((marker, i) => emulator.serveResult(marker, oneInteger(String(7 + i))));
+    const after = await Promise.all(released.map((marker, i) => jdbc(`SELECT ${7 + i} AS x /*${marker}*/`, true)));
+    assert.deepEqual(after.map((r) => r.rows), [[['7']], [['8']]]);
+    assert.deepEqual(released.map(workgroupOf), ['reserved-wg', 'reserved-wg']);
   });
 
   it("moves on when Athena reports too many queries pending in the reserved workgroup from other clients", async () => {
@@ -99,18 +110,18 @@ describe('Athena workgroups in routing: reserved → shared → on-demand under 
       // Two health checks after the queries were queued: the gateway has read Athena's count.
       const seen = emulator.calls.length;
       await eventually(() => emulator.calls.slice(seen).filter((c) => c.operation === 'BatchGetQueryExecution').length >= 6, 'health checks to read the workgroups');
-      await emulator.registerResults([oneInteger('5')]);
-      const moved = await jdbc('SELECT 5 AS x /*jdbc-pending*/', true);
+      emulator.serveResult(`jdbc-pending-${RUN}`, oneInteger('5'));
+      const moved = await jdbc(`SELECT 5 AS x /*jdbc-pending-${RUN}*/`, true);
       assert.deepEqual(moved.rows, [['5']]);
-      assert.equal(workgroupOf('jdbc-pending'), 'shared-wg');
+      assert.equal(workgroupOf(`jdbc-pending-${RUN}`), 'shared-wg');
 
       await stop(others);
       const cleared = emulator.calls.length;
       await eventually(() => emulator.calls.slice(cleared).filter((c) => c.operation === 'BatchGetQueryExecution').length >= 6, 'health checks after the other queries ended');
-      await emulator.registerResults([oneInteger('6')]);
-      const back = await jdbc('SELECT 6 AS x /*jdbc-back*/', true);
+      emulator.serveResult(`jdbc-back-${RUN}`, oneInteger('6'));
+      const back = await jdbc(`SELECT 6 AS x /*jdbc-back-${RUN}*/`, true);
       assert.deepEqual(back.rows, [['6']]);
-      assert.equal(workgroupOf('jdbc-back'), 'reserved-wg');
+      assert.equal(workgroupOf(`jdbc-back-${RUN}`), 'reserved-wg');
     } finally {
       await stop(others);
       athena.destroy();

@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 import pg from 'pg';
 import type { RunningGateway } from '../../src/gateway.js';
 import { get, post, runQuery, type RawResponse } from '../support/protocol-client.js';
-import { ensureTrino, startTestGateway } from '../support/services.js';
+import { ensureTrino, startTestGateway, unlessWorkers } from '../support/services.js';
 import { PG_PORT, startPostgres, startRedis, stopPostgres, stopRedis, waitFor, type Service } from '../tracking/services.js';
 
 // A PostgreSQL of this test's own (it is stopped mid-test), beside the shared one and the tracking outage test's.
@@ -60,7 +60,10 @@ async function finish(first: RawResponse, issuedBy: string, base: string): Promi
   }
 }
 
-test('maxRunning holds across two instances sharing Redis: the second instance queues until the first frees the slot', { timeout: 60_000 }, async () => {
+/** It reads `running` and a group's `queued` from /api/backends: the answering worker's own counts with several workers. */
+const ownCounts = unlessWorkers("/api/backends' running and queued are the answering worker's own (fleetRunning and queuedElsewhere count the other workers)");
+
+test('maxRunning holds across two instances sharing Redis: the second instance queues until the first frees the slot', { timeout: 60_000, ...ownCounts }, async () => {
   const shared = {
     backends: [{ name: 'trino1', engine: 'trino', url: trino, maxRunning: 1 }],
     redis: { url: redis.url, keyPrefix: `qgtest:${randomBytes(4).toString('hex')}:` },

@@ -5,7 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { RawResponse } from '../support/protocol-client.js';
+import { htpasswdLine } from '../support/admin-gateway.js';
 import { freshRequest, startGatewayProcess, type GatewayProcess } from '../support/gateway-process.js';
 import { TRINO_URL, ensureTrino } from '../support/services.js';
 
@@ -150,6 +154,147 @@ test('a writing statement on the embedded engine is refused with NOT_SUPPORTED (
   const error = last.error as { errorName?: string; message?: string } | undefined;
   assert.equal(error?.errorName, 'NOT_SUPPORTED', JSON.stringify(last));
   assert.match(error?.message ?? '', /server\.workers/);
+});
+
+/** The process id of the worker whose instance id is `instanceId`, from the gateway's log lines. */
+function pidOfWorker(instanceId: string): number {
+  const lines = gateway.output().split('\n').flatMap((line) => (line.startsWith('{') ? [JSON.parse(line) as Record<string, unknown>] : []));
+  const index = lines.find((l) => l.msg === 'querygate is listening' && l.instanceId === instanceId)?.worker;
+  const pid = lines.filter((l) => l.msg === 'worker started' && l.worker === index).at(-1)?.pid;
+  assert.ok(typeof pid === 'number', `no worker process for instance ${instanceId}`);
+  return pid;
+}
+
+test("a request about another worker's query is verified where it arrives: what fails there never reaches the owner", { timeout: 120_000 }, async () => {
+  const query = await submit('SELECT * FROM nation', 'alice', EMBEDDED);
+  const id = query.json.id as string;
+  const nextUri = query.json.nextUri as string;
+  // One character of the sealed token changed: a token that does not verify.
+  const tokenAt = nextUri.lastIndexOf('/') + 1;
+  const forged = `${nextUri.slice(0, tokenAt + 10)}${nextUri[tokenAt + 10] === 'A' ? 'B' : 'A'}${nextUri.slice(tokenAt + 11)}`;
+  const refusals: Array<{ name: string; send: () => Promise<RawResponse>; status: number }> = [
+    { name: 'follow-up without a user', send: () => freshRequest('GET', nextUri), status: 401 },
+    { name: 'follow-up with a forged token', send: () => freshRequest('GET', forged, { 'X-Trino-User': 'alice' }), status: 404 },
+    { name: "another user's cancel", send: () => freshRequest('DELETE', nextUri, { 'X-Trino-User': 'mallory' }), status: 403 },
+    { name: '/v1/query/{id} without a user', send: () => freshRequest('GET', `${gateway.url}/v1/query/${id}`), status: 401 },
+    { name: 'admin cancel by a non-administrator', send: () => freshRequest('POST', `${gateway.url}/api/queries/${id}/cancel`, { 'X-Trino-User': 'mallory' }), status: 403 },
+  ];
+  // The owner stopped: a request forwarded to it would wait; one refused where it arrived is answered at once.
+  const owner = pidOfWorker(workerOf(id));
+  process.kill(owner, 'SIGSTOP');
+  const answeredWhileStopped = new Map<string, number[]>();
+  let resumed = false;
+  const sent: Array<Promise<unknown>> = [];
+  try {
+    // Four connections of each: the primary hands them to both workers in turn.
+    for (const refusal of refusals) {
+      for (let copy = 0; copy < 4; copy++) {
+        sent.push(
+          refusal.send().then((response) => {
+            if (!resumed) answeredWhileStopped.set(refusal.name, [...(answeredWhileStopped.get(refusal.name) ?? []), response.status]);
+          }),
+        );
+      }
+    }
+    // Bounded: the answers of the worker that runs come at once; 20 s is for a loaded machine.
+    for (let waited = 0; waited < 200 && answeredWhileStopped.size < refusals.length; waited++) await new Promise((r) => setTimeout(r, 100));
+  } finally {
+    resumed = true;
+    process.kill(owner, 'SIGCONT');
+  }
+  await Promise.all(sent);
+  for (const refusal of refusals) {
+    const statuses = answeredWhileStopped.get(refusal.name) ?? [];
+    assert.ok(statuses.length > 0, `${refusal.name}: nothing answered while the owner was stopped (forwarded to it)`);
+    assert.ok(statuses.every((status) => status === refusal.status), `${refusal.name}: ${statuses.join(',')}`);
+  }
+  // The query itself is untouched.
+  assert.equal(stateOf((await follow(query)).last), 'FINISHED');
+});
+
+/** The sum of a metric's series in one scrape of /metrics, on a connection of its own. */
+async function scraped(name: string): Promise<number> {
+  const response = await freshRequest('GET', `${gateway.url}/metrics`);
+  assert.equal(response.status, 200, response.text);
+  return response.text
+    .split('\n')
+    .filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `))
+    .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+}
+
+test("a scrape of /metrics through either worker answers the host's figures", { timeout: 60_000 }, async () => {
+  const before = await scraped('querygate_queries_total');
+  const runs = await Promise.all(Array.from({ length: 4 }, () => submit('SELECT 1', 'alice', EMBEDDED)));
+  assert.equal(new Set(runs.map((r) => workerOf(r.json.id as string))).size, 2, 'the queries were all taken by one worker');
+  for (const { last } of await Promise.all(runs.map((run) => follow(run)))) assert.equal(stateOf(last), 'FINISHED');
+  // Each scrape on a new connection: the primary hands them to both workers in turn.
+  const after: number[] = [];
+  for (let scrape = 0; scrape < 4; scrape++) after.push(await scraped('querygate_queries_total'));
+  assert.deepEqual(after, after.map(() => before + 4), `before ${before}`);
+});
+
+/** Waits, polling every 100 ms for at most `seconds`, until `done` holds; fails naming `what` otherwise. */
+async function waitUntil(what: string, seconds: number, done: () => boolean | Promise<boolean>): Promise<void> {
+  for (let waited = 0; waited < seconds * 10; waited++) {
+    if (await done()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.fail(`${what}: not within ${seconds} s`);
+}
+
+test("a killed worker: its Trino queries finish through the other, its embedded query is gone (410), its slot is freed, it is restarted", { timeout: 180_000 }, async () => {
+  // The host's only embedded slot, held by a query that runs for minutes on the worker to be killed.
+  const holder = await submit('SELECT sum(a.l_quantity * b.l_quantity) FROM lineitem a, lineitem b', 'alice', EMBEDDED);
+  const killed = workerOf(holder.json.id as string);
+  const trino = await Promise.all(Array.from({ length: 4 }, () => submit('SELECT * FROM tpch.tiny.nation')));
+  const starts = () => gateway.output().split('\n').filter((line) => line.includes('"msg":"worker started"')).length;
+  const startsBefore = starts();
+  process.kill(pidOfWorker(killed), 'SIGKILL');
+  // Once the primary knows, it hands no more connections to the dead worker.
+  await waitUntil('the primary saw the worker exit', 30, () => gateway.output().includes('worker exited unexpectedly'));
+  // Every Trino query, whichever worker admitted it, is served by the survivor with every row.
+  for (const { last, rows } of await Promise.all(trino.map((run) => follow(run)))) {
+    assert.equal(stateOf(last), 'FINISHED', JSON.stringify(last));
+    assert.equal(rows.length, 25);
+  }
+  const gone = await freshRequest('GET', holder.json.nextUri as string, { 'X-Trino-User': 'alice' });
+  assert.equal(gone.status, 410, gone.text);
+  // The slot lapses with its lease (5 s): an embedded query is admitted again, not left queued.
+  await waitUntil('an embedded query admitted after the kill', 60, async () => {
+    const { last, rows } = await follow(await submit('SELECT 3', 'alice', EMBEDDED));
+    return stateOf(last) === 'FINISHED' && rows.length === 1;
+  });
+  await waitUntil('the killed worker restarted', 60, () => starts() > startsBefore);
+  await waitUntil('both workers serving again', 60, async () => {
+    const ids = await Promise.all(Array.from({ length: 4 }, () => submit('SELECT 1', 'alice', EMBEDDED)));
+    await Promise.all(ids.map((run) => follow(run)));
+    return new Set(ids.map((run) => workerOf(run.json.id as string))).size === 2;
+  });
+});
+
+test('the brute-force lockout counts the failures of every worker together', { timeout: 120_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'qg-workers-lockout-'));
+  writeFileSync(join(dir, 'password.db'), `${htpasswdLine('dave', 'dave-pw')}\n`);
+  // Credentials over HTTP marked https, as behind a TLS-terminating proxy: no certificates needed.
+  const guarded = await startGatewayProcess({
+    server: { workers: 2 },
+    authentication: { authenticators: [{ type: 'password-file', file: join(dir, 'password.db') }], trustForwardedProto: true, maxFailures: 3, failureWindow: '1m' },
+    backends: [{ name: 'local', engine: 'duckdb', group: 'local' }],
+    routing: { defaultGroup: 'local' },
+  });
+  try {
+    const post = (password: string) =>
+      freshRequest('POST', `${guarded.url}/v1/statement`, { Authorization: `Basic ${Buffer.from(`dave:${password}`).toString('base64')}`, 'X-Forwarded-Proto': 'https' }, 'SELECT 1');
+    // Three failures on connections the primary hands to both workers in turn: neither has three of its own.
+    for (let guess = 0; guess < 3; guess++) assert.equal((await post(`guess-${guess}`)).status, 401);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const locked = await post('dave-pw');
+      assert.equal(locked.status, 401, locked.text);
+      assert.match(locked.text, /Too many failed authentication attempts/);
+    }
+  } finally {
+    await guarded.close();
+  }
 });
 
 test('SIGTERM to the primary drains every worker: not ready, new statements refused with 503, in-flight queries finish, then it exits', { timeout: 120_000 }, async () => {

@@ -1,11 +1,13 @@
 /**
  * An AWS API emulator for the Athena engine's tests. No real Athena runs here: moto in server
  * mode (scripts/moto/start.sh) emulates Athena, S3, Glue and STS, and the gateway talks to it
- * through the real AWS SDK. Moto serves query results that were registered beforehand through its
- * `/moto-api/static/athena/query-results` queue (one result per started query, in order).
+ * through the real AWS SDK.
  *
  * Between the gateway and moto sits a small relay for what moto does not emulate, each part of
- * Athena's documented behaviour: `GetQueryResults` pages of at most `MaxResults` (1,000) rows with
+ * Athena's documented behaviour: each query's result, bound when the query starts to the result
+ * served for a marker its text contains (moto's own single queue of results hands them out in the
+ * order queries ask, which concurrent queries would mix up), `GetQueryResults` pages of at most
+ * `MaxResults` (1,000) rows with
  * `NextToken` (moto returns every row at once), `BatchGetQueryExecution` (missing in moto), and
  * faults on demand (throttling, a FAILED query, a query that stays QUEUED or RUNNING until
  * stopped, credentials AWS would refuse, statistics other than moto's zeros), and the true result
@@ -17,7 +19,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { AthenaClient, CreateWorkGroupCommand, GetQueryResultsCommand } from '@aws-sdk/client-athena';
+import { AthenaClient, CreateWorkGroupCommand } from '@aws-sdk/client-athena';
+import { CreateDatabaseCommand, CreateTableCommand, GlueClient, type TableInput } from '@aws-sdk/client-glue';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { toAthenaCsv } from './athena-results.js';
 import { REPO } from './services.js';
@@ -59,6 +62,31 @@ export function oneInteger(value: string): AthenaResult {
   };
 }
 
+/** Creates a database with these tables (and views) in moto's Glue Data Catalog. */
+export async function createGlueSchema(schema: string, tables: TableInput[]): Promise<void> {
+  const glue = new GlueClient({ region: REGION, endpoint: MOTO_URL });
+  try {
+    await glue.send(new CreateDatabaseCommand({ DatabaseInput: { Name: schema } }));
+    for (const table of tables) await glue.send(new CreateTableCommand({ DatabaseName: schema, TableInput: table }));
+  } finally {
+    glue.destroy();
+  }
+}
+
+/** A view as Athena writes it to Glue: its definition as base64 JSON in ViewOriginalText, Hive types in the storage descriptor. */
+export function athenaView(schema: string, name: string, originalSql: string, columns: Array<[string, string]>, catalog = 'awsdatacatalog'): TableInput {
+  const definition = { originalSql, catalog, schema, columns: columns.map(([column, type]) => ({ name: column, type })) };
+  const hiveTypes: Record<string, string> = { varchar: 'string', integer: 'int' };
+  return {
+    Name: name,
+    TableType: 'VIRTUAL_VIEW',
+    Parameters: { presto_view: 'true', comment: 'Presto View' },
+    ViewOriginalText: `/* Presto View: ${Buffer.from(JSON.stringify(definition)).toString('base64')} */`,
+    ViewExpandedText: '/* Presto View */',
+    StorageDescriptor: { Columns: columns.map(([column, type]) => ({ Name: column, Type: hiveTypes[type] ?? type })) },
+  };
+}
+
 /** Waits until `check` holds (what the emulator saw happens asynchronously to the client). */
 export async function eventually(check: () => boolean, what: string, ms = 20_000): Promise<void> {
   const deadline = Date.now() + ms;
@@ -87,8 +115,10 @@ export class AthenaEmulator {
   private readonly throttled = new Map<string, number>();
   private readonly refusedKeys = new Map<string, string>();
   private readonly stopped = new Set<string>();
-  /** Each query's full result as moto returned it, paged from here. */
+  /** Each query's full result, paged from here. */
   private readonly results = new Map<string, ResultsBody>();
+  /** Results served to the next query started whose text contains the marker, oldest first. */
+  private readonly served: Array<{ marker: string; result: AthenaResult }> = [];
   /** Queries whose result file the relay has written to S3. */
   private readonly filesWritten = new Set<string>();
   /** When set, the text written as the next result file instead of the query's result. */
@@ -129,14 +159,9 @@ export class AthenaEmulator {
     }
   }
 
-  /** Queues results in moto: the next queries started get them, in order. */
-  async registerResults(results: AthenaResult[]): Promise<void> {
-    const response = await fetch(`${MOTO_URL}/moto-api/static/athena/query-results`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ region: REGION, results: results.map((r) => ({ rows: r.rows, column_info: r.columnInfo })) }),
-    });
-    if (response.status !== 201) throw new Error(`moto refused the results: HTTP ${response.status} ${await response.text()}`);
+  /** The next query started whose text contains `marker` gets `result` (a query without one gets an empty result). */
+  serveResult(marker: string, result: AthenaResult): void {
+    this.served.push({ marker, result });
   }
 
   /** The next `count` calls of `operation` fail with ThrottlingException. */
@@ -213,6 +238,7 @@ export class AthenaEmulator {
     }
     const upstream = await fetch(`${MOTO_URL}${req.url ?? '/'}`, { method: req.method ?? 'GET', headers: forwardedHeaders(req), ...(raw.length > 0 ? { body: new Uint8Array(raw) } : {}) });
     let text = await upstream.text();
+    if (upstream.status === 200 && operation === 'StartQueryExecution') this.bindResult(String(body.QueryString), (JSON.parse(text) as { QueryExecutionId: string }).QueryExecutionId);
     if (upstream.status === 200 && operation === 'GetQueryResults') {
       const full = JSON.parse(text) as ResultsBody;
       this.results.set(String(body.QueryExecutionId), full);
@@ -223,13 +249,21 @@ export class AthenaEmulator {
     res.writeHead(upstream.status, out).end(text);
   }
 
+  /** Binds the first result served for a marker in `query` to the query's id. */
+  private bindResult(query: string, id: string): void {
+    const index = this.served.findIndex((s) => query.includes(s.marker));
+    if (index < 0) return;
+    const { result } = this.served.splice(index, 1)[0]!;
+    this.results.set(id, { ResultSet: { Rows: result.rows, ResultSetMetadata: { ColumnInfo: result.columnInfo } } });
+  }
+
   /** HeadObject and GetObject, after writing the true result file when `path` is a query's `<id>.csv`. */
   private async s3Read(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     const id = /\/([0-9a-f-]{36})\.csv$/.exec(path)?.[1];
     if (id !== undefined && !this.filesWritten.has(id)) {
-      const result = this.results.get(id) ?? (await this.fullResults(id));
+      const rows = this.results.get(id)?.ResultSet.Rows ?? [];
       const [, bucket, key] = /^\/([^/]+)\/(.*)$/.exec(path)!;
-      await this.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: this.nextResultFile ?? toAthenaCsv(result.ResultSet.Rows as AthenaResult['rows']) }));
+      await this.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: this.nextResultFile ?? toAthenaCsv(rows as AthenaResult['rows']) }));
       this.nextResultFile = undefined;
       this.filesWritten.add(id);
     }
@@ -239,14 +273,6 @@ export class AthenaEmulator {
       if (!['connection', 'keep-alive', 'transfer-encoding', 'content-encoding'].includes(name)) headers[name] = value;
     });
     res.writeHead(upstream.status, headers).end(Buffer.from(await upstream.arrayBuffer()));
-  }
-
-  /** A query's whole result from moto (which hands out the next registered result on the first ask). */
-  private async fullResults(id: string): Promise<ResultsBody> {
-    const { ResultSet } = await this.athena.send(new GetQueryResultsCommand({ QueryExecutionId: id }));
-    const full = { ResultSet: { Rows: ResultSet?.Rows ?? [], ResultSetMetadata: ResultSet?.ResultSetMetadata } };
-    this.results.set(id, full);
-    return full;
   }
 
   /** BatchGetQueryExecution, which moto lacks: GetQueryExecution for each id, faults applied. */

@@ -26,7 +26,10 @@ export interface GatewayProcess {
   close(): Promise<void>;
 }
 
-/** Starts `querygate serve` with `config` (port 0 unless given); resolves once every worker serves and /readyz says ready. */
+/**
+ * Starts `querygate serve` with `config` (port 0 unless given); resolves once every worker serves
+ * and /readyz no longer says `starting` (a gateway whose backends are all down serves, not ready).
+ */
 export async function startGatewayProcess(config: Record<string, unknown>): Promise<GatewayProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'qg-process-'));
   const file = join(dir, 'gateway.yaml');
@@ -49,7 +52,8 @@ export async function startGatewayProcess(config: Record<string, unknown>): Prom
     tlsPort = listening?.httpsPort as number | undefined;
     port ??= (listening?.httpPort ?? tlsPort) as number | undefined;
     const started = workers === 1 ? 1 : lines().filter((l) => l.msg === 'worker started').length;
-    if (port !== undefined && started >= workers && (tlsPort === port || (await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status, () => 0)) === 200)) break;
+    const serving = async () => (await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.json() as Promise<{ status?: string }>, (): { status?: string } => ({}))).status;
+    if (port !== undefined && started >= workers && (tlsPort === port || ![undefined, 'starting'].includes(await serving()))) break;
     await new Promise((r) => setTimeout(r, 100));
   }
   return {

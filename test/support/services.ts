@@ -36,6 +36,14 @@ export const TEST_SECRET = 'integration-test-secret-0123456789abcdef';
  */
 const TEST_WORKERS = Number(process.env.QUERYGATE_TEST_WORKERS ?? 1);
 
+/**
+ * Test options that skip a test when the gateways run as several workers, for what worker mode
+ * does differently by design; `reason` says what (node:test prints it).
+ */
+export function unlessWorkers(reason: string): { skip: string | false } {
+  return { skip: TEST_WORKERS > 1 ? `with QUERYGATE_TEST_WORKERS=${TEST_WORKERS}: ${reason}` : false };
+}
+
 export async function startTestGateway(config: Record<string, unknown>, options: { configPath?: string } = {}): Promise<RunningGateway> {
   const settings = {
     server: { port: 0, host: '127.0.0.1' },

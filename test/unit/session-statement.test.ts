@@ -6,8 +6,14 @@ import { classifyStatement } from '../../src/sql/session-statement.js';
 test('recognises session statements', () => {
   assert.deepEqual(classifyStatement('USE demo.tpch'), { kind: 'use', catalog: 'demo', schema: 'tpch' });
   assert.deepEqual(classifyStatement('use "My"'), { kind: 'use', schema: 'My' });
-  assert.deepEqual(classifyStatement("SET SESSION query_max_run_time = '1h';"), { kind: 'setSession', name: 'query_max_run_time', value: '1h' });
-  assert.deepEqual(classifyStatement('SET SESSION hive.x = -5'), { kind: 'setSession', name: 'hive.x', value: '-5' });
+  assert.deepEqual(classifyStatement("SET SESSION query_max_run_time = '1h';"), {
+    kind: 'setSession',
+    name: 'query_max_run_time',
+    value: { text: '1h', literal: 'string', line: 1, column: 34 },
+  });
+  assert.deepEqual(classifyStatement('SET SESSION hive.x = -5'), { kind: 'setSession', name: 'hive.x', value: { text: '-5', literal: 'number', line: 1, column: 22 } });
+  assert.deepEqual(classifyStatement('SET SESSION "Hive"."X" = NULL'), { kind: 'setSession', name: 'hive.x', value: { text: 'null', literal: 'null', line: 1, column: 26 } });
+  assert.throws(() => classifyStatement('SET SESSION hive.x = 1 + 1'), /NOT_SUPPORTED|not supported/);
   assert.deepEqual(classifyStatement('RESET SESSION hive.x'), { kind: 'resetSession', name: 'hive.x' });
   assert.deepEqual(classifyStatement('PREPARE q1 FROM SELECT * FROM t WHERE a = ?'), { kind: 'prepare', name: 'q1', sql: 'SELECT * FROM t WHERE a = ?' });
   assert.deepEqual(classifyStatement('DEALLOCATE PREPARE q1'), { kind: 'deallocate', name: 'q1' });

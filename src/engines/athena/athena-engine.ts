@@ -28,9 +28,10 @@ import {
 import { GlueClient } from '@aws-sdk/client-glue';
 import { S3Client } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import type { CatalogDescription } from '../../catalogs/model.js';
 import type { AthenaBackendConfig } from '../../config/schema.js';
 import { ErrorCodes, QueryFailure } from '../../protocol/errors.js';
-import type { ViewExpansion } from '../../sql/analyzer/types.js';
+import type { ViewDefinition, ViewExpansion } from '../../sql/analyzer/types.js';
 import type { ExecutionProgress, LocalEngine, LocalExecution, LocalStatement } from '../local-engine.js';
 import { apiFailure, failedQuery } from './errors.js';
 import { AthenaExecution, ResultPagesSource, type QueryStatistics, type RowSource } from './execution.js';
@@ -120,8 +121,9 @@ export class AthenaEngine implements LocalEngine {
     return this.options.maxQueued !== undefined && this.reportedQueued >= this.options.maxQueued;
   }
 
+  /** The Glue Data Catalog's name, and `system`, whose tables the gateway's metadata service answers for it (access control asks the backend serving a catalog for its tables). */
   catalogNames(): string[] {
-    return [this.options.catalog];
+    return [this.options.catalog, 'system'];
   }
 
   async schemaExists(catalog: string, schema: string): Promise<boolean> {
@@ -173,6 +175,15 @@ export class AthenaEngine implements LocalEngine {
 
   async viewReads(catalog: string, schema: string, name: string): Promise<ViewExpansion | undefined> {
     return this.metadata.viewReads(catalog, schema, name);
+  }
+
+  async viewDefinition(catalog: string, schema: string, name: string): Promise<ViewDefinition | undefined> {
+    return this.metadata.viewDefinition(catalog, schema, name);
+  }
+
+  /** The Glue Data Catalog, for the metadata statements the gateway answers (SHOW, information_schema, system.jdbc). */
+  async describeCatalogs(): Promise<CatalogDescription[]> {
+    return [await this.metadata.describe()];
   }
 
   async close(): Promise<void> {

@@ -10,6 +10,7 @@
 import type { ColumnInfo, GetQueryResultsCommandOutput } from '@aws-sdk/client-athena';
 import { ErrorCodes, QueryFailure } from '../../protocol/errors.js';
 import type { Column } from '../../protocol/types.js';
+import { trinoUpdateType } from '../../sql/analyzer/update-type.js';
 import type { QueryEndDetails } from '../backend.js';
 import type { LocalExecution, ResultPage } from '../local-engine.js';
 import type { CsvRecord } from './csv-records.js';
@@ -153,10 +154,13 @@ export class AthenaExecution implements LocalExecution {
   }
 }
 
-/** Trino's update type for a statement without a result set: its leading words (`CREATE TABLE`, `DROP VIEW`). */
+/**
+ * Trino's update type for a statement without a result set: Trino's own name for one the gateway's
+ * grammar parses (`ADD COLUMN`), else (Athena's Hive DDL: `CREATE EXTERNAL TABLE`, `MSCK REPAIR
+ * TABLE`) its two leading words.
+ */
 function updateTypeOf(sql: string): string {
-  const words = sql.trim().split(/\s+/, 2).map((w) => w.toUpperCase());
-  return words.join(' ');
+  return trinoUpdateType(sql) ?? sql.trim().split(/\s+/, 2).map((w) => w.toUpperCase()).join(' ');
 }
 
 function canceled(): QueryFailure {

@@ -6,7 +6,7 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { ErrorCodes, QueryFailure } from '../../protocol/errors.js';
 import type { ViewExpansion } from '../../sql/analyzer/types.js';
-import type { LocalEngine, LocalExecution, LocalStatement } from '../local-engine.js';
+import type { DescribeSession, LocalEngine, LocalExecution, LocalStatement, OutputColumn } from '../local-engine.js';
 import { codecFor } from './codecs.js';
 import { DEMO_CATALOG, DEMO_STATEMENTS, demoTableColumns } from './demo-data.js';
 import { canceledFailure, toQueryFailure } from './errors.js';
@@ -180,6 +180,15 @@ export class DuckDbEngine implements LocalEngine {
     if (signal.aborted) execution.cancel();
     await execution.start();
     return execution;
+  }
+
+  async describeOutput(sql: string, parameters: number, session: DescribeSession): Promise<OutputColumn[]> {
+    const refused = refusal(sql);
+    if (refused !== undefined) throw refused;
+    // A parameter's type does not change the output's unless it is output itself, where Trino calls it `unknown`, as NULL is.
+    const translation = await this.translator.translate(sql, Array.from({ length: parameters }, () => 'NULL'), session);
+    if (translation.columns === undefined || translation.writes === true) throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, 'DESCRIBE OUTPUT of a statement other than a query is not supported on the embedded engine');
+    return translation.columns;
   }
 
   /**

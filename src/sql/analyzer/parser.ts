@@ -35,6 +35,11 @@ import type {
 /** Above the depths Trino 483 parses (about 1,870 nested parentheses, 990 calls, 450 subqueries). */
 export const MAX_DEPTH = 2000;
 
+/** What Trino 483's grammar expects at the start of a statement, as its syntax error lists it. */
+const STATEMENT_START =
+  "'ALTER', 'ANALYZE', 'CALL', 'COMMENT', 'COMMIT', 'CREATE', 'DEALLOCATE', 'DELETE', 'DENY', 'DESC', 'DESCRIBE', 'DROP', 'EXECUTE', 'EXPLAIN', " +
+  "'GRANT', 'INSERT', 'MERGE', 'PREPARE', 'REFRESH', 'RESET', 'REVOKE', 'ROLLBACK', 'SET', 'SHOW', 'START', 'TRUNCATE', 'UPDATE', 'USE', 'WITH', <query>";
+
 /** Trino's reserved words: never an unquoted identifier. */
 export const RESERVED = new Set(
   (
@@ -222,7 +227,7 @@ export class Parser {
   // ---------------------------------------------------------------- statements
 
   parseStatement(): Statement {
-    if (this.peek().kind === 'eof') throw this.unexpected("'ALTER', 'ANALYZE', 'CALL', ... a statement");
+    if (this.peek().kind === 'eof') throw this.unexpected(STATEMENT_START);
     const s = this.statement();
     this.expectEnd();
     return s;
@@ -238,8 +243,7 @@ export class Parser {
   private statement(): Statement {
     const t = this.peek();
     if (t.kind === 'symbol' && t.value === '(') return { k: 'query', query: this.query() };
-    if (t.kind !== 'word') throw this.unexpected("'SELECT', 'WITH', ... a statement");
-    const pos = posOf(t);
+    if (t.kind !== 'word') throw this.unexpected(STATEMENT_START);
     switch (t.value) {
       case 'WITH':
         if (this.isWord('FUNCTION', 1)) {
@@ -427,7 +431,7 @@ export class Parser {
       case 'DENY':
         return this.grant();
       default:
-        throw notSupported(`Statement '${t.text}' is not supported by the gateway's analyzer`, pos);
+        throw this.unexpected(STATEMENT_START);
     }
   }
 

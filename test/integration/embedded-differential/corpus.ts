@@ -53,6 +53,17 @@ function operatorCases(): Case[] {
   }
   cases.push({ sql: "SELECT 'a_b' LIKE 'a!_b' ESCAPE '!', 'axb' LIKE 'a!_b' ESCAPE '!'" });
   cases.push({ sql: "SELECT '100%' LIKE '100#%' ESCAPE '#'" });
+  // ESCAPE as Trino checks it, row by row: the escape must be one character, and in the pattern it must precede %, _ or itself.
+  for (const [value, pattern, escape] of [
+    ["'ab'", "'ab'", "'a'"], ["'aa'", "'aaa'", "'a'"], ["'a_'", "'aa_'", "'a'"], ["'a'", "'ab'", "'b'"], ["'a'", "'a'", "''"], ["'a'", "'a'", "'xx'"],
+    ["'a'", "'a'", "'ää'"], ['CAST(NULL AS varchar)', "'ab'", "'a'"], ["'x'", 'CAST(NULL AS varchar)', "'xx'"], ["'a^'", "'a^^'", "'^'"], ["'a]'", "'a]]'", "']'"],
+    ["'a-%'", "'a-%%'", "'%'"], ["'a\\'", "'a\\\\'", "'\\'"], ["'a b'", "'a  b'", "' '"], ["'ä%'", "'ää%'", "'ä'"], ["'%'", "'%'", "'%'"],
+  ]) {
+    cases.push({ sql: `SELECT ${value} LIKE ${pattern} ESCAPE ${escape}, ${value} NOT LIKE ${pattern} ESCAPE ${escape}` });
+  }
+  cases.push({ sql: "SELECT n_name LIKE 'ab' ESCAPE 'a' FROM nation WHERE n_nationkey < 0" });
+  cases.push({ sql: "SELECT count(*) FROM nation WHERE n_name LIKE n_comment ESCAPE 'e'" });
+  cases.push({ sql: "SELECT n_name FROM nation WHERE n_name LIKE concat(substr(n_name, 1, 1), '%') ESCAPE '!' ORDER BY 1" });
   for (const [x, lo, hi] of [['5', '1', '10'], ['0', '1', '10'], ['nan()', '0e0', '1e0'], ["'b'", "'a'", "'c'"], ['CAST(NULL AS integer)', '1', '2'], ["DATE '2024-02-29'", "DATE '2024-02-01'", "DATE '2024-02-28'"]]) {
     cases.push({ sql: `SELECT ${x} BETWEEN ${lo} AND ${hi}, ${x} NOT BETWEEN ${lo} AND ${hi}` });
   }

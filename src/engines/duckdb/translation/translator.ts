@@ -9,6 +9,7 @@
  * The translator accepts a subset of Trino SQL and refuses the rest with NOT_SUPPORTED naming the
  * construct and its position: a refusal is always preferred to an answer that might differ.
  */
+import type { OutputColumn } from '../../local-engine.js';
 import { ErrorCodes, QueryFailure } from '../../../protocol/errors.js';
 import { quoteIdentifier, quoteString } from '../../../sql/quoting.js';
 import {
@@ -91,7 +92,7 @@ const ENGINE_TABLES: TableSource = {
 export interface Translation {
   sql: string;
   /** A query's output columns as Trino names and types them; absent for a statement that answers with a row count or nothing. */
-  columns?: Array<{ name: string; type: string }>;
+  columns?: OutputColumn[];
   /** Statements run before `sql`, in one transaction with it (CREATE TABLE AS creates its table, then inserts). */
   before?: string[];
   /** Trino's update type, when DuckDB's statement is of another kind. */
@@ -113,6 +114,10 @@ interface Field {
   type: TrinoType;
   /** DuckDB SQL reading the field. */
   sql: string;
+  /** The table whose column the field is, unchanged (DESCRIBE OUTPUT's Catalog, Schema and Table). */
+  origin?: OutputColumn['origin'];
+  /** The select item named the field with AS. */
+  aliased?: boolean;
 }
 
 interface ScopeRelation {
@@ -258,7 +263,7 @@ export class Translator {
     const alias = this.alias();
     const parametric = this.session.parametricDatetime === true;
     const results = fields.map((f, i) => datetimeResult(f.type, `${alias}.${q(outputName(i))}`, parametric));
-    const columns = fields.map((f, i) => ({ name: f.display ?? f.name ?? `_col${i}`, type: results[i]?.type ?? columnTypeName(f.type) }));
+    const columns = fields.map((f, i) => ({ name: f.display ?? f.name ?? `_col${i}`, type: results[i]?.type ?? columnTypeName(f.type), origin: f.origin, aliased: f.aliased }));
     if (!fields.some((f, i) => f.type.k === 'intervalYearToMonth' || results[i] !== undefined)) return { sql, columns };
     // Months, milliseconds and timestamps are carried as DuckDB values up to the result, which shows them as Trino does (`-1-6`).
     const items = fields.map((f, i) => {
@@ -553,7 +558,7 @@ export class Translator {
     };
     const op = `${body.op} ${body.all ? 'ALL' : 'DISTINCT'}`;
     const sql = `(${side(left)}) ${op} (${side(right)})`;
-    return { sql: `SELECT * FROM (${sql}) ${this.alias()}`, fields: left.fields.map((f, i) => ({ name: f.name, display: f.display, type: types[i]!, sql: '' })) };
+    return { sql: `SELECT * FROM (${sql}) ${this.alias()}`, fields: left.fields.map((f, i) => ({ name: f.name, display: f.display, type: types[i]!, sql: '', origin: f.origin, aliased: f.aliased })) };
   }
 
   /** The output column an ORDER BY item names (a bare name of an output or an ordinal), if it does. */
@@ -583,21 +588,22 @@ export class Translator {
     const scope = new Scope(relations, outer, new Map());
     const items: string[] = [];
     const fields: Field[] = [];
-    const push = (display: string | undefined, typed: { sql: string; type: TrinoType }): void => {
+    const push = (display: string | undefined, typed: { sql: string; type: TrinoType }, origin: Field['origin'], aliased: boolean): void => {
       items.push(`${typed.sql} AS ${q(outputName(fields.length))}`);
-      fields.push({ name: display?.toLowerCase(), display, type: typed.type, sql: '' });
+      fields.push({ name: display?.toLowerCase(), display, type: typed.type, sql: '', origin, aliased });
     };
     for (const item of spec.select) {
       if (item.k === 'star') {
         const sources = item.qualifier ? relations.filter((r) => matchesQualifier(r.qualifier, item.qualifier!)) : relations;
         if (item.qualifier && sources.length === 0) throw failure('TABLE_NOT_FOUND', `Table '${item.qualifier.join('.')}' not found`, item.pos);
         if (sources.length === 0) throw failure('COLUMN_NOT_FOUND', 'SELECT * not allowed in queries without FROM clause', item.pos);
-        for (const r of sources) for (const f of r.fields) push(f.display ?? f.name, f);
+        for (const r of sources) for (const f of r.fields) push(f.display ?? f.name, f, f.origin, false);
         continue;
       }
       const typed = this.expr(item.e, scope);
       const name = item.alias ?? (item.e.k === 'column' ? item.e.written : undefined);
-      push(name, { sql: typed.type.k === 'unknown' ? 'NULL' : typed.sql, type: typed.type });
+      const origin = item.e.k === 'column' ? this.column(item.e.parts, scope, item.e.pos).origin : undefined;
+      push(name, { sql: typed.type.k === 'unknown' ? 'NULL' : typed.sql, type: typed.type }, origin, item.alias !== undefined);
     }
     let sql = `SELECT ${spec.distinct ? 'DISTINCT ' : ''}${items.join(', ')}`;
     if (from.length > 0) sql += ` FROM ${from.join(', ')}`;
@@ -648,13 +654,13 @@ export class Translator {
     if (r.k === 'subquery') {
       const inner = this.query(r.query, outer);
       sql = `(${inner.sql}) ${alias}`;
-      fields = inner.fields.map((f, i) => ({ name: f.name, display: f.display, type: f.type, sql: `${alias}.${q(outputName(i))}` }));
+      fields = inner.fields.map((f, i) => ({ name: f.name, display: f.display, type: f.type, sql: `${alias}.${q(outputName(i))}`, origin: f.origin }));
       qualifier = [];
     } else {
       const cte = r.name.length === 1 ? outer.cte(r.name[0]!) : undefined;
       if (cte) {
         sql = `${cte.sqlName} ${alias}`;
-        fields = cte.fields.map((f, i) => ({ name: f.name, display: f.display, type: f.type, sql: `${alias}.${q(outputName(i))}` }));
+        fields = cte.fields.map((f, i) => ({ name: f.name, display: f.display, type: f.type, sql: `${alias}.${q(outputName(i))}`, origin: f.origin }));
         qualifier = r.name;
       } else {
         const name = this.qualify(r.name, r.pos);
@@ -666,7 +672,7 @@ export class Translator {
           const duck = this.tables.carriedType(c.type);
           const type = parseTypeName(c.type) ?? (duck === undefined ? undefined : { k: 'carried' as const, name: c.type, duck });
           if (!type) throw notSupported(`Column ${c.name} of type ${c.type}`, r.pos);
-          return { name: c.name.toLowerCase(), type, sql: `${alias}.${q(c.name)}` };
+          return { name: c.name.toLowerCase(), type, sql: `${alias}.${q(c.name)}`, origin: name as [string, string, string] };
         });
         sql = `${this.tables.relation(name)} ${alias}`;
         qualifier = name;
@@ -818,18 +824,23 @@ export class Translator {
         for (const [v, pos] of [[arg, e.arg.pos], [pattern, e.pattern.pos]] as const) {
           if (v.type.k !== 'varchar' && v.type.k !== 'unknown') throw typeMismatch(`Left side of LIKE expression must evaluate to a varchar (actual: ${typeName(v.type)})`, pos);
         }
-        let escape = '';
-        if (e.escape) {
-          const esc = this.expr(e.escape, scope);
-          if (e.escape.k !== 'literal' || e.escape.lit.k !== 'string' || [...e.escape.lit.value].length !== 1) throw notSupported('LIKE ... ESCAPE with anything but a one-character literal', e.escape.pos);
-          escape = ` ESCAPE ${esc.sql}`;
-        }
         const p = e.pattern;
-        if (e.escape === undefined && !(p.k === 'literal' && p.lit.k === 'string' && !p.lit.value.includes('\\'))) {
+        const like = (escape: string) => `(${cast(arg, T.varchar)} ${e.negated ? 'NOT ' : ''}LIKE ${cast(pattern, T.varchar)}${escape})`;
+        if (e.escape === undefined) {
           // DuckDB reads no escape character; neither does Trino. Only literal patterns are accepted so the pattern text is known.
           if (!(p.k === 'literal' && p.lit.k === 'string')) throw notSupported('LIKE with a computed pattern', p.pos);
+          return { sql: like(''), type: T.boolean };
         }
-        return { sql: `(${cast(arg, T.varchar)} ${e.negated ? 'NOT ' : ''}LIKE ${cast(pattern, T.varchar)}${escape})`, type: T.boolean };
+        if (e.escape.k !== 'literal' || e.escape.lit.k !== 'string') throw notSupported('LIKE ... ESCAPE with anything but a string literal', e.escape.pos);
+        // Trino checks the escape and the pattern for each row whose value and pattern are not null, and fails on a bad one.
+        const escapeChar = e.escape.lit.value;
+        const rowFailure = (condition: string, message: string, otherwise: string) =>
+          `(CASE WHEN ${arg.sql} IS NULL OR ${pattern.sql} IS NULL THEN NULL WHEN ${condition} THEN ${raise('INVALID_FUNCTION_ARGUMENT', message)} ELSE ${otherwise} END)`;
+        if ([...escapeChar].length !== 1) return { sql: rowFailure('true', 'Escape string must be a single character', 'NULL'), type: T.boolean };
+        const c = /^[!-/:-@[-`{-~]$/.test(escapeChar) ? `\\${escapeChar}` : escapeChar; // RE2 takes a backslash before ASCII punctuation only
+        const well = `(?:[^${c}]|${c}[%_${c}])*`;
+        const malformed = `NOT regexp_full_match(${cast(pattern, T.varchar)}, ${quoteString(well)})`;
+        return { sql: rowFailure(malformed, "Escape character must be followed by '%', '_' or the escape character itself", like(` ESCAPE ${quoteString(escapeChar)}`)), type: T.boolean };
       }
       case 'exists':
         return { sql: `(EXISTS (${this.query(e.query, scope).sql}))`, type: T.boolean };
