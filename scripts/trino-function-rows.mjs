@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const trino = process.argv[2] ?? 'http://127.0.0.1:18080';
-const { FUNCTIONS } = await import(new URL('../dist/src/engines/duckdb/translation/functions.js', import.meta.url));
+const { FUNCTION_TABLE: FUNCTIONS } = await import(new URL('../dist/src/engines/duckdb/translation/function-table.js', import.meta.url));
 const { runQuery } = await import(new URL('../dist/test/support/protocol-client.js', import.meta.url));
 const result = await runQuery(trino, 'SHOW FUNCTIONS', { 'X-Trino-User': 'admin' });
 if (result.error) throw new Error(`SHOW FUNCTIONS failed: ${result.error.message}`);

@@ -344,7 +344,7 @@ export class MetadataService {
     const statement = parseTranslatable(sql, parameters);
     if (statement.k !== 'query') throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, 'Only queries are supported over metadata tables answered by the gateway');
     const tableOf = (name: [string, string, string]): ScratchTable | undefined => scratch.get(name.join('.'));
-    const translation = new Translator(names, (...name) => tableOf(name)?.columns ?? 'table', {
+    const translation = new Translator({ ...names, parametricDatetime: parametric }, (...name) => tableOf(name)?.columns ?? 'table', {
       relation: (name) => quoteIdentifier(tableOf(name)!.name),
       carriedType: (type) => METADATA_DUCKDB_TYPES[type],
     }).translate(statement.query);

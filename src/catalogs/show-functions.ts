@@ -1,12 +1,13 @@
 /**
  * SHOW FUNCTIONS on the embedded engine: Trino 483's own rows (trino-function-rows.ts) for exactly
  * the signatures the embedded engine runs as Trino does. A row is listed when the mapping table
- * (functions.ts) accepts every instantiation of its argument types the translator can type, with
+ * (function-table.ts) accepts every instantiation of its argument types the translator can type, with
  * a column (not a literal) for each argument, and answers the row's return type. Signatures
  * accepted only for literal arguments, some precisions or some values are left out: a row claims
  * its whole signature.
  */
-import { FUNCTIONS, type Typed } from '../engines/duckdb/translation/functions.js';
+import { FUNCTION_TABLE } from '../engines/duckdb/translation/function-table.js';
+import type { Typed } from '../engines/duckdb/translation/functions.js';
 import { T, decimal, parseTypeName, sameType, varchar, type TrinoType } from '../engines/duckdb/translation/types.js';
 import type { MetadataColumn, Row } from './metadata-tables.js';
 import { TRINO_FUNCTION_ROWS, type TrinoFunctionRow } from './trino-function-rows.js';
@@ -78,7 +79,7 @@ function columnArgument(type: TrinoType, i: number): Typed {
 function runsAsTrino([name, returns, argumentTypes, functionType]: TrinoFunctionRow): boolean {
   // count(*) is translated by the translator itself, not by the mapping table.
   if (name === 'count' && argumentTypes === '') return true;
-  const mapping = FUNCTIONS[name];
+  const mapping = FUNCTION_TABLE[name];
   if (mapping === undefined || mapping.kind !== functionType || REFUSED_FOR_SOME_VALUES.has(name)) return false;
   const cases = combinations(argumentTypes === '' ? [] : argumentTypes.split(', '));
   if (cases === undefined) return false;

@@ -84,8 +84,8 @@ test('the embedded engine answers the corpus exactly as Trino does, or refuses',
     for (let i = next++; i < cases.length; i = next++) {
       const c = cases[i]!;
       const [trino, embedded] = await Promise.all([
-        runQuery(trinoUrl, c.sql, { 'X-Trino-User': USER, 'X-Trino-Catalog': 'tpch', 'X-Trino-Schema': 'tiny' }),
-        runQuery(gateway.url, c.sql, { 'X-Trino-User': USER, 'X-Trino-Catalog': 'demo', 'X-Trino-Schema': 'tpch' }),
+        runQuery(trinoUrl, c.sql, { 'X-Trino-User': USER, 'X-Trino-Catalog': 'tpch', 'X-Trino-Schema': 'tiny', ...c.headers }),
+        runQuery(gateway.url, c.sql, { 'X-Trino-User': USER, 'X-Trino-Catalog': 'demo', 'X-Trino-Schema': 'tpch', ...c.headers }),
       ]);
       results[i] = { c, trino: outcome(trino), embedded: outcome(embedded) };
     }

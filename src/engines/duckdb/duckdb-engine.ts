@@ -154,6 +154,8 @@ export class DuckDbEngine implements LocalEngine {
       user: statement.user ?? 'user',
       catalog: statement.catalog,
       schema: statement.schema,
+      parametricDatetime: statement.parametricDatetime,
+      timeZone: statement.timeZone,
     });
     if (translation?.writes === true && this.oneOfWorkers) {
       throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, 'Writing through the embedded engine is not supported with server.workers > 1: each worker process has its own copy of the engine, so the write would reach one of them only');

@@ -4,7 +4,9 @@
  * (nulls, empty input, overflow, negative zero, NaN, infinities, leap days, unicode). Each runs
  * on Trino's tpch.tiny and on the embedded engine's demo.tpch.
  */
+import { ARRAY_FUNCTIONS } from '../../../src/engines/duckdb/translation/arrays.js';
 import { FUNCTIONS } from '../../../src/engines/duckdb/translation/functions.js';
+import { datetimeCases } from './datetime-corpus.js';
 import { ARRAY_FUNCTION_ARGUMENTS, shapesCorpus } from './shapes-corpus.js';
 import { TPCH_QUERIES } from './tpch-queries.js';
 
@@ -14,6 +16,8 @@ export interface Case {
   floatOrder?: boolean;
   /** Made by the seeded generator (generated.ts), reported apart from the hand-written statements. */
   generated?: boolean;
+  /** Request headers sent to both engines with the statement (a session time zone, the PARAMETRIC_DATETIME capability). */
+  headers?: Record<string, string>;
 }
 
 const INTEGERS = ['0', '1', '-1', '7', '-7', '2147483647', 'CAST(-2147483648 AS integer)', '9223372036854775807', 'CAST(NULL AS integer)'];
@@ -216,7 +220,7 @@ const FUNCTION_ARGUMENTS: Record<string, string[]> = {
 
 function functionCases(): Case[] {
   const cases: Case[] = [];
-  for (const [name, mapping] of Object.entries(FUNCTIONS)) {
+  for (const [name, mapping] of Object.entries({ ...FUNCTIONS, ...ARRAY_FUNCTIONS })) {
     if (mapping.kind !== 'scalar') continue;
     const argumentLists = FUNCTION_ARGUMENTS[name];
     if (argumentLists === undefined) throw new Error(`the corpus has no statement for the mapped function ${name}`);
@@ -473,5 +477,6 @@ export function corpus(): Case[] {
     ...metadataCases(),
     ...refusalCases(),
     ...shapesCorpus(),
+    ...datetimeCases(),
   ];
 }

@@ -47,7 +47,7 @@ export class QueryTranslator {
   ) {}
 
   async translate(sql: string, parameters: readonly string[], session: TranslationSession): Promise<Translation> {
-    const key = JSON.stringify([sql, parameters, session.user, session.catalog, session.schema]);
+    const key = JSON.stringify([sql, parameters, session.user, session.catalog, session.schema, session.parametricDatetime, session.timeZone]);
     if (this.cache.has(key)) {
       const hit = this.cache.get(key)!;
       this.cache.delete(key);

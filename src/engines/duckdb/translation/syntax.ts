@@ -23,7 +23,7 @@ export type Literal =
   | { k: 'binary'; hex: string }
   | { k: 'boolean'; value: boolean }
   | { k: 'null' }
-  /** A typed literal: DATE '...', DECIMAL '...', BIGINT '...' and the other integer types. */
+  /** A typed literal: DATE '...', TIMESTAMP '...', TIME '...', DECIMAL '...', BIGINT '...' and the other integer types. */
   | { k: 'typed'; type: string; value: string }
   | { k: 'interval'; value: string; sign: 1 | -1; unit: string };
 
@@ -52,7 +52,7 @@ export type Expr = { pos: Pos } & (
   | { k: 'subscript'; arg: Expr; index: Expr }
   /** `x op ANY|SOME|ALL (query)`; SOME is read as ANY. */
   | { k: 'quantified'; op: string; quantifier: 'ANY' | 'ALL'; arg: Expr; query: Query }
-  | { k: 'session'; name: 'current_user' | 'current_catalog' | 'current_schema' | 'current_date' }
+  | { k: 'session'; name: 'current_user' | 'current_catalog' | 'current_schema' | 'current_date' | 'localtimestamp' | 'current_timestamp' }
 );
 
 export interface Window {
@@ -166,7 +166,7 @@ const CLAUSE_WORDS = new Set([
 ]);
 
 /** Session functions written without parentheses. */
-const SESSION_WORDS = new Set(['CURRENT_USER', 'CURRENT_CATALOG', 'CURRENT_SCHEMA', 'CURRENT_DATE']);
+const SESSION_WORDS = new Set(['CURRENT_USER', 'CURRENT_CATALOG', 'CURRENT_SCHEMA', 'CURRENT_DATE', 'LOCALTIMESTAMP', 'CURRENT_TIMESTAMP']);
 /** Integer types whose typed literals (`BIGINT '5'`, as the JDBC driver binds setLong) are translated. */
 const INTEGER_LITERALS = new Set(['BIGINT', 'INTEGER', 'SMALLINT', 'TINYINT']);
 const TYPED_LITERALS = new Set(['DATE', 'DECIMAL', 'TIMESTAMP', 'TIME', 'REAL', 'DOUBLE', 'BIGINT', 'INTEGER', 'SMALLINT', 'TINYINT', 'CHAR', 'VARCHAR', 'JSON', 'IPADDRESS', 'UUID']);
@@ -871,7 +871,14 @@ class TranslationParser {
       e = { k: 'subscript', arg: e, index: this.expr(), pos };
       this.expectSymbol(']');
     }
-    if (this.isWord('AT') && this.isWord('TIME', 1)) throw notSupported('AT TIME ZONE', this.pos());
+    if (this.isWord('AT') && this.isWord('TIME', 1) && this.isWord('ZONE', 2)) {
+      // `x AT TIME ZONE zone` is Trino's at_timezone(x, zone).
+      const pos = this.pos();
+      this.next();
+      this.next();
+      this.next();
+      return { k: 'call', name: 'at_timezone', args: [e, this.primary()], distinct: false, star: false, pos };
+    }
     if (this.isSymbol('.')) throw notSupported('Field reference', this.pos());
     return e;
   }
@@ -922,7 +929,7 @@ class TranslationParser {
     if (TYPED_LITERALS.has(w) && this.peek(1).kind === 'string') {
       this.next();
       const value = this.next().value;
-      if (w === 'DATE' || w === 'DECIMAL' || INTEGER_LITERALS.has(w)) return lit({ k: 'typed', type: w.toLowerCase(), value });
+      if (w === 'DATE' || w === 'TIMESTAMP' || w === 'TIME' || w === 'DECIMAL' || INTEGER_LITERALS.has(w)) return lit({ k: 'typed', type: w.toLowerCase(), value });
       throw notSupported(`${w} literal`, pos);
     }
     if (w === 'INTERVAL') return this.interval();
@@ -1040,9 +1047,12 @@ class TranslationParser {
     if (!this.isWord('TO')) return { k: 'literal', lit: { k: 'interval', value: t.value, sign, unit: unit.value }, pos };
     const toPos = this.pos();
     this.next();
-    if (unit.value !== 'YEAR' || !this.isWord('MONTH')) throw notSupported('INTERVAL ... TO ... other than YEAR TO MONTH', toPos);
+    const end = this.peek();
+    const dayToSecond = ['DAY', 'HOUR', 'MINUTE', 'SECOND'];
+    const span = unit.value === 'YEAR' ? end.value === 'MONTH' : dayToSecond.indexOf(end.value) > dayToSecond.indexOf(unit.value) && dayToSecond.includes(unit.value);
+    if (end.kind !== 'word' || !span) throw notSupported(`INTERVAL ... ${unit.value} TO ${end.value}`, toPos);
     this.next();
-    return { k: 'literal', lit: { k: 'interval', value: t.value, sign, unit: 'YEAR TO MONTH' }, pos };
+    return { k: 'literal', lit: { k: 'interval', value: t.value, sign, unit: `${unit.value} TO ${end.value}` }, pos };
   }
 
   private caseExpr(): Expr {
@@ -1069,11 +1079,13 @@ class TranslationParser {
     if (name === 'double' && this.isWord('PRECISION')) {
       this.next();
     }
-    if (name === 'interval' && this.isWord('YEAR') && this.isWord('TO', 1) && this.isWord('MONTH', 2)) {
-      this.next();
-      this.next();
-      this.next();
-      return 'interval year to month';
+    for (const [from, to] of [['YEAR', 'MONTH'], ['DAY', 'SECOND']] as const) {
+      if (name === 'interval' && this.isWord(from) && this.isWord('TO', 1) && this.isWord(to, 2)) {
+        this.next();
+        this.next();
+        this.next();
+        return `interval ${from.toLowerCase()} to ${to.toLowerCase()}`;
+      }
     }
     if (name === 'array' && this.acceptSymbol('(')) {
       const element = this.typeName();
@@ -1089,6 +1101,12 @@ class TranslationParser {
       } while (this.acceptSymbol(','));
       this.expectSymbol(')');
       name += `(${params.join(',')})`;
+    }
+    if ((name === 'timestamp' || name.startsWith('timestamp(')) && this.isWord('WITH') && this.isWord('TIME', 1) && this.isWord('ZONE', 2)) {
+      this.next();
+      this.next();
+      this.next();
+      return `${name} with time zone`;
     }
     if (this.isWord('WITH') || this.isWord('WITHOUT') || this.isWord('ARRAY')) throw notSupported(`Type ${name} ${this.peek().value}`, pos);
     return name;

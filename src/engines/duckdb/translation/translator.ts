@@ -12,8 +12,23 @@
 import type { OutputColumn } from '../../local-engine.js';
 import { ErrorCodes, QueryFailure } from '../../../protocol/errors.js';
 import { quoteIdentifier, quoteString } from '../../../sql/quoting.js';
-import { DATE_FIELDS, FUNCTIONS, TRINO_REJECTS, cast, raise, type Typed } from './functions.js';
 import { arrayConstructor, subscript, unnestRelation } from './arrays.js';
+import {
+  currentTimestamp,
+  datetimeArithmetic,
+  datetimeCast,
+  datetimeResult,
+  dayToSecondLiteral,
+  extractField,
+  localTimestamp,
+  negateDayToSecond,
+  timeLiteral,
+  timestampLiteral,
+  zonedCall,
+  zonedCastTarget,
+} from './datetime.js';
+import { FUNCTION_TABLE } from './function-table.js';
+import { DATE_FIELDS, TRINO_REJECTS, cast, raise, type Typed } from './functions.js';
 import { LAMBDA_FUNCTIONS, lambdaCall } from './lambdas.js';
 import { groupingArguments, renderGroupingElement } from './grouping.js';
 import { castFromVarchar } from './text-casts.js';
@@ -57,6 +72,10 @@ export interface TranslationSession {
   user: string;
   catalog?: string | undefined;
   schema?: string | undefined;
+  /** The client sent PARAMETRIC_DATETIME: timestamps and times are shown with their precision (else as milliseconds, typed `timestamp`). */
+  parametricDatetime?: boolean | undefined;
+  /** The session's time zone (`X-Trino-Time-Zone`), when the client set one. */
+  timeZone?: string | undefined;
 }
 
 /** Trino column types of a table (`catalog.schema.table`, lower-cased), or which part of its name names nothing. */
@@ -234,6 +253,9 @@ const BIGINT_MAX = 9223372036854775807n;
 
 const ARITHMETIC = new Set(['+', '-', '*', '/', '%']);
 
+/** Types held in DuckDB in a form a table or view column would not report as Trino's type (months, milliseconds, timestamp precisions), and arrays, not modelled as columns. */
+const WITHOUT_COLUMNS = new Set<TrinoType['k']>(['intervalYearToMonth', 'intervalDayToSecond', 'timestamp', 'time', 'array']);
+
 export class Translator {
   private aliases = 0;
   /** The GROUP BY expressions (DuckDB SQL) of the SELECT being translated, which grouping() may name; undefined outside a GROUP BY. */
@@ -247,13 +269,15 @@ export class Translator {
 
   translate(query: Query): Translation {
     const { sql, fields } = this.query(query, undefined);
-    const columns = fields.map((f, i) => ({ name: f.display ?? f.name ?? `_col${i}`, type: columnTypeName(f.type), origin: f.origin, aliased: f.aliased }));
-    if (!fields.some((f) => f.type.k === 'intervalYearToMonth')) return { sql, columns };
-    // Months are carried as integers up to the result, which shows them as Trino does (`-1-6`).
     const alias = this.alias();
+    const parametric = this.session.parametricDatetime === true;
+    const results = fields.map((f, i) => datetimeResult(f.type, `${alias}.${q(outputName(i))}`, parametric));
+    const columns = fields.map((f, i) => ({ name: f.display ?? f.name ?? `_col${i}`, type: results[i]?.type ?? columnTypeName(f.type), origin: f.origin, aliased: f.aliased }));
+    if (!fields.some((f, i) => f.type.k === 'intervalYearToMonth' || results[i] !== undefined)) return { sql, columns };
+    // Months, milliseconds and timestamps are carried as DuckDB values up to the result, which shows them as Trino does (`-1-6`).
     const items = fields.map((f, i) => {
       const column = `${alias}.${q(outputName(i))}`;
-      return `${f.type.k === 'intervalYearToMonth' ? yearToMonthText(column) : column} AS ${q(outputName(i))}`;
+      return `${f.type.k === 'intervalYearToMonth' ? yearToMonthText(column) : (results[i]?.sql ?? column)} AS ${q(outputName(i))}`;
     });
     return { sql: `SELECT ${items.join(', ')} FROM (${sql}) ${alias}`, columns };
   }
@@ -333,7 +357,7 @@ export class Translator {
       // Only U+0020 counts as a space here: a tab past the length is an error in Trino.
       return `(CASE WHEN length(${v.sql}) <= ${to.length} THEN ${v.sql} WHEN rtrim(substr(${v.sql}, ${to.length + 1}), ' ') = '' THEN left(${v.sql}, ${to.length}) ELSE ${cut} END)`;
     }
-    return from.k === to.k && from.k !== 'decimal' && (from.k !== 'array' || sameType(from, to)) ? v.sql : undefined;
+    return from.k === to.k && from.k !== 'decimal' && sameType(from, to) ? v.sql : undefined;
   }
 
   private insert(statement: Statement & { k: 'insert' }): Translation {
@@ -372,7 +396,7 @@ export class Translator {
     if (type.k === 'unknown') throw failure('COLUMN_TYPE_UNKNOWN', `Column type is unknown: ${column}`, pos);
     // Written varbinary columns are not compared with Trino by the write differential yet.
     if (type.k === 'varbinary') throw notSupported(`Column ${column} of type varbinary`, pos);
-    if (type.k === 'intervalYearToMonth' || type.k === 'array') throw notSupported(`Column ${column} of type ${typeName(type)}`, pos);
+    if (WITHOUT_COLUMNS.has(type.k)) throw notSupported(`Column ${column} of type ${typeName(type)}`, pos);
     if (type.k === 'varchar' && type.length !== undefined) return `${q(column)} VARCHAR ${varcharLengthCheck(column, type.length)}`;
     return `${q(column)} ${duckType(type)}`;
   }
@@ -433,7 +457,7 @@ export class Translator {
       // A view's columns get DuckDB's types, which have no length: the view could not report varchar(n).
       if (c.type.k === 'varchar' && c.type.length !== undefined) throw notSupported(`A view column of type ${typeName(c.type)} (${c.name})`, statement.pos);
       if (c.type.k === 'unknown') throw failure('COLUMN_TYPE_UNKNOWN', `Column type is unknown: ${c.name}`, statement.pos);
-      if (c.type.k === 'varbinary' || c.type.k === 'intervalYearToMonth' || c.type.k === 'array') throw notSupported(`A view column of type ${typeName(c.type)} (${c.name})`, statement.pos);
+      if (c.type.k === 'varbinary' || WITHOUT_COLUMNS.has(c.type.k)) throw notSupported(`A view column of type ${typeName(c.type)} (${c.name})`, statement.pos);
     }
     const alias = this.alias();
     const select = `SELECT ${columns.map((c, i) => `${alias}.${q(outputName(i))} AS ${q(c.name)}`).join(', ')} FROM (${source.sql}) ${alias}`;
@@ -790,14 +814,18 @@ export class Translator {
       }
       case 'session': {
         if (e.name === 'current_user') return { sql: quoteString(this.session.user), type: varchar() };
-        if (e.name === 'current_date') throw notSupported('current_date', e.pos);
+        // DuckDB's TimeZone is the session's: its current date is the session zone's.
+        if (e.name === 'current_date') return { sql: 'current_date', type: T.date };
+        if (e.name === 'localtimestamp') return localTimestamp();
+        if (e.name === 'current_timestamp') return currentTimestamp(this.session.timeZone, e.pos);
         const value = e.name === 'current_catalog' ? this.session.catalog : this.session.catalog === undefined ? undefined : this.session.schema;
         return { sql: value === undefined ? 'CAST(NULL AS VARCHAR)' : quoteString(value), type: varchar() };
       }
       case 'unary': {
         const arg = this.expr(e.arg, scope);
         if (e.op === 'NOT') return { sql: `(NOT ${this.bool(arg, e.pos)})`, type: T.boolean };
-        if (!isNumeric(arg.type) && arg.type.k !== 'unknown' && arg.type.k !== 'intervalYearToMonth') throw typeMismatch(`Cannot negate ${typeName(arg.type)}`, e.pos);
+        if (e.op === '-' && arg.type.k === 'intervalDayToSecond') return negateDayToSecond(arg);
+        if (!isNumeric(arg.type) && !['unknown', 'intervalYearToMonth', 'intervalDayToSecond'].includes(arg.type.k)) throw typeMismatch(`Cannot negate ${typeName(arg.type)}`, e.pos);
         if (e.op === '+') return arg;
         if (arg.type.k === 'unknown') return { sql: 'NULL', type: T.unknown };
         if (arg.type.k === 'intervalYearToMonth') return { sql: checkedMonths(`(- CAST(${arg.sql} AS BIGINT))`, 'negation'), type: arg.type };
@@ -811,9 +839,11 @@ export class Translator {
         return { sql: `(${args.join(` ${e.op} `)})`, type: T.boolean };
       }
       case 'binary': {
-        if (isDayToSecondLiteral(e.right) || isDayToSecondLiteral(e.left)) return this.dateArithmetic(e, scope);
         const left = this.expr(e.left, scope);
         const right = this.expr(e.right, scope);
+        const datetime = ARITHMETIC.has(e.op) ? datetimeArithmetic(e.op, left, right, e.pos) : undefined;
+        if (datetime) return datetime;
+        if (ARITHMETIC.has(e.op) && (isDayToSecondLiteral(e.right) || isDayToSecondLiteral(e.left))) return this.dateArithmetic(e, scope);
         if (ARITHMETIC.has(e.op) && (left.type.k === 'intervalYearToMonth' || right.type.k === 'intervalYearToMonth')) return this.yearToMonthArithmetic(e.op, left, right, e.pos);
         if (ARITHMETIC.has(e.op)) return this.arithmetic(e.op, left, right, e.pos);
         if (e.op === '||') return this.concat(left, right, e.pos);
@@ -900,6 +930,8 @@ export class Translator {
       case 'extract': {
         const part = DATE_FIELDS[e.field];
         const arg = this.expr(e.arg, scope);
+        const datetime = extractField(e.field, arg, e.pos);
+        if (datetime) return datetime;
         if (part === undefined || (arg.type.k !== 'date' && arg.type.k !== 'unknown')) throw notSupported(`EXTRACT(${e.field.toUpperCase()} FROM ${typeName(arg.type)})`, e.pos);
         return { sql: `CAST(${part}(${cast(arg, T.date)}) AS BIGINT)`, type: T.bigint };
       }
@@ -943,7 +975,7 @@ export class Translator {
       case 'null':
         return { sql: 'NULL', type: T.unknown };
       case 'interval':
-        if (!YEAR_TO_MONTH_UNITS.has(lit.unit)) throw notSupported('An interval day to second outside date arithmetic', pos);
+        if (!YEAR_TO_MONTH_UNITS.has(lit.unit)) return dayToSecondLiteral(lit, pos);
         return this.yearToMonthLiteral(lit, pos);
       case 'typed':
         if (lit.type === 'decimal') {
@@ -952,6 +984,8 @@ export class Translator {
           return this.decimalLiteral(text, pos);
         }
         if (lit.type === 'date') return this.dateLiteral(lit.value, pos);
+        if (lit.type === 'timestamp') return timestampLiteral(lit.value, pos);
+        if (lit.type === 'time') return timeLiteral(lit.value, pos);
         return this.integerLiteral(lit.type, lit.value, pos);
     }
   }
@@ -1156,12 +1190,14 @@ export class Translator {
   }
 
   private castExpr(arg: Typed, target: string, safe: boolean, pos: Pos): { sql: string; type: TrinoType } {
-    const to = parseTypeName(target);
+    const to = parseTypeName(target) ?? zonedCastTarget(target);
     if (!to) throw notSupported(`CAST to ${target}`, pos);
     const from = arg.type;
     const fn = safe ? 'TRY_CAST' : 'CAST';
     if (from.k === 'unknown') return { sql: `CAST(NULL AS ${duckType(to)})`, type: to };
     if (!hasTrinoCast(from, to)) throw typeMismatch(`Cannot cast ${typeName(from)} to ${typeName(to)}`, pos);
+    const datetime = datetimeCast(arg, to, safe, pos);
+    if (datetime) return datetime;
     // Trino's casts between booleans and the other numbers: true is 1, a number is true when not 0 (NaN too).
     if (from.k === 'boolean' && (to.k === 'double' || to.k === 'decimal')) return { sql: `${fn}(CAST(${arg.sql} AS INTEGER) AS ${duckType(to)})`, type: to };
     if (to.k === 'boolean' && from.k === 'decimal') return { sql: `(${arg.sql} <> 0)`, type: to };
@@ -1213,12 +1249,14 @@ export class Translator {
       }, () => `_l${this.aliases++}`);
     }
     const args = e.args.map((a) => only(this.expr(a, scope)));
+    const zoned = e.over || e.distinct || e.filter ? undefined : zonedCall(e.name, args, this.session.timeZone, e.pos);
+    if (zoned) return zoned;
     const special = this.specialForm(e.name, args, e.pos);
     if (special) {
       if (e.over || e.distinct) throw notSupported(`${e.name} with OVER or DISTINCT`, e.pos);
       return special;
     }
-    const mapping = Object.hasOwn(FUNCTIONS, e.name) ? FUNCTIONS[e.name] : undefined;
+    const mapping = Object.hasOwn(FUNCTION_TABLE, e.name) ? FUNCTION_TABLE[e.name] : undefined;
     if (!mapping) throw notSupported(`Function ${e.name}`, e.pos);
     if (filter !== undefined && mapping.kind !== 'aggregate') throw failure('FUNCTION_NOT_AGGREGATE', 'Filter is only valid for aggregation functions', e.pos);
     if (e.distinct && !['count', 'sum', 'min', 'max'].includes(e.name)) throw notSupported(`${e.name}(DISTINCT ...)`, e.pos);

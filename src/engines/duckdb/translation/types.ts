@@ -19,7 +19,17 @@ export type TrinoType =
   /** Held in DuckDB as an INTEGER count of months, Trino's own representation (a Java int). */
   | { k: 'intervalYearToMonth' }
   /** A DuckDB list; only of the element types arrays.ts accepts. */
-  | { k: 'array'; element: TrinoType };
+  | { k: 'array'; element: TrinoType }
+  /** Held in DuckDB as a BIGINT count of milliseconds, Trino's own representation (a Java long). */
+  | { k: 'intervalDayToSecond' }
+  /** `timestamp(p)` and `time(p)` with p ≤ 6, held as DuckDB TIMESTAMP and TIME (microseconds), always rounded to p digits. */
+  | { k: 'timestamp' | 'time'; p: number }
+  /**
+   * `timestamp(p) with time zone`, held as a DuckDB TIMESTAMPTZ (the instant). Trino's value also
+   * carries a zone, which the translator knows statically: `zone` names it, undefined when values
+   * of several zones meet (such a column is not shown).
+   */
+  | { k: 'timestampTz'; p: number; zone: string | undefined };
 
 export const T = {
   tinyint: { k: 'tinyint' },
@@ -34,6 +44,7 @@ export const T = {
   unknown: { k: 'unknown' },
   varchar: { k: 'varchar' },
   intervalYearToMonth: { k: 'intervalYearToMonth' },
+  intervalDayToSecond: { k: 'intervalDayToSecond' },
 } as const satisfies Record<string, TrinoType>;
 
 export const MAX_DECIMAL_PRECISION = 38;
@@ -76,12 +87,15 @@ export function typeName(t: TrinoType): string {
   if (t.k === 'carried') return t.name;
   if (t.k === 'intervalYearToMonth') return 'interval year to month';
   if (t.k === 'array') return `array(${typeName(t.element)})`;
+  if (t.k === 'intervalDayToSecond') return 'interval day to second';
+  if (t.k === 'timestamp' || t.k === 'time') return `${t.k}(${t.p})`;
+  if (t.k === 'timestampTz') return `timestamp(${t.p}) with time zone`;
   return t.k;
 }
 
 /** A type's name as a result column reports it: Trino 483 reports an interval's in capitals, and names it in lower case in messages. */
 export function columnTypeName(t: TrinoType): string {
-  return t.k === 'intervalYearToMonth' ? typeName(t).toUpperCase() : typeName(t);
+  return t.k === 'intervalYearToMonth' || t.k === 'intervalDayToSecond' ? typeName(t).toUpperCase() : typeName(t);
 }
 
 /** DuckDB's type holding values of a Trino type. */
@@ -98,6 +112,13 @@ export function duckType(t: TrinoType): string {
     case 'unknown':
     case 'intervalYearToMonth':
       return 'INTEGER';
+    case 'intervalDayToSecond':
+      return 'BIGINT';
+    case 'timestamp':
+    case 'time':
+      return t.k.toUpperCase();
+    case 'timestampTz':
+      return 'TIMESTAMPTZ';
     case 'carried':
       return t.duck;
     case 'array':
@@ -130,6 +151,10 @@ export function parseTypeName(text: string): TrinoType | undefined {
     const element = parseTypeName(array[1]!);
     return element && ARRAY_ELEMENT_KINDS.has(element.k) ? { k: 'array', element } : undefined;
   }
+  if (name === 'interval day to second') return T.intervalDayToSecond;
+  const datetime = /^(timestamp|time)(?:\((\d+)\))?$/.exec(name);
+  // Precision 7 to 12 (picoseconds) does not fit DuckDB's microseconds: not modelled.
+  if (datetime) return Number(datetime[2] ?? 3) <= 6 ? { k: datetime[1] as 'timestamp' | 'time', p: Number(datetime[2] ?? 3) } : undefined;
   if (Object.hasOwn(T, name) && name !== 'unknown') return T[name as keyof typeof T];
   return undefined;
 }
@@ -149,6 +174,15 @@ export function commonType(a: TrinoType, b: TrinoType): TrinoType | undefined {
     return decimal(Math.min(MAX_DECIMAL_PRECISION, s + Math.max(x.p - x.s, y.p - y.s)), s);
   }
   if (isNumeric(a) && isNumeric(b)) return a.k === 'double' || b.k === 'double' ? T.double : T.real;
+  // A date widens to a timestamp; of two precisions, the finer.
+  if ((a.k === 'timestamp' || a.k === 'date') && (b.k === 'timestamp' || b.k === 'date') && a.k !== b.k) return a.k === 'timestamp' ? a : b;
+  if ((a.k === 'timestamp' && b.k === 'timestamp') || (a.k === 'time' && b.k === 'time')) return a.p >= b.p ? a : b;
+  // With a zone: the finer precision; the zone only when both have it.
+  const instant = (t: TrinoType): number | undefined => (t.k === 'timestampTz' || t.k === 'timestamp' ? t.p : t.k === 'date' ? 0 : undefined);
+  const [pa, pb] = [instant(a), instant(b)];
+  if ((a.k === 'timestampTz' || b.k === 'timestampTz') && pa !== undefined && pb !== undefined) {
+    return { k: 'timestampTz', p: Math.max(pa, pb), zone: a.k === 'timestampTz' && b.k === 'timestampTz' && a.zone === b.zone ? a.zone : undefined };
+  }
   if (a.k === 'carried' || b.k === 'carried') return sameType(a, b) ? a : undefined;
   if (a.k === 'array' || b.k === 'array') {
     const element = a.k === 'array' && b.k === 'array' ? commonType(a.element, b.element) : undefined;
