@@ -9,12 +9,14 @@
  * receive one another's.
  */
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { AthenaClient, StartQueryExecutionCommand, StopQueryExecutionCommand } from '@aws-sdk/client-athena';
 import type { RunningGateway } from '../../src/gateway.js';
 import { AthenaEmulator, REGION, athenaBackend, eventually, oneInteger, useEmulatorCredentials } from '../support/athena-emulator.js';
-import { get, post } from '../support/protocol-client.js';
+import { get, post, runQuery } from '../support/protocol-client.js';
 import { clientEnv, ensureTrino, run, startTestGateway } from '../support/services.js';
+import { startRedis, stopRedis, type Service } from '../tracking/services.js';
 
 /** Moto keeps executions while it runs: markers unique to this run keep earlier runs' queries out of the faults. */
 const RUN = Date.now().toString(36);
@@ -126,5 +128,73 @@ describe('Athena workgroups in routing: reserved → shared → on-demand under 
       await stop(others);
       athena.destroy();
     }
+  });
+});
+
+describe('Athena workgroup slots are counted across the fleet: two gateways sharing Redis (emulated Athena)', () => {
+  let emulator: AthenaEmulator;
+  let redis: Service;
+  const gateways: RunningGateway[] = [];
+  const USER = { 'X-Trino-User': 'bi' };
+  const workgroupOf = (marker: string): string | undefined =>
+    emulator.calls.find((c) => c.operation === 'StartQueryExecution' && String(c.body.QueryString).includes(marker))?.body.WorkGroup as string | undefined;
+
+  before(async () => {
+    useEmulatorCredentials();
+    emulator = await AthenaEmulator.start();
+    await emulator.createWorkgroups(['fleet-reserved-wg', 'fleet-ondemand-wg']);
+    redis = await startRedis();
+    const keyPrefix = `qgtest:${randomBytes(4).toString('hex')}:`;
+    for (let i = 0; i < 2; i++) {
+      gateways.push(
+        await startTestGateway({
+          backends: [
+            athenaBackend(emulator, 'reserved', 'fleet-reserved-wg', { group: 'athena', maxRunning: 1 }),
+            athenaBackend(emulator, 'ondemand', 'fleet-ondemand-wg', { group: 'athena-ondemand', maxRunning: 50 }),
+          ],
+          routingGroups: [{ name: 'athena', fallback: ['athena-ondemand'] }],
+          routing: { defaultGroup: 'athena' },
+          redis: { url: redis.url, keyPrefix },
+          admin: { users: ['ops'] },
+        }),
+      );
+    }
+  });
+
+  after(async () => {
+    for (const gateway of gateways) await gateway.close();
+    await emulator?.close();
+    if (redis?.started) await stopRedis();
+  });
+
+  it("a query running through one gateway holds the reserved workgroup's only slot for the other", async () => {
+    emulator.holdQueries(`/*fleet-held-${RUN}*/`, 'RUNNING');
+    const held = await post(gateways[0]!.url, `SELECT 1 /*fleet-held-${RUN}*/`, USER);
+    await eventually(() => workgroupOf(`fleet-held-${RUN}`) !== undefined, 'the held query to start');
+    assert.equal(workgroupOf(`fleet-held-${RUN}`), 'fleet-reserved-wg');
+    // Each instance reads the fleet's counts from Redis as they change: wait until the other one has.
+    const fleetRunning = async () => ((await (await fetch(`${gateways[1]!.url}/api/backends/reserved`, { headers: { 'X-Trino-User': 'ops' } })).json()) as { fleetRunning: number }).fleetRunning;
+    for (let i = 0; i < 100 && (await fleetRunning()) < 1; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(await fleetRunning(), 1, "the other gateway sees the running query in the fleet's count");
+
+    emulator.serveResult(`fleet-next-${RUN}`, oneInteger('2'));
+    const next = await runQuery(gateways[1]!.url, `SELECT 2 AS x /*fleet-next-${RUN}*/`, USER);
+    assert.equal(next.error, undefined, JSON.stringify(next.error));
+    assert.equal(next.rowsText, '[2]');
+    assert.equal(workgroupOf(`fleet-next-${RUN}`), 'fleet-ondemand-wg', 'the other gateway counted the running query');
+
+    assert.equal((await get(held.json.nextUri as string, USER, 'DELETE')).status, 204);
+    await eventually(() => emulator.stoppedIds().length >= 1, 'the held query to be stopped');
+    // The slot is free again once the first gateway has released it in Redis: a later query through the other goes to the reserved workgroup.
+    let workgroup: string | undefined;
+    for (let i = 0; i < 20 && workgroup !== 'fleet-reserved-wg'; i++) {
+      const marker = `fleet-after-${i}-${RUN}`;
+      emulator.serveResult(marker, oneInteger('3'));
+      const later = await runQuery(gateways[1]!.url, `SELECT 3 AS x /*${marker}*/`, USER);
+      assert.equal(later.rowsText, '[3]');
+      workgroup = workgroupOf(marker);
+      if (workgroup !== 'fleet-reserved-wg') await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    assert.equal(workgroup, 'fleet-reserved-wg', 'a later query goes to the reserved workgroup again');
   });
 });
