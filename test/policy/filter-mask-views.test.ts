@@ -78,12 +78,12 @@ test('an invoker view over a filtered and masked table is read through its store
   const rewritten = await rewrite({ 'memory.fm.v': view(JOIN) }, 'SELECT r_name, v.n_name FROM memory.fm.v WHERE n_name IS NOT NULL');
   assert.equal(
     rewritten?.sql,
-    `SELECT r_name, v.n_name FROM (SELECT n.n_name, r.r_name\nFROM\n  (${NATION} n\nINNER JOIN tpch.tiny.region r ON (n.n_regionkey = r.r_regionkey))\n) AS v WHERE n_name IS NOT NULL`,
+    `SELECT r_name, v.n_name FROM (SELECT n.n_name, r.r_name\nFROM\n  (${NATION} n\nINNER JOIN "tpch"."tiny"."region" r ON (n.n_regionkey = r.r_regionkey))\n) AS v WHERE n_name IS NOT NULL`,
   );
   assert.deepEqual(rewritten?.applied, [{ table: 'memory.fm.v', rule: 'view memory.fm.v: tables[0]' }]);
   // An alias is kept, and the table named alone inside the text gets its name back.
   const aliased = await rewrite({ 'memory.fm.v': view('SELECT n_name, r_name FROM tpch.tiny.nation, tpch.tiny.region') }, 'SELECT x.n_name FROM memory.fm.v x');
-  assert.equal(aliased?.sql, `SELECT x.n_name FROM (SELECT n_name, r_name FROM ${NATION} AS nation, tpch.tiny.region) x`);
+  assert.equal(aliased?.sql, `SELECT x.n_name FROM (SELECT n_name, r_name FROM ${NATION} AS nation, "tpch"."tiny"."region" AS region) x`);
 });
 
 test('a view whose text would not read exactly what the view reads is refused, saying why', async () => {
@@ -124,7 +124,7 @@ test("a SECURITY DEFINER view is read through its stored text with its owner's f
   // The owner's filter, not ann's; current_user is ann.
   assert.equal(
     rewritten?.sql,
-    `SELECT * FROM (SELECT n_name, r_name FROM (SELECT "n_nationkey", "n_name", "n_regionkey" FROM "tpch"."tiny"."nation" WHERE n_regionkey = 1 OR 'ann' = 'boss') AS nation, tpch.tiny.region) AS v`,
+    `SELECT * FROM (SELECT n_name, r_name FROM (SELECT "n_nationkey", "n_name", "n_regionkey" FROM "tpch"."tiny"."nation" WHERE n_regionkey = 1 OR 'ann' = 'boss') AS nation, "tpch"."tiny"."region" AS region) AS v`,
   );
   assert.deepEqual(rewritten?.applied, [{ table: 'memory.fm.v', rule: 'view memory.fm.v (as its owner owner): tables[0]' }]);
   // Whose name current_user gives in a definer view's own text was not checked against Trino: refused.
