@@ -25,7 +25,7 @@ import { column, type Column } from '../protocol/types.js';
 import type { MetadataVisibility } from '../policy/decision.js';
 import type { Statement } from '../sql/analyzer/ast.js';
 import { parseStatement } from '../sql/analyzer/index.js';
-import { tokenize } from '../sql/lexer.js';
+import { parameterMarkers, tokenize } from '../sql/lexer.js';
 import { quoteIdentifier, quoteString } from '../sql/quoting.js';
 import { classifyStatement } from '../sql/session-statement.js';
 import { tableReferences } from '../sql/table-references.js';
@@ -239,7 +239,7 @@ export class MetadataService {
         return this.deferred(async () => {
           const text = preparedStatement(session, name);
           if (text === undefined) throw new QueryFailure(ErrorCodes.NOT_FOUND, `Prepared statement not found: ${name}`);
-          const parameters = tokenize(text).filter((t) => t.kind === 'symbol' && t.value === '?').length;
+          const parameters = parameterMarkers(text).length;
           const { evaluateOverRows } = await import('./scratch.js');
           // Trino infers each parameter's type from where it stands; the gateway does not.
           if (kind === 'describeInput' && parameters > 0) throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, 'DESCRIBE INPUT of a statement with parameters is not supported on the embedded engine');

@@ -46,6 +46,16 @@ function checkPropertyName(name: string, at: string, catalogs: readonly string[]
   if (dot >= 0 || !TRINO_SYSTEM_SESSION_PROPERTIES.has(name)) throw new QueryFailure(ErrorCodes.INVALID_SESSION_PROPERTY, `${at}: Session property '${name}' does not exist`);
 }
 
+/** Trino's error for a SET SESSION value it cannot take, `shown` as Trino prints the value. */
+function invalidSessionValue(name: string, shown: string, reason: string): QueryFailure {
+  return new QueryFailure(ErrorCodes.INVALID_SESSION_PROPERTY, `Unable to set session property '${name}' to '${shown}': ${reason}`);
+}
+
+/** SET SESSION name = NULL, which Trino refuses for every property. */
+export function nullSessionValue(name: string): QueryFailure {
+  return invalidSessionValue(name, 'null', 'Session property value must not be null');
+}
+
 /** RESET SESSION: Trino points at the statement's start. */
 export function checkEmbeddedSessionReset(name: string, catalogs: readonly string[]): void {
   checkPropertyName(name, 'line 1:1', catalogs);
@@ -58,10 +68,10 @@ export function embeddedSessionValue(name: string, value: SessionValue, catalogs
     throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, `Session property '${name}' is not honoured by the embedded engine`);
   }
   // query_priority, the one honoured property, is an integer.
-  const invalid = (shown: string, reason: string) => new QueryFailure(ErrorCodes.INVALID_SESSION_PROPERTY, `Unable to set session property '${name}' to '${shown}': ${reason}`);
+  const invalid = (shown: string, reason: string) => invalidSessionValue(name, shown, reason);
   switch (value.literal) {
     case 'null':
-      throw invalid('null', 'Session property value must not be null');
+      throw nullSessionValue(name);
     case 'boolean':
       throw invalid(value.text, 'Cannot cast type boolean to integer');
     case 'string':

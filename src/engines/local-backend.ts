@@ -20,7 +20,7 @@ import type { CatalogDescription } from '../catalogs/model.js';
 import { informationSchemaTable, systemTable } from '../catalogs/metadata-tables.js';
 import { quoteString } from '../sql/quoting.js';
 import { classifyStatement, type SessionStatement } from '../sql/session-statement.js';
-import { checkEmbeddedSessionReset, embeddedSessionValue } from '../catalogs/show-session.js';
+import { checkEmbeddedSessionReset, embeddedSessionValue, nullSessionValue } from '../catalogs/show-session.js';
 import { embeddedBindingRefusal } from './duckdb/binding.js';
 import type { Backend, FollowUpRequest, QueryEndEvents, QueryLookup, Submission } from './backend.js';
 import type { DescribeSession, LocalEngine, LocalExecution, LocalStatement, OutputColumn, ResultPage } from './local-engine.js';
@@ -341,7 +341,7 @@ export class LocalBackend implements Backend {
       case 'setSession': {
         let value = statement.value.text;
         if (this.engine === 'duckdb') value = embeddedSessionValue(statement.name, statement.value, await this.catalogs());
-        else if (statement.value.literal === 'null') throw new QueryFailure(ErrorCodes.INVALID_SESSION_PROPERTY, `Unable to set session property '${statement.name}' to 'null': Session property value must not be null`);
+        else if (statement.value.literal === 'null') throw nullSessionValue(statement.name);
         return { headers: [[h('Set-Session'), `${statement.name}=${formEncode(value)}`]], updateType: 'SET SESSION' };
       }
       case 'resetSession':

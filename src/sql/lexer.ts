@@ -181,3 +181,8 @@ export function tokenize(sql: string): Token[] {
   tokens.push({ kind: 'eof', text: '', value: '', start: sql.length, end: sql.length, line, column: pos - lineStart + 1 });
   return tokens;
 }
+
+/** The `?` parameter markers of a statement, in order. */
+export function parameterMarkers(sql: string): Token[] {
+  return tokenize(sql).filter((t) => t.kind === 'symbol' && t.value === '?');
+}

@@ -32,7 +32,7 @@
 import { QueryTranslator } from '../../engines/duckdb/translation/index.js';
 import { ErrorCodes, QueryFailure } from '../../protocol/errors.js';
 import { analyze, type AccessRequest, type MetadataProvider, type QualifiedName, type TableReference } from '../../sql/analyzer/index.js';
-import { tokenize } from '../../sql/lexer.js';
+import { parameterMarkers, tokenize } from '../../sql/lexer.js';
 import { quoteIdentifier } from '../../sql/quoting.js';
 import { authorize, firstTableRule, type AccessIdentity, type Decision } from '../decision.js';
 import type { AccessRules, ExpressionEnvironment, TableRule } from '../file-rules.js';
@@ -306,7 +306,7 @@ function bindParameters(statement: string, execute: string): string {
     const last = tokens[tokens.length - 1]!;
     args.push(execute.slice(start, last.kind === 'symbol' && last.value === ';' ? last.start : last.end));
   }
-  const parameters = tokenize(statement).filter((t) => t.kind === 'symbol' && t.value === '?');
+  const parameters = parameterMarkers(statement);
   if (parameters.length !== args.length) throw new QueryFailure(ErrorCodes.GENERIC_USER_ERROR, `Incorrect number of parameters: expected ${parameters.length} but found ${args.length}`);
   let out = '';
   let at = 0;
