@@ -80,6 +80,20 @@ function text(res: ServerResponse, status: number, body: string, type = 'text/pl
   res.end(body);
 }
 
+/**
+ * The origin the responder's URIs name, as Trino with http-server.process-forwarded=true builds it:
+ * behind a TLS-terminating proxy they say https, and a proxy that names itself in
+ * X-Forwarded-Host/-Port (trino-gateway does; nginx passes the client's Host instead) gets URIs
+ * that lead back through it.
+ */
+function baseUri(req: IncomingMessage): string {
+  const scheme = req.headers['x-forwarded-proto'] === 'https' ? 'https' : 'http';
+  const forwardedHost = req.headers['x-forwarded-host'];
+  if (typeof forwardedHost !== 'string') return `${scheme}://${req.headers.host ?? '127.0.0.1'}`;
+  const forwardedPort = req.headers['x-forwarded-port'];
+  return `${scheme}://${typeof forwardedPort === 'string' ? `${forwardedHost.replace(/:\d+$/, '')}:${forwardedPort}` : forwardedHost}`;
+}
+
 class FakeTrino {
   private counter = 0;
 
@@ -89,9 +103,7 @@ class FakeTrino {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
-    // Like Trino with http-server.process-forwarded=true: behind a TLS-terminating proxy, URIs say https.
-    const scheme = req.headers['x-forwarded-proto'] === 'https' ? 'https' : 'http';
-    const base = `${scheme}://${req.headers.host ?? '127.0.0.1'}`;
+    const base = baseUri(req);
     if (path === '/v1/statement') {
       if (req.method !== 'POST') return text(res, 405, 'Method not allowed');
       const statement = statementOf(body);

@@ -5,7 +5,7 @@
  * alternate within every round. See bench/README.md.
  */
 import { parseFlags, runMain, UsageError, type FlagSpec } from './lib/args.js';
-import { BENCH_USER, memoryOf, resetPeakMemory, sampleRss, startFakeTrino, startGateway, startNginx, startNodeProxy, stopAll, type Service } from './lib/processes.js';
+import { BENCH_USER, memoryOf, resetPeakMemory, sampleRss, startFakeTrino, startGateway, startNginx, startNodeProxy, startTrinoGateway, stopAll, type Service } from './lib/processes.js';
 import { BenchClient, ProtocolError } from './lib/protocol.js';
 import { loadLine, machineLine, writeJson } from './lib/report.js';
 import { fixed, median, pct, table } from './lib/stats.js';
@@ -20,6 +20,8 @@ const FLAGS = {
   json: { kind: 'string', help: 'also write the results to this JSON file' },
   baseline: { kind: 'string', help: 'a built checkout of an earlier gateway, measured as a further side (before/after in one run)' },
   nginx: { kind: 'boolean', help: 'nginx as a plain reverse proxy, measured as a further side (what a C proxy achieves here)' },
+  'trino-gateway': { kind: 'boolean', help: 'trino-gateway 20, the peer, measured as a further side (MiB/s and peak RSS)' },
+  'pg-port': { kind: 'number', help: "port of the test PostgreSQL trino-gateway's state lives in (default 15432)" },
 } satisfies FlagSpec;
 
 const MIB = 1024 * 1024;
@@ -53,6 +55,7 @@ async function main(): Promise<void> {
     const proxy = await startNodeProxy(fake.url);
     const baseline = flags.baseline === undefined ? undefined : await startGateway({ backendUrl: fake.url, repo: flags.baseline });
     const nginx = flags.nginx ? await startNginx({ upstreamUrl: fake.url, workers: 1, keepalive: 16 }) : undefined;
+    const trinoGateway = flags['trino-gateway'] ? await startTrinoGateway({ backendUrl: fake.url, postgresPort: flags['pg-port'] ?? 15432 }) : undefined;
     const canResetPeak = resetPeakMemory(gateway.pid);
     console.log(
       `fake ${fake.url} (pages of ${fake.pageBytes} bytes, ${fake.rowsPerPage} rows), gateway ${gateway.url} (pid ${gateway.pid}); ` +
@@ -72,18 +75,19 @@ async function main(): Promise<void> {
       if (smoke && outcome.rows !== pages * fake.rowsPerPage) throw new ProtocolError(`${baseUrl}: ${outcome.rows} rows, expected ${pages * fake.rowsPerPage}`);
       return { seconds, bytes: outcome.bytes, mibPerSecond: outcome.bytes / MIB / seconds };
     };
-    const viaGateway = async (pages: number): Promise<GatewayRun> => {
-      resetPeakMemory(gateway.pid);
-      const sampler = sampleRss(gateway.pid, sampleMs);
+    const watched = async (service: Service, pages: number): Promise<GatewayRun> => {
+      resetPeakMemory(service.pid);
+      const sampler = sampleRss(service.pid, sampleMs);
       let run: Run;
       let sampledRss: number;
       try {
-        run = await query(gateway.url, pages);
+        run = await query(service.url, pages);
       } finally {
         sampledRss = sampler.stop();
       }
-      return { ...run, sampledRss, peakRss: canResetPeak ? memoryOf(gateway.pid).peak : sampledRss };
+      return { ...run, sampledRss, peakRss: canResetPeak ? memoryOf(service.pid).peak : sampledRss };
     };
+    const viaGateway = (pages: number) => watched(gateway, pages);
 
     // Warm-up (JIT, connections): 64 MiB each way, not recorded.
     const warmPages = Math.ceil(((smoke ? 4 : 64) * MIB) / fake.pageBytes);
@@ -92,18 +96,20 @@ async function main(): Promise<void> {
     await query(proxy.url, warmPages);
     if (baseline) await query(baseline.url, warmPages);
     if (nginx) await query(nginx.url, warmPages);
+    if (trinoGateway) await query(trinoGateway.url, warmPages);
     const idleRss = memoryOf(gateway.pid).rss;
 
-    const results: Array<{ mib: number; pages: number; direct: Run[]; gateway: GatewayRun[]; proxy: Run[]; baseline: Run[]; nginx: Run[] }> = [];
+    const results: Array<{ mib: number; pages: number; direct: Run[]; gateway: GatewayRun[]; proxy: Run[]; baseline: Run[]; nginx: Run[]; trinoGateway: GatewayRun[] }> = [];
     for (const mib of sizes) {
       const pages = Math.ceil((mib * MIB) / fake.pageBytes);
-      const entry = { mib, pages, direct: [] as Run[], gateway: [] as GatewayRun[], proxy: [] as Run[], baseline: [] as Run[], nginx: [] as Run[] };
+      const entry = { mib, pages, direct: [] as Run[], gateway: [] as GatewayRun[], proxy: [] as Run[], baseline: [] as Run[], nginx: [] as Run[], trinoGateway: [] as GatewayRun[] };
       const sides = [
         async () => entry.direct.push(await query(fake.url, pages)),
         async () => entry.gateway.push(await viaGateway(pages)),
         async () => entry.proxy.push(await query(proxy.url, pages)),
         ...(baseline ? [async () => entry.baseline.push(await query(baseline.url, pages))] : []),
         ...(nginx ? [async () => entry.nginx.push(await query(nginx.url, pages))] : []),
+        ...(trinoGateway ? [async () => entry.trinoGateway.push(await watched(trinoGateway, pages))] : []),
       ];
       for (let r = 0; r < rounds; r++) {
         // The order rotates each round so that no side always runs first.
@@ -113,6 +119,7 @@ async function main(): Promise<void> {
           `${mib} MiB round ${r + 1}: direct ${d.mibPerSecond.toFixed(0)} MiB/s, gateway ${g.mibPerSecond.toFixed(0)} MiB/s, ` +
             `node-proxy ${p.mibPerSecond.toFixed(0)} MiB/s; ${baseline ? `baseline gateway ${entry.baseline[r]!.mibPerSecond.toFixed(0)} MiB/s; ` : ''}` +
             `${nginx ? `nginx ${entry.nginx[r]!.mibPerSecond.toFixed(0)} MiB/s; ` : ''}` +
+            `${trinoGateway ? `trino-gateway ${entry.trinoGateway[r]!.mibPerSecond.toFixed(0)} MiB/s (peak RSS ${(entry.trinoGateway[r]!.peakRss / MIB).toFixed(1)} MiB); ` : ''}` +
             `gateway peak RSS ${(g.peakRss / MIB).toFixed(1)} MiB`,
         );
       }
@@ -125,6 +132,7 @@ async function main(): Promise<void> {
     const further = [
       ...(baseline ? [{ name: 'baseline gateway', runs: (e: (typeof results)[number]) => e.baseline }] : []),
       ...(nginx ? [{ name: 'nginx', runs: (e: (typeof results)[number]) => e.nginx }] : []),
+      ...(trinoGateway ? [{ name: 'trino-gateway', runs: (e: (typeof results)[number]) => e.trinoGateway }] : []),
     ];
     for (const side of further) {
       console.log(
@@ -135,6 +143,10 @@ async function main(): Promise<void> {
       );
     }
 
+    if (trinoGateway) {
+      const peak = (runs: GatewayRun[]) => fixed(Math.max(...runs.map((x) => x.peakRss)) / MIB, 1);
+      console.log(`\npeak RSS, gateway vs trino-gateway: ${results.map((e) => `${e.mib} MiB: ${peak(e.gateway)} vs ${peak(e.trinoGateway)} MiB`).join('; ')}`);
+    }
     console.log(`\ngateway RSS after warm-up (idle): ${(idleRss / MIB).toFixed(1)} MiB`);
     console.log(
       table([

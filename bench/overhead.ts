@@ -5,7 +5,7 @@
  * Node hop costs on the same machine. See bench/README.md.
  */
 import { UsageError, parseFlags, runMain, type FlagSpec } from './lib/args.js';
-import { BENCH_PASSWORD, BENCH_USER, createTlsMaterial, ensureTrino, startFakeTrino, startGateway, startNginx, startNodeProxy, stopAll, stopTrino } from './lib/processes.js';
+import { BENCH_PASSWORD, BENCH_USER, createTlsMaterial, ensureTrino, startFakeTrino, startGateway, startNginx, startNodeProxy, startTrinoGateway, stopAll, stopTrino } from './lib/processes.js';
 import { alternateSides } from './lib/alternate.js';
 import { BenchClient, ProtocolError } from './lib/protocol.js';
 import { loadLine, machineLine, writeJson } from './lib/report.js';
@@ -25,6 +25,8 @@ const FLAGS = {
   baseline: { kind: 'string', help: 'a built checkout of an earlier gateway, measured as a further side (before/after in one run)' },
   authorization: { kind: 'boolean', help: 'also measure a gateway that authorizes every statement against a rules file (a further side)' },
   nginx: { kind: 'boolean', help: 'nginx as a plain reverse proxy (plain HTTP), a further side: what a C proxy adds here' },
+  'trino-gateway': { kind: 'boolean', help: 'trino-gateway 20 (the peer, plain HTTP, fake backend only) as a further side' },
+  'pg-port': { kind: 'number', help: "port of the test PostgreSQL trino-gateway's state lives in (default 15432)" },
 } satisfies FlagSpec;
 
 const SQL = 'SELECT 1';
@@ -55,6 +57,8 @@ async function main(): Promise<void> {
   const backendKind = flags.backend ?? 'fake';
   if (backendKind !== 'fake' && backendKind !== 'trino') throw new UsageError(`--backend must be 'fake' or 'trino', not '${backendKind}'`);
   const real = backendKind === 'trino';
+  // scripts/trino runs Trino without http-server.process-forwarded, which trino-gateway needs.
+  if (real && flags['trino-gateway']) throw new UsageError('--trino-gateway needs the fake backend');
   const iterations = flags.smoke ? 20 : (flags.iterations ?? (real ? 200 : 2000));
   const warmup = flags.smoke ? 5 : (flags.warmup ?? (real ? 20 : 300));
 
@@ -82,9 +86,10 @@ async function main(): Promise<void> {
     const baseline = flags.baseline === undefined ? undefined : await startGateway({ backendUrl, passwordAuth, repo: flags.baseline, ...(tls ? { tls } : {}) });
     const authorizing = flags.authorization ? await startGateway({ backendUrl, passwordAuth, accessRules: BENCH_RULES, ...(tls ? { tls } : {}) }) : undefined;
     const nginx = flags.nginx ? await startNginx({ upstreamUrl: backendUrl, workers: 1, keepalive: 16 }) : undefined;
+    const trinoGateway = flags['trino-gateway'] ? await startTrinoGateway({ backendUrl, postgresPort: flags['pg-port'] ?? 15432 }) : undefined;
     client = new BenchClient(BENCH_USER, {
       ...(tls ? { ca: tls.ca } : {}),
-      // Every gateway side authenticates; direct, node-proxy and nginx take no credentials.
+      // Every gateway side authenticates; direct, node-proxy, nginx and trino-gateway take no credentials.
       ...(passwordAuth ? { credentials: { origins: [gateway, baseline, authorizing].flatMap((g) => (g ? [g.url] : [])), password: BENCH_PASSWORD } } : {}),
     });
     const variant = passwordAuth ? 'gateway over HTTPS with password authentication' : tls ? 'gateway over HTTPS' : 'plain HTTP';
@@ -96,6 +101,7 @@ async function main(): Promise<void> {
       ...(baseline ? [{ name: 'baseline gateway', url: baseline.url }] : []),
       ...(authorizing ? [{ name: 'gateway + authorization', url: authorizing.url }] : []),
       ...(nginx ? [{ name: 'nginx', url: nginx.url }] : []),
+      ...(trinoGateway ? [{ name: 'trino-gateway', url: trinoGateway.url }] : []),
     ];
     console.log(`backend ${backendUrl} (${backendKind}), gateway ${gateway.url} (pid ${gateway.pid}), node-proxy ${proxy.url}; ${warmup} warm-up + ${iterations} measured iterations`);
 

@@ -7,7 +7,7 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { BenchError, parseFlags, runMain, type FlagSpec } from './lib/args.js';
-import { BENCH_PASSWORD, BENCH_USER, createTlsMaterial, startFakeTrino, startGateway, startNginx, startNodeProxy, stopAll } from './lib/processes.js';
+import { BENCH_PASSWORD, BENCH_USER, createTlsMaterial, startFakeTrino, startGateway, startNginx, startNodeProxy, startTrinoGateway, stopAll } from './lib/processes.js';
 import { BenchClient, ProtocolError } from './lib/protocol.js';
 import { loadLine, machineLine, writeJson } from './lib/report.js';
 import { fixed, median, pct, table } from './lib/stats.js';
@@ -25,6 +25,8 @@ const FLAGS = {
   json: { kind: 'string', help: 'also write the results to this JSON file' },
   baseline: { kind: 'string', help: 'a further target: the gateway of another built checkout (before/after in one run)' },
   workers: { kind: 'number', help: 'a further target: the gateway with server.workers at this number (1 and N side by side)' },
+  'trino-gateway': { kind: 'boolean', help: 'a further target: trino-gateway 20, the peer (plain HTTP)' },
+  'pg-port': { kind: 'number', help: "port of the test PostgreSQL trino-gateway's state lives in (default 15432)" },
 } satisfies FlagSpec;
 
 interface WrkResult {
@@ -98,6 +100,7 @@ async function main(): Promise<void> {
     const baseline = flags.baseline === undefined ? undefined : await startGateway({ backendUrl: fake.url, repo: flags.baseline, passwordAuth, ...(tls ? { tls } : {}) });
     const workers = flags.workers === undefined ? undefined : await startGateway({ backendUrl: fake.url, workers: flags.workers, passwordAuth, ...(tls ? { tls } : {}) });
     const workersName = `gateway x${flags.workers} workers`;
+    const trinoGateway = flags['trino-gateway'] ? await startTrinoGateway({ backendUrl: fake.url, postgresPort: flags['pg-port'] ?? 15432 }) : undefined;
     client = new BenchClient(BENCH_USER, {
       ...(tls ? { ca: tls.ca } : {}),
       ...(passwordAuth ? { credentials: { origins: [gateway, baseline, workers].flatMap((g) => (g ? [g.url] : [])), password: BENCH_PASSWORD } } : {}),
@@ -112,6 +115,7 @@ async function main(): Promise<void> {
       { name: 'node-proxy', uri: await pollTarget(client, proxy.url), headers: [userHeader] },
       ...(baseline ? [{ name: 'baseline gateway', uri: await pollTarget(client, baseline.url), headers: gatewayHeaders }] : []),
       ...(workers ? [{ name: workersName, uri: await pollTarget(client, workers.url), headers: gatewayHeaders }] : []),
+      ...(trinoGateway ? [{ name: 'trino-gateway', uri: await pollTarget(client, trinoGateway.url), headers: [userHeader] }] : []),
     ];
     await client.close();
     const variant = passwordAuth ? 'nginx and gateway over HTTPS, gateway with password authentication' : tls ? 'nginx and gateway over HTTPS' : 'plain HTTP';
@@ -164,6 +168,7 @@ async function main(): Promise<void> {
       const latency = (key: 'p50ms' | 'p99ms') => `${fixed(med(workersName, key))} vs ${fixed(med('gateway', key))} ms`;
       console.log(`${workersName} / gateway (1 process): ${(med(workersName, 'rps') / med('gateway', 'rps')).toFixed(2)} (per-round median ${perRound(workersName, 'gateway').toFixed(2)}); p50 ${latency('p50ms')}, p99 ${latency('p99ms')}`);
     }
+    if (trinoGateway) console.log(`gateway / trino-gateway: ${(med('gateway', 'rps') / med('trino-gateway', 'rps')).toFixed(2)} (per-round median ${perRound('gateway', 'trino-gateway').toFixed(2)})`);
     if (baseline) console.log(`gateway / baseline gateway: ${(med('gateway', 'rps') / med('baseline gateway', 'rps')).toFixed(2)} (per-round median ${perRound('gateway', 'baseline gateway').toFixed(2)})`);
     console.log(`target: gateway >= 80% of nginx: ${gatewayVsNginx >= 0.8 ? 'met' : 'NOT met'}`);
     console.log(loadLine());

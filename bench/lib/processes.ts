@@ -312,6 +312,63 @@ http {
   return service;
 }
 
+export interface TrinoGatewayOptions {
+  backendUrl: string;
+  /** Port of the test PostgreSQL trino-gateway keeps its state in (default 15432; started when not running). */
+  postgresPort?: number;
+}
+
+/**
+ * trino-gateway 20 (the Trino project's gateway, a peer) in front of one backend, in its default
+ * routing group `adhoc`, with its PostgreSQL store and its health monitor reading `/v1/info`
+ * (scripts/bench-tools/trino-gateway.sh fetches it). It follows queries by their id, so the
+ * backend must build URIs from X-Forwarded-Host as Trino with http-server.process-forwarded=true
+ * does (bench/fake-trino.js does). Resolves once a `SELECT 1` submitted through it comes back
+ * with a next URI leading through it again.
+ */
+export async function startTrinoGateway(options: TrinoGatewayOptions): Promise<Service> {
+  const { stdout } = await promisify(execFile)('bash', [join(REPO, 'scripts/bench-tools/trino-gateway.sh'), '--pg-port', String(options.postgresPort ?? 15432)], {
+    timeout: 900_000,
+  });
+  const [java, jar, jdbcUrl] = stdout.trim().split('\n');
+  if (!java || !jar || !jdbcUrl) throw new BenchError(`scripts/bench-tools/trino-gateway.sh printed no java, jar and JDBC URL: ${stdout}`);
+  const dir = makeTempDir('querygate-bench-trino-gateway-');
+  const port = await freePort();
+  const config = {
+    serverConfig: { 'node.environment': 'bench', 'http-server.http.port': port, 'log.path': join(dir, 'server.log') },
+    dataStore: { jdbcUrl, user: 'querygate', password: 'querygate', driver: 'org.postgresql.Driver', queryHistoryHoursRetention: 1 },
+    clusterStatsConfiguration: { monitorType: 'INFO_API' },
+    monitor: { taskDelay: '1s' },
+  };
+  const configFile = join(dir, 'config.yaml');
+  writeFileSync(configFile, stringify(config));
+  const logFile = join(dir, 'console.log');
+  const log = openSync(logFile, 'w');
+  const child = spawn(java, ['-Xmx1g', '-jar', jar, configFile], { cwd: dir, stdio: ['ignore', log, log] });
+  closeSync(log);
+  children.add(child);
+  const service = register('trino-gateway', `http://127.0.0.1:${port}`, child);
+  const describe = () => `trino-gateway log:\n${tail(logFile)}`;
+  await waitForHttp(`${service.url}/entity/GATEWAY_BACKEND`, child, describe, undefined, 180_000);
+  const added = await request(`${service.url}/entity?entityType=GATEWAY_BACKEND`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'bench', proxyTo: options.backendUrl, active: true, routingGroup: 'adhoc' }),
+  });
+  const addedBody = await added.body.text();
+  if (added.statusCode !== 200) throw new BenchError(`trino-gateway refused the backend (${added.statusCode}): ${addedBody}`);
+  // The backend takes queries once the health monitor has seen it up.
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (exited(child)) throw new BenchError(`trino-gateway exited\n${describe()}`);
+    const response = await request(`${service.url}/v1/statement`, { method: 'POST', headers: { 'x-trino-user': BENCH_USER }, body: 'SELECT 1' });
+    const text = await response.body.text();
+    if (response.statusCode === 200 && String((JSON.parse(text) as { nextUri?: string }).nextUri).startsWith(service.url)) return service;
+    if (Date.now() > deadline) throw new BenchError(`trino-gateway did not route a query within 120 s (last answer ${response.statusCode}: ${text.slice(0, 300)})\n${describe()}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
 /** Starts (or reuses) the test Trino through scripts/trino/start.sh; returns its URL. */
 export async function ensureTrino(name: string, port: number): Promise<string> {
   const { stdout } = await promisify(execFile)('bash', [join(REPO, 'scripts/trino/start.sh'), '--name', name, '--port', String(port)], {
