@@ -14,6 +14,7 @@ import { fixed, median, pct, table } from './lib/stats.js';
 
 const FLAGS = {
   duration: { kind: 'number', help: 'seconds per wrk run (default 10)' },
+  warmup: { kind: 'number', help: 'unrecorded seconds per target before the rounds (default 2; 15 with --trino-gateway, whose JVM compiles its hot paths later)' },
   rounds: { kind: 'number', help: 'rounds over the targets (default 3)' },
   connections: { kind: 'number', help: 'concurrent connections (default 64)' },
   threads: { kind: 'number', help: 'wrk threads (default 1: the machine has 2 cores)' },
@@ -123,7 +124,8 @@ async function main(): Promise<void> {
     for (const t of targets) console.log(`  ${t.name}: ${t.uri}`);
 
     if (!smoke) {
-      for (const t of targets) await wrk(t.uri, t.headers, 2, connections, threads); // warm-up (JIT, connection pools), not recorded
+      const warmup = flags.warmup ?? (trinoGateway ? 15 : 2);
+      for (const t of targets) await wrk(t.uri, t.headers, warmup, connections, threads); // warm-up (JIT, connection pools), not recorded
     }
     const results = new Map<string, WrkResult[]>(targets.map((t) => [t.name, []]));
     for (let r = 0; r < rounds; r++) {
