@@ -3,8 +3,8 @@
  * kept, ORDER BY inside, FILTER, DISTINCT, empty input), sequence (integers and dates, steps, the
  * errors of a zero or wrong-direction step and of too many entries), reduce, zip_with and
  * array_sort with a comparator, nested arrays (constructors, subscripts, flatten, cardinality,
- * array-typed aggregates and CTE columns), and the matching functions stopping at the deciding
- * element.
+ * array-typed aggregates and CTE columns), the matching functions stopping at the deciding
+ * element, and window frames of RANGE with offsets and of GROUPS.
  */
 import type { Case } from './corpus.js';
 
@@ -156,6 +156,42 @@ function nestedCases(): string[] {
   ];
 }
 
+const KEYS = '(VALUES (1, 1, 1.5, DATE \'2024-01-01\'), (2, 2, 2.0, DATE \'2024-01-03\'), (3, 4, NULL, DATE \'2024-01-31\'), (4, NULL, 2.25, NULL), (5, NULL, 9.5, DATE \'2024-02-29\'), (6, 7, -1.0, DATE \'2024-03-30\'), (7, 7, 2.0, DATE \'2024-01-03\')) t(i, x, m, d)';
+
+function frameCases(): string[] {
+  const frames = [
+    'RANGE BETWEEN 2 PRECEDING AND CURRENT ROW', 'RANGE BETWEEN 1 PRECEDING AND 1 FOLLOWING', 'RANGE BETWEEN CURRENT ROW AND 3 FOLLOWING', 'RANGE 2 PRECEDING',
+    'RANGE BETWEEN 0 PRECEDING AND 0 FOLLOWING', 'RANGE BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING', 'RANGE BETWEEN 2 FOLLOWING AND UNBOUNDED FOLLOWING', 'RANGE BETWEEN 5 PRECEDING AND 2 PRECEDING',
+    'GROUPS BETWEEN 1 PRECEDING AND CURRENT ROW', 'GROUPS BETWEEN 1 PRECEDING AND 1 FOLLOWING', 'GROUPS 2 PRECEDING', 'GROUPS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING', 'GROUPS BETWEEN 1 FOLLOWING AND 2 FOLLOWING',
+  ];
+  const cases: string[] = [];
+  for (const frame of frames) {
+    for (const order of ['x', 'x DESC', 'x NULLS FIRST']) cases.push(`SELECT i, x, sum(x) OVER (ORDER BY ${order} ${frame}), count(*) OVER (ORDER BY ${order} ${frame}) FROM ${KEYS} ORDER BY i`);
+  }
+  return [
+    ...cases,
+    `SELECT i, m, sum(m) OVER (ORDER BY m RANGE BETWEEN 0.5 PRECEDING AND CURRENT ROW), count(*) OVER (ORDER BY m DESC RANGE BETWEEN 1 PRECEDING AND 0.25 FOLLOWING) FROM ${KEYS} ORDER BY i`,
+    `SELECT i, d, count(*) OVER (ORDER BY d RANGE BETWEEN INTERVAL '3' DAY PRECEDING AND CURRENT ROW), count(*) OVER (ORDER BY d DESC RANGE BETWEEN INTERVAL '30' DAY PRECEDING AND INTERVAL '1' DAY FOLLOWING) FROM ${KEYS} ORDER BY i`,
+    `SELECT i, d, count(*) OVER (ORDER BY d RANGE BETWEEN INTERVAL '1' MONTH PRECEDING AND CURRENT ROW), min(i) OVER (ORDER BY d RANGE BETWEEN CURRENT ROW AND INTERVAL '1' YEAR FOLLOWING) FROM ${KEYS} ORDER BY i`,
+    `SELECT i, x, first_value(i) OVER (PARTITION BY x > 2 ORDER BY x RANGE BETWEEN 3 PRECEDING AND CURRENT ROW), last_value(i) OVER (ORDER BY x GROUPS BETWEEN CURRENT ROW AND 1 FOLLOWING) FROM ${KEYS} ORDER BY i`,
+    'SELECT o_orderdate, count(*) OVER (ORDER BY o_orderdate RANGE BETWEEN INTERVAL \'7\' DAY PRECEDING AND CURRENT ROW) FROM orders WHERE o_custkey < 20 ORDER BY o_orderkey',
+    'SELECT l_orderkey, l_linenumber, sum(l_quantity) OVER (PARTITION BY l_orderkey ORDER BY l_linenumber RANGE BETWEEN 2 PRECEDING AND CURRENT ROW) FROM lineitem WHERE l_orderkey < 40 ORDER BY 1, 2',
+    'SELECT n_nationkey, sum(n_nationkey) OVER (ORDER BY n_regionkey GROUPS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM nation ORDER BY 1',
+    'SELECT x, count(*) OVER (ORDER BY x RANGE BETWEEN 1 PRECEDING AND CURRENT ROW) FROM (VALUES -2147483648, -2147483647, 0, 2147483647) t(x)',
+    'SELECT x, count(*) OVER (ORDER BY x RANGE BETWEEN 100 PRECEDING AND 100 FOLLOWING) FROM (VALUES TINYINT \'-128\', TINYINT \'0\', TINYINT \'127\') t(x)',
+    'SELECT m, count(*) OVER (ORDER BY m RANGE BETWEEN CURRENT ROW AND 1 FOLLOWING), count(*) OVER (ORDER BY m DESC RANGE BETWEEN CURRENT ROW AND 1 FOLLOWING) FROM (VALUES 9.5, 8.0, -9.9) t(m)',
+    'SELECT x, count(*) OVER (ORDER BY x RANGE BETWEEN 1 PRECEDING AND 1 FOLLOWING) FROM (VALUES BIGINT \'9223372036854775807\', BIGINT \'0\') t(x)',
+    "SELECT d, count(*) OVER (ORDER BY d RANGE BETWEEN CURRENT ROW AND INTERVAL '1' DAY FOLLOWING) FROM (VALUES DATE '9999-12-31', DATE '2024-01-01') t(d)",
+    // Refused: other keys and offsets, and what Trino rejects.
+    'SELECT x, count(*) OVER (ORDER BY x RANGE BETWEEN 1 PRECEDING AND CURRENT ROW) FROM (VALUES 1e0, 2e0, nan()) t(x)',
+    `SELECT sum(x) OVER (ORDER BY x RANGE BETWEEN 1.5 PRECEDING AND CURRENT ROW) FROM ${KEYS}`,
+    `SELECT sum(x) OVER (ORDER BY x, i RANGE BETWEEN 1 PRECEDING AND CURRENT ROW) FROM ${KEYS}`,
+    `SELECT sum(x) OVER (RANGE BETWEEN 1 PRECEDING AND CURRENT ROW) FROM ${KEYS}`,
+    `SELECT sum(x) OVER (GROUPS 1 PRECEDING) FROM ${KEYS}`,
+    `SELECT sum(x) OVER (ORDER BY x RANGE BETWEEN -1 PRECEDING AND CURRENT ROW) FROM ${KEYS}`,
+  ];
+}
+
 export function arraysCorpus(): Case[] {
-  return [...arrayAggCases(), ...sequenceCases(), ...lambdaCases(), ...nestedCases()].map((sql) => ({ sql }));
+  return [...arrayAggCases(), ...sequenceCases(), ...lambdaCases(), ...nestedCases(), ...frameCases()].map((sql) => ({ sql }));
 }

@@ -1284,11 +1284,9 @@ export class Translator {
       if (isFloating(t.type) || t.type.k === 'array') throw notSupported('PARTITION BY a real, double or array expression', p.pos);
       return t.sql;
     });
-    const order = over.orderBy.map((s) => {
-      const key = this.expr(s.e, scope);
-      return this.sortKey(key.sql, key.type, s);
-    });
-    const frame = over.frame ? renderFrame(over.frame) : '';
+    const keys = over.orderBy.map((s) => ({ item: s, key: this.expr(s.e, scope) }));
+    const order = keys.map(({ item, key }) => this.sortKey(key.sql, key.type, item));
+    const frame = over.frame ? renderFrame(over.frame, keys.map(({ key }) => key.type)) : '';
     return ` OVER (${partition.length ? `PARTITION BY ${partition.join(', ')}` : ''}${order.length ? ` ORDER BY ${order.join(', ')}` : ''}${frame})`;
   }
 
