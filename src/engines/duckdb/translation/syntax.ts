@@ -44,8 +44,7 @@ export type Expr = { pos: Pos } & (
   | { k: 'case'; operand?: Expr; whens: Array<{ when: Expr; then: Expr }>; else?: Expr }
   | { k: 'cast'; arg: Expr; type: string; safe: boolean }
   | { k: 'extract'; field: string; arg: Expr }
-  /** `filter`: the aggregate's FILTER (WHERE ...) condition. */
-  /** `orderBy`: the ORDER BY inside the parentheses (`array_agg(x ORDER BY y)`). */
+  /** `filter`: the aggregate's FILTER (WHERE ...) condition; `orderBy`: the ORDER BY inside the parentheses (`array_agg(x ORDER BY y)`). */
   | { k: 'call'; name: string; args: Expr[]; distinct: boolean; star: boolean; over?: Window; filter?: Expr; orderBy?: SortItem[] }
   | { k: 'array'; items: Expr[] }
   /** `(x, y) -> body`, an argument of the lambda functions only. */

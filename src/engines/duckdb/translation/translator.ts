@@ -585,6 +585,14 @@ export class Translator {
     return undefined;
   }
 
+  /** The keys of an ORDER BY inside a window or an aggregate call, in the call's scope. */
+  private sortKeys(items: SortItem[], scope: Scope): string[] {
+    return items.map((item) => {
+      const key = this.expr(item.e, scope);
+      return this.sortKey(key.sql, key.type, item);
+    });
+  }
+
   private sortKey(sql: string, type: TrinoType, item: SortItem): string {
     if (!isComparable(type)) throw notSupported(`Ordering by a value of type ${typeName(type)}`, item.e.pos);
     // Trino sorts nulls last unless told otherwise, in both directions.
@@ -1266,9 +1274,7 @@ export class Translator {
     if (e.distinct && e.over) throw notSupported(`${e.name}(DISTINCT ...) OVER (...)`, e.pos);
     if (e.over && mapping.kind === 'scalar') throw notSupported(`OVER with the scalar function ${e.name}`, e.pos);
     if (!e.over && mapping.kind === 'window') throw failure('MISSING_OVER', `Window function ${e.name} requires an OVER clause`, e.pos);
-    const within = clauses
-      ? { orderBy: e.orderBy ? ` ORDER BY ${e.orderBy.map((item) => { const key = this.expr(item.e, scope); return this.sortKey(key.sql, key.type, item); }).join(', ')}` : '', filter: filter === undefined ? '' : ` FILTER (WHERE ${filter})` }
-      : undefined;
+    const within = clauses ? { orderBy: e.orderBy ? ` ORDER BY ${this.sortKeys(e.orderBy, scope).join(', ')}` : '', filter: filter === undefined ? '' : ` FILTER (WHERE ${filter})` } : undefined;
     const result = mapping.translate(args, over, within);
     if (!result && TRINO_REJECTS[e.name]?.(args.map((a) => a.type))) {
       throw failure('FUNCTION_NOT_FOUND', `Unexpected parameters (${args.map((a) => typeName(a.type)).join(', ')}) for function ${e.name}`, e.pos);
@@ -1284,9 +1290,8 @@ export class Translator {
       if (isFloating(t.type) || t.type.k === 'array') throw notSupported('PARTITION BY a real, double or array expression', p.pos);
       return t.sql;
     });
-    const keys = over.orderBy.map((s) => ({ item: s, key: this.expr(s.e, scope) }));
-    const order = keys.map(({ item, key }) => this.sortKey(key.sql, key.type, item));
-    const frame = over.frame ? renderFrame(over.frame, keys.map(({ key }) => key.type)) : '';
+    const order = this.sortKeys(over.orderBy, scope);
+    const frame = over.frame ? renderFrame(over.frame, over.orderBy.map((s) => this.expr(s.e, scope).type)) : '';
     return ` OVER (${partition.length ? `PARTITION BY ${partition.join(', ')}` : ''}${order.length ? ` ORDER BY ${order.join(', ')}` : ''}${frame})`;
   }
 
