@@ -62,6 +62,8 @@ function sequenceCases(): string[] {
     ...integers.map((args) => `SELECT sequence(${args})`),
     ...dates.map((args) => `SELECT sequence(${args})`),
     'SELECT cardinality(sequence(1, 10000)), cardinality(sequence(DATE \'2000-01-01\', DATE \'2027-05-18\'))',
+    "SELECT sequence(TIMESTAMP '2024-01-01 00:00:00', TIMESTAMP '2024-01-01 03:00:00', INTERVAL '1' HOUR)",
+    'SELECT array_sort(array_agg(DISTINCT x) FILTER (WHERE x > 1)) FROM (VALUES 1, 2, 2, 3, NULL) t(x)',
     'SELECT n_nationkey, sequence(n_regionkey, n_nationkey, 2) FROM nation WHERE n_nationkey < 6 ORDER BY 1',
     'SELECT n_nationkey, sequence(n_nationkey, n_regionkey) FROM nation WHERE n_nationkey < 6 ORDER BY 1',
     'SELECT x FROM UNNEST(sequence(1, 4)) t(x) WHERE x % 2 = 0',

@@ -587,7 +587,7 @@ export const TRINO_REJECTS: Readonly<Record<string, (types: TrinoType[]) => bool
   ...Object.fromEntries(Object.keys(DATE_FIELDS).map((name) => [name, NOT_DATES])),
   ...Object.fromEntries(['lower', 'upper', 'ltrim', 'rtrim', 'trim'].map((name) => [name, NOT_STRINGS])),
   ...Object.fromEntries(['length', 'reverse'].map((name) => [name, NOT_STRINGS_OR_BYTES])),
-  // sequence takes integers or dates (and intervals as steps), array_agg one argument.
-  sequence: (types) => types.some((t) => !(isInteger(t) || ['unknown', 'date', 'intervalDayToSecond', 'intervalYearToMonth'].includes(t.k))),
+  // sequence takes integers, dates or timestamps (and intervals as steps), array_agg one argument.
+  sequence: (types) => types.some((t) => !(isInteger(t) || ['unknown', 'date', 'timestamp', 'timestampTz', 'intervalDayToSecond', 'intervalYearToMonth'].includes(t.k))),
   array_agg: (types) => types.length !== 1,
 };
