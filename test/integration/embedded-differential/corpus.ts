@@ -8,6 +8,7 @@ import { ARRAY_FUNCTIONS } from '../../../src/engines/duckdb/translation/arrays.
 import { FUNCTIONS } from '../../../src/engines/duckdb/translation/functions.js';
 import { datetimeCases } from './datetime-corpus.js';
 import { ARRAY_FUNCTION_ARGUMENTS, shapesCorpus } from './shapes-corpus.js';
+import { NESTED_ARRAY_FUNCTION_ARGUMENTS, arraysCorpus } from './arrays-corpus.js';
 import { TPCH_QUERIES } from './tpch-queries.js';
 
 export interface Case {
@@ -128,6 +129,7 @@ function intervalCases(): Case[] {
 /** Argument lists for each mapped function; every function in the mapping table has at least one. */
 const FUNCTION_ARGUMENTS: Record<string, string[]> = {
   ...ARRAY_FUNCTION_ARGUMENTS,
+  ...NESTED_ARRAY_FUNCTION_ARGUMENTS,
   abs: ['-5', '5', 'CAST(-2147483648 AS integer)', '-2.50', '-0e0', 'nan()', '-infinity()', 'CAST(NULL AS bigint)', '-9223372036854775807'],
   ceil: ['1.2', '-1.2', '2.5e0', '-2.5e0', '7', 'CAST(NULL AS double)', '-0.5e0'],
   ceiling: ['1.01', '-1.99', '3e0'],
@@ -478,5 +480,6 @@ export function corpus(): Case[] {
     ...refusalCases(),
     ...shapesCorpus(),
     ...datetimeCases(),
+    ...arraysCorpus(),
   ];
 }

@@ -2,13 +2,18 @@
  * Trino's arrays as DuckDB lists: `ARRAY[...]` constructors, subscripts and the array functions
  * whose DuckDB counterparts give Trino's values, nulls and errors (1-based indices; a subscript
  * out of range fails with INVALID_FUNCTION_ARGUMENT as Trino's does, element_at gives null).
- * Elements are numbers, strings, booleans or dates; arrays of arrays, of intervals, of varbinary
- * and of unknown (`ARRAY[]`, `ARRAY[NULL]`) are refused, as are comparisons of arrays (Trino's
- * equality of arrays holding a null is null, DuckDB's is not).
+ * Elements are numbers, strings, booleans, dates or arrays of those (nested to any depth); arrays
+ * of intervals, of varbinary and of unknown (`ARRAY[]`, `ARRAY[NULL]`) are refused, as are
+ * comparisons of arrays (Trino's equality of arrays holding a null is null, DuckDB's is not).
+ * Also array_agg (nulls kept, ORDER BY inside), sequence and flatten.
  */
 import { cast, raise, type FunctionMapping, type Typed } from './functions.js';
 import { notSupported, type Pos } from './syntax.js';
-import { ARRAY_ELEMENT_KINDS, T, commonType, duckType, isFloating, isInteger, typeName, type TrinoType } from './types.js';
+import { T, commonType, duckType, isArrayElement, isComparable, isFloating, isInteger, typeName, type TrinoType } from './types.js';
+
+/** Trino's bound on the length of sequence()'s result. */
+const MAX_SEQUENCE = 10000;
+const MILLIS_PER_DAY = 86400000;
 
 type ArrayType = TrinoType & { k: 'array' };
 
@@ -16,7 +21,7 @@ const isArray = (t: TrinoType): t is ArrayType => t.k === 'array';
 
 /** `ARRAY[x, ...]`: the elements coerced to their common type (a mismatch is Trino's TYPE_MISMATCH, raised by `common`). */
 export function arrayConstructor(items: Typed[], element: TrinoType, pos: Pos): { sql: string; type: TrinoType } {
-  if (!ARRAY_ELEMENT_KINDS.has(element.k)) throw notSupported(`An array of ${typeName(element)}`, pos);
+  if (!isArrayElement(element)) throw notSupported(`An array of ${typeName(element)}`, pos);
   return { sql: `[${items.map((item) => cast(item, element)).join(', ')}]`, type: { k: 'array', element } };
 }
 
@@ -66,7 +71,7 @@ export const ARRAY_FUNCTIONS: Record<string, FunctionMapping> = {
     return { sql: `(CASE WHEN ${i} = 0 THEN ${raise('INVALID_FUNCTION_ARGUMENT', 'SQL array indices start at 1')} ELSE list_extract(${a.sql}, ${i}) END)`, type: a.type.element };
   }),
   contains: arrayFunction('contains(array, x) for elements but double (null when not found and the array holds a null)', (a, [x, ...rest]) => {
-    if (!x || rest.length > 0 || isFloating(a.type.element)) return undefined;
+    if (!x || rest.length > 0 || isFloating(a.type.element) || !isComparable(a.type.element)) return undefined;
     const type = commonType(a.type.element, x.type);
     if (!type || type.k === 'unknown') return undefined;
     const array = cast(a, { k: 'array', element: type });
@@ -85,8 +90,8 @@ export const ARRAY_FUNCTIONS: Record<string, FunctionMapping> = {
     const joiner = cast(separator!, T.varchar);
     return { sql: `(CASE WHEN ${joiner} IS NULL THEN NULL ELSE array_to_string(${elements}, ${joiner}) END)`, type: T.varchar };
   }),
-  array_sort: arrayFunction('array_sort(array) for elements but double, nulls last', (a, rest) =>
-    rest.length === 0 && !isFloating(a.type.element) ? { sql: `list_sort(${a.sql}, 'ASC', 'NULLS LAST')`, type: a.type } : undefined,
+  array_sort: arrayFunction('array_sort(array) for elements but double and array, nulls last', (a, rest) =>
+    rest.length === 0 && !isFloating(a.type.element) && isComparable(a.type.element) ? { sql: `list_sort(${a.sql}, 'ASC', 'NULLS LAST')`, type: a.type } : undefined,
   ),
   slice: arrayFunction('slice(array, start bigint, length bigint)', (a, [start, length, ...rest]) => {
     if (!start || !length || rest.length > 0 || !isIndex(start.type) || !isIndex(length.type)) return undefined;
@@ -103,4 +108,61 @@ export const ARRAY_FUNCTIONS: Record<string, FunctionMapping> = {
       `WHEN ${from} < 1 THEN CAST([] AS ${duckType(a.type)}) ELSE list_slice(${a.sql}, ${from}, ${end}) END)`;
     return { sql, type: a.type };
   }),
+  array_agg: {
+    kind: 'aggregate',
+    clauses: true,
+    signatures: 'array_agg(x [ORDER BY ...]) for the array element types, nulls kept (null for no rows)',
+    translate: ([x, ...rest], over, within) =>
+      x && rest.length === 0 && isArrayElement(x.type) ? { sql: `array_agg(${x.sql}${within?.orderBy ?? ''})${within?.filter ?? ''}${over}`, type: { k: 'array', element: x.type } } : undefined,
+  },
+  sequence: {
+    kind: 'scalar',
+    signatures: `sequence(bigint, bigint[, bigint]), sequence(date, date[, interval day to second of whole days]), sequence(date, date, interval year to month); at most ${MAX_SEQUENCE} entries`,
+    translate: ([start, stop, step, ...rest]) => (start && stop && rest.length === 0 ? sequence(start, stop, step) : undefined),
+  },
+  flatten: arrayFunction('flatten(array(array(T))): the elements of the non-null arrays, in order', (a, rest) =>
+    rest.length === 0 && a.type.element.k === 'array' ? { sql: `flatten(${a.sql})`, type: a.type.element } : undefined,
+  ),
 };
+
+
+/**
+ * sequence() as Trino computes it: the entries start + i × step up to stop, a null argument
+ * giving null; a zero step, a step away from stop and more than 10,000 entries fail with Trino's
+ * errors. Integers are bigints (computed as HUGEINT so no difference overflows); dates step by
+ * whole days or by months (each entry the start moved by i × step months, month ends clamped).
+ */
+function sequence(start: Typed, stop: Typed, step: Typed | undefined): { sql: string; type: TrinoType } | undefined {
+  const bounds = commonType(start.type, stop.type);
+  if (!bounds) return undefined;
+  const integral = isInteger(bounds) || bounds.k === 'unknown';
+  if (!integral && bounds.k !== 'date') return undefined;
+  if (integral && step && !(isInteger(step.type) || step.type.k === 'unknown')) return undefined;
+  if (bounds.k === 'date' && step && !['intervalDayToSecond', 'intervalYearToMonth', 'unknown'].includes(step.type.k)) return undefined;
+  const fail = (message: string): string => raise('INVALID_FUNCTION_ARGUMENT', message);
+  const [from, to] = integral ? [cast(start, T.bigint), cast(stop, T.bigint)] : [cast(start, T.date), cast(stop, T.date)];
+  // The positions along the sequence, as HUGEINT: days since 1970 for dates.
+  const [s, e] = integral ? [`CAST(${from} AS HUGEINT)`, `CAST(${to} AS HUGEINT)`] : [`CAST(epoch_ms(${from}) // ${MILLIS_PER_DAY} AS HUGEINT)`, `CAST(epoch_ms(${to}) // ${MILLIS_PER_DAY} AS HUGEINT)`];
+  const months = step?.type.k === 'intervalYearToMonth';
+  const unit = step === undefined ? `(CASE WHEN ${e} >= ${s} THEN 1 ELSE -1 END)` : `CAST(${cast(step, integral ? T.bigint : months ? T.intervalYearToMonth : T.intervalDayToSecond)} AS HUGEINT)`;
+  const stride = bounds.k === 'date' && step && !months ? `(${unit} // ${MILLIS_PER_DAY})` : unit;
+  const checks = [
+    ...(bounds.k === 'date' && step && !months ? [`WHEN ${unit} % ${MILLIS_PER_DAY} <> 0 THEN ${fail('sequence step must be a day interval if start and end values are dates')}`] : []),
+    `WHEN ${stride} = 0 THEN ${fail('step must not be zero')}`,
+    `WHEN (${stride} > 0 AND ${e} < ${s}) OR (${stride} < 0 AND ${e} > ${s}) THEN ${fail('sequence stop value should be greater than or equal to start value if step is greater than zero otherwise stop should be less than or equal to start')}`,
+  ];
+  // Months: whole calendar months from start to stop (as date_diff counts them), over the step.
+  const length = months ? `(CAST(date_sub('month', ${from}, ${to}) AS HUGEINT) // ${stride} + 1)` : `((${e} - ${s}) // ${stride} + 1)`;
+  const entries = `range(0, CAST(${length} AS BIGINT))`;
+  const entry = integral
+    ? `lambda _seq: CAST(${s} + _seq * ${stride} AS BIGINT)`
+    : months
+      ? `lambda _seq: CAST(${from} + to_months(CAST(_seq * ${stride} AS INTEGER)) AS DATE)`
+      : `lambda _seq: CAST(${from} + CAST(_seq * ${stride} AS INTEGER) AS DATE)`;
+  const nulls = [start, stop, ...(step ? [step] : [])].map((a) => `${a.type.k === 'unknown' ? 'NULL' : a.sql} IS NULL`).join(' OR ');
+  const sql =
+    `(CASE WHEN ${nulls} THEN NULL ${checks.join(' ')} ` +
+    `WHEN ${length} > ${MAX_SEQUENCE} THEN ${fail(`result of sequence function must not have more than ${MAX_SEQUENCE} entries`)} ` +
+    `ELSE list_transform(${entries}, ${entry}) END)`;
+  return { sql, type: { k: 'array', element: integral ? T.bigint : T.date } };
+}

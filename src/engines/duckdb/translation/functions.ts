@@ -37,7 +37,15 @@ export interface FunctionMapping {
    * `over` is the rendered OVER clause of an aggregate or window call ('' otherwise), placed
    * right after the DuckDB call it applies to.
    */
-  translate(args: Typed[], over: string): { sql: string; type: TrinoType } | undefined;
+  translate(args: Typed[], over: string, within?: WithinCall): { sql: string; type: TrinoType } | undefined;
+  /** An aggregate whose nulls are values (array_agg): the translator passes its ORDER BY and FILTER as DuckDB clauses (`within`) rather than nulling filtered arguments. */
+  clauses?: true;
+}
+
+/** The DuckDB clauses of an aggregate call: ` ORDER BY ...` inside its parentheses, ` FILTER (WHERE ...)` after them ('' when absent). */
+export interface WithinCall {
+  orderBy: string;
+  filter: string;
 }
 
 export function cast(t: Typed, to: TrinoType): string {
@@ -579,4 +587,7 @@ export const TRINO_REJECTS: Readonly<Record<string, (types: TrinoType[]) => bool
   ...Object.fromEntries(Object.keys(DATE_FIELDS).map((name) => [name, NOT_DATES])),
   ...Object.fromEntries(['lower', 'upper', 'ltrim', 'rtrim', 'trim'].map((name) => [name, NOT_STRINGS])),
   ...Object.fromEntries(['length', 'reverse'].map((name) => [name, NOT_STRINGS_OR_BYTES])),
+  // sequence takes integers, dates or timestamps (and intervals as steps), array_agg one argument.
+  sequence: (types) => types.some((t) => !(isInteger(t) || ['unknown', 'date', 'timestamp', 'timestampTz', 'intervalDayToSecond', 'intervalYearToMonth'].includes(t.k))),
+  array_agg: (types) => types.length !== 1,
 };

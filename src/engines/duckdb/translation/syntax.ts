@@ -44,8 +44,8 @@ export type Expr = { pos: Pos } & (
   | { k: 'case'; operand?: Expr; whens: Array<{ when: Expr; then: Expr }>; else?: Expr }
   | { k: 'cast'; arg: Expr; type: string; safe: boolean }
   | { k: 'extract'; field: string; arg: Expr }
-  /** `filter`: the aggregate's FILTER (WHERE ...) condition. */
-  | { k: 'call'; name: string; args: Expr[]; distinct: boolean; star: boolean; over?: Window; filter?: Expr }
+  /** `filter`: the aggregate's FILTER (WHERE ...) condition; `orderBy`: the ORDER BY inside the parentheses (`array_agg(x ORDER BY y)`). */
+  | { k: 'call'; name: string; args: Expr[]; distinct: boolean; star: boolean; over?: Window; filter?: Expr; orderBy?: SortItem[] }
   | { k: 'array'; items: Expr[] }
   /** `(x, y) -> body`, an argument of the lambda functions only. */
   | { k: 'lambda'; params: string[]; body: Expr }
@@ -1127,7 +1127,10 @@ class TranslationParser {
       else this.acceptWord('ALL');
       do call.args.push(this.argument());
       while (this.acceptSymbol(','));
-      if (this.isWord('ORDER')) throw notSupported('ORDER BY inside a function call', this.pos());
+      if (this.acceptWord('ORDER')) {
+        this.expectWord('BY');
+        call.orderBy = this.sortItems();
+      }
     }
     this.expectSymbol(')');
     if (this.acceptWord('FILTER')) {

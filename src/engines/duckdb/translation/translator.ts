@@ -585,6 +585,14 @@ export class Translator {
     return undefined;
   }
 
+  /** The keys of an ORDER BY inside a window or an aggregate call, in the call's scope. */
+  private sortKeys(items: SortItem[], scope: Scope): string[] {
+    return items.map((item) => {
+      const key = this.expr(item.e, scope);
+      return this.sortKey(key.sql, key.type, item);
+    });
+  }
+
   private sortKey(sql: string, type: TrinoType, item: SortItem): string {
     if (!isComparable(type)) throw notSupported(`Ordering by a value of type ${typeName(type)}`, item.e.pos);
     // Trino sorts nulls last unless told otherwise, in both directions.
@@ -891,7 +899,7 @@ export class Translator {
       case 'subscript':
         return subscript(this.expr(e.arg, scope), this.expr(e.index, scope), e.pos);
       case 'lambda':
-        throw notSupported('A lambda expression outside transform, filter, any_match, all_match and none_match', e.pos);
+        throw notSupported(`A lambda expression outside ${Object.keys(LAMBDA_FUNCTIONS).join(', ')}`, e.pos);
       case 'like': {
         const arg = this.expr(e.arg, scope);
         const pattern = this.expr(e.pattern, scope);
@@ -1237,12 +1245,15 @@ export class Translator {
     if (e.filter && e.over) throw failure('NOT_SUPPORTED', 'FILTER is not yet supported for window functions', e.pos);
     // FILTER (WHERE c): every mapped aggregate skips nulls, so an argument that is null where c is not true leaves exactly the filtered rows.
     const filter = e.filter && this.condition(e.filter, scope, 'FILTER');
-    const only = (v: Typed): Typed => (filter === undefined || v.type.k === 'unknown' ? v : { ...v, sql: `(CASE WHEN ${filter} THEN ${v.sql} END)` });
+    // An aggregate whose nulls are values (array_agg) takes FILTER and ORDER BY as DuckDB clauses.
+    const clauses = Object.hasOwn(FUNCTION_TABLE, e.name) && FUNCTION_TABLE[e.name]!.clauses === true && !e.over;
+    if (e.orderBy && !clauses) throw notSupported(`ORDER BY inside ${e.name}${e.over ? ' with OVER' : ''}`, e.orderBy[0]!.e.pos);
+    const only = (v: Typed): Typed => (filter === undefined || clauses || v.type.k === 'unknown' ? v : { ...v, sql: `(CASE WHEN ${filter} THEN ${v.sql} END)` });
     if (e.name === 'count' && e.star) return { sql: filter === undefined ? `count(*)${over}` : `count(CASE WHEN ${filter} THEN 1 END)`, type: T.bigint };
     if (e.name === 'grouping' && !e.over && !e.filter && !e.distinct) {
       return { sql: `CAST(grouping(${groupingArguments(e.args.map((a) => this.expr(a, scope).sql), this.groupingKeys, e.pos)}) AS INTEGER)`, type: T.integer };
     }
-    if (Object.hasOwn(LAMBDA_FUNCTIONS, e.name) && !e.over && !e.filter && !e.distinct) {
+    if (Object.hasOwn(LAMBDA_FUNCTIONS, e.name) && e.args.some((a) => a.k === 'lambda') && !e.over && !e.filter && !e.distinct) {
       return lambdaCall(e.name, e.args, e.pos, (a) => this.expr(a, scope), (body, params) => {
         const bound = new Scope([{ qualifier: [], fields: params.map((p) => ({ name: p.name, type: p.type, sql: p.sql })) }], scope, new Map());
         return this.expr(body, bound);
@@ -1259,11 +1270,12 @@ export class Translator {
     const mapping = Object.hasOwn(FUNCTION_TABLE, e.name) ? FUNCTION_TABLE[e.name] : undefined;
     if (!mapping) throw notSupported(`Function ${e.name}`, e.pos);
     if (filter !== undefined && mapping.kind !== 'aggregate') throw failure('FUNCTION_NOT_AGGREGATE', 'Filter is only valid for aggregation functions', e.pos);
-    if (e.distinct && !['count', 'sum', 'min', 'max'].includes(e.name)) throw notSupported(`${e.name}(DISTINCT ...)`, e.pos);
+    if (e.distinct && !['count', 'sum', 'min', 'max', 'array_agg'].includes(e.name)) throw notSupported(`${e.name}(DISTINCT ...)`, e.pos);
     if (e.distinct && e.over) throw notSupported(`${e.name}(DISTINCT ...) OVER (...)`, e.pos);
     if (e.over && mapping.kind === 'scalar') throw notSupported(`OVER with the scalar function ${e.name}`, e.pos);
     if (!e.over && mapping.kind === 'window') throw failure('MISSING_OVER', `Window function ${e.name} requires an OVER clause`, e.pos);
-    const result = mapping.translate(args, over);
+    const within = clauses ? { orderBy: e.orderBy ? ` ORDER BY ${this.sortKeys(e.orderBy, scope).join(', ')}` : '', filter: filter === undefined ? '' : ` FILTER (WHERE ${filter})` } : undefined;
+    const result = mapping.translate(args, over, within);
     if (!result && TRINO_REJECTS[e.name]?.(args.map((a) => a.type))) {
       throw failure('FUNCTION_NOT_FOUND', `Unexpected parameters (${args.map((a) => typeName(a.type)).join(', ')}) for function ${e.name}`, e.pos);
     }
@@ -1278,11 +1290,8 @@ export class Translator {
       if (isFloating(t.type) || t.type.k === 'array') throw notSupported('PARTITION BY a real, double or array expression', p.pos);
       return t.sql;
     });
-    const order = over.orderBy.map((s) => {
-      const key = this.expr(s.e, scope);
-      return this.sortKey(key.sql, key.type, s);
-    });
-    const frame = over.frame ? renderFrame(over.frame) : '';
+    const order = this.sortKeys(over.orderBy, scope);
+    const frame = over.frame ? renderFrame(over.frame, over.orderBy.map((s) => this.expr(s.e, scope).type)) : '';
     return ` OVER (${partition.length ? `PARTITION BY ${partition.join(', ')}` : ''}${order.length ? ` ORDER BY ${order.join(', ')}` : ''}${frame})`;
   }
 

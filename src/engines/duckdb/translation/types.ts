@@ -149,7 +149,7 @@ export function parseTypeName(text: string): TrinoType | undefined {
   const array = /^array\((.+)\)$/.exec(name);
   if (array) {
     const element = parseTypeName(array[1]!);
-    return element && ARRAY_ELEMENT_KINDS.has(element.k) ? { k: 'array', element } : undefined;
+    return element && isArrayElement(element) ? { k: 'array', element } : undefined;
   }
   if (name === 'interval day to second') return T.intervalDayToSecond;
   const datetime = /^(timestamp|time)(?:\((\d+)\))?$/.exec(name);
@@ -208,4 +208,9 @@ export function sameType(a: TrinoType, b: TrinoType): boolean {
 
 export function typeMismatch(message: string, pos: Pos): QueryFailure {
   return new QueryFailure(ErrorCodes.TYPE_MISMATCH, `line ${pos.line}:${pos.column}: ${message}`, { lineNumber: pos.line, columnNumber: pos.column });
+}
+
+/** Whether arrays of the type are modelled: the element kinds above, and arrays of them (nested to any depth). */
+export function isArrayElement(t: TrinoType): boolean {
+  return t.k === 'array' ? isArrayElement(t.element) : ARRAY_ELEMENT_KINDS.has(t.k);
 }
