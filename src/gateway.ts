@@ -339,7 +339,7 @@ export async function explainStatement(config: GatewayConfig, request: ExplainRe
     const access = createAccessControl(config, rules, tagRuntime?.service, new BackendMetadata(backends, log), createGroupFile(config, log))!;
     const router = fromConfig('routing', () => new Router(config));
     const groupsFile = config.resourceGroups?.file;
-    const resourceGroups = groupsFile === undefined ? undefined : fromConfig('resourceGroups.file', () => parseResourceGroupsFile(readFileSync(groupsFile, 'utf8'), groupsFile));
+    const resourceGroups = groupsFile === undefined ? undefined : fromConfig('resourceGroups.file', () => parseResourceGroupsFile(readFileSync(groupsFile, 'utf8'), groupsFile, config.resourceGroups?.clusterMemory));
     const { text, allowed } = await simulateAccess(access, (ctx) => router.route(ctx), request, resourceGroups && ((criteria) => selectGroup(resourceGroups, criteria)));
     return { text, allowed };
   } finally {
@@ -458,12 +458,13 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
   };
   const placement = new CatalogPlacement(config.backends.map((c, i) => ({ backend: backends[i]!, group: c.group })), log);
   const resourceGroupsFile = config.resourceGroups?.file;
+  const clusterMemory = config.resourceGroups?.clusterMemory;
   const resourceGroups =
     resourceGroupsFile === undefined
       ? undefined
       : new ResourceGroups(
-          fromConfig('resourceGroups.file', () => new ReloadingFile(resourceGroupsFile, parseResourceGroupsFile, ...auditedReloads(ops.audit, log, 'resource-groups.reload', resourceGroupsFile))),
-          new ResourceGroupAdmission(cluster),
+          fromConfig('resourceGroups.file', () => new ReloadingFile(resourceGroupsFile, (text, source) => parseResourceGroupsFile(text, source, clusterMemory), ...auditedReloads(ops.audit, log, 'resource-groups.reload', resourceGroupsFile))),
+          new ResourceGroupAdmission(cluster, Math.random, clusterMemory),
         );
   const fleetQueue = await startFleetQueue(config, worker?.host);
   const guardrails = startGuardrails(config, cluster, metrics, ops.audit, log);

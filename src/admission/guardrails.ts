@@ -113,6 +113,8 @@ export interface LiveStats {
   scannedBytes?: number;
   scannedRows?: number;
   peakMemoryBytes?: number;
+  /** The memory it holds now (Trino's totalMemoryReservation): what resource groups' soft memory limits count. */
+  memoryBytes?: number;
   outputRows?: number;
   outputBytes?: number;
 }

@@ -509,6 +509,8 @@ export const configSchema = z
       .object({
         /** The JSON file, in Trino's format; reloaded when it changes (a broken version keeps the last good one). */
         file: z.string().min(1),
+        /** What `softMemoryLimit` percentages are of: the memory of the clusters behind the gateway (Trino: its cluster memory pool). */
+        clusterMemory: dataSize.optional(),
       })
       .strict()
       .optional(),

@@ -408,8 +408,8 @@ export class Dispatcher {
       started: (queryId: string, backendQueryId?: string) => {
         this.admission.bind(slot, queryId, backendQueryId);
         const runaway = guard?.runaway ?? [];
-        // The CPU its engine reports is charged to its resource groups when one has a CPU quota.
-        const meter = group?.cpuLimited ? (stats: LiveStats) => stats.cpuMs !== undefined && this.resourceGroups!.admission.chargeCpu(group, stats.cpuMs) : undefined;
+        // What its engine reports is counted in its resource groups when one has a CPU quota or a memory limit.
+        const meter = group?.cpuLimited || group?.memoryLimited ? (stats: LiveStats) => this.meter(group, stats) : undefined;
         if (this.monitor !== undefined && (runaway.length > 0 || meter !== undefined) && watchedAs === undefined) {
           watchedAs = queryId;
           this.monitor.watch(queryId, backend, backendQueryId ?? queryId, runaway, meter);
@@ -444,6 +444,13 @@ export class Dispatcher {
       if (slot.queryId === undefined) this.tracker.refused({ ...this.record(id, slot, decision, submission, group, guard), state: 'FAILED', errorName: failure.errorCode.name, errorMessage: failure.message });
       sendQueryFailure(res, id, submission.baseUrl, failure);
     }
+  }
+
+  /** A running query's CPU and memory, as its engine last reported them, counted in its resource groups. */
+  private meter(group: GroupTicket, stats: LiveStats): void {
+    const { admission } = this.resourceGroups!;
+    if (group.cpuLimited && stats.cpuMs !== undefined) admission.chargeCpu(group, stats.cpuMs);
+    if (group.memoryLimited && stats.memoryBytes !== undefined) admission.reportMemory(group, stats.memoryBytes);
   }
 
   /** What history records of a query dispatched to `slot`. */

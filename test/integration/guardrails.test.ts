@@ -21,7 +21,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let gateway: RunningGateway;
 
-/** Team members share one resource group, gr-cpu has a CPU quota; everyone else has their own group. */
+/** Team members share one resource group, gr-cpu has a CPU quota, gr-mem a soft memory limit; everyone else has their own group. */
 const RESOURCE_GROUPS = {
   // 300 ms of CPU an hour: 1 ms regained per second (Trino's minimum rate).
   cpuQuotaPeriod: '1h',
@@ -33,11 +33,12 @@ const RESOURCE_GROUPS = {
       subGroups: [
         { name: 'team', hardConcurrencyLimit: 10, maxQueued: 10 },
         { name: 'cpu', hardConcurrencyLimit: 10, maxQueued: 10, hardCpuLimit: '300ms' },
+        { name: 'mem', hardConcurrencyLimit: 10, maxQueued: 10, softMemoryLimit: '10MB' },
         { name: '${USER}', hardConcurrencyLimit: 10, maxQueued: 10 },
       ],
     },
   ],
-  selectors: [{ user: 'gr-team-.*', group: 'global.team' }, { user: 'gr-cpu', group: 'global.cpu' }, { group: 'global.${USER}' }],
+  selectors: [{ user: 'gr-team-.*', group: 'global.team' }, { user: 'gr-cpu', group: 'global.cpu' }, { user: 'gr-mem', group: 'global.mem' }, { group: 'global.${USER}' }],
 };
 
 before(async () => {
@@ -206,6 +207,49 @@ test("a resource group over its hard CPU limit (Trino's CPU of its queries) queu
   await cancel(next, 'gr-cpu');
   // Another group is not held back.
   assert.equal((await runQuery(gateway.url, 'SELECT 1', { 'X-Trino-User': 'gr-other-cpu' })).error, undefined);
+});
+
+/** A join whose build side (customer, about 65 MB in Trino's hash table) stays in memory while its results are not read. */
+const MEMORY_HEAVY = 'SELECT * FROM tpch.sf1.orders o JOIN tpch.sf1.customer c ON o.o_custkey = c.c_custkey';
+
+test("a resource group over its soft memory limit (Trino's memory of its running queries) holds new queries QUEUED until the heavy one ends", async () => {
+  const heavy = await started('gr-mem', MEMORY_HEAVY);
+  assert.equal(heavy.error, undefined);
+  type Polled = Doc & { stats: { state: string }; data?: unknown[] };
+  let waiting: Polled | undefined;
+  try {
+    // The gateway reads the query's memory every check interval; Trino builds the hash table meanwhile.
+    let group: { memoryBytes: number; softMemoryLimitBytes?: number } | undefined;
+    for (let i = 0; i < 240 && !(group !== undefined && group.memoryBytes > 10 * 1024 * 1024); i++) {
+      if (i > 0) await sleep(500);
+      const groups = (await get(`${gateway.url}/api/resource-groups`, ADMIN)).json as { items: Array<{ id: string; memoryBytes: number; softMemoryLimitBytes?: number }> };
+      group = groups.items.find((g) => g.id === 'global.mem');
+    }
+    assert.ok(group !== undefined && group.memoryBytes > 10 * 1024 * 1024, `memory read: ${JSON.stringify(group)}`);
+    assert.equal(group.softMemoryLimitBytes, 10 * 1024 * 1024);
+    waiting = (await post(gateway.url, 'SELECT 42', { 'X-Trino-User': 'gr-mem' })).json as unknown as Polled;
+    for (let poll = 0; poll < 3; poll++) {
+      assert.equal(waiting.stats.state, 'QUEUED');
+      assert.match(waiting.nextUri!, /\/v1\/statement\/queued\//);
+      waiting = (await get(waiting.nextUri!, { 'X-Trino-User': 'gr-mem' })).json as unknown as Polled;
+    }
+    // Another group is not held back.
+    assert.equal((await runQuery(gateway.url, 'SELECT 1', { 'X-Trino-User': 'gr-other-mem' })).error, undefined);
+  } finally {
+    await cancel(heavy, 'gr-mem');
+  }
+  // The heavy query ended: its memory leaves the group and the waiting query starts and finishes.
+  const rows: unknown[] = [];
+  let doc = waiting!;
+  while (doc.nextUri !== undefined && doc.error === undefined) {
+    doc = (await get(doc.nextUri, { 'X-Trino-User': 'gr-mem' })).json as unknown as Polled;
+    rows.push(...(doc.data ?? []));
+  }
+  assert.equal(doc.error, undefined);
+  assert.deepEqual(rows, [[42]]);
+  const history = (await historyOf(doc.id)) as History & { routingSteps?: string[] };
+  assert.equal(history.resourceGroup, 'global.mem');
+  assert.match(history.routingSteps?.[0] ?? '', /^resource group global\.mem: waited \d+ ms$/);
 });
 
 test('a user at its concurrency limit is refused until its running query ends', async () => {

@@ -440,7 +440,7 @@ export class TrinoBackend implements Backend {
     return info.state === 'FINISHED' ? 'finished' : info.state === 'FAILED' ? 'failed' : 'running';
   }
 
-  readonly liveStatsReported: ReadonlySet<keyof LiveStats> = new Set<keyof LiveStats>(['elapsedMs', 'queuedMs', 'cpuMs', 'scannedBytes', 'scannedRows', 'peakMemoryBytes', 'outputRows', 'outputBytes']);
+  readonly liveStatsReported: ReadonlySet<keyof LiveStats> = new Set<keyof LiveStats>(['elapsedMs', 'queuedMs', 'cpuMs', 'scannedBytes', 'scannedRows', 'peakMemoryBytes', 'memoryBytes', 'outputRows', 'outputBytes']);
 
   /** From the query's pruned QueryInfo (no stage details: about 12 kB), which has every figure, output included. */
   async liveStats(queryId: string, timeoutMs: number): Promise<LiveStats | undefined> {
@@ -1014,6 +1014,7 @@ export function liveStatsOf(stats: Record<string, unknown>): LiveStats {
   set('scannedBytes', size('physicalInputDataSize'));
   set('scannedRows', count('physicalInputPositions'));
   set('peakMemoryBytes', size('peakTotalMemoryReservation'));
+  set('memoryBytes', size('totalMemoryReservation'));
   set('outputRows', count('outputPositions'));
   set('outputBytes', size('outputDataSize'));
   return live;
