@@ -58,6 +58,8 @@ before(async () => {
         { name: 'team-duplicates', action: 'deny', resourceGroup: 'global.te*', duplicates: { per: 'resourceGroup' } },
         { name: 'one-at-a-time', action: 'deny', user: 'gr-rate', rateLimit: { per: 'user', concurrent: 1 } },
         { name: 'lineitem-needs-limit', action: 'deny', user: 'gr-pre', routingGroup: 'cluster', preflight: { requireLimit: ['tpch.sf1.lineitem'], maxJoins: 1 } },
+        { name: 'scan-estimate', action: 'deny', user: 'gr-explain', preflight: { explain: { maxScanRows: 1_000_000 } } },
+        { name: 'scan-estimate-strict', action: 'deny', user: 'gr-explain-strict', preflight: { explain: { maxScanBytes: '100MB', unknown: 'fail' } } },
       ],
     },
   });
@@ -284,6 +286,57 @@ test('pre-flight checks refuse a read of lineitem without LIMIT and a statement 
   assert.equal(oneJoin.error, undefined);
   const preparedJoins = (await post(gateway.url, 'EXECUTE joins', { 'X-Trino-User': 'gr-pre', 'X-Trino-Prepared-Statement': `joins=${encodeURIComponent('SELECT count(*) FROM tpch.tiny.nation n JOIN tpch.tiny.region r ON n.n_regionkey = r.r_regionkey JOIN tpch.tiny.customer c ON c.c_nationkey = n.n_nationkey')}` })).json as unknown as Doc;
   assert.equal(preparedJoins.error?.message, "The statement has 2 joins, more than the 1 allowed (guardrail 'lineitem-needs-limit')");
+});
+
+/** Statements reading tpch tables of different sizes, joins, a predicate, a table Trino has no statistics for (NaN), none (the allowed ones are cheap: they run). */
+const ESTIMATED = [
+  'SELECT count(*) FROM tpch.sf1.lineitem',
+  'SELECT count(*) FROM tpch.sf1.orders',
+  'SELECT count(*) FROM tpch.sf1.customer',
+  'SELECT count(*) FROM tpch.tiny.lineitem',
+  'SELECT count(*) FROM tpch.sf1.orders WHERE o_orderkey < 1000',
+  'SELECT count(*) FROM tpch.sf1.supplier s JOIN tpch.tiny.nation n ON s.s_nationkey = n.n_nationkey',
+  'SELECT count(*) FROM tpch.sf1.orders o JOIN tpch.sf1.lineitem l ON o.o_orderkey = l.l_orderkey',
+  'SELECT count(*) FROM tpch.tiny.orders o JOIN tpch.tiny.customer c ON o.o_custkey = c.c_custkey',
+  'SELECT count(*) FROM system.runtime.nodes',
+  'SELECT 1',
+];
+
+test("the EXPLAIN estimate pre-flight check refuses what Trino estimates reads more rows than allowed (differential against Trino's own EXPLAIN, as the user)", async (t) => {
+  let agree = 0;
+  let refusedCount = 0;
+  for (const sql of ESTIMATED) {
+    // Trino's own estimate: the sum of its input tables' row estimates ("NaN" when unknown).
+    const plan = await runQuery(TRINO_URL, `EXPLAIN (TYPE IO, FORMAT JSON) ${sql}`, { 'X-Trino-User': 'gr-check' });
+    const tables = (JSON.parse((JSON.parse(`[${plan.rowsText}]`) as string[][])[0]![0]!) as { inputTableColumnInfos: Array<{ estimate: { outputRowCount: number | string } }> }).inputTableColumnInfos;
+    const known = tables.every((t) => typeof t.estimate.outputRowCount === 'number');
+    const rows = tables.reduce((sum, t) => sum + Number(t.estimate.outputRowCount), 0);
+    const expected = known && rows > 1_000_000 ? `The statement is estimated to read ${Math.round(rows)} rows, more than the 1000000 rows allowed (guardrail 'scan-estimate')` : undefined;
+    const run = await runQuery(gateway.url, sql, { 'X-Trino-User': 'gr-explain' });
+    const got = run.error === undefined ? undefined : String(run.error.message);
+    if (expected !== undefined) refusedCount++;
+    if (got === expected) agree++;
+    else assert.fail(`${sql}: Trino estimates ${known ? rows : 'NaN'} rows; expected ${expected ?? 'allowed'}, got ${got ?? 'allowed'}`);
+  }
+  assert.equal(agree, ESTIMATED.length);
+  t.diagnostic(`EXPLAIN estimate differential: ${agree} of ${ESTIMATED.length} agree with Trino's own EXPLAIN (${refusedCount} refused, ${ESTIMATED.length - refusedCount} allowed)`);
+  // The estimate was asked as the user.
+  const asked = await runQuery(TRINO_URL, "SELECT count(*) FROM system.runtime.queries WHERE \"user\" = 'gr-explain' AND query LIKE 'EXPLAIN (TYPE IO, FORMAT JSON) SELECT%'", { 'X-Trino-User': 'gr-check' });
+  assert.ok(Number(JSON.parse(`[${asked.rowsText}]`)[0][0]) >= ESTIMATED.length - 1, asked.rowsText);
+  // A refusal is in history with the guardrail, the limit and Trino's estimate.
+  const refused = (await post(gateway.url, ESTIMATED[0]!, { 'X-Trino-User': 'gr-explain' })).json as unknown as Doc;
+  assert.equal(refused.error?.errorName, 'QUERY_REJECTED');
+  assert.deepEqual((await historyOf(refused.id)).guardrails, [{ guardrail: 'scan-estimate', kind: 'preflight', check: 'explainScanRows', action: 'deny', limit: '1000000', measured: '6001215' }]);
+});
+
+test('the EXPLAIN estimate check on bytes, with unknown estimates failing it when so configured', async () => {
+  const wide = await runQuery(gateway.url, 'SELECT * FROM tpch.sf1.orders', { 'X-Trino-User': 'gr-explain-strict' });
+  assert.match(String(wide.error?.message), /^The statement is estimated to read [\d.]+(MB|GB), more than the 100\.00MB allowed \(guardrail 'scan-estimate-strict'\)$/);
+  const narrow = await runQuery(gateway.url, 'SELECT * FROM tpch.tiny.orders', { 'X-Trino-User': 'gr-explain-strict' });
+  assert.equal(narrow.error, undefined);
+  assert.equal(narrow.rowCount, 15_000);
+  const unknown = await runQuery(gateway.url, 'SELECT * FROM system.runtime.nodes', { 'X-Trino-User': 'gr-explain-strict' });
+  assert.equal(unknown.error?.message, "The bytes the statement reads cannot be estimated: the engine estimates it as unknown (NaN) (guardrail 'scan-estimate-strict')");
 });
 
 test('on the embedded engine a runaway query is killed with its own accounting (elapsed time, output rows)', async () => {
