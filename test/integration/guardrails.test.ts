@@ -16,10 +16,12 @@ import { get, post, runQuery } from '../support/protocol-client.js';
 import { TRINO_URL, ensureTrino, startTestGateway } from '../support/services.js';
 
 const LONG = 'SELECT * FROM tpch.sf1.lineitem';
+const REDIS_PORT = process.env.QUERYGATE_RG_REDIS_PORT;
 const ADMIN = { 'X-Trino-User': 'ops' };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let gateway: RunningGateway;
+let resourceGroupsFile: string;
 
 /** Team members share one resource group, gr-cpu has a CPU quota, gr-mem a soft memory limit; everyone else has their own group. */
 const RESOURCE_GROUPS = {
@@ -43,7 +45,7 @@ const RESOURCE_GROUPS = {
 
 before(async () => {
   await ensureTrino();
-  const resourceGroupsFile = join(mkdtempSync(join(tmpdir(), 'qg-guardrails-')), 'resource-groups.json');
+  resourceGroupsFile = join(mkdtempSync(join(tmpdir(), 'qg-guardrails-')), 'resource-groups.json');
   writeFileSync(resourceGroupsFile, JSON.stringify(RESOURCE_GROUPS));
   gateway = await startTestGateway({
     backends: [{ name: 'trino1', engine: 'trino', url: TRINO_URL, group: 'cluster' }],
@@ -209,6 +211,36 @@ test("a resource group over its hard CPU limit (Trino's CPU of its queries) queu
   await cancel(next, 'gr-cpu');
   // Another group is not held back.
   assert.equal((await runQuery(gateway.url, 'SELECT 1', { 'X-Trino-User': 'gr-other-cpu' })).error, undefined);
+});
+
+test("two gateways sharing Redis: the CPU one's query used holds the group on the other at its hard CPU limit", { skip: REDIS_PORT === undefined && 'QUERYGATE_RG_REDIS_PORT not set (scripts/redis/start.sh --port N)' }, async () => {
+  const keyPrefix = `qg-cpu-fleet-${process.pid}-${Date.now()}:`;
+  const fleet = async () =>
+    startTestGateway({
+      backends: [{ name: 'trino1', engine: 'trino', url: TRINO_URL, group: 'cluster' }],
+      admin: { users: ['ops'] },
+      resourceGroups: { file: resourceGroupsFile },
+      guardrails: { checkInterval: '500ms' },
+      redis: { url: `redis://127.0.0.1:${REDIS_PORT}/0`, keyPrefix },
+    });
+  const [first, second] = [await fleet(), await fleet()];
+  try {
+    const heavy = await runQuery(first.url, 'SELECT count(*), sum(o_totalprice) FROM tpch.sf1.orders', { 'X-Trino-User': 'gr-cpu' });
+    assert.equal(heavy.error, undefined);
+    // The other gateway reads the group's usage from Redis before admitting its first query there.
+    let next = (await post(second.url, 'SELECT 1', { 'X-Trino-User': 'gr-cpu' })).json as unknown as Doc & { stats: { state: string } };
+    for (let poll = 0; poll < 3; poll++) {
+      assert.equal(next.stats.state, 'QUEUED');
+      next = (await get(next.nextUri!, { 'X-Trino-User': 'gr-cpu' })).json as never;
+    }
+    const groups = (await get(`${second.url}/api/resource-groups`, ADMIN)).json as { items: Array<{ id: string; cpuUsageMs: number; hardCpuLimitMs?: number }> };
+    const cpu = groups.items.find((g) => g.id === 'global.cpu');
+    assert.ok(cpu !== undefined && cpu.cpuUsageMs >= 300 && cpu.hardCpuLimitMs === 300, JSON.stringify(cpu));
+    await cancel(next, 'gr-cpu');
+  } finally {
+    await first.close();
+    await second.close();
+  }
 });
 
 /** A join whose build side (customer, about 65 MB in Trino's hash table) stays in memory while its results are not read. */

@@ -237,6 +237,11 @@ test('check-config reports a broken resource groups file by setting and path; ex
   writeFileSync(groups, JSON.stringify({ rootGroups: [leaf('a')], selectors: [{ group: 'b' }] }));
   const config = validateConfig({ backends: [{ name: 'embedded', engine: 'duckdb' }], accessControl: { rulesFile: rules }, resourceGroups: { file: groups } }, 'test');
   assert.deepEqual(checkFiles(config), [`resourceGroups.file: ${groups}: selectors[0].group: selector refers to nonexistent group 'b'`]);
+  // A memory percentage needs the total it is a share of.
+  writeFileSync(groups, JSON.stringify({ rootGroups: [leaf('a', { softMemoryLimit: '10%' })], selectors: [{ group: 'a' }] }));
+  assert.deepEqual(checkFiles(config), [`resourceGroups.file: ${groups}: rootGroups[0].softMemoryLimit: a percentage needs resourceGroups.clusterMemory in the configuration (the memory it is a share of)`]);
+  const withMemory = validateConfig({ backends: [{ name: 'embedded', engine: 'duckdb' }], resourceGroups: { file: groups, clusterMemory: '64GB' } }, 'test');
+  assert.deepEqual(checkFiles(withMemory), []);
   writeFileSync(groups, JSON.stringify({ rootGroups: [leaf('adhoc-${USER}')], selectors: [{ user: 'ann|bob', group: 'adhoc-${USER}' }] }));
   assert.deepEqual(checkFiles(config), []);
   const log = pino({ level: 'silent' });
@@ -249,8 +254,9 @@ test('check-config reports a broken resource groups file by setting and path; ex
 test("CPU quotas as Trino's: a group at its hard CPU limit queues new queries until its usage is regained; over the soft limit its concurrency shrinks", () => {
   // hardCpuLimit 10s per minute: 166 ms of CPU regained per second (Trino's floor(1000 * 10000 / 60000)).
   const file = parse({ cpuQuotaPeriod: '1m', rootGroups: [leaf('g', { hardConcurrencyLimit: 3, softCpuLimit: '5s', hardCpuLimit: '10s' })], selectors: [{ group: 'g' }] });
-  const start = Date.now();
   const admission = new ResourceGroupAdmission();
+  // Taken after the admission's own clock starts: whole seconds are counted from then (a slow machine may take milliseconds between).
+  const start = Date.now();
   const admit = (id: string) => admission.admit(id, selectGroup(file, who('alice'))!, 1);
   const first = admit('q1');
   assert.equal(first.cpuLimited, true);
