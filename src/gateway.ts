@@ -339,7 +339,7 @@ export async function explainStatement(config: GatewayConfig, request: ExplainRe
     const access = createAccessControl(config, rules, tagRuntime?.service, new BackendMetadata(backends, log), createGroupFile(config, log))!;
     const router = fromConfig('routing', () => new Router(config));
     const groupsFile = config.resourceGroups?.file;
-    const resourceGroups = groupsFile === undefined ? undefined : fromConfig('resourceGroups.file', () => parseResourceGroupsFile(readFileSync(groupsFile, 'utf8'), groupsFile));
+    const resourceGroups = groupsFile === undefined ? undefined : fromConfig('resourceGroups.file', () => parseResourceGroupsFile(readFileSync(groupsFile, 'utf8'), groupsFile, config.resourceGroups?.clusterMemory));
     const { text, allowed } = await simulateAccess(access, (ctx) => router.route(ctx), request, resourceGroups && ((criteria) => selectGroup(resourceGroups, criteria)));
     return { text, allowed };
   } finally {
@@ -458,15 +458,16 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
   };
   const placement = new CatalogPlacement(config.backends.map((c, i) => ({ backend: backends[i]!, group: c.group })), log);
   const resourceGroupsFile = config.resourceGroups?.file;
+  const clusterMemory = config.resourceGroups?.clusterMemory;
   const resourceGroups =
     resourceGroupsFile === undefined
       ? undefined
       : new ResourceGroups(
-          fromConfig('resourceGroups.file', () => new ReloadingFile(resourceGroupsFile, parseResourceGroupsFile, ...auditedReloads(ops.audit, log, 'resource-groups.reload', resourceGroupsFile))),
-          new ResourceGroupAdmission(cluster),
+          fromConfig('resourceGroups.file', () => new ReloadingFile(resourceGroupsFile, (text, source) => parseResourceGroupsFile(text, source, clusterMemory), ...auditedReloads(ops.audit, log, 'resource-groups.reload', resourceGroupsFile))),
+          new ResourceGroupAdmission(cluster, Math.random, clusterMemory),
         );
   const fleetQueue = await startFleetQueue(config, worker?.host);
-  const guardrails = startGuardrails(config, cluster, metrics, ops.audit, log);
+  const guardrails = startGuardrails(config, cluster, pool, metrics, ops.audit, log);
   if (resourceGroups === undefined && guardrails?.rules.namesResourceGroups) log.warn('guardrails name resource groups, but no resourceGroups.file is configured: those guardrails never apply');
   // Runaway guardrails and resource groups' CPU quotas read running queries' statistics.
   const monitor = guardrails === undefined && resourceGroups === undefined ? undefined : startMonitor(config, metrics, ops.audit, ops.tracker, log);
@@ -630,9 +631,17 @@ function guardrailReport(metrics: GatewayMetrics, audit: AuditTrail, log: Logger
 }
 
 /** The guardrails of the configuration (none: undefined). */
-function startGuardrails(config: GatewayConfig, cluster: ClusterLoad | undefined, metrics: GatewayMetrics, audit: AuditTrail, log: Logger): GuardrailRuntime | undefined {
+function startGuardrails(config: GatewayConfig, cluster: ClusterLoad | undefined, pool: BackendPool, metrics: GatewayMetrics, audit: AuditTrail, log: Logger): GuardrailRuntime | undefined {
   if (config.guardrails.rules.length === 0) return undefined;
-  return { rules: new Guardrails(config.guardrails.rules, cluster), acted: guardrailReport(metrics, audit, log) };
+  // An estimate comes from the first active, healthy backend of the route's chain whose engine can EXPLAIN (Trino).
+  const explainer = (decision: RouteDecision) => {
+    for (const group of [decision.group, ...decision.fallback]) {
+      const found = pool.all().find((b) => b.group === group && b.state === 'active' && b.healthy && b.backend.explainScan !== undefined);
+      if (found !== undefined) return found.backend;
+    }
+    return undefined;
+  };
+  return { rules: new Guardrails(config.guardrails.rules, cluster), acted: guardrailReport(metrics, audit, log), explainer };
 }
 
 /** The monitor of running queries; a runaway guardrail's action is also kept in the query's history. */

@@ -8,7 +8,8 @@
  *   normalized, same session catalog and schema) while an identical one of the same user (or
  *   resource group) runs;
  * - preflight: checks of the analyzed statement (read-only, LIMIT or WHERE required on named
- *   tables, at most so many tables or joins);
+ *   tables, at most so many tables or joins) and of the engine's estimate of what it reads (its
+ *   EXPLAIN, run as the user before the statement starts);
  * - rate limits: queries started per minute and running at once, per user or per resource group.
  *
  * Duplicates and rate limits count the whole fleet: each running (or, for the minute window,
@@ -67,6 +68,73 @@ export interface GuardedStatement extends GuardrailScope {
   schema?: string;
   /** The analysis, when the statement could be analyzed: its kind, the tables it touches and its syntax tree. */
   analysis?: { kind: string; tables: string[]; tree?: Statement };
+  /** The engine's estimate of what it reads, asked once when a guardrail needs it; absent: no engine of its routing group can tell. */
+  estimate?: () => Promise<ScanEstimate>;
+}
+
+/** What the engine estimates a statement reads from its tables; a figure it cannot estimate (Trino's NaN) is absent. */
+export interface ScanEstimate {
+  rows?: number;
+  bytes?: number;
+  /** Why there is no estimate at all (the EXPLAIN failed, or no engine can run it). */
+  unavailable?: string;
+}
+
+/**
+ * The rows and bytes read from tables, from Trino's `EXPLAIN (TYPE IO, FORMAT JSON)`: the sum of
+ * each input table's scan estimate (its `outputRowCount` and `outputSizeInBytes`, after the
+ * pushed-down constraint); Trino writes an unknown estimate as the string "NaN".
+ */
+export function scanEstimateOf(json: string): ScanEstimate {
+  const plan = JSON.parse(json) as { inputTableColumnInfos?: Array<{ estimate?: Record<string, unknown> }> };
+  const tables = plan.inputTableColumnInfos ?? [];
+  const sum = (key: string) => {
+    let total = 0;
+    for (const table of tables) {
+      const value = table.estimate?.[key];
+      if (typeof value !== 'number') return undefined;
+      total += value;
+    }
+    return total;
+  };
+  const estimate: ScanEstimate = {};
+  const rows = sum('outputRowCount');
+  const bytes = sum('outputSizeInBytes');
+  if (rows !== undefined) estimate.rows = rows;
+  if (bytes !== undefined) estimate.bytes = bytes;
+  return estimate;
+}
+
+/** Statements that read tables, whose estimate an `explain` check asks for (others read nothing it could estimate). */
+const SCANNING_KINDS = new Set(['query', 'insert', 'createTableAsSelect', 'update', 'delete', 'merge']);
+
+/** Whether an `explain` check of `config` needs the estimate of the statement. */
+export function needsEstimate(config: GuardrailConfig, statement: GuardedStatement): boolean {
+  return config.preflight?.explain !== undefined && statement.analysis !== undefined && SCANNING_KINDS.has(statement.analysis.kind);
+}
+
+/** The `explain` check of a preflight guardrail against the engine's estimate (empty when it passes). */
+export function estimateViolations(config: GuardrailConfig, estimate: ScanEstimate): GuardrailAction[] {
+  const { maxScanRows, maxScanBytes, unknown } = config.preflight!.explain!;
+  const violations: GuardrailAction[] = [];
+  const measures = [
+    { check: 'explainScanRows', limit: maxScanRows, value: estimate.rows, unit: 'count' as const, what: 'rows' },
+    { check: 'explainScanBytes', limit: maxScanBytes, value: estimate.bytes, unit: 'bytes' as const, what: 'bytes' },
+  ];
+  for (const { check, limit, value, unit, what } of measures) {
+    if (limit === undefined) continue;
+    const base = { guardrail: config.name, kind: 'preflight' as const, action: config.action as 'warn' | 'deny', check, limit: formatValue(limit, unit) };
+    if (value === undefined) {
+      if (unknown === 'pass') continue;
+      const why = estimate.unavailable ?? 'the engine estimates it as unknown (NaN)';
+      violations.push({ ...base, measured: 'unknown', message: `The ${what} the statement reads cannot be estimated: ${why} (guardrail '${config.name}')` });
+    } else if (value > limit) {
+      const measured = formatValue(Math.round(value), unit);
+      const amount = (text: string) => (unit === 'count' ? `${text} rows` : text);
+      violations.push({ ...base, measured, message: `The statement is estimated to read ${amount(measured)}, more than the ${amount(base.limit)} allowed (guardrail '${config.name}')` });
+    }
+  }
+  return violations;
 }
 
 interface CompiledGuardrail {
@@ -113,6 +181,8 @@ export interface LiveStats {
   scannedBytes?: number;
   scannedRows?: number;
   peakMemoryBytes?: number;
+  /** The memory it holds now (Trino's totalMemoryReservation): what resource groups' soft memory limits count. */
+  memoryBytes?: number;
   outputRows?: number;
   outputBytes?: number;
 }
@@ -433,6 +503,10 @@ export class Guardrails {
         }
       } else if (g.kind === 'preflight') {
         for (const violation of preflightViolations(config, statement)) act(violation);
+        if (needsEstimate(config, statement)) {
+          const estimate = statement.estimate === undefined ? { unavailable: 'no engine of its routing group can EXPLAIN it' } : await statement.estimate();
+          for (const violation of estimateViolations(config, estimate)) act(violation);
+        }
       }
     }
     // Admitted by every guardrail: it counts from now on.

@@ -328,8 +328,19 @@ function parseSelector(raw: unknown, index: number, rootGroups: GroupSpec[]): Se
   return selector;
 }
 
-/** Parses and validates a resource groups file; throws an Error naming the file and the JSON path of the first mistake. */
-export function parseResourceGroupsFile(text: string, source: string): ResourceGroupsFile {
+function refuseMemoryPercentages(groups: GroupSpec[]): void {
+  for (const g of groups) {
+    if (g.softMemoryLimit !== undefined && 'fraction' in g.softMemoryLimit) throw new FileError(`${g.path}.softMemoryLimit: a percentage needs resourceGroups.clusterMemory in the configuration (the memory it is a share of)`);
+    refuseMemoryPercentages(g.subGroups);
+  }
+}
+
+/**
+ * Parses and validates a resource groups file; throws an Error naming the file and the JSON path of
+ * the first mistake. `clusterMemoryBytes` is what `softMemoryLimit` percentages are of: a file with
+ * a percentage is refused without it (the gateway does not guess a cluster's memory).
+ */
+export function parseResourceGroupsFile(text: string, source: string, clusterMemoryBytes?: number): ResourceGroupsFile {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -343,6 +354,7 @@ export function parseResourceGroupsFile(text: string, source: string): ResourceG
     const cpuQuotaPeriodMs = o.cpuQuotaPeriod === undefined ? undefined : duration(o.cpuQuotaPeriod, 'cpuQuotaPeriod');
     const rootGroups = array(o.rootGroups, 'rootGroups').map((g, i) => parseGroup(g, `rootGroups[${i}]`, cpuQuotaPeriodMs, undefined));
     checkSiblings(rootGroups, 'rootGroups');
+    if (clusterMemoryBytes === undefined) refuseMemoryPercentages(rootGroups);
     const selectors = array(o.selectors, 'selectors').map((s, i) => parseSelector(s, i, rootGroups));
     return { source, rootGroups, selectors, ...(cpuQuotaPeriodMs !== undefined ? { cpuQuotaPeriodMs } : {}) };
   } catch (err) {

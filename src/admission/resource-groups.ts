@@ -28,10 +28,13 @@
  * the backends' `maxRunning`. The order of the queue is kept per instance: each instance starts
  * its own waiting queries in its policy's order when the fleet-wide count leaves room.
  *
- * CPU quotas (`hardCpuLimit`, `softCpuLimit`, `cpuQuotaPeriod`) as Trino's InternalResourceGroup
- * applies them, from the CPU the engines report per query (chargeCpu, fed by the live query
- * monitor while the query runs and by its final statistics at its end), counted per instance.
- * Not enforced: `softMemoryLimit` (parsed and validated; see the README's "Resource groups").
+ * CPU quotas (`hardCpuLimit`, `softCpuLimit`, `cpuQuotaPeriod`) and soft memory limits as Trino's
+ * InternalResourceGroup applies them, from what the engines report per query (chargeCpu and
+ * reportMemory, fed by the live query monitor while the query runs, and for the CPU by its final
+ * statistics at its end). Both are the fleet's: a group's CPU usage is a decaying counter of the
+ * lease store (`rg-cpu:<group>`, brought down by its quota rate every second), its memory a gauge
+ * (`rg-memory:<group>`, each instance's running queries' current memory, summed); while the store
+ * is unreachable each instance counts its own against its share of the limits.
  */
 import { ErrorCodes, QueryFailure } from '../protocol/errors.js';
 import type { ClusterLoad } from '../routing/cluster-load.js';
@@ -117,6 +120,8 @@ export class GroupTicket extends Settleable {
   startedAt = 0;
   /** The CPU (ms) its engine reported last, already charged to its groups. */
   cpuChargedMs = 0;
+  /** The memory (bytes) its engine reported last, counted in its groups while it runs. */
+  memoryBytes = 0;
 
   constructor(
     readonly id: string,
@@ -141,6 +146,11 @@ export class GroupTicket extends Settleable {
   get cpuLimited(): boolean {
     return this.path.some((g) => g.spec.hardCpuLimitMs !== undefined);
   }
+
+  /** Whether a group on its path has a soft memory limit (its engine's memory reports are then counted in them). */
+  get memoryLimited(): boolean {
+    return this.path.some((g) => g.spec.softMemoryLimit !== undefined);
+  }
 }
 
 /** One group as it runs: counts include every descendant, as Trino's do. */
@@ -152,8 +162,10 @@ export class GroupNode {
   readonly queue: GroupTicket[] = [];
   /** Sub-groups in the order they became eligible to start a query (fair and weighted_fair turns). */
   turns: GroupNode[] = [];
-  /** CPU (ms) its queries used, regained at its quota rate (Trino's cpuUsageMillis); this instance's queries only. */
+  /** CPU (ms) this instance's queries used, regained at its quota rate (Trino's cpuUsageMillis); the fleet's is in the lease store. */
   cpuUsageMs = 0;
+  /** The current memory (bytes) of this instance's running queries, as last reported (Trino's memoryUsageBytes). */
+  memoryBytes = 0;
 
   readonly id: string;
 
@@ -168,8 +180,23 @@ export class GroupNode {
 
 const runningPool = (id: string) => `rg-running:${id}`;
 const queuedPool = (id: string) => `rg-queued:${id}`;
+const cpuCounter = (id: string) => `rg-cpu:${id}`;
+const memoryGauge = (id: string) => `rg-memory:${id}`;
 /** Trino adds this factor to the weight of a sub-group under its softConcurrencyLimit (weighted policy). */
 const UNDER_SOFT_LIMIT_BOOST = 2 ** 31 - 1;
+
+/** One live group as the admin API shows it (counts, CPU and memory are the fleet's). */
+export interface GroupFigures {
+  id: string;
+  running: number;
+  queued: number;
+  hardConcurrencyLimit: number;
+  maxQueued: number;
+  cpuUsageMs: number;
+  hardCpuLimitMs?: number;
+  memoryBytes: number;
+  softMemoryLimitBytes?: number;
+}
 
 export class ResourceGroupAdmission {
   private readonly roots = new Map<string, GroupNode>();
@@ -179,15 +206,24 @@ export class ResourceGroupAdmission {
   constructor(
     private readonly cluster?: ClusterLoad,
     private readonly random: () => number = Math.random,
+    /** What `softMemoryLimit` percentages are of (resourceGroups.clusterMemory). */
+    private readonly clusterMemoryBytes?: number,
   ) {
     cluster?.onRoomElsewhere(() => this.startWaiting());
   }
 
-  /** Before the first query of a group is admitted here, the other instances' leases in its pools are read (one round). */
+  /** Before the first query of a group is admitted here, the other instances' leases, CPU and memory in its groups are read (one round). */
   async prepare(selection: Selection): Promise<void> {
     if (!this.cluster) return;
     const ids = selection.segments.map((_, i) => selection.segments.slice(0, i + 1).join('.'));
-    if (this.cluster.watchPools(ids.flatMap((id) => [runningPool(id), queuedPool(id)]))) await this.cluster.refresh();
+    const newPools = this.cluster.watchPools(ids.flatMap((id) => [runningPool(id), queuedPool(id)]));
+    const counters = ids.flatMap((id, i) => {
+      const rate = selection.specs[i]!.cpuQuotaPerSecondMs;
+      return selection.specs[i]!.hardCpuLimitMs === undefined || rate === undefined ? [] : [{ counter: cpuCounter(id), regainPerSecond: rate }];
+    });
+    const gauges = ids.filter((_, i) => selection.specs[i]!.softMemoryLimit !== undefined).map(memoryGauge);
+    const newUsage = this.cluster.watchUsage(counters, gauges);
+    if (newPools || newUsage) await this.cluster.refresh();
   }
 
   /**
@@ -221,6 +257,8 @@ export class ResourceGroupAdmission {
     const wasRunning = ticket.state === 'running';
     ticket.state = 'done';
     if (wasRunning) {
+      // An ended query holds no memory (Trino takes it out of its groups' usage at once).
+      this.setMemory(ticket, 0);
       for (const g of ticket.path) {
         g.running--;
         this.cluster?.leaseFreed(runningPool(g.id), ticket.id);
@@ -240,7 +278,32 @@ export class ResourceGroupAdmission {
     const increase = cpuMs - ticket.cpuChargedMs;
     if (ticket.state !== 'running' || increase <= 0) return;
     ticket.cpuChargedMs = cpuMs;
-    for (const g of ticket.path) g.cpuUsageMs += increase;
+    for (const g of ticket.path) {
+      g.cpuUsageMs += increase;
+      const rate = g.spec.cpuQuotaPerSecondMs;
+      if (g.spec.hardCpuLimitMs !== undefined && rate !== undefined) this.cluster?.charge(cpuCounter(g.id), increase, rate);
+    }
+  }
+
+  /**
+   * A running query's current memory, as its engine last reported it: its groups count it until it
+   * ends (Trino counts its running queries' current memory reservation in their groups). Less
+   * memory than before may let waiting queries start.
+   */
+  reportMemory(ticket: GroupTicket, bytes: number): void {
+    if (ticket.state !== 'running') return;
+    this.setMemory(ticket, bytes);
+    this.startWaiting();
+  }
+
+  private setMemory(ticket: GroupTicket, bytes: number): void {
+    const change = bytes - ticket.memoryBytes;
+    if (change === 0) return;
+    ticket.memoryBytes = bytes;
+    for (const g of ticket.path) {
+      g.memoryBytes += change;
+      if (g.spec.softMemoryLimit !== undefined) this.cluster?.setGauge(memoryGauge(g.id), g.memoryBytes);
+    }
   }
 
   /**
@@ -277,10 +340,21 @@ export class ResourceGroupAdmission {
   }
 
   /** Running and queued counts of every live group, for the admin API and metrics (this instance's own plus the fleet's, as last read). */
-  snapshot(): Array<{ id: string; running: number; queued: number; hardConcurrencyLimit: number; maxQueued: number; cpuUsageMs: number }> {
-    const result: Array<{ id: string; running: number; queued: number; hardConcurrencyLimit: number; maxQueued: number; cpuUsageMs: number }> = [];
+  snapshot(): GroupFigures[] {
+    const result: GroupFigures[] = [];
     const walk = (g: GroupNode) => {
-      result.push({ id: g.id, running: this.runningIn(g), queued: this.queuedIn(g), hardConcurrencyLimit: g.spec.hardConcurrencyLimit, maxQueued: g.spec.maxQueued, cpuUsageMs: g.cpuUsageMs });
+      const softMemoryLimitBytes = this.softMemoryLimitBytes(g);
+      result.push({
+        id: g.id,
+        running: this.runningIn(g),
+        queued: this.queuedIn(g),
+        hardConcurrencyLimit: g.spec.hardConcurrencyLimit,
+        maxQueued: g.spec.maxQueued,
+        cpuUsageMs: this.cpuUsage(g),
+        ...(g.spec.hardCpuLimitMs !== undefined ? { hardCpuLimitMs: g.spec.hardCpuLimitMs } : {}),
+        memoryBytes: this.memoryIn(g),
+        ...(softMemoryLimitBytes !== undefined ? { softMemoryLimitBytes } : {}),
+      });
       for (const child of g.children.values()) walk(child);
     };
     for (const root of this.roots.values()) walk(root);
@@ -393,20 +467,40 @@ export class ResourceGroupAdmission {
   }
 
   /**
-   * Trino's canRunMore: not at or over the hard CPU limit, and under the concurrency limit, which
-   * over the soft CPU limit shrinks with the usage, linearly from one less than the hard
-   * concurrency limit down to 1 at the hard CPU limit.
+   * Trino's canRunMore: not at or over the hard CPU limit, not over the soft memory limit, and
+   * under the concurrency limit, which over the soft CPU limit shrinks with the usage, linearly
+   * from one less than the hard concurrency limit down to 1 at the hard CPU limit.
    */
   private canRunMore(group: GroupNode): boolean {
-    const { hardCpuLimitMs, softCpuLimitMs } = group.spec;
-    const usage = group.cpuUsageMs;
+    const hardCpuLimitMs = group.spec.hardCpuLimitMs === undefined ? undefined : this.limit(group.spec.hardCpuLimitMs);
+    const softCpuLimitMs = group.spec.softCpuLimitMs === undefined ? undefined : this.limit(group.spec.softCpuLimitMs);
+    const usage = this.cpuUsage(group);
     if (hardCpuLimitMs !== undefined && usage >= hardCpuLimitMs) return false;
+    const softMemoryLimitBytes = this.softMemoryLimitBytes(group);
+    if (softMemoryLimitBytes !== undefined && this.memoryIn(group) > this.limit(softMemoryLimitBytes)) return false;
     let limit = this.limit(group.spec.hardConcurrencyLimit);
     if (softCpuLimitMs !== undefined && hardCpuLimitMs !== undefined && usage >= softCpuLimitMs) {
       const penalty = (usage - softCpuLimitMs) / (hardCpuLimitMs - softCpuLimitMs);
       limit = Math.max(1, Math.min(limit - 1, Math.floor(limit * (1 - penalty))));
     }
     return this.runningIn(group) < limit;
+  }
+
+  /** The fleet's CPU usage of a group with a CPU quota (this instance's while the lease store is unreachable, or without one). */
+  private cpuUsage(group: GroupNode): number {
+    const fleet = group.spec.hardCpuLimitMs === undefined ? undefined : this.cluster?.counterValue(cpuCounter(group.id));
+    return fleet ?? group.cpuUsageMs;
+  }
+
+  private memoryIn(group: GroupNode): number {
+    return group.memoryBytes + (group.spec.softMemoryLimit === undefined ? 0 : (this.cluster?.gaugeElsewhere(memoryGauge(group.id)) ?? 0));
+  }
+
+  /** Bytes, or a fraction of the cluster's memory as Trino rounds it once it knows its memory pool. */
+  private softMemoryLimitBytes(group: GroupNode): number | undefined {
+    const limit = group.spec.softMemoryLimit;
+    if (limit === undefined) return undefined;
+    return 'bytes' in limit ? limit.bytes : Math.round((this.clusterMemoryBytes ?? 0) * limit.fraction);
   }
 
   private runningIn(group: GroupNode): number {
@@ -446,6 +540,8 @@ export class ResourceGroupAdmission {
       if (g.parent) g.parent.turns = g.parent.turns.filter((c) => c !== g);
       this.cluster?.unwatch(runningPool(g.id));
       this.cluster?.unwatch(queuedPool(g.id));
+      this.cluster?.forgetCounter(cpuCounter(g.id));
+      this.cluster?.forgetGauge(memoryGauge(g.id));
     }
   }
 }

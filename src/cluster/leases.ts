@@ -41,6 +41,19 @@ export interface SyncRound {
   released: ReleasedLease[];
   /** Pools whose counts are wanted. */
   pools: string[];
+  /** Usage shared by the fleet beyond counts of leases (resource groups' CPU and memory). */
+  usage?: UsageReport;
+}
+
+/**
+ * Figures the fleet adds up. A counter decays: every whole second since it last did (the store's
+ * clock) it goes down by its `regainPerSecond`, to 0 at least (Trino's CPU quota generation); each
+ * instance adds what it used since its last round. A gauge is each live instance's current value
+ * (the memory its running queries hold), summed; an instance that stops renewing stops counting.
+ */
+export interface UsageReport {
+  charges: Array<{ counter: string; add: number; regainPerSecond: number }>;
+  gauges: Array<{ gauge: string; value: number }>;
 }
 
 export interface SyncResult {
@@ -52,6 +65,10 @@ export interface SyncResult {
   ended: Array<{ queryId: string; outcome: QueryOutcome }>;
   /** For this instance's own leases of queries: how long ago any instance last served a poll of it. */
   polledAgoMs: Record<string, number>;
+  /** Each counter charged in the round: its fleet-wide value, this round's charges included. */
+  counters: Record<string, number>;
+  /** Each gauge reported in the round: the other live instances' values, summed. */
+  gauges: Record<string, number>;
 }
 
 export interface LeaseStore {
@@ -72,6 +89,9 @@ export class LocalLeaseStore implements LeaseStore {
   private readonly instances = new Map<string, number>();
   private readonly tombstones = new Map<string, { outcome: QueryOutcome; until: number }>();
   private readonly polled = new Map<string, number>();
+  private readonly counters = new Map<string, { value: number; regainedAt: number }>();
+  /** Gauge → instance → its value. */
+  private readonly gauges = new Map<string, Map<string, number>>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -111,7 +131,36 @@ export class LocalLeaseStore implements LeaseStore {
       purge(pool, now);
       others[name] = Math.max(0, pool.size - (own.get(name) ?? 0));
     }
-    return { instances: this.instances.size, others, ended, polledAgoMs };
+    return { instances: this.instances.size, others, ended, polledAgoMs, ...this.usage(round, now) };
+  }
+
+  private usage(round: SyncRound, now: number): Pick<SyncResult, 'counters' | 'gauges'> {
+    const counters: Record<string, number> = {};
+    for (const { counter, add, regainPerSecond } of round.usage?.charges ?? []) {
+      const state = this.counters.get(counter) ?? { value: 0, regainedAt: now };
+      const seconds = Math.floor((now - state.regainedAt) / 1000);
+      state.value = Math.max(0, state.value - seconds * regainPerSecond) + add;
+      state.regainedAt += seconds * 1000;
+      // A counter back at 0 is the same as none (templated groups per user would pile up).
+      if (state.value > 0) this.counters.set(counter, state);
+      else this.counters.delete(counter);
+      counters[counter] = state.value;
+    }
+    const gauges: Record<string, number> = {};
+    for (const { gauge, value } of round.usage?.gauges ?? []) {
+      let values = this.gauges.get(gauge);
+      if (!values) this.gauges.set(gauge, (values = new Map()));
+      if (value > 0) values.set(round.instance, value);
+      else values.delete(round.instance);
+      let others = 0;
+      for (const [instance, v] of values) {
+        if (!this.instances.has(instance)) values.delete(instance);
+        else if (instance !== round.instance) others += v;
+      }
+      if (values.size === 0) this.gauges.delete(gauge);
+      gauges[gauge] = others;
+    }
+    return { counters, gauges };
   }
 
   async close(): Promise<void> {}

@@ -63,7 +63,40 @@ for _, name in ipairs(req.pools) do
   table.insert(others, name)
   table.insert(others, redis.call('ZCARD', key) - (own[name] or 0))
 end
-return { redis.call('ZCARD', p .. 'instances'), ended, others, polled }
+local counters = {}
+for _, c in ipairs(req.charges) do
+  local key = p .. 'counter:' .. c[1]
+  local state = redis.call('HMGET', key, 'value', 'at')
+  local value = tonumber(state[1]) or 0
+  local at = tonumber(state[2]) or now
+  local seconds = math.floor((now - at) / 1000)
+  value = math.max(0, value - seconds * c[3]) + c[2]
+  at = at + seconds * 1000
+  if value > 0 then
+    redis.call('HSET', key, 'value', tostring(value), 'at', at)
+    -- Gone once it would have decayed to 0 (and a round later, should nobody renew it).
+    redis.call('PEXPIRE', key, math.ceil(value / math.max(c[3], 1)) * 1000 + req.ttl)
+  else
+    redis.call('DEL', key)
+  end
+  table.insert(counters, c[1])
+  table.insert(counters, tostring(value))
+end
+local gauges = {}
+for _, g in ipairs(req.gauges) do
+  local key = p .. 'gauge:' .. g[1]
+  if g[2] > 0 then redis.call('HSET', key, req.instance, tostring(g[2])) else redis.call('HDEL', key, req.instance) end
+  local sum = 0
+  local values = redis.call('HGETALL', key)
+  for i = 1, #values, 2 do
+    if not redis.call('ZSCORE', p .. 'instances', values[i]) then redis.call('HDEL', key, values[i])
+    elseif values[i] ~= req.instance then sum = sum + tonumber(values[i + 1]) end
+  end
+  redis.call('PEXPIRE', key, req.ttl * 2)
+  table.insert(gauges, g[1])
+  table.insert(gauges, tostring(sum))
+end
+return { redis.call('ZCARD', p .. 'instances'), ended, others, polled, counters, gauges }
 `;
 
 export interface RedisLeaseStoreOptions {
@@ -113,10 +146,12 @@ export class RedisLeaseStore implements LeaseStore {
       held: round.held.map((h) => [h.pool, h.member, h.queryId ?? '', h.own ? 1 : 0, Math.max(-1, Math.round(h.polledAgoMs ?? -1))]),
       released: round.released.map((r) => [r.pool, r.member, r.ended?.queryId ?? '', r.ended?.outcome ?? '']),
       pools: round.pools,
+      charges: (round.usage?.charges ?? []).map((c) => [c.counter, c.add, c.regainPerSecond]),
+      gauges: (round.usage?.gauges ?? []).map((g) => [g.gauge, g.value]),
     };
     // cjson decodes an empty array as an empty object, which ipairs walks as empty all the same.
-    const [instances, ended, others, polled] = (await this.redis.eval(SYNC_SCRIPT, 1, this.options.prefix, JSON.stringify(request))) as [number, string[], Array<string | number>, Array<string | number>];
-    const result: SyncResult = { instances, others: {}, ended: [], polledAgoMs: {} };
+    const [instances, ended, others, polled, counters, gauges] = (await this.redis.eval(SYNC_SCRIPT, 1, this.options.prefix, JSON.stringify(request))) as [number, string[], Array<string | number>, Array<string | number>, string[], string[]];
+    const result: SyncResult = { instances, others: {}, ended: [], polledAgoMs: {}, counters: pairs(counters), gauges: pairs(gauges) };
     for (let i = 0; i + 1 < polled.length; i += 2) result.polledAgoMs[String(polled[i])] = Math.max(0, Number(polled[i + 1]));
     for (let i = 0; i + 1 < others.length; i += 2) result.others[String(others[i])] = Math.max(0, Number(others[i + 1]));
     for (let i = 0; i + 1 < ended.length; i += 2) {
@@ -129,4 +164,11 @@ export class RedisLeaseStore implements LeaseStore {
   async close(): Promise<void> {
     this.redis.disconnect();
   }
+}
+
+/** `[name, value, name, value, ...]` (numbers sent as strings: Lua would truncate them to integers) as a record. */
+function pairs(flat: string[]): Record<string, number> {
+  const record: Record<string, number> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) record[flat[i]!] = Math.max(0, Number(flat[i + 1]));
+  return record;
 }

@@ -31,7 +31,7 @@ export function checkFiles(config: GatewayConfig): string[] {
   const tagsFile = config.accessControl?.tags?.file;
   if (tagsFile !== undefined) attempt('accessControl.tags.file', () => parsePolicyYaml(readFileSync(tagsFile, 'utf8'), tagsFile));
   const resourceGroupsFile = config.resourceGroups?.file;
-  if (resourceGroupsFile !== undefined) attempt('resourceGroups.file', () => parseResourceGroupsFile(readFileSync(resourceGroupsFile, 'utf8'), resourceGroupsFile));
+  if (resourceGroupsFile !== undefined) attempt('resourceGroups.file', () => parseResourceGroupsFile(readFileSync(resourceGroupsFile, 'utf8'), resourceGroupsFile, config.resourceGroups?.clusterMemory));
   const groupFile = config.authentication.groupFile;
   if (groupFile !== undefined) attempt('authentication.groupFile', () => new GroupFile(groupFile, () => undefined));
   config.authentication.authenticators.forEach((authenticator, i) => {

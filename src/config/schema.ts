@@ -312,9 +312,20 @@ const guardrail = z
         requirePredicate: z.array(z.string().regex(/^[^.]+\.[^.]+\.[^.]+$/, 'must be catalog.schema.table')).min(1).optional(),
         maxTables: z.number().int().min(1).optional(),
         maxJoins: z.number().int().min(0).optional(),
+        /** The engine's estimate of what the statement reads (Trino's EXPLAIN (TYPE IO, FORMAT JSON), run as the user before it starts). */
+        explain: z
+          .object({
+            maxScanRows: z.number().int().min(0).optional(),
+            maxScanBytes: dataSize.optional(),
+            /** When the engine cannot estimate (NaN, or no engine of the routing group can EXPLAIN): `pass` lets the check pass, `fail` acts as over the limit. */
+            unknown: z.enum(['pass', 'fail']).default('pass'),
+          })
+          .strict()
+          .refine((explain) => explain.maxScanRows !== undefined || explain.maxScanBytes !== undefined, { message: 'give maxScanRows, maxScanBytes, or both' })
+          .optional(),
       })
       .strict()
-      .refine((checks) => Object.keys(checks).length > 0, { message: 'give at least one check (readOnly, requireLimit, requirePredicate, maxTables, maxJoins)' })
+      .refine((checks) => Object.keys(checks).length > 0, { message: 'give at least one check (readOnly, requireLimit, requirePredicate, maxTables, maxJoins, explain)' })
       .optional(),
     /** Queries started per minute and running at once, per user or per resource group, counted across the fleet. */
     rateLimit: z
@@ -509,6 +520,8 @@ export const configSchema = z
       .object({
         /** The JSON file, in Trino's format; reloaded when it changes (a broken version keeps the last good one). */
         file: z.string().min(1),
+        /** What `softMemoryLimit` percentages are of: the memory of the clusters behind the gateway (Trino: its cluster memory pool). */
+        clusterMemory: dataSize.optional(),
       })
       .strict()
       .optional(),

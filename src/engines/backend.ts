@@ -13,7 +13,7 @@ import type { ViewDefinition, ViewExpansion } from '../sql/analyzer/types.js';
 import type { BackendStats } from '../tracking/types.js';
 import type { CatalogDescription } from '../catalogs/model.js';
 import type { DescribeSession, OutputColumn } from './local-engine.js';
-import type { LiveStats } from '../admission/guardrails.js';
+import type { LiveStats, ScanEstimate } from '../admission/guardrails.js';
 
 export interface Submission {
   /** What the engine runs. */
@@ -139,6 +139,8 @@ export interface Backend {
    * undefined when the backend does not know it or cannot be asked in `timeoutMs`.
    */
   queryState?(queryId: string, timeoutMs: number): Promise<QueryOutcome | 'running' | undefined>;
+  /** The engine's estimate of the rows and bytes a client's statement reads (its EXPLAIN), run as the client in its session. */
+  explainScan?(sql: string, clientHeaders: IncomingHttpHeaders): Promise<ScanEstimate>;
   /** The statistics `liveStats` reports (runaway guardrails on the others cannot hold on this engine). */
   readonly liveStatsReported?: ReadonlySet<keyof LiveStats>;
   /** A running query's statistics as the engine accounts them now, asked as the gateway; undefined when unknown or not answered in `timeoutMs`. */

@@ -66,6 +66,14 @@ export class ClusterLoad {
   /** This instance's queries: when any instance last served a poll of it, as of the last round (local clock). */
   private polledAt = new Map<string, number>();
   private readonly watched = new Set<string>();
+  /** Counters this instance reads and charges: what it used since its last round, and the rate each regains at. */
+  private readonly counters = new Map<string, { pending: number; regainPerSecond: number }>();
+  private counterValues = new Map<string, number>();
+  /** This instance's value of each gauge it reports and reads. */
+  private readonly gauges = new Map<string, number>();
+  /** Gauges no longer needed here: reported as 0 once more (so the fleet stops counting this instance), then forgotten. */
+  private readonly forgottenGauges = new Set<string>();
+  private gaugesElsewhere = new Map<string, number>();
   private readonly roomListeners: Array<() => void> = [];
   private readonly endListeners: Array<(queryId: string, outcome: QueryOutcome) => void> = [];
   private readonly takenListeners: Array<(id: string) => void> = [];
@@ -220,6 +228,69 @@ export class ClusterLoad {
     this.watched.delete(pool);
   }
 
+  /** Reads these counters and gauges from the next round on; true when one was not read before (its value is not known yet). */
+  watchUsage(counters: Array<{ counter: string; regainPerSecond: number }>, gauges: string[]): boolean {
+    let added = false;
+    for (const { counter, regainPerSecond } of counters) {
+      if (this.counters.has(counter)) continue;
+      this.counters.set(counter, { pending: 0, regainPerSecond });
+      added = true;
+    }
+    for (const gauge of gauges) {
+      this.forgottenGauges.delete(gauge);
+      if (this.gauges.has(gauge)) continue;
+      this.gauges.set(gauge, 0);
+      added = true;
+    }
+    return added;
+  }
+
+  /**
+   * Adds `amount` to a fleet-wide decaying counter (a resource group's CPU usage), which the store
+   * brings down by `regainPerSecond` every whole second; the counter is read from the next round on.
+   */
+  charge(counter: string, amount: number, regainPerSecond: number): void {
+    const entry = this.counters.get(counter);
+    if (entry) {
+      entry.pending += amount;
+      entry.regainPerSecond = regainPerSecond;
+    } else this.counters.set(counter, { pending: amount, regainPerSecond });
+    if (amount > 0) this.soon();
+  }
+
+  /** The counter's fleet-wide value (as last read, plus what this instance charged since); undefined while the store is unreachable. */
+  counterValue(counter: string): number | undefined {
+    if (!this.up) return undefined;
+    return (this.counterValues.get(counter) ?? 0) + (this.counters.get(counter)?.pending ?? 0);
+  }
+
+  /** This instance's current value of a fleet-wide gauge (the memory its running queries of a resource group hold). */
+  setGauge(gauge: string, value: number): void {
+    this.forgottenGauges.delete(gauge);
+    if (this.gauges.get(gauge) === value) return;
+    this.gauges.set(gauge, value);
+    this.soon();
+  }
+
+  /** What the other live instances report for the gauge, as last read (0 while the store is unreachable). */
+  gaugeElsewhere(gauge: string): number {
+    return this.up ? (this.gaugesElsewhere.get(gauge) ?? 0) : 0;
+  }
+
+  /** Stops reading a counter nobody here needs any more (a templated resource group that went idle). */
+  forgetCounter(counter: string): void {
+    this.counters.delete(counter);
+    this.counterValues.delete(counter);
+  }
+
+  /** Stops reporting and reading a gauge (after one last 0). */
+  forgetGauge(gauge: string): void {
+    if (!this.gauges.has(gauge)) return;
+    this.gauges.set(gauge, 0);
+    this.forgottenGauges.add(gauge);
+    this.soon();
+  }
+
   /** Every backend's and routing group's fleet-wide count (own leases plus the others'), as last read. */
   snapshot(): LiveCount[] {
     const own = new Map<string, number>();
@@ -290,6 +361,10 @@ export class ClusterLoad {
       held: [...this.held.values()].map(({ pool, member, queryId, own, lastUsed }) => ({ pool, member, own, ...(queryId !== undefined ? { queryId, polledAgoMs: Date.now() - lastUsed } : {}) })),
       released: this.released,
       pools: [...this.watched],
+      usage: {
+        charges: [...this.counters].map(([counter, { pending, regainPerSecond }]) => ({ counter, add: pending, regainPerSecond })),
+        gauges: [...this.gauges].map(([gauge, value]) => ({ gauge, value })),
+      },
     };
   }
 
@@ -299,16 +374,30 @@ export class ClusterLoad {
     const request = this.request();
     // Releases are sent once; while the store is unreachable they wait (a tombstone must not be lost).
     this.released = [];
+    // So are charges: what is charged during the round is sent with the next one.
+    for (const entry of this.counters.values()) entry.pending = 0;
     let result;
     try {
       result = await this.store.sync(request);
     } catch (err) {
       this.released = [...request.released, ...this.released];
+      for (const { counter, add } of request.usage.charges) {
+        const entry = this.counters.get(counter);
+        if (entry) entry.pending += add;
+      }
       this.down(err as Error);
       return;
     }
+    for (const gauge of this.forgottenGauges) {
+      if (!request.usage.gauges.some((g) => g.gauge === gauge)) continue;
+      this.forgottenGauges.delete(gauge);
+      this.gauges.delete(gauge);
+    }
     const before = this.others;
+    const usageBefore = [...this.counterValues, ...[...this.gaugesElsewhere].map(([g, v]) => [`gauge:${g}`, v] as const)];
     this.others = new Map(Object.entries(result.others));
+    this.counterValues = new Map(Object.entries(result.counters).filter(([counter]) => this.counters.has(counter)));
+    this.gaugesElsewhere = new Map(Object.entries(result.gauges));
     const received = Date.now();
     this.polledAt = new Map(Object.entries(result.polledAgoMs).map(([queryId, ago]) => [queryId, received - ago]));
     this.instancesSeen = Math.max(1, result.instances);
@@ -322,7 +411,9 @@ export class ClusterLoad {
       if (queryId.startsWith(queuedKey(''))) for (const listener of this.takenListeners) listener(queryId.slice(queuedKey('').length));
       else for (const listener of this.endListeners) listener(queryId, outcome);
     }
-    if ([...before].some(([pool, n]) => (this.others.get(pool) ?? 0) < n)) for (const listener of this.roomListeners) listener();
+    const usageNow = (key: string) => (key.startsWith('gauge:') ? this.gaugesElsewhere.get(key.slice('gauge:'.length)) : this.counterValues.get(key)) ?? 0;
+    const roomMade = [...before].some(([pool, n]) => (this.others.get(pool) ?? 0) < n) || usageBefore.some(([key, value]) => usageNow(key) < value);
+    if (roomMade) for (const listener of this.roomListeners) listener();
   }
 
   private down(err: Error): void {

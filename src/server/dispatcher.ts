@@ -14,7 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ClientResponse } from '../http1/exchange.js';
 import type { Logger } from 'pino';
-import type { QueryEndDetails, QueryOutcome, Submission } from '../engines/backend.js';
+import type { Backend, QueryEndDetails, QueryOutcome, Submission } from '../engines/backend.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import type { QueryTracker } from '../tracking/query-tracker.js';
 import type { QueryRecord } from '../tracking/types.js';
@@ -30,7 +30,7 @@ import { QUEUED_CLIENT_TIMEOUT_MS, type Admission, type Settleable, type Slot, t
 import type { RouteDecision, Router, RoutingAnalysis, RoutingContext } from '../routing/router.js';
 import type { CatalogPlacement } from '../catalogs/placement.js';
 import { queryTypeOf, resourceEstimates, type GroupTicket, type ResourceGroups, type SelectionCriteria } from '../admission/resource-groups.js';
-import { guardrailRecord, type GuardrailAction, type GuardrailHold, type Guardrails, type LiveStats } from '../admission/guardrails.js';
+import { guardrailRecord, type GuardrailAction, type GuardrailHold, type Guardrails, type LiveStats, type ScanEstimate } from '../admission/guardrails.js';
 import type { LiveQueryMonitor } from '../admission/live-query-monitor.js';
 import { parseStatement } from '../sql/analyzer/index.js';
 import type { Statement } from '../sql/analyzer/ast.js';
@@ -74,6 +74,8 @@ export interface GuardrailRuntime {
   rules: Guardrails;
   /** A pre-start guardrail acted on a statement (a warning, or a refusal about to be thrown). */
   acted(action: GuardrailAction, query: { user: string; resourceGroup?: string; routingGroup: string }): void;
+  /** The backend that estimates what a statement routed so would read (its EXPLAIN), if any can. */
+  explainer?(decision: RouteDecision): Backend | undefined;
 }
 
 export class Dispatcher {
@@ -177,7 +179,11 @@ export class Dispatcher {
     const scope = { user: submission.user, routingGroup: decision.group, ...(selection ? { resourceGroup: selection.segments.join('.') } : {}) };
     const { catalog, schema } = submission.session;
     const analysis = routing.statement === undefined ? undefined : { kind: routing.statement.kind, tables: routing.statement.tables, ...treeOf(submission.sql, submission.session.preparedStatements) };
-    return runtime.rules.admit({ ...scope, sql: submission.sql, ...(catalog !== undefined ? { catalog } : {}), ...(schema !== undefined ? { schema } : {}), ...(analysis ? { analysis } : {}) }, (action) => runtime.acted(action, scope));
+    const explaining = runtime.explainer?.(decision);
+    let estimated: Promise<ScanEstimate> | undefined;
+    // Asked once, as the user in its session, whichever guardrails need it; a failed EXPLAIN is no estimate.
+    const estimate = explaining && (() => (estimated ??= explaining.explainScan!(submission.sql, submission.headers).catch((err: unknown) => ({ unavailable: `its EXPLAIN failed: ${asQueryFailure(err).message}` }))));
+    return runtime.rules.admit({ ...scope, sql: submission.sql, ...(catalog !== undefined ? { catalog } : {}), ...(schema !== undefined ? { schema } : {}), ...(analysis ? { analysis } : {}), ...(estimate ? { estimate } : {}) }, (action) => runtime.acted(action, scope));
   }
 
   /** Whether queued queries go to the fleet's shared queue (see the top of this file). */
@@ -408,8 +414,8 @@ export class Dispatcher {
       started: (queryId: string, backendQueryId?: string) => {
         this.admission.bind(slot, queryId, backendQueryId);
         const runaway = guard?.runaway ?? [];
-        // The CPU its engine reports is charged to its resource groups when one has a CPU quota.
-        const meter = group?.cpuLimited ? (stats: LiveStats) => stats.cpuMs !== undefined && this.resourceGroups!.admission.chargeCpu(group, stats.cpuMs) : undefined;
+        // What its engine reports is counted in its resource groups when one has a CPU quota or a memory limit.
+        const meter = group?.cpuLimited || group?.memoryLimited ? (stats: LiveStats) => this.meter(group, stats) : undefined;
         if (this.monitor !== undefined && (runaway.length > 0 || meter !== undefined) && watchedAs === undefined) {
           watchedAs = queryId;
           this.monitor.watch(queryId, backend, backendQueryId ?? queryId, runaway, meter);
@@ -444,6 +450,13 @@ export class Dispatcher {
       if (slot.queryId === undefined) this.tracker.refused({ ...this.record(id, slot, decision, submission, group, guard), state: 'FAILED', errorName: failure.errorCode.name, errorMessage: failure.message });
       sendQueryFailure(res, id, submission.baseUrl, failure);
     }
+  }
+
+  /** A running query's CPU and memory, as its engine last reported them, counted in its resource groups. */
+  private meter(group: GroupTicket, stats: LiveStats): void {
+    const { admission } = this.resourceGroups!;
+    if (group.cpuLimited && stats.cpuMs !== undefined) admission.chargeCpu(group, stats.cpuMs);
+    if (group.memoryLimited && stats.memoryBytes !== undefined) admission.reportMemory(group, stats.memoryBytes);
   }
 
   /** What history records of a query dispatched to `slot`. */

@@ -16,12 +16,14 @@ import { get, post, runQuery } from '../support/protocol-client.js';
 import { TRINO_URL, ensureTrino, startTestGateway } from '../support/services.js';
 
 const LONG = 'SELECT * FROM tpch.sf1.lineitem';
+const REDIS_PORT = process.env.QUERYGATE_RG_REDIS_PORT;
 const ADMIN = { 'X-Trino-User': 'ops' };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let gateway: RunningGateway;
+let resourceGroupsFile: string;
 
-/** Team members share one resource group, gr-cpu has a CPU quota; everyone else has their own group. */
+/** Team members share one resource group, gr-cpu has a CPU quota, gr-mem a soft memory limit; everyone else has their own group. */
 const RESOURCE_GROUPS = {
   // 300 ms of CPU an hour: 1 ms regained per second (Trino's minimum rate).
   cpuQuotaPeriod: '1h',
@@ -33,16 +35,17 @@ const RESOURCE_GROUPS = {
       subGroups: [
         { name: 'team', hardConcurrencyLimit: 10, maxQueued: 10 },
         { name: 'cpu', hardConcurrencyLimit: 10, maxQueued: 10, hardCpuLimit: '300ms' },
+        { name: 'mem', hardConcurrencyLimit: 10, maxQueued: 10, softMemoryLimit: '10MB' },
         { name: '${USER}', hardConcurrencyLimit: 10, maxQueued: 10 },
       ],
     },
   ],
-  selectors: [{ user: 'gr-team-.*', group: 'global.team' }, { user: 'gr-cpu', group: 'global.cpu' }, { group: 'global.${USER}' }],
+  selectors: [{ user: 'gr-team-.*', group: 'global.team' }, { user: 'gr-cpu', group: 'global.cpu' }, { user: 'gr-mem', group: 'global.mem' }, { group: 'global.${USER}' }],
 };
 
 before(async () => {
   await ensureTrino();
-  const resourceGroupsFile = join(mkdtempSync(join(tmpdir(), 'qg-guardrails-')), 'resource-groups.json');
+  resourceGroupsFile = join(mkdtempSync(join(tmpdir(), 'qg-guardrails-')), 'resource-groups.json');
   writeFileSync(resourceGroupsFile, JSON.stringify(RESOURCE_GROUPS));
   gateway = await startTestGateway({
     backends: [{ name: 'trino1', engine: 'trino', url: TRINO_URL, group: 'cluster' }],
@@ -57,6 +60,8 @@ before(async () => {
         { name: 'team-duplicates', action: 'deny', resourceGroup: 'global.te*', duplicates: { per: 'resourceGroup' } },
         { name: 'one-at-a-time', action: 'deny', user: 'gr-rate', rateLimit: { per: 'user', concurrent: 1 } },
         { name: 'lineitem-needs-limit', action: 'deny', user: 'gr-pre', routingGroup: 'cluster', preflight: { requireLimit: ['tpch.sf1.lineitem'], maxJoins: 1 } },
+        { name: 'scan-estimate', action: 'deny', user: 'gr-explain', preflight: { explain: { maxScanRows: 1_000_000 } } },
+        { name: 'scan-estimate-strict', action: 'deny', user: 'gr-explain-strict', preflight: { explain: { maxScanBytes: '100MB', unknown: 'fail' } } },
       ],
     },
   });
@@ -208,6 +213,79 @@ test("a resource group over its hard CPU limit (Trino's CPU of its queries) queu
   assert.equal((await runQuery(gateway.url, 'SELECT 1', { 'X-Trino-User': 'gr-other-cpu' })).error, undefined);
 });
 
+test("two gateways sharing Redis: the CPU one's query used holds the group on the other at its hard CPU limit", { skip: REDIS_PORT === undefined && 'QUERYGATE_RG_REDIS_PORT not set (scripts/redis/start.sh --port N)' }, async () => {
+  const keyPrefix = `qg-cpu-fleet-${process.pid}-${Date.now()}:`;
+  const fleet = async () =>
+    startTestGateway({
+      backends: [{ name: 'trino1', engine: 'trino', url: TRINO_URL, group: 'cluster' }],
+      admin: { users: ['ops'] },
+      resourceGroups: { file: resourceGroupsFile },
+      guardrails: { checkInterval: '500ms' },
+      redis: { url: `redis://127.0.0.1:${REDIS_PORT}/0`, keyPrefix },
+    });
+  const [first, second] = [await fleet(), await fleet()];
+  try {
+    const heavy = await runQuery(first.url, 'SELECT count(*), sum(o_totalprice) FROM tpch.sf1.orders', { 'X-Trino-User': 'gr-cpu' });
+    assert.equal(heavy.error, undefined);
+    // The other gateway reads the group's usage from Redis before admitting its first query there.
+    let next = (await post(second.url, 'SELECT 1', { 'X-Trino-User': 'gr-cpu' })).json as unknown as Doc & { stats: { state: string } };
+    for (let poll = 0; poll < 3; poll++) {
+      assert.equal(next.stats.state, 'QUEUED');
+      next = (await get(next.nextUri!, { 'X-Trino-User': 'gr-cpu' })).json as never;
+    }
+    const groups = (await get(`${second.url}/api/resource-groups`, ADMIN)).json as { items: Array<{ id: string; cpuUsageMs: number; hardCpuLimitMs?: number }> };
+    const cpu = groups.items.find((g) => g.id === 'global.cpu');
+    assert.ok(cpu !== undefined && cpu.cpuUsageMs >= 300 && cpu.hardCpuLimitMs === 300, JSON.stringify(cpu));
+    await cancel(next, 'gr-cpu');
+  } finally {
+    await first.close();
+    await second.close();
+  }
+});
+
+/** A join whose build side (customer, about 65 MB in Trino's hash table) stays in memory while its results are not read. */
+const MEMORY_HEAVY = 'SELECT * FROM tpch.sf1.orders o JOIN tpch.sf1.customer c ON o.o_custkey = c.c_custkey';
+
+test("a resource group over its soft memory limit (Trino's memory of its running queries) holds new queries QUEUED until the heavy one ends", async () => {
+  const heavy = await started('gr-mem', MEMORY_HEAVY);
+  assert.equal(heavy.error, undefined);
+  type Polled = Doc & { stats: { state: string }; data?: unknown[] };
+  let waiting: Polled | undefined;
+  try {
+    // The gateway reads the query's memory every check interval; Trino builds the hash table meanwhile.
+    let group: { memoryBytes: number; softMemoryLimitBytes?: number } | undefined;
+    for (let i = 0; i < 240 && !(group !== undefined && group.memoryBytes > 10 * 1024 * 1024); i++) {
+      if (i > 0) await sleep(500);
+      const groups = (await get(`${gateway.url}/api/resource-groups`, ADMIN)).json as { items: Array<{ id: string; memoryBytes: number; softMemoryLimitBytes?: number }> };
+      group = groups.items.find((g) => g.id === 'global.mem');
+    }
+    assert.ok(group !== undefined && group.memoryBytes > 10 * 1024 * 1024, `memory read: ${JSON.stringify(group)}`);
+    assert.equal(group.softMemoryLimitBytes, 10 * 1024 * 1024);
+    waiting = (await post(gateway.url, 'SELECT 42', { 'X-Trino-User': 'gr-mem' })).json as unknown as Polled;
+    for (let poll = 0; poll < 3; poll++) {
+      assert.equal(waiting.stats.state, 'QUEUED');
+      assert.match(waiting.nextUri!, /\/v1\/statement\/queued\//);
+      waiting = (await get(waiting.nextUri!, { 'X-Trino-User': 'gr-mem' })).json as unknown as Polled;
+    }
+    // Another group is not held back.
+    assert.equal((await runQuery(gateway.url, 'SELECT 1', { 'X-Trino-User': 'gr-other-mem' })).error, undefined);
+  } finally {
+    await cancel(heavy, 'gr-mem');
+  }
+  // The heavy query ended: its memory leaves the group and the waiting query starts and finishes.
+  const rows: unknown[] = [];
+  let doc = waiting!;
+  while (doc.nextUri !== undefined && doc.error === undefined) {
+    doc = (await get(doc.nextUri, { 'X-Trino-User': 'gr-mem' })).json as unknown as Polled;
+    rows.push(...(doc.data ?? []));
+  }
+  assert.equal(doc.error, undefined);
+  assert.deepEqual(rows, [[42]]);
+  const history = (await historyOf(doc.id)) as History & { routingSteps?: string[] };
+  assert.equal(history.resourceGroup, 'global.mem');
+  assert.match(history.routingSteps?.[0] ?? '', /^resource group global\.mem: waited \d+ ms$/);
+});
+
 test('a user at its concurrency limit is refused until its running query ends', async () => {
   const first = await started('gr-rate');
   try {
@@ -240,6 +318,57 @@ test('pre-flight checks refuse a read of lineitem without LIMIT and a statement 
   assert.equal(oneJoin.error, undefined);
   const preparedJoins = (await post(gateway.url, 'EXECUTE joins', { 'X-Trino-User': 'gr-pre', 'X-Trino-Prepared-Statement': `joins=${encodeURIComponent('SELECT count(*) FROM tpch.tiny.nation n JOIN tpch.tiny.region r ON n.n_regionkey = r.r_regionkey JOIN tpch.tiny.customer c ON c.c_nationkey = n.n_nationkey')}` })).json as unknown as Doc;
   assert.equal(preparedJoins.error?.message, "The statement has 2 joins, more than the 1 allowed (guardrail 'lineitem-needs-limit')");
+});
+
+/** Statements reading tpch tables of different sizes, joins, a predicate, a table Trino has no statistics for (NaN), none (the allowed ones are cheap: they run). */
+const ESTIMATED = [
+  'SELECT count(*) FROM tpch.sf1.lineitem',
+  'SELECT count(*) FROM tpch.sf1.orders',
+  'SELECT count(*) FROM tpch.sf1.customer',
+  'SELECT count(*) FROM tpch.tiny.lineitem',
+  'SELECT count(*) FROM tpch.sf1.orders WHERE o_orderkey < 1000',
+  'SELECT count(*) FROM tpch.sf1.supplier s JOIN tpch.tiny.nation n ON s.s_nationkey = n.n_nationkey',
+  'SELECT count(*) FROM tpch.sf1.orders o JOIN tpch.sf1.lineitem l ON o.o_orderkey = l.l_orderkey',
+  'SELECT count(*) FROM tpch.tiny.orders o JOIN tpch.tiny.customer c ON o.o_custkey = c.c_custkey',
+  'SELECT count(*) FROM system.runtime.nodes',
+  'SELECT 1',
+];
+
+test("the EXPLAIN estimate pre-flight check refuses what Trino estimates reads more rows than allowed (differential against Trino's own EXPLAIN, as the user)", async (t) => {
+  let agree = 0;
+  let refusedCount = 0;
+  for (const sql of ESTIMATED) {
+    // Trino's own estimate: the sum of its input tables' row estimates ("NaN" when unknown).
+    const plan = await runQuery(TRINO_URL, `EXPLAIN (TYPE IO, FORMAT JSON) ${sql}`, { 'X-Trino-User': 'gr-check' });
+    const tables = (JSON.parse((JSON.parse(`[${plan.rowsText}]`) as string[][])[0]![0]!) as { inputTableColumnInfos: Array<{ estimate: { outputRowCount: number | string } }> }).inputTableColumnInfos;
+    const known = tables.every((t) => typeof t.estimate.outputRowCount === 'number');
+    const rows = tables.reduce((sum, t) => sum + Number(t.estimate.outputRowCount), 0);
+    const expected = known && rows > 1_000_000 ? `The statement is estimated to read ${Math.round(rows)} rows, more than the 1000000 rows allowed (guardrail 'scan-estimate')` : undefined;
+    const run = await runQuery(gateway.url, sql, { 'X-Trino-User': 'gr-explain' });
+    const got = run.error === undefined ? undefined : String(run.error.message);
+    if (expected !== undefined) refusedCount++;
+    if (got === expected) agree++;
+    else assert.fail(`${sql}: Trino estimates ${known ? rows : 'NaN'} rows; expected ${expected ?? 'allowed'}, got ${got ?? 'allowed'}`);
+  }
+  assert.equal(agree, ESTIMATED.length);
+  t.diagnostic(`EXPLAIN estimate differential: ${agree} of ${ESTIMATED.length} agree with Trino's own EXPLAIN (${refusedCount} refused, ${ESTIMATED.length - refusedCount} allowed)`);
+  // The estimate was asked as the user.
+  const asked = await runQuery(TRINO_URL, "SELECT count(*) FROM system.runtime.queries WHERE \"user\" = 'gr-explain' AND query LIKE 'EXPLAIN (TYPE IO, FORMAT JSON) SELECT%'", { 'X-Trino-User': 'gr-check' });
+  assert.ok(Number(JSON.parse(`[${asked.rowsText}]`)[0][0]) >= ESTIMATED.length - 1, asked.rowsText);
+  // A refusal is in history with the guardrail, the limit and Trino's estimate.
+  const refused = (await post(gateway.url, ESTIMATED[0]!, { 'X-Trino-User': 'gr-explain' })).json as unknown as Doc;
+  assert.equal(refused.error?.errorName, 'QUERY_REJECTED');
+  assert.deepEqual((await historyOf(refused.id)).guardrails, [{ guardrail: 'scan-estimate', kind: 'preflight', check: 'explainScanRows', action: 'deny', limit: '1000000', measured: '6001215' }]);
+});
+
+test('the EXPLAIN estimate check on bytes, with unknown estimates failing it when so configured', async () => {
+  const wide = await runQuery(gateway.url, 'SELECT * FROM tpch.sf1.orders', { 'X-Trino-User': 'gr-explain-strict' });
+  assert.match(String(wide.error?.message), /^The statement is estimated to read [\d.]+(MB|GB), more than the 100\.00MB allowed \(guardrail 'scan-estimate-strict'\)$/);
+  const narrow = await runQuery(gateway.url, 'SELECT * FROM tpch.tiny.orders', { 'X-Trino-User': 'gr-explain-strict' });
+  assert.equal(narrow.error, undefined);
+  assert.equal(narrow.rowCount, 15_000);
+  const unknown = await runQuery(gateway.url, 'SELECT * FROM system.runtime.nodes', { 'X-Trino-User': 'gr-explain-strict' });
+  assert.equal(unknown.error?.message, "The bytes the statement reads cannot be estimated: the engine estimates it as unknown (NaN) (guardrail 'scan-estimate-strict')");
 });
 
 test('on the embedded engine a runaway query is killed with its own accounting (elapsed time, output rows)', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { pino } from 'pino';
-import { Guardrails, duplicateKey, exceeded, failureOfKillMessage, killMessage, preflightViolations, type GuardedStatement, type GuardrailAction, type LiveStats, type RunawayRule } from '../../src/admission/guardrails.js';
+import { Guardrails, duplicateKey, estimateViolations, exceeded, failureOfKillMessage, killMessage, preflightViolations, scanEstimateOf, type GuardedStatement, type GuardrailAction, type LiveStats, type RunawayRule } from '../../src/admission/guardrails.js';
 import { LiveQueryMonitor } from '../../src/admission/live-query-monitor.js';
 import { LocalLeaseStore, type LeaseStore } from '../../src/cluster/leases.js';
 import { RedisLeaseStore } from '../../src/cluster/redis-leases.js';
@@ -93,8 +93,8 @@ test("a kill message carries the guardrail's error back through Trino's ADMINIST
 });
 
 test("Trino's QueryStats figures are read as the runaway limits measure them", () => {
-  const stats = liveStatsOf({ elapsedTime: '1.50s', queuedTime: '2.30ms', totalCpuTime: '1.00m', physicalInputDataSize: '16MB', physicalInputPositions: 1000, peakTotalMemoryReservation: '136B', outputPositions: 3, outputDataSize: '31B' });
-  assert.deepEqual(stats, { elapsedMs: 1500, queuedMs: 2.3, cpuMs: 60_000, scannedBytes: 16 * 1024 ** 2, scannedRows: 1000, peakMemoryBytes: 136, outputRows: 3, outputBytes: 31 });
+  const stats = liveStatsOf({ elapsedTime: '1.50s', queuedTime: '2.30ms', totalCpuTime: '1.00m', physicalInputDataSize: '16MB', physicalInputPositions: 1000, peakTotalMemoryReservation: '136B', totalMemoryReservation: '100B', outputPositions: 3, outputDataSize: '31B' });
+  assert.deepEqual(stats, { elapsedMs: 1500, queuedMs: 2.3, cpuMs: 60_000, scannedBytes: 16 * 1024 ** 2, scannedRows: 1000, peakMemoryBytes: 136, memoryBytes: 100, outputRows: 3, outputBytes: 31 });
 });
 
 test('the duplicate key ignores comments, spacing and keyword case, not literals or the session catalog', () => {
@@ -177,6 +177,43 @@ test('duplicates and rate limits count across instances through a real Redis', {
     return store;
   };
   await fleetWide(await connect(), await connect());
+});
+
+test("the EXPLAIN estimate: Trino's IO plan summed over its input tables, NaN as unknown; over a limit, unknown by policy, asked once and only for statements that read", async () => {
+  const plan = (estimates: Array<Record<string, unknown>>) => JSON.stringify({ inputTableColumnInfos: estimates.map((estimate) => ({ table: {}, estimate })), estimate: { outputRowCount: 1 } });
+  assert.deepEqual(scanEstimateOf(plan([{ outputRowCount: 6001215.0, outputSizeInBytes: 7.8e8 }, { outputRowCount: 25.0, outputSizeInBytes: 2734.0 }])), { rows: 6001240, bytes: 780002734 });
+  assert.deepEqual(scanEstimateOf(plan([{ outputRowCount: 'NaN', outputSizeInBytes: 'NaN' }, { outputRowCount: 25.0, outputSizeInBytes: 10 }])), {});
+  assert.deepEqual(scanEstimateOf(plan([])), { rows: 0, bytes: 0 });
+  assert.match(configError({ name: 'e', action: 'deny', preflight: { explain: {} } }), /guardrails\.rules\[0\]\.preflight\.explain: give maxScanRows, maxScanBytes, or both/);
+  assert.match(configError({ name: 'e', action: 'deny', preflight: { explain: { maxScanRows: 1, unknown: 'deny' } } }), /guardrails\.rules\[0\]\.preflight\.explain\.unknown/);
+  const [lenient, strict] = rules({ name: 'rows', action: 'deny', preflight: { explain: { maxScanRows: 1000 } } }, { name: 'bytes', action: 'warn', preflight: { explain: { maxScanBytes: '1MB', unknown: 'fail' } } });
+  assert.deepEqual(estimateViolations(lenient!, { rows: 1000, bytes: 5e9 }), [], 'at the limit exactly is allowed');
+  assert.deepEqual(estimateViolations(lenient!, {}), [], 'unknown passes by default');
+  assert.deepEqual(
+    estimateViolations(lenient!, { rows: 1000.6 }).map((v) => [v.check, v.limit, v.measured, v.message]),
+    [['explainScanRows', '1000', '1001', "The statement is estimated to read 1001 rows, more than the 1000 rows allowed (guardrail 'rows')"]],
+  );
+  assert.deepEqual(
+    estimateViolations(strict!, { unavailable: 'its EXPLAIN failed: boom' }).map((v) => [v.action, v.measured, v.message]),
+    [['warn', 'unknown', "The bytes the statement reads cannot be estimated: its EXPLAIN failed: boom (guardrail 'bytes')"]],
+  );
+  const guardrails = new Guardrails([lenient!, { ...lenient!, name: 'rows-again' }]);
+  let asked = 0;
+  const estimate = async () => {
+    asked++;
+    return { rows: 10 };
+  };
+  const statement = (kind: string): GuardedStatement => ({ user: 'u', routingGroup: 'default', sql: 'SELECT 1', analysis: { kind, tables: [] }, estimate });
+  (await guardrails.admit(statement('showTables'), () => undefined)).release();
+  assert.equal(asked, 0, 'a SHOW reads no table: not estimated');
+  (await guardrails.admit(statement('query'), () => undefined)).release();
+  assert.equal(asked, 2, 'each explain guardrail asks the statement (the dispatcher runs the EXPLAIN once)');
+  // Without an engine to EXPLAIN on, the estimate is unknown: it passes the lenient rule, the strict one acts.
+  const unestimated: GuardedStatement = { user: 'u', routingGroup: 'default', sql: 'SELECT 1', analysis: { kind: 'query', tables: [] } };
+  (await guardrails.admit(unestimated, () => undefined)).release();
+  const warned: GuardrailAction[] = [];
+  (await new Guardrails([strict!]).admit(unestimated, (x) => warned.push(x))).release();
+  assert.deepEqual(warned.map((x) => x.message), ["The bytes the statement reads cannot be estimated: no engine of its routing group can EXPLAIN it (guardrail 'bytes')"]);
 });
 
 test('a warn guardrail lets the query start and reports what it saw', async () => {

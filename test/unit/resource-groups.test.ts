@@ -154,15 +154,19 @@ test('scheduling policies order the queue: fair, query_priority, weighted_fair',
   assert.deepEqual(running, ['q2', 'q3', 'q5']);
 });
 
-/** Two instances' admissions sharing one store: one hard limit for both; room made on A starts B's waiting query. */
-async function fleetWide(storeA: LeaseStore, storeB: LeaseStore): Promise<void> {
-  const file = parse({ rootGroups: [leaf('g', { hardConcurrencyLimit: 2, maxQueued: 10 })], selectors: [{ group: 'g' }] });
+/** Instances `a` and `b`: each its admission over its lease rounds with the store. */
+async function twoInstances(storeA: LeaseStore, storeB: LeaseStore) {
   const clusterA = new ClusterLoad(storeA, { adoptIdleMs: 60_000, instanceId: 'a' });
   const clusterB = new ClusterLoad(storeB, { adoptIdleMs: 60_000, instanceId: 'b' });
   await clusterA.refresh();
   await clusterB.refresh();
-  const a = new ResourceGroupAdmission(clusterA);
-  const b = new ResourceGroupAdmission(clusterB);
+  return { clusterA, clusterB, a: new ResourceGroupAdmission(clusterA), b: new ResourceGroupAdmission(clusterB) };
+}
+
+/** Two instances' admissions sharing one store: one hard limit for both; room made on A starts B's waiting query. */
+async function fleetWide(storeA: LeaseStore, storeB: LeaseStore): Promise<void> {
+  const file = parse({ rootGroups: [leaf('g', { hardConcurrencyLimit: 2, maxQueued: 10 })], selectors: [{ group: 'g' }] });
+  const { clusterA, clusterB, a, b } = await twoInstances(storeA, storeB);
   const selection = selectGroup(file, who('u'))!;
   await a.prepare(selection);
   const first = a.admit('1', selection, 1);
@@ -233,6 +237,11 @@ test('check-config reports a broken resource groups file by setting and path; ex
   writeFileSync(groups, JSON.stringify({ rootGroups: [leaf('a')], selectors: [{ group: 'b' }] }));
   const config = validateConfig({ backends: [{ name: 'embedded', engine: 'duckdb' }], accessControl: { rulesFile: rules }, resourceGroups: { file: groups } }, 'test');
   assert.deepEqual(checkFiles(config), [`resourceGroups.file: ${groups}: selectors[0].group: selector refers to nonexistent group 'b'`]);
+  // A memory percentage needs the total it is a share of.
+  writeFileSync(groups, JSON.stringify({ rootGroups: [leaf('a', { softMemoryLimit: '10%' })], selectors: [{ group: 'a' }] }));
+  assert.deepEqual(checkFiles(config), [`resourceGroups.file: ${groups}: rootGroups[0].softMemoryLimit: a percentage needs resourceGroups.clusterMemory in the configuration (the memory it is a share of)`]);
+  const withMemory = validateConfig({ backends: [{ name: 'embedded', engine: 'duckdb' }], resourceGroups: { file: groups, clusterMemory: '64GB' } }, 'test');
+  assert.deepEqual(checkFiles(withMemory), []);
   writeFileSync(groups, JSON.stringify({ rootGroups: [leaf('adhoc-${USER}')], selectors: [{ user: 'ann|bob', group: 'adhoc-${USER}' }] }));
   assert.deepEqual(checkFiles(config), []);
   const log = pino({ level: 'silent' });
@@ -245,8 +254,9 @@ test('check-config reports a broken resource groups file by setting and path; ex
 test("CPU quotas as Trino's: a group at its hard CPU limit queues new queries until its usage is regained; over the soft limit its concurrency shrinks", () => {
   // hardCpuLimit 10s per minute: 166 ms of CPU regained per second (Trino's floor(1000 * 10000 / 60000)).
   const file = parse({ cpuQuotaPeriod: '1m', rootGroups: [leaf('g', { hardConcurrencyLimit: 3, softCpuLimit: '5s', hardCpuLimit: '10s' })], selectors: [{ group: 'g' }] });
-  const start = Date.now();
   const admission = new ResourceGroupAdmission();
+  // Taken after the admission's own clock starts: whole seconds are counted from then (a slow machine may take milliseconds between).
+  const start = Date.now();
   const admit = (id: string) => admission.admit(id, selectGroup(file, who('alice'))!, 1);
   const first = admit('q1');
   assert.equal(first.cpuLimited, true);
@@ -271,4 +281,101 @@ test("CPU quotas as Trino's: a group at its hard CPU limit queues new queries un
   admission.chargeCpu(waiting, 100);
   admission.chargeCpu(waiting, 100);
   assert.equal(admission.snapshot()[0]!.cpuUsageMs, 2_140);
+});
+
+test("soft memory limits as Trino's: a group over its limit starts no query until its running queries' memory goes down; a percentage is of resourceGroups.clusterMemory", () => {
+  const file = parse({ rootGroups: [leaf('g', { hardConcurrencyLimit: 5, softMemoryLimit: '100MB', subGroups: [leaf('a', { hardConcurrencyLimit: 5 })] })], selectors: [{ group: 'g.a' }] });
+  const admission = new ResourceGroupAdmission();
+  const admit = (id: string) => admission.admit(id, selectGroup(file, who('alice'))!, 1);
+  const heavy = admit('q1');
+  assert.equal(heavy.memoryLimited, true);
+  // At the limit exactly, a query may still start (Trino: usage <= softMemoryLimitBytes).
+  admission.reportMemory(heavy, 100 * 1024 * 1024);
+  assert.equal(admit('q2').state, 'running');
+  admission.reportMemory(heavy, 100 * 1024 * 1024 + 1);
+  const waiting = admit('q3');
+  assert.equal(waiting.state, 'queued', 'over its soft memory limit, a group with room queues');
+  assert.deepEqual(
+    admission.snapshot().map((g) => [g.id, g.memoryBytes, g.softMemoryLimitBytes]),
+    [
+      ['g', 104_857_601, 104_857_600],
+      ['g.a', 104_857_601, undefined],
+    ],
+  );
+  // The memory is what the query holds now: less of it lets the waiting query start.
+  admission.reportMemory(heavy, 50 * 1024 * 1024);
+  assert.equal(waiting.state, 'running');
+  admission.reportMemory(heavy, 200 * 1024 * 1024);
+  const next = admit('q4');
+  assert.equal(next.state, 'queued');
+  // An ended query holds no memory.
+  admission.release(heavy);
+  assert.equal(next.state, 'running');
+  assert.equal(admission.snapshot()[0]!.memoryBytes, 0);
+
+  const percent = { rootGroups: [leaf('p', { softMemoryLimit: '10%' })], selectors: [{ group: 'p' }] };
+  assert.throws(() => parse(percent), /rg\.json: rootGroups\[0\]\.softMemoryLimit: a percentage needs resourceGroups\.clusterMemory in the configuration/);
+  const ofCluster = new ResourceGroupAdmission(undefined, Math.random, 1024 ** 3);
+  ofCluster.admit('q', selectGroup(parseResourceGroupsFile(JSON.stringify(percent), 'rg.json', 1024 ** 3), who('bob'))!, 1);
+  // Trino's Math.round(pool bytes * fraction) once it knows its pool.
+  assert.equal(ofCluster.snapshot()[0]!.softMemoryLimitBytes, 107_374_182);
+});
+
+/**
+ * Two instances' admissions sharing one store: the CPU one charges counts against the other's
+ * quota, regained in the store by the quota rate every whole second; the memory one's query holds
+ * keeps the other's group from starting queries until it goes down.
+ */
+async function fleetUsage(storeA: LeaseStore, storeB: LeaseStore, advance: (ms: number) => Promise<void>): Promise<void> {
+  // 1s per 10s: 100 ms regained per second.
+  const file = parse({ cpuQuotaPeriod: '10s', rootGroups: [leaf('cpu', { hardConcurrencyLimit: 5, hardCpuLimit: '1s' }), leaf('mem', { hardConcurrencyLimit: 5, softMemoryLimit: '1MB' })], selectors: [{ source: 'cpu', group: 'cpu' }, { group: 'mem' }] });
+  const { clusterA, clusterB, a, b } = await twoInstances(storeA, storeB);
+  const cpu = selectGroup(file, who('u', { source: 'cpu' }))!;
+  await a.prepare(cpu);
+  const busy = a.admit('1', cpu, 1);
+  a.chargeCpu(busy, 1_500);
+  await clusterA.refresh();
+  await b.prepare(cpu);
+  const held = b.admit('2', cpu, 1);
+  assert.equal(held.state, 'queued', "over the hard CPU limit through A's query");
+  assert.equal(b.snapshot().find((g) => g.id === 'cpu')?.cpuUsageMs, 1_500, "B reads A's charge");
+  // 6 whole seconds regain 600 ms in the store: 900 ms, under the limit; B starts its query.
+  await advance(6_000);
+  await clusterB.refresh();
+  assert.equal(held.state, 'running');
+  assert.equal(b.snapshot().find((g) => g.id === 'cpu')?.cpuUsageMs, 900);
+
+  const mem = selectGroup(file, who('u'))!;
+  await a.prepare(mem);
+  const heavy = a.admit('3', mem, 1);
+  a.reportMemory(heavy, 2 * 1024 * 1024);
+  await clusterA.refresh();
+  await b.prepare(mem);
+  const waiting = b.admit('4', mem, 1);
+  assert.equal(waiting.state, 'queued', "A's query holds more than the group's soft memory limit");
+  a.release(heavy);
+  await clusterA.refresh();
+  await clusterB.refresh();
+  assert.equal(waiting.state, 'running');
+  await clusterA.close();
+  await clusterB.close();
+}
+
+test('fleet-wide CPU and memory: two admissions sharing the in-process lease store', async () => {
+  let now = Date.now();
+  const store = new LocalLeaseStore(() => now);
+  await fleetUsage(store, store, async (ms) => {
+    now += ms;
+  });
+});
+
+test('fleet-wide CPU and memory through a real Redis (its own clock regains the quota)', { skip: REDIS_PORT === undefined && 'QUERYGATE_RG_REDIS_PORT not set (scripts/redis/start.sh --port N)' }, async () => {
+  const prefix = `qg-rg-usage-${process.pid}-${Date.now()}:`;
+  const connect = async () => {
+    const store = new RedisLeaseStore({ redis: `redis://127.0.0.1:${REDIS_PORT}/0`, prefix });
+    await store.connect();
+    return store;
+  };
+  // Redis's clock cannot be moved: the test waits the seconds out (no limit on how long a step takes).
+  await fleetUsage(await connect(), await connect(), (ms) => new Promise((resolve) => setTimeout(resolve, ms)));
 });

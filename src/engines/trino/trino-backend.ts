@@ -9,7 +9,7 @@ import { BackendRequestError, ClientPool, InvalidRequestHeader, ResponseBody, ty
 import type { HeaderValues } from '../../http1/response-parser.js';
 import type { TrinoBackendConfig } from '../../config/schema.js';
 import { ErrorCodes, QueryFailure, toQueryError } from '../../protocol/errors.js';
-import { failureOfKillMessage, killMessage, type LiveStats } from '../../admission/guardrails.js';
+import { failureOfKillMessage, killMessage, scanEstimateOf, type LiveStats, type ScanEstimate } from '../../admission/guardrails.js';
 import { parseWait } from '../../protocol/query-params.js';
 import type { QueryIdGenerator } from '../../protocol/query-id.js';
 import type { QueryTokenSigner } from '../../protocol/query-token.js';
@@ -93,6 +93,8 @@ interface InternalQueryOptions {
   onColumns?: (columns: Array<{ name: string; type: string }>) => void;
   catalog?: string;
   schema?: string;
+  /** A client's headers, translated: the statement runs as the client, in its session, instead of as the gateway. */
+  asClient?: Record<string, string | string[]>;
 }
 
 /** The user the gateway's own metadata statements run as. */
@@ -292,8 +294,8 @@ export class TrinoBackend implements Backend {
    */
   private async internalQuery(sql: string, options: InternalQueryOptions = {}): Promise<unknown[][]> {
     const prefix = this.dialect === 'trino' ? 'x-trino-' : 'x-presto-';
-    const userHeader = `${prefix}user`;
-    const headers: Record<string, string> = { [userHeader]: INTERNAL_USER, 'content-type': 'text/plain; charset=utf-8', 'accept-encoding': 'identity' };
+    const followUpHeaders = options.asClient ?? { [`${prefix}user`]: INTERNAL_USER };
+    const headers: Record<string, string | string[]> = { ...followUpHeaders, 'content-type': 'text/plain; charset=utf-8', 'accept-encoding': 'identity' };
     if (options.catalog !== undefined) headers[`${prefix}catalog`] = options.catalog;
     if (options.schema !== undefined) headers[`${prefix}schema`] = options.schema;
     let response: PoolResponse = await this.pool.request({ method: 'POST', path: `${this.pathPrefix}/v1/statement`, headers, body: sql });
@@ -311,7 +313,7 @@ export class TrinoBackend implements Backend {
       if (!doc.nextUri) return rows;
       const target = upstreamTarget(doc.nextUri);
       if (target === undefined) throw new QueryFailure(ErrorCodes.BACKEND_PROTOCOL_ERROR, 'Backend returned an invalid nextUri');
-      response = await this.pool.request({ method: 'GET', path: target, headers: { [userHeader]: INTERNAL_USER } });
+      response = await this.pool.request({ method: 'GET', path: target, headers: followUpHeaders });
     }
   }
 
@@ -440,7 +442,13 @@ export class TrinoBackend implements Backend {
     return info.state === 'FINISHED' ? 'finished' : info.state === 'FAILED' ? 'failed' : 'running';
   }
 
-  readonly liveStatsReported: ReadonlySet<keyof LiveStats> = new Set<keyof LiveStats>(['elapsedMs', 'queuedMs', 'cpuMs', 'scannedBytes', 'scannedRows', 'peakMemoryBytes', 'outputRows', 'outputBytes']);
+  /** Trino's estimate of what a client's statement reads: its IO plan, as the client in its session. */
+  async explainScan(sql: string, clientHeaders: IncomingHttpHeaders): Promise<ScanEstimate> {
+    const rows = await this.internalQuery(`EXPLAIN (TYPE IO, FORMAT JSON) ${sql}`, { asClient: backendRequestHeaders(clientHeaders, this.dialect, USER_AGENT) });
+    return scanEstimateOf(String(rows[0]?.[0] ?? ''));
+  }
+
+  readonly liveStatsReported: ReadonlySet<keyof LiveStats> = new Set<keyof LiveStats>(['elapsedMs', 'queuedMs', 'cpuMs', 'scannedBytes', 'scannedRows', 'peakMemoryBytes', 'memoryBytes', 'outputRows', 'outputBytes']);
 
   /** From the query's pruned QueryInfo (no stage details: about 12 kB), which has every figure, output included. */
   async liveStats(queryId: string, timeoutMs: number): Promise<LiveStats | undefined> {
@@ -1014,6 +1022,7 @@ export function liveStatsOf(stats: Record<string, unknown>): LiveStats {
   set('scannedBytes', size('physicalInputDataSize'));
   set('scannedRows', count('physicalInputPositions'));
   set('peakMemoryBytes', size('peakTotalMemoryReservation'));
+  set('memoryBytes', size('totalMemoryReservation'));
   set('outputRows', count('outputPositions'));
   set('outputBytes', size('outputDataSize'));
   return live;

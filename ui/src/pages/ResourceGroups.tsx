@@ -1,5 +1,5 @@
 import { api } from '../api';
-import { ErrorBox, Loading, PageHead, formatCount, formatDuration } from '../components';
+import { ErrorBox, Loading, PageHead, formatBytes, formatCount, formatDuration } from '../components';
 import { usePolling } from '../hooks';
 
 interface ResourceGroup {
@@ -9,15 +9,18 @@ interface ResourceGroup {
   hardConcurrencyLimit: number;
   maxQueued: number;
   cpuUsageMs: number;
+  hardCpuLimitMs?: number;
+  memoryBytes: number;
+  softMemoryLimitBytes?: number;
 }
 
-/** Live resource groups: running and queued (the fleet's), their limits, CPU usage (this instance's). */
+/** Live resource groups: running, queued, CPU usage and memory (the fleet's), against their limits. */
 export function ResourceGroupsPage() {
   const groups = usePolling(() => api<{ configured: boolean; items: ResourceGroup[] }>('/api/resource-groups'), 3000, []);
   return (
     <section>
       <PageHead title="Resource groups" updatedAt={groups.updatedAt} live />
-      <p className="muted">Groups with queries running or waiting, or CPU usage not yet regained. Running and queued count every gateway instance; CPU usage is this instance's.</p>
+      <p className="muted">Groups with queries running or waiting, or CPU usage not yet regained. Running, queued, CPU usage and memory count every gateway instance.</p>
       {groups.error && <ErrorBox error={groups.error} onRetry={groups.reload} />}
       {groups.loading && !groups.data && <Loading />}
       {groups.data && !groups.data.configured && <p>No resource groups file is configured (resourceGroups.file).</p>}
@@ -31,6 +34,7 @@ export function ResourceGroupsPage() {
                 <th scope="col">Running</th>
                 <th scope="col">Queued</th>
                 <th scope="col">CPU usage</th>
+                <th scope="col">Memory</th>
               </tr>
             </thead>
             <tbody>
@@ -45,7 +49,14 @@ export function ResourceGroupsPage() {
                   <td>
                     {formatCount(g.queued)} of {formatCount(g.maxQueued)}
                   </td>
-                  <td>{g.cpuUsageMs > 0 ? formatDuration(g.cpuUsageMs) : '—'}</td>
+                  <td>
+                    {g.cpuUsageMs > 0 ? formatDuration(g.cpuUsageMs) : '—'}
+                    {g.hardCpuLimitMs !== undefined && <> of {formatDuration(g.hardCpuLimitMs)}</>}
+                  </td>
+                  <td>
+                    {g.memoryBytes > 0 ? formatBytes(g.memoryBytes) : '—'}
+                    {g.softMemoryLimitBytes !== undefined && <> of {formatBytes(g.softMemoryLimitBytes)}</>}
+                  </td>
                 </tr>
               ))}
             </tbody>
