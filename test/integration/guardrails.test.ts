@@ -90,8 +90,12 @@ async function cancel(doc: Doc, user: string): Promise<void> {
   if (doc.nextUri !== undefined) await get(doc.nextUri, { 'X-Trino-User': user }, 'DELETE');
 }
 
-/** Follows a query slowly (one poll a second) until it ends; its last document. */
-async function followSlowly(doc: Doc, user: string, limitMs = 30_000): Promise<Doc> {
+/**
+ * Follows a query slowly (one poll a second) until it ends; its last document. The bound only
+ * keeps a broken guardrail from hanging the file: generous, since a loaded machine delays the
+ * engine's statistics and so the kill.
+ */
+async function followSlowly(doc: Doc, user: string, limitMs = 300_000): Promise<Doc> {
   const deadline = Date.now() + limitMs;
   while (doc.nextUri !== undefined && doc.error === undefined && Date.now() < deadline) {
     await sleep(1_000);
@@ -117,7 +121,7 @@ interface History {
 
 async function historyOf(queryId: string): Promise<History> {
   // History is written off the response path: wait for the end record.
-  for (let i = 0; i < 40; i++) {
+  for (let i = 0; i < 240; i++) {
     const res = await get(`${gateway.url}/api/queries/${queryId}`, ADMIN);
     if (res.status === 200 && (res.json as { endedAt?: number }).endedAt !== undefined) return res.json as never;
     await sleep(250);
