@@ -9,6 +9,7 @@ import { FUNCTIONS } from '../../../src/engines/duckdb/translation/functions.js'
 import { datetimeCases } from './datetime-corpus.js';
 import { ARRAY_FUNCTION_ARGUMENTS, shapesCorpus } from './shapes-corpus.js';
 import { TPCH_QUERIES } from './tpch-queries.js';
+import { typesCases } from './types-corpus.js';
 
 export interface Case {
   sql: string;
@@ -478,5 +479,6 @@ export function corpus(): Case[] {
     ...refusalCases(),
     ...shapesCorpus(),
     ...datetimeCases(),
+    ...typesCases(),
   ];
 }

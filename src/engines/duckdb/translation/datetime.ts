@@ -11,7 +11,7 @@
  */
 import { ErrorCodes, QueryFailure } from '../../../protocol/errors.js';
 import { quoteString } from '../../../sql/quoting.js';
-import { DATE_FIELDS, cast, raise, strftimeFormat, type FunctionMapping, type Typed } from './functions.js';
+import { DATE_FIELDS, cast, extendMappings, raise, strftimeFormat, type FunctionMapping, type Typed } from './functions.js';
 import { notSupported, type Literal, type Pos } from './syntax.js';
 import { T, isInteger, isNumeric, typeMismatch, typeName, varchar, type TrinoType } from './types.js';
 
@@ -696,12 +696,5 @@ export const DATETIME_FUNCTION_NAMES: readonly string[] = Object.keys(DATETIME_F
 
 /** The function table with the date/time mappings: a function with both tries the timestamp form first. */
 export function withDatetime(base: Record<string, FunctionMapping>): Record<string, FunctionMapping> {
-  const table = { ...base };
-  for (const [name, mapping] of Object.entries(DATETIME_FUNCTIONS)) {
-    const other = Object.hasOwn(base, name) ? base[name] : undefined;
-    table[name] = other
-      ? { kind: other.kind, signatures: `${other.signatures}; ${mapping.signatures}`, translate: (args, over) => mapping.translate(args, over) ?? other.translate(args, over) }
-      : mapping;
-  }
-  return table;
+  return extendMappings(base, DATETIME_FUNCTIONS);
 }
