@@ -117,6 +117,9 @@ test('failures while running never show DuckDB text', async () => {
     ['SELECT sum(x) FROM (VALUES 9223372036854775807, 1) t(x)', 'NUMERIC_VALUE_OUT_OF_RANGE'],
     ['SELECT (SELECT n_name FROM nation)', 'SUBQUERY_MULTIPLE_ROWS'],
     ['SELECT CAST(nan() AS integer)', 'INVALID_CAST_ARGUMENT'],
+    ["SELECT CAST('100' AS decimal(3,1))", 'INVALID_CAST_ARGUMENT'],
+    ["SELECT CAST(' 1.5' AS decimal(3,1))", 'INVALID_CAST_ARGUMENT'],
+    ["SELECT CAST('x' AS real)", 'INVALID_CAST_ARGUMENT'],
   ] as const) {
     const result = await run(sql);
     assert.ok('error' in result, sql);

@@ -56,6 +56,35 @@ function charCases(): string[] {
   ];
 }
 
+const DECIMAL_TEXTS = ["'1.5'", "'-1.5'", "'+1.5'", "'1.25'", "'-1.25'", "'1.35'", "'1.249'", "'1.2500000000000000000000000000000000000001'", "'.5'", "'5.'", "'007'", "'-0'", "'0.0000'", "'99.94'", "'99.95'", "'100'", "'0000000000000000000000000000000000000000001.5'"];
+const REJECTED_DECIMAL_TEXTS = ["''", "' 1.5 '", "' 1.5'", "'1,5'", "'1 .5'", "'abc'", "'NaN'", "'Infinity'", "'.'", "'+'", "'1.5x'", "'--1'", "'	1'", "'0x10'"];
+const REAL_TEXTS = ["'1.5'", "' 1.5 '", "'0.1'", "'-0'", "'1e-46'", "'16777217'", "'1.00000005960464477539062'", "'1.000000059604644775390625000001'", "'3.4028235e38'", "'3.4028235677973366e38'", "'1.4e-45'", "'1e-45'", "'3e-45'", "'NaN'", "'-Infinity'", "'+Infinity'", "'	2.5e3	'", "'123456789'", "'.5'", "'5.'"];
+
+function varcharCastCases(): string[] {
+  return [
+    ...DECIMAL_TEXTS.map((t) => `SELECT CAST(${t} AS decimal(3,1)), TRY_CAST(${t} AS decimal(3,1)), CAST(${t} AS decimal(38,10)), CAST(${t} AS decimal(5,0))`),
+    ...REJECTED_DECIMAL_TEXTS.flatMap((t) => [`SELECT CAST(${t} AS decimal(10,2))`, `SELECT TRY_CAST(${t} AS decimal(10,2))`]),
+    "SELECT CAST('12345678901234567890.123456789' AS decimal(38,9)), CAST('99999999999999999999999999999999999999' AS decimal(38,0)), CAST('1.5' AS decimal)",
+    "SELECT CAST('999999999999999999999999999999999999999' AS decimal(38,0))",
+    "SELECT CAST('9.99999999999999999999999999999999999999' AS decimal(38,37))",
+    "SELECT CAST('0.05' AS decimal(38,0)), CAST('0.5' AS decimal(38,0)), CAST('-0.5' AS decimal(1,0)), CAST('0.45' AS decimal(18,1))",
+    "SELECT CAST(CAST(NULL AS varchar) AS decimal(3,1)), CAST(s AS decimal(12,2)) FROM (VALUES '1', NULL, '-3.335') t(s)",
+    "SELECT CAST('1.5' AS decimal(3,1)) + 1, CAST(CAST(n_nationkey AS varchar) AS decimal(4,1)) FROM nation WHERE n_nationkey > 22 ORDER BY 2",
+    "SELECT sum(CAST(CAST(l_orderkey AS varchar) || '.' || CAST(l_linenumber AS varchar) AS decimal(12,2))) FROM lineitem",
+    ...REAL_TEXTS.map((t) => `SELECT CAST(${t} AS real), TRY_CAST(${t} AS real)`),
+    ...["''", "'abc'", "' '", "'1.5.5'", "'e5'", "'nan'", "'inf'"].flatMap((t) => [`SELECT CAST(${t} AS real)`, `SELECT TRY_CAST(${t} AS real)`]),
+    "SELECT CAST(CAST(NULL AS varchar) AS real), CAST(s AS real) FROM (VALUES '0.3', NULL, '-7.25') t(s)",
+    "SELECT CAST('2024-02-29' AS date), CAST(' 2024-1-1 ' AS date), CAST('1970-01-01' AS date), TRY_CAST('2023-02-29' AS date)",
+    "SELECT CAST('2024-02-30' AS date)",
+    "SELECT CAST('2024-01-01 12:34:56.789' AS timestamp(3)), CAST('2024-01-01' AS timestamp(0))",
+    // Refused when met: Unicode digits (BigDecimal reads them), exponents, Java's suffixed and hexadecimal floats, a real beyond float's range (Java: Infinity).
+    "SELECT CAST('٣' AS decimal(3,1))",
+    "SELECT CAST('1e2' AS decimal(5,1))",
+    "SELECT CAST('1d' AS real)",
+    "SELECT CAST('1e40' AS real)",
+  ];
+}
+
 export function typesCases(): Case[] {
-  return [...charCases()].map((sql) => ({ sql }));
+  return [...charCases(), ...varcharCastCases()].map((sql) => ({ sql }));
 }
