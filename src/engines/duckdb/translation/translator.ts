@@ -15,6 +15,7 @@ import { quoteIdentifier, quoteString } from '../../../sql/quoting.js';
 import { arrayConstructor, subscript, unnestRelation } from './arrays.js';
 import { charCast, charCastTarget, charConcat, charLiteral } from './chars.js';
 import {
+  currentDate,
   currentTimestamp,
   datetimeArithmetic,
   datetimeCast,
@@ -816,9 +817,8 @@ export class Translator {
       }
       case 'session': {
         if (e.name === 'current_user') return { sql: quoteString(this.session.user), type: varchar() };
-        // DuckDB's TimeZone is the session's: its current date is the session zone's.
-        if (e.name === 'current_date') return { sql: 'current_date', type: T.date };
-        if (e.name === 'localtimestamp') return localTimestamp();
+        if (e.name === 'current_date') return currentDate(this.session.timeZone);
+        if (e.name === 'localtimestamp') return localTimestamp(this.session.timeZone);
         if (e.name === 'current_timestamp') return currentTimestamp(this.session.timeZone, e.pos);
         const value = e.name === 'current_catalog' ? this.session.catalog : this.session.catalog === undefined ? undefined : this.session.schema;
         return { sql: value === undefined ? 'CAST(NULL AS VARCHAR)' : quoteString(value), type: varchar() };
