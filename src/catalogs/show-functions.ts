@@ -8,12 +8,13 @@
  */
 import { FUNCTION_TABLE } from '../engines/duckdb/translation/function-table.js';
 import type { Typed } from '../engines/duckdb/translation/functions.js';
+import { JSON_FUNCTIONS } from '../engines/duckdb/translation/json.js';
 import { T, decimal, parseTypeName, sameType, varchar, type TrinoType } from '../engines/duckdb/translation/types.js';
 import type { MetadataColumn, Row } from './metadata-tables.js';
 import { TRINO_FUNCTION_ROWS, type TrinoFunctionRow } from './trino-function-rows.js';
 
-/** Functions the mapping accepts by type but refuses for some values at run time (upper of 'ß'). */
-const REFUSED_FOR_SOME_VALUES = new Set(['upper']);
+/** Functions the mapping accepts by type but refuses for some values at run time (upper of 'ß', the JSON functions of text that is not strict JSON). */
+const REFUSED_FOR_SOME_VALUES = new Set(['upper', ...Object.keys(JSON_FUNCTIONS)]);
 
 /** The columns of Trino's rewrite of SHOW FUNCTIONS, before they are renamed. */
 export const FUNCTION_COLUMNS: readonly MetadataColumn[] = [

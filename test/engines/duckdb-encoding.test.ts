@@ -195,6 +195,9 @@ describe('DuckDB value formatting', () => {
     assert.equal(formatDouble(5e-324), '5e-324');
     assert.equal(formatReal(Math.fround(0.3)), '0.3');
     assert.equal(formatReal(Math.fround(1 / 3)), '0.33333334');
+    // Java's Float.toString prints at least two digits: the smallest subnormal float is 1.4E-45.
+    assert.equal(formatReal(Math.fround(1.4e-45)), '1.4e-45');
+    assert.equal(formatReal(Math.fround(3e-45)), '2.8e-45');
     assert.equal(formatDecimal(-7n, 3), '"-0.007"');
     assert.equal(formatDecimal(0n, 2), '"0.00"');
   });

@@ -180,6 +180,11 @@ describe('DuckDB engine', () => {
       await fails(engine, `SELECT TIMESTAMP '2001-01-01 00:00:00 Etc/GMT+5'`, ErrorCodes.NOT_SUPPORTED, { timeZone: 'Asia/Tokyo' });
       assert.equal((await run(engine, 'SELECT 1', { timeZone: '-05:00' })).rowsJson, '[1]');
       await fails(engine, 'SELECT 1', ErrorCodes.GENERIC_USER_ERROR, { timeZone: 'Mars/Olympus' });
+      // Offsets ICU has no zone for: the session clock is computed from the offset.
+      const sessionClock = "SELECT current_timezone(), CAST(current_timestamp AS date) = current_date, CAST(current_timestamp AS timestamp(3)) = localtimestamp";
+      assert.equal((await run(engine, sessionClock, { timeZone: '+05:30' })).rowsJson, '["+05:30",true,true]');
+      assert.equal((await run(engine, sessionClock, { timeZone: '-09:30' })).rowsJson, '["-09:30",true,true]');
+      await fails(engine, 'SELECT 1', ErrorCodes.GENERIC_USER_ERROR, { timeZone: '+25:30' });
     });
 
     test('resolve names against the session catalog and schema', async () => {

@@ -46,6 +46,8 @@ test("the issue's statements answer as Trino does", async () => {
     ['SELECT 1e0 / 0, nan() = nan()', ['_col0 double', '_col1 boolean'], '["Infinity",false]'],
     ["SELECT X'ff', X'00 fF' || X'', to_hex(X'00ff1a'), md5(X'00ff')", ['_col0 varbinary', '_col1 varbinary', '_col2 varchar', '_col3 varbinary'], '["/w==","AP8=","00FF1A","0H0076xjKAB61nx+CpheAA=="]'],
     ['SELECT avg(CAST(n_nationkey AS decimal(10,2))) FROM nation', ['_col0 decimal(10, 2)'], '["12.00"]'],
+    ["SELECT json_extract_scalar('{\"a\":[1,\"x\"]}', '$.a[1]'), json_array_length('[1,2]'), json_size('{\"a\":{}}', '$.a')", ['_col0 varchar(13)', '_col1 bigint', '_col2 bigint'], '["x",2,0]'],
+    ["SELECT CAST('x' AS char(3)), CHAR 'a ' || CHAR 'b', CHAR 'a' = CHAR 'a  ', CHAR 'a' = 'a ', length(CAST('ü' AS char(4)))", ['_col0 char(3)', '_col1 char(3)', '_col2 boolean', '_col3 boolean', '_col4 bigint'], '["x  ","a b",true,false,4]'],
     ["SELECT avg(x) FROM (VALUES 1.5, 2.25, -0.75, 1.5) t(x)", ['_col0 decimal(3, 2)'], '["1.13"]'],
     [
       "SELECT regexp_like('ab\n', 'b$'), regexp_like('a\nb', 'a.b'), regexp_extract('abc', 'z'), regexp_replace('abcabc', '[bc]+', 'XY')",
@@ -82,7 +84,8 @@ test("the issue's statements the engine cannot answer as Trino does are refused,
     ["SELECT DATE '9999-12-31' + INTERVAL '1' MONTH", 'line 1:26: Date arithmetic with a result outside the years 1 to 9999'],
     ["CREATE TABLE demo.tpch.iv AS SELECT INTERVAL '1' MONTH AS c", 'line 1:1: Column c of type interval year to month'],
     ["SELECT TIMESTAMP '2024-01-01 00:00 Etc/GMT+5'", 'line 1:8: TIMESTAMP literal with the zone Etc/GMT+5'],
-    ["SELECT CAST('x' AS char(3))", 'line 1:8: CAST to char(3)'],
+    ["SELECT CHAR 'a' LIKE 'a'", 'line 1:8: LIKE on char'],
+    ["CREATE TABLE demo.tpch.ch AS SELECT CHAR 'a' AS c", 'line 1:1: Column c of type char(1)'],
     ['SELECT avg(CAST(n_nationkey AS decimal(20,2))) FROM nation', 'line 1:8: Function avg(decimal(20, 2))'],
     ['SELECT approx_distinct(n_name) FROM nation', 'line 1:8: Function approx_distinct'],
     ["SELECT regexp_like('abc', '\\d')", 'line 1:8: Function regexp_like(varchar(3), varchar(2))'],
@@ -117,6 +120,10 @@ test('failures while running never show DuckDB text', async () => {
     ['SELECT sum(x) FROM (VALUES 9223372036854775807, 1) t(x)', 'NUMERIC_VALUE_OUT_OF_RANGE'],
     ['SELECT (SELECT n_name FROM nation)', 'SUBQUERY_MULTIPLE_ROWS'],
     ['SELECT CAST(nan() AS integer)', 'INVALID_CAST_ARGUMENT'],
+    ["SELECT CAST('100' AS decimal(3,1))", 'INVALID_CAST_ARGUMENT'],
+    ["SELECT CAST(' 1.5' AS decimal(3,1))", 'INVALID_CAST_ARGUMENT'],
+    ["SELECT CAST('x' AS real)", 'INVALID_CAST_ARGUMENT'],
+    ["SELECT json_array_length('[1,]')", 'NOT_SUPPORTED'],
   ] as const) {
     const result = await run(sql);
     assert.ok('error' in result, sql);

@@ -83,13 +83,18 @@ export interface ExecutionOptions {
   onClose: () => void;
 }
 
-/** Trino's zone ids are IANA names or UTC offsets; ICU knows the names and whole-hour offsets as Etc/GMT∓h. */
+/**
+ * Trino's zone ids are IANA names or UTC offsets; ICU knows the names and whole-hour offsets as
+ * Etc/GMT∓h. It has no zone for other offsets (+05:30): DuckDB then runs in UTC, and the
+ * translation computes the session's clock from the offset itself (datetime.ts).
+ */
 function icuTimeZone(zone: string): string {
   if (zone === 'Z') return 'UTC';
-  const offset = /^([+-])(\d{2}):00$/.exec(zone);
-  if (!offset) return zone;
+  const offset = /^([+-])(\d{2}):(\d{2})$/.exec(zone);
+  // Not an offset, or not one Trino takes (DuckDB then refuses it too).
+  if (!offset || Number(offset[2]) > 14 || Number(offset[3]) > 59) return zone;
   const hours = Number(offset[2]);
-  if (hours === 0) return 'UTC';
+  if (hours === 0 || offset[3] !== '00') return 'UTC';
   return `Etc/GMT${offset[1] === '+' ? '-' : '+'}${hours}`;
 }
 

@@ -13,10 +13,14 @@ export function formatDouble(x: number): string {
   return s.includes('.') || s.includes('e') ? s : `${s}.0`;
 }
 
-/** A REAL arrives widened to a double; print the shortest decimal that reads back as the same float. */
+/**
+ * A REAL arrives widened to a double; print the shortest decimal of at least two digits that
+ * reads back as the same float, as Java's Float.toString does (the smallest subnormal is 1.4E-45,
+ * not 1E-45, which reads back as another double).
+ */
 export function formatReal(x: number): string {
   if (!Number.isFinite(x) || x === 0) return formatDouble(x);
-  for (let digits = 1; digits < 9; digits++) {
+  for (let digits = 2; digits < 9; digits++) {
     const shorter = Number(x.toPrecision(digits));
     if (Math.fround(shorter) === x) return formatDouble(shorter);
   }

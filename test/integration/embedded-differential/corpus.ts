@@ -10,6 +10,7 @@ import { datetimeCases } from './datetime-corpus.js';
 import { ARRAY_FUNCTION_ARGUMENTS, shapesCorpus } from './shapes-corpus.js';
 import { NESTED_ARRAY_FUNCTION_ARGUMENTS, arraysCorpus } from './arrays-corpus.js';
 import { TPCH_QUERIES } from './tpch-queries.js';
+import { typesCases } from './types-corpus.js';
 
 export interface Case {
   sql: string;
@@ -481,5 +482,6 @@ export function corpus(): Case[] {
     ...shapesCorpus(),
     ...datetimeCases(),
     ...arraysCorpus(),
+    ...typesCases(),
   ];
 }

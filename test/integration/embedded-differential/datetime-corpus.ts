@@ -200,7 +200,7 @@ function tables(): string[] {
 
 /** The session's clock, compared by type and consistency under several session zones. */
 function session(): Case[] {
-  const zones = [undefined, 'UTC', 'America/New_York', 'Asia/Kathmandu', 'Pacific/Kiritimati', '+05:00', '-08:00'];
+  const zones = [undefined, 'UTC', 'America/New_York', 'Asia/Kathmandu', 'Pacific/Kiritimati', '+05:00', '-08:00', '+05:30', '-09:30', '+05:45'];
   return zones.flatMap((zone) => {
     const headers = { ...PARAMETRIC, ...(zone === undefined ? {} : { 'X-Trino-Time-Zone': zone }) };
     return [

@@ -11,7 +11,7 @@
  */
 import { ErrorCodes, QueryFailure } from '../../../protocol/errors.js';
 import { quoteString } from '../../../sql/quoting.js';
-import { DATE_FIELDS, cast, raise, strftimeFormat, type FunctionMapping, type Typed } from './functions.js';
+import { DATE_FIELDS, cast, extendMappings, raise, strftimeFormat, type FunctionMapping, type Typed } from './functions.js';
 import { notSupported, type Literal, type Pos } from './syntax.js';
 import { T, isInteger, isNumeric, typeMismatch, typeName, varchar, type TrinoType } from './types.js';
 
@@ -390,9 +390,29 @@ export function extractField(field: string, arg: Typed, pos: Pos): { sql: string
   return { sql: `CAST(${part}(${arg.sql}) AS BIGINT)`, type: T.bigint };
 }
 
-/** `localtimestamp`: the session zone's wall clock (DuckDB's TimeZone is the session's), as timestamp(3). */
-export function localTimestamp(): { sql: string; type: TrinoType } {
-  return { sql: roundTimestamp('CAST(current_localtimestamp() AS TIMESTAMP)', MAX_PRECISION, 3), type: timestamp(3) };
+/**
+ * The session's zone when the client set a fixed one (UTC, ±hh:mm): its wall clock is computed
+ * here, as ICU (so DuckDB's TimeZone) has no zone for an offset of other than whole hours.
+ */
+function fixedSessionZone(timeZone: string | undefined): string | undefined {
+  const zone = timeZone === undefined ? undefined : zoneName(timeZone);
+  return zone !== undefined && fixedOffset(zone) !== undefined ? zone : undefined;
+}
+
+/** The session zone's wall clock: computed for a fixed zone, else DuckDB's (whose TimeZone is the session's). */
+function sessionWallClock(timeZone: string | undefined): string {
+  const fixed = fixedSessionZone(timeZone);
+  return fixed === undefined ? 'CAST(current_localtimestamp() AS TIMESTAMP)' : localTime('get_current_timestamp()', fixed);
+}
+
+/** `localtimestamp`: the session zone's wall clock, as timestamp(3). */
+export function localTimestamp(timeZone: string | undefined): { sql: string; type: TrinoType } {
+  return { sql: roundTimestamp(sessionWallClock(timeZone), MAX_PRECISION, 3), type: timestamp(3) };
+}
+
+/** `current_date`: the session zone's date. */
+export function currentDate(timeZone: string | undefined): { sql: string; type: TrinoType } {
+  return { sql: `CAST(${sessionWallClock(timeZone)} AS DATE)`, type: T.date };
 }
 
 /** The session's zone as Trino names it: the client's, or else the gateway's own (DuckDB's default TimeZone). */
@@ -422,6 +442,8 @@ function literalZone(t: Typed | undefined, pos: Pos): string | undefined {
 export function zonedCall(name: string, args: Typed[], timeZone: string | undefined, pos: Pos): { sql: string; type: TrinoType } | undefined {
   const [x, zoneArgument, ...rest] = args;
   if (name === 'now' && args.length === 0) return currentTimestamp(timeZone, pos);
+  const fixedZone = name === 'current_timezone' && args.length === 0 ? fixedSessionZone(timeZone) : undefined;
+  if (fixedZone !== undefined) return { sql: quoteString(fixedZone), type: varchar() };
   // A timestamp where Trino takes one with a zone is placed in the session's zone; exactly only for a fixed zone (no DST).
   const sessionOffset = x && isTimestamp(x.type) && (name === 'to_unixtime' || name === 'at_timezone') ? fixedOffset(sessionZone(timeZone, pos)) : undefined;
   if (sessionOffset !== undefined && x && isTimestamp(x.type)) {
@@ -696,12 +718,5 @@ export const DATETIME_FUNCTION_NAMES: readonly string[] = Object.keys(DATETIME_F
 
 /** The function table with the date/time mappings: a function with both tries the timestamp form first. */
 export function withDatetime(base: Record<string, FunctionMapping>): Record<string, FunctionMapping> {
-  const table = { ...base };
-  for (const [name, mapping] of Object.entries(DATETIME_FUNCTIONS)) {
-    const other = Object.hasOwn(base, name) ? base[name] : undefined;
-    table[name] = other
-      ? { kind: other.kind, signatures: `${other.signatures}; ${mapping.signatures}`, translate: (args, over) => mapping.translate(args, over) ?? other.translate(args, over) }
-      : mapping;
-  }
-  return table;
+  return extendMappings(base, DATETIME_FUNCTIONS);
 }

@@ -52,6 +52,9 @@ export function cast(t: Typed, to: TrinoType): string {
   if (t.type.k === 'unknown') return `CAST(NULL AS ${duckType(to)})`;
   // DuckDB places a local time in a DST overlap at the later instant, Trino at the earlier: refused when met.
   if (to.k === 'timestampTz' && t.type.k !== 'timestampTz') return raise('NOT_SUPPORTED', 'Comparing or combining a timestamp or date with a timestamp with time zone is not supported by the embedded engine');
+  // A char is held padded to its length: a longer char pads further, a varchar drops the padding (Trino's coercions).
+  if (t.type.k === 'char' && to.k === 'char') return t.type.length === to.length ? t.sql : `rpad(${t.sql}, ${to.length}, ' ')`;
+  if (t.type.k === 'char' && to.k === 'varchar') return `rtrim(${t.sql}, ' ')`;
   if (duckType(t.type) === duckType(to)) return t.sql;
   return `CAST(${t.sql} AS ${duckType(to)})`;
 }
@@ -591,3 +594,19 @@ export const TRINO_REJECTS: Readonly<Record<string, (types: TrinoType[]) => bool
   sequence: (types) => types.some((t) => !(isInteger(t) || ['unknown', 'date', 'timestamp', 'timestampTz', 'intervalDayToSecond', 'intervalYearToMonth'].includes(t.k))),
   array_agg: (types) => types.length !== 1,
 };
+
+/**
+ * A table with more mappings: one of a name already in it is tried first, then the earlier one
+ * (the signatures of both listed), as the date/time, char and JSON modules extend `length` or
+ * `year` to their types.
+ */
+export function extendMappings(base: Record<string, FunctionMapping>, more: Record<string, FunctionMapping>): Record<string, FunctionMapping> {
+  const table = { ...base };
+  for (const [name, mapping] of Object.entries(more)) {
+    const other = Object.hasOwn(base, name) ? base[name] : undefined;
+    table[name] = other
+      ? { kind: other.kind, signatures: `${other.signatures}; ${mapping.signatures}`, translate: (args, over) => mapping.translate(args, over) ?? other.translate(args, over) }
+      : mapping;
+  }
+  return table;
+}

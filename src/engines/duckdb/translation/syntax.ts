@@ -929,7 +929,7 @@ class TranslationParser {
     if (TYPED_LITERALS.has(w) && this.peek(1).kind === 'string') {
       this.next();
       const value = this.next().value;
-      if (w === 'DATE' || w === 'TIMESTAMP' || w === 'TIME' || w === 'DECIMAL' || INTEGER_LITERALS.has(w)) return lit({ k: 'typed', type: w.toLowerCase(), value });
+      if (w === 'DATE' || w === 'TIMESTAMP' || w === 'TIME' || w === 'DECIMAL' || INTEGER_LITERALS.has(w) || w === 'CHAR') return lit({ k: 'typed', type: w.toLowerCase(), value });
       throw notSupported(`${w} literal`, pos);
     }
     if (w === 'INTERVAL') return this.interval();

@@ -13,7 +13,9 @@ import type { OutputColumn } from '../../local-engine.js';
 import { ErrorCodes, QueryFailure } from '../../../protocol/errors.js';
 import { quoteIdentifier, quoteString } from '../../../sql/quoting.js';
 import { arrayConstructor, subscript, unnestRelation } from './arrays.js';
+import { charCast, charCastTarget, charConcat, charLiteral } from './chars.js';
 import {
+  currentDate,
   currentTimestamp,
   datetimeArithmetic,
   datetimeCast,
@@ -254,7 +256,7 @@ const BIGINT_MAX = 9223372036854775807n;
 const ARITHMETIC = new Set(['+', '-', '*', '/', '%']);
 
 /** Types held in DuckDB in a form a table or view column would not report as Trino's type (months, milliseconds, timestamp precisions), and arrays, not modelled as columns. */
-const WITHOUT_COLUMNS = new Set<TrinoType['k']>(['intervalYearToMonth', 'intervalDayToSecond', 'timestamp', 'time', 'array']);
+const WITHOUT_COLUMNS = new Set<TrinoType['k']>(['intervalYearToMonth', 'intervalDayToSecond', 'timestamp', 'time', 'array', 'char']);
 
 export class Translator {
   private aliases = 0;
@@ -350,6 +352,7 @@ export class Translator {
   private assignment(v: Typed, to: TrinoType, pos: Pos): string | undefined {
     const from = v.type;
     if (from.k === 'unknown') return `CAST(NULL AS ${duckType(to)})`;
+    if (from.k === 'char') throw notSupported('Writing a char value', pos);
     if (isNumeric(from) && isNumeric(to)) return sameType(from, to) ? v.sql : this.castExpr(v, typeName(to), false, pos).sql;
     if (from.k === 'varchar' && to.k === 'varchar') {
       if (to.length === undefined || (from.length !== undefined && from.length <= to.length)) return v.sql;
@@ -822,9 +825,8 @@ export class Translator {
       }
       case 'session': {
         if (e.name === 'current_user') return { sql: quoteString(this.session.user), type: varchar() };
-        // DuckDB's TimeZone is the session's: its current date is the session zone's.
-        if (e.name === 'current_date') return { sql: 'current_date', type: T.date };
-        if (e.name === 'localtimestamp') return localTimestamp();
+        if (e.name === 'current_date') return currentDate(this.session.timeZone);
+        if (e.name === 'localtimestamp') return localTimestamp(this.session.timeZone);
         if (e.name === 'current_timestamp') return currentTimestamp(this.session.timeZone, e.pos);
         const value = e.name === 'current_catalog' ? this.session.catalog : this.session.catalog === undefined ? undefined : this.session.schema;
         return { sql: value === undefined ? 'CAST(NULL AS VARCHAR)' : quoteString(value), type: varchar() };
@@ -904,6 +906,8 @@ export class Translator {
         const arg = this.expr(e.arg, scope);
         const pattern = this.expr(e.pattern, scope);
         for (const [v, pos] of [[arg, e.arg.pos], [pattern, e.pattern.pos]] as const) {
+          // Trino's LIKE of a char reads its padding, which the varchar coercion here would drop.
+          if (v.type.k === 'char') throw notSupported('LIKE on char', pos);
           if (v.type.k !== 'varchar' && v.type.k !== 'unknown') throw typeMismatch(`Left side of LIKE expression must evaluate to a varchar (actual: ${typeName(v.type)})`, pos);
         }
         const p = e.pattern;
@@ -992,6 +996,7 @@ export class Translator {
           return this.decimalLiteral(text, pos);
         }
         if (lit.type === 'date') return this.dateLiteral(lit.value, pos);
+        if (lit.type === 'char') return charLiteral(lit.value, pos);
         if (lit.type === 'timestamp') return timestampLiteral(lit.value, pos);
         if (lit.type === 'time') return timeLiteral(lit.value, pos);
         return this.integerLiteral(lit.type, lit.value, pos);
@@ -1156,12 +1161,14 @@ export class Translator {
       if (a.type.k !== b.type.k) throw notSupported(`|| on ${typeName(a.type)} and ${typeName(b.type)}`, pos);
       return { sql: `(${a.sql} || ${b.sql})`, type: T.varbinary };
     }
+    const chars = charConcat(a, b, pos);
+    if (chars) return chars;
     // Trino has no concatenation of numbers, dates, booleans or intervals (nor an implicit cast of them to varchar).
     if ([a, b].some((v) => isNumeric(v.type) || ['date', 'boolean', 'intervalYearToMonth'].includes(v.type.k))) {
       throw failure('FUNCTION_NOT_FOUND', `Unexpected parameters (${typeName(a.type)}, ${typeName(b.type)}) for function concat`, pos);
     }
-    for (const v of [a, b]) if (v.type.k !== 'varchar' && v.type.k !== 'unknown') throw notSupported(`|| on ${typeName(v.type)}`, pos);
-    // Trino types || as an unbounded varchar.
+    for (const v of [a, b]) if (!['varchar', 'char', 'unknown'].includes(v.type.k)) throw notSupported(`|| on ${typeName(v.type)}`, pos);
+    // Trino types || as an unbounded varchar (a char converted to varchar, without its padding).
     return { sql: `(${cast(a, T.varchar)} || ${cast(b, T.varchar)})`, type: varchar() };
   }
 
@@ -1198,7 +1205,7 @@ export class Translator {
   }
 
   private castExpr(arg: Typed, target: string, safe: boolean, pos: Pos): { sql: string; type: TrinoType } {
-    const to = parseTypeName(target) ?? zonedCastTarget(target);
+    const to = parseTypeName(target) ?? zonedCastTarget(target) ?? charCastTarget(target, pos);
     if (!to) throw notSupported(`CAST to ${target}`, pos);
     const from = arg.type;
     const fn = safe ? 'TRY_CAST' : 'CAST';
@@ -1206,6 +1213,8 @@ export class Translator {
     if (!hasTrinoCast(from, to)) throw typeMismatch(`Cannot cast ${typeName(from)} to ${typeName(to)}`, pos);
     const datetime = datetimeCast(arg, to, safe, pos);
     if (datetime) return datetime;
+    const chars = charCast(arg, to, pos);
+    if (chars) return chars;
     // Trino's casts between booleans and the other numbers: true is 1, a number is true when not 0 (NaN too).
     if (from.k === 'boolean' && (to.k === 'double' || to.k === 'decimal')) return { sql: `${fn}(CAST(${arg.sql} AS INTEGER) AS ${duckType(to)})`, type: to };
     if (to.k === 'boolean' && from.k === 'decimal') return { sql: `(${arg.sql} <> 0)`, type: to };

@@ -29,7 +29,9 @@ export type TrinoType =
    * carries a zone, which the translator knows statically: `zone` names it, undefined when values
    * of several zones meet (such a column is not shown).
    */
-  | { k: 'timestampTz'; p: number; zone: string | undefined };
+  | { k: 'timestampTz'; p: number; zone: string | undefined }
+  /** `char(n)`, held as a DuckDB VARCHAR padded with spaces to n code points, as Trino shows it (chars.ts). */
+  | { k: 'char'; length: number };
 
 export const T = {
   tinyint: { k: 'tinyint' },
@@ -90,6 +92,7 @@ export function typeName(t: TrinoType): string {
   if (t.k === 'intervalDayToSecond') return 'interval day to second';
   if (t.k === 'timestamp' || t.k === 'time') return `${t.k}(${t.p})`;
   if (t.k === 'timestampTz') return `timestamp(${t.p}) with time zone`;
+  if (t.k === 'char') return `char(${t.length})`;
   return t.k;
 }
 
@@ -104,6 +107,7 @@ export function duckType(t: TrinoType): string {
     case 'decimal':
       return `DECIMAL(${t.p},${t.s})`;
     case 'varchar':
+    case 'char':
       return 'VARCHAR';
     case 'real':
       return 'FLOAT';
@@ -184,6 +188,12 @@ export function commonType(a: TrinoType, b: TrinoType): TrinoType | undefined {
     return { k: 'timestampTz', p: Math.max(pa, pb), zone: a.k === 'timestampTz' && b.k === 'timestampTz' && a.zone === b.zone ? a.zone : undefined };
   }
   if (a.k === 'carried' || b.k === 'carried') return sameType(a, b) ? a : undefined;
+  // Of two chars the longer; a char meeting a varchar becomes a varchar of its length (Trino's coercion, which drops the padding).
+  if (a.k === 'char' && b.k === 'char') return a.length >= b.length ? a : b;
+  if (a.k === 'char' || b.k === 'char') {
+    const asVarchar = (t: TrinoType): TrinoType => (t.k === 'char' ? varchar(t.length) : t);
+    return commonType(asVarchar(a), asVarchar(b));
+  }
   if (a.k === 'array' || b.k === 'array') {
     const element = a.k === 'array' && b.k === 'array' ? commonType(a.element, b.element) : undefined;
     return element && { k: 'array', element };
