@@ -100,12 +100,19 @@ test('SHOW FUNCTIONS LIKE ... ESCAPE keeps the rows Trino keeps', async () => {
   }
 });
 
-/** A value of each argument type the listing names (type variables: bigint; varchar(x): a varchar). */
+/**
+ * A value of each argument type the listing names (type variables: bigint; varchar(x): a date's text, which
+ * from_iso8601_date reads too; timestamp(p) and time(p): precision 3; array(E): of bigint).
+ */
 function argument(type: string): string {
   if (/^[A-Z]$/.test(type)) return 'CAST(1 AS bigint)';
-  if (/^varchar\([a-z]\)$/.test(type)) return "CAST('abc' AS varchar(5))";
+  if (/^varchar\([a-z]\)$/.test(type)) return "CAST('2020-05-17' AS varchar(12))";
   if (/^decimal\([a-z],[a-z]\)$/.test(type)) return "DECIMAL '12.34'";
   if (type === 'varchar(1)') return "'a'";
+  if (type === 'timestamp(p)') return "TIMESTAMP '2020-05-17 10:11:12.345'";
+  if (type === 'time(p)') return "TIME '10:11:12.345'";
+  if (/^array\([A-Z]\)$/.test(type)) return 'ARRAY[CAST(3 AS bigint), 4]';
+  if (type === 'bigint') return 'CAST(1 AS bigint)';
   return `CAST(NULL AS ${type})`;
 }
 
