@@ -65,6 +65,7 @@ import {
   tableOf,
   type SessionNames,
 } from './show-statements.js';
+import { showCreateViewText } from '../engines/duckdb/view-text.js';
 
 /** The session's names, and its user (current_user in a query over metadata). */
 interface MetadataSession extends SessionNames {
@@ -170,11 +171,15 @@ export class MetadataService {
         if (!(await embeddedHere(catalog))) return undefined;
         return this.deferred(async () => {
           const description = await this.tableDescription(catalog, schema, table, visible);
+          // A view the gateway created keeps the text Trino would store; DuckDB's own views have none.
+          if (statement.kind === 'showCreateView' && description.kind === 'VIEW' && description.viewDefinition !== null) {
+            return single('Create View', showCreateViewText(`${catalog}.${schema}.${table}`, description.viewDefinition));
+          }
           if (statement.kind !== 'showCreateTable' || description.kind !== 'TABLE') {
             throw new QueryFailure(
               ErrorCodes.NOT_SUPPORTED,
               `${statement.kind === 'showCreateTable' ? 'SHOW CREATE TABLE' : statement.kind === 'showCreateView' ? 'SHOW CREATE VIEW' : 'SHOW CREATE MATERIALIZED VIEW'} of ${catalog}.${schema}.${table} is not supported: ` +
-                (description.kind === 'VIEW' ? "the embedded engine's view definitions are DuckDB SQL, not Trino SQL" : 'it is a table'),
+                (description.kind === 'VIEW' ? 'the view was not created through the gateway, or its Trino text could not be kept exactly; its DuckDB SQL is not Trino SQL' : 'it is a table'),
             );
           }
           return single('Create Table', showCreateTableText(catalog, description));

@@ -15,6 +15,7 @@ import { quoteIdentifier, quoteString } from '../../sql/quoting.js';
 import { refusal } from './sql-text.js';
 import { QueryTranslator } from './translation/index.js';
 import { trinoMetadataType } from './type-names.js';
+import { trinoViewText, viewTextComment, viewTextOf } from './view-text.js';
 import type { CatalogDescription, TableDescription } from '../../catalogs/model.js';
 
 export interface DuckDbCatalog {
@@ -163,11 +164,13 @@ export class DuckDbEngine implements LocalEngine {
     if (signal.aborted) throw canceledFailure();
     const connection = await instance.connect();
     const onAbort = (): void => execution.cancel();
-    const execution: DuckDbExecution = new DuckDbExecution(connection, { ...statement, sql: translation.sql, parameters: [] }, {
+    const keptText = translation.updateType === 'CREATE VIEW' ? this.viewTextStatement(statement, translation.sql) : undefined;
+    const execution: DuckDbExecution = new DuckDbExecution(connection, { ...statement, sql: keptText ?? translation.sql, parameters: [] }, {
       redactions: this.redactions,
       translated: true,
       columns: translation.columns,
-      before: translation.before,
+      // The view is created, then given its Trino text, in one transaction.
+      before: keptText === undefined ? translation.before : [...(translation.before ?? []), translation.sql],
       updateType: translation.updateType,
       onClose: () => {
         signal.removeEventListener('abort', onAbort);
@@ -180,6 +183,14 @@ export class DuckDbEngine implements LocalEngine {
     if (signal.aborted) execution.cancel();
     await execution.start();
     return execution;
+  }
+
+  /** COMMENT ON VIEW keeping the Trino text of a view the gateway creates, when the text can be written exactly. */
+  private viewTextStatement(statement: LocalStatement, createSql: string): string | undefined {
+    if (statement.parameters.length > 0) return undefined;
+    const name = /^CREATE (?:OR REPLACE )?VIEW ((?:"(?:[^"]|"")*"\.){2}"(?:[^"]|"")*") AS /.exec(createSql)?.[1];
+    const text = trinoViewText(statement.sql);
+    return name === undefined || text === undefined ? undefined : `COMMENT ON VIEW ${name} IS ${quoteString(viewTextComment(text))}`;
   }
 
   async describeOutput(sql: string, parameters: number, session: DescribeSession): Promise<OutputColumn[]> {
@@ -332,7 +343,10 @@ export class DuckDbEngine implements LocalEngine {
             return { name: column.toLowerCase(), type, nullable: info?.nullable ?? true, comment: info?.comment ?? null };
           });
           prepared.destroySync();
-          tables.push({ schema: schema!.toLowerCase(), name: name!.toLowerCase(), kind: sql === null ? 'TABLE' : 'VIEW', comment: comment ?? null, viewDefinition: sql ?? null, columns });
+          // A view's definition is the Trino text the gateway kept for it; DuckDB's own SQL is not Trino's.
+          const viewText = viewTextOf(comment);
+          const kind = sql === null ? 'TABLE' : 'VIEW';
+          tables.push({ schema: schema!.toLowerCase(), name: name!.toLowerCase(), kind, comment: viewText === undefined ? (comment ?? null) : null, viewDefinition: kind === 'VIEW' ? (viewText ?? null) : null, columns });
         }
         const names = schemas.filter(([d, s]) => d === database && (s !== 'main' || tables.some((t) => t.schema === 'main'))).map(([, s]) => s!.toLowerCase());
         catalogs.push({ name: database!.toLowerCase(), connector: 'duckdb', schemas: names, tables });
