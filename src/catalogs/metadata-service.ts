@@ -246,11 +246,17 @@ export class MetadataService {
           if (text === undefined) throw new QueryFailure(ErrorCodes.NOT_FOUND, `Prepared statement not found: ${name}`);
           const parameters = parameterMarkers(text).length;
           const { evaluateOverRows } = await import('./scratch.js');
-          // Trino infers each parameter's type from where it stands; the gateway does not.
-          if (kind === 'describeInput' && parameters > 0) throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, 'DESCRIBE INPUT of a statement with parameters is not supported on the embedded engine');
           const catalogs = tableReferences(text).map((ref) => resolve(ref.parts, names)?.catalog);
           const backend = catalogs[0] === undefined ? this.backends.find((b) => b.describeOutput !== undefined) : await this.embeddedBackendOf(catalogs[0]);
           if (backend?.describeOutput === undefined) throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, `DESCRIBE ${kind === 'describeInput' ? 'INPUT' : 'OUTPUT'} is not supported by this engine`);
+          if (kind === 'describeInput' && parameters > 0) {
+            // Trino infers each parameter's type from where it stands (positions the engine cannot infer are refused).
+            if (backend.describeInput === undefined) throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, 'DESCRIBE INPUT of a statement with parameters is not supported by this engine');
+            const rows = (await backend.describeInput(text, parameters, names)).map((type, position) => [position, type]);
+            const execution = await evaluateOverRows('SELECT * FROM p', [{ name: 'p', columns: INPUT_COLUMNS, rows }], new AbortController().signal);
+            // As Trino types them: the position an integer, the type a varchar as long as the longest.
+            return withColumns(execution, [column('Position', 'integer'), column('Type', `varchar(${longest(rows.map((r) => String(r[1])))})`)]);
+          }
           // Described or not, the statement is analyzed as Trino analyzes it (a missing table fails DESCRIBE INPUT too).
           const described = await backend.describeOutput(text, parameters, names);
           if (kind === 'describeInput') return evaluateOverRows('SELECT * FROM p', [{ name: 'p', columns: INPUT_COLUMNS, rows: [] }], new AbortController().signal);
@@ -606,7 +612,7 @@ function longest(names: string[]): number {
   return names.reduce((n, s) => Math.max(n, [...s].length), 0);
 }
 
-/** DESCRIBE INPUT's columns with no parameter to describe (Trino then types them so). */
+/** DESCRIBE INPUT's columns (with no parameter to describe, Trino types them so). */
 const INPUT_COLUMNS: readonly MetadataColumn[] = [
   { name: 'Position', type: 'bigint' },
   { name: 'Type', type: 'varchar' },

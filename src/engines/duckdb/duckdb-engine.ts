@@ -14,6 +14,7 @@ import { DuckDbExecution } from './execution.js';
 import { quoteIdentifier, quoteString } from '../../sql/quoting.js';
 import { refusal } from './sql-text.js';
 import { QueryTranslator } from './translation/index.js';
+import { parameterTypes, withCountParameters } from './parameter-types.js';
 import { trinoMetadataType } from './type-names.js';
 import { trinoViewText, viewTextComment, viewTextOf } from './view-text.js';
 import type { CatalogDescription, TableDescription } from '../../catalogs/model.js';
@@ -196,10 +197,18 @@ export class DuckDbEngine implements LocalEngine {
   async describeOutput(sql: string, parameters: number, session: DescribeSession): Promise<OutputColumn[]> {
     const refused = refusal(sql);
     if (refused !== undefined) throw refused;
-    // A parameter's type does not change the output's unless it is output itself, where Trino calls it `unknown`, as NULL is.
-    const translation = await this.translator.translate(sql, Array.from({ length: parameters }, () => 'NULL'), session);
+    // A parameter's type does not change the output's unless it is output itself, where Trino calls it `unknown`, as NULL is;
+    // the count of a LIMIT or OFFSET changes no type either.
+    const { sql: analyzed, counts } = withCountParameters(sql);
+    const translation = await this.translator.translate(analyzed, Array.from({ length: parameters - counts.size }, () => 'NULL'), session);
     if (translation.columns === undefined || translation.writes === true) throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, 'DESCRIBE OUTPUT of a statement other than a query is not supported on the embedded engine');
     return translation.columns;
+  }
+
+  /** DESCRIBE INPUT: each parameter's type as Trino infers it from where it stands (parameter-types.ts), after the statement is analyzed as DESCRIBE OUTPUT analyzes it. */
+  async describeInput(sql: string, parameters: number, session: DescribeSession): Promise<string[]> {
+    await this.describeOutput(sql, parameters, session);
+    return parameterTypes(sql, parameters, session, (catalog, schema, table) => this.columnsOf(catalog, schema, table));
   }
 
   /**
