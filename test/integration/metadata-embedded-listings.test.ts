@@ -292,6 +292,7 @@ const QUERIES = [
   'SELECT n_name FROM nation WHERE n_nationkey = ANY (SELECT ?)',
   'SELECT x FROM (SELECT n_nationkey x FROM nation) t WHERE x = ?',
   'WITH c AS (SELECT n_nationkey k FROM nation WHERE n_regionkey = ?) SELECT k FROM c WHERE k > ?',
+  'WITH nation AS (SELECT CAST(n_nationkey AS double) n_nationkey FROM tpch_schema.nation) SELECT n_nationkey FROM nation WHERE n_nationkey = ?',
   'SELECT n_name FROM nation WHERE n_name LIKE ?',
   'SELECT n_name FROM nation WHERE n_nationkey = ? UNION ALL SELECT r_name FROM region WHERE r_regionkey = ?',
   'SELECT CASE WHEN n_nationkey = ? THEN 1 ELSE 0 END FROM nation',

@@ -13,7 +13,7 @@
  */
 import { ErrorCodes, QueryFailure } from '../../protocol/errors.js';
 import { tokenize } from '../../sql/lexer.js';
-import { parseTranslatable, type Expr, type Relation, type Spec } from './translation/syntax.js';
+import { parseTranslatable, type Expr, type Query, type Relation, type Spec } from './translation/syntax.js';
 
 const COMPARISONS = new Set(['=', '<>', '<', '>', '<=', '>=', 'IS DISTINCT FROM', 'IS NOT DISTINCT FROM']);
 /** The column reference each parameter is bound to while the statement is parsed: no query names it. */
@@ -45,12 +45,12 @@ export function withCountParameters(sql: string): { sql: string; counts: Set<num
   return { sql: text + sql.slice(from), counts };
 }
 
-/** The tables of a FROM clause by the name a column may be qualified with; undefined when a relation is not a plain table. */
-function fromTables(relations: Relation[]): Map<string, string[]> | undefined {
+/** The tables of a FROM clause by the name a column may be qualified with; undefined when a relation is not a plain table (a CTE's name among them). */
+function fromTables(relations: Relation[], cteNames: ReadonlySet<string>): Map<string, string[]> | undefined {
   const tables = new Map<string, string[]>();
   const visit = (r: Relation): boolean => {
     if (r.k === 'join') return r.using === undefined && visit(r.left) && visit(r.right);
-    if (r.k !== 'table' || r.columns !== undefined) return false;
+    if (r.k !== 'table' || r.columns !== undefined || (r.name.length === 1 && cteNames.has(r.name[0]!))) return false;
     tables.set(r.alias?.toLowerCase() ?? r.name[r.name.length - 1]!, r.name);
     return true;
   };
@@ -67,8 +67,17 @@ export async function parameterTypes(sql: string, count: number, session: { cata
   const parameter = (e: Expr | undefined): number | undefined =>
     e?.k === 'column' && e.parts.length === 1 && e.parts[0]!.startsWith(MARKER) ? Number(e.parts[0]!.slice(MARKER.length)) : undefined;
 
+  const cteNames = new Set<string>();
+  const collect = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(collect);
+    if (node === null || typeof node !== 'object') return;
+    const query = node as Partial<Query>;
+    if (Array.isArray(query.with)) for (const cte of query.with) cteNames.add(cte.name.toLowerCase());
+    Object.values(node).forEach(collect);
+  };
+  collect(statement);
   const columnType = async (column: Expr & { k: 'column' }, spec: Spec): Promise<string> => {
-    const tables = fromTables(spec.from);
+    const tables = fromTables(spec.from, cteNames);
     if (tables === undefined || column.parts.length > 2) throw refused();
     const candidates = column.parts.length === 2 ? [tables.get(column.parts[0]!)].filter((t) => t !== undefined) : [...tables.values()];
     const found: string[] = [];
