@@ -133,11 +133,11 @@ after(async () => {
   await embedded?.close();
 });
 
-/** The answer to `sql`: its rows, or its error. */
-async function answer(url: string, sql: string, session: Record<string, string>): Promise<{ error?: string; rows?: unknown[][] }> {
+/** The answer to `sql`: its columns (names and types) and rows, or its error. */
+async function answer(url: string, sql: string, session: Record<string, string>): Promise<{ error?: string; columns?: string[]; rows?: unknown[][] }> {
   const result = await runQuery(url, sql, session);
   if (result.error !== undefined) return { error: `${String(result.error.errorName)}: ${String(result.error.message)}` };
-  return { rows: JSON.parse(`[${result.rowsText}]`) as unknown[][] };
+  return { columns: result.columns!.map((c) => `${c.name} ${c.type}`), rows: JSON.parse(`[${result.rowsText}]`) as unknown[][] };
 }
 
 test('views created through the gateway show Trino’s text in SHOW CREATE VIEW and information_schema.views', { timeout: 1_800_000 }, async () => {
@@ -166,7 +166,10 @@ test('views created through the gateway show Trino’s text in SHOW CREATE VIEW 
       continue;
     }
     const swap = (value: unknown) => JSON.stringify(value).replaceAll(`memory.${SCHEMA}.`, `demo.${SCHEMA}.`).replaceAll('"memory"', '"demo"').replaceAll('tiny.', 'tpch.');
-    assert.equal(JSON.stringify(ourShow), swap(expectedShow), `SHOW CREATE VIEW of ${query}`);
+    // Trino types the column by the text's length, which the catalog's name changes: checked on Trino's, then compared after the swap.
+    const typedByLength = (show: typeof expectedShow) => ({ ...show, columns: [`Create View varchar(${[...String(show.rows?.[0]?.[0])].length})`] });
+    assert.deepEqual(expectedShow, typedByLength(expectedShow), 'Trino types Create View by its length');
+    assert.equal(JSON.stringify(ourShow), JSON.stringify(typedByLength(JSON.parse(swap(expectedShow)) as typeof expectedShow)), `SHOW CREATE VIEW of ${query}`);
     assert.equal(JSON.stringify(ourDefinition), swap(expectedDefinition), `information_schema.views of ${query}`);
     agreed++;
   }
@@ -178,14 +181,14 @@ test('a view replaced by one whose text cannot be written loses its text; the te
   const name = `demo.${SCHEMA}.replaced`;
   const create = (query: string) => answer(embedded.url, `CREATE OR REPLACE VIEW ${name} AS ${query}`, EMBEDDED_SESSION);
   assert.equal((await create('SELECT n_nationkey FROM nation')).error, undefined);
-  assert.deepEqual(await answer(embedded.url, `SHOW CREATE VIEW ${name}`, EMBEDDED_SESSION), { rows: [[`CREATE VIEW ${name} SECURITY DEFINER AS\nSELECT n_nationkey\nFROM\n  nation`]] });
+  assert.deepEqual((await answer(embedded.url, `SHOW CREATE VIEW ${name}`, EMBEDDED_SESSION)).rows, [[`CREATE VIEW ${name} SECURITY DEFINER AS\nSELECT n_nationkey\nFROM\n  nation`]]);
   // The text lives with the view: a replacement the formatter refuses (SOME is kept as ANY in the tree) keeps none of the old one.
   assert.equal((await create('SELECT n_nationkey FROM nation WHERE n_nationkey = SOME (SELECT r_regionkey FROM region)')).error, undefined);
   assert.match((await answer(embedded.url, `SHOW CREATE VIEW ${name}`, EMBEDDED_SESSION)).error ?? '', /^NOT_SUPPORTED: SHOW CREATE VIEW of demo\.meta_finish\.replaced is not supported/);
   const definition = `SELECT view_definition FROM demo.information_schema.views WHERE table_schema = '${SCHEMA}' AND table_name = 'replaced'`;
-  assert.deepEqual(await answer(embedded.url, definition, EMBEDDED_SESSION), { rows: [[null]] });
+  assert.deepEqual((await answer(embedded.url, definition, EMBEDDED_SESSION)).rows, [[null]]);
   assert.equal((await create('SELECT n_regionkey FROM nation')).error, undefined);
   const comments = `SELECT comment FROM system.metadata.table_comments WHERE catalog_name = 'demo' AND schema_name = '${SCHEMA}' AND table_name = 'replaced'`;
-  assert.deepEqual(await answer(embedded.url, comments, EMBEDDED_SESSION), { rows: [[null]] }, 'the kept text is not shown as the view’s comment');
+  assert.deepEqual((await answer(embedded.url, comments, EMBEDDED_SESSION)).rows, [[null]], 'the kept text is not shown as the view’s comment');
   assert.match((await answer(embedded.url, `SHOW CREATE VIEW demo.tpch.nation`, EMBEDDED_SESSION)).error ?? '', /^NOT_SUPPORTED: .*it is a table/);
 });
