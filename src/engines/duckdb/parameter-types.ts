@@ -5,7 +5,8 @@
  * - compared with a column (`col = ?`, `? < col`, `col IS DISTINCT FROM ?`): the column's type;
  * - in `col [NOT] IN (?, ...)` whose list holds parameters only, or `col [NOT] BETWEEN ? AND ?`: the column's type;
  * - `LIMIT ?` and `OFFSET ?`: bigint;
- * - a select item that is the parameter itself: unknown.
+ * - among the arguments of `coalesce` beside one column and other parameters only: the column's type;
+ * - a select item that is the parameter itself, or `? IS [NOT] NULL`: unknown.
  *
  * A parameter anywhere else (an operand of arithmetic, a function argument, beside a literal of
  * another type, next to a column of a derived table) is refused with NOT_SUPPORTED rather than
@@ -110,6 +111,13 @@ export async function parameterTypes(sql: string, count: number, session: { cata
       }
       if (e.k === 'inList' && e.arg.k === 'column' && parameter(e.arg) === undefined && e.list.every((x) => parameter(x) !== undefined)) {
         for (const x of e.list) assign(parameter(x), () => columnType(e.arg as Expr & { k: 'column' }, inner));
+      }
+      // Tested for null only, a parameter keeps no type; beside one column in coalesce, it takes the column's.
+      if (e.k === 'isNull') assign(parameter(e.arg), () => 'unknown');
+      const columns = e.k === 'call' && e.name === 'coalesce' && !e.distinct && !e.over && !e.filter ? e.args.filter((a) => parameter(a) === undefined) : [];
+      if (e.k === 'call' && columns.length === 1 && columns[0]!.k === 'column') {
+        const column = columns[0]!;
+        for (const a of e.args) assign(parameter(a), () => columnType(column, inner));
       }
       if (e.k === 'between' && e.arg.k === 'column' && parameter(e.arg) === undefined && parameter(e.low) !== undefined && parameter(e.high) !== undefined) {
         const column = e.arg;
