@@ -65,6 +65,7 @@ import {
   tableOf,
   type SessionNames,
 } from './show-statements.js';
+import { showCreateViewText } from '../engines/duckdb/view-text.js';
 
 /** The session's names, and its user (current_user in a query over metadata). */
 interface MetadataSession extends SessionNames {
@@ -170,11 +171,15 @@ export class MetadataService {
         if (!(await embeddedHere(catalog))) return undefined;
         return this.deferred(async () => {
           const description = await this.tableDescription(catalog, schema, table, visible);
+          // A view the gateway created keeps the text Trino would store; DuckDB's own views have none.
+          if (statement.kind === 'showCreateView' && description.kind === 'VIEW' && description.viewDefinition !== null) {
+            return single('Create View', showCreateViewText(`${catalog}.${schema}.${table}`, description.viewDefinition));
+          }
           if (statement.kind !== 'showCreateTable' || description.kind !== 'TABLE') {
             throw new QueryFailure(
               ErrorCodes.NOT_SUPPORTED,
               `${statement.kind === 'showCreateTable' ? 'SHOW CREATE TABLE' : statement.kind === 'showCreateView' ? 'SHOW CREATE VIEW' : 'SHOW CREATE MATERIALIZED VIEW'} of ${catalog}.${schema}.${table} is not supported: ` +
-                (description.kind === 'VIEW' ? "the embedded engine's view definitions are DuckDB SQL, not Trino SQL" : 'it is a table'),
+                (description.kind === 'VIEW' ? 'the view was not created through the gateway, or its Trino text could not be kept exactly; its DuckDB SQL is not Trino SQL' : 'it is a table'),
             );
           }
           return single('Create Table', showCreateTableText(catalog, description));
@@ -241,11 +246,17 @@ export class MetadataService {
           if (text === undefined) throw new QueryFailure(ErrorCodes.NOT_FOUND, `Prepared statement not found: ${name}`);
           const parameters = parameterMarkers(text).length;
           const { evaluateOverRows } = await import('./scratch.js');
-          // Trino infers each parameter's type from where it stands; the gateway does not.
-          if (kind === 'describeInput' && parameters > 0) throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, 'DESCRIBE INPUT of a statement with parameters is not supported on the embedded engine');
           const catalogs = tableReferences(text).map((ref) => resolve(ref.parts, names)?.catalog);
           const backend = catalogs[0] === undefined ? this.backends.find((b) => b.describeOutput !== undefined) : await this.embeddedBackendOf(catalogs[0]);
           if (backend?.describeOutput === undefined) throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, `DESCRIBE ${kind === 'describeInput' ? 'INPUT' : 'OUTPUT'} is not supported by this engine`);
+          if (kind === 'describeInput' && parameters > 0) {
+            // Trino infers each parameter's type from where it stands (positions the engine cannot infer are refused).
+            if (backend.describeInput === undefined) throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, 'DESCRIBE INPUT of a statement with parameters is not supported by this engine');
+            const rows = (await backend.describeInput(text, parameters, names)).map((type, position) => [position, type]);
+            const execution = await evaluateOverRows('SELECT * FROM p', [{ name: 'p', columns: INPUT_COLUMNS, rows }], new AbortController().signal);
+            // As Trino types them: the position an integer, the type a varchar as long as the longest.
+            return withColumns(execution, [column('Position', 'integer'), column('Type', `varchar(${longest(rows.map((r) => String(r[1])))})`)]);
+          }
           // Described or not, the statement is analyzed as Trino analyzes it (a missing table fails DESCRIBE INPUT too).
           const described = await backend.describeOutput(text, parameters, names);
           if (kind === 'describeInput') return evaluateOverRows('SELECT * FROM p', [{ name: 'p', columns: INPUT_COLUMNS, rows: [] }], new AbortController().signal);
@@ -601,7 +612,7 @@ function longest(names: string[]): number {
   return names.reduce((n, s) => Math.max(n, [...s].length), 0);
 }
 
-/** DESCRIBE INPUT's columns with no parameter to describe (Trino then types them so). */
+/** DESCRIBE INPUT's columns (with no parameter to describe, Trino types them so). */
 const INPUT_COLUMNS: readonly MetadataColumn[] = [
   { name: 'Position', type: 'bigint' },
   { name: 'Type', type: 'varchar' },

@@ -30,8 +30,42 @@ type Bindings = Record<string, TrinoType | number | undefined>;
 
 const DECIMALS: ReadonlyArray<[number, number]> = [[1, 0], [10, 2], [18, 18], [19, 4], [38, 0], [38, 38]];
 const VARCHAR_LENGTHS: ReadonlyArray<number | undefined> = [1, 7, undefined];
+/** The precisions of timestamps and times the translator models (p ≤ 6), ends and default. */
+const DATETIME_PRECISIONS: readonly number[] = [0, 3, 6];
+/** Zones a `timestamp(p) with time zone` may carry: a fixed one and a region with daylight saving. */
+const ZONES: readonly string[] = ['UTC', 'America/New_York'];
+const ARRAY_ELEMENTS: readonly TrinoType[] = [T.tinyint, T.smallint, T.integer, T.bigint, T.double, T.boolean, T.date, decimal(10, 2), varchar(3), varchar()];
 /** Every type the translator can give an expression, standing in for a type variable (T, E). */
-const ANY_TYPE: readonly TrinoType[] = [T.tinyint, T.smallint, T.integer, T.bigint, T.real, T.double, T.boolean, T.date, T.varbinary, decimal(10, 2), varchar(3), varchar()];
+const ANY_TYPE: readonly TrinoType[] = [
+  T.tinyint, T.smallint, T.integer, T.bigint, T.real, T.double, T.boolean, T.date, T.varbinary, decimal(10, 2), varchar(3), varchar(),
+  T.intervalYearToMonth, T.intervalDayToSecond, ...DATETIME_PRECISIONS.flatMap((p) => [timestamp(p), time(p), ...ZONES.map((zone) => timestampTz(p, zone))]),
+  ...ARRAY_ELEMENTS.map(array),
+];
+
+function timestamp(p: number): TrinoType {
+  return { k: 'timestamp', p };
+}
+function time(p: number): TrinoType {
+  return { k: 'time', p };
+}
+function timestampTz(p: number, zone: string): TrinoType {
+  return { k: 'timestampTz', p, zone };
+}
+function array(element: TrinoType): TrinoType {
+  return { k: 'array', element };
+}
+
+/** A parametric datetime pattern (`timestamp(p)`, `time(p)`, `timestamp(p) with time zone`): its instances, binding p. */
+function datetimeInstances(pattern: string): Array<{ type: TrinoType; bindings: Bindings }> | undefined {
+  const m = /^(timestamp|time)\(([a-z]\w*)\)( with time zone)?$/.exec(pattern);
+  if (!m) return undefined;
+  const [, kind, variable, zoned] = m;
+  // time(p) with time zone is not modelled.
+  if (zoned !== undefined && kind === 'time') return undefined;
+  return DATETIME_PRECISIONS.flatMap((p) =>
+    (zoned === undefined ? [kind === 'timestamp' ? timestamp(p) : time(p)] : ZONES.map((zone) => timestampTz(p, zone))).map((type) => ({ type, bindings: { [variable!]: p } })),
+  );
+}
 
 /** The types one argument pattern of a signature stands for, with the variables each binds; undefined: a type the translator does not model. */
 function instances(pattern: string): Array<{ type: TrinoType; bindings: Bindings }> | undefined {
@@ -40,6 +74,9 @@ function instances(pattern: string): Array<{ type: TrinoType; bindings: Bindings
   if (vc) return VARCHAR_LENGTHS.map((length) => ({ type: varchar(length), bindings: { [vc[1]!]: length } }));
   const dec = /^decimal\(([a-z]\w*),([a-z]\w*)\)$/.exec(pattern);
   if (dec) return DECIMALS.map(([p, s]) => ({ type: decimal(p, s), bindings: { [dec[1]!]: p, [dec[2]!]: s } }));
+  if (/^(timestamp|time)\([a-z]/.test(pattern)) return datetimeInstances(pattern);
+  const arrayOf = /^array\(([A-Z])\)$/.exec(pattern);
+  if (arrayOf) return ARRAY_ELEMENTS.map((element) => ({ type: array(element), bindings: { [arrayOf[1]!]: element } }));
   const concrete = parseTypeName(pattern);
   return concrete === undefined ? undefined : [{ type: concrete, bindings: {} }];
 }
@@ -47,6 +84,16 @@ function instances(pattern: string): Array<{ type: TrinoType; bindings: Bindings
 /** The return type pattern with the arguments' bindings; undefined when it names a variable they do not bind. */
 function returnType(pattern: string, bindings: Bindings): TrinoType | undefined {
   if (/^[A-Z]$/.test(pattern)) return bindings[pattern] as TrinoType | undefined;
+  const arrayOf = /^array\(([A-Z])\)$/.exec(pattern);
+  if (arrayOf) return arrayOf[1]! in bindings ? array(bindings[arrayOf[1]!] as TrinoType) : undefined;
+  const datetime = /^(timestamp|time)\(([a-z]\w*)\)( with time zone)?$/.exec(pattern);
+  if (datetime) {
+    const p = bindings[datetime[2]!];
+    if (typeof p !== 'number') return undefined;
+    // The zone is the argument's; sameType compares names, which do not carry it.
+    if (datetime[3] !== undefined) return datetime[1] === 'timestamp' ? timestampTz(p, 'UTC') : undefined;
+    return datetime[1] === 'timestamp' ? timestamp(p) : time(p);
+  }
   const vc = /^varchar\(([a-z]\w*)\)$/.exec(pattern);
   if (vc) return vc[1]! in bindings ? varchar(bindings[vc[1]!] as number | undefined) : undefined;
   const dec = /^decimal\((\w+),(\w+)\)$/.exec(pattern);

@@ -123,6 +123,8 @@ export interface Backend {
   internalRows?(sql: string, signal: AbortSignal): Promise<{ columns: Array<{ name: string; type: string }>; rows: unknown[][] }>;
   /** DESCRIBE OUTPUT of a client's prepared query, on an engine whose metadata the gateway answers. */
   describeOutput?(sql: string, parameters: number, session: DescribeSession): Promise<OutputColumn[]>;
+  /** DESCRIBE INPUT of a query the engine runs: each parameter's type as Trino infers it. */
+  describeInput?(sql: string, parameters: number, session: DescribeSession): Promise<string[]>;
   /** Every schema, table and column of a catalog (absent: its information_schema cannot be filtered). */
   objectsOf?(catalog: string): Promise<CatalogObjects>;
   /** The unfiltered answer of a SHOW statement, run as the gateway (absent: SHOW cannot be filtered there). */

@@ -121,9 +121,12 @@ export class LocalBackend implements Backend {
     if (describe !== undefined && this.engine === 'duckdb') this.internalRows = (sql, signal) => this.readAll(sql, signal);
     const describeOutput = options.engine.describeOutput?.bind(options.engine);
     if (describeOutput !== undefined) this.describeOutput = describeOutput;
+    const describeInput = options.engine.describeInput?.bind(options.engine);
+    if (describeInput !== undefined) this.describeInput = describeInput;
   }
 
   readonly describeOutput?: (sql: string, parameters: number, session: DescribeSession) => Promise<OutputColumn[]>;
+  readonly describeInput?: (sql: string, parameters: number, session: DescribeSession) => Promise<string[]>;
 
   readonly describeCatalogs?: () => Promise<CatalogDescription[]>;
   readonly internalRows?: (sql: string, signal: AbortSignal) => Promise<{ columns: Array<{ name: string; type: string }>; rows: unknown[][] }>;

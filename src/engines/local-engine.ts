@@ -107,5 +107,7 @@ export interface LocalEngine {
   describeCatalogs?(): Promise<CatalogDescription[]>;
   /** DESCRIBE OUTPUT of a query with `parameters` placeholders: its output columns as Trino describes them. */
   describeOutput?(sql: string, parameters: number, session: DescribeSession): Promise<OutputColumn[]>;
+  /** DESCRIBE INPUT of a query with `parameters` placeholders: each one's type as Trino describes it. */
+  describeInput?(sql: string, parameters: number, session: DescribeSession): Promise<string[]>;
   close(): Promise<void>;
 }

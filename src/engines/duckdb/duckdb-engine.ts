@@ -14,7 +14,9 @@ import { DuckDbExecution } from './execution.js';
 import { quoteIdentifier, quoteString } from '../../sql/quoting.js';
 import { refusal } from './sql-text.js';
 import { QueryTranslator } from './translation/index.js';
+import { parameterTypes, withCountParameters } from './parameter-types.js';
 import { trinoMetadataType } from './type-names.js';
+import { trinoViewText, viewTextComment, viewTextOf } from './view-text.js';
 import type { CatalogDescription, TableDescription } from '../../catalogs/model.js';
 
 export interface DuckDbCatalog {
@@ -163,11 +165,13 @@ export class DuckDbEngine implements LocalEngine {
     if (signal.aborted) throw canceledFailure();
     const connection = await instance.connect();
     const onAbort = (): void => execution.cancel();
-    const execution: DuckDbExecution = new DuckDbExecution(connection, { ...statement, sql: translation.sql, parameters: [] }, {
+    const keptText = translation.updateType === 'CREATE VIEW' ? this.viewTextStatement(statement, translation.sql) : undefined;
+    const execution: DuckDbExecution = new DuckDbExecution(connection, { ...statement, sql: keptText ?? translation.sql, parameters: [] }, {
       redactions: this.redactions,
       translated: true,
       columns: translation.columns,
-      before: translation.before,
+      // The view is created, then given its Trino text, in one transaction.
+      before: keptText === undefined ? translation.before : [...(translation.before ?? []), translation.sql],
       updateType: translation.updateType,
       onClose: () => {
         signal.removeEventListener('abort', onAbort);
@@ -182,13 +186,29 @@ export class DuckDbEngine implements LocalEngine {
     return execution;
   }
 
+  /** COMMENT ON VIEW keeping the Trino text of a view the gateway creates, when the text can be written exactly. */
+  private viewTextStatement(statement: LocalStatement, createSql: string): string | undefined {
+    if (statement.parameters.length > 0) return undefined;
+    const name = /^CREATE (?:OR REPLACE )?VIEW ((?:"(?:[^"]|"")*"\.){2}"(?:[^"]|"")*") AS /.exec(createSql)?.[1];
+    const text = trinoViewText(statement.sql);
+    return name === undefined || text === undefined ? undefined : `COMMENT ON VIEW ${name} IS ${quoteString(viewTextComment(text))}`;
+  }
+
   async describeOutput(sql: string, parameters: number, session: DescribeSession): Promise<OutputColumn[]> {
     const refused = refusal(sql);
     if (refused !== undefined) throw refused;
-    // A parameter's type does not change the output's unless it is output itself, where Trino calls it `unknown`, as NULL is.
-    const translation = await this.translator.translate(sql, Array.from({ length: parameters }, () => 'NULL'), session);
+    // A parameter's type does not change the output's unless it is output itself, where Trino calls it `unknown`, as NULL is;
+    // the count of a LIMIT or OFFSET changes no type either.
+    const { sql: analyzed, counts } = withCountParameters(sql);
+    const translation = await this.translator.translate(analyzed, Array.from({ length: parameters - counts.size }, () => 'NULL'), session);
     if (translation.columns === undefined || translation.writes === true) throw new QueryFailure(ErrorCodes.NOT_SUPPORTED, 'DESCRIBE OUTPUT of a statement other than a query is not supported on the embedded engine');
     return translation.columns;
+  }
+
+  /** DESCRIBE INPUT: each parameter's type as Trino infers it from where it stands (parameter-types.ts), after the statement is analyzed as DESCRIBE OUTPUT analyzes it. */
+  async describeInput(sql: string, parameters: number, session: DescribeSession): Promise<string[]> {
+    await this.describeOutput(sql, parameters, session);
+    return parameterTypes(sql, parameters, session, (catalog, schema, table) => this.columnsOf(catalog, schema, table));
   }
 
   /**
@@ -332,7 +352,10 @@ export class DuckDbEngine implements LocalEngine {
             return { name: column.toLowerCase(), type, nullable: info?.nullable ?? true, comment: info?.comment ?? null };
           });
           prepared.destroySync();
-          tables.push({ schema: schema!.toLowerCase(), name: name!.toLowerCase(), kind: sql === null ? 'TABLE' : 'VIEW', comment: comment ?? null, viewDefinition: sql ?? null, columns });
+          // A view's definition is the Trino text the gateway kept for it; DuckDB's own SQL is not Trino's.
+          const viewText = viewTextOf(comment);
+          const kind = sql === null ? 'TABLE' : 'VIEW';
+          tables.push({ schema: schema!.toLowerCase(), name: name!.toLowerCase(), kind, comment: viewText === undefined ? (comment ?? null) : null, viewDefinition: kind === 'VIEW' ? (viewText ?? null) : null, columns });
         }
         const names = schemas.filter(([d, s]) => d === database && (s !== 'main' || tables.some((t) => t.schema === 'main'))).map(([, s]) => s!.toLowerCase());
         catalogs.push({ name: database!.toLowerCase(), connector: 'duckdb', schemas: names, tables });

@@ -1059,8 +1059,10 @@ export class Translator {
   private arithmetic(op: string, a: Typed, b: Typed, pos: Pos): { sql: string; type: TrinoType } {
     if (a.type.k === 'date' || b.type.k === 'date') throw typeMismatch(`Cannot apply operator: ${typeName(a.type)} ${op} ${typeName(b.type)}`, pos);
     if (a.type.k === 'unknown' && b.type.k === 'unknown') throw notSupported(`NULL ${op} NULL`, pos);
-    const left = a.type.k === 'unknown' ? { ...a, type: b.type } : a;
-    const right = b.type.k === 'unknown' ? { ...b, type: a.type } : b;
+    // Trino binds a NULL beside a decimal to decimal(1,0) (NULL * 1.5 is a decimal(3,1)), beside another type to that type.
+    const unknownAs = (other: TrinoType): TrinoType => (other.k === 'decimal' ? decimal(1, 0) : other);
+    const left = a.type.k === 'unknown' ? { ...a, type: unknownAs(b.type) } : a;
+    const right = b.type.k === 'unknown' ? { ...b, type: unknownAs(a.type) } : b;
     if (!isNumeric(left.type) || !isNumeric(right.type)) {
       throw typeMismatch(`Cannot apply operator: ${typeName(a.type)} ${op} ${typeName(b.type)}`, pos);
     }
