@@ -146,6 +146,26 @@ export class Admission {
     return undefined;
   }
 
+  /**
+   * A slot as tryAdmit gives it, confirmed with the other instances when there are any: each
+   * admits by their counts as last read, so two taking a backend's last slot at the same moment
+   * would both have it. Rounds of the shared store are atomic and one after another (a Lua step,
+   * or the host's primary), so of two such slots only the later one's first round counts the
+   * other's lease: that one is given back, and the chain tried again with the counts just read
+   * (another group's backend, or none: the queue).
+   */
+  async admit(decision: RouteDecision): Promise<Slot | undefined> {
+    const { cluster } = this.pool;
+    for (;;) {
+      const slot = this.tryAdmit(decision);
+      if (slot === undefined || cluster === undefined || cluster.instances < 2) return slot;
+      const count = await cluster.slotRegistered(slot.backend.backend.name, slot.lease);
+      // Unknown (the store is unreachable): the limits are this instance's share, which tryAdmit kept.
+      if (count === undefined || count <= this.pool.capacity(slot.backend)) return slot;
+      slot.release();
+    }
+  }
+
   /** Queues a query that found no room; refused when its group's queue is full. */
   enqueue(id: string, decision: RouteDecision): Ticket {
     const limits = this.limits(decision.group);

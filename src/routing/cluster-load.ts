@@ -69,6 +69,8 @@ export class ClusterLoad {
   private readonly roomListeners: Array<() => void> = [];
   private readonly endListeners: Array<(queryId: string, outcome: QueryOutcome) => void> = [];
   private readonly takenListeners: Array<(id: string) => void> = [];
+  /** Own leases waiting for the round that first sends them: told the pool's count in it. */
+  private readonly registering = new Map<string, (count: number | undefined) => void>();
   private readonly ttlMs: number;
   private readonly syncMs: number;
   private readonly tombstoneTtlMs: number;
@@ -143,6 +145,17 @@ export class ClusterLoad {
   /** This instance took a slot on `backend` (`member`: the slot's id until the backend names the query). */
   slotTaken(backend: string, member: string): void {
     this.hold({ pool: backendPool(backend), member, own: true });
+  }
+
+  /**
+   * The count of the slot's pool (every instance's leases, this one included) in the first round
+   * that sent its lease, once that round is done; undefined when the store could not be reached
+   * (or the slot was freed first).
+   */
+  slotRegistered(backend: string, member: string): Promise<number | undefined> {
+    const key = `${backendPool(backend)}\n${member}`;
+    if (!this.held.has(key)) return Promise.resolve(undefined);
+    return new Promise((resolve) => this.registering.set(key, resolve));
   }
 
   /** The backend named the slot's query: its lease is the query's from now on (shared with adopters). */
@@ -274,8 +287,14 @@ export class ClusterLoad {
 
   private let(pool: string, member: string, ended?: ReleasedLease['ended']): void {
     this.held.delete(`${pool}\n${member}`);
+    this.registered(`${pool}\n${member}`, undefined);
     this.released.push({ pool, member, ...(ended ? { ended } : {}) });
     this.soon();
+  }
+
+  private registered(key: string, count: number | undefined): void {
+    this.registering.get(key)?.(count);
+    this.registering.delete(key);
   }
 
   private soon(): void {
@@ -305,7 +324,14 @@ export class ClusterLoad {
     } catch (err) {
       this.released = [...request.released, ...this.released];
       this.down(err as Error);
+      for (const h of request.held) this.registered(`${h.pool}\n${h.member}`, undefined);
       return;
+    }
+    const ownIn = new Map<string, number>();
+    for (const h of request.held) if (h.own) ownIn.set(h.pool, (ownIn.get(h.pool) ?? 0) + 1);
+    for (const h of request.held) {
+      const others = result.others[h.pool];
+      this.registered(`${h.pool}\n${h.member}`, others === undefined ? undefined : others + ownIn.get(h.pool)!);
     }
     const before = this.others;
     this.others = new Map(Object.entries(result.others));
