@@ -331,7 +331,7 @@ export class ClusterLoad {
     for (const h of request.held) if (h.own) ownIn.set(h.pool, (ownIn.get(h.pool) ?? 0) + 1);
     for (const h of request.held) {
       const others = result.others[h.pool];
-      this.registered(`${h.pool}\n${h.member}`, others === undefined ? undefined : others + ownIn.get(h.pool)!);
+      this.registered(`${h.pool}\n${h.member}`, others === undefined ? undefined : others + (ownIn.get(h.pool) ?? 0));
     }
     const before = this.others;
     this.others = new Map(Object.entries(result.others));
