@@ -1,7 +1,7 @@
 /**
- * Two instances (or two workers of a host) sharing one lease store take a backend's last slot at
- * the same moment: each admits by the other's count as last read, so without a confirming round
- * both would run their query and the backend would take more than its maxRunning.
+ * Two instances (or two workers of a host) sharing one lease store, each admitting by the other's
+ * count as last read: taking a backend's last slot at the same moment, both would run their query
+ * there without a confirming round; and a slot the other has just freed would look taken.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -39,5 +39,21 @@ test("two instances taking a backend's only slot at once: one runs there, the ot
   // Both see the one query on the reserved backend, and its slot is taken for a third statement.
   for (const load of [a.load, b.load]) await load.refresh();
   assert.equal((await a.admission.admit(decision))?.backend.backend.name, 'ondemand');
+  await Promise.all([a.load.close(), b.load.close()]);
+});
+
+test('a slot another instance has just freed is taken, not passed over for the fallback', async () => {
+  const store = new LocalLeaseStore();
+  const a = instance(store);
+  const b = instance(store);
+  for (const load of [a.load, b.load, a.load]) await load.refresh();
+  const decision = { group: 'reserved', fallback: ['ondemand'], reason: 'default' };
+  const first = await a.admission.admit(decision);
+  assert.equal(first?.backend.backend.name, 'reserved');
+  await b.load.refresh();
+  // The query ends on A (its release is sent at once); the client's next statement reaches B.
+  first!.release('finished');
+  await a.load.refresh();
+  assert.equal((await b.admission.admit(decision))?.backend.backend.name, 'reserved');
   await Promise.all([a.load.close(), b.load.close()]);
 });
