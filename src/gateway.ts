@@ -422,6 +422,12 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
   const backendStates = new FleetBackendStates(pool, ops.store, ops.openStore, log);
   await backendStates.loadAtStart().catch((err: Error) => log.warn({ err: err.message }, 'stored backend states could not be read: the configured states apply until they can'));
   backendStates.start();
+  if (bus) {
+    // A drain or activation through one instance's admin API is read by the others at once.
+    const statesChannel = `${channelPrefix}backend-states-changed`;
+    await bus.subscribe(statesChannel, () => backendStates.readNow());
+    backendStates.announceChangesWith(() => void bus.publish(statesChannel, ''));
+  }
   registerTrackingMetrics(metrics.registry, { writer: ops.writer, ...(cluster ? { counters: cluster } : {}) });
   const groupLimits = new Map(config.routingGroups.map((g) => [g.name, { maxQueued: g.maxQueued, queueTimeoutMs: g.queueTimeout }]));
   const defaultLimits = { maxQueued: 1000, queueTimeoutMs: 300_000 };

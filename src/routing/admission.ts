@@ -146,6 +146,35 @@ export class Admission {
     return undefined;
   }
 
+  /**
+   * A slot as tryAdmit gives it, checked with the other instances when there are any: each admits
+   * by their counts as last read. A group that looks full (the slot is on a fallback, or there is
+   * none) is looked at again after one more round, since another instance may have freed a slot
+   * since (a client's next statement reaches another worker right after its last one ended). And
+   * two taking a backend's last slot at the same moment would both have it: rounds of the shared
+   * store are atomic and one after another (a Lua step, or the host's primary), so of two such
+   * slots only the later one's first round counts the other's lease. That one is given back, and
+   * the chain tried again with the counts just read (another group's backend, or none: the queue).
+   */
+  async admit(decision: RouteDecision): Promise<Slot | undefined> {
+    const { cluster } = this.pool;
+    let slot = this.tryAdmit(decision);
+    if (cluster === undefined || cluster.instances < 2) return slot;
+    if (slot === undefined || slot.backend.group !== decision.group) {
+      slot?.release();
+      await cluster.refresh();
+      slot = this.tryAdmit(decision);
+    }
+    for (;;) {
+      if (slot === undefined) return undefined;
+      const count = await cluster.slotRegistered(slot.backend.backend.name, slot.lease);
+      // Unknown (the store is unreachable): the limits are this instance's share, which tryAdmit kept.
+      if (count === undefined || count <= this.pool.capacity(slot.backend)) return slot;
+      slot.release();
+      slot = this.tryAdmit(decision);
+    }
+  }
+
   /** Queues a query that found no room; refused when its group's queue is full. */
   enqueue(id: string, decision: RouteDecision): Ticket {
     const limits = this.limits(decision.group);

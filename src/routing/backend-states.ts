@@ -13,6 +13,8 @@ import type { BackendPool, BackendState } from './backend-pool.js';
 export class FleetBackendStates {
   private timer: NodeJS.Timeout | undefined;
   private applied = new Map<string, number>();
+  /** Tells the other instances (workers) of a change stored here, so they read it at once rather than at their next period. */
+  private announce: (() => void) | undefined;
 
   constructor(
     private readonly pool: BackendPool,
@@ -25,8 +27,17 @@ export class FleetBackendStates {
   ) {}
 
   start(): void {
-    this.timer = setInterval(() => void this.load().catch((err: Error) => this.log.warn({ err: err.message }, 'backend states could not be read from the history database')), this.periodMs);
+    this.timer = setInterval(() => this.readNow(), this.periodMs);
     this.timer.unref();
+  }
+
+  /** Reads the stored states now (as every period, or when another instance announced a change). */
+  readNow(): void {
+    void this.load().catch((err: Error) => this.log.warn({ err: err.message }, 'backend states could not be read from the history database'));
+  }
+
+  announceChangesWith(publish: () => void): void {
+    this.announce = publish;
   }
 
   stop(): void {
@@ -60,5 +71,6 @@ export class FleetBackendStates {
     await store.setBackendState(change);
     this.applied.set(name, change.changedAt);
     this.pool.setState(name, state);
+    this.announce?.();
   }
 }

@@ -77,6 +77,8 @@ export class ClusterLoad {
   private readonly roomListeners: Array<() => void> = [];
   private readonly endListeners: Array<(queryId: string, outcome: QueryOutcome) => void> = [];
   private readonly takenListeners: Array<(id: string) => void> = [];
+  /** Own leases waiting for the round that first sends them: told the pool's count in it. */
+  private readonly registering = new Map<string, (count: number | undefined) => void>();
   private readonly ttlMs: number;
   private readonly syncMs: number;
   private readonly tombstoneTtlMs: number;
@@ -151,6 +153,17 @@ export class ClusterLoad {
   /** This instance took a slot on `backend` (`member`: the slot's id until the backend names the query). */
   slotTaken(backend: string, member: string): void {
     this.hold({ pool: backendPool(backend), member, own: true });
+  }
+
+  /**
+   * The count of the slot's pool (every instance's leases, this one included) in the first round
+   * that sent its lease, once that round is done; undefined when the store could not be reached
+   * (or the slot was freed first).
+   */
+  slotRegistered(backend: string, member: string): Promise<number | undefined> {
+    const key = `${backendPool(backend)}\n${member}`;
+    if (!this.held.has(key)) return Promise.resolve(undefined);
+    return new Promise((resolve) => this.registering.set(key, resolve));
   }
 
   /** The backend named the slot's query: its lease is the query's from now on (shared with adopters). */
@@ -345,8 +358,14 @@ export class ClusterLoad {
 
   private let(pool: string, member: string, ended?: ReleasedLease['ended']): void {
     this.held.delete(`${pool}\n${member}`);
+    this.registered(`${pool}\n${member}`, undefined);
     this.released.push({ pool, member, ...(ended ? { ended } : {}) });
     this.soon();
+  }
+
+  private registered(key: string, count: number | undefined): void {
+    this.registering.get(key)?.(count);
+    this.registering.delete(key);
   }
 
   private soon(): void {
@@ -386,12 +405,19 @@ export class ClusterLoad {
         if (entry) entry.pending += add;
       }
       this.down(err as Error);
+      for (const h of request.held) this.registered(`${h.pool}\n${h.member}`, undefined);
       return;
     }
     for (const gauge of this.forgottenGauges) {
       if (!request.usage.gauges.some((g) => g.gauge === gauge)) continue;
       this.forgottenGauges.delete(gauge);
       this.gauges.delete(gauge);
+    }
+    const ownIn = new Map<string, number>();
+    for (const h of request.held) if (h.own) ownIn.set(h.pool, (ownIn.get(h.pool) ?? 0) + 1);
+    for (const h of request.held) {
+      const others = result.others[h.pool];
+      this.registered(`${h.pool}\n${h.member}`, others === undefined ? undefined : others + (ownIn.get(h.pool) ?? 0));
     }
     const before = this.others;
     const usageBefore = [...this.counterValues, ...[...this.gaugesElsewhere].map(([g, v]) => [`gauge:${g}`, v] as const)];

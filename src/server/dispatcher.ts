@@ -159,7 +159,7 @@ export class Dispatcher {
         return;
       }
     }
-    const slot = this.admission.tryAdmit(decision);
+    const slot = await this.admission.admit(decision);
     if (slot) {
       await this.dispatch(slot, decision, submission, res, group, guarded);
       return;

@@ -15,6 +15,7 @@ import { AthenaClient, StartQueryExecutionCommand, StopQueryExecutionCommand } f
 import type { RunningGateway } from '../../src/gateway.js';
 import { AthenaEmulator, REGION, athenaBackend, eventually, oneInteger, useEmulatorCredentials } from '../support/athena-emulator.js';
 import { get, post, runQuery } from '../support/protocol-client.js';
+import { freshRequest } from '../support/gateway-process.js';
 import { clientEnv, ensureTrino, run, startTestGateway } from '../support/services.js';
 import { startRedis, stopRedis, type Service } from '../tracking/services.js';
 
@@ -172,10 +173,18 @@ describe('Athena workgroup slots are counted across the fleet: two gateways shar
     const held = await post(gateways[0]!.url, `SELECT 1 /*fleet-held-${RUN}*/`, USER);
     await eventually(() => workgroupOf(`fleet-held-${RUN}`) !== undefined, 'the held query to start');
     assert.equal(workgroupOf(`fleet-held-${RUN}`), 'fleet-reserved-wg');
-    // Each instance reads the fleet's counts from Redis as they change: wait until the other one has.
-    const fleetRunning = async () => ((await (await fetch(`${gateways[1]!.url}/api/backends/reserved`, { headers: { 'X-Trino-User': 'ops' } })).json()) as { fleetRunning: number }).fleetRunning;
-    for (let i = 0; i < 100 && (await fleetRunning()) < 1; i++) await new Promise((resolve) => setTimeout(resolve, 100));
-    assert.equal(await fleetRunning(), 1, "the other gateway sees the running query in the fleet's count");
+    // Each instance reads the fleet's counts from Redis at its next round: wait until the other one has.
+    // A request on a connection of its own may reach any worker of it (QUERYGATE_TEST_WORKERS), so
+    // every one of four in a row must see the query (the primary hands connections out in turn).
+    const fleetRunning = async () => (await freshRequest('GET', `${gateways[1]!.url}/api/backends/reserved`, { 'X-Trino-User': 'ops' })).json.fleetRunning;
+    let seenInARow = 0;
+    for (let i = 0; i < 200 && seenInARow < 4; i++) {
+      const running = await fleetRunning();
+      assert.ok(running === 0 || running === 1, `fleetRunning ${String(running)}`);
+      seenInARow = running === 1 ? seenInARow + 1 : 0;
+      if (running === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.equal(seenInARow, 4, "the other gateway sees the running query in the fleet's count");
 
     emulator.serveResult(`fleet-next-${RUN}`, oneInteger('2'));
     const next = await runQuery(gateways[1]!.url, `SELECT 2 AS x /*fleet-next-${RUN}*/`, USER);

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { RunningGateway } from '../../src/gateway.js';
+import { freshRequest } from '../support/gateway-process.js';
 import { get, post, type RawResponse } from '../support/protocol-client.js';
 import { freePort } from '../support/ports.js';
 import { ensureTrino, REPO, startTestGateway, TEST_SECRET, TRINO_PORT } from '../support/services.js';
@@ -59,6 +60,20 @@ async function backendView(base: string, name: string): Promise<Record<string, u
   const response = await fetch(`${base}/api/backends/${name}`, { headers: ADMIN });
   assert.equal(response.status, 200);
   return (await response.json()) as Record<string, unknown>;
+}
+
+/**
+ * Waits until the gateway at `base` counts `expected` queries running on backend `name`: its
+ * `fleetRunning`, as every worker reads it (with QUERYGATE_TEST_WORKERS a backend's `running` is
+ * the answering worker's own, and another worker reads the count at its next lease round): four
+ * reads in a row, each on a connection of its own (the primary hands connections out in turn).
+ */
+async function untilRunning(base: string, name: string, expected: number, what: string): Promise<void> {
+  const read = async () => (await freshRequest('GET', `${base}/api/backends/${name}`, ADMIN)).json.fleetRunning;
+  await waitFor(what, async () => {
+    for (let i = 0; i < 4; i++) if ((await read()) !== expected) return false;
+    return true;
+  }, 30_000);
 }
 
 /** `querygate serve` as a child process (so that it can be killed with SIGKILL), up when /v1/info answers. */
@@ -162,7 +177,7 @@ test('a frozen backend (its relay stopped with SIGSTOP): the client of a running
   });
   const first = await post(g.url, 'SELECT * FROM tpch.tiny.lineitem', USER);
   assert.equal(first.status, 200, first.text);
-  assert.equal((await backendView(g.url, 'frozen')).running, 1, 'the first query runs on the backend about to freeze');
+  await untilRunning(g.url, 'frozen', 1, 'the first query to run on the backend about to freeze');
   relay.kill('SIGSTOP');
   try {
     const outcome = await finish(first, g.url);
@@ -170,8 +185,7 @@ test('a frozen backend (its relay stopped with SIGSTOP): the client of a running
     assert.match(outcome.message!, /no answer within 6 s, although it answers within its maxWait: hung/);
     await waitFor('the frozen backend to be taken out', async () => (await backendView(g.url, 'frozen')).healthy === false, 30_000);
     for (let i = 0; i < 5; i++) assert.deepEqual(await finish(await post(g.url, `SELECT ${i}`, USER), g.url), { state: 'FINISHED' });
-    const frozen = await backendView(g.url, 'frozen');
-    assert.equal(frozen.running, 0, 'nothing was routed to it after detection');
+    await untilRunning(g.url, 'frozen', 0, 'nothing routed to it after detection');
   } finally {
     relay.kill('SIGCONT');
   }
@@ -217,8 +231,8 @@ test('drain through one instance is honoured by the other within seconds, and ke
   // Three queries held open on B: none of them on the drained backend.
   const held = [];
   for (let i = 0; i < 3; i++) held.push(await post(b.url, `SELECT ${i}`, USER));
-  assert.equal((await backendView(b.url, drained)).running, 0);
-  assert.equal((await backendView(b.url, spare)).running, 3);
+  await untilRunning(b.url, drained, 0, 'nothing on the drained backend');
+  await untilRunning(b.url, spare, 3, 'the three queries on the spare backend');
   for (const first of held) assert.deepEqual(await finish(first, b.url), { state: 'FINISHED' });
 
   await b.close();

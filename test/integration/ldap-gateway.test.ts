@@ -1,6 +1,7 @@
 /**
  * LDAP through the gateway, end to end: a real slapd (scripts/ldap/start.sh), the gateway on
  * HTTPS with an LDAP authenticator, and real clients logging in with directory passwords.
+ * Ports: QUERYGATE_LDAP_PORT (default 13389) and QUERYGATE_LDAPS_PORT (13636).
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -13,6 +14,9 @@ import { REPO, clientEnv, ensureTrino, run, startTestGateway } from '../support/
 import { createTestPki, type TestPki } from '../support/tls.js';
 
 const exec = promisify(execFile);
+// The directory's ports, as test/auth/ldap.test.ts reads them (several engineers' slapds side by side).
+const LDAP_PORT = process.env.QUERYGATE_LDAP_PORT ?? '13389';
+const LDAPS_PORT = process.env.QUERYGATE_LDAPS_PORT ?? '13636';
 let pki: TestPki;
 let ldapCa: string;
 let env: Record<string, string>;
@@ -22,7 +26,7 @@ let unreachable: RunningGateway;
 before(async () => {
   pki = createTestPki();
   env = await clientEnv();
-  const { stdout } = await exec('bash', [`${REPO}scripts/ldap/start.sh`], { timeout: 180_000 });
+  const { stdout } = await exec('bash', [`${REPO}scripts/ldap/start.sh`, '--port', LDAP_PORT, '--tls-port', LDAPS_PORT], { timeout: 180_000 });
   ldapCa = stdout.trim().split('\n').at(-1)!;
   const trino = await ensureTrino();
   const tls = { port: 0, certFile: pki.certFile, keyFile: pki.keyFile };
@@ -32,7 +36,7 @@ before(async () => {
       authenticators: [
         {
           type: 'ldap',
-          url: 'ldaps://127.0.0.1:13636',
+          url: `ldaps://127.0.0.1:${LDAPS_PORT}`,
           caFile: ldapCa,
           bindDn: 'uid=svc-gateway,ou=people,dc=querygate,dc=test',
           bindPassword: 'svc-pw',

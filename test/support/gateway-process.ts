@@ -5,10 +5,10 @@
  * hand to any worker (fetch would reuse one connection, hence one worker).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { RawResponse } from './protocol-client.js';
 import { REPO } from './services.js';
 
@@ -38,8 +38,14 @@ export async function startGatewayProcess(config: Record<string, unknown>): Prom
   writeFileSync(file, JSON.stringify({ dataDir: join(dir, 'data'), ...config, server: { host: '127.0.0.1', port: 0, ...server } }));
   const child = spawn(process.execPath, [join(REPO, 'dist/src/cli.js'), 'serve', '--config', file], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  // QUERYGATE_TEST_PROCESS_LOGS=dir keeps every gateway process's log lines there, to read after a failed run.
+  const kept = process.env.QUERYGATE_TEST_PROCESS_LOGS === undefined ? undefined : createWriteStream(join(process.env.QUERYGATE_TEST_PROCESS_LOGS, `${basename(dir)}.log`));
+  const collect = (d: Buffer) => {
+    output += d.toString();
+    kept?.write(d);
+  };
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const lines = () => output.split('\n').flatMap((line) => (line.startsWith('{') ? [JSON.parse(line) as Record<string, unknown>] : []));
   const workers = typeof server.workers === 'number' ? server.workers : 1;
