@@ -14,9 +14,9 @@ import { loadConfigFile } from '../../src/config/load.js';
 import { startGateway, type RunningGateway } from '../../src/gateway.js';
 import { get, post, runQuery } from '../support/protocol-client.js';
 import { TRINO_URL, ensureTrino, startTestGateway, unlessWorkers } from '../support/services.js';
+import { withRedis } from '../tracking/services.js';
 
 const LONG = 'SELECT * FROM tpch.sf1.lineitem';
-const REDIS_PORT = process.env.QUERYGATE_RG_REDIS_PORT;
 const ADMIN = { 'X-Trino-User': 'ops' };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -218,35 +218,36 @@ test("a resource group over its hard CPU limit (Trino's CPU of its queries) queu
   assert.equal((await runQuery(gateway.url, 'SELECT 1', { 'X-Trino-User': 'gr-other-cpu' })).error, undefined);
 });
 
-test("two gateways sharing Redis: the CPU one's query used holds the group on the other at its hard CPU limit", { skip: REDIS_PORT === undefined && 'QUERYGATE_RG_REDIS_PORT not set (scripts/redis/start.sh --port N)' }, async () => {
-  const keyPrefix = `qg-cpu-fleet-${process.pid}-${Date.now()}:`;
-  const fleet = async () =>
-    startTestGateway({
-      backends: [{ name: 'trino1', engine: 'trino', url: TRINO_URL, group: 'cluster' }],
-      admin: { users: ['ops'] },
-      resourceGroups: { file: resourceGroupsFile },
-      guardrails: { checkInterval: '500ms' },
-      redis: { url: `redis://127.0.0.1:${REDIS_PORT}/0`, keyPrefix },
-    });
-  const [first, second] = [await fleet(), await fleet()];
-  try {
-    const heavy = await runQuery(first.url, 'SELECT count(*), sum(o_totalprice) FROM tpch.sf1.orders', { 'X-Trino-User': 'gr-cpu' });
-    assert.equal(heavy.error, undefined);
-    // The other gateway reads the group's usage from Redis before admitting its first query there.
-    let next = (await post(second.url, 'SELECT 1', { 'X-Trino-User': 'gr-cpu' })).json as unknown as Doc & { stats: { state: string } };
-    for (let poll = 0; poll < 3; poll++) {
-      assert.equal(next.stats.state, 'QUEUED');
-      next = (await get(next.nextUri!, { 'X-Trino-User': 'gr-cpu' })).json as never;
+test("two gateways sharing Redis: the CPU one's query used holds the group on the other at its hard CPU limit", () =>
+  withRedis(async (redisUrl) => {
+    const keyPrefix = `qg-cpu-fleet-${process.pid}-${Date.now()}:`;
+    const fleet = async () =>
+      startTestGateway({
+        backends: [{ name: 'trino1', engine: 'trino', url: TRINO_URL, group: 'cluster' }],
+        admin: { users: ['ops'] },
+        resourceGroups: { file: resourceGroupsFile },
+        guardrails: { checkInterval: '500ms' },
+        redis: { url: redisUrl, keyPrefix },
+      });
+    const [first, second] = [await fleet(), await fleet()];
+    try {
+      const heavy = await runQuery(first.url, 'SELECT count(*), sum(o_totalprice) FROM tpch.sf1.orders', { 'X-Trino-User': 'gr-cpu' });
+      assert.equal(heavy.error, undefined);
+      // The other gateway reads the group's usage from Redis before admitting its first query there.
+      let next = (await post(second.url, 'SELECT 1', { 'X-Trino-User': 'gr-cpu' })).json as unknown as Doc & { stats: { state: string } };
+      for (let poll = 0; poll < 3; poll++) {
+        assert.equal(next.stats.state, 'QUEUED');
+        next = (await get(next.nextUri!, { 'X-Trino-User': 'gr-cpu' })).json as never;
+      }
+      const groups = (await get(`${second.url}/api/resource-groups`, ADMIN)).json as { items: Array<{ id: string; cpuUsageMs: number; hardCpuLimitMs?: number }> };
+      const cpu = groups.items.find((g) => g.id === 'global.cpu');
+      assert.ok(cpu !== undefined && cpu.cpuUsageMs >= 300 && cpu.hardCpuLimitMs === 300, JSON.stringify(cpu));
+      await cancel(next, 'gr-cpu');
+    } finally {
+      await first.close();
+      await second.close();
     }
-    const groups = (await get(`${second.url}/api/resource-groups`, ADMIN)).json as { items: Array<{ id: string; cpuUsageMs: number; hardCpuLimitMs?: number }> };
-    const cpu = groups.items.find((g) => g.id === 'global.cpu');
-    assert.ok(cpu !== undefined && cpu.cpuUsageMs >= 300 && cpu.hardCpuLimitMs === 300, JSON.stringify(cpu));
-    await cancel(next, 'gr-cpu');
-  } finally {
-    await first.close();
-    await second.close();
-  }
-});
+  }));
 
 /** A join whose build side (customer, about 65 MB in Trino's hash table) stays in memory while its results are not read. */
 const MEMORY_HEAVY = 'SELECT * FROM tpch.sf1.orders o JOIN tpch.sf1.customer c ON o.o_custkey = c.c_custkey';

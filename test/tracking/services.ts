@@ -45,6 +45,16 @@ export async function stopRedis(port = REDIS_PORT): Promise<void> {
   await script('redis', 'stop', port);
 }
 
+/** Runs `use` with the test Redis (started when not running, and stopped again after when this call started it). */
+export async function withRedis<T>(use: (url: string) => Promise<T>): Promise<T> {
+  const redis = await startRedis();
+  try {
+    return await use(redis.url);
+  } finally {
+    if (redis.started) await stopRedis();
+  }
+}
+
 /** Polls `check` until it returns true or `timeoutMs` passes. */
 export async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

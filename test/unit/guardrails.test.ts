@@ -13,9 +13,9 @@ import { QueryTokenSigner } from '../../src/protocol/query-token.js';
 import { ErrorCodes, QueryFailure } from '../../src/protocol/errors.js';
 import { ClusterLoad } from '../../src/routing/cluster-load.js';
 import { parseStatement } from '../../src/sql/analyzer/index.js';
+import { withRedis } from '../tracking/services.js';
 
 const silent = pino({ level: 'silent' });
-const REDIS_PORT = process.env.QUERYGATE_RG_REDIS_PORT;
 
 /** Validated guardrails of a configuration. */
 function rules(...raw: unknown[]): GuardrailConfig[] {
@@ -169,15 +169,16 @@ test('duplicates and rate limits count across instances sharing the lease store,
   await fleetWide(store, store);
 });
 
-test('duplicates and rate limits count across instances through a real Redis', { skip: REDIS_PORT === undefined && 'QUERYGATE_RG_REDIS_PORT not set (scripts/redis/start.sh --port N)' }, async () => {
-  const prefix = `qg-guardrails-test-${process.pid}-${Date.now()}:`;
-  const connect = async () => {
-    const store = new RedisLeaseStore({ redis: `redis://127.0.0.1:${REDIS_PORT}/0`, prefix });
-    await store.connect();
-    return store;
-  };
-  await fleetWide(await connect(), await connect());
-});
+test('duplicates and rate limits count across instances through a real Redis', () =>
+  withRedis(async (redisUrl) => {
+    const prefix = `qg-guardrails-test-${process.pid}-${Date.now()}:`;
+    const connect = async () => {
+      const store = new RedisLeaseStore({ redis: redisUrl, prefix });
+      await store.connect();
+      return store;
+    };
+    await fleetWide(await connect(), await connect());
+  }));
 
 test("the EXPLAIN estimate: Trino's IO plan summed over its input tables, NaN as unknown; over a limit, unknown by policy, asked once and only for statements that read", async () => {
   const plan = (estimates: Array<Record<string, unknown>>) => JSON.stringify({ inputTableColumnInfos: estimates.map((estimate) => ({ table: {}, estimate })), estimate: { outputRowCount: 1 } });

@@ -13,8 +13,8 @@ import { explainStatement } from '../../src/gateway.js';
 import { LocalLeaseStore, type LeaseStore } from '../../src/cluster/leases.js';
 import { RedisLeaseStore } from '../../src/cluster/redis-leases.js';
 import { ClusterLoad } from '../../src/routing/cluster-load.js';
+import { withRedis } from '../tracking/services.js';
 
-const REDIS_PORT = process.env.QUERYGATE_RG_REDIS_PORT;
 const parse = (value: unknown) => parseResourceGroupsFile(JSON.stringify(value), 'rg.json');
 const leaf = (name: string, extra: Record<string, unknown> = {}) => ({ name, hardConcurrencyLimit: 1, maxQueued: 10, ...extra });
 const who = (user: string, extra: Partial<SelectionCriteria> = {}): SelectionCriteria => ({ user, groups: [], clientTags: [], estimates: {}, ...extra });
@@ -190,31 +190,32 @@ test('fleet-wide: two admissions sharing the in-process lease store hold one har
   await fleetWide(store, store);
 });
 
-test('fleet-wide through a real Redis; with Redis gone each instance admits only its share', { skip: REDIS_PORT === undefined && 'QUERYGATE_RG_REDIS_PORT not set (scripts/redis/start.sh --port N)' }, async () => {
-  const prefix = `qg-rg-test-${process.pid}-${Date.now()}:`;
-  const connect = async (part: string) => {
-    const store = new RedisLeaseStore({ redis: `redis://127.0.0.1:${REDIS_PORT}/0`, prefix: `${prefix}${part}:` });
-    await store.connect();
-    return store;
-  };
-  await fleetWide(await connect('limit'), await connect('limit'));
-  const file = parse({ rootGroups: [leaf('g', { hardConcurrencyLimit: 4, maxQueued: 10 })], selectors: [{ group: 'g' }] });
-  // A fleet of its own (the instances above are still alive in the store for a TTL).
-  const stores = [await connect('share'), await connect('share')];
-  const clusters = stores.map((store, i) => new ClusterLoad(store, { adoptIdleMs: 60_000, instanceId: `i${i}` }));
-  for (const c of clusters) await c.refresh();
-  await clusters[0]!.refresh();
-  assert.equal(clusters[0]!.instances, 2);
-  // Redis gone for instance 0 (its connection closed): it falls back to its share, 4 / 2 instances.
-  await stores[0]!.close();
-  await clusters[0]!.refresh();
-  assert.equal(clusters[0]!.degraded, true);
-  const admission = new ResourceGroupAdmission(clusters[0]);
-  const selection = selectGroup(file, who('u'))!;
-  const states = [1, 2, 3].map((n) => admission.admit(String(n), selection, 1).state);
-  assert.deepEqual(states, ['running', 'running', 'queued']);
-  for (const c of clusters) await c.close();
-});
+test('fleet-wide through a real Redis; with Redis gone each instance admits only its share', () =>
+  withRedis(async (redisUrl) => {
+    const prefix = `qg-rg-test-${process.pid}-${Date.now()}:`;
+    const connect = async (part: string) => {
+      const store = new RedisLeaseStore({ redis: redisUrl, prefix: `${prefix}${part}:` });
+      await store.connect();
+      return store;
+    };
+    await fleetWide(await connect('limit'), await connect('limit'));
+    const file = parse({ rootGroups: [leaf('g', { hardConcurrencyLimit: 4, maxQueued: 10 })], selectors: [{ group: 'g' }] });
+    // A fleet of its own (the instances above are still alive in the store for a TTL).
+    const stores = [await connect('share'), await connect('share')];
+    const clusters = stores.map((store, i) => new ClusterLoad(store, { adoptIdleMs: 60_000, instanceId: `i${i}` }));
+    for (const c of clusters) await c.refresh();
+    await clusters[0]!.refresh();
+    assert.equal(clusters[0]!.instances, 2);
+    // Redis gone for instance 0 (its connection closed): it falls back to its share, 4 / 2 instances.
+    await stores[0]!.close();
+    await clusters[0]!.refresh();
+    assert.equal(clusters[0]!.degraded, true);
+    const admission = new ResourceGroupAdmission(clusters[0]);
+    const selection = selectGroup(file, who('u'))!;
+    const states = [1, 2, 3].map((n) => admission.admit(String(n), selection, 1).state);
+    assert.deepEqual(states, ['running', 'running', 'queued']);
+    for (const c of clusters) await c.close();
+  }));
 
 test('a broken resource groups file keeps the last good version in force', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'qg-rg-'));
@@ -369,13 +370,14 @@ test('fleet-wide CPU and memory: two admissions sharing the in-process lease sto
   });
 });
 
-test('fleet-wide CPU and memory through a real Redis (its own clock regains the quota)', { skip: REDIS_PORT === undefined && 'QUERYGATE_RG_REDIS_PORT not set (scripts/redis/start.sh --port N)' }, async () => {
-  const prefix = `qg-rg-usage-${process.pid}-${Date.now()}:`;
-  const connect = async () => {
-    const store = new RedisLeaseStore({ redis: `redis://127.0.0.1:${REDIS_PORT}/0`, prefix });
-    await store.connect();
-    return store;
-  };
-  // Redis's clock cannot be moved: the test waits the seconds out (no limit on how long a step takes).
-  await fleetUsage(await connect(), await connect(), (ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-});
+test('fleet-wide CPU and memory through a real Redis (its own clock regains the quota)', () =>
+  withRedis(async (redisUrl) => {
+    const prefix = `qg-rg-usage-${process.pid}-${Date.now()}:`;
+    const connect = async () => {
+      const store = new RedisLeaseStore({ redis: redisUrl, prefix });
+      await store.connect();
+      return store;
+    };
+    // Redis's clock cannot be moved: the test waits the seconds out (no limit on how long a step takes).
+    await fleetUsage(await connect(), await connect(), (ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  }));
