@@ -6,6 +6,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { RedisLeaseStore } from '../../src/cluster/redis-leases.js';
 
 const exec = promisify(execFile);
 export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
@@ -63,4 +64,11 @@ export async function waitFor(what: string, check: () => boolean | Promise<boole
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** A lease store on the test Redis at `url`, connected, its keys under `prefix`. */
+export async function connectedLeaseStore(url: string, prefix: string): Promise<RedisLeaseStore> {
+  const store = new RedisLeaseStore({ redis: url, prefix });
+  await store.connect();
+  return store;
 }

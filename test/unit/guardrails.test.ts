@@ -4,7 +4,6 @@ import { pino } from 'pino';
 import { Guardrails, duplicateKey, estimateViolations, exceeded, failureOfKillMessage, killMessage, preflightViolations, scanEstimateOf, type GuardedStatement, type GuardrailAction, type LiveStats, type RunawayRule } from '../../src/admission/guardrails.js';
 import { LiveQueryMonitor } from '../../src/admission/live-query-monitor.js';
 import { LocalLeaseStore, type LeaseStore } from '../../src/cluster/leases.js';
-import { RedisLeaseStore } from '../../src/cluster/redis-leases.js';
 import { validateConfig } from '../../src/config/load.js';
 import type { GuardrailConfig } from '../../src/config/schema.js';
 import type { Backend } from '../../src/engines/backend.js';
@@ -13,7 +12,7 @@ import { QueryTokenSigner } from '../../src/protocol/query-token.js';
 import { ErrorCodes, QueryFailure } from '../../src/protocol/errors.js';
 import { ClusterLoad } from '../../src/routing/cluster-load.js';
 import { parseStatement } from '../../src/sql/analyzer/index.js';
-import { withRedis } from '../tracking/services.js';
+import { connectedLeaseStore, withRedis } from '../tracking/services.js';
 
 const silent = pino({ level: 'silent' });
 
@@ -172,11 +171,7 @@ test('duplicates and rate limits count across instances sharing the lease store,
 test('duplicates and rate limits count across instances through a real Redis', () =>
   withRedis(async (redisUrl) => {
     const prefix = `qg-guardrails-test-${process.pid}-${Date.now()}:`;
-    const connect = async () => {
-      const store = new RedisLeaseStore({ redis: redisUrl, prefix });
-      await store.connect();
-      return store;
-    };
+    const connect = () => connectedLeaseStore(redisUrl, prefix);
     await fleetWide(await connect(), await connect());
   }));
 

@@ -11,9 +11,8 @@ import { checkFiles } from '../../src/config/check.js';
 import { validateConfig } from '../../src/config/load.js';
 import { explainStatement } from '../../src/gateway.js';
 import { LocalLeaseStore, type LeaseStore } from '../../src/cluster/leases.js';
-import { RedisLeaseStore } from '../../src/cluster/redis-leases.js';
 import { ClusterLoad } from '../../src/routing/cluster-load.js';
-import { withRedis } from '../tracking/services.js';
+import { connectedLeaseStore, withRedis } from '../tracking/services.js';
 
 const parse = (value: unknown) => parseResourceGroupsFile(JSON.stringify(value), 'rg.json');
 const leaf = (name: string, extra: Record<string, unknown> = {}) => ({ name, hardConcurrencyLimit: 1, maxQueued: 10, ...extra });
@@ -193,11 +192,7 @@ test('fleet-wide: two admissions sharing the in-process lease store hold one har
 test('fleet-wide through a real Redis; with Redis gone each instance admits only its share', () =>
   withRedis(async (redisUrl) => {
     const prefix = `qg-rg-test-${process.pid}-${Date.now()}:`;
-    const connect = async (part: string) => {
-      const store = new RedisLeaseStore({ redis: redisUrl, prefix: `${prefix}${part}:` });
-      await store.connect();
-      return store;
-    };
+    const connect = (part: string) => connectedLeaseStore(redisUrl, `${prefix}${part}:`);
     await fleetWide(await connect('limit'), await connect('limit'));
     const file = parse({ rootGroups: [leaf('g', { hardConcurrencyLimit: 4, maxQueued: 10 })], selectors: [{ group: 'g' }] });
     // A fleet of its own (the instances above are still alive in the store for a TTL).
@@ -373,11 +368,7 @@ test('fleet-wide CPU and memory: two admissions sharing the in-process lease sto
 test('fleet-wide CPU and memory through a real Redis (its own clock regains the quota)', () =>
   withRedis(async (redisUrl) => {
     const prefix = `qg-rg-usage-${process.pid}-${Date.now()}:`;
-    const connect = async () => {
-      const store = new RedisLeaseStore({ redis: redisUrl, prefix });
-      await store.connect();
-      return store;
-    };
+    const connect = () => connectedLeaseStore(redisUrl, prefix);
     // Redis's clock cannot be moved: the test waits the seconds out (no limit on how long a step takes).
     await fleetUsage(await connect(), await connect(), (ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }));
