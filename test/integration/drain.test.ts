@@ -19,8 +19,9 @@ import { REPO, TEST_SECRET, TRINO_URL, ensureTrino, startTestGateway } from '../
 import { freePort } from '../support/ports.js';
 
 const CLI = join(REPO, 'dist/src/cli.js');
-// Long enough that the short Trino query below ends within it even on a loaded machine (it is
-// the deadline the long queries are cancelled at, so the test takes at least this long).
+// Long enough that the short Trino query below ends within it even on a loaded machine, short of
+// what the long queries take on a fast one (the embedded one is a cross join of 90 billion rows);
+// they are cancelled at this deadline, so the test takes at least this long.
 const DRAIN_TIMEOUT_S = 15;
 
 interface Poller {
@@ -137,7 +138,7 @@ test('SIGTERM drains: not ready first, new statements refused with a retryable e
   // Long enough never to finish within the drain timeout; cancelled at the deadline.
   const longTrino = await startQuery(baseUrl, 'SELECT count(*) FROM tpch.sf1000.lineitem WHERE l_comment LIKE \'%drain%\'', {});
   const polledElsewhere = await startQuery(baseUrl, 'SELECT sum(l_quantity) FROM tpch.sf1000.lineitem', {}, secondInstance.url);
-  const longEmbedded = await startQuery(baseUrl, 'SELECT sum(a.l_quantity * b.l_quantity) FROM lineitem a, lineitem b', { 'X-Trino-Routing-Group': 'local', 'X-Trino-Catalog': 'demo', 'X-Trino-Schema': 'tpch' });
+  const longEmbedded = await startQuery(baseUrl, 'SELECT sum(a.l_quantity * b.l_quantity * c.n_nationkey) FROM lineitem a, lineitem b, nation c', { 'X-Trino-Routing-Group': 'local', 'X-Trino-Catalog': 'demo', 'X-Trino-Schema': 'tpch' });
   const queuedEmbedded = await startQuery(baseUrl, 'SELECT 42', { 'X-Trino-Routing-Group': 'local' });
   // Short: finishes during the drain or before it; either way it must end by itself.
   const shortTrino = await startQuery(baseUrl, 'SELECT count(*) FROM tpch.tiny.lineitem', {});

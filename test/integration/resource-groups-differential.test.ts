@@ -246,7 +246,9 @@ before(async () => {
   gateway = await startTestGateway({
     backends: [{ name: 'plain', engine: 'trino', url: plain, group: 'cluster', maxRunning: 100 }],
     routing: { defaultGroup: 'cluster' },
-    resourceGroups: { file: FILE },
+    // The file's softMemoryLimit percentages are of the oracle's memory pool: its 1536 MB heap less
+    // Trino's 30 % headroom (start-resource-groups-oracle.sh).
+    resourceGroups: { file: FILE, clusterMemory: '1075MB' },
     admin: { users: ['ops'] },
   });
 });
