@@ -25,6 +25,7 @@ export interface Overview {
 
 export type { QueryRecord } from '../../src/tracking/types.js';
 export type { AuditEvent } from '../../src/audit/events.js';
+export type { GroupFigures } from '../../src/admission/resource-groups.js';
 
 export type LoginMode = 'trusted-user' | 'password' | 'token' | 'password-or-token' | 'refused';
 

@@ -1,18 +1,9 @@
 import { api } from '../api';
 import { ErrorBox, Loading, PageHead, formatBytes, formatCount, formatDuration } from '../components';
 import { usePolling } from '../hooks';
+import type { GroupFigures } from '../types';
 
-interface ResourceGroup {
-  id: string;
-  running: number;
-  queued: number;
-  hardConcurrencyLimit: number;
-  maxQueued: number;
-  cpuUsageMs: number;
-  hardCpuLimitMs?: number;
-  memoryBytes: number;
-  softMemoryLimitBytes?: number;
-}
+type ResourceGroup = GroupFigures;
 
 /** Live resource groups: running, queued, CPU usage and memory (the fleet's), against their limits. */
 export function ResourceGroupsPage() {
