@@ -6,9 +6,10 @@
  * `data` is left alone.
  *
  * The scan keeps just enough JSON state (nesting depth, inside-string, escape) to know where
- * top-level keys are; memory use is one chunk plus the value being replaced. A document held
- * whole in memory can skip most of that scan: see rewriteDocument.
+ * top-level keys are; memory use is one chunk plus the value being replaced. SkippingRewriter
+ * follows `data` with a cheaper scan.
  */
+import { NestedValueTracker } from './json-nesting.js';
 
 /** JSON's structural bytes (also scanned by spooled-data.ts). */
 export const QUOTE = 0x22;
@@ -52,24 +53,11 @@ export class TopLevelValueRewriter {
   private currentKey = '';
   private captured: Buffer[] = [];
 
-  /** Byte patterns that every occurrence of a watched or noticed key contains (see couldMatter). */
-  private readonly keyTraces: string[];
-
   constructor(
     private readonly watchedKeys: ReadonlySet<string>,
     private readonly rewrite: ValueRewrite,
     private readonly noticed?: KeyNotice,
-  ) {
-    // A key's last three characters and its closing quote: short patterns are searched fastest
-    // (a Buffer search for `Uri"` runs at several GB/s, one for `"nextUri"` at a quarter of that),
-    // and one pattern covers every key ending the same way.
-    const keys = [...watchedKeys, ...(noticed?.keys ?? [])];
-    this.keyTraces = [...new Set(keys.map((key) => `${key.slice(-3)}"`)), '\\u'];
-    this.traceBytes = Math.max(...this.keyTraces.map((trace) => Buffer.byteLength(trace)));
-  }
-
-  /** The longest pattern couldMatter looks for, in bytes. */
-  readonly traceBytes: number;
+  ) {}
 
   /** Feeds one chunk; returns the chunks to write to the client (possibly none). */
   push(chunk: Buffer): Buffer[] {
@@ -83,16 +71,6 @@ export class TopLevelValueRewriter {
    */
   pushUntilValueOf(chunk: Buffer, key: string): { out: Buffer[]; stoppedAt: number } {
     return this.scan(chunk, key);
-  }
-
-  /**
-   * Whether `text` could hold a top-level member this rewriter acts on: it does when it holds the
-   * end of a watched or noticed key with its closing quote, or a `\u` escape (the only escape
-   * that could spell one of those keys). When it cannot, copying `text` unscanned changes nothing.
-   * A string value that merely ends like a key makes the caller scan: slower, never wrong.
-   */
-  couldMatter(text: Buffer): boolean {
-    return this.keyTraces.some((trace) => text.includes(trace));
   }
 
   private scan(chunk: Buffer, stopKey: string | undefined): { out: Buffer[]; stoppedAt: number } {
@@ -207,99 +185,95 @@ export class TopLevelValueRewriter {
     return this.depth === 0 && this.mode === 'value';
   }
 
-  /**
-   * Index of the next quote that ends the current string. A quote is escaped when an odd run of
-   * backslashes precedes it; `escaped` carries an unpaired backslash over a chunk boundary.
-   */
+  /** Index of the next quote that ends the current string, or -1 when the chunk ends first. */
   private findUnescapedQuote(chunk: Buffer, from: number): number {
-    let start = from;
-    if (this.escaped) {
-      this.escaped = false;
-      start++;
-    }
-    let i = start;
-    const n = chunk.length;
-    for (;;) {
-      const q = i < n ? chunk.indexOf(QUOTE, i) : -1;
-      const end = q === -1 ? n : q;
-      let run = 0;
-      for (let k = end - 1; k >= start && chunk[k] === BACKSLASH; k--) run++;
-      if (q === -1) {
-        this.escaped = run % 2 === 1;
-        return -1;
-      }
-      if (run % 2 === 0) return q;
-      i = q + 1;
-    }
+    const q = findClosingQuote(chunk, from, this.escaped);
+    this.escaped = q === ESCAPE_PENDING;
+    return q < 0 ? -1 : q;
+  }
+}
+
+/** findClosingQuote's answer when the chunk ended inside the string on an unpaired backslash. */
+const ESCAPE_PENDING = -2;
+
+/**
+ * Index of the quote that ends a string whose body continues at `from`: a quote is escaped when
+ * an odd run of backslashes precedes it. `escapedAtStart` carries an unpaired backslash over from
+ * the previous chunk. When the chunk ends first: -1, or ESCAPE_PENDING when its last backslash is
+ * unpaired.
+ */
+function findClosingQuote(chunk: Buffer, from: number, escapedAtStart: boolean): number {
+  const n = chunk.length;
+  let start = from;
+  if (escapedAtStart) {
+    if (start >= n) return ESCAPE_PENDING;
+    start++;
+  }
+  let i = start;
+  for (;;) {
+    const q = i < n ? chunk.indexOf(QUOTE, i) : -1;
+    const end = q === -1 ? n : q;
+    let run = 0;
+    for (let k = end - 1; k >= start && chunk[k] === BACKSLASH; k--) run++;
+    if (q === -1) return run % 2 === 1 ? ESCAPE_PENDING : -1;
+    if (run % 2 === 0) return q;
+    i = q + 1;
   }
 }
 
 /**
- * Rewrites a document as it streams, without scanning most of its `data`. A large page is nearly
- * all `data`, and scanning every byte of it is what made relaying large results slow. So the
- * document is scanned up to the start of the top-level `skippable` member's value; after that
- * each chunk is checked with a fast native search (TopLevelValueRewriter.couldMatter) and, when
- * it cannot hold a member the rewriter acts on, passed on as it is while kept aside. The first
- * chunk that could matter makes the rewriter catch up over the chunks kept aside (their output
- * was their input: nothing in them could be rewritten) and scan everything from there. Trino
- * writes `data` after `nextUri`, `partialCancelUri` and `infoUri`, and before `stats`, so a
- * Trino page is scanned only up to its data.
+ * Rewrites a document as it streams, without running the rewriter's state machine over its `data`.
+ * A large page is nearly all `data`, and that machine is what made relaying large results slow.
+ * So the document is scanned up to the start of the top-level `skippable` member's value; a
+ * nested value (an array or object) is then followed with a much cheaper tracker that knows only
+ * its depth and whether it is inside a string (NestedValueTracker). No top-level member can begin inside the nested value, so the rewriter's
+ * state where the value ends is the one where it began, and it carries on from there over the
+ * rest of the document. The tracking is exact, so `complete` is too: a document cut anywhere,
+ * inside `data` or after it, is incomplete. Trino writes `data` after `nextUri`,
+ * `partialCancelUri` and `infoUri`, and before `stats`.
  */
 export class SkippingRewriter {
   private phase: 'head' | 'skipping' | 'scanning' = 'head';
-  private keptAside: Buffer[] = [];
-  private keptBytes = 0;
-  /** The last bytes passed on unscanned: a key's trace may straddle two chunks. */
-  private lastBytes = Buffer.alloc(0);
+  private readonly skipped = new NestedValueTracker();
 
   constructor(
     private readonly rewriter: TopLevelValueRewriter,
     private readonly skippable: string,
-    /** Chunks kept aside beyond this many bytes are scanned at once, so memory stays bounded. */
-    private readonly maxKeptBytes = 16 * 1024 * 1024,
   ) {}
 
   /** Feeds one chunk; returns the chunks to write to the client. */
   push(chunk: Buffer): Buffer[] {
     if (this.phase === 'scanning') return this.rewriter.push(chunk);
-    if (this.phase === 'skipping') return this.skip(chunk);
+    if (this.phase === 'skipping') return this.skip(chunk, 0, []);
     const { out, stoppedAt } = this.rewriter.pushUntilValueOf(chunk, this.skippable);
     if (stoppedAt === -1) return out;
-    this.phase = 'skipping';
-    out.push(...this.skip(chunk.subarray(stoppedAt)));
+    const first = chunk[stoppedAt];
+    if (first === OPEN_ARRAY || first === OPEN_OBJECT) {
+      this.phase = 'skipping';
+      return this.skip(chunk, stoppedAt, out);
+    }
+    // A scalar value (or a chunk ending right before it): nothing worth skipping.
+    this.phase = 'scanning';
+    out.push(...this.rewriter.push(chunk.subarray(stoppedAt)));
     return out;
   }
 
-  /**
-   * True when the document ended cleanly: its structure closed, outside any string. Whatever was
-   * passed on unscanned is scanned first (a document's last byte says nothing: a document cut
-   * inside `data` may end with a `}` too).
-   */
+  /** True when the document ended cleanly: its structure closed, outside any string. */
   get complete(): boolean {
-    this.catchUp();
-    return this.rewriter.complete;
+    return this.phase !== 'skipping' && this.rewriter.complete;
   }
 
-  private skip(chunk: Buffer): Buffer[] {
-    if (chunk.length === 0) return [];
-    const overlap = this.rewriter.traceBytes - 1;
-    const boundary = Buffer.concat([this.lastBytes, chunk.subarray(0, overlap)]);
-    if (this.rewriter.couldMatter(chunk) || this.rewriter.couldMatter(boundary)) {
-      this.catchUp();
-      this.phase = 'scanning';
-      return this.rewriter.push(chunk);
+  /** Passes `chunk` from `from` on unchanged while it is inside the skipped value; scans what follows the value. */
+  private skip(chunk: Buffer, from: number, out: Buffer[]): Buffer[] {
+    const rest = from === 0 ? chunk : chunk.subarray(from);
+    const end = this.skipped.advance(rest);
+    if (end === -1) {
+      out.push(rest);
+      return out;
     }
-    this.keptAside.push(chunk);
-    this.keptBytes += chunk.length;
-    if (this.keptBytes > this.maxKeptBytes) this.catchUp();
-    this.lastBytes = Buffer.from(chunk.subarray(Math.max(0, chunk.length - overlap)));
-    return [chunk];
-  }
-
-  /** Scans the chunks kept aside, so the rewriter's state is exact again; their output was their input. */
-  private catchUp(): void {
-    for (const kept of this.keptAside) this.rewriter.push(kept);
-    this.keptAside = [];
-    this.keptBytes = 0;
+    out.push(rest.subarray(0, end));
+    this.phase = 'scanning';
+    if (end < rest.length) out.push(...this.rewriter.push(rest.subarray(end)));
+    return out;
   }
 }
