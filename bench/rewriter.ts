@@ -11,7 +11,7 @@ import { machineLine } from './lib/report.js';
 import { fixed, table } from './lib/stats.js';
 import { LINEITEM_COLUMNS, RUNNING_STATS, SELECT1_COLUMNS, buildLargePage, documentParts } from './lib/trino-documents.js';
 import { QueryTokenSigner } from '../src/protocol/query-token.js';
-import { SkippingRewriter, TopLevelValueRewriter } from '../src/protocol/uri-rewriter.js';
+import { TopLevelValueRewriter } from '../src/protocol/uri-rewriter.js';
 import { followUpUri } from '../src/protocol/uris.js';
 
 const FLAGS = {
@@ -56,15 +56,6 @@ function rewrite(signer: QueryTokenSigner, chunks: readonly Buffer[]): number {
   return out;
 }
 
-/** Streams one document through a SkippingRewriter, as TrinoBackend.relay does; returns its output bytes. */
-function rewriteSkipping(signer: QueryTokenSigner, chunks: readonly Buffer[]): number {
-  const skipping = new SkippingRewriter(uriRewriter(signer), 'data');
-  let out = 0;
-  for (const chunk of chunks) for (const piece of skipping.push(chunk)) out += piece.length;
-  if (!skipping.complete) throw new Error('the skipping rewriter did not see a complete document');
-  return out;
-}
-
 /** Runs `fn` repeatedly for `seconds`; returns iterations per second. */
 function rate(seconds: number, fn: () => void): number {
   const end = process.hrtime.bigint() + BigInt(Math.round(seconds * 1e9));
@@ -88,18 +79,16 @@ async function main(): Promise<void> {
     { name: '1 MiB lineitem page, 64 KiB chunks', doc: document(LINEITEM_COLUMNS, buildLargePage(MIB).data) },
     { name: 'SELECT 1 executing page, 1 chunk', doc: document(SELECT1_COLUMNS, '[[1]]') },
   ];
-  const rows = [['document', 'bytes', 'full scan MiB/s', 'full scan us/doc', 'skipping data MiB/s', 'skipping us/doc', 'JSON.parse MiB/s']];
+  const rows = [['document', 'bytes', 'rewrite MiB/s', 'rewrite us/doc', 'JSON.parse MiB/s']];
   for (const c of cases) {
     const chunks: Buffer[] = [];
     for (let at = 0; at < c.doc.length; at += CHUNK) chunks.push(c.doc.subarray(at, at + CHUNK));
     rewrite(signer, chunks); // warm-up and a check that the document is complete
     const docsPerSecond = rate(seconds, () => rewrite(signer, chunks));
-    if (rewriteSkipping(signer, chunks) !== rewrite(signer, chunks)) throw new Error(`${c.name}: the skipping and the full rewrite differ in size`);
-    const skippingPerSecond = rate(seconds, () => rewriteSkipping(signer, chunks));
     const text = c.doc.toString('utf8');
     const parsesPerSecond = rate(seconds, () => JSON.parse(text));
     const mibPerSecond = (perSecond: number) => fixed((perSecond * c.doc.length) / MIB, 0);
-    rows.push([c.name, String(c.doc.length), mibPerSecond(docsPerSecond), fixed(1e6 / docsPerSecond, 2), mibPerSecond(skippingPerSecond), fixed(1e6 / skippingPerSecond, 2), mibPerSecond(parsesPerSecond)]);
+    rows.push([c.name, String(c.doc.length), mibPerSecond(docsPerSecond), fixed(1e6 / docsPerSecond, 2), mibPerSecond(parsesPerSecond)]);
   }
   console.log('\n' + table(rows));
   if (flags.smoke) console.log('smoke: OK');

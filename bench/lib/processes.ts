@@ -214,6 +214,10 @@ export async function startGateway(options: GatewayOptions): Promise<Service> {
   const port = await freePort();
   const server: Record<string, unknown> = { host: '127.0.0.1', port, ...(options.workers === undefined ? {} : { workers: options.workers }) };
   if (options.tls) Object.assign(server, { httpEnabled: false, tls: { port, certFile: options.tls.certFile, keyFile: options.tls.keyFile } });
+  // A profile is written when the process exits, and a draining gateway waits for the benchmark's
+  // long-running queries beyond stopChild's grace: drain briefly. (Builds before the drain had no
+  // such key, and exit at once.)
+  if (options.profileDir !== undefined && options.repo === undefined) server.drainTimeout = '1s';
   const config: Record<string, unknown> = {
     server,
     security: { tokenSecret: TOKEN_SECRET },

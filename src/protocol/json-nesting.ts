@@ -1,6 +1,6 @@
 /**
  * Finds where a nested JSON value (an array or object) closes, as its bytes stream past: the
- * scan SkippingRewriter runs over a page's `data`, which is nearly all of a large result. It
+ * scan TopLevelValueRewriter runs over a page's `data`, which is nearly all of a large result. It
  * knows only the depth and whether a string (and an escape in it) is open, and runs in a small
  * WebAssembly module with SIMD compares (json-nesting.wat): V8's best byte loop for the same
  * work reached about 450 MiB/s of CPU on this machine, the module 3.1 GiB/s (bench/README.md).

@@ -1,5 +1,5 @@
 ;; Follows a nested JSON value (an array or object) through a document's bytes, 64 at a time
-;; with SIMD compares, to find where it closes: the cheap scan behind SkippingRewriter
+;; with SIMD compares, to find where it closes: the cheap scan behind TopLevelValueRewriter
 ;; (json-nesting.ts). Assembled into json-nesting-wasm.ts by scripts/assemble-wasm.mjs.
 ;;
 ;; The caller copies up to WINDOW bytes to address 0, followed by 64 zero bytes, sets the three

@@ -5,9 +5,11 @@
  * exact text. Only the top level of the document counts, so a map value named `nextUri` inside
  * `data` is left alone.
  *
- * The scan keeps just enough JSON state (nesting depth, inside-string, escape) to know where
- * top-level keys are; memory use is one chunk plus the value being replaced. SkippingRewriter
- * follows `data` with a cheaper scan.
+ * The scan keeps just enough JSON state to know where top-level keys are; memory use is one chunk
+ * plus the value being replaced. A member's array or object (`data`, `columns`, `stats`) is only
+ * followed to its end by NestedValueTracker, which runs at several GB/s: the per-byte state
+ * machine here sees the top level alone. The tracking is exact, so `complete` is too: a document
+ * cut anywhere, inside `data` or after it, is incomplete.
  */
 import { NestedValueTracker } from './json-nesting.js';
 
@@ -21,10 +23,6 @@ export const CLOSE_ARRAY = 0x5d;
 const COLON = 0x3a;
 const COMMA = 0x2c;
 
-/** Bytes that change the scanner's state below the top level. */
-const STRUCTURAL = new Uint8Array(256);
-for (const b of [QUOTE, OPEN_OBJECT, OPEN_ARRAY, CLOSE_OBJECT, CLOSE_ARRAY]) STRUCTURAL[b] = 1;
-
 /**
  * Called with each top-level string value whose key is in the watched set; returns the
  * replacement string, or `undefined` to keep the value as it is.
@@ -33,7 +31,8 @@ export type ValueRewrite = (key: string, value: string) => string | undefined;
 
 type Mode =
   | 'value' // outside strings, scanning structure
-  | 'string' // inside a string below the top level (skipped)
+  | 'string' // inside a top-level string value that is not watched (skipped)
+  | 'nested' // inside a member's array or object (followed by NestedValueTracker)
   | 'key' // inside a top-level key
   | 'afterKey' // between a top-level key and its value
   | 'watchedValue'; // inside a top-level string value being captured
@@ -52,6 +51,7 @@ export class TopLevelValueRewriter {
   private keyBytes: Buffer[] = [];
   private currentKey = '';
   private captured: Buffer[] = [];
+  private nested = new NestedValueTracker();
 
   constructor(
     private readonly watchedKeys: ReadonlySet<string>,
@@ -148,12 +148,6 @@ export class TopLevelValueRewriter {
           continue;
         }
         case 'value': {
-          // Below the top level only quotes and brackets matter: skip the rest (numbers, commas,
-          // literals) in a tight loop. This is where large results spend their time.
-          if (this.depth > 1) {
-            while (i < n && STRUCTURAL[chunk[i]!] === 0) i++;
-            if (i === n) continue;
-          }
           const b = chunk[i]!;
           if (b === QUOTE) {
             if (this.depth === 1 && this.expectingKey) {
@@ -163,15 +157,31 @@ export class TopLevelValueRewriter {
               this.mode = 'string';
             }
             this.escaped = false;
+          } else if (b === OPEN_OBJECT && this.depth === 0) {
+            this.depth = 1;
+            this.expectingKey = true;
           } else if (b === OPEN_OBJECT || b === OPEN_ARRAY) {
-            this.depth++;
-            if (this.depth === 1) this.expectingKey = b === OPEN_OBJECT;
+            // A member's array or object: no top-level member begins inside it, so it is only
+            // followed to its end. This is where large results (`data`) spend their time.
+            this.mode = 'nested';
+            this.nested = new NestedValueTracker();
+            continue;
           } else if (b === CLOSE_OBJECT || b === CLOSE_ARRAY) {
             this.depth--;
           } else if (b === COMMA && this.depth === 1) {
             this.expectingKey = true;
           }
           i++;
+          continue;
+        }
+        case 'nested': {
+          const end = this.nested.advance(i === 0 ? chunk : chunk.subarray(i));
+          if (end === -1) {
+            i = n;
+            continue;
+          }
+          this.mode = 'value';
+          i += end;
           continue;
         }
       }
@@ -218,62 +228,5 @@ function findClosingQuote(chunk: Buffer, from: number, escapedAtStart: boolean):
     if (q === -1) return run % 2 === 1 ? ESCAPE_PENDING : -1;
     if (run % 2 === 0) return q;
     i = q + 1;
-  }
-}
-
-/**
- * Rewrites a document as it streams, without running the rewriter's state machine over its `data`.
- * A large page is nearly all `data`, and that machine is what made relaying large results slow.
- * So the document is scanned up to the start of the top-level `skippable` member's value; a
- * nested value (an array or object) is then followed with a much cheaper tracker that knows only
- * its depth and whether it is inside a string (NestedValueTracker). No top-level member can begin inside the nested value, so the rewriter's
- * state where the value ends is the one where it began, and it carries on from there over the
- * rest of the document. The tracking is exact, so `complete` is too: a document cut anywhere,
- * inside `data` or after it, is incomplete. Trino writes `data` after `nextUri`,
- * `partialCancelUri` and `infoUri`, and before `stats`.
- */
-export class SkippingRewriter {
-  private phase: 'head' | 'skipping' | 'scanning' = 'head';
-  private readonly skipped = new NestedValueTracker();
-
-  constructor(
-    private readonly rewriter: TopLevelValueRewriter,
-    private readonly skippable: string,
-  ) {}
-
-  /** Feeds one chunk; returns the chunks to write to the client. */
-  push(chunk: Buffer): Buffer[] {
-    if (this.phase === 'scanning') return this.rewriter.push(chunk);
-    if (this.phase === 'skipping') return this.skip(chunk, 0, []);
-    const { out, stoppedAt } = this.rewriter.pushUntilValueOf(chunk, this.skippable);
-    if (stoppedAt === -1) return out;
-    const first = chunk[stoppedAt];
-    if (first === OPEN_ARRAY || first === OPEN_OBJECT) {
-      this.phase = 'skipping';
-      return this.skip(chunk, stoppedAt, out);
-    }
-    // A scalar value (or a chunk ending right before it): nothing worth skipping.
-    this.phase = 'scanning';
-    out.push(...this.rewriter.push(chunk.subarray(stoppedAt)));
-    return out;
-  }
-
-  /** True when the document ended cleanly: its structure closed, outside any string. */
-  get complete(): boolean {
-    return this.phase !== 'skipping' && this.rewriter.complete;
-  }
-
-  /** Passes `chunk` from `from` on unchanged while it is inside the skipped value; scans what follows the value. */
-  private skip(chunk: Buffer, from: number, out: Buffer[]): Buffer[] {
-    const rest = from === 0 ? chunk : chunk.subarray(from);
-    const end = this.skipped.advance(rest);
-    if (end === -1) {
-      out.push(rest);
-      return out;
-    }
-    out.push(rest.subarray(0, end));
-    this.phase = 'scanning';
-    if (end < rest.length) out.push(...this.rewriter.push(rest.subarray(end)));
-    return out;
   }
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { SkippingRewriter, TopLevelValueRewriter } from '../../src/protocol/uri-rewriter.js';
+import { TopLevelValueRewriter } from '../../src/protocol/uri-rewriter.js';
 import { seededRandom } from '../support/random.js';
 
 const KEYS = new Set(['nextUri', 'infoUri', 'partialCancelUri']);
@@ -65,75 +65,86 @@ test('non-string values of watched keys pass through untouched', () => {
   assert.deepEqual(seen, ['infoUri=u']);
 });
 
-/** A SkippingRewriter over `chunks`, with what the rewriter saw and whether `error` was noticed. */
-function rewriteSkipping(chunks: string[]): { text: string; complete: boolean; seen: string[]; error: boolean; rewriter: TopLevelValueRewriter } {
-  const seen: string[] = [];
-  let error = false;
-  const rewriter = new TopLevelValueRewriter(
-    KEYS,
-    (key, value) => {
-      seen.push(`${key}=${value}`);
-      return `gw:${key}:${value}`;
-    },
-    { keys: new Set(['error']), notice: () => (error = true) },
-  );
-  const skipping = new SkippingRewriter(rewriter, 'data');
-  const out: Buffer[] = [];
-  for (const chunk of chunks) out.push(...skipping.push(Buffer.from(chunk, 'utf8')));
-  return { text: Buffer.concat(out).toString('utf8'), complete: skipping.complete, seen, error, rewriter };
-}
-
-/** The output of a SkippingRewriter must be the full scan's, however the document is cut. */
-function sameAsFullScan(doc: string): ReturnType<typeof rewriteSkipping> {
-  const expected = rewriteIn([doc]);
-  let last: ReturnType<typeof rewriteSkipping> | undefined;
+/** A rewriter noticing `error`, over every split of `doc` (see allSplits): the output, completeness and values seen must not depend on the split. */
+function rewriteEverySplit(doc: string): { text: string; complete: boolean; seen: string[]; error: boolean } {
+  let first: { text: string; complete: boolean; seen: string[]; error: boolean } | undefined;
   for (const chunks of allSplits(doc)) {
-    last = rewriteSkipping(chunks);
-    assert.equal(last.text, expected.text, `split ${JSON.stringify(chunks.map((c) => c.length))}`);
-    assert.equal(last.complete, expected.complete, `split ${JSON.stringify(chunks.map((c) => c.length))}`);
-    assert.deepEqual(last.seen, expected.seen);
+    const seen: string[] = [];
+    let error = false;
+    const rewriter = new TopLevelValueRewriter(
+      KEYS,
+      (key, value) => {
+        seen.push(`${key}=${value}`);
+        return `gw:${key}:${value}`;
+      },
+      { keys: new Set(['error']), notice: () => (error = true) },
+    );
+    const out: Buffer[] = [];
+    for (const chunk of chunks) out.push(...rewriter.push(Buffer.from(chunk, 'utf8')));
+    const result = { text: Buffer.concat(out).toString('utf8'), complete: rewriter.complete, seen, error };
+    if (first === undefined) first = result;
+    else assert.deepEqual(result, first, `split ${JSON.stringify(chunks.map((c) => c.length))}`);
   }
-  return last!;
+  return first!;
 }
 
-test("skipping data: the output is the full scan's", () => {
+/**
+ * What the rewriter must make of a complete document, from JSON.parse: the top-level watched
+ * string values replaced, everything else (numbers' spelling included) as it was.
+ */
+function expectedRewrite(doc: string): { parsed: unknown; seen: string[] } {
+  const parsed = JSON.parse(doc) as Record<string, unknown>;
+  const seen: string[] = [];
+  for (const [key, value] of Object.entries(parsed)) {
+    if (KEYS.has(key) && typeof value === 'string') {
+      seen.push(`${key}=${value}`);
+      parsed[key] = `gw:${key}:${value}`;
+    }
+  }
+  return { parsed, seen };
+}
+
+test('members after data are rewritten and noticed, nested look-alikes are not, even across chunk boundaries', () => {
   const doc =
     '{"id":"q1","infoUri":"http://b/ui/q1","nextUri":"http://b/v1/statement/executing/q1/y/1","columns":[{"name":"a","type":"varchar"}],' +
     '"data":[["x\\\\"],["{\\"y\\":[1]}"],[12345678901234567890]],"stats":{"state":"RUNNING","progressPercentage":1.0}}\n';
-  const result = sameAsFullScan(doc);
+  const result = rewriteEverySplit(doc);
   assert.deepEqual(result.seen, ['infoUri=http://b/ui/q1', 'nextUri=http://b/v1/statement/executing/q1/y/1']);
-});
-
-test('skipping data: anything after data that could matter is scanned, even across chunk boundaries', () => {
+  assert.ok(result.text.includes('[12345678901234567890]],"stats":{"state":"RUNNING","progressPercentage":1.0}}'), 'data and stats byte for byte');
   // A URI member after data (not Trino's order) is still rewritten.
-  const late = sameAsFullScan('{"id":"q","data":[[1],[2]],"nextUri":"http://b/v1/statement/executing/q/y/2"}');
-  assert.equal(late.text, '{"id":"q","data":[[1],[2]],"nextUri":"gw:nextUri:http://b/v1/statement/executing/q/y/2"}');
+  assert.equal(rewriteEverySplit('{"id":"q","data":[[1],[2]],"nextUri":"http://b/v1/statement/executing/q/y/2"}').text, '{"id":"q","data":[[1],[2]],"nextUri":"gw:nextUri:http://b/v1/statement/executing/q/y/2"}');
   // A map key named like a URI member inside data is nested, so left alone.
-  const nested = sameAsFullScan('{"nextUri":"http://b/1","data":[[{"nextUri":"v"}],[3]],"stats":{}}');
-  assert.equal(nested.text, '{"nextUri":"gw:nextUri:http://b/1","data":[[{"nextUri":"v"}],[3]],"stats":{}}');
+  assert.equal(rewriteEverySplit('{"nextUri":"http://b/1","data":[[{"nextUri":"v"}],[3]],"stats":{}}').text, '{"nextUri":"gw:nextUri:http://b/1","data":[[{"nextUri":"v"}],[3]],"stats":{}}');
   // An escaped spelling of a key is recognised.
-  const escaped = sameAsFullScan('{"data":[[1]],"next\\u0055ri":"http://b/v1/statement/executing/q/y/3"}');
-  assert.equal(escaped.text, '{"data":[[1]],"next\\u0055ri":"gw:nextUri:http://b/v1/statement/executing/q/y/3"}');
-  // An error member after data is noticed.
-  assert.equal(sameAsFullScan('{"id":"q","data":[[1]],"error":{"message":"boom"}}').error, true);
-  assert.equal(sameAsFullScan('{"id":"q","data":[[1]],"stats":{}}').error, false);
+  assert.equal(rewriteEverySplit('{"data":[[1]],"next\\u0055ri":"http://b/v1/statement/executing/q/y/3"}').text, '{"data":[[1]],"next\\u0055ri":"gw:nextUri:http://b/v1/statement/executing/q/y/3"}');
+  // An error member after data is noticed; one inside data is not.
+  assert.equal(rewriteEverySplit('{"id":"q","data":[[1]],"error":{"message":"boom"}}').error, true);
+  assert.equal(rewriteEverySplit('{"id":"q","data":[[{"error":1}]],"stats":{}}').error, false);
 });
 
-test('skipping data: a truncated document is incomplete', () => {
-  for (const doc of ['{"id":"q","data":[[1],[2]', '{"id":"q","data":[[1],[2]],"stats":{"state":"RUN', '{"id":"q","nextUri":"http://b/', '{"id":"q"']) {
-    for (const chunks of allSplits(doc)) assert.equal(rewriteSkipping(chunks).complete, false, `${doc} split ${JSON.stringify(chunks.map((c) => c.length))}`);
+test('strings with brackets, quotes and backslash runs inside data, and a scalar data value', () => {
+  for (const doc of [
+    '{"data":[["]\\\\","\\\\\\"]}",{"k":"[{"}],[null]],"nextUri":"http://b/v1/statement/executing/q/y/4"}',
+    '{"data":"[not an array]","nextUri":"http://b/v1/statement/executing/q/y/5"}',
+    '{"data":null,"nextUri":"http://b/v1/statement/executing/q/y/6"}',
+    '{"data":{"encoding":"json","segments":[]},"nextUri":"http://b/v1/statement/executing/q/y/7"}',
+  ]) {
+    const result = rewriteEverySplit(doc);
+    const expected = expectedRewrite(doc);
+    assert.deepEqual(JSON.parse(result.text), expected.parsed, doc);
+    assert.deepEqual(result.seen, expected.seen, doc);
+    assert.equal(result.complete, true, doc);
   }
 });
 
-test('skipping data: strings with brackets, quotes and backslash runs inside data, and a scalar data value', () => {
-  sameAsFullScan('{"data":[["]\\\\","\\\\\\"]}",{"k":"[{"}],[null]],"nextUri":"http://b/v1/statement/executing/q/y/4"}');
-  sameAsFullScan('{"data":"[not an array]","nextUri":"http://b/v1/statement/executing/q/y/5"}');
-  sameAsFullScan('{"data":null,"nextUri":"http://b/v1/statement/executing/q/y/6"}');
-  sameAsFullScan('{"data":{"encoding":"json","segments":[]},"nextUri":"http://b/v1/statement/executing/q/y/7"}');
+test('a truncated document is incomplete wherever it is cut', () => {
+  for (const doc of ['{"id":"q","data":[[1],[2]', '{"id":"q","data":[[1],[2]],"stats":{"state":"RUN', '{"id":"q","nextUri":"http://b/', '{"id":"q"', '{"id":"q","data":[["a\\"]]']) {
+    assert.equal(rewriteEverySplit(doc).complete, false, doc);
+  }
 });
 
-test("skipping data: generated documents cut into random chunks and truncated anywhere agree with the full scan", () => {
-  const pieces = ['"', '\\\\', '\\"', '[', ']', '{', '}', 'nextUri', ':', ',', 'a', '1'];
+test('generated documents in random chunks, whole or cut anywhere, are rewritten as JSON.parse reads them', () => {
+  const pieces = ['"', '\\', '\\"', '[', ']', '{', '}', 'nextUri', ':', ',', 'a', '1'];
   for (let seed = 1; seed <= 300; seed++) {
     const next = seededRandom(seed);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
@@ -146,19 +157,23 @@ test("skipping data: generated documents cut into random chunks and truncated an
       return `{${Array.from({ length: Math.floor(next() * 3) }, () => `${JSON.stringify(pick(['nextUri', 'k', text()]))}:${value(depth + 1)}`).join(',')}}`;
     };
     const doc = `{"id":"q","nextUri":"http://b/v1/statement/executing/q/y/1","data":${value(0)},"stats":${value(1)},"infoUri":"http://b/ui"}`;
-    for (const cut of [doc.length, Math.floor(next() * doc.length)]) {
-      const truncated = doc.slice(0, cut);
-      const expected = rewriteIn([truncated]);
+    const cut = Math.floor(next() * doc.length);
+    for (const bytes of [doc, doc.slice(0, cut)]) {
       const chunks: string[] = [];
-      for (let at = 0; at < truncated.length; ) {
+      for (let at = 0; at < bytes.length; ) {
         const size = 1 + Math.floor(next() * 9);
-        chunks.push(truncated.slice(at, at + size));
+        chunks.push(bytes.slice(at, at + size));
         at += size;
       }
-      const skipped = rewriteSkipping(chunks);
-      assert.equal(skipped.text, expected.text, `seed ${seed}, cut ${cut}`);
-      assert.equal(skipped.complete, expected.complete, `seed ${seed}, cut ${cut}`);
-      assert.deepEqual(skipped.seen, expected.seen, `seed ${seed}, cut ${cut}`);
+      const result = rewriteIn(chunks);
+      if (bytes === doc) {
+        const expected = expectedRewrite(doc);
+        assert.deepEqual(JSON.parse(result.text), expected.parsed, `seed ${seed}`);
+        assert.deepEqual(result.seen, expected.seen, `seed ${seed}`);
+        assert.equal(result.complete, true, `seed ${seed}`);
+      } else {
+        assert.equal(result.complete, false, `seed ${seed}, cut at ${cut}`);
+      }
     }
   }
 });

@@ -17,7 +17,7 @@ import type { Dialect } from '../../protocol/session.js';
 import type { ViewDefinition, ViewExpansion } from '../../sql/analyzer/types.js';
 import { followUpUri, infoUri, segmentUri, type FollowUpPhase, type SegmentAction } from '../../protocol/uris.js';
 import { rewriteSegmentUris, type SegmentUriRewrite } from '../../protocol/spooled-data.js';
-import { SkippingRewriter, TopLevelValueRewriter } from '../../protocol/uri-rewriter.js';
+import { TopLevelValueRewriter } from '../../protocol/uri-rewriter.js';
 import { sendJson, sendNoContent, sendQueryFailure, sendText } from '../../server/respond.js';
 import { quoteIdentifier, quoteString } from '../../sql/quoting.js';
 import type { Backend, CatalogObjects, FollowUpRequest, QueryEndDetails, QueryEndEvents, QueryLookup, QueryOutcome, SegmentRequest, Submission } from '../backend.js';
@@ -636,7 +636,7 @@ export class TrinoBackend implements Backend {
     }, noticeError);
     const headers: OutgoingHttpHeaders = { 'content-type': 'application/json' };
     for (const [name, value] of clientResponseHeaders(response.headers, context.clientDialect)) headers[name] = value;
-    const relayed = await this.relay(response, new SkippingRewriter(rewriter, 'data'), headers, context, res, (body) => (hasError ? guardrailError(body, this.options.signer.killTag) : body));
+    const relayed = await this.relay(response, rewriter, headers, context, res, (body) => (hasError ? guardrailError(body, this.options.signer.killTag) : body));
     if (relayed === false) return;
     if (queryId !== undefined) context.events.started?.(alias ?? queryId, queryId);
     if (!hasNext) context.events.ended(hasError ? 'failed' : 'finished', relayed === true ? undefined : finalDetails(relayed));
@@ -727,12 +727,12 @@ export class TrinoBackend implements Backend {
    * in one write with a Content-Length (many small chunked writes cost more than the copy), and a
    * backend failing before their end still gets the client a clean error document. Once a
    * document grows past SMALL_DOCUMENT_BYTES it is streamed, so memory stays bounded whatever the
-   * page size, and its `data` is passed on without being scanned (SkippingRewriter). Returns the
+   * page size, and its `data` is only followed to its end (see TopLevelValueRewriter). Returns the
    * whole document when it was small, true when streamed, false when the relay failed.
    */
   private async relay(
     response: BackendResponse,
-    rewriter: SkippingRewriter,
+    rewriter: TopLevelValueRewriter,
     headers: OutgoingHttpHeaders,
     context: RelayContext,
     res: ClientResponse,
@@ -783,7 +783,7 @@ export class TrinoBackend implements Backend {
   }
 
   /** Sends a document held whole (its rewritten pieces) in one write with a Content-Length. */
-  private sendWhole(pieces: Buffer[], rewriter: SkippingRewriter, headers: OutgoingHttpHeaders, context: RelayContext, res: ClientResponse, finish: (body: Buffer) => Buffer): Buffer | false {
+  private sendWhole(pieces: Buffer[], rewriter: TopLevelValueRewriter, headers: OutgoingHttpHeaders, context: RelayContext, res: ClientResponse, finish: (body: Buffer) => Buffer): Buffer | false {
     if (!rewriter.complete) {
       this.failUnavailable('GET', new Error('truncated document'), context, res);
       return false;
