@@ -27,7 +27,7 @@ const FLAGS = {
   inline: { kind: 'boolean', help: 'also run the query through the gateway without the encoding header (inline JSON pages)' },
   'trino-port': { kind: 'number', help: 'port of the spooling Trino (default 18380; started when not running)' },
   'trino-name': { kind: 'string', help: 'instance name of the spooling Trino (default trino-spooling)' },
-  store: { kind: 'string', help: 'the S3 server the segments go to: s3proxy (a Java server) or moto (a Python one, about 1 MiB/s under load) (default s3proxy)' },
+  store: { kind: 'string', help: 'the S3 server the segments go to: s3proxy (a Java server) or moto (a Python one, slower on large results) (default s3proxy)' },
   'store-port': { kind: 'number', help: 'port of that S3 server (default 15100 for s3proxy, 15000 for moto; started when not running)' },
   smoke: { kind: 'boolean', help: '200,000 rows of orders, 1 round, row counts checked; exit non-zero on errors' },
   json: { kind: 'string', help: 'also write the results to this JSON file' },

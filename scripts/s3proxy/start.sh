@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Start a test S3Proxy (an S3-compatible object store, scripts/s3proxy/install.sh) on 127.0.0.1 in
-# the background and wait until it answers. It serves S3 much faster than moto (a Python server):
-# the spooling Trino of bench/spooled-result.js writes and clients read its segments there.
+# the background and wait until it answers. Large spooled results run faster with their segments
+# here than in moto (a Python server; bench/README.md, spooled-result): the spooling Trino of
+# bench/spooled-result.js writes, and clients read, its segments here.
 #
 #   scripts/s3proxy/start.sh [--port N]
 #
-# Default port 15100. Objects are kept in memory (the transient blob store, in a 2 GiB heap), so
-# a restart forgets them, as moto does. Not the filesystem store: it removes a directory that a
-# DELETE left empty while a concurrent PUT writes into it, failing that PUT (seen with Trino's
-# segments under segments/<query id>/). Pid file, configuration and log live under
+# Default port 15100. Objects are kept in memory (jclouds' `transient` blob store, a map of
+# objects, in a 2 GiB heap), so a restart forgets them, as moto does. Not the `filesystem-nio2` or
+# `transient-nio2` stores: both keep directories, and remove one that a DELETE left empty while a
+# concurrent PUT writes into it, failing that PUT (seen with Trino's segments under
+# segments/<query id>/). Pid file, configuration and log live under
 # ${QUERYGATE_CACHE:-$HOME/.cache/querygate}/s3proxy/<port>. Requests are not authenticated
 # (s3proxy.authorization=none): like moto it takes unsigned requests, and pre-signed URLs whatever
 # their signature. A healthy instance already running on the port is reused.
@@ -25,7 +27,7 @@ port=15100
 while [ $# -gt 0 ]; do
   case "$1" in
     --port) port="${2:?--port needs a value}"; shift 2 ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) qg_die "unknown argument '$1'" ;;
   esac
 done
@@ -49,7 +51,7 @@ java_bin="$(qg_require_java 17)"
 cat >"$dir/s3proxy.conf" <<CONF
 s3proxy.endpoint=http://127.0.0.1:$port
 s3proxy.authorization=none
-jclouds.provider=transient-nio2
+jclouds.provider=transient
 jclouds.identity=local
 jclouds.credential=local
 CONF

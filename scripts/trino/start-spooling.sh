@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Start a Trino with the spooling client protocol enabled: large results are written as segments
-# to an S3 bucket in the moto emulator (scripts/moto/) or in S3Proxy (scripts/s3proxy/, a far faster
-# S3 server, for large results) by the test-only spooling manager
+# to an S3 bucket in the moto emulator (scripts/moto/) or in S3Proxy (scripts/s3proxy/, a faster
+# S3 server on large results) by the test-only spooling manager
 # spooling/S3SpoolingPlugin.java (Trino's own trino-spooling-filesystem plugin is not on Maven
 # Central), and clients that send X-Trino-Query-Data-Encoding get `data` as segments.
 #
