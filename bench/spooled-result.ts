@@ -1,6 +1,6 @@
 /**
  * Spooled results: a large result fetched with Trino's spooling protocol from a real Trino 483
- * whose segments go to S3 (moto, scripts/trino/start-spooling.sh, retrieval mode STORAGE), directly
+ * whose segments go to S3 (moto or S3Proxy, scripts/trino/start-spooling.sh, retrieval mode STORAGE), directly
  * and through the gateway, side by side in every round (the order alternates). The client is the
  * same for both sides and does what the official clients do: it follows nextUri asking for
  * `X-Trino-Query-Data-Encoding`, decodes inline segments, downloads each spooled segment from its
@@ -13,6 +13,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { SegmentDescription } from '../src/protocol/spooled-data.js';
+import { rotateRounds } from './lib/alternate.js';
 import { BenchError, parseFlags, runMain, type FlagSpec } from './lib/args.js';
 import { REPO } from './lib/paths.js';
 import { BENCH_USER, startGateway, stopAll } from './lib/processes.js';
@@ -26,7 +27,8 @@ const FLAGS = {
   inline: { kind: 'boolean', help: 'also run the query through the gateway without the encoding header (inline JSON pages)' },
   'trino-port': { kind: 'number', help: 'port of the spooling Trino (default 18380; started when not running)' },
   'trino-name': { kind: 'string', help: 'instance name of the spooling Trino (default trino-spooling)' },
-  'moto-port': { kind: 'number', help: 'port of moto, the S3 emulator the segments go to (default 15000)' },
+  store: { kind: 'string', help: 'the S3 server the segments go to: s3proxy (a Java server) or moto (a Python one, slower on large results) (default s3proxy)' },
+  'store-port': { kind: 'number', help: 'port of that S3 server (default 15100 for s3proxy, 15000 for moto; started when not running)' },
   smoke: { kind: 'boolean', help: '200,000 rows of orders, 1 round, row counts checked; exit non-zero on errors' },
   json: { kind: 'string', help: 'also write the results to this JSON file' },
 } satisfies FlagSpec;
@@ -37,6 +39,9 @@ interface Run {
   seconds: number;
   /** Bytes of row data the client received: inline and downloaded segments, or JSON pages. */
   bytes: number;
+  /** Bytes of the protocol documents (with any inline segments): all of the result that crossed the server asked. */
+  documentBytes: number;
+  documents: number;
   rows: number;
   spooledSegments: number;
   mibPerSecond: number;
@@ -49,11 +54,15 @@ async function fetchResult(baseUrl: string, sql: string, encoding: string | unde
   const started = process.hrtime.bigint();
   let response = await fetch(`${baseUrl}/v1/statement`, { method: 'POST', headers, body: sql });
   let bytes = 0;
+  let documentBytes = 0;
+  let documents = 0;
   let rows = 0;
   let spooledSegments = 0;
   for (;;) {
     if (response.status !== 200) throw new BenchError(`${baseUrl}: HTTP ${response.status}: ${await response.text()}`);
     const text = await response.text();
+    documentBytes += Buffer.byteLength(text);
+    documents++;
     const doc = JSON.parse(text) as { nextUri?: string; data?: unknown[][] | { segments: SegmentDescription[] }; error?: { message: string }; stats: { state: string } };
     if (doc.error !== undefined) throw new BenchError(`${baseUrl}: query failed: ${doc.error.message}`);
     if (Array.isArray(doc.data)) {
@@ -82,7 +91,7 @@ async function fetchResult(baseUrl: string, sql: string, encoding: string | unde
     response = await fetch(doc.nextUri, { headers });
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return { seconds, bytes, rows, spooledSegments, mibPerSecond: bytes / MIB / seconds };
+  return { seconds, bytes, documentBytes, documents, rows, spooledSegments, mibPerSecond: bytes / MIB / seconds };
 }
 
 async function main(): Promise<void> {
@@ -92,35 +101,30 @@ async function main(): Promise<void> {
   const rounds = smoke ? 1 : (flags.rounds ?? 3);
   const encoding = flags.encoding ?? 'json';
   const trinoPort = flags['trino-port'] ?? 18380;
-  const motoPort = flags['moto-port'] ?? 15000;
+  const store = flags.store ?? 's3proxy';
+  if (store !== 's3proxy' && store !== 'moto') throw new BenchError(`--store must be s3proxy or moto, got '${store}'`);
+  const storePort = flags['store-port'] ?? (store === 's3proxy' ? 15100 : 15000);
 
   console.log(`spooled-result: ${machineLine()}`);
   try {
     const { stdout } = await promisify(execFile)(
       'bash',
-      [join(REPO, 'scripts/trino/start-spooling.sh'), '--name', flags['trino-name'] ?? 'trino-spooling', '--port', String(trinoPort), '--moto-port', String(motoPort)],
+      [join(REPO, 'scripts/trino/start-spooling.sh'), '--name', flags['trino-name'] ?? 'trino-spooling', '--port', String(trinoPort), `--${store}-port`, String(storePort)],
       { timeout: 600_000 },
     );
     const trinoUrl = stdout.trim().split('\n').pop()!;
     const gateway = await startGateway({ backendUrl: trinoUrl });
-    console.log(`Trino ${trinoUrl} spooling to moto on port ${motoPort}, gateway ${gateway.url} (pid ${gateway.pid}); ${rounds} round(s) of ${sql} with encoding ${encoding}`);
+    console.log(`Trino ${trinoUrl} spooling to ${store} on port ${storePort}, gateway ${gateway.url} (pid ${gateway.pid}); ${rounds} round(s) of ${sql} with encoding ${encoding}`);
 
     const sides = [
       { name: 'direct', run: () => fetchResult(trinoUrl, sql, encoding) },
       { name: 'gateway', run: () => fetchResult(gateway.url, sql, encoding) },
       ...(flags.inline ? [{ name: 'gateway, inline pages', run: () => fetchResult(gateway.url, sql, undefined) }] : []),
     ];
-    // Warm-up (JIT, connections, Trino's own caches), not recorded.
-    for (const side of sides) await side.run();
-    const runs: Run[][] = sides.map(() => []);
-    for (let round = 0; round < rounds; round++) {
-      for (let k = 0; k < sides.length; k++) {
-        const index = (round + k) % sides.length;
-        runs[index]!.push(await sides[index]!.run());
-      }
-      const line = sides.map((side, i) => `${side.name} ${runs[i]![round]!.mibPerSecond.toFixed(1)} MiB/s (${runs[i]![round]!.seconds.toFixed(2)} s)`).join(', ');
-      console.log(`round ${round + 1}: ${line}`);
-    }
+    // The warm-up run warms the JIT, the connections and Trino's own caches.
+    const runs = await rotateRounds(sides, rounds, (round, roundRuns) => {
+      console.log(`round ${round + 1}: ${sides.map((side, i) => `${side.name} ${roundRuns[i]!.mibPerSecond.toFixed(1)} MiB/s (${roundRuns[i]!.seconds.toFixed(2)} s)`).join(', ')}`);
+    });
     const rowCounts = new Set(runs.flat().map((r) => r.rows));
     if (rowCounts.size !== 1) throw new BenchError(`the sides received different row counts: ${[...rowCounts].join(', ')}`);
     const spooled = runs[0]!.map((r) => r.spooledSegments);
@@ -129,21 +133,24 @@ async function main(): Promise<void> {
     const direct = runs[0]!;
     console.log(
       `\n${table([
-        ['side', 'seconds p50', 'MiB/s p50', 'vs direct (per round, median)', 'rows', 'spooled segments'],
+        ['side', 'seconds p50', 'MiB/s p50', 'vs direct (per round, median)', 'rows', 'MiB received', 'spooled segments', 'documents', 'MiB of documents'],
         ...sides.map((side, i) => [
           side.name,
           median(runs[i]!.map((r) => r.seconds)).toFixed(2),
           median(runs[i]!.map((r) => r.mibPerSecond)).toFixed(1),
           pct(median(runs[i]!.map((r, round) => r.mibPerSecond / direct[round]!.mibPerSecond))),
           String(runs[i]![0]!.rows),
+          (runs[i]![0]!.bytes / MIB).toFixed(1),
           String(runs[i]![0]!.spooledSegments),
+          String(runs[i]![0]!.documents),
+          (runs[i]![0]!.documentBytes / MIB).toFixed(1),
         ]),
       ])}`,
     );
     const ratio = median(runs[1]!.map((r, round) => r.mibPerSecond / direct[round]!.mibPerSecond));
     console.log(`target: spooled through the gateway >= 90% of direct: ${pct(ratio)} ${ratio >= 0.9 ? 'met' : 'NOT met'}`);
     console.log(loadLine());
-    writeJson(flags.json, { benchmark: 'spooled-result', sql, encoding, rounds, sides: sides.map((side, i) => ({ name: side.name, runs: runs[i] })) });
+    writeJson(flags.json, { benchmark: 'spooled-result', sql, encoding, store, rounds, sides: sides.map((side, i) => ({ name: side.name, runs: runs[i] })) });
     if (smoke) console.log('smoke: OK (row counts match, segments spooled)');
   } finally {
     await stopAll();

@@ -38,3 +38,27 @@ export async function alternateSides(client: BenchClient, urls: readonly string[
   }
   return samples;
 }
+
+/** A measured side of a benchmark whose runs are whole queries (or transfers). */
+export interface Side<T> {
+  name: string;
+  run: () => Promise<T>;
+}
+
+/**
+ * One unmeasured warm-up run per side, then `rounds` rounds of one run per side, the order
+ * rotating every round; `onRound` sees each round's runs (in the order of `sides`). The runs of
+ * each side, in the order of `sides`.
+ */
+export async function rotateRounds<T>(sides: ReadonlyArray<Side<T>>, rounds: number, onRound: (round: number, runs: T[]) => void): Promise<T[][]> {
+  for (const side of sides) await side.run();
+  const runs: T[][] = sides.map(() => []);
+  for (let round = 0; round < rounds; round++) {
+    for (let k = 0; k < sides.length; k++) {
+      const index = (round + k) % sides.length;
+      runs[index]!.push(await sides[index]!.run());
+    }
+    onRound(round, runs.map((sideRuns) => sideRuns[round]!));
+  }
+  return runs;
+}

@@ -39,6 +39,17 @@ qs_terminate() {
   fi
 }
 
+# qs_stop_pid_file PIDFILE PROGRAM MARK LOG_FN NAME: stops the server PIDFILE names (checked as
+# qs_pid_of does, reported with LOG_FN) and removes PIDFILE.
+qs_stop_pid_file() {
+  local pidfile="$1" program="$2" mark="$3" log="$4" name="$5" pid
+  if pid="$(qs_pid_of "$pidfile" "$program" "$mark")"; then
+    qs_terminate "$pid" "$log" "$program"
+    "$log" "$name stopped"
+  fi
+  rm -f "$pidfile"
+}
+
 # qs_stop_ports DEFAULT_PORT BASE_DIR DIE_FN ARGS...: the ports a stop script was asked for, one
 # per line: `--port N`, `--all` (every instance directory under BASE_DIR), or DEFAULT_PORT.
 qs_stop_ports() {

@@ -10,10 +10,5 @@ source "$HERE/../lib/process.sh"
 CACHE="${QUERYGATE_CACHE:-${HOME:-/root}/.cache/querygate}"
 port=15000
 [ "${1:-}" = --port ] && port="${2:?--port needs a value}"
-dir="$CACHE/moto/$port"
 log() { echo "[moto/stop] $*" >&2; }
-if pid="$(qs_pid_of "$dir/moto.pid" moto_server "$port")"; then
-  qs_terminate "$pid" log moto_server
-  log "moto on port $port stopped"
-fi
-rm -f "$dir/moto.pid"
+qs_stop_pid_file "$CACHE/moto/$port/moto.pid" moto_server "$port" log "moto on port $port"

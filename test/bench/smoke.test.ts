@@ -36,6 +36,7 @@ for (const [benchmark, ok] of [
   ['concurrency', /smoke: OK \(\d+ in-flight queries, no protocol errors\)/],
   ['rewriter', /smoke: OK/],
   ['translation', /smoke: OK/],
+  ['embedded-segments', /smoke: OK \(row counts match\)/],
   ['tag-authorization', /smoke: OK/],
   ['resource-groups', /smoke: OK/],
   ['guardrails', /smoke: OK/],
