@@ -10,6 +10,7 @@ import { datetimeCases } from './datetime-corpus.js';
 import { ARRAY_FUNCTION_ARGUMENTS, shapesCorpus } from './shapes-corpus.js';
 import { NESTED_ARRAY_FUNCTION_ARGUMENTS, arraysCorpus } from './arrays-corpus.js';
 import { TPCH_QUERIES } from './tpch-queries.js';
+import { structsCorpus } from './structs-corpus.js';
 import { typesCases } from './types-corpus.js';
 
 export interface Case {
@@ -20,6 +21,8 @@ export interface Case {
   estimate?: boolean;
   /** Made by the seeded generator (generated.ts), reported apart from the hand-written statements. */
   generated?: boolean;
+  /** The result holds maps built by map_agg, whose entries Trino orders by its hash table: maps compared as sets of entries. */
+  unorderedMap?: boolean;
   /** Request headers sent to both engines with the statement (a session time zone, the PARAMETRIC_DATETIME capability). */
   headers?: Record<string, string>;
 }
@@ -517,5 +520,6 @@ export function corpus(): Case[] {
     ...arraysCorpus(),
     ...typesCases(),
     ...estimateCases(),
+    ...structsCorpus(),
   ];
 }

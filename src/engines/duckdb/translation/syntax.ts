@@ -976,6 +976,8 @@ class TranslationParser {
       this.expectSymbol(']');
       return { k: 'array', items, pos };
     }
+    // map(keys, values) and map() are calls.
+    if (w === 'MAP' && this.isSymbol('(', 1)) return this.columnOrCall();
     if (['ARRAY', 'MAP', 'ROW', 'NORMALIZE', 'LISTAGG', 'JSON_EXISTS', 'JSON_VALUE', 'JSON_QUERY', 'JSON_OBJECT', 'JSON_ARRAY', 'CURRENT_TIME', 'CURRENT_TIMESTAMP', 'LOCALTIME', 'LOCALTIMESTAMP', 'CURRENT_PATH', 'CURRENT_ROLE'].includes(w)) {
       throw notSupported(w, pos);
     }
@@ -1091,6 +1093,13 @@ class TranslationParser {
       const element = this.typeName();
       this.expectSymbol(')');
       return `array(${element})`;
+    }
+    if (name === 'map' && this.acceptSymbol('(')) {
+      const key = this.typeName();
+      this.expectSymbol(',');
+      const value = this.typeName();
+      this.expectSymbol(')');
+      return `map(${key}, ${value})`;
     }
     if (this.acceptSymbol('(')) {
       const params: string[] = [];

@@ -29,9 +29,10 @@ import {
   zonedCall,
   zonedCastTarget,
 } from './datetime.js';
-import { FUNCTION_TABLE } from './function-table.js';
+import { FUNCTION_TABLE, LAMBDA_TABLE } from './function-table.js';
 import { DATE_FIELDS, TRINO_REJECTS, cast, raise, type Typed } from './functions.js';
-import { LAMBDA_FUNCTIONS, lambdaCall } from './lambdas.js';
+import { lambdaCall } from './lambdas.js';
+import { MAP_REJECTS, mapSubscript } from './maps.js';
 import { groupingArguments, renderGroupingElement } from './grouping.js';
 import { castFromVarchar } from './text-casts.js';
 import { renderFrame } from './windows.js';
@@ -57,6 +58,7 @@ import {
   commonType,
   decimal,
   duckType,
+  holdsMap,
   isExactNumeric,
   isComparable,
   isFloating,
@@ -255,8 +257,8 @@ const BIGINT_MAX = 9223372036854775807n;
 
 const ARITHMETIC = new Set(['+', '-', '*', '/', '%']);
 
-/** Types held in DuckDB in a form a table or view column would not report as Trino's type (months, milliseconds, timestamp precisions), and arrays, not modelled as columns. */
-const WITHOUT_COLUMNS = new Set<TrinoType['k']>(['intervalYearToMonth', 'intervalDayToSecond', 'timestamp', 'time', 'array', 'char']);
+/** Types held in DuckDB in a form a table or view column would not report as Trino's type (months, milliseconds, timestamp precisions), and arrays and maps, not modelled as columns. */
+const WITHOUT_COLUMNS = new Set<TrinoType['k']>(['intervalYearToMonth', 'intervalDayToSecond', 'timestamp', 'time', 'array', 'map', 'char']);
 
 export class Translator {
   private aliases = 0;
@@ -563,6 +565,7 @@ export class Translator {
     });
     // Which of -0 and 0 stands for both in a DISTINCT set operation differs between the engines.
     if (types.some((t) => isFloating(t) || t.k === 'array') && !body.all) throw notSupported(`${body.op} DISTINCT over real, double or array columns`, body.pos);
+    if (types.some(holdsMap) && !(body.op === 'UNION' && body.all)) throw notSupported(`${body.op} ${body.all ? 'ALL' : 'DISTINCT'} over map columns`, body.pos);
     const side = (s: { sql: string; fields: Field[] }): string => {
       const alias = this.alias();
       const items = s.fields.map((f, i) => `${this.coerceValue({ sql: `${alias}.${q(outputName(i))}`, type: f.type, expr: PLACEHOLDER }, types[i]!)} AS ${q(outputName(i))}`);
@@ -597,6 +600,8 @@ export class Translator {
   }
 
   private sortKey(sql: string, type: TrinoType, item: SortItem): string {
+    // Trino has no order of maps.
+    if (holdsMap(type)) throw typeMismatch(`Type ${typeName(type)} is not orderable, and therefore cannot be used in ORDER BY`, item.e.pos);
     if (!isComparable(type)) throw notSupported(`Ordering by a value of type ${typeName(type)}`, item.e.pos);
     // Trino sorts nulls last unless told otherwise, in both directions.
     return `${sql} ${item.descending ? 'DESC' : 'ASC'} NULLS ${item.nullsFirst ? 'FIRST' : 'LAST'}`;
@@ -608,7 +613,7 @@ export class Translator {
     const scope = new Scope(relations, outer, new Map());
     const outerGroupingKeys = this.groupingKeys;
     const elements = (spec.groupingElements ?? []).map((g) => ({ k: g.k, sets: g.sets.map((set) => set.map((e) => this.groupingKey(e, scope))) }));
-    const plainKeys = spec.groupBy.map((e) => (e.k === 'literal' && e.lit.k === 'integer' ? undefined : this.expr(e, scope).sql));
+    const plainKeys = spec.groupBy.map((e) => (e.k === 'literal' && e.lit.k === 'integer' ? undefined : this.groupingKeyOf(e, scope)));
     this.groupingKeys = spec.groupBy.length + elements.length > 0 ? [...plainKeys.filter((k) => k !== undefined), ...elements.flatMap((g) => g.sets.flat())] : undefined;
     const items: string[] = [];
     const fields: Field[] = [];
@@ -629,6 +634,7 @@ export class Translator {
       const origin = item.e.k === 'column' ? this.column(item.e.parts, scope, item.e.pos).origin : undefined;
       push(name, { sql: typed.type.k === 'unknown' ? 'NULL' : typed.sql, type: typed.type }, origin, item.alias !== undefined);
     }
+    if (spec.distinct && fields.some((f) => holdsMap(f.type))) throw notSupported('SELECT DISTINCT over map values', spec.pos);
     let sql = `SELECT ${spec.distinct ? 'DISTINCT ' : ''}${items.join(', ')}`;
     if (from.length > 0) sql += ` FROM ${from.join(', ')}`;
     if (spec.where) sql += ` WHERE ${this.condition(spec.where, scope, 'WHERE')}`;
@@ -637,6 +643,7 @@ export class Translator {
         if (e.k === 'literal' && e.lit.k === 'integer') {
           const n = Number(e.lit.text);
           if (n < 1 || n > fields.length) throw failure('INVALID_COLUMN_REFERENCE', `GROUP BY position ${n} is not in select list`, e.pos);
+          if (holdsMap(fields[n - 1]!.type)) throw notSupported(`GROUP BY a value of type ${typeName(fields[n - 1]!.type)}`, e.pos);
           return String(n);
         }
         return plainKeys[i]!;
@@ -654,10 +661,17 @@ export class Translator {
     return { sql, fields, orderBy: rendered };
   }
 
+  /** A GROUP BY expression; a map is refused (DuckDB groups maps by their entries in order, Trino's maps equal in any order). */
+  private groupingKeyOf(e: Expr, scope: Scope): string {
+    const key = this.expr(e, scope);
+    if (holdsMap(key.type)) throw notSupported(`GROUP BY a value of type ${typeName(key.type)}`, e.pos);
+    return key.sql;
+  }
+
   /** An expression of ROLLUP, CUBE or GROUPING SETS, which Trino takes only as a column. */
   private groupingKey(e: Expr, scope: Scope): string {
     if (e.k !== 'column') throw failure('INVALID_COLUMN_REFERENCE', 'GROUP BY expression must be a column reference', e.pos);
-    return this.expr(e, scope).sql;
+    return this.groupingKeyOf(e, scope);
   }
 
   private condition(e: Expr, scope: Scope, clause: string): string {
@@ -898,10 +912,12 @@ export class Translator {
         const items = e.items.map((item) => this.expr(item, scope));
         return arrayConstructor(items, this.commonOf(items, e.pos), e.pos);
       }
-      case 'subscript':
-        return subscript(this.expr(e.arg, scope), this.expr(e.index, scope), e.pos);
+      case 'subscript': {
+        const [arg, index] = [this.expr(e.arg, scope), this.expr(e.index, scope)];
+        return mapSubscript(arg, index, e.pos) ?? subscript(arg, index, e.pos);
+      }
       case 'lambda':
-        throw notSupported(`A lambda expression outside ${Object.keys(LAMBDA_FUNCTIONS).join(', ')}`, e.pos);
+        throw notSupported(`A lambda expression outside ${Object.keys(LAMBDA_TABLE).join(', ')}`, e.pos);
       case 'like': {
         const arg = this.expr(e.arg, scope);
         const pattern = this.expr(e.pattern, scope);
@@ -1264,8 +1280,8 @@ export class Translator {
     if (e.name === 'grouping' && !e.over && !e.filter && !e.distinct) {
       return { sql: `CAST(grouping(${groupingArguments(e.args.map((a) => this.expr(a, scope).sql), this.groupingKeys, e.pos)}) AS INTEGER)`, type: T.integer };
     }
-    if (Object.hasOwn(LAMBDA_FUNCTIONS, e.name) && e.args.some((a) => a.k === 'lambda') && !e.over && !e.filter && !e.distinct) {
-      return lambdaCall(e.name, e.args, e.pos, (a) => this.expr(a, scope), (body, params) => {
+    if (Object.hasOwn(LAMBDA_TABLE, e.name) && e.args.some((a) => a.k === 'lambda') && !e.over && !e.filter && !e.distinct) {
+      return lambdaCall(LAMBDA_TABLE[e.name as keyof typeof LAMBDA_TABLE], e.name, e.args, e.pos, (a) => this.expr(a, scope), (body, params) => {
         const bound = new Scope([{ qualifier: [], fields: params.map((p) => ({ name: p.name, type: p.type, sql: p.sql })) }], scope, new Map());
         return this.expr(body, bound);
       }, () => `_l${this.aliases++}`);
@@ -1287,7 +1303,7 @@ export class Translator {
     if (!e.over && mapping.kind === 'window') throw failure('MISSING_OVER', `Window function ${e.name} requires an OVER clause`, e.pos);
     const within = clauses ? { orderBy: e.orderBy ? ` ORDER BY ${this.sortKeys(e.orderBy, scope).join(', ')}` : '', filter: filter === undefined ? '' : ` FILTER (WHERE ${filter})` } : undefined;
     const result = mapping.translate(args, over, within);
-    if (!result && TRINO_REJECTS[e.name]?.(args.map((a) => a.type))) {
+    if (!result && (TRINO_REJECTS[e.name] ?? MAP_REJECTS[e.name])?.(args.map((a) => a.type))) {
       throw failure('FUNCTION_NOT_FOUND', `Unexpected parameters (${args.map((a) => typeName(a.type)).join(', ')}) for function ${e.name}`, e.pos);
     }
     if (!result) throw notSupported(`Function ${e.name}(${args.map((a) => typeName(a.type)).join(', ')})`, e.pos);
@@ -1298,7 +1314,7 @@ export class Translator {
     const partition = over.partitionBy.map((p) => {
       const t = this.expr(p, scope);
       // DuckDB's window output shows a -0 of a partition key differently from Trino's.
-      if (isFloating(t.type) || t.type.k === 'array') throw notSupported('PARTITION BY a real, double or array expression', p.pos);
+      if (isFloating(t.type) || t.type.k === 'array' || holdsMap(t.type)) throw notSupported('PARTITION BY a real, double, array or map expression', p.pos);
       return t.sql;
     });
     const order = this.sortKeys(over.orderBy, scope);
