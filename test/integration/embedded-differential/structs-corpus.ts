@@ -1,10 +1,13 @@
 /**
- * Maps of the embedded-engine differential: constructors (null, duplicate and unicode keys,
+ * Maps and rows of the embedded-engine differential: constructors (null, duplicate and unicode keys,
  * nested values, lengths that differ), subscripts (a missing key fails), element_at, map_keys,
  * map_values, cardinality, map_concat (Trino's order of entries), map_agg (its maps compared as
  * sets of entries: Trino orders them by its hash table), the lambda functions map_filter,
  * transform_values and transform_keys, maps over the TPC-H tables, and the refusals (comparing,
- * grouping and DISTINCT over maps, keys of types not modelled).
+ * grouping and DISTINCT over maps, keys of types not modelled); rows: constructors, casts to named
+ * rows (field by field, with Trino's cast errors), field references and subscripts (Trino's errors
+ * for a bad index or name), rows in arrays, maps, lambdas and VALUES, map_entries and
+ * map_from_entries (null entries and keys, duplicates).
  */
 import type { Case } from './corpus.js';
 
@@ -178,13 +181,72 @@ function mapRefusalCases(): string[] {
     'SELECT ARRAY[MAP(ARRAY[1], ARRAY[2])]',
     'SELECT MAP(NULL, ARRAY[1])',
     'SELECT CAST(MAP(ARRAY[1], ARRAY[2]) AS map(bigint, bigint))',
-    'SELECT map_entries(MAP(ARRAY[1], ARRAY[2]))',
+  ];
+}
+
+function rowCases(): string[] {
+  return [
+    "SELECT ROW(1, 'a'), (1, 2.5), ROW(-0e0, true, DATE '2024-02-29', 'é')",
+    "SELECT CAST(ROW(1, 'a') AS ROW(X integer, \"Y z\" varchar)), CAST(ROW(1, 2) AS ROW(\"a\"\"b\" integer, \"Y\" integer)), CAST(ROW(1) AS ROW(\"é\" integer))",
+    "SELECT CAST(ROW(1, 'a') AS ROW(x bigint, y varchar)).x, ROW(1, 'a')[2], (1, 'b')[1]",
+    "SELECT r.x, r[1], r.Y, r.y FROM (SELECT CAST(ROW(1, 'a') AS ROW(x integer, y varchar)) r)",
+    "SELECT t.r.x, r.y FROM (SELECT CAST(ROW(1, 'a') AS ROW(x integer, y varchar)) r) t",
+    "SELECT CAST(NULL AS ROW(a integer)), CAST(NULL AS ROW(a integer)).a, CAST(NULL AS ROW(a integer, b varchar))[2]",
+    "SELECT ARRAY[ROW(1, 'a'), ROW(2, 'bb'), NULL], ARRAY[ROW(1, 'a')][1][2]",
+    "SELECT ROW(ROW(1, 'x'), ARRAY[1, NULL], MAP(ARRAY['k'], ARRAY[2]))",
+    "SELECT CAST(ROW(ROW(1, 'x'), 2) AS ROW(inner ROW(a bigint, b varchar), n double)).inner.b",
+    "SELECT CAST(ROW(2.5e0, 'xyz', 1.25) AS ROW(a integer, b varchar(1), c decimal(2, 1)))",
+    "SELECT CAST(ROW(-2.5e0) AS ROW(a integer)), CAST(ROW(nan()) AS ROW(a integer))",
+    "SELECT CAST(ROW('12', 'x') AS ROW(a integer, b varchar))",
+    "SELECT CAST(ROW(2147483648) AS ROW(a integer))",
+    "SELECT CAST(CAST(NULL AS ROW(a integer, b varchar)) AS ROW(c bigint, d varchar))",
+    "SELECT CAST(ROW(1, 'a') AS ROW(a integer))",
+    "SELECT CAST(ROW(1, 'a') AS ROW(a integer, b date))",
+    "SELECT CAST(ROW(1, NULL) AS ROW(a integer, b varchar))",
+    'SELECT ROW(1, \'a\')[3]',
+    'SELECT ROW(1, \'a\')[0]',
+    'SELECT (1).x',
+    'SELECT CAST(ROW(1, 2) AS ROW(a integer, b integer)).c',
+    'SELECT CAST(ROW(1, 2) AS ROW(a integer, a integer)).a',
+    'SELECT n_name, (n_nationkey, n_name).n_name FROM nation',
+    'SELECT x.a, x.b FROM (SELECT CAST(ROW(n_nationkey, n_name) AS ROW(a bigint, b varchar)) x FROM nation WHERE n_nationkey < 3) ORDER BY 1',
+    'SELECT x.c FROM (SELECT CAST(ROW(n_nationkey) AS ROW(a bigint)) x FROM nation)',
+    "SELECT ROW(1, 'a') IS NULL, CAST(NULL AS ROW(a integer)) IS NULL, coalesce(CAST(NULL AS ROW(a integer)), ROW(5))",
+    'SELECT array_agg(ROW(n_nationkey, n_name) ORDER BY n_nationkey) FROM nation WHERE n_regionkey = 0',
+    'SELECT transform(ARRAY[1, 2], x -> ROW(x, x * 2)), transform(ARRAY[ROW(1, 2), ROW(3, 4)], r -> r[1] + r[2])',
+    'SELECT filter(ARRAY[CAST(ROW(1, \'a\') AS ROW(n integer, s varchar)), CAST(ROW(2, NULL) AS ROW(n integer, s varchar))], r -> r.s IS NOT NULL)',
+    'SELECT r, count(*) FROM (VALUES ROW(1, \'a\'), ROW(1, \'a\'), ROW(2, NULL)) t(x, y) CROSS JOIN UNNEST(ARRAY[(x, y)]) u(r) GROUP BY r',
+    'SELECT x, y FROM (VALUES ROW(1, \'a\'), ROW(2, NULL)) t(x, y)',
+    'SELECT DISTINCT r FROM (VALUES ROW(1, NULL), ROW(1, NULL)) t(r)',
+    'SELECT CASE WHEN n_nationkey = 0 THEN ROW(n_name, 1) ELSE ROW(\'other\', 2) END FROM nation WHERE n_nationkey < 2',
+    "SELECT map_entries(MAP(ARRAY[2, 1], ARRAY['a', NULL])), map_entries(MAP(ARRAY['é'], ARRAY[ARRAY[1]])), map_entries(CAST(NULL AS map(integer, integer)))",
+    "SELECT map_from_entries(ARRAY[(1, 'a'), (2, 'b')]), map_from_entries(ARRAY[ROW('x', ARRAY[1])]), map_from_entries(CAST(NULL AS array(row(integer, integer))))",
+    "SELECT map_from_entries(map_entries(MAP(ARRAY[3, 1, 2], ARRAY['c', 'a', 'b'])))",
+    "SELECT map_from_entries(ARRAY[(1, 'a'), NULL])",
+    "SELECT map_from_entries(ARRAY[(1, 'a'), (CAST(NULL AS integer), 'b'), NULL])",
+    "SELECT map_from_entries(ARRAY[NULL, (CAST(NULL AS integer), 'b')])",
+    "SELECT map_from_entries(ARRAY[(1, 'a'), (1, 'b')])",
+    "SELECT map_from_entries(ARRAY[(1, 'a', 2)])",
+    'SELECT map_from_entries(ARRAY[(n_name, n_nationkey)]) FROM nation WHERE n_nationkey IN (1, 2)',
+  ];
+}
+
+function rowRefusalCases(): string[] {
+  return [
+    'SELECT ROW(1, NULL)',
+    'SELECT ROW(1, 2) = ROW(1, 2)',
+    'SELECT r FROM (VALUES 1) t(x) CROSS JOIN UNNEST(ARRAY[ROW(1, \'a\')]) u(r, s)',
+    'SELECT TRY_CAST(ROW(1) AS ROW(a varchar))',
+    'SELECT ROW(1, 2) UNION SELECT ROW(1, 2)',
+    'SELECT r FROM (SELECT ROW(1, 2) r) ORDER BY r',
+    'SELECT ROW(1, 2)[x] FROM (VALUES 1) t(x)',
+    'SELECT ROW(TIMESTAMP \'2024-01-01 00:00:00\', 1)',
   ];
 }
 
 export function structsCorpus(): Case[] {
   return [
-    ...[...mapConstructorCases(), ...mapAccessCases(), ...nestedMapCases(), ...mapConcatCases(), ...mapLambdaCases(), ...mapRefusalCases()].map((sql) => ({ sql })),
+    ...[...mapConstructorCases(), ...mapAccessCases(), ...nestedMapCases(), ...mapConcatCases(), ...mapLambdaCases(), ...mapRefusalCases(), ...rowCases(), ...rowRefusalCases()].map((sql) => ({ sql })),
     ...mapAggCases(),
   ];
 }

@@ -2,7 +2,7 @@
  * Trino's arrays as DuckDB lists: `ARRAY[...]` constructors, subscripts and the array functions
  * whose DuckDB counterparts give Trino's values, nulls and errors (1-based indices; a subscript
  * out of range fails with INVALID_FUNCTION_ARGUMENT as Trino's does, element_at gives null).
- * Elements are numbers, strings, booleans, dates or arrays of those (nested to any depth); arrays
+ * Elements are numbers, strings, booleans, dates, or arrays, maps and rows of those (nested to any depth); arrays
  * of intervals, of varbinary and of unknown (`ARRAY[]`, `ARRAY[NULL]`) are refused, as are
  * comparisons of arrays (Trino's equality of arrays holding a null is null, DuckDB's is not).
  * Also array_agg (nulls kept, ORDER BY inside), sequence and flatten.
@@ -33,6 +33,8 @@ export function unnestRelation(args: Typed[], ordinality: boolean, pos: Pos): { 
   const [array, ...rest] = args;
   if (!array || rest.length > 0) throw notSupported('UNNEST of several arrays', pos);
   if (!isArray(array.type)) throw notSupported(`UNNEST of ${typeName(array.type)}`, pos);
+  // Trino makes a column of each field of a row element.
+  if (array.type.element.k === 'row') throw notSupported('UNNEST of an array of rows', pos);
   return { sql: `unnest(${array.sql})${ordinality ? ' WITH ORDINALITY' : ''}`, types: ordinality ? [array.type.element, T.bigint] : [array.type.element] };
 }
 

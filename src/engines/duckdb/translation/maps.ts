@@ -12,7 +12,8 @@ import { ErrorCodes, QueryFailure } from '../../../protocol/errors.js';
 import { cast, raise, type FunctionMapping, type Typed } from './functions.js';
 import { isLambda, type LambdaFunction } from './lambdas.js';
 import { notSupported, type Pos } from './syntax.js';
-import { T, commonType, duckType, isArrayElement, isExactNumeric, isMapKey, typeMismatch, typeName, type TrinoType } from './types.js';
+import { fieldOf } from './rows.js';
+import { T, commonType, duckType, isArrayElement, isExactNumeric, isMapKey, structField, typeMismatch, typeName, type TrinoType } from './types.js';
 
 type MapType = TrinoType & { k: 'map' };
 type MapTyped = Typed & { type: MapType };
@@ -125,6 +126,30 @@ export const MAP_FUNCTIONS: Record<string, FunctionMapping> = {
   map_values: mapFunction('map_values(map) → array(V), in the map\'s order, for values of the array element types', (m, rest) =>
     rest.length === 0 && isArrayElement(m.type.value) ? { sql: `map_values(${m.sql})`, type: { k: 'array', element: m.type.value } } : undefined,
   ),
+  map_entries: mapFunction('map_entries(map) → array(row(K, V)), in the map\'s order', (m, rest) => {
+    const entry: TrinoType = { k: 'row', fields: [{ name: undefined, type: m.type.key }, { name: undefined, type: m.type.value }] };
+    if (rest.length > 0 || !isArrayElement(entry)) return undefined;
+    return { sql: `list_transform(map_entries(${m.sql}), lambda _entry: struct_pack(${structField(0)} := _entry.key, ${structField(1)} := _entry.value))`, type: { k: 'array', element: entry } };
+  }),
+  map_from_entries: {
+    kind: 'scalar',
+    signatures: 'map_from_entries(array(row(K, V))) for the map key types (a null entry or key, then a duplicate key, failing as in Trino)',
+    translate: ([entries, ...rest]) => {
+      const row = entries?.type.k === 'array' ? entries.type.element : undefined;
+      if (!entries || rest.length > 0 || row?.k !== 'row' || row.fields.length !== 2 || !isMapKey(row.fields[0]!.type)) return undefined;
+      const type: MapType = { k: 'map', key: row.fields[0]!.type, value: row.fields[1]!.type };
+      const a = entries.sql;
+      // Trino reads the entries in order and fails at the first null entry or null key.
+      const faulty = `list_filter(range(1, len(${a}) + 1), lambda _at: ${a}[_at] IS NULL OR ${fieldOf(`${a}[_at]`, 0)} IS NULL)[1]`;
+      const keys = `list_transform(${a}, lambda _entry: ${fieldOf('_entry', 0)})`;
+      const values = `list_transform(${a}, lambda _entry: ${fieldOf('_entry', 1)})`;
+      const sql =
+        `(CASE WHEN ${a} IS NULL THEN NULL ` +
+        `WHEN ${faulty} IS NOT NULL THEN (CASE WHEN ${a}[${faulty}] IS NULL THEN ${raise('INVALID_FUNCTION_ARGUMENT', 'map entry cannot be null')} ELSE ${raise('INVALID_FUNCTION_ARGUMENT', 'map key cannot be null')} END) ` +
+        `${keyChecks(keys)}ELSE CAST(map(${keys}, ${values}) AS ${duckType(type)}) END)`;
+      return { sql, type };
+    },
+  },
   map_concat: { kind: 'scalar', signatures: 'map_concat(map, map, ...): a key takes its last value, entries in Trino\'s order', translate: mapConcat },
   map_agg: {
     kind: 'aggregate',
@@ -195,4 +220,5 @@ export const MAP_REJECTS: Readonly<Record<string, (types: TrinoType[]) => boolea
   element_at: ([map, key, ...rest]) => map !== undefined && isMap(map) && key !== undefined && rest.length === 0 && !commonType(map.key, key),
   map_concat: (types) => types.length > 1 && types.every((t) => isMap(t) || t.k === 'unknown') && !types.reduce<TrinoType | undefined>((common, t) => common && commonType(common, t), T.unknown),
   map_agg: (types) => types.length !== 2,
+  map_from_entries: ([entries, ...rest]) => rest.length === 0 && entries?.k === 'array' && !(entries.element.k === 'row' && entries.element.fields.length === 2),
 };

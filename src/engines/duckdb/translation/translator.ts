@@ -33,6 +33,7 @@ import { FUNCTION_TABLE, LAMBDA_TABLE } from './function-table.js';
 import { DATE_FIELDS, TRINO_REJECTS, cast, raise, type Typed } from './functions.js';
 import { lambdaCall } from './lambdas.js';
 import { MAP_REJECTS, mapSubscript } from './maps.js';
+import { fieldReference, rowCast, rowConstructor, rowSubscript } from './rows.js';
 import { groupingArguments, renderGroupingElement } from './grouping.js';
 import { castFromVarchar } from './text-casts.js';
 import { renderFrame } from './windows.js';
@@ -564,7 +565,7 @@ export class Translator {
       return type;
     });
     // Which of -0 and 0 stands for both in a DISTINCT set operation differs between the engines.
-    if (types.some((t) => isFloating(t) || t.k === 'array') && !body.all) throw notSupported(`${body.op} DISTINCT over real, double or array columns`, body.pos);
+    if (types.some((t) => isFloating(t) || t.k === 'array' || t.k === 'row') && !body.all) throw notSupported(`${body.op} DISTINCT over real, double, array or row columns`, body.pos);
     if (types.some(holdsMap) && !(body.op === 'UNION' && body.all)) throw notSupported(`${body.op} ${body.all ? 'ALL' : 'DISTINCT'} over map columns`, body.pos);
     const side = (s: { sql: string; fields: Field[] }): string => {
       const alias = this.alias();
@@ -631,7 +632,7 @@ export class Translator {
       }
       const typed = this.expr(item.e, scope);
       const name = item.alias ?? (item.e.k === 'column' ? item.e.written : undefined);
-      const origin = item.e.k === 'column' ? this.column(item.e.parts, scope, item.e.pos).origin : undefined;
+      const origin = item.e.k === 'column' ? this.columnOrField(item.e.parts, scope, item.e.pos).origin : undefined;
       push(name, { sql: typed.type.k === 'unknown' ? 'NULL' : typed.sql, type: typed.type }, origin, item.alias !== undefined);
     }
     if (spec.distinct && fields.some((f) => holdsMap(f.type))) throw notSupported('SELECT DISTINCT over map values', spec.pos);
@@ -808,6 +809,34 @@ export class Translator {
     throw failure('COLUMN_NOT_FOUND', `Column '${parts.join('.')}' cannot be resolved`, pos);
   }
 
+  /**
+   * A column, or a field of a row column: `r.x` names field x of column r when no relation
+   * qualifies a column x by `r` (Trino resolves a name as a column first).
+   */
+  private columnOrField(parts: string[], scope: Scope, pos: Pos): { sql: string; type: TrinoType; origin?: Field['origin'] } {
+    try {
+      return this.column(parts, scope, pos);
+    } catch (error) {
+      if (!(error instanceof QueryFailure) || error.errorCode !== ErrorCodes.COLUMN_NOT_FOUND) throw error;
+      for (let n = parts.length - 1; n >= 1; n--) {
+        let found: { sql: string; type: TrinoType };
+        try {
+          found = this.column(parts.slice(0, n), scope, pos);
+        } catch {
+          continue;
+        }
+        if (found.type.k !== 'row') break;
+        try {
+          for (const name of parts.slice(n)) found = fieldReference({ ...found, expr: PLACEHOLDER }, name, pos, pos);
+        } catch {
+          throw failure('INVALID_COLUMN_REFERENCE', `Column reference '${parts.join('.')}' is invalid`, pos);
+        }
+        return found;
+      }
+      throw error;
+    }
+  }
+
   private commonOf(values: Typed[], pos: Pos): TrinoType {
     let type: TrinoType = T.unknown;
     for (const v of values) {
@@ -833,10 +862,8 @@ export class Translator {
     switch (e.k) {
       case 'literal':
         return this.literal(e.lit, e.pos);
-      case 'column': {
-        const f = this.column(e.parts, scope, e.pos);
-        return { sql: f.sql, type: f.type };
-      }
+      case 'column':
+        return this.columnOrField(e.parts, scope, e.pos);
       case 'session': {
         if (e.name === 'current_user') return { sql: quoteString(this.session.user), type: varchar() };
         if (e.name === 'current_date') return currentDate(this.session.timeZone);
@@ -913,9 +940,16 @@ export class Translator {
         return arrayConstructor(items, this.commonOf(items, e.pos), e.pos);
       }
       case 'subscript': {
-        const [arg, index] = [this.expr(e.arg, scope), this.expr(e.index, scope)];
+        const arg = this.expr(e.arg, scope);
+        const field = rowSubscript(arg, e.index, e.pos);
+        if (field) return field;
+        const index = this.expr(e.index, scope);
         return mapSubscript(arg, index, e.pos) ?? subscript(arg, index, e.pos);
       }
+      case 'row':
+        return rowConstructor(e.items.map((item) => this.expr(item, scope)));
+      case 'field':
+        return fieldReference(this.expr(e.arg, scope), e.name, e.pos, e.arg.pos);
       case 'lambda':
         throw notSupported(`A lambda expression outside ${Object.keys(LAMBDA_TABLE).join(', ')}`, e.pos);
       case 'like': {
@@ -1225,10 +1259,15 @@ export class Translator {
   private castExpr(arg: Typed, target: string, safe: boolean, pos: Pos): { sql: string; type: TrinoType } {
     const to = parseTypeName(target) ?? zonedCastTarget(target) ?? charCastTarget(target, pos);
     if (!to) throw notSupported(`CAST to ${target}`, pos);
+    return this.castTo(arg, to, safe, pos);
+  }
+
+  private castTo(arg: Typed, to: TrinoType, safe: boolean, pos: Pos): { sql: string; type: TrinoType } {
     const from = arg.type;
     const fn = safe ? 'TRY_CAST' : 'CAST';
     if (from.k === 'unknown') return { sql: `CAST(NULL AS ${duckType(to)})`, type: to };
     if (!hasTrinoCast(from, to)) throw typeMismatch(`Cannot cast ${typeName(from)} to ${typeName(to)}`, pos);
+    if (to.k === 'row') return rowCast(arg, to, safe, pos, (field, type) => this.castTo(field, type, false, pos).sql);
     const datetime = datetimeCast(arg, to, safe, pos);
     if (datetime) return datetime;
     const chars = charCast(arg, to, pos);
