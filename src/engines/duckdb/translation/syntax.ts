@@ -516,7 +516,8 @@ class TranslationParser {
           const row = [this.expr()];
           while (this.acceptSymbol(',')) row.push(this.expr());
           this.expectSymbol(')');
-          rows.push(row);
+          // `((1, 2))` is a row of two columns too, as in Trino.
+          rows.push(row.length === 1 && row[0]!.k === 'row' ? row[0]!.items : row);
         } else {
           // A ROW(...) in VALUES is a row of columns, as in Trino.
           const e = this.expr();
