@@ -7,9 +7,18 @@
  * grouping and DISTINCT over maps, keys of types not modelled); rows: constructors, casts to named
  * rows (field by field, with Trino's cast errors), field references and subscripts (Trino's errors
  * for a bad index or name), rows in arrays, maps, lambdas and VALUES, map_entries and
- * map_from_entries (null entries and keys, duplicates).
+ * map_from_entries (null entries and keys, duplicates); arrays Trino types array(unknown),
+ * array_distinct and UNNEST of several arrays.
  */
 import type { Case } from './corpus.js';
+
+/** Argument lists of the scalar array functions added here, for the corpus's one-statement-per-mapped-function check. */
+export const STRUCT_FUNCTION_ARGUMENTS: Record<string, string[]> = {
+  array_distinct: [
+    'ARRAY[2, NULL, 1, 2, NULL, 3, 1]', 'ARRAY[NULL, NULL]', 'ARRAY[]', "ARRAY['b', 'a', 'b', 'é', 'é', '']", 'ARRAY[1.50, 1.5, 2.0]', 'ARRAY[true, false, true, NULL]',
+    "ARRAY[DATE '2024-02-29', DATE '2024-02-29', NULL]", 'CAST(NULL AS array(integer))', 'ARRAY[1e0, 1e0]', 'ARRAY[ARRAY[1], ARRAY[1]]',
+  ],
+};
 
 const KV = "(VALUES (1, 'a', 10), (2, 'b', NULL), (3, 'é', 30), (NULL, 'x', 40)) t(k, s, v)";
 
@@ -235,6 +244,28 @@ function rowCases(): string[] {
   ];
 }
 
+/** Arrays Trino types array(unknown), several arrays in one UNNEST. */
+function arrayCases(): string[] {
+  return [
+    'SELECT ARRAY[], ARRAY[NULL], ARRAY[NULL, NULL], cardinality(ARRAY[]), cardinality(ARRAY[NULL])',
+    'SELECT ARRAY[NULL, 1], ARRAY[ARRAY[NULL], ARRAY[1, 2]], coalesce(ARRAY[], ARRAY[1]), CASE WHEN true THEN ARRAY[] ELSE ARRAY[\'a\'] END',
+    'SELECT CAST(ARRAY[] AS array(integer)), CAST(ARRAY[NULL] AS array(varchar)), CAST(ARRAY[NULL, NULL] AS array(array(date)))',
+    'SELECT filter(ARRAY[NULL, NULL], x -> x IS NULL), transform(ARRAY[NULL], x -> 1), slice(ARRAY[NULL, NULL, NULL], 2, 1), array_sort(ARRAY[NULL, NULL])',
+    'SELECT ARRAY[][1]',
+    'SELECT ARRAY[NULL][1]',
+    'SELECT element_at(ARRAY[NULL], 1)',
+    'SELECT ARRAY[ARRAY[]]',
+    'SELECT a, b FROM UNNEST(ARRAY[1, 2, 3], ARRAY[\'x\']) t(a, b)',
+    'SELECT a, b, n FROM UNNEST(ARRAY[1, 2], ARRAY[\'x\', \'y\', \'z\']) WITH ORDINALITY t(a, b, n)',
+    'SELECT a, b FROM UNNEST(ARRAY[1, NULL], CAST(NULL AS array(varchar))) t(a, b)',
+    'SELECT count(*) FROM UNNEST(CAST(NULL AS array(integer)), ARRAY[]) t(a, b)',
+    'SELECT a, b, c FROM UNNEST(ARRAY[1], ARRAY[ARRAY[1, 2]], ARRAY[DATE \'2024-02-29\', NULL]) t(a, b, c)',
+    'SELECT n_nationkey, a, b FROM nation CROSS JOIN UNNEST(ARRAY[n_name, n_comment], ARRAY[n_regionkey]) t(a, b) WHERE n_nationkey < 2',
+    'SELECT x, a, b, n FROM (VALUES 1, 2) v(x) CROSS JOIN UNNEST(sequence(1, x), ARRAY[x * 10]) WITH ORDINALITY t(a, b, n)',
+    'SELECT m, a FROM UNNEST(ARRAY[MAP(ARRAY[1], ARRAY[\'x\'])], ARRAY[1, 2]) t(m, a)',
+  ];
+}
+
 function rowRefusalCases(): string[] {
   return [
     'SELECT ROW(1, NULL)',
@@ -250,7 +281,7 @@ function rowRefusalCases(): string[] {
 
 export function structsCorpus(): Case[] {
   return [
-    ...[...mapConstructorCases(), ...mapAccessCases(), ...nestedMapCases(), ...mapConcatCases(), ...mapLambdaCases(), ...mapRefusalCases(), ...rowCases(), ...rowRefusalCases()].map((sql) => ({ sql })),
+    ...[...mapConstructorCases(), ...mapAccessCases(), ...nestedMapCases(), ...mapConcatCases(), ...mapLambdaCases(), ...mapRefusalCases(), ...rowCases(), ...rowRefusalCases(), ...arrayCases()].map((sql) => ({ sql })),
     ...mapAggCases(),
   ];
 }

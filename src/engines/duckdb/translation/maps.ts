@@ -158,7 +158,7 @@ export const MAP_FUNCTIONS: Record<string, FunctionMapping> = {
       if (!key || !value || rest.length > 0 || over !== '' || !isMapKey(key.type) || !isArrayElement(value.type)) return undefined;
       const type: MapType = { k: 'map', key: key.type, value: value.type };
       const entries = `list(struct_pack(key := ${key.sql}, value := ${value.sql})) FILTER (WHERE ${key.sql} IS NOT NULL)`;
-      const repeated = raise('NOT_SUPPORTED', 'map_agg of a key met in several rows is not supported by the embedded engine (Trino keeps one of its values)');
+      const repeated = raise('NOT_SUPPORTED', 'map_agg of a key met in several rows (Trino keeps one of its values) is not supported by the embedded engine');
       return { sql: `(CASE WHEN count(${key.sql}) <> count(DISTINCT ${key.sql}) THEN ${repeated} ELSE CAST(map_from_entries(${entries}) AS ${duckType(type)}) END)`, type };
     },
   },

@@ -1268,6 +1268,8 @@ export class Translator {
     if (from.k === 'unknown') return { sql: `CAST(NULL AS ${duckType(to)})`, type: to };
     if (!hasTrinoCast(from, to)) throw typeMismatch(`Cannot cast ${typeName(from)} to ${typeName(to)}`, pos);
     if (to.k === 'row') return rowCast(arg, to, safe, pos, (field, type) => this.castTo(field, type, false, pos).sql);
+    // An array(unknown) holds only nulls, which any array type holds alike.
+    if (from.k === 'array' && from.element.k === 'unknown' && to.k === 'array') return { sql: `CAST(${arg.sql} AS ${duckType(to)})`, type: to };
     const datetime = datetimeCast(arg, to, safe, pos);
     if (datetime) return datetime;
     const chars = charCast(arg, to, pos);
