@@ -2,8 +2,9 @@
  * Trino's maps as DuckDB MAPs, which keep their entries in insertion order as Trino's maps do
  * (the order Trino's result shows them in): `map(keys, values)` and `map()`, subscripts (a
  * missing key fails with Trino's error), element_at, map_keys, map_values, cardinality,
- * map_concat (in Trino's order: the last map's entries first), map_agg, and the lambda functions
- * map_filter, transform_values and transform_keys. Keys are exact numbers, varchar, boolean or
+ * map_concat (in Trino's order: the last map's entries first), map_entries and map_from_entries
+ * (rows of a key and a value, rows.ts), map_agg, and the lambda functions map_filter,
+ * transform_values and transform_keys. Keys are exact numbers, varchar, boolean or
  * date (whose text, in results and in messages, both engines write alike); null and duplicate
  * keys fail with Trino's errors. Comparing maps is refused (DuckDB compares entries in order,
  * Trino's maps equal in any order), as are grouping and DISTINCT over them (translator.ts).
