@@ -4,8 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const { FUNCTION_TABLE: FUNCTIONS } = await import(new URL('../dist/src/engines/duckdb/translation/function-table.js', import.meta.url));
-const { LAMBDA_FUNCTIONS } = await import(new URL('../dist/src/engines/duckdb/translation/lambdas.js', import.meta.url));
+const { FUNCTION_TABLE: FUNCTIONS, LAMBDA_TABLE: LAMBDA_FUNCTIONS } = await import(new URL('../dist/src/engines/duckdb/translation/function-table.js', import.meta.url));
 const readme = fileURLToPath(new URL('../README.md', import.meta.url));
 const KINDS = { aggregate: 'Aggregate', window: 'Window', scalar: 'Scalar' };
 const lines = ['| kind | function | accepted arguments |', '|---|---|---|'];

@@ -60,6 +60,11 @@ test("the issue's statements answer as Trino does", async () => {
       ['_col0 timestamp with time zone', '_col1 timestamp', '_col2 INTERVAL DAY TO SECOND', '_col3 timestamp with time zone'],
       '["2024-01-01 00:00:00.000 UTC","2025-01-01 00:00:00.000","-2 03:04:05.123","2024-11-03 11:00:00.000 +05:30"]',
     ],
+    [
+      "SELECT MAP(ARRAY[3, 1], ARRAY['x', NULL]), CAST(ROW(1, 'a') AS ROW(x bigint, \"Y z\" varchar)), ARRAY[NULL]",
+      ['_col0 map(integer, varchar(1))', '_col1 row(x bigint, "Y z" varchar)', '_col2 array(unknown)'],
+      '[{"3":"x","1":null},[1,"a"],[null]]',
+    ],
   ];
   for (const [sql, columns, rows] of cases) assert.deepEqual(await run(sql), { columns, rows }, sql);
   assert.deepEqual(await run('SELECT 1/0'), { error: 'DIVISION_BY_ZERO', message: 'Division by zero' });
@@ -95,7 +100,10 @@ test("the issue's statements the engine cannot answer as Trino does are refused,
     ['SELECT CAST(NULL AS ARRAY(ARRAY(varbinary)))', 'line 1:8: CAST to array(array(varbinary))'],
     ['SELECT array_sort(ARRAY[3, 1, 2], (x, y) -> -1)', 'array_sort with a comparator that is not a consistent ordering of the array'],
     ['SELECT count(x ORDER BY x) FROM (VALUES 1) t(x)', 'line 1:25: ORDER BY inside count'],
-    ['SELECT ARRAY[]', 'line 1:8: An array of unknown'],
+    ['SELECT ARRAY[ARRAY[]]', 'line 1:8: An array of array(unknown)'],
+    ['SELECT MAP(ARRAY[1], ARRAY[1]) = MAP(ARRAY[1], ARRAY[1])', 'line 1:32: Comparing values of type map(integer, integer)'],
+    ['SELECT map_agg(k, v) FROM (VALUES (1, 1), (1, 2)) t(k, v)', 'map_agg of a key met in several rows (Trino keeps one of its values)'],
+    ["SELECT r FROM (VALUES 1) t(x) CROSS JOIN UNNEST(ARRAY[ROW(1, 'a')]) u(r, s)", 'line 1:42: UNNEST of an array of rows'],
     ['SELECT ARRAY[1] = ARRAY[1]', 'line 1:17: Comparing values of type array(integer)'],
     ['SELECT NULL = ALL (VALUES 1, 2)', 'line 1:13: Quantified comparison = ALL'],
     ["SELECT CAST('1d' AS double)", 'A cast of this varchar value to double'],

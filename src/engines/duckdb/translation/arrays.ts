@@ -2,7 +2,7 @@
  * Trino's arrays as DuckDB lists: `ARRAY[...]` constructors, subscripts and the array functions
  * whose DuckDB counterparts give Trino's values, nulls and errors (1-based indices; a subscript
  * out of range fails with INVALID_FUNCTION_ARGUMENT as Trino's does, element_at gives null).
- * Elements are numbers, strings, booleans, dates or arrays of those (nested to any depth); arrays
+ * Elements are numbers, strings, booleans, dates, or arrays, maps and rows of those (nested to any depth); arrays
  * of intervals, of varbinary and of unknown (`ARRAY[]`, `ARRAY[NULL]`) are refused, as are
  * comparisons of arrays (Trino's equality of arrays holding a null is null, DuckDB's is not).
  * Also array_agg (nulls kept, ORDER BY inside), sequence and flatten.
@@ -19,21 +19,39 @@ type ArrayType = TrinoType & { k: 'array' };
 
 const isArray = (t: TrinoType): t is ArrayType => t.k === 'array';
 
-/** `ARRAY[x, ...]`: the elements coerced to their common type (a mismatch is Trino's TYPE_MISMATCH, raised by `common`). */
+/**
+ * `ARRAY[x, ...]`: the elements coerced to their common type (a mismatch is Trino's TYPE_MISMATCH,
+ * raised by `common`). `ARRAY[]` and `ARRAY[NULL, ...]` are Trino's array(unknown), all nulls: held
+ * as a list of INTEGER nulls and taken only where its elements are not read one by one.
+ */
 export function arrayConstructor(items: Typed[], element: TrinoType, pos: Pos): { sql: string; type: TrinoType } {
-  if (!isArrayElement(element)) throw notSupported(`An array of ${typeName(element)}`, pos);
-  return { sql: `[${items.map((item) => cast(item, element)).join(', ')}]`, type: { k: 'array', element } };
+  if (!isArrayElement(element) && element.k !== 'unknown') throw notSupported(`An array of ${typeName(element)}`, pos);
+  const type: TrinoType = { k: 'array', element };
+  return { sql: `CAST([${items.map((item) => cast(item, element)).join(', ')}] AS ${duckType(type)})`, type };
+}
+
+/** An element of array(unknown) read by itself would be a null whose failures (an index out of range) the translator drops: refused. */
+function assertKnownElements(array: ArrayType, pos: Pos): void {
+  if (array.element.k === 'unknown') throw notSupported('Reading an element of an array(unknown)', pos);
 }
 
 /**
- * UNNEST(array) [WITH ORDINALITY] as a DuckDB FROM item: a row per element in order (none for a
- * null or empty array), the position a bigint from 1. Several arrays (zipped by Trino) are refused.
+ * UNNEST(array, ...) [WITH ORDINALITY] as a DuckDB FROM item: a row per element in order (none for
+ * a null or empty array), the position a bigint from 1. Several arrays are zipped as Trino zips
+ * them, the shorter padded with nulls (as DuckDB's unnests in one select list are).
  */
 export function unnestRelation(args: Typed[], ordinality: boolean, pos: Pos): { sql: string; types: TrinoType[] } {
-  const [array, ...rest] = args;
-  if (!array || rest.length > 0) throw notSupported('UNNEST of several arrays', pos);
-  if (!isArray(array.type)) throw notSupported(`UNNEST of ${typeName(array.type)}`, pos);
-  return { sql: `unnest(${array.sql})${ordinality ? ' WITH ORDINALITY' : ''}`, types: ordinality ? [array.type.element, T.bigint] : [array.type.element] };
+  const arrays = args.map((array) => {
+    if (!isArray(array.type)) throw notSupported(`UNNEST of ${typeName(array.type)}`, pos);
+    // Trino makes a column of each field of a row element.
+    if (array.type.element.k === 'row') throw notSupported('UNNEST of an array of rows', pos);
+    return array as Typed & { type: ArrayType };
+  });
+  const types = [...arrays.map((a) => a.type.element), ...(ordinality ? [T.bigint] : [])];
+  if (arrays.length === 1) return { sql: `unnest(${arrays[0]!.sql})${ordinality ? ' WITH ORDINALITY' : ''}`, types };
+  const longest = `greatest(${arrays.map((a) => `coalesce(len(${a.sql}), 0)`).join(', ')})`;
+  const columns = [...arrays.map((a) => `unnest(${a.sql})`), ...(ordinality ? [`unnest(range(1, ${longest} + 1))`] : [])];
+  return { sql: `(SELECT ${columns.join(', ')})`, types };
 }
 
 /** The error Trino raises for a bad array index, its message built from the values. */
@@ -44,6 +62,7 @@ function indexError(message: string): string {
 /** `array[index]`: Trino fails on an index outside 1..cardinality. */
 export function subscript(array: Typed, index: Typed, pos: Pos): { sql: string; type: TrinoType } {
   if (!isArray(array.type)) throw notSupported(`Subscript of ${typeName(array.type)}`, pos);
+  assertKnownElements(array.type, pos);
   if (!(isInteger(index.type) || index.type.k === 'unknown')) throw notSupported(`An array subscript of type ${typeName(index.type)}`, pos);
   const a = array.sql;
   const i = cast(index, T.bigint);
@@ -66,7 +85,7 @@ const isIndex = (t: TrinoType): boolean => isInteger(t) || t.k === 'unknown';
 export const ARRAY_FUNCTIONS: Record<string, FunctionMapping> = {
   cardinality: arrayFunction('cardinality(array) → bigint', (a, rest) => (rest.length === 0 ? { sql: `CAST(len(${a.sql}) AS BIGINT)`, type: T.bigint } : undefined)),
   element_at: arrayFunction('element_at(array, bigint): null past either end, counted from the end when negative', (a, [index, ...rest]) => {
-    if (!index || rest.length > 0 || !isIndex(index.type)) return undefined;
+    if (!index || rest.length > 0 || !isIndex(index.type) || a.type.element.k === 'unknown') return undefined;
     const i = cast(index, T.bigint);
     return { sql: `(CASE WHEN ${i} = 0 THEN ${raise('INVALID_FUNCTION_ARGUMENT', 'SQL array indices start at 1')} ELSE list_extract(${a.sql}, ${i}) END)`, type: a.type.element };
   }),
@@ -93,6 +112,12 @@ export const ARRAY_FUNCTIONS: Record<string, FunctionMapping> = {
   array_sort: arrayFunction('array_sort(array) for elements but double and array, nulls last', (a, rest) =>
     rest.length === 0 && !isFloating(a.type.element) && isComparable(a.type.element) ? { sql: `list_sort(${a.sql}, 'ASC', 'NULLS LAST')`, type: a.type } : undefined,
   ),
+  array_distinct: arrayFunction('array_distinct(array) for elements but double, real, array, map and row: the first of equal elements, in order, one null kept', (a, rest) => {
+    const element = a.type.element;
+    if (rest.length > 0 || isFloating(element) || !isComparable(element)) return undefined;
+    // DuckDB's list_distinct drops nulls and reorders; list_position finds the first equal element (a null finds the first null).
+    return { sql: `list_filter(${a.sql}, lambda _element, _at: list_position(${a.sql}, _element) = _at)`, type: a.type };
+  }),
   slice: arrayFunction('slice(array, start bigint, length bigint)', (a, [start, length, ...rest]) => {
     if (!start || !length || rest.length > 0 || !isIndex(start.type) || !isIndex(length.type)) return undefined;
     const s = cast(start, T.bigint);

@@ -31,7 +31,7 @@ export interface LambdaContext {
   fresh(): string;
 }
 
-interface LambdaFunction {
+export interface LambdaFunction {
   signatures: string;
   translate(args: Expr[], context: LambdaContext): { sql: string; type: TrinoType };
 }
@@ -39,7 +39,7 @@ interface LambdaFunction {
 type LambdaExpr = Expr & { k: 'lambda' };
 type ArrayTyped = Typed & { type: TrinoType & { k: 'array' } };
 
-function isLambda(e: Expr | undefined, parameters: number): e is LambdaExpr {
+export function isLambda(e: Expr | undefined, parameters: number): e is LambdaExpr {
   return e?.k === 'lambda' && e.params.length === parameters;
 }
 
@@ -218,6 +218,7 @@ export const LAMBDA_FUNCTIONS: Record<string, LambdaFunction> = {
  * lambda's body with its parameters bound, `fresh` names DuckDB parameters.
  */
 export function lambdaCall(
+  fn: LambdaFunction,
   name: string,
   args: Expr[],
   pos: Pos,
@@ -225,6 +226,6 @@ export function lambdaCall(
   bind: (body: Expr, params: LambdaParameter[]) => Typed,
   fresh: () => string,
 ): { sql: string; type: TrinoType } {
-  return LAMBDA_FUNCTIONS[name]!.translate(args, { name, pos, translate, bind, fresh });
+  return fn.translate(args, { name, pos, translate, bind, fresh });
 }
 

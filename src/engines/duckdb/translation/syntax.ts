@@ -50,6 +50,10 @@ export type Expr = { pos: Pos } & (
   /** `(x, y) -> body`, an argument of the lambda functions only. */
   | { k: 'lambda'; params: string[]; body: Expr }
   | { k: 'subscript'; arg: Expr; index: Expr }
+  /** `ROW(x, ...)` or `(x, y, ...)`. */
+  | { k: 'row'; items: Expr[] }
+  /** `expression.field` of a row. */
+  | { k: 'field'; arg: Expr; name: string }
   /** `x op ANY|SOME|ALL (query)`; SOME is read as ANY. */
   | { k: 'quantified'; op: string; quantifier: 'ANY' | 'ALL'; arg: Expr; query: Query }
   | { k: 'session'; name: 'current_user' | 'current_catalog' | 'current_schema' | 'current_date' | 'localtimestamp' | 'current_timestamp' }
@@ -512,9 +516,12 @@ class TranslationParser {
           const row = [this.expr()];
           while (this.acceptSymbol(',')) row.push(this.expr());
           this.expectSymbol(')');
-          rows.push(row);
+          // `((1, 2))` is a row of two columns too, as in Trino.
+          rows.push(row.length === 1 && row[0]!.k === 'row' ? row[0]!.items : row);
         } else {
-          rows.push([this.expr()]);
+          // A ROW(...) in VALUES is a row of columns, as in Trino.
+          const e = this.expr();
+          rows.push(e.k === 'row' ? e.items : [e]);
         }
       } while (this.acceptSymbol(','));
       return { k: 'values', rows, pos };
@@ -865,8 +872,12 @@ class TranslationParser {
 
   private postfix(): Expr {
     let e = this.primary();
-    while (this.isSymbol('[')) {
+    while (this.isSymbol('[') || this.isSymbol('.')) {
       const pos = this.pos();
+      if (this.acceptSymbol('.')) {
+        e = { k: 'field', arg: e, name: this.identifier(), pos };
+        continue;
+      }
       this.next();
       e = { k: 'subscript', arg: e, index: this.expr(), pos };
       this.expectSymbol(']');
@@ -879,7 +890,6 @@ class TranslationParser {
       this.next();
       return { k: 'call', name: 'at_timezone', args: [e, this.primary()], distinct: false, star: false, pos };
     }
-    if (this.isSymbol('.')) throw notSupported('Field reference', this.pos());
     return e;
   }
 
@@ -909,9 +919,14 @@ class TranslationParser {
           return { k: 'scalarQuery', query, pos };
         }
         const e = this.expr();
-        if (this.isSymbol(',')) throw notSupported('Row constructor', pos);
+        if (!this.isSymbol(',')) {
+          this.expectSymbol(')');
+          return e;
+        }
+        const items = [e];
+        while (this.acceptSymbol(',')) items.push(this.expr());
         this.expectSymbol(')');
-        return e;
+        return { k: 'row', items, pos };
       }
       if (t.text === '?') {
         this.next();
@@ -975,6 +990,17 @@ class TranslationParser {
       }
       this.expectSymbol(']');
       return { k: 'array', items, pos };
+    }
+    // map(keys, values) and map() are calls.
+    if (w === 'MAP' && this.isSymbol('(', 1)) return this.columnOrCall();
+    if (w === 'ROW' && this.isSymbol('(', 1)) {
+      this.next();
+      this.next();
+      const items: Expr[] = [];
+      do items.push(this.expr());
+      while (this.acceptSymbol(','));
+      this.expectSymbol(')');
+      return { k: 'row', items, pos };
     }
     if (['ARRAY', 'MAP', 'ROW', 'NORMALIZE', 'LISTAGG', 'JSON_EXISTS', 'JSON_VALUE', 'JSON_QUERY', 'JSON_OBJECT', 'JSON_ARRAY', 'CURRENT_TIME', 'CURRENT_TIMESTAMP', 'LOCALTIME', 'LOCALTIMESTAMP', 'CURRENT_PATH', 'CURRENT_ROLE'].includes(w)) {
       throw notSupported(w, pos);
@@ -1091,6 +1117,26 @@ class TranslationParser {
       const element = this.typeName();
       this.expectSymbol(')');
       return `array(${element})`;
+    }
+    if (name === 'row' && this.acceptSymbol('(')) {
+      // Each field `name type` or `type`; names quoted in the text, as written when quoted, lower-cased when not.
+      const fields: string[] = [];
+      do {
+        const named = (this.peek().kind === 'word' || this.peek().kind === 'quoted') && (this.peek(1).kind === 'word' || this.peek(1).kind === 'quoted');
+        const written = this.peek();
+        const name = written.kind === 'quoted' ? (this.next(), written.value) : named ? this.identifier() : undefined;
+        const field = name === undefined ? '' : `"${name.replace(/"/g, '""')}" `;
+        fields.push(field + this.typeName());
+      } while (this.acceptSymbol(','));
+      this.expectSymbol(')');
+      return `row(${fields.join(', ')})`;
+    }
+    if (name === 'map' && this.acceptSymbol('(')) {
+      const key = this.typeName();
+      this.expectSymbol(',');
+      const value = this.typeName();
+      this.expectSymbol(')');
+      return `map(${key}, ${value})`;
     }
     if (this.acceptSymbol('(')) {
       const params: string[] = [];

@@ -29,9 +29,11 @@ import {
   zonedCall,
   zonedCastTarget,
 } from './datetime.js';
-import { FUNCTION_TABLE } from './function-table.js';
+import { FUNCTION_TABLE, LAMBDA_TABLE } from './function-table.js';
 import { DATE_FIELDS, TRINO_REJECTS, cast, raise, type Typed } from './functions.js';
-import { LAMBDA_FUNCTIONS, lambdaCall } from './lambdas.js';
+import { lambdaCall } from './lambdas.js';
+import { MAP_REJECTS, mapSubscript } from './maps.js';
+import { fieldReference, rowCast, rowConstructor, rowSubscript } from './rows.js';
 import { groupingArguments, renderGroupingElement } from './grouping.js';
 import { castFromVarchar } from './text-casts.js';
 import { renderFrame } from './windows.js';
@@ -57,6 +59,7 @@ import {
   commonType,
   decimal,
   duckType,
+  holdsMap,
   isExactNumeric,
   isComparable,
   isFloating,
@@ -255,8 +258,8 @@ const BIGINT_MAX = 9223372036854775807n;
 
 const ARITHMETIC = new Set(['+', '-', '*', '/', '%']);
 
-/** Types held in DuckDB in a form a table or view column would not report as Trino's type (months, milliseconds, timestamp precisions), and arrays, not modelled as columns. */
-const WITHOUT_COLUMNS = new Set<TrinoType['k']>(['intervalYearToMonth', 'intervalDayToSecond', 'timestamp', 'time', 'array', 'char']);
+/** Types held in DuckDB in a form a table or view column would not report as Trino's type (months, milliseconds, timestamp precisions), and arrays and maps, not modelled as columns. */
+const WITHOUT_COLUMNS = new Set<TrinoType['k']>(['intervalYearToMonth', 'intervalDayToSecond', 'timestamp', 'time', 'array', 'map', 'char']);
 
 export class Translator {
   private aliases = 0;
@@ -562,7 +565,8 @@ export class Translator {
       return type;
     });
     // Which of -0 and 0 stands for both in a DISTINCT set operation differs between the engines.
-    if (types.some((t) => isFloating(t) || t.k === 'array') && !body.all) throw notSupported(`${body.op} DISTINCT over real, double or array columns`, body.pos);
+    if (types.some((t) => isFloating(t) || t.k === 'array' || t.k === 'row') && !body.all) throw notSupported(`${body.op} DISTINCT over real, double, array or row columns`, body.pos);
+    if (types.some(holdsMap) && !(body.op === 'UNION' && body.all)) throw notSupported(`${body.op} ${body.all ? 'ALL' : 'DISTINCT'} over map columns`, body.pos);
     const side = (s: { sql: string; fields: Field[] }): string => {
       const alias = this.alias();
       const items = s.fields.map((f, i) => `${this.coerceValue({ sql: `${alias}.${q(outputName(i))}`, type: f.type, expr: PLACEHOLDER }, types[i]!)} AS ${q(outputName(i))}`);
@@ -597,6 +601,8 @@ export class Translator {
   }
 
   private sortKey(sql: string, type: TrinoType, item: SortItem): string {
+    // Trino has no order of maps.
+    if (holdsMap(type)) throw typeMismatch(`Type ${typeName(type)} is not orderable, and therefore cannot be used in ORDER BY`, item.e.pos);
     if (!isComparable(type)) throw notSupported(`Ordering by a value of type ${typeName(type)}`, item.e.pos);
     // Trino sorts nulls last unless told otherwise, in both directions.
     return `${sql} ${item.descending ? 'DESC' : 'ASC'} NULLS ${item.nullsFirst ? 'FIRST' : 'LAST'}`;
@@ -608,7 +614,7 @@ export class Translator {
     const scope = new Scope(relations, outer, new Map());
     const outerGroupingKeys = this.groupingKeys;
     const elements = (spec.groupingElements ?? []).map((g) => ({ k: g.k, sets: g.sets.map((set) => set.map((e) => this.groupingKey(e, scope))) }));
-    const plainKeys = spec.groupBy.map((e) => (e.k === 'literal' && e.lit.k === 'integer' ? undefined : this.expr(e, scope).sql));
+    const plainKeys = spec.groupBy.map((e) => (e.k === 'literal' && e.lit.k === 'integer' ? undefined : this.groupingKeyOf(e, scope)));
     this.groupingKeys = spec.groupBy.length + elements.length > 0 ? [...plainKeys.filter((k) => k !== undefined), ...elements.flatMap((g) => g.sets.flat())] : undefined;
     const items: string[] = [];
     const fields: Field[] = [];
@@ -626,9 +632,10 @@ export class Translator {
       }
       const typed = this.expr(item.e, scope);
       const name = item.alias ?? (item.e.k === 'column' ? item.e.written : undefined);
-      const origin = item.e.k === 'column' ? this.column(item.e.parts, scope, item.e.pos).origin : undefined;
+      const origin = item.e.k === 'column' ? this.columnOrField(item.e.parts, scope, item.e.pos).origin : undefined;
       push(name, { sql: typed.type.k === 'unknown' ? 'NULL' : typed.sql, type: typed.type }, origin, item.alias !== undefined);
     }
+    if (spec.distinct && fields.some((f) => holdsMap(f.type))) throw notSupported('SELECT DISTINCT over map values', spec.pos);
     let sql = `SELECT ${spec.distinct ? 'DISTINCT ' : ''}${items.join(', ')}`;
     if (from.length > 0) sql += ` FROM ${from.join(', ')}`;
     if (spec.where) sql += ` WHERE ${this.condition(spec.where, scope, 'WHERE')}`;
@@ -637,6 +644,7 @@ export class Translator {
         if (e.k === 'literal' && e.lit.k === 'integer') {
           const n = Number(e.lit.text);
           if (n < 1 || n > fields.length) throw failure('INVALID_COLUMN_REFERENCE', `GROUP BY position ${n} is not in select list`, e.pos);
+          if (holdsMap(fields[n - 1]!.type)) throw notSupported(`GROUP BY a value of type ${typeName(fields[n - 1]!.type)}`, e.pos);
           return String(n);
         }
         return plainKeys[i]!;
@@ -654,10 +662,17 @@ export class Translator {
     return { sql, fields, orderBy: rendered };
   }
 
+  /** A GROUP BY expression; a map is refused (DuckDB groups maps by their entries in order, Trino's maps equal in any order). */
+  private groupingKeyOf(e: Expr, scope: Scope): string {
+    const key = this.expr(e, scope);
+    if (holdsMap(key.type)) throw notSupported(`GROUP BY a value of type ${typeName(key.type)}`, e.pos);
+    return key.sql;
+  }
+
   /** An expression of ROLLUP, CUBE or GROUPING SETS, which Trino takes only as a column. */
   private groupingKey(e: Expr, scope: Scope): string {
     if (e.k !== 'column') throw failure('INVALID_COLUMN_REFERENCE', 'GROUP BY expression must be a column reference', e.pos);
-    return this.expr(e, scope).sql;
+    return this.groupingKeyOf(e, scope);
   }
 
   private condition(e: Expr, scope: Scope, clause: string): string {
@@ -794,6 +809,34 @@ export class Translator {
     throw failure('COLUMN_NOT_FOUND', `Column '${parts.join('.')}' cannot be resolved`, pos);
   }
 
+  /**
+   * A column, or a field of a row column: `r.x` names field x of column r when no relation
+   * qualifies a column x by `r` (Trino resolves a name as a column first).
+   */
+  private columnOrField(parts: string[], scope: Scope, pos: Pos): { sql: string; type: TrinoType; origin?: Field['origin'] } {
+    try {
+      return this.column(parts, scope, pos);
+    } catch (error) {
+      if (!(error instanceof QueryFailure) || error.errorCode !== ErrorCodes.COLUMN_NOT_FOUND) throw error;
+      for (let n = parts.length - 1; n >= 1; n--) {
+        let found: { sql: string; type: TrinoType };
+        try {
+          found = this.column(parts.slice(0, n), scope, pos);
+        } catch {
+          continue;
+        }
+        if (found.type.k !== 'row') break;
+        try {
+          for (const name of parts.slice(n)) found = fieldReference({ ...found, expr: PLACEHOLDER }, name, pos, pos);
+        } catch {
+          throw failure('INVALID_COLUMN_REFERENCE', `Column reference '${parts.join('.')}' is invalid`, pos);
+        }
+        return found;
+      }
+      throw error;
+    }
+  }
+
   private commonOf(values: Typed[], pos: Pos): TrinoType {
     let type: TrinoType = T.unknown;
     for (const v of values) {
@@ -819,10 +862,8 @@ export class Translator {
     switch (e.k) {
       case 'literal':
         return this.literal(e.lit, e.pos);
-      case 'column': {
-        const f = this.column(e.parts, scope, e.pos);
-        return { sql: f.sql, type: f.type };
-      }
+      case 'column':
+        return this.columnOrField(e.parts, scope, e.pos);
       case 'session': {
         if (e.name === 'current_user') return { sql: quoteString(this.session.user), type: varchar() };
         if (e.name === 'current_date') return currentDate(this.session.timeZone);
@@ -898,10 +939,19 @@ export class Translator {
         const items = e.items.map((item) => this.expr(item, scope));
         return arrayConstructor(items, this.commonOf(items, e.pos), e.pos);
       }
-      case 'subscript':
-        return subscript(this.expr(e.arg, scope), this.expr(e.index, scope), e.pos);
+      case 'subscript': {
+        const arg = this.expr(e.arg, scope);
+        const field = rowSubscript(arg, e.index, e.pos);
+        if (field) return field;
+        const index = this.expr(e.index, scope);
+        return mapSubscript(arg, index, e.pos) ?? subscript(arg, index, e.pos);
+      }
+      case 'row':
+        return rowConstructor(e.items.map((item) => this.expr(item, scope)));
+      case 'field':
+        return fieldReference(this.expr(e.arg, scope), e.name, e.pos, e.arg.pos);
       case 'lambda':
-        throw notSupported(`A lambda expression outside ${Object.keys(LAMBDA_FUNCTIONS).join(', ')}`, e.pos);
+        throw notSupported(`A lambda expression outside ${Object.keys(LAMBDA_TABLE).join(', ')}`, e.pos);
       case 'like': {
         const arg = this.expr(e.arg, scope);
         const pattern = this.expr(e.pattern, scope);
@@ -1209,10 +1259,17 @@ export class Translator {
   private castExpr(arg: Typed, target: string, safe: boolean, pos: Pos): { sql: string; type: TrinoType } {
     const to = parseTypeName(target) ?? zonedCastTarget(target) ?? charCastTarget(target, pos);
     if (!to) throw notSupported(`CAST to ${target}`, pos);
+    return this.castTo(arg, to, safe, pos);
+  }
+
+  private castTo(arg: Typed, to: TrinoType, safe: boolean, pos: Pos): { sql: string; type: TrinoType } {
     const from = arg.type;
     const fn = safe ? 'TRY_CAST' : 'CAST';
     if (from.k === 'unknown') return { sql: `CAST(NULL AS ${duckType(to)})`, type: to };
     if (!hasTrinoCast(from, to)) throw typeMismatch(`Cannot cast ${typeName(from)} to ${typeName(to)}`, pos);
+    if (to.k === 'row') return rowCast(arg, to, safe, pos, (field, type) => this.castTo(field, type, false, pos).sql);
+    // An array(unknown) holds only nulls, which any array type holds alike.
+    if (from.k === 'array' && from.element.k === 'unknown' && to.k === 'array') return { sql: `CAST(${arg.sql} AS ${duckType(to)})`, type: to };
     const datetime = datetimeCast(arg, to, safe, pos);
     if (datetime) return datetime;
     const chars = charCast(arg, to, pos);
@@ -1264,8 +1321,8 @@ export class Translator {
     if (e.name === 'grouping' && !e.over && !e.filter && !e.distinct) {
       return { sql: `CAST(grouping(${groupingArguments(e.args.map((a) => this.expr(a, scope).sql), this.groupingKeys, e.pos)}) AS INTEGER)`, type: T.integer };
     }
-    if (Object.hasOwn(LAMBDA_FUNCTIONS, e.name) && e.args.some((a) => a.k === 'lambda') && !e.over && !e.filter && !e.distinct) {
-      return lambdaCall(e.name, e.args, e.pos, (a) => this.expr(a, scope), (body, params) => {
+    if (Object.hasOwn(LAMBDA_TABLE, e.name) && e.args.some((a) => a.k === 'lambda') && !e.over && !e.filter && !e.distinct) {
+      return lambdaCall(LAMBDA_TABLE[e.name as keyof typeof LAMBDA_TABLE], e.name, e.args, e.pos, (a) => this.expr(a, scope), (body, params) => {
         const bound = new Scope([{ qualifier: [], fields: params.map((p) => ({ name: p.name, type: p.type, sql: p.sql })) }], scope, new Map());
         return this.expr(body, bound);
       }, () => `_l${this.aliases++}`);
@@ -1287,7 +1344,7 @@ export class Translator {
     if (!e.over && mapping.kind === 'window') throw failure('MISSING_OVER', `Window function ${e.name} requires an OVER clause`, e.pos);
     const within = clauses ? { orderBy: e.orderBy ? ` ORDER BY ${this.sortKeys(e.orderBy, scope).join(', ')}` : '', filter: filter === undefined ? '' : ` FILTER (WHERE ${filter})` } : undefined;
     const result = mapping.translate(args, over, within);
-    if (!result && TRINO_REJECTS[e.name]?.(args.map((a) => a.type))) {
+    if (!result && (TRINO_REJECTS[e.name] ?? MAP_REJECTS[e.name])?.(args.map((a) => a.type))) {
       throw failure('FUNCTION_NOT_FOUND', `Unexpected parameters (${args.map((a) => typeName(a.type)).join(', ')}) for function ${e.name}`, e.pos);
     }
     if (!result) throw notSupported(`Function ${e.name}(${args.map((a) => typeName(a.type)).join(', ')})`, e.pos);
@@ -1298,7 +1355,7 @@ export class Translator {
     const partition = over.partitionBy.map((p) => {
       const t = this.expr(p, scope);
       // DuckDB's window output shows a -0 of a partition key differently from Trino's.
-      if (isFloating(t.type) || t.type.k === 'array') throw notSupported('PARTITION BY a real, double or array expression', p.pos);
+      if (isFloating(t.type) || t.type.k === 'array' || holdsMap(t.type)) throw notSupported('PARTITION BY a real, double, array or map expression', p.pos);
       return t.sql;
     });
     const order = this.sortKeys(over.orderBy, scope);

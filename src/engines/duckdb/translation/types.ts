@@ -20,6 +20,10 @@ export type TrinoType =
   | { k: 'intervalYearToMonth' }
   /** A DuckDB list; only of the element types arrays.ts accepts. */
   | { k: 'array'; element: TrinoType }
+  /** A DuckDB MAP, which keeps its entries in the order Trino's map does; only of the key and value types maps.ts accepts. */
+  | { k: 'map'; key: TrinoType; value: TrinoType }
+  /** A DuckDB STRUCT whose fields are named by position (`_f1`, `_f2`...); Trino's names (undefined for an unnamed field) are the translator's (rows.ts). */
+  | { k: 'row'; fields: RowField[] }
   /** Held in DuckDB as a BIGINT count of milliseconds, Trino's own representation (a Java long). */
   | { k: 'intervalDayToSecond' }
   /** `timestamp(p)` and `time(p)` with p ≤ 6, held as DuckDB TIMESTAMP and TIME (microseconds), always rounded to p digits. */
@@ -32,6 +36,11 @@ export type TrinoType =
   | { k: 'timestampTz'; p: number; zone: string | undefined }
   /** `char(n)`, held as a DuckDB VARCHAR padded with spaces to n code points, as Trino shows it (chars.ts). */
   | { k: 'char'; length: number };
+
+export interface RowField {
+  name: string | undefined;
+  type: TrinoType;
+}
 
 export const T = {
   tinyint: { k: 'tinyint' },
@@ -89,11 +98,23 @@ export function typeName(t: TrinoType): string {
   if (t.k === 'carried') return t.name;
   if (t.k === 'intervalYearToMonth') return 'interval year to month';
   if (t.k === 'array') return `array(${typeName(t.element)})`;
+  if (t.k === 'map') return `map(${typeName(t.key)}, ${typeName(t.value)})`;
+  if (t.k === 'row') return `row(${t.fields.map((f) => (f.name === undefined ? typeName(f.type) : `${rowFieldName(f.name)} ${typeName(f.type)}`)).join(', ')})`;
   if (t.k === 'intervalDayToSecond') return 'interval day to second';
   if (t.k === 'timestamp' || t.k === 'time') return `${t.k}(${t.p})`;
   if (t.k === 'timestampTz') return `timestamp(${t.p}) with time zone`;
   if (t.k === 'char') return `char(${t.length})`;
   return t.k;
+}
+
+/** A row field's name as Trino writes it in a type: bare when a plain identifier, else quoted. */
+function rowFieldName(name: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
+}
+
+/** DuckDB's name of a row's field: its position (`_f1`), whatever Trino's name. */
+export function structField(index: number): string {
+  return `_f${index + 1}`;
 }
 
 /** A type's name as a result column reports it: Trino 483 reports an interval's in capitals, and names it in lower case in messages. */
@@ -127,6 +148,10 @@ export function duckType(t: TrinoType): string {
       return t.duck;
     case 'array':
       return `${duckType(t.element)}[]`;
+    case 'map':
+      return `MAP(${duckType(t.key)}, ${duckType(t.value)})`;
+    case 'row':
+      return `STRUCT(${t.fields.map((f, i) => `${structField(i)} ${duckType(f.type)}`).join(', ')})`;
     default:
       return t.k.toUpperCase();
   }
@@ -155,12 +180,49 @@ export function parseTypeName(text: string): TrinoType | undefined {
     const element = parseTypeName(array[1]!);
     return element && isArrayElement(element) ? { k: 'array', element } : undefined;
   }
+  const map = /^map\((.+)\)$/.exec(name);
+  if (map) {
+    const parts = splitTopLevel(map[1]!);
+    const [key, value] = parts.map(parseTypeName);
+    return parts.length === 2 && key && value && isMapKey(key) && isArrayElement(value) ? { k: 'map', key, value } : undefined;
+  }
+  // Field names keep the case they were quoted with.
+  const row = /^row\((.+)\)$/i.exec(text.trim());
+  if (row) {
+    const fields = splitTopLevel(row[1]!).map(parseRowField);
+    return fields.every((f) => f !== undefined) ? { k: 'row', fields } : undefined;
+  }
   if (name === 'interval day to second') return T.intervalDayToSecond;
   const datetime = /^(timestamp|time)(?:\((\d+)\))?$/.exec(name);
   // Precision 7 to 12 (picoseconds) does not fit DuckDB's microseconds: not modelled.
   if (datetime) return Number(datetime[2] ?? 3) <= 6 ? { k: datetime[1] as 'timestamp' | 'time', p: Number(datetime[2] ?? 3) } : undefined;
   if (Object.hasOwn(T, name) && name !== 'unknown') return T[name as keyof typeof T];
   return undefined;
+}
+
+/** A row field as a type's text writes it: `"name" type`, `name type` or `type`; undefined when its type is not modelled. */
+function parseRowField(text: string): RowField | undefined {
+  const quoted = /^"((?:[^"]|"")*)"\s+(.+)$/.exec(text);
+  const bare = /^([A-Za-z_][A-Za-z0-9_]*)\s+(.+)$/.exec(text);
+  const [name, typeText] = quoted ? [quoted[1]!.replace(/""/g, '"'), quoted[2]!] : bare && parseTypeName(text) === undefined ? [bare[1]!.toLowerCase(), bare[2]!] : [undefined, text];
+  const type = parseTypeName(typeText);
+  return type && isArrayElement(type) ? { name, type } : undefined;
+}
+
+/** A type's parameter list split at its top-level commas (`integer, map(integer, varchar)`). */
+export function splitTopLevel(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '(') depth++;
+    else if (text[i] === ')') depth--;
+    else if (text[i] === ',' && depth === 0) {
+      parts.push(text.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  return [...parts, text.slice(start).trim()];
 }
 
 /** Trino's common super type of two types (the type both are coerced to), or undefined when there is none. */
@@ -198,6 +260,17 @@ export function commonType(a: TrinoType, b: TrinoType): TrinoType | undefined {
     const element = a.k === 'array' && b.k === 'array' ? commonType(a.element, b.element) : undefined;
     return element && { k: 'array', element };
   }
+  if (a.k === 'map' || b.k === 'map') {
+    if (a.k !== 'map' || b.k !== 'map') return undefined;
+    const [key, value] = [commonType(a.key, b.key), commonType(a.value, b.value)];
+    return key && value && { k: 'map', key, value };
+  }
+  if (a.k === 'row' || b.k === 'row') {
+    if (a.k !== 'row' || b.k !== 'row' || a.fields.length !== b.fields.length) return undefined;
+    // A field keeps its name when both rows give it the same one.
+    const fields = a.fields.map((f, i) => ({ name: f.name === b.fields[i]!.name ? f.name : undefined, type: commonType(f.type, b.fields[i]!.type) }));
+    return fields.every((f): f is RowField => f.type !== undefined) ? { k: 'row', fields } : undefined;
+  }
   if (a.k === b.k && a.k !== 'decimal') return a;
   return undefined;
 }
@@ -208,7 +281,7 @@ export function commonType(a: TrinoType, b: TrinoType): TrinoType | undefined {
  * with a null element is null, DuckDB's is not).
  */
 export function isComparable(t: TrinoType): boolean {
-  if (t.k === 'array') return false;
+  if (t.k === 'array' || t.k === 'map' || t.k === 'row') return false;
   return t.k !== 'carried' || /^timestamp\(\d+\) with time zone$/.test(t.name);
 }
 
@@ -220,7 +293,27 @@ export function typeMismatch(message: string, pos: Pos): QueryFailure {
   return new QueryFailure(ErrorCodes.TYPE_MISMATCH, `line ${pos.line}:${pos.column}: ${message}`, { lineNumber: pos.line, columnNumber: pos.column });
 }
 
-/** Whether arrays of the type are modelled: the element kinds above, and arrays of them (nested to any depth). */
+/** Whether arrays of the type are modelled: the element kinds above, and arrays, maps and rows of them (nested to any depth). */
 export function isArrayElement(t: TrinoType): boolean {
+  if (t.k === 'map') return isMapKey(t.key) && isArrayElement(t.value);
+  // A row's field may be null typed (`ROW(1, NULL)` is a row(integer, unknown)).
+  if (t.k === 'row') return t.fields.every((f) => f.type.k === 'unknown' || isArrayElement(f.type));
   return t.k === 'array' ? isArrayElement(t.element) : ARRAY_ELEMENT_KINDS.has(t.k);
+}
+
+/**
+ * Map keys whose text form (a result's JSON member name, a duplicate key's message) both engines
+ * write alike; doubles and reals (Trino's own text forms) are not modelled.
+ */
+export function isMapKey(t: TrinoType): boolean {
+  return isExactNumeric(t) || t.k === 'varchar' || t.k === 'boolean' || t.k === 'date';
+}
+
+/**
+ * Whether DuckDB's equality of the type's values differs from Trino's for grouping (GROUP BY,
+ * DISTINCT, set operations, PARTITION BY): DuckDB compares maps entry by entry in order, Trino's
+ * maps equal with their entries in any order; so arrays and rows holding maps too.
+ */
+export function holdsMap(t: TrinoType): boolean {
+  return t.k === 'map' || (t.k === 'array' && holdsMap(t.element)) || (t.k === 'row' && t.fields.some((f) => holdsMap(f.type)));
 }
