@@ -93,6 +93,11 @@ function literalCases(): Case[] {
     'DECIMAL \'123.45\'', 'DECIMAL \'-0.5\'', '.5', '5.', '0.000', '00012.30', 'true', 'false', 'NULL', '2147483648', '-2147483648',
     "DATE '2024-02-29' + INTERVAL '1' YEAR", "DATE '2024-01-31' + INTERVAL '1' MONTH", "DATE '2024-03-31' - INTERVAL '1' MONTH",
     "DATE '2023-12-31' + INTERVAL '1' DAY", "INTERVAL '10' DAY + DATE '2024-02-25'", "DATE '2024-03-01' - INTERVAL '1' DAY",
+    // Computed intervals day to second: whole days added, any hour, minute or second fails, as in Trino.
+    "DATE '2024-01-01' + 2 * INTERVAL '1' DAY", "2 * INTERVAL '1' DAY + DATE '2024-02-28'", "DATE '2024-01-01' - 24 * INTERVAL '1' HOUR",
+    "DATE '2024-01-01' + 3 * INTERVAL '1' HOUR", "DATE '2024-01-01' - 3 * INTERVAL '1' MINUTE", "DATE '2024-01-01' + INTERVAL '-1' DAY * 3",
+    "DATE '2024-01-01' + CAST(NULL AS interval day to second)", "CAST(NULL AS date) + 3 * INTERVAL '1' HOUR", "DATE '2024-01-01' + INTERVAL '1' DAY * 100000000",
+    "DATE '9999-12-31' + 1 * INTERVAL '1' DAY", "DATE '0001-01-01' - 1 * INTERVAL '1' DAY",
     "DATE '2024-02-30'",
     "X'ff'", "X''", "X'00 fF'", "X'ABcd01'", "X'01' || X'02ff'", "X'01' || NULL", "X'00' < X'0000'", "X'ff' > X'01ff'", "X'ff' = X'FF'", "X'00' <> X''",
     "coalesce(NULL, X'0a')", "CASE WHEN true THEN X'01' ELSE X'0203' END", "CAST('abc' AS varbinary)", "CAST('ü' AS varbinary)", "TRY_CAST('' AS varbinary)", "X'01' IN (X'02', X'01')",

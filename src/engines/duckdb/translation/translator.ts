@@ -895,6 +895,9 @@ export class Translator {
         const datetime = ARITHMETIC.has(e.op) ? datetimeArithmetic(e.op, left, right, e.pos) : undefined;
         if (datetime) return datetime;
         if (ARITHMETIC.has(e.op) && (isDayToSecondLiteral(e.right) || isDayToSecondLiteral(e.left))) return this.dateArithmetic(e, scope);
+        if ((e.op === '+' && isDateAndDayToSecond(left, right)) || (e.op === '-' && left.type.k === 'date' && right.type.k === 'intervalDayToSecond')) {
+          return shiftDateByMillis(e.op, left.type.k === 'date' ? [left, right] : [right, left], e.pos);
+        }
         if (ARITHMETIC.has(e.op) && (left.type.k === 'intervalYearToMonth' || right.type.k === 'intervalYearToMonth')) return this.yearToMonthArithmetic(e.op, left, right, e.pos);
         if (ARITHMETIC.has(e.op)) return this.arithmetic(e.op, left, right, e.pos);
         if (e.op === '||') return this.concat(left, right, e.pos);
@@ -1416,6 +1419,32 @@ function shiftDate(date: string, months: string, pos: Pos): { sql: string; type:
   const refused = raise('NOT_SUPPORTED', `line ${pos.line}:${pos.column}: Date arithmetic with a result outside the years 1 to 9999 is not supported by the embedded engine`);
   return { sql: `(CASE WHEN ${target} NOT BETWEEN 12 AND ${9999 * 12 + 11} THEN ${refused} ELSE CAST(${date} + to_months(CAST(${months} AS INTEGER)) AS DATE) END)`, type: T.date };
 }
+
+function isDateAndDayToSecond(a: Typed, b: Typed): boolean {
+  return (a.type.k === 'date' && b.type.k === 'intervalDayToSecond') || (a.type.k === 'intervalDayToSecond' && b.type.k === 'date');
+}
+
+/**
+ * date ± a computed interval day to second (held as milliseconds): Trino adds whole days and
+ * fails on any hour, minute or second part; a null operand gives null. A result outside the
+ * years 1 to 9999 is refused, as shiftDate refuses it.
+ */
+function shiftDateByMillis(op: '+' | '-', [date, interval]: [Typed, Typed], pos: Pos): { sql: string; type: TrinoType } {
+  const days = `((${date.sql} - DATE '1970-01-01') ${op} (CAST(${interval.sql} AS BIGINT) // ${MILLIS_PER_DAY}))`;
+  const partial = raise('INVALID_FUNCTION_ARGUMENT', op === '+' ? 'Cannot add hour, minutes or seconds to a date' : 'Cannot subtract hour, minutes or seconds from a date');
+  const refused = raise('NOT_SUPPORTED', `line ${pos.line}:${pos.column}: Date arithmetic with a result outside the years 1 to 9999 is not supported by the embedded engine`);
+  return {
+    sql:
+      `(CASE WHEN ${date.sql} IS NULL OR ${interval.sql} IS NULL THEN NULL WHEN CAST(${interval.sql} AS BIGINT) % ${MILLIS_PER_DAY} <> 0 THEN ${partial} ` +
+      `WHEN ${days} NOT BETWEEN ${DAYS_TO_YEAR_1} AND ${DAYS_TO_YEAR_9999_END} THEN ${refused} ELSE CAST(DATE '1970-01-01' + CAST(${days} AS INTEGER) AS DATE) END)`,
+    type: T.date,
+  };
+}
+
+const MILLIS_PER_DAY = 86_400_000;
+/** Days from 1970-01-01 to 0001-01-01 and to 9999-12-31. */
+const DAYS_TO_YEAR_1 = -719_162;
+const DAYS_TO_YEAR_9999_END = 2_932_896;
 
 /** Trino's text of an interval year to month held as months: `[-]years-months`. */
 function yearToMonthText(months: string): string {
