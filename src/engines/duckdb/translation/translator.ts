@@ -31,6 +31,7 @@ import {
 } from './datetime.js';
 import { FUNCTION_TABLE } from './function-table.js';
 import { DATE_FIELDS, TRINO_REJECTS, cast, raise, type Typed } from './functions.js';
+import { castFromJson, castToJson, jsonLiteral } from './json-type.js';
 import { LAMBDA_FUNCTIONS, lambdaCall } from './lambdas.js';
 import { groupingArguments, renderGroupingElement } from './grouping.js';
 import { castFromVarchar } from './text-casts.js';
@@ -256,7 +257,7 @@ const BIGINT_MAX = 9223372036854775807n;
 const ARITHMETIC = new Set(['+', '-', '*', '/', '%']);
 
 /** Types held in DuckDB in a form a table or view column would not report as Trino's type (months, milliseconds, timestamp precisions), and arrays, not modelled as columns. */
-const WITHOUT_COLUMNS = new Set<TrinoType['k']>(['intervalYearToMonth', 'intervalDayToSecond', 'timestamp', 'time', 'array', 'char']);
+const WITHOUT_COLUMNS = new Set<TrinoType['k']>(['intervalYearToMonth', 'intervalDayToSecond', 'timestamp', 'time', 'array', 'char', 'json']);
 
 export class Translator {
   private aliases = 0;
@@ -963,9 +964,8 @@ export class Translator {
         const value = BigInt(lit.text);
         if (value <= INT_MAX && value >= -INT_MAX - 1n) return { sql: `CAST(${value} AS INTEGER)`, type: T.integer };
         if (value <= BIGINT_MAX && value >= -BIGINT_MAX - 1n) return { sql: `CAST(${value} AS BIGINT)`, type: T.bigint };
-        // Trino reads a larger integer literal as a decimal.
-        if (lit.text.replace(/^0+/, '').length <= MAX_DECIMAL_PRECISION) return this.decimalLiteral(lit.text, pos);
-        throw failure('INVALID_LITERAL', `Invalid numeric literal: ${lit.text}`, pos);
+        // Trino 483 rejects an integer literal beyond bigint (it does not read it as a decimal).
+        throw failure('SYNTAX_ERROR', `Invalid numeric literal: ${lit.text}`, pos);
       }
       case 'decimal':
         return this.decimalLiteral(lit.text, pos);
@@ -997,6 +997,7 @@ export class Translator {
         }
         if (lit.type === 'date') return this.dateLiteral(lit.value, pos);
         if (lit.type === 'char') return charLiteral(lit.value, pos);
+        if (lit.type === 'json') return jsonLiteral(lit.value, pos);
         if (lit.type === 'timestamp') return timestampLiteral(lit.value, pos);
         if (lit.type === 'time') return timeLiteral(lit.value, pos);
         return this.integerLiteral(lit.type, lit.value, pos);
@@ -1212,6 +1213,8 @@ export class Translator {
     const from = arg.type;
     const fn = safe ? 'TRY_CAST' : 'CAST';
     if (from.k === 'unknown') return { sql: `CAST(NULL AS ${duckType(to)})`, type: to };
+    const json = castToJson(arg, to, pos) ?? castFromJson(arg, to, safe, pos);
+    if (json) return json;
     if (!hasTrinoCast(from, to)) throw typeMismatch(`Cannot cast ${typeName(from)} to ${typeName(to)}`, pos);
     const datetime = datetimeCast(arg, to, safe, pos);
     if (datetime) return datetime;

@@ -1,0 +1,141 @@
+/**
+ * The embedded-engine differential's statements for the json type and its functions: canonical
+ * texts (key order, duplicate keys, number forms, escapes, unicode), casts to and from json with
+ * nulls, overflow and the forms Trino rejects, and the refusals (computed texts, values whose Java
+ * text is not modelled).
+ */
+import type { Case } from './corpus.js';
+
+const lit = (text: string): string => `'${text.replace(/'/g, "''")}'`;
+
+/** Texts whose canonical form tests one rule each: sorting, duplicates, BigDecimal and BigInteger printing, Jackson's escapes. */
+const CANONICAL_TEXTS = [
+  '{"b":1,"a":2}',
+  '{"a":1,"a":2}',
+  '{"b":{"z":1,"y":[3,{"d":1,"c":2}]},"a":[]}',
+  '{"B":1,"a":2,"_":3,"é":4,"10":5,"9":6}',
+  '[1.50, 1e2, 1E+2, 1e-7, 0.0000001, 0.000001, -0, -0.0, 0e5, 100e0, 1.5E300, 1e400, -12]',
+  '[12345678901234567890, -9223372036854775809, 0.1e1, 123.456e-2, 5E-324]',
+  '["a\\nb\\t\\r\\b\\f\\u001f\\"\\\\\\/", "\\u00e9é", "😀", "\\ud83d\\ude00", "\\u2028", "\\u007f", "日本"]',
+  '  {"a" : [ 1 , 2 ] }  ',
+  'null',
+  'true',
+  '"s"',
+  '[]',
+  '{}',
+  '""',
+  '[[[[]]]]',
+];
+
+const INVALID_TEXTS = ['', '  ', 'abc', '[1,]', '[1] x', '1 2', 'NaN', '"x', '[01]', "['a']", '{a:1}', '/*c*/1', '[1.]', '[.5]', '[+1]', '["\\x"]', 'truex', '{"a":1,}', '[-]'];
+
+function canonicalCases(): string[] {
+  return [
+    ...CANONICAL_TEXTS.map((t) => `SELECT json_parse(${lit(t)}), JSON ${lit(t)}`),
+    ...CANONICAL_TEXTS.map((t) => `SELECT json_format(json_parse(${lit(t)}))`),
+    ...INVALID_TEXTS.map((t) => `SELECT json_parse(${lit(t)})`),
+    ...INVALID_TEXTS.slice(0, 6).map((t) => `SELECT JSON ${lit(t)}`),
+    'SELECT json_parse(NULL), json_format(CAST(NULL AS json)), json_format(json_parse(NULL))',
+    'SELECT json_parse(CAST(NULL AS varchar))',
+    'SELECT json_parse(n_name) FROM nation',
+    `SELECT json_parse('{"a":1}') FROM nation WHERE false`,
+    `SELECT json_parse('[1,]') FROM nation WHERE false`,
+    `SELECT n_name, JSON '{"k":[1,2]}' FROM nation WHERE n_nationkey < 3`,
+    `SELECT coalesce(CAST(NULL AS json), JSON '[1]'), CASE WHEN true THEN JSON '{"b":1,"a":0}' END`,
+    `SELECT j FROM (VALUES JSON '1', JSON '"x"', NULL) t(j)`,
+    `SELECT json_format(JSON '{"b":[1, 2.50],"a":null}')`,
+    // The varchar functions also read json values.
+    `SELECT json_array_length(JSON '[1,2]'), json_extract_scalar(JSON '{"a":"x"}', '$.a'), json_size(JSON '[1,2]', '$'), is_json_scalar(JSON '1'), json_extract_scalar(JSON '{"a":7}', '$.a')`,
+  ];
+}
+
+function castCases(): string[] {
+  return [
+    "SELECT CAST('x' AS json), CAST('' AS json), CAST('a\"\\b' AS json), CAST('é日本' AS json), CAST('a\tb\nc\rd' AS json)",
+    "SELECT CAST('😀' AS json)",
+    'SELECT CAST(1 AS json), CAST(-7 AS json), CAST(9223372036854775807 AS json), CAST(CAST(3 AS tinyint) AS json), CAST(CAST(-3 AS smallint) AS json), CAST(true AS json), CAST(false AS json), CAST(NULL AS json)',
+    "SELECT CAST(DECIMAL '1.50' AS json), CAST(DECIMAL '-0.05' AS json), CAST(DECIMAL '0.00' AS json), CAST(DECIMAL '12345678901234567890123' AS json), CAST(DECIMAL '0.000001' AS json)",
+    "SELECT CAST(DECIMAL '0.0000001' AS json)",
+    "SELECT CAST(DECIMAL '1.0000001' AS json), CAST(DECIMAL '-12.5000000' AS json)",
+    "SELECT CAST(DATE '2024-02-29' AS json), CAST(DATE '0001-01-01' AS json)",
+    'SELECT CAST(1.5e0 AS json)',
+    "SELECT CAST(ARRAY[1, 2, NULL] AS json), CAST(ARRAY['a', NULL, 'b\"'] AS json), CAST(ARRAY[true] AS json), CAST(ARRAY[ARRAY[1], NULL, ARRAY[2, NULL]] AS json), CAST(CAST(NULL AS array(integer)) AS json)",
+    "SELECT CAST(ARRAY[DECIMAL '1.5', NULL] AS json), CAST(ARRAY[DATE '2024-01-01'] AS json), CAST(ARRAY[DECIMAL '0.5'] AS json), CAST(DECIMAL '0.00000005' AS json)",
+    'SELECT CAST(x AS json), CAST(CAST(x AS varchar) AS json) FROM (VALUES 1, -1, NULL) t(x)',
+    'SELECT n_name, CAST(n_name AS json), CAST(n_nationkey AS json), CAST(ARRAY[n_regionkey, n_nationkey] AS json) FROM nation ORDER BY n_nationkey',
+    'SELECT CAST(array_agg(n_nationkey ORDER BY n_nationkey) AS json) FROM nation',
+    'SELECT CAST(JSON \'{"b":1}\' AS json)',
+    // From json.
+    `SELECT CAST(JSON '"abc"' AS varchar), CAST(JSON 'true' AS varchar), CAST(JSON 'null' AS varchar), CAST(JSON '12345678901234567890' AS varchar), CAST(JSON '-0' AS varchar), CAST(JSON '"a\\nb\\u00e9\\ud83d\\ude00"' AS varchar), CAST(JSON '""' AS varchar)`,
+    `SELECT CAST(JSON '1.50' AS varchar)`,
+    `SELECT CAST(JSON '[1]' AS varchar)`,
+    `SELECT CAST(JSON '{"a":1}' AS varchar)`,
+    `SELECT TRY_CAST(JSON '[1]' AS varchar), TRY_CAST(JSON '{}' AS bigint), TRY_CAST(JSON '300' AS tinyint)`,
+    `SELECT CAST(JSON '12' AS bigint), CAST(JSON '-12' AS integer), CAST(JSON 'true' AS bigint), CAST(JSON 'false' AS smallint), CAST(JSON 'null' AS bigint), CAST(JSON '127' AS tinyint), CAST(JSON '-9223372036854775808' AS bigint)`,
+    `SELECT CAST(JSON '12345678901234567890' AS bigint)`,
+    `SELECT CAST(JSON '300' AS tinyint)`,
+    `SELECT CAST(JSON '2147483648' AS integer)`,
+    `SELECT CAST(JSON '[1]' AS bigint)`,
+    `SELECT CAST(JSON '{"a":1}' AS integer)`,
+    `SELECT CAST(JSON '1.5' AS bigint)`,
+    `SELECT CAST(JSON '"12"' AS bigint)`,
+    `SELECT CAST(JSON '1.5' AS double), CAST(JSON '12' AS double), CAST(JSON 'true' AS double), CAST(JSON 'false' AS double), CAST(JSON '1E+400' AS double), CAST(JSON '-1E+400' AS double), CAST(JSON '1E-400' AS double), CAST(JSON 'null' AS double), CAST(JSON '0.1' AS double), CAST(JSON '-0.0' AS double)`,
+    `SELECT CAST(JSON '[1.5]' AS double)`,
+    `SELECT CAST(JSON '"1.5"' AS double)`,
+    `SELECT CAST(JSON 'true' AS boolean), CAST(JSON 'false' AS boolean), CAST(JSON '0' AS boolean), CAST(JSON '2' AS boolean), CAST(JSON '-1' AS boolean), CAST(JSON 'null' AS boolean)`,
+    `SELECT CAST(JSON '[]' AS boolean)`,
+    `SELECT CAST(JSON '"true"' AS boolean)`,
+    `SELECT CAST(JSON '0.0' AS boolean)`,
+    `SELECT CAST(j AS varchar), CAST(j AS bigint) FROM (VALUES JSON '1', JSON 'true', JSON 'null', NULL) t(j)`,
+    `SELECT CAST(CAST(n_name AS json) AS varchar) = n_name, CAST(CAST(n_nationkey AS json) AS bigint) = n_nationkey FROM nation`,
+    `SELECT CAST(JSON '[1,2]' AS array(bigint))`,
+    `SELECT CAST(JSON '1' AS date)`,
+    `SELECT CAST(JSON '1' AS varchar(3))`,
+    // Trino has no cast from varbinary to json.
+    `SELECT CAST(X'00' AS json)`,
+  ];
+}
+
+function functionCases(): string[] {
+  const doc = '{"a":null,"b":[1,{"y":1,"x":2.50}],"c":"s","d":{"e":[10,20,30]},"f":1e2,"g":-0,"h":true,"a b":5}';
+  const paths = ['$', '$.a', '$.b', '$.b[1]', '$.b[1].x', '$.b[5]', '$.c', '$.d.e[2]', '$.f', '$.g', '$.h', '$.zz', '$.c.x', '$["a b"]', '$["d"]["e"][0]'];
+  return [
+    `SELECT ${paths.map((p) => `json_extract(${lit(doc)}, '${p}')`).join(', ')}`,
+    `SELECT ${paths.map((p) => `json_extract(JSON ${lit(doc)}, '${p}')`).join(', ')}`,
+    `SELECT json_extract('[-0.0, 1e-3, 0.00099, 1e7, 9999999.5, 1.5e-320, 12345678.5, 1e400, 0.1, 100]', '$')`,
+    `SELECT json_extract('{"a":1,"a":2}', '$'), json_extract('{"a":"x\\u00e9\\/😀\\n"}', '$.a'), json_extract('[[1],[2]]', '$[1][0]')`,
+    `SELECT json_extract('{"a":1,"a":2}', '$.a')`,
+    `SELECT json_extract('{"a":1}', 'a')`,
+    `SELECT json_extract('{"a":1}', '$[*]')`,
+    `SELECT json_extract('{"a":1}', '$..a')`,
+    `SELECT json_extract('[1,2', '$[0]')`,
+    `SELECT json_extract(NULL, '$.a')`,
+    `SELECT json_extract(CAST(NULL AS json), '$.a')`,
+    `SELECT json_extract(n_name, '$') FROM nation`,
+    `SELECT json_extract('{"a":1}', n_name) FROM nation`,
+    `SELECT json_extract('{"a":1}', '$.a', 1)`,
+    // json_array_get: a scalar's own text, a structure copied.
+    `SELECT json_array_get(JSON '[1,"a",null,[2]]', 1), json_array_get(JSON '[1,2]', -1), json_array_get(JSON '[1,2]', 5), json_array_get(JSON '{"a":1}', 0), json_array_get('[1,2]', 0), json_array_get(JSON '[1,2]', -3), json_array_get(JSON '[1,{"b":1,"a":2}]', 1)`,
+    `SELECT json_array_get(JSON '[2.50, 1E+2, [2.50], "a\\nb", true, null, -0]', 0), json_array_get(JSON '[2.50, 1E+2, [2.50]]', 1), json_array_get(JSON '[2.50, 1E+2, [2.50]]', 2), json_array_get('["a\\nb"]', 0), json_array_get(JSON '[true,null]', 0), json_array_get(JSON '[true,null]', 1), json_array_get('[-0, 1e2]', 0), json_array_get('[-0, 1e2]', 1)`,
+    `SELECT json_array_get(JSON '[]', 0), json_array_get(JSON '[1]', -1), json_array_get(JSON '[1]', NULL), json_array_get(NULL, 0), json_array_get('{"a":[1]}', 0), json_array_get('"x"', 0), json_array_get('["😀é"]', 0)`,
+    `SELECT json_array_get(JSON '[1,2]', 9223372036854775807), json_array_get(JSON '[1,2]', -9223372036854775807)`,
+    `SELECT json_array_get(JSON '[1,2]', n_regionkey) FROM nation`,
+    `SELECT json_array_get('[1,]', 0)`,
+    // json_array_contains: the element's JSON kind must match the value's type.
+    `SELECT json_array_contains(JSON '[1,2]', 2), json_array_contains(JSON '[1,2.0]', 2), json_array_contains(JSON '[1,2.5]', 2.5e0), json_array_contains(JSON '["a"]', 'a'), json_array_contains(JSON '[true]', true), json_array_contains(JSON '{"a":1}', 1), json_array_contains('[1,null]', 3), json_array_contains(JSON '[[1]]', 1), json_array_contains(JSON '["1"]', 1)`,
+    `SELECT json_array_contains(JSON '[2]', 2e0), json_array_contains(JSON '[2.0]', 2e0), json_array_contains('[1e0]', 1e0), json_array_contains(JSON '["a\\nb"]', 'a\nb'), json_array_contains(JSON '[1]', CAST(NULL AS bigint)), json_array_contains(NULL, 1), json_array_contains(JSON '[1,2]', 2e0), json_array_contains(JSON '[]', 1)`,
+    `SELECT json_array_contains(JSON '[-0.0]', 0e0), json_array_contains(JSON '[0.1]', nan()), json_array_contains(JSON '[false, null]', false), json_array_contains(JSON '[1,2]', CAST(2 AS tinyint))`,
+    `SELECT n_nationkey, json_array_contains(JSON '[1,3,5,24]', n_nationkey), json_array_contains('["ALGERIA","PERU"]', n_name) FROM nation ORDER BY 1`,
+    `SELECT count(*) FROM nation WHERE json_array_contains(JSON '[0,1]', n_regionkey)`,
+    `SELECT json_array_contains(JSON '[1,2]', 2.0)`,
+    `SELECT json_array_contains(JSON '[1]', DATE '2024-01-01')`,
+    `SELECT json_array_contains(CAST(n_nationkey AS json), 1) FROM nation`,
+    `SELECT json_array_contains('[1,', 1)`,
+    `SELECT json_array_contains(JSON '[123456789012345678901]', 1)`,
+    `SELECT json_array_contains(JSON '[1E+400]', infinity())`,
+  ];
+}
+
+export function functionsCorpus(): Case[] {
+  return [...canonicalCases(), ...castCases(), ...functionCases()].map((sql) => ({ sql }));
+}
