@@ -136,6 +136,52 @@ function functionCases(): string[] {
   ];
 }
 
+/** Decimal division and modulus: Trino's result types (scale at least 6), rounding half away from zero, signs, zero divisors, nulls, 38 digits. */
+function decimalCases(): string[] {
+  const values = ["DECIMAL '1.0'", "DECIMAL '-10'", "DECIMAL '2.00'", "DECIMAL '0.05'", "DECIMAL '-0.5'", "DECIMAL '123.45'", '7', 'CAST(-3 AS bigint)', "DECIMAL '0.3'", "DECIMAL '2.25'"];
+  const pairs = values.flatMap((a) => values.map((b) => [a, b] as const));
+  return [
+    ...[0, 1, 2, 3, 4].map((i) => `SELECT ${pairs.slice(i * 20, i * 20 + 20).map(([a, b]) => `${a} / ${b}`).join(', ')}`),
+    ...[0, 1, 2, 3, 4].map((i) => `SELECT ${pairs.slice(i * 20, i * 20 + 20).map(([a, b]) => `${a} % ${b}`).join(', ')}`),
+    "SELECT DECIMAL '1.5' / DECIMAL '0'",
+    "SELECT DECIMAL '1.5' % DECIMAL '0.0'",
+    "SELECT CAST(NULL AS decimal(3,1)) / DECIMAL '0', DECIMAL '1.5' / CAST(NULL AS decimal(2,1)), NULL % DECIMAL '2.5', DECIMAL '2.5' / NULL",
+    "SELECT DECIMAL '2' / DECIMAL '3', DECIMAL '-2' / DECIMAL '3', DECIMAL '1' / DECIMAL '6', DECIMAL '-1' / DECIMAL '6', DECIMAL '5' / DECIMAL '1000000', DECIMAL '-5' / DECIMAL '10000000'",
+    "SELECT DECIMAL '9999999999999999999999.9999' / DECIMAL '0.0001', DECIMAL '99999999999999999999999999999.99' / DECIMAL '3'",
+    "SELECT DECIMAL '99999999999999999999999999999999999999' / DECIMAL '0.1'",
+    "SELECT DECIMAL '99999999999999999999999999999999999999' % DECIMAL '7', DECIMAL '-12345678901234567890.123456' % DECIMAL '0.000007'",
+    'SELECT l_orderkey, l_partkey, CAST(l_partkey AS decimal(12,2)) / CAST(l_linenumber AS decimal(3,1)), CAST(l_partkey AS decimal(12,2)) % CAST(l_suppkey AS decimal(6,1)), l_partkey / DECIMAL \'0.07\' FROM lineitem WHERE l_orderkey < 40 ORDER BY l_orderkey, l_linenumber',
+    'SELECT avg(CAST(l_suppkey AS decimal(10,3))) / 3, CAST(count(*) AS decimal(10,0)) / 7, max(CAST(l_partkey AS decimal(12,2))) % 1000 FROM lineitem',
+    // sum() of a decimal is a decimal(38, s): its quotient would need more than 38 digits (refused).
+    'SELECT sum(CAST(l_partkey AS decimal(12,2))) / count(*) FROM lineitem',
+    "SELECT x / y, x % y FROM (VALUES (DECIMAL '10.5', DECIMAL '2.0'), (DECIMAL '-10.5', DECIMAL '0.0'), (NULL, DECIMAL '1.0')) t(x, y) WHERE y <> 0 OR x IS NULL",
+    "SELECT x / y FROM (VALUES (DECIMAL '10.5', DECIMAL '0.0')) t(x, y)",
+  ];
+}
+
+/** try(): null for the errors Trino's try catches, in projections, filters and nested; refused where DuckDB could answer otherwise. */
+function tryCases(): string[] {
+  return [
+    'SELECT try(1 / 0), try(7 % 0), try(2147483647 + 1), try(9223372036854775807 * 2), try(-(-9223372036854775807 - 1)), try(CAST(300 AS tinyint)), try(CAST(infinity() AS integer))',
+    "SELECT try(DECIMAL '1.5' / DECIMAL '0'), try(json_parse('abc')), try(json_parse('[1]')), try(10 / 2), try(NULL), try(CAST(NULL AS integer) / 0)",
+    'SELECT try(coalesce(1 / 0, 5)), try(coalesce(5, 1 / 0)), try(if(false, 1 / 0, 2)), try(CASE WHEN 1 > 0 THEN 3 ELSE 1 / 0 END), try(try(1 / 0) + 1), try(abs(-9223372036854775807 - 1))',
+    'SELECT x, try(10 / x), try(x * 1000000000), try(x * 2147483647 + 1), try(CAST(x AS tinyint) * x) FROM (VALUES 0, 2, -3, NULL) t(x)',
+    'SELECT x, try(x * 1000000000 * 1000000000) FROM (VALUES 0, 2, -3, NULL) t(x)',
+    'SELECT n_nationkey, try(100 / (n_regionkey - 1)) FROM nation ORDER BY n_nationkey',
+    'SELECT count(*) FROM nation WHERE try(10 / (n_regionkey - 2)) IS NULL',
+    'SELECT sum(try(10 / (n_regionkey - 2))) FROM nation',
+    'SELECT try(1 / 0) + 1, try(upper(n_name)) FROM nation WHERE n_nationkey = 3',
+    "SELECT try(CAST('abc' AS integer))",
+    'SELECT try(x = 0 OR 10 / x = 10) FROM (VALUES 0, 1) t(x)',
+    'SELECT try(10 / x > 1 AND x > 0) FROM (VALUES 0, 1) t(x)',
+    'SELECT try(x > 0 AND x < 10) FROM (VALUES 0, 1) t(x)',
+    'SELECT try(sum(n_nationkey)) FROM nation',
+    'SELECT try((SELECT 1 / 0))',
+    "SELECT try(DATE '2024-02-30')",
+    'SELECT try(1, 2)',
+  ];
+}
+
 export function functionsCorpus(): Case[] {
-  return [...canonicalCases(), ...castCases(), ...functionCases()].map((sql) => ({ sql }));
+  return [...canonicalCases(), ...castCases(), ...functionCases(), ...decimalCases(), ...tryCases()].map((sql) => ({ sql }));
 }

@@ -34,7 +34,9 @@ import { DATE_FIELDS, TRINO_REJECTS, cast, raise, type Typed } from './functions
 import { castFromJson, castToJson, jsonLiteral } from './json-type.js';
 import { LAMBDA_FUNCTIONS, lambdaCall } from './lambdas.js';
 import { groupingArguments, renderGroupingElement } from './grouping.js';
+import { decimalQuotient } from './decimal-division.js';
 import { castFromVarchar } from './text-casts.js';
+import { tryExpression } from './try.js';
 import { renderFrame } from './windows.js';
 import {
   notSupported,
@@ -1090,7 +1092,7 @@ export class Translator {
         if (l.p + r.p > MAX_DECIMAL_PRECISION) throw notSupported('Decimal multiplication beyond 38 digits', pos);
         type = decimal(l.p + r.p, l.s + r.s);
       } else {
-        throw notSupported(`Decimal ${op === '/' ? 'division' : 'modulus'}`, pos);
+        return decimalQuotient(op as '/' | '%', x(decimal(l.p, l.s)), y(decimal(r.p, r.s)), l, r, pos);
       }
       return { sql: `CAST(${x(decimal(l.p, l.s))} ${op} ${y(decimal(r.p, r.s))} AS ${duckType(type)})`, type };
     }
@@ -1323,6 +1325,7 @@ export class Translator {
       if (args[0]!.type.k === 'unknown') return { sql: 'NULL', type: T.unknown };
       return { sql: `(CASE WHEN ${equal.sql} THEN NULL ELSE ${args[0]!.sql} END)`, type: args[0]!.type };
     }
+    if (name === 'try') return args.length === 1 ? tryExpression(args[0]!, pos) : undefined;
     if (name === 'if') {
       if (args.length < 2 || args.length > 3) return undefined;
       const condition = this.bool(args[0]!, pos);
