@@ -182,6 +182,19 @@ function tryCases(): string[] {
   ];
 }
 
+/** date_format's %I, %v (ISO week), %x (its year) at year ends and leap days, and other characters after % written as themselves. */
+function dateFormatCases(): string[] {
+  const dates = ["DATE '2021-01-03'", "DATE '2024-12-30'", "DATE '2024-02-29'", "DATE '2020-12-31'", "DATE '0099-01-03'", "DATE '2027-01-01'", 'CAST(NULL AS date)'];
+  return [
+    ...dates.map((d) => `SELECT date_format(${d}, '%x-%v %I'), date_format(${d}, '%Q%z%% %A%1 %é|%Y')`),
+    "SELECT date_format(TIMESTAMP '2024-12-30 00:05:00', '%I %x %v'), date_format(TIMESTAMP '2024-06-15 13:05:00.123', '%I:%i %p %v %x'), date_format(TIMESTAMP '2023-01-01 12:00:00', '%I %v %x')",
+    "SELECT o_orderdate, date_format(o_orderdate, '%x/%v') FROM orders WHERE o_orderkey < 100 ORDER BY o_orderkey",
+    "SELECT date_format(DATE '2024-01-01', '%D')",
+    "SELECT date_format(DATE '2024-01-01', '%w')",
+    "SELECT date_format(DATE '2024-01-01', 'x%')",
+  ];
+}
+
 export function functionsCorpus(): Case[] {
-  return [...canonicalCases(), ...castCases(), ...functionCases(), ...decimalCases(), ...tryCases()].map((sql) => ({ sql }));
+  return [...canonicalCases(), ...castCases(), ...functionCases(), ...decimalCases(), ...tryCases(), ...dateFormatCases()].map((sql) => ({ sql }));
 }
