@@ -7,6 +7,7 @@
 import { ARRAY_FUNCTIONS } from '../../../src/engines/duckdb/translation/arrays.js';
 import { FUNCTIONS } from '../../../src/engines/duckdb/translation/functions.js';
 import { datetimeCases } from './datetime-corpus.js';
+import { functionsCorpus } from './functions-corpus.js';
 import { ARRAY_FUNCTION_ARGUMENTS, shapesCorpus } from './shapes-corpus.js';
 import { NESTED_ARRAY_FUNCTION_ARGUMENTS, arraysCorpus } from './arrays-corpus.js';
 import { TPCH_QUERIES } from './tpch-queries.js';
@@ -527,5 +528,6 @@ export function corpus(): Case[] {
     ...typesCases(),
     ...estimateCases(),
     ...structsCorpus(),
+    ...functionsCorpus(),
   ];
 }

@@ -135,12 +135,15 @@ export const DATE_FIELDS: Record<string, string> = {
 
 /**
  * Trino's date_format specifiers (MySQL's) and the DuckDB strftime text giving the same output
- * for a date, as the differential checks against Trino; the others are refused.
+ * for a date, as the differential checks against Trino. Trino rejects the specifiers of
+ * TRINO_REJECTED_SPECIFIERS (refused here), and writes any other character after `%` as itself.
  */
 const DATE_FORMAT_SPECIFIERS: Record<string, string> = {
   Y: '%Y', y: '%y', m: '%m', c: '%-m', d: '%d', e: '%-d', j: '%j', a: '%a', b: '%b', M: '%B', W: '%A',
-  H: '%H', k: '%-H', h: '%I', l: '%-I', i: '%M', s: '%S', S: '%S', f: '%f', p: '%p', T: '%H:%M:%S', r: '%I:%M:%S %p', '%': '%%',
+  H: '%H', k: '%-H', h: '%I', I: '%I', l: '%-I', i: '%M', s: '%S', S: '%S', f: '%f', p: '%p', T: '%H:%M:%S', r: '%I:%M:%S %p',
+  v: '%V', x: '%G', '%': '%%',
 };
+const TRINO_REJECTED_SPECIFIERS = new Set(['D', 'U', 'u', 'V', 'w', 'X']);
 
 /** A date_format format string as a strftime format, refusing (with its position) a specifier not mapped. */
 export function strftimeFormat(format: Typed): string | undefined {
@@ -149,9 +152,9 @@ export function strftimeFormat(format: Typed): string | undefined {
   // Trino fails on an empty format (its formatter can neither print nor parse).
   if (text === '') throw notSupported('date_format with an empty format', format.expr.pos);
   return text.replace(/%(.?)/gsu, (_, specifier: string) => {
-    const mapped = Object.hasOwn(DATE_FORMAT_SPECIFIERS, specifier) ? DATE_FORMAT_SPECIFIERS[specifier] : undefined;
-    if (mapped === undefined) throw notSupported(`date_format specifier %${specifier}`, format.expr.pos);
-    return mapped;
+    if (Object.hasOwn(DATE_FORMAT_SPECIFIERS, specifier)) return DATE_FORMAT_SPECIFIERS[specifier]!;
+    if (specifier === '' || TRINO_REJECTED_SPECIFIERS.has(specifier)) throw notSupported(`date_format specifier %${specifier}`, format.expr.pos);
+    return specifier;
   });
 }
 
@@ -441,7 +444,7 @@ export const FUNCTIONS: Record<string, FunctionMapping> = {
   last_day_of_month: { kind: 'scalar', signatures: 'last_day_of_month(date)', translate: ([d, ...rest]) => (d && rest.length === 0 && d.type.k === 'date' ? { sql: `last_day(${d.sql})`, type: T.date } : undefined) },
   date_format: {
     kind: 'scalar',
-    signatures: `date_format(date, literal format) with the specifiers ${Object.keys(DATE_FORMAT_SPECIFIERS).map((x) => `%${x}`).join(' ')}`,
+    signatures: `date_format(date, literal format) with the specifiers ${Object.keys(DATE_FORMAT_SPECIFIERS).map((x) => `%${x}`).join(' ')} (% and another character: the character)`,
     translate: ([d, format, ...rest]) => {
       if (!d || !format || rest.length > 0 || d.type.k !== 'date' || !isString(format.type)) return undefined;
       const strftime = strftimeFormat(format);

@@ -6,7 +6,8 @@
  * time: strict JSON (as a conservative check tells it) is answered, anything else fails with
  * NOT_SUPPORTED. Paths are literals of Trino's JSONPath subset `$`, `.key`, `[index]`; other paths
  * are refused. Number values are only returned where DuckDB's text is the written one (integers;
- * not -0, which DuckDB reads as 0). The `json` type itself is not modelled.
+ * not -0, which DuckDB reads as 0). They also read json values (json-type.ts), whose canonical
+ * text is strict JSON.
  */
 import { quoteString } from '../../../sql/quoting.js';
 import { raise, type FunctionMapping, type Typed } from './functions.js';
@@ -34,9 +35,9 @@ function jsonPath(t: Typed | undefined): string | undefined {
   return quoteString(path);
 }
 
-/** The JSON text argument: a varchar (a null literal leaves Trino choosing between json and varchar: refused). */
-function jsonText(t: Typed | undefined): (Typed & { type: TrinoType & { k: 'varchar' } }) | undefined {
-  return t && t.type.k === 'varchar' ? (t as Typed & { type: TrinoType & { k: 'varchar' } }) : undefined;
+/** The JSON text argument: a varchar, or a json value (its canonical text); a null literal leaves Trino choosing between json and varchar: refused. */
+function jsonText(t: Typed | undefined): (Typed & { type: TrinoType & { k: 'varchar' | 'json' } }) | undefined {
+  return t && (t.type.k === 'varchar' || t.type.k === 'json') ? (t as Typed & { type: TrinoType & { k: 'varchar' | 'json' } }) : undefined;
 }
 
 /** The value of a JSON function over a text decided per value: null for null, refused unless strict. */
@@ -53,7 +54,7 @@ function ofText(render: (kind: string, text: string) => string, type: TrinoType)
 }
 
 /** A function of a text and a path: `render` gets the text and the JSON type DuckDB finds at the path (null when it finds nothing). */
-function atPath(render: (text: Typed & { type: TrinoType & { k: 'varchar' } }, at: string, kind: string) => { sql: string; type: TrinoType }): FunctionMapping['translate'] {
+function atPath(render: (text: Typed & { type: TrinoType & { k: 'varchar' | 'json' } }, at: string, kind: string) => { sql: string; type: TrinoType }): FunctionMapping['translate'] {
   return ([json, path, ...rest]) => {
     const text = jsonText(json);
     const at = text && rest.length === 0 ? jsonPath(path) : undefined;
@@ -66,26 +67,26 @@ function atPath(render: (text: Typed & { type: TrinoType & { k: 'varchar' } }, a
 export const JSON_FUNCTIONS: Record<string, FunctionMapping> = {
   json_extract_scalar: {
     kind: 'scalar',
-    signatures: "json_extract_scalar(varchar(n), literal path of $, .key, [index]) → varchar(n) for strict JSON texts, of strings, booleans and integers",
+    signatures: "json_extract_scalar(varchar(n) or json, literal path of $, .key, [index]) → varchar(n) (varchar of a json) for strict JSON texts, of strings, booleans and integers",
     // Trino returns a number as written; DuckDB re-prints the ones it reads as doubles.
     translate: atPath((text, at, kind) => ({
       sql: `(CASE WHEN ${kind} IN ('VARCHAR', 'BOOLEAN', 'BIGINT', 'UBIGINT') THEN json_extract_string(${text.sql}, ${at}) WHEN ${kind} = 'DOUBLE' THEN ${raise('NOT_SUPPORTED', 'json_extract_scalar of a number with a fraction or an exponent is not supported by the embedded engine')} END)`,
-      type: text.type,
+      type: text.type.k === 'json' ? T.varchar : text.type,
     })),
   },
   json_array_length: {
     kind: 'scalar',
-    signatures: 'json_array_length(varchar) → bigint for strict JSON texts (null unless an array)',
+    signatures: 'json_array_length(varchar or json) → bigint for strict JSON texts (null unless an array)',
     translate: ofText((kind, text) => `(CASE WHEN ${kind} = 'ARRAY' THEN CAST(json_array_length(${text}) AS BIGINT) END)`, T.bigint),
   },
   is_json_scalar: {
     kind: 'scalar',
-    signatures: 'is_json_scalar(varchar) for strict JSON texts',
+    signatures: 'is_json_scalar(varchar or json) for strict JSON texts',
     translate: ofText((kind) => `(${kind} NOT IN ('ARRAY', 'OBJECT'))`, T.boolean),
   },
   json_size: {
     kind: 'scalar',
-    signatures: 'json_size(varchar, literal path of $, .key, [index]) → bigint for strict JSON texts (0 for a scalar, null when the path finds nothing)',
+    signatures: 'json_size(varchar or json, literal path of $, .key, [index]) → bigint for strict JSON texts (0 for a scalar, null when the path finds nothing)',
     translate: atPath((text, at, kind) => ({
       sql: `(CASE WHEN ${kind} = 'ARRAY' THEN CAST(json_array_length(${text.sql}, ${at}) AS BIGINT) WHEN ${kind} = 'OBJECT' THEN CAST(len(json_keys(${text.sql}, ${at})) AS BIGINT) WHEN ${kind} IS NOT NULL THEN CAST(0 AS BIGINT) END)`,
       type: T.bigint,

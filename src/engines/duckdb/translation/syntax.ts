@@ -23,7 +23,7 @@ export type Literal =
   | { k: 'binary'; hex: string }
   | { k: 'boolean'; value: boolean }
   | { k: 'null' }
-  /** A typed literal: DATE '...', TIMESTAMP '...', TIME '...', DECIMAL '...', BIGINT '...' and the other integer types. */
+  /** A typed literal: DATE '...', TIMESTAMP '...', TIME '...', DECIMAL '...', CHAR '...', JSON '...', BIGINT '...' and the other integer types. */
   | { k: 'typed'; type: string; value: string }
   | { k: 'interval'; value: string; sign: 1 | -1; unit: string };
 
@@ -944,7 +944,7 @@ class TranslationParser {
     if (TYPED_LITERALS.has(w) && this.peek(1).kind === 'string') {
       this.next();
       const value = this.next().value;
-      if (w === 'DATE' || w === 'TIMESTAMP' || w === 'TIME' || w === 'DECIMAL' || INTEGER_LITERALS.has(w) || w === 'CHAR') return lit({ k: 'typed', type: w.toLowerCase(), value });
+      if (w === 'DATE' || w === 'TIMESTAMP' || w === 'TIME' || w === 'DECIMAL' || INTEGER_LITERALS.has(w) || w === 'CHAR' || w === 'JSON') return lit({ k: 'typed', type: w.toLowerCase(), value });
       throw notSupported(`${w} literal`, pos);
     }
     if (w === 'INTERVAL') return this.interval();

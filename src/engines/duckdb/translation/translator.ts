@@ -31,11 +31,14 @@ import {
 } from './datetime.js';
 import { FUNCTION_TABLE, LAMBDA_TABLE } from './function-table.js';
 import { DATE_FIELDS, TRINO_REJECTS, cast, raise, type Typed } from './functions.js';
+import { castFromJson, castToJson, jsonLiteral } from './json-type.js';
 import { lambdaCall } from './lambdas.js';
 import { MAP_REJECTS, mapSubscript } from './maps.js';
 import { fieldReference, rowCast, rowConstructor, rowSubscript } from './rows.js';
 import { groupingArguments, renderGroupingElement } from './grouping.js';
+import { decimalQuotient } from './decimal-division.js';
 import { castFromVarchar } from './text-casts.js';
+import { tryExpression } from './try.js';
 import { renderFrame } from './windows.js';
 import {
   notSupported,
@@ -258,8 +261,8 @@ const BIGINT_MAX = 9223372036854775807n;
 
 const ARITHMETIC = new Set(['+', '-', '*', '/', '%']);
 
-/** Types held in DuckDB in a form a table or view column would not report as Trino's type (months, milliseconds, timestamp precisions), and arrays and maps, not modelled as columns. */
-const WITHOUT_COLUMNS = new Set<TrinoType['k']>(['intervalYearToMonth', 'intervalDayToSecond', 'timestamp', 'time', 'array', 'map', 'char']);
+/** Types held in DuckDB in a form a table or view column would not report as Trino's type (months, milliseconds, timestamp precisions), and arrays, maps and json values, not modelled as columns. */
+const WITHOUT_COLUMNS = new Set<TrinoType['k']>(['intervalYearToMonth', 'intervalDayToSecond', 'timestamp', 'time', 'array', 'map', 'char', 'json']);
 
 export class Translator {
   private aliases = 0;
@@ -1016,9 +1019,8 @@ export class Translator {
         const value = BigInt(lit.text);
         if (value <= INT_MAX && value >= -INT_MAX - 1n) return { sql: `CAST(${value} AS INTEGER)`, type: T.integer };
         if (value <= BIGINT_MAX && value >= -BIGINT_MAX - 1n) return { sql: `CAST(${value} AS BIGINT)`, type: T.bigint };
-        // Trino reads a larger integer literal as a decimal.
-        if (lit.text.replace(/^0+/, '').length <= MAX_DECIMAL_PRECISION) return this.decimalLiteral(lit.text, pos);
-        throw failure('INVALID_LITERAL', `Invalid numeric literal: ${lit.text}`, pos);
+        // Trino 483 rejects an integer literal beyond bigint (it does not read it as a decimal).
+        throw failure('SYNTAX_ERROR', `Invalid numeric literal: ${lit.text}`, pos);
       }
       case 'decimal':
         return this.decimalLiteral(lit.text, pos);
@@ -1050,6 +1052,7 @@ export class Translator {
         }
         if (lit.type === 'date') return this.dateLiteral(lit.value, pos);
         if (lit.type === 'char') return charLiteral(lit.value, pos);
+        if (lit.type === 'json') return jsonLiteral(lit.value, pos);
         if (lit.type === 'timestamp') return timestampLiteral(lit.value, pos);
         if (lit.type === 'time') return timeLiteral(lit.value, pos);
         return this.integerLiteral(lit.type, lit.value, pos);
@@ -1142,7 +1145,7 @@ export class Translator {
         if (l.p + r.p > MAX_DECIMAL_PRECISION) throw notSupported('Decimal multiplication beyond 38 digits', pos);
         type = decimal(l.p + r.p, l.s + r.s);
       } else {
-        throw notSupported(`Decimal ${op === '/' ? 'division' : 'modulus'}`, pos);
+        return decimalQuotient(op as '/' | '%', x(decimal(l.p, l.s)), y(decimal(r.p, r.s)), l, r, pos);
       }
       return { sql: `CAST(${x(decimal(l.p, l.s))} ${op} ${y(decimal(r.p, r.s))} AS ${duckType(type)})`, type };
     }
@@ -1269,6 +1272,8 @@ export class Translator {
     const from = arg.type;
     const fn = safe ? 'TRY_CAST' : 'CAST';
     if (from.k === 'unknown') return { sql: `CAST(NULL AS ${duckType(to)})`, type: to };
+    const json = castToJson(arg, to, pos) ?? castFromJson(arg, to, safe, pos);
+    if (json) return json;
     if (!hasTrinoCast(from, to)) throw typeMismatch(`Cannot cast ${typeName(from)} to ${typeName(to)}`, pos);
     if (to.k === 'row') return rowCast(arg, to, safe, pos, (field, type) => this.castTo(field, type, false, pos).sql);
     // An array(unknown) holds only nulls, which any array type holds alike.
@@ -1380,6 +1385,7 @@ export class Translator {
       if (args[0]!.type.k === 'unknown') return { sql: 'NULL', type: T.unknown };
       return { sql: `(CASE WHEN ${equal.sql} THEN NULL ELSE ${args[0]!.sql} END)`, type: args[0]!.type };
     }
+    if (name === 'try') return args.length === 1 ? tryExpression(args[0]!, pos) : undefined;
     if (name === 'if') {
       if (args.length < 2 || args.length > 3) return undefined;
       const condition = this.bool(args[0]!, pos);

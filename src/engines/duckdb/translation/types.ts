@@ -7,6 +7,8 @@ import type { Pos } from './syntax.js';
 
 export type TrinoType =
   | { k: 'tinyint' | 'smallint' | 'integer' | 'bigint' | 'real' | 'double' | 'boolean' | 'date' | 'varbinary' | 'unknown' }
+  /** Held in DuckDB as a VARCHAR of Trino's canonical text (json-type.ts). */
+  | { k: 'json' }
   | { k: 'decimal'; p: number; s: number }
   /** `length` undefined: unbounded varchar. */
   | { k: 'varchar'; length?: number }
@@ -129,6 +131,7 @@ export function duckType(t: TrinoType): string {
       return `DECIMAL(${t.p},${t.s})`;
     case 'varchar':
     case 'char':
+    case 'json':
       return 'VARCHAR';
     case 'real':
       return 'FLOAT';
@@ -175,6 +178,7 @@ export function parseTypeName(text: string): TrinoType | undefined {
   if (name === 'varchar') return varchar();
   if (name === 'int') return T.integer;
   if (name === 'interval year to month') return T.intervalYearToMonth;
+  if (name === 'json') return { k: 'json' };
   const array = /^array\((.+)\)$/.exec(name);
   if (array) {
     const element = parseTypeName(array[1]!);
@@ -278,10 +282,10 @@ export function commonType(a: TrinoType, b: TrinoType): TrinoType | undefined {
 /**
  * Whether DuckDB compares and orders values of the type as Trino does. Of the carried types only
  * `timestamp(p) with time zone` (both compare instants); arrays are not (Trino's array equality
- * with a null element is null, DuckDB's is not).
+ * with a null element is null, DuckDB's is not), nor json values (Trino compares but does not order them; not modelled).
  */
 export function isComparable(t: TrinoType): boolean {
-  if (t.k === 'array' || t.k === 'map' || t.k === 'row') return false;
+  if (t.k === 'array' || t.k === 'map' || t.k === 'row' || t.k === 'json') return false;
   return t.k !== 'carried' || /^timestamp\(\d+\) with time zone$/.test(t.name);
 }
 
