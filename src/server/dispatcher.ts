@@ -378,6 +378,8 @@ export class Dispatcher {
     this.admission.sweep();
     this.resourceGroups?.admission.sweep(QUEUED_CLIENT_TIMEOUT_MS);
     this.resourceGroups?.admission.generateCpuQuota();
+    // A sub-group whose first place another instance has held too long is passed over from here on.
+    this.resourceGroups?.admission.startWaiting();
     for (const [id, queued] of this.queued) {
       const { ticket, group } = queued;
       if (this.sharesQueue && ticket !== undefined && !queued.shared && !ticket.settled) void this.share(id, queued.submission, ticket).then((shared) => (queued.shared = shared));
