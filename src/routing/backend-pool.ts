@@ -146,6 +146,19 @@ export class BackendPool {
     if (b.healthy && b.consecutiveFailures >= this.thresholds.unhealthyThreshold) b.healthy = false;
   }
 
+  /**
+   * Another instance found the backend down on live traffic (a hung or unreachable backend): out
+   * at once here too, until this instance's own probes bring it back. True when that changed it.
+   */
+  markUnhealthy(name: string, reason: string): boolean {
+    const b = this.byName.get(name);
+    if (!b?.healthy) return false;
+    b.healthy = false;
+    b.consecutiveSuccesses = 0;
+    b.lastError = reason;
+    return true;
+  }
+
   private capacityChanged(): void {
     for (const listener of this.listeners) listener();
   }
