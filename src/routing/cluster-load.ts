@@ -99,6 +99,8 @@ export class ClusterLoad {
   private next: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** A round asked for by changes of the current synchronous step (soon). */
+  private roundQueued = false;
 
   constructor(
     private readonly store: LeaseStore,
@@ -414,8 +416,20 @@ export class ClusterLoad {
     this.registering.delete(key);
   }
 
+  /**
+   * A round for the changes made now, once the current synchronous step is done: what it changes
+   * together goes in one round. A slot whose query the backend names lets its lease go and takes
+   * the query's: sent apart, a round between them counts neither (another instance then admits
+   * into a slot this one holds; a local engine names its query at once, while the other instance
+   * may be admitting).
+   */
   private soon(): void {
-    if (!this.closed) void this.refresh();
+    if (this.closed || this.roundQueued) return;
+    this.roundQueued = true;
+    queueMicrotask(() => {
+      this.roundQueued = false;
+      if (!this.closed) void this.refresh();
+    });
   }
 
   private request() {

@@ -122,3 +122,19 @@ test("the gateway queue's limit holds for the fleet: two instances queueing into
   assert.match((refused.reason as Error).message, /Too many queued queries for routing group 'reserved' \(limit 1\)/);
   await Promise.all([a.load.close(), b.load.close()]);
 });
+
+test("a slot whose query the backend names at once (a local engine) keeps counting for the other instance: its lease and its query's change in one round", async () => {
+  const store = new LocalLeaseStore();
+  const a = instance(store);
+  const b = instance(store);
+  for (const load of [a.load, b.load, a.load]) await load.refresh();
+  const decision = { group: 'reserved', fallback: ['ondemand'], reason: 'default' };
+  const slot = await a.admission.admit(decision);
+  assert.equal(slot?.backend.backend.name, 'reserved');
+  // The backend names the query; B rounds before A's next one.
+  a.admission.bind(slot!, 'q1');
+  await b.load.refresh();
+  assert.equal(b.load.running('reserved'), 1);
+  assert.equal((await b.admission.admit(decision))?.backend.backend.name, 'ondemand');
+  await Promise.all([a.load.close(), b.load.close()]);
+});
