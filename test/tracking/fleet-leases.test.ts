@@ -63,6 +63,7 @@ test('two instances: slots and queued queries of one count for the other; an end
   assert.equal(b.load.instances, 2);
 
   a.load.slotBound('trino1', 'slot-1', 'q1');
+  await a.load.refresh();
   b.load.pollServed('trino1', 'q1');
   await b.load.refresh();
   assert.equal(b.load.running('trino1'), 1, 'the same query counted once, whoever renews it');
