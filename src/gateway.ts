@@ -500,7 +500,11 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
   const health = new HealthChecker(pool, config.healthCheck.interval, config.healthCheck.timeout, (backend, healthy, reason) => {
     metrics.backendHealthChanged(backend, healthy);
     if (healthy) log.info({ backend }, 'backend is healthy again');
-    else log.warn({ backend, reason }, 'backend is unhealthy: it takes no new queries');
+    else {
+      log.warn({ backend, reason }, 'backend is unhealthy: it takes no new queries');
+      // Found by this instance's probes: the others take it out at once too (their probes run apart).
+      announceUnhealthy?.(backend, reason ?? 'probe failed');
+    }
   });
   await health.probeAll();
   health.start();
