@@ -405,10 +405,14 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
   const signer = new QueryTokenSigner(tokenSecret, config.security.tokenTtl);
   // Filled below; engines report unreachable backends to it (passive health detection).
   let pool: BackendPool | undefined;
+  let announceUnhealthy: ((name: string, reason: string) => void) | undefined;
   const onUnreachable = (name: string, reason: string) => {
     const wasHealthy = pool?.get(name)?.healthy;
     pool?.reportFailure(name, reason);
-    if (wasHealthy === true && pool?.get(name)?.healthy === false) metrics.backendHealthChanged(name, false);
+    if (wasHealthy === true && pool?.get(name)?.healthy === false) {
+      metrics.backendHealthChanged(name, false);
+      announceUnhealthy?.(name, reason);
+    }
   };
   const backends = await createBackends(config, { signer, queryIds, onUnreachable, log });
   await Promise.all(backends.map((b) => b.start()));
@@ -427,6 +431,14 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
     const statesChannel = `${channelPrefix}backend-states-changed`;
     await bus.subscribe(statesChannel, () => backendStates.readNow());
     backendStates.announceChangesWith(() => void bus.publish(statesChannel, ''));
+    // A backend live traffic found hung or unreachable is taken out by every instance at once (a
+    // host's other workers would otherwise keep sending it statements until their own probes fail).
+    const unhealthyChannel = `${channelPrefix}backend-unhealthy`;
+    await bus.subscribe(unhealthyChannel, (message) => {
+      const found = parseUnhealthy(message);
+      if (found !== undefined && pool!.markUnhealthy(found.name, found.reason)) metrics.backendHealthChanged(found.name, false);
+    });
+    announceUnhealthy = (name, reason) => void bus.publish(unhealthyChannel, JSON.stringify({ name, reason }));
   }
   registerTrackingMetrics(metrics.registry, { writer: ops.writer, ...(cluster ? { counters: cluster } : {}) });
   const groupLimits = new Map(config.routingGroups.map((g) => [g.name, { maxQueued: g.maxQueued, queueTimeoutMs: g.queueTimeout }]));
@@ -488,7 +500,11 @@ export async function startGateway(config: GatewayConfig, log: Logger = createLo
   const health = new HealthChecker(pool, config.healthCheck.interval, config.healthCheck.timeout, (backend, healthy, reason) => {
     metrics.backendHealthChanged(backend, healthy);
     if (healthy) log.info({ backend }, 'backend is healthy again');
-    else log.warn({ backend, reason }, 'backend is unhealthy: it takes no new queries');
+    else {
+      log.warn({ backend, reason }, 'backend is unhealthy: it takes no new queries');
+      // Found by this instance's probes: the others take it out at once too (their probes run apart).
+      announceUnhealthy?.(backend, reason ?? 'probe failed');
+    }
   });
   await health.probeAll();
   health.start();
@@ -682,6 +698,16 @@ async function startClusterLoad(config: GatewayConfig, log: Logger, host: InHost
   await cluster.refresh();
   cluster.start();
   return cluster;
+}
+
+/** A backend announced down on the bus, or undefined when the message is not one. */
+function parseUnhealthy(message: string): { name: string; reason: string } | undefined {
+  try {
+    const value = JSON.parse(message) as { name?: unknown; reason?: unknown };
+    return typeof value.name === 'string' && typeof value.reason === 'string' ? { name: value.name, reason: value.reason } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A logout announced on the bus, or undefined when the message is not one. */

@@ -25,8 +25,14 @@
  * Fleet-wide: every running and every queued query is a lease in each group on its path
  * (`rg-running:<group>`, `rg-queued:<group>`, cluster/leases.ts), so the limits count the other
  * instances' queries; without the shared store each limit is cut to this instance's share, as for
- * the backends' `maxRunning`. The order of the queue is kept per instance: each instance starts
- * its own waiting queries in its policy's order when the fleet-wide count leaves room.
+ * the backends' `maxRunning`. A leaf's queue is the fleet's: its waiting queries hold places in
+ * the store's order (arrival, or priority then arrival under `query_priority` and
+ * `weighted_fair`), and an instance starts its own first waiting query only when no other
+ * instance's is ahead of it (the instance holding that one starts it). How a group picks among its
+ * sub-groups is each instance's own reading (`fair` turns are kept per instance): a sub-group
+ * whose first query another instance holds blocks the pick on this one for up to
+ * REMOTE_HEAD_WAIT_MS, then this instance moves on to the next sub-group (two instances whose
+ * turns disagree would otherwise wait for each other).
  *
  * CPU quotas (`hardCpuLimit`, `softCpuLimit`, `cpuQuotaPeriod`) and soft memory limits as Trino's
  * InternalResourceGroup applies them, from what the engines report per query (chargeCpu and
@@ -162,6 +168,8 @@ export class GroupNode {
   readonly queue: GroupTicket[] = [];
   /** Sub-groups in the order they became eligible to start a query (fair and weighted_fair turns). */
   turns: GroupNode[] = [];
+  /** Since when (epoch ms) this leaf's first waiting query fleet-wide is another instance's, while it is. */
+  remoteHeadSince: number | undefined;
   /** CPU (ms) this instance's queries used, regained at its quota rate (Trino's cpuUsageMillis); the fleet's is in the lease store. */
   cpuUsageMs = 0;
   /** The current memory (bytes) of this instance's running queries, as last reported (Trino's memoryUsageBytes). */
@@ -182,6 +190,8 @@ const runningPool = (id: string) => `rg-running:${id}`;
 const queuedPool = (id: string) => `rg-queued:${id}`;
 const cpuCounter = (id: string) => `rg-cpu:${id}`;
 const memoryGauge = (id: string) => `rg-memory:${id}`;
+/** How long a sub-group whose first waiting query another instance holds blocks this instance's pick. */
+const REMOTE_HEAD_WAIT_MS = 5_000;
 /** Trino adds this factor to the weight of a sub-group under its softConcurrencyLimit (weighted policy). */
 const UNDER_SOFT_LIMIT_BOOST = 2 ** 31 - 1;
 
@@ -243,8 +253,10 @@ export class ResourceGroupAdmission {
       leaf.queue.push(ticket);
       for (const g of path) {
         g.queued++;
-        this.cluster?.leaseTaken(queuedPool(g.id), id);
+        if (g !== leaf) this.cluster?.leaseTaken(queuedPool(g.id), id);
       }
+      // Its place in the leaf's fleet-wide queue is known after the round that sends it: it may be first.
+      void this.cluster?.queueLeaseTaken(queuedPool(leaf.id), id, { priority: fleetOrderPriority(leaf, ticket) }).then(() => this.startWaiting());
       // Groups that became eligible to start a query join their parent's turns (Trino's updateEligibility).
       for (const g of [...path].reverse()) if (g.parent) this.refreshTurns(g.parent);
     }
@@ -364,33 +376,61 @@ export class ResourceGroupAdmission {
   /** Starts waiting queries while some group has room, root by root. */
   startWaiting(): void {
     for (const root of this.roots.values()) {
-      while (this.startNext(root)) {
+      while (this.startNext(root) === 'started') {
         // one more started; try again
       }
     }
   }
 
-  private startNext(group: GroupNode): boolean {
-    if (!this.canRunMore(group)) return false;
+  /** `stalled`: nothing started because another instance has held the first place for too long (its parent moves on). */
+  private startNext(group: GroupNode, now = Date.now()): 'started' | 'none' | 'stalled' {
+    if (!this.canRunMore(group)) return 'none';
     if (group.children.size === 0) {
       const ticket = this.nextQuery(group);
-      if (!ticket) return false;
+      // Nothing waits here: the first waiting query, if any, is another instance's.
+      if (!ticket && this.queuedIn(group) === 0) {
+        group.remoteHeadSince = undefined;
+        return 'none';
+      }
+      if (!ticket || !this.firstInFleet(group, ticket)) {
+        group.remoteHeadSince ??= now;
+        return now - group.remoteHeadSince >= REMOTE_HEAD_WAIT_MS ? 'stalled' : 'none';
+      }
+      group.remoteHeadSince = undefined;
       this.unqueue(ticket);
       this.start(ticket);
-      return true;
+      return 'started';
     }
     this.refreshTurns(group);
-    const child = this.nextSubGroup(group);
-    if (!child) return false;
-    if (!this.startNext(child)) return false;
-    // It took its turn: to the back, if it still has queries waiting.
-    group.turns = group.turns.filter((c) => c !== child);
-    if (this.eligible(child)) group.turns.push(child);
-    return true;
+    const passed = new Set<GroupNode>();
+    for (;;) {
+      const child = this.nextSubGroup(group, passed);
+      if (!child) return passed.size > 0 ? 'stalled' : 'none';
+      const outcome = this.startNext(child, now);
+      if (outcome === 'none') return 'none';
+      if (outcome === 'stalled') {
+        passed.add(child);
+        continue;
+      }
+      // It took its turn: to the back, if it still has queries waiting.
+      group.turns = group.turns.filter((c) => c !== child);
+      if (this.eligible(child)) group.turns.push(child);
+      return 'started';
+    }
   }
 
-  private nextSubGroup(group: GroupNode): GroupNode | undefined {
-    const candidates = group.turns;
+  /**
+   * Whether the leaf's chosen query is also the first of the leaf's fleet-wide queue (no other
+   * instance's is ahead of it); not known before the round that numbers it. Alone, while the store
+   * is unreachable, or under `weighted` (a random pick, no order to keep), this instance's pick stands.
+   */
+  private firstInFleet(leaf: GroupNode, ticket: GroupTicket): boolean {
+    if (this.cluster === undefined || this.cluster.degraded || leaf.spec.schedulingPolicy === 'weighted') return true;
+    return this.cluster.queueAhead(queuedPool(leaf.id), ticket.id) === 0;
+  }
+
+  private nextSubGroup(group: GroupNode, passed: Set<GroupNode>): GroupNode | undefined {
+    const candidates = group.turns.filter((c) => !passed.has(c));
     if (candidates.length === 0) return undefined;
     switch (group.spec.schedulingPolicy) {
       case 'fair':
@@ -440,8 +480,9 @@ export class ResourceGroupAdmission {
     group.turns.push(...joining);
   }
 
+  /** Whether a group has room and a query waiting below it, on any instance (the fleet's counts). */
   private eligible(group: GroupNode): boolean {
-    if (group.queued === 0 || !this.canRunMore(group)) return false;
+    if (this.queuedIn(group) === 0 || !this.canRunMore(group)) return false;
     return group.children.size === 0 || [...group.children.values()].some((c) => this.eligible(c));
   }
 
@@ -641,4 +682,9 @@ export class ResourceGroups {
     await this.admission.prepare(selection);
     return this.admission.admit(id, selection, priority);
   }
+}
+
+/** The priority a waiting query's place in its leaf's fleet-wide queue is ordered by: the leaf's policy's (arrival alone under `fair`). */
+function fleetOrderPriority(leaf: GroupNode, ticket: GroupTicket): number {
+  return leaf.spec.schedulingPolicy === 'weighted_fair' || leaf.spec.schedulingPolicy === 'query_priority' ? ticket.priority : 0;
 }

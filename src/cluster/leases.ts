@@ -23,6 +23,13 @@ export interface HeldLease {
   own: boolean;
   /** How long ago this instance last served a poll of the query (a duration: no clocks are compared between hosts). */
   polledAgoMs?: number;
+  /**
+   * A place in a queue (a query waiting in a gateway queue): the store numbers such leases of a
+   * pool in the order their first rounds reached it, and answers how many live ones are ahead.
+   */
+  queued?: boolean;
+  /** A queue lease's priority (default 0): a higher one is ahead of every lower one, arrival order among equals. */
+  priority?: number;
 }
 
 export interface ReleasedLease {
@@ -69,6 +76,11 @@ export interface SyncResult {
   counters: Record<string, number>;
   /** Each gauge reported in the round: the other live instances' values, summed. */
   gauges: Record<string, number>;
+  /**
+   * Per held queue lease (`pool` + newline + `member`): how many live leases of its pool are
+   * ahead of it (by priority, then in the fleet's arrival order, whichever instance queued them).
+   */
+  ahead: Record<string, number>;
 }
 
 export interface LeaseStore {
@@ -92,6 +104,9 @@ export class LocalLeaseStore implements LeaseStore {
   private readonly counters = new Map<string, { value: number; regainedAt: number }>();
   /** Gauge → instance → its value. */
   private readonly gauges = new Map<string, Map<string, number>>();
+  /** Queue leases: pool → member → its number in the order of arrival, and its priority. */
+  private readonly arrivals = new Map<string, Map<string, { arrival: number; priority: number }>>();
+  private arrivalCount = 0;
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -103,6 +118,7 @@ export class LocalLeaseStore implements LeaseStore {
     for (const [queryId, tombstone] of this.tombstones) if (tombstone.until <= now) this.tombstones.delete(queryId);
     for (const r of round.released) {
       this.pool(r.pool).delete(r.member);
+      this.forgetArrival(r.pool, r.member);
       if (r.ended) this.tombstones.set(r.ended.queryId, { outcome: r.ended.outcome, until: now + round.tombstoneTtlMs });
     }
     const ended: SyncResult['ended'] = [];
@@ -116,6 +132,7 @@ export class LocalLeaseStore implements LeaseStore {
       const tombstone = h.queryId === undefined ? undefined : this.tombstones.get(h.queryId);
       if (tombstone) {
         this.pool(h.pool).delete(h.member);
+        this.forgetArrival(h.pool, h.member);
         ended.push({ queryId: h.queryId!, outcome: tombstone.outcome });
         continue;
       }
@@ -131,7 +148,34 @@ export class LocalLeaseStore implements LeaseStore {
       purge(pool, now);
       others[name] = Math.max(0, pool.size - (own.get(name) ?? 0));
     }
-    return { instances: this.instances.size, others, ended, polledAgoMs, ...this.usage(round, now) };
+    return { instances: this.instances.size, others, ended, polledAgoMs, ...this.usage(round, now), ahead: this.ahead(round, now) };
+  }
+
+  private ahead(round: SyncRound, now: number): Record<string, number> {
+    const queued = round.held.filter((h) => h.queued && this.pool(h.pool).has(h.member));
+    for (const h of queued) {
+      let order = this.arrivals.get(h.pool);
+      if (!order) this.arrivals.set(h.pool, (order = new Map()));
+      if (!order.has(h.member)) order.set(h.member, { arrival: ++this.arrivalCount, priority: h.priority ?? 0 });
+    }
+    const ranks = new Map<string, Map<string, number>>();
+    const ahead: Record<string, number> = {};
+    for (const h of queued) {
+      let rank = ranks.get(h.pool);
+      if (!rank) ranks.set(h.pool, (rank = this.rank(h.pool, now)));
+      ahead[`${h.pool}\n${h.member}`] = rank.get(h.member)!;
+    }
+    return ahead;
+  }
+
+  /** Each live queue lease of `pool`: how many live ones are ahead of it (expired ones are forgotten here). */
+  private rank(name: string, now: number): Map<string, number> {
+    const pool = this.pool(name);
+    const order = this.arrivals.get(name)!;
+    purge(pool, now);
+    for (const member of order.keys()) if (!pool.has(member)) order.delete(member);
+    const sorted = [...order].sort(([, a], [, b]) => b.priority - a.priority || a.arrival - b.arrival);
+    return new Map(sorted.map(([member], index) => [member, index]));
   }
 
   private usage(round: SyncRound, now: number): Pick<SyncResult, 'counters' | 'gauges'> {
@@ -164,6 +208,11 @@ export class LocalLeaseStore implements LeaseStore {
   }
 
   async close(): Promise<void> {}
+
+  private forgetArrival(pool: string, member: string): void {
+    const order = this.arrivals.get(pool);
+    if (order?.delete(member) && order.size === 0) this.arrivals.delete(pool);
+  }
 
   private pool(name: string): Map<string, number> {
     let pool = this.pools.get(name);

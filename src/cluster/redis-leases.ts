@@ -2,6 +2,9 @@
  * Leases in Redis, for gateway instances on several hosts. Each pool is a sorted set
  * (`<prefix>pool:<name>`: member → expiry), the live instances another (`<prefix>instances`), and
  * an ended query a key (`<prefix>ended:<queryId>` → outcome) that expires after the tombstone TTL,
+ * a queue lease's place a sorted set per pool (`<prefix>order:<pool>`: member → its number from
+ * `<prefix>arrivals`, given by the round that first brings it; its priority in
+ * `<prefix>priority:<pool>` when not 0),
  * and when each query was last polled on any instance another (`<prefix>polled`: query → time).
  * Instances send how long ago they served a poll, never a time of their own clock.
  * A round is one Lua script, so it is atomic, and expiry uses Redis's own clock (TIME): no clock
@@ -23,6 +26,8 @@ redis.call('ZADD', p .. 'instances', expiry, req.instance)
 redis.call('ZREMRANGEBYSCORE', p .. 'instances', '-inf', now)
 for _, r in ipairs(req.released) do
   redis.call('ZREM', p .. 'pool:' .. r[1], r[2])
+  redis.call('ZREM', p .. 'order:' .. r[1], r[2])
+  redis.call('HDEL', p .. 'priority:' .. r[1], r[2])
   if r[3] ~= '' then redis.call('SET', p .. 'ended:' .. r[3], r[4], 'PX', req.tombstoneTtl) end
 end
 local polledKey = p .. 'polled'
@@ -39,6 +44,8 @@ for _, h in ipairs(req.held) do
   if h[3] ~= '' then outcome = redis.call('GET', p .. 'ended:' .. h[3]) end
   if outcome then
     redis.call('ZREM', p .. 'pool:' .. h[1], h[2])
+    redis.call('ZREM', p .. 'order:' .. h[1], h[2])
+    redis.call('HDEL', p .. 'priority:' .. h[1], h[2])
     table.insert(ended, h[3])
     table.insert(ended, outcome)
   else
@@ -54,6 +61,50 @@ for _, h in ipairs(req.held) do
         end
       end
     end
+  end
+end
+-- Queue leases: numbered in the order they first reach the store (their priority, when not 0,
+-- kept beside); each answered with how many live ones of its pool are ahead of it: a higher
+-- priority first, then arrival. Expired ones leave the order first.
+local ahead = {}
+local ordered = {}
+for _, h in ipairs(req.held) do
+  if h[6] == 1 and redis.call('ZSCORE', p .. 'pool:' .. h[1], h[2]) then
+    local order = p .. 'order:' .. h[1]
+    local priorities = p .. 'priority:' .. h[1]
+    if not ordered[h[1]] then
+      ordered[h[1]] = true
+      for _, m in ipairs(redis.call('ZRANGEBYSCORE', p .. 'pool:' .. h[1], '-inf', now)) do
+        redis.call('ZREM', order, m)
+        redis.call('HDEL', priorities, m)
+      end
+      redis.call('ZREMRANGEBYSCORE', p .. 'pool:' .. h[1], '-inf', now)
+    end
+    if not redis.call('ZSCORE', order, h[2]) then
+      redis.call('ZADD', order, redis.call('INCR', p .. 'arrivals'), h[2])
+      if h[7] ~= 0 then redis.call('HSET', priorities, h[2], h[7]) end
+    end
+    redis.call('PEXPIRE', order, req.ttl * 2)
+    redis.call('PEXPIRE', priorities, req.ttl * 2)
+  end
+end
+for pool in pairs(ordered) do
+  local members = redis.call('ZRANGE', p .. 'order:' .. pool, 0, -1)
+  local entries = {}
+  for i, m in ipairs(members) do entries[i] = { m, tonumber(redis.call('HGET', p .. 'priority:' .. pool, m) or '0'), i } end
+  table.sort(entries, function(a, b)
+    if a[2] ~= b[2] then return a[2] > b[2] end
+    return a[3] < b[3]
+  end)
+  local rank = {}
+  for i, e in ipairs(entries) do rank[e[1]] = i - 1 end
+  ordered[pool] = rank
+end
+for _, h in ipairs(req.held) do
+  local rank = h[6] == 1 and ordered[h[1]] and ordered[h[1]][h[2]]
+  if rank then
+    table.insert(ahead, h[1] .. '\\n' .. h[2])
+    table.insert(ahead, rank)
   end
 end
 local others = {}
@@ -96,7 +147,7 @@ for _, g in ipairs(req.gauges) do
   table.insert(gauges, g[1])
   table.insert(gauges, tostring(sum))
 end
-return { redis.call('ZCARD', p .. 'instances'), ended, others, polled, counters, gauges }
+return { redis.call('ZCARD', p .. 'instances'), ended, others, polled, counters, gauges, ahead }
 `;
 
 export interface RedisLeaseStoreOptions {
@@ -143,15 +194,16 @@ export class RedisLeaseStore implements LeaseStore {
       instance: round.instance,
       ttl: round.ttlMs,
       tombstoneTtl: round.tombstoneTtlMs,
-      held: round.held.map((h) => [h.pool, h.member, h.queryId ?? '', h.own ? 1 : 0, Math.max(-1, Math.round(h.polledAgoMs ?? -1))]),
+      held: round.held.map((h) => [h.pool, h.member, h.queryId ?? '', h.own ? 1 : 0, Math.max(-1, Math.round(h.polledAgoMs ?? -1)), h.queued ? 1 : 0, h.priority ?? 0]),
       released: round.released.map((r) => [r.pool, r.member, r.ended?.queryId ?? '', r.ended?.outcome ?? '']),
       pools: round.pools,
       charges: (round.usage?.charges ?? []).map((c) => [c.counter, c.add, c.regainPerSecond]),
       gauges: (round.usage?.gauges ?? []).map((g) => [g.gauge, g.value]),
     };
     // cjson decodes an empty array as an empty object, which ipairs walks as empty all the same.
-    const [instances, ended, others, polled, counters, gauges] = (await this.redis.eval(SYNC_SCRIPT, 1, this.options.prefix, JSON.stringify(request))) as [number, string[], Array<string | number>, Array<string | number>, string[], string[]];
-    const result: SyncResult = { instances, others: {}, ended: [], polledAgoMs: {}, counters: pairs(counters), gauges: pairs(gauges) };
+    const [instances, ended, others, polled, counters, gauges, ahead] = (await this.redis.eval(SYNC_SCRIPT, 1, this.options.prefix, JSON.stringify(request))) as [number, string[], Array<string | number>, Array<string | number>, string[], string[], Array<string | number>];
+    const result: SyncResult = { instances, others: {}, ended: [], polledAgoMs: {}, counters: pairs(counters), gauges: pairs(gauges), ahead: {} };
+    for (let i = 0; i + 1 < ahead.length; i += 2) result.ahead[String(ahead[i])] = Number(ahead[i + 1]);
     for (let i = 0; i + 1 < polled.length; i += 2) result.polledAgoMs[String(polled[i])] = Math.max(0, Number(polled[i + 1]));
     for (let i = 0; i + 1 < others.length; i += 2) result.others[String(others[i])] = Math.max(0, Number(others[i + 1]));
     for (let i = 0; i + 1 < ended.length; i += 2) {

@@ -95,6 +95,8 @@ export abstract class Settleable {
 
 export class Ticket extends Settleable {
   slot: Slot | undefined;
+  /** The count of the slot's backend in the round that first sends it (admission.confirmQueued). */
+  registration: Promise<number | undefined> | undefined;
   failure: QueryFailure | undefined;
   lastPoll = Date.now();
 
@@ -147,7 +149,7 @@ export class Admission {
   }
 
   /**
-   * A slot as tryAdmit gives it, checked with the other instances when there are any: each admits
+   * A slot as tryAdmit gives it, checked with the other instances sharing the store: each admits
    * by their counts as last read. A group that looks full (the slot is on a fallback, or there is
    * none) is looked at again after one more round, since another instance may have freed a slot
    * since (a client's next statement reaches another worker right after its last one ended). And
@@ -155,36 +157,66 @@ export class Admission {
    * store are atomic and one after another (a Lua step, or the host's primary), so of two such
    * slots only the later one's first round counts the other's lease. That one is given back, and
    * the chain tried again with the counts just read (another group's backend, or none: the queue).
+   * Checked however many instances the last round saw: one that joined since (a host's workers
+   * start one after the other) is not counted yet, and neither would its slots be.
    */
   async admit(decision: RouteDecision): Promise<Slot | undefined> {
     const { cluster } = this.pool;
     let slot = this.tryAdmit(decision);
-    if (cluster === undefined || cluster.instances < 2) return slot;
+    if (cluster === undefined) return slot;
     if (slot === undefined || slot.backend.group !== decision.group) {
       slot?.release();
       await cluster.refresh();
       slot = this.tryAdmit(decision);
     }
     for (;;) {
-      if (slot === undefined) return undefined;
-      const count = await cluster.slotRegistered(slot.backend.backend.name, slot.lease);
-      // Unknown (the store is unreachable): the limits are this instance's share, which tryAdmit kept.
-      if (count === undefined || count <= this.pool.capacity(slot.backend)) return slot;
-      slot.release();
+      if (slot === undefined || (await this.holds(slot, cluster.slotRegistered(slot.backend.backend.name, slot.lease)))) return slot;
       slot = this.tryAdmit(decision);
     }
   }
 
-  /** Queues a query that found no room; refused when its group's queue is full. */
-  enqueue(id: string, decision: RouteDecision): Ticket {
+  /**
+   * Whether a slot holds fleet-wide: the count of its backend's leases in the round that first
+   * sent it is within its capacity. Unknown (the store is unreachable): the limits are this
+   * instance's share, which tryAdmit kept. Otherwise the slot is given back.
+   */
+  private async holds(slot: Slot, registration: Promise<number | undefined> | undefined): Promise<boolean> {
+    const count = await registration;
+    if (count === undefined || count <= this.pool.capacity(slot.backend)) return true;
+    slot.release();
+    return false;
+  }
+
+  /**
+   * The slot the queue gave `ticket`, checked as admit checks a new statement's: false when it was
+   * given back (the query waits on) or let go meanwhile.
+   */
+  async confirmQueued(ticket: Ticket): Promise<boolean> {
+    const { slot, registration } = ticket;
+    if (slot === undefined) return false;
+    ticket.registration = undefined;
+    if (await this.holds(slot, registration)) return ticket.slot === slot;
+    ticket.slot = undefined;
+    return false;
+  }
+
+  /**
+   * Queues a query that found no room; refused when its group's queue is full. With other
+   * instances sharing the store, its place in the fleet's queue is read first (the round that
+   * numbers it): two instances queueing into the last place at once cannot both keep it.
+   */
+  async enqueue(id: string, decision: RouteDecision): Promise<Ticket> {
     const limits = this.limits(decision.group);
-    const waiting = this.queuedIn(decision.group) + (this.pool.cluster?.queued(decision.group) ?? 0);
-    if (waiting >= (this.pool.cluster?.share(limits.maxQueued) ?? limits.maxQueued)) {
-      throw new QueryFailure(ErrorCodes.QUERY_QUEUE_FULL, `Too many queued queries for routing group '${decision.group}' (limit ${limits.maxQueued})`);
-    }
+    const { cluster } = this.pool;
+    const waiting = this.queuedIn(decision.group) + (cluster?.queued(decision.group) ?? 0);
+    if (waiting >= (cluster?.share(limits.maxQueued) ?? limits.maxQueued)) throw queueFull(decision.group, limits.maxQueued);
     const ticket = new Ticket(id, decision, Date.now());
     this.queue.push(ticket);
-    this.pool.cluster?.queuedAdded(decision.group, id);
+    const ahead = await cluster?.queuedAdded(decision.group, id);
+    if (ahead !== undefined && ahead >= limits.maxQueued) {
+      this.remove(ticket);
+      throw queueFull(decision.group, limits.maxQueued);
+    }
     return ticket;
   }
 
@@ -343,12 +375,37 @@ export class Admission {
         this.remove(ticket);
         continue;
       }
-      if (!ticket.polled || ticket.settled) continue;
+      if (!ticket.polled || ticket.settled || !this.inTurn(ticket)) continue;
       const slot = this.tryAdmit(ticket.decision);
       if (!slot) continue;
       slot.steps.unshift('queued in the gateway');
       ticket.slot = slot;
+      ticket.registration = this.pool.cluster?.slotRegistered(slot.backend.backend.name, slot.lease);
       ticket.settle();
     }
   }
+
+  /**
+   * Whether a queued query may take a slot now. Alone, by this instance's order (drainQueue's
+   * loop). With other instances, by the fleet's: when its chain has more free slots than there are
+   * queries of its group queued before it (whichever instance holds them) still without one, so
+   * that each of those can take one first; not before the store has numbered it. While the store
+   * is unreachable each instance keeps its own order, within its share.
+   */
+  private inTurn(ticket: Ticket): boolean {
+    const { cluster } = this.pool;
+    if (cluster === undefined || cluster.degraded) return true;
+    const { group, fallback } = ticket.decision;
+    const room = this.pool.roomIn([group, ...fallback]);
+    if (room === 0) return false;
+    const place = cluster.queuedAhead(group, ticket.id);
+    if (place === undefined) return false;
+    // Queries ahead of it that this instance has already given a slot: that slot is out of the room.
+    const served = this.queue.filter((t) => t.slot !== undefined && t.decision.group === group && (cluster.queuedAhead(group, t.id) ?? place) < place).length;
+    return place - served < room;
+  }
+}
+
+function queueFull(group: string, maxQueued: number): QueryFailure {
+  return new QueryFailure(ErrorCodes.QUERY_QUEUE_FULL, `Too many queued queries for routing group '${group}' (limit ${maxQueued})`);
 }

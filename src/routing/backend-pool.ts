@@ -79,10 +79,22 @@ export class BackendPool {
     let best: PooledBackend | undefined;
     const load = (b: PooledBackend) => Math.max(this.fleetRunning(b), b.reportedLoad) / b.weight;
     for (const b of this.byName.values()) {
-      if (b.group !== group || b.state !== 'active' || !b.healthy || this.fleetRunning(b) >= this.capacity(b) || b.backend.saturated?.()) continue;
+      if (b.group !== group || this.room(b) === 0) continue;
       if (!best || load(b) < load(best)) best = b;
     }
     return best;
+  }
+
+  /** Queries the backends of these groups could still take now (the fleet's counts, as choose reads them). */
+  roomIn(groups: string[]): number {
+    let room = 0;
+    for (const b of this.byName.values()) if (groups.includes(b.group)) room += this.room(b);
+    return room;
+  }
+
+  private room(b: PooledBackend): number {
+    if (b.state !== 'active' || !b.healthy || b.backend.saturated?.()) return 0;
+    return Math.max(0, this.capacity(b) - this.fleetRunning(b));
   }
 
   setState(name: string, state: BackendState): PooledBackend | undefined {
@@ -132,6 +144,19 @@ export class BackendPool {
     b.consecutiveFailures++;
     b.lastError = reason;
     if (b.healthy && b.consecutiveFailures >= this.thresholds.unhealthyThreshold) b.healthy = false;
+  }
+
+  /**
+   * Another instance found the backend down on live traffic (a hung or unreachable backend): out
+   * at once here too, until this instance's own probes bring it back. True when that changed it.
+   */
+  markUnhealthy(name: string, reason: string): boolean {
+    const b = this.byName.get(name);
+    if (!b?.healthy) return false;
+    b.healthy = false;
+    b.consecutiveSuccesses = 0;
+    b.lastError = reason;
+    return true;
   }
 
   private capacityChanged(): void {

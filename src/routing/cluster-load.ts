@@ -55,6 +55,12 @@ interface Held extends HeldLease {
 /** The tombstone key of a query waiting in a gateway queue (apart from the ids of running queries). */
 const queuedKey = (id: string) => `queued:${id}`;
 
+/** What the first round that sent a lease read: its pool's count (every instance's), and for a queue lease its place. */
+interface Registration {
+  count?: number;
+  ahead?: number;
+}
+
 const backendPool = (name: string) => `backend:${name}`;
 const groupPool = (name: string) => `group:${name}`;
 
@@ -77,8 +83,12 @@ export class ClusterLoad {
   private readonly roomListeners: Array<() => void> = [];
   private readonly endListeners: Array<(queryId: string, outcome: QueryOutcome) => void> = [];
   private readonly takenListeners: Array<(id: string) => void> = [];
-  /** Own leases waiting for the round that first sends them: told the pool's count in it. */
-  private readonly registering = new Map<string, (count: number | undefined) => void>();
+  /** Own leases waiting for the round that first sends them: told the pool's count in it (and a queue lease its place). */
+  private readonly registering = new Map<string, (figures: Registration | undefined) => void>();
+  /** Each held queue lease's place in the fleet's queue: how many were ahead of it at the last round. */
+  private ahead = new Map<string, number>();
+  /** Queue leases let go since the round that read `ahead` (with their place then): those behind them moved up. */
+  private readonly departed = new Map<string, number>();
   private readonly ttlMs: number;
   private readonly syncMs: number;
   private readonly tombstoneTtlMs: number;
@@ -89,6 +99,8 @@ export class ClusterLoad {
   private next: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** A round asked for by changes of the current synchronous step (soon). */
+  private roundQueued = false;
 
   constructor(
     private readonly store: LeaseStore,
@@ -163,7 +175,7 @@ export class ClusterLoad {
   slotRegistered(backend: string, member: string): Promise<number | undefined> {
     const key = `${backendPool(backend)}\n${member}`;
     if (!this.held.has(key)) return Promise.resolve(undefined);
-    return new Promise((resolve) => this.registering.set(key, resolve));
+    return new Promise((resolve) => this.registering.set(key, (figures) => resolve(figures?.count)));
   }
 
   /** The backend named the slot's query: its lease is the query's from now on (shared with adopters). */
@@ -190,15 +202,48 @@ export class ClusterLoad {
     this.let(backendPool(backend), queryId, { queryId, outcome });
   }
 
-  queuedAdded(group: string, id: string): void {
-    this.hold({ pool: groupPool(group), member: id, queryId: queuedKey(id), own: true });
+  /**
+   * A query queued here: its lease holds its place in the fleet's queue of `group`. Resolves, once
+   * the round that first sends it is done, with how many queries were waiting ahead of it then;
+   * undefined when the store could not be reached (or it left the queue first).
+   */
+  queuedAdded(group: string, id: string): Promise<number | undefined> {
+    return this.queueLeaseTaken(groupPool(group), id, { queryId: queuedKey(id) });
+  }
+
+  /**
+   * As queuedAdded, for a queue in a pool of the caller's naming (a resource group's), where a
+   * higher `priority` goes ahead of every lower one.
+   */
+  queueLeaseTaken(pool: string, member: string, options: { queryId?: string; priority?: number } = {}): Promise<number | undefined> {
+    const key = `${pool}\n${member}`;
+    this.hold({ pool, member, own: true, queued: true, ...options });
+    return new Promise((resolve) => this.registering.set(key, (figures) => resolve(figures?.ahead)));
+  }
+
+  /**
+   * How many queries that queued in `pool` before `member` (the fleet's arrival order) still wait:
+   * as of the last round, less those this instance let go since; undefined before its first round
+   * or while the store is unreachable.
+   */
+  queueAhead(pool: string, member: string): number | undefined {
+    const place = this.up ? this.ahead.get(`${pool}\n${member}`) : undefined;
+    if (place === undefined) return undefined;
+    let moved = 0;
+    for (const [key, before] of this.departed) if (before < place && key.startsWith(`${pool}\n`)) moved++;
+    return place - moved;
+  }
+
+  /** queueAhead for the gateway queue of a routing group. */
+  queuedAhead(group: string, id: string): number | undefined {
+    return this.queueAhead(groupPool(group), id);
   }
 
   /** A client polled here a query queued by another instance: it keeps counting should that instance die. */
   queuedPolled(group: string, id: string, idleMs: number): void {
     const held = this.held.get(`${groupPool(group)}\n${id}`);
     if (held) held.lastUsed = Date.now();
-    else this.hold({ pool: groupPool(group), member: id, queryId: queuedKey(id), own: false, idleMs });
+    else this.hold({ pool: groupPool(group), member: id, queryId: queuedKey(id), own: false, idleMs, queued: true });
   }
 
   /** The query left the queue; `taken` when it was started or cancelled (every other holder drops it too). */
@@ -357,19 +402,34 @@ export class ClusterLoad {
   }
 
   private let(pool: string, member: string, ended?: ReleasedLease['ended']): void {
-    this.held.delete(`${pool}\n${member}`);
-    this.registered(`${pool}\n${member}`, undefined);
+    const key = `${pool}\n${member}`;
+    this.held.delete(key);
+    this.registered(key, undefined);
+    const place = this.ahead.get(key);
+    if (place !== undefined) this.departed.set(key, place);
     this.released.push({ pool, member, ...(ended ? { ended } : {}) });
     this.soon();
   }
 
-  private registered(key: string, count: number | undefined): void {
-    this.registering.get(key)?.(count);
+  private registered(key: string, figures: Registration | undefined): void {
+    this.registering.get(key)?.(figures);
     this.registering.delete(key);
   }
 
+  /**
+   * A round for the changes made now, once the current synchronous step is done: what it changes
+   * together goes in one round. A slot whose query the backend names lets its lease go and takes
+   * the query's: sent apart, a round between them counts neither (another instance then admits
+   * into a slot this one holds; a local engine names its query at once, while the other instance
+   * may be admitting).
+   */
   private soon(): void {
-    if (!this.closed) void this.refresh();
+    if (this.closed || this.roundQueued) return;
+    this.roundQueued = true;
+    queueMicrotask(() => {
+      this.roundQueued = false;
+      if (!this.closed) void this.refresh();
+    });
   }
 
   private request() {
@@ -377,7 +437,14 @@ export class ClusterLoad {
       instance: this.instanceId,
       ttlMs: this.ttlMs,
       tombstoneTtlMs: this.tombstoneTtlMs,
-      held: [...this.held.values()].map(({ pool, member, queryId, own, lastUsed }) => ({ pool, member, own, ...(queryId !== undefined ? { queryId, polledAgoMs: Date.now() - lastUsed } : {}) })),
+      held: [...this.held.values()].map(({ pool, member, queryId, own, lastUsed, queued, priority }) => ({
+        pool,
+        member,
+        own,
+        ...(queryId !== undefined ? { queryId, polledAgoMs: Date.now() - lastUsed } : {}),
+        ...(queued ? { queued } : {}),
+        ...(priority ? { priority } : {}),
+      })),
       released: this.released,
       pools: [...this.watched],
       usage: {
@@ -415,9 +482,14 @@ export class ClusterLoad {
     }
     const ownIn = new Map<string, number>();
     for (const h of request.held) if (h.own) ownIn.set(h.pool, (ownIn.get(h.pool) ?? 0) + 1);
+    // Places read in this round count the releases it carried; those let go during it still move others up.
+    for (const r of request.released) this.departed.delete(`${r.pool}\n${r.member}`);
+    this.ahead = new Map(Object.entries(result.ahead));
     for (const h of request.held) {
+      const key = `${h.pool}\n${h.member}`;
       const others = result.others[h.pool];
-      this.registered(`${h.pool}\n${h.member}`, others === undefined ? undefined : others + (ownIn.get(h.pool) ?? 0));
+      const ahead = this.ahead.get(key);
+      this.registered(key, { ...(others !== undefined ? { count: others + (ownIn.get(h.pool) ?? 0) } : {}), ...(ahead !== undefined ? { ahead } : {}) });
     }
     const before = this.others;
     const usageBefore = [...this.counterValues, ...[...this.gaugesElsewhere].map(([g, v]) => [`gauge:${g}`, v] as const)];

@@ -165,7 +165,7 @@ export class Dispatcher {
       return;
     }
     const id = this.queryIds.next();
-    const ticket = this.enqueueRouted(id, decision, submission);
+    const ticket = await this.enqueueRouted(id, decision, submission);
     const queued: QueuedQuery = { ...(group ? { group } : {}), ...(guarded ? { guard: guarded } : {}), ticket, decision, submission, createdAt: Date.now(), lastToken: 0, shared: false };
     this.queued.set(id, queued);
     queued.shared = await this.share(id, submission, ticket);
@@ -192,10 +192,10 @@ export class Dispatcher {
   }
 
   /** Queues a query for a backend slot of its routing group; refused (QUERY_QUEUE_FULL) with its resource group let go. */
-  private enqueueRouted(id: string, decision: RouteDecision, submission: PendingSubmission): Ticket {
+  private async enqueueRouted(id: string, decision: RouteDecision, submission: PendingSubmission): Promise<Ticket> {
     let ticket: Ticket;
     try {
-      ticket = this.admission.enqueue(id, decision);
+      ticket = await this.admission.enqueue(id, decision);
     } catch (err) {
       submission.afterEnd?.();
       throw err;
@@ -239,7 +239,7 @@ export class Dispatcher {
         return;
       }
       try {
-        queued.ticket = this.enqueueRouted(queryId, queued.decision, queued.submission);
+        queued.ticket = await this.enqueueRouted(queryId, queued.decision, queued.submission);
       } catch (err) {
         this.queued.delete(queryId);
         const failure = asQueryFailure(err);
@@ -257,8 +257,9 @@ export class Dispatcher {
       sendQueryFailure(res, queryId, baseUrl, failure);
       return;
     }
-    if (ticket?.slot) {
-      const slot = ticket.slot;
+    // A slot from the queue holds once the other instances' counts confirm it (else the query waits on).
+    if (ticket?.slot && (await this.admission.confirmQueued(ticket))) {
+      const slot = ticket.slot!;
       const taken = await this.take(queryId, queued);
       // While the shared queue is unreachable only the instance that queued the query may start it.
       if (taken === 'gone' || (taken === 'unreachable' && ticket.adopted)) {
@@ -377,6 +378,8 @@ export class Dispatcher {
     this.admission.sweep();
     this.resourceGroups?.admission.sweep(QUEUED_CLIENT_TIMEOUT_MS);
     this.resourceGroups?.admission.generateCpuQuota();
+    // A sub-group whose first place another instance has held too long is passed over from here on.
+    this.resourceGroups?.admission.startWaiting();
     for (const [id, queued] of this.queued) {
       const { ticket, group } = queued;
       if (this.sharesQueue && ticket !== undefined && !queued.shared && !ticket.settled) void this.share(id, queued.submission, ticket).then((shared) => (queued.shared = shared));

@@ -76,6 +76,14 @@ async function untilRunning(base: string, name: string, expected: number, what: 
   }, 30_000);
 }
 
+/** Waits until every worker of the gateway at `base` shows backend `name` in `state` (four reads in a row, as untilRunning). */
+async function untilState(base: string, name: string, state: string, what: string, timeoutMs: number): Promise<void> {
+  await waitFor(what, async () => {
+    for (let i = 0; i < 4; i++) if ((await freshRequest('GET', `${base}/api/backends/${name}`, ADMIN)).json.state !== state) return false;
+    return true;
+  }, timeoutMs);
+}
+
 /** `querygate serve` as a child process (so that it can be killed with SIGKILL), up when /v1/info answers. */
 async function childGateway(config: Record<string, unknown>): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
@@ -227,7 +235,7 @@ test('drain through one instance is honoured by the other within seconds, and ke
   const b = await gateway(shared);
   const drain = await fetch(`${a.url}/api/backends/${drained}/drain`, { method: 'POST', headers: ADMIN });
   assert.equal(drain.status, 200, await drain.text());
-  await waitFor('B to apply the drain made through A', async () => (await backendView(b.url, drained)).state === 'draining', 10_000);
+  await untilState(b.url, drained, 'draining', 'B to apply the drain made through A', 10_000);
   // Three queries held open on B: none of them on the drained backend.
   const held = [];
   for (let i = 0; i < 3; i++) held.push(await post(b.url, `SELECT ${i}`, USER));

@@ -63,6 +63,7 @@ test('two instances: slots and queued queries of one count for the other; an end
   assert.equal(b.load.instances, 2);
 
   a.load.slotBound('trino1', 'slot-1', 'q1');
+  await a.load.refresh();
   b.load.pollServed('trino1', 'q1');
   await b.load.refresh();
   assert.equal(b.load.running('trino1'), 1, 'the same query counted once, whoever renews it');
@@ -152,3 +153,38 @@ test('LocalLeaseStore: the same semantics in one process (leases, tombstones, ex
   await b.load.refresh();
   assert.equal(b.load.running('trino1'), 0, 'expired: A did not renew');
 });
+
+for (const kind of ['Redis', 'LocalLeaseStore'] as const) {
+  test(`${kind}: queue leases keep the fleet's order (priority, then arrival, whichever instance); one let go or expired moves the later ones up`, async () => {
+    let now = Date.now();
+    const local = kind === 'LocalLeaseStore' ? new LocalLeaseStore(() => now) : undefined;
+    const prefix = freshPrefix();
+    const a = await instance(prefix, local);
+    const b = await instance(prefix, local);
+    assert.equal(await a.load.queuedAdded('etl', 'first'), 0);
+    assert.equal(await b.load.queuedAdded('etl', 'second'), 1);
+    assert.equal(await a.load.queuedAdded('etl', 'third'), 2);
+    assert.equal(a.load.queuedAhead('etl', 'third'), 2);
+    // Let go on B: A sees it at its next round.
+    b.load.queuedRemoved('etl', 'second');
+    await b.load.refresh();
+    await a.load.refresh();
+    assert.equal(a.load.queuedAhead('etl', 'third'), 1);
+    // Let go on A: its own later places move up at once, before any round.
+    a.load.queuedRemoved('etl', 'first');
+    assert.equal(a.load.queuedAhead('etl', 'third'), 0);
+    await a.load.refresh();
+    assert.equal(a.load.queuedAhead('etl', 'third'), 0);
+    // Priorities: a higher one goes ahead of every lower one, arrival order among equals.
+    assert.equal(await a.load.queueLeaseTaken('rg-queued:etl', 'low', { priority: 1 }), 0);
+    assert.equal(await b.load.queueLeaseTaken('rg-queued:etl', 'high', { priority: 9 }), 0);
+    assert.equal(await b.load.queueLeaseTaken('rg-queued:etl', 'low-too', { priority: 1 }), 2);
+    await a.load.refresh();
+    assert.equal(a.load.queueAhead('rg-queued:etl', 'low'), 1);
+    if (local === undefined) return;
+    // B stops renewing: its places expire and A's move up.
+    now += TTL_MS + 1;
+    await a.load.refresh();
+    assert.equal(a.load.queueAhead('rg-queued:etl', 'low'), 0);
+  });
+}

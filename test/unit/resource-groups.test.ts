@@ -212,6 +212,38 @@ test('fleet-wide through a real Redis; with Redis gone each instance admits only
     for (const c of clusters) await c.close();
   }));
 
+test("fleet-wide order: room made on the instance holding the later waiting query starts the earlier one, on the other instance; query_priority across instances", async () => {
+  const store = new LocalLeaseStore();
+  for (const policy of ['fair', 'query_priority']) {
+    const file = parse({ rootGroups: [leaf('g', { hardConcurrencyLimit: 1, maxQueued: 10, schedulingPolicy: policy })], selectors: [{ group: 'g' }] });
+    const { clusterA, clusterB, a, b } = await twoInstances(store, store);
+    const selection = selectGroup(file, who('u'))!;
+    await a.prepare(selection);
+    await b.prepare(selection);
+    const running = a.admit(`${policy}-0`, selection, 1);
+    await clusterA.refresh();
+    await clusterB.refresh();
+    // B's waits first (fair) or with the higher priority (query_priority); A's after it.
+    const onB = b.admit(`${policy}-1`, selection, 5);
+    await clusterB.refresh();
+    const onA = a.admit(`${policy}-2`, selection, policy === 'fair' ? 9 : 1);
+    await clusterA.refresh();
+    assert.deepEqual([running.state, onB.state, onA.state], ['running', 'queued', 'queued']);
+    a.release(running);
+    assert.equal(onA.state, 'queued', `${policy}: A does not start its own, B's is ahead of it`);
+    await clusterA.refresh();
+    await clusterB.refresh();
+    assert.equal(onB.state, 'running', `${policy}: B starts its query once it reads the room`);
+    b.release(onB);
+    await clusterB.refresh();
+    await clusterA.refresh();
+    assert.equal(onA.state, 'running', `${policy}: then A's`);
+    a.release(onA);
+    await clusterA.close();
+    await clusterB.close();
+  }
+});
+
 test('a broken resource groups file keeps the last good version in force', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'qg-rg-'));
   const path = join(dir, 'rg.json');
