@@ -1422,8 +1422,13 @@ function checkedMonths(sql: string, operation: string): string {
  */
 function shiftDate(date: string, months: string, pos: Pos): { sql: string; type: TrinoType } {
   const target = `(year(${date}) * 12 + month(${date}) - 1 + ${months})`;
-  const refused = raise('NOT_SUPPORTED', `line ${pos.line}:${pos.column}: Date arithmetic with a result outside the years 1 to 9999 is not supported by the embedded engine`);
+  const refused = outsideYears1To9999(pos);
   return { sql: `(CASE WHEN ${target} NOT BETWEEN 12 AND ${9999 * 12 + 11} THEN ${refused} ELSE CAST(${date} + to_months(CAST(${months} AS INTEGER)) AS DATE) END)`, type: T.date };
+}
+
+/** The refusal of a date arithmetic result outside years 1-9999, where DuckDB's date range differs from Trino's. */
+function outsideYears1To9999(pos: Pos): string {
+  return raise('NOT_SUPPORTED', `line ${pos.line}:${pos.column}: Date arithmetic with a result outside the years 1 to 9999 is not supported by the embedded engine`);
 }
 
 function isDateAndDayToSecond(a: Typed, b: Typed): boolean {
@@ -1438,7 +1443,7 @@ function isDateAndDayToSecond(a: Typed, b: Typed): boolean {
 function shiftDateByMillis(op: '+' | '-', [date, interval]: [Typed, Typed], pos: Pos): { sql: string; type: TrinoType } {
   const days = `((${date.sql} - DATE '1970-01-01') ${op} (CAST(${interval.sql} AS BIGINT) // ${MILLIS_PER_DAY}))`;
   const partial = raise('INVALID_FUNCTION_ARGUMENT', op === '+' ? 'Cannot add hour, minutes or seconds to a date' : 'Cannot subtract hour, minutes or seconds from a date');
-  const refused = raise('NOT_SUPPORTED', `line ${pos.line}:${pos.column}: Date arithmetic with a result outside the years 1 to 9999 is not supported by the embedded engine`);
+  const refused = outsideYears1To9999(pos);
   return {
     sql:
       `(CASE WHEN ${date.sql} IS NULL OR ${interval.sql} IS NULL THEN NULL WHEN CAST(${interval.sql} AS BIGINT) % ${MILLIS_PER_DAY} <> 0 THEN ${partial} ` +
